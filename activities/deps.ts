@@ -1,0 +1,12 @@
+import { type Config } from '../lib/config';
+import { type KeyRing } from '../lib/crypto/keyring';
+import { type Logger } from '../lib/logger';
+import { type DatabasePool } from '../db/pool';
+
+/** What every activity factory may use; the worker builds it once per process. */
+export interface ActivityDeps {
+  config: Config;
+  pool: DatabasePool;
+  keyRing: KeyRing;
+  logger: Logger;
+}

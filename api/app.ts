@@ -1,0 +1,41 @@
+// The Express app: security headers, bounded bodies, request logs, then public routes, then the authenticated
+// /v1 API, then the one error format.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { requireApiKey } from './auth';
+import { type AppDeps } from './deps';
+import { errorHandler, unknownRoute } from './errors';
+import { httpMetrics } from './metrics';
+import { accountRoutes } from './routes/accounts';
+import { artistRoutes } from './routes/artists';
+import { codecRoutes } from './routes/codec';
+import { healthRoutes } from './routes/health';
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(httpMetrics(deps.metrics));
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // Paths of OAuth callbacks carry codes and state in the query string: log the path only.
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }) },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+
+  app.use(healthRoutes(deps));
+  app.use(codecRoutes(deps));
+
+  app.use('/v1', express.json({ limit: '64kb', strict: true }));
+  app.use(accountRoutes(deps));
+  app.use('/v1', requireApiKey(deps.pool));
+  app.use(artistRoutes(deps));
+
+  app.use(unknownRoute);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,44 @@
+// Bearer API keys. Only a key's SHA-256 is stored; a request's key resolves to its account and role. Every data
+// route then scopes its queries by that account, so another tenant's ids read as 404.
+import { type RequestHandler, type Response } from 'express';
+import { findApiKeyByHash } from '../db/accounts';
+import { hashApiKey } from '../lib/crypto/hash';
+import { type DatabasePool } from '../db/pool';
+import { ApiError } from './errors';
+
+export type Role = 'artist' | 'ops';
+export interface AuthContext {
+  accountId: string;
+  role: Role;
+}
+
+export function requireApiKey(pool: DatabasePool): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new ApiError(401, 'unauthorized', 'missing bearer API key');
+    }
+    const key = await findApiKeyByHash(pool, hashApiKey(match[1]));
+    if (!key) {
+      res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      throw new ApiError(401, 'unauthorized', 'invalid API key');
+    }
+    res.locals.auth = { accountId: key.accountId, role: key.role } satisfies AuthContext;
+    next();
+  };
+}
+
+export function requireRole(role: Role): RequestHandler {
+  return (_req, res, next) => {
+    if (auth(res).role !== role) throw new ApiError(403, 'forbidden', `this route needs an ${role} API key`);
+    next();
+  };
+}
+
+export function auth(res: Response): AuthContext {
+  const context = res.locals.auth as AuthContext | undefined;
+  if (!context) throw new ApiError(401, 'unauthorized', 'missing bearer API key');
+  return context;
+}

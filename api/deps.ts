@@ -1,0 +1,15 @@
+import { type Client } from '@temporalio/client';
+import { type Registry } from 'prom-client';
+import { type Config } from '../lib/config';
+import { type KeyRing } from '../lib/crypto/keyring';
+import { type Logger } from '../lib/logger';
+import { type DatabasePool } from '../db/pool';
+
+export interface AppDeps {
+  config: Config;
+  pool: DatabasePool;
+  temporal: Client;
+  keyRing: KeyRing;
+  logger: Logger;
+  metrics: Registry;
+}

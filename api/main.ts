@@ -1,0 +1,40 @@
+// The API process: `npm run api`.
+import { loadConfig } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
+import { connectTemporalClient } from '../lib/temporal/client';
+import { migrate } from '../db/migrate';
+import { createDatabasePool } from '../db/pool';
+import { createApp } from './app';
+import { createMetricsRegistry } from './metrics';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+  const keyRing = keyRingFrom(config);
+  const databaseUrl = databaseUrlFrom(config);
+  await migrate(databaseUrl, (m) => logger.info(m));
+  const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });
+  const temporal = await connectTemporalClient({
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    keyRing,
+  });
+  const app = createApp({ config, pool, temporal, keyRing, logger, metrics: createMetricsRegistry() });
+  const server = app.listen(config.PORT, () => logger.info({ port: config.PORT }, `API listening on ${config.PUBLIC_URL}`));
+
+  const shutdown = () => {
+    logger.info('API shutting down');
+    server.close(() => {
+      void Promise.allSettled([pool.end(), temporal.connection.close()]).then(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { insertAccount, insertApiKey } from '../../db/accounts';
+import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
+import { AccountId, Kind } from '../../lib/temporal/search-attributes';
+import { accountWelcomeWorkflow } from '../../workflows';
+import { type AppDeps } from '../deps';
+import { createAccountBody } from '../schemas';
+import { parseBody } from '../validation';
+
+export function accountRoutes({ pool, temporal, config }: AppDeps): Router {
+  const router = Router();
+
+  // Sign-up: the only unauthenticated /v1 route. The API key is shown here once; we keep its hash.
+  router.post('/v1/accounts', async (req, res) => {
+    const body = parseBody(createAccountBody, req);
+    const apiKey = generateApiKey('artist');
+    const account = await pool.transaction(async (tx) => {
+      const created = await insertAccount(tx, body);
+      await insertApiKey(tx, { accountId: created.id, role: 'artist', keyHash: hashApiKey(apiKey) });
+      // Started inside the transaction: if Temporal is unreachable, the account is not created either.
+      await temporal.workflow.start(accountWelcomeWorkflow, {
+        workflowId: `account-welcome:${created.id}`,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        args: [{ accountId: created.id }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: AccountId, value: created.id },
+          { key: Kind, value: 'account-welcome' },
+        ],
+      });
+      return created;
+    });
+    res.status(201).json({ account, apiKey });
+  });
+
+  return router;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { type DatabasePool, sql } from './pool';
+import { type DatabaseTransactionConnection } from 'slonik';
+
+const accountRow = z.object({ id: z.string().uuid(), name: z.string(), email: z.string() });
+export type Account = z.infer<typeof accountRow>;
+
+const apiKeyRow = z.object({ accountId: z.string().uuid(), role: z.enum(['artist', 'ops']) });
+
+export async function insertAccount(
+  tx: DatabaseTransactionConnection,
+  input: { name: string; email: string },
+): Promise<Account> {
+  return tx.one(sql.type(accountRow)`
+    INSERT INTO accounts (name, email) VALUES (${input.name}, ${input.email}) RETURNING id, name, email`);
+}
+
+export async function insertApiKey(
+  tx: DatabaseTransactionConnection | DatabasePool,
+  input: { accountId: string; role: 'artist' | 'ops'; keyHash: string },
+): Promise<void> {
+  await tx.query(sql.unsafe`
+    INSERT INTO api_keys (account_id, role, key_hash) VALUES (${input.accountId}, ${input.role}, ${input.keyHash})`);
+}
+
+export async function findApiKeyByHash(pool: DatabasePool, keyHash: string) {
+  return pool.maybeOne(sql.type(apiKeyRow)`
+    SELECT account_id AS "accountId", role FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL`);
+}
+
+export async function findAccount(pool: DatabasePool, id: string): Promise<Account | null> {
+  return pool.maybeOne(sql.type(accountRow)`SELECT id, name, email FROM accounts WHERE id = ${id}`);
+}

@@ -1,0 +1,42 @@
+// Temporal guardrails: no floating promises anywhere; workflow code may not import Node built-ins or I/O
+// libraries (they break determinism and the workflow bundle).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]).filter((m) => m !== 'assert');
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', 'eslint.config.mjs', 'jest.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.map((name) => ({ name, message: 'Workflows must be deterministic: do I/O in an activity.' })),
+            ...['pg', 'slonik', 'axios', 'express', 'stripe', 'pino'].map((name) => ({
+              name,
+              message: 'Workflows must be deterministic: do I/O in an activity.',
+            })),
+          ],
+          patterns: [
+            { group: ['../activities/*', '../db/*', '../api/*'], allowTypeImports: true, message: 'Import activities type-only and call them through proxyActivities.' },
+          ],
+        },
+      ],
+    },
+  },
+);

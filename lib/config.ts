@@ -1,0 +1,95 @@
+// Configuration: every setting comes from the environment and is validated once, at start-up, with a message
+// that names the variable at fault. DESIGN.md lists the names; .env.example documents them.
+import { z } from 'zod';
+
+const url = z.string().url();
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalSecret = z.string().min(1).optional();
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: url.default('http://127.0.0.1:3000'),
+  PORT: port.default(3000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: url.optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('dropday'),
+  TEMPORAL_UI_URL: url.default('http://127.0.0.1:8233'),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  // Key ring: "kid:base64(32 bytes)" pairs, comma-separated. The active key encrypts; every listed key decrypts.
+  ENCRYPTION_KEYS: z.string().min(1),
+  ENCRYPTION_ACTIVE_KEY_ID: z.string().min(1).optional(),
+  STATE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  // Origins allowed to call the codec endpoint from a browser (the Temporal Web UI).
+  CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+
+  SPOTIFY_CLIENT_ID: z.string().min(1).default('dropday-sandbox'),
+  SPOTIFY_CLIENT_SECRET: optionalSecret,
+  SPOTIFY_ACCOUNTS_URL: url.default('https://accounts.spotify.com'),
+  SPOTIFY_API_URL: url.default('https://api.spotify.com'),
+  SPOTIFY_API_MODE: z.enum(['development', 'extended']).default('development'),
+  SPOTIFY_MAX_RPS: z.coerce.number().positive().default(20),
+
+  APPLE_MUSIC_API_URL: url.default('https://api.music.apple.com'),
+  APPLE_MUSIC_TEAM_ID: optionalSecret,
+  APPLE_MUSIC_KEY_ID: optionalSecret,
+  APPLE_MUSIC_PRIVATE_KEY: optionalSecret,
+
+  META_GRAPH_URL: url.default('https://graph.facebook.com'),
+  META_APP_ID: optionalSecret,
+  META_APP_SECRET: optionalSecret,
+
+  GOOGLE_OAUTH_URL: url.default('https://oauth2.googleapis.com'),
+  GOOGLE_ADS_API_URL: url.default('https://googleads.googleapis.com'),
+  GOOGLE_CLIENT_ID: optionalSecret,
+  GOOGLE_CLIENT_SECRET: optionalSecret,
+  GOOGLE_ADS_DEVELOPER_TOKEN: optionalSecret,
+
+  GEMINI_API_URL: url.default('https://generativelanguage.googleapis.com'),
+  GEMINI_API_KEY: optionalSecret,
+
+  STRIPE_API_URL: url.default('https://api.stripe.com'),
+  STRIPE_SECRET_KEY: optionalSecret,
+  STRIPE_WEBHOOK_SECRET: optionalSecret,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}\n` +
+        'See .env.example for every variable and its meaning.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset", as they do in .env files and compose files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(root)');
+        return { variable, message: cleaned[variable] === undefined ? 'is required' : issue.message };
+      }),
+    );
+  }
+  return parsed.data;
+}
+
+/** Which providers have no credentials and therefore run against a loopback simulator. */
+export function sandboxedProviders(config: Config): string[] {
+  const sandboxed: string[] = [];
+  if (config.SPOTIFY_ACCOUNTS_URL.includes('127.0.0.1') || config.SPOTIFY_API_URL.includes('127.0.0.1')) {
+    sandboxed.push('spotify');
+  }
+  return sandboxed;
+}

@@ -1,0 +1,27 @@
+// The real API on a loopback port, wired to the test file's database and Temporal.
+import { type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { type Client } from '@temporalio/client';
+import { createApp } from '../../api/app';
+import { createMetricsRegistry } from '../../api/metrics';
+import { type Config } from '../../lib/config';
+import { type KeyRing } from '../../lib/crypto/keyring';
+import { createLogger } from '../../lib/logger';
+import { type DatabasePool } from '../../db/pool';
+
+export interface TestApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(deps: { config: Config; pool: DatabasePool; temporal: Client; keyRing: KeyRing }): Promise<TestApi> {
+  const app = createApp({ ...deps, logger: createLogger({ level: 'silent' }), metrics: createMetricsRegistry() });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,37 @@
+// The worker process: `npm run worker`. SIGINT/SIGTERM drain in-flight tasks before exiting (the SDK's default
+// shutdown signals); a task cut off by a hard kill is retried elsewhere by Temporal.
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
+import { migrate } from '../db/migrate';
+import { createDatabasePool } from '../db/pool';
+import { createWorker } from './worker';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  const databaseUrl = databaseUrlFrom(config);
+  await migrate(databaseUrl, (m) => logger.info(m));
+  const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { config, pool, keyRing: keyRingFrom(config), logger },
+    overrides: { shutdownGraceTime: '20s' },
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  try {
+    await worker.run();
+  } finally {
+    await Promise.allSettled([pool.end(), connection.close()]);
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

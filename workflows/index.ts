@@ -1,0 +1,2 @@
+// Every workflow the worker runs. Only deterministic code and type-only imports below this folder.
+export { accountWelcomeWorkflow } from './account-welcome';
