@@ -33,7 +33,7 @@ export default tseslint.config(
             })),
           ],
           patterns: [
-            { group: ['../activities/*', '../db/*', '../api/*'], allowTypeImports: true, message: 'Import activities type-only and call them through proxyActivities.' },
+            { group: ['../activities', '../activities/*', '../db', '../db/*', '../api', '../api/*', '../lib/*'], allowTypeImports: true, message: 'Import activities type-only and call them through proxyActivities.' },
           ],
         },
       ],

@@ -36,7 +36,7 @@ export function workflowBundle(): Promise<{ code: string }> {
 
 export async function connectTestTemporal(keyRing: KeyRing): Promise<TestTemporal> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   const address = process.env.DROPDAY_TEST_TEMPORAL_ADDRESS;

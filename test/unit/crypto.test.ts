@@ -1,6 +1,6 @@
 import { KeyRing } from '../../lib/crypto/keyring';
 import { codeChallengeS256, createCodeVerifier } from '../../lib/crypto/pkce';
-import { signValue, SignedValueError, verifyValue } from '../../lib/crypto/signed-value';
+import { signValue, type SignedValueError, verifyValue } from '../../lib/crypto/signed-value';
 
 describe('KeyRing (AES-256-GCM with key ids)', () => {
   const k1 = KeyRing.generateKey();

@@ -1,0 +1,135 @@
+// `npm run dev`: the whole stack on one machine with embedded defaults. PostgreSQL (embedded unless DATABASE_URL),
+// the Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS), migrations, provider simulators for every
+// provider without credentials, the worker and the API. Ctrl-C stops it all; the next run reuses DATA_DIR.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../lib/config';
+import { migrate } from '../db/migrate';
+import { createDatabasePool } from '../db/pool';
+import { startSpotifySimulator } from '../simulators/spotify';
+import { buildWorkflowBundle } from './build-workflow-bundle';
+import { loadOrCreateDevSecrets } from './lib/dev-secrets';
+import { ensureDatabase, startEmbeddedPostgres } from './lib/embedded-postgres';
+import { ensureDevOpsKey } from './lib/ops-key';
+import { isPortFree, waitForPort } from './lib/ports';
+import { resolveTemporalCli } from './lib/temporal-cli';
+import { startTemporalDevServer, stopChild } from './lib/temporal-dev-server';
+
+const ROOT = path.resolve(__dirname, '..');
+const log = (m: string) => console.log(`[dev] ${m}`);
+const cleanups: (() => Promise<void>)[] = [];
+
+async function main() {
+  if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
+  const env: Record<string, string | undefined> = { ...process.env };
+  env.DATA_DIR = path.resolve(ROOT, env.DATA_DIR || '.data');
+  await mkdir(env.DATA_DIR, { recursive: true });
+  const secrets = await loadOrCreateDevSecrets(env.DATA_DIR);
+  env.ENCRYPTION_KEYS ||= secrets.ENCRYPTION_KEYS;
+  env.STATE_SIGNING_SECRET ||= secrets.STATE_SIGNING_SECRET;
+  env.PORT ||= '3000';
+  env.PUBLIC_URL ||= `http://127.0.0.1:${env.PORT}`;
+  if (!(await isPortFree(Number(env.PORT)))) throw new Error(`port ${env.PORT} is taken: set PORT to another one`);
+
+  // PostgreSQL
+  if (!env.DATABASE_URL) {
+    const port = Number(env.EMBEDDED_POSTGRES_PORT || 54329);
+    log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${path.join(env.DATA_DIR, 'postgres')})`);
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(env.DATA_DIR, 'postgres'), port });
+    cleanups.push(pg.stop);
+    await ensureDatabase(pg.adminUrl, 'dropday');
+    env.DATABASE_URL = pg.databaseUrl('dropday');
+  }
+
+  // Temporal dev server, with its state in a SQLite file so scheduled releases survive restarts.
+  let temporalUi = env.TEMPORAL_UI_URL;
+  if (!env.TEMPORAL_ADDRESS) {
+    const uiPort = Number(env.TEMPORAL_UI_PORT || 8233);
+    const bin = await resolveTemporalCli(log);
+    log(`starting the Temporal dev server (state in ${path.join(env.DATA_DIR, 'temporal.sqlite')})`);
+    const server = await startTemporalDevServer({
+      bin,
+      port: 7233,
+      uiPort,
+      dbFile: path.join(env.DATA_DIR, 'temporal.sqlite'),
+      codecEndpoint: `${env.PUBLIC_URL}/codec`,
+    });
+    cleanups.push(server.stop);
+    env.TEMPORAL_ADDRESS = server.address;
+    temporalUi = server.uiUrl;
+  }
+  env.TEMPORAL_UI_URL = temporalUi || 'http://127.0.0.1:8233';
+
+  // Providers without credentials run against loopback simulators ("sandbox mode").
+  const sandboxed: string[] = [];
+  if (!env.SPOTIFY_CLIENT_ID) {
+    const sim = await startSpotifySimulator({ clientId: 'dropday-sandbox', port: Number(env.SPOTIFY_SIMULATOR_PORT || 4010) });
+    cleanups.push(sim.close);
+    env.SPOTIFY_CLIENT_ID = 'dropday-sandbox';
+    env.SPOTIFY_ACCOUNTS_URL = sim.url;
+    env.SPOTIFY_API_URL = sim.url;
+    sandboxed.push(`spotify → ${sim.url}`);
+  }
+
+  const config = loadConfig(env);
+  await migrate(config.DATABASE_URL!, log);
+  const pool = await createDatabasePool(config.DATABASE_URL!, { maximumPoolSize: 2 });
+  const opsKeyFile = await ensureDevOpsKey(pool, config.DATA_DIR);
+  await pool.end();
+
+  log('bundling workflows');
+  await buildWorkflowBundle();
+  const worker = startChild('worker', 'workers/main.ts', env);
+  const api = startChild('api', 'api/main.ts', env);
+  cleanups.push(() => stopChild(api), () => stopChild(worker));
+  await waitForPort(config.PORT, '127.0.0.1', 60_000);
+
+  console.log(`
+  dropday is running
+    API            ${config.PUBLIC_URL}   (readiness: ${config.PUBLIC_URL}/readyz)
+    Temporal UI    ${config.TEMPORAL_UI_URL}
+    Temporal       ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})
+    PostgreSQL     ${redactUrl(config.DATABASE_URL!)}
+    Sandbox mode   ${sandboxed.length ? sandboxed.join(', ') : 'none: every provider uses real credentials'}
+    Ops API key    in ${opsKeyFile}
+  Ctrl-C stops everything; data stays in ${config.DATA_DIR}.
+`);
+}
+
+function startChild(name: string, script: string, env: Record<string, string | undefined>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); stopping the stack`);
+      void shutdown(1);
+    }
+  });
+  return child;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => log(`cleanup failed: ${String(e)}`));
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch(async (error: unknown) => {
+  console.error(`[dev] ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+});
