@@ -1,10 +1,18 @@
-// All activities, built from injected dependencies (pool, key ring, provider clients).
+// All activities, built once per worker process from injected dependencies. Provider clients and the shared
+// rate limiter are made here from configuration, so every activity of the process shares them.
 import { createAccountActivities } from './accounts';
 import { type ActivityDeps } from './deps';
+import { spotifyClientFrom } from './providers/spotify';
+import { SharedRateLimiter } from './rate-limiter';
+import { createReleaseActivities } from './release';
 
 export function createActivities(deps: ActivityDeps) {
+  const { config, pool } = deps;
+  const spotify = spotifyClientFrom(config);
+  const spotifyLimiter = new SharedRateLimiter(pool, `spotify:${config.SPOTIFY_CLIENT_ID}`, config.SPOTIFY_MAX_RPS);
   return {
     ...createAccountActivities(deps),
+    ...createReleaseActivities({ ...deps, spotify, spotifyLimiter }),
   };
 }
 

@@ -9,6 +9,9 @@ import { errorHandler, unknownRoute } from './errors';
 import { httpMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
 import { artistRoutes } from './routes/artists';
+import { campaignRoutes } from './routes/campaigns';
+import { smartLinkRoutes } from './routes/smart-link';
+import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 
@@ -16,7 +19,12 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  app.use(
+    helmet({
+      // Pages load only our own script and style; artwork comes from the provider's image CDN.
+      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'https:', 'data:'] } },
+    }),
+  );
   app.use(httpMetrics(deps.metrics));
   app.use(
     pinoHttp({
@@ -29,11 +37,14 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes(deps));
   app.use(codecRoutes(deps));
+  app.use(staticRoutes());
+  app.use(smartLinkRoutes(deps));
 
   app.use('/v1', express.json({ limit: '64kb', strict: true }));
   app.use(accountRoutes(deps));
   app.use('/v1', requireApiKey(deps.pool));
   app.use(artistRoutes(deps));
+  app.use(campaignRoutes(deps));
 
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

@@ -4,6 +4,8 @@ import { type Config } from '../lib/config';
 import { type KeyRing } from '../lib/crypto/keyring';
 import { type Logger } from '../lib/logger';
 import { type DatabasePool } from '../db/pool';
+import { type SpotifyClient } from '../activities/providers/spotify';
+import { type ReleaseEngine } from './release-engine';
 
 export interface AppDeps {
   config: Config;
@@ -12,4 +14,6 @@ export interface AppDeps {
   keyRing: KeyRing;
   logger: Logger;
   metrics: Registry;
+  releaseEngine: ReleaseEngine;
+  spotify: SpotifyClient;
 }

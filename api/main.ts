@@ -7,6 +7,8 @@ import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { createApp } from './app';
 import { createMetricsRegistry } from './metrics';
+import { createReleaseEngine } from './release-engine';
+import { spotifyClientFrom } from '../activities/providers/spotify';
 
 async function main() {
   const config = loadConfig();
@@ -20,7 +22,16 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     keyRing,
   });
-  const app = createApp({ config, pool, temporal, keyRing, logger, metrics: createMetricsRegistry() });
+  const app = createApp({
+    config,
+    pool,
+    temporal,
+    keyRing,
+    logger,
+    metrics: createMetricsRegistry(),
+    releaseEngine: createReleaseEngine(temporal, config.TEMPORAL_TASK_QUEUE),
+    spotify: spotifyClientFrom(config),
+  });
   const server = app.listen(config.PORT, () => logger.info({ port: config.PORT }, `API listening on ${config.PUBLIC_URL}`));
 
   const shutdown = () => {

@@ -1,2 +1,3 @@
 // Every workflow the worker runs. Only deterministic code and type-only imports below this folder.
 export { accountWelcomeWorkflow } from './account-welcome';
+export { releaseWorkflow } from './release';

@@ -4,6 +4,9 @@ import { type AddressInfo } from 'node:net';
 import { type Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { createMetricsRegistry } from '../../api/metrics';
+import { createReleaseEngine } from '../../api/release-engine';
+import { spotifyClientFrom } from '../../activities/providers/spotify';
+import { type ReleaseTimings } from '../../workflows/release';
 import { type Config } from '../../lib/config';
 import { type KeyRing } from '../../lib/crypto/keyring';
 import { createLogger } from '../../lib/logger';
@@ -14,10 +17,24 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(deps: { config: Config; pool: DatabasePool; temporal: Client; keyRing: KeyRing }): Promise<TestApi> {
-  const app = createApp({ ...deps, logger: createLogger({ level: 'silent' }), metrics: createMetricsRegistry() });
+export async function startTestApi(deps: {
+  config: Config;
+  pool: DatabasePool;
+  temporal: Client;
+  keyRing: KeyRing;
+  timings?: Partial<ReleaseTimings>;
+  /** listen here (PUBLIC_URL must name it for OAuth redirects); default: any free port */
+  port?: number;
+}): Promise<TestApi> {
+  const app = createApp({
+    ...deps,
+    logger: createLogger({ level: 'silent' }),
+    metrics: createMetricsRegistry(),
+    releaseEngine: createReleaseEngine(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, deps.timings),
+    spotify: spotifyClientFrom(deps.config),
+  });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(deps.port ?? 0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {

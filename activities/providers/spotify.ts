@@ -1,0 +1,252 @@
+// Spotify over HTTP (api-contracts.md §1): the accounts service for tokens, the Web API for the catalogue and the
+// fan's library. Every failure becomes a SpotifyError whose `kind` tells the caller what to do about it.
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+
+export type SpotifyErrorKind =
+  | 'invalid_grant' // refresh token revoked, rotated away or past its 6 months: the fan must consent again
+  | 'token_expired' // 401 on the Web API: refresh and try again
+  | 'rate_limited' // 429 within the rolling window: every worker waits Retry-After
+  | 'quota_exceeded' // 429 with reason QUOTA_EXCEEDED: hours, not seconds
+  | 'not_found'
+  | 'bad_request'
+  | 'forbidden'
+  | 'unavailable'; // 5xx, timeouts, connection errors: outcome unknown, retry
+
+export class SpotifyError extends Error {
+  constructor(
+    readonly kind: SpotifyErrorKind,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'SpotifyError';
+  }
+}
+
+export interface SpotifyTokens {
+  accessToken: string;
+  refreshToken?: string; // present when issued or rotated
+  expiresInSeconds: number;
+  scope: string;
+}
+
+export interface SpotifyAlbum {
+  id: string;
+  name: string;
+  upc?: string;
+  artistIds: string[];
+  imageUrl?: string;
+  trackUris: string[];
+}
+
+export interface SpotifyClientOptions {
+  clientId: string;
+  clientSecret?: string;
+  accountsUrl: string;
+  apiUrl: string;
+  timeoutMs?: number;
+}
+
+export function spotifyClientFrom(config: {
+  SPOTIFY_CLIENT_ID: string;
+  SPOTIFY_CLIENT_SECRET?: string;
+  SPOTIFY_ACCOUNTS_URL: string;
+  SPOTIFY_API_URL: string;
+}): SpotifyClient {
+  return new SpotifyClient({
+    clientId: config.SPOTIFY_CLIENT_ID,
+    clientSecret: config.SPOTIFY_CLIENT_SECRET,
+    accountsUrl: config.SPOTIFY_ACCOUNTS_URL,
+    apiUrl: config.SPOTIFY_API_URL,
+  });
+}
+
+export class SpotifyClient {
+  private readonly accounts: AxiosInstance;
+  private readonly api: AxiosInstance;
+
+  constructor(private readonly opts: SpotifyClientOptions) {
+    const common = { timeout: opts.timeoutMs ?? 10_000, validateStatus: () => true };
+    this.accounts = axios.create({ ...common, baseURL: opts.accountsUrl });
+    this.api = axios.create({ ...common, baseURL: `${opts.apiUrl.replace(/\/$/, '')}/v1` });
+  }
+
+  authorizeUrl(input: { redirectUri: string; scopes: string[]; state: string; codeChallenge: string }): string {
+    const url = new URL('/authorize', this.opts.accountsUrl);
+    url.search = new URLSearchParams({
+      client_id: this.opts.clientId,
+      response_type: 'code',
+      redirect_uri: input.redirectUri,
+      scope: input.scopes.join(' '),
+      state: input.state,
+      code_challenge_method: 'S256',
+      code_challenge: input.codeChallenge,
+    }).toString();
+    return url.toString();
+  }
+
+  /** Code + PKCE: no client secret; the refresh token we get back rotates on every refresh. */
+  async exchangeCode(input: { code: string; redirectUri: string; codeVerifier: string }): Promise<SpotifyTokens> {
+    return this.token({
+      grant_type: 'authorization_code',
+      code: input.code,
+      redirect_uri: input.redirectUri,
+      client_id: this.opts.clientId,
+      code_verifier: input.codeVerifier,
+    });
+  }
+
+  async refresh(refreshToken: string): Promise<SpotifyTokens> {
+    return this.token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.opts.clientId });
+  }
+
+  /** An app token for catalogue look-ups; needs the client secret. */
+  async clientCredentials(): Promise<SpotifyTokens> {
+    if (!this.opts.clientSecret) throw new SpotifyError('forbidden', 'client credentials need SPOTIFY_CLIENT_SECRET');
+    const basic = Buffer.from(`${this.opts.clientId}:${this.opts.clientSecret}`).toString('base64');
+    return this.token({ grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` });
+  }
+
+  async me(accessToken: string): Promise<{ accountId: string }> {
+    const res = await this.call(() => this.api.get('/me', auth(accessToken)));
+    const body = res.data as { account_id?: string; id?: string };
+    // account_id is Spotify's pseudonymous, immutable id for account linking (2026); `id` is the username.
+    const accountId = body.account_id ?? body.id;
+    if (!accountId) throw new SpotifyError('bad_request', 'profile without account_id');
+    return { accountId };
+  }
+
+  /** Looks a release up by UPC (album search) or ISRC (track search → its album). */
+  async findAlbumId(accessToken: string, ids: { upc?: string | null; isrc?: string | null }): Promise<string | null> {
+    const [q, type] = ids.upc ? [`upc:${ids.upc}`, 'album'] : [`isrc:${ids.isrc}`, 'track'];
+    const res = await this.call(() => this.api.get('/search', { ...auth(accessToken), params: { q, type, limit: 5 } }));
+    if (type === 'album') {
+      return (res.data as { albums?: { items: { id: string }[] } }).albums?.items[0]?.id ?? null;
+    }
+    return (res.data as { tracks?: { items: { album?: { id: string } }[] } }).tracks?.items[0]?.album?.id ?? null;
+  }
+
+  async album(accessToken: string, albumId: string): Promise<SpotifyAlbum | null> {
+    try {
+      const res = await this.call(() => this.api.get(`/albums/${encodeURIComponent(albumId)}`, auth(accessToken)));
+      const body = res.data as {
+        id: string;
+        name: string;
+        external_ids?: { upc?: string };
+        artists?: { id: string }[];
+        images?: { url: string }[];
+        tracks?: { items?: { uri: string }[] };
+      };
+      return {
+        id: body.id,
+        name: body.name,
+        upc: body.external_ids?.upc,
+        artistIds: (body.artists ?? []).map((a) => a.id),
+        imageUrl: body.images?.[0]?.url,
+        trackUris: (body.tracks?.items ?? []).map((t) => t.uri),
+      };
+    } catch (error) {
+      if (error instanceof SpotifyError && error.kind === 'not_found') return null;
+      throw error;
+    }
+  }
+
+  /** Development mode: one call saves the album and follows the artists (at most 40 URIs). */
+  async saveToLibrary(accessToken: string, uris: string[]): Promise<void> {
+    await this.call(() => this.api.put('/me/library', null, { ...auth(accessToken), params: { uris: uris.join(',') } }));
+  }
+
+  async libraryContains(accessToken: string, uris: string[]): Promise<boolean[]> {
+    const res = await this.call(() => this.api.get('/me/library/contains', { ...auth(accessToken), params: { uris: uris.join(',') } }));
+    return res.data as boolean[];
+  }
+
+  /** Extended quota mode. */
+  async saveAlbums(accessToken: string, albumIds: string[]): Promise<void> {
+    await this.call(() => this.api.put('/me/albums', { ids: albumIds }, auth(accessToken)));
+  }
+
+  async followArtists(accessToken: string, artistIds: string[]): Promise<void> {
+    await this.call(() => this.api.put('/me/following', { ids: artistIds }, { ...auth(accessToken), params: { type: 'artist' } }));
+  }
+
+  async albumsContain(accessToken: string, albumIds: string[]): Promise<boolean[]> {
+    const res = await this.call(() => this.api.get('/me/albums/contains', { ...auth(accessToken), params: { ids: albumIds.join(',') } }));
+    return res.data as boolean[];
+  }
+
+  async followsArtists(accessToken: string, artistIds: string[]): Promise<boolean[]> {
+    const res = await this.call(() =>
+      this.api.get('/me/following/contains', { ...auth(accessToken), params: { type: 'artist', ids: artistIds.join(',') } }),
+    );
+    return res.data as boolean[];
+  }
+
+  private async token(form: Record<string, string>, headers: Record<string, string> = {}): Promise<SpotifyTokens> {
+    const res = await this.call(() =>
+      this.accounts.post('/api/token', new URLSearchParams(form).toString(), {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      }),
+    );
+    const body = res.data as { access_token: string; refresh_token?: string; expires_in: number; scope?: string };
+    return {
+      accessToken: body.access_token,
+      refreshToken: body.refresh_token,
+      expiresInSeconds: body.expires_in,
+      scope: body.scope ?? '',
+    };
+  }
+
+  private async call(request: () => Promise<AxiosResponse>): Promise<AxiosResponse> {
+    let res: AxiosResponse;
+    try {
+      res = await request();
+    } catch (error) {
+      throw new SpotifyError('unavailable', `Spotify unreachable: ${(error as Error).message}`);
+    }
+    if (res.status >= 200 && res.status < 300) return res;
+    throw toSpotifyError(res);
+  }
+}
+
+function auth(accessToken: string) {
+  return { headers: { authorization: `Bearer ${accessToken}` } };
+}
+
+function toSpotifyError(res: AxiosResponse): SpotifyError {
+  const body = (res.data ?? {}) as {
+    error?: string | { status?: number; message?: string; reason?: string };
+    error_description?: string;
+    message?: string;
+  };
+  // The accounts service answers flat OAuth errors; the Web API wraps {status,message} under `error`
+  // (and some 400s of /me/library are documented bare) — accept all three.
+  if (typeof body.error === 'string') {
+    const kind: SpotifyErrorKind = body.error === 'invalid_grant' ? 'invalid_grant' : res.status >= 500 ? 'unavailable' : 'bad_request';
+    return new SpotifyError(kind, `${body.error}: ${body.error_description ?? ''}`.trim(), res.status);
+  }
+  const message = body.error?.message ?? body.message ?? `HTTP ${res.status}`;
+  const retryAfterMs = retryAfter(res.headers['retry-after']);
+  switch (true) {
+    case res.status === 429 && body.error?.reason === 'QUOTA_EXCEEDED':
+      return new SpotifyError('quota_exceeded', message, 429, retryAfterMs ?? 3_600_000);
+    case res.status === 429:
+      return new SpotifyError('rate_limited', message, 429, retryAfterMs ?? 1_000);
+    case res.status === 401:
+      return new SpotifyError('token_expired', message, 401);
+    case res.status === 403:
+      return new SpotifyError('forbidden', message, 403);
+    case res.status === 404:
+      return new SpotifyError('not_found', message, 404);
+    case res.status >= 500:
+      return new SpotifyError('unavailable', message, res.status);
+    default:
+      return new SpotifyError('bad_request', message, res.status);
+  }
+}
+
+function retryAfter(header: unknown): number | undefined {
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.max(1, seconds) * 1000 : undefined;
+}

@@ -1,0 +1,52 @@
+import { type Campaign } from '../../db/campaigns';
+import { html, page } from './layout';
+
+function artwork(campaign: Campaign) {
+  return campaign.artworkUrl
+    ? html`<img class="art" src="${campaign.artworkUrl}" alt="Artwork of ${campaign.title}">`
+    : html`<div class="art placeholder" aria-hidden="true">♪</div>`;
+}
+
+function header(campaign: Campaign) {
+  return html`${artwork(campaign)}<h1>${campaign.title}</h1><p class="artist">${campaign.artistName}</p>`;
+}
+
+export function spotifyListenUrl(campaign: Campaign): string {
+  return campaign.spotifyAlbumId
+    ? `https://open.spotify.com/album/${campaign.spotifyAlbumId}`
+    : `https://open.spotify.com/search/${encodeURIComponent(`${campaign.artistName} ${campaign.title}`)}`;
+}
+
+export function presavePage(campaign: Campaign): string {
+  const when = new Date(campaign.releaseAt).toISOString().slice(0, 10);
+  const policy =
+    campaign.releasePolicy === 'local'
+      ? html`It lands in your library at ${campaign.releaseTime.slice(0, 5)} on ${campaign.releaseDate} in your time zone (<span id="fan-zone">${campaign.timeZone}</span>).`
+      : html`It lands in your library on ${when} at the same moment worldwide.`;
+  return page(
+    `${campaign.title} — pre-save`,
+    html`${header(campaign)}
+<a class="button" data-presave="/l/${campaign.slug}/presave/spotify" href="/l/${campaign.slug}/presave/spotify">Pre-save on Spotify</a>
+<p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''}.</p>`,
+  );
+}
+
+export function listenPage(campaign: Campaign): string {
+  return page(
+    `${campaign.title} — listen`,
+    html`${header(campaign)}<a class="button" href="${spotifyListenUrl(campaign)}">Listen on Spotify</a>`,
+  );
+}
+
+export function thanksPage(campaign: Campaign, dueAt: number | null): string {
+  const when = dueAt ? html` It will be in your library at ${new Date(dueAt).toISOString().replace('T', ' ').slice(0, 16)} UTC.` : '';
+  return page(
+    `${campaign.title} — pre-saved`,
+    html`${header(campaign)}<p><strong>You're in.</strong>${when}</p>
+<p class="note">You can disconnect dropday at any time in your Spotify account settings (Apps).</p>`,
+  );
+}
+
+export function messagePage(title: string, message: string): string {
+  return page(title, html`<div class="error"><h1>${title}</h1><p>${message}</p></div>`);
+}

@@ -1,0 +1,34 @@
+// The pages' only script and style, served from our origin so the Content-Security-Policy can stay strict.
+import { Router } from 'express';
+
+// Carries the fan's time zone (from the browser) to the pre-save link, so a local release lands at their midnight.
+const script = `(function () {
+  var zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { zone = ''; }
+  document.querySelectorAll('a[data-presave]').forEach(function (a) {
+    if (zone) a.href = a.getAttribute('data-presave') + '?tz=' + encodeURIComponent(zone);
+  });
+  var zoneLabel = document.getElementById('fan-zone');
+  if (zoneLabel && zone) zoneLabel.textContent = zone;
+})();
+`;
+
+const style = `body{margin:0;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:#111;color:#f5f5f5;
+display:flex;min-height:100vh;align-items:center;justify-content:center}
+.card{max-width:420px;width:100%;padding:32px;text-align:center}
+.art{width:260px;height:260px;object-fit:cover;border-radius:8px;background:#222}
+.art.placeholder{display:inline-flex;align-items:center;justify-content:center;font-size:64px;color:#555}
+h1{font-size:1.6rem;margin:20px 0 4px}.artist{color:#bbb;margin:0 0 24px}
+.button{display:inline-block;padding:14px 28px;border-radius:999px;background:#1ed760;color:#000;font-weight:700;text-decoration:none}
+.note{color:#999;font-size:.9rem;margin-top:20px}.error h1{color:#ff8a80}`;
+
+export function staticRoutes(): Router {
+  const router = Router();
+  router.get('/static/smart-link.js', (_req, res) => {
+    res.type('application/javascript').set('Cache-Control', 'public, max-age=3600').send(script);
+  });
+  router.get('/static/smart-link.css', (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(style);
+  });
+  return router;
+}

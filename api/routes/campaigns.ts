@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import {
+  type Campaign,
+  cancelCampaign,
+  findCampaign,
+  insertCampaign,
+  isKnownTimeZone,
+  listCampaigns,
+  rescheduleCampaign,
+} from '../../db/campaigns';
+import { findArtist } from '../../db/artists';
+import { listPresaves, presaveProgress } from '../../db/presaves';
+import { type DatabasePool } from '../../db/pool';
+import { auth } from '../auth';
+import { type AppDeps } from '../deps';
+import { ApiError, notFound } from '../errors';
+import { createCampaignBody, presaveListQuery, rescheduleCampaignBody, uuidParam } from '../schemas';
+import { parseBody, parseParams, parseQuery } from '../validation';
+
+export function campaignRoutes({ pool, config, releaseEngine }: AppDeps): Router {
+  const router = Router();
+
+  const present = async (campaign: Campaign) => {
+    const progress = await presaveProgress(pool, campaign.id);
+    return {
+      id: campaign.id,
+      artistId: campaign.artistId,
+      title: campaign.title,
+      upc: campaign.upc,
+      isrc: campaign.isrc,
+      releaseDate: campaign.releaseDate,
+      releaseTime: campaign.releaseTime,
+      releasePolicy: campaign.releasePolicy,
+      timeZone: campaign.timeZone,
+      followArtist: campaign.followArtist,
+      platforms: campaign.platforms,
+      slug: campaign.slug,
+      landingUrl: `${config.PUBLIC_URL}/l/${campaign.slug}`,
+      status: campaign.status,
+      resolution: campaign.resolution,
+      spotifyAlbumId: campaign.spotifyAlbumId,
+      releaseAt: new Date(campaign.releaseAt).toISOString(),
+      presavesCloseAt: new Date(campaign.closesAt).toISOString(),
+      progress: {
+        total: progress.total,
+        pending: progress.pending,
+        done: progress.done,
+        failed: progress.failed,
+        revoked: progress.revoked,
+        cancelled: progress.cancelled,
+      },
+      nextWaveAt: progress.nextDueAt === null ? null : new Date(progress.nextDueAt).toISOString(),
+      createdAt: new Date(campaign.createdAt).toISOString(),
+    };
+  };
+
+  const owned = async (accountId: string, id: string) => {
+    const campaign = await findCampaign(pool, accountId, id);
+    if (!campaign) throw notFound('campaign');
+    return campaign;
+  };
+
+  router.post('/v1/campaigns', async (req, res) => {
+    const body = parseBody(createCampaignBody, req);
+    const { accountId } = auth(res);
+    if (!(await findArtist(pool, accountId, body.artistId))) {
+      throw new ApiError(400, 'validation_failed', 'invalid request body', [{ path: 'artistId', message: 'no such artist in this account' }]);
+    }
+    await assertTimeZone(pool, body.timeZone);
+    const campaign = await pool.transaction(async (tx) => {
+      const created = await insertCampaign(tx, { ...body, accountId, slug: slugFor(body.title) });
+      // Inside the transaction: no campaign without its workflow.
+      await releaseEngine.start(created);
+      return created;
+    });
+    res.status(201).json(await present(campaign));
+  });
+
+  router.get('/v1/campaigns', async (_req, res) => {
+    const campaigns = await listCampaigns(pool, auth(res).accountId);
+    res.json({ items: await Promise.all(campaigns.map(present)) });
+  });
+
+  router.get('/v1/campaigns/:id', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    res.json(await present(await owned(auth(res).accountId, id)));
+  });
+
+  router.patch('/v1/campaigns/:id', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    const campaign = await owned(auth(res).accountId, id);
+    const body = parseBody(rescheduleCampaignBody, req);
+    if (campaign.status === 'cancelled' || campaign.status === 'completed') {
+      throw new ApiError(409, 'campaign_closed', `a ${campaign.status} campaign cannot be rescheduled`);
+    }
+    if (body.timeZone) await assertTimeZone(pool, body.timeZone);
+    await pool.transaction(async (tx) => {
+      await rescheduleCampaign(tx, id, {
+        releaseDate: body.releaseDate ?? campaign.releaseDate,
+        releaseTime: body.releaseTime ?? campaign.releaseTime,
+        timeZone: body.timeZone ?? campaign.timeZone,
+      });
+      await releaseEngine.reschedule(id);
+    });
+    res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
+  });
+
+  router.post('/v1/campaigns/:id/cancel', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    const campaign = await owned(auth(res).accountId, id);
+    if (campaign.status === 'completed') throw new ApiError(409, 'campaign_closed', 'a completed campaign cannot be cancelled');
+    if (campaign.status !== 'cancelled') {
+      await pool.transaction(async (tx) => {
+        await cancelCampaign(tx, id);
+        await releaseEngine.cancel(id);
+      });
+    }
+    res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
+  });
+
+  router.get('/v1/campaigns/:id/presaves', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    await owned(auth(res).accountId, id);
+    const query = parseQuery(presaveListQuery, req);
+    const rows = await listPresaves(pool, { campaignId: id, status: query.status, after: decodeCursor(query.cursor), limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    res.json({
+      items: page.map((p) => ({
+        id: p.id,
+        platform: p.platform,
+        status: p.status,
+        dueAt: new Date(p.dueAt).toISOString(),
+        executedAt: p.executedAt === null ? null : new Date(p.executedAt).toISOString(),
+        ...(p.reason ? { reason: p.reason } : {}),
+      })),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAtKey: last.createdAtKey, id: last.id }) : null,
+    });
+  });
+
+  return router;
+}
+
+async function assertTimeZone(pool: DatabasePool, zone: string): Promise<void> {
+  if (!(await isKnownTimeZone(pool, zone))) {
+    throw new ApiError(400, 'validation_failed', 'invalid request body', [{ path: 'timeZone', message: `unknown IANA time zone ${zone}` }]);
+  }
+}
+
+function slugFor(title: string): string {
+  const base = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
+  return `${base || 'release'}-${randomBytes(4).toString('hex')}`;
+}
+
+function encodeCursor(c: { createdAtKey: string; id: string }): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { createdAtKey: string; id: string } | undefined {
+  if (!cursor) return undefined;
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { createdAtKey?: unknown; id?: unknown };
+    if (typeof c.createdAtKey === 'string' && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id) && !Number.isNaN(Date.parse(c.createdAtKey.replace(' ', 'T')))) {
+      return { createdAtKey: c.createdAtKey, id: c.id };
+    }
+  } catch {
+    // fall through
+  }
+  throw new ApiError(400, 'invalid_cursor', 'cursor is not one this API returned');
+}

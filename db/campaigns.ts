@@ -1,0 +1,152 @@
+import { type DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import { type DatabasePool, sql } from './pool';
+
+type Db = DatabasePool | DatabaseTransactionConnection;
+
+export const campaignRow = z.object({
+  id: z.string().uuid(),
+  accountId: z.string().uuid(),
+  artistId: z.string().uuid(),
+  title: z.string(),
+  upc: z.string().nullable(),
+  isrc: z.string().nullable(),
+  releaseDate: z.string(),
+  releaseTime: z.string(),
+  releasePolicy: z.enum(['local', 'global']),
+  timeZone: z.string(),
+  followArtist: z.boolean(),
+  platforms: z.array(z.string()),
+  slug: z.string(),
+  status: z.enum(['scheduled', 'releasing', 'completed', 'cancelled']),
+  resolution: z.enum(['unresolved', 'candidate', 'confirmed', 'live']),
+  spotifyAlbumId: z.string().nullable(),
+  spotifyArtistIds: z.array(z.string()),
+  artworkUrl: z.string().nullable(),
+  artistName: z.string(),
+  artistSpotifyId: z.string().nullable(),
+  /** the release instant in the campaign's zone */
+  releaseAt: z.number(),
+  /** after this, no zone on Earth is still before the release: pre-saves close, the page becomes a plain link */
+  closesAt: z.number(),
+  createdAt: z.number(),
+});
+export type Campaign = z.infer<typeof campaignRow>;
+
+// Time-zone arithmetic happens in PostgreSQL (IANA database): local date-time AT TIME ZONE zone → instant.
+// Etc/GMT+12 is UTC-12 (POSIX signs are inverted): the last place on Earth to reach a local date-time.
+const columns = sql.fragment`
+  c.id, c.account_id AS "accountId", c.artist_id AS "artistId", c.title, c.upc, c.isrc,
+  to_char(c.release_date, 'YYYY-MM-DD') AS "releaseDate", to_char(c.release_time, 'HH24:MI:SS') AS "releaseTime",
+  c.release_policy AS "releasePolicy", c.time_zone AS "timeZone", c.follow_artist AS "followArtist",
+  c.platforms, c.slug, c.status, c.resolution, c.spotify_album_id AS "spotifyAlbumId",
+  c.spotify_artist_ids AS "spotifyArtistIds", c.artwork_url AS "artworkUrl",
+  a.name AS "artistName", a.spotify_artist_id AS "artistSpotifyId",
+  (c.release_date + c.release_time) AT TIME ZONE c.time_zone AS "releaseAt",
+  CASE WHEN c.release_policy = 'global' THEN (c.release_date + c.release_time) AT TIME ZONE c.time_zone
+       ELSE (c.release_date + c.release_time) AT TIME ZONE 'Etc/GMT+12' END AS "closesAt",
+  c.created_at AS "createdAt"`;
+
+const fromCampaigns = sql.fragment`FROM campaigns c JOIN artists a ON a.id = c.artist_id`;
+
+/** The instant a fan's pre-save is due: the campaign's zone for a global release, the fan's own for a local one. */
+export const dueAtExpression = (fanZone: ReturnType<typeof sql.fragment>) => sql.fragment`
+  CASE WHEN c.release_policy = 'global' THEN (c.release_date + c.release_time) AT TIME ZONE c.time_zone
+       ELSE (c.release_date + c.release_time) AT TIME ZONE coalesce(${fanZone}, c.time_zone) END`;
+
+export async function isKnownTimeZone(db: Db, zone: string): Promise<boolean> {
+  return db.exists(sql.unsafe`SELECT 1 FROM pg_timezone_names WHERE name = ${zone}`);
+}
+
+export interface NewCampaign {
+  accountId: string;
+  artistId: string;
+  title: string;
+  upc?: string;
+  isrc?: string;
+  releaseDate: string;
+  releaseTime: string;
+  releasePolicy: 'local' | 'global';
+  timeZone: string;
+  followArtist: boolean;
+  platforms: string[];
+  slug: string;
+}
+
+export async function insertCampaign(db: Db, input: NewCampaign): Promise<Campaign> {
+  const id = await db.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+    INSERT INTO campaigns (account_id, artist_id, title, upc, isrc, release_date, release_time, release_policy,
+                           time_zone, follow_artist, platforms, slug)
+    VALUES (${input.accountId}, ${input.artistId}, ${input.title}, ${input.upc ?? null}, ${input.isrc ?? null},
+            ${input.releaseDate}::date, ${input.releaseTime}::time, ${input.releasePolicy}, ${input.timeZone},
+            ${input.followArtist}, ${sql.array(input.platforms, 'text')}, ${input.slug})
+    RETURNING id`);
+  return (await findCampaignById(db, id))!;
+}
+
+export async function findCampaignById(db: Db, id: string): Promise<Campaign | null> {
+  return db.maybeOne(sql.type(campaignRow)`SELECT ${columns} ${fromCampaigns} WHERE c.id = ${id}`);
+}
+
+/** Scoped by account: another tenant's campaign is not found. */
+export async function findCampaign(db: Db, accountId: string, id: string): Promise<Campaign | null> {
+  return db.maybeOne(sql.type(campaignRow)`
+    SELECT ${columns} ${fromCampaigns} WHERE c.id = ${id} AND c.account_id = ${accountId}`);
+}
+
+export async function findCampaignBySlug(db: Db, slug: string): Promise<Campaign | null> {
+  return db.maybeOne(sql.type(campaignRow)`SELECT ${columns} ${fromCampaigns} WHERE c.slug = ${slug}`);
+}
+
+export async function listCampaigns(db: Db, accountId: string): Promise<readonly Campaign[]> {
+  return db.any(sql.type(campaignRow)`
+    SELECT ${columns} ${fromCampaigns} WHERE c.account_id = ${accountId} ORDER BY c.created_at DESC, c.id`);
+}
+
+/** Moves the release and every pending pre-save's due instant with it, in one transaction. */
+export async function rescheduleCampaign(
+  tx: DatabaseTransactionConnection,
+  id: string,
+  change: { releaseDate: string; releaseTime: string; timeZone: string },
+): Promise<void> {
+  await tx.query(sql.unsafe`
+    UPDATE campaigns SET release_date = ${change.releaseDate}::date, release_time = ${change.releaseTime}::time,
+           time_zone = ${change.timeZone}, updated_at = now()
+    WHERE id = ${id}`);
+  await tx.query(sql.unsafe`
+    UPDATE presaves p SET due_at = ${dueAtExpression(sql.fragment`f.time_zone`)}
+    FROM campaigns c, fans f
+    WHERE p.campaign_id = ${id} AND c.id = p.campaign_id AND f.id = p.fan_id AND p.state = 'pending'`);
+}
+
+export async function cancelCampaign(tx: DatabaseTransactionConnection, id: string): Promise<void> {
+  await tx.query(sql.unsafe`UPDATE campaigns SET status = 'cancelled', updated_at = now() WHERE id = ${id}`);
+  await tx.query(sql.unsafe`
+    UPDATE presaves SET state = 'cancelled', reason = 'campaign_cancelled', claim_token = NULL, lease_until = NULL
+    WHERE campaign_id = ${id} AND state IN ('pending', 'running')`);
+}
+
+export async function setCampaignStatus(db: Db, id: string, status: 'releasing' | 'completed'): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE campaigns SET status = ${status}, updated_at = now() WHERE id = ${id} AND status <> 'cancelled'`);
+}
+
+export async function recordResolution(
+  db: Db,
+  id: string,
+  r: { resolution: Campaign['resolution']; spotifyAlbumId?: string; spotifyArtistIds?: string[]; artworkUrl?: string },
+): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE campaigns SET resolution = ${r.resolution},
+           spotify_album_id = coalesce(${r.spotifyAlbumId ?? null}, spotify_album_id),
+           spotify_artist_ids = coalesce(${r.spotifyArtistIds ? sql.array(r.spotifyArtistIds, 'text') : null}, spotify_artist_ids),
+           artwork_url = coalesce(${r.artworkUrl ?? null}, artwork_url), updated_at = now()
+    WHERE id = ${id}`);
+}
+
+/** Returns true the first time only, so an alert is raised once per campaign. */
+export async function markAlerted(db: Db, id: string): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
+    UPDATE campaigns SET alerted_at = now() WHERE id = ${id} AND alerted_at IS NULL RETURNING 1`);
+  return result.rowCount === 1;
+}

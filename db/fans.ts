@@ -1,0 +1,105 @@
+import { type DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import { type KeyRing } from '../lib/crypto/keyring';
+import { type DatabasePool, sql } from './pool';
+
+type Db = DatabasePool | DatabaseTransactionConnection;
+
+// Refresh tokens die six months after consent; refreshing does not extend that (Spotify, 2026).
+export const REFRESH_TOKEN_LIFETIME_MS = 182 * 24 * 3600 * 1000;
+
+const aad = (fanId: string, which: 'access' | 'refresh') => `fan_tokens:${fanId}:${which}`;
+
+export async function upsertFan(db: Db, input: { provider: string; providerUserId: string; timeZone: string | null }): Promise<string> {
+  return db.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+    INSERT INTO fans (provider, provider_user_id, time_zone) VALUES (${input.provider}, ${input.providerUserId}, ${input.timeZone})
+    ON CONFLICT (provider, provider_user_id) DO UPDATE SET time_zone = coalesce(EXCLUDED.time_zone, fans.time_zone)
+    RETURNING id`);
+}
+
+/** A fresh consent: new tokens, new consent time, status active again. */
+export async function storeFanTokens(
+  db: Db,
+  keyRing: KeyRing,
+  fanId: string,
+  t: { accessToken: string; refreshToken: string; expiresInSeconds: number; scope: string; consentedAt: number },
+): Promise<void> {
+  await db.query(sql.unsafe`
+    INSERT INTO fan_tokens (fan_id, access_token_enc, refresh_token_enc, access_expires_at, scopes, consented_at, refresh_expires_at)
+    VALUES (${fanId}, ${keyRing.encrypt(t.accessToken, aad(fanId, 'access'))}, ${keyRing.encrypt(t.refreshToken, aad(fanId, 'refresh'))},
+            to_timestamp(${(t.consentedAt + t.expiresInSeconds * 1000) / 1000}), ${t.scope},
+            to_timestamp(${t.consentedAt / 1000}), to_timestamp(${(t.consentedAt + REFRESH_TOKEN_LIFETIME_MS) / 1000}))
+    ON CONFLICT (fan_id) DO UPDATE SET access_token_enc = EXCLUDED.access_token_enc,
+      refresh_token_enc = EXCLUDED.refresh_token_enc, access_expires_at = EXCLUDED.access_expires_at,
+      scopes = EXCLUDED.scopes, consented_at = EXCLUDED.consented_at, refresh_expires_at = EXCLUDED.refresh_expires_at,
+      status = 'active', updated_at = now()`);
+}
+
+const tokenRow = z.object({
+  accessTokenEnc: z.string(),
+  refreshTokenEnc: z.string(),
+  accessExpiresAt: z.number(),
+  refreshExpiresAt: z.number(),
+  status: z.enum(['active', 'revoked']),
+});
+
+export interface FanTokens {
+  accessToken: string;
+  refreshToken: string;
+  accessExpiresAt: number;
+  refreshExpiresAt: number;
+  status: 'active' | 'revoked';
+}
+
+/** Reads (and with `lock`, row-locks for a refresh) a fan's tokens, decrypted. */
+export async function loadFanTokens(db: Db, keyRing: KeyRing, fanId: string, lock = false): Promise<FanTokens | null> {
+  const row = await db.maybeOne(sql.type(tokenRow)`
+    SELECT access_token_enc AS "accessTokenEnc", refresh_token_enc AS "refreshTokenEnc",
+           access_expires_at AS "accessExpiresAt", refresh_expires_at AS "refreshExpiresAt", status
+    FROM fan_tokens WHERE fan_id = ${fanId} ${lock ? sql.fragment`FOR UPDATE` : sql.fragment``}`);
+  if (!row) return null;
+  return {
+    accessToken: keyRing.decrypt(row.accessTokenEnc, aad(fanId, 'access')),
+    refreshToken: keyRing.decrypt(row.refreshTokenEnc, aad(fanId, 'refresh')),
+    accessExpiresAt: row.accessExpiresAt,
+    refreshExpiresAt: row.refreshExpiresAt,
+    status: row.status,
+  };
+}
+
+/** After a refresh: a new access token and, when Spotify rotated it, a new refresh token. */
+export async function storeRefreshedTokens(
+  db: Db,
+  keyRing: KeyRing,
+  fanId: string,
+  t: { accessToken: string; refreshToken?: string; expiresInSeconds: number },
+): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE fan_tokens SET access_token_enc = ${keyRing.encrypt(t.accessToken, aad(fanId, 'access'))},
+      refresh_token_enc = coalesce(${t.refreshToken ? keyRing.encrypt(t.refreshToken, aad(fanId, 'refresh')) : null}, refresh_token_enc),
+      access_expires_at = clock_timestamp() + ${t.expiresInSeconds} * interval '1 second', updated_at = now()
+    WHERE fan_id = ${fanId}`);
+}
+
+/** Revocation deletes nothing yet (the deletion workflow does), but no token is ever used again. */
+export async function markFanRevoked(db: Db, fanId: string): Promise<void> {
+  await db.query(sql.unsafe`UPDATE fan_tokens SET status = 'revoked', updated_at = now() WHERE fan_id = ${fanId}`);
+}
+
+/** Re-encrypts every stored token under the active key; returns how many rows changed. */
+export async function resealFanTokens(pool: DatabasePool, keyRing: KeyRing): Promise<number> {
+  const rows = await pool.any(sql.type(z.object({ fanId: z.string(), a: z.string(), r: z.string() }))`
+    SELECT fan_id AS "fanId", access_token_enc AS a, refresh_token_enc AS r FROM fan_tokens`);
+  let changed = 0;
+  for (const row of rows) {
+    const a = keyRing.reseal(row.a, aad(row.fanId, 'access'));
+    const r = keyRing.reseal(row.r, aad(row.fanId, 'refresh'));
+    if (!a && !r) continue;
+    // Only if nobody rewrote the row meanwhile (a refresh re-encrypts under the active key anyway).
+    const result = await pool.query(sql.unsafe`
+      UPDATE fan_tokens SET access_token_enc = ${a ?? row.a}, refresh_token_enc = ${r ?? row.r}
+      WHERE fan_id = ${row.fanId} AND access_token_enc = ${row.a} AND refresh_token_enc = ${row.r}`);
+    changed += result.rowCount;
+  }
+  return changed;
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { type KeyRing } from '../lib/crypto/keyring';
+import { type DatabasePool, sql } from './pool';
+
+export async function saveOAuthState(
+  pool: DatabasePool,
+  keyRing: KeyRing,
+  input: { nonce: string; campaignId: string; codeVerifier: string; timeZone: string | null; expiresAt: number },
+): Promise<void> {
+  await pool.query(sql.unsafe`
+    INSERT INTO oauth_states (nonce, campaign_id, verifier_enc, time_zone, expires_at)
+    VALUES (${input.nonce}, ${input.campaignId}, ${keyRing.encrypt(input.codeVerifier, `oauth_states:${input.nonce}`)},
+            ${input.timeZone}, to_timestamp(${input.expiresAt / 1000}))`);
+}
+
+/** Single use: the first caller gets the row, every later one (a replay) gets null. */
+export async function consumeOAuthState(pool: DatabasePool, keyRing: KeyRing, nonce: string) {
+  const row = await pool.maybeOne(sql.type(z.object({ campaignId: z.string(), verifierEnc: z.string(), timeZone: z.string().nullable() }))`
+    UPDATE oauth_states SET used_at = now()
+    WHERE nonce = ${nonce} AND used_at IS NULL AND expires_at > now()
+    RETURNING campaign_id AS "campaignId", verifier_enc AS "verifierEnc", time_zone AS "timeZone"`);
+  if (!row) return null;
+  return { campaignId: row.campaignId, timeZone: row.timeZone, codeVerifier: keyRing.decrypt(row.verifierEnc, `oauth_states:${nonce}`) };
+}

@@ -1,0 +1,155 @@
+import { type DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import { dueAtExpression } from './campaigns';
+import { type DatabasePool, sql } from './pool';
+
+type Db = DatabasePool | DatabaseTransactionConnection;
+
+export const PRESAVE_STATES = ['pending', 'running', 'done', 'failed', 'revoked', 'cancelled'] as const;
+export type PresaveState = (typeof PRESAVE_STATES)[number];
+
+/** A new pre-save, due at the release instant for this fan. A fan who consents again after a revocation or
+ * failure gets a fresh pending row; a delivered one stays delivered. */
+export async function upsertPresave(db: Db, input: { campaignId: string; fanId: string; platform: string }) {
+  const row = z.object({ id: z.string().uuid(), dueAt: z.number(), state: z.enum(PRESAVE_STATES) });
+  const upserted = await db.maybeOne(sql.type(row)`
+    INSERT INTO presaves (campaign_id, fan_id, platform, due_at)
+    SELECT c.id, f.id, ${input.platform}, ${dueAtExpression(sql.fragment`f.time_zone`)}
+    FROM campaigns c, fans f WHERE c.id = ${input.campaignId} AND f.id = ${input.fanId}
+    ON CONFLICT (campaign_id, fan_id, platform) DO UPDATE
+      SET state = 'pending', reason = NULL, last_error = NULL, attempts = 0, due_at = EXCLUDED.due_at
+      WHERE presaves.state IN ('failed', 'revoked')
+    RETURNING id, due_at AS "dueAt", state`);
+  // No row back means the existing pre-save stands as it is.
+  return (
+    upserted ??
+    db.one(sql.type(row)`
+      SELECT id, due_at AS "dueAt", state FROM presaves
+      WHERE campaign_id = ${input.campaignId} AND fan_id = ${input.fanId} AND platform = ${input.platform}`)
+  );
+}
+
+export interface ClaimedPresave {
+  id: string;
+  fanId: string;
+  /** counting this one; above 1 the outcome of an earlier attempt is unknown */
+  attempts: number;
+}
+
+/**
+ * Claims up to `limit` due pre-saves for one batch. SKIP LOCKED lets parallel batches take disjoint rows.
+ * Rows this claim token already held (the activity was retried after a crash) and rows whose lease ran out
+ * (their holder died) are taken again.
+ */
+export async function claimDuePresaves(
+  pool: DatabasePool,
+  input: { campaignId: string; claimToken: string; limit: number; leaseMs: number },
+): Promise<readonly ClaimedPresave[]> {
+  return pool.any(sql.type(z.object({ id: z.string().uuid(), fanId: z.string().uuid(), attempts: z.number() }))`
+    WITH candidates AS (
+      SELECT id FROM presaves
+      WHERE campaign_id = ${input.campaignId} AND due_at <= clock_timestamp()
+        AND (state = 'pending'
+             OR (state = 'running' AND (claim_token = ${input.claimToken} OR lease_until < clock_timestamp())))
+      ORDER BY due_at, id
+      LIMIT ${input.limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE presaves p
+    SET state = 'running', claim_token = ${input.claimToken}, attempts = p.attempts + 1,
+        lease_until = clock_timestamp() + ${input.leaseMs} * interval '1 millisecond'
+    FROM candidates WHERE p.id = candidates.id
+    RETURNING p.id, p.fan_id AS "fanId", p.attempts`);
+}
+
+/** Records an outcome, only while this claim still holds the row. */
+export async function finishPresave(
+  db: Db,
+  input: { id: string; claimToken: string; state: 'done' | 'failed' | 'revoked'; reason?: string; lastError?: string },
+): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
+    UPDATE presaves SET state = ${input.state}, reason = ${input.reason ?? null}, last_error = ${input.lastError ?? null},
+           executed_at = CASE WHEN ${input.state} = 'done' THEN clock_timestamp() ELSE executed_at END,
+           claim_token = NULL, lease_until = NULL
+    WHERE id = ${input.id} AND claim_token = ${input.claimToken} AND state = 'running'`);
+  return result.rowCount === 1;
+}
+
+/** Gives a row back for a later round (provider trouble), keeping what went wrong. */
+export async function returnPresave(
+  db: Db,
+  input: { id: string; claimToken: string; lastError: string; reason?: string },
+): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE presaves SET state = 'pending', last_error = ${input.lastError}, reason = ${input.reason ?? null},
+           claim_token = NULL, lease_until = NULL
+    WHERE id = ${input.id} AND claim_token = ${input.claimToken} AND state = 'running'`);
+}
+
+export const progressRow = z.object({
+  total: z.number(),
+  pending: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  revoked: z.number(),
+  cancelled: z.number(),
+  dueNow: z.number(),
+  nextDueAt: z.number().nullable(),
+});
+export type PresaveProgress = z.infer<typeof progressRow>;
+
+export async function presaveProgress(db: Db, campaignId: string): Promise<PresaveProgress> {
+  return db.one(sql.type(progressRow)`
+    SELECT count(*)::int AS total,
+           (count(*) FILTER (WHERE state IN ('pending', 'running')))::int AS pending,
+           (count(*) FILTER (WHERE state = 'done'))::int AS done,
+           (count(*) FILTER (WHERE state = 'failed'))::int AS failed,
+           (count(*) FILTER (WHERE state = 'revoked'))::int AS revoked,
+           (count(*) FILTER (WHERE state = 'cancelled'))::int AS cancelled,
+           (count(*) FILTER (WHERE state IN ('pending', 'running') AND due_at <= clock_timestamp()))::int AS "dueNow",
+           min(due_at) FILTER (WHERE state IN ('pending', 'running')) AS "nextDueAt"
+    FROM presaves WHERE campaign_id = ${campaignId}`);
+}
+
+/** Distinct due instants still ahead or unfinished: the campaign's waves. */
+export async function pendingWaves(db: Db, campaignId: string): Promise<readonly number[]> {
+  return db.anyFirst(sql.type(z.object({ dueAt: z.number() }))`
+    SELECT DISTINCT due_at AS "dueAt" FROM presaves
+    WHERE campaign_id = ${campaignId} AND state IN ('pending', 'running') ORDER BY 1`);
+}
+
+const listedRow = z.object({
+  id: z.string().uuid(),
+  platform: z.string(),
+  status: z.enum(PRESAVE_STATES),
+  dueAt: z.number(),
+  executedAt: z.number().nullable(),
+  reason: z.string().nullable(),
+  /** full-precision created_at, for the cursor */
+  createdAtKey: z.string(),
+});
+
+/** Keyset pagination over (created_at, id), so pages stay stable while fans keep arriving. */
+export async function listPresaves(
+  db: Db,
+  input: { campaignId: string; status?: PresaveState; after?: { createdAtKey: string; id: string }; limit: number },
+) {
+  return db.any(sql.type(listedRow)`
+    SELECT id, platform, state AS status, due_at AS "dueAt", executed_at AS "executedAt", reason,
+           created_at::text AS "createdAtKey"
+    FROM presaves
+    WHERE campaign_id = ${input.campaignId}
+      ${input.status ? sql.fragment`AND state = ${input.status}` : sql.fragment``}
+      ${input.after ? sql.fragment`AND (created_at, id) > (${input.after.createdAtKey}::timestamptz, ${input.after.id}::uuid)` : sql.fragment``}
+    ORDER BY created_at, id
+    LIMIT ${input.limit}`);
+}
+
+export async function recordEvent(
+  db: Db,
+  input: { campaignId: string; fanId: string; type: 'AUTH' | 'SAVE_TRACK' | 'FOLLOW_ARTIST'; dedupeKey: string },
+): Promise<void> {
+  await db.query(sql.unsafe`
+    INSERT INTO events (campaign_id, fan_id, type, dedupe_key) VALUES (${input.campaignId}, ${input.fanId}, ${input.type}, ${input.dedupeKey})
+    ON CONFLICT (dedupe_key) DO NOTHING`);
+}

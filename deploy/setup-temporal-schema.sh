@@ -1,0 +1,119 @@
+#!/bin/sh
+# Temporal setup for docker-compose.yml, run by the temporalio/admin-tools image (Alpine: POSIX sh, nc, getent,
+# temporal-sql-tool and the temporal CLI). Every step is idempotent, so `docker compose up` may run it again.
+#
+#   setup-temporal-schema.sh schema      before the server starts: creates the `temporal` and `temporal_visibility`
+#                                        databases and brings their schemas up to date; creates the `dropday`
+#                                        database (the app applies its own migrations at start-up)
+#   setup-temporal-schema.sh namespace   once the server answers: registers the namespace and dropday's custom
+#                                        search attributes (lib/temporal/search-attributes.ts)
+set -eu
+
+SQL_PLUGIN=${SQL_PLUGIN:-${DB:-postgres12}}
+SQL_HOST=${SQL_HOST:-postgresql}
+SQL_PORT=${SQL_PORT:-5432}
+SQL_USER=${SQL_USER:-postgres}
+SCHEMA_DIR=${SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}
+TEMPORAL_DB=${TEMPORAL_DB:-temporal}
+VISIBILITY_DB=${VISIBILITY_DB:-temporal_visibility}
+APP_DB=${APP_DB:-dropday}
+
+NAMESPACE=${NAMESPACE:-default}
+NAMESPACE_RETENTION=${NAMESPACE_RETENTION:-72h}
+TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-temporal:7233}
+
+log() { echo "[temporal-setup] $*"; }
+
+# wait_for_port HOST PORT: up to 60 tries, 2 s apart.
+wait_for_port() {
+  tries=0
+  until nc -z -w 2 "$1" "$2" >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 60 ]; then
+      log "$1:$2 is not reachable"
+      return 1
+    fi
+    sleep 2
+  done
+}
+
+sql_tool() {
+  temporal-sql-tool --plugin "$SQL_PLUGIN" --ep "$SQL_HOST" -p "$SQL_PORT" -u "$SQL_USER" "$@"
+}
+
+setup_schema() {
+  : "${SQL_PASSWORD:?SQL_PASSWORD is required}"
+  export SQL_PASSWORD # temporal-sql-tool reads it from the environment, so it never shows in a process list
+  log "waiting for PostgreSQL at $SQL_HOST:$SQL_PORT"
+  wait_for_port "$SQL_HOST" "$SQL_PORT"
+
+  log "database $TEMPORAL_DB"
+  sql_tool --db "$TEMPORAL_DB" create
+  sql_tool --db "$TEMPORAL_DB" setup-schema -v 0.0
+  sql_tool --db "$TEMPORAL_DB" update-schema -d "$SCHEMA_DIR/temporal/versioned"
+
+  log "database $VISIBILITY_DB"
+  sql_tool --db "$VISIBILITY_DB" create
+  sql_tool --db "$VISIBILITY_DB" setup-schema -v 0.0
+  sql_tool --db "$VISIBILITY_DB" update-schema -d "$SCHEMA_DIR/visibility/versioned"
+
+  log "database $APP_DB (its tables come from dropday's own migrations)"
+  sql_tool --db "$APP_DB" create
+
+  log "schema setup complete"
+}
+
+setup_namespace() {
+  host=${TEMPORAL_ADDRESS%:*}
+  port=${TEMPORAL_ADDRESS##*:}
+  log "waiting for the Temporal frontend at $TEMPORAL_ADDRESS"
+  wait_for_port "$host" "$port"
+  # Dial the IPv4 address: the server binds 0.0.0.0 only, and the CLI could otherwise try an IPv6 answer first.
+  ip=$(getent ahostsv4 "$host" 2>/dev/null | awk 'NR == 1 { print $1 }') || ip=
+  address="${ip:-$host}:$port"
+
+  tries=0
+  until temporal operator cluster health --address "$address" >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 60 ]; then
+      log "the Temporal server did not become healthy"
+      temporal operator cluster health --address "$address"
+      return 1
+    fi
+    sleep 2
+  done
+
+  if temporal operator namespace describe --address "$address" --namespace "$NAMESPACE" >/dev/null 2>&1; then
+    log "namespace $NAMESPACE exists (retention unchanged; see docs/deployment.md to change it)"
+  else
+    log "creating namespace $NAMESPACE (retention $NAMESPACE_RETENTION)"
+    temporal operator namespace create --address "$address" --namespace "$NAMESPACE" --retention "$NAMESPACE_RETENTION"
+  fi
+
+  # Keyword: ids match exactly (Text would tokenise them). Values are opaque ids and kinds, never personal data.
+  # Attributes that already exist with the same type are left as they are, so this is safe to repeat. A namespace
+  # created a moment ago is "not found" until the server's namespace cache refreshes (seconds): retry until then.
+  log "registering search attributes CampaignId, AccountId, Kind"
+  tries=0
+  until temporal operator search-attribute create --address "$address" --namespace "$NAMESPACE" \
+    --name CampaignId --type Keyword \
+    --name AccountId --type Keyword \
+    --name Kind --type Keyword; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 30 ]; then
+      log "could not register the search attributes in namespace $NAMESPACE"
+      return 1
+    fi
+    sleep 2
+  done
+  log "namespace setup complete"
+}
+
+case "${1:-}" in
+  schema) setup_schema ;;
+  namespace) setup_namespace ;;
+  *)
+    echo "usage: $0 schema | namespace" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,158 @@
+// Everything a pre-save test needs, real end to end: a database, Temporal with the real worker, the Spotify
+// simulator over HTTP, and the API on a known port (OAuth redirects name it).
+import axios from 'axios';
+import { type Config } from '../../lib/config';
+import { type KeyRing } from '../../lib/crypto/keyring';
+import { createLogger } from '../../lib/logger';
+import { freePort } from '../../scripts/lib/ports';
+import { startSpotifySimulator, type SpotifySimState, type SpotifySimulatorOptions } from '../../simulators/spotify';
+import { type ReleaseTimings } from '../../workflows/release';
+import { startTestApi, type TestApi } from './app';
+import { testConfig } from './config';
+import { createTestDatabase, type TestDatabase } from './database';
+import { connectTestTemporal, type RunningWorker, type TestTemporal } from './temporal';
+
+export const SPOTIFY_CLIENT_ID = 'dropday-test';
+export const SPOTIFY_CLIENT_SECRET = 'dropday-test-secret';
+
+export const FAST_TIMINGS: Partial<ReleaseTimings> = {
+  liveCheckFirstMs: 300,
+  liveCheckMaxMs: 1_000,
+  heartbeatTimeoutMs: 5_000,
+  batchSize: 10,
+  parallelBatches: 3,
+};
+
+export interface ReleaseStack {
+  db: TestDatabase;
+  temporal: TestTemporal;
+  api: TestApi;
+  spotify: { url: string; state: SpotifySimState; close(): Promise<void> };
+  config: Config;
+  keyRing: KeyRing;
+  worker: RunningWorker | null;
+  startWorker(): Promise<RunningWorker>;
+  close(): Promise<void>;
+}
+
+export async function startReleaseStack(opts: {
+  env?: Record<string, string>;
+  simulator?: Partial<SpotifySimulatorOptions>;
+  timings?: Partial<ReleaseTimings>;
+  startWorker?: boolean;
+} = {}): Promise<ReleaseStack> {
+  const spotify = await startSpotifySimulator({ clientId: SPOTIFY_CLIENT_ID, clientSecret: SPOTIFY_CLIENT_SECRET, port: 0, ...opts.simulator });
+  const db = await createTestDatabase();
+  const port = await freePort();
+  const base = testConfig({
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SPOTIFY_CLIENT_ID,
+    SPOTIFY_CLIENT_SECRET,
+    SPOTIFY_ACCOUNTS_URL: spotify.url,
+    SPOTIFY_API_URL: spotify.url,
+    SPOTIFY_MAX_RPS: '200',
+    ...opts.env,
+  });
+  const temporal = await connectTestTemporal(base.keyRing);
+  const config = { ...base.config, TEMPORAL_TASK_QUEUE: temporal.taskQueue };
+  const timings = { ...FAST_TIMINGS, ...opts.timings };
+  const api = await startTestApi({ config, pool: db.pool, temporal: temporal.client, keyRing: base.keyRing, timings, port });
+  const stack: ReleaseStack = {
+    db,
+    temporal,
+    api,
+    spotify,
+    config,
+    keyRing: base.keyRing,
+    worker: null,
+    async startWorker() {
+      stack.worker = await temporal.startWorker({ config, pool: db.pool, keyRing: base.keyRing, logger: createLogger({ level: 'silent' }) });
+      return stack.worker;
+    },
+    async close() {
+      await api.close();
+      await temporal.close();
+      await spotify.close();
+      await db.drop();
+    },
+  };
+  if (opts.startWorker !== false) await stack.startWorker();
+  return stack;
+}
+
+export const http = axios.create({ validateStatus: () => true, maxRedirects: 0 });
+
+/** An account with one artist, and its API key. */
+export async function artistAccount(stack: ReleaseStack, spotifyArtistId?: string) {
+  const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Label', email: `label-${Date.now()}@example.com` });
+  const headers = { authorization: `Bearer ${signup.data.apiKey}` };
+  const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey', ...(spotifyArtistId ? { spotifyArtistId } : {}) }, { headers });
+  return { headers, artistId: artist.data.id as string, apiKey: signup.data.apiKey as string };
+}
+
+let upcCounter = 0;
+/** A fresh valid UPC-A (check digit computed). */
+export function nextUpc(): string {
+  const body = `19${String(Date.now() % 1e6).padStart(6, '0')}${String(upcCounter++ % 1000).padStart(3, '0')}`.slice(0, 11);
+  const digits = body.split('').map(Number);
+  const sum = digits.reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+/** A release in the simulator's catalogue that goes live at `liveAt`. */
+export function addRelease(stack: ReleaseStack, upc: string, liveAt: number) {
+  return stack.spotify.state.addRelease({
+    artist: { name: 'Luna Vey' },
+    album: { name: 'Midnight Sun', upc, tracks: [{ name: 'Midnight Sun', isrc: `USRC1${String(Date.now()).slice(-7)}` }] },
+    liveAt,
+  });
+}
+
+/**
+ * One fan through the real HTTP flow, as a browser would: landing page → pre-save link → Spotify consent page →
+ * consent → our callback. Returns the callback response.
+ */
+export async function fanPresaves(stack: ReleaseStack, slug: string, fan: { user: string; tz?: string; decision?: 'accept' | 'deny' }) {
+  const landing = await http.get(`${stack.api.url}/l/${slug}`);
+  if (landing.status !== 200) throw new Error(`landing page answered ${landing.status}`);
+  const start = await http.get(`${stack.api.url}/l/${slug}/presave/spotify`, { params: fan.tz ? { tz: fan.tz } : {} });
+  if (start.status !== 302) throw new Error(`pre-save link answered ${start.status}`);
+  const authorizeUrl = String(start.headers.location);
+  const consentPage = await http.get(authorizeUrl);
+  if (consentPage.status !== 200) throw new Error(`consent page answered ${consentPage.status}: ${consentPage.data}`);
+  const form = new URLSearchParams();
+  for (const [, name, value] of String(consentPage.data).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    form.set(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+  }
+  form.set('display_name', fan.user);
+  form.set('user', fan.user);
+  form.set('decision', fan.decision ?? 'accept');
+  const consent = await http.post(`${new URL(authorizeUrl).origin}/authorize`, form.toString(), {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  if (consent.status !== 302) throw new Error(`consent answered ${consent.status}: ${consent.data}`);
+  const callbackUrl = String(consent.headers.location);
+  const callback = await http.get(callbackUrl);
+  return { callback, callbackUrl, authorizeUrl };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await probe();
+  }
+  return last;
+}
+
+/** Today's date and a time `secondsAhead` from now, in UTC, for a release that many seconds away. */
+export function releaseInSeconds(secondsAhead: number, zone = 'UTC'): { releaseDate: string; releaseTime: string; at: number } {
+  const at = Math.ceil((Date.now() + secondsAhead * 1000) / 1000) * 1000;
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(at));
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return { releaseDate: `${get('year')}-${get('month')}-${get('day')}`, releaseTime: `${get('hour')}:${get('minute')}:${get('second')}`, at };
+}

@@ -1,0 +1,219 @@
+// The release engine, one per campaign (id `release:<campaignId>`). It reads top-down as the business process:
+// plan the waves; until the next one, verify the release now and then; at a wave, wait until the release is
+// live, then deliver every due pre-save in parallel batches; pause when Spotify says so; end when no zone is
+// still before the release and nothing is pending. Fans arriving late are delivered at once.
+import {
+  CancellationScope,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { BatchResult, ReleasePlan } from '../activities/release';
+
+export interface ReleaseTimings {
+  /** how often the release is looked up before it is live */
+  verifyEveryMs: number;
+  /** alert the artist when the release is still unresolved this close to release */
+  alertWithinMs: number;
+  /** first and longest wait between live checks once a wave is due */
+  liveCheckFirstMs: number;
+  liveCheckMaxMs: number;
+  batchSize: number;
+  parallelBatches: number;
+  /** how soon a crashed worker's batch is retried elsewhere */
+  heartbeatTimeoutMs: number;
+  /** history length after which the workflow continues as new */
+  maxHistoryEvents: number;
+}
+
+export const DEFAULT_RELEASE_TIMINGS: ReleaseTimings = {
+  verifyEveryMs: 6 * 3600_000,
+  alertWithinMs: 48 * 3600_000,
+  liveCheckFirstMs: 1_000,
+  liveCheckMaxMs: 5 * 60_000,
+  batchSize: 50,
+  parallelBatches: 4,
+  heartbeatTimeoutMs: 30_000,
+  maxHistoryEvents: 2_000,
+};
+
+export interface ReleaseWorkflowInput {
+  campaignId: string;
+  timings?: Partial<ReleaseTimings>;
+  /** carried across continue-as-new */
+  carried?: { nextVerifyAt: number; delivered: number };
+}
+
+export type ReleasePhase = 'scheduled' | 'waiting_for_live' | 'delivering' | 'paused' | 'completed' | 'cancelled';
+
+export interface ReleaseProgress {
+  phase: ReleasePhase;
+  resolution: ReleasePlan['resolution'] | 'unknown';
+  total: number;
+  pending: number;
+  done: number;
+  failed: number;
+  revoked: number;
+  nextWaveAt: number | null;
+  waves: number[];
+  pausedUntil: number | null;
+  pauseReason: string | null;
+  /** estimated ms until the due pre-saves are delivered, from the rate seen so far */
+  etaMs: number | null;
+}
+
+export const rescheduleSignal = defineSignal('reschedule');
+export const cancelSignal = defineSignal('cancel');
+export const presaveAddedSignal = defineSignal<[{ dueAt: number }]>('presaveAdded');
+export const progressQuery = defineQuery<ReleaseProgress>('progress');
+
+export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ status: 'completed' | 'cancelled'; delivered: number }> {
+  const timings = { ...DEFAULT_RELEASE_TIMINGS, ...input.timings };
+  const { campaignId } = input;
+  const { planRelease, verifyRelease, markReleaseStatus } = proxyActivities<ReturnType<typeof createActivities>>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  });
+  const { deliverDuePresaves } = proxyActivities<ReturnType<typeof createActivities>>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: timings.heartbeatTimeoutMs,
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+
+  let cancelled = false;
+  let replan = false;
+  let phase: ReleasePhase = 'scheduled';
+  let plan: ReleasePlan | undefined;
+  let pause: { reason: string; untilMs: number } | null = null;
+  let delivered = input.carried?.delivered ?? 0;
+  let nextVerifyAt = input.carried?.nextVerifyAt ?? Date.now();
+  let deliveryRate: { since: number; count: number } | null = null;
+  let drainScope: CancellationScope | null = null;
+
+  setHandler(progressQuery, () => progressOf(plan, phase, pause, delivered, deliveryRate));
+  setHandler(rescheduleSignal, () => {
+    replan = true;
+  });
+  setHandler(presaveAddedSignal, () => {
+    replan = true;
+  });
+  setHandler(cancelSignal, () => {
+    cancelled = true;
+    drainScope?.cancel();
+  });
+
+  const waitUntil = (at: number) => condition(() => cancelled || replan, Math.max(1, at - Date.now()));
+
+  async function waitUntilLive(): Promise<void> {
+    phase = 'waiting_for_live';
+    for (let delay = timings.liveCheckFirstMs; !cancelled; delay = Math.min(delay * 2, timings.liveCheckMaxMs)) {
+      const { resolution } = await verifyRelease({ campaignId, alertWithinMs: timings.alertWithinMs });
+      if (plan) plan.resolution = resolution;
+      if (resolution === 'live') return;
+      await condition(() => cancelled, delay);
+    }
+  }
+
+  async function deliverDueWave(): Promise<void> {
+    phase = 'delivering';
+    deliveryRate ??= { since: Date.now(), count: 0 };
+    await markReleaseStatus({ campaignId, status: 'releasing' });
+    for (;;) {
+      drainScope = new CancellationScope();
+      let results: BatchResult[];
+      try {
+        results = await drainScope.run(() =>
+          Promise.all(Array.from({ length: timings.parallelBatches }, () => deliverDuePresaves({ campaignId, batchSize: timings.batchSize }))),
+        );
+      } catch (error) {
+        if (cancelled && isCancellation(error)) return;
+        throw error;
+      } finally {
+        drainScope = null;
+      }
+      const count = results.reduce((n, r) => n + r.done, 0);
+      delivered += count;
+      deliveryRate.count += count;
+      const paused = results.find((r) => r.paused)?.paused;
+      if (paused) {
+        // Spotify's quota is spent: the wave waits, and `progress` says why and until when.
+        pause = paused;
+        phase = 'paused';
+        await condition(() => cancelled, Math.max(1, paused.untilMs - Date.now()));
+        pause = null;
+        phase = 'delivering';
+      }
+      if (cancelled) return;
+      if (results.some((r) => r.notLive)) return waitUntilLive();
+      if (results.every((r) => r.claimed === 0)) return;
+      if (historyIsLong()) return;
+    }
+  }
+
+  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > timings.maxHistoryEvents;
+
+  while (!cancelled) {
+    replan = false;
+    plan = await planRelease({ campaignId });
+    if (plan.status === 'cancelled') break;
+    pause = plan.pause && plan.pause.reason === 'quota_exceeded' ? plan.pause : null;
+
+    if (plan.progress.dueNow > 0) {
+      if (plan.resolution !== 'live') await waitUntilLive();
+      if (!cancelled) await deliverDueWave();
+      if (plan.progress.dueNow > 0 && !cancelled) await sleep(200); // leased rows of a crashed batch: let their retry finish
+    } else if (plan.progress.pending === 0 && Date.now() >= plan.closesAt) {
+      break; // no zone is still before the release, nothing pending: done
+    } else if (plan.resolution !== 'live' && Date.now() >= nextVerifyAt) {
+      await verifyRelease({ campaignId, alertWithinMs: timings.alertWithinMs });
+      nextVerifyAt = Date.now() + timings.verifyEveryMs;
+    } else {
+      phase = 'scheduled';
+      const wakeAt = Math.min(
+        plan.progress.nextDueAt ?? plan.closesAt,
+        plan.closesAt,
+        plan.resolution === 'live' ? Infinity : nextVerifyAt,
+      );
+      await waitUntil(wakeAt);
+    }
+    if (historyIsLong() && !cancelled) {
+      await continueAsNew<typeof releaseWorkflow>({ campaignId, timings: input.timings, carried: { nextVerifyAt, delivered } });
+    }
+  }
+
+  phase = cancelled || plan?.status === 'cancelled' ? 'cancelled' : 'completed';
+  if (phase === 'completed') await markReleaseStatus({ campaignId, status: 'completed' });
+  return { status: phase, delivered };
+}
+
+function progressOf(
+  plan: ReleasePlan | undefined,
+  phase: ReleasePhase,
+  pause: { reason: string; untilMs: number } | null,
+  delivered: number,
+  rate: { since: number; count: number } | null,
+): ReleaseProgress {
+  const p = plan?.progress;
+  const perMs = rate && rate.count > 0 ? rate.count / Math.max(1, Date.now() - rate.since) : null;
+  return {
+    phase,
+    resolution: plan?.resolution ?? 'unknown',
+    total: p?.total ?? 0,
+    pending: p?.pending ?? 0,
+    done: Math.max(p?.done ?? 0, delivered),
+    failed: p?.failed ?? 0,
+    revoked: p?.revoked ?? 0,
+    nextWaveAt: p?.nextDueAt ?? null,
+    waves: plan?.waves ?? [],
+    pausedUntil: pause?.untilMs ?? null,
+    pauseReason: pause?.reason ?? null,
+    etaMs: perMs && p ? Math.round(p.dueNow / perMs) : null,
+  };
+}
