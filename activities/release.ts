@@ -148,6 +148,9 @@ export function createReleaseActivities(
       };
       const heartbeat = () => ctx.heartbeat({ done: result.done, failed: result.failed, revoked: result.revoked });
 
+      // A lane can sit in one slow provider call for many seconds; heartbeat on a clock so the batch is not taken
+      // for dead (and retried while it still runs).
+      const heartbeatTimer = setInterval(heartbeat, 1_000);
       const queue = [...claimed];
       const runLane = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
@@ -193,7 +196,11 @@ export function createReleaseActivities(
           heartbeat();
         }
       };
-      await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, claimed.length) }, runLane));
+      try {
+        await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, claimed.length) }, runLane));
+      } finally {
+        clearInterval(heartbeatTimer);
+      }
       logger.debug({ campaignId: campaign.id, ...result }, 'pre-save batch delivered');
       return result;
     },

@@ -200,6 +200,11 @@ export class AuthStore {
     return expired;
   }
 
+  /** Every access and refresh token ever issued and still known, so tests can look for them where they must not be. */
+  issuedTokens(): string[] {
+    return [...this.accessTokens.keys(), ...this.refreshTokens.keys()];
+  }
+
   clear(): void {
     this.users.clear();
     this.grants.clear();
