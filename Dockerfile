@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image for both dropday processes. The default command is the API (`npm run api`); the worker is the same
 # image with the worker's command (docker-compose.yml overrides it). Both run TypeScript through tsx, as on a
-# developer machine; the workflow code is prebuilt into dist/workflow-bundle.js, which the worker loads when it
-# exists (workers/worker.ts), so it starts without webpack.
+# developer machine; the workflow code is prebuilt into dist/workflow-bundle.js, which the worker loads because
+# WORKFLOW_BUNDLE_PATH names it (workers/main.ts), so it starts without webpack.
 #
 #   docker build -t dropday .
 #   docker run --init --rm -e DATABASE_URL=... -e TEMPORAL_ADDRESS=... -e ENCRYPTION_KEYS=... \
@@ -33,7 +33,8 @@ RUN npm run bundle
 # --- runtime: production dependencies, the sources and the bundle; runs as the unprivileged `node` user ---------
 FROM base AS runtime
 ENV NODE_ENV=production \
-    PORT=3000
+    PORT=3000 \
+    WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 # Sources stay owned by root: the `node` user can read them but not change them.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Temporal setup for docker-compose.yml, run by the temporalio/admin-tools image (Alpine: POSIX sh, nc, getent,
+# Temporal setup for docker-compose.yml, run by the temporalio/admin-tools image (Alpine: POSIX sh, getent, awk,
 # temporal-sql-tool and the temporal CLI). Every step is idempotent, so `docker compose up` may run it again.
 #
 #   setup-temporal-schema.sh schema      before the server starts: creates the `temporal` and `temporal_visibility`
@@ -24,15 +24,18 @@ TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-temporal:7233}
 
 log() { echo "[temporal-setup] $*"; }
 
-# wait_for_port HOST PORT: up to 60 tries, 2 s apart.
-wait_for_port() {
+# retry WHAT COMMAND...: runs COMMAND until it succeeds, up to 60 tries 2 s apart.
+retry() {
+  what=$1
+  shift
   tries=0
-  until nc -z -w 2 "$1" "$2" >/dev/null 2>&1; do
+  until "$@"; do
     tries=$((tries + 1))
     if [ "$tries" -ge 60 ]; then
-      log "$1:$2 is not reachable"
+      log "giving up: $what"
       return 1
     fi
+    log "not yet: $what; retrying in 2 s"
     sleep 2
   done
 }
@@ -44,11 +47,8 @@ sql_tool() {
 setup_schema() {
   : "${SQL_PASSWORD:?SQL_PASSWORD is required}"
   export SQL_PASSWORD # temporal-sql-tool reads it from the environment, so it never shows in a process list
-  log "waiting for PostgreSQL at $SQL_HOST:$SQL_PORT"
-  wait_for_port "$SQL_HOST" "$SQL_PORT"
-
   log "database $TEMPORAL_DB"
-  sql_tool --db "$TEMPORAL_DB" create
+  retry "PostgreSQL at $SQL_HOST:$SQL_PORT" sql_tool --db "$TEMPORAL_DB" create
   sql_tool --db "$TEMPORAL_DB" setup-schema -v 0.0
   sql_tool --db "$TEMPORAL_DB" update-schema -d "$SCHEMA_DIR/temporal/versioned"
 
@@ -66,46 +66,30 @@ setup_schema() {
 setup_namespace() {
   host=${TEMPORAL_ADDRESS%:*}
   port=${TEMPORAL_ADDRESS##*:}
-  log "waiting for the Temporal frontend at $TEMPORAL_ADDRESS"
-  wait_for_port "$host" "$port"
   # Dial the IPv4 address: the server binds 0.0.0.0 only, and the CLI could otherwise try an IPv6 answer first.
-  ip=$(getent ahostsv4 "$host" 2>/dev/null | awk 'NR == 1 { print $1 }') || ip=
+  ip=$(getent ahosts "$host" 2>/dev/null | awk '/STREAM/ && $1 ~ /^[0-9.]+$/ { print $1; exit }') || ip=
   address="${ip:-$host}:$port"
 
-  tries=0
-  until temporal operator cluster health --address "$address" >/dev/null 2>&1; do
-    tries=$((tries + 1))
-    if [ "$tries" -ge 60 ]; then
-      log "the Temporal server did not become healthy"
-      temporal operator cluster health --address "$address"
-      return 1
-    fi
-    sleep 2
-  done
+  log "waiting for the Temporal server at $TEMPORAL_ADDRESS ($address)"
+  retry "Temporal server health" temporal operator cluster health --address "$address"
 
   if temporal operator namespace describe --address "$address" --namespace "$NAMESPACE" >/dev/null 2>&1; then
     log "namespace $NAMESPACE exists (retention unchanged; see docs/deployment.md to change it)"
   else
     log "creating namespace $NAMESPACE (retention $NAMESPACE_RETENTION)"
-    temporal operator namespace create --address "$address" --namespace "$NAMESPACE" --retention "$NAMESPACE_RETENTION"
+    temporal operator namespace create --address "$address" --namespace "$NAMESPACE" \
+      --retention "$NAMESPACE_RETENTION"
   fi
 
   # Keyword: ids match exactly (Text would tokenise them). Values are opaque ids and kinds, never personal data.
   # Attributes that already exist with the same type are left as they are, so this is safe to repeat. A namespace
   # created a moment ago is "not found" until the server's namespace cache refreshes (seconds): retry until then.
   log "registering search attributes CampaignId, AccountId, Kind"
-  tries=0
-  until temporal operator search-attribute create --address "$address" --namespace "$NAMESPACE" \
+  retry "search attributes in namespace $NAMESPACE" \
+    temporal operator search-attribute create --address "$address" --namespace "$NAMESPACE" \
     --name CampaignId --type Keyword \
     --name AccountId --type Keyword \
-    --name Kind --type Keyword; do
-    tries=$((tries + 1))
-    if [ "$tries" -ge 30 ]; then
-      log "could not register the search attributes in namespace $NAMESPACE"
-      return 1
-    fi
-    sleep 2
-  done
+    --name Kind --type Keyword
   log "namespace setup complete"
 }
 

@@ -20,6 +20,8 @@ const configSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('dropday'),
   TEMPORAL_UI_URL: url.default('http://127.0.0.1:8233'),
   TEMPORAL_UI_PORT: port.default(8233),
+  // A prebuilt workflow bundle (`npm run bundle`); unset, the worker bundles workflows/ at start.
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 
   // Key ring: "kid:base64(32 bytes)" pairs, comma-separated. The active key encrypts; every listed key decrypts.
   ENCRYPTION_KEYS: z.string().min(1),

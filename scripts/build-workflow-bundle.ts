@@ -1,19 +1,21 @@
-// Prebuilds the workflow bundle (dist/workflow-bundle.js) so workers start without webpack. The bundler's
+// Prebuilds the workflow bundle (dist/workflow-bundle.js, or WORKFLOW_BUNDLE_PATH) for images: the worker then
+// starts without webpack when WORKFLOW_BUNDLE_PATH names it. The bundler's
 // @temporalio/worker version must equal the runtime's: both come from this package-lock.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE_PATH } from '../workers/worker';
 
-export async function buildWorkflowBundle(): Promise<string> {
+export const DEFAULT_BUNDLE_PATH = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
+
+export async function buildWorkflowBundle(file = process.env.WORKFLOW_BUNDLE_PATH || DEFAULT_BUNDLE_PATH): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     failureConverterPath: require.resolve('../lib/temporal/failure-converter'),
     logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: console.warn, error: console.error },
   });
-  await mkdir(path.dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
-  await writeFile(WORKFLOW_BUNDLE_PATH, code);
-  return WORKFLOW_BUNDLE_PATH;
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, code);
+  return file;
 }
 
 if (require.main === module) {

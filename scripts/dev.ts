@@ -9,7 +9,6 @@ import { loadConfig } from '../lib/config';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { startSpotifySimulator } from '../simulators/spotify';
-import { buildWorkflowBundle } from './build-workflow-bundle';
 import { loadOrCreateDevSecrets } from './lib/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './lib/embedded-postgres';
 import { ensureDevOpsKey } from './lib/ops-key';
@@ -79,8 +78,6 @@ async function main() {
   const opsKeyFile = await ensureDevOpsKey(pool, config.DATA_DIR);
   await pool.end();
 
-  log('bundling workflows');
-  await buildWorkflowBundle();
   const worker = startChild('worker', 'workers/main.ts', env);
   const api = startChild('api', 'api/main.ts', env);
   cleanups.push(() => stopChild(api), () => stopChild(worker));

@@ -140,7 +140,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline) {
+      const shown = (last as { data?: unknown })?.data ?? last;
+      throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(shown)}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
     last = await probe();
   }

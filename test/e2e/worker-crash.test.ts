@@ -1,0 +1,73 @@
+// Killing the worker process mid-wave loses nothing and duplicates nothing: the batch's heartbeat stops, Temporal
+// retries it on the next worker, which re-claims the rows and checks Spotify before saving again.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+
+let stack: ReleaseStack;
+let child: ChildProcess | undefined;
+beforeAll(async () => {
+  stack = await startReleaseStack({ startWorker: false });
+});
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await stack?.close();
+});
+
+/** The production worker entry point, as its own process, slowed down so the wave takes a while. */
+function spawnWorker(): ChildProcess {
+  const c = stack.config;
+  const root = path.resolve(__dirname, '..', '..');
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: stack.db.url,
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
+      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS,
+      STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
+      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID,
+      SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
+      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
+      SPOTIFY_API_URL: c.SPOTIFY_API_URL,
+      SPOTIFY_MAX_RPS: '4',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return proc;
+}
+
+const successfulSaves = (user: string) =>
+  stack.spotify.state.calls().filter((c) => c.userId === user && c.method === 'PUT' && c.path === '/v1/me/library' && c.status === 200).length;
+
+describe('a worker killed mid-wave', () => {
+  it('delivers every fan exactly once after another worker takes over', async () => {
+    const fans = Array.from({ length: 30 }, (_, i) => `fan-crash-${i}`);
+    const { headers, artistId } = await artistAccount(stack);
+    const upc = nextUpc();
+    addRelease(stack, upc, Date.now() - 1_000);
+    const release = releaseInSeconds(20);
+    const campaign = await http.post(`${stack.api.url}/v1/campaigns`, {
+      artistId, title: 'Crash', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
+    }, { headers });
+    expect(campaign.status).toBe(201);
+    for (const user of fans) await fanPresaves(stack, campaign.data.slug, { user });
+    expect(Date.now()).toBeLessThan(release.at);
+
+    child = spawnWorker();
+    const view = () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers });
+    const partway = await waitFor('the wave to be under way', view, (r) => r.data.progress.done >= 4, 90_000);
+    expect(partway.data.progress.done).toBeLessThan(30);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child!.once('exit', resolve));
+
+    await stack.startWorker();
+    const finished = await waitFor('every fan', view, (r) => r.data.progress.done === 30, 120_000);
+    expect(finished.data.progress).toMatchObject({ total: 30, done: 30, failed: 0, revoked: 0, pending: 0 });
+    for (const user of fans) expect({ user, saves: successfulSaves(user) }).toEqual({ user, saves: 1 });
+    expect(stack.spotify.state.stats().duplicateSaves).toBe(0);
+  });
+});
