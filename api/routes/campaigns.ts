@@ -167,7 +167,8 @@ function decodeCursor(cursor: string | undefined): { createdAtKey: string; id: s
   if (!cursor) return undefined;
   try {
     const c = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { createdAtKey?: unknown; id?: unknown };
-    if (typeof c.createdAtKey === 'string' && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id) && !Number.isNaN(Date.parse(c.createdAtKey.replace(' ', 'T')))) {
+    const timestamp = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
+    if (typeof c.createdAtKey === 'string' && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id) && timestamp.test(c.createdAtKey)) {
       return { createdAtKey: c.createdAtKey, id: c.id };
     }
   } catch {

@@ -2,6 +2,7 @@
 // instant: API → PostgreSQL → Temporal → worker → Spotify simulator, nothing mocked.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
+import { signValue } from '../../lib/crypto/signed-value';
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
@@ -71,5 +72,142 @@ describe('pre-save from the smart link to the library', () => {
     const after = await http.get(campaign.data.landingUrl);
     expect(after.data).toContain(`https://open.spotify.com/album/${created.album.id}`);
     expect(after.data).not.toContain('Pre-save on Spotify');
+  });
+
+  it('executes a pre-save made after the release instant at once', async () => {
+    const { headers, artistId } = await artistAccount(stack);
+    const upc = nextUpc();
+    const release = releaseInSeconds(3);
+    addRelease(stack, upc, release.at);
+    // A local release: pre-saves stay open until the last zone on Earth reaches the release time.
+    const campaign = await http.post(`${stack.api.url}/v1/campaigns`, {
+      artistId, title: 'Late Fan', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'local', timeZone: 'UTC',
+    }, { headers });
+    await new Promise((r) => setTimeout(r, Math.max(0, release.at + 500 - Date.now())));
+    const { callback } = await fanPresaves(stack, campaign.data.slug, { user: 'fan-late-utc', tz: 'UTC' });
+    expect(callback.status).toBe(303);
+    const arrivedAt = Date.now();
+    await waitFor('late delivery', () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.progress.done === 1, 30_000);
+    const save = stack.spotify.state.calls().find((c) => c.userId === 'fan-late-utc' && c.method === 'PUT' && c.status === 200)!;
+    expect(save.at - arrivedAt).toBeLessThan(10_000);
+  });
+});
+
+describe('what a fan can get wrong ends on a clear page', () => {
+  let slug: string;
+  let campaignId: string;
+  let headers: Record<string, string>;
+  beforeAll(async () => {
+    const account = await artistAccount(stack);
+    headers = account.headers;
+    const release = releaseInSeconds(3600);
+    const res = await http.post(`${stack.api.url}/v1/campaigns`, {
+      artistId: account.artistId, title: 'Careful', upc: nextUpc(), releaseDate: release.releaseDate, releaseTime: release.releaseTime,
+      releasePolicy: 'global', timeZone: 'UTC',
+    }, { headers });
+    slug = res.data.slug;
+    campaignId = res.data.id;
+  });
+
+  const presaveCount = async () =>
+    (await http.get(`${stack.api.url}/v1/campaigns/${campaignId}`, { headers })).data.progress.total as number;
+
+  it('declined consent saves nothing', async () => {
+    const { callback } = await fanPresaves(stack, slug, { user: 'fan-denies', decision: 'deny' });
+    expect(callback.status).toBe(200);
+    expect(callback.headers['content-type']).toMatch(/text\/html/);
+    expect(callback.data).toContain('You did not allow access');
+    expect(await presaveCount()).toBe(0);
+  });
+
+  it('a replayed callback is refused and changes nothing', async () => {
+    const { callback, callbackUrl } = await fanPresaves(stack, slug, { user: 'fan-replays' });
+    expect(callback.status).toBe(303);
+    const replay = await http.get(callbackUrl);
+    expect(replay.status).toBe(400);
+    expect(replay.data).toContain('already used');
+    expect(await presaveCount()).toBe(1);
+  });
+
+  it('an expired or tampered state is refused', async () => {
+    const expired = signValue(stack.config.STATE_SIGNING_SECRET, { n: 'whatever' }, 1_000, Date.now() - 60_000);
+    const res = await http.get(`${stack.api.url}/oauth/spotify/callback`, { params: { code: 'x', state: expired } });
+    expect(res.status).toBe(400);
+    expect(res.data).toContain('expired');
+    const tampered = await http.get(`${stack.api.url}/oauth/spotify/callback`, { params: { code: 'x', state: `${expired.slice(0, -2)}AA` } });
+    expect(tampered.status).toBe(400);
+    expect(tampered.data).toContain('not valid');
+    const missing = await http.get(`${stack.api.url}/oauth/spotify/callback`, { params: { code: 'x' } });
+    expect(missing.status).toBe(400);
+    expect(missing.data).not.toMatch(/Error|at .*\.ts/);
+  });
+
+  it('an unknown smart link is a 404 page', async () => {
+    const res = await http.get(`${stack.api.url}/l/no-such-release`);
+    expect(res.status).toBe(404);
+    expect(res.data).toContain('Release not found');
+  });
+});
+
+describe('campaign API', () => {
+  it('validates identifiers, dates, times and zones, and writes nothing on bad input', async () => {
+    const { headers, artistId } = await artistAccount(stack);
+    const valid = { artistId, title: 'V', upc: nextUpc(), releaseDate: '2031-02-03', releaseTime: '00:00', releasePolicy: 'local', timeZone: 'Europe/Paris' };
+    const bad: [Record<string, unknown>, string][] = [
+      [{ ...valid, upc: '123456789013' }, 'upc'],
+      [{ ...valid, upc: undefined }, 'upc'],
+      [{ ...valid, upc: undefined, isrc: 'XX-123' }, 'isrc'],
+      [{ ...valid, releaseDate: '2031-02-30' }, 'releaseDate'],
+      [{ ...valid, releaseTime: '24:00' }, 'releaseTime'],
+      [{ ...valid, timeZone: 'Mars/Olympus_Mons' }, 'timeZone'],
+      [{ ...valid, releasePolicy: 'whenever' }, 'releasePolicy'],
+      [{ ...valid, platforms: ['tidal'] }, 'platforms.0'],
+      [{ ...valid, artistId: '00000000-0000-4000-8000-000000000000' }, 'artistId'],
+    ];
+    for (const [body, path] of bad) {
+      const res = await http.post(`${stack.api.url}/v1/campaigns`, body, { headers });
+      expect({ path, status: res.status, code: res.data.error?.code }).toEqual({ path, status: 400, code: 'validation_failed' });
+      expect(res.data.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+    expect((await http.get(`${stack.api.url}/v1/campaigns`, { headers })).data.items).toEqual([]);
+    const ok = await http.post(`${stack.api.url}/v1/campaigns`, { ...valid, upc: undefined, isrc: 'us-rc1-76-07839' }, { headers });
+    expect(ok.status).toBe(201);
+    expect(ok.data).toMatchObject({ isrc: 'USRC17607839', releaseTime: '00:00:00', followArtist: true, platforms: ['spotify'], status: 'scheduled' });
+    // A past release is allowed: its pre-saves run at once.
+    const past = await http.post(`${stack.api.url}/v1/campaigns`, { ...valid, upc: nextUpc(), releaseDate: '2020-01-01' }, { headers });
+    expect(past.status).toBe(201);
+    const other = await artistAccount(stack);
+    expect((await http.get(`${stack.api.url}/v1/campaigns/${ok.data.id}`, { headers: other.headers })).status).toBe(404);
+    expect((await http.post(`${stack.api.url}/v1/campaigns/${ok.data.id}/cancel`, {}, { headers: other.headers })).status).toBe(404);
+    expect((await http.get(`${stack.api.url}/v1/campaigns/${ok.data.id}/presaves`, { headers: other.headers })).status).toBe(404);
+    expect((await http.patch(`${stack.api.url}/v1/campaigns/${ok.data.id}`, {}, { headers })).status).toBe(400);
+  });
+
+  it('pages through pre-saves with a cursor', async () => {
+    const { headers, artistId } = await artistAccount(stack);
+    const release = releaseInSeconds(3600);
+    const res = await http.post(`${stack.api.url}/v1/campaigns`, {
+      artistId, title: 'Paged', upc: nextUpc(), releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
+    }, { headers });
+    for (let i = 0; i < 5; i++) await fanPresaves(stack, res.data.slug, { user: `fan-page-${i}` });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { data: { items: { id: string }[]; nextCursor: string | null } } = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/presaves`, {
+        headers, params: { limit: 2, ...(cursor ? { cursor } : {}) },
+      });
+      if (!page.data.items) throw new Error(JSON.stringify(page.data));
+      seen.push(...page.data.items.map((p) => p.id));
+      cursor = page.data.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(5);
+    const badCursor = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/presaves`, { headers, params: { cursor: 'garbage' } });
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.data.error.code).toBe('invalid_cursor');
+    const badStatus = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/presaves`, { headers, params: { status: 'lost' } });
+    expect(badStatus.status).toBe(400);
   });
 });
