@@ -13,6 +13,7 @@ import { queueEmail } from '../db/outbox';
 import { type DatabasePool, sql } from '../db/pool';
 import {
   claimDuePresaves,
+  claimPresave,
   finishPresave,
   pendingWaves,
   type PresaveProgress,
@@ -21,7 +22,7 @@ import {
   returnPresave,
 } from '../db/presaves';
 import { type ActivityDeps } from './deps';
-import { createPresaveDelivery, type DeliveryTarget } from './presave-delivery';
+import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
 import { type SpotifyClient } from './providers/spotify';
 import { type SharedRateLimiter } from './rate-limiter';
 import { createFanTokenSource, FanAccessLost } from './spotify-tokens';
@@ -160,39 +161,7 @@ export function createReleaseActivities(
             continue;
           }
           const outcome = await delivery.deliver(row.fanId, target, row.attempts > 1, heartbeat);
-          switch (outcome.kind) {
-            case 'done':
-              if (await finishPresave(pool, { id: row.id, claimToken, state: 'done' })) {
-                await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'SAVE_TRACK', dedupeKey: `SAVE_TRACK:${row.id}` });
-                if (target.artistIds.length > 0) {
-                  await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'FOLLOW_ARTIST', dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}` });
-                }
-              }
-              result.done++;
-              break;
-            case 'revoked':
-              await finishPresave(pool, { id: row.id, claimToken, state: 'revoked', reason: outcome.reason });
-              result.revoked++;
-              break;
-            case 'failed':
-              await finishPresave(pool, { id: row.id, claimToken, state: 'failed', reason: outcome.reason, lastError: outcome.error });
-              result.failed++;
-              break;
-            case 'retry_later':
-              if (row.attempts >= MAX_ATTEMPTS) {
-                await finishPresave(pool, { id: row.id, claimToken, state: 'failed', reason: outcome.reason, lastError: outcome.error });
-                result.failed++;
-              } else {
-                await returnPresave(pool, { id: row.id, claimToken, lastError: outcome.error, reason: outcome.reason });
-                result.returned++;
-              }
-              break;
-            case 'quota_exceeded':
-              await returnPresave(pool, { id: row.id, claimToken, lastError: 'Spotify quota exceeded', reason: 'quota_exceeded' });
-              result.returned++;
-              result.paused = { reason: 'quota_exceeded', untilMs: outcome.untilMs };
-              break;
-          }
+          await settle({ campaign, row, claimToken, outcome, followed: target.artistIds.length > 0, result }, pool);
           heartbeat();
         }
       };
@@ -205,10 +174,72 @@ export function createReleaseActivities(
       return result;
     },
 
+    /** The one-workflow-per-fan variant (bench:release compares it with the batches above). */
+    async deliverOnePresave(input: { presaveId: string }): Promise<BatchResult> {
+      const ctx = Context.current();
+      const claimToken = `${ctx.info.workflowExecution?.workflowId ?? 'direct'}:${ctx.info.activityId}`;
+      const result: BatchResult = { claimed: 0, done: 0, failed: 0, revoked: 0, returned: 0, paused: null, notLive: false };
+      const row = await claimPresave(pool, { id: input.presaveId, claimToken, leaseMs: LEASE_MS });
+      if (!row) return result;
+      result.claimed = 1;
+      const campaign = await loadCampaign(row.campaignId);
+      if (!campaign.spotifyAlbumId) throw new Error('release not resolved yet'); // retried by Temporal
+      const target: DeliveryTarget = { albumId: campaign.spotifyAlbumId, artistIds: campaign.followArtist ? campaign.spotifyArtistIds : [] };
+      const outcome = await delivery.deliver(row.fanId, target, row.attempts > 1, () => ctx.heartbeat());
+      await settle({ campaign, row, claimToken, outcome, followed: target.artistIds.length > 0, result }, pool);
+      if (result.returned > 0) throw new Error(`pre-save not delivered yet: ${outcome.kind}`); // Temporal retries
+      return result;
+    },
+
     async markReleaseStatus(input: { campaignId: string; status: 'releasing' | 'completed' }): Promise<void> {
       await setCampaignStatus(pool, input.campaignId, input.status);
     },
   };
+}
+
+/** Records what one delivery came to, and counts it. */
+async function settle(args: {
+  campaign: Campaign;
+  row: { id: string; fanId: string; attempts: number };
+  claimToken: string;
+  outcome: DeliveryOutcome;
+  followed: boolean;
+  result: BatchResult;
+}, pool: DatabasePool): Promise<void> {
+  const { campaign, row, claimToken, outcome, result } = args;
+  switch (outcome.kind) {
+    case 'done':
+      if (await finishPresave(pool, { id: row.id, claimToken, state: 'done' })) {
+        await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'SAVE_TRACK', dedupeKey: `SAVE_TRACK:${row.id}` });
+        if (args.followed) {
+          await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'FOLLOW_ARTIST', dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}` });
+        }
+      }
+      result.done++;
+      return;
+    case 'revoked':
+      await finishPresave(pool, { id: row.id, claimToken, state: 'revoked', reason: outcome.reason });
+      result.revoked++;
+      return;
+    case 'failed':
+      await finishPresave(pool, { id: row.id, claimToken, state: 'failed', reason: outcome.reason, lastError: outcome.error });
+      result.failed++;
+      return;
+    case 'retry_later':
+      if (row.attempts >= MAX_ATTEMPTS) {
+        await finishPresave(pool, { id: row.id, claimToken, state: 'failed', reason: outcome.reason, lastError: outcome.error });
+        result.failed++;
+      } else {
+        await returnPresave(pool, { id: row.id, claimToken, lastError: outcome.error, reason: outcome.reason });
+        result.returned++;
+      }
+      return;
+    case 'quota_exceeded':
+      await returnPresave(pool, { id: row.id, claimToken, lastError: 'Spotify quota exceeded', reason: 'quota_exceeded' });
+      result.returned++;
+      result.paused = { reason: 'quota_exceeded', untilMs: outcome.untilMs };
+      return;
+  }
 }
 
 async function alertUnresolved(pool: DatabasePool, campaign: Campaign): Promise<void> {

@@ -54,8 +54,15 @@ export const dueAtExpression = (fanZone: ReturnType<typeof sql.fragment>) => sql
   CASE WHEN c.release_policy = 'global' THEN (c.release_date + c.release_time) AT TIME ZONE c.time_zone
        ELSE (c.release_date + c.release_time) AT TIME ZONE coalesce(${fanZone}, c.time_zone) END`;
 
+// pg_timezone_names reads the zone files on every query (tens of ms): remember answers, they do not change.
+const knownZones = new Map<string, boolean>();
+
 export async function isKnownTimeZone(db: Db, zone: string): Promise<boolean> {
-  return db.exists(sql.unsafe`SELECT 1 FROM pg_timezone_names WHERE name = ${zone}`);
+  const cached = knownZones.get(zone);
+  if (cached !== undefined) return cached;
+  const known = await db.exists(sql.unsafe`SELECT 1 FROM pg_timezone_names WHERE name = ${zone}`);
+  if (knownZones.size < 1_000) knownZones.set(zone, known);
+  return known;
 }
 
 export interface NewCampaign {

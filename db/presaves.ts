@@ -29,6 +29,28 @@ export async function upsertPresave(db: Db, input: { campaignId: string; fanId: 
   );
 }
 
+/**
+ * Whether a pending pre-save made before this one is due at the same instant, i.e. its wave was signalled
+ * already. Only earlier rows count, so of fans arriving together the first always signals.
+ */
+export async function waveAlreadyPlanned(db: Db, input: { presaveId: string }): Promise<boolean> {
+  return db.exists(sql.unsafe`
+    SELECT 1 FROM presaves p, presaves me
+    WHERE me.id = ${input.presaveId} AND p.campaign_id = me.campaign_id AND p.due_at = me.due_at
+      AND p.state IN ('pending', 'running') AND (p.created_at, p.id) < (me.created_at, me.id)`);
+}
+
+/** Claims one pre-save by id (the one-workflow-per-fan comparison variant). */
+export async function claimPresave(pool: DatabasePool, input: { id: string; claimToken: string; leaseMs: number }) {
+  return pool.maybeOne(sql.type(z.object({ id: z.string().uuid(), fanId: z.string().uuid(), attempts: z.number(), campaignId: z.string().uuid() }))`
+    UPDATE presaves p
+    SET state = 'running', claim_token = ${input.claimToken}, attempts = p.attempts + 1,
+        lease_until = clock_timestamp() + ${input.leaseMs} * interval '1 millisecond'
+    WHERE id = ${input.id}
+      AND (state = 'pending' OR (state = 'running' AND (claim_token = ${input.claimToken} OR lease_until < clock_timestamp())))
+    RETURNING p.id, p.fan_id AS "fanId", p.attempts, p.campaign_id AS "campaignId"`);
+}
+
 export interface ClaimedPresave {
   id: string;
   fanId: string;

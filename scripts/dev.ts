@@ -9,6 +9,7 @@ import { loadConfig } from '../lib/config';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { startSpotifySimulator } from '../simulators/spotify';
+import { describeDemo, seedDemoCampaign } from './lib/demo';
 import { loadOrCreateDevSecrets } from './lib/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './lib/embedded-postgres';
 import { ensureDevOpsKey } from './lib/ops-key';
@@ -63,10 +64,17 @@ async function main() {
 
   // Providers without credentials run against loopback simulators ("sandbox mode").
   const sandboxed: string[] = [];
+  let simulatorUrl: string | null = null;
   if (!env.SPOTIFY_CLIENT_ID) {
-    const sim = await startSpotifySimulator({ clientId: 'dropday-sandbox', port: Number(env.SPOTIFY_SIMULATOR_PORT || 4010) });
+    const sim = await startSpotifySimulator({
+      clientId: 'dropday-sandbox',
+      clientSecret: 'dropday-sandbox-secret',
+      port: Number(env.SPOTIFY_SIMULATOR_PORT || 4010),
+    });
     cleanups.push(sim.close);
+    simulatorUrl = sim.url;
     env.SPOTIFY_CLIENT_ID = 'dropday-sandbox';
+    env.SPOTIFY_CLIENT_SECRET = 'dropday-sandbox-secret';
     env.SPOTIFY_ACCOUNTS_URL = sim.url;
     env.SPOTIFY_API_URL = sim.url;
     sandboxed.push(`spotify → ${sim.url}`);
@@ -93,6 +101,17 @@ async function main() {
     Ops API key    in ${opsKeyFile}
   Ctrl-C stops everything; data stays in ${config.DATA_DIR}.
 `);
+  if (simulatorUrl) {
+    // A demo release five minutes out, so a newcomer can watch one happen (npm run demo makes more).
+    const demo = await seedDemoCampaign({
+      apiUrl: config.PUBLIC_URL,
+      simulatorUrl,
+      temporalUiUrl: config.TEMPORAL_UI_URL,
+      dataDir: config.DATA_DIR,
+      inSeconds: 300,
+    }).catch((error: unknown) => log(`demo campaign not seeded: ${String(error)}`));
+    if (demo) console.log(describeDemo(demo));
+  }
 }
 
 function startChild(name: string, script: string, env: Record<string, string | undefined>): ChildProcess {

@@ -1,6 +1,6 @@
 // The worker process: `npm run worker`. SIGINT/SIGTERM drain in-flight tasks before exiting (the SDK's default
 // shutdown signals); a task cut off by a hard kill is retried elsewhere by Temporal.
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
@@ -11,6 +11,14 @@ import { createWorker } from './worker';
 async function main() {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  // The SDK's own log lines follow LOG_LEVEL too, through pino (so they are redacted like ours).
+  const sdkLevels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevels[config.LOG_LEVEL], (entry) => {
+      const level = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      logger[level]({ sdk: entry.meta }, entry.message);
+    }),
+  });
   const databaseUrl = databaseUrlFrom(config);
   await migrate(databaseUrl, (m) => logger.info(m));
   const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: config.DATABASE_POOL_SIZE });

@@ -1,3 +1,4 @@
 // Every workflow the worker runs. Only deterministic code and type-only imports below this folder.
 export { accountWelcomeWorkflow } from './account-welcome';
 export { releaseWorkflow } from './release';
+export { perFanPresaveWorkflow } from './per-fan-presave';

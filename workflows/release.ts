@@ -9,6 +9,7 @@ import {
   defineQuery,
   defineSignal,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -31,6 +32,8 @@ export interface ReleaseTimings {
   heartbeatTimeoutMs: number;
   /** history length after which the workflow continues as new */
   maxHistoryEvents: number;
+  /** re-read the plan at least this often while waiting (a safety net should a presaveAdded signal be lost) */
+  replanEveryMs: number;
 }
 
 export const DEFAULT_RELEASE_TIMINGS: ReleaseTimings = {
@@ -42,6 +45,7 @@ export const DEFAULT_RELEASE_TIMINGS: ReleaseTimings = {
   parallelBatches: 4,
   heartbeatTimeoutMs: 30_000,
   maxHistoryEvents: 2_000,
+  replanEveryMs: 10 * 60_000,
 };
 
 export interface ReleaseWorkflowInput {
@@ -101,15 +105,20 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
   setHandler(rescheduleSignal, () => {
     replan = true;
   });
-  setHandler(presaveAddedSignal, () => {
-    replan = true;
+  // Only a pre-save that changes the plan wakes the workflow: one due sooner than the next wake (a new zone's
+  // wave, or a late fan to deliver at once). Fans joining a known wave cost nothing more.
+  let wakeAt = 0;
+  // (Patched: runs recorded before this rule woke on every pre-save, and must replay as they ran.)
+  setHandler(presaveAddedSignal, ({ dueAt }) => {
+    if (!patched('wake-only-when-the-plan-changes') || dueAt < wakeAt || dueAt <= Date.now()) replan = true;
   });
   setHandler(cancelSignal, () => {
     cancelled = true;
     drainScope?.cancel();
   });
 
-  const waitUntil = (at: number) => condition(() => cancelled || replan, Math.max(1, at - Date.now()));
+  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > timings.maxHistoryEvents;
+  const waitUntil = (at: number) => condition(() => cancelled || replan || historyIsLong(), Math.max(1, at - Date.now()));
 
   async function waitUntilLive(): Promise<void> {
     phase = 'waiting_for_live';
@@ -157,8 +166,6 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
     }
   }
 
-  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > timings.maxHistoryEvents;
-
   while (!cancelled) {
     replan = false;
     plan = await planRelease({ campaignId });
@@ -176,12 +183,14 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
       nextVerifyAt = Date.now() + timings.verifyEveryMs;
     } else {
       phase = 'scheduled';
-      const wakeAt = Math.min(
+      wakeAt = Math.min(
         plan.progress.nextDueAt ?? plan.closesAt,
         plan.closesAt,
         plan.resolution === 'live' ? Infinity : nextVerifyAt,
+        Date.now() + timings.replanEveryMs,
       );
       await waitUntil(wakeAt);
+      wakeAt = 0;
     }
     if (historyIsLong() && !cancelled) {
       await continueAsNew<typeof releaseWorkflow>({ campaignId, timings: input.timings, carried: { nextVerifyAt, delivered } });

@@ -7,7 +7,7 @@ import { type Campaign, findCampaignById, findCampaignBySlug, isKnownTimeZone } 
 import { storeFanTokens, upsertFan } from '../../db/fans';
 import { consumeOAuthState, saveOAuthState } from '../../db/oauth-states';
 import { type DatabasePool, sql } from '../../db/pool';
-import { recordEvent, upsertPresave } from '../../db/presaves';
+import { recordEvent, upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
 import { codeChallengeS256, createCodeVerifier } from '../../lib/crypto/pkce';
 import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
 import { SpotifyError } from '../../activities/providers/spotify';
@@ -15,6 +15,8 @@ import { type AppDeps } from '../deps';
 import { listenPage, messagePage, presavePage, thanksPage } from '../pages/smart-link';
 
 const STATE_TTL_MS = 10 * 60_000;
+// Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
+const WAVE_MARGIN_MS = 10_000;
 const FAN_COOKIE = 'play_spotify_uid';
 // Save the release, follow the artist, and check both (so a retry never saves twice). Nothing else.
 export const SPOTIFY_SCOPES = ['user-library-modify', 'user-library-read', 'user-follow-modify', 'user-follow-read'];
@@ -93,8 +95,12 @@ export function smartLinkRoutes({ pool, keyRing, config, spotify, releaseEngine,
 
     const presave = await upsertPresave(pool, { campaignId: campaign.id, fanId, platform: 'spotify' });
     await recordEvent(pool, { campaignId: campaign.id, fanId, type: 'AUTH', dedupeKey: `AUTH:${campaign.id}:${fanId}` });
-    // Tell the release engine: a new zone may add a wave, a fan past their wave is delivered at once.
-    if (presave.state === 'pending') await releaseEngine.presaveAdded(campaign, presave.dueAt);
+    // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
+    // (delivered at once). Fans joining a wave already planned need no signal, which keeps the history small.
+    const waveSoon = presave.dueAt <= Date.now() + WAVE_MARGIN_MS;
+    if (presave.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(pool, { presaveId: presave.id })))) {
+      await releaseEngine.presaveAdded(campaign, presave.dueAt);
+    }
     res.cookie(FAN_COOKIE, fanId, { httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: 30 * 24 * 3600_000, path: '/' });
     res.redirect(303, `/l/${campaign.slug}/thanks`);
   });

@@ -83,7 +83,7 @@ export async function startReleaseStack(opts: {
 export const http = axios.create({ validateStatus: () => true, maxRedirects: 0 });
 
 /** An account with one artist, and its API key. */
-export async function artistAccount(stack: ReleaseStack, spotifyArtistId?: string) {
+export async function artistAccount(stack: { api: { url: string } }, spotifyArtistId?: string) {
   const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Label', email: `label-${Date.now()}@example.com` });
   const headers = { authorization: `Bearer ${signup.data.apiKey}` };
   const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey', ...(spotifyArtistId ? { spotifyArtistId } : {}) }, { headers });
@@ -100,7 +100,7 @@ export function nextUpc(): string {
 }
 
 /** A release in the simulator's catalogue that goes live at `liveAt`. */
-export function addRelease(stack: ReleaseStack, upc: string, liveAt: number) {
+export function addRelease(stack: { spotify: { state: SpotifySimState } }, upc: string, liveAt: number) {
   return stack.spotify.state.addRelease({
     artist: { name: 'Luna Vey' },
     album: { name: 'Midnight Sun', upc, tracks: [{ name: 'Midnight Sun', isrc: `USRC1${String(Date.now()).slice(-7)}` }] },
@@ -112,7 +112,7 @@ export function addRelease(stack: ReleaseStack, upc: string, liveAt: number) {
  * One fan through the real HTTP flow, as a browser would: landing page → pre-save link → Spotify consent page →
  * consent → our callback. Returns the callback response.
  */
-export async function fanPresaves(stack: ReleaseStack, slug: string, fan: { user: string; tz?: string; decision?: 'accept' | 'deny' }) {
+export async function fanPresaves(stack: { api: { url: string } }, slug: string, fan: { user: string; tz?: string; decision?: 'accept' | 'deny' }) {
   const landing = await http.get(`${stack.api.url}/l/${slug}`);
   if (landing.status !== 200) throw new Error(`landing page answered ${landing.status}`);
   const start = await http.get(`${stack.api.url}/l/${slug}/presave/spotify`, { params: fan.tz ? { tz: fan.tz } : {} });

@@ -1,0 +1,122 @@
+// The benchmark's stack: real PostgreSQL, a Temporal dev server, the Spotify simulator with a rate ceiling, and
+// the API and worker as separate processes (so their resources can be measured), all on loopback.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate } from '../../db/migrate';
+import { createDatabasePool, type DatabasePool } from '../../db/pool';
+import { KeyRing } from '../../lib/crypto/keyring';
+import { connectTemporalClient } from '../../lib/temporal/client';
+import { ensureDatabase, startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
+import { freePort, waitForPort } from '../../scripts/lib/ports';
+import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
+import { startTemporalDevServer, stopChild } from '../../scripts/lib/temporal-dev-server';
+import { startSpotifySimulator } from '../../simulators/spotify';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export async function startBenchStack(opts: { ceilingRps: number; maxRps: number; log: (m: string) => void }) {
+  const cleanups: (() => Promise<void>)[] = [];
+  const bin = await resolveTemporalCli(opts.log);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-bench-')), 'pg'), port: await freePort() });
+  cleanups.push(pg.stop);
+  await ensureDatabase(pg.adminUrl, 'bench');
+  const databaseUrl = pg.databaseUrl('bench');
+  await migrate(databaseUrl);
+  const temporal = await startTemporalDevServer({ bin, port: await freePort() });
+  cleanups.push(temporal.stop);
+  const spotify = await startSpotifySimulator({
+    clientId: 'dropday-bench',
+    clientSecret: 'dropday-bench-secret',
+    port: 0,
+    rateLimitPerWindow: opts.ceilingRps * 30,
+    windowMs: 30_000,
+  });
+  cleanups.push(spotify.close);
+  const apiPort = await freePort();
+  const keys = `bench:${KeyRing.generateKey()}`;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PORT: String(apiPort),
+    PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '20',
+    TEMPORAL_ADDRESS: temporal.address,
+    ENCRYPTION_KEYS: keys,
+    STATE_SIGNING_SECRET: 'bench-signing-secret-0123456789abcdef',
+    SPOTIFY_CLIENT_ID: 'dropday-bench',
+    SPOTIFY_CLIENT_SECRET: 'dropday-bench-secret',
+    SPOTIFY_ACCOUNTS_URL: spotify.url,
+    SPOTIFY_API_URL: spotify.url,
+    SPOTIFY_MAX_RPS: String(opts.maxRps),
+  };
+  const api = startProcess('api/main.ts', env);
+  cleanups.push(() => stopChild(api));
+  await waitForPort(apiPort, '127.0.0.1', 60_000);
+  const pool: DatabasePool = await createDatabasePool(databaseUrl, { maximumPoolSize: 5 });
+  cleanups.push(() => pool.end());
+  const keyRing = KeyRing.fromConfig(keys);
+  const client = await connectTemporalClient({ address: temporal.address, namespace: 'default', keyRing });
+  cleanups.push(() => client.connection.close());
+
+  return {
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    spotify,
+    pool,
+    client,
+    /** A fresh worker process; resolves once it polls. */
+    async startWorker(): Promise<ChildProcess> {
+      const worker = startProcess('workers/main.ts', { ...env, LOG_LEVEL: 'info' }, (line) => line.includes('worker started'));
+      cleanups.push(() => stopChild(worker));
+      await new Promise<void>((resolve, reject) => {
+        worker.once('ready' as never, resolve);
+        worker.once('exit', () => reject(new Error('worker exited during start')));
+      });
+      return worker;
+    },
+    async close() {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    },
+  };
+}
+
+function startProcess(script: string, env: Record<string, string>, isReady?: (line: string) => boolean): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (isReady?.(line)) child.emit('ready');
+      else if (/"level":(40|50|60)/.test(line)) process.stderr.write(`[${script}] ${line}\n`);
+    }
+  });
+  return child;
+}
+
+/** Peak resident memory of a process so far (Linux VmHWM), in MiB. */
+export async function peakRssMiB(pid: number): Promise<number | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Math.round(Number(match[1]) / 1024) : null;
+}
+
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Runs `task` over `items` with at most `concurrency` in flight. */
+export async function forEachLimited<T>(items: T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await task(items[i], i);
+      }
+    }),
+  );
+}

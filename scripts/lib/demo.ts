@@ -1,0 +1,70 @@
+// A demo release in sandbox mode: an account, an artist, a release in the Spotify simulator's catalogue that goes
+// live at the release instant, and a campaign for it. Everything goes through the public API and the simulator's
+// control API, as a person would do it.
+import { randomInt } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import axios from 'axios';
+
+const http = axios.create({ validateStatus: () => true, timeout: 10_000 });
+
+function demoUpc(): string {
+  const body = `19${String(randomInt(0, 1e9)).padStart(9, '0')}`;
+  const sum = body.split('').map(Number).reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+async function demoApiKey(apiUrl: string, dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'demo-api-key');
+  const saved = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (saved && (await http.get(`${apiUrl}/v1/artists`, { headers: { authorization: `Bearer ${saved}` } })).status === 200) return saved;
+  const res = await http.post(`${apiUrl}/v1/accounts`, { name: 'Demo Label', email: 'demo@example.com' });
+  if (res.status !== 201) throw new Error(`could not create the demo account: ${JSON.stringify(res.data)}`);
+  await writeFile(file, `${res.data.apiKey}\n`, { mode: 0o600 });
+  return res.data.apiKey as string;
+}
+
+export async function seedDemoCampaign(opts: { apiUrl: string; simulatorUrl: string; temporalUiUrl: string; dataDir: string; inSeconds: number }) {
+  const apiKey = await demoApiKey(opts.apiUrl, opts.dataDir);
+  const headers = { authorization: `Bearer ${apiKey}` };
+  const releaseAt = new Date(Math.ceil((Date.now() + opts.inSeconds * 1000) / 1000) * 1000);
+  const upc = demoUpc();
+  const release = await http.post(`${opts.simulatorUrl}/__control/releases`, {
+    artist: { name: 'Luna Vey' },
+    album: { name: 'Midnight Sun', upc, tracks: [{ name: 'Midnight Sun', isrc: `QZDA${String(randomInt(0, 1e8)).padStart(8, '0')}` }] },
+    liveAt: releaseAt.toISOString(),
+  });
+  if (release.status >= 300) throw new Error(`the Spotify simulator refused the demo release: ${JSON.stringify(release.data)}`);
+  const artist = await http.post(`${opts.apiUrl}/v1/artists`, { name: 'Luna Vey', spotifyArtistId: release.data.artist.id }, { headers });
+  const iso = releaseAt.toISOString();
+  const campaign = await http.post(`${opts.apiUrl}/v1/campaigns`, {
+    artistId: artist.data.id,
+    title: 'Midnight Sun',
+    upc,
+    releaseDate: iso.slice(0, 10),
+    releaseTime: iso.slice(11, 19),
+    releasePolicy: 'global',
+    timeZone: 'UTC',
+  }, { headers });
+  if (campaign.status !== 201) throw new Error(`could not create the demo campaign: ${JSON.stringify(campaign.data)}`);
+  return {
+    campaignId: campaign.data.id as string,
+    landingUrl: campaign.data.landingUrl as string,
+    releaseAt: iso,
+    workflowUrl: `${opts.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(`release:${campaign.data.id}`)}`,
+    apiKeyFile: path.join(opts.dataDir, 'demo-api-key'),
+    progressUrl: `${opts.apiUrl}/v1/campaigns/${campaign.data.id}`,
+    libraryUrl: `${opts.simulatorUrl}/__control/library/<sandbox user id>`,
+  };
+}
+
+export function describeDemo(demo: Awaited<ReturnType<typeof seedDemoCampaign>>): string {
+  return `
+  Demo release "Midnight Sun" goes live at ${demo.releaseAt}
+    1. open the smart link      ${demo.landingUrl}
+    2. press "Pre-save on Spotify" and agree on the sandbox consent page (note the user id you type, or leave it empty)
+    3. watch the release workflow ${demo.workflowUrl}
+    4. progress from the API     curl -s -H "authorization: Bearer $(cat ${demo.apiKeyFile})" ${demo.progressUrl}
+    5. after the release, the fan's library in the simulator: ${demo.libraryUrl}
+`;
+}
