@@ -1,7 +1,7 @@
 // Delivers one fan's pre-save: the release into their library and, if asked, a follow of the artist, under the
 // shared rate limit. Each provider answer maps to one next step (done, revoked, wait and retry, give back, fail).
 import { type Config } from '../lib/config';
-import { type SharedRateLimiter } from './rate-limiter';
+import { ProviderPaused, type SharedRateLimiter } from './rate-limiter';
 import { FanAccessLost, type createFanTokenSource } from './spotify-tokens';
 import { type SpotifyClient, SpotifyError } from './providers/spotify';
 
@@ -11,11 +11,12 @@ export interface DeliveryTarget {
 }
 
 export type DeliveryOutcome =
-  | { kind: 'done'; alreadyThere: boolean }
+  | { kind: 'done'; alreadyThere: boolean; followed: boolean }
   | { kind: 'revoked'; reason: 'revoked' | 'token_expired' }
   | { kind: 'failed'; reason: string; error: string }
   | { kind: 'retry_later'; reason: string; error: string }
-  | { kind: 'quota_exceeded'; untilMs: number };
+  /** the provider is paused for long (a spent quota): nothing was sent, give the row back */
+  | { kind: 'paused'; reason: string; untilMs: number };
 
 const TRANSIENT_RETRIES = 3;
 
@@ -27,46 +28,63 @@ export function createPresaveDelivery(deps: {
 }) {
   const { spotify, limiter, tokens } = deps;
   const extended = deps.config.SPOTIFY_API_MODE === 'extended';
+  // The 2026 contract does not list artist URIs for PUT /me/library; once Spotify refuses them, stop sending them.
+  let artistUrisRefused = false;
 
-  async function isDelivered(token: string, target: DeliveryTarget, onWait: () => void): Promise<boolean> {
-    await limiter.acquire(onWait);
-    if (!extended) {
-      const uris = [`spotify:album:${target.albumId}`, ...target.artistIds.map((id) => `spotify:artist:${id}`)];
-      return (await spotify.libraryContains(token, uris)).every(Boolean);
-    }
+  const libraryUris = (target: DeliveryTarget, withArtists: boolean) => [
+    `spotify:album:${target.albumId}`,
+    ...(withArtists ? target.artistIds.map((id) => `spotify:artist:${id}`) : []),
+  ];
+
+  async function isDelivered(token: string, target: DeliveryTarget, withArtists: boolean, wait: Wait): Promise<boolean> {
+    await wait();
+    if (!extended) return (await spotify.libraryContains(token, libraryUris(target, withArtists))).every(Boolean);
     const [saved] = await spotify.albumsContain(token, [target.albumId]);
-    if (!saved || target.artistIds.length === 0) return saved;
-    await limiter.acquire(onWait);
+    if (!saved || !withArtists) return saved;
+    await wait();
     return (await spotify.followsArtists(token, target.artistIds)).every(Boolean);
   }
 
-  async function save(token: string, target: DeliveryTarget, onWait: () => void): Promise<void> {
-    await limiter.acquire(onWait);
+  async function save(token: string, target: DeliveryTarget, withArtists: boolean, wait: Wait): Promise<void> {
+    await wait();
     if (!extended) {
-      // Development mode (2026): one generic library call for the album and the artist follow.
-      await spotify.saveToLibrary(token, [`spotify:album:${target.albumId}`, ...target.artistIds.map((id) => `spotify:artist:${id}`)]);
+      // Development mode (2026): one generic library call for the album and, where accepted, the artist follow.
+      await spotify.saveToLibrary(token, libraryUris(target, withArtists));
       return;
     }
     await spotify.saveAlbums(token, [target.albumId]);
-    if (target.artistIds.length > 0) {
-      await limiter.acquire(onWait);
+    if (withArtists) {
+      await wait();
       await spotify.followArtists(token, target.artistIds);
     }
   }
 
   /** `uncertain`: an earlier attempt may have saved already, so look before saving again. */
-  async function deliver(fanId: string, target: DeliveryTarget, uncertain: boolean, onWait: () => void): Promise<DeliveryOutcome> {
+  async function deliver(
+    fanId: string,
+    target: DeliveryTarget,
+    uncertain: boolean,
+    onWait: () => void,
+    signal?: AbortSignal,
+  ): Promise<DeliveryOutcome> {
+    const wait: Wait = () => limiter.acquire(onWait, signal);
+    let withArtists = target.artistIds.length > 0 && (extended || !artistUrisRefused);
+    let refusedWithArtists = false;
     let token: string | undefined;
     let stale: string | undefined;
     let transientFailures = 0;
     for (;;) {
       try {
         token = await tokens.accessToken(fanId, stale);
-        if (uncertain && (await isDelivered(token, target, onWait))) return { kind: 'done', alreadyThere: true };
-        await save(token, target, onWait);
-        return { kind: 'done', alreadyThere: false };
+        if (uncertain && (await isDelivered(token, target, withArtists, wait))) {
+          return { kind: 'done', alreadyThere: true, followed: withArtists };
+        }
+        await save(token, target, withArtists, wait);
+        if (refusedWithArtists) artistUrisRefused = true; // the album alone went through: it was the artist URIs
+        return { kind: 'done', alreadyThere: false, followed: withArtists };
       } catch (error) {
         if (error instanceof FanAccessLost) return { kind: 'revoked', reason: error.reason };
+        if (error instanceof ProviderPaused) return { kind: 'paused', reason: error.pause.reason, untilMs: error.pause.untilMs };
         if (!(error instanceof SpotifyError)) throw error;
         switch (error.kind) {
           case 'token_expired':
@@ -77,9 +95,11 @@ export function createPresaveDelivery(deps: {
             // Every worker waits; a 429 means nothing was applied, so no need to look first.
             await limiter.pause(Date.now() + (error.retryAfterMs ?? 1_000), 'rate_limited');
             continue;
-          case 'quota_exceeded':
-            await limiter.pause(Date.now() + (error.retryAfterMs ?? 3_600_000), 'quota_exceeded');
-            return { kind: 'quota_exceeded', untilMs: Date.now() + (error.retryAfterMs ?? 3_600_000) };
+          case 'quota_exceeded': {
+            const untilMs = Date.now() + (error.retryAfterMs ?? 3_600_000);
+            await limiter.pause(untilMs, 'quota_exceeded');
+            return { kind: 'paused', reason: 'quota_exceeded', untilMs };
+          }
           case 'unavailable':
             uncertain = true; // a timeout or 5xx may have been applied
             if (++transientFailures > TRANSIENT_RETRIES) {
@@ -87,8 +107,17 @@ export function createPresaveDelivery(deps: {
             }
             await new Promise((r) => setTimeout(r, 200 * 2 ** transientFailures));
             continue;
+          case 'bad_request':
           case 'not_found':
-            return { kind: 'failed', reason: 'not_found', error: error.message };
+            if (withArtists && !extended) {
+              // Refused with the artist URIs: save the release alone; the follow is skipped, not the pre-save.
+              refusedWithArtists = true;
+              withArtists = false;
+              continue;
+            }
+            return error.kind === 'not_found'
+              ? { kind: 'failed', reason: 'not_found', error: error.message }
+              : { kind: 'failed', reason: 'rejected', error: `${error.status ?? ''} ${error.message}`.trim() };
           default:
             return { kind: 'failed', reason: 'rejected', error: `${error.status ?? ''} ${error.message}`.trim() };
         }
@@ -98,3 +127,5 @@ export function createPresaveDelivery(deps: {
 
   return { deliver };
 }
+
+type Wait = () => Promise<void>;

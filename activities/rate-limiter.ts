@@ -9,6 +9,17 @@ export interface ProviderPause {
   reason: string;
 }
 
+/** Thrown by acquire() when the provider is paused for longer than the caller is willing to wait. */
+export class ProviderPaused extends Error {
+  constructor(readonly pause: ProviderPause) {
+    super(`provider paused (${pause.reason}) until ${new Date(pause.untilMs).toISOString()}`);
+    this.name = 'ProviderPaused';
+  }
+}
+
+/** Short pauses (a 429's Retry-After) are waited out in place; longer ones (a spent quota) are handed back. */
+const MAX_WAIT_IN_PLACE_MS = 30_000;
+
 const leaseRow = z.object({
   granted: z.number(),
   available: z.number(),
@@ -33,10 +44,17 @@ export class SharedRateLimiter {
     this.capacity = Math.max(this.chunk, ratePerSecond);
   }
 
-  /** Waits for one request's worth of budget. `onWait` is called while waiting (activities heartbeat there). */
-  async acquire(onWait?: (pause: ProviderPause | null) => void): Promise<void> {
+  /**
+   * Waits for one request's worth of budget. `onWait` is called while waiting (activities heartbeat there).
+   * Throws ProviderPaused rather than wait out a long pause, and stops waiting when `signal` aborts.
+   */
+  async acquire(onWait?: (pause: ProviderPause | null) => void, signal?: AbortSignal): Promise<void> {
     for (;;) {
+      signal?.throwIfAborted();
       const pause = this.activePause();
+      if (pause && (pause.reason === 'quota_exceeded' || pause.untilMs - Date.now() > MAX_WAIT_IN_PLACE_MS)) {
+        throw new ProviderPaused(pause);
+      }
       if (pause) {
         onWait?.(pause);
         await sleep(Math.min(pause.untilMs - Date.now(), 1_000));
@@ -63,7 +81,9 @@ export class SharedRateLimiter {
     await this.pool.query(sql.unsafe`
       UPDATE provider_rate_limits
       SET paused_until = greatest(coalesce(paused_until, '-infinity'), clock_timestamp() + ${forMs} * interval '1 millisecond'),
-          pause_reason = ${reason}
+          -- a shorter pause must not relabel a longer one (a quick 429 during a spent quota)
+          pause_reason = CASE WHEN clock_timestamp() + ${forMs} * interval '1 millisecond' >= coalesce(paused_until, '-infinity')
+                              THEN ${reason} ELSE pause_reason END
       WHERE provider = ${this.provider}`);
   }
 
@@ -87,7 +107,13 @@ export class SharedRateLimiter {
       .query(sql.unsafe`
         INSERT INTO provider_rate_limits (provider, tokens) VALUES (${this.provider}, ${this.capacity})
         ON CONFLICT (provider) DO NOTHING`)
-      .then(() => undefined);
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.initialised = null; // try again next time rather than fail for the life of the process
+          throw error;
+        },
+      );
     return this.initialised;
   }
 

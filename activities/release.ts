@@ -19,6 +19,7 @@ import {
   type PresaveProgress,
   presaveProgress,
   recordEvent,
+  renewLease,
   returnPresave,
 } from '../db/presaves';
 import { type ActivityDeps } from './deps';
@@ -49,7 +50,6 @@ export interface BatchResult {
 
 /** Rows that failed this often for provider reasons are given up on, with their last error. */
 const MAX_ATTEMPTS = 8;
-const LEASE_MS = 5 * 60_000;
 const DELIVERY_CONCURRENCY = 8;
 
 export function createReleaseActivities(
@@ -123,52 +123,67 @@ export function createReleaseActivities(
           await recordResolution(pool, campaign.id, { resolution, spotifyAlbumId: albumId ?? undefined });
         }
       }
-      if (resolution === 'unresolved' && campaign.releaseAt - Date.now() < input.alertWithinMs) {
+      if (resolution === 'unresolved' && campaign.resolution === 'unresolved' && campaign.releaseAt - Date.now() < input.alertWithinMs) {
         await alertUnresolved(pool, campaign);
       }
       return { resolution };
     },
 
-    /** Claims a batch of due pre-saves and delivers it, heartbeating progress; see db/presaves.ts for claims. */
+    /**
+     * Claims a batch of due pre-saves and delivers it, heartbeating progress. The claim is this attempt's own and
+     * its lease is renewed while the attempt lives: a retry after a crash takes the rows over only once the dead
+     * attempt's lease has run out, so two attempts never work on one row.
+     */
     async deliverDuePresaves(input: { campaignId: string; batchSize: number }): Promise<BatchResult> {
       const ctx = Context.current();
-      const claimToken = `${ctx.info.workflowExecution?.runId ?? ctx.info.workflowType}:${ctx.info.activityId}`;
-      const result: BatchResult = { claimed: 0, done: 0, failed: 0, revoked: 0, returned: 0, paused: null, notLive: false };
+      const claimToken = claimTokenOf(ctx.info);
+      const leaseMs = leaseFor(ctx.info.heartbeatTimeoutMs);
+      const result = emptyResult();
       const campaign = await loadCampaign(input.campaignId);
       if (campaign.status === 'cancelled') return result;
-      const claimed = await claimDuePresaves(pool, { campaignId: campaign.id, claimToken, limit: input.batchSize, leaseMs: LEASE_MS });
+      const claimed = await claimDuePresaves(pool, { campaignId: campaign.id, claimToken, limit: input.batchSize, leaseMs });
       result.claimed = claimed.length;
       if (claimed.length === 0) return result;
       if (!campaign.spotifyAlbumId || campaign.resolution !== 'live') {
-        for (const row of claimed) await returnPresave(pool, { id: row.id, claimToken, lastError: 'release not live yet' });
+        for (const row of claimed) await returnPresave(pool, { id: row.id, claimToken, lastError: 'release not live yet', attempted: false });
         return { ...result, returned: claimed.length, notLive: true };
       }
-      const target: DeliveryTarget = {
-        albumId: campaign.spotifyAlbumId,
-        artistIds: campaign.followArtist ? campaign.spotifyArtistIds : [],
-      };
+      const target = targetOf(campaign);
       const heartbeat = () => ctx.heartbeat({ done: result.done, failed: result.failed, revoked: result.revoked });
 
-      // A lane can sit in one slow provider call for many seconds; heartbeat on a clock so the batch is not taken
-      // for dead (and retried while it still runs).
-      const heartbeatTimer = setInterval(heartbeat, 1_000);
+      // A lane can sit in one slow provider call for many seconds: heartbeat and renew the lease on a clock, so
+      // the batch is not taken for dead while it works.
+      const renewEvery = Math.max(500, Math.floor(leaseMs / 3));
+      const timer = setInterval(() => {
+        heartbeat();
+        renewLease(pool, { claimToken, leaseMs }).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
+      }, renewEvery);
+      // One lane failing (a database error) stops the others before the activity fails and is retried.
+      const stop = new AbortController();
+      const stopSignals = AbortSignal.any([stop.signal, ctx.cancellationSignal]);
       const queue = [...claimed];
       const runLane = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
-          if (result.paused || ctx.cancellationSignal.aborted) {
-            await returnPresave(pool, { id: row.id, claimToken, lastError: 'batch stopped', reason: result.paused?.reason });
+          if (result.paused || stopSignals.aborted) {
+            await returnPresave(pool, { id: row.id, claimToken, lastError: 'batch stopped', reason: result.paused?.reason, attempted: false });
             result.returned++;
             continue;
           }
-          const outcome = await delivery.deliver(row.fanId, target, row.attempts > 1, heartbeat);
-          await settle({ campaign, row, claimToken, outcome, followed: target.artistIds.length > 0, result }, pool);
-          heartbeat();
+          try {
+            const outcome = await delivery.deliver(row.fanId, target, row.attempts > 1, heartbeat, stopSignals);
+            await settle({ campaign, row, claimToken, outcome, result }, pool);
+          } catch (error) {
+            stop.abort(error);
+            throw error;
+          }
         }
       };
       try {
-        await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, claimed.length) }, runLane));
+        const lanes = await Promise.allSettled(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, claimed.length) }, runLane));
+        const failure = lanes.find((lane) => lane.status === 'rejected');
+        if (failure) throw failure.reason;
       } finally {
-        clearInterval(heartbeatTimer);
+        clearInterval(timer);
       }
       logger.debug({ campaignId: campaign.id, ...result }, 'pre-save batch delivered');
       return result;
@@ -177,16 +192,15 @@ export function createReleaseActivities(
     /** The one-workflow-per-fan variant (bench:release compares it with the batches above). */
     async deliverOnePresave(input: { presaveId: string }): Promise<BatchResult> {
       const ctx = Context.current();
-      const claimToken = `${ctx.info.workflowExecution?.workflowId ?? 'direct'}:${ctx.info.activityId}`;
-      const result: BatchResult = { claimed: 0, done: 0, failed: 0, revoked: 0, returned: 0, paused: null, notLive: false };
-      const row = await claimPresave(pool, { id: input.presaveId, claimToken, leaseMs: LEASE_MS });
+      const claimToken = claimTokenOf(ctx.info);
+      const result = emptyResult();
+      const row = await claimPresave(pool, { id: input.presaveId, claimToken, leaseMs: leaseFor(ctx.info.heartbeatTimeoutMs) });
       if (!row) return result;
       result.claimed = 1;
       const campaign = await loadCampaign(row.campaignId);
       if (!campaign.spotifyAlbumId) throw new Error('release not resolved yet'); // retried by Temporal
-      const target: DeliveryTarget = { albumId: campaign.spotifyAlbumId, artistIds: campaign.followArtist ? campaign.spotifyArtistIds : [] };
-      const outcome = await delivery.deliver(row.fanId, target, row.attempts > 1, () => ctx.heartbeat());
-      await settle({ campaign, row, claimToken, outcome, followed: target.artistIds.length > 0, result }, pool);
+      const outcome = await delivery.deliver(row.fanId, targetOf(campaign), row.attempts > 1, () => ctx.heartbeat(), ctx.cancellationSignal);
+      await settle({ campaign, row, claimToken, outcome, result }, pool);
       if (result.returned > 0) throw new Error(`pre-save not delivered yet: ${outcome.kind}`); // Temporal retries
       return result;
     },
@@ -197,59 +211,73 @@ export function createReleaseActivities(
   };
 }
 
-/** Records what one delivery came to, and counts it. */
-async function settle(args: {
-  campaign: Campaign;
-  row: { id: string; fanId: string; attempts: number };
-  claimToken: string;
-  outcome: DeliveryOutcome;
-  followed: boolean;
-  result: BatchResult;
-}, pool: DatabasePool): Promise<void> {
+/** Records what one delivery came to, and counts it (only while this claim still holds the row). */
+async function settle(
+  args: { campaign: Campaign; row: { id: string; fanId: string; attempts: number }; claimToken: string; outcome: DeliveryOutcome; result: BatchResult },
+  pool: DatabasePool,
+): Promise<void> {
   const { campaign, row, claimToken, outcome, result } = args;
+  const finish = (state: 'done' | 'failed' | 'revoked', reason?: string, lastError?: string) =>
+    finishPresave(pool, { id: row.id, claimToken, state, reason, lastError });
   switch (outcome.kind) {
     case 'done':
-      if (await finishPresave(pool, { id: row.id, claimToken, state: 'done' })) {
-        await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'SAVE_TRACK', dedupeKey: `SAVE_TRACK:${row.id}` });
-        if (args.followed) {
-          await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'FOLLOW_ARTIST', dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}` });
-        }
-      }
+      if (!(await finish('done'))) return;
       result.done++;
+      await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'SAVE_TRACK', dedupeKey: `SAVE_TRACK:${row.id}` });
+      if (outcome.followed) {
+        await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'FOLLOW_ARTIST', dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}` });
+      }
       return;
     case 'revoked':
-      await finishPresave(pool, { id: row.id, claimToken, state: 'revoked', reason: outcome.reason });
-      result.revoked++;
+      if (await finish('revoked', outcome.reason)) result.revoked++;
       return;
     case 'failed':
-      await finishPresave(pool, { id: row.id, claimToken, state: 'failed', reason: outcome.reason, lastError: outcome.error });
-      result.failed++;
+      if (await finish('failed', outcome.reason, outcome.error)) result.failed++;
       return;
     case 'retry_later':
       if (row.attempts >= MAX_ATTEMPTS) {
-        await finishPresave(pool, { id: row.id, claimToken, state: 'failed', reason: outcome.reason, lastError: outcome.error });
-        result.failed++;
-      } else {
-        await returnPresave(pool, { id: row.id, claimToken, lastError: outcome.error, reason: outcome.reason });
-        result.returned++;
+        if (await finish('failed', outcome.reason, outcome.error)) result.failed++;
+        return;
       }
-      return;
-    case 'quota_exceeded':
-      await returnPresave(pool, { id: row.id, claimToken, lastError: 'Spotify quota exceeded', reason: 'quota_exceeded' });
+      await returnPresave(pool, { id: row.id, claimToken, lastError: outcome.error, reason: outcome.reason });
       result.returned++;
-      result.paused = { reason: 'quota_exceeded', untilMs: outcome.untilMs };
+      return;
+    case 'paused':
+      await returnPresave(pool, { id: row.id, claimToken, lastError: `Spotify paused: ${outcome.reason}`, reason: outcome.reason, attempted: false });
+      result.returned++;
+      result.paused = { reason: outcome.reason, untilMs: outcome.untilMs };
       return;
   }
 }
 
+/** Unique per activity attempt, so a superseded attempt can never finish a row its successor has taken over. */
+function claimTokenOf(info: { workflowExecution?: { runId: string }; activityId: string; attempt: number }): string {
+  return `${info.workflowExecution?.runId ?? 'direct'}:${info.activityId}:${info.attempt}`;
+}
+
+/** A lease outlives a missed heartbeat or two, and runs out soon after a crash (the retry waits for it). */
+function leaseFor(heartbeatTimeoutMs: number | undefined): number {
+  return Math.max(5_000, heartbeatTimeoutMs ?? 30_000);
+}
+
+function targetOf(campaign: Campaign): DeliveryTarget {
+  return { albumId: campaign.spotifyAlbumId!, artistIds: campaign.followArtist ? campaign.spotifyArtistIds : [] };
+}
+
+function emptyResult(): BatchResult {
+  return { claimed: 0, done: 0, failed: 0, revoked: 0, returned: 0, paused: null, notLive: false };
+}
+
+/** Notification and e-mail are idempotent (dedupe keys), so they go first and the mark last: a crash in between
+ * repeats them harmlessly instead of losing the alert. */
 async function alertUnresolved(pool: DatabasePool, campaign: Campaign): Promise<void> {
-  if (!(await markAlerted(pool, campaign.id))) return;
   const dedupeKey = `release-unresolved:${campaign.id}`;
   await pool.query(sql.unsafe`
     INSERT INTO notifications (account_id, kind, data, dedupe_key)
     VALUES (${campaign.accountId}, 'release_unresolved', ${sql.jsonb({ campaignId: campaign.id, title: campaign.title })}, ${dedupeKey})
     ON CONFLICT (dedupe_key) DO NOTHING`);
   await queueEmail(pool, { accountId: campaign.accountId, template: 'release_unresolved', data: { campaignId: campaign.id, title: campaign.title }, dedupeKey });
+  await markAlerted(pool, campaign.id);
 }
 
 function normaliseUpc(upc: string): string {

@@ -30,6 +30,10 @@ async function main() {
   const maxRps = Math.floor(ceiling * 0.9); // SPOTIFY_MAX_RPS: stay under the ceiling's rolling window
   log(`${fans} fans across ${ZONES.length} zones, Spotify ceiling ${ceiling} req/s, SPOTIFY_MAX_RPS=${maxRps}`);
   const stack = await startBenchStack({ ceilingRps: ceiling, maxRps, log });
+  // Ctrl-C stops the servers and processes it started, too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stack.close().finally(() => process.exit(130)));
+  }
   try {
     // --- pre-saves through the real HTTP path ---
     const target = { api: { url: stack.apiUrl }, spotify: stack.spotify };
@@ -89,7 +93,7 @@ async function main() {
              follow_artist, slug || '-per-fan', 'live', ${albumB.album.id}, ${sql.array([albumB.artist.id], 'text')}, 'releasing'
       FROM campaigns WHERE id = ${campaign.data.id} RETURNING id`);
     const startsAt = Date.now();
-    const dueB = Date.now() + Math.max(20_000, fans * 6); // room to start every workflow before the instant
+    const dueB = Date.now() + Math.max(20_000, fans * 12); // room to start every workflow before the instant (~170/s seen)
     const presaveIds = await stack.pool.anyFirst(sql.type(z.object({ id: z.string() }))`
       INSERT INTO presaves (campaign_id, fan_id, platform, due_at)
       SELECT ${campaignB}, fan_id, 'spotify', to_timestamp(${dueB / 1000}) FROM presaves WHERE campaign_id = ${campaign.data.id}

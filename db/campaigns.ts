@@ -91,6 +91,11 @@ export async function insertCampaign(db: Db, input: NewCampaign): Promise<Campai
   return (await findCampaignById(db, id))!;
 }
 
+/** Only for undoing a campaign whose workflow could not be started (it has no pre-saves yet). */
+export async function deleteCampaign(db: Db, id: string): Promise<void> {
+  await db.query(sql.unsafe`DELETE FROM campaigns WHERE id = ${id}`);
+}
+
 export async function findCampaignById(db: Db, id: string): Promise<Campaign | null> {
   return db.maybeOne(sql.type(campaignRow)`SELECT ${columns} ${fromCampaigns} WHERE c.id = ${id}`);
 }

@@ -11,6 +11,10 @@ export async function saveOAuthState(
     INSERT INTO oauth_states (nonce, campaign_id, verifier_enc, time_zone, expires_at)
     VALUES (${input.nonce}, ${input.campaignId}, ${keyRing.encrypt(input.codeVerifier, `oauth_states:${input.nonce}`)},
             ${input.timeZone}, to_timestamp(${input.expiresAt / 1000}))`);
+  // Used and expired states are worthless: each new one sweeps up to 100 of them, so the table stays small.
+  await pool.query(sql.unsafe`
+    DELETE FROM oauth_states WHERE nonce IN (
+      SELECT nonce FROM oauth_states WHERE expires_at < now() - interval '1 hour' LIMIT 100)`);
 }
 
 /** Single use: the first caller gets the row, every later one (a replay) gets null. */

@@ -47,7 +47,7 @@ export async function claimPresave(pool: DatabasePool, input: { id: string; clai
     SET state = 'running', claim_token = ${input.claimToken}, attempts = p.attempts + 1,
         lease_until = clock_timestamp() + ${input.leaseMs} * interval '1 millisecond'
     WHERE id = ${input.id}
-      AND (state = 'pending' OR (state = 'running' AND (claim_token = ${input.claimToken} OR lease_until < clock_timestamp())))
+      AND (state = 'pending' OR (state = 'running' AND lease_until < clock_timestamp()))
     RETURNING p.id, p.fan_id AS "fanId", p.attempts, p.campaign_id AS "campaignId"`);
 }
 
@@ -59,9 +59,8 @@ export interface ClaimedPresave {
 }
 
 /**
- * Claims up to `limit` due pre-saves for one batch. SKIP LOCKED lets parallel batches take disjoint rows.
- * Rows this claim token already held (the activity was retried after a crash) and rows whose lease ran out
- * (their holder died) are taken again.
+ * Claims up to `limit` due pre-saves for one batch. SKIP LOCKED lets parallel batches take disjoint rows. A row
+ * whose lease ran out (its holder died and stopped renewing it) is taken again; its outcome is unknown.
  */
 export async function claimDuePresaves(
   pool: DatabasePool,
@@ -71,8 +70,7 @@ export async function claimDuePresaves(
     WITH candidates AS (
       SELECT id FROM presaves
       WHERE campaign_id = ${input.campaignId} AND due_at <= clock_timestamp()
-        AND (state = 'pending'
-             OR (state = 'running' AND (claim_token = ${input.claimToken} OR lease_until < clock_timestamp())))
+        AND (state = 'pending' OR (state = 'running' AND lease_until < clock_timestamp()))
       ORDER BY due_at, id
       LIMIT ${input.limit}
       FOR UPDATE SKIP LOCKED
@@ -97,14 +95,24 @@ export async function finishPresave(
   return result.rowCount === 1;
 }
 
-/** Gives a row back for a later round (provider trouble), keeping what went wrong. */
+/** Keeps the claim alive while its holder works (a dead holder stops renewing, and the lease runs out). */
+export async function renewLease(db: Db, input: { claimToken: string; leaseMs: number }): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE presaves SET lease_until = clock_timestamp() + ${input.leaseMs} * interval '1 millisecond'
+    WHERE claim_token = ${input.claimToken} AND state = 'running'`);
+}
+
+/**
+ * Gives a row back for a later round, keeping what went wrong. `attempted: false` when nothing was sent to the
+ * provider (not live yet, paused, batch stopped), so the claim does not count as an attempt.
+ */
 export async function returnPresave(
   db: Db,
-  input: { id: string; claimToken: string; lastError: string; reason?: string },
+  input: { id: string; claimToken: string; lastError: string; reason?: string; attempted?: boolean },
 ): Promise<void> {
   await db.query(sql.unsafe`
     UPDATE presaves SET state = 'pending', last_error = ${input.lastError}, reason = ${input.reason ?? null},
-           claim_token = NULL, lease_until = NULL
+           attempts = attempts - ${input.attempted === false ? 1 : 0}, claim_token = NULL, lease_until = NULL
     WHERE id = ${input.id} AND claim_token = ${input.claimToken} AND state = 'running'`);
 }
 

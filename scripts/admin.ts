@@ -1,8 +1,10 @@
 // Operator commands: `npm run admin -- <command>`.
 //   create-ops-key <name>   prints a new ops API key (shown once; only its hash is stored)
 //   migrate                 applies pending migrations
+//   reseal-tokens           re-encrypts stored tokens under the active key (after adding a key to ENCRYPTION_KEYS)
 import { loadConfig } from '../lib/config';
-import { databaseUrlFrom } from '../lib/runtime';
+import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
+import { resealFanTokens } from '../db/fans';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { createOpsKey } from './lib/ops-key';
@@ -26,8 +28,18 @@ async function main(argv: string[]) {
       }
       return;
     }
+    case 'reseal-tokens': {
+      const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 1 });
+      try {
+        const keyRing = keyRingFrom(config);
+        console.log(`resealed ${await resealFanTokens(pool, keyRing)} fan token row(s) under key ${keyRing.activeKeyId}`);
+      } finally {
+        await pool.end();
+      }
+      return;
+    }
     default:
-      console.error('usage: npm run admin -- migrate | create-ops-key <name>');
+      console.error('usage: npm run admin -- migrate | create-ops-key <name> | reseal-tokens');
       process.exit(2);
   }
 }

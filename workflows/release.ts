@@ -9,10 +9,8 @@ import {
   defineQuery,
   defineSignal,
   isCancellation,
-  patched,
   proxyActivities,
   setHandler,
-  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -108,9 +106,8 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
   // Only a pre-save that changes the plan wakes the workflow: one due sooner than the next wake (a new zone's
   // wave, or a late fan to deliver at once). Fans joining a known wave cost nothing more.
   let wakeAt = 0;
-  // (Patched: runs recorded before this rule woke on every pre-save, and must replay as they ran.)
   setHandler(presaveAddedSignal, ({ dueAt }) => {
-    if (!patched('wake-only-when-the-plan-changes') || dueAt < wakeAt || dueAt <= Date.now()) replan = true;
+    if (dueAt < wakeAt || dueAt <= Date.now()) replan = true;
   });
   setHandler(cancelSignal, () => {
     cancelled = true;
@@ -120,18 +117,21 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
   const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > timings.maxHistoryEvents;
   const waitUntil = (at: number) => condition(() => cancelled || replan || historyIsLong(), Math.max(1, at - Date.now()));
 
+  /** Checks with backoff until the release is live; hands back to the main loop on a change or a long history. */
   async function waitUntilLive(): Promise<void> {
     phase = 'waiting_for_live';
-    for (let delay = timings.liveCheckFirstMs; !cancelled; delay = Math.min(delay * 2, timings.liveCheckMaxMs)) {
+    for (let delay = timings.liveCheckFirstMs; !cancelled && !replan && !historyIsLong(); delay = Math.min(delay * 2, timings.liveCheckMaxMs)) {
       const { resolution } = await verifyRelease({ campaignId, alertWithinMs: timings.alertWithinMs });
       if (plan) plan.resolution = resolution;
       if (resolution === 'live') return;
-      await condition(() => cancelled, delay);
+      await condition(() => cancelled || replan, delay);
     }
   }
 
-  async function deliverDueWave(): Promise<void> {
+  /** Delivers the due pre-saves in parallel batches until none is left to claim; returns how many were claimed. */
+  async function deliverDueWave(): Promise<number> {
     phase = 'delivering';
+    let claimedTotal = 0;
     deliveryRate ??= { since: Date.now(), count: 0 };
     await markReleaseStatus({ campaignId, status: 'releasing' });
     for (;;) {
@@ -142,11 +142,12 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
           Promise.all(Array.from({ length: timings.parallelBatches }, () => deliverDuePresaves({ campaignId, batchSize: timings.batchSize }))),
         );
       } catch (error) {
-        if (cancelled && isCancellation(error)) return;
+        if (cancelled && isCancellation(error)) return claimedTotal;
         throw error;
       } finally {
         drainScope = null;
       }
+      claimedTotal += results.reduce((n, r) => n + r.claimed, 0);
       const count = results.reduce((n, r) => n + r.done, 0);
       delivered += count;
       deliveryRate.count += count;
@@ -159,10 +160,11 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
         pause = null;
         phase = 'delivering';
       }
-      if (cancelled) return;
-      if (results.some((r) => r.notLive)) return waitUntilLive();
-      if (results.every((r) => r.claimed === 0)) return;
-      if (historyIsLong()) return;
+      if (cancelled || historyIsLong() || results.every((r) => r.claimed === 0)) return claimedTotal;
+      if (results.some((r) => r.notLive)) {
+        if (plan) plan.resolution = 'unresolved'; // the main loop checks again until it is live
+        return claimedTotal;
+      }
     }
   }
 
@@ -174,10 +176,17 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
 
     if (plan.progress.dueNow > 0) {
       if (plan.resolution !== 'live') await waitUntilLive();
-      if (!cancelled) await deliverDueWave();
-      if (plan.progress.dueNow > 0 && !cancelled) await sleep(200); // leased rows of a crashed batch: let their retry finish
+      if (!cancelled && plan.resolution === 'live') {
+        const claimed = await deliverDueWave();
+        // Due rows nobody could claim are leased by an attempt that died: wait for the lease to run out.
+        if (claimed === 0 && !cancelled) await condition(() => cancelled, 2_000);
+      }
     } else if (plan.progress.pending === 0 && Date.now() >= plan.closesAt) {
-      break; // no zone is still before the release, nothing pending: done
+      if (replan) continue; // a late fan arrived while we planned
+      // No zone is still before the release and nothing is pending: done, unless a fan slips in meanwhile.
+      await markReleaseStatus({ campaignId, status: 'completed' });
+      if (replan) continue;
+      break;
     } else if (plan.resolution !== 'live' && Date.now() >= nextVerifyAt) {
       await verifyRelease({ campaignId, alertWithinMs: timings.alertWithinMs });
       nextVerifyAt = Date.now() + timings.verifyEveryMs;
@@ -198,7 +207,6 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
   }
 
   phase = cancelled || plan?.status === 'cancelled' ? 'cancelled' : 'completed';
-  if (phase === 'completed') await markReleaseStatus({ campaignId, status: 'completed' });
   return { status: phase, delivered };
 }
 

@@ -82,6 +82,8 @@ export class SpotifyClient {
       state: input.state,
       code_challenge_method: 'S256',
       code_challenge: input.codeChallenge,
+      // Always show the consent screen, so a page cannot pre-save for a fan who consented before without a click.
+      show_dialog: 'true',
     }).toString();
     return url.toString();
   }

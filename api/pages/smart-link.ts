@@ -18,11 +18,11 @@ export function spotifyListenUrl(campaign: Campaign): string {
 }
 
 export function presavePage(campaign: Campaign): string {
-  const when = new Date(campaign.releaseAt).toISOString().slice(0, 10);
+  const at = `${campaign.releaseTime.slice(0, 5)} on ${campaign.releaseDate}`;
   const policy =
     campaign.releasePolicy === 'local'
-      ? html`It lands in your library at ${campaign.releaseTime.slice(0, 5)} on ${campaign.releaseDate} in your time zone (<span id="fan-zone">${campaign.timeZone}</span>).`
-      : html`It lands in your library on ${when} at the same moment worldwide.`;
+      ? html`It lands in your library at ${at} in your time zone (<span id="fan-zone">${campaign.timeZone}</span>).`
+      : html`It lands in your library at ${at} ${campaign.timeZone} time, the same moment worldwide.`;
   return page(
     `${campaign.title} — pre-save`,
     html`${header(campaign)}

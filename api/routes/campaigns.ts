@@ -3,6 +3,7 @@ import { Router } from 'express';
 import {
   type Campaign,
   cancelCampaign,
+  deleteCampaign,
   findCampaign,
   insertCampaign,
   isKnownTimeZone,
@@ -18,7 +19,7 @@ import { ApiError, notFound } from '../errors';
 import { createCampaignBody, presaveListQuery, rescheduleCampaignBody, uuidParam } from '../schemas';
 import { parseBody, parseParams, parseQuery } from '../validation';
 
-export function campaignRoutes({ pool, config, releaseEngine }: AppDeps): Router {
+export function campaignRoutes({ pool, config, releaseEngine, logger }: AppDeps): Router {
   const router = Router();
 
   const present = async (campaign: Campaign) => {
@@ -68,12 +69,15 @@ export function campaignRoutes({ pool, config, releaseEngine }: AppDeps): Router
       throw new ApiError(400, 'validation_failed', 'invalid request body', [{ path: 'artistId', message: 'no such artist in this account' }]);
     }
     await assertTimeZone(pool, body.timeZone);
-    const campaign = await pool.transaction(async (tx) => {
-      const created = await insertCampaign(tx, { ...body, accountId, slug: slugFor(body.title) });
-      // Inside the transaction: no campaign without its workflow.
-      await releaseEngine.start(created);
-      return created;
-    });
+    // Committed before the workflow starts (its first activity reads it); undone if the start fails, so there is
+    // never a campaign without its workflow.
+    const campaign = await insertCampaign(pool, { ...body, accountId, slug: slugFor(body.title) });
+    try {
+      await releaseEngine.start(campaign);
+    } catch (error) {
+      await deleteCampaign(pool, campaign.id);
+      throw error;
+    }
     res.status(201).json(await present(campaign));
   });
 
@@ -95,14 +99,16 @@ export function campaignRoutes({ pool, config, releaseEngine }: AppDeps): Router
       throw new ApiError(409, 'campaign_closed', `a ${campaign.status} campaign cannot be rescheduled`);
     }
     if (body.timeZone) await assertTimeZone(pool, body.timeZone);
-    await pool.transaction(async (tx) => {
-      await rescheduleCampaign(tx, id, {
+    await pool.transaction((tx) =>
+      rescheduleCampaign(tx, id, {
         releaseDate: body.releaseDate ?? campaign.releaseDate,
         releaseTime: body.releaseTime ?? campaign.releaseTime,
         timeZone: body.timeZone ?? campaign.timeZone,
-      });
-      await releaseEngine.reschedule(id);
-    });
+      }),
+    );
+    // After the commit, so the workflow re-reads the new schedule. Were the signal lost, the workflow re-reads
+    // its plan on its own within replanEveryMs.
+    await signalSoon(() => releaseEngine.reschedule(id));
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });
 
@@ -111,10 +117,8 @@ export function campaignRoutes({ pool, config, releaseEngine }: AppDeps): Router
     const campaign = await owned(auth(res).accountId, id);
     if (campaign.status === 'completed') throw new ApiError(409, 'campaign_closed', 'a completed campaign cannot be cancelled');
     if (campaign.status !== 'cancelled') {
-      await pool.transaction(async (tx) => {
-        await cancelCampaign(tx, id);
-        await releaseEngine.cancel(id);
-      });
+      await pool.transaction((tx) => cancelCampaign(tx, id));
+      await signalSoon(() => releaseEngine.cancel(id));
     }
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });
@@ -138,6 +142,11 @@ export function campaignRoutes({ pool, config, releaseEngine }: AppDeps): Router
       nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAtKey: last.createdAtKey, id: last.id }) : null,
     });
   });
+
+  /** The database holds the truth; a signal only saves the workflow a wait. Log, don't fail, when it is lost. */
+  async function signalSoon(signal: () => Promise<void>): Promise<void> {
+    await signal().catch((error: unknown) => logger.warn({ err: error }, 'could not signal the release workflow; it will re-plan on its own'));
+  }
 
   return router;
 }

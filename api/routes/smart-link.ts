@@ -18,6 +18,9 @@ const STATE_TTL_MS = 10 * 60_000;
 // Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
 const WAVE_MARGIN_MS = 10_000;
 const FAN_COOKIE = 'play_spotify_uid';
+// Binds a sign-in to the browser that started it: the callback must come back with the same nonce in this cookie
+// (no login CSRF with someone else's callback URL).
+const STATE_COOKIE = 'dd_oauth_state';
 // Save the release, follow the artist, and check both (so a retry never saves twice). Nothing else.
 export const SPOTIFY_SCOPES = ['user-library-modify', 'user-library-read', 'user-follow-modify', 'user-follow-read'];
 
@@ -48,6 +51,7 @@ export function smartLinkRoutes({ pool, keyRing, config, spotify, releaseEngine,
     const codeVerifier = createCodeVerifier();
     await saveOAuthState(pool, keyRing, { nonce, campaignId: campaign.id, codeVerifier, timeZone, expiresAt: Date.now() + STATE_TTL_MS });
     const state = signValue(config.STATE_SIGNING_SECRET, { n: nonce }, STATE_TTL_MS);
+    res.cookie(STATE_COOKIE, nonce, { httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: STATE_TTL_MS, path: '/oauth/spotify' });
     res.redirect(302, spotify.authorizeUrl({ redirectUri, scopes: SPOTIFY_SCOPES, state, codeChallenge: codeChallengeS256(codeVerifier) }));
   });
 
@@ -67,6 +71,10 @@ export function smartLinkRoutes({ pool, keyRing, config, spotify, releaseEngine,
         ? messagePage('That took a little too long', 'The sign-in expired. Please go back to the release page and try again.')
         : messagePage('Something went wrong', 'This sign-in link is not valid. Please start again from the release page.'));
     }
+    if (parseCookie(req.get('cookie'), STATE_COOKIE) !== nonce) {
+      return sendPage(res, 400, messagePage('Something went wrong', 'This sign-in was started in another browser. Please start again from the release page.'));
+    }
+    res.clearCookie(STATE_COOKIE, { path: '/oauth/spotify' });
     const state = await consumeOAuthState(pool, keyRing, nonce);
     if (!state) {
       return sendPage(res, 400, messagePage('Already used', 'This sign-in link was already used. Please start again from the release page.'));

@@ -87,6 +87,7 @@ CREATE TABLE oauth_states (
   expires_at    timestamptz NOT NULL,
   used_at       timestamptz
 );
+CREATE INDEX oauth_states_expiry ON oauth_states(expires_at);
 
 -- One row per provider app: a token bucket shared by every worker process, and a shared pause (429 / quota).
 CREATE TABLE provider_rate_limits (

@@ -121,12 +121,28 @@ describe('what a fan can get wrong ends on a clear page', () => {
   });
 
   it('a replayed callback is refused and changes nothing', async () => {
-    const { callback, callbackUrl } = await fanPresaves(stack, slug, { user: 'fan-replays' });
+    const { callback, callbackUrl, stateCookie } = await fanPresaves(stack, slug, { user: 'fan-replays' });
     expect(callback.status).toBe(303);
-    const replay = await http.get(callbackUrl);
+    const replay = await http.get(callbackUrl, { headers: { cookie: stateCookie } });
     expect(replay.status).toBe(400);
     expect(replay.data).toContain('already used');
     expect(await presaveCount()).toBe(1);
+  });
+
+  it('a callback from another browser than the one that started the sign-in is refused (login CSRF)', async () => {
+    const before = await presaveCount();
+    const start = await http.get(`${stack.api.url}/l/${slug}/presave/spotify`);
+    const authorize = new URL(String(start.headers.location));
+    expect(authorize.searchParams.get('show_dialog')).toBe('true');
+    const consent = await http.post(`${authorize.origin}/authorize`, new URLSearchParams({
+      ...Object.fromEntries(authorize.searchParams), user: 'attacker', display_name: 'attacker', decision: 'accept',
+    }).toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    // The attacker's callback URL, opened in the victim's browser (which has no sign-in cookie of this flow).
+    const victim = await http.get(String(consent.headers.location));
+    expect(victim.status).toBe(400);
+    expect(victim.data).toContain('another browser');
+    expect(victim.headers['set-cookie']).toBeUndefined();
+    expect(await presaveCount()).toBe(before);
   });
 
   it('an expired or tampered state is refused', async () => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { releaseWorkflowId } from '../../api/release-engine';
 import { progressQuery } from '../../workflows/release';
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, savesOf, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -15,8 +15,7 @@ afterAll(async () => {
 });
 afterEach(() => stack.spotify.state.clearFaults());
 
-const successfulSaves = (user: string) =>
-  stack.spotify.state.calls().filter((c) => c.userId === user && c.method === 'PUT' && c.path === '/v1/me/library' && c.status === 200).length;
+const successfulSaves = (user: string) => savesOf(stack, user).length;
 
 /** `beforeRelease` runs after the fans pre-saved and before the release instant (asserted). */
 async function campaignWithFans(title: string, fans: string[], secondsAhead: number, beforeRelease: () => void = () => {}) {

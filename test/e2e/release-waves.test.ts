@@ -1,6 +1,8 @@
 // When pre-saves run: per-zone waves of a local release, a release that goes live late, reschedule and cancel.
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, savesOf as savesOfFan, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import { z } from 'zod';
 import { releaseWorkflowId } from '../../api/release-engine';
+import { sql } from '../../db/pool';
 import { progressQuery } from '../../workflows/release';
 
 let stack: ReleaseStack;
@@ -11,8 +13,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const savesOf = (user: string) =>
-  stack.spotify.state.calls().filter((c) => c.userId === user && c.method === 'PUT' && c.path === '/v1/me/library' && c.status === 200);
+const savesOf = (user: string) => savesOfFan(stack, user);
 
 async function createCampaign(headers: Record<string, string>, body: Record<string, unknown>) {
   const res = await http.post(`${stack.api.url}/v1/campaigns`, body, { headers });
@@ -125,5 +126,26 @@ describe('reschedule and cancel', () => {
     const patch = await http.patch(`${stack.api.url}/v1/campaigns/${campaign.id}`, { releaseTime: '10:00' }, { headers });
     expect(patch.status).toBe(409);
     expect((await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/cancel`, {}, { headers })).status).toBe(200);
+  });
+});
+
+describe('verification ahead of release', () => {
+  it('alerts the artist once when the release cannot be found close to release day', async () => {
+    const { headers, artistId } = await artistAccount(stack);
+    const release = releaseInSeconds(3600); // within the 48 h alert window, and not in Spotify's catalogue
+    const campaign = await createCampaign(headers, {
+      artistId, title: 'Nowhere To Be Found', upc: nextUpc(), releaseDate: release.releaseDate, releaseTime: release.releaseTime,
+      releasePolicy: 'global', timeZone: 'UTC',
+    });
+    const notifications = () =>
+      stack.db.pool.any(sql.type(z.object({ kind: z.string(), campaignId: z.string() }))`
+        SELECT kind, data->>'campaignId' AS "campaignId" FROM notifications WHERE data->>'campaignId' = ${campaign.id}`);
+    const alerts = await waitFor('the alert', notifications, (rows) => rows.length > 0, 30_000);
+    expect(alerts).toEqual([{ kind: 'release_unresolved', campaignId: campaign.id }]);
+    const emails = await stack.db.pool.anyFirst(sql.type(z.object({ template: z.string() }))`
+      SELECT template FROM outbox_emails WHERE dedupe_key = ${`release-unresolved:${campaign.id}`}`);
+    expect(emails).toEqual(['release_unresolved']);
+    const view = await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}`, { headers });
+    expect(view.data.resolution).toBe('unresolved');
   });
 });

@@ -2,7 +2,7 @@
 // retries it on the next worker, which re-claims the rows and checks Spotify before saving again.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, savesOf, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 let child: ChildProcess | undefined;
@@ -40,8 +40,7 @@ function spawnWorker(): ChildProcess {
   return proc;
 }
 
-const successfulSaves = (user: string) =>
-  stack.spotify.state.calls().filter((c) => c.userId === user && c.method === 'PUT' && c.path === '/v1/me/library' && c.status === 200).length;
+const successfulSaves = (user: string) => savesOf(stack, user).length;
 
 describe('a worker killed mid-wave', () => {
   it('delivers every fan exactly once after another worker takes over', async () => {

@@ -132,8 +132,15 @@ export async function fanPresaves(stack: { api: { url: string } }, slug: string,
   });
   if (consent.status !== 302) throw new Error(`consent answered ${consent.status}: ${consent.data}`);
   const callbackUrl = String(consent.headers.location);
-  const callback = await http.get(callbackUrl);
-  return { callback, callbackUrl, authorizeUrl };
+  // The browser carries the sign-in cookie set when the pre-save started back to our callback.
+  const stateCookie = (start.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+  const callback = await http.get(callbackUrl, { headers: { cookie: stateCookie } });
+  return { callback, callbackUrl, authorizeUrl, stateCookie };
+}
+
+/** The simulator's successful library saves for one fan, in order. */
+export function savesOf(stack: { spotify: { state: SpotifySimState } }, user: string) {
+  return stack.spotify.state.calls().filter((c) => c.userId === user && c.method === 'PUT' && c.path === '/v1/me/library' && c.status === 200);
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
