@@ -4,7 +4,9 @@ import { createAccountActivities } from './accounts';
 import { type ActivityDeps } from './deps';
 import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
+import { createKeyRotationActivities } from './key-rotation';
 import { createReleaseActivities } from './release';
+import { createRetentionActivities } from './retention';
 
 export function createActivities(deps: ActivityDeps) {
   const { config, pool } = deps;
@@ -13,6 +15,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createAccountActivities(deps),
     ...createReleaseActivities({ ...deps, spotify, spotifyLimiter }),
+    ...createRetentionActivities(deps),
+    ...createKeyRotationActivities(deps),
   };
 }
 

@@ -1,6 +1,9 @@
 // Activities of the release engine: plan the waves, verify the release on Spotify, deliver due pre-saves in
 // claimed batches, close the campaign. Every one may run again after a crash and does the right thing.
 import { Context } from '@temporalio/activity';
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import { Kind } from '../lib/temporal/search-attributes';
+import type { fanRetentionWorkflow } from '../workflows/fan-retention';
 import { z } from 'zod';
 import {
   type Campaign,
@@ -56,7 +59,21 @@ export function createReleaseActivities(
   deps: ActivityDeps & { spotify: SpotifyClient; spotifyLimiter: SharedRateLimiter },
 ) {
   const { pool, keyRing, spotify, spotifyLimiter: limiter, logger } = deps;
-  const tokens = createFanTokenSource({ pool, keyRing, spotify });
+  const tokens = createFanTokenSource({
+    pool,
+    keyRing,
+    spotify,
+    // From an activity: start (or join) the fan's retention workflow on the worker's own client.
+    onRevoked: async (fanId) => {
+      await Context.current().client.workflow.start<typeof fanRetentionWorkflow>('fanRetentionWorkflow', {
+        workflowId: `fan-retention:${fanId}`,
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        args: [{ fanId, revokedAt: Date.now(), engagementRetentionMs: deps.config.REVOKED_ENGAGEMENT_RETENTION_SECONDS * 1000 }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        typedSearchAttributes: [{ key: Kind, value: 'fan-retention' }],
+      });
+    },
+  });
   const delivery = createPresaveDelivery({ config: deps.config, spotify, limiter, tokens });
   const appToken = createAppTokenCache(spotify, deps.config.SPOTIFY_CLIENT_SECRET !== undefined);
 

@@ -14,7 +14,13 @@ export class FanAccessLost extends Error {
   }
 }
 
-export function createFanTokenSource(deps: { pool: DatabasePool; keyRing: KeyRing; spotify: SpotifyClient }) {
+export function createFanTokenSource(deps: {
+  pool: DatabasePool;
+  keyRing: KeyRing;
+  spotify: SpotifyClient;
+  /** the fan revoked access (or consent is over six months old): start deleting what we hold */
+  onRevoked: (fanId: string) => Promise<void>;
+}) {
   const { pool, keyRing, spotify } = deps;
 
   /** `stale`: the token a 401 was just received with; refresh unless someone already replaced it. */
@@ -39,6 +45,7 @@ export function createFanTokenSource(deps: { pool: DatabasePool; keyRing: KeyRin
       if (error instanceof SpotifyError && error.kind === 'invalid_grant') {
         // Revoked, rotated away or past six months: never retried; the fan must consent again.
         await markFanRevoked(pool, fanId);
+        await deps.onRevoked(fanId);
         throw new FanAccessLost(current.refreshExpiresAt <= Date.now() ? 'token_expired' : 'revoked');
       }
       throw error;

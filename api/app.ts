@@ -10,6 +10,7 @@ import { httpMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
 import { artistRoutes } from './routes/artists';
 import { campaignRoutes } from './routes/campaigns';
+import { opsRoutes } from './routes/ops';
 import { smartLinkRoutes } from './routes/smart-link';
 import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1', requireApiKey(deps.pool));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
+  app.use(opsRoutes(deps));
 
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

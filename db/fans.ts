@@ -85,21 +85,3 @@ export async function storeRefreshedTokens(
 export async function markFanRevoked(db: Db, fanId: string): Promise<void> {
   await db.query(sql.unsafe`UPDATE fan_tokens SET status = 'revoked', updated_at = now() WHERE fan_id = ${fanId}`);
 }
-
-/** Re-encrypts every stored token under the active key; returns how many rows changed. */
-export async function resealFanTokens(pool: DatabasePool, keyRing: KeyRing): Promise<number> {
-  const rows = await pool.any(sql.type(z.object({ fanId: z.string(), a: z.string(), r: z.string() }))`
-    SELECT fan_id AS "fanId", access_token_enc AS a, refresh_token_enc AS r FROM fan_tokens`);
-  let changed = 0;
-  for (const row of rows) {
-    const a = keyRing.reseal(row.a, aad(row.fanId, 'access'));
-    const r = keyRing.reseal(row.r, aad(row.fanId, 'refresh'));
-    if (!a && !r) continue;
-    // Only if nobody rewrote the row meanwhile (a refresh re-encrypts under the active key anyway).
-    const result = await pool.query(sql.unsafe`
-      UPDATE fan_tokens SET access_token_enc = ${a ?? row.a}, refresh_token_enc = ${r ?? row.r}
-      WHERE fan_id = ${row.fanId} AND access_token_enc = ${row.a} AND refresh_token_enc = ${row.r}`);
-    changed += result.rowCount;
-  }
-  return changed;
-}

@@ -30,6 +30,9 @@ const configSchema = z.object({
   // Origins allowed to call the codec endpoint from a browser (the Temporal Web UI).
   CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
 
+  // Retention: engagement data of a fan who revoked access is deleted this long after the revocation (14 days).
+  REVOKED_ENGAGEMENT_RETENTION_SECONDS: z.coerce.number().int().min(0).default(14 * 24 * 3600),
+
   SPOTIFY_CLIENT_ID: z.string().min(1).default('dropday-sandbox'),
   SPOTIFY_CLIENT_SECRET: optionalSecret,
   SPOTIFY_ACCOUNTS_URL: url.default('https://accounts.spotify.com'),

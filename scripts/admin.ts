@@ -1,10 +1,10 @@
 // Operator commands: `npm run admin -- <command>`.
 //   create-ops-key <name>   prints a new ops API key (shown once; only its hash is stored)
 //   migrate                 applies pending migrations
-//   reseal-tokens           re-encrypts stored tokens under the active key (after adding a key to ENCRYPTION_KEYS)
+//   reseal-tokens           re-encrypts stored secrets under the active key (after adding a key to ENCRYPTION_KEYS)
 import { loadConfig } from '../lib/config';
 import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
-import { resealFanTokens } from '../db/fans';
+import { countStaleCiphertexts, ENCRYPTED_TABLES, type ResealProgress, resealBatch } from '../db/encrypted-columns';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { createOpsKey } from './lib/ops-key';
@@ -31,8 +31,18 @@ async function main(argv: string[]) {
     case 'reseal-tokens': {
       const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 1 });
       try {
+        // The same batches the key rotation workflow runs (POST /v1/ops/key-rotations), here in the foreground.
         const keyRing = keyRingFrom(config);
-        console.log(`resealed ${await resealFanTokens(pool, keyRing)} fan token row(s) under key ${keyRing.activeKeyId}`);
+        for (const table of ENCRYPTED_TABLES) {
+          let progress: ResealProgress = { after: null, scanned: 0, resealed: 0, done: false };
+          let resealed = 0;
+          while (!progress.done) {
+            progress = await resealBatch(pool, keyRing, { table, after: progress.after, limit: 500 });
+            resealed += progress.resealed;
+          }
+          console.log(`${table.table}: resealed ${resealed} row(s) under key ${keyRing.activeKeyId}`);
+        }
+        console.log(`left under other keys: ${await countStaleCiphertexts(pool, keyRing.activeKeyId)}`);
       } finally {
         await pool.end();
       }

@@ -2,3 +2,5 @@
 export { accountWelcomeWorkflow } from './account-welcome';
 export { releaseWorkflow } from './release';
 export { perFanPresaveWorkflow } from './per-fan-presave';
+export { fanRetentionWorkflow } from './fan-retention';
+export { keyRotationWorkflow } from './key-rotation';

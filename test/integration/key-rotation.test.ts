@@ -1,45 +1,105 @@
-// Rotating the encryption key ring on stored tokens: after adding a key and resealing, every row is under the
-// new key, reads still work, and the old key can be retired.
+// Rotating the encryption key ring on stored secrets: the key rotation workflow, started by an ops key through the
+// API, re-encrypts every encrypted column under the new key; reads keep working and the old key can be retired.
+import axios from 'axios';
 import { z } from 'zod';
-import { loadFanTokens, resealFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
+import { insertAccount, insertApiKey } from '../../db/accounts';
+import { ENCRYPTED_TABLES } from '../../db/encrypted-columns';
+import { loadFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
+import { saveOAuthState } from '../../db/oauth-states';
 import { sql } from '../../db/pool';
+import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { KeyRing } from '../../lib/crypto/keyring';
+import { createLogger } from '../../lib/logger';
+import { startTestApi, type TestApi } from '../helpers/app';
+import { testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
+
+const http = axios.create({ validateStatus: () => true });
+const k1 = `k1:${KeyRing.generateKey()}`;
+const k2 = `k2:${KeyRing.generateKey()}`;
 
 let db: TestDatabase;
+let temporal: TestTemporal;
+let api: TestApi;
+const before = KeyRing.fromConfig(k1);
+const { config, keyRing: after } = testConfig({ ENCRYPTION_KEYS: `${k1},${k2}` });
+
 beforeAll(async () => {
   db = await createTestDatabase();
+  temporal = await connectTestTemporal(after);
+  const cfg = { ...config, TEMPORAL_TASK_QUEUE: temporal.taskQueue };
+  await temporal.startWorker({ config: cfg, pool: db.pool, keyRing: after, logger: createLogger({ level: 'silent' }) });
+  api = await startTestApi({ config: cfg, pool: db.pool, temporal: temporal.client, keyRing: after });
 });
 afterAll(async () => {
+  await api?.close();
+  await temporal?.close();
   await db?.drop();
 });
 
-describe('key rotation of stored tokens', () => {
-  it('reseals under the new key; old ciphertexts decrypt until resealed; the old key can then be retired', async () => {
-    const k1 = `k1:${KeyRing.generateKey()}`;
-    const k2 = `k2:${KeyRing.generateKey()}`;
-    const before = KeyRing.fromConfig(k1);
+async function apiKey(role: 'ops' | 'artist'): Promise<string> {
+  const key = generateApiKey(role);
+  await db.pool.transaction(async (tx) => {
+    const account = await insertAccount(tx, { name: role, email: `${role}@example.com` });
+    await insertApiKey(tx, { accountId: account.id, role, keyHash: hashApiKey(key) });
+  });
+  return key;
+}
+
+/** Key ids of every stored ciphertext, per column. */
+async function keyIdsInUse(): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of ENCRYPTED_TABLES) {
+    for (const c of t.columns) {
+      out[`${t.table}.${c.name}`] = [...(await db.pool.anyFirst(sql.type(z.object({ k: z.string() }))`
+        SELECT DISTINCT split_part(${sql.identifier([c.name])}, ':', 3) AS k FROM ${sql.identifier([t.table])} ORDER BY 1`))];
+    }
+  }
+  return out;
+}
+
+describe('key rotation', () => {
+  it('re-encrypts every stored secret under the new key, with progress, and leaves nothing under the old one', async () => {
+    // Secrets written while k1 was the active key.
     const fanIds: string[] = [];
-    for (const i of [1, 2, 3]) {
+    for (let i = 0; i < 12; i++) {
       const fanId = await upsertFan(db.pool, { provider: 'spotify', providerUserId: `rot-${i}`, timeZone: null });
-      await storeFanTokens(db.pool, before, fanId, {
-        accessToken: `access-${i}`, refreshToken: `refresh-${i}`, expiresInSeconds: 3600, scope: 's', consentedAt: Date.now(),
-      });
+      await storeFanTokens(db.pool, before, fanId, { accessToken: `access-${i}`, refreshToken: `refresh-${i}`, expiresInSeconds: 3600, scope: 's', consentedAt: Date.now() });
       fanIds.push(fanId);
     }
-    const keyIds = () => db.pool.anyFirst(sql.type(z.object({ k: z.string() }))`
-      SELECT DISTINCT split_part(access_token_enc, ':', 3) || '/' || split_part(refresh_token_enc, ':', 3) AS k FROM fan_tokens`);
-    expect(await keyIds()).toEqual(['k1/k1']);
+    const campaignId = await seedCampaign();
+    await saveOAuthState(db.pool, before, { nonce: 'n-1', campaignId, codeVerifier: 'verifier', timeZone: null, expiresAt: Date.now() + 60_000 });
+    expect(await keyIdsInUse()).toEqual({ 'fan_tokens.access_token_enc': ['k1'], 'fan_tokens.refresh_token_enc': ['k1'], 'oauth_states.verifier_enc': ['k1'] });
+    expect((await loadFanTokens(db.pool, after, fanIds[0]))?.accessToken).toBe('access-0'); // old rows open under the new ring
 
-    const both = KeyRing.fromConfig(`${k1},${k2}`);
-    expect((await loadFanTokens(db.pool, both, fanIds[0]))?.accessToken).toBe('access-1'); // old rows still open
-    expect(await resealFanTokens(db.pool, both)).toBe(3);
-    expect(await keyIds()).toEqual(['k2/k2']);
-    expect(await resealFanTokens(db.pool, both)).toBe(0); // idempotent
+    const artistKey = await apiKey('artist');
+    expect((await http.post(`${api.url}/v1/ops/key-rotations`, {}, { headers: { authorization: `Bearer ${artistKey}` } })).status).toBe(403);
+    const ops = { headers: { authorization: `Bearer ${await apiKey('ops')}` } };
+    const started = await http.post(`${api.url}/v1/ops/key-rotations`, {}, ops);
+    expect(started.status).toBe(202);
+    expect(started.data).toMatchObject({ keyId: 'k2', workflowId: 'key-rotation:k2' });
+    const result = await temporal.client.workflow.getHandle('key-rotation:k2').result();
+    expect(result).toMatchObject({ keyId: 'k2', done: true, staleLeft: 0, resealed: 13, tablesDone: ['fan_tokens', 'oauth_states'] });
+    const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);
+    expect(status.data).toMatchObject({ status: 'COMPLETED', progress: { done: true, staleLeft: 0 } });
+    expect((await http.get(`${api.url}/v1/ops/key-rotations/k9`, ops)).status).toBe(404);
 
+    expect(await keyIdsInUse()).toEqual({ 'fan_tokens.access_token_enc': ['k2'], 'fan_tokens.refresh_token_enc': ['k2'], 'oauth_states.verifier_enc': ['k2'] });
     const retired = KeyRing.fromConfig(k2);
     for (const [i, fanId] of fanIds.entries()) {
-      expect(await loadFanTokens(db.pool, retired, fanId)).toMatchObject({ accessToken: `access-${i + 1}`, refreshToken: `refresh-${i + 1}` });
+      expect(await loadFanTokens(db.pool, retired, fanId)).toMatchObject({ accessToken: `access-${i}`, refreshToken: `refresh-${i}` });
     }
   });
 });
+
+async function seedCampaign(): Promise<string> {
+  return db.pool.transaction(async (tx) => {
+    const account = await insertAccount(tx, { name: 'a', email: 'a@example.com' });
+    const artistId = await tx.oneFirst(sql.type(z.object({ id: z.string() }))`
+      INSERT INTO artists (account_id, name) VALUES (${account.id}, 'x') RETURNING id`);
+    return tx.oneFirst(sql.type(z.object({ id: z.string() }))`
+      INSERT INTO campaigns (account_id, artist_id, title, upc, release_date, release_policy, time_zone, slug)
+      VALUES (${account.id}, ${artistId}, 't', '123456789012', '2030-01-01', 'global', 'UTC', 'rot') RETURNING id`);
+  });
+}

@@ -1,0 +1,74 @@
+// Every column that holds a key-ring ciphertext, with the associated data that binds each value to its row.
+// Key rotation walks this list; a new encrypted column must be added here (the rotation test checks them all).
+import { z } from 'zod';
+import { type KeyRing } from '../lib/crypto/keyring';
+import { type DatabasePool, sql } from './pool';
+
+export interface EncryptedTable {
+  table: string;
+  key: string;
+  columns: { name: string; aad: (key: string) => string }[];
+}
+
+export const ENCRYPTED_TABLES: EncryptedTable[] = [
+  {
+    table: 'fan_tokens',
+    key: 'fan_id',
+    columns: [
+      { name: 'access_token_enc', aad: (id) => `fan_tokens:${id}:access` },
+      { name: 'refresh_token_enc', aad: (id) => `fan_tokens:${id}:refresh` },
+    ],
+  },
+  { table: 'oauth_states', key: 'nonce', columns: [{ name: 'verifier_enc', aad: (nonce) => `oauth_states:${nonce}` }] },
+];
+
+export interface ResealProgress {
+  /** last row key handled in this table; the next batch starts after it */
+  after: string | null;
+  scanned: number;
+  resealed: number;
+  done: boolean;
+}
+
+/**
+ * Re-encrypts one batch of a table's rows under the active key, in key order. A row rewritten meanwhile (a token
+ * refresh) is left alone: its writer sealed it under the active key already.
+ */
+export async function resealBatch(
+  pool: DatabasePool,
+  keyRing: KeyRing,
+  input: { table: EncryptedTable; after: string | null; limit: number },
+): Promise<ResealProgress> {
+  const { table } = input;
+  const rows = await pool.any(sql.type(z.object({ k: z.string(), v: z.array(z.string()) }))`
+    SELECT ${sql.identifier([table.key])}::text AS k,
+           ARRAY[${sql.join(table.columns.map((c) => sql.identifier([c.name])), sql.fragment`, `)}] AS v
+    FROM ${sql.identifier([table.table])}
+    ${input.after === null ? sql.fragment`` : sql.fragment`WHERE ${sql.identifier([table.key])}::text > ${input.after}`}
+    ORDER BY 1 LIMIT ${input.limit}`);
+  let resealed = 0;
+  for (const row of rows) {
+    const fresh = table.columns.map((c, i) => keyRing.reseal(row.v[i], c.aad(row.k)));
+    if (fresh.every((v) => v === null)) continue;
+    const result = await pool.query(sql.unsafe`
+      UPDATE ${sql.identifier([table.table])}
+      SET ${sql.join(table.columns.map((c, i) => sql.fragment`${sql.identifier([c.name])} = ${fresh[i] ?? row.v[i]}`), sql.fragment`, `)}
+      WHERE ${sql.identifier([table.key])}::text = ${row.k}
+        AND ${sql.join(table.columns.map((c, i) => sql.fragment`${sql.identifier([c.name])} = ${row.v[i]}`), sql.fragment` AND `)}`);
+    resealed += result.rowCount;
+  }
+  return { after: rows.at(-1)?.k ?? input.after, scanned: rows.length, resealed, done: rows.length < input.limit };
+}
+
+/** How many stored ciphertexts are sealed under another key than the active one. */
+export async function countStaleCiphertexts(pool: DatabasePool, activeKeyId: string): Promise<number> {
+  let stale = 0;
+  for (const table of ENCRYPTED_TABLES) {
+    for (const column of table.columns) {
+      stale += await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM ${sql.identifier([table.table])}
+        WHERE split_part(${sql.identifier([column.name])}, ':', 3) <> ${activeKeyId}`);
+    }
+  }
+  return stale;
+}

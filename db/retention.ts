@@ -1,0 +1,28 @@
+import { type DatabasePool, sql } from './pool';
+
+/** Revocation: the tokens go at once (nothing may use them again). Returns whether there was a row. */
+export async function deleteFanTokens(pool: DatabasePool, fanId: string): Promise<boolean> {
+  const result = await pool.query(sql.unsafe`DELETE FROM fan_tokens WHERE fan_id = ${fanId}`);
+  return result.rowCount > 0;
+}
+
+/**
+ * The fan's engagement events, unless they consented again after the revocation (then they are a fan again and
+ * their history stays). Returns how many events were deleted, or null when skipped.
+ */
+export async function deleteEngagementUnlessReconsented(pool: DatabasePool, fanId: string, revokedAt: number): Promise<number | null> {
+  return pool.transaction(async (tx) => {
+    const reconsented = await tx.exists(sql.unsafe`
+      SELECT 1 FROM fan_tokens WHERE fan_id = ${fanId} AND consented_at > to_timestamp(${revokedAt / 1000})`);
+    if (reconsented) return null;
+    const result = await tx.query(sql.unsafe`DELETE FROM events WHERE fan_id = ${fanId}`);
+    return result.rowCount;
+  });
+}
+
+/** Ids and counts only: the audit log outlives the data it records the deletion of. */
+export async function audit(pool: DatabasePool, entry: { action: string; target: string; actor?: string; accountId?: string }): Promise<void> {
+  await pool.query(sql.unsafe`
+    INSERT INTO audit_log (account_id, actor, action, target)
+    VALUES (${entry.accountId ?? null}, ${entry.actor ?? 'system'}, ${entry.action}, ${entry.target})`);
+}
