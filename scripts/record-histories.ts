@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { releaseWorkflowId } from '../api/release-engine';
 import { sql } from '../db/pool';
+import { keyRotationWorkflow } from '../workflows/key-rotation';
 import * as h from '../test/helpers/release-stack';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { freePort } from './lib/ports';
@@ -44,6 +45,15 @@ async function main() {
     await save(bin, temporal.address, releaseWorkflowId(campaign.data.id), 'release-with-faults.json');
     const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM accounts LIMIT 1`);
     await save(bin, temporal.address, `account-welcome:${accountId}`, 'account-welcome.json');
+    // rec-d revoked: its retention workflow deleted the tokens and now sleeps (an open history replays too).
+    const revokedFan = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
+      SELECT id FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser('rec-d')!.accountId}`);
+    await save(bin, temporal.address, `fan-retention:${revokedFan}`, 'fan-retention.json');
+    const rotation = await stack.temporal.client.workflow.execute(keyRotationWorkflow, {
+      workflowId: 'key-rotation:fixture', taskQueue: stack.config.TEMPORAL_TASK_QUEUE, args: [{ keyId: stack.keyRing.activeKeyId, batchSize: 2 }],
+    });
+    console.log(`key rotation: ${JSON.stringify(rotation)}`);
+    await save(bin, temporal.address, 'key-rotation:fixture', 'key-rotation.json');
   } finally {
     await stack.close();
     await temporal.stop();

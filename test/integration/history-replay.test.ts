@@ -13,7 +13,7 @@ describe('recorded histories', () => {
   it('replay without a determinism error', async () => {
     const keyRing = KeyRing.fromConfig((await readFile(path.join(DIR, 'fixture-keys.txt'), 'utf8')).trim());
     const files = (await readdir(DIR)).filter((f) => f.endsWith('.json'));
-    expect(files.sort()).toEqual(['account-welcome.json', 'release-with-faults.json']);
+    expect(files.sort()).toEqual(['account-welcome.json', 'fan-retention.json', 'key-rotation.json', 'release-with-faults.json']);
     const histories = await Promise.all(
       files.map(async (file) => ({ workflowId: file, history: JSON.parse(await readFile(path.join(DIR, file), 'utf8')) })),
     );
@@ -23,10 +23,9 @@ describe('recorded histories', () => {
     );
     const outcomes: { workflowId: string; error?: string }[] = [];
     for await (const result of results) outcomes.push({ workflowId: result.workflowId, error: result.error?.message });
-    expect(outcomes.sort((a, b) => a.workflowId.localeCompare(b.workflowId))).toEqual([
-      { workflowId: 'account-welcome.json', error: undefined },
-      { workflowId: 'release-with-faults.json', error: undefined },
-    ]);
+    expect(outcomes.sort((a, b) => a.workflowId.localeCompare(b.workflowId))).toEqual(
+      files.sort().map((workflowId) => ({ workflowId, error: undefined })),
+    );
   });
 
   it('fails when the code no longer issues the recorded commands', async () => {
