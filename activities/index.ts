@@ -4,6 +4,7 @@ import { createAccountActivities } from './accounts';
 import { type ActivityDeps } from './deps';
 import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
+import { createDeletionActivities } from './deletion';
 import { createKeyRotationActivities } from './key-rotation';
 import { createReleaseActivities } from './release';
 import { createRetentionActivities } from './retention';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReleaseActivities({ ...deps, spotify, spotifyLimiter }),
     ...createRetentionActivities(deps),
     ...createKeyRotationActivities(deps),
+    ...createDeletionActivities(deps),
   };
 }
 

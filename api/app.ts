@@ -11,7 +11,9 @@ import { accountRoutes } from './routes/accounts';
 import { artistRoutes } from './routes/artists';
 import { campaignRoutes } from './routes/campaigns';
 import { opsRoutes } from './routes/ops';
-import { smartLinkRoutes } from './routes/smart-link';
+import { createPresaveCompletion, smartLinkRoutes } from './routes/smart-link';
+import { createDeletionRequester, privacyRoutes } from './routes/privacy';
+import { createSpotifySignIn } from './spotify-signin';
 import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
@@ -39,7 +41,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
-  app.use(smartLinkRoutes(deps));
+  const signIn = createSpotifySignIn(deps);
+  app.use(smartLinkRoutes(deps, signIn));
+  app.use(privacyRoutes(deps, signIn));
+  const completePresave = createPresaveCompletion(deps, signIn);
+  const requestDeletion = createDeletionRequester(deps);
+  app.get('/oauth/spotify/callback', async (req, res) => {
+    const signedIn = await signIn.finish(req, res);
+    if (!signedIn) return; // a page saying what went wrong was sent
+    await (signedIn.purpose === 'presave' ? completePresave : requestDeletion)(signedIn, res);
+  });
 
   app.use('/v1', express.json({ limit: '64kb', strict: true }));
   app.use(accountRoutes(deps));

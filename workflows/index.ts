@@ -4,3 +4,4 @@ export { releaseWorkflow } from './release';
 export { perFanPresaveWorkflow } from './per-fan-presave';
 export { fanRetentionWorkflow } from './fan-retention';
 export { keyRotationWorkflow } from './key-rotation';
+export { fanDeletionWorkflow } from './fan-deletion';

@@ -115,8 +115,14 @@ export function addRelease(stack: { spotify: { state: SpotifySimState } }, upc: 
 export async function fanPresaves(stack: { api: { url: string } }, slug: string, fan: { user: string; tz?: string; decision?: 'accept' | 'deny' }) {
   const landing = await http.get(`${stack.api.url}/l/${slug}`);
   if (landing.status !== 200) throw new Error(`landing page answered ${landing.status}`);
-  const start = await http.get(`${stack.api.url}/l/${slug}/presave/spotify`, { params: fan.tz ? { tz: fan.tz } : {} });
-  if (start.status !== 302) throw new Error(`pre-save link answered ${start.status}`);
+  const query = fan.tz ? `?tz=${encodeURIComponent(fan.tz)}` : '';
+  return signInWithSpotify(`${stack.api.url}/l/${slug}/presave/spotify${query}`, fan);
+}
+
+/** A browser signing in with Spotify from one of our pages: our start URL → consent page → consent → callback. */
+export async function signInWithSpotify(startUrl: string, fan: { user: string; decision?: 'accept' | 'deny' }) {
+  const start = await http.get(startUrl);
+  if (start.status !== 302) throw new Error(`sign-in start answered ${start.status}`);
   const authorizeUrl = String(start.headers.location);
   const consentPage = await http.get(authorizeUrl);
   if (consentPage.status !== 200) throw new Error(`consent page answered ${consentPage.status}: ${consentPage.data}`);
@@ -132,7 +138,7 @@ export async function fanPresaves(stack: { api: { url: string } }, slug: string,
   });
   if (consent.status !== 302) throw new Error(`consent answered ${consent.status}: ${consent.data}`);
   const callbackUrl = String(consent.headers.location);
-  // The browser carries the sign-in cookie set when the pre-save started back to our callback.
+  // The browser carries the sign-in cookie set when the sign-in started back to our callback.
   const stateCookie = (start.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
   const callback = await http.get(callbackUrl, { headers: { cookie: stateCookie } });
   return { callback, callbackUrl, authorizeUrl, stateCookie };

@@ -1,0 +1,42 @@
+// Erasing a fan on request (see workflows/fan-deletion.ts). Each step can run again after a crash.
+import { Context } from '@temporalio/activity';
+import { z } from 'zod';
+import { completeDeletionRequest, eraseFan } from '../db/deletion';
+import { type DatabasePool, sql } from '../db/pool';
+import { audit } from '../db/retention';
+import { type ActivityDeps } from './deps';
+
+export function createDeletionActivities({ pool }: ActivityDeps) {
+  return {
+    /** Terminates and deletes the fan's own workflows (retention timers, per-fan pre-saves) with their histories. */
+    async deleteFanWorkflows(input: { fanId: string }): Promise<number> {
+      const { client, info } = Context.current();
+      let deleted = 0;
+      for (const workflowId of await fanWorkflowIds(pool, input.fanId)) {
+        try {
+          await client.workflowService.deleteWorkflowExecution({ namespace: info.workflowNamespace, workflowExecution: { workflowId } });
+          deleted++;
+        } catch (error) {
+          if ((error as { code?: number }).code !== 5 /* gRPC NOT_FOUND: never existed or already deleted */) throw error;
+        }
+      }
+      return deleted;
+    },
+
+    eraseFanData(input: { fanId: string }): Promise<Record<string, number>> {
+      return eraseFan(pool, input.fanId);
+    },
+
+    async completeFanDeletion(input: { requestId: string; rowsDeleted: Record<string, number>; workflowsDeleted: number }): Promise<void> {
+      await completeDeletionRequest(pool, input.requestId);
+      const counts = Object.entries(input.rowsDeleted).map(([table, n]) => `${table}:${n}`).join(' ');
+      await audit(pool, { action: 'fan_erased_on_request', target: `deletion_request:${input.requestId} ${counts} workflows:${input.workflowsDeleted}` });
+    },
+  };
+}
+
+/** Workflows whose ids name this fan or one of their pre-saves (release workflows name campaigns only). */
+async function fanWorkflowIds(pool: DatabasePool, fanId: string): Promise<string[]> {
+  const presaveIds = await pool.anyFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM presaves WHERE fan_id = ${fanId}`);
+  return [`fan-retention:${fanId}`, ...presaveIds.map((id) => `presave-fan:${id}`)];
+}

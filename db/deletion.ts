@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { type DatabasePool, sql } from './pool';
+
+export async function createDeletionRequest(pool: DatabasePool, input: { fanId: string; verifiedBy: string }): Promise<string> {
+  return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+    INSERT INTO deletion_requests (fan_id, verified_by) VALUES (${input.fanId}, ${input.verifiedBy}) RETURNING id`);
+}
+
+export async function findDeletionRequest(pool: DatabasePool, id: string) {
+  return pool.maybeOne(sql.type(z.object({ id: z.string(), fanId: z.string().nullable(), status: z.string(), requestedAt: z.number(), completedAt: z.number().nullable() }))`
+    SELECT id, fan_id AS "fanId", status, requested_at AS "requestedAt", completed_at AS "completedAt"
+    FROM deletion_requests WHERE id = ${id}`);
+}
+
+/** Everything held about one fan, in one transaction. Returns the rows deleted per table (counts, for the audit). */
+export async function eraseFan(pool: DatabasePool, fanId: string): Promise<Record<string, number>> {
+  return pool.transaction(async (tx) => {
+    const counts: Record<string, number> = {};
+    // Events first: their fan_id would otherwise only be set to NULL, leaving the engagement behind.
+    counts.events = (await tx.query(sql.unsafe`DELETE FROM events WHERE fan_id = ${fanId}`)).rowCount;
+    counts.presaves = (await tx.query(sql.unsafe`DELETE FROM presaves WHERE fan_id = ${fanId}`)).rowCount;
+    counts.fan_tokens = (await tx.query(sql.unsafe`DELETE FROM fan_tokens WHERE fan_id = ${fanId}`)).rowCount;
+    counts.fans = (await tx.query(sql.unsafe`DELETE FROM fans WHERE id = ${fanId}`)).rowCount;
+    return counts;
+  });
+}
+
+export async function completeDeletionRequest(pool: DatabasePool, id: string): Promise<void> {
+  await pool.query(sql.unsafe`
+    UPDATE deletion_requests SET status = 'completed', completed_at = coalesce(completed_at, now()) WHERE id = ${id}`);
+}
