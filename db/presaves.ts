@@ -183,3 +183,17 @@ export async function recordEvent(
     INSERT INTO events (campaign_id, fan_id, type, dedupe_key) VALUES (${input.campaignId}, ${input.fanId}, ${input.type}, ${input.dedupeKey})
     ON CONFLICT (dedupe_key) DO NOTHING`);
 }
+
+/**
+ * The campaign's fan token ledger: of its pending pre-savers, how many can be reached at their release instant,
+ * how many have a refresh token that dies before it (consent + 6 months), and how many are already lost.
+ */
+export async function tokenLedger(db: Db, campaignId: string) {
+  return db.one(sql.type(z.object({ reachable: z.number(), expiringBeforeRelease: z.number(), expired: z.number(), revoked: z.number() }))`
+    SELECT (count(*) FILTER (WHERE t.status = 'active' AND t.refresh_expires_at > greatest(p.due_at, now())))::int AS reachable,
+           (count(*) FILTER (WHERE t.status = 'active' AND t.refresh_expires_at > now() AND t.refresh_expires_at <= p.due_at))::int AS "expiringBeforeRelease",
+           (count(*) FILTER (WHERE t.status = 'active' AND t.refresh_expires_at <= now()))::int AS expired,
+           (count(*) FILTER (WHERE t.fan_id IS NULL OR t.status = 'revoked'))::int AS revoked
+    FROM presaves p LEFT JOIN fan_tokens t ON t.fan_id = p.fan_id
+    WHERE p.campaign_id = ${campaignId} AND p.state IN ('pending', 'running')`);
+}

@@ -11,7 +11,7 @@ import {
   rescheduleCampaign,
 } from '../../db/campaigns';
 import { findArtist } from '../../db/artists';
-import { listPresaves, presaveProgress } from '../../db/presaves';
+import { listPresaves, presaveProgress, tokenLedger } from '../../db/presaves';
 import { type DatabasePool } from '../../db/pool';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
@@ -121,6 +121,12 @@ export function campaignRoutes({ pool, config, releaseEngine, logger }: AppDeps)
       await signalSoon(() => releaseEngine.cancel(id));
     }
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
+  });
+
+  router.get('/v1/campaigns/:id/ledger', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    await owned(auth(res).accountId, id);
+    res.json(await tokenLedger(pool, id));
   });
 
   router.get('/v1/campaigns/:id/presaves', async (req, res) => {

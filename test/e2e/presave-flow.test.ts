@@ -227,3 +227,29 @@ describe('campaign API', () => {
     expect(badStatus.status).toBe(400);
   });
 });
+
+describe('fan token ledger', () => {
+  it('counts pre-savers reachable at release, expiring before it, expired and revoked', async () => {
+    const { headers, artistId } = await artistAccount(stack);
+    // Seven months out: a refresh token dies six months after consent, before this release.
+    const far = new Date(Date.now() + 213 * 24 * 3600_000).toISOString().slice(0, 10);
+    const res = await http.post(`${stack.api.url}/v1/campaigns`, {
+      artistId, title: 'Ledger', upc: nextUpc(), releaseDate: far, releasePolicy: 'global', timeZone: 'UTC',
+    }, { headers });
+    for (const user of ['ledger-a', 'ledger-b', 'ledger-c', 'ledger-d']) await fanPresaves(stack, res.data.slug, { user });
+    const fanOf = (user: string) => stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
+      SELECT id FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser(user)!.accountId}`);
+    // a: refresh token good for 200 more days; b: the default six months; both die before the release.
+    // c: consent older than six months (expired); d: revoked.
+    await stack.db.pool.query(sql.unsafe`UPDATE fan_tokens SET refresh_expires_at = now() + interval '200 days' WHERE fan_id = ${await fanOf('ledger-a')}`);
+    await stack.db.pool.query(sql.unsafe`UPDATE fan_tokens SET refresh_expires_at = now() - interval '1 day' WHERE fan_id = ${await fanOf('ledger-c')}`);
+    await stack.db.pool.query(sql.unsafe`UPDATE fan_tokens SET status = 'revoked' WHERE fan_id = ${await fanOf('ledger-d')}`);
+    const ledger = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/ledger`, { headers });
+    expect(ledger.data).toEqual({ reachable: 0, expiringBeforeRelease: 2, expired: 1, revoked: 1 });
+    // a consents again: reachable.
+    await stack.db.pool.query(sql.unsafe`UPDATE fan_tokens SET refresh_expires_at = now() + interval '400 days' WHERE fan_id = ${await fanOf('ledger-a')}`);
+    expect((await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/ledger`, { headers })).data).toEqual({ reachable: 1, expiringBeforeRelease: 1, expired: 1, revoked: 1 });
+    const other = await artistAccount(stack);
+    expect((await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/ledger`, { headers: other.headers })).status).toBe(404);
+  });
+});
