@@ -13,6 +13,7 @@ import { campaignRoutes } from './routes/campaigns';
 import { opsRoutes } from './routes/ops';
 import { createPresaveCompletion, smartLinkRoutes } from './routes/smart-link';
 import { createDeletionRequester, privacyRoutes } from './routes/privacy';
+import { subscriberExportRoutes, subscriberRoutes } from './routes/subscribers';
 import { createSpotifySignIn } from './spotify-signin';
 import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   const signIn = createSpotifySignIn(deps);
   app.use(smartLinkRoutes(deps, signIn));
   app.use(privacyRoutes(deps, signIn));
+  app.use(subscriberRoutes(deps));
   const completePresave = createPresaveCompletion(deps, signIn);
   const requestDeletion = createDeletionRequester(deps);
   app.get('/oauth/spotify/callback', async (req, res) => {
@@ -57,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1', requireApiKey(deps.pool));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
+  app.use(subscriberExportRoutes(deps));
   app.use(opsRoutes(deps));
 
   app.use(unknownRoute);

@@ -20,6 +20,14 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
     ],
   },
   { table: 'oauth_states', key: 'nonce', columns: [{ name: 'verifier_enc', aad: (nonce) => `oauth_states:${nonce}` }] },
+  {
+    table: 'subscribers',
+    key: 'id',
+    columns: [
+      { name: 'email_enc', aad: (id) => `subscribers:${id}:email` },
+      { name: 'phone_enc', aad: (id) => `subscribers:${id}:phone` },
+    ],
+  },
 ];
 
 export interface ResealProgress {
@@ -40,7 +48,7 @@ export async function resealBatch(
   input: { table: EncryptedTable; after: string | null; limit: number },
 ): Promise<ResealProgress> {
   const { table } = input;
-  const rows = await pool.any(sql.type(z.object({ k: z.string(), v: z.array(z.string()) }))`
+  const rows = await pool.any(sql.type(z.object({ k: z.string(), v: z.array(z.string().nullable()) }))`
     SELECT ${sql.identifier([table.key])}::text AS k,
            ARRAY[${sql.join(table.columns.map((c) => sql.identifier([c.name])), sql.fragment`, `)}] AS v
     FROM ${sql.identifier([table.table])}
@@ -48,13 +56,13 @@ export async function resealBatch(
     ORDER BY 1 LIMIT ${input.limit}`);
   let resealed = 0;
   for (const row of rows) {
-    const fresh = table.columns.map((c, i) => keyRing.reseal(row.v[i], c.aad(row.k)));
+    const fresh = table.columns.map((c, i) => (row.v[i] === null ? null : keyRing.reseal(row.v[i]!, c.aad(row.k))));
     if (fresh.every((v) => v === null)) continue;
     const result = await pool.query(sql.unsafe`
       UPDATE ${sql.identifier([table.table])}
       SET ${sql.join(table.columns.map((c, i) => sql.fragment`${sql.identifier([c.name])} = ${fresh[i] ?? row.v[i]}`), sql.fragment`, `)}
       WHERE ${sql.identifier([table.key])}::text = ${row.k}
-        AND ${sql.join(table.columns.map((c, i) => sql.fragment`${sql.identifier([c.name])} = ${row.v[i]}`), sql.fragment` AND `)}`);
+        AND ${sql.join(table.columns.map((c, i) => sql.fragment`${sql.identifier([c.name])} IS NOT DISTINCT FROM ${row.v[i]}`), sql.fragment` AND `)}`);
     resealed += result.rowCount;
   }
   return { after: rows.at(-1)?.k ?? input.after, scanned: rows.length, resealed, done: rows.length < input.limit };

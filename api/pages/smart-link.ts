@@ -17,7 +17,18 @@ export function spotifyListenUrl(campaign: Campaign): string {
     : `https://open.spotify.com/search/${encodeURIComponent(`${campaign.artistName} ${campaign.title}`)}`;
 }
 
-export function presavePage(campaign: Campaign): string {
+/** The subscribe form: explicit, unticked consent with the exact text that is stored with the subscription. */
+function subscribeForm(campaign: Campaign, consentText: string) {
+  return html`<form class="subscribe" method="post" action="/l/${campaign.slug}/subscribe">
+<p>Get news from ${campaign.artistName}:</p>
+<input type="email" name="email" placeholder="e-mail" autocomplete="email">
+<input type="tel" name="phone" placeholder="phone, e.g. +33612345678" autocomplete="tel">
+<label><input type="checkbox" name="consent" value="yes" required> ${consentText}</label>
+<button type="submit">Subscribe</button>
+</form>`;
+}
+
+export function presavePage(campaign: Campaign, consentText: string): string {
   const at = `${campaign.releaseTime.slice(0, 5)} on ${campaign.releaseDate}`;
   const policy =
     campaign.releasePolicy === 'local'
@@ -27,14 +38,17 @@ export function presavePage(campaign: Campaign): string {
     `${campaign.title} — pre-save`,
     html`${header(campaign)}
 <a class="button" data-presave="/l/${campaign.slug}/presave/spotify" href="/l/${campaign.slug}/presave/spotify">Pre-save on Spotify</a>
-<p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''}.</p>`,
+<p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''}.</p>
+${subscribeForm(campaign, consentText)}
+<p class="note"><a href="/privacy/delete">Delete my data</a></p>`,
   );
 }
 
-export function listenPage(campaign: Campaign): string {
+export function listenPage(campaign: Campaign, consentText: string): string {
   return page(
     `${campaign.title} — listen`,
-    html`${header(campaign)}<a class="button" href="${spotifyListenUrl(campaign)}">Listen on Spotify</a>`,
+    html`${header(campaign)}<a class="button" href="${spotifyListenUrl(campaign)}">Listen on Spotify</a>
+${subscribeForm(campaign, consentText)}`,
   );
 }
 

@@ -9,6 +9,7 @@ import { recordEvent, upsertPresave, waveAlreadyPlanned } from '../../db/presave
 import { type AppDeps } from '../deps';
 import { listenPage, messagePage, presavePage, thanksPage } from '../pages/smart-link';
 import { type CompletedSignIn, parseCookie, PRESAVE_SCOPES, sendPage, type SpotifySignIn } from '../spotify-signin';
+import { CONSENT_TEXT } from './subscribers';
 
 const FAN_COOKIE = 'play_spotify_uid';
 // Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
@@ -25,7 +26,8 @@ export function smartLinkRoutes({ pool }: AppDeps, signIn: SpotifySignIn): Route
   router.get('/l/:slug', async (req, res) => {
     const campaign = await findCampaignBySlug(pool, req.params.slug);
     if (!campaign || campaign.status === 'cancelled') return notAvailable(res);
-    sendPage(res, 200, isOpen(campaign) ? presavePage(campaign) : listenPage(campaign));
+    const consent = CONSENT_TEXT(campaign.artistName);
+    sendPage(res, 200, isOpen(campaign) ? presavePage(campaign, consent) : listenPage(campaign, consent));
   });
 
   router.get('/l/:slug/presave/spotify', async (req, res) => {

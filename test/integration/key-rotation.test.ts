@@ -7,6 +7,8 @@ import { ENCRYPTED_TABLES } from '../../db/encrypted-columns';
 import { loadFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
 import { saveOAuthState } from '../../db/oauth-states';
 import { sql } from '../../db/pool';
+import { upsertSubscriber } from '../../db/subscribers';
+import { createLookupHasher } from '../../lib/crypto/lookup-hash';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { KeyRing } from '../../lib/crypto/keyring';
 import { createLogger } from '../../lib/logger';
@@ -70,7 +72,9 @@ describe('key rotation', () => {
     }
     const campaignId = await seedCampaign();
     await saveOAuthState(db.pool, before, { nonce: 'n-1', campaignId, codeVerifier: 'verifier', timeZone: null, expiresAt: Date.now() + 60_000 });
-    expect(await keyIdsInUse()).toEqual({ 'fan_tokens.access_token_enc': ['k1'], 'fan_tokens.refresh_token_enc': ['k1'], 'oauth_states.verifier_enc': ['k1'] });
+    await upsertSubscriber(db.pool, before, createLookupHasher('x'.repeat(32)), { campaignId, email: 'fan@example.com', phone: '+33612345678', consentText: 'ok' });
+    const all = (k: string) => Object.fromEntries(ENCRYPTED_TABLES.flatMap((t) => t.columns.map((c) => [`${t.table}.${c.name}`, [k]])));
+    expect(await keyIdsInUse()).toEqual(all('k1'));
     expect((await loadFanTokens(db.pool, after, fanIds[0]))?.accessToken).toBe('access-0'); // old rows open under the new ring
 
     const artistKey = await apiKey('artist');
@@ -80,12 +84,12 @@ describe('key rotation', () => {
     expect(started.status).toBe(202);
     expect(started.data).toMatchObject({ keyId: 'k2', workflowId: 'key-rotation:k2' });
     const result = await temporal.client.workflow.getHandle('key-rotation:k2').result();
-    expect(result).toMatchObject({ keyId: 'k2', done: true, staleLeft: 0, resealed: 13, tablesDone: ['fan_tokens', 'oauth_states'] });
+    expect(result).toMatchObject({ keyId: 'k2', done: true, staleLeft: 0, resealed: 14, tablesDone: ENCRYPTED_TABLES.map((t) => t.table) });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);
     expect(status.data).toMatchObject({ status: 'COMPLETED', progress: { done: true, staleLeft: 0 } });
     expect((await http.get(`${api.url}/v1/ops/key-rotations/k9`, ops)).status).toBe(404);
 
-    expect(await keyIdsInUse()).toEqual({ 'fan_tokens.access_token_enc': ['k2'], 'fan_tokens.refresh_token_enc': ['k2'], 'oauth_states.verifier_enc': ['k2'] });
+    expect(await keyIdsInUse()).toEqual(all('k2'));
     const retired = KeyRing.fromConfig(k2);
     for (const [i, fanId] of fanIds.entries()) {
       expect(await loadFanTokens(db.pool, retired, fanId)).toMatchObject({ accessToken: `access-${i}`, refreshToken: `refresh-${i}` });

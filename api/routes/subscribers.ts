@@ -1,0 +1,112 @@
+// Fan contact details: the subscribe form of a smart link (explicit consent, stored encrypted), the unsubscribe
+// link, and the artist's CSV export of consented subscribers, streamed page by page.
+import express, { type Response, Router } from 'express';
+import { z } from 'zod';
+import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
+import { subscribersPage, unsubscribe, upsertSubscriber } from '../../db/subscribers';
+import { createLookupHasher } from '../../lib/crypto/lookup-hash';
+import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
+import { auth } from '../auth';
+import { type AppDeps } from '../deps';
+import { notFound } from '../errors';
+import { html, page } from '../pages/layout';
+import { messagePage } from '../pages/smart-link';
+import { uuidParam } from '../schemas';
+import { sendPage } from '../spotify-signin';
+import { parseParams } from '../validation';
+
+/** What a fan agrees to; stored with each subscription as given. */
+export const CONSENT_TEXT = (artist: string) =>
+  `I agree that ${artist} and their team may send me news about their music by e-mail or text message. I can unsubscribe at any time with the link in every message.`;
+
+const UNSUBSCRIBE_LINK_TTL_MS = 5 * 365 * 24 * 3600_000;
+
+const subscribeForm = z
+  .object({
+    email: z.string().trim().toLowerCase().max(320).optional().transform((v) => v || undefined).pipe(z.email({ message: 'that e-mail address does not look right' }).optional()),
+    phone: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v.replace(/[\s().-]/g, '') : undefined))
+      .pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'give the phone number with its country code, e.g. +33612345678').optional()),
+    consent: z.literal('yes', { message: 'tick the box to agree to receive messages' }),
+  })
+  .refine((f) => f.email || f.phone, { message: 'give an e-mail address or a phone number' });
+
+export function subscriberRoutes({ pool, keyRing, config }: AppDeps): Router {
+  const router = Router();
+  const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
+  const form = express.urlencoded({ extended: false, limit: '8kb' });
+  const unsubscribeLink = (subscriberId: string) =>
+    `${config.PUBLIC_URL}/u/${signValue(config.STATE_SIGNING_SECRET, { s: subscriberId }, UNSUBSCRIBE_LINK_TTL_MS)}`;
+
+  router.post('/l/:slug/subscribe', form, async (req, res) => {
+    const campaign = await findCampaignBySlug(pool, req.params.slug);
+    if (!campaign || campaign.status === 'cancelled') return sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release.'));
+    const parsed = subscribeForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      return sendPage(res, 400, messagePage('Not subscribed', `${parsed.error.issues.map((i) => i.message).join('; ')}. Nothing was saved.`));
+    }
+    const id = await upsertSubscriber(pool, keyRing, hash, { campaignId: campaign.id, ...parsed.data, consentText: CONSENT_TEXT(campaign.artistName) });
+    sendPage(res, 200, page('Subscribed', html`<h1>You're subscribed</h1>
+<p>${campaign.artistName} can now send you news. Every message carries a link to unsubscribe.</p>
+<p class="note"><a href="${unsubscribeLink(id)}">Unsubscribe now</a></p>`));
+  });
+
+  // GET only asks (mail scanners follow links); POST unsubscribes.
+  router.get('/u/:token', (req, res) => {
+    if (!subscriberOf(req.params.token, config.STATE_SIGNING_SECRET)) return invalidLink(res);
+    sendPage(res, 200, page('Unsubscribe', html`<h1>Unsubscribe?</h1>
+<form method="post" action="/u/${req.params.token}"><button class="button" type="submit">Unsubscribe</button></form>`));
+  });
+
+  router.post('/u/:token', async (req, res) => {
+    const subscriberId = subscriberOf(req.params.token, config.STATE_SIGNING_SECRET);
+    if (!subscriberId || !(await unsubscribe(pool, subscriberId))) return invalidLink(res);
+    sendPage(res, 200, messagePage('Unsubscribed', 'You will receive no more messages about this release.'));
+  });
+
+  return router;
+}
+
+/** The artist's export; mounted behind the API-key check with the other /v1 routes. */
+export function subscriberExportRoutes({ pool, keyRing }: AppDeps): Router {
+  const router = Router();
+  router.get('/v1/campaigns/:id/fans.csv', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    if (!(await findCampaign(pool, auth(res).accountId, id))) throw notFound('campaign');
+    res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="fans-${id}.csv"`);
+    res.write('email,phone,consented_at\r\n');
+    let after: { consentedAtKey: string; id: string } | undefined;
+    for (;;) {
+      const rows = await subscribersPage(pool, keyRing, { campaignId: id, after, limit: 500 });
+      for (const row of rows) res.write(`${csvCell(row.email)},${csvCell(row.phone)},${row.consentedAt}\r\n`);
+      if (rows.length < 500) break;
+      after = { consentedAtKey: rows.at(-1)!.consentedAtKey, id: rows.at(-1)!.id };
+    }
+    res.end();
+  });
+
+  return router;
+}
+
+function subscriberOf(token: string, secret: string): string | null {
+  try {
+    const { payload } = verifyValue<{ s: string }>(secret, token);
+    return z.string().uuid().safeParse(payload.s).success ? payload.s : null;
+  } catch (error) {
+    if (error instanceof SignedValueError) return null;
+    throw error;
+  }
+}
+
+const invalidLink = (res: Response) => sendPage(res, 400, messagePage('Link not valid', 'This unsubscribe link is not valid.'));
+
+/** Quoted, with spreadsheet formulas defused (a cell starting with = + - @ would run in Excel); an E.164 phone
+ * number (+ and digits only, validated on the way in) is left as it is. */
+export function csvCell(value: string): string {
+  const formula = /^[=+\-@\t\r]/.test(value) && !/^\+\d{7,15}$/.test(value);
+  const safe = formula ? `'${value}` : value;
+  return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
