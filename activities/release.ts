@@ -77,6 +77,19 @@ export function createReleaseActivities(
   const delivery = createPresaveDelivery({ config: deps.config, spotify, limiter, tokens });
   const appToken = createAppTokenCache(spotify, deps.config.SPOTIFY_CLIENT_SECRET !== undefined);
 
+  /**
+   * While an attempt works on claimed rows: heartbeat and renew their lease on a clock (a lane can sit in one slow
+   * provider call for many seconds), so the attempt is not taken for dead and its rows not taken over while it
+   * runs. Returns the function that stops doing so.
+   */
+  function holdClaim(claimToken: string, leaseMs: number, heartbeat: () => void): () => void {
+    const timer = setInterval(() => {
+      heartbeat();
+      renewLease(pool, { claimToken, leaseMs }).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
+    }, Math.max(500, Math.floor(leaseMs / 3)));
+    return () => clearInterval(timer);
+  }
+
   async function loadCampaign(campaignId: string): Promise<Campaign> {
     const campaign = await findCampaignById(pool, campaignId);
     if (!campaign) throw new Error(`campaign ${campaignId} not found`);
@@ -168,13 +181,7 @@ export function createReleaseActivities(
       const target = targetOf(campaign);
       const heartbeat = () => ctx.heartbeat({ done: result.done, failed: result.failed, revoked: result.revoked });
 
-      // A lane can sit in one slow provider call for many seconds: heartbeat and renew the lease on a clock, so
-      // the batch is not taken for dead while it works.
-      const renewEvery = Math.max(500, Math.floor(leaseMs / 3));
-      const timer = setInterval(() => {
-        heartbeat();
-        renewLease(pool, { claimToken, leaseMs }).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
-      }, renewEvery);
+      const releaseClaim = holdClaim(claimToken, leaseMs, heartbeat);
       // One lane failing (a database error) stops the others before the activity fails and is retried.
       const stop = new AbortController();
       const stopSignals = AbortSignal.any([stop.signal, ctx.cancellationSignal]);
@@ -200,7 +207,7 @@ export function createReleaseActivities(
         const failure = lanes.find((lane) => lane.status === 'rejected');
         if (failure) throw failure.reason;
       } finally {
-        clearInterval(timer);
+        releaseClaim();
       }
       logger.debug({ campaignId: campaign.id, ...result }, 'pre-save batch delivered');
       return result;
@@ -214,11 +221,16 @@ export function createReleaseActivities(
       const row = await claimPresave(pool, { id: input.presaveId, claimToken, leaseMs: leaseFor(ctx.info.heartbeatTimeoutMs) });
       if (!row) return result;
       result.claimed = 1;
-      const campaign = await loadCampaign(row.campaignId);
-      if (!campaign.spotifyAlbumId) throw new Error('release not resolved yet'); // retried by Temporal
-      const outcome = await delivery.deliver(row.fanId, targetOf(campaign), row.attempts > 1, () => ctx.heartbeat(), ctx.cancellationSignal);
-      await settle({ campaign, row, claimToken, outcome, result }, pool);
-      if (result.returned > 0) throw new Error(`pre-save not delivered yet: ${outcome.kind}`); // Temporal retries
+      const releaseClaim = holdClaim(claimToken, leaseFor(ctx.info.heartbeatTimeoutMs), () => ctx.heartbeat());
+      try {
+        const campaign = await loadCampaign(row.campaignId);
+        if (!campaign.spotifyAlbumId) throw new Error('release not resolved yet'); // retried by Temporal
+        const outcome = await delivery.deliver(row.fanId, targetOf(campaign), row.attempts > 1, () => ctx.heartbeat(), ctx.cancellationSignal);
+        await settle({ campaign, row, claimToken, outcome, result }, pool);
+      } finally {
+        releaseClaim();
+      }
+      if (result.returned > 0) throw new Error('pre-save not delivered yet'); // Temporal retries
       return result;
     },
 

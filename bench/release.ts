@@ -161,6 +161,7 @@ async function measure(stack: Stack, m: {
   const rows = await stack.pool.any(sql.type(z.object({ state: z.string(), lateMs: z.number().nullable() }))`
     SELECT state, (extract(epoch FROM executed_at - due_at) * 1000)::float8 AS "lateMs" FROM presaves WHERE campaign_id = ${m.campaignId}`);
   const late = rows.filter((r) => r.state === 'done' && r.lateMs !== null).map((r) => r.lateMs!).sort((a, b) => a - b);
+  const open = rows.filter((r) => r.state === 'pending' || r.state === 'running').length;
   const after = stack.spotify.state.stats();
   const calls = stack.spotify.state.calls().filter((c) => c.at >= m.waveAt && c.path.startsWith('/v1/'));
   const lastCall = Math.max(...calls.map((c) => c.at), m.waveAt + 1);
@@ -170,7 +171,10 @@ async function measure(stack: Stack, m: {
   const history = await m.historyEvents();
   const result = {
     delivered: late.length,
-    lost: m.fans - late.length,
+    // Lost: settled without being delivered. Rows still open when the measurement window closed are not lost
+    // (they would still be delivered) and are counted apart.
+    lost: m.fans - late.length - open,
+    pendingAtDeadline: open,
     deliverySeconds: round(deliverySeconds),
     providerCallsPerSecond: round(okCalls / deliverySeconds),
     ratioToCeiling: round(okCalls / deliverySeconds / m.ceiling),
