@@ -14,6 +14,7 @@ import { opsRoutes } from './routes/ops';
 import { createPresaveCompletion, smartLinkRoutes } from './routes/smart-link';
 import { createDeletionRequester, privacyRoutes } from './routes/privacy';
 import { subscriberExportRoutes, subscriberRoutes } from './routes/subscribers';
+import { metaCallbackRoutes } from './routes/meta-callbacks';
 import { createSpotifySignIn } from './spotify-signin';
 import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(smartLinkRoutes(deps, signIn));
   app.use(privacyRoutes(deps, signIn));
   app.use(subscriberRoutes(deps));
+  app.use(metaCallbackRoutes(deps));
   const completePresave = createPresaveCompletion(deps, signIn);
   const requestDeletion = createDeletionRequester(deps);
   app.get('/oauth/spotify/callback', async (req, res) => {

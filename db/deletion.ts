@@ -6,6 +6,20 @@ export async function createDeletionRequest(pool: DatabasePool, input: { fanId: 
     INSERT INTO deletion_requests (fan_id, verified_by) VALUES (${input.fanId}, ${input.verifiedBy}) RETURNING id`);
 }
 
+/**
+ * A request from Meta's data deletion callback. dropday keeps nothing keyed by Meta user ids (fans sign in with
+ * Spotify; Meta is the artists' ad account), so there is nothing to erase: the request is recorded as completed,
+ * under a keyed hash of the id rather than the id itself. Idempotent per subject.
+ */
+export async function recordMetaDeletionRequest(pool: DatabasePool, subjectHash: string): Promise<string> {
+  const existing = await pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM deletion_requests WHERE verified_by = 'meta_signed_request' AND subject_hash = ${subjectHash}`);
+  if (existing) return existing;
+  return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+    INSERT INTO deletion_requests (verified_by, subject_hash, status, completed_at)
+    VALUES ('meta_signed_request', ${subjectHash}, 'completed', now()) RETURNING id`);
+}
+
 export async function findDeletionRequest(pool: DatabasePool, id: string) {
   return pool.maybeOne(sql.type(z.object({ id: z.string(), fanId: z.string().nullable(), status: z.string(), requestedAt: z.number(), completedAt: z.number().nullable() }))`
     SELECT id, fan_id AS "fanId", status, requested_at AS "requestedAt", completed_at AS "completedAt"

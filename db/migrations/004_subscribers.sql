@@ -15,3 +15,6 @@ CREATE TABLE subscribers (
 CREATE UNIQUE INDEX subscribers_email ON subscribers(campaign_id, email_hash) WHERE email_hash IS NOT NULL;
 CREATE UNIQUE INDEX subscribers_phone ON subscribers(campaign_id, phone_hash) WHERE phone_hash IS NOT NULL;
 CREATE INDEX subscribers_export ON subscribers(campaign_id, consented_at, id) WHERE unsubscribed_at IS NULL;
+
+-- Deletion requests can also come from Meta's data deletion callback: keyed to a hash of Meta's app-scoped user id.
+ALTER TABLE deletion_requests ADD COLUMN subject_hash text;

@@ -3,12 +3,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
+import { signMetaRequest } from '../../lib/crypto/meta-signed-request';
 import { fanRetentionWorkflow } from '../../workflows/fan-retention';
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, signInWithSpotify, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
-  stack = await startReleaseStack();
+  stack = await startReleaseStack({ env: { META_APP_SECRET: 'meta-test-app-secret' } });
 });
 afterAll(async () => {
   await stack?.close();
@@ -85,5 +86,39 @@ describe('deletion on request', () => {
     expect(callback.status).toBe(200);
     expect(callback.data).toContain('We hold no data');
     expect(await stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM fans`)).toBe(before);
+  });
+});
+
+describe("Meta's data deletion callback", () => {
+  const post = (signedRequest: string) =>
+    http.post(`${stack.api.url}/meta/data-deletion`, new URLSearchParams({ signed_request: signedRequest }).toString(), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+
+  it('answers a correctly signed request with a status URL and a confirmation code, once per user', async () => {
+    const signed = signMetaRequest({ algorithm: 'HMAC-SHA256', user_id: '10158123456789', issued_at: Math.floor(Date.now() / 1000) }, 'meta-test-app-secret');
+    const res = await post(signed);
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({ url: expect.stringMatching(/\/privacy\/deletion\/[0-9a-f-]{36}$/), confirmation_code: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect((await post(signed)).data).toEqual(res.data);
+    const status = await http.get(res.data.url);
+    expect(status.data).toContain('Completed');
+    // Stored under a keyed hash, never the Meta user id itself.
+    const stored = JSON.stringify(await stack.db.pool.any(sql.unsafe`SELECT verified_by, subject_hash, status FROM deletion_requests`));
+    expect(stored).not.toContain('10158123456789');
+  });
+
+  it('rejects a bad signature, another app\'s secret and garbage, and records nothing', async () => {
+    const count = () => stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM deletion_requests`);
+    const before = await count();
+    const good = signMetaRequest({ algorithm: 'HMAC-SHA256', user_id: '42' }, 'meta-test-app-secret');
+    const [sig, payload] = good.split('.');
+    const forged = Buffer.from(JSON.stringify({ algorithm: 'HMAC-SHA256', user_id: '43' })).toString('base64url');
+    for (const bad of [`${sig}.${forged}`, signMetaRequest({ algorithm: 'HMAC-SHA256', user_id: '42' }, 'another-secret'), payload, 'x.y.z']) {
+      const res = await post(bad);
+      expect({ status: res.status, code: res.data.error?.code }).toEqual({ status: 400, code: 'invalid_signed_request' });
+    }
+    expect((await http.post(`${stack.api.url}/meta/data-deletion`, 'nothing=here', { headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(400);
+    expect(await count()).toBe(before);
   });
 });

@@ -1,0 +1,26 @@
+// Meta's data deletion callback (https://developers.facebook.com/docs/apps/delete-data): a POSTed signed_request
+// naming the app-scoped user id; we answer with a status URL and a confirmation code.
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { recordMetaDeletionRequest } from '../../db/deletion';
+import { createLookupHasher } from '../../lib/crypto/lookup-hash';
+import { parseMetaSignedRequest } from '../../lib/crypto/meta-signed-request';
+import { type AppDeps } from '../deps';
+import { ApiError } from '../errors';
+
+export function metaCallbackRoutes({ pool, config }: AppDeps): Router {
+  const router = Router();
+  const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
+
+  router.post('/meta/data-deletion', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
+    if (!config.META_APP_SECRET) throw new ApiError(503, 'meta_not_configured', 'META_APP_SECRET is not set');
+    const body = z.object({ signed_request: z.string().min(1).max(4096) }).safeParse(req.body ?? {});
+    if (!body.success) throw new ApiError(400, 'validation_failed', 'signed_request is required');
+    const request = parseMetaSignedRequest(body.data.signed_request, config.META_APP_SECRET);
+    if (!request) throw new ApiError(400, 'invalid_signed_request', 'the signed_request signature or payload is not valid');
+    const id = await recordMetaDeletionRequest(pool, hash(`meta:${request.user_id}`));
+    res.json({ url: `${config.PUBLIC_URL}/privacy/deletion/${id}`, confirmation_code: id.replace(/-/g, '') });
+  });
+
+  return router;
+}
