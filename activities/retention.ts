@@ -1,9 +1,17 @@
 // Deleting what a fan's revocation says we may no longer keep (see workflows/fan-retention.ts).
-import { audit, deleteEngagementUnlessReconsented, deleteFanTokens } from '../db/retention';
+import { anonymiseEventsOlderThan, audit, deleteEngagementUnlessReconsented, deleteFanTokens, purgeExpiredOAuthStates } from '../db/retention';
 import { type ActivityDeps } from './deps';
 
-export function createRetentionActivities({ pool }: ActivityDeps) {
+export function createRetentionActivities({ pool, config }: ActivityDeps) {
   return {
+    /** The daily retention sweep (see workflows/retention-sweep.ts). */
+    async sweepRetention(): Promise<{ eventsAnonymised: number; oauthStatesPurged: number }> {
+      const eventsAnonymised = await anonymiseEventsOlderThan(pool, config.ANALYTICS_RETENTION_DAYS);
+      const oauthStatesPurged = await purgeExpiredOAuthStates(pool);
+      if (eventsAnonymised > 0) await audit(pool, { action: 'analytics_anonymised', target: `events:${eventsAnonymised}` });
+      return { eventsAnonymised, oauthStatesPurged };
+    },
+
     async deleteRevokedFanTokens(input: { fanId: string }): Promise<void> {
       if (await deleteFanTokens(pool, input.fanId)) {
         await audit(pool, { action: 'fan_tokens_deleted_on_revocation', target: `fan:${input.fanId}` });

@@ -26,3 +26,16 @@ export async function audit(pool: DatabasePool, entry: { action: string; target:
     INSERT INTO audit_log (account_id, actor, action, target)
     VALUES (${entry.accountId ?? null}, ${entry.actor ?? 'system'}, ${entry.action}, ${entry.target})`);
 }
+
+/** Analytics older than the retention period keep their counts but lose the fan: anonymised, not deleted. */
+export async function anonymiseEventsOlderThan(pool: DatabasePool, days: number): Promise<number> {
+  const result = await pool.query(sql.unsafe`
+    UPDATE events SET fan_id = NULL WHERE fan_id IS NOT NULL AND occurred_at < now() - ${days} * interval '1 day'`);
+  return result.rowCount;
+}
+
+/** Sign-in states are worthless once expired; the sign-in path sweeps too, this catches quiet periods. */
+export async function purgeExpiredOAuthStates(pool: DatabasePool): Promise<number> {
+  const result = await pool.query(sql.unsafe`DELETE FROM oauth_states WHERE expires_at < now() - interval '1 hour'`);
+  return result.rowCount;
+}

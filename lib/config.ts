@@ -32,6 +32,8 @@ const configSchema = z.object({
 
   // Retention: engagement data of a fan who revoked access is deleted this long after the revocation (14 days).
   REVOKED_ENGAGEMENT_RETENTION_SECONDS: z.coerce.number().int().min(0).default(14 * 24 * 3600),
+  // Analytics events lose their link to the fan after this many days (24 months).
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).default(730),
 
   SPOTIFY_CLIENT_ID: z.string().min(1).default('dropday-sandbox'),
   SPOTIFY_CLIENT_SECRET: optionalSecret,

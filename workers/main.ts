@@ -7,6 +7,8 @@ import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { createWorker } from './worker';
+import { connectTemporalClient } from '../lib/temporal/client';
+import { ensureRetentionSchedule } from '../lib/temporal/schedules';
 
 async function main() {
   const config = loadConfig();
@@ -31,6 +33,9 @@ async function main() {
     workflowBundle: config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : undefined,
     overrides: { shutdownGraceTime: '20s' },
   });
+  const client = await connectTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, keyRing: keyRingFrom(config) });
+  await ensureRetentionSchedule(client, config.TEMPORAL_TASK_QUEUE);
+  await client.connection.close();
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
   try {
     await worker.run();

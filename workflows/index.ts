@@ -5,3 +5,4 @@ export { perFanPresaveWorkflow } from './per-fan-presave';
 export { fanRetentionWorkflow } from './fan-retention';
 export { keyRotationWorkflow } from './key-rotation';
 export { fanDeletionWorkflow } from './fan-deletion';
+export { retentionSweepWorkflow } from './retention-sweep';

@@ -1,0 +1,49 @@
+// Analytics are anonymised after 24 months by a daily sweep, scheduled on Temporal when a worker starts.
+import { z } from 'zod';
+import { upsertFan } from '../../db/fans';
+import { sql } from '../../db/pool';
+import { createLogger } from '../../lib/logger';
+import { ensureRetentionSchedule, RETENTION_SWEEP_SCHEDULE_ID } from '../../lib/temporal/schedules';
+import { retentionSweepWorkflow } from '../../workflows/retention-sweep';
+import { testConfig } from '../helpers/config';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
+
+let db: TestDatabase;
+let temporal: TestTemporal;
+const { config, keyRing } = testConfig();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  temporal = await connectTestTemporal(keyRing);
+  await temporal.startWorker({ config: { ...config, TEMPORAL_TASK_QUEUE: temporal.taskQueue }, pool: db.pool, keyRing, logger: createLogger({ level: 'silent' }) });
+});
+afterAll(async () => {
+  await temporal?.client.schedule.getHandle(RETENTION_SWEEP_SCHEDULE_ID).delete().catch(() => undefined);
+  await temporal?.close();
+  await db?.drop();
+});
+
+describe('retention sweep', () => {
+  it('anonymises analytics older than 24 months and keeps newer ones linked', async () => {
+    const fanId = await upsertFan(db.pool, { provider: 'spotify', providerUserId: 'sweep-fan', timeZone: null });
+    for (const [key, daysAgo] of [['old', 800], ['edge', 731], ['recent', 10]] as const) {
+      await db.pool.query(sql.unsafe`
+        INSERT INTO events (fan_id, type, dedupe_key, occurred_at) VALUES (${fanId}, 'STREAM', ${key}, now() - ${daysAgo} * interval '1 day')`);
+    }
+    const result = await temporal.client.workflow.execute(retentionSweepWorkflow, { workflowId: `retention-sweep-test-${Date.now()}`, taskQueue: temporal.taskQueue });
+    expect(result.eventsAnonymised).toBe(2);
+    const rows = await db.pool.any(sql.type(z.object({ k: z.string(), fanId: z.string().nullable() }))`
+      SELECT dedupe_key AS k, fan_id AS "fanId" FROM events ORDER BY dedupe_key`);
+    expect(rows).toEqual([{ k: 'edge', fanId: null }, { k: 'old', fanId: null }, { k: 'recent', fanId }]);
+    expect((await temporal.client.workflow.execute(retentionSweepWorkflow, { workflowId: `retention-sweep-test-2-${Date.now()}`, taskQueue: temporal.taskQueue })).eventsAnonymised).toBe(0);
+  });
+
+  it('is scheduled daily, once, however many workers start', async () => {
+    await ensureRetentionSchedule(temporal.client, temporal.taskQueue);
+    await ensureRetentionSchedule(temporal.client, temporal.taskQueue);
+    const schedule = await temporal.client.schedule.getHandle(RETENTION_SWEEP_SCHEDULE_ID).describe();
+    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retentionSweepWorkflow' });
+    expect(schedule.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 3, end: 3, step: 1 }] });
+  });
+});
