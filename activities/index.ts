@@ -4,6 +4,7 @@ import { createAccountActivities } from './accounts';
 import { type ActivityDeps } from './deps';
 import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
+import { createAccountDeletionActivities } from './account-deletion';
 import { createDeletionActivities } from './deletion';
 import { createKeyRotationActivities } from './key-rotation';
 import { createReleaseActivities } from './release';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createKeyRotationActivities(deps),
     ...createDeletionActivities(deps),
+    ...createAccountDeletionActivities(deps),
   };
 }
 

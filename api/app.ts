@@ -7,7 +7,7 @@ import { requireApiKey } from './auth';
 import { type AppDeps } from './deps';
 import { errorHandler, unknownRoute } from './errors';
 import { httpMetrics } from './metrics';
-import { accountRoutes } from './routes/accounts';
+import { accountDeletionRoutes, accountRoutes } from './routes/accounts';
 import { artistRoutes } from './routes/artists';
 import { campaignRoutes } from './routes/campaigns';
 import { opsRoutes } from './routes/ops';
@@ -59,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1', express.json({ limit: '64kb', strict: true }));
   app.use(accountRoutes(deps));
   app.use('/v1', requireApiKey(deps.pool));
+  app.use(accountDeletionRoutes(deps));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
   app.use(subscriberExportRoutes(deps));

@@ -6,3 +6,4 @@ export { fanRetentionWorkflow } from './fan-retention';
 export { keyRotationWorkflow } from './key-rotation';
 export { fanDeletionWorkflow } from './fan-deletion';
 export { retentionSweepWorkflow } from './retention-sweep';
+export { accountDeletionWorkflow } from './account-deletion';

@@ -1,5 +1,8 @@
 import { Router } from 'express';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { revokeAccountKeys } from '../../db/account-deletion';
+import type { accountDeletionWorkflow } from '../../workflows/account-deletion';
+import { auth } from '../auth';
 import { insertAccount, insertApiKey } from '../../db/accounts';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { AccountId, Kind } from '../../lib/temporal/search-attributes';
@@ -34,5 +37,26 @@ export function accountRoutes({ pool, temporal, config }: AppDeps): Router {
     res.status(201).json({ account, apiKey });
   });
 
+  return router;
+}
+
+/** Deleting one's own account: a durable workflow, and the account's keys stop working at once. */
+export function accountDeletionRoutes({ pool, temporal, config }: AppDeps): Router {
+  const router = Router();
+  router.delete('/v1/accounts/me', async (_req, res) => {
+    const { accountId } = auth(res);
+    await temporal.workflow.start<typeof accountDeletionWorkflow>('accountDeletionWorkflow', {
+      workflowId: `account-deletion:${accountId}`,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [{ accountId }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: [
+        { key: AccountId, value: accountId },
+        { key: Kind, value: 'account-deletion' },
+      ],
+    });
+    await revokeAccountKeys(pool, accountId); // after the start: a failed start leaves the account usable
+    res.status(202).json({ status: 'deleting', workflowId: `account-deletion:${accountId}` });
+  });
   return router;
 }

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { type DatabasePool, sql } from './pool';
+
+/** Keys stop working first, so nothing new happens in an account while it is being deleted. */
+export async function revokeAccountKeys(pool: DatabasePool, accountId: string): Promise<void> {
+  await pool.query(sql.unsafe`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE account_id = ${accountId}`);
+}
+
+export async function campaignIdsOf(pool: DatabasePool, accountId: string): Promise<readonly string[]> {
+  return pool.anyFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM campaigns WHERE account_id = ${accountId}`);
+}
+
+/**
+ * Everything of the account: the account row cascades to keys, artists, campaigns (and their pre-saves, events,
+ * subscribers, sign-in states), outbox and notifications. Fans who pre-saved only this account's campaigns have
+ * nothing left to be kept for, so they go too; fans of other accounts stay.
+ */
+export async function deleteAccountData(pool: DatabasePool, accountId: string): Promise<{ campaigns: number; fans: number }> {
+  return pool.transaction(async (tx) => {
+    const onlyOurs = await tx.anyFirst(sql.type(z.object({ fanId: z.string() }))`
+      SELECT p.fan_id AS "fanId" FROM presaves p JOIN campaigns c ON c.id = p.campaign_id
+      GROUP BY p.fan_id HAVING bool_and(c.account_id = ${accountId})`);
+    const campaigns = (await tx.query(sql.unsafe`DELETE FROM campaigns WHERE account_id = ${accountId}`)).rowCount;
+    await tx.query(sql.unsafe`DELETE FROM accounts WHERE id = ${accountId}`);
+    let fans = 0;
+    if (onlyOurs.length > 0) {
+      await tx.query(sql.unsafe`DELETE FROM events WHERE fan_id = ANY(${sql.array([...onlyOurs], 'uuid')})`);
+      fans = (await tx.query(sql.unsafe`DELETE FROM fans WHERE id = ANY(${sql.array([...onlyOurs], 'uuid')})`)).rowCount;
+    }
+    return { campaigns, fans };
+  });
+}
