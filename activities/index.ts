@@ -7,6 +7,7 @@ import { SharedRateLimiter } from './rate-limiter';
 import { createAccountDeletionActivities } from './account-deletion';
 import { createDeletionActivities } from './deletion';
 import { createKeyRotationActivities } from './key-rotation';
+import { createMailActivities } from './mail';
 import { createReleaseActivities } from './release';
 import { createRetentionActivities } from './retention';
 
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createKeyRotationActivities(deps),
     ...createDeletionActivities(deps),
     ...createAccountDeletionActivities(deps),
+    ...createMailActivities(deps),
   };
 }
 

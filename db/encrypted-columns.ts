@@ -28,6 +28,7 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
       { name: 'phone_enc', aad: (id) => `subscribers:${id}:phone` },
     ],
   },
+  { table: 'sandbox_mailbox', key: 'outbox_id', columns: [{ name: 'to_address_enc', aad: (id) => `sandbox_mailbox:${id}` }] },
 ];
 
 export interface ResealProgress {

@@ -1,19 +1,71 @@
 import { z } from 'zod';
+import { type DatabaseTransactionConnection } from 'slonik';
 import { type DatabasePool, sql } from './pool';
 
 /** Idempotent on dedupe_key, so an activity retried after a crash queues the e-mail once. */
 export async function queueEmail(
   pool: DatabasePool,
-  input: { accountId: string; template: string; data?: Record<string, unknown>; dedupeKey: string },
+  input: { accountId?: string; subscriberId?: string; template: string; data?: Record<string, unknown>; dedupeKey: string },
 ): Promise<string> {
   return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
     WITH inserted AS (
-      INSERT INTO outbox_emails (account_id, template, data, dedupe_key)
-      VALUES (${input.accountId}, ${input.template}, ${sql.jsonb(JSON.parse(JSON.stringify(input.data ?? {})))}, ${input.dedupeKey})
+      INSERT INTO outbox_emails (account_id, subscriber_id, template, data, dedupe_key)
+      VALUES (${input.accountId ?? null}, ${input.subscriberId ?? null}, ${input.template},
+              ${sql.jsonb(JSON.parse(JSON.stringify(input.data ?? {})))}, ${input.dedupeKey})
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id
     )
     SELECT id FROM inserted
     UNION ALL SELECT id FROM outbox_emails WHERE dedupe_key = ${input.dedupeKey}
     LIMIT 1`);
+}
+
+const pendingRow = z.object({
+  id: z.string(),
+  template: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  accountEmail: z.string().nullable(),
+  accountName: z.string().nullable(),
+  subscriberId: z.string().nullable(),
+  subscriberEmailEnc: z.string().nullable(),
+});
+export type PendingEmail = z.infer<typeof pendingRow>;
+
+/**
+ * Sends unsent e-mails one at a time: each is locked (SKIP LOCKED, so several senders share the work), handed to
+ * `send`, and marked sent in the same transaction. A failure is recorded and the e-mail tried again next round.
+ */
+export async function sendPendingEmails(
+  pool: DatabasePool,
+  limit: number,
+  send: (email: PendingEmail, tx: DatabaseTransactionConnection) => Promise<void>,
+): Promise<{ sent: number; failed: number }> {
+  let sent = 0;
+  let failed = 0;
+  const failedIds: string[] = []; // not again in this round
+  for (let i = 0; i < limit; i++) {
+    const outcome = await pool.transaction(async (tx) => {
+      const email = await tx.maybeOne(sql.type(pendingRow)`
+        SELECT o.id, o.template, o.data, a.email AS "accountEmail", a.name AS "accountName",
+               o.subscriber_id AS "subscriberId", s.email_enc AS "subscriberEmailEnc"
+        FROM outbox_emails o LEFT JOIN accounts a ON a.id = o.account_id LEFT JOIN subscribers s ON s.id = o.subscriber_id
+        WHERE o.sent_at IS NULL AND o.attempts < 10 AND (s.id IS NULL OR s.unsubscribed_at IS NULL)
+          AND o.id <> ALL(${sql.array(failedIds, 'uuid')})
+        ORDER BY o.created_at LIMIT 1 FOR UPDATE OF o SKIP LOCKED`);
+      if (!email) return 'none';
+      try {
+        await send(email, tx);
+        await tx.query(sql.unsafe`UPDATE outbox_emails SET sent_at = now(), attempts = attempts + 1 WHERE id = ${email.id}`);
+        return 'sent';
+      } catch (error) {
+        await tx.query(sql.unsafe`UPDATE outbox_emails SET attempts = attempts + 1, last_error = ${String(error).slice(0, 500)} WHERE id = ${email.id}`);
+        failedIds.push(email.id);
+        return 'failed';
+      }
+    });
+    if (outcome === 'none') break;
+    if (outcome === 'sent') sent++;
+    else failed++;
+  }
+  return { sent, failed };
 }

@@ -4,6 +4,8 @@ import { type DatabasePool, sql } from './pool';
 
 export interface NewSubscriber {
   campaignId: string;
+  /** the pre-saving fan this browser belongs to, when known (so their nudges can reach them) */
+  fanId?: string | null;
   email?: string;
   phone?: string;
   consentText: string;
@@ -25,9 +27,10 @@ export async function upsertSubscriber(
     const id = existing ?? (await tx.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT gen_random_uuid() AS id`));
     const seal = (value: string | undefined, field: string) => (value ? keyRing.encrypt(value, `subscribers:${id}:${field}`) : null);
     await tx.query(sql.unsafe`
-      INSERT INTO subscribers (id, campaign_id, email_enc, email_hash, phone_enc, phone_hash, consent_text)
-      VALUES (${id}, ${input.campaignId}, ${seal(input.email, 'email')}, ${emailHash}, ${seal(input.phone, 'phone')}, ${phoneHash}, ${input.consentText})
-      ON CONFLICT (id) DO UPDATE SET
+      INSERT INTO subscribers (id, campaign_id, fan_id, email_enc, email_hash, phone_enc, phone_hash, consent_text)
+      VALUES (${id}, ${input.campaignId}, ${input.fanId ?? null}, ${seal(input.email, 'email')}, ${emailHash},
+              ${seal(input.phone, 'phone')}, ${phoneHash}, ${input.consentText})
+      ON CONFLICT (id) DO UPDATE SET fan_id = coalesce(EXCLUDED.fan_id, subscribers.fan_id),
         email_enc = coalesce(EXCLUDED.email_enc, subscribers.email_enc), email_hash = coalesce(EXCLUDED.email_hash, subscribers.email_hash),
         phone_enc = coalesce(EXCLUDED.phone_enc, subscribers.phone_enc), phone_hash = coalesce(EXCLUDED.phone_hash, subscribers.phone_hash),
         consent_text = EXCLUDED.consent_text, consented_at = now(), unsubscribed_at = NULL`);

@@ -8,7 +8,7 @@ import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { createWorker } from './worker';
 import { connectTemporalClient } from '../lib/temporal/client';
-import { ensureRetentionSchedule } from '../lib/temporal/schedules';
+import { ensureSchedules } from '../lib/temporal/schedules';
 
 async function main() {
   const config = loadConfig();
@@ -34,7 +34,7 @@ async function main() {
     overrides: { shutdownGraceTime: '20s' },
   });
   const client = await connectTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, keyRing: keyRingFrom(config) });
-  await ensureRetentionSchedule(client, config.TEMPORAL_TASK_QUEUE);
+  await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE);
   await client.connection.close();
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
   try {

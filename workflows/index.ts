@@ -7,3 +7,4 @@ export { keyRotationWorkflow } from './key-rotation';
 export { fanDeletionWorkflow } from './fan-deletion';
 export { retentionSweepWorkflow } from './retention-sweep';
 export { accountDeletionWorkflow } from './account-deletion';
+export { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from './mail';

@@ -8,10 +8,9 @@ import { type DatabasePool, sql } from '../../db/pool';
 import { recordEvent, upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
 import { type AppDeps } from '../deps';
 import { listenPage, messagePage, presavePage, thanksPage } from '../pages/smart-link';
-import { type CompletedSignIn, parseCookie, PRESAVE_SCOPES, sendPage, type SpotifySignIn } from '../spotify-signin';
+import { type CompletedSignIn, FAN_COOKIE, parseCookie, PRESAVE_SCOPES, sendPage, type SpotifySignIn } from '../spotify-signin';
 import { CONSENT_TEXT } from './subscribers';
 
-const FAN_COOKIE = 'play_spotify_uid';
 // Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
 const WAVE_MARGIN_MS = 10_000;
 

@@ -12,7 +12,8 @@ import { notFound } from '../errors';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
 import { uuidParam } from '../schemas';
-import { sendPage } from '../spotify-signin';
+import { FAN_COOKIE, parseCookie, sendPage } from '../spotify-signin';
+import { sql } from '../../db/pool';
 import { parseParams } from '../validation';
 
 /** What a fan agrees to; stored with each subscription as given. */
@@ -38,6 +39,8 @@ export function subscriberRoutes({ pool, keyRing, config }: AppDeps): Router {
   const router = Router();
   const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
   const form = express.urlencoded({ extended: false, limit: '8kb' });
+  const knownFan = async (fanId: string | null) =>
+    fanId && z.string().uuid().safeParse(fanId).success && (await pool.exists(sql.unsafe`SELECT 1 FROM fans WHERE id = ${fanId}`)) ? fanId : null;
   const unsubscribeLink = (subscriberId: string) =>
     `${config.PUBLIC_URL}/u/${signValue(config.STATE_SIGNING_SECRET, { s: subscriberId }, UNSUBSCRIBE_LINK_TTL_MS)}`;
 
@@ -48,7 +51,9 @@ export function subscriberRoutes({ pool, keyRing, config }: AppDeps): Router {
     if (!parsed.success) {
       return sendPage(res, 400, messagePage('Not subscribed', `${parsed.error.issues.map((i) => i.message).join('; ')}. Nothing was saved.`));
     }
-    const id = await upsertSubscriber(pool, keyRing, hash, { campaignId: campaign.id, ...parsed.data, consentText: CONSENT_TEXT(campaign.artistName) });
+    // The browser that pre-saved carries the fan's id: linking it lets a consent-expiry nudge reach this fan.
+    const fanId = await knownFan(parseCookie(req.get('cookie'), FAN_COOKIE));
+    const id = await upsertSubscriber(pool, keyRing, hash, { campaignId: campaign.id, fanId, ...parsed.data, consentText: CONSENT_TEXT(campaign.artistName) });
     sendPage(res, 200, page('Subscribed', html`<h1>You're subscribed</h1>
 <p>${campaign.artistName} can now send you news. Every message carries a link to unsubscribe.</p>
 <p class="note"><a href="${unsubscribeLink(id)}">Unsubscribe now</a></p>`));

@@ -1,24 +1,33 @@
 // Schedules dropday keeps on its Temporal namespace, created (or left as they are) when a worker starts.
-import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
 import { Kind } from './search-attributes';
 
 export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
 
-export async function ensureRetentionSchedule(client: Client, taskQueue: string): Promise<void> {
-  try {
-    await client.schedule.create({
-      scheduleId: RETENTION_SWEEP_SCHEDULE_ID,
-      spec: { calendars: [{ hour: 3, minute: 0 }], jitter: '30 minutes' },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'retentionSweepWorkflow',
-        taskQueue,
-        args: [],
-        typedSearchAttributes: [{ key: Kind, value: 'retention-sweep' }],
-      },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP },
-    });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+const SCHEDULES: { id: string; workflowType: string; spec: ScheduleSpec }[] = [
+  { id: RETENTION_SWEEP_SCHEDULE_ID, workflowType: 'retentionSweepWorkflow', spec: { calendars: [{ hour: 3, minute: 0 }], jitter: '30 minutes' } },
+  { id: 'reconsent-nudges', workflowType: 'reconsentNudgeWorkflow', spec: { calendars: [{ hour: 10, minute: 0 }], jitter: '30 minutes' } },
+  { id: 'outbox-delivery', workflowType: 'outboxDeliveryWorkflow', spec: { intervals: [{ every: '1 minute' }] } },
+];
+
+/** Creates every schedule that does not exist yet; an existing one is left as it is. */
+export async function ensureSchedules(client: Client, taskQueue: string): Promise<void> {
+  for (const schedule of SCHEDULES) {
+    try {
+      await client.schedule.create({
+        scheduleId: schedule.id,
+        spec: schedule.spec,
+        action: {
+          type: 'startWorkflow',
+          workflowType: schedule.workflowType,
+          taskQueue,
+          args: [],
+          typedSearchAttributes: [{ key: Kind, value: schedule.id }],
+        },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP },
+      });
+    } catch (error) {
+      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    }
   }
 }

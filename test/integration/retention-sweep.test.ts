@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { upsertFan } from '../../db/fans';
 import { sql } from '../../db/pool';
 import { createLogger } from '../../lib/logger';
-import { ensureRetentionSchedule, RETENTION_SWEEP_SCHEDULE_ID } from '../../lib/temporal/schedules';
+import { ensureSchedules, RETENTION_SWEEP_SCHEDULE_ID } from '../../lib/temporal/schedules';
 import { retentionSweepWorkflow } from '../../workflows/retention-sweep';
 import { testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -19,7 +19,9 @@ beforeAll(async () => {
   await temporal.startWorker({ config: { ...config, TEMPORAL_TASK_QUEUE: temporal.taskQueue }, pool: db.pool, keyRing, logger: createLogger({ level: 'silent' }) });
 });
 afterAll(async () => {
-  await temporal?.client.schedule.getHandle(RETENTION_SWEEP_SCHEDULE_ID).delete().catch(() => undefined);
+  for (const id of [RETENTION_SWEEP_SCHEDULE_ID, 'reconsent-nudges', 'outbox-delivery']) {
+    await temporal?.client.schedule.getHandle(id).delete().catch(() => undefined);
+  }
   await temporal?.close();
   await db?.drop();
 });
@@ -40,8 +42,8 @@ describe('retention sweep', () => {
   });
 
   it('is scheduled daily, once, however many workers start', async () => {
-    await ensureRetentionSchedule(temporal.client, temporal.taskQueue);
-    await ensureRetentionSchedule(temporal.client, temporal.taskQueue);
+    await ensureSchedules(temporal.client, temporal.taskQueue);
+    await ensureSchedules(temporal.client, temporal.taskQueue);
     const schedule = await temporal.client.schedule.getHandle(RETENTION_SWEEP_SCHEDULE_ID).describe();
     expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retentionSweepWorkflow' });
     expect(schedule.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 3, end: 3, step: 1 }] });
