@@ -6,6 +6,7 @@ import { insertAccount, insertApiKey } from '../../db/accounts';
 import { ENCRYPTED_TABLES } from '../../db/encrypted-columns';
 import { loadFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
 import { saveOAuthState } from '../../db/oauth-states';
+import { queueEmail } from '../../db/outbox';
 import { sql } from '../../db/pool';
 import { upsertSubscriber } from '../../db/subscribers';
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
@@ -73,6 +74,11 @@ describe('key rotation', () => {
     const campaignId = await seedCampaign();
     await saveOAuthState(db.pool, before, { nonce: 'n-1', campaignId, codeVerifier: 'verifier', timeZone: null, expiresAt: Date.now() + 60_000 });
     await upsertSubscriber(db.pool, before, createLookupHasher('x'.repeat(32)), { campaignId, email: 'fan@example.com', phone: '+33612345678', consentText: 'ok' });
+    const accountId = await db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaignId}`);
+    const outboxId = await queueEmail(db.pool, { accountId, template: 'welcome', dedupeKey: 'rot' });
+    await db.pool.query(sql.unsafe`
+      INSERT INTO sandbox_mailbox (outbox_id, to_address_enc, subject, body)
+      VALUES (${outboxId}, ${before.encrypt('a@example.com', `sandbox_mailbox:${outboxId}`)}, 's', 'b')`);
     const all = (k: string) => Object.fromEntries(ENCRYPTED_TABLES.flatMap((t) => t.columns.map((c) => [`${t.table}.${c.name}`, [k]])));
     expect(await keyIdsInUse()).toEqual(all('k1'));
     expect((await loadFanTokens(db.pool, after, fanIds[0]))?.accessToken).toBe('access-0'); // old rows open under the new ring
@@ -84,7 +90,7 @@ describe('key rotation', () => {
     expect(started.status).toBe(202);
     expect(started.data).toMatchObject({ keyId: 'k2', workflowId: 'key-rotation:k2' });
     const result = await temporal.client.workflow.getHandle('key-rotation:k2').result();
-    expect(result).toMatchObject({ keyId: 'k2', done: true, staleLeft: 0, resealed: 14, tablesDone: ENCRYPTED_TABLES.map((t) => t.table) });
+    expect(result).toMatchObject({ keyId: 'k2', done: true, staleLeft: 0, resealed: 15, tablesDone: ENCRYPTED_TABLES.map((t) => t.table) });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);
     expect(status.data).toMatchObject({ status: 'COMPLETED', progress: { done: true, staleLeft: 0 } });
     expect((await http.get(`${api.url}/v1/ops/key-rotations/k9`, ops)).status).toBe(404);
