@@ -24,10 +24,15 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const https = deps.config.PUBLIC_URL.startsWith('https://');
   app.use(
     helmet({
-      // Pages load only our own script and style; artwork comes from the provider's image CDN.
-      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'https:', 'data:'] } },
+      // Pages load only our own script and style; artwork comes from the provider's image CDN. HTTPS-only headers
+      // only where we are served over HTTPS (a local http://127.0.0.1 stack must keep working).
+      contentSecurityPolicy: {
+        directives: { 'img-src': ["'self'", 'https:', 'data:'], 'upgrade-insecure-requests': https ? [] : null },
+      },
+      strictTransportSecurity: https,
     }),
   );
   app.use(httpMetrics(deps.metrics));
@@ -35,7 +40,10 @@ export function createApp(deps: AppDeps): Express {
     pinoHttp({
       logger: deps.logger,
       // Paths of OAuth callbacks carry codes and state in the query string: log the path only.
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }) },
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
     }),
   );

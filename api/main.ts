@@ -39,6 +39,7 @@ async function main() {
     server.close(() => {
       void Promise.allSettled([pool.end(), temporal.connection.close()]).then(() => process.exit(0));
     });
+    server.closeIdleConnections(); // keep-alive sockets would hold close() open
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.once('SIGINT', shutdown);

@@ -57,6 +57,7 @@ async function main() {
       codecEndpoint: `${env.PUBLIC_URL}/codec`,
     });
     cleanups.push(server.stop);
+    children.add(server.process);
     env.TEMPORAL_ADDRESS = server.address;
     temporalUi = server.uiUrl;
   }
@@ -114,12 +115,19 @@ async function main() {
   }
 }
 
+// Whatever happens to this process, its children do not outlive it.
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 function startChild(name: string, script: string, env: Record<string, string | undefined>): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  children.add(child);
   child.on('exit', (code, signal) => {
     if (!stopping) {
       log(`${name} exited (${signal ?? code}); stopping the stack`);
