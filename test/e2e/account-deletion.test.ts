@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import { artistAccount, createCampaign, fanPresaves, http, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -13,14 +13,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function campaignOf(account: { headers: Record<string, string>; artistId: string }, title: string) {
-  const release = releaseInSeconds(3600);
-  const res = await http.post(`${stack.api.url}/v1/campaigns`, {
-    artistId: account.artistId, title, upc: nextUpc(), releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-  }, { headers: account.headers });
-  expect(res.status).toBe(201);
-  return res.data as { id: string; slug: string };
-}
+const campaignOf = (account: { headers: Record<string, string>; artistId: string }, title: string) => createCampaign(stack, account, title);
 
 const fanExists = (user: string) =>
   stack.db.pool.exists(sql.unsafe`SELECT 1 FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser(user)!.accountId}`);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { signMetaRequest } from '../../lib/crypto/meta-signed-request';
 import { fanRetentionWorkflow } from '../../workflows/fan-retention';
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, signInWithSpotify, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, signInWithSpotify, startReleaseStack, waitFor, fanIdOf as fanIdOfUser, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -15,9 +15,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const fanIdOf = (user: string) =>
-  stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
-    SELECT id FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser(user)!.accountId}`);
+const fanIdOf = (user: string) => fanIdOfUser(stack, user);
 
 async function rowsAbout(fanId: string): Promise<Record<string, number>> {
   const count = (table: string, column: string) => stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`

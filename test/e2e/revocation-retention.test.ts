@@ -2,7 +2,7 @@
 // and their engagement data after the retention period — a durable timer that survives a worker restart.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, fanIdOf as fanIdOfUser, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -12,9 +12,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const fanIdOf = (user: string) =>
-  stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
-    SELECT id FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser(user)!.accountId}`);
+const fanIdOf = (user: string) => fanIdOfUser(stack, user);
 const tokenRows = (fanId: string) => stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM fan_tokens WHERE fan_id = ${fanId}`);
 const eventRows = (fanId: string) => stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM events WHERE fan_id = ${fanId}`);
 

@@ -2,7 +2,7 @@
 // export holding only consented, still-subscribed fans of the caller's own campaigns.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { artistAccount, http, nextUpc, releaseInSeconds, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+import { artistAccount, createCampaign, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -14,14 +14,7 @@ afterAll(async () => {
 
 const form = (fields: Record<string, string>) => [new URLSearchParams(fields).toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } }] as const;
 
-async function campaignOf(headers: Record<string, string>, artistId: string, title: string) {
-  const release = releaseInSeconds(3600);
-  const res = await http.post(`${stack.api.url}/v1/campaigns`, {
-    artistId, title, upc: nextUpc(), releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-  }, { headers });
-  expect(res.status).toBe(201);
-  return res.data as { id: string; slug: string };
-}
+const campaignOf = (headers: Record<string, string>, artistId: string, title: string) => createCampaign(stack, { headers, artistId }, title);
 
 describe('subscribers', () => {
   it('subscribes with consent, stores contacts encrypted, exports only consented subscribers, honours unsubscribe', async () => {

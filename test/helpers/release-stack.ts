@@ -1,6 +1,8 @@
 // Everything a pre-save test needs, real end to end: a database, Temporal with the real worker, the Spotify
 // simulator over HTTP, and the API on a known port (OAuth redirects name it).
 import axios from 'axios';
+import { z } from 'zod';
+import { sql } from '../../db/pool';
 import { type Config } from '../../lib/config';
 import { type KeyRing } from '../../lib/crypto/keyring';
 import { createLogger } from '../../lib/logger';
@@ -142,6 +144,28 @@ export async function signInWithSpotify(startUrl: string, fan: { user: string; d
   const stateCookie = (start.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
   const callback = await http.get(callbackUrl, { headers: { cookie: stateCookie } });
   return { callback, callbackUrl, authorizeUrl, stateCookie };
+}
+
+/** Our fan id for a simulator user (fans are stored by Spotify's pseudonymous account id). */
+export function fanIdOf(stack: ReleaseStack, user: string): Promise<string> {
+  return stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser(user)!.accountId}`);
+}
+
+/** A global-policy campaign through the API, releasing an hour from now unless said otherwise. */
+export async function createCampaign(
+  stack: { api: { url: string } },
+  account: { headers: Record<string, string>; artistId: string },
+  title: string,
+  opts: { upc?: string; secondsAhead?: number } = {},
+): Promise<{ id: string; slug: string; landingUrl: string }> {
+  const release = releaseInSeconds(opts.secondsAhead ?? 3600);
+  const res = await http.post(`${stack.api.url}/v1/campaigns`, {
+    artistId: account.artistId, title, upc: opts.upc ?? nextUpc(), releaseDate: release.releaseDate, releaseTime: release.releaseTime,
+    releasePolicy: 'global', timeZone: 'UTC',
+  }, { headers: account.headers });
+  if (res.status !== 201) throw new Error(`campaign not created: ${JSON.stringify(res.data)}`);
+  return res.data;
 }
 
 /** The simulator's successful library saves for one fan, in order. */
