@@ -5,6 +5,7 @@ import { type ActivityDeps } from './deps';
 import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
 import { createAccountDeletionActivities } from './account-deletion';
+import { createConnectionActivities } from './connections';
 import { createDeletionActivities } from './deletion';
 import { createKeyRotationActivities } from './key-rotation';
 import { createMailActivities } from './mail';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeletionActivities(deps),
     ...createAccountDeletionActivities(deps),
     ...createMailActivities(deps),
+    ...createConnectionActivities(deps),
   };
 }
 

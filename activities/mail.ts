@@ -24,6 +24,8 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
           subject: `Keep your pre-save of "${d.title}"`,
           body: `Your Spotify sign-in for "${d.title}" ends before the release. Pre-save again to keep it: ${config.PUBLIC_URL}/l/${d.slug}`,
         };
+      case 'connection_needs_reconnect':
+        return { subject: `Reconnect your ${d.provider} account`, body: `${d.provider} no longer accepts dropday's access to your account. Connect it again to keep your campaigns running.` };
       default:
         throw new Error(`no template ${email.template}`);
     }

@@ -15,6 +15,7 @@ import { createPresaveCompletion, smartLinkRoutes } from './routes/smart-link';
 import { createDeletionRequester, privacyRoutes } from './routes/privacy';
 import { subscriberExportRoutes, subscriberRoutes } from './routes/subscribers';
 import { metaCallbackRoutes } from './routes/meta-callbacks';
+import { connectionCallbackRoutes, connectionRoutes } from './routes/connections';
 import { createSpotifySignIn } from './spotify-signin';
 import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(privacyRoutes(deps, signIn));
   app.use(subscriberRoutes(deps));
   app.use(metaCallbackRoutes(deps));
+  app.use(connectionCallbackRoutes(deps));
   const completePresave = createPresaveCompletion(deps, signIn);
   const requestDeletion = createDeletionRequester(deps);
   app.get('/oauth/spotify/callback', async (req, res) => {
@@ -71,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
   app.use(subscriberExportRoutes(deps));
+  app.use(connectionRoutes(deps));
   app.use(opsRoutes(deps));
 
   app.use(unknownRoute);

@@ -84,6 +84,10 @@ export function createSpotifySignIn({ pool, keyRing, config, spotify, logger }: 
         startAgain(res, 400, 'Already used', 'This sign-in link was already used.');
         return null;
       }
+      if (state.purpose !== 'presave' && state.purpose !== 'deletion') {
+        startAgain(res, 400, 'Something went wrong', 'This sign-in link is not valid.');
+        return null;
+      }
       const base = { purpose: state.purpose, campaignId: state.campaignId, timeZone: state.timeZone };
       if (query.data.error || !query.data.code) return { ...base, grant: null };
       try {

@@ -28,6 +28,14 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
       { name: 'phone_enc', aad: (id) => `subscribers:${id}:phone` },
     ],
   },
+  {
+    table: 'connections',
+    key: 'id',
+    columns: [
+      { name: 'access_token_enc', aad: (id) => `connections:${id}:access` },
+      { name: 'refresh_token_enc', aad: (id) => `connections:${id}:refresh` },
+    ],
+  },
   { table: 'sandbox_mailbox', key: 'outbox_id', columns: [{ name: 'to_address_enc', aad: (id) => `sandbox_mailbox:${id}` }] },
 ];
 

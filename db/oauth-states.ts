@@ -2,21 +2,24 @@ import { z } from 'zod';
 import { type KeyRing } from '../lib/crypto/keyring';
 import { type DatabasePool, sql } from './pool';
 
+export type OAuthPurpose = 'presave' | 'deletion' | 'connect:google';
+
 export async function saveOAuthState(
   pool: DatabasePool,
   keyRing: KeyRing,
   input: {
     nonce: string;
-    purpose?: 'presave' | 'deletion';
+    purpose?: OAuthPurpose;
     campaignId: string | null;
+    accountId?: string;
     codeVerifier: string;
     timeZone: string | null;
     expiresAt: number;
   },
 ): Promise<void> {
   await pool.query(sql.unsafe`
-    INSERT INTO oauth_states (nonce, purpose, campaign_id, verifier_enc, time_zone, expires_at)
-    VALUES (${input.nonce}, ${input.purpose ?? 'presave'}, ${input.campaignId},
+    INSERT INTO oauth_states (nonce, purpose, campaign_id, account_id, verifier_enc, time_zone, expires_at)
+    VALUES (${input.nonce}, ${input.purpose ?? 'presave'}, ${input.campaignId}, ${input.accountId ?? null},
             ${keyRing.encrypt(input.codeVerifier, `oauth_states:${input.nonce}`)},
             ${input.timeZone}, to_timestamp(${input.expiresAt / 1000}))`);
   // Used and expired states are worthless: each new one sweeps up to 100 of them, so the table stays small.
@@ -28,18 +31,20 @@ export async function saveOAuthState(
 /** Single use: the first caller gets the row, every later one (a replay) gets null. */
 export async function consumeOAuthState(pool: DatabasePool, keyRing: KeyRing, nonce: string) {
   const row = await pool.maybeOne(sql.type(z.object({
-    purpose: z.enum(['presave', 'deletion']),
+    purpose: z.enum(['presave', 'deletion', 'connect:google']),
     campaignId: z.string().nullable(),
+    accountId: z.string().nullable(),
     verifierEnc: z.string(),
     timeZone: z.string().nullable(),
   }))`
     UPDATE oauth_states SET used_at = now()
     WHERE nonce = ${nonce} AND used_at IS NULL AND expires_at > now()
-    RETURNING purpose, campaign_id AS "campaignId", verifier_enc AS "verifierEnc", time_zone AS "timeZone"`);
+    RETURNING purpose, campaign_id AS "campaignId", account_id AS "accountId", verifier_enc AS "verifierEnc", time_zone AS "timeZone"`);
   if (!row) return null;
   return {
     purpose: row.purpose,
     campaignId: row.campaignId,
+    accountId: row.accountId,
     timeZone: row.timeZone,
     codeVerifier: keyRing.decrypt(row.verifierEnc, `oauth_states:${nonce}`),
   };

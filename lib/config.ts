@@ -32,6 +32,8 @@ const configSchema = z.object({
 
   // Retention: engagement data of a fan who revoked access is deleted this long after the revocation (14 days).
   REVOKED_ENGAGEMENT_RETENTION_SECONDS: z.coerce.number().int().min(0).default(14 * 24 * 3600),
+  // Artist connections: access tokens are refreshed this long before they expire.
+  CONNECTION_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).default(300),
   // Analytics events lose their link to the fan after this many days (24 months).
   ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).default(730),
 
@@ -51,6 +53,7 @@ const configSchema = z.object({
   META_APP_ID: optionalSecret,
   META_APP_SECRET: optionalSecret,
 
+  GOOGLE_AUTH_URL: url.default('https://accounts.google.com'),
   GOOGLE_OAUTH_URL: url.default('https://oauth2.googleapis.com'),
   GOOGLE_ADS_API_URL: url.default('https://googleads.googleapis.com'),
   GOOGLE_CLIENT_ID: optionalSecret,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
+import { startGoogleSimulator } from '../simulators/google';
 import { startSpotifySimulator } from '../simulators/spotify';
 import { describeDemo, seedDemoCampaign } from './lib/demo';
 import { loadOrCreateDevSecrets } from './lib/dev-secrets';
@@ -79,6 +80,20 @@ async function main() {
     env.SPOTIFY_ACCOUNTS_URL = sim.url;
     env.SPOTIFY_API_URL = sim.url;
     sandboxed.push(`spotify → ${sim.url}`);
+  }
+
+  if (!env.GOOGLE_CLIENT_ID) {
+    const sim = await startGoogleSimulator({
+      clientId: 'dropday-sandbox-google',
+      clientSecret: 'dropday-sandbox-google-secret',
+      port: Number(env.GOOGLE_SIMULATOR_PORT || 4011),
+    });
+    cleanups.push(sim.close);
+    env.GOOGLE_CLIENT_ID = 'dropday-sandbox-google';
+    env.GOOGLE_CLIENT_SECRET = 'dropday-sandbox-google-secret';
+    env.GOOGLE_AUTH_URL = sim.url;
+    env.GOOGLE_OAUTH_URL = sim.url;
+    sandboxed.push(`google (OAuth) → ${sim.url}`);
   }
 
   const config = loadConfig(env);

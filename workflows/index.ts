@@ -8,3 +8,4 @@ export { fanDeletionWorkflow } from './fan-deletion';
 export { retentionSweepWorkflow } from './retention-sweep';
 export { accountDeletionWorkflow } from './account-deletion';
 export { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from './mail';
+export { connectionTokenWorkflow } from './connection-token';

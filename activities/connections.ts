@@ -1,0 +1,55 @@
+// An artist's connected account over its lifetime (see workflows/connection-token.ts): refresh before expiry under
+// the row's lock, needs_reconnect plus an alert when the provider refuses the grant, revocation on disconnect.
+import { ApplicationFailure } from '@temporalio/common';
+import { disconnect, findConnection, lockedRefreshToken, markNeedsReconnect, storeRefreshedAccess } from '../db/connections';
+import { queueEmail } from '../db/outbox';
+import { sql } from '../db/pool';
+import { audit } from '../db/retention';
+import { type ActivityDeps } from './deps';
+import { GoogleOAuthError, googleOAuthFrom } from './providers/google-oauth';
+
+export function createConnectionActivities({ pool, keyRing, config }: ActivityDeps) {
+  const google = googleOAuthFrom(config);
+
+  return {
+    async connectionState(input: { connectionId: string }): Promise<{ status: string; accessExpiresAt: number | null }> {
+      const connection = await findConnection(pool, input.connectionId);
+      if (!connection) return { status: 'disconnected', accessExpiresAt: null };
+      return { status: connection.status, accessExpiresAt: connection.accessExpiresAt };
+    },
+
+    /** Returns 'refreshed', or 'needs_reconnect' when the provider refused the grant (never retried). */
+    async refreshConnection(input: { connectionId: string }): Promise<'refreshed' | 'needs_reconnect' | 'gone'> {
+      try {
+        return await pool.transaction(async (tx) => {
+          const refreshToken = await lockedRefreshToken(tx, keyRing, input.connectionId);
+          if (!refreshToken) return 'gone';
+          const fresh = await google.refresh(refreshToken);
+          await storeRefreshedAccess(tx, keyRing, input.connectionId, fresh);
+          return 'refreshed';
+        });
+      } catch (error) {
+        if (!(error instanceof GoogleOAuthError)) throw error;
+        if (error.kind !== 'invalid_grant') throw ApplicationFailure.retryable(error.message, 'ProviderUnavailable');
+        await markNeedsReconnect(pool, input.connectionId);
+        const connection = await findConnection(pool, input.connectionId);
+        if (connection) {
+          const dedupeKey = `reconnect:${connection.id}`;
+          await pool.query(sql.unsafe`
+            INSERT INTO notifications (account_id, kind, data, dedupe_key)
+            VALUES (${connection.accountId}, 'connection_needs_reconnect', ${sql.jsonb({ connectionId: connection.id, provider: connection.provider })}, ${dedupeKey})
+            ON CONFLICT (dedupe_key) DO NOTHING`);
+          await queueEmail(pool, { accountId: connection.accountId, template: 'connection_needs_reconnect', data: { provider: connection.provider }, dedupeKey });
+        }
+        return 'needs_reconnect';
+      }
+    },
+
+    /** Forgets the tokens and revokes the grant at the provider (already revoked is fine). */
+    async revokeConnection(input: { connectionId: string }): Promise<void> {
+      const refreshToken = await disconnect(pool, keyRing, input.connectionId);
+      if (refreshToken) await google.revoke(refreshToken);
+      await audit(pool, { action: 'connection_disconnected', target: `connection:${input.connectionId}` });
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// An artist's Google Ads connection over its lifetime, against the Google OAuth simulator: connect through the
+// consent page, refreshed before expiry with the new token stored, invalid_grant → needs_reconnect and an alert,
+// disconnect → the grant revoked and the tokens forgotten.
+import { z } from 'zod';
+import { sql } from '../../db/pool';
+import { startGoogleSimulator } from '../../simulators/google';
+import { artistAccount, http, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+
+let stack: ReleaseStack;
+let google: Awaited<ReturnType<typeof startGoogleSimulator>>;
+beforeAll(async () => {
+  google = await startGoogleSimulator({ clientId: 'dropday-google', clientSecret: 'google-secret', accessTokenTtlSeconds: 3 });
+  stack = await startReleaseStack({
+    env: {
+      GOOGLE_CLIENT_ID: 'dropday-google', GOOGLE_CLIENT_SECRET: 'google-secret', GOOGLE_AUTH_URL: google.url, GOOGLE_OAUTH_URL: google.url,
+      CONNECTION_REFRESH_MARGIN_SECONDS: '1',
+    },
+  });
+});
+afterAll(async () => {
+  await stack?.close();
+  await google?.close();
+});
+
+/** The artist opens the consent URL the API gave them and allows access. */
+async function connectGoogle(account: { headers: Record<string, string> }, user: string): Promise<string> {
+  const start = await http.post(`${stack.api.url}/v1/connections/google`, {}, { headers: account.headers });
+  expect(start.status).toBe(201);
+  const consentPage = await http.get(start.data.authorizeUrl);
+  const form = new URLSearchParams();
+  for (const [, name, value] of String(consentPage.data).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name, value.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
+  form.set('user', user);
+  form.set('decision', 'accept');
+  const consent = await http.post(`${google.url}/o/oauth2/v2/auth`, form.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const callback = await http.get(String(consent.headers.location));
+  expect(callback.status).toBe(200);
+  expect(callback.data).toContain('Google Ads connected');
+  const list = await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers });
+  return list.data.items.find((c: { provider: string }) => c.provider === 'google').id as string;
+}
+
+const tokenRow = (id: string) => stack.db.pool.one(sql.type(z.object({ status: z.string(), access: z.string().nullable(), refresh: z.string().nullable(), expiresAt: z.number().nullable() }))`
+  SELECT status, access_token_enc AS access, refresh_token_enc AS refresh, access_expires_at AS "expiresAt" FROM connections WHERE id = ${id}`);
+const refreshCalls = (user?: string) => google.state.calls.filter((c) => c.path === '/token' && c.grantType === 'refresh_token' && (!user || c.user === user));
+
+describe('Google Ads connection', () => {
+  it('refreshes before expiry and persists the new access token', async () => {
+    const account = await artistAccount(stack);
+    const id = await connectGoogle(account, 'advertiser-1');
+    const first = await tokenRow(id);
+    expect(first.status).toBe('active');
+    expect(first.refresh).toMatch(/^enc:v1:/);
+    await waitFor('two refreshes', async () => refreshCalls('advertiser-1').length, (n) => n >= 2, 20_000);
+    const later = await tokenRow(id);
+    expect(later.access).not.toBe(first.access);
+    expect(later.expiresAt).toBeGreaterThan(Date.now());
+    expect(refreshCalls('advertiser-1').every((c) => c.status === 200)).toBe(true);
+    const list = await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers });
+    expect(list.data.items).toEqual([{ id, provider: 'google', status: 'active', accessExpiresAt: expect.any(String), createdAt: expect.any(String) }]);
+  });
+
+  it('marks the connection needs_reconnect on invalid_grant, alerts the artist, and stops refreshing', async () => {
+    const account = await artistAccount(stack);
+    const id = await connectGoogle(account, 'advertiser-2');
+    google.state.revokeUser('advertiser-2');
+    const result = await stack.temporal.client.workflow.getHandle(`connection:${id}`).result();
+    expect(result).toBe('needs_reconnect');
+    expect((await tokenRow(id)).status).toBe('needs_reconnect');
+    const alerts = await stack.db.pool.anyFirst(sql.type(z.object({ kind: z.string() }))`
+      SELECT kind FROM notifications WHERE dedupe_key = ${`reconnect:${id}`}`);
+    expect(alerts).toEqual(['connection_needs_reconnect']);
+    expect(await stack.db.pool.exists(sql.unsafe`SELECT 1 FROM outbox_emails WHERE dedupe_key = ${`reconnect:${id}`}`)).toBe(true);
+    const calls = refreshCalls('advertiser-2');
+    expect(calls.at(-1)?.status).toBe(400); // the refused one, and no retry after it
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(refreshCalls('advertiser-2')).toHaveLength(calls.length);
+  });
+
+  it('disconnect revokes the grant at Google and forgets the tokens', async () => {
+    const account = await artistAccount(stack);
+    const id = await connectGoogle(account, 'advertiser-3');
+    const other = await artistAccount(stack);
+    expect((await http.delete(`${stack.api.url}/v1/connections/${id}`, { headers: other.headers })).status).toBe(404);
+    const revokesBefore = google.state.calls.filter((c) => c.path === '/revoke' && c.status === 200).length;
+    const res = await http.delete(`${stack.api.url}/v1/connections/${id}`, { headers: account.headers });
+    expect(res.data).toEqual({ id, status: 'disconnected' });
+    expect(await stack.temporal.client.workflow.getHandle(`connection:${id}`).result()).toBe('disconnected');
+    expect(google.state.calls.filter((c) => c.path === '/revoke' && c.status === 200).length).toBe(revokesBefore + 1);
+    expect(await tokenRow(id)).toMatchObject({ status: 'disconnected', access: null, refresh: null });
+    expect((await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers })).data.items).toEqual([]);
+  });
+
+  it('refuses a forged callback', async () => {
+    const bad = await http.get(`${stack.api.url}/oauth/google/callback`, { params: { code: 'x', state: 'forged.state' } });
+    expect(bad.status).toBe(400);
+    expect(bad.data).toContain('not valid');
+  });
+});
