@@ -1,15 +1,24 @@
 // An artist's connected account over its lifetime (see workflows/connection-token.ts): refresh before expiry under
 // the row's lock, needs_reconnect plus an alert when the provider refuses the grant, revocation on disconnect.
 import { ApplicationFailure } from '@temporalio/common';
-import { disconnect, findConnection, lockedRefreshToken, markNeedsReconnect, storeRefreshedAccess } from '../db/connections';
+import { type ConnectionCredentials, disconnect, findConnection, lockedCredentials, markNeedsReconnect, storeRefreshedAccess } from '../db/connections';
 import { queueEmail } from '../db/outbox';
 import { sql } from '../db/pool';
 import { audit } from '../db/retention';
 import { type ActivityDeps } from './deps';
 import { GoogleOAuthError, googleOAuthFrom } from './providers/google-oauth';
+import { MetaOAuthError, metaOAuthFrom } from './providers/meta-oauth';
 
 export function createConnectionActivities({ pool, keyRing, config }: ActivityDeps) {
   const google = googleOAuthFrom(config);
+  const meta = metaOAuthFrom(config);
+
+  /** Google refreshes with the refresh token; Meta exchanges the long-lived token for a new one before it ends. */
+  async function renew(c: ConnectionCredentials): Promise<{ accessToken: string; expiresInSeconds: number } | null> {
+    if (c.provider === 'google' && c.refreshToken) return google.refresh(c.refreshToken);
+    if (c.provider === 'meta' && c.accessToken) return meta.exchangeForLongLived(c.accessToken);
+    return null;
+  }
 
   return {
     async connectionState(input: { connectionId: string }): Promise<{ status: string; accessExpiresAt: number | null }> {
@@ -22,15 +31,18 @@ export function createConnectionActivities({ pool, keyRing, config }: ActivityDe
     async refreshConnection(input: { connectionId: string }): Promise<'refreshed' | 'needs_reconnect' | 'gone'> {
       try {
         return await pool.transaction(async (tx) => {
-          const refreshToken = await lockedRefreshToken(tx, keyRing, input.connectionId);
-          if (!refreshToken) return 'gone';
-          const fresh = await google.refresh(refreshToken);
+          const credentials = await lockedCredentials(tx, keyRing, input.connectionId);
+          if (!credentials) return 'gone';
+          const fresh = await renew(credentials);
+          if (!fresh) return 'gone';
           await storeRefreshedAccess(tx, keyRing, input.connectionId, fresh);
           return 'refreshed';
         });
       } catch (error) {
-        if (!(error instanceof GoogleOAuthError)) throw error;
-        if (error.kind !== 'invalid_grant') throw ApplicationFailure.retryable(error.message, 'ProviderUnavailable');
+        if (!(error instanceof GoogleOAuthError) && !(error instanceof MetaOAuthError)) throw error;
+        // Google's invalid_grant and Meta's code 190 both mean: the grant is gone, only the artist can restore it.
+        const grantGone = error instanceof GoogleOAuthError ? error.kind === 'invalid_grant' : error.kind === 'session_invalid';
+        if (!grantGone) throw ApplicationFailure.retryable(error.message, 'ProviderUnavailable');
         await markNeedsReconnect(pool, input.connectionId);
         const connection = await findConnection(pool, input.connectionId);
         if (connection) {
@@ -47,8 +59,9 @@ export function createConnectionActivities({ pool, keyRing, config }: ActivityDe
 
     /** Forgets the tokens and revokes the grant at the provider (already revoked is fine). */
     async revokeConnection(input: { connectionId: string }): Promise<void> {
-      const refreshToken = await disconnect(pool, keyRing, input.connectionId);
-      if (refreshToken) await google.revoke(refreshToken);
+      const held = await disconnect(pool, keyRing, input.connectionId);
+      if (held?.provider === 'google' && (held.refreshToken ?? held.accessToken)) await google.revoke((held.refreshToken ?? held.accessToken)!);
+      if (held?.provider === 'meta' && held.accessToken) await meta.revokePermissions(held.accessToken);
       await audit(pool, { action: 'connection_disconnected', target: `connection:${input.connectionId}` });
     },
   };

@@ -25,7 +25,7 @@ const columns = sql.fragment`id, account_id AS "accountId", provider, status, ac
 export async function createConnection(
   pool: DatabasePool,
   keyRing: KeyRing,
-  input: { accountId: string; provider: 'google'; accessToken: string; refreshToken: string; expiresInSeconds: number; scope: string },
+  input: { accountId: string; provider: 'google' | 'meta'; accessToken: string; refreshToken?: string; expiresInSeconds: number; scope: string },
 ): Promise<{ id: string; replaced: string | null }> {
   return pool.transaction(async (tx) => {
     const replaced = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
@@ -35,7 +35,7 @@ export async function createConnection(
     await tx.query(sql.unsafe`
       INSERT INTO connections (id, account_id, provider, access_token_enc, refresh_token_enc, access_expires_at, scopes)
       VALUES (${id}, ${input.accountId}, ${input.provider}, ${keyRing.encrypt(input.accessToken, aad(id, 'access'))},
-              ${keyRing.encrypt(input.refreshToken, aad(id, 'refresh'))}, clock_timestamp() + ${input.expiresInSeconds} * interval '1 second', ${input.scope})`);
+              ${input.refreshToken ? keyRing.encrypt(input.refreshToken, aad(id, 'refresh')) : null}, clock_timestamp() + ${input.expiresInSeconds} * interval '1 second', ${input.scope})`);
     return { id, replaced };
   });
 }
@@ -49,12 +49,27 @@ export async function listConnections(db: Db, accountId: string): Promise<readon
     SELECT ${columns} FROM connections WHERE account_id = ${accountId} AND status <> 'disconnected' ORDER BY created_at`);
 }
 
-/** The refresh token, read under the row's lock (one refresh at a time). */
-export async function lockedRefreshToken(tx: DatabaseTransactionConnection, keyRing: KeyRing, id: string) {
-  const row = await tx.maybeOne(sql.type(z.object({ status: z.string(), enc: z.string().nullable() }))`
-    SELECT status, refresh_token_enc AS enc FROM connections WHERE id = ${id} FOR UPDATE`);
-  if (!row || row.status !== 'active' || !row.enc) return null;
-  return keyRing.decrypt(row.enc, aad(id, 'refresh'));
+export interface ConnectionCredentials {
+  provider: Connection['provider'];
+  accessToken: string | null;
+  refreshToken: string | null;
+}
+
+const credentialsRow = z.object({ provider: z.enum(['google', 'meta', 'spotify']), status: z.string(), access: z.string().nullable(), refresh: z.string().nullable() });
+
+function open(keyRing: KeyRing, id: string, row: z.infer<typeof credentialsRow>): ConnectionCredentials {
+  return {
+    provider: row.provider,
+    accessToken: row.access ? keyRing.decrypt(row.access, aad(id, 'access')) : null,
+    refreshToken: row.refresh ? keyRing.decrypt(row.refresh, aad(id, 'refresh')) : null,
+  };
+}
+
+/** An active connection's tokens, read under the row's lock (one refresh at a time). */
+export async function lockedCredentials(tx: DatabaseTransactionConnection, keyRing: KeyRing, id: string): Promise<ConnectionCredentials | null> {
+  const row = await tx.maybeOne(sql.type(credentialsRow)`
+    SELECT provider, status, access_token_enc AS access, refresh_token_enc AS refresh FROM connections WHERE id = ${id} FOR UPDATE`);
+  return row && row.status === 'active' ? open(keyRing, id, row) : null;
 }
 
 export async function storeRefreshedAccess(tx: DatabaseTransactionConnection, keyRing: KeyRing, id: string, t: { accessToken: string; expiresInSeconds: number }) {
@@ -68,14 +83,14 @@ export async function markNeedsReconnect(db: Db, id: string): Promise<void> {
   await db.query(sql.unsafe`UPDATE connections SET status = 'needs_reconnect', updated_at = now() WHERE id = ${id} AND status = 'active'`);
 }
 
-/** Disconnect: no token is kept. Returns the refresh token (to revoke at the provider) if there was one. */
-export async function disconnect(pool: DatabasePool, keyRing: KeyRing, id: string): Promise<string | null> {
+/** Disconnect: no token is kept. Returns what was held, so the caller can revoke it at the provider. */
+export async function disconnect(pool: DatabasePool, keyRing: KeyRing, id: string): Promise<ConnectionCredentials | null> {
   return pool.transaction(async (tx) => {
-    const row = await tx.maybeOne(sql.type(z.object({ enc: z.string().nullable() }))`
-      SELECT refresh_token_enc AS enc FROM connections WHERE id = ${id} FOR UPDATE`);
+    const row = await tx.maybeOne(sql.type(credentialsRow)`
+      SELECT provider, status, access_token_enc AS access, refresh_token_enc AS refresh FROM connections WHERE id = ${id} FOR UPDATE`);
     await tx.query(sql.unsafe`
       UPDATE connections SET status = 'disconnected', access_token_enc = NULL, refresh_token_enc = NULL, updated_at = now() WHERE id = ${id}`);
-    return row?.enc ? keyRing.decrypt(row.enc, aad(id, 'refresh')) : null;
+    return row ? open(keyRing, id, row) : null;
   });
 }
 

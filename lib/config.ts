@@ -49,7 +49,9 @@ const configSchema = z.object({
   APPLE_MUSIC_KEY_ID: optionalSecret,
   APPLE_MUSIC_PRIVATE_KEY: optionalSecret,
 
+  META_DIALOG_URL: url.default('https://www.facebook.com'),
   META_GRAPH_URL: url.default('https://graph.facebook.com'),
+  META_API_VERSION: z.string().regex(/^v\d+\.0$/, 'must look like v26.0').default('v26.0'),
   META_APP_ID: optionalSecret,
   META_APP_SECRET: optionalSecret,
 

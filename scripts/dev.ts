@@ -9,6 +9,7 @@ import { loadConfig } from '../lib/config';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { startGoogleSimulator } from '../simulators/google';
+import { startMetaSimulator } from '../simulators/meta';
 import { startSpotifySimulator } from '../simulators/spotify';
 import { describeDemo, seedDemoCampaign } from './lib/demo';
 import { loadOrCreateDevSecrets } from './lib/dev-secrets';
@@ -94,6 +95,16 @@ async function main() {
     env.GOOGLE_AUTH_URL = sim.url;
     env.GOOGLE_OAUTH_URL = sim.url;
     sandboxed.push(`google (OAuth) → ${sim.url}`);
+  }
+
+  if (!env.META_APP_ID) {
+    const sim = await startMetaSimulator({ appId: 'dropday-sandbox-meta', appSecret: 'dropday-sandbox-meta-secret', port: Number(env.META_SIMULATOR_PORT || 4012) });
+    cleanups.push(sim.close);
+    env.META_APP_ID = 'dropday-sandbox-meta';
+    env.META_APP_SECRET = 'dropday-sandbox-meta-secret';
+    env.META_DIALOG_URL = sim.url;
+    env.META_GRAPH_URL = sim.url;
+    sandboxed.push(`meta (login) → ${sim.url}`);
   }
 
   const config = loadConfig(env);

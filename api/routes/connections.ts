@@ -1,15 +1,18 @@
-// Artists' connected accounts: start a Google Ads connection (the API answers the consent URL to open), the OAuth
-// callback, listing and disconnecting. Each live connection has a connectionTokenWorkflow keeping it fresh.
+// Artists' connected accounts (Google Ads, Meta): the API answers the consent URL to open, the provider sends the
+// browser back to /oauth/<provider>/callback, and a connectionTokenWorkflow keeps each live connection fresh.
+// The connect state is signed, expiring and single-use; it is not bound to a browser cookie, because the flow is
+// started by an API call, not by the browser that finishes it.
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { createConnection, findConnection, listConnections, markDisconnected } from '../../db/connections';
 import { consumeOAuthState, saveOAuthState } from '../../db/oauth-states';
 import { codeChallengeS256, createCodeVerifier } from '../../lib/crypto/pkce';
 import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
 import { AccountId, Kind } from '../../lib/temporal/search-attributes';
+import { type Config } from '../../lib/config';
 import { GoogleOAuthError, googleOAuthFrom } from '../../activities/providers/google-oauth';
+import { META_ADS_SCOPES, MetaOAuthError, metaOAuthFrom } from '../../activities/providers/meta-oauth';
 import { connectionTokenWorkflow, disconnectSignal } from '../../workflows/connection-token';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
@@ -20,21 +23,50 @@ import { sendPage } from '../spotify-signin';
 import { parseParams } from '../validation';
 
 const STATE_TTL_MS = 15 * 60_000;
-const CALLBACK_PATH = '/oauth/google/callback';
+const providerParam = z.object({ provider: z.enum(['google', 'meta']) });
+type Provider = z.infer<typeof providerParam>['provider'];
 
-const present = (c: Awaited<ReturnType<typeof listConnections>>[number]) => ({
-  id: c.id,
-  provider: c.provider,
-  status: c.status,
-  accessExpiresAt: c.accessExpiresAt === null ? null : new Date(c.accessExpiresAt).toISOString(),
-  createdAt: new Date(c.createdAt).toISOString(),
-});
+interface Granted {
+  accessToken: string;
+  refreshToken?: string;
+  expiresInSeconds: number;
+  scope: string;
+}
 
-function startOrSignal(temporal: Client, taskQueue: string, refreshMarginMs: number, c: { id: string; accountId: string }) {
+/** What differs per provider: whether it is configured, its consent URL, and turning a code into tokens. */
+function providers(config: Config) {
+  const google = googleOAuthFrom(config);
+  const meta = metaOAuthFrom(config);
+  const redirectUri = (p: Provider) => `${config.PUBLIC_URL}/oauth/${p}/callback`;
+  return {
+    google: {
+      label: 'Google Ads',
+      configured: Boolean(config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET),
+      authorizeUrl: (state: string, verifier: string) => google.authorizeUrl({ redirectUri: redirectUri('google'), state, codeChallenge: codeChallengeS256(verifier) }),
+      async grant(code: string, verifier: string): Promise<Granted> {
+        const t = await google.exchangeCode({ code, redirectUri: redirectUri('google'), codeVerifier: verifier });
+        if (!t.refreshToken) throw new GoogleOAuthError('bad_request', 'no refresh token (access_type=offline, prompt=consent expected)');
+        return t;
+      },
+    },
+    meta: {
+      label: 'Meta',
+      configured: Boolean(config.META_APP_ID && config.META_APP_SECRET),
+      authorizeUrl: (state: string) => meta.dialogUrl({ redirectUri: redirectUri('meta'), state }),
+      async grant(code: string): Promise<Granted> {
+        const short = await meta.exchangeCode({ code, redirectUri: redirectUri('meta') });
+        const long = await meta.exchangeForLongLived(short.accessToken); // ~60 days, renewed by the workflow
+        return { ...long, scope: META_ADS_SCOPES.join(',') };
+      },
+    },
+  } satisfies Record<Provider, unknown>;
+}
+
+function workflowOptions(config: Config, c: { id: string; accountId: string }) {
   return {
     workflowId: `connection:${c.id}`,
-    taskQueue,
-    args: [{ connectionId: c.id, refreshMarginMs }] as [Parameters<typeof connectionTokenWorkflow>[0]],
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{ connectionId: c.id, refreshMarginMs: config.CONNECTION_REFRESH_MARGIN_SECONDS * 1000 }] as [Parameters<typeof connectionTokenWorkflow>[0]],
     typedSearchAttributes: [
       { key: AccountId, value: c.accountId },
       { key: Kind, value: 'connection' },
@@ -45,11 +77,12 @@ function startOrSignal(temporal: Client, taskQueue: string, refreshMarginMs: num
 /** Public: the provider redirects the artist's browser here. */
 export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logger }: AppDeps): Router {
   const router = Router();
-  const google = googleOAuthFrom(config);
-  const redirectUri = `${config.PUBLIC_URL}${CALLBACK_PATH}`;
-  const refreshMarginMs = config.CONNECTION_REFRESH_MARGIN_SECONDS * 1000;
+  const byProvider = providers(config);
 
-  router.get(CALLBACK_PATH, async (req, res) => {
+  router.get('/oauth/:provider/callback', async (req, res, next) => {
+    const params = providerParam.safeParse(req.params);
+    if (!params.success) return next(); // /oauth/spotify/callback and the like are routed elsewhere
+    const provider = params.data.provider;
     const query = z.object({ code: z.string().max(2048).optional(), state: z.string().max(2048), error: z.string().max(200).optional() }).safeParse(req.query);
     let nonce: string | null = null;
     try {
@@ -58,21 +91,20 @@ export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logg
       if (!(error instanceof SignedValueError)) throw error;
     }
     const state = nonce ? await consumeOAuthState(pool, keyRing, nonce) : null;
-    if (!query.success || !state || state.purpose !== 'connect:google' || !state.accountId) {
+    if (!query.success || !state || state.purpose !== `connect:${provider}` || !state.accountId) {
       return sendPage(res, 400, messagePage('Connection failed', 'This connection link is not valid, expired or was already used. Start again from dropday.'));
     }
     if (query.data.error || !query.data.code) return sendPage(res, 200, messagePage('Not connected', 'You did not allow access, so nothing was connected.'));
     try {
-      const tokens = await google.exchangeCode({ code: query.data.code, redirectUri, codeVerifier: state.codeVerifier });
-      if (!tokens.refreshToken) throw new GoogleOAuthError('bad_request', 'no refresh token (access_type=offline, prompt=consent expected)');
-      const { id, replaced } = await createConnection(pool, keyRing, { accountId: state.accountId, provider: 'google', ...tokens, refreshToken: tokens.refreshToken });
+      const granted = await byProvider[provider].grant(query.data.code, state.codeVerifier);
+      const { id, replaced } = await createConnection(pool, keyRing, { accountId: state.accountId, provider, ...granted });
       if (replaced) await temporal.workflow.getHandle(`connection:${replaced}`).signal(disconnectSignal).catch(() => undefined);
-      await temporal.workflow.start(connectionTokenWorkflow, startOrSignal(temporal, config.TEMPORAL_TASK_QUEUE, refreshMarginMs, { id, accountId: state.accountId }));
-      sendPage(res, 200, messagePage('Google Ads connected', 'dropday can now run your campaigns on Google and YouTube. You can close this page.'));
+      await temporal.workflow.start(connectionTokenWorkflow, workflowOptions(config, { id, accountId: state.accountId }));
+      sendPage(res, 200, messagePage(`${byProvider[provider].label} connected`, 'dropday can now run your campaigns there. You can close this page.'));
     } catch (error) {
-      if (!(error instanceof GoogleOAuthError)) throw error;
-      logger.warn({ kind: error.kind }, 'google connection failed');
-      sendPage(res, 502, messagePage('Connection failed', 'Google did not complete the connection. Please try again.'));
+      if (!(error instanceof GoogleOAuthError) && !(error instanceof MetaOAuthError)) throw error;
+      logger.warn({ provider, kind: error.kind }, 'connection failed');
+      sendPage(res, 502, messagePage('Connection failed', `${byProvider[provider].label} did not complete the connection. Please try again.`));
     }
   });
   return router;
@@ -81,21 +113,29 @@ export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logg
 /** Behind the API key. */
 export function connectionRoutes({ pool, keyRing, config, temporal }: AppDeps): Router {
   const router = Router();
-  const google = googleOAuthFrom(config);
-  const refreshMarginMs = config.CONNECTION_REFRESH_MARGIN_SECONDS * 1000;
+  const byProvider = providers(config);
 
-  router.post('/v1/connections/google', async (_req, res) => {
-    if (!config.GOOGLE_CLIENT_SECRET) throw new ApiError(503, 'provider_not_configured', 'Google is not configured (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET)');
+  router.post('/v1/connections/:provider', async (req, res) => {
+    const { provider } = parseParams(providerParam, req);
+    if (!byProvider[provider].configured) throw new ApiError(503, 'provider_not_configured', `${byProvider[provider].label} credentials are not configured`);
     const nonce = randomBytes(16).toString('base64url');
     const codeVerifier = createCodeVerifier();
-    await saveOAuthState(pool, keyRing, { nonce, purpose: 'connect:google', campaignId: null, accountId: auth(res).accountId, codeVerifier, timeZone: null, expiresAt: Date.now() + STATE_TTL_MS });
+    await saveOAuthState(pool, keyRing, { nonce, purpose: `connect:${provider}`, campaignId: null, accountId: auth(res).accountId, codeVerifier, timeZone: null, expiresAt: Date.now() + STATE_TTL_MS });
     const state = signValue(config.STATE_SIGNING_SECRET, { n: nonce }, STATE_TTL_MS);
-    const authorizeUrl = google.authorizeUrl({ redirectUri: `${config.PUBLIC_URL}${CALLBACK_PATH}`, state, codeChallenge: codeChallengeS256(codeVerifier) });
-    res.status(201).json({ provider: 'google', authorizeUrl, expiresAt: new Date(Date.now() + STATE_TTL_MS).toISOString() });
+    res.status(201).json({ provider, authorizeUrl: byProvider[provider].authorizeUrl(state, codeVerifier), expiresAt: new Date(Date.now() + STATE_TTL_MS).toISOString() });
   });
 
   router.get('/v1/connections', async (_req, res) => {
-    res.json({ items: (await listConnections(pool, auth(res).accountId)).map(present) });
+    const items = await listConnections(pool, auth(res).accountId);
+    res.json({
+      items: items.map((c) => ({
+        id: c.id,
+        provider: c.provider,
+        status: c.status,
+        accessExpiresAt: c.accessExpiresAt === null ? null : new Date(c.accessExpiresAt).toISOString(),
+        createdAt: new Date(c.createdAt).toISOString(),
+      })),
+    });
   });
 
   router.delete('/v1/connections/:id', async (req, res) => {
@@ -104,10 +144,7 @@ export function connectionRoutes({ pool, keyRing, config, temporal }: AppDeps): 
     if (!connection || connection.accountId !== auth(res).accountId) throw notFound('connection');
     await markDisconnected(pool, id);
     // The workflow revokes the grant and forgets the tokens; signal-with-start also covers one that had ended.
-    await temporal.workflow.signalWithStart(connectionTokenWorkflow, {
-      ...startOrSignal(temporal, config.TEMPORAL_TASK_QUEUE, refreshMarginMs, connection),
-      signal: disconnectSignal,
-    });
+    await temporal.workflow.signalWithStart(connectionTokenWorkflow, { ...workflowOptions(config, connection), signal: disconnectSignal });
     res.json({ id, status: 'disconnected' });
   });
 

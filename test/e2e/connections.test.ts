@@ -4,15 +4,19 @@
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { startGoogleSimulator } from '../../simulators/google';
+import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
 import { artistAccount, http, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 let google: Awaited<ReturnType<typeof startGoogleSimulator>>;
+let meta: Awaited<ReturnType<typeof startMetaSimulator>>;
 beforeAll(async () => {
   google = await startGoogleSimulator({ clientId: 'dropday-google', clientSecret: 'google-secret', accessTokenTtlSeconds: 3 });
+  meta = await startMetaSimulator({ appId: 'dropday-meta', appSecret: 'meta-secret', longLivedTtlSeconds: 3 });
   stack = await startReleaseStack({
     env: {
       GOOGLE_CLIENT_ID: 'dropday-google', GOOGLE_CLIENT_SECRET: 'google-secret', GOOGLE_AUTH_URL: google.url, GOOGLE_OAUTH_URL: google.url,
+      META_APP_ID: 'dropday-meta', META_APP_SECRET: 'meta-secret', META_DIALOG_URL: meta.url, META_GRAPH_URL: meta.url,
       CONNECTION_REFRESH_MARGIN_SECONDS: '1',
     },
   });
@@ -20,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
   await google?.close();
+  await meta?.close();
 });
 
 /** The artist opens the consent URL the API gave them and allows access. */
@@ -94,5 +99,51 @@ describe('Google Ads connection', () => {
     const bad = await http.get(`${stack.api.url}/oauth/google/callback`, { params: { code: 'x', state: 'forged.state' } });
     expect(bad.status).toBe(400);
     expect(bad.data).toContain('not valid');
+  });
+});
+
+/** The artist opens Meta's login dialog the API gave them and continues. */
+async function connectMeta(account: { headers: Record<string, string> }, user: string): Promise<string> {
+  const start = await http.post(`${stack.api.url}/v1/connections/meta`, {}, { headers: account.headers });
+  expect(start.status).toBe(201);
+  const dialog = await http.get(start.data.authorizeUrl);
+  const form = new URLSearchParams();
+  for (const [, name, value] of String(dialog.data).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name, value.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
+  form.set('user', user);
+  form.set('decision', 'accept');
+  const consent = await http.post(`${meta.url}/${META_API_VERSION}/dialog/oauth`, form.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const callback = await http.get(String(consent.headers.location));
+  expect(callback.data).toContain('Meta connected');
+  const list = await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers });
+  return list.data.items.find((c: { provider: string }) => c.provider === 'meta').id as string;
+}
+
+const exchanges = (user: string) => meta.state.calls.filter((c) => c.kind === 'exchange' && c.user === user);
+
+describe('Meta connection', () => {
+  it('holds a long-lived token, exchanged again before it expires', async () => {
+    const account = await artistAccount(stack);
+    const id = await connectMeta(account, 'meta-artist-1');
+    const first = await tokenRow(id);
+    expect(first).toMatchObject({ status: 'active', refresh: null });
+    // one exchange at connect (short → long-lived), then renewals before each expiry
+    await waitFor('renewals', async () => exchanges('meta-artist-1').length, (n) => n >= 3, 20_000);
+    expect(exchanges('meta-artist-1').every((c) => c.status === 200)).toBe(true);
+    expect((await tokenRow(id)).access).not.toBe(first.access);
+  });
+
+  it('code 190 (session gone) marks it needs_reconnect; disconnect removes the app permissions', async () => {
+    const account = await artistAccount(stack);
+    const gone = await connectMeta(account, 'meta-artist-2');
+    meta.state.revokedUsers.add('meta-artist-2'); // e.g. the artist changed their password
+    expect(await stack.temporal.client.workflow.getHandle(`connection:${gone}`).result()).toBe('needs_reconnect');
+    expect((await tokenRow(gone)).status).toBe('needs_reconnect');
+
+    const other = await artistAccount(stack);
+    const live = await connectMeta(other, 'meta-artist-3');
+    await http.delete(`${stack.api.url}/v1/connections/${live}`, { headers: other.headers });
+    expect(await stack.temporal.client.workflow.getHandle(`connection:${live}`).result()).toBe('disconnected');
+    expect(meta.state.calls.filter((c) => c.kind === 'revoke' && c.user === 'meta-artist-3')).toEqual([expect.objectContaining({ status: 200 })]);
+    expect(await tokenRow(live)).toMatchObject({ status: 'disconnected', access: null });
   });
 });

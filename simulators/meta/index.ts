@@ -1,0 +1,138 @@
+// Loopback simulator of Meta's login and token endpoints as dropday uses them for an artist's ad account
+// (api-contracts.md §3): the OAuth dialog (sandbox consent), code → short-lived token, fb_exchange_token →
+// long-lived (~60 days) token, and revoking the app's permissions. Errors use Graph's shape
+// {error:{message,type:"OAuthException",code:190,error_subcode,fbtrace_id}} with HTTP 400.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import express, { type Express, type Response } from 'express';
+
+export const META_API_VERSION = 'v26.0';
+
+export interface MetaSimulatorOptions {
+  appId: string;
+  appSecret: string;
+  shortLivedTtlSeconds?: number;
+  longLivedTtlSeconds?: number; // Meta: ~60 days (5183944 s)
+}
+
+interface MetaToken {
+  user: string;
+  expiresAt: number;
+  longLived: boolean;
+}
+
+export class MetaSimState {
+  longLivedTtlSeconds: number;
+  readonly tokens = new Map<string, MetaToken>();
+  readonly revokedUsers = new Set<string>();
+  readonly codes = new Map<string, { user: string; redirectUri: string }>();
+  readonly calls: { at: number; path: string; kind: string; user?: string; status: number }[] = [];
+
+  constructor(readonly opts: MetaSimulatorOptions) {
+    this.longLivedTtlSeconds = opts.longLivedTtlSeconds ?? 5_183_944;
+  }
+
+  issue(user: string, longLived: boolean): { access_token: string; token_type: 'bearer'; expires_in: number } {
+    const ttl = longLived ? this.longLivedTtlSeconds : (this.opts.shortLivedTtlSeconds ?? 3600);
+    const token = `EAAB${randomBytes(24).toString('base64url')}`;
+    this.tokens.set(token, { user, expiresAt: Date.now() + ttl * 1000, longLived });
+    return { access_token: token, token_type: 'bearer', expires_in: ttl };
+  }
+}
+
+const fbtrace = () => randomBytes(8).toString('base64url');
+function oauthError(res: Response, message: string, code: number, subcode?: number) {
+  res.status(400).json({ error: { message, type: 'OAuthException', code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: fbtrace() } });
+}
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express; state: MetaSimState } {
+  const state = new MetaSimState(opts);
+  const app = express();
+  app.use(express.urlencoded({ extended: false }));
+  const v = `/${META_API_VERSION}`;
+
+  app.get(`${v}/dialog/oauth`, (req, res) => {
+    const q = req.query as Record<string, string>;
+    if (q.client_id !== opts.appId) return res.status(400).type('html').send('<h1>Invalid App ID</h1>');
+    const hidden = Object.entries(q).map(([k, val]) => `<input type="hidden" name="${escape(k)}" value="${escape(String(val))}">`).join('');
+    res.type('html').send(`<!doctype html><title>Sandbox Facebook</title><h1>Sandbox Facebook</h1><p>dropday asks for ${escape(q.scope ?? '')}</p>
+<form method="post" action="${v}/dialog/oauth">${hidden}<input name="user" value="sandbox-meta-user"><button name="decision" value="accept">Continue</button><button name="decision" value="deny">Cancel</button></form>`);
+  });
+
+  app.post(`${v}/dialog/oauth`, (req, res) => {
+    const b = req.body as Record<string, string>;
+    const target = new URL(b.redirect_uri);
+    target.searchParams.set('state', b.state ?? '');
+    if (b.decision !== 'accept') {
+      target.searchParams.set('error', 'access_denied');
+      target.searchParams.set('error_reason', 'user_denied');
+      return res.redirect(302, target.toString());
+    }
+    const code = `AQ${randomBytes(16).toString('base64url')}`;
+    state.codes.set(code, { user: b.user || 'sandbox-meta-user', redirectUri: b.redirect_uri });
+    state.revokedUsers.delete(b.user || 'sandbox-meta-user'); // consenting again restores access
+    target.searchParams.set('code', code);
+    res.redirect(302, target.toString());
+  });
+
+  app.get(`${v}/oauth/access_token`, (req, res) => {
+    const q = req.query as Record<string, string>;
+    const record = (kind: string, status: number, user?: string) => state.calls.push({ at: Date.now(), path: '/oauth/access_token', kind, user, status });
+    if (q.client_id !== opts.appId || q.client_secret !== opts.appSecret) {
+      record('bad_client', 400);
+      return oauthError(res, 'Error validating client secret.', 1);
+    }
+    if (q.grant_type === 'fb_exchange_token') {
+      const token = state.tokens.get(q.fb_exchange_token ?? '');
+      if (!token || token.expiresAt <= Date.now() || state.revokedUsers.has(token.user)) {
+        record('exchange', 400, token?.user);
+        return oauthError(res, 'Error validating access token: Session has expired or the user changed their password.', 190, token && state.revokedUsers.has(token.user) ? 460 : 463);
+      }
+      record('exchange', 200, token.user);
+      return res.json(state.issue(token.user, true));
+    }
+    const code = state.codes.get(q.code ?? '');
+    state.codes.delete(q.code ?? '');
+    if (!code || code.redirectUri !== q.redirect_uri) {
+      record('code', 400);
+      return oauthError(res, 'This authorization code has been used.', 100, 36009);
+    }
+    record('code', 200, code.user);
+    res.json(state.issue(code.user, false));
+  });
+
+  app.delete(`${v}/me/permissions`, (req, res) => {
+    const token = state.tokens.get(String(req.query.access_token ?? ''));
+    if (!token || state.revokedUsers.has(token.user)) {
+      state.calls.push({ at: Date.now(), path: '/me/permissions', kind: 'revoke', status: 400 });
+      return oauthError(res, 'Error validating access token', 190, 460);
+    }
+    state.revokedUsers.add(token.user);
+    state.calls.push({ at: Date.now(), path: '/me/permissions', kind: 'revoke', user: token.user, status: 200 });
+    res.json({ success: true });
+  });
+
+  app.post('/__control/users/:user/revoke', (req, res) => {
+    state.revokedUsers.add(req.params.user);
+    res.json({ revoked: true });
+  });
+  app.get('/__control/calls', (_req, res) => res.json(state.calls));
+  return { app, state };
+}
+
+export async function startMetaSimulator(opts: MetaSimulatorOptions & { port?: number }): Promise<{ url: string; state: MetaSimState; close(): Promise<void> }> {
+  const { app, state } = createMetaSimulator(opts);
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
