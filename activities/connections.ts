@@ -8,14 +8,17 @@ import { audit } from '../db/retention';
 import { type ActivityDeps } from './deps';
 import { GoogleOAuthError, googleOAuthFrom } from './providers/google-oauth';
 import { MetaOAuthError, metaOAuthFrom } from './providers/meta-oauth';
+import { spotifyClientFrom, SpotifyError } from './providers/spotify';
 
 export function createConnectionActivities({ pool, keyRing, config }: ActivityDeps) {
   const google = googleOAuthFrom(config);
   const meta = metaOAuthFrom(config);
+  const spotify = spotifyClientFrom(config);
 
   /** Google refreshes with the refresh token; Meta exchanges the long-lived token for a new one before it ends. */
-  async function renew(c: ConnectionCredentials): Promise<{ accessToken: string; expiresInSeconds: number } | null> {
+  async function renew(c: ConnectionCredentials): Promise<{ accessToken: string; refreshToken?: string; expiresInSeconds: number } | null> {
     if (c.provider === 'google' && c.refreshToken) return google.refresh(c.refreshToken);
+    if (c.provider === 'spotify' && c.refreshToken) return spotify.refresh(c.refreshToken);
     if (c.provider === 'meta' && c.accessToken) return meta.exchangeForLongLived(c.accessToken);
     return null;
   }
@@ -39,9 +42,9 @@ export function createConnectionActivities({ pool, keyRing, config }: ActivityDe
           return 'refreshed';
         });
       } catch (error) {
-        if (!(error instanceof GoogleOAuthError) && !(error instanceof MetaOAuthError)) throw error;
-        // Google's invalid_grant and Meta's code 190 both mean: the grant is gone, only the artist can restore it.
-        const grantGone = error instanceof GoogleOAuthError ? error.kind === 'invalid_grant' : error.kind === 'session_invalid';
+        if (!(error instanceof GoogleOAuthError) && !(error instanceof MetaOAuthError) && !(error instanceof SpotifyError)) throw error;
+        // invalid_grant (Google, Spotify) and Meta's code 190 all mean: the grant is gone, only the artist can restore it.
+        const grantGone = error instanceof MetaOAuthError ? error.kind === 'session_invalid' : error.kind === 'invalid_grant';
         if (!grantGone) throw ApplicationFailure.retryable(error.message, 'ProviderUnavailable');
         await markNeedsReconnect(pool, input.connectionId);
         const connection = await findConnection(pool, input.connectionId);
@@ -62,6 +65,7 @@ export function createConnectionActivities({ pool, keyRing, config }: ActivityDe
       const held = await disconnect(pool, keyRing, input.connectionId);
       if (held?.provider === 'google' && (held.refreshToken ?? held.accessToken)) await google.revoke((held.refreshToken ?? held.accessToken)!);
       if (held?.provider === 'meta' && held.accessToken) await meta.revokePermissions(held.accessToken);
+      // Spotify has no revocation endpoint: forgetting the tokens is all we can do (the artist can remove the app).
       await audit(pool, { action: 'connection_disconnected', target: `connection:${input.connectionId}` });
     },
   };

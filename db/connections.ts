@@ -25,7 +25,7 @@ const columns = sql.fragment`id, account_id AS "accountId", provider, status, ac
 export async function createConnection(
   pool: DatabasePool,
   keyRing: KeyRing,
-  input: { accountId: string; provider: 'google' | 'meta'; accessToken: string; refreshToken?: string; expiresInSeconds: number; scope: string },
+  input: { accountId: string; provider: 'google' | 'meta' | 'spotify'; accessToken: string; refreshToken?: string; expiresInSeconds: number; scope: string },
 ): Promise<{ id: string; replaced: string | null }> {
   return pool.transaction(async (tx) => {
     const replaced = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
@@ -72,9 +72,16 @@ export async function lockedCredentials(tx: DatabaseTransactionConnection, keyRi
   return row && row.status === 'active' ? open(keyRing, id, row) : null;
 }
 
-export async function storeRefreshedAccess(tx: DatabaseTransactionConnection, keyRing: KeyRing, id: string, t: { accessToken: string; expiresInSeconds: number }) {
+/** After a refresh; a rotated refresh token (Spotify PKCE rotates on every refresh) is stored with it. */
+export async function storeRefreshedAccess(
+  tx: DatabaseTransactionConnection,
+  keyRing: KeyRing,
+  id: string,
+  t: { accessToken: string; refreshToken?: string; expiresInSeconds: number },
+) {
   await tx.query(sql.unsafe`
     UPDATE connections SET access_token_enc = ${keyRing.encrypt(t.accessToken, aad(id, 'access'))},
+           refresh_token_enc = coalesce(${t.refreshToken ? keyRing.encrypt(t.refreshToken, aad(id, 'refresh')) : null}, refresh_token_enc),
            access_expires_at = clock_timestamp() + ${t.expiresInSeconds} * interval '1 second', updated_at = now()
     WHERE id = ${id}`);
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type KeyRing } from '../lib/crypto/keyring';
 import { type DatabasePool, sql } from './pool';
 
-export type OAuthPurpose = 'presave' | 'deletion' | 'connect:google' | 'connect:meta';
+export type OAuthPurpose = 'presave' | 'deletion' | 'connect:google' | 'connect:meta' | 'connect:spotify';
 
 export async function saveOAuthState(
   pool: DatabasePool,
@@ -31,7 +31,7 @@ export async function saveOAuthState(
 /** Single use: the first caller gets the row, every later one (a replay) gets null. */
 export async function consumeOAuthState(pool: DatabasePool, keyRing: KeyRing, nonce: string) {
   const row = await pool.maybeOne(sql.type(z.object({
-    purpose: z.enum(['presave', 'deletion', 'connect:google', 'connect:meta']),
+    purpose: z.enum(['presave', 'deletion', 'connect:google', 'connect:meta', 'connect:spotify']),
     campaignId: z.string().nullable(),
     accountId: z.string().nullable(),
     verifierEnc: z.string(),

@@ -13,6 +13,7 @@ import { AccountId, Kind } from '../../lib/temporal/search-attributes';
 import { type Config } from '../../lib/config';
 import { GoogleOAuthError, googleOAuthFrom } from '../../activities/providers/google-oauth';
 import { META_ADS_SCOPES, MetaOAuthError, metaOAuthFrom } from '../../activities/providers/meta-oauth';
+import { spotifyClientFrom, SpotifyError } from '../../activities/providers/spotify';
 import { connectionTokenWorkflow, disconnectSignal } from '../../workflows/connection-token';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
@@ -23,7 +24,7 @@ import { sendPage } from '../spotify-signin';
 import { parseParams } from '../validation';
 
 const STATE_TTL_MS = 15 * 60_000;
-const providerParam = z.object({ provider: z.enum(['google', 'meta']) });
+const providerParam = z.object({ provider: z.enum(['google', 'meta', 'spotify']) });
 type Provider = z.infer<typeof providerParam>['provider'];
 
 interface Granted {
@@ -37,7 +38,8 @@ interface Granted {
 function providers(config: Config) {
   const google = googleOAuthFrom(config);
   const meta = metaOAuthFrom(config);
-  const redirectUri = (p: Provider) => `${config.PUBLIC_URL}/oauth/${p}/callback`;
+  const spotify = spotifyClientFrom(config);
+  const redirectUri = (p: Provider) => `${config.PUBLIC_URL}${callbackPath(p)}`;
   return {
     google: {
       label: 'Google Ads',
@@ -59,8 +61,23 @@ function providers(config: Config) {
         return { ...long, scope: META_ADS_SCOPES.join(',') };
       },
     },
+    spotify: {
+      label: 'Spotify',
+      configured: Boolean(config.SPOTIFY_CLIENT_ID),
+      authorizeUrl: (state: string, verifier: string) =>
+        spotify.authorizeUrl({ redirectUri: redirectUri('spotify'), scopes: ARTIST_SPOTIFY_SCOPES, state, codeChallenge: codeChallengeS256(verifier) }),
+      async grant(code: string, verifier: string): Promise<Granted> {
+        const t = await spotify.exchangeCode({ code, redirectUri: redirectUri('spotify'), codeVerifier: verifier });
+        if (!t.refreshToken) throw new SpotifyError('bad_request', 'no refresh token in the code exchange');
+        return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresInSeconds: t.expiresInSeconds, scope: t.scope };
+      },
+    },
   } satisfies Record<Provider, unknown>;
 }
+
+// The fans' Spotify sign-in owns /oauth/spotify/callback; an artist's Spotify connection comes back elsewhere.
+const callbackPath = (p: Provider) => (p === 'spotify' ? '/oauth/spotify-artist/callback' : `/oauth/${p}/callback`);
+const ARTIST_SPOTIFY_SCOPES = ['user-read-private'];
 
 function workflowOptions(config: Config, c: { id: string; accountId: string }) {
   return {
@@ -79,10 +96,7 @@ export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logg
   const router = Router();
   const byProvider = providers(config);
 
-  router.get('/oauth/:provider/callback', async (req, res, next) => {
-    const params = providerParam.safeParse(req.params);
-    if (!params.success) return next(); // /oauth/spotify/callback and the like are routed elsewhere
-    const provider = params.data.provider;
+  for (const provider of providerParam.shape.provider.options) router.get(callbackPath(provider), async (req, res) => {
     const query = z.object({ code: z.string().max(2048).optional(), state: z.string().max(2048), error: z.string().max(200).optional() }).safeParse(req.query);
     let nonce: string | null = null;
     try {
@@ -102,7 +116,7 @@ export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logg
       await temporal.workflow.start(connectionTokenWorkflow, workflowOptions(config, { id, accountId: state.accountId }));
       sendPage(res, 200, messagePage(`${byProvider[provider].label} connected`, 'dropday can now run your campaigns there. You can close this page.'));
     } catch (error) {
-      if (!(error instanceof GoogleOAuthError) && !(error instanceof MetaOAuthError)) throw error;
+      if (!(error instanceof GoogleOAuthError) && !(error instanceof MetaOAuthError) && !(error instanceof SpotifyError)) throw error;
       logger.warn({ provider, kind: error.kind }, 'connection failed');
       sendPage(res, 502, messagePage('Connection failed', `${byProvider[provider].label} did not complete the connection. Please try again.`));
     }

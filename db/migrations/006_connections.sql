@@ -1,4 +1,4 @@
--- Artists' connected accounts (Google Ads and Meta now; Spotify for artists to follow), tokens sealed like fans'.
+-- Artists' connected accounts (Google Ads, Meta, Spotify), tokens sealed like fans'.
 CREATE TABLE connections (
   id                 uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   account_id         uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
@@ -16,4 +16,4 @@ CREATE UNIQUE INDEX connections_live ON connections(account_id, provider) WHERE 
 -- Sign-ins that connect an artist's account: they carry the account, not a campaign.
 ALTER TABLE oauth_states ADD COLUMN account_id uuid REFERENCES accounts(id) ON DELETE CASCADE;
 ALTER TABLE oauth_states DROP CONSTRAINT oauth_states_purpose_check;
-ALTER TABLE oauth_states ADD CONSTRAINT oauth_states_purpose_check CHECK (purpose IN ('presave', 'deletion', 'connect:google', 'connect:meta'));
+ALTER TABLE oauth_states ADD CONSTRAINT oauth_states_purpose_check CHECK (purpose IN ('presave', 'deletion', 'connect:google', 'connect:meta', 'connect:spotify'));

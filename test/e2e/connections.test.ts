@@ -14,6 +14,7 @@ beforeAll(async () => {
   google = await startGoogleSimulator({ clientId: 'dropday-google', clientSecret: 'google-secret', accessTokenTtlSeconds: 3 });
   meta = await startMetaSimulator({ appId: 'dropday-meta', appSecret: 'meta-secret', longLivedTtlSeconds: 3 });
   stack = await startReleaseStack({
+    simulator: { accessTokenTtlSeconds: 3 },
     env: {
       GOOGLE_CLIENT_ID: 'dropday-google', GOOGLE_CLIENT_SECRET: 'google-secret', GOOGLE_AUTH_URL: google.url, GOOGLE_OAUTH_URL: google.url,
       META_APP_ID: 'dropday-meta', META_APP_SECRET: 'meta-secret', META_DIALOG_URL: meta.url, META_GRAPH_URL: meta.url,
@@ -145,5 +146,28 @@ describe('Meta connection', () => {
     expect(await stack.temporal.client.workflow.getHandle(`connection:${live}`).result()).toBe('disconnected');
     expect(meta.state.calls.filter((c) => c.kind === 'revoke' && c.user === 'meta-artist-3')).toEqual([expect.objectContaining({ status: 200 })]);
     expect(await tokenRow(live)).toMatchObject({ status: 'disconnected', access: null });
+  });
+});
+
+describe('Spotify connection (artist)', () => {
+  it('refreshes with PKCE rotation, storing each new refresh token; invalid_grant → needs_reconnect', async () => {
+    const account = await artistAccount(stack);
+    const start = await http.post(`${stack.api.url}/v1/connections/spotify`, {}, { headers: account.headers });
+    expect(start.status).toBe(201);
+    expect(new URL(start.data.authorizeUrl).searchParams.get('redirect_uri')).toBe(`${stack.api.url}/oauth/spotify-artist/callback`);
+    const consentPage = await http.get(start.data.authorizeUrl);
+    const form = new URLSearchParams();
+    for (const [, name, value] of String(consentPage.data).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name, value.replace(/&amp;/g, '&'));
+    form.set('user', 'artist-on-spotify');
+    form.set('display_name', 'artist');
+    form.set('decision', 'accept');
+    const consent = await http.post(`${stack.spotify.url}/authorize`, form.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const callback = await http.get(String(consent.headers.location));
+    expect(callback.data).toContain('Spotify connected');
+    const id = (await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers })).data.items.find((c: { provider: string }) => c.provider === 'spotify').id as string;
+    const first = await tokenRow(id);
+    await waitFor('a rotated refresh token', async () => (await tokenRow(id)).refresh, (r) => r !== first.refresh, 20_000);
+    stack.spotify.state.revokeUser('artist-on-spotify');
+    expect(await stack.temporal.client.workflow.getHandle(`connection:${id}`).result()).toBe('needs_reconnect');
   });
 });
