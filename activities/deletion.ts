@@ -1,7 +1,7 @@
 // Erasing a fan on request (see workflows/fan-deletion.ts). Each step can run again after a crash.
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
-import { completeDeletionRequest, eraseFan } from '../db/deletion';
+import { completeDeletionRequest, eraseContact, eraseFan } from '../db/deletion';
 import { type DatabasePool, sql } from '../db/pool';
 import { audit } from '../db/retention';
 import { type ActivityDeps } from './deps';
@@ -25,6 +25,10 @@ export function createDeletionActivities({ pool }: ActivityDeps) {
 
     eraseFanData(input: { fanId: string }): Promise<Record<string, number>> {
       return eraseFan(pool, input.fanId);
+    },
+
+    eraseContactData(input: { emailHash: string }): Promise<{ fanIds: string[]; subscribers: number }> {
+      return eraseContact(pool, input.emailHash);
     },
 
     async completeFanDeletion(input: { requestId: string; rowsDeleted: Record<string, number>; workflowsDeleted: number }): Promise<void> {

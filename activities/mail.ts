@@ -24,6 +24,11 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
           subject: `Keep your pre-save of "${d.title}"`,
           body: `Your Spotify sign-in for "${d.title}" ends before the release. Pre-save again to keep it: ${config.PUBLIC_URL}/l/${d.slug}`,
         };
+      case 'deletion_link':
+        return {
+          subject: 'Confirm the deletion of your data',
+          body: `Someone (we hope you) asked dropday to delete the data we hold about this e-mail address. To confirm, open ${config.PUBLIC_URL}/privacy/delete/confirm/${d.token} within 24 hours. If it was not you, ignore this message.`,
+        };
       case 'connection_needs_reconnect':
         return { subject: `Reconnect your ${d.provider} account`, body: `${d.provider} no longer accepts dropday's access to your account. Connect it again to keep your campaigns running.` };
       default:

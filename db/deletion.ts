@@ -1,9 +1,29 @@
 import { z } from 'zod';
 import { type DatabasePool, sql } from './pool';
 
-export async function createDeletionRequest(pool: DatabasePool, input: { fanId: string; verifiedBy: string }): Promise<string> {
+export async function createDeletionRequest(
+  pool: DatabasePool,
+  input: { fanId?: string; subjectHash?: string; verifiedBy: 'spotify_login' | 'email_link' },
+): Promise<string> {
   return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
-    INSERT INTO deletion_requests (fan_id, verified_by) VALUES (${input.fanId}, ${input.verifiedBy}) RETURNING id`);
+    INSERT INTO deletion_requests (fan_id, subject_hash, verified_by)
+    VALUES (${input.fanId ?? null}, ${input.subjectHash ?? null}, ${input.verifiedBy}) RETURNING id`);
+}
+
+/** Subscriptions under an e-mail address (keyed hash) go; returns the fans they were linked to, and how many went. */
+export async function eraseContact(pool: DatabasePool, emailHash: string): Promise<{ fanIds: string[]; subscribers: number }> {
+  return pool.transaction(async (tx) => {
+    const fanIds = await tx.anyFirst(sql.type(z.object({ fanId: z.string() }))`
+      SELECT DISTINCT fan_id AS "fanId" FROM subscribers WHERE email_hash = ${emailHash} AND fan_id IS NOT NULL`);
+    const subscribers = (await tx.query(sql.unsafe`DELETE FROM subscribers WHERE email_hash = ${emailHash}`)).rowCount;
+    return { fanIds: [...fanIds], subscribers };
+  });
+}
+
+/** One subscription of this address, to send the confirmation link to (null: we hold nothing under it). */
+export async function subscriberWithEmailHash(pool: DatabasePool, emailHash: string): Promise<string | null> {
+  return pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM subscribers WHERE email_hash = ${emailHash} ORDER BY consented_at DESC LIMIT 1`);
 }
 
 /**

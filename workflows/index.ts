@@ -4,7 +4,7 @@ export { releaseWorkflow } from './release';
 export { perFanPresaveWorkflow } from './per-fan-presave';
 export { fanRetentionWorkflow } from './fan-retention';
 export { keyRotationWorkflow } from './key-rotation';
-export { fanDeletionWorkflow } from './fan-deletion';
+export { contactDeletionWorkflow, fanDeletionWorkflow } from './fan-deletion';
 export { retentionSweepWorkflow } from './retention-sweep';
 export { accountDeletionWorkflow } from './account-deletion';
 export { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from './mail';

@@ -1,26 +1,80 @@
 // A fan's right to erasure: a page, verification by signing in with the same Spotify account, and a durable
 // deletion workflow. The request is tracked by an unguessable id; the status page shows no personal data.
-import { type Response, Router } from 'express';
+import express, { type Response, Router } from 'express';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { z } from 'zod';
-import { createDeletionRequest, findDeletionRequest } from '../../db/deletion';
+import { createDeletionRequest, findDeletionRequest, subscriberWithEmailHash } from '../../db/deletion';
+import { queueEmail } from '../../db/outbox';
+import { createLookupHasher } from '../../lib/crypto/lookup-hash';
+import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
 import { sql } from '../../db/pool';
 import { Kind } from '../../lib/temporal/search-attributes';
 import { type AppDeps } from '../deps';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
 import { type CompletedSignIn, sendPage, type SpotifySignIn } from '../spotify-signin';
-import type { fanDeletionWorkflow } from '../../workflows/fan-deletion';
+import type { contactDeletionWorkflow, fanDeletionWorkflow } from '../../workflows/fan-deletion';
 
-export function privacyRoutes({ pool }: AppDeps, signIn: SpotifySignIn): Router {
+const DELETION_LINK_TTL_MS = 24 * 3600_000;
+
+export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: SpotifySignIn): Router {
   const router = Router();
+  const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
+  const emailHashOf = (token: string): string | null => {
+    try {
+      const { payload } = verifyValue<{ h: unknown }>(config.STATE_SIGNING_SECRET, token);
+      return typeof payload.h === 'string' ? payload.h : null;
+    } catch (error) {
+      if (error instanceof SignedValueError) return null;
+      throw error;
+    }
+  };
 
   router.get('/privacy/delete', (_req, res) => {
     sendPage(res, 200, page('Delete my data', html`<h1>Delete my data</h1>
 <p>Sign in with the Spotify account you pre-saved with, so we know it is you. We then delete your pre-saves, your
 Spotify tokens and your activity on our pages — at once, and in any case within 30 days.</p>
 <a class="button" href="/privacy/delete/spotify">Verify with Spotify</a>
-<p class="note">Signing in here asks for no permission and saves nothing.</p>`));
+<p class="note">Signing in here asks for no permission and saves nothing.</p>
+<form class="subscribe" method="post" action="/privacy/delete/email">
+<p>Gave us only an e-mail address? We send it a link to confirm.</p>
+<input type="email" name="email" placeholder="e-mail" required>
+<button type="submit">Send me the link</button>
+</form>`));
+  });
+
+  // The answer is the same whether or not we hold the address, so nobody learns who subscribed.
+  router.post('/privacy/delete/email', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+    const email = z.string().trim().toLowerCase().pipe(z.email()).safeParse((req.body as { email?: unknown })?.email);
+    if (!email.success) return sendPage(res, 400, messagePage('Not sent', 'That e-mail address does not look right. Nothing was sent.'));
+    const emailHash = hash(`email:${email.data}`);
+    const subscriberId = await subscriberWithEmailHash(pool, emailHash);
+    if (subscriberId) {
+      const token = signValue(config.STATE_SIGNING_SECRET, { h: emailHash }, DELETION_LINK_TTL_MS);
+      // One link per address and hour, however often the form is sent.
+      await queueEmail(pool, { subscriberId, template: 'deletion_link', data: { token }, dedupeKey: `deletion-link:${emailHash}:${Math.floor(Date.now() / 3_600_000)}` });
+    }
+    sendPage(res, 200, messagePage('Check your inbox', 'If we hold data about this address, we have sent it a link to confirm the deletion.'));
+  });
+
+  router.get('/privacy/delete/confirm/:token', (req, res) => {
+    if (!emailHashOf(req.params.token)) return sendPage(res, 400, messagePage('Link not valid', 'This link is not valid or has expired. Ask for a new one.'));
+    // A page with a button, not an action: mail scanners follow links.
+    sendPage(res, 200, page('Confirm deletion', html`<h1>Delete my data</h1>
+<form method="post" action="/privacy/delete/confirm/${req.params.token}"><button class="button" type="submit">Delete everything about me</button></form>`));
+  });
+
+  router.post('/privacy/delete/confirm/:token', async (req, res) => {
+    const emailHash = emailHashOf(req.params.token);
+    if (!emailHash) return sendPage(res, 400, messagePage('Link not valid', 'This link is not valid or has expired. Ask for a new one.'));
+    const requestId = await createDeletionRequest(pool, { subjectHash: emailHash, verifiedBy: 'email_link' });
+    await temporal.workflow.start<typeof contactDeletionWorkflow>('contactDeletionWorkflow', {
+      workflowId: `contact-deletion:${requestId}`,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [{ requestId, emailHash }],
+      typedSearchAttributes: [{ key: Kind, value: 'contact-deletion' }],
+    });
+    res.redirect(303, `/privacy/deletion/${requestId}`);
   });
 
   router.get('/privacy/delete/spotify', async (_req, res) => {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { signMetaRequest } from '../../lib/crypto/meta-signed-request';
 import { fanRetentionWorkflow } from '../../workflows/fan-retention';
+import { outboxDeliveryWorkflow } from '../../workflows/mail';
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, signInWithSpotify, startReleaseStack, waitFor, fanIdOf as fanIdOfUser, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
@@ -118,5 +119,53 @@ describe("Meta's data deletion callback", () => {
     }
     expect((await http.post(`${stack.api.url}/meta/data-deletion`, 'nothing=here', { headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(400);
     expect(await count()).toBe(before);
+  });
+});
+
+describe('deletion verified by an e-mail link', () => {
+  const form = (fields: Record<string, string>) => [new URLSearchParams(fields).toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } }] as const;
+  const mailboxLinks = async () => {
+    const rows = await stack.db.pool.any(sql.type(z.object({ id: z.string(), enc: z.string(), body: z.string() }))`
+      SELECT outbox_id AS id, to_address_enc AS enc, body FROM sandbox_mailbox`);
+    return rows.map((r) => ({ to: stack.keyRing.decrypt(r.enc, `sandbox_mailbox:${r.id}`), link: /(http\S+\/privacy\/delete\/confirm\/\S+)/.exec(r.body)?.[1] })).filter((m) => m.link);
+  };
+
+  it('erases the subscriptions of the address and the fan they came from; answers the same for unknown addresses', async () => {
+    const account = await artistAccount(stack);
+    const upc = nextUpc();
+    addRelease(stack, upc, Date.now() - 1_000);
+    const release = releaseInSeconds(3600);
+    const campaign = await http.post(`${stack.api.url}/v1/campaigns`, {
+      artistId: account.artistId, title: 'Mail Me', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
+    }, { headers: account.headers });
+    const { callback } = await fanPresaves(stack, campaign.data.slug, { user: 'erase-by-mail' });
+    const fanCookie = (callback.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('play_spotify_uid='))!;
+    await http.post(`${stack.api.url}/l/${campaign.data.slug}/subscribe`, new URLSearchParams({ email: 'erase-me@example.com', consent: 'yes' }).toString(), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: fanCookie },
+    });
+    await http.post(`${stack.api.url}/l/${campaign.data.slug}/subscribe`, ...form({ email: 'stay@example.com', consent: 'yes' }));
+    const fan = await fanIdOf('erase-by-mail');
+
+    const unknown = await http.post(`${stack.api.url}/privacy/delete/email`, ...form({ email: 'nobody@example.com' }));
+    const known = await http.post(`${stack.api.url}/privacy/delete/email`, ...form({ email: ' Erase-Me@example.com ' }));
+    expect(known.data).toContain('Check your inbox');
+    expect(unknown.data).toBe(known.data);
+    await stack.temporal.client.workflow.execute(outboxDeliveryWorkflow, { workflowId: `outbox-${Date.now()}`, taskQueue: stack.temporal.taskQueue });
+    const links = await mailboxLinks();
+    expect(links.map((l) => l.to)).toEqual(['erase-me@example.com']);
+
+    const confirmPage = await http.get(links[0].link!);
+    expect(confirmPage.data).toContain('Delete everything about me');
+    expect(await stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM subscribers`)).toBe(2); // GET changed nothing
+    const confirmed = await http.post(links[0].link!);
+    expect(confirmed.status).toBe(303);
+    const requestId = String(confirmed.headers.location).split('/').pop()!;
+    const result = await stack.temporal.client.workflow.getHandle(`contact-deletion:${requestId}`).result();
+    expect(result.rowsDeleted).toMatchObject({ subscribers: 1, fans: 1 });
+    expect(await stack.db.pool.exists(sql.unsafe`SELECT 1 FROM fans WHERE id = ${fan}`)).toBe(false);
+    const left = await stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM subscribers`);
+    expect(left).toBe(1); // stay@example.com
+    expect((await http.get(`${stack.api.url}/privacy/deletion/${requestId}`)).data).toContain('Completed');
+    expect((await http.post(`${links[0].link!.slice(0, -4)}xxxx`)).status).toBe(400);
   });
 });
