@@ -8,10 +8,12 @@ import { requireRole } from '../auth';
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { parseParams } from '../validation';
+import { opsWorkflowRoutes } from './ops-workflows';
 
 const keyRotationId = (keyId: string) => `key-rotation:${keyId}`;
 
-export function opsRoutes({ temporal, keyRing, config }: AppDeps): Router {
+export function opsRoutes(deps: AppDeps): Router {
+  const { temporal, keyRing, config } = deps;
   const router = Router();
   router.use('/v1/ops', requireRole('ops'));
 
@@ -40,5 +42,6 @@ export function opsRoutes({ temporal, keyRing, config }: AppDeps): Router {
     }
   });
 
+  router.use(opsWorkflowRoutes(deps));
   return router;
 }

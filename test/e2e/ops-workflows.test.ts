@@ -1,0 +1,88 @@
+// Ops can find, inspect and repair workflows through the API — and only ops.
+import { z } from 'zod';
+import { insertAccount, insertApiKey } from '../../db/accounts';
+import { sql } from '../../db/pool';
+import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
+import { accountWelcomeWorkflow } from '../../workflows';
+import { addRelease, artistAccount, createCampaign, fanPresaves, http, nextUpc, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+
+let stack: ReleaseStack;
+let ops: { headers: Record<string, string> };
+beforeAll(async () => {
+  stack = await startReleaseStack();
+  const key = generateApiKey('ops');
+  await stack.db.pool.transaction(async (tx) => {
+    const account = await insertAccount(tx, { name: 'ops', email: 'ops@example.com' });
+    await insertApiKey(tx, { accountId: account.id, role: 'ops', keyHash: hashApiKey(key) });
+  });
+  ops = { headers: { authorization: `Bearer ${key}` } };
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('ops workflow API', () => {
+  it('rejects artist keys on every ops route', async () => {
+    const artist = await artistAccount(stack);
+    for (const [method, path] of [['get', '/v1/ops/workflows'], ['get', '/v1/ops/workflows/x'], ['get', '/v1/ops/workflows/x/history'], ['post', '/v1/ops/workflows/x/terminate'], ['post', '/v1/ops/campaigns/00000000-0000-4000-8000-000000000000/retry-failed']]) {
+      const res = await http.request({ method, url: `${stack.api.url}${path}`, headers: artist.headers, data: {} });
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+    }
+  });
+
+  it('lists a campaign\'s workflows, describes them with progress, and acts on them with an audit trail', async () => {
+    const artist = await artistAccount(stack);
+    const campaign = await createCampaign(stack, artist, 'Ops Watch');
+    await fanPresaves(stack, campaign.slug, { user: 'ops-fan' });
+    const listed = await waitFor('visibility', () => http.get(`${stack.api.url}/v1/ops/workflows`, { headers: ops.headers, params: { campaignId: campaign.id } }), (r) => r.data.items?.length > 0, 20_000);
+    expect(listed.data.items).toEqual([expect.objectContaining({ workflowId: `release:${campaign.id}`, type: 'releaseWorkflow', status: 'RUNNING' })]);
+
+    const described = await http.get(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}`, ops);
+    expect(described.data).toMatchObject({ status: 'RUNNING', type: 'releaseWorkflow', progress: { phase: 'scheduled' }, pendingActivities: [] });
+    expect((await http.get(`${stack.api.url}/v1/ops/workflows/nope:1`, ops)).status).toBe(404);
+
+    const signalled = await http.post(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}/signal`, { name: 'reschedule' }, ops);
+    expect(signalled.data).toEqual({ workflowId: `release:${campaign.id}`, signalled: 'reschedule' });
+    expect((await http.post(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}/signal`, { name: 'selfDestruct' }, ops)).status).toBe(400);
+
+    const terminated = await http.post(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}/terminate`, {}, ops);
+    expect(terminated.status).toBe(200);
+    expect((await http.get(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}`, ops)).data.status).toBe('TERMINATED');
+    const audit = await stack.db.pool.anyFirst(sql.type(z.object({ action: z.string() }))`
+      SELECT action FROM audit_log WHERE target = ${`release:${campaign.id}`} ORDER BY id`);
+    expect(audit).toEqual(['workflow_signal:reschedule', 'workflow_terminate']);
+  });
+
+  it('shows a history decoded for ops, with secrets redacted', async () => {
+    const secret = `BQ${'x'.repeat(30)}`;
+    const handle = await stack.temporal.client.workflow.start(accountWelcomeWorkflow, {
+      workflowId: `ops-history-${Date.now()}`,
+      taskQueue: stack.temporal.taskQueue,
+      args: [{ accountId: '00000000-0000-4000-8000-000000000000', accessToken: secret, note: `leaked ${secret}` } as unknown as { accountId: string }],
+    });
+    await handle.result().catch(() => undefined);
+    const history = await http.get(`${stack.api.url}/v1/ops/workflows/${handle.workflowId}/history`, ops);
+    expect(history.status).toBe(200);
+    const text = JSON.stringify(history.data);
+    expect(text).toContain('00000000-0000-4000-8000-000000000000'); // decoded
+    expect(text).toContain('[redacted]');
+    expect(text).not.toContain(secret);
+    expect(history.data.events[0]).toMatchObject({ eventId: 1, type: 'WORKFLOW_EXECUTION_STARTED' });
+  });
+
+  it('retries a campaign\'s failed pre-saves', async () => {
+    const artist = await artistAccount(stack);
+    const upc = nextUpc();
+    addRelease(stack, upc, Date.now() - 1_000);
+    const campaign = await createCampaign(stack, artist, 'Retry Me', { upc, secondsAhead: 4 });
+    await fanPresaves(stack, campaign.slug, { user: 'retry-fan' });
+    // Break it on purpose: the pre-save is marked failed before its wave.
+    await stack.db.pool.query(sql.unsafe`UPDATE presaves SET state = 'failed', reason = 'rejected' WHERE campaign_id = ${campaign.id}`);
+    await new Promise((r) => setTimeout(r, 5_000));
+    const view = () => http.get(`${stack.api.url}/v1/campaigns/${campaign.id}`, { headers: artist.headers });
+    expect((await view()).data.progress).toMatchObject({ done: 0, failed: 1 });
+    const retried = await http.post(`${stack.api.url}/v1/ops/campaigns/${campaign.id}/retry-failed`, {}, ops);
+    expect(retried.data).toEqual({ campaignId: campaign.id, retried: 1 });
+    await waitFor('delivery after retry', view, (r) => r.data.progress.done === 1, 30_000);
+  });
+});
