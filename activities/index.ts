@@ -11,6 +11,7 @@ import { createKeyRotationActivities } from './key-rotation';
 import { createMailActivities } from './mail';
 import { createReleaseActivities } from './release';
 import { createRetentionActivities } from './retention';
+import { createStuckDetectionActivities } from './stuck-detection';
 
 export function createActivities(deps: ActivityDeps) {
   const { config, pool } = deps;
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAccountDeletionActivities(deps),
     ...createMailActivities(deps),
     ...createConnectionActivities(deps),
+    ...createStuckDetectionActivities(deps),
   };
 }
 

@@ -9,3 +9,4 @@ export { retentionSweepWorkflow } from './retention-sweep';
 export { accountDeletionWorkflow } from './account-deletion';
 export { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from './mail';
 export { connectionTokenWorkflow } from './connection-token';
+export { stuckDetectionWorkflow } from './stuck-detection';

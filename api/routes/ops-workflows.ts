@@ -5,6 +5,7 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { type Payload } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import { z } from 'zod';
+import { openAlerts } from '../../db/ops-alerts';
 import { audit } from '../../db/retention';
 import { sql } from '../../db/pool';
 import { EncryptionCodec } from '../../lib/temporal/encryption-codec';
@@ -82,7 +83,7 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool }: AppDeps):
         activityId: a.activityId,
         type: a.activityType?.name,
         attempt: a.attempt,
-        state: a.state,
+        state: (proto.api.enums.v1.PendingActivityState[a.state ?? 0] ?? 'UNSPECIFIED').replace('PENDING_ACTIVITY_STATE_', ''),
         lastFailure: a.lastFailure ? { message: redactText(a.lastFailure.message ?? ''), type: a.lastFailure.applicationFailureInfo?.type ?? null } : null,
       })),
       progress: description.type === 'releaseWorkflow' && description.status.name === 'RUNNING' ? await handle.query(progressQuery).catch(() => null) : null,
@@ -123,6 +124,12 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool }: AppDeps):
     await temporal.workflow.getHandle(workflowId).signal(signal as never, ...(body.args as never[]));
     await record(res, `workflow_signal:${body.name}`, workflowId);
     res.json({ workflowId, signalled: body.name });
+  });
+
+  /** Open alerts of the stuck-detection Schedule, newest first. */
+  router.get('/v1/ops/alerts', async (_req, res) => {
+    const alerts = await openAlerts(pool);
+    res.json({ items: alerts.map((a) => ({ ...a, detail: redactText(a.detail), firstSeen: new Date(a.firstSeen).toISOString(), lastSeen: new Date(a.lastSeen).toISOString() })) });
   });
 
   /** Failed pre-saves of a campaign go back to pending, due now, and the release engine is told. */

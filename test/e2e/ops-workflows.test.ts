@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { insertAccount, insertApiKey } from '../../db/accounts';
 import { sql } from '../../db/pool';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
-import { accountWelcomeWorkflow } from '../../workflows';
+import { accountWelcomeWorkflow, stuckDetectionWorkflow } from '../../workflows';
 import { addRelease, artistAccount, createCampaign, fanPresaves, http, nextUpc, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
@@ -38,7 +38,7 @@ describe('ops workflow API', () => {
     expect(listed.data.items).toEqual([expect.objectContaining({ workflowId: `release:${campaign.id}`, type: 'releaseWorkflow', status: 'RUNNING' })]);
 
     const described = await http.get(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}`, ops);
-    expect(described.data).toMatchObject({ status: 'RUNNING', type: 'releaseWorkflow', progress: { phase: 'scheduled' }, pendingActivities: [] });
+    expect(described.data).toMatchObject({ status: 'RUNNING', type: 'releaseWorkflow', progress: { phase: 'scheduled' }, pendingActivities: expect.any(Array) });
     expect((await http.get(`${stack.api.url}/v1/ops/workflows/nope:1`, ops)).status).toBe(404);
 
     const signalled = await http.post(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}/signal`, { name: 'reschedule' }, ops);
@@ -84,5 +84,24 @@ describe('ops workflow API', () => {
     const retried = await http.post(`${stack.api.url}/v1/ops/campaigns/${campaign.id}/retry-failed`, {}, ops);
     expect(retried.data).toEqual({ campaignId: campaign.id, retried: 1 });
     await waitFor('delivery after retry', view, (r) => r.data.progress.done === 1, 30_000);
+  });
+
+  it('stuck detection raises an alert for an activity failing forever, and resolves it when the workflow is gone', async () => {
+    // A release engine for a campaign that does not exist: planRelease fails on every attempt.
+    const broken = await stack.temporal.client.workflow.start('releaseWorkflow', {
+      workflowId: `release:00000000-0000-4000-8000-${String(Date.now()).slice(-12)}`,
+      taskQueue: stack.temporal.taskQueue,
+      args: [{ campaignId: '00000000-0000-4000-8000-000000000001' }],
+    });
+    await waitFor('repeated failures', async () => (await broken.describe()).raw.pendingActivities?.[0]?.attempt ?? 0, (n) => n > 2, 30_000);
+    const detect = () => stack.temporal.client.workflow.execute(stuckDetectionWorkflow, {
+      workflowId: `stuck-${Date.now()}`, taskQueue: stack.temporal.taskQueue, args: [{ maxAttempts: 2 }],
+    });
+    await detect();
+    const alerts = await http.get(`${stack.api.url}/v1/ops/alerts`, ops);
+    expect(alerts.data.items).toEqual([expect.objectContaining({ workflowId: broken.workflowId, kind: 'activity_failing', detail: expect.stringContaining('planRelease') })]);
+    await broken.terminate('test over');
+    await detect();
+    expect((await http.get(`${stack.api.url}/v1/ops/alerts`, ops)).data.items).toEqual([]);
   });
 });
