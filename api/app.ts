@@ -20,6 +20,7 @@ import { createSpotifySignIn } from './spotify-signin';
 import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
+import { docsRoutes } from './routes/docs';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(healthRoutes(deps));
+  app.use(docsRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
   const signIn = createSpotifySignIn(deps);

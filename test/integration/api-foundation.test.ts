@@ -170,6 +170,9 @@ describe('health, readiness and metrics', () => {
     const metrics = await http.get(`${api.url}/metrics`);
     expect(metrics.data).toContain('http_requests_total');
     expect(metrics.headers['x-content-type-options']).toBe('nosniff');
+    const doc = await http.get(`${api.url}/openapi.json`);
+    expect(doc.data).toMatchObject({ openapi: '3.1.0', info: { title: 'dropday' } });
+    expect((await http.get(`${api.url}/docs`)).data).toContain('/v1/campaigns');
     const unknown = await http.get(`${api.url}/nowhere`);
     expect(unknown.status).toBe(404);
     expect(unknown.data.error.code).toBe('not_found');

@@ -1,0 +1,113 @@
+// The public API described as OpenAPI 3.1, with request bodies and queries generated from the same zod schemas the
+// routes validate with (z.toJSONSchema). A test checks every route the app registers is listed here.
+import { z } from 'zod';
+import { createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
+
+type Auth = 'none' | 'artist' | 'ops' | 'any';
+interface Operation {
+  method: 'get' | 'post' | 'patch' | 'delete' | 'options';
+  path: string; // express form, e.g. /v1/campaigns/:id
+  summary: string;
+  auth: Auth;
+  body?: z.ZodType;
+  form?: boolean; // application/x-www-form-urlencoded (pages, callbacks)
+  query?: z.ZodType;
+  response?: string; // content type of the success response
+}
+
+export const OPERATIONS: Operation[] = [
+  { method: 'get', path: '/healthz', summary: 'Liveness', auth: 'none' },
+  { method: 'get', path: '/readyz', summary: 'Readiness: PostgreSQL and Temporal answer', auth: 'none' },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', auth: 'none', response: 'text/plain' },
+  { method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none' },
+  { method: 'get', path: '/docs', summary: 'This document, readable', auth: 'none', response: 'text/html' },
+  { method: 'post', path: '/codec/decode', summary: 'Temporal remote codec: decode payloads', auth: 'ops' },
+  { method: 'post', path: '/codec/encode', summary: 'Temporal remote codec: encode payloads', auth: 'ops' },
+  { method: 'get', path: '/static/smart-link.js', summary: 'Smart link page script', auth: 'none', response: 'application/javascript' },
+  { method: 'get', path: '/static/smart-link.css', summary: 'Smart link page style', auth: 'none', response: 'text/css' },
+  { method: 'get', path: '/l/:slug', summary: 'Smart link page', auth: 'none', response: 'text/html' },
+  { method: 'get', path: '/l/:slug/presave/spotify', summary: "Start a fan's Spotify sign-in (302 to Spotify)", auth: 'none', query: z.object({ tz: z.string().optional() }) },
+  { method: 'get', path: '/l/:slug/thanks', summary: 'Thank-you page', auth: 'none', response: 'text/html' },
+  { method: 'post', path: '/l/:slug/subscribe', summary: 'Subscribe form (explicit consent)', auth: 'none', form: true, response: 'text/html' },
+  { method: 'get', path: '/u/:token', summary: 'Unsubscribe: confirmation page', auth: 'none', response: 'text/html' },
+  { method: 'post', path: '/u/:token', summary: 'Unsubscribe', auth: 'none', response: 'text/html' },
+  { method: 'get', path: '/oauth/spotify/callback', summary: "Spotify sign-in callback (pre-save or deletion)", auth: 'none', response: 'text/html' },
+  { method: 'get', path: '/oauth/google/callback', summary: 'Google Ads connection callback', auth: 'none', response: 'text/html' },
+  { method: 'get', path: '/oauth/meta/callback', summary: 'Meta connection callback', auth: 'none', response: 'text/html' },
+  { method: 'get', path: '/oauth/spotify-artist/callback', summary: "Artist's Spotify connection callback", auth: 'none', response: 'text/html' },
+  { method: 'get', path: '/privacy/delete', summary: 'Deletion request page', auth: 'none', response: 'text/html' },
+  { method: 'get', path: '/privacy/delete/spotify', summary: 'Verify a deletion request with Spotify (302)', auth: 'none' },
+  { method: 'post', path: '/privacy/delete/email', summary: 'Send a deletion link to an e-mail address', auth: 'none', form: true, response: 'text/html' },
+  { method: 'get', path: '/privacy/delete/confirm/:token', summary: 'Deletion link: confirmation page', auth: 'none', response: 'text/html' },
+  { method: 'post', path: '/privacy/delete/confirm/:token', summary: 'Confirm a deletion (303 to its status)', auth: 'none' },
+  { method: 'get', path: '/privacy/deletion/:id', summary: 'Status of a deletion request', auth: 'none', response: 'text/html' },
+  { method: 'post', path: '/meta/data-deletion', summary: "Meta's data deletion callback (signed_request)", auth: 'none', form: true },
+  { method: 'post', path: '/v1/accounts', summary: 'Sign up; the API key is shown once', auth: 'none', body: createAccountBody },
+  { method: 'delete', path: '/v1/accounts/me', summary: 'Delete this account and everything of it', auth: 'artist' },
+  { method: 'post', path: '/v1/artists', summary: 'Create an artist', auth: 'artist', body: createArtistBody },
+  { method: 'get', path: '/v1/artists', summary: 'List artists', auth: 'artist' },
+  { method: 'get', path: '/v1/artists/:id', summary: 'An artist', auth: 'artist' },
+  { method: 'post', path: '/v1/campaigns', summary: 'Create a release campaign (starts its release workflow)', auth: 'artist', body: createCampaignBody },
+  { method: 'get', path: '/v1/campaigns', summary: 'List campaigns', auth: 'artist' },
+  { method: 'get', path: '/v1/campaigns/:id', summary: 'A campaign with its progress and next wave', auth: 'artist' },
+  { method: 'patch', path: '/v1/campaigns/:id', summary: 'Reschedule', auth: 'artist', body: rescheduleCampaignBody },
+  { method: 'post', path: '/v1/campaigns/:id/cancel', summary: 'Cancel', auth: 'artist' },
+  { method: 'get', path: '/v1/campaigns/:id/presaves', summary: 'Pre-saves, cursor-paginated', auth: 'artist', query: presaveListQuery },
+  { method: 'get', path: '/v1/campaigns/:id/ledger', summary: 'Fan token ledger', auth: 'artist' },
+  { method: 'get', path: '/v1/campaigns/:id/fans.csv', summary: 'Consented subscribers, CSV', auth: 'artist', response: 'text/csv' },
+  { method: 'post', path: '/v1/connections/:provider', summary: 'Start connecting google, meta or spotify: the consent URL to open', auth: 'artist' },
+  { method: 'get', path: '/v1/connections', summary: 'Connected accounts', auth: 'artist' },
+  { method: 'delete', path: '/v1/connections/:id', summary: 'Disconnect (the grant is revoked)', auth: 'artist' },
+  { method: 'get', path: '/v1/ops/workflows', summary: 'Find workflows by search attributes', auth: 'ops' },
+  { method: 'get', path: '/v1/ops/workflows/:workflowId', summary: 'Describe a workflow', auth: 'ops' },
+  { method: 'get', path: '/v1/ops/workflows/:workflowId/history', summary: 'Decoded, redacted history', auth: 'ops' },
+  { method: 'post', path: '/v1/ops/workflows/:workflowId/cancel', summary: 'Cancel a workflow', auth: 'ops' },
+  { method: 'post', path: '/v1/ops/workflows/:workflowId/terminate', summary: 'Terminate a workflow', auth: 'ops' },
+  { method: 'post', path: '/v1/ops/workflows/:workflowId/signal', summary: 'Send a documented signal', auth: 'ops' },
+  { method: 'get', path: '/v1/ops/alerts', summary: 'Open stuck-workflow alerts', auth: 'ops' },
+  { method: 'post', path: '/v1/ops/campaigns/:id/retry-failed', summary: "Retry a campaign's failed pre-saves", auth: 'ops' },
+  { method: 'post', path: '/v1/ops/key-rotations', summary: 'Re-encrypt stored secrets under the active key', auth: 'ops' },
+  { method: 'get', path: '/v1/ops/key-rotations/:keyId', summary: 'Key rotation progress', auth: 'ops' },
+];
+
+const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+export function openApiDocument(publicUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const params = [...op.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const query = op.query ? Object.entries((jsonSchema(op.query).properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', required: false, schema })) : [];
+    (paths[openApiPath(op.path)] ??= {})[op.method] = {
+      summary: op.summary,
+      security: op.auth === 'none' ? [] : [{ bearer: [] }],
+      'x-dropday-role': op.auth,
+      ...(params.length + query.length ? { parameters: [...params, ...query] } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+      ...(op.form ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } } } : {}),
+      responses: {
+        default: { description: 'Success', content: { [op.response ?? 'application/json']: {} } },
+        '4XX': { description: 'Client error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'dropday', version: '1', description: 'Release-day marketing for independent artists and labels.' },
+    servers: [{ url: publicUrl }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key from POST /v1/accounts (artist) or the admin CLI (ops)' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+        },
+      },
+    },
+  };
+}
