@@ -64,6 +64,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/ops/workflows/:workflowId/cancel', summary: 'Cancel a workflow', auth: 'ops' },
   { method: 'post', path: '/v1/ops/workflows/:workflowId/terminate', summary: 'Terminate a workflow', auth: 'ops' },
   { method: 'post', path: '/v1/ops/workflows/:workflowId/signal', summary: 'Send a documented signal', auth: 'ops' },
+  { method: 'post', path: '/v1/ops/workflows/:workflowId/reset', summary: 'Reset to a workflow task (default: the first)', auth: 'ops' },
   { method: 'get', path: '/v1/ops/alerts', summary: 'Open stuck-workflow alerts', auth: 'ops' },
   { method: 'post', path: '/v1/ops/campaigns/:id/retry-failed', summary: "Retry a campaign's failed pre-saves", auth: 'ops' },
   { method: 'post', path: '/v1/ops/key-rotations', summary: 'Re-encrypt stored secrets under the active key', auth: 'ops' },

@@ -1,8 +1,10 @@
 // Ops: find, inspect and act on any workflow without a database console. Ops keys only (the /v1/ops prefix is
 // guarded in ops.ts); every action is written to the audit log.
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { type Payload } from '@temporalio/common';
+import Long from 'long';
 import { temporal as proto } from '@temporalio/proto';
 import { z } from 'zod';
 import { openAlerts } from '../../db/ops-alerts';
@@ -13,7 +15,7 @@ import { cancelSignal, presaveAddedSignal, progressQuery, rescheduleSignal } fro
 import { disconnectSignal } from '../../workflows/connection-token';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { parseBody, parseParams, parseQuery } from '../validation';
 
 const listQuery = z.strictObject({
@@ -114,6 +116,33 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool }: AppDeps):
     await temporal.workflow.getHandle(workflowId).terminate(`terminated by ops (${auth(res).accountId})`);
     await record(res, 'workflow_terminate', workflowId);
     res.json({ workflowId, requested: 'terminate' });
+  });
+
+  /**
+   * Reset: a new run replays the history up to a chosen workflow task (default: the first one) and goes on from
+   * there with today's code — the repair for a run broken by a bug or terminated by mistake.
+   */
+  router.post('/v1/ops/workflows/:workflowId/reset', async (req, res) => {
+    const { workflowId } = parseParams(workflowIdParam, req);
+    const body = parseBody(z.strictObject({ eventId: z.number().int().positive().optional(), reason: z.string().max(200).default('reset by ops') }), req);
+    const description = await describeOr404(temporal.workflow.getHandle(workflowId));
+    const history = await temporal.workflow.getHandle(workflowId, description.runId).fetchHistory();
+    const taskEvents = (history.events ?? [])
+      .filter((e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+      .map((e) => Number(e.eventId));
+    const eventId = body.eventId ?? taskEvents[0];
+    if (!eventId || !taskEvents.includes(eventId)) {
+      throw new ApiError(400, 'validation_failed', 'eventId must be a WORKFLOW_TASK_COMPLETED event of the latest run', { workflowTasks: taskEvents });
+    }
+    const reset = (await temporal.workflowService.resetWorkflowExecution({
+      namespace,
+      workflowExecution: { workflowId, runId: description.runId },
+      reason: body.reason,
+      workflowTaskFinishEventId: Long.fromNumber(eventId),
+      requestId: randomUUID(),
+    })) as proto.api.workflowservice.v1.IResetWorkflowExecutionResponse;
+    await record(res, 'workflow_reset', `${workflowId} to event ${eventId}`);
+    res.json({ workflowId, resetTo: eventId, runId: reset.runId });
   });
 
   router.post('/v1/ops/workflows/:workflowId/signal', async (req, res) => {

@@ -70,6 +70,22 @@ describe('ops workflow API', () => {
     expect(history.data.events[0]).toMatchObject({ eventId: 1, type: 'WORKFLOW_EXECUTION_STARTED' });
   });
 
+  it('reset repairs a release engine terminated by mistake: a new run delivers', async () => {
+    const artist = await artistAccount(stack);
+    const upc = nextUpc();
+    addRelease(stack, upc, Date.now() - 1_000);
+    const campaign = await createCampaign(stack, artist, 'Reset Me', { upc, secondsAhead: 6 });
+    await fanPresaves(stack, campaign.slug, { user: 'reset-fan' });
+    await http.post(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}/terminate`, {}, ops);
+    const bad = await http.post(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}/reset`, { eventId: 999 }, ops);
+    expect(bad.status).toBe(400);
+    expect(bad.data.error.details.workflowTasks.length).toBeGreaterThan(0);
+    const reset = await http.post(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}/reset`, {}, ops);
+    expect(reset.status).toBe(200);
+    expect((await http.get(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}`, ops)).data.status).toBe('RUNNING');
+    await waitFor('delivery after reset', () => http.get(`${stack.api.url}/v1/campaigns/${campaign.id}`, { headers: artist.headers }), (r) => r.data.progress.done === 1, 30_000);
+  });
+
   it('retries a campaign\'s failed pre-saves', async () => {
     const artist = await artistAccount(stack);
     const upc = nextUpc();
