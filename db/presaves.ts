@@ -197,3 +197,11 @@ export async function tokenLedger(db: Db, campaignId: string) {
     FROM presaves p LEFT JOIN fan_tokens t ON t.fan_id = p.fan_id
     WHERE p.campaign_id = ${campaignId} AND p.state IN ('pending', 'running')`);
 }
+
+/** Ops repair: a campaign's failed pre-saves go back to pending, due now. Returns how many. */
+export async function retryFailedPresaves(db: Db, campaignId: string): Promise<number> {
+  const result = await db.query(sql.unsafe`
+    UPDATE presaves SET state = 'pending', attempts = 0, reason = NULL, last_error = NULL, due_at = least(due_at, now())
+    WHERE campaign_id = ${campaignId} AND state = 'failed'`);
+  return result.rowCount;
+}

@@ -1,60 +1,154 @@
-// Operator commands: `npm run admin -- <command>`.
-//   create-ops-key <name>   prints a new ops API key (shown once; only its hash is stored)
-//   migrate                 applies pending migrations
-//   reseal-tokens           re-encrypts stored secrets under the active key (after adding a key to ENCRYPTION_KEYS)
+// Operator commands: `npm run admin -- <command> [args]`; `npm run admin -- <command> --help` for each.
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import { z } from 'zod';
 import { loadConfig } from '../lib/config';
 import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
-import { countStaleCiphertexts, ENCRYPTED_TABLES, type ResealProgress, resealBatch } from '../db/encrypted-columns';
+import { connectTemporalClient } from '../lib/temporal/client';
+import { Kind } from '../lib/temporal/search-attributes';
 import { migrate } from '../db/migrate';
-import { createDatabasePool } from '../db/pool';
+import { openAlerts } from '../db/ops-alerts';
+import { countStaleCiphertexts, ENCRYPTED_TABLES, type ResealProgress, resealBatch } from '../db/encrypted-columns';
+import { createDatabasePool, type DatabasePool, sql } from '../db/pool';
+import { retryFailedPresaves } from '../db/presaves';
+import { keyRotationProgressQuery, keyRotationWorkflow } from '../workflows/key-rotation';
+import { presaveAddedSignal } from '../workflows/release';
 import { createOpsKey } from './lib/ops-key';
 
-async function main(argv: string[]) {
-  const config = loadConfig();
-  const databaseUrl = databaseUrlFrom(config);
-  const [command, ...args] = argv;
-  switch (command) {
-    case 'migrate': {
-      const ran = await migrate(databaseUrl, console.log);
+interface Command {
+  usage: string;
+  help: string;
+  run(args: string[], ctx: Context): Promise<void>;
+}
+
+interface Context {
+  config: ReturnType<typeof loadConfig>;
+  pool(): Promise<DatabasePool>;
+}
+
+/** One line, rewritten in place: `[#####.....] 50% label`. */
+function progressBar(done: number, total: number, label: string): void {
+  const width = 30;
+  const ratio = total > 0 ? Math.min(1, done / total) : 1;
+  const filled = Math.round(ratio * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${label}   `);
+  if (ratio >= 1) process.stderr.write('\n');
+}
+
+const commands: Record<string, Command> = {
+  migrate: {
+    usage: 'migrate',
+    help: 'Apply pending database migrations (the API and worker also do at start).',
+    async run(_args, { config }) {
+      const ran = await migrate(databaseUrlFrom(config), console.log);
       console.log(ran.length ? `applied ${ran.length} migration(s)` : 'nothing to apply');
-      return;
-    }
-    case 'create-ops-key': {
-      const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 1 });
-      try {
-        console.log(await createOpsKey(pool, args[0] ?? 'ops'));
-      } finally {
-        await pool.end();
+    },
+  },
+  'create-ops-key': {
+    usage: 'create-ops-key <name>',
+    help: 'Create an ops account and print its API key (shown once; only its hash is stored).',
+    async run(args, ctx) {
+      console.log(await createOpsKey(await ctx.pool(), args[0] ?? 'ops'));
+    },
+  },
+  alerts: {
+    usage: 'alerts',
+    help: 'List the open alerts of the stuck-detection Schedule.',
+    async run(_args, ctx) {
+      const alerts = await openAlerts(await ctx.pool());
+      if (alerts.length === 0) return console.log('no open alerts');
+      for (const a of alerts) console.log(`${new Date(a.lastSeen).toISOString()}  ${a.kind.padEnd(16)} ${a.workflowId}\n    ${a.detail}`);
+    },
+  },
+  'retry-failed': {
+    usage: 'retry-failed <campaignId>',
+    help: "Put a campaign's failed pre-saves back to pending, due now, and tell its release workflow.",
+    async run(args, ctx) {
+      const campaignId = z.string().uuid().parse(args[0]);
+      const pool = await ctx.pool();
+      const retried = await retryFailedPresaves(pool, campaignId);
+      if (retried > 0) {
+        const client = await connectTemporalClient({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE, keyRing: keyRingFrom(ctx.config) });
+        await client.workflow.signalWithStart('releaseWorkflow', {
+          workflowId: `release:${campaignId}`, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ campaignId }], signal: presaveAddedSignal, signalArgs: [{ dueAt: Date.now() }],
+        });
+        await client.connection.close();
       }
-      return;
-    }
-    case 'reseal-tokens': {
-      const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 1 });
-      try {
-        // The same batches the key rotation workflow runs (POST /v1/ops/key-rotations), here in the foreground.
-        const keyRing = keyRingFrom(config);
-        for (const table of ENCRYPTED_TABLES) {
-          let progress: ResealProgress = { after: null, scanned: 0, resealed: 0, done: false };
-          let resealed = 0;
-          while (!progress.done) {
-            progress = await resealBatch(pool, keyRing, { table, after: progress.after, limit: 500 });
-            resealed += progress.resealed;
-          }
-          console.log(`${table.table}: resealed ${resealed} row(s) under key ${keyRing.activeKeyId}`);
+      console.log(`${retried} failed pre-save(s) back to pending`);
+    },
+  },
+  'rotate-key': {
+    usage: 'rotate-key',
+    help: 'Start (or follow) the key rotation workflow for the active key of ENCRYPTION_KEYS, with a progress bar.',
+    async run(_args, ctx) {
+      const keyRing = keyRingFrom(ctx.config);
+      const pool = await ctx.pool();
+      const total = (await Promise.all(ENCRYPTED_TABLES.map((t) => pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ${sql.identifier([t.table])}`)))).reduce((a, b) => a + b, 0);
+      const client = await connectTemporalClient({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE, keyRing });
+      const handle = await client.workflow.start(keyRotationWorkflow, {
+        workflowId: `key-rotation:${keyRing.activeKeyId}`, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ keyId: keyRing.activeKeyId }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING, typedSearchAttributes: [{ key: Kind, value: 'key-rotation' }],
+      });
+      for (;;) {
+        const progress = await handle.query(keyRotationProgressQuery).catch(() => null);
+        if (progress) progressBar(progress.done ? total : progress.scanned, total, progress.done ? `done, ${progress.staleLeft} left under other keys` : `${progress.table ?? ''}`);
+        if (progress?.done) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await client.connection.close();
+    },
+  },
+  'reseal-tokens': {
+    usage: 'reseal-tokens',
+    help: 'The same re-encryption as rotate-key, in the foreground without Temporal (for a stack that is down).',
+    async run(_args, ctx) {
+      const keyRing = keyRingFrom(ctx.config);
+      const pool = await ctx.pool();
+      for (const table of ENCRYPTED_TABLES) {
+        let progress: ResealProgress = { after: null, scanned: 0, resealed: 0, done: false };
+        const total = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ${sql.identifier([table.table])}`);
+        let scanned = 0;
+        while (!progress.done) {
+          progress = await resealBatch(pool, keyRing, { table, after: progress.after, limit: 500 });
+          scanned += progress.scanned;
+          progressBar(progress.done ? total : scanned, total, table.table);
         }
-        console.log(`left under other keys: ${await countStaleCiphertexts(pool, keyRing.activeKeyId)}`);
-      } finally {
-        await pool.end();
       }
-      return;
-    }
-    default:
-      console.error('usage: npm run admin -- migrate | create-ops-key <name> | reseal-tokens');
-      process.exit(2);
+      console.log(`left under other keys: ${await countStaleCiphertexts(pool, keyRing.activeKeyId)}`);
+    },
+  },
+};
+
+function usage(): string {
+  return ['usage: npm run admin -- <command> [args]   (add --help to a command for more)', '', ...Object.values(commands).map((c) => `  ${c.usage.padEnd(28)} ${c.help}`)].join('\n');
+}
+
+async function main(argv: string[]) {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command || name === '--help') {
+    console.log(usage());
+    process.exit(command || name === '--help' || !name ? 0 : 2);
+  }
+  if (args.includes('--help')) {
+    console.log(`usage: npm run admin -- ${command.usage}\n\n${command.help}`);
+    return;
+  }
+  const config = loadConfig();
+  let pool: DatabasePool | undefined;
+  try {
+    await command.run(args, {
+      config,
+      pool: async () => (pool ??= await createDatabasePool(databaseUrlFrom(config), { maximumPoolSize: 2 })),
+    });
+  } finally {
+    await pool?.end();
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -8,6 +8,7 @@ import Long from 'long';
 import { temporal as proto } from '@temporalio/proto';
 import { z } from 'zod';
 import { openAlerts } from '../../db/ops-alerts';
+import { retryFailedPresaves } from '../../db/presaves';
 import { audit } from '../../db/retention';
 import { sql } from '../../db/pool';
 import { EncryptionCodec } from '../../lib/temporal/encryption-codec';
@@ -164,10 +165,8 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool }: AppDeps):
   /** Failed pre-saves of a campaign go back to pending, due now, and the release engine is told. */
   router.post('/v1/ops/campaigns/:id/retry-failed', async (req, res) => {
     const { id } = parseParams(z.object({ id: z.string().uuid() }), req);
-    const result = await pool.query(sql.unsafe`
-      UPDATE presaves SET state = 'pending', attempts = 0, reason = NULL, last_error = NULL, due_at = least(due_at, now())
-      WHERE campaign_id = ${id} AND state = 'failed'`);
-    if (result.rowCount > 0) {
+    const retried = await retryFailedPresaves(pool, id);
+    if (retried > 0) {
       const campaign = await pool.maybeOne(sql.type(z.object({ accountId: z.string() }))`SELECT account_id AS "accountId" FROM campaigns WHERE id = ${id}`);
       if (!campaign) throw notFound('campaign');
       await temporal.workflow.signalWithStart('releaseWorkflow', {
@@ -178,8 +177,8 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool }: AppDeps):
         signalArgs: [{ dueAt: Date.now() }],
       });
     }
-    await record(res, 'campaign_retry_failed_presaves', `campaign:${id} presaves:${result.rowCount}`);
-    res.json({ campaignId: id, retried: result.rowCount });
+    await record(res, 'campaign_retry_failed_presaves', `campaign:${id} presaves:${retried}`);
+    res.json({ campaignId: id, retried });
   });
 
   return router;
