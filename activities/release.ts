@@ -27,6 +27,7 @@ import {
 } from '../db/presaves';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
+import { countPresave, recordLateness } from './metrics';
 import { type SpotifyClient } from './providers/spotify';
 import { type SharedRateLimiter } from './rate-limiter';
 import { createFanTokenSource, FanAccessLost } from './spotify-tokens';
@@ -242,16 +243,18 @@ export function createReleaseActivities(
 
 /** Records what one delivery came to, and counts it (only while this claim still holds the row). */
 async function settle(
-  args: { campaign: Campaign; row: { id: string; fanId: string; attempts: number }; claimToken: string; outcome: DeliveryOutcome; result: BatchResult },
+  args: { campaign: Campaign; row: { id: string; fanId: string; attempts: number; dueAt: number }; claimToken: string; outcome: DeliveryOutcome; result: BatchResult },
   pool: DatabasePool,
 ): Promise<void> {
   const { campaign, row, claimToken, outcome, result } = args;
+  countPresave(outcome.kind, 'reason' in outcome ? outcome.reason : undefined);
   const finish = (state: 'done' | 'failed' | 'revoked', reason?: string, lastError?: string) =>
     finishPresave(pool, { id: row.id, claimToken, state, reason, lastError });
   switch (outcome.kind) {
     case 'done':
       if (!(await finish('done'))) return;
       result.done++;
+      recordLateness((Date.now() - row.dueAt) / 1000);
       await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'SAVE_TRACK', dedupeKey: `SAVE_TRACK:${row.id}` });
       if (outcome.followed) {
         await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'FOLLOW_ARTIST', dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}` });

@@ -42,13 +42,13 @@ export async function waveAlreadyPlanned(db: Db, input: { presaveId: string }): 
 
 /** Claims one pre-save by id (the one-workflow-per-fan comparison variant). */
 export async function claimPresave(pool: DatabasePool, input: { id: string; claimToken: string; leaseMs: number }) {
-  return pool.maybeOne(sql.type(z.object({ id: z.string().uuid(), fanId: z.string().uuid(), attempts: z.number(), campaignId: z.string().uuid() }))`
+  return pool.maybeOne(sql.type(z.object({ id: z.string().uuid(), fanId: z.string().uuid(), attempts: z.number(), campaignId: z.string().uuid(), dueAt: z.number() }))`
     UPDATE presaves p
     SET state = 'running', claim_token = ${input.claimToken}, attempts = p.attempts + 1,
         lease_until = clock_timestamp() + ${input.leaseMs} * interval '1 millisecond'
     WHERE id = ${input.id}
       AND (state = 'pending' OR (state = 'running' AND lease_until < clock_timestamp()))
-    RETURNING p.id, p.fan_id AS "fanId", p.attempts, p.campaign_id AS "campaignId"`);
+    RETURNING p.id, p.fan_id AS "fanId", p.attempts, p.campaign_id AS "campaignId", p.due_at AS "dueAt"`);
 }
 
 export interface ClaimedPresave {
@@ -56,6 +56,7 @@ export interface ClaimedPresave {
   fanId: string;
   /** counting this one; above 1 the outcome of an earlier attempt is unknown */
   attempts: number;
+  dueAt: number;
 }
 
 /**
@@ -66,7 +67,7 @@ export async function claimDuePresaves(
   pool: DatabasePool,
   input: { campaignId: string; claimToken: string; limit: number; leaseMs: number },
 ): Promise<readonly ClaimedPresave[]> {
-  return pool.any(sql.type(z.object({ id: z.string().uuid(), fanId: z.string().uuid(), attempts: z.number() }))`
+  return pool.any(sql.type(z.object({ id: z.string().uuid(), fanId: z.string().uuid(), attempts: z.number(), dueAt: z.number() }))`
     WITH candidates AS (
       SELECT id FROM presaves
       WHERE campaign_id = ${input.campaignId} AND due_at <= clock_timestamp()
@@ -79,7 +80,7 @@ export async function claimDuePresaves(
     SET state = 'running', claim_token = ${input.claimToken}, attempts = p.attempts + 1,
         lease_until = clock_timestamp() + ${input.leaseMs} * interval '1 millisecond'
     FROM candidates WHERE p.id = candidates.id
-    RETURNING p.id, p.fan_id AS "fanId", p.attempts`);
+    RETURNING p.id, p.fan_id AS "fanId", p.attempts, p.due_at AS "dueAt"`);
 }
 
 /** Records an outcome, only while this claim still holds the row. */

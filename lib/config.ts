@@ -20,6 +20,8 @@ const configSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('dropday'),
   TEMPORAL_UI_URL: url.default('http://127.0.0.1:8233'),
   TEMPORAL_UI_PORT: port.default(8233),
+  // The worker's Prometheus endpoint (SDK runtime metrics and dropday's own); empty disables it.
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[\w.:-]+:\d+$/, 'must be host:port').optional(),
   // A prebuilt workflow bundle (`npm run bundle`); unset, the worker bundles workflows/ at start.
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 

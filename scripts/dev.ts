@@ -32,6 +32,7 @@ async function main() {
   env.ENCRYPTION_KEYS ||= secrets.ENCRYPTION_KEYS;
   env.STATE_SIGNING_SECRET ||= secrets.STATE_SIGNING_SECRET;
   env.PORT ||= '3000';
+  env.WORKER_METRICS_ADDRESS ??= '127.0.0.1:9464';
   env.PUBLIC_URL ||= `http://127.0.0.1:${env.PORT}`;
   if (!(await isPortFree(Number(env.PORT)))) throw new Error(`port ${env.PORT} is taken: set PORT to another one`);
 
@@ -120,7 +121,8 @@ async function main() {
 
   console.log(`
   dropday is running
-    API            ${config.PUBLIC_URL}   (readiness: ${config.PUBLIC_URL}/readyz)
+    API            ${config.PUBLIC_URL}   (readiness: ${config.PUBLIC_URL}/readyz, docs: ${config.PUBLIC_URL}/docs)
+    Worker metrics ${config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : 'off'}
     Temporal UI    ${config.TEMPORAL_UI_URL}
     Temporal       ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})
     PostgreSQL     ${redactUrl(config.DATABASE_URL!)}

@@ -16,6 +16,9 @@ async function main() {
   // The SDK's own log lines follow LOG_LEVEL too, through pino (so they are redacted like ours).
   const sdkLevels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
   Runtime.install({
+    ...(config.WORKER_METRICS_ADDRESS
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }
+      : {}),
     logger: new DefaultLogger(sdkLevels[config.LOG_LEVEL], (entry) => {
       const level = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
       logger[level]({ sdk: entry.meta }, entry.message);

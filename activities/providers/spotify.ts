@@ -1,6 +1,7 @@
 // Spotify over HTTP (api-contracts.md §1): the accounts service for tokens, the Web API for the catalogue and the
 // fan's library. Every failure becomes a SpotifyError whose `kind` tells the caller what to do about it.
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { countProviderCall } from '../metrics';
 
 export type SpotifyErrorKind =
   | 'invalid_grant' // refresh token revoked, rotated away or past its 6 months: the fan must consent again
@@ -205,8 +206,10 @@ export class SpotifyClient {
     try {
       res = await request();
     } catch (error) {
+      countProviderCall('spotify', 'unreachable');
       throw new SpotifyError('unavailable', `Spotify unreachable: ${(error as Error).message}`);
     }
+    countProviderCall('spotify', res.status);
     if (res.status >= 200 && res.status < 300) return res;
     throw toSpotifyError(res);
   }

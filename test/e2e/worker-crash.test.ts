@@ -2,6 +2,7 @@
 // retries it on the next worker, which re-claims the rows and checks Spotify before saving again.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { freePort } from '../../scripts/lib/ports';
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, savesOf, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
@@ -15,7 +16,7 @@ afterAll(async () => {
 });
 
 /** The production worker entry point, as its own process, slowed down so the wave takes a while. */
-function spawnWorker(): ChildProcess {
+function spawnWorker(metricsPort: number): ChildProcess {
   const c = stack.config;
   const root = path.resolve(__dirname, '..', '..');
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], {
@@ -34,6 +35,7 @@ function spawnWorker(): ChildProcess {
       SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
       SPOTIFY_API_URL: c.SPOTIFY_API_URL,
       SPOTIFY_MAX_RPS: '4',
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -56,10 +58,17 @@ describe('a worker killed mid-wave', () => {
     for (const user of fans) await fanPresaves(stack, campaign.data.slug, { user });
     expect(Date.now()).toBeLessThan(release.at);
 
-    child = spawnWorker();
+    const metricsPort = await freePort();
+    child = spawnWorker(metricsPort);
     const view = () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers });
     const partway = await waitFor('the wave to be under way', view, (r) => r.data.progress.done >= 4, 90_000);
     expect(partway.data.progress.done).toBeLessThan(30);
+    // The worker's Prometheus endpoint: the SDK's runtime metrics and ours (outcomes, lateness, provider calls).
+    const metrics = String((await http.get(`http://127.0.0.1:${metricsPort}/metrics`)).data);
+    expect(metrics).toMatch(/^dropday_presaves\w*\{[^}]*outcome="done"[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(/^dropday_presave_lateness\w*_count\b/m);
+    expect(metrics).toMatch(/^dropday_provider_calls\w*\{[^}]*provider="spotify"[^}]*status="200"/m);
+    expect(metrics).toMatch(/^temporal_activity_execution_latency/m);
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
 
