@@ -1,7 +1,9 @@
 // Bearer API keys. Only a key's SHA-256 is stored; a request's key resolves to its account and role. Every data
 // route then scopes its queries by that account, so another tenant's ids read as 404.
 import { type RequestHandler, type Response } from 'express';
-import { findApiKeyByHash } from '../db/accounts';
+import { findApiKeyByHash, hasActiveOpsKey } from '../db/accounts';
+import { SignedValueError, verifyValue } from '../lib/crypto/signed-value';
+import { parseCookie } from './spotify-signin';
 import { hashApiKey } from '../lib/crypto/hash';
 import { type DatabasePool } from '../db/pool';
 import { ApiError } from './errors';
@@ -26,6 +28,33 @@ export function requireApiKey(pool: DatabasePool): RequestHandler {
       throw new ApiError(401, 'unauthorized', 'invalid API key');
     }
     res.locals.auth = { accountId: key.accountId, role: key.role } satisfies AuthContext;
+    next();
+  };
+}
+
+/**
+ * An ops session for the browser (the Temporal Web UI's codec calls carry cookies, not bearer keys): a signed,
+ * expiring cookie made by POST /ops/login from an ops key. Accepted where `allowOpsSession` is asked for, and only
+ * while the account still holds an active ops key.
+ */
+export const OPS_SESSION_COOKIE = 'dd_ops_session';
+
+export function requireApiKeyOrOpsSession(pool: DatabasePool, secret: string): RequestHandler {
+  const bearer = requireApiKey(pool);
+  return async (req, res, next) => {
+    if (req.get('authorization')) return bearer(req, res, next);
+    const cookie = parseCookie(req.get('cookie'), OPS_SESSION_COOKIE);
+    let accountId: string | null = null;
+    try {
+      accountId = cookie ? verifyValue<{ a: string }>(secret, cookie).payload.a : null;
+    } catch (error) {
+      if (!(error instanceof SignedValueError)) throw error;
+    }
+    if (!accountId || !(await hasActiveOpsKey(pool, accountId))) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new ApiError(401, 'unauthorized', 'missing bearer API key or ops session');
+    }
+    res.locals.auth = { accountId, role: 'ops' } satisfies AuthContext;
     next();
   };
 }

@@ -23,6 +23,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/docs', summary: 'This document, readable', auth: 'none', response: 'text/html' },
   { method: 'post', path: '/codec/decode', summary: 'Temporal remote codec: decode payloads', auth: 'ops' },
   { method: 'post', path: '/codec/encode', summary: 'Temporal remote codec: encode payloads', auth: 'ops' },
+  { method: 'get', path: '/ops/login', summary: 'Ops sign-in page (a session for the Web UI codec calls)', auth: 'none', response: 'text/html' },
+  { method: 'post', path: '/ops/login', summary: 'Ops sign-in with an ops key: sets the codec session cookie', auth: 'none', form: true, response: 'text/html' },
   { method: 'get', path: '/static/smart-link.js', summary: 'Smart link page script', auth: 'none', response: 'application/javascript' },
   { method: 'get', path: '/static/smart-link.css', summary: 'Smart link page style', auth: 'none', response: 'text/css' },
   { method: 'get', path: '/l/:slug', summary: 'Smart link page', auth: 'none', response: 'text/html' },

@@ -31,3 +31,7 @@ export async function findApiKeyByHash(pool: DatabasePool, keyHash: string) {
 export async function findAccount(pool: DatabasePool, id: string): Promise<Account | null> {
   return pool.maybeOne(sql.type(accountRow)`SELECT id, name, email FROM accounts WHERE id = ${id}`);
 }
+
+export async function hasActiveOpsKey(pool: DatabasePool, accountId: string): Promise<boolean> {
+  return pool.exists(sql.unsafe`SELECT 1 FROM api_keys WHERE account_id = ${accountId} AND role = 'ops' AND revoked_at IS NULL`);
+}

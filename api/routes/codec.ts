@@ -1,10 +1,16 @@
 // Remote codec endpoint for the Temporal Web UI and CLI (https://docs.temporal.io/codec-server): decodes the
-// encrypted payloads of workflow histories. Decoded payloads can hold personal data, so only ops keys may call it.
+// encrypted payloads of workflow histories. Decoded payloads can hold personal data, so only ops may call it: with
+// an ops key, or (from the Web UI in a browser) with the ops session cookie of POST /ops/login.
 import express, { type RequestHandler, Router } from 'express';
 import { type Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { EncryptionCodec } from '../../lib/temporal/encryption-codec';
-import { requireApiKey, requireRole } from '../auth';
+import { findApiKeyByHash } from '../../db/accounts';
+import { hashApiKey } from '../../lib/crypto/hash';
+import { signValue } from '../../lib/crypto/signed-value';
+import { html, page } from '../pages/layout';
+import { messagePage } from '../pages/smart-link';
+import { OPS_SESSION_COOKIE, requireApiKeyOrOpsSession, requireRole } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError } from '../errors';
 
@@ -51,7 +57,7 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
   const codec = new EncryptionCodec(keyRing);
   const origins = config.CODEC_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   const router = Router();
-  router.use('/codec', cors(origins), express.json({ limit: '4mb' }), requireApiKey(pool), requireRole('ops'));
+  router.use('/codec', cors(origins), express.json({ limit: '4mb' }), requireApiKeyOrOpsSession(pool, config.STATE_SIGNING_SECRET), requireRole('ops'));
 
   for (const direction of ['decode', 'encode'] as const) {
     router.post(`/codec/${direction}`, async (req, res) => {
@@ -65,5 +71,25 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
       }
     });
   }
+  // An ops user signs in once with their key; the browser then carries the session to /codec, so the Web UI
+  // (with "Include cross-origin credentials" on in its codec settings) shows decoded payloads.
+  router.get('/ops/login', (_req, res) => {
+    res.type('html').send(page('Ops sign-in', html`<h1>Ops sign-in</h1><form method="post" action="/ops/login">
+<input type="password" name="key" placeholder="ops API key" required><button class="button" type="submit">Sign in</button></form>`));
+  });
+  router.post('/ops/login', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+    const key = String((req.body as { key?: unknown })?.key ?? '');
+    const found = key ? await findApiKeyByHash(pool, hashApiKey(key)) : null;
+    if (!found || found.role !== 'ops') {
+      res.status(401).type('html').send(messagePage('Not signed in', 'That is not an ops API key.'));
+      return;
+    }
+    res.cookie(OPS_SESSION_COOKIE, signValue(config.STATE_SIGNING_SECRET, { a: found.accountId }, OPS_SESSION_TTL_MS), {
+      httpOnly: true, sameSite: 'lax', secure: config.PUBLIC_URL.startsWith('https://'), maxAge: OPS_SESSION_TTL_MS, path: '/codec',
+    });
+    res.type('html').send(messagePage('Signed in', 'The Temporal Web UI can now decode payloads through this codec endpoint for 12 hours.'));
+  });
   return router;
 }
+
+const OPS_SESSION_TTL_MS = 12 * 3600_000;

@@ -158,6 +158,19 @@ describe('codec endpoint', () => {
     expect(preflight.headers['access-control-allow-origin']).toBe('http://127.0.0.1:8233');
     const foreign = await http.options(`${api.url}/codec/decode`, { headers: { origin: 'https://evil.example' } });
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+
+    // The Web UI in a browser: an ops session cookie instead of a bearer key.
+    const form = (key: string) => [new URLSearchParams({ key }).toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } }] as const;
+    expect((await http.post(`${api.url}/ops/login`, ...form(artistKey))).status).toBe(401);
+    const login = await http.post(`${api.url}/ops/login`, ...form(ops));
+    expect(login.status).toBe(200);
+    const session = String(login.headers['set-cookie']).split(';')[0];
+    expect(String(login.headers['set-cookie'])).toMatch(/HttpOnly/i);
+    const viaUi = await http.post(`${api.url}/codec/decode`, { payloads: [sealed] }, { headers: { cookie: session, origin: 'http://127.0.0.1:8233' } });
+    expect(viaUi.status).toBe(200);
+    expect(viaUi.data.payloads[0]).toEqual(plain);
+    expect(viaUi.headers['access-control-allow-credentials']).toBe('true');
+    expect((await http.post(`${api.url}/codec/decode`, { payloads: [sealed] }, { headers: { cookie: `${session.slice(0, -3)}abc` } })).status).toBe(401);
   });
 });
 
