@@ -176,7 +176,10 @@ describe('codec endpoint', () => {
 
 describe('health, readiness and metrics', () => {
   it('reports ready when PostgreSQL and Temporal answer, and serves metrics', async () => {
-    expect((await http.get(`${api.url}/healthz`)).data).toEqual({ status: 'ok' });
+    const health = await http.get(`${api.url}/healthz`);
+    expect(health.data).toEqual({ status: 'ok' });
+    expect(health.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await http.get(`${api.url}/healthz`, { headers: { 'x-request-id': 'from-the-proxy-123' } })).headers['x-request-id']).toBe('from-the-proxy-123');
     const ready = await http.get(`${api.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(ready.data).toEqual({ status: 'ready', checks: { postgres: 'ok', temporal: 'ok' } });
