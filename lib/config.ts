@@ -98,12 +98,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return parsed.data;
 }
-
-/** Which providers have no credentials and therefore run against a loopback simulator. */
-export function sandboxedProviders(config: Config): string[] {
-  const sandboxed: string[] = [];
-  if (config.SPOTIFY_ACCOUNTS_URL.includes('127.0.0.1') || config.SPOTIFY_API_URL.includes('127.0.0.1')) {
-    sandboxed.push('spotify');
-  }
-  return sandboxed;
-}

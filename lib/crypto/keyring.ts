@@ -44,10 +44,6 @@ export class KeyRing {
     return randomBytes(32).toString('base64');
   }
 
-  has(keyId: string): boolean {
-    return this.keys.has(keyId);
-  }
-
   sealBytes(plaintext: Uint8Array, aad?: string): SealedBytes {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key(this.activeKeyId), iv);
