@@ -1,26 +1,16 @@
 // Erasing a fan on request (see workflows/fan-deletion.ts). Each step can run again after a crash.
-import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import { completeDeletionRequest, eraseContact, eraseFan } from '../db/deletion';
 import { type DatabasePool, sql } from '../db/pool';
 import { audit } from '../db/retention';
 import { type ActivityDeps } from './deps';
+import { deleteWorkflowsAndHistories } from './workflow-deletion';
 
 export function createDeletionActivities({ pool }: ActivityDeps) {
   return {
     /** Terminates and deletes the fan's own workflows (retention timers, per-fan pre-saves) with their histories. */
     async deleteFanWorkflows(input: { fanId: string }): Promise<number> {
-      const { client, info } = Context.current();
-      let deleted = 0;
-      for (const workflowId of await fanWorkflowIds(pool, input.fanId)) {
-        try {
-          await client.workflowService.deleteWorkflowExecution({ namespace: info.workflowNamespace, workflowExecution: { workflowId } });
-          deleted++;
-        } catch (error) {
-          if ((error as { code?: number }).code !== 5 /* gRPC NOT_FOUND: never existed or already deleted */) throw error;
-        }
-      }
-      return deleted;
+      return deleteWorkflowsAndHistories(await fanWorkflowIds(pool, input.fanId));
     },
 
     eraseFanData(input: { fanId: string }): Promise<Record<string, number>> {

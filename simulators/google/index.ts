@@ -3,8 +3,7 @@
 // revocation. Refresh tokens do not rotate; a revoked or unknown one answers invalid_grant. Test control under
 // /__control: revoke a user's grants, change the access-token lifetime, read the recorded calls.
 import { randomBytes, createHash } from 'node:crypto';
-import { createServer } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../listen';
 import express, { type Express } from 'express';
 
 export interface GoogleSimulatorOptions {
@@ -132,15 +131,5 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
 
 export async function startGoogleSimulator(opts: GoogleSimulatorOptions & { port?: number }): Promise<{ url: string; state: GoogleSimState; close(): Promise<void> }> {
   const { app, state } = createGoogleSimulator(opts);
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    state,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return { ...(await listenOnLoopback(app, opts.port)), state };
 }

@@ -3,8 +3,7 @@
 // long-lived (~60 days) token, and revoking the app's permissions. Errors use Graph's shape
 // {error:{message,type:"OAuthException",code:190,error_subcode,fbtrace_id}} with HTTP 400.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../listen';
 import express, { type Express, type Response } from 'express';
 
 export const META_API_VERSION = 'v26.0';
@@ -124,15 +123,5 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
 
 export async function startMetaSimulator(opts: MetaSimulatorOptions & { port?: number }): Promise<{ url: string; state: MetaSimState; close(): Promise<void> }> {
   const { app, state } = createMetaSimulator(opts);
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    state,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return { ...(await listenOnLoopback(app, opts.port)), state };
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { startGoogleSimulator } from '../../simulators/google';
 import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
-import { artistAccount, http, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import { artistAccount, hiddenFields, http, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 let google: Awaited<ReturnType<typeof startGoogleSimulator>>;
@@ -33,8 +33,7 @@ async function connectGoogle(account: { headers: Record<string, string> }, user:
   const start = await http.post(`${stack.api.url}/v1/connections/google`, {}, { headers: account.headers });
   expect(start.status).toBe(201);
   const consentPage = await http.get(start.data.authorizeUrl);
-  const form = new URLSearchParams();
-  for (const [, name, value] of String(consentPage.data).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name, value.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
+  const form = hiddenFields(consentPage.data);
   form.set('user', user);
   form.set('decision', 'accept');
   const consent = await http.post(`${google.url}/o/oauth2/v2/auth`, form.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
@@ -108,8 +107,7 @@ async function connectMeta(account: { headers: Record<string, string> }, user: s
   const start = await http.post(`${stack.api.url}/v1/connections/meta`, {}, { headers: account.headers });
   expect(start.status).toBe(201);
   const dialog = await http.get(start.data.authorizeUrl);
-  const form = new URLSearchParams();
-  for (const [, name, value] of String(dialog.data).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name, value.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))));
+  const form = hiddenFields(dialog.data);
   form.set('user', user);
   form.set('decision', 'accept');
   const consent = await http.post(`${meta.url}/${META_API_VERSION}/dialog/oauth`, form.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
@@ -156,8 +154,7 @@ describe('Spotify connection (artist)', () => {
     expect(start.status).toBe(201);
     expect(new URL(start.data.authorizeUrl).searchParams.get('redirect_uri')).toBe(`${stack.api.url}/oauth/spotify-artist/callback`);
     const consentPage = await http.get(start.data.authorizeUrl);
-    const form = new URLSearchParams();
-    for (const [, name, value] of String(consentPage.data).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name, value.replace(/&amp;/g, '&'));
+    const form = hiddenFields(consentPage.data);
     form.set('user', 'artist-on-spotify');
     form.set('display_name', 'artist');
     form.set('decision', 'accept');

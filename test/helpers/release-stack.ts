@@ -121,6 +121,16 @@ export async function fanPresaves(stack: { api: { url: string } }, slug: string,
   return signInWithSpotify(`${stack.api.url}/l/${slug}/presave/spotify${query}`, fan);
 }
 
+/** The hidden inputs of a provider's consent page, as the browser would post them back. */
+export function hiddenFields(page: unknown): URLSearchParams {
+  const unescape = (v: string) =>
+    v.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c)))
+      .replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const form = new URLSearchParams();
+  for (const [, name, value] of String(page).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name, unescape(value));
+  return form;
+}
+
 /** A browser signing in with Spotify from one of our pages: our start URL → consent page → consent → callback. */
 export async function signInWithSpotify(startUrl: string, fan: { user: string; decision?: 'accept' | 'deny' }) {
   const start = await http.get(startUrl);
@@ -128,10 +138,7 @@ export async function signInWithSpotify(startUrl: string, fan: { user: string; d
   const authorizeUrl = String(start.headers.location);
   const consentPage = await http.get(authorizeUrl);
   if (consentPage.status !== 200) throw new Error(`consent page answered ${consentPage.status}: ${consentPage.data}`);
-  const form = new URLSearchParams();
-  for (const [, name, value] of String(consentPage.data).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    form.set(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
-  }
+  const form = hiddenFields(consentPage.data);
   form.set('display_name', fan.user);
   form.set('user', fan.user);
   form.set('decision', fan.decision ?? 'accept');
