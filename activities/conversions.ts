@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   claimConversionBatch,
   conversionsAccessToken,
+  deleteOldConversionRecords,
   dropStaleConversions,
   markConversionsFailed,
   markConversionsSent,
@@ -17,6 +18,7 @@ import { type CapiServerEvent, type CapiUserData, MAX_EVENT_AGE_SECONDS, MetaCon
 /** Sent only while at least this much of the 7 days is left, so an event never reaches Meta just past the limit. */
 const SEND_MARGIN_SECONDS = 60;
 const BATCH_SIZE = 500;
+const RECORD_RETENTION_DAYS = 90;
 
 const serverEvent = (e: PendingConversion): CapiServerEvent => ({
   event_name: e.eventName,
@@ -34,6 +36,7 @@ export function createConversionActivities({ pool, keyRing, config, logger }: Ac
     async sendConversions(input: { maxBatches: number }): Promise<{ sent: number; dropped: number; failed: number; waiting: number }> {
       const maxAge = MAX_EVENT_AGE_SECONDS - SEND_MARGIN_SECONDS;
       const counts = { sent: 0, dropped: await dropStaleConversions(pool, maxAge), failed: 0, waiting: 0 };
+      await deleteOldConversionRecords(pool, RECORD_RETENTION_DAYS);
       const skipArtists: string[] = []; // not again in this round
       let retryLater: string | null = null;
       for (let i = 0; i < input.maxBatches; i++) {

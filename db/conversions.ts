@@ -95,6 +95,12 @@ export async function dropStaleConversions(db: Db, maxAgeSeconds: number): Promi
     WHERE status = 'pending' AND event_time < now() - ${maxAgeSeconds} * interval '1 second'`)).rowCount;
 }
 
+/** Delivery records (no user data left in them) are kept this long for the artist's summary, then deleted. */
+export async function deleteOldConversionRecords(db: Db, days: number): Promise<number> {
+  return (await db.query(sql.unsafe`
+    DELETE FROM conversion_events WHERE status <> 'pending' AND created_at < now() - ${days} * interval '1 day'`)).rowCount;
+}
+
 const pendingRow = z.object({
   id: z.string(),
   artistId: z.string(),

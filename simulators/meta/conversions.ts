@@ -28,9 +28,12 @@ export interface CapiRequestRecord {
   events: unknown[];
 }
 
+/** A dataset token the simulator always accepts, for any pixel (sandbox mode: paste it as the pixel's token). */
+export const SANDBOX_CAPI_TOKEN = 'EAAsandbox-conversions-api-token';
+
 export class ConversionsSimState {
   /** dataset (system-user) tokens and the pixels each may send to; '*' = any */
-  readonly datasetTokens = new Map<string, Set<string> | '*'>();
+  readonly datasetTokens = new Map<string, Set<string> | '*'>([[SANDBOX_CAPI_TOKEN, '*']]);
   readonly requests: CapiRequestRecord[] = [];
   readonly faults: { status: 429 | 500 | 503; remaining: number }[] = [];
 

@@ -23,7 +23,7 @@ beforeEach(async () => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
-const event = (overrides: Partial<CapiServerEvent> & { user_data?: Record<string, unknown> } = {}): CapiServerEvent =>
+const event = (overrides: Omit<Partial<CapiServerEvent>, 'user_data'> & { user_data?: Record<string, unknown> } = {}): CapiServerEvent =>
   ({
     event_name: 'Lead',
     event_time: now(),
@@ -32,7 +32,7 @@ const event = (overrides: Partial<CapiServerEvent> & { user_data?: Record<string
     event_source_url: 'https://dropday.example/l/abc',
     user_data: { em: [hashEmail('test@example.com')], fbp: 'fb.1.1558571054389.1098115397', client_ip_address: '203.0.113.9', client_user_agent: 'Mozilla/5.0' },
     ...overrides,
-  }) as CapiServerEvent;
+  }) as unknown as CapiServerEvent;
 
 async function refusal(events: unknown[], token = TOKEN, pixel = PIXEL) {
   const res = await http.post(`${meta.url}/${META_API_VERSION}/${pixel}/events`, { data: events }, { params: { access_token: token } });
