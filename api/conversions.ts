@@ -53,15 +53,15 @@ function pixelSnippet(pixelId: string, eventName: EventName, eventId: string): H
 <noscript><img hidden height="1" width="1" alt="" src="https://www.facebook.com/tr?id=${pixelId}&ev=${eventName}&eid=${eventId}&noscript=1"></noscript>`;
 }
 
-function consentBanner(campaign: Campaign, query: { fbclid: string | null; gclid: string | null }): Html {
+function consentBanner(campaign: Campaign, query: { fbclid: string | null; gclid: string | null }, platforms: string): Html {
   return html`<form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent">
-<p>May ${campaign.artistName} measure their ads on this page? With your OK this page sets advertising cookies and tells the ad platforms they use (Meta) about your visit, pre-save or sign-up.</p>
+<p>May ${campaign.artistName} measure their ads on this page? With your OK this page sets advertising cookies and tells the ad platforms they use (${platforms}) about your visit, pre-save or sign-up.</p>
 ${query.fbclid ? html`<input type="hidden" name="fbclid" value="${query.fbclid}">` : ''}${query.gclid ? html`<input type="hidden" name="gclid" value="${query.gclid}">` : ''}
 <button type="submit" name="choice" value="allow">Allow</button> <button type="submit" name="choice" value="deny">No thanks</button>
 </form>`;
 }
 
-export function createConversionTracking({ pool, keyRing, config }: AppDeps) {
+export function createConversionTracking({ pool, keyRing, config, logger }: AppDeps) {
   const secure = config.PUBLIC_URL.startsWith('https://');
   const cookie = (res: Response, name: string, value: string, maxAge: number, httpOnly: boolean) =>
     res.cookie(name, value, { maxAge, httpOnly, sameSite: 'lax', secure, path: '/' });
@@ -77,6 +77,7 @@ export function createConversionTracking({ pool, keyRing, config }: AppDeps) {
     const cookies = req.get('cookie');
     const fbc = event.fbc ?? parseCookie(cookies, '_fbc');
     const fbp = event.fbp ?? parseCookie(cookies, '_fbp');
+    // Measurement never breaks the fan's page or pre-save: a failure to queue is logged, not thrown.
     await queueConversion(pool, keyRing, {
       artistId: campaign.artistId,
       campaignId: campaign.id,
@@ -95,7 +96,7 @@ export function createConversionTracking({ pool, keyRing, config }: AppDeps) {
         ip: req.ip,
         userAgent: userAgent.slice(0, 1000),
       }),
-    });
+    }).catch((error: unknown) => logger.error({ err: error, campaignId: campaign.id, eventName: event.name }, 'could not queue a conversion event'));
   }
 
   const landingUrl = (campaign: Campaign) => `${config.PUBLIC_URL}/l/${campaign.slug}`;
@@ -110,7 +111,7 @@ export function createConversionTracking({ pool, keyRing, config }: AppDeps) {
       const pixel = await findMetaPixel(pool, campaign.artistId);
       if (!pixel && !query.gclid) return html``;
       const choice = consent(req);
-      if (choice !== 'granted') return choice === 'denied' ? html`` : consentBanner(campaign, query);
+      if (choice !== 'granted') return choice === 'denied' ? html`` : consentBanner(campaign, query, [pixel && 'Meta', query.gclid && 'Google'].filter(Boolean).join(', '));
       if (query.gclid) cookie(res, 'gclid', query.gclid, GCLID_COOKIE_MAX_AGE_MS, true);
       if (!pixel) return html``;
 

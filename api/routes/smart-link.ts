@@ -72,13 +72,13 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn) {
     });
     const presave = await upsertPresave(pool, { campaignId: campaign.id, fanId, platform: 'spotify' });
     await recordEvent(pool, { campaignId: campaign.id, fanId, type: 'AUTH', dedupeKey: `AUTH:${campaign.id}:${fanId}` });
-    await conversions.presaveCompleted(res.req, campaign, fanId);
     // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
     // (delivered at once). Fans joining a wave already planned need no signal, which keeps the history small.
     const waveSoon = presave.dueAt <= Date.now() + WAVE_MARGIN_MS;
     if (presave.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(pool, { presaveId: presave.id })))) {
       await releaseEngine.presaveAdded(campaign, presave.dueAt);
     }
+    await conversions.presaveCompleted(res.req, campaign, fanId);
     res.cookie(FAN_COOKIE, fanId, { httpOnly: true, sameSite: 'lax', secure: signIn.secureCookie, maxAge: 30 * 24 * 3600_000, path: '/' });
     res.redirect(303, `/l/${campaign.slug}/thanks`);
   };
