@@ -8,6 +8,7 @@ import { queueConversion } from '../../db/conversions';
 import { sql } from '../../db/pool';
 import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
 import { conversionDeliveryWorkflow } from '../../workflows/conversions';
+import { startTestApi } from '../helpers/app';
 import { artistAccount, createCampaign, hiddenFields, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
 
 const PIXEL = '1234567890123456';
@@ -290,6 +291,25 @@ describe('conversions', () => {
     const waiting = await stack.db.pool.one(sql.type(z.object({ status: z.string(), lastError: z.string().nullable() }))`
       SELECT status, last_error AS "lastError" FROM conversion_events WHERE campaign_id = ${refused.campaign.id}`);
     expect(waiting).toEqual({ status: 'pending', lastError: expect.stringContaining('access token') });
+  });
+
+  it('marks every ad cookie Secure when served over HTTPS, and keeps the strict CSP elsewhere', async () => {
+    const https = await startTestApi({ config: { ...stack.config, PUBLIC_URL: 'https://links.example' }, pool: stack.db.pool, temporal: stack.temporal.client, keyRing: stack.keyRing });
+    try {
+      const { campaign } = await withPixel();
+      const answer = await http.post(`${https.url}/l/${campaign.slug}/ad-consent`, ...form({ choice: 'allow', gclid: 'Cj0_https' }));
+      expect(setCookies(answer).dd_ad_consent).toMatch(/; Secure/);
+      const page = await http.get(`${https.url}${answer.headers.location}&fbclid=IwAR_https`, browser(setCookies(answer).dd_ad_consent.split(';')[0]));
+      const cookies = setCookies(page);
+      for (const name of ['_fbp', '_fbc', 'gclid']) expect(cookies[name]).toMatch(/; Secure/);
+      const csp = String(page.headers['content-security-policy']);
+      expect(csp).toContain('upgrade-insecure-requests');
+      expect(csp).toContain('https://connect.facebook.net');
+      // Other pages keep the strict policy.
+      expect(String((await http.get(`${https.url}/privacy/delete`)).headers['content-security-policy'])).not.toContain('facebook');
+    } finally {
+      await https.close();
+    }
   });
 
   it('"No thanks" (also later) means no pixel, no events, and removes the ad cookies', async () => {
