@@ -11,6 +11,7 @@ import { type Request, type Response } from 'express';
 import { capiUserData } from '../activities/providers/meta-conversions';
 import { type Campaign } from '../db/campaigns';
 import { findMetaPixel, type MetaPixel, queueConversion } from '../db/conversions';
+import { sql } from '../db/pool';
 import { type AppDeps } from './deps';
 import { type Html, html } from './pages/layout';
 import { parseCookie } from './spotify-signin';
@@ -22,6 +23,9 @@ export const GCLID_COOKIE_MAX_AGE_MS = 90 * 24 * 3600_000;
 export const AD_COOKIES = ['_fbp', '_fbc', 'gclid'];
 
 const CLICK_ID = /^[A-Za-z0-9_-]{1,500}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// What of the page's query goes to Meta in event_source_url: ad click ids and UTM tags, nothing a fan could add.
+const SOURCE_URL_PARAMS = ['fbclid', 'gclid', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'];
 const FBP = /^fb\.\d\.\d{10,16}\.\d{1,20}$/;
 const FBC = /^fb\.\d\.\d{10,16}\.[A-Za-z0-9_-]{1,500}$/;
 
@@ -77,7 +81,7 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
     const cookies = req.get('cookie');
     const fbc = event.fbc ?? parseCookie(cookies, '_fbc');
     const fbp = event.fbp ?? parseCookie(cookies, '_fbp');
-    // Measurement never breaks the fan's page or pre-save: a failure to queue is logged, not thrown.
+    // Measurement never breaks the fan's page or pre-save: a failure to queue is logged, not thrown below.
     await queueConversion(pool, keyRing, {
       artistId: campaign.artistId,
       campaignId: campaign.id,
@@ -99,7 +103,14 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
     }).catch((error: unknown) => logger.error({ err: error, campaignId: campaign.id, eventName: event.name }, 'could not queue a conversion event'));
   }
 
-  const landingUrl = (campaign: Campaign) => `${config.PUBLIC_URL}/l/${campaign.slug}`;
+  const landingUrl = (campaign: Campaign, req?: Request) => {
+    const url = new URL(`${config.PUBLIC_URL}/l/${campaign.slug}`);
+    for (const name of SOURCE_URL_PARAMS) {
+      const value = req?.query[name];
+      if (typeof value === 'string' && value.length <= 500) url.searchParams.set(name, value);
+    }
+    return url.toString();
+  };
 
   return {
     /**
@@ -126,7 +137,7 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
       if (fbc) cookie(res, '_fbc', fbc, FB_COOKIE_MAX_AGE_MS, false);
 
       const eventId = randomUUID();
-      await queue(req, campaign, pixel, { name: 'PageView', id: eventId, sourceUrl: `${config.PUBLIC_URL}${req.originalUrl}`, fbc, fbp });
+      await queue(req, campaign, pixel, { name: 'PageView', id: eventId, sourceUrl: landingUrl(campaign, req), fbc, fbp });
       allowMetaPixel(res);
       return html`${pixelSnippet(pixel.pixelId, 'PageView', eventId)}
 <form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent"><button type="submit" name="choice" value="deny">Stop ad measurement</button></form>`;
@@ -142,9 +153,9 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
 
     /** The thank-you page's pixel: the Lead of this fan's pre-save, with the id the server queued. */
     async thanksPixel(req: Request, res: Response, campaign: Campaign, fanId: string | null): Promise<Html> {
-      if (!fanId || !granted(req)) return html``;
+      if (!fanId || !UUID.test(fanId) || !granted(req)) return html``;
       const pixel = await findMetaPixel(pool, campaign.artistId);
-      if (!pixel) return html``;
+      if (!pixel || !(await pool.exists(sql.unsafe`SELECT 1 FROM presaves WHERE campaign_id = ${campaign.id} AND fan_id = ${fanId}`))) return html``;
       allowMetaPixel(res);
       return pixelSnippet(pixel.pixelId, 'Lead', eventIdFor('Lead', `${campaign.id}:${fanId}`));
     },

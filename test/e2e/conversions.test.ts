@@ -132,7 +132,8 @@ describe('conversions', () => {
     expect(consent).toMatch(/^dd_ad_consent=granted;.*HttpOnly.*SameSite=Lax/);
 
     const before = Date.now();
-    const page = await http.get(`${stack.api.url}${answer.headers.location}`, browser(consent.split(';')[0]));
+    // A parameter the fan (or a link) added is not passed on to Meta; ad click ids and UTM tags are.
+    const page = await http.get(`${stack.api.url}${answer.headers.location}&utm_source=ig&note=fan%40example.com`, browser(consent.split(';')[0]));
     const pixel = pixelOf(page.data);
     expect(pixel).toMatchObject({ pixelId: PIXEL, eventName: 'PageView' });
     expect(page.data).toContain('<script src="/static/meta-pixel.js"></script>');
@@ -178,7 +179,7 @@ describe('conversions', () => {
       event_id: pixel!.eventId,
       event_time: expect.any(Number),
       action_source: 'website',
-      event_source_url: `${stack.config.PUBLIC_URL}/l/${campaign.slug}?fbclid=IwAR2xyz_Click-1&gclid=Cj0KCQ_gclid-1`,
+      event_source_url: `${stack.config.PUBLIC_URL}/l/${campaign.slug}?fbclid=IwAR2xyz_Click-1&gclid=Cj0KCQ_gclid-1&utm_source=ig`,
       user_data: { fbc, fbp, client_ip_address: '203.0.113.9', client_user_agent: UA },
     });
     expect(Math.abs(sent[0].event.event_time * 1000 - before)).toBeLessThan(60_000);
