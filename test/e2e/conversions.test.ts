@@ -4,6 +4,7 @@
 // with the same event_id; events older than 7 days are dropped, never sent; an outage is retried without loss.
 import { z } from 'zod';
 import { hashEmail, hashPhone } from '../../activities/providers/meta-conversions';
+import { createConnection } from '../../db/connections';
 import { queueConversion } from '../../db/conversions';
 import { sql } from '../../db/pool';
 import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
@@ -292,6 +293,20 @@ describe('conversions', () => {
     const waiting = await stack.db.pool.one(sql.type(z.object({ status: z.string(), lastError: z.string().nullable() }))`
       SELECT status, last_error AS "lastError" FROM conversion_events WHERE campaign_id = ${refused.campaign.id}`);
     expect(waiting).toEqual({ status: 'pending', lastError: expect.stringContaining('access token') });
+  });
+
+  it("sends with the account's Meta connection token when the pixel has no token of its own", async () => {
+    const { campaign } = await withPixel({ accessToken: null });
+    const consent = await allow(campaign.slug);
+    const pixel = pixelOf((await http.get(`${stack.api.url}/l/${campaign.slug}`, browser(consent))).data)!;
+    await deliver();
+    expect((await rows(campaign.id)).map((r) => r.status)).toEqual(['pending']); // no token anywhere yet: it waits
+    const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaign.id}`);
+    const userToken = meta.state.issue('artist-with-ads', true);
+    await createConnection(stack.db.pool, stack.keyRing, { accountId, provider: 'meta', accessToken: userToken.access_token, expiresInSeconds: userToken.expires_in, scope: 'ads_management' });
+    await deliver();
+    expect((await rows(campaign.id)).map((r) => r.status)).toEqual(['sent']);
+    expect((await sentEvents()).filter((e) => e.event.event_id === pixel.eventId)).toHaveLength(1);
   });
 
   it('marks every ad cookie Secure when served over HTTPS, and keeps the strict CSP elsewhere', async () => {
