@@ -6,6 +6,7 @@ import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
 import { createAccountDeletionActivities } from './account-deletion';
 import { createConnectionActivities } from './connections';
+import { createConversionActivities } from './conversions';
 import { createDeletionActivities } from './deletion';
 import { createKeyRotationActivities } from './key-rotation';
 import { createMailActivities } from './mail';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities(deps),
     ...createConnectionActivities(deps),
     ...createStuckDetectionActivities(deps),
+    ...createConversionActivities(deps),
   };
 }
 

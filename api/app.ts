@@ -22,6 +22,7 @@ import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { docsRoutes } from './routes/docs';
+import { conversionPublicRoutes, conversionRoutes } from './routes/conversions';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
+  app.use(conversionPublicRoutes(deps));
   const signIn = createSpotifySignIn(deps);
   app.use(smartLinkRoutes(deps, signIn));
   app.use(privacyRoutes(deps, signIn));
@@ -85,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(subscriberExportRoutes(deps));
   app.use(connectionRoutes(deps));
   app.use(opsRoutes(deps));
+  app.use(conversionRoutes(deps));
 
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

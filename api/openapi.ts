@@ -1,11 +1,12 @@
 // The public API described as OpenAPI 3.1, with request bodies and queries generated from the same zod schemas the
 // routes validate with (z.toJSONSchema). A test checks every route the app registers is listed here.
 import { z } from 'zod';
+import { metaPixelBody } from './routes/conversions';
 import { createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
 interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete' | 'options';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options';
   path: string; // express form, e.g. /v1/campaigns/:id
   summary: string;
   auth: Auth;
@@ -28,6 +29,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/static/smart-link.js', summary: 'Smart link page script', auth: 'none', response: 'application/javascript' },
   { method: 'get', path: '/static/smart-link.css', summary: 'Smart link page style', auth: 'none', response: 'text/css' },
   { method: 'get', path: '/l/:slug', summary: 'Smart link page', auth: 'none', response: 'text/html' },
+  { method: 'get', path: '/static/meta-pixel.js', summary: "Loader of the artist's Meta pixel", auth: 'none', response: 'application/javascript' },
+  { method: 'post', path: '/l/:slug/ad-consent', summary: "The fan's ad-measurement choice (allow | deny), 303 back to the page", auth: 'none', form: true },
   { method: 'get', path: '/l/:slug/presave/spotify', summary: "Start a fan's Spotify sign-in (302 to Spotify)", auth: 'none', query: z.object({ tz: z.string().optional() }) },
   { method: 'get', path: '/l/:slug/thanks', summary: 'Thank-you page', auth: 'none', response: 'text/html' },
   { method: 'post', path: '/l/:slug/subscribe', summary: 'Subscribe form (explicit consent)', auth: 'none', form: true, response: 'text/html' },
@@ -49,6 +52,10 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/artists', summary: 'Create an artist', auth: 'artist', body: createArtistBody },
   { method: 'get', path: '/v1/artists', summary: 'List artists', auth: 'artist' },
   { method: 'get', path: '/v1/artists/:id', summary: 'An artist', auth: 'artist' },
+  { method: 'get', path: '/v1/artists/:id/meta-pixel', summary: "The artist's Meta pixel (the access token is never shown)", auth: 'artist' },
+  { method: 'put', path: '/v1/artists/:id/meta-pixel', summary: 'Set the Meta pixel and Conversions API token', auth: 'artist', body: metaPixelBody },
+  { method: 'delete', path: '/v1/artists/:id/meta-pixel', summary: 'Remove the Meta pixel (queued events are dropped)', auth: 'artist' },
+  { method: 'get', path: '/v1/campaigns/:id/conversions', summary: 'Conversions API events per name and status', auth: 'artist' },
   { method: 'post', path: '/v1/campaigns', summary: 'Create a release campaign (starts its release workflow)', auth: 'artist', body: createCampaignBody },
   { method: 'get', path: '/v1/campaigns', summary: 'List campaigns', auth: 'artist' },
   { method: 'get', path: '/v1/campaigns/:id', summary: 'A campaign with its progress and next wave', auth: 'artist' },

@@ -37,6 +37,8 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
     ],
   },
   { table: 'sandbox_mailbox', key: 'outbox_id', columns: [{ name: 'to_address_enc', aad: (id) => `sandbox_mailbox:${id}` }] },
+  { table: 'meta_pixels', key: 'artist_id', columns: [{ name: 'access_token_enc', aad: (id) => `meta_pixels:${id}:access` }] },
+  { table: 'conversion_events', key: 'id', columns: [{ name: 'user_data_enc', aad: (id) => `conversion_events:${id}:user_data` }] },
 ];
 
 export interface ResealProgress {

@@ -105,7 +105,7 @@ async function main() {
     env.META_APP_SECRET = 'dropday-sandbox-meta-secret';
     env.META_DIALOG_URL = sim.url;
     env.META_GRAPH_URL = sim.url;
-    sandboxed.push(`meta (login) → ${sim.url}`);
+    sandboxed.push(`meta (login, Conversions API) → ${sim.url}`);
   }
 
   const config = loadConfig(env);

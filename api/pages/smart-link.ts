@@ -1,5 +1,5 @@
 import { type Campaign } from '../../db/campaigns';
-import { html, page } from './layout';
+import { type Html, html, page } from './layout';
 
 function artwork(campaign: Campaign) {
   return campaign.artworkUrl
@@ -28,7 +28,8 @@ function subscribeForm(campaign: Campaign, consentText: string) {
 </form>`;
 }
 
-export function presavePage(campaign: Campaign, consentText: string): string {
+/** `extra`: the ad-measurement part (consent question or pixel), see api/conversions.ts. */
+export function presavePage(campaign: Campaign, consentText: string, extra: Html = html``): string {
   const at = `${campaign.releaseTime.slice(0, 5)} on ${campaign.releaseDate}`;
   const policy =
     campaign.releasePolicy === 'local'
@@ -40,24 +41,27 @@ export function presavePage(campaign: Campaign, consentText: string): string {
 <a class="button" data-presave="/l/${campaign.slug}/presave/spotify" href="/l/${campaign.slug}/presave/spotify">Pre-save on Spotify</a>
 <p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''}.</p>
 ${subscribeForm(campaign, consentText)}
-<p class="note"><a href="/privacy/delete">Delete my data</a></p>`,
+<p class="note"><a href="/privacy/delete">Delete my data</a></p>
+${extra}`,
   );
 }
 
-export function listenPage(campaign: Campaign, consentText: string): string {
+export function listenPage(campaign: Campaign, consentText: string, extra: Html = html``): string {
   return page(
     `${campaign.title} — listen`,
     html`${header(campaign)}<a class="button" href="${spotifyListenUrl(campaign)}">Listen on Spotify</a>
-${subscribeForm(campaign, consentText)}`,
+${subscribeForm(campaign, consentText)}
+${extra}`,
   );
 }
 
-export function thanksPage(campaign: Campaign, dueAt: number | null): string {
+export function thanksPage(campaign: Campaign, dueAt: number | null, extra: Html = html``): string {
   const when = dueAt ? html` It will be in your library at ${new Date(dueAt).toISOString().replace('T', ' ').slice(0, 16)} UTC.` : '';
   return page(
     `${campaign.title} — pre-saved`,
     html`${header(campaign)}<p><strong>You're in.</strong>${when}</p>
-<p class="note">You can disconnect dropday at any time in your Spotify account settings (Apps).</p>`,
+<p class="note">You can disconnect dropday at any time in your Spotify account settings (Apps).</p>
+${extra}`,
   );
 }
 

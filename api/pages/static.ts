@@ -22,6 +22,7 @@ h1{font-size:1.6rem;margin:20px 0 4px}.artist{color:#bbb;margin:0 0 24px}
 .button{display:inline-block;padding:14px 28px;border-radius:999px;background:#1ed760;color:#000;font-weight:700;text-decoration:none}
 .note{color:#999;font-size:.9rem;margin-top:20px}.error h1{color:#ff8a80}.note a{color:#bbb}
 .subscribe{margin-top:28px;text-align:left;display:grid;gap:8px}.subscribe input[type=email],.subscribe input[type=tel]{padding:10px;border-radius:6px;border:1px solid #444;background:#1b1b1b;color:#f5f5f5}
+.ad-consent{margin-top:24px;font-size:.8rem;color:#aaa}.ad-consent button{padding:6px 12px;border-radius:6px;border:0;margin:0 4px}
 .subscribe label{font-size:.8rem;color:#aaa}.subscribe button{padding:10px;border-radius:6px;border:0;background:#eee;font-weight:600}`;
 
 export function staticRoutes(): Router {

@@ -6,6 +6,7 @@ import { type Campaign, findCampaignById, findCampaignBySlug, isKnownTimeZone } 
 import { storeFanTokens, upsertFan } from '../../db/fans';
 import { type DatabasePool, sql } from '../../db/pool';
 import { recordEvent, upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
+import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { listenPage, messagePage, presavePage, thanksPage } from '../pages/smart-link';
 import { type CompletedSignIn, FAN_COOKIE, parseCookie, PRESAVE_SCOPES, sendPage, type SpotifySignIn } from '../spotify-signin';
@@ -19,14 +20,17 @@ const isOpen = (c: Campaign) => c.status !== 'cancelled' && c.status !== 'comple
 const notAvailable = (res: Response) =>
   sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release, or the release was withdrawn.'));
 
-export function smartLinkRoutes({ pool }: AppDeps, signIn: SpotifySignIn): Router {
+export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn): Router {
+  const { pool } = deps;
   const router = Router();
+  const conversions = createConversionTracking(deps);
 
   router.get('/l/:slug', async (req, res) => {
     const campaign = await findCampaignBySlug(pool, req.params.slug);
     if (!campaign || campaign.status === 'cancelled') return notAvailable(res);
     const consent = CONSENT_TEXT(campaign.artistName);
-    sendPage(res, 200, isOpen(campaign) ? presavePage(campaign, consent) : listenPage(campaign, consent));
+    const adMeasurement = await conversions.pageView(req, res, campaign);
+    sendPage(res, 200, isOpen(campaign) ? presavePage(campaign, consent, adMeasurement) : listenPage(campaign, consent, adMeasurement));
   });
 
   router.get('/l/:slug/presave/spotify', async (req, res) => {
@@ -42,14 +46,17 @@ export function smartLinkRoutes({ pool }: AppDeps, signIn: SpotifySignIn): Route
     const campaign = await findCampaignBySlug(pool, req.params.slug);
     if (!campaign) return notAvailable(res);
     const fanId = parseCookie(req.get('cookie'), FAN_COOKIE);
-    sendPage(res, 200, thanksPage(campaign, fanId ? await dueAtFor(pool, campaign.id, fanId) : null));
+    const adMeasurement = await conversions.thanksPixel(req, res, campaign, fanId);
+    sendPage(res, 200, thanksPage(campaign, fanId ? await dueAtFor(pool, campaign.id, fanId) : null, adMeasurement));
   });
 
   return router;
 }
 
 /** The callback's pre-save branch: the fan, their encrypted tokens and consent time, the pre-save, the AUTH event. */
-export function createPresaveCompletion({ pool, keyRing, releaseEngine }: AppDeps, signIn: SpotifySignIn) {
+export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn) {
+  const { pool, keyRing, releaseEngine } = deps;
+  const conversions = createConversionTracking(deps);
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
     const campaign = signedIn.campaignId ? await findCampaignById(pool, signedIn.campaignId) : null;
     if (!campaign || campaign.status === 'cancelled') return void notAvailable(res);
@@ -71,6 +78,7 @@ export function createPresaveCompletion({ pool, keyRing, releaseEngine }: AppDep
     if (presave.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(pool, { presaveId: presave.id })))) {
       await releaseEngine.presaveAdded(campaign, presave.dueAt);
     }
+    await conversions.presaveCompleted(res.req, campaign, fanId);
     res.cookie(FAN_COOKIE, fanId, { httpOnly: true, sameSite: 'lax', secure: signIn.secureCookie, maxAge: 30 * 24 * 3600_000, path: '/' });
     res.redirect(303, `/l/${campaign.slug}/thanks`);
   };

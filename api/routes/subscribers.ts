@@ -7,6 +7,7 @@ import { subscribersPage, unsubscribe, upsertSubscriber } from '../../db/subscri
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
 import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
 import { auth } from '../auth';
+import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { html, page } from '../pages/layout';
@@ -35,8 +36,10 @@ const subscribeForm = z
   })
   .refine((f) => f.email || f.phone, { message: 'give an e-mail address or a phone number' });
 
-export function subscriberRoutes({ pool, keyRing, config }: AppDeps): Router {
+export function subscriberRoutes(deps: AppDeps): Router {
+  const { pool, keyRing, config } = deps;
   const router = Router();
+  const conversions = createConversionTracking(deps);
   const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
   const form = express.urlencoded({ extended: false, limit: '8kb' });
   const knownFan = async (fanId: string | null) =>
@@ -54,9 +57,10 @@ export function subscriberRoutes({ pool, keyRing, config }: AppDeps): Router {
     // The browser that pre-saved carries the fan's id: linking it lets a consent-expiry nudge reach this fan.
     const fanId = await knownFan(parseCookie(req.get('cookie'), FAN_COOKIE));
     const id = await upsertSubscriber(pool, keyRing, hash, { campaignId: campaign.id, fanId, ...parsed.data, consentText: CONSENT_TEXT(campaign.artistName) });
+    const adMeasurement = await conversions.signedUp(req, res, campaign, { id, email: parsed.data.email, phone: parsed.data.phone });
     sendPage(res, 200, page('Subscribed', html`<h1>You're subscribed</h1>
 <p>${campaign.artistName} can now send you news. Every message carries a link to unsubscribe.</p>
-<p class="note"><a href="${unsubscribeLink(id)}">Unsubscribe now</a></p>`));
+<p class="note"><a href="${unsubscribeLink(id)}">Unsubscribe now</a></p>${adMeasurement}`));
   });
 
   // GET only asks (mail scanners follow links); POST unsubscribes.

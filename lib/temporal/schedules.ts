@@ -8,6 +8,7 @@ const SCHEDULES: { id: string; workflowType: string; spec: ScheduleSpec }[] = [
   { id: RETENTION_SWEEP_SCHEDULE_ID, workflowType: 'retentionSweepWorkflow', spec: { calendars: [{ hour: 3, minute: 0 }], jitter: '30 minutes' } },
   { id: 'reconsent-nudges', workflowType: 'reconsentNudgeWorkflow', spec: { calendars: [{ hour: 10, minute: 0 }], jitter: '30 minutes' } },
   { id: 'outbox-delivery', workflowType: 'outboxDeliveryWorkflow', spec: { intervals: [{ every: '1 minute' }] } },
+  { id: 'conversion-delivery', workflowType: 'conversionDeliveryWorkflow', spec: { intervals: [{ every: '1 minute' }] } },
   { id: 'stuck-detection', workflowType: 'stuckDetectionWorkflow', spec: { intervals: [{ every: '5 minutes' }] } },
 ];
 

@@ -7,6 +7,7 @@ import { ENCRYPTED_TABLES } from '../../db/encrypted-columns';
 import { loadFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
 import { saveOAuthState } from '../../db/oauth-states';
 import { createConnection } from '../../db/connections';
+import { conversionsAccessToken, queueConversion, saveMetaPixel } from '../../db/conversions';
 import { queueEmail } from '../../db/outbox';
 import { sql } from '../../db/pool';
 import { upsertSubscriber } from '../../db/subscribers';
@@ -81,6 +82,9 @@ describe('key rotation', () => {
       INSERT INTO sandbox_mailbox (outbox_id, to_address_enc, subject, body)
       VALUES (${outboxId}, ${before.encrypt('a@example.com', `sandbox_mailbox:${outboxId}`)}, 's', 'b')`);
     await createConnection(db.pool, before, { accountId, provider: 'google', accessToken: 'ya29.a', refreshToken: '1//r', expiresInSeconds: 3600, scope: 's' });
+    const artistId = await db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT artist_id AS id FROM campaigns WHERE id = ${campaignId}`);
+    await saveMetaPixel(db.pool, before, { artistId, pixelId: '1234567890', accessToken: 'EAAcapi-token-for-rotation' });
+    await queueConversion(db.pool, before, { artistId, campaignId, pixelId: '1234567890', eventName: 'PageView', eventId: 'rot', eventTime: Date.now(), eventSourceUrl: 'https://x/l/rot', userData: { client_user_agent: 'UA' } });
     const all = (k: string) => Object.fromEntries(ENCRYPTED_TABLES.flatMap((t) => t.columns.map((c) => [`${t.table}.${c.name}`, [k]])));
     expect(await keyIdsInUse()).toEqual(all('k1'));
     expect((await loadFanTokens(db.pool, after, fanIds[0]))?.accessToken).toBe('access-0'); // old rows open under the new ring
@@ -92,7 +96,7 @@ describe('key rotation', () => {
     expect(started.status).toBe(202);
     expect(started.data).toMatchObject({ keyId: 'k2', workflowId: 'key-rotation:k2' });
     const result = await temporal.client.workflow.getHandle('key-rotation:k2').result();
-    expect(result).toMatchObject({ keyId: 'k2', done: true, staleLeft: 0, resealed: 16, tablesDone: ENCRYPTED_TABLES.map((t) => t.table) });
+    expect(result).toMatchObject({ keyId: 'k2', done: true, staleLeft: 0, resealed: 18, tablesDone: ENCRYPTED_TABLES.map((t) => t.table) });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);
     expect(status.data).toMatchObject({ status: 'COMPLETED', progress: { done: true, staleLeft: 0 } });
     expect((await http.get(`${api.url}/v1/ops/key-rotations/k9`, ops)).status).toBe(404);
@@ -102,6 +106,7 @@ describe('key rotation', () => {
     for (const [i, fanId] of fanIds.entries()) {
       expect(await loadFanTokens(db.pool, retired, fanId)).toMatchObject({ accessToken: `access-${i}`, refreshToken: `refresh-${i}` });
     }
+    expect(await conversionsAccessToken(db.pool, retired, artistId)).toBe('EAAcapi-token-for-rotation');
   });
 });
 

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await temporal.startWorker({ config: { ...config, TEMPORAL_TASK_QUEUE: temporal.taskQueue }, pool: db.pool, keyRing, logger: createLogger({ level: 'silent' }) });
 });
 afterAll(async () => {
-  for (const id of [RETENTION_SWEEP_SCHEDULE_ID, 'reconsent-nudges', 'outbox-delivery', 'stuck-detection']) {
+  for (const id of [RETENTION_SWEEP_SCHEDULE_ID, 'reconsent-nudges', 'outbox-delivery', 'stuck-detection', 'conversion-delivery']) {
     await temporal?.client.schedule.getHandle(id).delete().catch(() => undefined);
   }
   await temporal?.close();

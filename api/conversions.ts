@@ -1,0 +1,176 @@
+// Ad measurement on the fan's pages: the artist's Meta pixel in the browser and the same events, with the same
+// event_id, queued for Meta's Conversions API from the server (sent by conversionDeliveryWorkflow).
+//
+// Consent: nothing happens until the fan says yes. Where the artist set a pixel (or the visit carries an ad click
+// id), the smart link asks once; the answer is kept in a first-party cookie. Only with "allow" does the page load
+// the pixel, set _fbp/_fbc (7 days) and gclid (90 days), and queue server events: PageView, Lead (a pre-save
+// completed) and CompleteRegistration (a subscribe form sent, its e-mail/phone SHA-256 hashed). Only these
+// first-party events go to Meta — never Spotify listening data.
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
+import { type Request, type Response } from 'express';
+import { capiUserData } from '../activities/providers/meta-conversions';
+import { type Campaign } from '../db/campaigns';
+import { findMetaPixel, type MetaPixel, queueConversion } from '../db/conversions';
+import { sql } from '../db/pool';
+import { type AppDeps } from './deps';
+import { type Html, html } from './pages/layout';
+import { parseCookie } from './spotify-signin';
+
+export const AD_CONSENT_COOKIE = 'dd_ad_consent';
+export const AD_CONSENT_MAX_AGE_MS = 180 * 24 * 3600_000;
+export const FB_COOKIE_MAX_AGE_MS = 7 * 24 * 3600_000;
+export const GCLID_COOKIE_MAX_AGE_MS = 90 * 24 * 3600_000;
+export const AD_COOKIES = ['_fbp', '_fbc', 'gclid'];
+
+const CLICK_ID = /^[A-Za-z0-9_-]{1,500}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// What of the page's query goes to Meta in event_source_url: ad click ids and UTM tags, nothing a fan could add.
+const SOURCE_URL_PARAMS = ['fbclid', 'gclid', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'];
+const FBP = /^fb\.\d\.\d{10,16}\.\d{1,20}$/;
+const FBC = /^fb\.\d\.\d{10,16}\.[A-Za-z0-9_-]{1,500}$/;
+
+type EventName = 'PageView' | 'Lead' | 'CompleteRegistration';
+
+const clickId = (value: unknown) => (typeof value === 'string' && CLICK_ID.test(value) ? value : null);
+
+/** Adds Meta's hosts to this response's Content-Security-Policy (set by helmet), only on pages that load the pixel. */
+export function allowMetaPixel(res: Response): void {
+  const current = String(res.getHeader('Content-Security-Policy') ?? "default-src 'self'");
+  const directives = new Map<string, string[]>();
+  for (const part of current.split(';').map((d) => d.trim()).filter(Boolean)) {
+    const [name, ...values] = part.split(/\s+/);
+    directives.set(name, values);
+  }
+  const add = (name: string, ...sources: string[]) => {
+    const values = directives.get(name) ?? ["'self'"];
+    directives.set(name, [...values, ...sources.filter((s) => !values.includes(s))]);
+  };
+  add('script-src', 'https://connect.facebook.net');
+  add('img-src', 'https://www.facebook.com');
+  add('connect-src', 'https://www.facebook.com', 'https://connect.facebook.net');
+  res.setHeader('Content-Security-Policy', [...directives].map(([name, values]) => [name, ...values].join(' ')).join(';'));
+}
+
+function pixelSnippet(pixelId: string, eventName: EventName, eventId: string): Html {
+  return html`<div id="meta-pixel" hidden data-pixel-id="${pixelId}" data-event-name="${eventName}" data-event-id="${eventId}"></div>
+<script src="/static/meta-pixel.js"></script>
+<noscript><img hidden height="1" width="1" alt="" src="https://www.facebook.com/tr?id=${pixelId}&ev=${eventName}&eid=${eventId}&noscript=1"></noscript>`;
+}
+
+function consentBanner(campaign: Campaign, query: { fbclid: string | null; gclid: string | null }, platforms: string): Html {
+  return html`<form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent">
+<p>May ${campaign.artistName} measure their ads on this page? With your OK this page sets advertising cookies and tells the ad platforms they use (${platforms}) about your visit, pre-save or sign-up.</p>
+${query.fbclid ? html`<input type="hidden" name="fbclid" value="${query.fbclid}">` : ''}${query.gclid ? html`<input type="hidden" name="gclid" value="${query.gclid}">` : ''}
+<button type="submit" name="choice" value="allow">Allow</button> <button type="submit" name="choice" value="deny">No thanks</button>
+</form>`;
+}
+
+export function createConversionTracking({ pool, keyRing, config, logger }: AppDeps) {
+  const secure = config.PUBLIC_URL.startsWith('https://');
+  const cookie = (res: Response, name: string, value: string, maxAge: number, httpOnly: boolean) =>
+    res.cookie(name, value, { maxAge, httpOnly, sameSite: 'lax', secure, path: '/' });
+  /** Deterministic per occurrence, so a reloaded thank-you page fires the same event the server queued. */
+  const eventIdFor = (name: EventName, key: string) =>
+    createHmac('sha256', config.STATE_SIGNING_SECRET).update(`conversion:${name}:${key}`).digest('base64url').slice(0, 32);
+  const consent = (req: Request) => parseCookie(req.get('cookie'), AD_CONSENT_COOKIE);
+  const granted = (req: Request) => consent(req) === 'granted';
+
+  async function queue(req: Request, campaign: Campaign, pixel: MetaPixel, event: { name: EventName; id: string; sourceUrl: string; fbc?: string | null; fbp?: string | null; email?: string | null; phone?: string | null; fanId?: string | null; subscriberId?: string | null }) {
+    const userAgent = req.get('user-agent');
+    if (!userAgent) return; // action_source "website" requires it: nothing Meta would accept
+    const cookies = req.get('cookie');
+    const fbc = event.fbc ?? parseCookie(cookies, '_fbc');
+    const fbp = event.fbp ?? parseCookie(cookies, '_fbp');
+    // Measurement never breaks the fan's page or pre-save: a failure to queue is logged, not thrown below.
+    await queueConversion(pool, keyRing, {
+      artistId: campaign.artistId,
+      campaignId: campaign.id,
+      fanId: event.fanId,
+      subscriberId: event.subscriberId,
+      pixelId: pixel.pixelId,
+      eventName: event.name,
+      eventId: event.id,
+      eventTime: Date.now(),
+      eventSourceUrl: event.sourceUrl.slice(0, 2000),
+      userData: capiUserData({
+        email: event.email,
+        phone: event.phone,
+        fbc: fbc && FBC.test(fbc) ? fbc : null,
+        fbp: fbp && FBP.test(fbp) ? fbp : null,
+        ip: req.ip,
+        userAgent: userAgent.slice(0, 1000),
+      }),
+    }).catch((error: unknown) => logger.error({ err: error, campaignId: campaign.id, eventName: event.name }, 'could not queue a conversion event'));
+  }
+
+  const landingUrl = (campaign: Campaign, req?: Request) => {
+    const url = new URL(`${config.PUBLIC_URL}/l/${campaign.slug}`);
+    for (const name of SOURCE_URL_PARAMS) {
+      const value = req?.query[name];
+      if (typeof value === 'string' && value.length <= 500) url.searchParams.set(name, value);
+    }
+    return url.toString();
+  };
+
+  return {
+    /**
+     * The smart link's part: the consent question, or (consent given) the first-party cookies, the pixel with a
+     * PageView whose event_id is generated here, and the same PageView queued for the Conversions API.
+     */
+    async pageView(req: Request, res: Response, campaign: Campaign): Promise<Html> {
+      const query = { fbclid: clickId(req.query.fbclid), gclid: clickId(req.query.gclid) };
+      const pixel = await findMetaPixel(pool, campaign.artistId);
+      if (!pixel && !query.gclid) return html``;
+      const choice = consent(req);
+      if (choice !== 'granted') return choice === 'denied' ? html`` : consentBanner(campaign, query, [pixel && 'Meta', query.gclid && 'Google'].filter(Boolean).join(', '));
+      if (query.gclid) cookie(res, 'gclid', query.gclid, GCLID_COOKIE_MAX_AGE_MS, true);
+      if (!pixel) return html``;
+
+      const cookies = req.get('cookie');
+      const oldFbp = parseCookie(cookies, '_fbp');
+      const fbp = oldFbp && FBP.test(oldFbp) ? oldFbp : `fb.1.${Date.now()}.${randomInt(1_000_000_000, 10_000_000_000)}`;
+      const oldFbc = parseCookie(cookies, '_fbc');
+      const fbc = query.fbclid
+        ? oldFbc && FBC.test(oldFbc) && oldFbc.endsWith(`.${query.fbclid}`) ? oldFbc : `fb.1.${Date.now()}.${query.fbclid}`
+        : oldFbc && FBC.test(oldFbc) ? oldFbc : null;
+      cookie(res, '_fbp', fbp, FB_COOKIE_MAX_AGE_MS, false); // the browser pixel reads them too
+      if (fbc) cookie(res, '_fbc', fbc, FB_COOKIE_MAX_AGE_MS, false);
+
+      const eventId = randomUUID();
+      await queue(req, campaign, pixel, { name: 'PageView', id: eventId, sourceUrl: landingUrl(campaign, req), fbc, fbp });
+      allowMetaPixel(res);
+      return html`${pixelSnippet(pixel.pixelId, 'PageView', eventId)}
+<form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent"><button type="submit" name="choice" value="deny">Stop ad measurement</button></form>`;
+    },
+
+    /** A pre-save completed (the Spotify callback): a Lead, queued with the id the thank-you page fires. */
+    async presaveCompleted(req: Request, campaign: Campaign, fanId: string): Promise<void> {
+      if (!granted(req)) return;
+      const pixel = await findMetaPixel(pool, campaign.artistId);
+      if (!pixel) return;
+      await queue(req, campaign, pixel, { name: 'Lead', id: eventIdFor('Lead', `${campaign.id}:${fanId}`), sourceUrl: landingUrl(campaign), fanId });
+    },
+
+    /** The thank-you page's pixel: the Lead of this fan's pre-save, with the id the server queued. */
+    async thanksPixel(req: Request, res: Response, campaign: Campaign, fanId: string | null): Promise<Html> {
+      if (!fanId || !UUID.test(fanId) || !granted(req)) return html``;
+      const pixel = await findMetaPixel(pool, campaign.artistId);
+      if (!pixel || !(await pool.exists(sql.unsafe`SELECT 1 FROM presaves WHERE campaign_id = ${campaign.id} AND fan_id = ${fanId}`))) return html``;
+      allowMetaPixel(res);
+      return pixelSnippet(pixel.pixelId, 'Lead', eventIdFor('Lead', `${campaign.id}:${fanId}`));
+    },
+
+    /** A subscribe form sent: CompleteRegistration with the hashed e-mail/phone, queued and fired by the page. */
+    async signedUp(req: Request, res: Response, campaign: Campaign, subscriber: { id: string; email?: string; phone?: string }): Promise<Html> {
+      if (!granted(req)) return html``;
+      const pixel = await findMetaPixel(pool, campaign.artistId);
+      if (!pixel) return html``;
+      const eventId = eventIdFor('CompleteRegistration', subscriber.id);
+      await queue(req, campaign, pixel, { name: 'CompleteRegistration', id: eventId, sourceUrl: landingUrl(campaign), email: subscriber.email, phone: subscriber.phone, subscriberId: subscriber.id });
+      allowMetaPixel(res);
+      return pixelSnippet(pixel.pixelId, 'CompleteRegistration', eventId);
+    },
+  };
+}
+
+export type ConversionTracking = ReturnType<typeof createConversionTracking>;
