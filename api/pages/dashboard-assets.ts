@@ -87,7 +87,8 @@ export const dashboardScript = String.raw`(function () {
       g.appendChild(svg('rect', { class: 'bar funnel-bar', x: labelWidth, y: 6, height: 22, width: (barWidth * s[2]) / max, 'data-value': s[2] }));
       g.appendChild(svg('text', { class: 'count', x: labelWidth + (barWidth * s[2]) / max + 8, y: 21 }, s[2]));
       if (i > 0) {
-        var previous = stages[i - 1][2];
+        // Each stage as a share of the one it follows from; both stream windows follow from delivery.
+        var previous = stages[i >= 4 ? 3 : i - 1][2];
         g.appendChild(svg('text', { class: 'rate', x: width, y: 21, 'text-anchor': 'end' }, previous ? Math.round((100 * s[2]) / previous) + '%' : '–'));
       }
       chart.appendChild(g);

@@ -11,7 +11,8 @@ export function dashboardRoutes({ pool, config }: AppDeps): Router {
   const secret = config.STATE_SIGNING_SECRET;
   const secure = config.PUBLIC_URL.startsWith('https://');
   const sendPage = (res: Response, status: number, body: string) =>
-    res.status(status).set('Cache-Control', 'no-store').type('html').send(body);
+    // same-origin (not helmet's no-referrer): the forms' posts then carry our Origin rather than "null".
+    res.status(status).set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(body);
 
   router.get('/app', async (req, res) => {
     const session = await appSession(pool, secret, req);
