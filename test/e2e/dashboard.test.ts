@@ -88,7 +88,7 @@ describe('artist dashboard in Chromium', () => {
     for (const s of segments) expect(s.height / s.count).toBeCloseTo(unit, 3);
 
     // Sources table.
-    const rows = await page.locator('#sources-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page.locator('#sources-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)));
     expect(rows).toEqual([
       ['social', 'instagram', '—', '4', '2', '2', '0', '12'],
       ['email', 'newsletter', 'email', '2', '1', '0', '1', '11'],
