@@ -3,7 +3,10 @@
 // every total (funnel, sources, value, series) and listed with their reasons.
 import { z } from 'zod';
 import { EVENT_TYPES } from './event-values';
+import { type DatabaseTransactionConnection } from 'slonik';
 import { type DatabasePool, sql } from './pool';
+
+type Tx = DatabaseTransactionConnection;
 
 export interface AbuseRules {
   /** window either side of an authorisation */
@@ -19,15 +22,14 @@ export interface AbuseRules {
 
 export const FLAG_REASONS = ['auth_burst_ip', 'auth_burst_ua', 'new_account', 'stream_rate', 'fan_flagged'] as const;
 
-/**
- * `WITH ...` defining `flags` (event id, reason, detail), `flagged_fans`, `flagged` (one row per flagged event) and
- * `clean` (the campaign's unflagged events, with `at` = when it happened: played_at for plays).
- */
-function withCleanEvents(campaignId: string, rules: AbuseRules) {
+/** The flag rules as rows (event id, reason, detail) of `analytics_flags`, a temporary table of this transaction. */
+async function computeFlags(tx: DatabaseTransactionConnection, campaignId: string, rules: AbuseRules): Promise<void> {
   const window = sql.fragment`make_interval(secs => ${rules.authWindowSeconds})`;
-  return sql.fragment`
+  await tx.query(sql.unsafe`CREATE TEMPORARY TABLE analytics_flags (id bigint NOT NULL, reason text NOT NULL, detail text NOT NULL) ON COMMIT DROP`);
+  await tx.query(sql.unsafe`
+    INSERT INTO analytics_flags (id, reason, detail)
     WITH auth AS (
-      SELECT e.id, e.fan_id, e.occurred_at, e.properties,
+      SELECT e.id, e.fan_id, e.occurred_at,
              CASE WHEN e.ip_hash IS NULL THEN 0 ELSE count(*) OVER (PARTITION BY e.ip_hash ORDER BY e.occurred_at
                RANGE BETWEEN ${window} PRECEDING AND ${window} FOLLOWING) END AS ip_count,
              CASE WHEN e.ua_hash IS NULL THEN 0 ELSE count(*) OVER (PARTITION BY e.ua_hash ORDER BY e.occurred_at
@@ -59,28 +61,38 @@ function withCleanEvents(campaignId: string, rules: AbuseRules) {
     ),
     flagged_fans AS (
       SELECT DISTINCT a.fan_id FROM auth a JOIN rule_flags f ON f.id = a.id WHERE a.fan_id IS NOT NULL
+    )
+    SELECT id, reason, detail FROM rule_flags
+    UNION ALL
+    SELECT e.id, 'fan_flagged', 'the fan''s authorisation is flagged'
+    FROM events e JOIN flagged_fans ff ON ff.fan_id = e.fan_id
+    WHERE e.campaign_id = ${campaignId} AND e.type <> 'AUTH'`);
+  await tx.query(sql.unsafe`ANALYZE analytics_flags`);
+}
+
+/**
+ * `WITH ...` defining `flagged_fans` (fans whose AUTH is flagged) and `clean` (the campaign's unflagged events, with
+ * `at` = when it happened: played_at for plays), over `analytics_flags`.
+ */
+function withCleanEvents(campaignId: string) {
+  return sql.fragment`
+    WITH flagged_fans AS (
+      SELECT DISTINCT e.fan_id FROM analytics_flags f JOIN events e ON e.id = f.id
+      WHERE f.reason <> 'fan_flagged' AND e.type = 'AUTH' AND e.fan_id IS NOT NULL
     ),
-    flags AS (
-      SELECT id, reason, detail FROM rule_flags
-      UNION ALL
-      SELECT e.id, 'fan_flagged', 'the fan''s authorisation is flagged'
-      FROM events e JOIN flagged_fans ff ON ff.fan_id = e.fan_id
-      WHERE e.campaign_id = ${campaignId} AND e.type <> 'AUTH'
-    ),
-    flagged AS (SELECT DISTINCT id FROM flags),
     clean AS (
       SELECT e.id, e.type, e.fan_id, e.channel, e.source, e.medium, coalesce(e.played_at, e.occurred_at) AS at
       FROM events e
-      WHERE e.campaign_id = ${campaignId} AND NOT EXISTS (SELECT 1 FROM flagged f WHERE f.id = e.id)
+      WHERE e.campaign_id = ${campaignId} AND NOT EXISTS (SELECT 1 FROM analytics_flags f WHERE f.id = e.id)
     )`;
 }
 
 const countsRow = z.object({ type: z.string(), count: z.number() });
 
 /** Unflagged events per type. */
-export async function eventCounts(pool: DatabasePool, campaignId: string, rules: AbuseRules) {
-  return pool.any(sql.type(countsRow)`
-    ${withCleanEvents(campaignId, rules)}
+async function eventCounts(tx: Tx, campaignId: string) {
+  return tx.any(sql.type(countsRow)`
+    ${withCleanEvents(campaignId)}
     SELECT type, count(*)::int AS count FROM clean GROUP BY type ORDER BY type`);
 }
 
@@ -98,9 +110,9 @@ export type Funnel = z.infer<typeof funnelRow>;
  * views → clicks → authorisations (unflagged AUTH) → delivered (fans with a pre-save done, their authorisation not
  * flagged) → streamed (delivered fans with an unflagged play within 7 / 28 days of their own release instant).
  */
-export async function funnel(pool: DatabasePool, campaignId: string, rules: AbuseRules): Promise<Funnel> {
-  return pool.one(sql.type(funnelRow)`
-    ${withCleanEvents(campaignId, rules)},
+async function funnel(tx: Tx, campaignId: string): Promise<Funnel> {
+  return tx.one(sql.type(funnelRow)`
+    ${withCleanEvents(campaignId)},
     delivered AS (
       SELECT p.fan_id, min(p.due_at) AS release_at FROM presaves p
       WHERE p.campaign_id = ${campaignId} AND p.state = 'done'
@@ -131,9 +143,9 @@ const sourceRow = z.object({
 });
 
 /** First-party events by where the visit came from, most viewed first. */
-export async function sources(pool: DatabasePool, campaignId: string, rules: AbuseRules, limit = 100) {
-  return pool.any(sql.type(sourceRow)`
-    ${withCleanEvents(campaignId, rules)}
+async function sources(tx: Tx, campaignId: string, limit = 100) {
+  return tx.any(sql.type(sourceRow)`
+    ${withCleanEvents(campaignId)}
     SELECT channel, source, medium,
            (count(*) FILTER (WHERE type = 'PAGE_VIEW'))::int AS views,
            (count(*) FILTER (WHERE type = 'CLICK'))::int AS clicks,
@@ -153,21 +165,15 @@ const flagRow = z.object({
 });
 
 /** Flagged events with why, newest first, and how many there are per reason. */
-export async function flaggedEvents(pool: DatabasePool, campaignId: string, rules: AbuseRules, limit = 200) {
-  const [items, byReason, total] = await Promise.all([
-    pool.any(sql.type(flagRow)`
-      ${withCleanEvents(campaignId, rules)}
-      SELECT e.id::text AS "eventId", e.type, coalesce(e.played_at, e.occurred_at) AS at,
-             json_agg(json_build_object('code', f.reason, 'detail', f.detail) ORDER BY f.reason) AS reasons
-      FROM flags f JOIN events e ON e.id = f.id
-      GROUP BY e.id ORDER BY at DESC, e.id DESC LIMIT ${limit}`),
-    pool.any(sql.type(z.object({ reason: z.enum(FLAG_REASONS), count: z.number() }))`
-      ${withCleanEvents(campaignId, rules)}
-      SELECT reason, count(DISTINCT id)::int AS count FROM flags GROUP BY reason ORDER BY reason`),
-    pool.oneFirst(sql.type(z.object({ count: z.number() }))`
-      ${withCleanEvents(campaignId, rules)}
-      SELECT count(*)::int AS count FROM flagged`),
-  ]);
+async function flaggedEvents(tx: Tx, limit = 200) {
+  const items = await tx.any(sql.type(flagRow)`
+    SELECT e.id::text AS "eventId", e.type, coalesce(e.played_at, e.occurred_at) AS at,
+           json_agg(json_build_object('code', f.reason, 'detail', f.detail) ORDER BY f.reason) AS reasons
+    FROM analytics_flags f JOIN events e ON e.id = f.id
+    GROUP BY e.id ORDER BY at DESC, e.id DESC LIMIT ${limit}`);
+  const byReason = await tx.any(sql.type(z.object({ reason: z.enum(FLAG_REASONS), count: z.number() }))`
+    SELECT reason, count(DISTINCT id)::int AS count FROM analytics_flags GROUP BY reason ORDER BY reason`);
+  const total = await tx.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT count(DISTINCT id)::int AS count FROM analytics_flags`);
   return { excludedEvents: total, byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.count])), items };
 }
 
@@ -188,21 +194,24 @@ const countsByState = sql.fragment`
   (count(*) FILTER (WHERE p.state = 'cancelled'))::int AS cancelled`;
 
 /** Pre-saves by the fan's time zone (null: the browser did not say) and by wave (due instant). */
-export async function delivery(pool: DatabasePool, campaignId: string) {
-  const [byZone, byWave] = await Promise.all([
-    pool.any(sql.type(z.object({ zone: z.string().nullable(), ...deliveryCounts }))`
+async function delivery(tx: Tx, campaignId: string) {
+  const byZone = await tx.any(sql.type(z.object({ zone: z.string().nullable(), ...deliveryCounts }))`
       SELECT f.time_zone AS zone, ${countsByState}
       FROM presaves p JOIN fans f ON f.id = p.fan_id WHERE p.campaign_id = ${campaignId}
-      GROUP BY f.time_zone ORDER BY total DESC, zone NULLS LAST LIMIT 500`),
-    pool.any(sql.type(z.object({ dueAt: z.number(), ...deliveryCounts }))`
+      GROUP BY f.time_zone ORDER BY total DESC, zone NULLS LAST LIMIT 500`);
+  const byWave = await tx.any(sql.type(z.object({ dueAt: z.number(), ...deliveryCounts }))`
       SELECT p.due_at AS "dueAt", ${countsByState}
       FROM presaves p WHERE p.campaign_id = ${campaignId}
-      GROUP BY p.due_at ORDER BY p.due_at LIMIT 500`),
-  ]);
+      GROUP BY p.due_at ORDER BY p.due_at LIMIT 500`);
   return { byZone, byWave };
 }
 
 export type Bucket = 'hour' | 'day';
+export interface SeriesRange {
+  from: Date;
+  to: Date;
+  bucket: Bucket;
+}
 export const BUCKET_MS: Record<Bucket, number> = { hour: 3_600_000, day: 86_400_000 };
 
 const seriesRow = z.object({
@@ -217,13 +226,13 @@ const seriesRow = z.object({
 }) satisfies z.ZodType<{ start: number } & Record<(typeof EVENT_TYPES)[number], number>>;
 
 /** Unflagged events per UTC hour or day in [from, to); every bucket is present, empty ones with zeros. */
-export async function series(pool: DatabasePool, campaignId: string, rules: AbuseRules, range: { from: Date; to: Date; bucket: Bucket }) {
+async function series(tx: Tx, campaignId: string, range: SeriesRange) {
   const from = range.from.toISOString();
   const to = range.to.toISOString();
   const step = sql.fragment`${`1 ${range.bucket}`}::interval`;
   const perType = EVENT_TYPES.map((t) => sql.fragment`coalesce(sum(n) FILTER (WHERE type = ${t}), 0)::int AS ${sql.identifier([t])}`);
-  return pool.any(sql.type(seriesRow)`
-    ${withCleanEvents(campaignId, rules)},
+  return tx.any(sql.type(seriesRow)`
+    ${withCleanEvents(campaignId)},
     counted AS (
       SELECT date_trunc(${range.bucket}, at AT TIME ZONE 'UTC') AS bucket, type, count(*) AS n
       FROM clean WHERE at >= ${from}::timestamptz AND at < ${to}::timestamptz
@@ -234,4 +243,23 @@ export async function series(pool: DatabasePool, campaignId: string, rules: Abus
                          ${to}::timestamptz AT TIME ZONE 'UTC' - interval '1 microsecond', ${step}) AS b
     LEFT JOIN counted ON counted.bucket = b
     GROUP BY b ORDER BY b`);
+}
+
+/**
+ * Everything the analytics route shows, from one snapshot: one transaction (REPEATABLE READ, read only but for its
+ * temporary table) computes the flags once and every total reads past them.
+ */
+export async function campaignAnalytics(pool: DatabasePool, campaignId: string, rules: AbuseRules, range: SeriesRange) {
+  return pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
+    await computeFlags(tx, campaignId, rules);
+    return {
+      counts: await eventCounts(tx, campaignId),
+      funnel: await funnel(tx, campaignId),
+      sources: await sources(tx, campaignId),
+      flags: await flaggedEvents(tx),
+      delivery: await delivery(tx, campaignId),
+      series: await series(tx, campaignId, range),
+    };
+  });
 }

@@ -1,7 +1,7 @@
 // A campaign's analytics (funnel, delivery, sources, value, abuse flags, time series) and its value table.
 import { Router } from 'express';
 import { z } from 'zod';
-import { type AbuseRules, BUCKET_MS, type Bucket, delivery, eventCounts, flaggedEvents, funnel, series, sources } from '../../db/analytics';
+import { type AbuseRules, BUCKET_MS, type Bucket, campaignAnalytics } from '../../db/analytics';
 import { findCampaign } from '../../db/campaigns';
 import { DEFAULT_EVENT_VALUES, EVENT_TYPES, type EventValues, eventValues, replaceEventValues } from '../../db/event-values';
 import { type Config } from '../../lib/config';
@@ -87,15 +87,8 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
     const { id } = parseParams(uuidParam, req);
     const campaign = await owned(auth(res).accountId, id);
     const range = parseQuery(analyticsQuery, req);
-    const [values, counts, funnelCounts, bySource, flags, byState, buckets] = await Promise.all([
-      eventValues(pool, id),
-      eventCounts(pool, id, rules),
-      funnel(pool, id, rules),
-      sources(pool, id, rules),
-      flaggedEvents(pool, id, rules),
-      delivery(pool, id),
-      series(pool, id, rules, range),
-    ]);
+    const values = await eventValues(pool, id);
+    const { counts, funnel: funnelCounts, sources: bySource, flags, delivery: byState, series: buckets } = await campaignAnalytics(pool, id, rules, range);
     const countOf = new Map(counts.map((c) => [c.type, c.count]));
     const byType = EVENT_TYPES.map((type) => {
       const count = countOf.get(type) ?? 0;
