@@ -174,8 +174,14 @@ export const dashboardScript = String.raw`(function () {
     }).then(function () {
       document.body.setAttribute('data-loaded', id);
     }).catch(function (error) { $('campaign-meta').textContent = 'Could not load: ' + error.message; });
-    // Release-day delivery moves fast: poll the campaign's progress while it is on screen.
-    timer = setInterval(function () { refreshProgress(id).catch(function () {}); }, REFRESH_MS);
+    // Release-day delivery moves fast: poll the campaign's progress while it is on screen; the analytics (heavier)
+    // every sixth time.
+    var ticks = 0;
+    timer = setInterval(function () {
+      ticks += 1;
+      refreshProgress(id).catch(function () {});
+      if (ticks % 6 === 0) refreshAnalytics(id).catch(function () {});
+    }, REFRESH_MS);
   }
 
   function route() {
