@@ -34,7 +34,7 @@ async function computeFlags(tx: DatabaseTransactionConnection, campaignId: strin
                RANGE BETWEEN ${window} PRECEDING AND ${window} FOLLOWING) END AS ip_count,
              CASE WHEN e.ua_hash IS NULL THEN 0 ELSE count(*) OVER (PARTITION BY e.ua_hash ORDER BY e.occurred_at
                RANGE BETWEEN ${window} PRECEDING AND ${window} FOLLOWING) END AS ua_count,
-             try_timestamptz(e.properties->>'accountCreatedAt') AS account_created_at
+             analytics_try_timestamptz(e.properties->>'accountCreatedAt') AS account_created_at
       FROM events e WHERE e.campaign_id = ${campaignId} AND e.type = 'AUTH'
     ),
     plays AS (

@@ -16,7 +16,7 @@ CREATE INDEX events_campaign_fan_played ON events(campaign_id, fan_id, played_at
 
 -- The provider account's creation time, when an event carries one (properties.accountCreatedAt), is written by
 -- other code: a malformed value must read as unknown, not fail every analytics query.
-CREATE FUNCTION try_timestamptz(value text) RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
+CREATE FUNCTION analytics_try_timestamptz(value text) RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
 BEGIN
   RETURN value::timestamptz;
 EXCEPTION WHEN others THEN

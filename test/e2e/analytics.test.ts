@@ -1,6 +1,8 @@
 // GET /v1/campaigns/:id/analytics against events written as the attribution capability writes them: exact
 // funnel, sources, delivery, value and bucket counts; abuse flags leave their events out of every total and say why;
 // bad queries are 400s; another account's campaign is 404. Plus the value table and the dashboard's session rules.
+import { sql } from '../../db/pool';
+import { hashApiKey } from '../../lib/crypto/hash';
 import { artistAccount, http, nextUpc, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
 import { DAY, insertEvent, seedAnalytics, utcMidnightDaysAgo } from '../helpers/analytics-fixture';
 
@@ -206,6 +208,15 @@ describe('dashboard session', () => {
     const forged = await http.get(`${stack.api.url}/v1/campaigns`, { headers: { cookie: 'dd_app_session=eyJwYXlsb2FkIjp7fX0.bad' } });
     expect(forged.status).toBe(401);
     expect((await http.get(`${stack.api.url}/app`, { headers: { cookie: 'dd_app_session=eyJwYXlsb2FkIjp7fX0.bad' } })).data).toContain('name="key"');
+  });
+
+  it('ends when the key is revoked', async () => {
+    const other = await artistAccount(stack);
+    const cookie = cookieOf(await signIn(other.apiKey));
+    expect((await http.get(`${stack.api.url}/v1/campaigns`, { headers: { cookie } })).status).toBe(200);
+    await stack.db.pool.query(sql.unsafe`UPDATE api_keys SET revoked_at = now() WHERE key_hash = ${hashApiKey(other.apiKey)}`);
+    expect((await http.get(`${stack.api.url}/v1/campaigns`, { headers: { cookie } })).status).toBe(401);
+    expect((await http.get(`${stack.api.url}/app`, { headers: { cookie } })).data).toContain('name="key"');
   });
 
   it('signs out, and a cross-site sign-out form is refused', async () => {
