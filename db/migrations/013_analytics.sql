@@ -1,5 +1,5 @@
 -- What each event type is worth to a campaign, in points (whole numbers, not money). A type without a row here is
--- worth its default (db/analytics-values.ts, README "Analytics and dashboard"); PUT /v1/campaigns/:id/values writes
+-- worth its default (db/event-values.ts, README "Analytics and dashboard"); PUT /v1/campaigns/:id/values writes
 -- the campaign's full table.
 CREATE TABLE campaign_event_values (
   campaign_id  uuid NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
@@ -10,9 +10,8 @@ CREATE TABLE campaign_event_values (
   PRIMARY KEY (campaign_id, type)
 );
 
--- Abuse rules look at one campaign's AUTH events per IP / user-agent hash, and at one fan's plays in time order.
+-- Abuse rules read one campaign's events of one type (AUTH, STREAM) in time order.
 CREATE INDEX events_campaign_type_time ON events(campaign_id, type, occurred_at);
-CREATE INDEX events_campaign_fan_played ON events(campaign_id, fan_id, played_at) WHERE type = 'STREAM';
 
 -- The provider account's creation time, when an event carries one (properties.accountCreatedAt), is written by
 -- other code: a malformed value must read as unknown, not fail every analytics query.
