@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { requireApiKey } from './auth';
+import { requireApiKeyOrAppSession } from './app-session';
 import { type AppDeps } from './deps';
 import { errorHandler, unknownRoute } from './errors';
 import { httpMetrics } from './metrics';
@@ -23,6 +23,8 @@ import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { docsRoutes } from './routes/docs';
 import { conversionPublicRoutes, conversionRoutes } from './routes/conversions';
+import { analyticsRoutes } from './routes/analytics';
+import { dashboardRoutes } from './routes/dashboard';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
   app.use(conversionPublicRoutes(deps));
+  app.use(dashboardRoutes(deps));
   const signIn = createSpotifySignIn(deps);
   app.use(smartLinkRoutes(deps, signIn));
   app.use(privacyRoutes(deps, signIn));
@@ -80,10 +83,12 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/v1', express.json({ limit: '64kb', strict: true }));
   app.use(accountRoutes(deps));
-  app.use('/v1', requireApiKey(deps.pool));
+  // The artist dashboard's session cookie is accepted for reads; writes need the bearer key.
+  app.use('/v1', requireApiKeyOrAppSession(deps.pool, deps.config.STATE_SIGNING_SECRET));
   app.use(accountDeletionRoutes(deps));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
+  app.use(analyticsRoutes(deps));
   app.use(subscriberExportRoutes(deps));
   app.use(connectionRoutes(deps));
   app.use(opsRoutes(deps));

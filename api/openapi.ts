@@ -2,6 +2,7 @@
 // routes validate with (z.toJSONSchema). A test checks every route the app registers is listed here.
 import { z } from 'zod';
 import { metaPixelBody } from './routes/conversions';
+import { analyticsQueryShape, eventValuesBody } from './routes/analytics';
 import { createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
@@ -28,6 +29,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/ops/login', summary: 'Ops sign-in with an ops key: sets the codec session cookie', auth: 'none', form: true, response: 'text/html' },
   { method: 'get', path: '/static/smart-link.js', summary: 'Smart link page script', auth: 'none', response: 'application/javascript' },
   { method: 'get', path: '/static/smart-link.css', summary: 'Smart link page style', auth: 'none', response: 'text/css' },
+  { method: 'get', path: '/app', summary: 'Artist dashboard (sign-in page without a session)', auth: 'none', response: 'text/html' },
+  { method: 'post', path: '/app/session', summary: 'Dashboard sign-in with an artist key: sets the session cookie, 303 to /app', auth: 'none', form: true },
+  { method: 'post', path: '/app/logout', summary: 'Dashboard sign-out, 303 to /app', auth: 'none' },
+  { method: 'get', path: '/app/app.js', summary: 'Dashboard script', auth: 'none', response: 'application/javascript' },
+  { method: 'get', path: '/app/app.css', summary: 'Dashboard style', auth: 'none', response: 'text/css' },
   { method: 'get', path: '/l/:slug', summary: 'Smart link page', auth: 'none', response: 'text/html' },
   { method: 'get', path: '/static/meta-pixel.js', summary: "Loader of the artist's Meta pixel", auth: 'none', response: 'application/javascript' },
   { method: 'post', path: '/l/:slug/ad-consent', summary: "The fan's ad-measurement choice (allow | deny), 303 back to the page", auth: 'none', form: true },
@@ -63,6 +69,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/campaigns/:id/cancel', summary: 'Cancel', auth: 'artist' },
   { method: 'get', path: '/v1/campaigns/:id/presaves', summary: 'Pre-saves, cursor-paginated', auth: 'artist', query: presaveListQuery },
   { method: 'get', path: '/v1/campaigns/:id/ledger', summary: 'Fan token ledger', auth: 'artist' },
+  { method: 'get', path: '/v1/campaigns/:id/values', summary: 'Points per event type (defaults where not set)', auth: 'artist' },
+  { method: 'put', path: '/v1/campaigns/:id/values', summary: 'Replace the points per event type', auth: 'artist', body: eventValuesBody },
+  { method: 'get', path: '/v1/campaigns/:id/analytics', summary: 'Funnel, delivery, sources, value, abuse flags and a time series', auth: 'artist', query: analyticsQueryShape },
   { method: 'get', path: '/v1/campaigns/:id/fans.csv', summary: 'Consented subscribers, CSV', auth: 'artist', response: 'text/csv' },
   { method: 'post', path: '/v1/connections/:provider', summary: 'Start connecting google, meta or spotify: the consent URL to open', auth: 'artist' },
   { method: 'get', path: '/v1/connections', summary: 'Connected accounts', auth: 'artist' },
@@ -93,7 +102,8 @@ export function openApiDocument(publicUrl: string) {
     const query = op.query ? Object.entries((jsonSchema(op.query).properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({ name, in: 'query', required: false, schema })) : [];
     (paths[openApiPath(op.path)] ??= {})[op.method] = {
       summary: op.summary,
-      security: op.auth === 'none' ? [] : [{ bearer: [] }],
+      // The dashboard's session cookie (POST /app/session) also reads artist data.
+      security: op.auth === 'none' ? [] : op.auth === 'artist' && op.method === 'get' ? [{ bearer: [] }, { appSession: [] }] : [{ bearer: [] }],
       'x-dropday-role': op.auth,
       ...(params.length + query.length ? { parameters: [...params, ...query] } : {}),
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
@@ -110,7 +120,10 @@ export function openApiDocument(publicUrl: string) {
     servers: [{ url: publicUrl }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key from POST /v1/accounts (artist) or the admin CLI (ops)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'API key from POST /v1/accounts (artist) or the admin CLI (ops)' },
+        appSession: { type: 'apiKey', in: 'cookie', name: 'dd_app_session', description: 'Dashboard session from POST /app/session; GET requests only' },
+      },
       schemas: {
         Error: {
           type: 'object',

@@ -38,6 +38,12 @@ const configSchema = z.object({
   CONNECTION_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).default(300),
   // Analytics events lose their link to the fan after this many days (24 months).
   ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).default(730),
+  // Abuse flags (README "Analytics and dashboard"): flagged events are left out of every analytics total.
+  ABUSE_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  ABUSE_AUTH_MAX_PER_IP: z.coerce.number().int().min(1).default(5),
+  ABUSE_AUTH_MAX_PER_UA: z.coerce.number().int().min(1).default(30),
+  ABUSE_STREAM_MIN_GAP_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  ABUSE_NEW_ACCOUNT_SECONDS: z.coerce.number().int().min(0).default(86_400),
 
   SPOTIFY_CLIENT_ID: z.string().min(1).default('dropday-sandbox'),
   SPOTIFY_CLIENT_SECRET: optionalSecret,

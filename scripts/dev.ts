@@ -122,6 +122,7 @@ async function main() {
   console.log(`
   dropday is running
     API            ${config.PUBLIC_URL}   (readiness: ${config.PUBLIC_URL}/readyz, docs: ${config.PUBLIC_URL}/docs)
+    Dashboard      ${config.PUBLIC_URL}/app   (sign in with an artist API key)
     Worker metrics ${config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : 'off'}
     Temporal UI    ${config.TEMPORAL_UI_URL}
     Temporal       ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})

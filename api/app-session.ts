@@ -1,0 +1,97 @@
+// The artist dashboard's session: signing in at /app with an artist API key sets a signed, expiring, HttpOnly,
+// SameSite=Strict cookie naming the key's id (never the key). It lasts while the key is not revoked. /v1 accepts it
+// for reads only (GET / HEAD): anything that changes data still needs the key as a bearer token, so a forged
+// cross-site form can change nothing even if a browser ignored SameSite.
+import { type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { type DatabasePool, sql } from '../db/pool';
+import { hashApiKey } from '../lib/crypto/hash';
+import { SignedValueError, signValue, verifyValue } from '../lib/crypto/signed-value';
+import { type AuthContext, requireApiKey } from './auth';
+import { ApiError } from './errors';
+import { parseCookie } from './spotify-signin';
+
+export const APP_SESSION_COOKIE = 'dd_app_session';
+export const APP_SESSION_TTL_MS = 12 * 3600_000;
+
+interface SessionPayload {
+  /** account id */
+  a: string;
+  /** api key id */
+  k: string;
+}
+
+const activeKey = z.object({ id: z.string().uuid(), accountId: z.string().uuid(), role: z.enum(['artist', 'ops']) });
+
+async function findActiveKeyByHash(pool: DatabasePool, keyHash: string) {
+  return pool.maybeOne(sql.type(activeKey)`
+    SELECT id, account_id AS "accountId", role FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL`);
+}
+
+async function isActiveArtistKey(pool: DatabasePool, session: SessionPayload): Promise<boolean> {
+  return pool.exists(sql.unsafe`
+    SELECT 1 FROM api_keys WHERE id = ${session.k} AND account_id = ${session.a} AND role = 'artist' AND revoked_at IS NULL`);
+}
+
+/** The signed-in account, or null (no cookie, a forged or expired one, or its key was revoked). */
+export async function appSession(pool: DatabasePool, secret: string, req: Request): Promise<AuthContext | null> {
+  const cookie = parseCookie(req.get('cookie'), APP_SESSION_COOKIE);
+  if (!cookie) return null;
+  let session: SessionPayload;
+  try {
+    session = verifyValue<SessionPayload>(secret, cookie).payload;
+  } catch (error) {
+    if (error instanceof SignedValueError) return null;
+    throw error;
+  }
+  if (typeof session?.a !== 'string' || typeof session.k !== 'string' || !/^[0-9a-f-]{36}$/.test(session.k) || !/^[0-9a-f-]{36}$/.test(session.a)) return null;
+  return (await isActiveArtistKey(pool, session)) ? { accountId: session.a, role: 'artist' } : null;
+}
+
+/** Signs in with an artist key: sets the session cookie and returns true, or returns false for any other key. */
+export async function startAppSession(pool: DatabasePool, secret: string, res: Response, key: string, secure: boolean): Promise<boolean> {
+  const found = key ? await findActiveKeyByHash(pool, hashApiKey(key)) : null;
+  if (!found || found.role !== 'artist') return false;
+  const value = signValue<SessionPayload>(secret, { a: found.accountId, k: found.id }, APP_SESSION_TTL_MS);
+  res.cookie(APP_SESSION_COOKIE, value, { httpOnly: true, sameSite: 'strict', secure, maxAge: APP_SESSION_TTL_MS, path: '/' });
+  return true;
+}
+
+export function endAppSession(res: Response, secure: boolean): void {
+  res.clearCookie(APP_SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
+}
+
+/**
+ * A form post from a page of ours: the browser's Origin (or, lacking it, Referer) must be this very host. Guards
+ * sign-in and sign-out against cross-site forms.
+ */
+export function isSameOrigin(req: Request): boolean {
+  const own = `${req.protocol}://${req.get('host')}`;
+  const origin = req.get('origin');
+  if (origin) return origin === own;
+  const referer = req.get('referer');
+  if (!referer) return false;
+  try {
+    return new URL(referer).origin === own;
+  } catch {
+    return false;
+  }
+}
+
+/** /v1: a bearer API key, or for reads the dashboard's session cookie. */
+export function requireApiKeyOrAppSession(pool: DatabasePool, secret: string): RequestHandler {
+  const bearer = requireApiKey(pool);
+  return async (req, res, next) => {
+    if (req.get('authorization') || !parseCookie(req.get('cookie'), APP_SESSION_COOKIE)) return bearer(req, res, next);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      throw new ApiError(403, 'forbidden', 'the dashboard session can only read; send the API key as a bearer token to change data');
+    }
+    const session = await appSession(pool, secret, req);
+    if (!session) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new ApiError(401, 'unauthorized', 'the dashboard session expired or its key was revoked: sign in again at /app');
+    }
+    res.locals.auth = session satisfies AuthContext;
+    next();
+  };
+}
