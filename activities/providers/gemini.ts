@@ -85,18 +85,22 @@ export class GeminiCopyClient {
         systemInstruction: prompt.system,
         generationConfig: { temperature: 0.9, maxOutputTokens: 2048, responseMimeType: 'application/json', responseSchema: copyResponseSchema(count) },
       },
-      { baseUrl: this.opts.baseUrl, timeout: this.opts.timeoutMs ?? 30_000 },
+      { baseUrl: this.opts.baseUrl },
     );
     let text: string;
     let finishReason = 'STOP';
     try {
-      const { response } = await model.generateContent({ contents: [{ role: 'user', parts: [{ text: prompt.user }] }] });
+      // A signal rather than the SDK's `timeout`: the SDK never clears its own timer, this one does not hold the process.
+      const { response } = await model.generateContent(
+        { contents: [{ role: 'user', parts: [{ text: prompt.user }] }] },
+        { signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) },
+      );
       finishReason = response.candidates?.[0]?.finishReason ?? 'STOP';
       text = response.text(); // throws for SAFETY, RECITATION, LANGUAGE and a blocked prompt
     } catch (error) {
       if (error instanceof GoogleGenerativeAIFetchError) throw classify(error);
       if (error instanceof GoogleGenerativeAIResponseError) return { kind: 'blocked', reason: error.message.replace(/^\[GoogleGenerativeAI Error\]:\s*/, '') };
-      if (error instanceof Error && /fetch failed|timed out|abort/i.test(error.message)) throw new GeminiError('unavailable', `Gemini unreachable: ${error.message}`);
+      if (error instanceof Error && /fetch failed|timed out|timeout|abort/i.test(`${error.name} ${error.message}`)) throw new GeminiError('unavailable', `Gemini unreachable: ${error.message}`);
       throw error;
     }
     try {

@@ -65,7 +65,7 @@ const ATTRIBUTES =
   'divorced|single|gay|lesbian|bisexual|trans|transgender|queer|straight|christian|muslim|jewish|hindu|buddhist|' +
   'atheist|black|white|latino|latina|asian|immigrant|old|over \\d+|under \\d+|a teen(ager)?|a student|unemployed';
 const PERSONAL: RegExp[] = [
-  new RegExp(`\\b(are you|you are|you're|youre|as an?|fellow|other)\\s+(an?\\s+)?(${ATTRIBUTES})\\b`, 'i'),
+  new RegExp(`\\b(are you|you are|you're|youre|as an?|fellow|other)\\s+(an?\\s+)?(${ATTRIBUTES})s?\\b`, 'i'),
   /\byour\s+(depression|anxiety|diagnosis|illness|disability|debt|divorce|religion|sexuality|weight|medication|condition)\b/i,
   /\b(struggling with|suffering from)\s+\w+/i,
 ];
