@@ -1,6 +1,6 @@
 // Ad copy requests (one adCopyWorkflow each) and their variants. A variant with approved_at set is the copy an ad
 // campaign of that platform uses (the newest approval wins); see migrations 008 and 009.
-import { type DatabaseTransactionConnection, UniqueIntegrityConstraintViolationError } from 'slonik';
+import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { type ReleaseMetadata } from '../lib/ad-copy/metadata';
 import { type DatabasePool, sql } from './pool';
@@ -60,15 +60,13 @@ export async function createAdCopyRequest(
   db: Db,
   input: { campaignId: string; platform: 'meta' | 'google'; variantCount: number; explicit: boolean; genres: string[] },
 ): Promise<string> {
-  try {
-    return await db.oneFirst(sql.type(z.object({ id: z.string() }))`
-      INSERT INTO ad_copy_requests (campaign_id, platform, variant_count, explicit, genres)
-      VALUES (${input.campaignId}, ${input.platform}, ${input.variantCount}, ${input.explicit}, ${sql.array(input.genres, 'text')})
-      RETURNING id`);
-  } catch (error) {
-    if (error instanceof UniqueIntegrityConstraintViolationError) throw new OpenAdCopyRequestError('open request exists');
-    throw error;
-  }
+  const id = await db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    INSERT INTO ad_copy_requests (campaign_id, platform, variant_count, explicit, genres)
+    VALUES (${input.campaignId}, ${input.platform}, ${input.variantCount}, ${input.explicit}, ${sql.array(input.genres, 'text')})
+    ON CONFLICT (campaign_id, platform) WHERE status IN ('generating', 'awaiting_approval') DO NOTHING
+    RETURNING id`);
+  if (!id) throw new OpenAdCopyRequestError('open request exists');
+  return id;
 }
 
 export async function findAdCopyRequest(db: Db, id: string): Promise<AdCopyRequest | null> {
