@@ -23,7 +23,7 @@ const PRIMARY: Candidates[] = [
     `"${m.title}" is out ${d.long}. Pre-save it now.`,
   ],
   (m, g, d) => [
-    ...(g ? [`"${m.title}", the new ${g} release from ${m.artist}, lands ${d.long}. Save it to your library today.`] : []),
+    ...(g ? [`"${m.title}", the new ${g} release from ${m.artist}, lands ${d.long}. Save it to your library today.`, `New ${g} from ${m.artist}, out ${d.long}. Save it today.`] : []),
     `"${m.title}", the new release from ${m.artist}, lands ${d.long}. Save it to your library today.`,
     `New from ${m.artist}, out ${d.long}. Save it today.`,
   ],
