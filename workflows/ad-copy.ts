@@ -109,11 +109,10 @@ export async function adCopyWorkflow(input: AdCopyInput): Promise<AdCopyState> {
       return finish('failed', `no variant passed the length limits and the policy linter after ${state.rounds} rounds (${codes})`);
     }
 
-    state.approvableVariantIds = ids.slice(0, written.passing.length);
-    state.expiresAt = Date.now() + input.approvalTimeoutMs;
-    await setAdCopyStatus({ requestId: input.requestId, status: 'awaiting_approval', expiresAt: state.expiresAt });
+    // Ready for a decision before the database says so: the API signals only once it reads awaiting_approval.
     decision = null;
-    state.status = 'awaiting_approval';
+    Object.assign(state, { status: 'awaiting_approval', approvableVariantIds: ids.slice(0, written.passing.length), expiresAt: Date.now() + input.approvalTimeoutMs });
+    await setAdCopyStatus({ requestId: input.requestId, status: 'awaiting_approval', expiresAt: state.expiresAt });
     if (!(await condition(() => decision !== null, input.approvalTimeoutMs))) return finish('expired', null);
 
     const decided = decision as Decision | null;
