@@ -200,9 +200,11 @@ export function createGeminiSimulator(opts: GeminiSimulatorOptions): { app: Expr
   });
 
   app.post('/__control/script', (req, res) => {
-    const responses = (req.body as { responses?: ScriptedResponse[] }).responses;
+    // {responses: [...], times?: n} queues the list n times: e.g. the next three answers 429.
+    const { responses, times = 1 } = req.body as { responses?: ScriptedResponse[]; times?: number };
     if (!Array.isArray(responses)) return res.status(400).json({ error: 'responses must be a list' });
-    state.enqueue(...responses);
+    if (!Number.isInteger(times) || times < 1 || times > 100) return res.status(400).json({ error: 'times must be an integer 1..100' });
+    for (let i = 0; i < times; i++) state.enqueue(...responses);
     res.json({ queued: state.script.length });
   });
   app.delete('/__control/script', (_req, res) => {

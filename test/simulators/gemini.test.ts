@@ -90,10 +90,14 @@ describe('Gemini simulator', () => {
   });
 
   it('control endpoints script answers and expose the recorded requests', async () => {
-    await axios.post(`${sim.url}/__control/script`, { responses: [{ error: 500 }] });
+    const queued = await axios.post(`${sim.url}/__control/script`, { responses: [{ error: 500 }], times: 2 });
+    expect(queued.data).toEqual({ queued: 2 });
     await expect(client().writeVariants(prompt, 1)).rejects.toMatchObject({ kind: 'unavailable', status: 500 });
+    await expect(client().writeVariants(prompt, 1)).rejects.toMatchObject({ kind: 'unavailable', status: 500 });
+    expect((await client().writeVariants(prompt, 1)).kind).toBe('variants');
     const recorded = await axios.get(`${sim.url}/__control/requests`);
-    expect(recorded.data).toHaveLength(1);
-    expect(recorded.data[0].status).toBe(500);
+    expect(recorded.data.map((r: { status: number }) => r.status)).toEqual([500, 500, 200]);
+    expect(recorded.data[0].body.contents[0].parts[0].text).toBe(prompt.user);
+    expect((await axios.post(`${sim.url}/__control/script`, { responses: 'nope' }, { validateStatus: () => true })).status).toBe(400);
   });
 });
