@@ -61,8 +61,10 @@ export function parseRetryDelay(value: unknown): number | undefined {
 
 function classify(error: GoogleGenerativeAIFetchError): GeminiError {
   const status = error.status ?? 0;
-  // The SDK's message carries the URL, status and Google's message; no key (it travels in a header).
-  const message = `Gemini answered ${status}: ${error.message.replace(/^\[GoogleGenerativeAI Error\]:\s*/, '')}`;
+  // The SDK's message is "Error fetching from <url>: [400 Bad Request] <Google's message> <details JSON>": the artist
+  // sees Google's message only (the details are read from errorDetails).
+  const googleMessage = /\[\d{3}[^\]]*\]\s*(.*?)(?:\s\[\{.*)?$/s.exec(error.message)?.[1] || error.statusText || 'no message';
+  const message = `Gemini answered ${status}: ${googleMessage}`;
   if (status === 429) {
     const retryInfo = (error.errorDetails ?? []).find((d) => d['@type'] === 'type.googleapis.com/google.rpc.RetryInfo') as { retryDelay?: unknown } | undefined;
     return new GeminiError('rate_limited', message, status, parseRetryDelay(retryInfo?.retryDelay));

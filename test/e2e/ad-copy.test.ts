@@ -157,7 +157,7 @@ describe('ad copy with Gemini', () => {
     await copyRequest(account, campaign.id, next, awaiting());
   });
 
-  it('retries a 429 after the RetryInfo delay, and does not retry a 400', async () => {
+  it('retries a 429 after the RetryInfo delay, and does not retry a 400 or a refused key', async () => {
     const { account, campaign } = await campaignFor();
     gemini.state.enqueue({ error: 429, retryDelay: '3s' });
     const requestId = await requestCopy(account, campaign.id, { platform: 'meta', variants: 1 });
@@ -174,8 +174,20 @@ describe('ad copy with Gemini', () => {
     gemini.state.enqueue({ error: 400, message: 'Request contains an invalid argument.' });
     const badId = await requestCopy(other.account, other.campaign.id, { platform: 'google', variants: 1 });
     const failed = await copyRequest(other.account, other.campaign.id, badId, (r) => r.status === 'failed');
-    expect(failed.failureReason).toMatch(/^copy could not be written: Gemini answered 400: .*Request contains an invalid argument/);
+    expect(failed.failureReason).toBe('copy could not be written: Gemini answered 400: Request contains an invalid argument.');
     expect(gemini.state.requests).toHaveLength(1);
+
+    // A key Google no longer accepts (400 API_KEY_INVALID): failed at once, saying so.
+    gemini.state.apiKeys.delete(KEY);
+    try {
+      const third = await campaignFor();
+      const keyId = await requestCopy(third.account, third.campaign.id, { platform: 'meta', variants: 1 });
+      const refused = await copyRequest(third.account, third.campaign.id, keyId, (r) => r.status === 'failed');
+      expect(refused.failureReason).toBe('copy could not be written: Gemini answered 400: API key not valid. Please pass a valid API key.');
+      expect(gemini.state.requests).toHaveLength(2);
+    } finally {
+      gemini.state.apiKeys.add(KEY);
+    }
   });
 
   it('sends the model campaign metadata only — nothing about fans or the account', async () => {

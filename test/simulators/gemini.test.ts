@@ -56,7 +56,7 @@ describe('Gemini simulator', () => {
   });
 
   it('refuses a bad key (400 API_KEY_INVALID) and a missing one (403)', async () => {
-    await expect(client('wrong').writeVariants(prompt, 1)).rejects.toMatchObject({ kind: 'rejected', status: 400 });
+    await expect(client('wrong').writeVariants(prompt, 1)).rejects.toMatchObject({ kind: 'rejected', status: 400, message: 'Gemini answered 400: API key not valid. Please pass a valid API key.' });
     const sdkError = await new GoogleGenerativeAI('wrong').getGenerativeModel({ model: 'm' }, { baseUrl: sim.url }).generateContent('hi').catch((e: unknown) => e);
     expect(sdkError).toBeInstanceOf(GoogleGenerativeAIFetchError);
     expect((sdkError as GoogleGenerativeAIFetchError).errorDetails?.[0]).toMatchObject({ reason: 'API_KEY_INVALID' });
@@ -70,7 +70,7 @@ describe('Gemini simulator', () => {
     const limited = await client().writeVariants(prompt, 1).catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(GeminiError);
     expect(limited).toMatchObject({ kind: 'rate_limited', status: 429, retryDelayMs: 2500 });
-    expect((limited as Error).message).toContain('You exceeded your current quota');
+    expect((limited as Error).message).toBe('Gemini answered 429: You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.');
     await expect(client().writeVariants(prompt, 1)).rejects.toMatchObject({ kind: 'unavailable', status: 503 });
     expect((await client().writeVariants(prompt, 1)).kind).toBe('variants'); // the script is used up
   });
