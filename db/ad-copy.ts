@@ -69,6 +69,12 @@ export async function createAdCopyRequest(
   return id;
 }
 
+/** Every ad copy request of the account's campaigns (their workflows go with the account). */
+export async function adCopyRequestIdsOfAccount(db: Db, accountId: string): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT r.id FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id WHERE c.account_id = ${accountId}`);
+}
+
 export async function findAdCopyRequest(db: Db, id: string): Promise<AdCopyRequest | null> {
   return db.maybeOne(sql.type(adCopyRequestRow)`
     SELECT ${requestColumns} FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = ${id}`);

@@ -1,5 +1,6 @@
 // Ad copy without a GEMINI_API_KEY: the deterministic template writer serves (no model is called), its variants
 // pass the limits and the linter, and a request nobody decides on expires at its deadline (3 s here).
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { lintCopy } from '../../lib/ad-copy/linter';
@@ -70,5 +71,18 @@ describe('ad copy without a Gemini key', () => {
     expect(res.status).toBe(202);
     const approved = await copyState(account.headers, campaign.id, requestId, 'approved');
     expect(approved.variants.map((v) => (v as Variant & { approvedAt: string | null }).approvedAt !== null)).toEqual([false, false, true]);
+  });
+
+  it("deleting the account deletes its ad copy workflows and their histories", async () => {
+    const account = await artistAccount(stack);
+    const campaign = await createCampaign(stack, account, 'Gone Soon');
+    const started = await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/copy`, { platform: 'meta' }, { headers: account.headers });
+    const requestId = started.data.id as string;
+    await copyState(account.headers, campaign.id, requestId, 'awaiting_approval');
+    const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaign.id}`);
+    expect((await http.delete(`${stack.api.url}/v1/accounts/me`, { headers: account.headers })).status).toBe(202);
+    await stack.temporal.client.workflow.getHandle(`account-deletion:${accountId}`).result();
+    await waitFor('the ad copy history to go', () => stack.temporal.client.workflow.getHandle(`ad-copy:${requestId}`).describe().then(() => 'there', (e: unknown) => (e instanceof WorkflowNotFoundError ? 'gone' : String(e))), (v) => v === 'gone', 30_000);
+    expect(await stack.db.pool.exists(sql.type(z.object({ x: z.number() }))`SELECT 1 AS x FROM ad_copy_requests WHERE id = ${requestId}`)).toBe(false);
   });
 });
