@@ -157,17 +157,16 @@ describe('ad copy with Gemini', () => {
     await copyRequest(account, campaign.id, next, awaiting());
   });
 
-  it('retries a 429 after the RetryInfo delay, and does not retry a 400 or a refused key', async () => {
+  it('retries a 429 after the RetryInfo delay and a 503 with backoff; does not retry a 400 or a refused key', async () => {
     const { account, campaign } = await campaignFor();
-    gemini.state.enqueue({ error: 429, retryDelay: '3s' });
+    gemini.state.enqueue({ error: 429, retryDelay: '3s' }, { error: 503 });
     const requestId = await requestCopy(account, campaign.id, { platform: 'meta', variants: 1 });
     await copyRequest(account, campaign.id, requestId, awaiting());
-    const [limited, retried] = gemini.state.requests;
-    expect(gemini.state.requests).toHaveLength(2);
-    expect(limited.status).toBe(429);
-    expect(retried.status).toBe(200);
-    // The retry policy alone would come back after 2 s; Google asked for 3 s.
-    expect(retried.at - limited.at).toBeGreaterThanOrEqual(2_900);
+    const [limited, unavailable, retried] = gemini.state.requests;
+    expect(gemini.state.requests.map((r) => r.status)).toEqual([429, 503, 200]);
+    // The retry policy alone would come back after 2 s; Google asked for 3 s. A 503 has no hint: the policy's backoff.
+    expect(unavailable.at - limited.at).toBeGreaterThanOrEqual(2_900);
+    expect(retried.at - unavailable.at).toBeGreaterThanOrEqual(1_900);
 
     gemini.state.requests.length = 0;
     const other = await campaignFor();
