@@ -59,8 +59,8 @@ export async function adCopyWorkflow(input: AdCopyInput): Promise<AdCopyState> {
   setHandler(stateQuery, () => state);
 
   const finish = async (status: 'rejected' | 'expired' | 'failed', failureReason: string | null): Promise<AdCopyState> => {
+    Object.assign(state, { status, failureReason, expiresAt: null, approvableVariantIds: [] }); // no decision from now on
     await setAdCopyStatus({ requestId: input.requestId, status, failureReason });
-    Object.assign(state, { status, failureReason, expiresAt: null, approvableVariantIds: [] });
     return state;
   };
 
