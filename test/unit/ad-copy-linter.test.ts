@@ -1,10 +1,12 @@
 // The copy checks every variant goes through: platform length limits, the policy linter and the template writer
 // that must always pass both.
+import { parseRetryDelay } from '../../activities/providers/gemini';
 import { EXPLICIT_NOTICE, lintCopy, type CopyDraft } from '../../lib/ad-copy/linter';
 import { COPY_LIMITS } from '../../lib/ad-copy/limits';
 import { buildCopyPrompt } from '../../lib/ad-copy/prompt';
 import { writeTemplateVariants } from '../../lib/ad-copy/template-writer';
 import { type ReleaseMetadata } from '../../lib/ad-copy/metadata';
+import { loadConfig } from '../../lib/config';
 import { readPrompt, writeCopy } from '../../simulators/gemini/copywriter';
 
 const clean: CopyDraft = { headline: 'Midnight Sun is out', primaryText: 'Luna Vey releases "Midnight Sun" on 12 December. Pre-save it now.', description: 'Pre-save now' };
@@ -138,5 +140,21 @@ describe('prompt', () => {
     const written = writeCopy(prompt.user);
     expect(written).toHaveLength(2);
     for (const v of written) expect(lintCopy(v, { platform: 'google', explicit: true, names: ['Luna Vey', 'Midnight Sun'] })).toEqual([]);
+  });
+});
+
+describe('configuration and retry hints', () => {
+  it('defaults: a configurable model, bounded rounds and rejections, a 7-day approval window', () => {
+    const config = loadConfig({ ENCRYPTION_KEYS: 'k1:AAAA', STATE_SIGNING_SECRET: 's'.repeat(32) });
+    expect(config).toMatchObject({ GEMINI_MODEL: 'gemini-2.5-flash', AD_COPY_MAX_REGENERATIONS: 2, AD_COPY_MAX_REJECTIONS: 5, AD_COPY_APPROVAL_TIMEOUT_SECONDS: 604_800 });
+    expect(config.GEMINI_API_KEY).toBeUndefined();
+    expect(() => loadConfig({ ENCRYPTION_KEYS: 'k1:AAAA', STATE_SIGNING_SECRET: 's'.repeat(32), GEMINI_MODEL: 'bad model id' })).toThrow(/GEMINI_MODEL/);
+  });
+
+  it('reads google.rpc.RetryInfo delays', () => {
+    expect(parseRetryDelay('17s')).toBe(17_000);
+    expect(parseRetryDelay('1.5s')).toBe(1_500);
+    expect(parseRetryDelay('soon')).toBeUndefined();
+    expect(parseRetryDelay(undefined)).toBeUndefined();
   });
 });
