@@ -63,12 +63,16 @@ export function writeCopy(prompt: string): { headline: string; primaryText: stri
   const openers = facts.feedback ? FRESH_OPENERS : OPENERS;
   return Array.from({ length: facts.count }, (_, i) => {
     const k = (seed + i) % 5;
-    const body = `${openers[k](artist, title)}${genre ? `, fresh ${genre}` : ''}${facts.release.releaseDate ? ` on ${facts.release.releaseDate}` : ''}. Pre-save it now.`;
+    const opener = openers[k](artist, title);
+    const date = facts.release.releaseDate ? ` on ${facts.release.releaseDate}` : '';
     const notice = facts.notice ? `${facts.notice} ` : '';
-    const primaryLimit = facts.limits.primaryText;
+    const room = facts.limits.primaryText === undefined ? Infinity : facts.limits.primaryText - [...notice].length;
+    // Like a writer told the limit: the fullest sentence that fits, then shorter ones, cutting words only last.
+    const bodies = [`${opener}${genre ? `, fresh ${genre}` : ''}${date}. Pre-save it now.`, `${opener}${date}. Pre-save it now.`, `${opener}. Pre-save it now.`, `${opener}.`];
+    const body = bodies.find((b) => [...b].length <= room) ?? fit(bodies[bodies.length - 1], room);
     return {
       headline: fit(HEADLINES[k](title), facts.limits.headline),
-      primaryText: notice + fit(body, primaryLimit === undefined ? undefined : primaryLimit - [...notice].length),
+      primaryText: notice + body,
       description: fit(DESCRIPTIONS[(k + i) % 5], facts.limits.description),
     };
   });
