@@ -17,6 +17,7 @@ import { createDeletionRequester, privacyRoutes } from './routes/privacy';
 import { subscriberExportRoutes, subscriberRoutes } from './routes/subscribers';
 import { metaCallbackRoutes } from './routes/meta-callbacks';
 import { connectionCallbackRoutes, connectionRoutes } from './routes/connections';
+import { adCopyRoutes } from './routes/ad-copy';
 import { createSpotifySignIn } from './spotify-signin';
 import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(analyticsRoutes(deps));
   app.use(subscriberExportRoutes(deps));
   app.use(connectionRoutes(deps));
+  app.use(adCopyRoutes(deps));
   app.use(opsRoutes(deps));
   app.use(conversionRoutes(deps));
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { metaPixelBody } from './routes/conversions';
 import { analyticsQueryShape, eventValuesBody } from './routes/analytics';
+import { approveAdCopyBody, createAdCopyBody, rejectAdCopyBody } from './routes/ad-copy';
 import { createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
@@ -73,6 +74,10 @@ export const OPERATIONS: Operation[] = [
   { method: 'put', path: '/v1/campaigns/:id/values', summary: 'Replace the points per event type', auth: 'artist', body: eventValuesBody },
   { method: 'get', path: '/v1/campaigns/:id/analytics', summary: 'Funnel, delivery, sources, value, abuse flags and a time series', auth: 'artist', query: analyticsQueryShape },
   { method: 'get', path: '/v1/campaigns/:id/fans.csv', summary: 'Consented subscribers, CSV', auth: 'artist', response: 'text/csv' },
+  { method: 'post', path: '/v1/campaigns/:id/ads/copy', summary: 'Ask for AI ad copy variants (202; an adCopyWorkflow writes and checks them)', auth: 'artist', body: createAdCopyBody },
+  { method: 'get', path: '/v1/campaigns/:id/ads/copy', summary: 'Ad copy requests with their variants and lint results', auth: 'artist' },
+  { method: 'post', path: '/v1/campaigns/:id/ads/copy/:requestId/approve', summary: "Approve a variant: it becomes the platform's ad copy", auth: 'artist', body: approveAdCopyBody },
+  { method: 'post', path: '/v1/campaigns/:id/ads/copy/:requestId/reject', summary: 'Reject the variants with feedback: new ones are written', auth: 'artist', body: rejectAdCopyBody },
   { method: 'post', path: '/v1/connections/:provider', summary: 'Start connecting google, meta or spotify: the consent URL to open', auth: 'artist' },
   { method: 'get', path: '/v1/connections', summary: 'Connected accounts', auth: 'artist' },
   { method: 'delete', path: '/v1/connections/:id', summary: 'Disconnect (the grant is revoked)', auth: 'artist' },

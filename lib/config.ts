@@ -72,6 +72,13 @@ const configSchema = z.object({
 
   GEMINI_API_URL: url.default('https://generativelanguage.googleapis.com'),
   GEMINI_API_KEY: optionalSecret,
+  // Any generateContent model id; unset key → the deterministic template writer writes ad copy instead.
+  GEMINI_MODEL: z.string().regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must be a model id such as gemini-2.5-flash').default('gemini-2.5-flash'),
+  // Ad copy: regeneration rounds for variants that fail the limits or the linter, how many times an artist may
+  // reject and get new variants, and how long variants wait for approval before the request expires (7 days).
+  AD_COPY_MAX_REGENERATIONS: z.coerce.number().int().min(0).max(10).default(2),
+  AD_COPY_MAX_REJECTIONS: z.coerce.number().int().min(0).max(20).default(5),
+  AD_COPY_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 3600),
 
   STRIPE_API_URL: url.default('https://api.stripe.com'),
   STRIPE_SECRET_KEY: optionalSecret,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
+import { startGeminiSimulator } from '../simulators/gemini';
 import { startGoogleSimulator } from '../simulators/google';
 import { startMetaSimulator } from '../simulators/meta';
 import { startSpotifySimulator } from '../simulators/spotify';
@@ -108,6 +109,21 @@ async function main() {
     sandboxed.push(`meta (login, Conversions API) → ${sim.url}`);
   }
 
+  // Ad copy: Gemini with a key; without one the deterministic template writer (no model at all), or, with
+  // GEMINI_SANDBOX=1, the Gemini simulator behind a sandbox key so the model path can be tried locally.
+  let adCopyWriter = 'gemini';
+  if (!env.GEMINI_API_KEY && env.GEMINI_SANDBOX === '1') {
+    const sim = await startGeminiSimulator({ apiKeys: ['dropday-sandbox-gemini'], port: Number(env.GEMINI_SIMULATOR_PORT || 4013) });
+    cleanups.push(sim.close);
+    env.GEMINI_API_KEY = 'dropday-sandbox-gemini';
+    env.GEMINI_API_URL = sim.url;
+    sandboxed.push(`gemini → ${sim.url}`);
+    adCopyWriter = `gemini simulator (${sim.url})`;
+  } else if (!env.GEMINI_API_KEY) {
+    adCopyWriter = 'template writer (no GEMINI_API_KEY)';
+  }
+  log(`ad copy: ${adCopyWriter}`);
+
   const config = loadConfig(env);
   await migrate(config.DATABASE_URL!, log);
   const pool = await createDatabasePool(config.DATABASE_URL!, { maximumPoolSize: 2 });
@@ -127,6 +143,7 @@ async function main() {
     Temporal UI    ${config.TEMPORAL_UI_URL}
     Temporal       ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})
     PostgreSQL     ${redactUrl(config.DATABASE_URL!)}
+    Ad copy        ${adCopyWriter}
     Sandbox mode   ${sandboxed.length ? sandboxed.join(', ') : 'none: every provider uses real credentials'}
     Ops API key    in ${opsKeyFile}
   Ctrl-C stops everything; data stays in ${config.DATA_DIR}.

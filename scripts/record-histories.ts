@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { releaseWorkflowId } from '../api/release-engine';
 import { sql } from '../db/pool';
 import { keyRotationWorkflow } from '../workflows/key-rotation';
+import { startGeminiSimulator } from '../simulators/gemini';
+import { recordAdCopyScenario } from './lib/record-ad-copy';
 import * as h from '../test/helpers/release-stack';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { freePort } from './lib/ports';
@@ -26,7 +28,8 @@ async function main() {
   process.env.DROPDAY_TEST_PG_ADMIN_URL = pg.adminUrl;
   process.env.DROPDAY_TEST_TEMPORAL_ADDRESS = temporal.address;
   const keys = (await readFile(path.join(HISTORIES, 'fixture-keys.txt'), 'utf8')).trim();
-  const stack = await h.startReleaseStack({ env: { ENCRYPTION_KEYS: keys } });
+  const gemini = await startGeminiSimulator({ apiKeys: ['record-key'] });
+  const stack = await h.startReleaseStack({ env: { ENCRYPTION_KEYS: keys, GEMINI_API_KEY: 'record-key', GEMINI_API_URL: gemini.url } });
   try {
     const { headers, artistId } = await h.artistAccount(stack);
     const upc = h.nextUpc();
@@ -54,8 +57,10 @@ async function main() {
     });
     console.log(`key rotation: ${JSON.stringify(rotation)}`);
     await save(bin, temporal.address, 'key-rotation:fixture', 'key-rotation.json');
+    await save(bin, temporal.address, await recordAdCopyScenario(stack, gemini), 'ad-copy.json');
   } finally {
     await stack.close();
+    await gemini.close();
     await temporal.stop();
     await pg.stop();
   }

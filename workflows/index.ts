@@ -11,3 +11,4 @@ export { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from './mail';
 export { connectionTokenWorkflow } from './connection-token';
 export { stuckDetectionWorkflow } from './stuck-detection';
 export { conversionDeliveryWorkflow } from './conversions';
+export { adCopyWorkflow } from './ad-copy';

@@ -1,0 +1,162 @@
+// AI ad copy for a campaign: ask for variants (an adCopyWorkflow writes and checks them), list them with their lint
+// results, approve one (it becomes the copy the platform's ad campaign uses) or reject them with feedback (a new
+// generation is written with it). Approve and reject are signals: 202, the list shows the outcome moments later.
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  type AdCopyRequest,
+  type AdCopyVariant,
+  createAdCopyRequest,
+  findAdCopyRequest,
+  findAdCopyVariant,
+  listAdCopyRequests,
+  OpenAdCopyRequestError,
+  setAdCopyStatus,
+} from '../../db/ad-copy';
+import { findCampaign } from '../../db/campaigns';
+import { MAX_VARIANTS } from '../../lib/ad-copy/template-writer';
+import { AccountId, CampaignId, Kind } from '../../lib/temporal/search-attributes';
+import { adCopyWorkflow, approveSignal, rejectSignal } from '../../workflows/ad-copy';
+import { auth } from '../auth';
+import { type AppDeps } from '../deps';
+import { ApiError, notFound } from '../errors';
+import { uuidParam } from '../schemas';
+import { parseBody, parseParams } from '../validation';
+
+export const createAdCopyBody = z.strictObject({
+  platform: z.enum(['meta', 'google'], { message: 'platform must be meta or google' }),
+  variants: z.number().int().min(1).max(MAX_VARIANTS).default(3),
+  explicit: z.boolean().default(false),
+  genres: z.array(z.string().trim().min(1).max(40)).max(5).default([]),
+});
+export const approveAdCopyBody = z.strictObject({ variantId: z.string().uuid() });
+export const rejectAdCopyBody = z.strictObject({ feedback: z.string().trim().min(1).max(1000) });
+const requestParams = z.object({ id: z.string().uuid(), requestId: z.string().uuid() });
+
+const adCopyWorkflowId = (requestId: string) => `ad-copy:${requestId}`;
+
+function presentVariant(request: AdCopyRequest, v: AdCopyVariant) {
+  return {
+    id: v.id,
+    generation: v.generation,
+    position: v.position,
+    headline: v.headline,
+    primaryText: v.primaryText,
+    description: v.description,
+    source: v.source,
+    violations: v.violations,
+    approvable: request.status === 'awaiting_approval' && v.generation === request.generation && v.violations.length === 0,
+    approvedAt: v.approvedAt === null ? null : new Date(v.approvedAt).toISOString(),
+  };
+}
+
+function presentRequest(request: AdCopyRequest, variants: AdCopyVariant[]) {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return {
+    id: request.id,
+    campaignId: request.campaignId,
+    platform: request.platform,
+    status: request.status,
+    variants: variants.map((v) => presentVariant(request, v)),
+    variantCount: request.variantCount,
+    explicit: request.explicit,
+    genres: request.genres,
+    generation: request.generation,
+    feedback: request.feedback,
+    failureReason: request.failureReason,
+    expiresAt: iso(request.expiresAt),
+    createdAt: iso(request.createdAt),
+    decidedAt: iso(request.decidedAt),
+  };
+}
+
+export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
+  const router = Router();
+
+  const ownedCampaign = async (accountId: string, id: string) => {
+    const campaign = await findCampaign(pool, accountId, id);
+    if (!campaign) throw notFound('campaign');
+    return campaign;
+  };
+  /** The request, if it is one of this account's campaign's; a request waiting for the artist's decision. */
+  const awaitingRequest = async (accountId: string, campaignId: string, requestId: string) => {
+    await ownedCampaign(accountId, campaignId);
+    const request = await findAdCopyRequest(pool, requestId);
+    if (!request || request.campaignId !== campaignId) throw notFound('ad copy request');
+    if (request.status !== 'awaiting_approval') {
+      throw new ApiError(409, 'not_awaiting_approval', `the ad copy request is ${request.status}, not awaiting approval`);
+    }
+    return request;
+  };
+
+  router.post('/v1/campaigns/:id/ads/copy', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    const accountId = auth(res).accountId;
+    const campaign = await ownedCampaign(accountId, id);
+    const body = parseBody(createAdCopyBody, req);
+    if (campaign.status === 'cancelled') throw new ApiError(409, 'campaign_closed', 'a cancelled campaign gets no ad copy');
+    let requestId: string;
+    try {
+      requestId = await createAdCopyRequest(pool, { campaignId: id, platform: body.platform, variantCount: body.variants, explicit: body.explicit, genres: body.genres });
+    } catch (error) {
+      if (!(error instanceof OpenAdCopyRequestError)) throw error;
+      throw new ApiError(409, 'copy_request_open', `this campaign already has ${body.platform} ad copy being written or waiting for approval; approve or reject it first`);
+    }
+    try {
+      await temporal.workflow.start(adCopyWorkflow, {
+        workflowId: adCopyWorkflowId(requestId),
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [{
+          requestId,
+          count: body.variants,
+          maxRegenerations: config.AD_COPY_MAX_REGENERATIONS,
+          maxRejections: config.AD_COPY_MAX_REJECTIONS,
+          approvalTimeoutMs: config.AD_COPY_APPROVAL_TIMEOUT_SECONDS * 1000,
+        }],
+        typedSearchAttributes: [
+          { key: AccountId, value: accountId },
+          { key: CampaignId, value: id },
+          { key: Kind, value: 'ad-copy' },
+        ],
+      });
+    } catch (error) {
+      // Without its workflow the request would block the platform's next one forever.
+      await setAdCopyStatus(pool, { requestId, status: 'failed', failureReason: 'the copy workflow could not be started' });
+      throw error;
+    }
+    res.status(202).json({ id: requestId, campaignId: id, platform: body.platform, status: 'generating', writer: config.GEMINI_API_KEY ? 'gemini' : 'template' });
+  });
+
+  router.get('/v1/campaigns/:id/ads/copy', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    await ownedCampaign(auth(res).accountId, id);
+    const items = await listAdCopyRequests(pool, id);
+    res.json({ items: items.map(({ request, variants }) => presentRequest(request, variants)) });
+  });
+
+  router.post('/v1/campaigns/:id/ads/copy/:requestId/approve', async (req, res) => {
+    const { id, requestId } = parseParams(requestParams, req);
+    const request = await awaitingRequest(auth(res).accountId, id, requestId);
+    const { variantId } = parseBody(approveAdCopyBody, req);
+    const variant = await findAdCopyVariant(pool, variantId);
+    if (!variant || variant.requestId !== requestId) throw notFound('variant');
+    if (variant.generation !== request.generation) throw new ApiError(422, 'variant_not_approvable', 'this variant was replaced by a newer generation');
+    if (variant.violations.length > 0) {
+      throw new ApiError(422, 'variant_not_approvable', 'this variant breaks the platform limits or the ad policy', variant.violations);
+    }
+    await temporal.workflow.getHandle(adCopyWorkflowId(requestId)).signal(approveSignal, { variantId });
+    res.status(202).json({ id: requestId, variantId, status: 'approving' });
+  });
+
+  router.post('/v1/campaigns/:id/ads/copy/:requestId/reject', async (req, res) => {
+    const { id, requestId } = parseParams(requestParams, req);
+    await awaitingRequest(auth(res).accountId, id, requestId);
+    const { feedback } = parseBody(rejectAdCopyBody, req);
+    await temporal.workflow.getHandle(adCopyWorkflowId(requestId)).signal(rejectSignal, { feedback });
+    res.status(202).json({ id: requestId, status: 'regenerating' });
+  });
+
+  return router;
+}
