@@ -5,6 +5,7 @@ import { type ActivityDeps } from './deps';
 import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
 import { createAccountDeletionActivities } from './account-deletion';
+import { createBillingActivities } from './billing';
 import { createConnectionActivities } from './connections';
 import { createDeletionActivities } from './deletion';
 import { createKeyRotationActivities } from './key-rotation';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities(deps),
     ...createConnectionActivities(deps),
     ...createStuckDetectionActivities(deps),
+    ...createBillingActivities(deps),
   };
 }
 

@@ -16,6 +16,7 @@ import { loadOrCreateDevSecrets } from './lib/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './lib/embedded-postgres';
 import { ensureDevOpsKey } from './lib/ops-key';
 import { isPortFree, waitForPort } from './lib/ports';
+import { resolveStripeMock, startStripeMock } from './lib/stripe-mock';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer, stopChild } from './lib/temporal-dev-server';
 
@@ -106,6 +107,17 @@ async function main() {
     env.META_DIALOG_URL = sim.url;
     env.META_GRAPH_URL = sim.url;
     sandboxed.push(`meta (login) → ${sim.url}`);
+  }
+
+  if (!env.STRIPE_SECRET_KEY) {
+    // Stripe's own stripe-mock: checkout and portal links work, nothing is charged, no webhook is sent.
+    const mock = await startStripeMock({ bin: await resolveStripeMock(log), port: Number(env.STRIPE_MOCK_PORT || 12111) });
+    cleanups.push(mock.stop);
+    children.add(mock.process);
+    env.STRIPE_SECRET_KEY = 'sk_test_sandbox';
+    env.STRIPE_API_URL = mock.url;
+    env.STRIPE_WEBHOOK_SECRET ||= 'whsec_dropday_sandbox';
+    sandboxed.push(`stripe → ${mock.url} (stripe-mock)`);
   }
 
   const config = loadConfig(env);
