@@ -22,6 +22,8 @@ import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { docsRoutes } from './routes/docs';
+import { billingRoutes } from './routes/billing';
+import { stripeWebhookRoutes } from './routes/stripe-webhooks';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -59,6 +61,8 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(healthRoutes(deps));
+  // Raw body for the signature check: before any body parser.
+  app.use(stripeWebhookRoutes(deps));
   app.use(docsRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
@@ -78,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/v1', express.json({ limit: '64kb', strict: true }));
   app.use(accountRoutes(deps));
+  app.use(billingRoutes(deps)); // authenticates per route: a shop package may be bought signed out
   app.use('/v1', requireApiKey(deps.pool));
   app.use(accountDeletionRoutes(deps));
   app.use(artistRoutes(deps));

@@ -49,13 +49,13 @@ export async function lockAccountBilling(tx: DatabaseTransactionConnection, acco
 /** A subscription's state as Stripe reports it. Payment trouble keeps the paid tier (grace) until `downgrade`. */
 export async function applySubscription(
   db: Db,
-  input: { accountId: string; customerId: string; subscriptionId: string; status: string; tier: Tier },
+  input: { accountId: string; customerId: string; subscriptionId: string; status: string; tier: Tier; eventCreated: number },
 ): Promise<void> {
   const ended = ['canceled', 'incomplete_expired'].includes(input.status);
   const healthy = ['active', 'trialing'].includes(input.status);
   await db.query(sql.unsafe`
-    INSERT INTO account_billing (account_id, tier, stripe_customer_id, stripe_subscription_id, subscription_status)
-    VALUES (${input.accountId}, ${ended ? 'free' : healthy ? input.tier : 'free'}, ${input.customerId}, ${input.subscriptionId}, ${input.status})
+    INSERT INTO account_billing (account_id, tier, stripe_customer_id, stripe_subscription_id, subscription_status, subscription_event_at)
+    VALUES (${input.accountId}, ${healthy ? input.tier : 'free'}, ${input.customerId}, ${input.subscriptionId}, ${input.status}, ${input.eventCreated})
     ON CONFLICT (account_id) DO UPDATE SET
       stripe_customer_id = coalesce(account_billing.stripe_customer_id, excluded.stripe_customer_id),
       stripe_subscription_id = excluded.stripe_subscription_id,
@@ -64,7 +64,9 @@ export async function applySubscription(
                   WHEN ${healthy} THEN ${input.tier}
                   ELSE account_billing.tier END,
       grace_until = CASE WHEN ${healthy} OR ${ended} THEN NULL ELSE account_billing.grace_until END,
-      updated_at = now()`);
+      subscription_event_at = excluded.subscription_event_at,
+      updated_at = now()
+    WHERE account_billing.subscription_event_at IS NULL OR account_billing.subscription_event_at <= excluded.subscription_event_at`);
 }
 
 /** A failed payment starts the grace period (the first failure sets its end; later ones keep it). */
@@ -128,6 +130,7 @@ export async function useCreditFor(tx: DatabaseTransactionConnection, accountId:
 // --- orders
 
 export interface NewOrder {
+  id: string;
   checkoutSessionId: string;
   packageId: string;
   currency: string;
@@ -144,9 +147,9 @@ export interface NewOrder {
 export async function insertOrder(db: Db, order: NewOrder): Promise<string> {
   return db.oneFirst(sql.type(z.object({ id: z.string() }))`
     WITH inserted AS (
-      INSERT INTO orders (checkout_session_id, package_id, currency, amount_total, email_enc, email_hash, account_id,
+      INSERT INTO orders (id, checkout_session_id, package_id, currency, amount_total, email_enc, email_hash, account_id,
                           youtube_url, target_countries, attribution)
-      VALUES (${order.checkoutSessionId}, ${order.packageId}, ${order.currency}, ${order.amountTotal}, ${order.emailEnc},
+      VALUES (${order.id}, ${order.checkoutSessionId}, ${order.packageId}, ${order.currency}, ${order.amountTotal}, ${order.emailEnc},
               ${order.emailHash}, ${order.accountId}, ${order.youtubeUrl}, ${sql.array(order.targetCountries, 'text')},
               ${sql.jsonb(order.attribution)})
       ON CONFLICT (checkout_session_id) DO NOTHING RETURNING id)

@@ -9,6 +9,8 @@ CREATE TABLE account_billing (
   stripe_subscription_id  text UNIQUE,
   subscription_status     text,
   grace_until             timestamptz,
+  -- `created` of the last subscription event applied: Stripe does not promise order, an older event is ignored
+  subscription_event_at   bigint,
   updated_at              timestamptz NOT NULL DEFAULT now()
 );
 
