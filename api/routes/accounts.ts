@@ -39,7 +39,7 @@ export function accountRoutes({ pool, temporal, config, logger }: AppDeps): Rout
       return created;
     });
     // Shop orders paid with this address wait for an account: tell them.
-    const orders = await unlinkedOrdersByEmailHash(pool, hashEmail(account.email));
+    const orders = await unlinkedOrdersByEmailHash(pool, hashEmail(`email:${account.email}`));
     for (const order of orders) await signalOrder(temporal, logger, order.checkoutSessionId, 'accountCreated');
     res.status(201).json({ account, apiKey });
   });

@@ -103,7 +103,7 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
       currency: session.currency ?? 'eur',
       amountTotal: session.amount_total ?? null,
       emailEnc: email ? keyRing.encrypt(email, orderEmailContext(id)) : null,
-      emailHash: email ? hashEmail(email) : null,
+      emailHash: email ? hashEmail(`email:${email}`) : null, // the contact lookup hash (as subscribers)
       accountId,
       youtubeUrl: session.metadata.youtubeUrl ?? null,
       targetCountries: session.metadata.targetCountries ? session.metadata.targetCountries.split(',').filter(Boolean) : [],

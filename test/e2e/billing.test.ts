@@ -2,6 +2,7 @@
 // when forged or stale, ignored when replayed), plan limits (402 with the error shape) and the grace period after
 // a failed payment (a durable timer on the real Temporal server).
 import express from 'express';
+import Stripe from 'stripe';
 import { type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -106,7 +107,7 @@ describe('Stripe webhooks', () => {
     expect(unsigned.data.error.code).toBe('missing_signature');
     // A body changed after signing does not verify either.
     const tampered = await deliver(stack.api.url, { ...event, payload: event.payload.replace('webhook-buyer', 'attacker') }, {
-      header: (await import('stripe')).default.webhooks.generateTestHeaderString({ payload: event.payload, secret: WEBHOOK_SECRET }),
+      header: Stripe.webhooks.generateTestHeaderString({ payload: event.payload, secret: WEBHOOK_SECRET }),
     });
     expect(tampered.status).toBe(400);
     expect(await count(sql.unsafe`SELECT 1 FROM orders`)).toBe(0);

@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
+import { queueEmail } from '../../db/outbox';
 import { sql } from '../../db/pool';
 import { addRelease, artistAccount, createCampaign, http, nextUpc, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 import { deliver, newId, packageSession, stripeEnv, stripeEvent } from '../helpers/stripe';
@@ -122,7 +123,6 @@ describe('shop orders', () => {
     expect([subscribed.status, leaving.status]).toEqual([200, 200]);
     await http.post(/href="([^"]*\/u\/[^"]+)"/.exec(String(leaving.data))![1]);
     const ids = await stack.db.pool.any(sql.type(z.object({ id: z.string() }))`SELECT id FROM subscribers WHERE campaign_id = ${campaign.id} ORDER BY unsubscribed_at NULLS FIRST`);
-    const { queueEmail } = await import('../../db/outbox');
     for (const { id } of ids) await queueEmail(stack.db.pool, { subscriberId: id, template: 'reconsent_nudge', data: { title: 'Consent', slug: campaign.slug }, dedupeKey: `consent-test:${id}` });
     await stack.temporal.client.workflow.execute('outboxDeliveryWorkflow', { workflowId: newId('outbox'), taskQueue: stack.temporal.taskQueue });
     expect(await mailTo('stays@example.com')).toHaveLength(1);
