@@ -16,7 +16,7 @@ import { loadOrCreateDevSecrets } from './lib/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './lib/embedded-postgres';
 import { ensureDevOpsKey } from './lib/ops-key';
 import { isPortFree, waitForPort } from './lib/ports';
-import { resolveStripeMock, startStripeMock } from './lib/stripe-mock';
+import { resolveStripeMock, SANDBOX_WEBHOOK_SECRET, startStripeMock } from './lib/stripe-mock';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer, stopChild } from './lib/temporal-dev-server';
 
@@ -116,7 +116,7 @@ async function main() {
     children.add(mock.process);
     env.STRIPE_SECRET_KEY = 'sk_test_sandbox';
     env.STRIPE_API_URL = mock.url;
-    env.STRIPE_WEBHOOK_SECRET ||= 'whsec_dropday_sandbox';
+    env.STRIPE_WEBHOOK_SECRET ||= SANDBOX_WEBHOOK_SECRET;
     sandboxed.push(`stripe → ${mock.url} (stripe-mock)`);
   }
 

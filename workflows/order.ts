@@ -82,6 +82,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<{ outcom
   let delay = timings.pollMinMs;
   for (;;) {
     const state = await orderCampaignState({ orderId });
+    if (!state.campaignId) {
+      // Its campaign was removed (the credit is free again): the account's next campaign takes it.
+      stage = 'live';
+      await pause(timings.recheckMs);
+      continue;
+    }
     if (state.status === 'cancelled') return { outcome: 'cancelled' };
     if (stage === 'live' && state.live) {
       await email('campaign_live');

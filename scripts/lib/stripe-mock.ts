@@ -8,6 +8,8 @@ import { cacheBinDir } from './temporal-cli';
 import { stopChild } from './temporal-dev-server';
 
 export const STRIPE_MOCK_VERSION = '0.203.0';
+/** The webhook signing secret of `npm run dev` in sandbox mode (not a secret: nothing real is behind it). */
+export const SANDBOX_WEBHOOK_SECRET = 'whsec_dropday_sandbox';
 const MODULE = 'github.com/stripe/stripe-mock';
 
 async function isExecutable(file: string): Promise<boolean> {
