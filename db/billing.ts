@@ -46,12 +46,13 @@ export async function lockAccountBilling(tx: DatabaseTransactionConnection, acco
   return accountBilling(tx, accountId);
 }
 
-/** A subscription's state as Stripe reports it. Payment trouble keeps the paid tier (grace) until `downgrade`. */
+/** A subscription's state as Stripe reports it. `past_due` / `incomplete` keep the tier (the grace period decides). */
 export async function applySubscription(
   db: Db,
   input: { accountId: string; customerId: string; subscriptionId: string; status: string; tier: Tier; eventCreated: number },
 ): Promise<void> {
-  const ended = ['canceled', 'incomplete_expired'].includes(input.status);
+  // Stripe's own retries are over for these: no grace left to give.
+  const ended = ['canceled', 'incomplete_expired', 'unpaid', 'paused'].includes(input.status);
   const healthy = ['active', 'trialing'].includes(input.status);
   await db.query(sql.unsafe`
     INSERT INTO account_billing (account_id, tier, stripe_customer_id, stripe_subscription_id, subscription_status, subscription_event_at)
