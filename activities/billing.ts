@@ -3,7 +3,7 @@
 // Each is idempotent: the package credit's key is the order id, e-mails have dedupe keys.
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { accountByEmail, downgradeAfterGrace, findOrder, linkOrder, provisionOrder } from '../db/billing';
+import { accountByEmail, downgradeAfterGrace, findOrder, linkOrder, provisionOrder, returnCreditOfCancelledCampaign } from '../db/billing';
 import { queueEmail } from '../db/outbox';
 import { sql } from '../db/pool';
 import { PACKAGES } from '../lib/billing/plans';
@@ -74,6 +74,11 @@ export function createBillingActivities({ pool, keyRing, logger }: ActivityDeps)
       }
       if (!found.accountId) return null;
       return queueEmail(pool, { accountId: found.accountId, template: input.template, data, dedupeKey });
+    },
+
+    /** The credit of a campaign cancelled before it went live is free again (idempotent). */
+    async returnPackageCredit(input: { orderId: string }): Promise<boolean> {
+      return returnCreditOfCancelledCampaign(pool, input.orderId);
     },
 
     async downgradeAfterGracePeriod(input: { subscriptionId: string }): Promise<boolean> {

@@ -186,6 +186,22 @@ export async function provisionOrder(pool: DatabasePool, orderId: string): Promi
   });
 }
 
+/** A campaign cancelled before its release instant gives its package credit back (idempotent). */
+export async function returnCreditOfCancelledCampaign(db: Db, orderId: string): Promise<boolean> {
+  const row = await db.maybeOne(sql.unsafe`
+    UPDATE package_credits p SET campaign_id = NULL FROM campaigns c
+    WHERE p.order_id = ${orderId} AND c.id = p.campaign_id AND c.status = 'cancelled'
+      AND c.updated_at < (c.release_date + c.release_time) AT TIME ZONE c.time_zone
+    RETURNING p.order_id`);
+  return row !== null;
+}
+
+/** The Checkout Session of the order whose package a campaign uses, if any. */
+export async function orderSessionOfCampaign(db: Db, campaignId: string): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT o.checkout_session_id AS id FROM package_credits p JOIN orders o ON o.id = p.order_id WHERE p.campaign_id = ${campaignId}`);
+}
+
 /** Links the order (and its credit) to the account; idempotent, and never moves an order already linked. */
 export async function linkOrder(pool: DatabasePool, orderId: string, accountId: string): Promise<string> {
   return pool.transaction(async (tx) => {

@@ -5,7 +5,7 @@
 import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
-const { provisionPackage, linkOrderAccount, orderCampaignState, queueOrderEmail, deliverOutbox } = proxyActivities<ReturnType<typeof createActivities>>({
+const { provisionPackage, linkOrderAccount, orderCampaignState, queueOrderEmail, deliverOutbox, returnPackageCredit } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
 });
@@ -14,6 +14,8 @@ const { provisionPackage, linkOrderAccount, orderCampaignState, queueOrderEmail,
 export const accountCreatedSignal = defineSignal('accountCreated');
 /** The account's new campaign took this order's package credit (sent by the campaign route). */
 export const campaignAttachedSignal = defineSignal('campaignAttached');
+/** The campaign was rescheduled or cancelled: look again now rather than at the next timer. */
+export const campaignChangedSignal = defineSignal('campaignChanged');
 
 export interface OrderTimings {
   /** how long an order waits for an account with the buyer's address */
@@ -43,6 +45,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<{ outcom
   let nudged = false;
   setHandler(accountCreatedSignal, () => void (nudged = true));
   setHandler(campaignAttachedSignal, () => void (nudged = true));
+  setHandler(campaignChangedSignal, () => void (nudged = true));
 
   const { orderId } = input;
   const timings = { ...DEFAULT_TIMINGS, ...input.timings };
@@ -88,7 +91,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<{ outcom
       await pause(timings.recheckMs);
       continue;
     }
-    if (state.status === 'cancelled') return { outcome: 'cancelled' };
+    if (state.status === 'cancelled') {
+      if (stage === 'completed') return { outcome: 'cancelled' }; // it went live: the package was used
+      // Cancelled before its release instant: the credit goes back for the account's next campaign.
+      if (await returnPackageCredit({ orderId })) continue;
+      return { outcome: 'cancelled' };
+    }
     if (stage === 'live' && state.live) {
       await email('campaign_live');
       stage = 'completed';

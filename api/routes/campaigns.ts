@@ -14,7 +14,7 @@ import { findArtist } from '../../db/artists';
 import { listPresaves, presaveProgress, tokenLedger } from '../../db/presaves';
 import { type DatabasePool } from '../../db/pool';
 import { auth } from '../auth';
-import { signalOrder } from '../order-signals';
+import { signalCampaignChanged, signalOrder } from '../order-signals';
 import { admitCampaign } from '../plan-gate';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -116,6 +116,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     // After the commit, so the workflow re-reads the new schedule. Were the signal lost, the workflow re-reads
     // its plan on its own within replanEveryMs.
     await signalSoon(() => releaseEngine.reschedule(id));
+    await signalCampaignChanged(temporal, logger, pool, id);
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });
 
@@ -126,6 +127,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     if (campaign.status !== 'cancelled') {
       await pool.transaction((tx) => cancelCampaign(tx, id));
       await signalSoon(() => releaseEngine.cancel(id));
+      await signalCampaignChanged(temporal, logger, pool, id);
     }
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });

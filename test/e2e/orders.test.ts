@@ -114,6 +114,27 @@ describe('shop orders', () => {
     expect((await http.get(`${stack.api.url}/v1/campaigns/${boosted.id}`, { headers: account.headers })).data.status).toBe('completed');
   });
 
+  it('gives the package back when its campaign is cancelled before the release', async () => {
+    if (!stack.worker) await stack.startWorker();
+    const buyer = 'cancelling-buyer@example.com';
+    const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Cancelling Label', email: buyer });
+    const headers = { authorization: `Bearer ${signup.data.apiKey}` };
+    const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
+    const account = { headers, artistId: artist.data.id as string };
+    const sessionId = newId('cs_test');
+    await deliver(stack.api.url, stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer })));
+    const usage = () => http.get(`${stack.api.url}/v1/billing`, { headers });
+    await waitFor('the credit', usage, (r) => r.data.usage?.unusedPackageCredits === 1);
+
+    const first = await createCampaign(stack, account, 'Called Off', { secondsAhead: 30 * 86_400 });
+    expect((await usage()).data.usage).toEqual({ activeCampaigns: 1, activeCampaignsOnPlan: 0, unusedPackageCredits: 0 });
+    expect((await http.post(`${stack.api.url}/v1/campaigns/${first.id}/cancel`, {}, { headers })).status).toBe(200);
+    await waitFor('the credit to come back', usage, (r) => r.data.usage?.unusedPackageCredits === 1);
+    await createCampaign(stack, account, 'Second Try', { secondsAhead: 30 * 86_400 });
+    expect((await usage()).data.usage).toEqual({ activeCampaigns: 1, activeCampaignsOnPlan: 0, unusedPackageCredits: 0 });
+    expect((await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).describe()).status.name).toBe('RUNNING');
+  });
+
   it('never e-mails a fan who unsubscribed (the outbox skips them)', async () => {
     const account = await artistAccount(stack);
     const campaign = await createCampaign(stack, account, 'Consent');
