@@ -6,6 +6,7 @@ import { type ActivityDeps } from './deps';
 import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
 import { createAccountDeletionActivities } from './account-deletion';
+import { createBillingActivities } from './billing';
 import { createConnectionActivities } from './connections';
 import { createConversionActivities } from './conversions';
 import { createDeletionActivities } from './deletion';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createStuckDetectionActivities(deps),
     ...createConversionActivities(deps),
     ...createAdCopyActivities(deps),
+    ...createBillingActivities(deps),
   };
 }
 

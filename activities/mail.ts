@@ -1,9 +1,11 @@
-// E-mail: the outbox sender and the re-consent nudges that fill it. The only transport today is the sandbox one
-// (a mailbox table standing in for an e-mail provider); a real provider plugs in at `deliver` (planned).
+// E-mail: the outbox sender and the re-consent nudges that fill it. Two transports: SMTP (nodemailer) when SMTP_URL
+// is set, else the sandbox one (a mailbox table standing in for an e-mail provider, in dev and tests).
+import nodemailer from 'nodemailer';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { type PendingEmail, queueEmail, sendPendingEmails } from '../db/outbox';
 import { sql } from '../db/pool';
+import { orderEmailContext } from './billing';
 import { type ActivityDeps } from './deps';
 
 interface RenderedEmail {
@@ -29,6 +31,15 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
           subject: 'Confirm the deletion of your data',
           body: `Someone (we hope you) asked dropday to delete the data we hold about this e-mail address. To confirm, open ${config.PUBLIC_URL}/privacy/delete/confirm/${d.token} within 24 hours. If it was not you, ignore this message.`,
         };
+      case 'order_confirmed':
+        return {
+          subject: `Order confirmed: ${d.packageName}`,
+          body: `Thank you for your order of ${d.packageName}. Your next dropday campaign uses it: sign up at ${config.PUBLIC_URL} with this e-mail address (or use your account with it) and create the campaign.`,
+        };
+      case 'campaign_live':
+        return { subject: `"${d.title}" is live`, body: `Your campaign "${d.title}" (${d.packageName}) is live: pre-saves are being delivered now.` };
+      case 'campaign_completed':
+        return { subject: `"${d.title}" has completed`, body: `Your campaign "${d.title}" (${d.packageName}) has completed. Its results stay in your dashboard.` };
       case 'connection_needs_reconnect':
         return { subject: `Reconnect your ${d.provider} account`, body: `${d.provider} no longer accepts dropday's access to your account. Connect it again to keep your campaigns running.` };
       default:
@@ -38,12 +49,21 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
 
   function recipient(email: PendingEmail): string {
     if (email.subscriberId && email.subscriberEmailEnc) return keyRing.decrypt(email.subscriberEmailEnc, `subscribers:${email.subscriberId}:email`);
+    if (email.orderId && email.orderEmailEnc) return keyRing.decrypt(email.orderEmailEnc, orderEmailContext(email.orderId));
     if (email.accountEmail) return email.accountEmail;
     throw new Error('e-mail without a recipient');
   }
 
+  const smtp = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : null;
+
+  /** SMTP: the Message-ID is the outbox id, so a resend after a crash is recognisable as the same message. */
+  async function deliverBySmtp(email: PendingEmail): Promise<void> {
+    const { subject, body } = render(email);
+    await smtp!.sendMail({ from: config.MAIL_FROM, to: recipient(email), subject, text: body, messageId: `<${email.id}@dropday>` });
+  }
+
   /** The sandbox transport: idempotent per outbox e-mail, so a retried send does not deliver twice. */
-  async function deliver(email: PendingEmail, tx: DatabaseTransactionConnection): Promise<void> {
+  async function deliverToSandbox(email: PendingEmail, tx: DatabaseTransactionConnection): Promise<void> {
     const { subject, body } = render(email);
     await tx.query(sql.unsafe`
       INSERT INTO sandbox_mailbox (outbox_id, to_address_enc, subject, body)
@@ -53,7 +73,7 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
 
   return {
     async deliverOutbox(input: { limit: number }): Promise<{ sent: number; failed: number }> {
-      return sendPendingEmails(pool, input.limit, deliver);
+      return sendPendingEmails(pool, input.limit, smtp ? deliverBySmtp : deliverToSandbox);
     },
 
     /**

@@ -26,6 +26,8 @@ import { docsRoutes } from './routes/docs';
 import { conversionPublicRoutes, conversionRoutes } from './routes/conversions';
 import { analyticsRoutes } from './routes/analytics';
 import { dashboardRoutes } from './routes/dashboard';
+import { billingRoutes } from './routes/billing';
+import { stripeWebhookRoutes } from './routes/stripe-webhooks';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -63,6 +65,8 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(healthRoutes(deps));
+  // Raw body for the signature check: before any body parser.
+  app.use(stripeWebhookRoutes(deps));
   app.use(docsRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
@@ -84,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/v1', express.json({ limit: '64kb', strict: true }));
   app.use(accountRoutes(deps));
+  app.use(billingRoutes(deps)); // authenticates per route: a shop package may be bought signed out
   // The artist dashboard's session cookie is accepted for reads; writes need the bearer key.
   app.use('/v1', requireApiKeyOrAppSession(deps.pool, deps.config.STATE_SIGNING_SECRET));
   app.use(accountDeletionRoutes(deps));

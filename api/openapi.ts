@@ -5,6 +5,7 @@ import { metaPixelBody } from './routes/conversions';
 import { analyticsQueryShape, eventValuesBody } from './routes/analytics';
 import { approveAdCopyBody, createAdCopyBody, rejectAdCopyBody } from './routes/ad-copy';
 import { createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
+import { checkoutBody, createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
 interface Operation {
@@ -81,6 +82,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/connections/:provider', summary: 'Start connecting google, meta or spotify: the consent URL to open', auth: 'artist' },
   { method: 'get', path: '/v1/connections', summary: 'Connected accounts', auth: 'artist' },
   { method: 'delete', path: '/v1/connections/:id', summary: 'Disconnect (the grant is revoked)', auth: 'artist' },
+  { method: 'get', path: '/v1/billing', summary: 'Plan, limits, usage, subscription state; plans and packages on offer', auth: 'artist' },
+  { method: 'post', path: '/v1/billing/checkout', summary: 'Stripe Checkout Session URL for a subscription (API key required) or a shop package (API key optional)', auth: 'none', body: checkoutBody },
+  { method: 'post', path: '/v1/billing/portal', summary: 'Stripe customer portal URL (manage the subscription)', auth: 'artist' },
+  { method: 'get', path: '/billing/return', summary: 'Where Stripe Checkout sends the buyer back', auth: 'none', response: 'text/html', query: z.object({ status: z.enum(['success', 'cancelled', 'portal']).optional() }) },
+  { method: 'post', path: '/webhooks/stripe', summary: 'Stripe webhook (Stripe-Signature on the raw body, 300 s tolerance; each event once)', auth: 'none' },
   { method: 'get', path: '/v1/ops/workflows', summary: 'Find workflows by search attributes', auth: 'ops' },
   { method: 'get', path: '/v1/ops/workflows/:workflowId', summary: 'Describe a workflow', auth: 'ops' },
   { method: 'get', path: '/v1/ops/workflows/:workflowId/history', summary: 'Decoded, redacted history', auth: 'ops' },

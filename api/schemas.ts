@@ -1,5 +1,6 @@
 // Request bodies of the public API. Shared by validation and the OpenAPI document.
 import { z } from 'zod';
+import { CURRENCIES, PACKAGE_IDS, PAID_TIERS } from '../lib/billing/plans';
 
 const name = z.string().trim().min(1).max(200);
 
@@ -64,3 +65,50 @@ export const presaveListQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+// --- billing ----------------------------------------------------------------------------------------------
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+/** ISO 3166-1 alpha-2, known to the ICU region list (an unknown code is echoed back by DisplayNames). */
+const countryCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
+  .refine((code) => regionNames.of(code) !== code, 'is not a known country code');
+
+const youtubeUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .pipe(z.url({ protocol: /^https$/, hostname: /^(www\.|m\.|music\.)?youtube\.com$|^youtu\.be$/, message: 'must be an https YouTube link' }));
+
+const attributionValue = z.string().trim().min(1).max(200);
+export const attributionParams = z.strictObject({
+  gclid: attributionValue.optional(),
+  fbclid: attributionValue.optional(),
+  utm_source: attributionValue.optional(),
+  utm_medium: attributionValue.optional(),
+  utm_campaign: attributionValue.optional(),
+  utm_term: attributionValue.optional(),
+  utm_content: attributionValue.optional(),
+});
+
+export const checkoutBody = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('subscription'),
+    tier: z.enum(PAID_TIERS),
+    currency: z.enum(CURRENCIES).default('eur'),
+  }),
+  z.strictObject({
+    kind: z.literal('package'),
+    packageId: z.enum(PACKAGE_IDS),
+    currency: z.enum(CURRENCIES),
+    /** the buyer's address when not signed in (Stripe asks for one otherwise) */
+    email: z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(320)).optional(),
+    youtubeUrl: youtubeUrl.optional(),
+    targetCountries: z.array(countryCode).min(1).max(50).transform((codes) => [...new Set(codes)]).optional(),
+    attribution: attributionParams.optional(),
+  }),
+]);
+export type CheckoutBody = z.infer<typeof checkoutBody>;

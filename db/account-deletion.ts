@@ -20,6 +20,8 @@ export async function deleteAccountData(pool: DatabasePool, accountId: string): 
     const onlyOurs = await tx.anyFirst(sql.type(z.object({ fanId: z.string() }))`
       SELECT p.fan_id AS "fanId" FROM presaves p JOIN campaigns c ON c.id = p.campaign_id
       GROUP BY p.fan_id HAVING bool_and(c.account_id = ${accountId})`);
+    // Shop orders stay (bookkeeping) without the buyer's address.
+    await tx.query(sql.unsafe`UPDATE orders SET email_enc = NULL, email_hash = NULL WHERE account_id = ${accountId}`);
     const campaigns = (await tx.query(sql.unsafe`DELETE FROM campaigns WHERE account_id = ${accountId}`)).rowCount;
     await tx.query(sql.unsafe`DELETE FROM accounts WHERE id = ${accountId}`);
     let fans = 0;

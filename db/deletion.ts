@@ -16,6 +16,8 @@ export async function eraseContact(pool: DatabasePool, emailHash: string): Promi
     const fanIds = await tx.anyFirst(sql.type(z.object({ fanId: z.string() }))`
       SELECT DISTINCT fan_id AS "fanId" FROM subscribers WHERE email_hash = ${emailHash} AND fan_id IS NOT NULL`);
     const subscribers = (await tx.query(sql.unsafe`DELETE FROM subscribers WHERE email_hash = ${emailHash}`)).rowCount;
+    // Shop orders paid with the address stay (bookkeeping) without it.
+    await tx.query(sql.unsafe`UPDATE orders SET email_enc = NULL, email_hash = NULL WHERE email_hash = ${emailHash}`);
     return { fanIds: [...fanIds], subscribers };
   });
 }

@@ -5,12 +5,12 @@ import { type DatabasePool, sql } from './pool';
 /** Idempotent on dedupe_key, so an activity retried after a crash queues the e-mail once. */
 export async function queueEmail(
   pool: DatabasePool,
-  input: { accountId?: string; subscriberId?: string; template: string; data?: Record<string, unknown>; dedupeKey: string },
+  input: { accountId?: string; subscriberId?: string; orderId?: string; template: string; data?: Record<string, unknown>; dedupeKey: string },
 ): Promise<string> {
   return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
     WITH inserted AS (
-      INSERT INTO outbox_emails (account_id, subscriber_id, template, data, dedupe_key)
-      VALUES (${input.accountId ?? null}, ${input.subscriberId ?? null}, ${input.template},
+      INSERT INTO outbox_emails (account_id, subscriber_id, order_id, template, data, dedupe_key)
+      VALUES (${input.accountId ?? null}, ${input.subscriberId ?? null}, ${input.orderId ?? null}, ${input.template},
               ${sql.jsonb(JSON.parse(JSON.stringify(input.data ?? {})))}, ${input.dedupeKey})
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id
@@ -28,6 +28,8 @@ const pendingRow = z.object({
   accountName: z.string().nullable(),
   subscriberId: z.string().nullable(),
   subscriberEmailEnc: z.string().nullable(),
+  orderId: z.string().nullable(),
+  orderEmailEnc: z.string().nullable(),
 });
 export type PendingEmail = z.infer<typeof pendingRow>;
 
@@ -47,8 +49,10 @@ export async function sendPendingEmails(
     const outcome = await pool.transaction(async (tx) => {
       const email = await tx.maybeOne(sql.type(pendingRow)`
         SELECT o.id, o.template, o.data, a.email AS "accountEmail", a.name AS "accountName",
-               o.subscriber_id AS "subscriberId", s.email_enc AS "subscriberEmailEnc"
+               o.subscriber_id AS "subscriberId", s.email_enc AS "subscriberEmailEnc",
+               o.order_id AS "orderId", ord.email_enc AS "orderEmailEnc"
         FROM outbox_emails o LEFT JOIN accounts a ON a.id = o.account_id LEFT JOIN subscribers s ON s.id = o.subscriber_id
+             LEFT JOIN orders ord ON ord.id = o.order_id
         WHERE o.sent_at IS NULL AND o.attempts < 10 AND (s.id IS NULL OR s.unsubscribed_at IS NULL)
           AND o.id <> ALL(${sql.array(failedIds, 'uuid')})
         ORDER BY o.created_at LIMIT 1 FOR UPDATE OF o SKIP LOCKED`);

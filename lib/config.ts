@@ -83,6 +83,14 @@ const configSchema = z.object({
   STRIPE_API_URL: url.default('https://api.stripe.com'),
   STRIPE_SECRET_KEY: optionalSecret,
   STRIPE_WEBHOOK_SECRET: optionalSecret,
+  // Billing (README "Billing"): a failed subscription payment keeps the paid plan this long, then the account
+  // drops to free; a shop order waits this long for an account with the buyer's e-mail address.
+  BILLING_GRACE_DAYS: z.coerce.number().min(0).default(7),
+  ORDER_ACCOUNT_WAIT_DAYS: z.coerce.number().min(0).default(30),
+
+  // Outgoing e-mail: an SMTP(S) URL (smtp://user:pass@host:587); unset, mail goes to the sandbox mailbox table.
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('dropday <no-reply@dropday.invalid>'),
 });
 
 export type Config = z.infer<typeof configSchema>;

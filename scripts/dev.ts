@@ -17,6 +17,7 @@ import { loadOrCreateDevSecrets } from './lib/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './lib/embedded-postgres';
 import { ensureDevOpsKey } from './lib/ops-key';
 import { isPortFree, waitForPort } from './lib/ports';
+import { resolveStripeMock, SANDBOX_WEBHOOK_SECRET, startStripeMock } from './lib/stripe-mock';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer, stopChild } from './lib/temporal-dev-server';
 
@@ -123,6 +124,16 @@ async function main() {
     adCopyWriter = 'template writer (no GEMINI_API_KEY)';
   }
   log(`ad copy: ${adCopyWriter}`);
+  if (!env.STRIPE_SECRET_KEY) {
+    // Stripe's own stripe-mock: checkout and portal links work, nothing is charged, no webhook is sent.
+    const mock = await startStripeMock({ bin: await resolveStripeMock(log), port: Number(env.STRIPE_MOCK_PORT || 12111) });
+    cleanups.push(mock.stop);
+    children.add(mock.process);
+    env.STRIPE_SECRET_KEY = 'sk_test_sandbox';
+    env.STRIPE_API_URL = mock.url;
+    env.STRIPE_WEBHOOK_SECRET ||= SANDBOX_WEBHOOK_SECRET;
+    sandboxed.push(`stripe → ${mock.url} (stripe-mock)`);
+  }
 
   const config = loadConfig(env);
   await migrate(config.DATABASE_URL!, log);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../scripts/lib/embedded-postgres';
 import { freePort } from '../scripts/lib/ports';
+import { resolveStripeMock, startStripeMock } from '../scripts/lib/stripe-mock';
 import { resolveTemporalCli } from '../scripts/lib/temporal-cli';
 import { startTemporalDevServer } from '../scripts/lib/temporal-dev-server';
 
@@ -26,6 +27,11 @@ export default async function globalSetup(): Promise<void> {
   process.env.DROPDAY_TEST_TEMPORAL_ADDRESS = temporal.address;
   process.env.DROPDAY_TEST_TEMPORAL_CLI = temporalBin;
   stops.push(temporal.stop);
+
+  // Stripe's own stripe-mock (stateless) for the billing tests.
+  const stripeMock = await startStripeMock({ bin: await resolveStripeMock(log) });
+  process.env.DROPDAY_TEST_STRIPE_URL = stripeMock.url;
+  stops.push(stripeMock.stop);
 
   (globalThis as { __dropdayStops?: (() => Promise<void>)[] }).__dropdayStops = stops;
 }

@@ -12,3 +12,5 @@ export { connectionTokenWorkflow } from './connection-token';
 export { stuckDetectionWorkflow } from './stuck-detection';
 export { conversionDeliveryWorkflow } from './conversions';
 export { adCopyWorkflow } from './ad-copy';
+export { orderWorkflow } from './order';
+export { subscriptionGraceWorkflow } from './subscription';

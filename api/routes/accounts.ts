@@ -3,6 +3,9 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/cli
 import { revokeAccountKeys } from '../../db/account-deletion';
 import type { accountDeletionWorkflow } from '../../workflows/account-deletion';
 import { auth } from '../auth';
+import { unlinkedOrdersByEmailHash } from '../../db/billing';
+import { createLookupHasher } from '../../lib/crypto/lookup-hash';
+import { signalOrder } from '../order-signals';
 import { insertAccount, insertApiKey } from '../../db/accounts';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { AccountId, Kind } from '../../lib/temporal/search-attributes';
@@ -11,8 +14,9 @@ import { type AppDeps } from '../deps';
 import { createAccountBody } from '../schemas';
 import { parseBody } from '../validation';
 
-export function accountRoutes({ pool, temporal, config }: AppDeps): Router {
+export function accountRoutes({ pool, temporal, config, logger }: AppDeps): Router {
   const router = Router();
+  const hashEmail = createLookupHasher(config.STATE_SIGNING_SECRET);
 
   // Sign-up: the only unauthenticated /v1 route. The API key is shown here once; we keep its hash.
   router.post('/v1/accounts', async (req, res) => {
@@ -34,6 +38,9 @@ export function accountRoutes({ pool, temporal, config }: AppDeps): Router {
       });
       return created;
     });
+    // Shop orders paid with this address wait for an account: tell them.
+    const orders = await unlinkedOrdersByEmailHash(pool, hashEmail(`email:${account.email}`));
+    for (const order of orders) await signalOrder(temporal, logger, order.checkoutSessionId, 'accountCreated');
     res.status(201).json({ account, apiKey });
   });
 

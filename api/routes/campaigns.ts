@@ -14,12 +14,14 @@ import { findArtist } from '../../db/artists';
 import { listPresaves, presaveProgress, tokenLedger } from '../../db/presaves';
 import { type DatabasePool } from '../../db/pool';
 import { auth } from '../auth';
+import { signalCampaignChanged, signalOrder } from '../order-signals';
+import { admitCampaign } from '../plan-gate';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
 import { createCampaignBody, presaveListQuery, rescheduleCampaignBody, uuidParam } from '../schemas';
 import { parseBody, parseParams, parseQuery } from '../validation';
 
-export function campaignRoutes({ pool, config, releaseEngine, logger }: AppDeps): Router {
+export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }: AppDeps): Router {
   const router = Router();
 
   const present = async (campaign: Campaign) => {
@@ -71,13 +73,18 @@ export function campaignRoutes({ pool, config, releaseEngine, logger }: AppDeps)
     await assertTimeZone(pool, body.timeZone);
     // Committed before the workflow starts (its first activity reads it); undone if the start fails, so there is
     // never a campaign without its workflow.
-    const campaign = await insertCampaign(pool, { ...body, accountId, slug: slugFor(body.title) });
+    // Plan limits are checked in the insert's transaction (a refused campaign is never committed).
+    const { campaign, checkoutSessionId } = await pool.transaction(async (tx) => {
+      const created = await insertCampaign(tx, { ...body, accountId, slug: slugFor(body.title) });
+      return { campaign: created, ...(await admitCampaign(tx, config, accountId, created.id)) };
+    });
     try {
       await releaseEngine.start(campaign);
     } catch (error) {
       await deleteCampaign(pool, campaign.id);
       throw error;
     }
+    if (checkoutSessionId) await signalOrder(temporal, logger, checkoutSessionId, 'campaignAttached');
     res.status(201).json(await present(campaign));
   });
 
@@ -109,6 +116,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger }: AppDeps)
     // After the commit, so the workflow re-reads the new schedule. Were the signal lost, the workflow re-reads
     // its plan on its own within replanEveryMs.
     await signalSoon(() => releaseEngine.reschedule(id));
+    await signalCampaignChanged(temporal, logger, pool, id);
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });
 
@@ -119,6 +127,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger }: AppDeps)
     if (campaign.status !== 'cancelled') {
       await pool.transaction((tx) => cancelCampaign(tx, id));
       await signalSoon(() => releaseEngine.cancel(id));
+      await signalCampaignChanged(temporal, logger, pool, id);
     }
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });

@@ -10,6 +10,7 @@ import { auth } from '../auth';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
+import { requirePlanFeature } from '../plan-gate';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
 import { uuidParam } from '../schemas';
@@ -80,9 +81,10 @@ export function subscriberRoutes(deps: AppDeps): Router {
 }
 
 /** The artist's export; mounted behind the API-key check with the other /v1 routes. */
-export function subscriberExportRoutes({ pool, keyRing }: AppDeps): Router {
+export function subscriberExportRoutes(deps: AppDeps): Router {
+  const { pool, keyRing } = deps;
   const router = Router();
-  router.get('/v1/campaigns/:id/fans.csv', async (req, res) => {
+  router.get('/v1/campaigns/:id/fans.csv', requirePlanFeature(deps, 'fanExport'), async (req, res) => {
     const { id } = parseParams(uuidParam, req);
     if (!(await findCampaign(pool, auth(res).accountId, id))) throw notFound('campaign');
     res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="fans-${id}.csv"`);

@@ -5,6 +5,8 @@ import { randomInt } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import axios from 'axios';
+import Stripe from 'stripe';
+import { SANDBOX_WEBHOOK_SECRET } from './stripe-mock';
 
 const http = axios.create({ validateStatus: () => true, timeout: 10_000 });
 
@@ -21,7 +23,22 @@ async function demoApiKey(apiUrl: string, dataDir: string): Promise<string> {
   const res = await http.post(`${apiUrl}/v1/accounts`, { name: 'Demo Label', email: 'demo@example.com' });
   if (res.status !== 201) throw new Error(`could not create the demo account: ${JSON.stringify(res.data)}`);
   await writeFile(file, `${res.data.apiKey}\n`, { mode: 0o600 });
+  await subscribeInSandbox(apiUrl, res.data.account.id as string);
   return res.data.apiKey as string;
+}
+
+/**
+ * In sandbox mode the demo account gets the Label plan (so `npm run demo` can schedule many releases): the signed
+ * webhook Stripe would send after a checkout, made here as stripe-mock sends none. Against real Stripe the
+ * signature does not verify and the account stays on Free.
+ */
+async function subscribeInSandbox(apiUrl: string, accountId: string): Promise<void> {
+  const payload = JSON.stringify({
+    id: `evt_demo_${randomInt(0, 1e9)}`, object: 'event', type: 'customer.subscription.created', created: Math.floor(Date.now() / 1000),
+    data: { object: { id: `sub_demo_${accountId.slice(0, 8)}`, object: 'subscription', customer: `cus_demo_${accountId.slice(0, 8)}`, status: 'active', metadata: { tier: 'label', accountId } } },
+  });
+  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: SANDBOX_WEBHOOK_SECRET });
+  await http.post(`${apiUrl}/webhooks/stripe`, payload, { headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
 }
 
 export async function seedDemoCampaign(opts: { apiUrl: string; simulatorUrl: string; temporalUiUrl: string; dataDir: string; inSeconds: number }) {

@@ -1,0 +1,77 @@
+// `npm run record:billing-histories`: runs a shop order and a subscription grace period on a throw-away stack and
+// writes their workflow histories to test/histories/billing/, where test/integration/billing-history-replay
+// checks that today's code still replays them. Payloads are encrypted with the test-only fixture key.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+import { sql } from '../db/pool';
+import * as h from '../test/helpers/release-stack';
+import { deliver, newId, packageSession, stripeEvent, subscriptionObject, WEBHOOK_SECRET } from '../test/helpers/stripe';
+import { startEmbeddedPostgres } from './lib/embedded-postgres';
+import { freePort } from './lib/ports';
+import { resolveTemporalCli } from './lib/temporal-cli';
+import { startTemporalDevServer } from './lib/temporal-dev-server';
+
+const HISTORIES = path.resolve(__dirname, '..', 'test', 'histories');
+const OUT = path.join(HISTORIES, 'billing');
+
+async function main() {
+  const bin = await resolveTemporalCli();
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-rec-')), 'pg'), port: await freePort() });
+  const temporal = await startTemporalDevServer({ bin, port: await freePort() });
+  process.env.DROPDAY_TEST_PG_ADMIN_URL = pg.adminUrl;
+  process.env.DROPDAY_TEST_TEMPORAL_ADDRESS = temporal.address;
+  const keys = (await readFile(path.join(HISTORIES, 'fixture-keys.txt'), 'utf8')).trim();
+  // Webhooks need no Stripe API call: the key only switches billing on.
+  const stack = await h.startReleaseStack({
+    env: { ENCRYPTION_KEYS: keys, STRIPE_SECRET_KEY: 'sk_test_123', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, BILLING_GRACE_DAYS: String(2 / 86_400) },
+  });
+  await mkdir(OUT, { recursive: true });
+  try {
+    // An order bought before the account exists, then its campaign goes live and completes.
+    const buyer = 'recorded-buyer@example.com';
+    const sessionId = 'cs_test_recorded_order';
+    await deliver(stack.api.url, stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer })));
+    await new Promise((r) => setTimeout(r, 2_000));
+    const signup = await h.http.post(`${stack.api.url}/v1/accounts`, { name: 'Recorded Label', email: buyer });
+    const headers = { authorization: `Bearer ${signup.data.apiKey}` };
+    const artist = await h.http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
+    await h.waitFor('the credit', () => h.http.get(`${stack.api.url}/v1/billing`, { headers }), (r) => r.data.usage?.unusedPackageCredits === 1);
+    const upc = h.nextUpc();
+    h.addRelease(stack, upc, Date.now() - 1_000);
+    await h.createCampaign(stack, { headers, artistId: artist.data.id }, 'Recorded', { upc, secondsAhead: 4 });
+    console.log('waiting for the order workflow to complete…');
+    console.log(JSON.stringify(await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).result()));
+    await save(bin, temporal.address, `order:${sessionId}`, 'order-lifecycle.json');
+
+    // A subscription whose payment fails and is never paid: downgraded after the grace period.
+    const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM accounts LIMIT 1`);
+    const subscriptionId = 'sub_recorded';
+    await deliver(stack.api.url, stripeEvent('customer.subscription.created', subscriptionObject({ id: subscriptionId, customer: newId('cus'), status: 'active', tier: 'pro', accountId })));
+    await deliver(stack.api.url, stripeEvent('invoice.payment_failed', { id: newId('in'), object: 'invoice', subscription: subscriptionId }));
+    await deliver(stack.api.url, stripeEvent('invoice.payment_failed', { id: newId('in'), object: 'invoice', subscription: subscriptionId }));
+    console.log(JSON.stringify(await stack.temporal.client.workflow.getHandle(`subscription:${subscriptionId}`).result()));
+    await save(bin, temporal.address, `subscription:${subscriptionId}`, 'subscription-grace.json');
+  } finally {
+    await stack.close();
+    await temporal.stop();
+    await pg.stop();
+  }
+}
+
+async function save(bin: string, address: string, workflowId: string, file: string) {
+  const { stdout } = await promisify(execFile)(bin, ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
+  await writeFile(path.join(OUT, file), stdout);
+  console.log(`wrote test/histories/billing/${file}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,152 @@
+// Shop orders end to end: a paid Checkout Session (signed webhook) starts the order workflow, which provisions the
+// package exactly once — even when the webhook arrives twice and the worker is killed in between — links the order
+// to the account with the buyer's address when it signs up, and sends the lifecycle e-mails in order.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { z } from 'zod';
+import { queueEmail } from '../../db/outbox';
+import { sql } from '../../db/pool';
+import { addRelease, artistAccount, createCampaign, http, nextUpc, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import { deliver, newId, packageSession, stripeEnv, stripeEvent } from '../helpers/stripe';
+
+let stack: ReleaseStack;
+let child: ChildProcess | undefined;
+beforeAll(async () => {
+  stack = await startReleaseStack({ env: stripeEnv(), startWorker: false });
+});
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await stack?.close();
+});
+
+/** The production worker entry point as its own process (so it can be killed). */
+function spawnWorker(): ChildProcess {
+  const c = stack.config;
+  const root = path.resolve(__dirname, '..', '..');
+  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', DATABASE_URL: stack.db.url,
+      TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
+      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS, STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
+      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
+      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL, SPOTIFY_API_URL: c.SPOTIFY_API_URL,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+const n = z.object({ n: z.coerce.number() });
+const ordersOf = (sessionId: string) => stack.db.pool.oneFirst(sql.type(n)`SELECT count(*) AS n FROM orders WHERE checkout_session_id = ${sessionId}`);
+const creditsOf = (sessionId: string) =>
+  stack.db.pool.oneFirst(sql.type(n)`SELECT count(*) AS n FROM package_credits p JOIN orders o ON o.id = p.order_id WHERE o.checkout_session_id = ${sessionId}`);
+
+async function mailTo(address: string): Promise<string[]> {
+  const rows = await stack.db.pool.any(sql.type(z.object({ id: z.string(), enc: z.string(), subject: z.string() }))`
+    SELECT outbox_id AS id, to_address_enc AS enc, subject FROM sandbox_mailbox ORDER BY delivered_at, outbox_id`);
+  return rows.filter((r) => stack.keyRing.decrypt(r.enc, `sandbox_mailbox:${r.id}`) === address).map((r) => r.subject);
+}
+
+describe('shop orders', () => {
+  it('provisions a package once when the webhook arrives twice and the worker is killed in between', async () => {
+    const sessionId = newId('cs_test');
+    const buyer = 'crash-buyer@example.com';
+    const completed = stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer, extra: { fbclid: 'fb-1', utm_campaign: 'spring' } }));
+
+    child = spawnWorker();
+    expect((await deliver(stack.api.url, completed)).data).toMatchObject({ duplicate: false, outcome: 'order started' });
+    await waitFor('the package to be provisioned', () => creditsOf(sessionId), (c) => c === 1, 90_000);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child!.once('exit', resolve));
+
+    // Stripe delivers the same session again (async payment confirmation), and replays the first event.
+    const again = stripeEvent('checkout.session.async_payment_succeeded', packageSession({ sessionId, email: buyer }));
+    expect((await deliver(stack.api.url, again)).data).toMatchObject({ duplicate: false, outcome: 'order started' });
+    expect((await deliver(stack.api.url, completed)).data).toMatchObject({ duplicate: true });
+
+    await stack.startWorker();
+    await waitFor('the order confirmation', () => mailTo(buyer), (m) => m.length > 0, 60_000);
+    expect(await ordersOf(sessionId)).toBe(1);
+    expect(await creditsOf(sessionId)).toBe(1);
+    expect(await mailTo(buyer)).toEqual(['Order confirmed: Release Boost']);
+    const order = await stack.db.pool.one(sql.type(z.object({ attribution: z.record(z.string(), z.string()), accountId: z.string().nullable() }))`
+      SELECT attribution, account_id AS "accountId" FROM orders WHERE checkout_session_id = ${sessionId}`);
+    expect(order).toEqual({ attribution: { fbclid: 'fb-1', utm_campaign: 'spring' }, accountId: null });
+    // No account has the buyer's address yet: the order waits for one.
+    const description = await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).describe();
+    expect(description.status.name).toBe('RUNNING');
+
+    // The buyer signs up: the order and its credit move to the new account.
+    const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Crash Label', email: buyer });
+    const headers = { authorization: `Bearer ${signup.data.apiKey}` };
+    const billing = await waitFor('the order to be linked', () => http.get(`${stack.api.url}/v1/billing`, { headers }), (r) => r.data.usage?.unusedPackageCredits === 1);
+    expect(billing.data.plan.tier).toBe('free');
+  });
+
+  it('sends order confirmed, campaign live and campaign completed, in that order', async () => {
+    if (!stack.worker) await stack.startWorker();
+    const buyer = 'lifecycle-buyer@example.com';
+    // This buyer already has an account: the order is linked at once.
+    const account = await (async () => {
+      const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Lifecycle Label', email: buyer });
+      const headers = { authorization: `Bearer ${signup.data.apiKey}` };
+      const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
+      return { headers, artistId: artist.data.id as string };
+    })();
+    const sessionId = newId('cs_test');
+    await deliver(stack.api.url, stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer.toUpperCase() })));
+    await waitFor('the credit', () => http.get(`${stack.api.url}/v1/billing`, { headers: account.headers }), (r) => r.data.usage?.unusedPackageCredits === 1);
+
+    // The next campaign takes the package; the free plan still has its own one campaign; a third is refused.
+    const upc = nextUpc();
+    addRelease(stack, upc, Date.now() - 1_000); // on Spotify already: the campaign goes live at its instant
+    const boosted = await createCampaign(stack, account, 'Boosted', { upc, secondsAhead: 4 });
+    await createCampaign(stack, account, 'On the plan');
+    const third = await http.post(`${stack.api.url}/v1/campaigns`, { artistId: account.artistId, title: 'Third', isrc: 'USRC17607839', releaseDate: '2031-01-01', releasePolicy: 'global', timeZone: 'UTC' }, { headers: account.headers });
+    expect(third.status).toBe(402);
+    expect((await http.get(`${stack.api.url}/v1/billing`, { headers: account.headers })).data.usage).toEqual({ activeCampaigns: 2, activeCampaignsOnPlan: 1, unusedPackageCredits: 0 });
+
+    const result = await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).result();
+    expect(result).toEqual({ outcome: 'completed' });
+    // (The account also gets its welcome and an alert about the other, unreleased campaign.)
+    const lifecycle = (await mailTo(buyer)).filter((s) => /^Order confirmed|" is live$|" has completed$/.test(s));
+    expect(lifecycle).toEqual(['Order confirmed: Release Boost', '"Boosted" is live', '"Boosted" has completed']);
+    expect((await http.get(`${stack.api.url}/v1/campaigns/${boosted.id}`, { headers: account.headers })).data.status).toBe('completed');
+  });
+
+  it('gives the package back when its campaign is cancelled before the release', async () => {
+    if (!stack.worker) await stack.startWorker();
+    const buyer = 'cancelling-buyer@example.com';
+    const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Cancelling Label', email: buyer });
+    const headers = { authorization: `Bearer ${signup.data.apiKey}` };
+    const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
+    const account = { headers, artistId: artist.data.id as string };
+    const sessionId = newId('cs_test');
+    await deliver(stack.api.url, stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer })));
+    const usage = () => http.get(`${stack.api.url}/v1/billing`, { headers });
+    await waitFor('the credit', usage, (r) => r.data.usage?.unusedPackageCredits === 1);
+
+    const first = await createCampaign(stack, account, 'Called Off', { secondsAhead: 30 * 86_400 });
+    expect((await usage()).data.usage).toEqual({ activeCampaigns: 1, activeCampaignsOnPlan: 0, unusedPackageCredits: 0 });
+    expect((await http.post(`${stack.api.url}/v1/campaigns/${first.id}/cancel`, {}, { headers })).status).toBe(200);
+    await waitFor('the credit to come back', usage, (r) => r.data.usage?.unusedPackageCredits === 1);
+    await createCampaign(stack, account, 'Second Try', { secondsAhead: 30 * 86_400 });
+    expect((await usage()).data.usage).toEqual({ activeCampaigns: 1, activeCampaignsOnPlan: 0, unusedPackageCredits: 0 });
+    expect((await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).describe()).status.name).toBe('RUNNING');
+  });
+
+  it('never e-mails a fan who unsubscribed (the outbox skips them)', async () => {
+    const account = await artistAccount(stack);
+    const campaign = await createCampaign(stack, account, 'Consent');
+    const form = (email: string) => new URLSearchParams({ email, consent: 'yes' }).toString();
+    const subscribed = await http.post(`${stack.api.url}/l/${campaign.slug}/subscribe`, form('stays@example.com'), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const leaving = await http.post(`${stack.api.url}/l/${campaign.slug}/subscribe`, form('leaves@example.com'), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect([subscribed.status, leaving.status]).toEqual([200, 200]);
+    await http.post(/href="([^"]*\/u\/[^"]+)"/.exec(String(leaving.data))![1]);
+    const ids = await stack.db.pool.any(sql.type(z.object({ id: z.string() }))`SELECT id FROM subscribers WHERE campaign_id = ${campaign.id} ORDER BY unsubscribed_at NULLS FIRST`);
+    for (const { id } of ids) await queueEmail(stack.db.pool, { subscriberId: id, template: 'reconsent_nudge', data: { title: 'Consent', slug: campaign.slug }, dedupeKey: `consent-test:${id}` });
+    await stack.temporal.client.workflow.execute('outboxDeliveryWorkflow', { workflowId: newId('outbox'), taskQueue: stack.temporal.taskQueue });
+    expect(await mailTo('stays@example.com')).toHaveLength(1);
+    expect(await mailTo('leaves@example.com')).toHaveLength(0);
+  });
+});
