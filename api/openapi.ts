@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { metaPixelBody } from './routes/conversions';
 import { analyticsQueryShape, eventValuesBody } from './routes/analytics';
 import { approveAdCopyBody, createAdCopyBody, rejectAdCopyBody } from './routes/ad-copy';
-import { createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
 import { checkoutBody, createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
