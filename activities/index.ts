@@ -1,6 +1,7 @@
 // All activities, built once per worker process from injected dependencies. Provider clients and the shared
 // rate limiter are made here from configuration, so every activity of the process shares them.
 import { createAccountActivities } from './accounts';
+import { createAdCampaignActivities } from './ad-campaigns';
 import { type ActivityDeps } from './deps';
 import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities(deps),
     ...createConnectionActivities(deps),
     ...createStuckDetectionActivities(deps),
+    ...createAdCampaignActivities(deps),
   };
 }
 

@@ -10,3 +10,5 @@ export { accountDeletionWorkflow } from './account-deletion';
 export { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from './mail';
 export { connectionTokenWorkflow } from './connection-token';
 export { stuckDetectionWorkflow } from './stuck-detection';
+export { adCampaignWorkflow } from './ad-campaign';
+export { adInsightsSyncWorkflow } from './ad-insights-sync';

@@ -4,6 +4,7 @@
 // {error:{message,type:"OAuthException",code:190,error_subcode,fbtrace_id}} with HTTP 400.
 import { randomBytes } from 'node:crypto';
 import { listenOnLoopback } from '../listen';
+import { mountMetaMarketingApi } from './marketing';
 import express, { type Express, type Response } from 'express';
 
 export const META_API_VERSION = 'v26.0';
@@ -118,6 +119,7 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
     res.json({ revoked: true });
   });
   app.get('/__control/calls', (_req, res) => res.json(state.calls));
+  mountMetaMarketingApi(app, state); // campaigns, ad sets, creatives, ads, insights (marketing.ts)
   return { app, state };
 }
 
