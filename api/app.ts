@@ -17,6 +17,7 @@ import { createDeletionRequester, privacyRoutes } from './routes/privacy';
 import { subscriberExportRoutes, subscriberRoutes } from './routes/subscribers';
 import { metaCallbackRoutes } from './routes/meta-callbacks';
 import { connectionCallbackRoutes, connectionRoutes } from './routes/connections';
+import { adRoutes } from './routes/ads';
 import { createSpotifySignIn } from './spotify-signin';
 import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(campaignRoutes(deps));
   app.use(subscriberExportRoutes(deps));
   app.use(connectionRoutes(deps));
+  app.use(adRoutes(deps));
   app.use(opsRoutes(deps));
 
   app.use(unknownRoute);

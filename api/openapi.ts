@@ -1,6 +1,7 @@
 // The public API described as OpenAPI 3.1, with request bodies and queries generated from the same zod schemas the
 // routes validate with (z.toJSONSchema). A test checks every route the app registers is listed here.
 import { z } from 'zod';
+import { createAdCampaignBody } from './routes/ads';
 import { createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
@@ -57,6 +58,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/v1/campaigns/:id/presaves', summary: 'Pre-saves, cursor-paginated', auth: 'artist', query: presaveListQuery },
   { method: 'get', path: '/v1/campaigns/:id/ledger', summary: 'Fan token ledger', auth: 'artist' },
   { method: 'get', path: '/v1/campaigns/:id/fans.csv', summary: 'Consented subscribers, CSV', auth: 'artist', response: 'text/csv' },
+  { method: 'post', path: '/v1/campaigns/:id/ads', summary: 'Create a paid campaign on Meta or Google Ads (paused; launched at the release, paused at endAt)', auth: 'artist', body: createAdCampaignBody },
+  { method: 'get', path: '/v1/campaigns/:id/ads', summary: "The campaign's ad campaigns: state, provider objects, last error, insight totals", auth: 'artist' },
+  { method: 'post', path: '/v1/campaigns/:id/ads/:adId/cancel', summary: 'Cancel an ad campaign (undone before launch, paused after)', auth: 'artist' },
   { method: 'post', path: '/v1/connections/:provider', summary: 'Start connecting google, meta or spotify: the consent URL to open', auth: 'artist' },
   { method: 'get', path: '/v1/connections', summary: 'Connected accounts', auth: 'artist' },
   { method: 'delete', path: '/v1/connections/:id', summary: 'Disconnect (the grant is revoked)', auth: 'artist' },

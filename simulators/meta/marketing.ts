@@ -303,20 +303,6 @@ export function mountMetaMarketingApi(app: Express, sim: MetaSimState): void {
     return create('ad', accountId, name, status(b), { adset_id: adset.id, creative }, adset.id);
   }));
 
-  // Lookups by name (how dropday finds an object it may already have created before a retry).
-  api.get('/:account/:edge', handle('read', (req) => {
-    const accountId = accountParam(req);
-    const kinds: Record<string, MetaObjectKind> = { campaigns: 'campaign', adsets: 'adset', adcreatives: 'adcreative', ads: 'ad' };
-    const kind = kinds[String(req.params.edge)];
-    if (!kind) throw new GraphError(100, `(#100) Unknown edge ${req.params.edge}`);
-    const filtering = req.query.filtering ? (JSON.parse(String(req.query.filtering)) as { field: string; operator: string; value: string }[]) : [];
-    const byName = filtering.find((f) => f.field === 'name' && f.operator === 'EQUAL');
-    const data = state.byKind(kind)
-      .filter((o) => o.accountId === accountId && !o.deleted && (!byName || o.name === byName.value))
-      .map((o) => ({ id: o.id, name: o.name, status: o.status }));
-    return { data, paging: { cursors: {} } };
-  }));
-
   api.get('/:id/insights', handle('insights', (req) => {
     const o = state.objects.get(String(req.params.id));
     if (!o) throw new GraphError(100, `(#100) Object with ID '${req.params.id}' does not exist`, { subcode: 33 });
@@ -337,6 +323,20 @@ export function mountMetaMarketingApi(app: Express, sim: MetaSimState): void {
       : rows.length ? [{ ...totals(rows), date_start: range?.since ?? rows[0].date, date_stop: range?.until ?? rows.at(-1)!.date }] : [];
     return { data, paging: { cursors: {} } };
   }, (req) => state.objects.get(String(req.params.id))?.accountId));
+
+  // Lookups by name (how dropday finds an object it may already have created before a retry).
+  api.get('/:account/:edge', handle('read', (req) => {
+    const accountId = accountParam(req);
+    const kinds: Record<string, MetaObjectKind> = { campaigns: 'campaign', adsets: 'adset', adcreatives: 'adcreative', ads: 'ad' };
+    const kind = kinds[String(req.params.edge)];
+    if (!kind) throw new GraphError(100, `(#100) Unknown edge ${req.params.edge}`);
+    const filtering = req.query.filtering ? (JSON.parse(String(req.query.filtering)) as { field: string; operator: string; value: string }[]) : [];
+    const byName = filtering.find((f) => f.field === 'name' && f.operator === 'EQUAL');
+    const data = state.byKind(kind)
+      .filter((o) => o.accountId === accountId && !o.deleted && (!byName || o.name === byName.value))
+      .map((o) => ({ id: o.id, name: o.name, status: o.status }));
+    return { data, paging: { cursors: {} } };
+  }));
 
   api.get('/:id', handle('read', (req) => {
     const o = state.objects.get(String(req.params.id));
