@@ -48,7 +48,8 @@ export function createConnectionActivities({ pool, keyRing, config }: ActivityDe
       try {
         return await pool.transaction(async (tx) => {
           const credentials = await lockedCredentials(tx, keyRing, input.connectionId);
-          if (!credentials) return 'gone';
+          // Marked needs_reconnect meanwhile (e.g. an ad campaign's call was refused): leave it for the artist, do not revoke.
+          if (!credentials) return (await findConnection(tx, input.connectionId))?.status === 'needs_reconnect' ? 'needs_reconnect' : 'gone';
           const fresh = await renew(credentials);
           if (!fresh) return 'gone';
           await storeRefreshedAccess(tx, keyRing, input.connectionId, fresh);

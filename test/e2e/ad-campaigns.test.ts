@@ -10,6 +10,7 @@ import { startGoogleSimulator } from '../../simulators/google';
 import { adsState, SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
 import { startMetaSimulator } from '../../simulators/meta';
 import { marketingState } from '../../simulators/meta/marketing';
+import { connectionTokenWorkflow } from '../../workflows/connection-token';
 import { artistAccount, createCampaign, http, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
@@ -38,7 +39,7 @@ const googleAds = () => adsState(google.state);
 type Account = Awaited<ReturnType<typeof artistAccount>>;
 
 /** An artist with a campaign releasing `secondsAhead` from now, a live connection and approved copy for `platform`. */
-async function artistReadyFor(platform: 'meta' | 'google', opts: { secondsAhead?: number; user?: string } = {}) {
+async function artistReadyFor(platform: 'meta' | 'google', opts: { secondsAhead?: number; user?: string; tokenSeconds?: number } = {}) {
   const account = await artistAccount(stack);
   const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${account.artistId}`);
   const campaign = await createCampaign(stack, account, `Release ${platform}`, { secondsAhead: opts.secondsAhead ?? 3600 });
@@ -51,7 +52,7 @@ async function artistReadyFor(platform: 'meta' | 'google', opts: { secondsAhead?
     token = google.state.issueAccessToken(grant).access_token;
   }
   const connection = await createConnection(stack.db.pool, stack.keyRing, {
-    accountId, provider: platform, accessToken: token, refreshToken: platform === 'google' ? `1//${user}` : undefined, expiresInSeconds: 3600, scope: 'ads',
+    accountId, provider: platform, accessToken: token, refreshToken: platform === 'google' ? `1//${user}` : undefined, expiresInSeconds: opts.tokenSeconds ?? 3600, scope: 'ads',
   });
   const variantId = await approvedCopy(campaign.id, platform);
   return { account, accountId, campaign, connectionId: connection.id, variantId, user, token };
@@ -172,6 +173,20 @@ describe('Meta', () => {
     const again = await createAds(account, campaign.id, metaBody());
     expect(again.status).toBe(409);
     expect(again.data.error).toMatchObject({ code: 'connection_required', details: { connectionStatus: 'needs_reconnect' } });
+  });
+
+  it("the connection's token workflow leaves a connection an ad campaign found refused as needs_reconnect (no revoke)", async () => {
+    const { account, campaign, connectionId, user } = await artistReadyFor('meta', { tokenSeconds: 4 });
+    const tokenWorkflow = await stack.temporal.client.workflow.start(connectionTokenWorkflow, {
+      workflowId: `connection:${connectionId}`, taskQueue: stack.temporal.taskQueue, args: [{ connectionId, refreshMarginMs: 1_000 }],
+    });
+    meta.state.revokedUsers.add(user);
+    const created = await createAds(account, campaign.id, metaBody());
+    await untilState(account, campaign.id, created.data.id, ['failed']);
+    expect(await tokenWorkflow.result()).toBe('needs_reconnect');
+    const status = await stack.db.pool.oneFirst(sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${connectionId}`);
+    expect(status).toBe('needs_reconnect');
+    expect(meta.state.calls.filter((c) => c.kind === 'revoke' && c.user === user)).toEqual([]);
   });
 
   it('throttling (code 17) is retried after the wait the usage headers announce', async () => {
