@@ -3,7 +3,7 @@
 // their state, the provider objects, the last error the provider gave and the synced insight totals; cancel
 // undoes (before launch) or pauses (after) through the workflow. The ad account travels in the body: Meta
 // `adAccountId` + `pageId`, Google `customerId` (+ `loginCustomerId` for a manager) + `youtubeVideoId`.
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -21,7 +21,8 @@ import { findCampaign } from '../../db/campaigns';
 import { listConnections } from '../../db/connections';
 import { isIsoCurrency } from '../../lib/currency';
 import { AccountId, CampaignId, Kind } from '../../lib/temporal/search-attributes';
-import { adCampaignWorkflow } from '../../workflows/ad-campaign';
+import { adCampaignRescheduledSignal, adCampaignWorkflow } from '../../workflows/ad-campaign';
+import { type DatabasePool } from '../../db/pool';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -69,6 +70,19 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 const invalidBody = (path: string, message: string) => new ApiError(400, 'validation_failed', 'invalid request body', [{ path, message }]);
 
 export const adCampaignWorkflowId = (adCampaignId: string) => `ad-campaign:${adCampaignId}`;
+
+/** The release moved or was cancelled: its open ad campaigns follow (look the launch instant up again / cancel). */
+export async function adCampaignsFollowRelease(temporal: Client, pool: DatabasePool, campaignId: string, change: 'rescheduled' | 'cancelled'): Promise<void> {
+  for (const ad of await listAdCampaigns(pool, campaignId)) {
+    if (['ended', 'failed', 'cancelled'].includes(ad.state) || (change === 'rescheduled' && ad.startAt !== null)) continue;
+    const handle = temporal.workflow.getHandle(adCampaignWorkflowId(ad.id));
+    try {
+      await (change === 'cancelled' ? handle.cancel() : handle.signal(adCampaignRescheduledSignal));
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+}
 
 export function adRoutes({ pool, config, temporal }: AppDeps): Router {
   const router = Router();

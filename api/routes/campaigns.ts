@@ -15,11 +15,12 @@ import { listPresaves, presaveProgress, tokenLedger } from '../../db/presaves';
 import { type DatabasePool } from '../../db/pool';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
+import { adCampaignsFollowRelease } from './ads';
 import { ApiError, notFound } from '../errors';
 import { createCampaignBody, presaveListQuery, rescheduleCampaignBody, uuidParam } from '../schemas';
 import { parseBody, parseParams, parseQuery } from '../validation';
 
-export function campaignRoutes({ pool, config, releaseEngine, logger }: AppDeps): Router {
+export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }: AppDeps): Router {
   const router = Router();
 
   const present = async (campaign: Campaign) => {
@@ -109,6 +110,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger }: AppDeps)
     // After the commit, so the workflow re-reads the new schedule. Were the signal lost, the workflow re-reads
     // its plan on its own within replanEveryMs.
     await signalSoon(() => releaseEngine.reschedule(id));
+    await signalSoon(() => adCampaignsFollowRelease(temporal, pool, id, 'rescheduled'));
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });
 
@@ -119,6 +121,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger }: AppDeps)
     if (campaign.status !== 'cancelled') {
       await pool.transaction((tx) => cancelCampaign(tx, id));
       await signalSoon(() => releaseEngine.cancel(id));
+      await signalSoon(() => adCampaignsFollowRelease(temporal, pool, id, 'cancelled'));
     }
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });

@@ -11,7 +11,7 @@ import { adsState, SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
 import { startMetaSimulator } from '../../simulators/meta';
 import { marketingState } from '../../simulators/meta/marketing';
 import { connectionTokenWorkflow } from '../../workflows/connection-token';
-import { artistAccount, createCampaign, http, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import { artistAccount, createCampaign, http, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 let meta: Awaited<ReturnType<typeof startMetaSimulator>>;
@@ -256,6 +256,27 @@ describe('Google Ads', () => {
     const status = await stack.db.pool.oneFirst(sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${connectionId}`);
     expect(status).toBe('needs_reconnect');
     expect(google.state.calls.filter((c) => c.user === user && c.grantType === 'refresh_token').map((c) => c.status)).toEqual([400]);
+  });
+});
+
+describe('following the release', () => {
+  it('a rescheduled release moves the launch; cancelling the release cancels its ads', async () => {
+    const { account, campaign } = await artistReadyFor('meta', { secondsAhead: 3600 });
+    const created = await createAds(account, campaign.id, metaBody());
+    await untilState(account, campaign.id, created.data.id, ['scheduled']);
+    const moved = releaseInSeconds(3);
+    const patch = await http.patch(`${stack.api.url}/v1/campaigns/${campaign.id}`, { releaseDate: moved.releaseDate, releaseTime: moved.releaseTime }, { headers: account.headers });
+    expect(patch.status).toBe(200);
+    const active = await untilState(account, campaign.id, created.data.id, ['active'], 30_000);
+    expect(Date.parse(active.launchedAt!)).toBeGreaterThanOrEqual(moved.at);
+    expect(Date.parse(active.launchedAt!)).toBeLessThan(moved.at + 30_000); // not an hour later
+
+    const later = await artistReadyFor('meta', { secondsAhead: 3600 });
+    const ads = await createAds(later.account, later.campaign.id, metaBody());
+    await untilState(later.account, later.campaign.id, ads.data.id, ['scheduled']);
+    expect((await http.post(`${stack.api.url}/v1/campaigns/${later.campaign.id}/cancel`, {}, { headers: later.account.headers })).status).toBe(200);
+    const cancelled = await untilState(later.account, later.campaign.id, ads.data.id, ['cancelled']);
+    expect(cancelled.objects.map((o) => o.removed)).toEqual([true, true, true, true]);
   });
 });
 
