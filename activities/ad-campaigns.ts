@@ -173,8 +173,23 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
     }
   }
 
+  /** The campaign's location criteria, one per country (Google's country constants looked up by ISO code). */
+  async function targetCountries(account: GoogleAdsAccount, ad: AdCampaign): Promise<string> {
+    const campaign = await providerIdOf(ad, 'campaign');
+    const existing = await google.findAll(account, 'campaignCriterion', `SELECT campaign_criterion.resource_name FROM campaign_criterion WHERE campaign.resource_name = '${campaign}'`);
+    if (existing.length) return existing.join(',');
+    const list = ad.countries.map((c) => `'${c}'`).join(', ');
+    const places = await google.findAll(account, 'geoTargetConstant', `SELECT geo_target_constant.resource_name FROM geo_target_constant WHERE geo_target_constant.country_code IN (${list}) AND geo_target_constant.target_type = 'Country'`);
+    if (places.length !== ad.countries.length) {
+      throw new AdsProviderError('google', 'invalid', 'unknown country', { code: 'geo_target_not_found', userMessage: `Google Ads does not know every country of ${ad.countries.join(', ')}.` });
+    }
+    const criteria = await google.mutate(account, 'campaignCriteria', places.map((geoTargetConstant) => ({ create: { campaign, location: { geoTargetConstant } } })));
+    return criteria.join(',');
+  }
+
   async function createOnGoogle(ad: AdCampaign, step: AdStep, token: string): Promise<string> {
     const account: GoogleAdsAccount = { accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId };
+    if (step === 'targeting') return targetCountries(account, ad);
     const name = objectName(ad.id, step);
     const resource = GOOGLE_RESOURCE[step]!;
     const lookup = step === 'ad'
@@ -249,6 +264,11 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
       const o = await findAdObject(pool, input.adCampaignId, input.step);
       if (!o || o.removedAt !== null) return 'nothing';
       const ad = await load(input.adCampaignId);
+      if (input.step === 'targeting') {
+        // Criteria belong to their campaign and go with it.
+        await markAdObjectRemoved(pool, ad.id, input.step);
+        return 'removed';
+      }
       await withProvider(ad, `undo ${input.step}`, async (token) => {
         if (ad.platform === 'meta') return meta.remove(token, o.providerId);
         // A Google ad's video asset stays: assets cannot be removed, and it is harmless.

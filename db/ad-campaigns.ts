@@ -7,13 +7,7 @@ type Db = DatabasePool | DatabaseTransactionConnection;
 
 export type AdPlatform = 'meta' | 'google';
 export type AdState = 'creating' | 'scheduled' | 'active' | 'ended' | 'failed' | 'cancelled';
-export type AdStep = 'campaign' | 'adset' | 'creative' | 'ad' | 'budget' | 'ad_group';
-
-/** Creation order; compensation runs it backwards. */
-export const AD_STEPS: Record<AdPlatform, AdStep[]> = {
-  meta: ['campaign', 'adset', 'creative', 'ad'],
-  google: ['budget', 'campaign', 'ad_group', 'ad'],
-};
+export type AdStep = 'campaign' | 'adset' | 'creative' | 'ad' | 'budget' | 'targeting' | 'ad_group';
 
 export const adCampaignRow = z.object({
   id: z.string().uuid(),
@@ -112,7 +106,7 @@ export async function recordAdError(db: Db, id: string, error: { code: string; m
 // --- provider objects ------------------------------------------------------------------------------------------
 
 export const adObjectRow = z.object({
-  step: z.enum(['campaign', 'adset', 'creative', 'ad', 'budget', 'ad_group']),
+  step: z.enum(['campaign', 'adset', 'creative', 'ad', 'budget', 'targeting', 'ad_group']),
   providerId: z.string(),
   status: z.string(),
   removedAt: z.number().nullable(),

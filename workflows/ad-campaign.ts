@@ -1,6 +1,6 @@
 // One paid campaign on Meta or Google Ads (id `ad-campaign:<adCampaignId>`), as a saga:
 //   create every object PAUSED — Meta: campaign → ad set → creative → ad; Google: budget → Demand Gen campaign →
-//   ad group → ad — then wait for the launch instant (the release, unless a start was given), launch, wait for the
+//   its countries → ad group → ad — then wait for the launch instant (the release, unless a start was given), launch, wait for the
 //   end date, pause. A step that fails for good, or a cancel before launch, removes what was created in reverse
 //   order; a cancel after launch pauses it (its spend stays visible). Compensation cannot itself be cancelled.
 import {
@@ -34,7 +34,7 @@ const bookkeeping = proxyActivities<Activities>({
 
 export const STEPS: Record<AdPlatform, AdStep[]> = {
   meta: ['campaign', 'adset', 'creative', 'ad'],
-  google: ['budget', 'campaign', 'ad_group', 'ad'],
+  google: ['budget', 'campaign', 'targeting', 'ad_group', 'ad'],
 };
 
 export interface AdCampaignInput {

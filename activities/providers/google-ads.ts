@@ -7,7 +7,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AdsProviderError } from './meta-marketing';
 
-export type AdsService = 'campaignBudgets' | 'campaigns' | 'adGroups' | 'adGroupAds' | 'assets';
+export type AdsService = 'campaignBudgets' | 'campaigns' | 'campaignCriteria' | 'adGroups' | 'adGroupAds' | 'assets';
 
 export interface GoogleAdsAccount {
   accessToken: string;
@@ -88,9 +88,14 @@ export class GoogleAdsClient {
 
   /** The first row's resource of a GAQL lookup, or null. */
   async findOne(account: GoogleAdsAccount, resource: string, query: string): Promise<string | null> {
+    return (await this.findAll(account, resource, query))[0] ?? null;
+  }
+
+  /** Every row's resource name of a GAQL lookup (`resource` is the row's key, e.g. campaignCriterion). */
+  async findAll(account: GoogleAdsAccount, resource: string, query: string): Promise<string[]> {
     const res = await this.call(account, 'googleAds:search', { query });
     const rows = (res.data as { results?: Record<string, { resourceName?: string }>[] }).results ?? [];
-    return rows[0]?.[resource]?.resourceName ?? null;
+    return rows.map((r) => r[resource]?.resourceName).filter((n): n is string => Boolean(n));
   }
 
   async campaignDailyMetrics(account: GoogleAdsAccount, campaign: string, since: string, until: string): Promise<GoogleDailyMetrics[]> {

@@ -32,10 +32,11 @@ CREATE TABLE ad_campaigns (
 CREATE INDEX ad_campaigns_campaign ON ad_campaigns(campaign_id, created_at);
 CREATE INDEX ad_campaigns_syncing ON ad_campaigns(state) WHERE launched_at IS NOT NULL;
 
--- Meta: campaign, adset, creative, ad (numeric ids). Google: budget, campaign, ad_group, ad (resource names).
+-- Meta: campaign, adset, creative, ad (numeric ids). Google: budget, campaign, targeting (the campaign's location
+-- criteria, comma-separated), ad_group, ad (resource names).
 CREATE TABLE ad_objects (
   ad_campaign_id  uuid NOT NULL REFERENCES ad_campaigns(id) ON DELETE CASCADE,
-  step            text NOT NULL CHECK (step IN ('campaign', 'adset', 'creative', 'ad', 'budget', 'ad_group')),
+  step            text NOT NULL CHECK (step IN ('campaign', 'adset', 'creative', 'ad', 'budget', 'targeting', 'ad_group')),
   provider_id     text NOT NULL,
   status          text NOT NULL DEFAULT 'PAUSED',
   created_at      timestamptz NOT NULL DEFAULT now(),

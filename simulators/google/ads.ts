@@ -12,8 +12,15 @@ import { type GoogleSimState } from './index';
 export const SANDBOX_DEVELOPER_TOKEN = 'dropday-sandbox-devtoken';
 export const SUPPORTED_VERSIONS = ['v24', 'v25', 'v26'];
 
-export type AdsService = 'campaignBudgets' | 'campaigns' | 'adGroups' | 'adGroupAds' | 'assets';
-const COLLECTION: Record<AdsService, string> = { campaignBudgets: 'campaign_budget', campaigns: 'campaign', adGroups: 'ad_group', adGroupAds: 'ad_group_ad', assets: 'asset' };
+export type AdsService = 'campaignBudgets' | 'campaigns' | 'campaignCriteria' | 'adGroups' | 'adGroupAds' | 'assets';
+const COLLECTION: Record<AdsService, string> = { campaignBudgets: 'campaign_budget', campaigns: 'campaign', campaignCriteria: 'campaign_criterion', adGroups: 'ad_group', adGroupAds: 'ad_group_ad', assets: 'asset' };
+
+// Country criterion ids (geoTargetConstants/<id>) of common markets; other countries get a stable made-up id.
+const COUNTRY_CRITERIA: Record<string, number> = {
+  US: 2840, GB: 2826, CA: 2124, AU: 2036, DE: 2276, FR: 2250, ES: 2724, IT: 2380, NL: 2528, SE: 2752, NO: 2578, DK: 2208,
+  FI: 2246, IE: 2372, BR: 2076, MX: 2484, JP: 2392, KR: 2410, IN: 2356, NZ: 2554, BE: 2056, AT: 2040, CH: 2756, PL: 2616, PT: 2620,
+};
+export const countryCriterionId = (code: string) => COUNTRY_CRITERIA[code] ?? 2000 + ((code.charCodeAt(0) - 65) * 26 + (code.charCodeAt(1) - 65)) + 1000;
 
 export interface AdsObject {
   resourceName: string;
@@ -220,6 +227,14 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
         }
         break;
       }
+      case 'campaignCriteria': {
+        need('campaign');
+        if (c.campaign !== undefined && !find(c.campaign, 'campaigns', customerId)) errors.push(notFound(index, String(c.campaign)));
+        const geo = (c.location as { geoTargetConstant?: string } | undefined)?.geoTargetConstant;
+        if (!geo) errors.push(requiredField(index, ['create', 'location', 'geo_target_constant']));
+        else if (!/^geoTargetConstants\/\d+$/.test(geo)) errors.push({ errorCode: { criterionError: 'INVALID_GEO_TARGET_CONSTANT' }, message: 'The geo target constant is not valid.', trigger: { stringValue: geo }, location: at(index, 'create', 'location') });
+        break;
+      }
       case 'adGroups': {
         need('name');
         need('campaign');
@@ -261,12 +276,14 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
     }
     if (errors.length) return errors;
     const id = state.newId();
-    const name = service === 'adGroupAds' ? `customers/${customerId}/adGroupAds/${String(c.adGroup).split('/').pop()}~${id}` : resource(customerId, service, id);
+    const name = service === 'adGroupAds' ? `customers/${customerId}/adGroupAds/${String(c.adGroup).split('/').pop()}~${id}`
+      : service === 'campaignCriteria' ? `customers/${customerId}/campaignCriteria/${String(c.campaign).split('/').pop()}~${id}`
+      : resource(customerId, service, id);
     return { resourceName: name, service, customerId, status: String(c.status ?? (service === 'assets' || service === 'campaignBudgets' ? 'ENABLED' : 'ENABLED')), fields: { ...c }, createdAt: Date.now() };
   }
 
   app.post('/:version/customers/:customerId/:service', express.json(), async (req, res, next) => {
-    const match = /^(campaignBudgets|campaigns|adGroups|adGroupAds|assets):mutate$/.exec(String(req.params.service));
+    const match = /^(campaignBudgets|campaigns|campaignCriteria|adGroups|adGroupAds|assets):mutate$/.exec(String(req.params.service));
     const search = /^googleAds:(search|searchStream)$/.exec(String(req.params.service));
     if (match) return handle(match[1] as AdsService, (r, version, customerId) => mutate(match[1] as AdsService, r, version, customerId))(req, res);
     if (search) return handle('search', (r, _v, customerId) => gaql(r, customerId, search[1] === 'searchStream'))(req, res);
@@ -322,6 +339,12 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
   function gaql(req: Request, customerId: string, stream: boolean) {
     const query = String((req.body as { query?: string })?.query ?? '');
     const from = /\bFROM\s+(\w+)/i.exec(query)?.[1];
+    if (from === 'geo_target_constant') {
+      // Google's shared catalogue of places: countries by ISO code.
+      const codes = [...(/country_code\s+IN\s*\(([^)]*)\)/i.exec(query)?.[1] ?? /country_code\s*=\s*('[^']*')/i.exec(query)?.[1] ?? '').matchAll(/'([A-Z]{2})'/g)].map((m) => m[1]);
+      const results = codes.map((code) => ({ geoTargetConstant: { resourceName: `geoTargetConstants/${countryCriterionId(code)}`, countryCode: code, targetType: 'Country' } }));
+      return stream ? [{ results }] : { results };
+    }
     const service = (Object.keys(COLLECTION) as AdsService[]).find((s) => COLLECTION[s] === from);
     if (!service) throw invalidArgument([{ errorCode: { queryError: 'UNRECOGNIZED_FIELD' }, message: `Unrecognized resource in FROM: ${from ?? '(none)'}.`, trigger: { stringValue: query } }]);
     const conditions = [...query.matchAll(/([\w.]+)\s*=\s*'([^']*)'/g)].map(([, field, value]) => ({ field, value }));
@@ -333,6 +356,7 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
       if (field === `${prefix}.name`) return String(o.fields.name ?? '');
       if (field === `${prefix}.status`) return o.status;
       if (field === 'ad_group.resource_name' && service === 'adGroupAds') return String(o.fields.adGroup);
+      if (field === 'campaign.resource_name' && service === 'campaignCriteria') return String(o.fields.campaign);
       if (field === 'asset.youtube_video_asset.youtube_video_id') return (o.fields.youtubeVideoAsset as { youtubeVideoId?: string } | undefined)?.youtubeVideoId;
       return undefined;
     };

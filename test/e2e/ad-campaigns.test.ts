@@ -205,17 +205,23 @@ describe('Meta', () => {
 });
 
 describe('Google Ads', () => {
-  it('creates budget → Demand Gen campaign → ad group → ad paused through a manager, launches at startAt and pauses at the end', async () => {
+  it('creates budget → Demand Gen campaign → countries → ad group → ad paused through a manager, launches at startAt and pauses at the end', async () => {
     const { account, campaign } = await artistReadyFor('google');
     await http.post(`${google.url}/__control/ads/customers`, { customerId: '2223334444', managerId: '9876543210' }); // reached only through the manager
     const startAt = Date.now() + 6_000;
     const endAt = startAt + 4_000;
-    const created = await createAds(account, campaign.id, googleBody({ customerId: '222-333-4444', startAt: new Date(startAt).toISOString(), endAt: new Date(endAt).toISOString(), loginCustomerId: '987-654-3210' }));
+    const created = await createAds(account, campaign.id, googleBody({ customerId: '222-333-4444', countries: ['US', 'DE'], startAt: new Date(startAt).toISOString(), endAt: new Date(endAt).toISOString(), loginCustomerId: '987-654-3210' }));
     expect(created.status).toBe(202);
     expect(created.data).toMatchObject({ customerId: '2223334444', loginCustomerId: '9876543210' });
     const scheduled = await untilState(account, campaign.id, created.data.id, ['scheduled', 'active']);
-    expect(scheduled.objects.map((o) => o.type)).toEqual(['budget', 'campaign', 'ad_group', 'ad']);
-    const [budget, camp, group, ad] = scheduled.objects.map((o) => googleAds().objects.get(o.id)!);
+    expect(scheduled.objects.map((o) => o.type)).toEqual(['budget', 'campaign', 'targeting', 'ad_group', 'ad']);
+    const idOf = Object.fromEntries(scheduled.objects.map((o) => [o.type, o.id]));
+    const [budget, camp, group, ad] = [idOf.budget, idOf.campaign, idOf.ad_group, idOf.ad].map((id) => googleAds().objects.get(id)!);
+    const criteria = idOf.targeting.split(',').map((id) => googleAds().objects.get(id)!);
+    expect(criteria.map((c) => c.fields)).toEqual([
+      { campaign: camp.resourceName, location: { geoTargetConstant: 'geoTargetConstants/2840' } },
+      { campaign: camp.resourceName, location: { geoTargetConstant: 'geoTargetConstants/2276' } },
+    ]);
     // 100.00 USD over a flight of under a day: one day's budget of 100.00 USD, in micros as a string
     expect(budget.fields).toMatchObject({ amountMicros: '100000000', deliveryMethod: 'STANDARD', explicitlyShared: false });
     expect(camp.fields).toMatchObject({ advertisingChannelType: 'DEMAND_GEN', campaignBudget: budget.resourceName, containsEuPoliticalAdvertising: 'DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING', targetSpend: {} });
@@ -231,7 +237,7 @@ describe('Google Ads', () => {
     expect(Date.parse(ended.endedAt!)).toBeGreaterThanOrEqual(endAt);
   });
 
-  it('a quota error is retried after retryDelay; a rejected ad undoes the ad group, campaign and budget', async () => {
+  it('a quota error is retried after retryDelay; a rejected ad undoes the ad group, targeting, campaign and budget', async () => {
     const { account, campaign } = await artistReadyFor('google');
     await http.post(`${google.url}/__control/ads/quota`, { seconds: 3, retryDelaySeconds: 4 });
     await http.post(`${google.url}/__control/ads/faults`, { service: 'adGroupAds', httpStatus: 400, status: 'INVALID_ARGUMENT', errorCode: { policyFindingError: 'POLICY_FINDING' }, message: 'The ad violates the Unreliable claims policy.' });
@@ -243,8 +249,8 @@ describe('Google Ads', () => {
     expect(throttled).toHaveLength(1);
     expect(calls[calls.indexOf(throttled[0]) + 1].at - throttled[0].at).toBeGreaterThanOrEqual(3_500);
     expect(failed.lastError).toEqual({ code: 'provider_rejected', message: 'The ad violates the Unreliable claims policy.', step: 'ad' });
-    expect(failed.objects.map((o) => [o.type, o.removed])).toEqual([['budget', true], ['campaign', true], ['ad_group', true]]);
-    for (const o of failed.objects) expect(googleAds().objects.get(o.id)!.status).toBe('REMOVED');
+    expect(failed.objects.map((o) => [o.type, o.removed])).toEqual([['budget', true], ['campaign', true], ['targeting', true], ['ad_group', true]]);
+    for (const o of failed.objects.filter((x) => x.type !== 'targeting')) expect(googleAds().objects.get(o.id)!.status).toBe('REMOVED');
   });
 
   it('a revoked grant (401, then invalid_grant on refresh) marks the connection needs_reconnect', async () => {
