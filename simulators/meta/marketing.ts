@@ -31,6 +31,7 @@ export interface MetaFault {
   userMessage?: string;
   times: number;
   delayMs?: number; // with code 0: no error, only slowness
+  afterWrite?: boolean; // do the call, then answer the error (an outcome the caller cannot know)
 }
 
 export interface MetaDelivery {
@@ -184,6 +185,7 @@ export function mountMetaMarketingApi(app: Express, sim: MetaSimState): void {
         if (fault) {
           fault.times--;
           if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+          if (fault.afterWrite) await fn(req, user);
           if (fault.code) throw new GraphError(fault.code, fault.message ?? `(#${fault.code}) Simulated failure`, { subcode: fault.subcode, userTitle: fault.userTitle, userMessage: fault.userMessage });
         }
         const result = await fn(req, user);
@@ -370,7 +372,7 @@ export function mountMetaMarketingApi(app: Express, sim: MetaSimState): void {
   control.use(express.json());
   control.post('/faults', (req, res) => {
     const b = req.body as Partial<MetaFault>;
-    const fault: MetaFault = { step: (b.step ?? 'any') as MetaStep, code: Number(b.code ?? 0), subcode: b.subcode ? Number(b.subcode) : undefined, message: b.message, userTitle: b.userTitle, userMessage: b.userMessage, times: Number(b.times ?? 1), delayMs: b.delayMs ? Number(b.delayMs) : undefined };
+    const fault: MetaFault = { step: (b.step ?? 'any') as MetaStep, code: Number(b.code ?? 0), subcode: b.subcode ? Number(b.subcode) : undefined, message: b.message, userTitle: b.userTitle, userMessage: b.userMessage, times: Number(b.times ?? 1), delayMs: b.delayMs ? Number(b.delayMs) : undefined, afterWrite: Boolean(b.afterWrite) };
     state.faults.push(fault);
     res.json(fault);
   });

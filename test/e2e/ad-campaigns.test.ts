@@ -10,6 +10,7 @@ import { startGoogleSimulator } from '../../simulators/google';
 import { adsState, SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
 import { startMetaSimulator } from '../../simulators/meta';
 import { marketingState } from '../../simulators/meta/marketing';
+import { adCampaignProgressQuery } from '../../workflows/ad-campaign';
 import { connectionTokenWorkflow } from '../../workflows/connection-token';
 import { artistAccount, createCampaign, http, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
@@ -108,6 +109,8 @@ describe('Meta', () => {
     expect(a).toMatchObject({ kind: 'ad', parentId: s.id, fields: { creative: { creative_id: cr.id } } });
     // created paused: nothing delivers before the release
     const ours = new Set(scheduled.objects.map((o) => `/${o.id}`));
+    const progress = await stack.temporal.client.workflow.getHandle(`ad-campaign:${created.data.id}`).query(adCampaignProgressQuery);
+    expect(progress).toMatchObject({ state: 'scheduled', created: ['campaign', 'adset', 'creative', 'ad'], launchAt: release });
     const statusWrites = () => marketing().calls.filter((x) => x.step === 'status' && x.status === 200 && ours.has(x.path));
     expect(statusWrites()).toHaveLength(0);
     expect([c.status, s.status, a.status]).toEqual(['PAUSED', 'PAUSED', 'PAUSED']);
@@ -123,6 +126,17 @@ describe('Meta', () => {
     expect(Date.parse(ended.endedAt!)).toBeGreaterThanOrEqual(endAt);
     expect(statusWrites().at(-1)!.at).toBeGreaterThanOrEqual(endAt);
     expect(await stack.temporal.client.workflow.getHandle(`ad-campaign:${created.data.id}`).result()).toBe('ended');
+  });
+
+  it('a step whose outcome was lost (created, then an error) is retried without creating a second object', async () => {
+    const { account, campaign } = await artistReadyFor('meta');
+    await http.post(`${meta.url}/__control/marketing/faults`, { step: 'adsets', code: 2, message: 'An unexpected error has occurred. Please retry your request later.', afterWrite: true });
+    const created = await createAds(account, campaign.id, metaBody());
+    const scheduled = await untilState(account, campaign.id, created.data.id, ['scheduled']);
+    const adsetName = `dropday:${created.data.id}:adset`;
+    expect(marketing().byKind('adset').filter((o) => o.name === adsetName && !o.deleted)).toHaveLength(1);
+    expect(scheduled.objects.find((o) => o.type === 'adset')!.id).toBe(marketing().byKind('adset').find((o) => o.name === adsetName)!.id);
+    expect(marketing().calls.filter((x) => x.step === 'adsets' && x.code === 2)).toHaveLength(1);
   });
 
   it('a failure at the ad step deletes the creative, the ad set and the campaign, and shows Meta\'s message', async () => {
