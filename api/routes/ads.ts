@@ -87,7 +87,8 @@ export async function adCampaignsFollowRelease(temporal: Client, pool: DatabaseP
 export function adRoutes({ pool, config, temporal }: AppDeps): Router {
   const router = Router();
 
-  async function present(ad: AdCampaign) {
+  /** `releaseAt`: the campaign's release instant, the launch when no start was given. */
+  async function present(ad: AdCampaign, releaseAt: number) {
     const [objects, totals] = await Promise.all([listAdObjects(pool, ad.id), insightTotals(pool, ad.id)]);
     return {
       id: ad.id,
@@ -98,6 +99,7 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
       budget: { amount: ad.budgetMinor, currency: ad.currency },
       countries: ad.countries,
       startAt: iso(ad.startAt),
+      launchAt: iso(ad.startAt ?? releaseAt),
       endAt: iso(ad.endAt),
       copyVariantId: ad.copyVariantId,
       ...(ad.platform === 'meta' ? { adAccountId: `act_${ad.adAccountId}`, pageId: ad.pageId } : { customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId, youtubeVideoId: ad.youtubeVideoId }),
@@ -189,14 +191,14 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
       await deleteAdCampaign(pool, ad.id); // nothing was created at the provider
       throw error;
     }
-    res.status(202).json(await present(ad));
+    res.status(202).json(await present(ad, campaign.releaseAt));
   });
 
   router.get('/v1/campaigns/:id/ads', async (req, res) => {
     const { id } = parseParams(uuidParam, req);
     const campaign = await ownedCampaign(auth(res).accountId, id);
     const ads = await listAdCampaigns(pool, campaign.id);
-    res.json({ items: await Promise.all(ads.map(present)) });
+    res.json({ items: await Promise.all(ads.map((ad) => present(ad, campaign.releaseAt))) });
   });
 
   router.post('/v1/campaigns/:id/ads/:adId/cancel', async (req, res) => {
@@ -212,7 +214,7 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       await setAdCampaignState(pool, ad.id, 'cancelled', { code: 'cancelled', message: 'cancelled' });
     }
-    res.status(202).json({ ...(await present((await findAdCampaign(pool, ad.id))!)), cancelRequested: true });
+    res.status(202).json({ ...(await present((await findAdCampaign(pool, ad.id))!, campaign.releaseAt)), cancelRequested: true });
   });
 
   return router;

@@ -98,7 +98,7 @@ describe('Meta', () => {
     const endAt = Date.now() + 12_000;
     const created = await createAds(account, campaign.id, metaBody({ endAt: new Date(endAt).toISOString() }));
     expect(created.status).toBe(202);
-    expect(created.data).toMatchObject({ platform: 'meta', state: 'creating', budget: { amount: 5000, currency: 'USD' }, adAccountId: 'act_1001', objects: [] });
+    expect(created.data).toMatchObject({ platform: 'meta', state: 'creating', budget: { amount: 5000, currency: 'USD' }, adAccountId: 'act_1001', objects: [], startAt: null, launchAt: new Date(release).toISOString() });
 
     const scheduled = await untilState(account, campaign.id, created.data.id, ['scheduled', 'active']);
     expect(scheduled.objects.map((o) => o.type)).toEqual(['campaign', 'adset', 'creative', 'ad']);
