@@ -142,7 +142,7 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
       case 'campaign':
         return meta.create(token, ad.adAccountId, edge, { name, objective: goal.objective, status: 'PAUSED', special_ad_categories: [] });
       case 'adset': {
-        const launchAt = await launchInstant(ad);
+        // No start_time: the ad set starts when we activate it at the launch instant, which may still move.
         return meta.create(token, ad.adAccountId, edge, {
           name,
           campaign_id: await providerIdOf(ad, 'campaign'),
@@ -151,7 +151,6 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
           optimization_goal: goal.optimizationGoal,
           bid_strategy: 'LOWEST_COST_WITHOUT_CAP',
           targeting: { geo_locations: { countries: ad.countries }, age_min: 18 },
-          start_time: new Date(Math.max(launchAt, Date.now())).toISOString(),
           end_time: new Date(ad.endAt).toISOString(),
           status: 'PAUSED',
         });
