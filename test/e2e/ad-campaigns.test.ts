@@ -368,6 +368,16 @@ describe('API', () => {
     }
     expect(await adsOf(account, campaign.id)).toEqual([]); // bad input changes nothing
 
+    // without copyVariantId: the latest approved variant of this campaign and platform
+    await new Promise((r) => setTimeout(r, 20));
+    const newer = await approvedCopy(campaign.id, 'meta');
+    const latest = await createAds(account, campaign.id, metaBody());
+    expect(latest.status).toBe(202);
+    expect(latest.data.copyVariantId).toBe(newer);
+    const chosen = await createAds(account, campaign.id, metaBody({ copyVariantId: metaVariant }));
+    expect(chosen.data.copyVariantId).toBe(metaVariant);
+    for (const id of [latest.data.id, chosen.data.id]) await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/${id}/cancel`, {}, { headers: account.headers });
+
     const stranger = await artistAccount(stack);
     expect((await createAds(stranger, campaign.id, metaBody())).status).toBe(404);
     expect((await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, { headers: stranger.headers })).status).toBe(404);
