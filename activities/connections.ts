@@ -3,12 +3,25 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type ConnectionCredentials, disconnect, findConnection, lockedCredentials, markNeedsReconnect, storeRefreshedAccess } from '../db/connections';
 import { queueEmail } from '../db/outbox';
-import { sql } from '../db/pool';
+import { type DatabasePool, sql } from '../db/pool';
 import { audit } from '../db/retention';
 import { type ActivityDeps } from './deps';
 import { GoogleOAuthError, googleOAuthFrom } from './providers/google-oauth';
 import { MetaOAuthError, metaOAuthFrom } from './providers/meta-oauth';
 import { spotifyClientFrom, SpotifyError } from './providers/spotify';
+
+/** The provider refused the grant: only the artist can restore it. Marks the connection and tells them, once. */
+export async function connectionNeedsReconnect(pool: DatabasePool, connectionId: string): Promise<void> {
+  await markNeedsReconnect(pool, connectionId);
+  const connection = await findConnection(pool, connectionId);
+  if (!connection) return;
+  const dedupeKey = `reconnect:${connection.id}`;
+  await pool.query(sql.unsafe`
+    INSERT INTO notifications (account_id, kind, data, dedupe_key)
+    VALUES (${connection.accountId}, 'connection_needs_reconnect', ${sql.jsonb({ connectionId: connection.id, provider: connection.provider })}, ${dedupeKey})
+    ON CONFLICT (dedupe_key) DO NOTHING`);
+  await queueEmail(pool, { accountId: connection.accountId, template: 'connection_needs_reconnect', data: { provider: connection.provider }, dedupeKey });
+}
 
 export function createConnectionActivities({ pool, keyRing, config }: ActivityDeps) {
   const google = googleOAuthFrom(config);
@@ -35,7 +48,8 @@ export function createConnectionActivities({ pool, keyRing, config }: ActivityDe
       try {
         return await pool.transaction(async (tx) => {
           const credentials = await lockedCredentials(tx, keyRing, input.connectionId);
-          if (!credentials) return 'gone';
+          // Marked needs_reconnect meanwhile (e.g. an ad campaign's call was refused): leave it for the artist, do not revoke.
+          if (!credentials) return (await findConnection(tx, input.connectionId))?.status === 'needs_reconnect' ? 'needs_reconnect' : 'gone';
           const fresh = await renew(credentials);
           if (!fresh) return 'gone';
           await storeRefreshedAccess(tx, keyRing, input.connectionId, fresh);
@@ -46,16 +60,7 @@ export function createConnectionActivities({ pool, keyRing, config }: ActivityDe
         // invalid_grant (Google, Spotify) and Meta's code 190 all mean: the grant is gone, only the artist can restore it.
         const grantGone = error instanceof MetaOAuthError ? error.kind === 'session_invalid' : error.kind === 'invalid_grant';
         if (!grantGone) throw ApplicationFailure.retryable(error.message, 'ProviderUnavailable');
-        await markNeedsReconnect(pool, input.connectionId);
-        const connection = await findConnection(pool, input.connectionId);
-        if (connection) {
-          const dedupeKey = `reconnect:${connection.id}`;
-          await pool.query(sql.unsafe`
-            INSERT INTO notifications (account_id, kind, data, dedupe_key)
-            VALUES (${connection.accountId}, 'connection_needs_reconnect', ${sql.jsonb({ connectionId: connection.id, provider: connection.provider })}, ${dedupeKey})
-            ON CONFLICT (dedupe_key) DO NOTHING`);
-          await queueEmail(pool, { accountId: connection.accountId, template: 'connection_needs_reconnect', data: { provider: connection.provider }, dedupeKey });
-        }
+        await connectionNeedsReconnect(pool, input.connectionId);
         return 'needs_reconnect';
       }
     },

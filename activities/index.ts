@@ -2,6 +2,7 @@
 // rate limiter are made here from configuration, so every activity of the process shares them.
 import { createAccountActivities } from './accounts';
 import { createAdCopyActivities } from './ad-copy';
+import { createAdCampaignActivities } from './ad-campaigns';
 import { type ActivityDeps } from './deps';
 import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConversionActivities(deps),
     ...createAdCopyActivities(deps),
     ...createBillingActivities(deps),
+    ...createAdCampaignActivities(deps),
   };
 }
 

@@ -18,6 +18,7 @@ import { subscriberExportRoutes, subscriberRoutes } from './routes/subscribers';
 import { metaCallbackRoutes } from './routes/meta-callbacks';
 import { connectionCallbackRoutes, connectionRoutes } from './routes/connections';
 import { adCopyRoutes } from './routes/ad-copy';
+import { adRoutes } from './routes/ads';
 import { createSpotifySignIn } from './spotify-signin';
 import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(subscriberExportRoutes(deps));
   app.use(connectionRoutes(deps));
   app.use(adCopyRoutes(deps));
+  app.use(adRoutes(deps));
   app.use(opsRoutes(deps));
   app.use(conversionRoutes(deps));
 

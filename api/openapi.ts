@@ -5,6 +5,7 @@ import { metaPixelBody } from './routes/conversions';
 import { analyticsQueryShape, eventValuesBody } from './routes/analytics';
 import { approveAdCopyBody, createAdCopyBody, rejectAdCopyBody } from './routes/ad-copy';
 import { checkoutBody, createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
+import { createAdCampaignBody } from './routes/ads';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
 interface Operation {
@@ -78,6 +79,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/v1/campaigns/:id/ads/copy', summary: 'Ad copy requests with their variants and lint results', auth: 'artist' },
   { method: 'post', path: '/v1/campaigns/:id/ads/copy/:requestId/approve', summary: "Approve a variant: it becomes the platform's ad copy", auth: 'artist', body: approveAdCopyBody },
   { method: 'post', path: '/v1/campaigns/:id/ads/copy/:requestId/reject', summary: 'Reject the variants with feedback: new ones are written', auth: 'artist', body: rejectAdCopyBody },
+  { method: 'post', path: '/v1/campaigns/:id/ads', summary: 'Create a paid campaign on Meta or Google Ads (paused; launched at the release, paused at endAt)', auth: 'artist', body: createAdCampaignBody },
+  { method: 'get', path: '/v1/campaigns/:id/ads', summary: "The campaign's ad campaigns: state, provider objects, last error, insight totals", auth: 'artist' },
+  { method: 'post', path: '/v1/campaigns/:id/ads/:adId/cancel', summary: 'Cancel an ad campaign (undone before launch, paused after)', auth: 'artist' },
   { method: 'post', path: '/v1/connections/:provider', summary: 'Start connecting google, meta or spotify: the consent URL to open', auth: 'artist' },
   { method: 'get', path: '/v1/connections', summary: 'Connected accounts', auth: 'artist' },
   { method: 'delete', path: '/v1/connections/:id', summary: 'Disconnect (the grant is revoked)', auth: 'artist' },

@@ -86,6 +86,13 @@ export async function storeRefreshedAccess(
     WHERE id = ${id}`);
 }
 
+/** The access token of an active connection (null when it is not active any more). */
+export async function activeAccessToken(db: Db, keyRing: KeyRing, id: string): Promise<string | null> {
+  const row = await db.maybeOne(sql.type(credentialsRow)`
+    SELECT provider, status, access_token_enc AS access, refresh_token_enc AS refresh FROM connections WHERE id = ${id}`);
+  return row && row.status === 'active' ? open(keyRing, id, row).accessToken : null;
+}
+
 export async function markNeedsReconnect(db: Db, id: string): Promise<void> {
   await db.query(sql.unsafe`UPDATE connections SET status = 'needs_reconnect', updated_at = now() WHERE id = ${id} AND status = 'active'`);
 }

@@ -66,6 +66,7 @@ const configSchema = z.object({
   GOOGLE_AUTH_URL: url.default('https://accounts.google.com'),
   GOOGLE_OAUTH_URL: url.default('https://oauth2.googleapis.com'),
   GOOGLE_ADS_API_URL: url.default('https://googleads.googleapis.com'),
+  GOOGLE_ADS_API_VERSION: z.string().regex(/^v\d+$/, 'must look like v26').default('v26'),
   GOOGLE_CLIENT_ID: optionalSecret,
   GOOGLE_CLIENT_SECRET: optionalSecret,
   GOOGLE_ADS_DEVELOPER_TOKEN: optionalSecret,

@@ -10,6 +10,7 @@ import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { startGeminiSimulator } from '../simulators/gemini';
 import { startGoogleSimulator } from '../simulators/google';
+import { SANDBOX_DEVELOPER_TOKEN } from '../simulators/google/ads';
 import { startMetaSimulator } from '../simulators/meta';
 import { startSpotifySimulator } from '../simulators/spotify';
 import { describeDemo, seedDemoCampaign } from './lib/demo';
@@ -97,7 +98,9 @@ async function main() {
     env.GOOGLE_CLIENT_SECRET = 'dropday-sandbox-google-secret';
     env.GOOGLE_AUTH_URL = sim.url;
     env.GOOGLE_OAUTH_URL = sim.url;
-    sandboxed.push(`google (OAuth) → ${sim.url}`);
+    env.GOOGLE_ADS_API_URL = sim.url; // the same simulator serves the Google Ads REST API
+    env.GOOGLE_ADS_DEVELOPER_TOKEN ||= SANDBOX_DEVELOPER_TOKEN;
+    sandboxed.push(`google (OAuth, Ads API) → ${sim.url}`);
   }
 
   if (!env.META_APP_ID) {
@@ -107,7 +110,7 @@ async function main() {
     env.META_APP_SECRET = 'dropday-sandbox-meta-secret';
     env.META_DIALOG_URL = sim.url;
     env.META_GRAPH_URL = sim.url;
-    sandboxed.push(`meta (login, Conversions API) → ${sim.url}`);
+    sandboxed.push(`meta (login, Marketing API, Conversions API) → ${sim.url}`);
   }
 
   // Ad copy: Gemini with a key; without one the deterministic template writer (no model at all), or, with

@@ -9,7 +9,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { releaseWorkflowId } from '../api/release-engine';
+import { createConnection } from '../db/connections';
 import { sql } from '../db/pool';
+import { startMetaSimulator } from '../simulators/meta';
+import { marketingState } from '../simulators/meta/marketing';
 import { keyRotationWorkflow } from '../workflows/key-rotation';
 import { startGeminiSimulator } from '../simulators/gemini';
 import { recordAdCopyScenario } from './lib/record-ad-copy';
@@ -29,7 +32,10 @@ async function main() {
   process.env.DROPDAY_TEST_TEMPORAL_ADDRESS = temporal.address;
   const keys = (await readFile(path.join(HISTORIES, 'fixture-keys.txt'), 'utf8')).trim();
   const gemini = await startGeminiSimulator({ apiKeys: ['record-key'] });
-  const stack = await h.startReleaseStack({ env: { ENCRYPTION_KEYS: keys, GEMINI_API_KEY: 'record-key', GEMINI_API_URL: gemini.url } });
+  const meta = await startMetaSimulator({ appId: 'rec-meta', appSecret: 'rec-meta-secret' });
+  const stack = await h.startReleaseStack({
+    env: { ENCRYPTION_KEYS: keys, GEMINI_API_KEY: 'record-key', GEMINI_API_URL: gemini.url, META_GRAPH_URL: meta.url },
+  });
   try {
     const { headers, artistId } = await h.artistAccount(stack);
     const upc = h.nextUpc();
@@ -58,12 +64,38 @@ async function main() {
     console.log(`key rotation: ${JSON.stringify(rotation)}`);
     await save(bin, temporal.address, 'key-rotation:fixture', 'key-rotation.json');
     await save(bin, temporal.address, await recordAdCopyScenario(stack, gemini), 'ad-copy.json');
+    await recordAdCampaigns(stack, meta, bin, temporal.address);
   } finally {
     await stack.close();
     await gemini.close();
+    await meta.close();
     await temporal.stop();
     await pg.stop();
   }
+}
+
+/** A Meta ad campaign launched and ended (timers), and one undone after its ad step was rejected (compensation). */
+async function recordAdCampaigns(stack: h.ReleaseStack, meta: Awaited<ReturnType<typeof startMetaSimulator>>, bin: string, address: string) {
+  const account = await h.artistAccount(stack);
+  const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${account.artistId}`);
+  const campaign = await h.createCampaign(stack, account, 'Recorded ads');
+  await createConnection(stack.db.pool, stack.keyRing, { accountId, provider: 'meta', accessToken: meta.state.issue('rec-advertiser', true).access_token, expiresInSeconds: 3600, scope: 'ads' });
+  const requestId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
+    INSERT INTO ad_copy_requests (campaign_id, platform, status) VALUES (${campaign.id}, 'meta', 'approved') RETURNING id`);
+  await stack.db.pool.query(sql.unsafe`
+    INSERT INTO ad_copy_variants (request_id, campaign_id, platform, position, headline, primary_text, description, source, approved_at)
+    VALUES (${requestId}, ${campaign.id}, 'meta', 0, 'Out now', 'Listen now.', 'Stream it', 'template', now())`);
+  const body = (startIn: number, endIn: number) => ({
+    platform: 'meta', adAccountId: 'act_42', pageId: '7', budget: { amount: 5000, currency: 'USD' }, countries: ['US'], objective: 'traffic',
+    startAt: new Date(Date.now() + startIn).toISOString(), endAt: new Date(Date.now() + endIn).toISOString(),
+  });
+  const launched = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(3_000, 6_000), { headers: account.headers });
+  console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(`ad-campaign:${launched.data.id}`).result()}`);
+  await save(bin, address, `ad-campaign:${launched.data.id}`, 'ad-campaign-ended.json');
+  marketingState(meta.state).faults.push({ step: 'ads', code: 100, userMessage: 'Rejected.', times: 1 });
+  const undone = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(60_000, 120_000), { headers: account.headers });
+  console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(`ad-campaign:${undone.data.id}`).result()}`);
+  await save(bin, address, `ad-campaign:${undone.data.id}`, 'ad-campaign-undone.json');
 }
 
 async function save(bin: string, address: string, workflowId: string, file: string) {

@@ -14,3 +14,5 @@ export { conversionDeliveryWorkflow } from './conversions';
 export { adCopyWorkflow } from './ad-copy';
 export { orderWorkflow } from './order';
 export { subscriptionGraceWorkflow } from './subscription';
+export { adCampaignWorkflow } from './ad-campaign';
+export { adInsightsSyncWorkflow } from './ad-insights-sync';

@@ -22,6 +22,7 @@ import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
 import { uuidParam } from '../schemas';
+import { requirePlanFeature } from '../plan-gate';
 import { parseBody, parseParams } from '../validation';
 
 export const createAdCopyBody = z.strictObject({
@@ -90,7 +91,7 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
     return request;
   };
 
-  router.post('/v1/campaigns/:id/ads/copy', async (req, res) => {
+  router.post('/v1/campaigns/:id/ads/copy', requirePlanFeature({ pool, config }, 'adAutomation'), async (req, res) => {
     const { id } = parseParams(uuidParam, req);
     const accountId = auth(res).accountId;
     const campaign = await ownedCampaign(accountId, id);

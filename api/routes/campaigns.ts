@@ -17,6 +17,7 @@ import { auth } from '../auth';
 import { signalCampaignChanged, signalOrder } from '../order-signals';
 import { admitCampaign } from '../plan-gate';
 import { type AppDeps } from '../deps';
+import { adCampaignsFollowRelease } from './ads';
 import { ApiError, notFound } from '../errors';
 import { createCampaignBody, presaveListQuery, rescheduleCampaignBody, uuidParam } from '../schemas';
 import { parseBody, parseParams, parseQuery } from '../validation';
@@ -117,6 +118,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     // its plan on its own within replanEveryMs.
     await signalSoon(() => releaseEngine.reschedule(id));
     await signalCampaignChanged(temporal, logger, pool, id);
+    await signalSoon(() => adCampaignsFollowRelease(temporal, pool, id, 'rescheduled'));
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });
 
@@ -128,6 +130,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
       await pool.transaction((tx) => cancelCampaign(tx, id));
       await signalSoon(() => releaseEngine.cancel(id));
       await signalCampaignChanged(temporal, logger, pool, id);
+      await signalSoon(() => adCampaignsFollowRelease(temporal, pool, id, 'cancelled'));
     }
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });

@@ -3,6 +3,7 @@ import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Schedu
 import { Kind } from './search-attributes';
 
 export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
+export const AD_INSIGHTS_SCHEDULE_ID = 'ad-insights-sync';
 
 const SCHEDULES: { id: string; workflowType: string; spec: ScheduleSpec }[] = [
   { id: RETENTION_SWEEP_SCHEDULE_ID, workflowType: 'retentionSweepWorkflow', spec: { calendars: [{ hour: 3, minute: 0 }], jitter: '30 minutes' } },
@@ -10,26 +11,32 @@ const SCHEDULES: { id: string; workflowType: string; spec: ScheduleSpec }[] = [
   { id: 'outbox-delivery', workflowType: 'outboxDeliveryWorkflow', spec: { intervals: [{ every: '1 minute' }] } },
   { id: 'conversion-delivery', workflowType: 'conversionDeliveryWorkflow', spec: { intervals: [{ every: '1 minute' }] } },
   { id: 'stuck-detection', workflowType: 'stuckDetectionWorkflow', spec: { intervals: [{ every: '5 minutes' }] } },
+  { id: AD_INSIGHTS_SCHEDULE_ID, workflowType: 'adInsightsSyncWorkflow', spec: { intervals: [{ every: '1 hour' }], jitter: '5 minutes' } },
 ];
 
 /** Creates every schedule that does not exist yet; an existing one is left as it is. */
 export async function ensureSchedules(client: Client, taskQueue: string): Promise<void> {
-  for (const schedule of SCHEDULES) {
-    try {
-      await client.schedule.create({
-        scheduleId: schedule.id,
-        spec: schedule.spec,
-        action: {
-          type: 'startWorkflow',
-          workflowType: schedule.workflowType,
-          taskQueue,
-          args: [],
-          typedSearchAttributes: [{ key: Kind, value: schedule.id }],
-        },
-        policies: { overlap: ScheduleOverlapPolicy.SKIP },
-      });
-    } catch (error) {
-      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    }
+  for (const schedule of SCHEDULES) await createSchedule(client, taskQueue, schedule.id);
+}
+
+/** One of dropday's schedules, created under `scheduleId` (tests give each file's own id) unless it exists. */
+export async function createSchedule(client: Client, taskQueue: string, id: string, scheduleId = id): Promise<void> {
+  const schedule = SCHEDULES.find((s) => s.id === id);
+  if (!schedule) throw new Error(`unknown schedule ${id}`);
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec: schedule.spec,
+      action: {
+        type: 'startWorkflow',
+        workflowType: schedule.workflowType,
+        taskQueue,
+        args: [],
+        typedSearchAttributes: [{ key: Kind, value: schedule.id }],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
   }
 }

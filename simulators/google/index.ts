@@ -4,6 +4,7 @@
 // /__control: revoke a user's grants, change the access-token lifetime, read the recorded calls.
 import { randomBytes, createHash } from 'node:crypto';
 import { listenOnLoopback } from '../listen';
+import { mountGoogleAdsApi } from './ads';
 import express, { type Express } from 'express';
 
 export interface GoogleSimulatorOptions {
@@ -126,6 +127,7 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
     res.json({ accessTokenTtlSeconds: state.accessTokenTtlSeconds });
   });
   app.get('/__control/calls', (_req, res) => res.json(state.calls));
+  mountGoogleAdsApi(app, state); // Google Ads REST: mutate, search, faults (ads.ts)
   return { app, state };
 }
 

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { listenOnLoopback } from '../listen';
 import { mountConversionsApi } from './conversions';
+import { mountMetaMarketingApi } from './marketing';
 import express, { type Express, type Response } from 'express';
 
 export const META_API_VERSION = 'v26.0';
@@ -120,6 +121,7 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
   });
   app.get('/__control/calls', (_req, res) => res.json(state.calls));
   mountConversionsApi(app, state, META_API_VERSION);
+  mountMetaMarketingApi(app, state); // campaigns, ad sets, creatives, ads, insights (marketing.ts)
   return { app, state };
 }
 

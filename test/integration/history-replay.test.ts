@@ -13,7 +13,9 @@ describe('recorded histories', () => {
   it('replay without a determinism error', async () => {
     const keyRing = KeyRing.fromConfig((await readFile(path.join(DIR, 'fixture-keys.txt'), 'utf8')).trim());
     const files = (await readdir(DIR)).filter((f) => f.endsWith('.json'));
-    expect(files.sort()).toEqual(['account-welcome.json', 'ad-copy.json', 'fan-retention.json', 'key-rotation.json', 'release-with-faults.json']);
+    expect(files.sort()).toEqual([
+      'account-welcome.json', 'ad-campaign-ended.json', 'ad-campaign-undone.json', 'ad-copy.json', 'fan-retention.json', 'key-rotation.json', 'release-with-faults.json',
+    ]);
     const histories = await Promise.all(
       files.map(async (file) => ({ workflowId: file, history: JSON.parse(await readFile(path.join(DIR, file), 'utf8')) })),
     );

@@ -1,0 +1,222 @@
+// Paid campaigns for a release: POST creates one on Meta or Google Ads through adCampaignWorkflow (everything
+// created paused, launched at the release instant or the given start, paused at the end); GET lists them with
+// their state, the provider objects, the last error the provider gave and the synced insight totals; cancel
+// undoes (before launch) or pauses (after) through the workflow. The ad account travels in the body: Meta
+// `adAccountId` + `pageId`, Google `customerId` (+ `loginCustomerId` for a manager) + `youtubeVideoId`.
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  type AdCampaign,
+  approvedCopyVariant,
+  deleteAdCampaign,
+  findAdCampaign,
+  insertAdCampaign,
+  insightTotals,
+  listAdCampaigns,
+  listAdObjects,
+  setAdCampaignState,
+} from '../../db/ad-campaigns';
+import { findCampaign } from '../../db/campaigns';
+import { listConnections } from '../../db/connections';
+import { isIsoCurrency } from '../../lib/currency';
+import { AccountId, CampaignId, Kind } from '../../lib/temporal/search-attributes';
+import { adCampaignRescheduledSignal, adCampaignWorkflow } from '../../workflows/ad-campaign';
+import { type DatabasePool } from '../../db/pool';
+import { auth } from '../auth';
+import { type AppDeps } from '../deps';
+import { ApiError, notFound } from '../errors';
+import { uuidParam } from '../schemas';
+import { requirePlanFeature } from '../plan-gate';
+import { parseBody, parseParams } from '../validation';
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+const country = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')
+  .refine((c) => regionNames.of(c) !== c && c !== 'ZZ', 'is not a country code');
+
+const common = {
+  budget: z.strictObject({
+    amount: z.number().int('must be a whole number of the currency\'s minor unit (cents)').positive().max(1e12),
+    currency: z.string().refine(isIsoCurrency, 'must be an ISO 4217 currency code such as USD'),
+  }),
+  startAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+  endAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+  countries: z.array(country).min(1).max(50).refine((l) => new Set(l).size === l.length, 'must not repeat a country'),
+  copyVariantId: z.string().uuid().optional(),
+};
+
+export const createAdCampaignBody = z.discriminatedUnion('platform', [
+  z.strictObject({
+    platform: z.literal('meta'),
+    ...common,
+    objective: z.enum(['traffic', 'awareness', 'engagement']),
+    adAccountId: z.string().regex(/^(act_)?\d{1,20}$/, 'must be a Meta ad account id such as act_1234567890').transform((s) => s.replace(/^act_/, '')),
+    pageId: z.string().regex(/^\d{1,20}$/, 'must be the numeric id of the Facebook Page the ads run as'),
+  }),
+  z.strictObject({
+    platform: z.literal('google'),
+    ...common,
+    objective: z.enum(['traffic', 'conversions']),
+    customerId: z.string().regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be a Google Ads customer id such as 123-456-7890').transform((s) => s.replace(/-/g, '')),
+    loginCustomerId: z.string().regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be the manager account id such as 123-456-7890').transform((s) => s.replace(/-/g, '')).optional(),
+    youtubeVideoId: z.string().regex(/^[\w-]{11}$/, 'must be an 11-character YouTube video id'),
+  }),
+]);
+
+const adParams = z.object({ id: z.string().uuid(), adId: z.string().uuid() });
+const LABEL = { meta: 'Meta', google: 'Google Ads' } as const;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const invalidBody = (path: string, message: string) => new ApiError(400, 'validation_failed', 'invalid request body', [{ path, message }]);
+
+export const adCampaignWorkflowId = (adCampaignId: string) => `ad-campaign:${adCampaignId}`;
+
+/** The release moved or was cancelled: its open ad campaigns follow (look the launch instant up again / cancel). */
+export async function adCampaignsFollowRelease(temporal: Client, pool: DatabasePool, campaignId: string, change: 'rescheduled' | 'cancelled'): Promise<void> {
+  for (const ad of await listAdCampaigns(pool, campaignId)) {
+    if (['ended', 'failed', 'cancelled'].includes(ad.state) || (change === 'rescheduled' && ad.startAt !== null)) continue;
+    const handle = temporal.workflow.getHandle(adCampaignWorkflowId(ad.id));
+    try {
+      await (change === 'cancelled' ? handle.cancel() : handle.signal(adCampaignRescheduledSignal));
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+}
+
+export function adRoutes({ pool, config, temporal }: AppDeps): Router {
+  const router = Router();
+
+  /** `releaseAt`: the campaign's release instant, the launch when no start was given. */
+  async function present(ad: AdCampaign, releaseAt: number) {
+    const [objects, totals] = await Promise.all([listAdObjects(pool, ad.id), insightTotals(pool, ad.id)]);
+    return {
+      id: ad.id,
+      campaignId: ad.campaignId,
+      platform: ad.platform,
+      state: ad.state,
+      objective: ad.objective,
+      budget: { amount: ad.budgetMinor, currency: ad.currency },
+      countries: ad.countries,
+      startAt: iso(ad.startAt),
+      launchAt: iso(ad.startAt ?? releaseAt),
+      endAt: iso(ad.endAt),
+      copyVariantId: ad.copyVariantId,
+      ...(ad.platform === 'meta' ? { adAccountId: `act_${ad.adAccountId}`, pageId: ad.pageId } : { customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId, youtubeVideoId: ad.youtubeVideoId }),
+      objects: objects.map((o) => ({ type: o.step, id: o.providerId, status: o.status, removed: o.removedAt !== null })),
+      lastError: ad.lastError,
+      insights: {
+        spend: { amount: totals.spendMinor, currency: ad.currency },
+        impressions: totals.impressions,
+        clicks: totals.clicks,
+        conversions: totals.conversions,
+        days: totals.days,
+        syncedAt: iso(totals.syncedAt),
+      },
+      launchedAt: iso(ad.launchedAt),
+      endedAt: iso(ad.endedAt),
+      createdAt: iso(ad.createdAt),
+    };
+  }
+
+  async function ownedCampaign(accountId: string, id: string) {
+    const campaign = await findCampaign(pool, accountId, id);
+    if (!campaign) throw notFound('campaign');
+    return campaign;
+  }
+
+  router.post('/v1/campaigns/:id/ads', requirePlanFeature({ pool, config }, 'adAutomation'), async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    const { accountId } = auth(res);
+    const campaign = await ownedCampaign(accountId, id);
+    const body = parseBody(createAdCampaignBody, req);
+    if (campaign.status === 'cancelled') throw new ApiError(409, 'campaign_cancelled', 'this campaign is cancelled');
+
+    const startAt = body.startAt ? Date.parse(body.startAt) : undefined;
+    const endAt = Date.parse(body.endAt);
+    const launchAt = startAt ?? campaign.releaseAt;
+    if (endAt <= Date.now()) throw invalidBody('endAt', 'must be in the future');
+    if (endAt <= launchAt) throw invalidBody('endAt', `must be after the launch (${body.startAt ? 'startAt' : `the release instant ${new Date(launchAt).toISOString()}`})`);
+
+    const connection = (await listConnections(pool, accountId)).find((c) => c.provider === body.platform);
+    if (!connection || connection.status !== 'active') {
+      throw new ApiError(
+        409,
+        'connection_required',
+        connection ? `your ${LABEL[body.platform]} connection needs reconnecting (POST /v1/connections/${body.platform})` : `connect ${LABEL[body.platform]} first (POST /v1/connections/${body.platform})`,
+        { platform: body.platform, connectionStatus: connection?.status ?? null },
+      );
+    }
+    const copy = await approvedCopyVariant(pool, campaign.id, body.platform, body.copyVariantId);
+    if (!copy) {
+      throw new ApiError(
+        409,
+        'ad_copy_not_approved',
+        body.copyVariantId
+          ? `copy variant ${body.copyVariantId} is not an approved ${body.platform} variant of this campaign`
+          : `no approved ${body.platform} ad copy for this campaign yet: request copy and approve a variant first`,
+      );
+    }
+
+    const ad = await insertAdCampaign(pool, {
+      campaignId: campaign.id,
+      accountId,
+      connectionId: connection.id,
+      platform: body.platform,
+      adAccountId: body.platform === 'meta' ? body.adAccountId : body.customerId,
+      loginCustomerId: body.platform === 'google' ? body.loginCustomerId : undefined,
+      pageId: body.platform === 'meta' ? body.pageId : undefined,
+      youtubeVideoId: body.platform === 'google' ? body.youtubeVideoId : undefined,
+      objective: body.objective,
+      budgetMinor: body.budget.amount,
+      currency: body.budget.currency,
+      countries: body.countries,
+      startAt,
+      endAt,
+      copyVariantId: copy.id,
+      landingUrl: `${config.PUBLIC_URL}/l/${campaign.slug}`,
+    });
+    try {
+      await temporal.workflow.start(adCampaignWorkflow, {
+        workflowId: adCampaignWorkflowId(ad.id),
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        args: [{ adCampaignId: ad.id, platform: ad.platform }],
+        typedSearchAttributes: [
+          { key: CampaignId, value: campaign.id },
+          { key: AccountId, value: accountId },
+          { key: Kind, value: 'ad-campaign' },
+        ],
+      });
+    } catch (error) {
+      await deleteAdCampaign(pool, ad.id); // nothing was created at the provider
+      throw error;
+    }
+    res.status(202).json(await present(ad, campaign.releaseAt));
+  });
+
+  router.get('/v1/campaigns/:id/ads', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    const campaign = await ownedCampaign(auth(res).accountId, id);
+    const ads = await listAdCampaigns(pool, campaign.id);
+    res.json({ items: await Promise.all(ads.map((ad) => present(ad, campaign.releaseAt))) });
+  });
+
+  router.post('/v1/campaigns/:id/ads/:adId/cancel', async (req, res) => {
+    const { id, adId } = parseParams(adParams, req);
+    const campaign = await ownedCampaign(auth(res).accountId, id);
+    const ad = await findAdCampaign(pool, adId);
+    if (!ad || ad.campaignId !== campaign.id) throw notFound('ad campaign');
+    if (['ended', 'failed', 'cancelled'].includes(ad.state)) throw new ApiError(409, 'ad_campaign_finished', `this ad campaign already ${ad.state === 'ended' ? 'ended' : `is ${ad.state}`}`);
+    try {
+      // The workflow undoes what it created (before launch) or pauses it (after), then records `cancelled`.
+      await temporal.workflow.getHandle(adCampaignWorkflowId(ad.id)).cancel();
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      await setAdCampaignState(pool, ad.id, 'cancelled', { code: 'cancelled', message: 'cancelled' });
+    }
+    res.status(202).json({ ...(await present((await findAdCampaign(pool, ad.id))!, campaign.releaseAt)), cancelRequested: true });
+  });
+
+  return router;
+}
