@@ -5,6 +5,7 @@ import { type ActivityDeps } from './deps';
 import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
 import { createAccountDeletionActivities } from './account-deletion';
+import { createAttributionActivities } from './attribution';
 import { createConnectionActivities } from './connections';
 import { createDeletionActivities } from './deletion';
 import { createKeyRotationActivities } from './key-rotation';
@@ -20,6 +21,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createAccountActivities(deps),
     ...createReleaseActivities({ ...deps, spotify, spotifyLimiter }),
+    // the same limiter as release day: one Spotify rate for the whole app
+    ...createAttributionActivities({ ...deps, spotify, spotifyLimiter }),
     ...createRetentionActivities(deps),
     ...createKeyRotationActivities(deps),
     ...createDeletionActivities(deps),

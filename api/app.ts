@@ -22,6 +22,9 @@ import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { docsRoutes } from './routes/docs';
+import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
+import { eventBufferFor } from './event-buffer';
+import { createTracking } from './tracking';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -63,12 +66,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
   const signIn = createSpotifySignIn(deps);
-  app.use(smartLinkRoutes(deps, signIn));
+  const tracking = createTracking(deps.config, eventBufferFor(deps));
+  app.use(smartLinkRoutes(deps, signIn, tracking));
+  app.use(listenLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
-  app.use(subscriberRoutes(deps));
+  app.use(subscriberRoutes(deps, tracking));
   app.use(metaCallbackRoutes(deps));
   app.use(connectionCallbackRoutes(deps));
-  const completePresave = createPresaveCompletion(deps, signIn);
+  const completePresave = createPresaveCompletion(deps, signIn, tracking);
   const requestDeletion = createDeletionRequester(deps);
   app.get('/oauth/spotify/callback', async (req, res) => {
     const signedIn = await signIn.finish(req, res);
@@ -82,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accountDeletionRoutes(deps));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
+  app.use(attributionRoutes(deps));
   app.use(subscriberExportRoutes(deps));
   app.use(connectionRoutes(deps));
   app.use(opsRoutes(deps));

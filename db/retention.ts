@@ -15,7 +15,9 @@ export async function deleteEngagementUnlessReconsented(pool: DatabasePool, fanI
     const reconsented = await tx.exists(sql.unsafe`
       SELECT 1 FROM fan_tokens WHERE fan_id = ${fanId} AND consented_at > to_timestamp(${revokedAt / 1000})`);
     if (reconsented) return null;
+    // Every event of the fan (STREAM, SAVE_TRACK, FOLLOW_ARTIST, AUTH, …) and where their history was read up to.
     const result = await tx.query(sql.unsafe`DELETE FROM events WHERE fan_id = ${fanId}`);
+    await tx.query(sql.unsafe`DELETE FROM attribution_cursors WHERE fan_id = ${fanId}`);
     return result.rowCount;
   });
 }

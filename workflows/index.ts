@@ -10,3 +10,4 @@ export { accountDeletionWorkflow } from './account-deletion';
 export { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from './mail';
 export { connectionTokenWorkflow } from './connection-token';
 export { stuckDetectionWorkflow } from './stuck-detection';
+export { attributionWorkflow } from './attribution';

@@ -8,6 +8,8 @@ import { createLookupHasher } from '../../lib/crypto/lookup-hash';
 import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
+import { insertEvent } from '../../db/events';
+import { type Tracking } from '../tracking';
 import { notFound } from '../errors';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
@@ -35,7 +37,7 @@ const subscribeForm = z
   })
   .refine((f) => f.email || f.phone, { message: 'give an e-mail address or a phone number' });
 
-export function subscriberRoutes({ pool, keyRing, config }: AppDeps): Router {
+export function subscriberRoutes({ pool, keyRing, config }: AppDeps, tracking: Tracking): Router {
   const router = Router();
   const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
   const form = express.urlencoded({ extended: false, limit: '8kb' });
@@ -54,6 +56,8 @@ export function subscriberRoutes({ pool, keyRing, config }: AppDeps): Router {
     // The browser that pre-saved carries the fan's id: linking it lets a consent-expiry nudge reach this fan.
     const fanId = await knownFan(parseCookie(req.get('cookie'), FAN_COOKIE));
     const id = await upsertSubscriber(pool, keyRing, hash, { campaignId: campaign.id, fanId, ...parsed.data, consentText: CONSENT_TEXT(campaign.artistName) });
+    // Once per subscription (a second sign-up with the same address updates it and is not a new sign-up).
+    await insertEvent(pool, { campaignId: campaign.id, fanId, type: 'EMAIL_SIGNUP', dedupeKey: `EMAIL_SIGNUP:${id}`, ...tracking.requestDimensions(req) });
     sendPage(res, 200, page('Subscribed', html`<h1>You're subscribed</h1>
 <p>${campaign.artistName} can now send you news. Every message carries a link to unsubscribe.</p>
 <p class="note"><a href="${unsubscribeLink(id)}">Unsubscribe now</a></p>`));

@@ -34,7 +34,7 @@ describe('pre-save from the smart link to the library', () => {
     const { callback, authorizeUrl } = await fanPresaves(stack, campaign.data.slug, { user: 'fan-one', tz: 'Europe/Paris' });
     const authorize = new URL(authorizeUrl);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(authorize.searchParams.get('scope')).toBe('user-library-modify user-library-read user-follow-modify user-follow-read');
+    expect(authorize.searchParams.get('scope')).toBe('user-library-modify user-library-read user-follow-modify user-follow-read user-read-recently-played');
     expect(callback.status).toBe(303);
     expect(callback.headers.location).toBe(`/l/${campaign.data.slug}/thanks`);
     const cookie = String(callback.headers['set-cookie']);
