@@ -85,11 +85,11 @@ export function attributionRoutes({ pool, temporal }: AppDeps): Router {
     res.json(await present(campaign.id));
   });
 
-  /** Runs a backfill now, whether or not the Schedule is paused; one already running makes this a no-op. */
+  /** Runs a backfill now, paused or not; asked while one runs, it starts when that one ends (one is kept waiting). */
   router.post('/v1/campaigns/:id/attribution/backfill', async (req, res) => {
     const campaign = await ownedCampaign(req, auth(res).accountId);
     await schedule(campaign.id);
-    await temporal.schedule.getHandle(attributionScheduleId(campaign.id)).trigger(ScheduleOverlapPolicy.SKIP);
+    await temporal.schedule.getHandle(attributionScheduleId(campaign.id)).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
     res.status(202).json(await present(campaign.id));
   });
 
