@@ -20,7 +20,7 @@ import {
 import { type Campaign, findCampaignById } from '../db/campaigns';
 import { insertEvents, type NewEvent } from '../db/events';
 import { sql } from '../db/pool';
-import { deleteAttributionSchedule, ensureAttributionSchedule } from '../lib/temporal/attribution-schedule';
+import { attributionWindow, deleteAttributionSchedule, ensureAttributionSchedule } from '../lib/temporal/attribution-schedule';
 import { Kind } from '../lib/temporal/search-attributes';
 import type { fanRetentionWorkflow } from '../workflows/fan-retention';
 import { type ActivityDeps } from './deps';
@@ -28,7 +28,6 @@ import { type SpotifyClient, SpotifyError } from './providers/spotify';
 import { ProviderPaused, type SharedRateLimiter } from './rate-limiter';
 import { createFanTokenSource, FanAccessLost } from './spotify-tokens';
 
-const DAY_MS = 24 * 3600_000;
 /** Plays per recently-played call: Spotify's maximum. */
 const PAGE_LIMIT = 50;
 /** A fan with more pages than this in one run continues next run (their cursor is stored after each page). */
@@ -52,11 +51,6 @@ export interface AttributionBatchResult {
 
 type FanOutcome = { skipped: string } | { streams: number; saves: number; follows: number; history: 'read' | 'no_scope' };
 
-/** The schedule window of a campaign: from its release until the attribution window after its last zone's release. */
-export function attributionWindow(config: ActivityDeps['config'], campaign: Pick<Campaign, 'releaseAt' | 'closesAt'>) {
-  return { startAt: campaign.releaseAt, endAt: campaign.closesAt + config.ATTRIBUTION_WINDOW_DAYS * DAY_MS };
-}
-
 /** From an activity: make sure the live campaign's attribution Schedule exists (the release engine calls this). */
 export async function ensureAttributionScheduleFor(deps: ActivityDeps, campaignId: string): Promise<void> {
   const campaign = await findCampaignById(deps.pool, campaignId);
@@ -66,7 +60,7 @@ export async function ensureAttributionScheduleFor(deps: ActivityDeps, campaignI
     accountId: campaign.accountId,
     taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
     intervalMinutes: deps.config.ATTRIBUTION_INTERVAL_MINUTES,
-    ...attributionWindow(deps.config, campaign),
+    ...attributionWindow(deps.config.ATTRIBUTION_WINDOW_DAYS, campaign),
   });
 }
 

@@ -4,7 +4,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { type Request, Router } from 'express';
 import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
 import { attributionSummary } from '../../db/attribution';
-import { attributionScheduleId, describeAttributionSchedule } from '../../lib/temporal/attribution-schedule';
+import { attributionScheduleId, attributionWindow, describeAttributionSchedule, ensureAttributionSchedule } from '../../lib/temporal/attribution-schedule';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -28,7 +28,7 @@ export function listenLinkRoutes({ pool }: AppDeps, tracking: Tracking): Router 
 }
 
 /** Artist key: the campaign's attribution Schedule. It exists from the release on; before that these answer 409. */
-export function attributionRoutes({ pool, temporal }: AppDeps): Router {
+export function attributionRoutes({ pool, temporal, config }: AppDeps): Router {
   const router = Router();
 
   const ownedCampaign = async (req: Request, accountId: string) => {
@@ -85,9 +85,22 @@ export function attributionRoutes({ pool, temporal }: AppDeps): Router {
     res.json(await present(campaign.id));
   });
 
-  /** Runs a backfill now, paused or not; asked while one runs, it starts when that one ends (one is kept waiting). */
+  /**
+   * Runs a backfill now, paused or not; asked while one runs, it starts when that one ends (one is kept waiting).
+   * A campaign released before attribution existed (live, released, no Schedule) gets its Schedule here.
+   */
   router.post('/v1/campaigns/:id/attribution/backfill', async (req, res) => {
     const campaign = await ownedCampaign(req, auth(res).accountId);
+    const released = campaign.status !== 'cancelled' && campaign.resolution === 'live' && Date.now() >= campaign.releaseAt;
+    if (released && !(await describeAttributionSchedule(temporal, campaign.id))) {
+      await ensureAttributionSchedule(temporal, {
+        campaignId: campaign.id,
+        accountId: campaign.accountId,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        intervalMinutes: config.ATTRIBUTION_INTERVAL_MINUTES,
+        ...attributionWindow(config.ATTRIBUTION_WINDOW_DAYS, campaign),
+      });
+    }
     await schedule(campaign.id);
     await temporal.schedule.getHandle(attributionScheduleId(campaign.id)).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
     res.status(202).json(await present(campaign.id));

@@ -12,6 +12,13 @@ import { AccountId, CampaignId, Kind } from './search-attributes';
 
 export const attributionScheduleId = (campaignId: string) => `attribution:${campaignId}`;
 
+const DAY_MS = 24 * 3600_000;
+
+/** From the release until the attribution window has passed after its last zone's release (closesAt). */
+export function attributionWindow(windowDays: number, campaign: { releaseAt: number; closesAt: number }) {
+  return { startAt: campaign.releaseAt, endAt: campaign.closesAt + windowDays * DAY_MS };
+}
+
 export interface AttributionScheduleInput {
   campaignId: string;
   accountId: string;

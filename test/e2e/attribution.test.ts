@@ -178,7 +178,11 @@ describe('attribution backfill', () => {
     expect((await http.put(`${stack.spotify.url}/v1/me/library?uris=spotify:track:${track2}`, null, { headers: bearer })).status).toBe(200);
     expect((await http.put(`${stack.spotify.url}/v1/me/following?type=artist&ids=${release.artist.id}`, null, { headers: bearer })).status).toBe(204);
 
+    let lastTrigger = 0;
     const backfill = async (runs: number) => {
+      // A Schedule names each run by its second: two triggers within one second are the same run.
+      await new Promise((r) => setTimeout(r, Math.max(0, lastTrigger + 1_100 - Date.now())));
+      lastTrigger = Date.now();
       const res = await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/attribution/backfill`, null, { headers });
       expect(res.status).toBe(202);
       await waitFor(`backfill run ${runs}`, () => finishedRuns(campaign.id), (n) => n === runs, 60_000);
@@ -229,6 +233,13 @@ describe('attribution backfill', () => {
     const resumed = await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/attribution/resume`, null, { headers });
     expect(resumed.data.paused).toBe(false);
     expect((await stack.temporal.client.schedule.getHandle(attributionScheduleId(campaign.id)).describe()).state.paused).toBe(false);
+
+    // A released campaign without its Schedule (released before attribution existed) gets one from a backfill.
+    await stack.temporal.client.schedule.getHandle(attributionScheduleId(campaign.id)).delete();
+    expect((await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}/attribution`, { headers })).data.started).toBe(false);
+    await backfill(3);
+    expect((await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}/attribution`, { headers })).data).toMatchObject({ started: true, paused: false });
+    expect(await eventsOf(campaign.id, 'STREAM')).toHaveLength(3);
   });
 
   it('answers 409 before the release and 404 for another account', async () => {

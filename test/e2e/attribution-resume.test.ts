@@ -1,0 +1,99 @@
+// The attribution backfill under trouble: a run resumes after the last fan it finished, Spotify's 429s and expired
+// access tokens are handled through the shared rate limiter and the fan token refresh, and a spent quota ends the
+// run early without losing anything (the next run carries on from the cursors).
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { z } from 'zod';
+import { sql } from '../../db/pool';
+import { attributionWorkflow } from '../../workflows/attribution';
+import { artistAccount, fanIdOf, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+
+let stack: ReleaseStack;
+beforeAll(async () => {
+  stack = await startReleaseStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const streamsOf = (campaignId: string) =>
+  stack.db.pool.any(sql.type(z.object({ fanId: z.string(), playedAt: z.number() }))`
+    SELECT fan_id AS "fanId", played_at AS "playedAt" FROM events WHERE campaign_id = ${campaignId} AND type = 'STREAM' ORDER BY fan_id, played_at`);
+
+/** A released campaign with `users` as its pre-saved fans, each of whom played its track once. */
+async function releasedCampaign(title: string, users: string[]) {
+  const account = await artistAccount(stack);
+  const upc = nextUpc();
+  const release = stack.spotify.state.addRelease({
+    artist: { name: 'Resume Artist' },
+    album: { name: title, upc, tracks: [{ name: title, isrc: `USRS1${String(Date.now()).slice(-7)}` }] },
+    liveAt: Date.now() - 60_000,
+  });
+  const at = releaseInSeconds(3);
+  const campaign = (await http.post(`${stack.api.url}/v1/campaigns`, {
+    artistId: account.artistId, title, upc, releaseDate: at.releaseDate, releaseTime: at.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
+  }, { headers: account.headers })).data as { id: string; slug: string };
+  for (const user of users) await fanPresaves(stack, campaign.slug, { user });
+  await waitFor('release day', () => http.get(`${stack.api.url}/v1/campaigns/${campaign.id}`, { headers: account.headers }), (r) => r.data.progress.pending === 0);
+  const trackId = release.tracks[0].id;
+  for (const user of users) stack.spotify.state.addPlay(user, { trackId, playedAt: Date.now() - 120_000 });
+  const fanIds = await Promise.all(users.map((u) => fanIdOf(stack, u)));
+  return { campaign, trackId, fanIds: [...fanIds].sort(), account };
+}
+
+const runBackfill = (campaignId: string, workflowId: string) =>
+  stack.temporal.client.workflow.execute(attributionWorkflow, {
+    workflowId,
+    taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
+    args: [{ campaignId, batchSize: 2 }],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  });
+
+describe('attribution backfill, resumed and rate-limited', () => {
+  it('carries on after the last fan a run finished', async () => {
+    const { campaign, fanIds } = await releasedCampaign('Resumed', ['fan-res-1', 'fan-res-2', 'fan-res-3']);
+    const runKey = `attribution:${campaign.id}-resumed`;
+    // As if a worker died after finishing the first fan of this run: its progress row says so.
+    await stack.db.pool.query(sql.unsafe`
+      INSERT INTO attribution_runs (run_key, campaign_id, after_fan_id, fans_checked) VALUES (${runKey}, ${campaign.id}, ${fanIds[0]}, 1)`);
+    const result = await runBackfill(campaign.id, runKey);
+    expect(result).toMatchObject({ state: 'finished', fans: 2, streams: 2 }); // two batches of ≤ 2 fans, two fans left
+    expect((await streamsOf(campaign.id)).map((s) => s.fanId)).toEqual(fanIds.slice(1));
+    const run = await stack.db.pool.one(sql.type(z.object({ checked: z.number(), finished: z.boolean() }))`
+      SELECT fans_checked AS checked, finished_at IS NOT NULL AS finished FROM attribution_runs WHERE run_key = ${runKey}`);
+    expect(run).toEqual({ checked: 3, finished: true });
+
+    // A new run goes through everyone again; the first fan's play is new to us, the others' are not counted twice.
+    const again = await runBackfill(campaign.id, `attribution:${campaign.id}-next`);
+    expect(again).toMatchObject({ state: 'finished', fans: 3, streams: 1 });
+    expect(await streamsOf(campaign.id)).toHaveLength(3);
+  });
+
+  it('waits out 429s with every worker, refreshes expired access tokens, and stops at a spent quota', async () => {
+    const { campaign } = await releasedCampaign('Limited', ['fan-lim-1', 'fan-lim-2']);
+    stack.spotify.state.expireAccessTokens('fan-lim-1');
+    stack.spotify.state.injectFault({ kind: '429', count: 1, path: '/v1/me/player/recently-played', retryAfterSeconds: 1 });
+    const before = stack.spotify.state.calls().length;
+    const result = await runBackfill(campaign.id, `attribution:${campaign.id}-limited`);
+    expect(result).toMatchObject({ state: 'finished', fans: 2, streams: 2 });
+    const calls = stack.spotify.state.calls().slice(before);
+    expect(calls.some((c) => c.path === '/v1/me/player/recently-played' && c.status === 429)).toBe(true);
+    expect(calls.some((c) => c.path === '/api/token' && c.status === 200)).toBe(true); // the expired token was refreshed
+    // The 429 paused the one limiter release day uses (its row is keyed by the Spotify app).
+    const pause = await stack.db.pool.one(sql.type(z.object({ provider: z.string(), pausedUntil: z.number().nullable() }))`
+      SELECT provider, paused_until AS "pausedUntil" FROM provider_rate_limits`);
+    expect(pause.provider).toBe(`spotify:${stack.config.SPOTIFY_CLIENT_ID}`);
+    expect(pause.pausedUntil).not.toBeNull();
+
+    // A spent quota: the run stops and says until when; nothing is lost and the next run picks up the new play.
+    stack.spotify.state.addPlay('fan-lim-2', { trackId: (await stack.db.pool.oneFirst(sql.type(z.object({ t: z.string() }))`
+      SELECT track_id AS t FROM campaign_tracks WHERE campaign_id = ${campaign.id}`)), playedAt: Date.now() - 1_000 });
+    stack.spotify.state.injectFault({ kind: 'quota', count: 1, path: '/v1/me/player/recently-played', retryAfterSeconds: 2 });
+    const stopped = await runBackfill(campaign.id, `attribution:${campaign.id}-quota`);
+    expect(stopped.state).toBe('paused');
+    expect(stopped.pausedUntil).toBeGreaterThan(Date.now() - 5_000);
+    await new Promise((r) => setTimeout(r, 2_500));
+    const next = await runBackfill(campaign.id, `attribution:${campaign.id}-after-quota`);
+    expect(next).toMatchObject({ state: 'finished', fans: 2, streams: 1 });
+    expect(await streamsOf(campaign.id)).toHaveLength(3);
+  });
+});
