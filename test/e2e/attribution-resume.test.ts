@@ -1,9 +1,13 @@
 // The attribution backfill under trouble: a run resumes after the last fan it finished, Spotify's 429s and expired
 // access tokens are handled through the shared rate limiter and the fan token refresh, and a spent quota ends the
 // run early without losing anything (the next run carries on from the cursors).
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
+import { attributionScheduleId } from '../../lib/temporal/attribution-schedule';
 import { attributionWorkflow } from '../../workflows/attribution';
 import { artistAccount, fanIdOf, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
@@ -95,5 +99,27 @@ describe('attribution backfill, resumed and rate-limited', () => {
     const next = await runBackfill(campaign.id, `attribution:${campaign.id}-after-quota`);
     expect(next).toMatchObject({ state: 'finished', fans: 2, streams: 1 });
     expect(await streamsOf(campaign.id)).toHaveLength(3);
+  });
+
+  it('is paused, resumed and triggered with the admin CLI', async () => {
+    const { campaign } = await releasedCampaign('Administered', ['fan-adm-1']);
+    const root = path.resolve(__dirname, '..', '..');
+    const admin = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/admin.ts'), 'attribution', campaign.id, ...args], {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
+          ENCRYPTION_KEYS: stack.config.ENCRYPTION_KEYS, STATE_SIGNING_SECRET: stack.config.STATE_SIGNING_SECRET,
+        },
+      });
+    const schedule = stack.temporal.client.schedule.getHandle(attributionScheduleId(campaign.id));
+    await waitFor('schedule', () => schedule.describe().then(() => true, () => false), Boolean, 15_000);
+    expect((await admin('pause')).stdout).toContain('paused');
+    expect((await schedule.describe()).state.paused).toBe(true);
+    expect((await admin('resume')).stdout).toContain('active');
+    expect((await schedule.describe()).state.paused).toBe(false);
+    await admin('backfill');
+    await waitFor('the CLI backfill', () => streamsOf(campaign.id), (rows) => rows.length === 1, 30_000);
+    await expect(admin('explode')).rejects.toThrow();
   });
 });
