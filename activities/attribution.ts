@@ -287,9 +287,9 @@ export function createAttributionActivities(deps: ActivityDeps & { spotify: Spot
       return { ...result, done: fans.length < batchSize };
     },
 
-    /** Marks the run finished; a campaign that is gone takes its Schedule with it. */
-    async finishAttributionRun(input: { campaignId: string; runKey: string; campaignGone: boolean }): Promise<void> {
-      if (input.campaignGone) {
+    /** Marks the run finished; a campaign deleted or cancelled takes its Schedule with it. */
+    async finishAttributionRun(input: { campaignId: string; runKey: string; endSchedule: boolean }): Promise<void> {
+      if (input.endSchedule) {
         await deleteAttributionSchedule(Context.current().client, input.campaignId);
         return;
       }

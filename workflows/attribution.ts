@@ -1,7 +1,8 @@
 // One attribution backfill run of a campaign, started by its Schedule (`attribution:<campaignId>`, made when the
 // campaign goes live) every interval for the attribution window, or at once by ops. It reads as the process: check
 // the campaign can be attributed and know its tracks; go through its consenting fans in batches (each batch
-// resumes after the last fan the run finished); note the run finished. A campaign that is gone ends its Schedule.
+// resumes after the last fan the run finished); note the run finished. A campaign deleted or cancelled ends its
+// Schedule.
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { AttributionBatchResult } from '../activities/attribution';
@@ -35,7 +36,8 @@ export async function attributionWorkflow(
 
   const prepared = await prepareAttribution({ campaignId });
   if (prepared.state !== 'ready') {
-    if (prepared.state === 'gone') await finishAttributionRun({ campaignId, runKey, campaignGone: true });
+    // Nothing will ever be attributed to a deleted or cancelled campaign: its Schedule ends too.
+    if (prepared.state === 'gone' || prepared.state === 'cancelled') await finishAttributionRun({ campaignId, runKey, endSchedule: true });
     return { ...totals, state: prepared.state };
   }
 
@@ -55,6 +57,6 @@ export async function attributionWorkflow(
       await continueAsNew<typeof attributionWorkflow>({ ...input, carried: { runKey, totals } });
     }
   }
-  await finishAttributionRun({ campaignId, runKey, campaignGone: false });
+  await finishAttributionRun({ campaignId, runKey, endSchedule: false });
   return { ...totals, state: 'finished' };
 }

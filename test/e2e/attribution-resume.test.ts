@@ -122,4 +122,13 @@ describe('attribution backfill, resumed and rate-limited', () => {
     await waitFor('the CLI backfill', () => streamsOf(campaign.id), (rows) => rows.length === 1, 30_000);
     await expect(admin('explode')).rejects.toThrow();
   });
+
+  it('ends the Schedule of a campaign that was deleted', async () => {
+    const { campaign } = await releasedCampaign('Deleted Later', ['fan-del-1']);
+    const schedule = stack.temporal.client.schedule.getHandle(attributionScheduleId(campaign.id));
+    await waitFor('schedule', () => schedule.describe().then(() => true, () => false), Boolean, 15_000);
+    await stack.db.pool.query(sql.unsafe`DELETE FROM campaigns WHERE id = ${campaign.id}`); // as an account deletion does
+    await schedule.trigger();
+    await waitFor('schedule gone', () => schedule.describe().then(() => true, () => false), (exists) => !exists, 30_000);
+  });
 });
