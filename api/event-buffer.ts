@@ -78,12 +78,45 @@ export class EventBuffer {
     try {
       this.stored += await insertEvents(this.pool, batch);
     } catch (error) {
+      if (isBadData(error)) {
+        // One malformed event must not block the rest forever: insert them one by one, drop those refused.
+        await this.insertEach(batch);
+        return;
+      }
       // Keep the rows (ahead of newer ones) within the bound, and try again after a pause.
       this.queue = [...batch, ...this.queue].slice(0, this.opts.maxQueued);
       this.logger.warn({ err: error, queued: this.queue.length }, 'event insert failed; will retry');
       if (!this.closed) this.schedule(Math.max(this.opts.flushMs, 1_000));
     }
   }
+
+  private async insertEach(batch: NewEvent[]): Promise<void> {
+    for (const [i, event] of batch.entries()) {
+      try {
+        this.stored += await insertEvents(this.pool, [event]);
+      } catch (error) {
+        if (!isBadData(error)) {
+          this.queue = [...batch.slice(i), ...this.queue].slice(0, this.opts.maxQueued);
+          if (!this.closed) this.schedule(Math.max(this.opts.flushMs, 1_000));
+          return;
+        }
+        this.dropped++;
+        this.logger.warn({ type: event.type, err: error }, 'event refused by the database: dropped');
+      }
+    }
+  }
+}
+
+/**
+ * A constraint or data error (SQLSTATE class 22 or 23): retrying the same row cannot help, unlike a lost connection.
+ * slonik wraps the driver's error (`cause`), and its pool may re-throw that as an EventEmitter error (`context`).
+ */
+function isBadData(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const e = error as { code?: unknown; cause?: unknown; context?: unknown; name?: unknown };
+  if (typeof e.code === 'string' && /^2[23][0-9A-Z]{3}$/.test(e.code)) return true;
+  if (typeof e.name === 'string' && /IntegrityConstraintViolationError$|^DataIntegrityError$/.test(e.name)) return true;
+  return isBadData(e.cause, depth + 1) || isBadData(e.context, depth + 1);
 }
 
 /** The app's buffer: the one main.ts made (and flushes at exit), else one made here from the configuration. */
