@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { z } from 'zod';
+import { storeFanTokens } from '../../db/fans';
 import { sql } from '../../db/pool';
 import { attributionScheduleId } from '../../lib/temporal/attribution-schedule';
 import { attributionWorkflow } from '../../workflows/attribution';
@@ -130,5 +131,23 @@ describe('attribution backfill, resumed and rate-limited', () => {
     await stack.db.pool.query(sql.unsafe`DELETE FROM campaigns WHERE id = ${campaign.id}`); // as an account deletion does
     await schedule.trigger();
     await waitFor('schedule gone', () => schedule.describe().then(() => true, () => false), (exists) => !exists, 30_000);
+  });
+
+  it("still checks the library of a fan whose consent predates the listening-history scope", async () => {
+    const { campaign, fanIds } = await releasedCampaign('Older Consent', ['fan-old-1']);
+    // Tokens from a consent without user-read-recently-played (what pre-saves asked for before attribution).
+    const old = stack.spotify.state.issueTokensForUser('fan-old-1', ['user-library-modify', 'user-library-read', 'user-follow-modify', 'user-follow-read']);
+    await storeFanTokens(stack.db.pool, stack.keyRing, fanIds[0], {
+      accessToken: old.access_token, refreshToken: old.refresh_token!, expiresInSeconds: old.expires_in, scope: old.scope, consentedAt: Date.now(),
+    });
+    const before = stack.spotify.state.calls().length;
+    const result = await runBackfill(campaign.id, `attribution:${campaign.id}-old-consent`);
+    expect(result).toMatchObject({ state: 'finished', fans: 1, skipped: 0, streams: 0 });
+    const calls = stack.spotify.state.calls().slice(before).filter((c) => c.userId === 'fan-old-1');
+    expect(calls.find((c) => c.path === '/v1/me/player/recently-played')?.status).toBe(403);
+    expect(calls.some((c) => c.path === '/v1/me/library/contains' && c.status === 200)).toBe(true);
+    const cursor = await stack.db.pool.oneFirst(sql.type(z.object({ outcome: z.string() }))`
+      SELECT last_outcome AS outcome FROM attribution_cursors WHERE campaign_id = ${campaign.id} AND fan_id = ${fanIds[0]}`);
+    expect(cursor).toBe('checked:no_history_scope');
   });
 });
