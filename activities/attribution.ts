@@ -218,6 +218,8 @@ export function createAttributionActivities(deps: ActivityDeps & { spotify: Spot
       return { ...library, streams: history === 'no_scope' ? 0 : history, history: history === 'no_scope' ? 'no_scope' : 'read' };
     } catch (error) {
       if (error instanceof FanAccessLost) return { skipped: error.reason };
+      // A freshly refreshed token refused too: as on release day, treat the access as gone for this run.
+      if (error instanceof SpotifyError && error.kind === 'token_expired') return { skipped: 'token_refused' };
       // The fan's account refuses (deleted at Spotify, say): skip them this run rather than stall the others.
       if (error instanceof SpotifyError && (error.kind === 'not_found' || error.kind === 'bad_request' || error.kind === 'forbidden')) {
         return { skipped: `spotify_${error.kind}` };
