@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { releaseWorkflowId } from '../api/release-engine';
 import { sql } from '../db/pool';
+import { attributionWorkflow } from '../workflows/attribution';
 import { keyRotationWorkflow } from '../workflows/key-rotation';
 import * as h from '../test/helpers/release-stack';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
@@ -28,6 +29,8 @@ async function main() {
   const keys = (await readFile(path.join(HISTORIES, 'fixture-keys.txt'), 'utf8')).trim();
   const stack = await h.startReleaseStack({ env: { ENCRYPTION_KEYS: keys } });
   try {
+    // `npm run record:histories -- attribution` records only the attribution fixture.
+    if (process.argv[2] === 'attribution') return await recordAttribution(stack, bin, temporal.address);
     const { headers, artistId } = await h.artistAccount(stack);
     const upc = h.nextUpc();
     const release = h.releaseInSeconds(8);
@@ -54,11 +57,33 @@ async function main() {
     });
     console.log(`key rotation: ${JSON.stringify(rotation)}`);
     await save(bin, temporal.address, 'key-rotation:fixture', 'key-rotation.json');
+    await recordAttribution(stack, bin, temporal.address);
   } finally {
     await stack.close();
     await temporal.stop();
     await pg.stop();
   }
+}
+
+/** A backfill run over three fans (one batch each), one of them revoked, with a 429 on the way. */
+async function recordAttribution(stack: h.ReleaseStack, bin: string, address: string) {
+  const { headers, artistId } = await h.artistAccount(stack);
+  const upc = h.nextUpc();
+  const created = h.addRelease(stack, upc, Date.now() - 60_000);
+  const release = h.releaseInSeconds(3);
+  const campaign = await h.http.post(`${stack.api.url}/v1/campaigns`, {
+    artistId, title: 'Recorded Attribution', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
+  }, { headers });
+  for (const user of ['attr-a', 'attr-b', 'attr-c']) await h.fanPresaves(stack, campaign.data.slug, { user });
+  await h.waitFor('release day', () => h.http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.progress.pending === 0);
+  stack.spotify.state.revokeUser('attr-c');
+  for (const user of ['attr-a', 'attr-b']) stack.spotify.state.addPlay(user, { trackId: created.tracks[0].id, playedAt: Date.now() - 10_000 });
+  stack.spotify.state.injectFault({ kind: '429', count: 1, retryAfterSeconds: 1, path: '/v1/me/player/recently-played' });
+  const result = await stack.temporal.client.workflow.execute(attributionWorkflow, {
+    workflowId: 'attribution:fixture', taskQueue: stack.config.TEMPORAL_TASK_QUEUE, args: [{ campaignId: campaign.data.id, batchSize: 1 }],
+  });
+  console.log(`attribution: ${JSON.stringify(result)}`);
+  await save(bin, address, 'attribution:fixture', 'attribution.json');
 }
 
 async function save(bin: string, address: string, workflowId: string, file: string) {

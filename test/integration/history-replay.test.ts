@@ -13,7 +13,7 @@ describe('recorded histories', () => {
   it('replay without a determinism error', async () => {
     const keyRing = KeyRing.fromConfig((await readFile(path.join(DIR, 'fixture-keys.txt'), 'utf8')).trim());
     const files = (await readdir(DIR)).filter((f) => f.endsWith('.json'));
-    expect(files.sort()).toEqual(['account-welcome.json', 'fan-retention.json', 'key-rotation.json', 'release-with-faults.json']);
+    expect(files.sort()).toEqual(['account-welcome.json', 'attribution.json', 'fan-retention.json', 'key-rotation.json', 'release-with-faults.json']);
     const histories = await Promise.all(
       files.map(async (file) => ({ workflowId: file, history: JSON.parse(await readFile(path.join(DIR, file), 'utf8')) })),
     );
