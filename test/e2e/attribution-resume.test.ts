@@ -8,7 +8,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { storeFanTokens } from '../../db/fans';
 import { sql } from '../../db/pool';
-import { attributionScheduleId } from '../../lib/temporal/attribution-schedule';
+import { attributionScheduleId, ensureAttributionSchedule } from '../../lib/temporal/attribution-schedule';
 import { attributionWorkflow } from '../../workflows/attribution';
 import { artistAccount, fanIdOf, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
@@ -149,5 +149,20 @@ describe('attribution backfill, resumed and rate-limited', () => {
     const cursor = await stack.db.pool.oneFirst(sql.type(z.object({ outcome: z.string() }))`
       SELECT last_outcome AS outcome FROM attribution_cursors WHERE campaign_id = ${campaign.id} AND fan_id = ${fanIds[0]}`);
     expect(cursor).toBe('checked:no_history_scope');
+  });
+
+  it('moves the window of an existing Schedule and keeps it paused', async () => {
+    const campaignId = '00000000-0000-4000-8000-00000000a77b';
+    const input = { campaignId, accountId: campaignId, taskQueue: stack.config.TEMPORAL_TASK_QUEUE, intervalMinutes: 60, startAt: Date.UTC(2030, 0, 1), endAt: Date.UTC(2030, 0, 29) };
+    expect(await ensureAttributionSchedule(stack.temporal.client, input)).toBe('created');
+    const handle = stack.temporal.client.schedule.getHandle(attributionScheduleId(campaignId));
+    await handle.pause('test');
+    expect(await ensureAttributionSchedule(stack.temporal.client, { ...input, startAt: Date.UTC(2030, 0, 2), endAt: Date.UTC(2030, 0, 30) })).toBe('exists');
+    const described = await handle.describe();
+    expect(described.spec.startAt?.toISOString()).toBe('2030-01-02T00:00:00.000Z');
+    expect(described.spec.endAt?.toISOString()).toBe('2030-01-30T00:00:00.000Z');
+    expect(described.state.paused).toBe(true);
+    expect(described.spec.intervals?.[0]?.every).toBe(3_600_000);
+    await handle.delete();
   });
 });
