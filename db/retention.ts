@@ -29,10 +29,11 @@ export async function audit(pool: DatabasePool, entry: { action: string; target:
     VALUES (${entry.accountId ?? null}, ${entry.actor ?? 'system'}, ${entry.action}, ${entry.target})`);
 }
 
-/** Analytics older than the retention period keep their counts but lose the fan: anonymised, not deleted. */
+/** Analytics older than the retention period keep their counts but lose the fan and the hashed client: anonymised, not deleted. */
 export async function anonymiseEventsOlderThan(pool: DatabasePool, days: number): Promise<number> {
   const result = await pool.query(sql.unsafe`
-    UPDATE events SET fan_id = NULL WHERE fan_id IS NOT NULL AND occurred_at < now() - ${days} * interval '1 day'`);
+    UPDATE events SET fan_id = NULL, ip_hash = NULL, ua_hash = NULL
+    WHERE (fan_id IS NOT NULL OR ip_hash IS NOT NULL OR ua_hash IS NOT NULL) AND occurred_at < now() - ${days} * interval '1 day'`);
   return result.rowCount;
 }
 
