@@ -37,6 +37,8 @@ export interface AttributionScheduleInput {
 export async function ensureAttributionSchedule(client: Client, input: AttributionScheduleInput): Promise<'created' | 'exists'> {
   const spec = {
     intervals: [{ every: `${input.intervalMinutes} minutes` }],
+    // Every campaign's Schedule would otherwise fire on the same boundaries and queue behind one rate limit together.
+    jitter: `${Math.max(1, Math.floor((input.intervalMinutes * 60) / 4))} seconds`,
     startAt: new Date(input.startAt),
     endAt: new Date(input.endAt),
   };
