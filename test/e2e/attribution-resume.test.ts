@@ -42,6 +42,10 @@ async function releasedCampaign(title: string, users: string[]) {
   const trackId = release.tracks[0].id;
   for (const user of users) stack.spotify.state.addPlay(user, { trackId, playedAt: Date.now() - 120_000 });
   const fanIds = await Promise.all(users.map((u) => fanIdOf(stack, u)));
+  // Its Schedule exists from the release; paused, so only the runs a test starts run.
+  const schedule = stack.temporal.client.schedule.getHandle(attributionScheduleId(campaign.id));
+  await waitFor('schedule', () => schedule.describe().then(() => true, () => false), Boolean, 15_000);
+  await schedule.pause('test');
   return { campaign, trackId, fanIds: [...fanIds].sort(), account };
 }
 
