@@ -8,6 +8,7 @@ import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
 import { createAccountDeletionActivities } from './account-deletion';
 import { createBillingActivities } from './billing';
+import { createAttributionActivities } from './attribution';
 import { createConnectionActivities } from './connections';
 import { createConversionActivities } from './conversions';
 import { createDeletionActivities } from './deletion';
@@ -24,6 +25,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createAccountActivities(deps),
     ...createReleaseActivities({ ...deps, spotify, spotifyLimiter }),
+    // the same limiter as release day: one Spotify rate for the whole app
+    ...createAttributionActivities({ ...deps, spotify, spotifyLimiter }),
     ...createRetentionActivities(deps),
     ...createKeyRotationActivities(deps),
     ...createDeletionActivities(deps),

@@ -25,6 +25,7 @@ import {
   renewLease,
   returnPresave,
 } from '../db/presaves';
+import { ensureAttributionScheduleFor } from './attribution';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
 import { countPresave, recordLateness } from './metrics';
@@ -237,6 +238,8 @@ export function createReleaseActivities(
 
     async markReleaseStatus(input: { campaignId: string; status: 'releasing' | 'completed' }): Promise<void> {
       await setCampaignStatus(pool, input.campaignId, input.status);
+      // Live: the campaign's attribution backfill Schedule runs from the release for the attribution window.
+      await ensureAttributionScheduleFor(deps, input.campaignId);
     },
   };
 }

@@ -29,6 +29,9 @@ import { analyticsRoutes } from './routes/analytics';
 import { dashboardRoutes } from './routes/dashboard';
 import { billingRoutes } from './routes/billing';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks';
+import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
+import { eventBufferFor } from './event-buffer';
+import { createTracking } from './tracking';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -74,12 +77,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(conversionPublicRoutes(deps));
   app.use(dashboardRoutes(deps));
   const signIn = createSpotifySignIn(deps);
-  app.use(smartLinkRoutes(deps, signIn));
+  const tracking = createTracking(deps.config, eventBufferFor(deps));
+  app.use(smartLinkRoutes(deps, signIn, tracking));
+  app.use(listenLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
-  app.use(subscriberRoutes(deps));
+  app.use(subscriberRoutes(deps, tracking));
   app.use(metaCallbackRoutes(deps));
   app.use(connectionCallbackRoutes(deps));
-  const completePresave = createPresaveCompletion(deps, signIn);
+  const completePresave = createPresaveCompletion(deps, signIn, tracking);
   const requestDeletion = createDeletionRequester(deps);
   app.get('/oauth/spotify/callback', async (req, res) => {
     const signedIn = await signIn.finish(req, res);
@@ -96,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
   app.use(analyticsRoutes(deps));
+  app.use(attributionRoutes(deps));
   app.use(subscriberExportRoutes(deps));
   app.use(connectionRoutes(deps));
   app.use(adCopyRoutes(deps));

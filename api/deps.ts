@@ -5,6 +5,7 @@ import { type KeyRing } from '../lib/crypto/keyring';
 import { type Logger } from '../lib/logger';
 import { type DatabasePool } from '../db/pool';
 import { type SpotifyClient } from '../activities/providers/spotify';
+import { type EventBuffer } from './event-buffer';
 import { type ReleaseEngine } from './release-engine';
 
 export interface AppDeps {
@@ -16,4 +17,6 @@ export interface AppDeps {
   metrics: Registry;
   releaseEngine: ReleaseEngine;
   spotify: SpotifyClient;
+  /** page views and clicks, written in batches; made by createApp when not given (main.ts gives it, to flush at exit) */
+  events?: EventBuffer;
 }

@@ -8,6 +8,7 @@ import { createDatabasePool } from '../db/pool';
 import { createApp } from './app';
 import { createMetricsRegistry } from './metrics';
 import { createReleaseEngine } from './release-engine';
+import { EventBuffer } from './event-buffer';
 import { spotifyClientFrom } from '../activities/providers/spotify';
 
 async function main() {
@@ -22,7 +23,9 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     keyRing,
   });
+  const events = new EventBuffer(pool, logger, { flushMs: config.EVENT_BUFFER_FLUSH_MS, maxBatch: config.EVENT_BUFFER_BATCH, maxQueued: config.EVENT_BUFFER_MAX });
   const app = createApp({
+    events,
     config,
     pool,
     temporal,
@@ -37,7 +40,12 @@ async function main() {
   const shutdown = () => {
     logger.info('API shutting down');
     server.close(() => {
-      void Promise.allSettled([pool.end(), temporal.connection.close()]).then(() => process.exit(0));
+      // Page views still in the buffer are written before the pool goes.
+      void events
+        .close()
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not write buffered events'))
+        .then(() => Promise.allSettled([pool.end(), temporal.connection.close()]))
+        .then(() => process.exit(0));
     });
     server.closeIdleConnections(); // keep-alive sockets would hold close() open
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -16,8 +16,9 @@ const STATE_COOKIE = 'dd_oauth_state';
 /** Set after a pre-save: the fan's (pseudonymous) id, so the thank-you page and the subscribe form know them. */
 export const FAN_COOKIE = 'play_spotify_uid';
 const CALLBACK_PATH = '/oauth/spotify/callback';
-// Save the release, follow the artist, and check both (so a retry never saves twice). Nothing else.
-export const PRESAVE_SCOPES = ['user-library-modify', 'user-library-read', 'user-follow-modify', 'user-follow-read'];
+// Save the release, follow the artist, and check both (so a retry never saves twice); read recently played tracks
+// for the attribution window (only plays of the campaign's own tracks are kept, and never sent to ad platforms).
+export const PRESAVE_SCOPES = ['user-library-modify', 'user-library-read', 'user-follow-modify', 'user-follow-read', 'user-read-recently-played'];
 
 export type SignInPurpose = 'presave' | 'deletion';
 

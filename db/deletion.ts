@@ -15,6 +15,10 @@ export async function eraseContact(pool: DatabasePool, emailHash: string): Promi
   return pool.transaction(async (tx) => {
     const fanIds = await tx.anyFirst(sql.type(z.object({ fanId: z.string() }))`
       SELECT DISTINCT fan_id AS "fanId" FROM subscribers WHERE email_hash = ${emailHash} AND fan_id IS NOT NULL`);
+    // Their sign-up events name the subscription (and carry hashed client details): they go with it.
+    await tx.query(sql.unsafe`
+      DELETE FROM events WHERE type = 'EMAIL_SIGNUP'
+        AND dedupe_key IN (SELECT 'EMAIL_SIGNUP:' || id FROM subscribers WHERE email_hash = ${emailHash})`);
     const subscribers = (await tx.query(sql.unsafe`DELETE FROM subscribers WHERE email_hash = ${emailHash}`)).rowCount;
     // Shop orders paid with the address stay (bookkeeping) without it.
     await tx.query(sql.unsafe`UPDATE orders SET email_enc = NULL, email_hash = NULL WHERE email_hash = ${emailHash}`);

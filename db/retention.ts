@@ -15,7 +15,9 @@ export async function deleteEngagementUnlessReconsented(pool: DatabasePool, fanI
     const reconsented = await tx.exists(sql.unsafe`
       SELECT 1 FROM fan_tokens WHERE fan_id = ${fanId} AND consented_at > to_timestamp(${revokedAt / 1000})`);
     if (reconsented) return null;
+    // Every event of the fan (STREAM, SAVE_TRACK, FOLLOW_ARTIST, AUTH, …) and where their history was read up to.
     const result = await tx.query(sql.unsafe`DELETE FROM events WHERE fan_id = ${fanId}`);
+    await tx.query(sql.unsafe`DELETE FROM attribution_cursors WHERE fan_id = ${fanId}`);
     return result.rowCount;
   });
 }
@@ -27,10 +29,11 @@ export async function audit(pool: DatabasePool, entry: { action: string; target:
     VALUES (${entry.accountId ?? null}, ${entry.actor ?? 'system'}, ${entry.action}, ${entry.target})`);
 }
 
-/** Analytics older than the retention period keep their counts but lose the fan: anonymised, not deleted. */
+/** Analytics older than the retention period keep their counts but lose the fan and the hashed client: anonymised, not deleted. */
 export async function anonymiseEventsOlderThan(pool: DatabasePool, days: number): Promise<number> {
   const result = await pool.query(sql.unsafe`
-    UPDATE events SET fan_id = NULL WHERE fan_id IS NOT NULL AND occurred_at < now() - ${days} * interval '1 day'`);
+    UPDATE events SET fan_id = NULL, ip_hash = NULL, ua_hash = NULL
+    WHERE (fan_id IS NOT NULL OR ip_hash IS NOT NULL OR ua_hash IS NOT NULL) AND occurred_at < now() - ${days} * interval '1 day'`);
   return result.rowCount;
 }
 

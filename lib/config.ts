@@ -45,6 +45,17 @@ const configSchema = z.object({
   ABUSE_STREAM_MIN_GAP_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   ABUSE_NEW_ACCOUNT_SECONDS: z.coerce.number().int().min(0).default(86_400),
 
+  // Attribution: the backfill Schedule of a campaign runs every ATTRIBUTION_INTERVAL_MINUTES for
+  // ATTRIBUTION_WINDOW_DAYS after its release; page views and clicks are written in batches (EVENT_BUFFER_*).
+  ATTRIBUTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(366).default(28),
+  ATTRIBUTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  ATTRIBUTION_FAN_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
+  EVENT_BUFFER_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+  EVENT_BUFFER_BATCH: z.coerce.number().int().min(1).max(5_000).default(500),
+  EVENT_BUFFER_MAX: z.coerce.number().int().min(1).default(20_000),
+  // Request headers an edge (CDN, load balancer) sets to the visitor's ISO country, first present wins; empty: none.
+  COUNTRY_HEADERS: z.string().default('cf-ipcountry,x-country'),
+
   SPOTIFY_CLIENT_ID: z.string().min(1).default('dropday-sandbox'),
   SPOTIFY_CLIENT_SECRET: optionalSecret,
   SPOTIFY_ACCOUNTS_URL: url.default('https://accounts.spotify.com'),

@@ -13,6 +13,8 @@ import { retryFailedPresaves } from '../db/presaves';
 import { keyRotationProgressQuery, keyRotationWorkflow } from '../workflows/key-rotation';
 import { presaveAddedSignal } from '../workflows/release';
 import { createOpsKey } from './lib/ops-key';
+import { attributionScheduleId, describeAttributionSchedule } from '../lib/temporal/attribution-schedule';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 
 interface Command {
   usage: string;
@@ -74,6 +76,27 @@ const commands: Record<string, Command> = {
         await client.connection.close();
       }
       console.log(`${retried} failed pre-save(s) back to pending`);
+    },
+  },
+  attribution: {
+    usage: 'attribution <campaignId> <status|pause|resume|backfill>',
+    help: "A campaign's attribution backfill Schedule (made when the release goes live): show it, pause or resume it, or run a backfill now.",
+    async run(args, ctx) {
+      const campaignId = z.string().uuid().parse(args[0]);
+      const action = z.enum(['status', 'pause', 'resume', 'backfill']).parse(args[1] ?? 'status');
+      const client = await connectTemporalClient({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE, keyRing: keyRingFrom(ctx.config) });
+      try {
+        if (!(await describeAttributionSchedule(client, campaignId))) throw new Error(`no attribution Schedule for campaign ${campaignId} (it is made when the release goes live)`);
+        const handle = client.schedule.getHandle(attributionScheduleId(campaignId));
+        if (action === 'pause') await handle.pause('paused with the admin CLI');
+        if (action === 'resume') await handle.unpause('resumed with the admin CLI');
+        if (action === 'backfill') await handle.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
+        const d = (await describeAttributionSchedule(client, campaignId))!;
+        console.log(`${attributionScheduleId(campaignId)}  ${d.state.paused ? 'paused' : 'active'}  window ${d.spec.startAt?.toISOString()} → ${d.spec.endAt?.toISOString()}`);
+        console.log(`next run ${d.info.nextActionTimes[0]?.toISOString() ?? 'none'}; runs so far ${d.info.numActionsTaken}${action === 'backfill' ? '; a backfill was started' : ''}`);
+      } finally {
+        await client.connection.close();
+      }
     },
   },
   'rotate-key': {

@@ -13,6 +13,7 @@ import { createConnection } from '../db/connections';
 import { sql } from '../db/pool';
 import { startMetaSimulator } from '../simulators/meta';
 import { marketingState } from '../simulators/meta/marketing';
+import { attributionWorkflow } from '../workflows/attribution';
 import { keyRotationWorkflow } from '../workflows/key-rotation';
 import { startGeminiSimulator } from '../simulators/gemini';
 import { recordAdCopyScenario } from './lib/record-ad-copy';
@@ -37,6 +38,8 @@ async function main() {
     env: { ENCRYPTION_KEYS: keys, GEMINI_API_KEY: 'record-key', GEMINI_API_URL: gemini.url, META_GRAPH_URL: meta.url },
   });
   try {
+    // `npm run record:histories -- attribution` records only the attribution fixture.
+    if (process.argv[2] === 'attribution') return await recordAttribution(stack, bin, temporal.address);
     const { headers, artistId } = await h.artistAccount(stack);
     const upc = h.nextUpc();
     const release = h.releaseInSeconds(8);
@@ -65,6 +68,7 @@ async function main() {
     await save(bin, temporal.address, 'key-rotation:fixture', 'key-rotation.json');
     await save(bin, temporal.address, await recordAdCopyScenario(stack, gemini), 'ad-copy.json');
     await recordAdCampaigns(stack, meta, bin, temporal.address);
+    await recordAttribution(stack, bin, temporal.address);
   } finally {
     await stack.close();
     await gemini.close();
@@ -96,6 +100,27 @@ async function recordAdCampaigns(stack: h.ReleaseStack, meta: Awaited<ReturnType
   const undone = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(60_000, 120_000), { headers: account.headers });
   console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(`ad-campaign:${undone.data.id}`).result()}`);
   await save(bin, address, `ad-campaign:${undone.data.id}`, 'ad-campaign-undone.json');
+}
+
+/** A backfill run over three fans (one batch each), one of them revoked, with a 429 on the way. */
+async function recordAttribution(stack: h.ReleaseStack, bin: string, address: string) {
+  const { headers, artistId } = await h.artistAccount(stack);
+  const upc = h.nextUpc();
+  const created = h.addRelease(stack, upc, Date.now() - 60_000);
+  const release = h.releaseInSeconds(3);
+  const campaign = await h.http.post(`${stack.api.url}/v1/campaigns`, {
+    artistId, title: 'Recorded Attribution', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
+  }, { headers });
+  for (const user of ['attr-a', 'attr-b', 'attr-c']) await h.fanPresaves(stack, campaign.data.slug, { user });
+  await h.waitFor('release day', () => h.http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.progress.pending === 0);
+  stack.spotify.state.revokeUser('attr-c');
+  for (const user of ['attr-a', 'attr-b']) stack.spotify.state.addPlay(user, { trackId: created.tracks[0].id, playedAt: Date.now() - 10_000 });
+  stack.spotify.state.injectFault({ kind: '429', count: 1, retryAfterSeconds: 1, path: '/v1/me/player/recently-played' });
+  const result = await stack.temporal.client.workflow.execute(attributionWorkflow, {
+    workflowId: 'attribution:fixture', taskQueue: stack.config.TEMPORAL_TASK_QUEUE, args: [{ campaignId: campaign.data.id, batchSize: 1 }],
+  });
+  console.log(`attribution: ${JSON.stringify(result)}`);
+  await save(bin, address, 'attribution:fixture', 'attribution.json');
 }
 
 async function save(bin: string, address: string, workflowId: string, file: string) {

@@ -16,3 +16,4 @@ export { orderWorkflow } from './order';
 export { subscriptionGraceWorkflow } from './subscription';
 export { adCampaignWorkflow } from './ad-campaign';
 export { adInsightsSyncWorkflow } from './ad-insights-sync';
+export { attributionWorkflow } from './attribution';

@@ -41,6 +41,14 @@ export interface SpotifyAlbum {
   trackUris: string[];
 }
 
+export interface RecentlyPlayedPage {
+  plays: { trackId: string; playedAt: number }[];
+  /** where the next page starts, null when this was the last */
+  nextAfterMs: number | null;
+  /** the newest instant seen: the cursor to store */
+  newestMs: number;
+}
+
 export interface SpotifyClientOptions {
   clientId: string;
   clientSecret?: string;
@@ -184,6 +192,32 @@ export class SpotifyClient {
       this.api.get('/me/following/contains', { ...auth(accessToken), params: { type: 'artist', ids: artistIds.join(',') } }),
     );
     return res.data as boolean[];
+  }
+
+  /** Extended quota mode: whether the fan saved these tracks (at most 50 ids). */
+  async tracksContain(accessToken: string, trackIds: string[]): Promise<boolean[]> {
+    const res = await this.call(() => this.api.get('/me/tracks/contains', { ...auth(accessToken), params: { ids: trackIds.join(',') } }));
+    return res.data as boolean[];
+  }
+
+  /**
+   * One page of the fan's listening history after `afterMs` (exclusive), at most 50 plays (scope
+   * user-read-recently-played). `nextAfterMs` is the cursor for the next page, null when there is none.
+   */
+  async recentlyPlayed(accessToken: string, input: { afterMs: number; limit?: number }): Promise<RecentlyPlayedPage> {
+    const res = await this.call(() =>
+      this.api.get('/me/player/recently-played', { ...auth(accessToken), params: { after: Math.floor(input.afterMs), limit: input.limit ?? 50 } }),
+    );
+    const body = res.data as {
+      next?: string | null;
+      cursors?: { after?: string } | null;
+      items?: { track?: { id?: string }; played_at?: string }[];
+    };
+    const plays = (body.items ?? [])
+      .map((item) => ({ trackId: item.track?.id ?? '', playedAt: Date.parse(item.played_at ?? '') }))
+      .filter((p) => p.trackId && Number.isFinite(p.playedAt));
+    const newest = Math.max(input.afterMs, ...plays.map((p) => p.playedAt), Number(body.cursors?.after ?? 0) || 0);
+    return { plays, nextAfterMs: body.next && plays.length > 0 ? newest : null, newestMs: newest };
   }
 
   private async token(form: Record<string, string>, headers: Record<string, string> = {}): Promise<SpotifyTokens> {

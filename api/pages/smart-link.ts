@@ -18,8 +18,8 @@ export function spotifyListenUrl(campaign: Campaign): string {
 }
 
 /** The subscribe form: explicit, unticked consent with the exact text that is stored with the subscription. */
-function subscribeForm(campaign: Campaign, consentText: string) {
-  return html`<form class="subscribe" method="post" action="/l/${campaign.slug}/subscribe">
+function subscribeForm(campaign: Campaign, consentText: string, links: string) {
+  return html`<form class="subscribe" method="post" action="/l/${campaign.slug}/subscribe${links}">
 <p>Get news from ${campaign.artistName}:</p>
 <input type="email" name="email" placeholder="e-mail" autocomplete="email">
 <input type="tel" name="phone" placeholder="phone, e.g. +33612345678" autocomplete="tel">
@@ -28,8 +28,11 @@ function subscribeForm(campaign: Campaign, consentText: string) {
 </form>`;
 }
 
-/** `extra`: the ad-measurement part (consent question or pixel), see api/conversions.ts. */
-export function presavePage(campaign: Campaign, consentText: string, extra: Html = html``): string {
+/**
+ * `links`: the visit's source as a query string, carried by the page's links so clicks are attributed like the view.
+ * `extra`: the ad-measurement part (consent question or pixel), see api/conversions.ts.
+ */
+export function presavePage(campaign: Campaign, consentText: string, links = '', extra: Html = html``): string {
   const at = `${campaign.releaseTime.slice(0, 5)} on ${campaign.releaseDate}`;
   const policy =
     campaign.releasePolicy === 'local'
@@ -38,19 +41,19 @@ export function presavePage(campaign: Campaign, consentText: string, extra: Html
   return page(
     `${campaign.title} — pre-save`,
     html`${header(campaign)}
-<a class="button" data-presave="/l/${campaign.slug}/presave/spotify" href="/l/${campaign.slug}/presave/spotify">Pre-save on Spotify</a>
-<p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''}.</p>
-${subscribeForm(campaign, consentText)}
+<a class="button" data-presave="/l/${campaign.slug}/presave/spotify${links}" href="/l/${campaign.slug}/presave/spotify${links}">Pre-save on Spotify</a>
+<p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''} and, for a few weeks after the release, to see whether you play it.</p>
+${subscribeForm(campaign, consentText, links)}
 <p class="note"><a href="/privacy/delete">Delete my data</a></p>
 ${extra}`,
   );
 }
 
-export function listenPage(campaign: Campaign, consentText: string, extra: Html = html``): string {
+export function listenPage(campaign: Campaign, consentText: string, links = '', extra: Html = html``): string {
   return page(
     `${campaign.title} — listen`,
-    html`${header(campaign)}<a class="button" href="${spotifyListenUrl(campaign)}">Listen on Spotify</a>
-${subscribeForm(campaign, consentText)}
+    html`${header(campaign)}<a class="button" href="/l/${campaign.slug}/listen/spotify${links}">Listen on Spotify</a>
+${subscribeForm(campaign, consentText, links)}
 ${extra}`,
   );
 }

@@ -6,7 +6,8 @@ const script = `(function () {
   var zone;
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { zone = ''; }
   document.querySelectorAll('a[data-presave]').forEach(function (a) {
-    if (zone) a.href = a.getAttribute('data-presave') + '?tz=' + encodeURIComponent(zone);
+    var base = a.getAttribute('data-presave');
+    if (zone) a.href = base + (base.indexOf('?') < 0 ? '?' : '&') + 'tz=' + encodeURIComponent(zone);
   });
   var zoneLabel = document.getElementById('fan-zone');
   if (zoneLabel && zone) zoneLabel.textContent = zone;

@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { type Campaign, findCampaignById, findCampaignBySlug, isKnownTimeZone } from '../../db/campaigns';
 import { storeFanTokens, upsertFan } from '../../db/fans';
 import { type DatabasePool, sql } from '../../db/pool';
-import { recordEvent, upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
+import { insertEvent } from '../../db/events';
+import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { listenPage, messagePage, presavePage, thanksPage } from '../pages/smart-link';
 import { type CompletedSignIn, FAN_COOKIE, parseCookie, PRESAVE_SCOPES, sendPage, type SpotifySignIn } from '../spotify-signin';
+import { type Tracking } from '../tracking';
 import { CONSENT_TEXT } from './subscribers';
 
 // Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
@@ -20,7 +22,7 @@ const isOpen = (c: Campaign) => c.status !== 'cancelled' && c.status !== 'comple
 const notAvailable = (res: Response) =>
   sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release, or the release was withdrawn.'));
 
-export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn): Router {
+export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking): Router {
   const { pool } = deps;
   const router = Router();
   const conversions = createConversionTracking(deps);
@@ -29,14 +31,17 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn): Router {
     const campaign = await findCampaignBySlug(pool, req.params.slug);
     if (!campaign || campaign.status === 'cancelled') return notAvailable(res);
     const consent = CONSENT_TEXT(campaign.artistName);
+    tracking.pageView(req, campaign); // buffered: no database round trip on this path
+    const links = tracking.linkQuery(req); // the page's links keep this visit's source for their clicks
     const adMeasurement = await conversions.pageView(req, res, campaign);
-    sendPage(res, 200, isOpen(campaign) ? presavePage(campaign, consent, adMeasurement) : listenPage(campaign, consent, adMeasurement));
+    sendPage(res, 200, isOpen(campaign) ? presavePage(campaign, consent, links, adMeasurement) : listenPage(campaign, consent, links, adMeasurement));
   });
 
   router.get('/l/:slug/presave/spotify', async (req, res) => {
     const campaign = await findCampaignBySlug(pool, req.params.slug);
     if (!campaign || campaign.status === 'cancelled') return notAvailable(res);
     if (!isOpen(campaign)) return res.redirect(303, `/l/${campaign.slug}`);
+    tracking.click(req, campaign, 'spotify', 'presave');
     const tz = typeof req.query.tz === 'string' ? req.query.tz.slice(0, 64) : '';
     const timeZone = tz && (await isKnownTimeZone(pool, tz)) ? tz : null; // unknown → the campaign's zone
     await signIn.start(res, { purpose: 'presave', campaignId: campaign.id, timeZone, scopes: PRESAVE_SCOPES });
@@ -54,7 +59,7 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn): Router {
 }
 
 /** The callback's pre-save branch: the fan, their encrypted tokens and consent time, the pre-save, the AUTH event. */
-export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn) {
+export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking) {
   const { pool, keyRing, releaseEngine } = deps;
   const conversions = createConversionTracking(deps);
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
@@ -71,7 +76,7 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn) {
       return id;
     });
     const presave = await upsertPresave(pool, { campaignId: campaign.id, fanId, platform: 'spotify' });
-    await recordEvent(pool, { campaignId: campaign.id, fanId, type: 'AUTH', dedupeKey: `AUTH:${campaign.id}:${fanId}` });
+    await insertEvent(pool, { campaignId: campaign.id, fanId, type: 'AUTH', dedupeKey: `AUTH:${campaign.id}:${fanId}`, platform: 'spotify', ...tracking.clientDimensions(res.req) });
     // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
     // (delivered at once). Fans joining a wave already planned need no signal, which keeps the history small.
     const waveSoon = presave.dueAt <= Date.now() + WAVE_MARGIN_MS;

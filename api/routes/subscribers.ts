@@ -9,6 +9,8 @@ import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signe
 import { auth } from '../auth';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
+import { insertEvent } from '../../db/events';
+import { type Tracking } from '../tracking';
 import { notFound } from '../errors';
 import { requirePlanFeature } from '../plan-gate';
 import { html, page } from '../pages/layout';
@@ -37,7 +39,7 @@ const subscribeForm = z
   })
   .refine((f) => f.email || f.phone, { message: 'give an e-mail address or a phone number' });
 
-export function subscriberRoutes(deps: AppDeps): Router {
+export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
   const { pool, keyRing, config } = deps;
   const router = Router();
   const conversions = createConversionTracking(deps);
@@ -58,6 +60,8 @@ export function subscriberRoutes(deps: AppDeps): Router {
     // The browser that pre-saved carries the fan's id: linking it lets a consent-expiry nudge reach this fan.
     const fanId = await knownFan(parseCookie(req.get('cookie'), FAN_COOKIE));
     const id = await upsertSubscriber(pool, keyRing, hash, { campaignId: campaign.id, fanId, ...parsed.data, consentText: CONSENT_TEXT(campaign.artistName) });
+    // Once per subscription (a second sign-up with the same address updates it and is not a new sign-up).
+    await insertEvent(pool, { campaignId: campaign.id, fanId, type: 'EMAIL_SIGNUP', dedupeKey: `EMAIL_SIGNUP:${id}`, ...tracking.requestDimensions(req) });
     const adMeasurement = await conversions.signedUp(req, res, campaign, { id, email: parsed.data.email, phone: parsed.data.phone });
     sendPage(res, 200, page('Subscribed', html`<h1>You're subscribed</h1>
 <p>${campaign.artistName} can now send you news. Every message carries a link to unsubscribe.</p>

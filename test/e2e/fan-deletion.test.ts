@@ -165,6 +165,8 @@ describe('deletion verified by an e-mail link', () => {
     expect(await stack.db.pool.exists(sql.unsafe`SELECT 1 FROM fans WHERE id = ${fan}`)).toBe(false);
     const left = await stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM subscribers`);
     expect(left).toBe(1); // stay@example.com
+    const signups = await stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM events WHERE type = 'EMAIL_SIGNUP'`);
+    expect(signups).toBe(1); // the erased address's sign-up event went with its subscription
     expect((await http.get(`${stack.api.url}/privacy/deletion/${requestId}`)).data).toContain('Completed');
     expect((await http.post(`${links[0].link!.slice(0, -4)}xxxx`)).status).toBe(400);
   });

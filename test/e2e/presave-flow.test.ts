@@ -34,7 +34,7 @@ describe('pre-save from the smart link to the library', () => {
     const { callback, authorizeUrl } = await fanPresaves(stack, campaign.data.slug, { user: 'fan-one', tz: 'Europe/Paris' });
     const authorize = new URL(authorizeUrl);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(authorize.searchParams.get('scope')).toBe('user-library-modify user-library-read user-follow-modify user-follow-read');
+    expect(authorize.searchParams.get('scope')).toBe('user-library-modify user-library-read user-follow-modify user-follow-read user-read-recently-played');
     expect(callback.status).toBe(303);
     expect(callback.headers.location).toBe(`/l/${campaign.data.slug}/thanks`);
     const cookie = String(callback.headers['set-cookie']);
@@ -64,13 +64,16 @@ describe('pre-save from the smart link to the library', () => {
       { id: expect.any(String), platform: 'spotify', status: 'done', dueAt: new Date(release.at).toISOString(), executedAt: expect.any(String) },
     ]);
     const events = await stack.db.pool.anyFirst(sql.type(z.object({ type: z.string() }))`
-      SELECT type FROM events WHERE campaign_id = ${campaign.data.id} ORDER BY type`);
+      SELECT type FROM events WHERE campaign_id = ${campaign.data.id} AND fan_id IS NOT NULL ORDER BY type`); // the fan's own (views and clicks name nobody)
     expect(events).toEqual(['AUTH', 'FOLLOW_ARTIST', 'SAVE_TRACK']);
 
     // After the release the page is a plain smart link.
     await waitFor('completion', () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.status === 'completed');
     const after = await http.get(campaign.data.landingUrl);
-    expect(after.data).toContain(`https://open.spotify.com/album/${created.album.id}`);
+    // Its listen link goes through our tracked redirect (a CLICK) to the album on Spotify.
+    expect(after.data).toContain(`/l/${campaign.data.slug}/listen/spotify`);
+    const listen = await http.get(`${stack.api.url}/l/${campaign.data.slug}/listen/spotify`);
+    expect(listen.headers.location).toBe(`https://open.spotify.com/album/${created.album.id}`);
     expect(after.data).not.toContain('Pre-save on Spotify');
   });
 

@@ -14,7 +14,8 @@ describe('recorded histories', () => {
     const keyRing = KeyRing.fromConfig((await readFile(path.join(DIR, 'fixture-keys.txt'), 'utf8')).trim());
     const files = (await readdir(DIR)).filter((f) => f.endsWith('.json'));
     expect(files.sort()).toEqual([
-      'account-welcome.json', 'ad-campaign-ended.json', 'ad-campaign-undone.json', 'ad-copy.json', 'fan-retention.json', 'key-rotation.json', 'release-with-faults.json',
+      'account-welcome.json', 'ad-campaign-ended.json', 'ad-campaign-undone.json', 'ad-copy.json', 'attribution.json',
+      'fan-retention.json', 'key-rotation.json', 'release-with-faults.json',
     ]);
     const histories = await Promise.all(
       files.map(async (file) => ({ workflowId: file, history: JSON.parse(await readFile(path.join(DIR, file), 'utf8')) })),

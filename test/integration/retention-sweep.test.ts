@@ -33,11 +33,16 @@ describe('retention sweep', () => {
       await db.pool.query(sql.unsafe`
         INSERT INTO events (fan_id, type, dedupe_key, occurred_at) VALUES (${fanId}, 'STREAM', ${key}, now() - ${daysAgo} * interval '1 day')`);
     }
+    // An old page view names nobody but keeps hashed client details: those go too.
+    await db.pool.query(sql.unsafe`
+      INSERT INTO events (type, dedupe_key, occurred_at, ip_hash, ua_hash) VALUES ('PAGE_VIEW', 'old-view', now() - 800 * interval '1 day', 'ip', 'ua')`);
     const result = await temporal.client.workflow.execute(retentionSweepWorkflow, { workflowId: `retention-sweep-test-${Date.now()}`, taskQueue: temporal.taskQueue });
-    expect(result.eventsAnonymised).toBe(2);
-    const rows = await db.pool.any(sql.type(z.object({ k: z.string(), fanId: z.string().nullable() }))`
-      SELECT dedupe_key AS k, fan_id AS "fanId" FROM events ORDER BY dedupe_key`);
-    expect(rows).toEqual([{ k: 'edge', fanId: null }, { k: 'old', fanId: null }, { k: 'recent', fanId }]);
+    expect(result.eventsAnonymised).toBe(3);
+    const rows = await db.pool.any(sql.type(z.object({ k: z.string(), fanId: z.string().nullable(), ipHash: z.string().nullable() }))`
+      SELECT dedupe_key AS k, fan_id AS "fanId", ip_hash AS "ipHash" FROM events ORDER BY dedupe_key`);
+    expect(rows).toEqual([
+      { k: 'edge', fanId: null, ipHash: null }, { k: 'old', fanId: null, ipHash: null }, { k: 'old-view', fanId: null, ipHash: null }, { k: 'recent', fanId, ipHash: null },
+    ]);
     expect((await temporal.client.workflow.execute(retentionSweepWorkflow, { workflowId: `retention-sweep-test-2-${Date.now()}`, taskQueue: temporal.taskQueue })).eventsAnonymised).toBe(0);
   });
 

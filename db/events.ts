@@ -1,0 +1,78 @@
+// Events with their dimensions (migration 008): what happened, to which campaign and fan, where the visit came from,
+// and for listening events which track and when. Each is stored once: the dedupe key is unique and a repeated
+// insert of the same key is a no-op, so retries never count twice.
+import { type DatabaseTransactionConnection } from 'slonik';
+import { type Channel } from '../lib/attribution/channel';
+import { type DatabasePool, sql } from './pool';
+
+type Db = DatabasePool | DatabaseTransactionConnection;
+
+export const EVENT_TYPES = ['PAGE_VIEW', 'CLICK', 'AUTH', 'SAVE_TRACK', 'FOLLOW_ARTIST', 'STREAM', 'EMAIL_SIGNUP'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface EventDimensions {
+  platform?: string | null;
+  source?: string | null;
+  medium?: string | null;
+  utmCampaign?: string | null;
+  channel?: Channel | null;
+  referrerHost?: string | null;
+  /** ISO 3166-1 alpha-2, upper case */
+  country?: string | null;
+  ipHash?: string | null;
+  uaHash?: string | null;
+}
+
+export interface NewEvent extends EventDimensions {
+  campaignId: string | null;
+  fanId?: string | null;
+  type: EventType;
+  dedupeKey: string;
+  /** default: now */
+  occurredAt?: number;
+  trackId?: string | null;
+  playedAt?: number | null;
+  properties?: Record<string, string | number | boolean | null>;
+}
+
+/** Inserts one event unless its dedupe key is stored already; true when it was new. */
+export async function insertEvent(db: Db, event: NewEvent): Promise<boolean> {
+  return (await insertEvents(db, [event])) === 1;
+}
+
+/** Inserts many events in one statement; those whose dedupe key exists already are skipped. Returns how many were new. */
+export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const col = <T>(pick: (e: NewEvent) => T) => events.map(pick);
+  const result = await db.query(sql.unsafe`
+    INSERT INTO events (campaign_id, fan_id, type, dedupe_key, occurred_at, platform, source, medium, utm_campaign,
+                        channel, referrer_host, country, ip_hash, ua_hash, track_id, played_at, properties)
+    SELECT campaign_id, fan_id, type, dedupe_key, to_timestamp(occurred_ms / 1000.0), platform, source, medium,
+           utm_campaign, channel, referrer_host, country, ip_hash, ua_hash, track_id,
+           to_timestamp(played_ms / 1000.0), properties::jsonb
+    FROM unnest(
+      ${sql.array(col((e) => e.campaignId), 'uuid')},
+      ${sql.array(col((e) => e.fanId ?? null), 'uuid')},
+      ${sql.array(col((e) => e.type), 'text')},
+      ${sql.array(col((e) => e.dedupeKey), 'text')},
+      ${sql.array(col((e) => e.occurredAt ?? Date.now()), 'float8')},
+      ${sql.array(col((e) => e.platform ?? null), 'text')},
+      ${sql.array(col((e) => e.source ?? null), 'text')},
+      ${sql.array(col((e) => e.medium ?? null), 'text')},
+      ${sql.array(col((e) => e.utmCampaign ?? null), 'text')},
+      ${sql.array(col((e) => e.channel ?? null), 'text')},
+      ${sql.array(col((e) => e.referrerHost ?? null), 'text')},
+      ${sql.array(col((e) => e.country ?? null), 'text')},
+      ${sql.array(col((e) => e.ipHash ?? null), 'text')},
+      ${sql.array(col((e) => e.uaHash ?? null), 'text')},
+      ${sql.array(col((e) => e.trackId ?? null), 'text')},
+      ${sql.array(col((e) => e.playedAt ?? null), 'float8')},
+      ${sql.array(col((e) => JSON.stringify(e.properties ?? {})), 'text')}
+    ) AS t(campaign_id, fan_id, type, dedupe_key, occurred_ms, platform, source, medium, utm_campaign, channel,
+           referrer_host, country, ip_hash, ua_hash, track_id, played_ms, properties)
+    -- a fan or campaign deleted while its event waited in a buffer: drop the event, not the whole batch
+    WHERE (t.fan_id IS NULL OR EXISTS (SELECT 1 FROM fans f WHERE f.id = t.fan_id))
+      AND (t.campaign_id IS NULL OR EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id))
+    ON CONFLICT (dedupe_key) DO NOTHING`);
+  return result.rowCount;
+}
