@@ -186,15 +186,20 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
     return criteria.join(',');
   }
 
+  /** The object an earlier attempt of `step` made (by its deterministic name; an ad by its ad group), if any. */
+  async function findOnGoogle(account: GoogleAdsAccount, ad: AdCampaign, step: AdStep): Promise<string | null> {
+    const resource = GOOGLE_RESOURCE[step]!;
+    const lookup = step === 'ad'
+      ? `SELECT ad_group_ad.resource_name FROM ad_group_ad WHERE ad_group.resource_name = '${await providerIdOf(ad, 'ad_group')}'`
+      : `SELECT ${resource}.resource_name FROM ${resource} WHERE ${resource}.name = '${objectName(ad.id, step)}'`;
+    return google.findOne(account, resource.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), lookup);
+  }
+
   async function createOnGoogle(ad: AdCampaign, step: AdStep, token: string): Promise<string> {
     const account: GoogleAdsAccount = { accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId };
     if (step === 'targeting') return targetCountries(account, ad);
     const name = objectName(ad.id, step);
-    const resource = GOOGLE_RESOURCE[step]!;
-    const lookup = step === 'ad'
-      ? `SELECT ad_group_ad.resource_name FROM ad_group_ad WHERE ad_group.resource_name = '${await providerIdOf(ad, 'ad_group')}'`
-      : `SELECT ${resource}.resource_name FROM ${resource} WHERE ${resource}.name = '${name}'`;
-    const existing = await google.findOne(account, resource.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), lookup);
+    const existing = await findOnGoogle(account, ad, step);
     if (existing) return existing;
     switch (step) {
       case 'budget': {
@@ -258,20 +263,35 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
       return { providerId };
     },
 
-    /** Compensation: deletes (Meta) or removes (Google) one created object; nothing recorded or already gone is fine. */
-    async removeAdObject(input: { adCampaignId: string; step: AdStep }): Promise<'removed' | 'nothing'> {
-      const o = await findAdObject(pool, input.adCampaignId, input.step);
-      if (!o || o.removedAt !== null) return 'nothing';
+    /** Compensation: deletes (Meta) or removes (Google) one created object; nothing recorded or already gone is fine.
+     * `createInFlight`: this step's create was cancelled or given up on, so it may have made the object without
+     * recording it (e.g. an attempt that created it and then lost the answer, cancelled while its retry waited):
+     * the provider is asked for the object by its name, and one found is recorded and removed like the others. */
+    async removeAdObject(input: { adCampaignId: string; step: AdStep; createInFlight?: boolean }): Promise<'removed' | 'nothing'> {
+      let o = await findAdObject(pool, input.adCampaignId, input.step);
+      if (o?.removedAt) return 'nothing';
+      if (!o && (!input.createInFlight || input.step === 'targeting')) return 'nothing'; // criteria go with their campaign
       const ad = await load(input.adCampaignId);
+      if (!o) {
+        const found = await withProvider(ad, `undo ${input.step}`, (token) =>
+          ad.platform === 'meta'
+            ? meta.findByName(token, ad.adAccountId, META_EDGE[input.step]!, objectName(ad.id, input.step))
+            : findOnGoogle({ accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId }, ad, input.step),
+        );
+        if (!found) return 'nothing';
+        await recordAdObject(pool, ad.id, input.step, found);
+        o = (await findAdObject(pool, ad.id, input.step))!;
+      }
+      const { providerId } = o;
       if (input.step === 'targeting') {
         // Criteria belong to their campaign and go with it.
         await markAdObjectRemoved(pool, ad.id, input.step);
         return 'removed';
       }
       await withProvider(ad, `undo ${input.step}`, async (token) => {
-        if (ad.platform === 'meta') return meta.remove(token, o.providerId);
+        if (ad.platform === 'meta') return meta.remove(token, providerId);
         // A Google ad's video asset stays: assets cannot be removed, and it is harmless.
-        return google.remove({ accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId }, GOOGLE_SERVICE[input.step]!, o.providerId);
+        return google.remove({ accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId }, GOOGLE_SERVICE[input.step]!, providerId);
       });
       await markAdObjectRemoved(pool, ad.id, input.step);
       return 'removed';

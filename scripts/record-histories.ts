@@ -96,7 +96,7 @@ async function recordAdCampaigns(stack: h.ReleaseStack, meta: Awaited<ReturnType
   const launched = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(3_000, 6_000), { headers: account.headers });
   console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(`ad-campaign:${launched.data.id}`).result()}`);
   await save(bin, address, `ad-campaign:${launched.data.id}`, 'ad-campaign-ended.json');
-  marketingState(meta.state).faults.push({ step: 'ads', code: 100, userMessage: 'Rejected.', times: 1 });
+  marketingState(meta.state).faults.push({ step: 'ads', code: 100, userMessage: 'Rejected.', times: 1, hits: 0 });
   const undone = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(60_000, 120_000), { headers: account.headers });
   console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(`ad-campaign:${undone.data.id}`).result()}`);
   await save(bin, address, `ad-campaign:${undone.data.id}`, 'ad-campaign-undone.json');

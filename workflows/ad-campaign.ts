@@ -8,10 +8,12 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   condition,
   defineQuery,
   defineSignal,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -52,6 +54,7 @@ export interface AdCampaignProgress {
 export const adCampaignProgressQuery = defineQuery<AdCampaignProgress>('progress');
 /** The release moved (or the campaign's dates did): look the launch instant up again. */
 export const adCampaignRescheduledSignal = defineSignal('rescheduled');
+const KEEP_RESCHEDULE_DURING_LOOKUP = 'ad-campaign-keeps-reschedule-during-lookup';
 
 export async function adCampaignWorkflow(input: AdCampaignInput): Promise<AdState> {
   const progress: AdCampaignProgress = { state: 'creating', created: [], launchAt: null, endAt: null };
@@ -67,19 +70,26 @@ export async function adCampaignWorkflow(input: AdCampaignInput): Promise<AdStat
   };
 
   let launched = false;
+  let creating: AdStep | null = null; // the step whose create has not answered yet
   try {
     for (const step of STEPS[input.platform]) {
+      creating = step;
       await provider.createAdObject({ adCampaignId, step });
+      creating = null;
       progress.created.push(step);
     }
     await moveTo('scheduled');
 
-    // Wait for the launch instant, looking it up again whenever the release is rescheduled.
+    // Wait for the launch instant, looking it up again whenever the release is rescheduled. A reschedule that
+    // arrives while the lookup runs must not be forgotten (it may have read the old instant): clear the flag first.
+    // (Histories from before the fix cleared it after the lookup; the patch keeps them replaying.)
     for (;;) {
+      const keepsLateReschedules = patched(KEEP_RESCHEDULE_DURING_LOOKUP);
+      if (keepsLateReschedules) rescheduled = false;
       const schedule = await bookkeeping.adSchedule({ adCampaignId });
       Object.assign(progress, schedule);
       if (Date.now() >= schedule.launchAt) break;
-      rescheduled = false;
+      if (!keepsLateReschedules) rescheduled = false;
       await condition(() => rescheduled, schedule.launchAt - Date.now());
     }
     if (Date.now() < progress.endAt!) {
@@ -92,22 +102,24 @@ export async function adCampaignWorkflow(input: AdCampaignInput): Promise<AdStat
     await moveTo('ended');
     return 'ended';
   } catch (error) {
-    const cancelled = isCancellation(error);
+    // Cancelled also when the step in flight then failed on its own (a cancelled activity's attempt is not retried).
+    const cancelled = isCancellation(error) || CancellationScope.current().consideredCancelled;
     await CancellationScope.nonCancellable(async () => {
       if (launched) await pauseQuietly(adCampaignId);
-      else await undoCreated(adCampaignId, input.platform);
+      else await undoCreated(adCampaignId, input.platform, creating !== null && !refusedForSure(error) ? creating : null);
       await moveTo(cancelled ? 'cancelled' : 'failed', cancelled ? { code: 'cancelled', message: 'cancelled' } : reasonOf(error));
     });
-    if (cancelled) throw error;
+    if (cancelled) throw isCancellation(error) ? error : new CancelledFailure('cancelled');
     return 'failed';
   }
 }
 
-/** Every step, newest first; steps never created are skipped by the activity. One failing undo does not stop the rest. */
-async function undoCreated(adCampaignId: string, platform: AdPlatform): Promise<void> {
+/** Every step, newest first; steps never created are skipped by the activity. One failing undo does not stop the rest.
+ * `inFlight`: the step whose create was cancelled or given up on; it may have made an object it never recorded. */
+async function undoCreated(adCampaignId: string, platform: AdPlatform, inFlight: AdStep | null): Promise<void> {
   for (const step of [...STEPS[platform]].reverse()) {
     try {
-      await provider.removeAdObject({ adCampaignId, step });
+      await provider.removeAdObject({ adCampaignId, step, ...(step === inFlight ? { createInFlight: true } : {}) });
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
     }
@@ -120,6 +132,11 @@ async function pauseQuietly(adCampaignId: string): Promise<void> {
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
   }
+}
+
+/** The provider (or dropday) refused the create outright: its last attempt found no object by name and made none. */
+function refusedForSure(error: unknown): boolean {
+  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true;
 }
 
 function reasonOf(error: unknown): { code: string; message: string } {

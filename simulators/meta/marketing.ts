@@ -32,6 +32,10 @@ export interface MetaFault {
   times: number;
   delayMs?: number; // with code 0: no error, only slowness
   afterWrite?: boolean; // do the call, then answer the error (an outcome the caller cannot know)
+  hold?: boolean; // keep the call waiting until POST /__control/marketing/faults/release (at most a minute)
+  user?: string; // only calls by this user (so tests running side by side do not take each other's faults)
+  path?: string; // only calls whose path contains this (e.g. '/adcreatives' among the reads)
+  hits: number; // calls the fault has caught so far (a test can wait for the call to arrive)
 }
 
 export interface MetaDelivery {
@@ -45,9 +49,11 @@ export interface MetaDelivery {
 export class MetaMarketingState {
   readonly objects = new Map<string, MetaAdObject>();
   readonly faults: MetaFault[] = [];
-  throttle: { code: number; until: number; regainMinutes: number } | null = null;
+  /** With `user`: only that user's calls, and the window starts at their first call (`until` is set then). */
+  throttle: { code: number; until: number; regainMinutes: number; user?: string; seconds: number } | null = null;
   readonly delivery = new Map<string, MetaDelivery[]>(); // by object id
   readonly calls: { at: number; method: string; path: string; step: MetaStep; status: number; code?: number; user?: string }[] = [];
+  private held: (() => void)[] = [];
   private nextId = 120_210_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1000;
 
   newId(): string {
@@ -57,6 +63,23 @@ export class MetaMarketingState {
 
   byKind(kind: MetaObjectKind): MetaAdObject[] {
     return [...this.objects.values()].filter((o) => o.kind === kind);
+  }
+
+  /** Waits until releaseHeld() (or a minute, so a forgotten hold cannot hang a caller). */
+  hold(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 60_000);
+      this.held.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  releaseHeld(): number {
+    const held = this.held.splice(0);
+    for (const release of held) release();
+    return held.length;
   }
 }
 
@@ -126,10 +149,14 @@ export function mountMetaMarketingApi(app: Express, sim: MetaSimState): void {
   const state = marketingState(sim);
   const api = Router();
 
+  const tokenOf = (req: Request): string => {
+    const auth = req.get('authorization');
+    return String((req.body as Record<string, string> | undefined)?.access_token ?? req.query.access_token ?? (auth?.startsWith('Bearer ') ? auth.slice(7) : ''));
+  };
+
   /** Who calls: a token the login simulator issued, still valid, whose user has not revoked the app. */
   function authenticate(req: Request): string {
-    const auth = req.get('authorization');
-    const token = String((req.body as Record<string, string> | undefined)?.access_token ?? req.query.access_token ?? (auth?.startsWith('Bearer ') ? auth.slice(7) : ''));
+    const token = tokenOf(req);
     if (!token) throw new GraphError(104, 'An access token is required to request this resource.', { type: 'OAuthException' });
     const known = sim.tokens.get(token);
     if (!known) throw new GraphError(190, 'Invalid OAuth access token - Cannot parse access token', { type: 'OAuthException' });
@@ -171,19 +198,23 @@ export function mountMetaMarketingApi(app: Express, sim: MetaSimState): void {
     async (req: Request, res: Response) => {
       const accountId = accountOf?.(req) ?? (req.params.account ? String(req.params.account).replace(/^act_/, '') : undefined);
       let user: string | undefined;
-      const record = (status: number, code?: number) => state.calls.push({ at: Date.now(), method: req.method, path: req.path, step, status, code, user });
+      // A refused token is still recorded under its user (tests read their own calls).
+      const record = (status: number, code?: number) => state.calls.push({ at: Date.now(), method: req.method, path: req.path, step, status, code, user: user ?? sim.tokens.get(tokenOf(req))?.user });
       try {
         user = authenticate(req);
-        if (state.throttle && state.throttle.until > Date.now()) {
+        if (state.throttle?.user === user && state.throttle.until === Infinity) state.throttle.until = Date.now() + state.throttle.seconds * 1000;
+        if (state.throttle && state.throttle.until > Date.now() && (!state.throttle.user || state.throttle.user === user)) {
           const code = state.throttle.code;
           usageHeaders(res, accountId ?? 'app', true);
           throw new GraphError(code, code === 4 ? '(#4) Application request limit reached' : code === 17 ? '(#17) User request limit reached' : '(#613) Calls within one hour have exceeded the rate limit for this ad account.', {
             subcode: THROTTLE_SUBCODES[code],
           });
         }
-        const fault = state.faults.find((f) => f.times > 0 && (f.step === step || f.step === 'any'));
+        const fault = state.faults.find((f) => f.times > 0 && (f.step === step || f.step === 'any') && (!f.user || f.user === user) && (!f.path || req.path.includes(f.path)));
         if (fault) {
           fault.times--;
+          fault.hits++;
+          if (fault.hold) await state.hold();
           if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
           if (fault.afterWrite) await fn(req, user);
           if (fault.code) throw new GraphError(fault.code, fault.message ?? `(#${fault.code}) Simulated failure`, { subcode: fault.subcode, userTitle: fault.userTitle, userMessage: fault.userMessage });
@@ -372,19 +403,24 @@ export function mountMetaMarketingApi(app: Express, sim: MetaSimState): void {
   control.use(express.json());
   control.post('/faults', (req, res) => {
     const b = req.body as Partial<MetaFault>;
-    const fault: MetaFault = { step: (b.step ?? 'any') as MetaStep, code: Number(b.code ?? 0), subcode: b.subcode ? Number(b.subcode) : undefined, message: b.message, userTitle: b.userTitle, userMessage: b.userMessage, times: Number(b.times ?? 1), delayMs: b.delayMs ? Number(b.delayMs) : undefined, afterWrite: Boolean(b.afterWrite) };
+    const fault: MetaFault = { step: (b.step ?? 'any') as MetaStep, code: Number(b.code ?? 0), subcode: b.subcode ? Number(b.subcode) : undefined, message: b.message, userTitle: b.userTitle, userMessage: b.userMessage, times: Number(b.times ?? 1), delayMs: b.delayMs ? Number(b.delayMs) : undefined, afterWrite: Boolean(b.afterWrite),
+      hold: Boolean(b.hold), user: b.user, path: b.path, hits: 0 };
     state.faults.push(fault);
     res.json(fault);
+  });
+  control.post('/faults/release', (_req, res) => {
+    res.json({ released: state.releaseHeld() });
   });
   control.delete('/faults', (_req, res) => {
     state.faults.length = 0;
     state.throttle = null;
+    state.releaseHeld();
     res.json({ cleared: true });
   });
   control.post('/throttle', (req, res) => {
-    const b = req.body as { code?: string; seconds?: string; regainMinutes?: string };
+    const b = req.body as { code?: string; seconds?: string; regainMinutes?: string; user?: string };
     const seconds = Number(b.seconds ?? 60);
-    state.throttle = { code: Number(b.code ?? 17), until: Date.now() + seconds * 1000, regainMinutes: b.regainMinutes === undefined ? Math.ceil(seconds / 60) : Number(b.regainMinutes) };
+    state.throttle = { code: Number(b.code ?? 17), until: b.user ? Infinity : Date.now() + seconds * 1000, regainMinutes: b.regainMinutes === undefined ? Math.ceil(seconds / 60) : Number(b.regainMinutes), user: b.user, seconds };
     res.json(state.throttle);
   });
   control.post('/tokens/revoke', (req, res) => {

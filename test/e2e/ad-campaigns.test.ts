@@ -89,7 +89,14 @@ async function adsOf(account: Account, campaignId: string) {
 }
 const untilState = (account: Account, campaignId: string, adId: string, states: string[], timeoutMs = 60_000) =>
   waitFor(`ad campaign ${adId} in ${states.join('/')}`, async () => (await adsOf(account, campaignId)).find((a) => a.id === adId)!, (a) => states.includes(a.state), timeoutMs);
-const metaCalls = (name: string) => marketing().calls.filter((c) => c.path.includes(name));
+// Tests share the simulator with every workflow still running: faults are scoped to the test's user, calls read by user.
+const callsOf = (user: string) => marketing().calls.filter((c) => c.user === user);
+const metaCalls = (user: string, name: string) => callsOf(user).filter((c) => c.path.includes(name));
+async function metaFault(fault: Record<string, unknown> & { user: string; step: string }) {
+  expect((await http.post(`${meta.url}/__control/marketing/faults`, fault)).status).toBe(200);
+  return marketing().faults.at(-1)!;
+}
+const historyOf = async (workflowId: string) => (await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
 
 describe('Meta', () => {
   it('creates campaign → ad set → creative → ad paused, launches at the release instant and pauses at the end', async () => {
@@ -109,7 +116,8 @@ describe('Meta', () => {
     expect(a).toMatchObject({ kind: 'ad', parentId: s.id, fields: { creative: { creative_id: cr.id } } });
     // created paused: nothing delivers before the release
     const ours = new Set(scheduled.objects.map((o) => `/${o.id}`));
-    const progress = await stack.temporal.client.workflow.getHandle(`ad-campaign:${created.data.id}`).query(adCampaignProgressQuery);
+    // the DB says scheduled before the workflow has looked the launch instant up: wait for the lookup
+    const progress = await waitFor('the launch instant in the progress query', () => stack.temporal.client.workflow.getHandle(`ad-campaign:${created.data.id}`).query(adCampaignProgressQuery), (p) => p.launchAt !== null, 30_000);
     expect(progress).toMatchObject({ state: 'scheduled', created: ['campaign', 'adset', 'creative', 'ad'], launchAt: release });
     const statusWrites = () => marketing().calls.filter((x) => x.step === 'status' && x.status === 200 && ours.has(x.path));
     expect(statusWrites()).toHaveLength(0);
@@ -129,19 +137,19 @@ describe('Meta', () => {
   });
 
   it('a step whose outcome was lost (created, then an error) is retried without creating a second object', async () => {
-    const { account, campaign } = await artistReadyFor('meta');
-    await http.post(`${meta.url}/__control/marketing/faults`, { step: 'adsets', code: 2, message: 'An unexpected error has occurred. Please retry your request later.', afterWrite: true });
+    const { account, campaign, user } = await artistReadyFor('meta');
+    await metaFault({ user, step: 'adsets', code: 2, message: 'An unexpected error has occurred. Please retry your request later.', afterWrite: true });
     const created = await createAds(account, campaign.id, metaBody());
     const scheduled = await untilState(account, campaign.id, created.data.id, ['scheduled']);
     const adsetName = `dropday:${created.data.id}:adset`;
     expect(marketing().byKind('adset').filter((o) => o.name === adsetName && !o.deleted)).toHaveLength(1);
     expect(scheduled.objects.find((o) => o.type === 'adset')!.id).toBe(marketing().byKind('adset').find((o) => o.name === adsetName)!.id);
-    expect(marketing().calls.filter((x) => x.step === 'adsets' && x.code === 2)).toHaveLength(1);
+    expect(callsOf(user).filter((x) => x.step === 'adsets' && x.code === 2)).toHaveLength(1);
   });
 
   it('a failure at the ad step deletes the creative, the ad set and the campaign, and shows Meta\'s message', async () => {
-    const { account, campaign } = await artistReadyFor('meta');
-    await http.post(`${meta.url}/__control/marketing/faults`, { step: 'ads', code: 100, subcode: 1487390, message: '(#100) Invalid parameter', userTitle: 'Ad rejected', userMessage: 'Your ad text mentions a prohibited claim. Edit the copy and try again.' });
+    const { account, campaign, user } = await artistReadyFor('meta');
+    await metaFault({ user, step: 'ads', code: 100, subcode: 1487390, message: '(#100) Invalid parameter', userTitle: 'Ad rejected', userMessage: 'Your ad text mentions a prohibited claim. Edit the copy and try again.' });
     const created = await createAds(account, campaign.id, metaBody());
     expect(created.status).toBe(202);
     const failed = await untilState(account, campaign.id, created.data.id, ['failed']);
@@ -149,20 +157,23 @@ describe('Meta', () => {
     expect(failed.objects.map((o) => [o.type, o.removed])).toEqual([['campaign', true], ['adset', true], ['creative', true]]);
     for (const o of failed.objects) expect(marketing().objects.get(o.id)).toMatchObject({ deleted: true, status: 'DELETED' });
     // undone newest first, and the rejected ad was not retried
-    const deletes = marketing().calls.filter((x) => x.step === 'delete' && x.status === 200).map((x) => x.path.split('/').pop());
-    expect(deletes.slice(-3)).toEqual([failed.objects[2].id, failed.objects[1].id, failed.objects[0].id]);
-    expect(marketing().calls.filter((x) => x.step === 'ads' && x.code === 100)).toHaveLength(1);
+    const deletes = callsOf(user).filter((x) => x.step === 'delete' && x.status === 200).map((x) => x.path.split('/').pop());
+    expect(deletes).toEqual([failed.objects[2].id, failed.objects[1].id, failed.objects[0].id]);
+    expect(callsOf(user).filter((x) => x.step === 'ads' && x.code === 100)).toHaveLength(1);
   });
 
-  it('cancel during creation undoes what was created', async () => {
-    const { account, campaign } = await artistReadyFor('meta');
-    await http.post(`${meta.url}/__control/marketing/faults`, { step: 'adcreatives', code: 0, delayMs: 3_000 });
+  it('cancel during creation undoes what was created, including the creative whose create call was in flight', async () => {
+    const { account, campaign, user } = await artistReadyFor('meta');
+    const slow = await metaFault({ user, step: 'adcreatives', code: 0, hold: true }); // the creative's create call waits at Meta
     const created = await createAds(account, campaign.id, metaBody());
     const adId = created.data.id as string;
-    await waitFor('the ad set', async () => (await adsOf(account, campaign.id)).find((a) => a.id === adId)!.objects.length, (n) => n >= 2, 30_000);
+    await waitFor('the creative call to reach Meta', async () => slow.hits, (n) => n === 1, 30_000);
     const cancel = await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`, {}, { headers: account.headers });
     expect(cancel.status).toBe(202);
     expect(cancel.data.cancelRequested).toBe(true);
+    // Meta answers only once the workflow has asked for the in-flight create to be cancelled
+    await waitFor('the workflow to cancel the creative step', () => historyOf(`ad-campaign:${adId}`), (events) => events.some((e) => e.activityTaskCancelRequestedEventAttributes), 30_000);
+    await http.post(`${meta.url}/__control/marketing/faults/release`, {});
     const cancelled = await untilState(account, campaign.id, adId, ['cancelled']);
     // the creative being made when the cancel came is undone as well; no ad was created
     expect(cancelled.objects.map((o) => [o.type, o.removed])).toEqual([['campaign', true], ['adset', true], ['creative', true]]);
@@ -172,15 +183,39 @@ describe('Meta', () => {
     expect((await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`, {}, { headers: account.headers })).status).toBe(409);
   });
 
+  it('a cancel while a create whose answer was lost is retrying deletes the object that create made', async () => {
+    const { account, campaign, user } = await artistReadyFor('meta');
+    // Meta makes the creative but answers an error; from then on every look for it by name fails, so it is never recorded
+    const lost = await metaFault({ user, step: 'adcreatives', code: 2, afterWrite: true, hold: true });
+    const created = await createAds(account, campaign.id, metaBody());
+    const adId = created.data.id as string;
+    await waitFor('the creative call to reach Meta', async () => lost.hits, (n) => n === 1, 30_000);
+    const lookups = await metaFault({ user, step: 'read', path: '/adcreatives', code: 2, times: 1_000 });
+    await http.post(`${meta.url}/__control/marketing/faults/release`, {});
+    await waitFor('the creative step to retry', async () => lookups.hits, (n) => n >= 1, 30_000);
+    const made = marketing().byKind('adcreative').find((o) => o.name === `dropday:${adId}:creative`)!;
+    expect(made.deleted).toBe(false);
+    expect((await adsOf(account, campaign.id)).find((a) => a.id === adId)!.objects.map((o) => o.type)).toEqual(['campaign', 'adset']);
+
+    expect((await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`, {}, { headers: account.headers })).status).toBe(202);
+    // the cancelled step has stopped (cancelled in its retry wait, or its last attempt failed and is not retried): Meta may answer again
+    await waitFor('the creative step to stop', () => historyOf(`ad-campaign:${adId}`), (events) => events.some((e) => e.activityTaskCanceledEventAttributes || e.activityTaskFailedEventAttributes), 30_000);
+    lookups.times = 0;
+    const cancelled = await untilState(account, campaign.id, adId, ['cancelled']);
+    expect(cancelled.objects.map((o) => [o.type, o.id, o.removed])).toEqual([['campaign', expect.any(String), true], ['adset', expect.any(String), true], ['creative', made.id, true]]);
+    expect(made).toMatchObject({ deleted: true, status: 'DELETED' });
+    expect(marketing().byKind('adcreative').filter((o) => o.name === made.name)).toHaveLength(1);
+    await expect(stack.temporal.client.workflow.getHandle(`ad-campaign:${adId}`).result()).rejects.toThrow(/cancel/i);
+  });
+
   it('a token error (code 190) marks the connection needs_reconnect and is not retried', async () => {
     const { account, campaign, connectionId, user } = await artistReadyFor('meta');
     meta.state.revokedUsers.add(user); // e.g. the artist changed their Facebook password
-    const before = metaCalls('/campaigns').length;
     const created = await createAds(account, campaign.id, metaBody());
     const failed = await untilState(account, campaign.id, created.data.id, ['failed']);
     expect(failed.lastError).toMatchObject({ code: 'connection_needs_reconnect', message: expect.stringContaining('Reconnect Meta') });
     expect(failed.objects).toEqual([]);
-    expect(metaCalls('/campaigns').slice(before).map((x) => x.code)).toEqual([190]); // looked up once, refused, never retried
+    expect(metaCalls(user, '/campaigns').map((x) => x.code)).toEqual([190]); // looked up once, refused, never retried
     const status = await stack.db.pool.oneFirst(sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${connectionId}`);
     expect(status).toBe('needs_reconnect');
     expect(await stack.db.pool.exists(sql.unsafe`SELECT 1 FROM notifications WHERE dedupe_key = ${`reconnect:${connectionId}`}`)).toBe(true);
@@ -204,12 +239,12 @@ describe('Meta', () => {
   });
 
   it('throttling (code 17) is retried after the wait the usage headers announce', async () => {
-    const { account, campaign } = await artistReadyFor('meta');
-    await http.post(`${meta.url}/__control/marketing/throttle`, { code: 17, seconds: 4, regainMinutes: 0 });
-    const before = marketing().calls.length;
+    const { account, campaign, user } = await artistReadyFor('meta');
+    // the user's window of 4 s starts at their first call, however long the workflow took to make it
+    await http.post(`${meta.url}/__control/marketing/throttle`, { code: 17, seconds: 4, regainMinutes: 0, user });
     const created = await createAds(account, campaign.id, metaBody());
     await untilState(account, campaign.id, created.data.id, ['scheduled']);
-    const calls = marketing().calls.slice(before);
+    const calls = callsOf(user);
     const throttled = calls.filter((x) => x.code === 17);
     expect(throttled).toHaveLength(1); // one refused call, then a wait as long as Meta asked — not the 1 s backoff
     const next = calls[calls.indexOf(throttled[0]) + 1];
