@@ -2,9 +2,7 @@
 // (scripts/lib/temporal-cli.ts): STRIPE_MOCK_PATH, then `stripe-mock` on PATH, then the cached build, then
 // `go install` of the pinned version. And starts it on loopback ports the system picks.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { cacheBinDir } from './temporal-cli';
+import { resolveGoTool } from './go-tool';
 import { stopChild } from './temporal-dev-server';
 
 export const STRIPE_MOCK_VERSION = '0.203.0';
@@ -12,74 +10,11 @@ export const STRIPE_MOCK_VERSION = '0.203.0';
 export const SANDBOX_WEBHOOK_SECRET = 'whsec_dropday_sandbox';
 const MODULE = 'github.com/stripe/stripe-mock';
 
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function onPath(name: string): Promise<string | null> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    if (await isExecutable(candidate)) return candidate;
-  }
-  return null;
-}
-
-function goInstall(gobin: string, extraEnv: Record<string, string>, log: (m: string) => void): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn('go', ['install', `${MODULE}@v${STRIPE_MOCK_VERSION}`], {
-      env: { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod', ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const tail: string[] = [];
-    const collect = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-      }
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', () => resolve(false));
-    child.on('close', (code) => {
-      if (code !== 0) log(`go install failed:\n${tail.join('\n')}`);
-      resolve(code === 0);
-    });
-  });
-}
-
-export async function resolveStripeMock(log: (m: string) => void = console.log): Promise<string> {
-  const fromEnv = process.env.STRIPE_MOCK_PATH;
-  if (fromEnv) {
-    if (await isExecutable(fromEnv)) return fromEnv;
-    throw new Error(`STRIPE_MOCK_PATH=${fromEnv} is not an executable file`);
-  }
-  const inPath = await onPath('stripe-mock');
-  if (inPath) return inPath;
-
-  const gobin = cacheBinDir();
-  const cached = path.join(gobin, 'stripe-mock');
-  // Source builds report version "master", so the build writes down what it built.
-  const marker = `${cached}.version`;
-  if ((await isExecutable(cached)) && (await readFile(marker, 'utf8').catch(() => '')).trim() === STRIPE_MOCK_VERSION) return cached;
-
-  if (!(await onPath('go'))) {
-    throw new Error(
-      'stripe-mock was not found: set STRIPE_MOCK_PATH, put `stripe-mock` on PATH, or install Go so dropday can ' +
-        `build it (go install ${MODULE}@v${STRIPE_MOCK_VERSION}).`,
-    );
-  }
-  await mkdir(gobin, { recursive: true });
-  log(`Building stripe-mock v${STRIPE_MOCK_VERSION} with Go into ${gobin} (first time only)…`);
-  // If the checksum database cannot be reached, dependencies are still checked against stripe-mock's go.sum.
-  const ok = (await goInstall(gobin, {}, log)) || (await goInstall(gobin, { GOSUMDB: 'off' }, log));
-  if (!ok || !(await isExecutable(cached))) throw new Error('Could not build stripe-mock with go install');
-  await writeFile(marker, STRIPE_MOCK_VERSION);
-  return cached;
+export function resolveStripeMock(log: (m: string) => void = console.log): Promise<string> {
+  return resolveGoTool(
+    { label: 'stripe-mock', binary: 'stripe-mock', module: MODULE, version: STRIPE_MOCK_VERSION, pathVariable: 'STRIPE_MOCK_PATH' },
+    log,
+  );
 }
 
 export interface RunningStripeMock {

@@ -1,6 +1,7 @@
 // The smart link in a real browser (headless Debian Chromium): the page's script reads the fan's time zone and
 // carries it through the sign-in, so a local release lands at the fan's own midnight.
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { artistAccount, http, nextUpc, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
@@ -9,10 +10,7 @@ let stack: ReleaseStack;
 let browser: Browser;
 beforeAll(async () => {
   stack = await startReleaseStack({ startWorker: false });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

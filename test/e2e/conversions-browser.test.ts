@@ -1,7 +1,8 @@
 // The Meta pixel in a real browser (headless Chromium): the consent question, then the page's CSP lets the pixel
 // loader from connect.facebook.net run (intercepted here: no internet in tests), and the pixel is told the very
 // event_id the server queued for the Conversions API.
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { artistAccount, createCampaign, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
@@ -10,10 +11,7 @@ let stack: ReleaseStack;
 let browser: Browser;
 beforeAll(async () => {
   stack = await startReleaseStack({ startWorker: false });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -5,7 +5,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import { sql } from '../../db/pool';
 import { artistAccount, http, nextUpc, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
 import { seedAnalytics, utcMidnightDaysAgo } from '../helpers/analytics-fixture';
@@ -16,10 +17,7 @@ let browser: Browser;
 let tmp: string;
 beforeAll(async () => {
   stack = await startReleaseStack({ startWorker: false, env: { ABUSE_AUTH_MAX_PER_UA: '3' } });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'dropday-dashboard-'));
 });
 afterAll(async () => {

@@ -1,0 +1,98 @@
+// A Go tool dropday needs (the Temporal CLI, stripe-mock), found or built the same way everywhere (DESIGN.md,
+// "Tools on every machine"): an explicit path from the environment, then the binary on PATH, then a cached build of
+// the pinned version, then `go install` of that version into the cache.
+import { spawn } from 'node:child_process';
+import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface GoTool {
+  /** what the messages call it, e.g. "the Temporal CLI" */
+  label: string;
+  binary: string;
+  module: string;
+  version: string;
+  /** the environment variable naming an existing binary, e.g. TEMPORAL_CLI_PATH */
+  pathVariable: string;
+  /** the Go version the build needs, for the error message */
+  needsGo?: string;
+}
+
+export function cacheBinDir(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'dropday', 'bin');
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function onPath(name: string): Promise<string | null> {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    if (await isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+function goInstall(tool: GoTool, gobin: string, extraEnv: Record<string, string>, log: (m: string) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('go', ['install', `${tool.module}@v${tool.version}`], {
+      env: { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const tail: string[] = [];
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const progress = setInterval(() => log(`  still building ${tool.label} (${tail.at(-1) ?? 'compiling'})`), 30_000);
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => {
+      clearInterval(progress);
+      if (code !== 0) log(`go install failed:\n${tail.join('\n')}`);
+      resolve(code === 0);
+    });
+  });
+}
+
+export async function resolveGoTool(tool: GoTool, log: (m: string) => void = console.log): Promise<string> {
+  const fromEnv = process.env[tool.pathVariable];
+  if (fromEnv) {
+    if (await isExecutable(fromEnv)) return fromEnv;
+    throw new Error(`${tool.pathVariable}=${fromEnv} is not an executable file`);
+  }
+  const inPath = await onPath(tool.binary);
+  if (inPath) return inPath;
+
+  const gobin = cacheBinDir();
+  const cached = path.join(gobin, tool.binary);
+  // Source builds report a development version, so the build writes down what it built.
+  const marker = `${cached}.version`;
+  if ((await isExecutable(cached)) && (await readFile(marker, 'utf8').catch(() => '')).trim() === tool.version) return cached;
+
+  if (!(await onPath('go'))) {
+    throw new Error(
+      `${tool.label} was not found: set ${tool.pathVariable}, put \`${tool.binary}\` on PATH, or install Go` +
+        `${tool.needsGo ? ` >= ${tool.needsGo}` : ''} so dropday can build it (go install ${tool.module}@v${tool.version}).`,
+    );
+  }
+  await mkdir(gobin, { recursive: true });
+  log(`Building ${tool.label} v${tool.version} with Go into ${gobin} (first time only; takes minutes)…`);
+  const started = Date.now();
+  // If the checksum database cannot be reached, dependencies are still checked against the module's go.sum.
+  const ok = (await goInstall(tool, gobin, {}, log)) || (await goInstall(tool, gobin, { GOSUMDB: 'off' }, log));
+  if (!ok || !(await isExecutable(cached))) throw new Error(`Could not build ${tool.label} with go install`);
+  await writeFile(marker, tool.version);
+  log(`${tool.label} built in ${Math.round((Date.now() - started) / 1000)} s`);
+  return cached;
+}
