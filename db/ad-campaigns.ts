@@ -213,3 +213,10 @@ export async function adCampaignsOfAccount(db: Db, accountId: string): Promise<r
   return db.any(sql.type(accountAdCampaignRow)`
     SELECT id, platform, state, launched_at AS "launchedAt" FROM ad_campaigns WHERE account_id = ${accountId} ORDER BY created_at`);
 }
+
+/** Ad campaigns still being made, waiting to launch or running with this connection's token (disconnecting it would
+ * leave them unstoppable by dropday). */
+export async function openAdCampaignIdsOfConnection(db: Db, connectionId: string): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM ad_campaigns WHERE connection_id = ${connectionId} AND state IN ('creating', 'scheduled', 'active') ORDER BY created_at`);
+}

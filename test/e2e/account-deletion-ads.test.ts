@@ -28,13 +28,13 @@ async function artistWithMeta(secondsAhead: number) {
   const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${account.artistId}`);
   const campaign = await createCampaign(stack, account, 'Leaving with ads', { secondsAhead });
   const user = `meta-leaving-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
-  await createConnection(stack.db.pool, stack.keyRing, { accountId, provider: 'meta', accessToken: meta.state.issue(user, true).access_token, expiresInSeconds: 3600, scope: 'ads' });
+  const connection = await createConnection(stack.db.pool, stack.keyRing, { accountId, provider: 'meta', accessToken: meta.state.issue(user, true).access_token, expiresInSeconds: 3600, scope: 'ads' });
   const requestId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
     INSERT INTO ad_copy_requests (campaign_id, platform, status) VALUES (${campaign.id}, 'meta', 'approved') RETURNING id`);
   await stack.db.pool.query(sql.unsafe`
     INSERT INTO ad_copy_variants (request_id, campaign_id, platform, position, headline, primary_text, description, source, approved_at)
     VALUES (${requestId}, ${campaign.id}, 'meta', 0, 'Midnight Sun out now', 'The new single. Listen now.', 'Stream it today', 'template', now())`);
-  return { account, accountId, campaign, user };
+  return { account, accountId, campaign, user, connectionId: connection.id };
 }
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
@@ -99,5 +99,21 @@ describe('account deletion with ad campaigns', () => {
     expect(await rowsLeft(accountId)).toBe(0);
     expect(await auditOf('account_ad_campaigns_not_stopped', accountId)).toEqual([`account:${accountId} ad_campaign:${adId}=AdConnectionNeedsReconnect`]);
     expect(await auditOf('account_ad_campaigns_stopped', accountId)).toEqual([]);
+  });
+
+  it('a connection with open ad campaigns cannot be disconnected until they are cancelled', async () => {
+    const { account, campaign, connectionId } = await artistWithMeta(3600);
+    const adId = await createAds(account, campaign.id);
+    await untilAd(account, campaign.id, adId, 'scheduled');
+    const refused = await http.delete(`${stack.api.url}/v1/connections/${connectionId}`, { headers: account.headers });
+    expect(refused.status).toBe(409);
+    expect(refused.data.error).toMatchObject({ code: 'connection_in_use', details: { adCampaignIds: [adId] } });
+    const status = () => stack.db.pool.oneFirst(sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${connectionId}`);
+    expect(await status()).toBe('active'); // changed nothing
+
+    expect((await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`, {}, { headers: account.headers })).status).toBe(202);
+    await untilAd(account, campaign.id, adId, 'cancelled');
+    expect((await http.delete(`${stack.api.url}/v1/connections/${connectionId}`, { headers: account.headers })).status).toBe(200);
+    expect(await status()).toBe('disconnected');
   });
 });
