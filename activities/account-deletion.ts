@@ -1,18 +1,24 @@
 // Deleting an account and everything of it (see workflows/account-deletion.ts).
 import { campaignIdsOf, deleteAccountData } from '../db/account-deletion';
+import { adCampaignsOfAccount } from '../db/ad-campaigns';
 import { adCopyRequestIdsOfAccount } from '../db/ad-copy';
 import { audit } from '../db/retention';
+import { createAccountAdsStopActivities } from './account-ads-stop';
 import { type ActivityDeps } from './deps';
 import { deleteWorkflowsAndHistories } from './workflow-deletion';
 
-export function createAccountDeletionActivities({ pool }: ActivityDeps) {
+export function createAccountDeletionActivities(deps: ActivityDeps) {
+  const { pool } = deps;
   return {
-    /** The account's workflows (its campaigns' release engines and ad copy requests, its welcome) with their histories. */
+    ...createAccountAdsStopActivities(deps),
+
+    /** The account's workflows (its campaigns' release engines, ad copy requests and ad campaigns, its welcome) with their histories. */
     async deleteAccountWorkflows(input: { accountId: string }): Promise<number> {
       const ids = [
         `account-welcome:${input.accountId}`,
         ...(await campaignIdsOf(pool, input.accountId)).map((id) => `release:${id}`),
         ...(await adCopyRequestIdsOfAccount(pool, input.accountId)).map((id) => `ad-copy:${id}`),
+        ...(await adCampaignsOfAccount(pool, input.accountId)).map((ad) => `ad-campaign:${ad.id}`),
       ];
       return deleteWorkflowsAndHistories(ids);
     },

@@ -89,7 +89,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/campaigns/:id/ads/:adId/cancel', summary: 'Cancel an ad campaign (undone before launch, paused after)', auth: 'artist' },
   { method: 'post', path: '/v1/connections/:provider', summary: 'Start connecting google, meta or spotify: the consent URL to open', auth: 'artist' },
   { method: 'get', path: '/v1/connections', summary: 'Connected accounts', auth: 'artist' },
-  { method: 'delete', path: '/v1/connections/:id', summary: 'Disconnect (the grant is revoked)', auth: 'artist' },
+  { method: 'delete', path: '/v1/connections/:id', summary: 'Disconnect (the grant is revoked); 409 connection_in_use while ad campaigns still run or wait with it', auth: 'artist' },
   { method: 'get', path: '/v1/billing', summary: 'Plan, limits, usage, subscription state; plans and packages on offer', auth: 'artist' },
   { method: 'post', path: '/v1/billing/checkout', summary: 'Stripe Checkout Session URL for a subscription (API key required) or a shop package (API key optional)', auth: 'none', body: checkoutBody },
   { method: 'post', path: '/v1/billing/portal', summary: 'Stripe customer portal URL (manage the subscription)', auth: 'artist' },

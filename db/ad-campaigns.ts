@@ -203,3 +203,20 @@ export async function copyVariantById(db: Db, id: string): Promise<ApprovedCopy 
   return db.maybeOne(sql.type(approvedCopyRow)`
     SELECT id, headline, primary_text AS "primaryText", description FROM ad_copy_variants WHERE id = ${id}`);
 }
+
+// --- account deletion ------------------------------------------------------------------------------------------
+
+export const accountAdCampaignRow = z.object({ id: z.string().uuid(), platform: z.enum(['meta', 'google']), state: adCampaignRow.shape.state, launchedAt: z.number().nullable() });
+
+/** Every ad campaign of the account (whatever its state: the provider may still hold objects of a finished one). */
+export async function adCampaignsOfAccount(db: Db, accountId: string): Promise<readonly z.infer<typeof accountAdCampaignRow>[]> {
+  return db.any(sql.type(accountAdCampaignRow)`
+    SELECT id, platform, state, launched_at AS "launchedAt" FROM ad_campaigns WHERE account_id = ${accountId} ORDER BY created_at`);
+}
+
+/** Ad campaigns still being made, waiting to launch or running with this connection's token (disconnecting it would
+ * leave them unstoppable by dropday). */
+export async function openAdCampaignIdsOfConnection(db: Db, connectionId: string): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM ad_campaigns WHERE connection_id = ${connectionId} AND state IN ('creating', 'scheduled', 'active') ORDER BY created_at`);
+}

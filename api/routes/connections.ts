@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
+import { openAdCampaignIdsOfConnection } from '../../db/ad-campaigns';
 import { createConnection, findConnection, listConnections, markDisconnected } from '../../db/connections';
 import { consumeOAuthState, saveOAuthState } from '../../db/oauth-states';
 import { codeChallengeS256, createCodeVerifier } from '../../lib/crypto/pkce';
@@ -156,6 +157,11 @@ export function connectionRoutes({ pool, keyRing, config, temporal }: AppDeps): 
     const { id } = parseParams(uuidParam, req);
     const connection = await findConnection(pool, id);
     if (!connection || connection.accountId !== auth(res).accountId) throw notFound('connection');
+    // Without the token dropday could no longer pause or remove them: the artist cancels them first.
+    const adCampaignIds = await openAdCampaignIdsOfConnection(pool, id);
+    if (adCampaignIds.length) {
+      throw new ApiError(409, 'connection_in_use', 'ad campaigns still run or wait to launch with this connection; cancel them first', { adCampaignIds });
+    }
     await markDisconnected(pool, id);
     // The workflow revokes the grant and forgets the tokens; signal-with-start also covers one that had ended.
     await temporal.workflow.signalWithStart(connectionTokenWorkflow, { ...workflowOptions(config, connection), signal: disconnectSignal });
