@@ -2,7 +2,7 @@
 // (`order:<checkoutSessionId>`, no personal data): it provisions the package once, confirms the order to the
 // buyer, links the order to the account with the buyer's e-mail address (now, or when one signs up), waits for the
 // campaign the package is used on, and tells the account when that campaign is live and when it has completed.
-import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
 const { provisionPackage, linkOrderAccount, orderCampaignState, queueOrderEmail, deliverOutbox, returnPackageCredit } = proxyActivities<ReturnType<typeof createActivities>>({
@@ -58,8 +58,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<{ outcom
   /** Waits for a signal or `ms`; a long wait continues as a new run first, so history stays small. */
   const pause = async (ms: number) => {
     if (workflowInfo().historyLength > 2_000) await continueAsNew<typeof orderWorkflow>({ ...input, stage, accountDeadline });
-    nudged = false;
+    // A nudge that came while the last check ran is kept (it may be what that check missed): clearing it here
+    // lost it, and the order slept until the next re-check. Old runs replay the old way.
+    if (!patched('order-keeps-early-nudge')) nudged = false;
     await condition(() => nudged, Math.max(1, ms));
+    nudged = false;
   };
 
   if (stage === 'provision') {
