@@ -5,7 +5,12 @@
 import { condition, continueAsNew, defineSignal, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
-const { provisionPackage, linkOrderAccount, orderCampaignState, queueOrderEmail, deliverOutbox, returnPackageCredit } = proxyActivities<ReturnType<typeof createActivities>>({
+// One or two SQL statements each: an attempt lost with its worker is retried after seconds, not a minute.
+const { provisionPackage, linkOrderAccount, orderCampaignState, queueOrderEmail, returnPackageCredit } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+});
+const { deliverOutbox } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
 });
