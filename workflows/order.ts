@@ -10,8 +10,9 @@ const { provisionPackage, linkOrderAccount, orderCampaignState, queueOrderEmail,
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
 });
+// Sends what is queued (mails commit one by one, so a retry only sends what is left).
 const { deliverOutbox } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
 });
 
