@@ -25,6 +25,7 @@ import {
   renewLease,
   returnPresave,
 } from '../db/presaves';
+import { signalCampaignChanged } from '../api/order-signals';
 import { ensureAttributionScheduleFor } from './attribution';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
@@ -240,6 +241,8 @@ export function createReleaseActivities(
       await setCampaignStatus(pool, input.campaignId, input.status);
       // Live: the campaign's attribution backfill Schedule runs from the release for the attribution window.
       await ensureAttributionScheduleFor(deps, input.campaignId);
+      // A campaign paid for by a package: its order sends "is live" / "has completed" now, not at its next check.
+      await signalCampaignChanged(Context.current().client, logger, pool, input.campaignId);
     },
   };
 }

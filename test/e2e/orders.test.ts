@@ -2,21 +2,32 @@
 // package exactly once — even when the webhook arrives twice and the worker is killed in between — links the order
 // to the account with the buyer's address when it signs up, and sends the lifecycle e-mails in order.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { createActivities } from '../../activities';
 import { queueEmail } from '../../db/outbox';
+import { createLogger } from '../../lib/logger';
 import { sql } from '../../db/pool';
 import { addRelease, artistAccount, createCampaign, http, nextUpc, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 import { deliver, newId, packageSession, stripeEnv, stripeEvent } from '../helpers/stripe';
+import { workflowBundle } from '../helpers/temporal';
 
 let stack: ReleaseStack;
 let child: ChildProcess | undefined;
+let bundleDir: string;
 beforeAll(async () => {
   stack = await startReleaseStack({ env: stripeEnv(), startWorker: false });
+  // The workflows are bundled once for the file: the spawned worker loads the same bundle as the in-process one
+  // (bundling at every worker start is what made this file slow on a loaded machine).
+  bundleDir = await mkdtemp(path.join(os.tmpdir(), 'dropday-orders-'));
+  await writeFile(path.join(bundleDir, 'workflows.js'), (await workflowBundle()).code);
 });
 afterAll(async () => {
   child?.kill('SIGKILL');
   await stack?.close();
+  if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
 });
 
 /** The production worker entry point as its own process (so it can be killed). */
@@ -31,6 +42,7 @@ function spawnWorker(): ChildProcess {
       ENCRYPTION_KEYS: c.ENCRYPTION_KEYS, STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
       SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
       SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL, SPOTIFY_API_URL: c.SPOTIFY_API_URL,
+      WORKFLOW_BUNDLE_PATH: path.join(bundleDir, 'workflows.js'),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -65,6 +77,7 @@ describe('shop orders', () => {
     expect((await deliver(stack.api.url, completed)).data).toMatchObject({ duplicate: true });
 
     await stack.startWorker();
+    // An attempt the kill cut off is retried once its start-to-close timeout (15–30 s) has passed.
     await waitFor('the order confirmation', () => mailTo(buyer), (m) => m.length > 0, 60_000);
     expect(await ordersOf(sessionId)).toBe(1);
     expect(await creditsOf(sessionId)).toBe(1);
@@ -112,6 +125,48 @@ describe('shop orders', () => {
     const lifecycle = (await mailTo(buyer)).filter((s) => /^Order confirmed|" is live$|" has completed$/.test(s));
     expect(lifecycle).toEqual(['Order confirmed: Release Boost', '"Boosted" is live', '"Boosted" has completed']);
     expect((await http.get(`${stack.api.url}/v1/campaigns/${boosted.id}`, { headers: account.headers })).data.status).toBe('completed');
+  });
+
+  it('takes the campaign at once when it is attached while the order is looking for one', async () => {
+    // The order's look-up is held after it read "no campaign yet"; the campaign is attached (and the order
+    // signalled) meanwhile. The order must look again, not sleep until its hourly re-check.
+    await stack.worker?.stop();
+    stack.worker = null;
+    const buyer = 'racing-buyer@example.com';
+    const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Racing Label', email: buyer });
+    const headers = { authorization: `Bearer ${signup.data.apiKey}` };
+    const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
+    const account = { headers, artistId: artist.data.id as string };
+
+    const deps = { config: stack.config, pool: stack.db.pool, keyRing: stack.keyRing, logger: createLogger({ level: 'silent' }) };
+    const activities = createActivities(deps);
+    const seen: (string | null)[] = [];
+    let entered!: () => void;
+    const lookingWithoutCampaign = new Promise<void>((resolve) => (entered = resolve));
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const orderCampaignState: typeof activities.orderCampaignState = async (input) => {
+      const state = await activities.orderCampaignState(input);
+      if (!state.campaignId && seen.length === 0) {
+        entered();
+        await held;
+      }
+      seen.push(state.campaignId);
+      return state;
+    };
+    const racing = await stack.temporal.startWorker(deps, { activities: { ...activities, orderCampaignState } });
+    try {
+      const sessionId = newId('cs_test');
+      await deliver(stack.api.url, stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer })));
+      await lookingWithoutCampaign;
+      const campaign = await createCampaign(stack, account, 'Racing', { secondsAhead: 30 * 86_400 });
+      letGo();
+      await waitFor('the order to look again', async () => seen, (s) => s.includes(campaign.id), 30_000);
+      expect(seen[0]).toBeNull();
+    } finally {
+      letGo();
+      await racing.stop();
+    }
   });
 
   it('gives the package back when its campaign is cancelled before the release', async () => {
