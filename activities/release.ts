@@ -25,7 +25,7 @@ import {
   renewLease,
   returnPresave,
 } from '../db/presaves';
-import { signalCampaignChanged } from '../api/order-signals';
+import { signalCampaignChanged } from '../lib/temporal/order-signals';
 import { ensureAttributionScheduleFor } from './attribution';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';

@@ -5,7 +5,7 @@ import type { accountDeletionWorkflow } from '../../workflows/account-deletion';
 import { auth } from '../auth';
 import { unlinkedOrdersByEmailHash } from '../../db/billing';
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
-import { signalOrder } from '../order-signals';
+import { signalOrder } from '../../lib/temporal/order-signals';
 import { insertAccount, insertApiKey } from '../../db/accounts';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { AccountId, Kind } from '../../lib/temporal/search-attributes';

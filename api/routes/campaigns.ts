@@ -14,7 +14,7 @@ import { findArtist } from '../../db/artists';
 import { listPresaves, presaveProgress, tokenLedger } from '../../db/presaves';
 import { type DatabasePool } from '../../db/pool';
 import { auth } from '../auth';
-import { signalCampaignChanged, signalOrder } from '../order-signals';
+import { signalCampaignChanged, signalOrder } from '../../lib/temporal/order-signals';
 import { admitCampaign } from '../plan-gate';
 import { type AppDeps } from '../deps';
 import { adCampaignsFollowRelease } from './ads';

@@ -17,7 +17,7 @@ import { orderWorkflow } from '../../workflows/order';
 import { paymentFailedSignal, paymentRecoveredSignal, subscriptionGraceWorkflow } from '../../workflows/subscription';
 import { type AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { orderWorkflowId } from '../order-signals';
+import { orderWorkflowId } from '../../lib/temporal/order-signals';
 import { attributionParams } from '../schemas';
 
 export const WEBHOOK_TOLERANCE_SECONDS = 300;

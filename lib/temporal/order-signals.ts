@@ -1,10 +1,10 @@
 // Nudges an order's workflow when something it waits for happens (an account with the buyer's address, a campaign
 // using its package). Best effort: the workflow also re-checks on a timer, so a lost signal only delays it.
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { orderSessionOfCampaign } from '../db/billing';
-import { type DatabasePool } from '../db/pool';
-import { type Logger } from '../lib/logger';
-import { accountCreatedSignal, campaignAttachedSignal, campaignChangedSignal } from '../workflows/order';
+import { orderSessionOfCampaign } from '../../db/billing';
+import { type DatabasePool } from '../../db/pool';
+import { type Logger } from '../logger';
+import { accountCreatedSignal, campaignAttachedSignal, campaignChangedSignal } from '../../workflows/order';
 
 export const orderWorkflowId = (checkoutSessionId: string) => `order:${checkoutSessionId}`;
 
