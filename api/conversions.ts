@@ -119,7 +119,8 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
      */
     async pageView(req: Request, res: Response, campaign: Campaign): Promise<Html> {
       const query = { fbclid: clickId(req.query.fbclid), gclid: clickId(req.query.gclid) };
-      const pixel = await findMetaPixel(pool, campaign.artistId);
+      // Folded into the campaign's own query, so a page without a pixel costs no extra round trip.
+      const pixel = campaign.hasMetaPixel ? await findMetaPixel(pool, campaign.artistId) : null;
       if (!pixel && !query.gclid) return html``;
       const choice = consent(req);
       if (choice !== 'granted') return choice === 'denied' ? html`` : consentBanner(campaign, query, [pixel && 'Meta', query.gclid && 'Google'].filter(Boolean).join(', '));

@@ -30,6 +30,8 @@ export const campaignRow = z.object({
   /** after this, no zone on Earth is still before the release: pre-saves close, the page becomes a plain link */
   closesAt: z.number(),
   createdAt: z.number(),
+  /** the artist measures ads with a Meta pixel (the smart link then asks for ad-measurement consent) */
+  hasMetaPixel: z.boolean(),
 });
 export type Campaign = z.infer<typeof campaignRow>;
 
@@ -45,7 +47,8 @@ const columns = sql.fragment`
   (c.release_date + c.release_time) AT TIME ZONE c.time_zone AS "releaseAt",
   CASE WHEN c.release_policy = 'global' THEN (c.release_date + c.release_time) AT TIME ZONE c.time_zone
        ELSE (c.release_date + c.release_time) AT TIME ZONE 'Etc/GMT+12' END AS "closesAt",
-  c.created_at AS "createdAt"`;
+  c.created_at AS "createdAt",
+  EXISTS (SELECT 1 FROM meta_pixels p WHERE p.artist_id = c.artist_id) AS "hasMetaPixel"`;
 
 const fromCampaigns = sql.fragment`FROM campaigns c JOIN artists a ON a.id = c.artist_id`;
 
