@@ -4,8 +4,6 @@
 // Every Spotify call waits its turn in the same shared rate limiter as release day. Listening data stays here:
 // nothing of it goes to an ad platform (Spotify's terms forbid profiling).
 import { Context } from '@temporalio/activity';
-import { WorkflowIdConflictPolicy } from '@temporalio/client';
-import { z } from 'zod';
 import {
   advanceRun,
   type AttributionFan,
@@ -19,14 +17,12 @@ import {
 } from '../db/attribution';
 import { type Campaign, findCampaignById } from '../db/campaigns';
 import { insertEvents, type NewEvent } from '../db/events';
-import { sql } from '../db/pool';
 import { attributionWindow, deleteAttributionSchedule, ensureAttributionSchedule } from '../lib/temporal/attribution-schedule';
-import { Kind } from '../lib/temporal/search-attributes';
-import type { fanRetentionWorkflow } from '../workflows/fan-retention';
 import { type ActivityDeps } from './deps';
 import { type SpotifyClient, SpotifyError } from './providers/spotify';
 import { ProviderPaused, type SharedRateLimiter } from './rate-limiter';
-import { createFanTokenSource, FanAccessLost } from './spotify-tokens';
+import { type SpotifyAccess } from './spotify-access';
+import { FanAccessLost } from './spotify-tokens';
 
 /** Plays per recently-played call: Spotify's maximum. */
 const PAGE_LIMIT = 50;
@@ -64,40 +60,12 @@ export async function ensureAttributionScheduleFor(deps: ActivityDeps, campaignI
   });
 }
 
-export function createAttributionActivities(deps: ActivityDeps & { spotify: SpotifyClient; spotifyLimiter: SharedRateLimiter }) {
-  const { pool, keyRing, spotify, spotifyLimiter: limiter, logger, config } = deps;
+export function createAttributionActivities(
+  deps: ActivityDeps & { spotify: SpotifyClient; spotifyLimiter: SharedRateLimiter; spotifyAccess: SpotifyAccess },
+) {
+  const { pool, spotify, spotifyLimiter: limiter, spotifyAccess, logger, config } = deps;
   const extended = config.SPOTIFY_API_MODE === 'extended';
-  const tokens = createFanTokenSource({
-    pool,
-    keyRing,
-    spotify,
-    // A fan found revoked: the same retention as on release day (tokens now, engagement after 14 days).
-    onRevoked: async (fanId) => {
-      await Context.current().client.workflow.start<typeof fanRetentionWorkflow>('fanRetentionWorkflow', {
-        workflowId: `fan-retention:${fanId}`,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [{ fanId, revokedAt: Date.now(), engagementRetentionMs: config.REVOKED_ENGAGEMENT_RETENTION_SECONDS * 1000 }],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        typedSearchAttributes: [{ key: Kind, value: 'fan-retention' }],
-      });
-    },
-  });
-
-  /** A token for reading the album: the app's own with a client secret, else one of the campaign's fans'. */
-  async function catalogToken(campaignId: string): Promise<string | null> {
-    if (config.SPOTIFY_CLIENT_SECRET) return (await spotify.clientCredentials()).accessToken;
-    const fanIds = await pool.anyFirst(sql.type(z.object({ fanId: z.string() }))`
-      SELECT p.fan_id AS "fanId" FROM presaves p JOIN fan_tokens t ON t.fan_id = p.fan_id
-      WHERE p.campaign_id = ${campaignId} AND t.status = 'active' ORDER BY p.created_at DESC LIMIT 3`);
-    for (const fanId of fanIds) {
-      try {
-        return await tokens.accessToken(fanId);
-      } catch (error) {
-        if (!(error instanceof FanAccessLost)) throw error;
-      }
-    }
-    return null;
-  }
+  const { tokens, catalogToken } = spotifyAccess;
 
   /**
    * Runs one Spotify call for a fan under the shared limit: waits its turn (heartbeating), refreshes the token once

@@ -6,6 +6,7 @@ import { createAdCampaignActivities } from './ad-campaigns';
 import { type ActivityDeps } from './deps';
 import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
+import { createSpotifyAccess } from './spotify-access';
 import { createAccountDeletionActivities } from './account-deletion';
 import { createBillingActivities } from './billing';
 import { createAttributionActivities } from './attribution';
@@ -22,11 +23,12 @@ export function createActivities(deps: ActivityDeps) {
   const { config, pool } = deps;
   const spotify = spotifyClientFrom(config);
   const spotifyLimiter = new SharedRateLimiter(pool, `spotify:${config.SPOTIFY_CLIENT_ID}`, config.SPOTIFY_MAX_RPS);
+  const spotifyAccess = createSpotifyAccess({ ...deps, spotify });
   return {
     ...createAccountActivities(deps),
-    ...createReleaseActivities({ ...deps, spotify, spotifyLimiter }),
+    ...createReleaseActivities({ ...deps, spotify, spotifyLimiter, spotifyAccess }),
     // the same limiter as release day: one Spotify rate for the whole app
-    ...createAttributionActivities({ ...deps, spotify, spotifyLimiter }),
+    ...createAttributionActivities({ ...deps, spotify, spotifyLimiter, spotifyAccess }),
     ...createRetentionActivities(deps),
     ...createKeyRotationActivities(deps),
     ...createDeletionActivities(deps),

@@ -1,10 +1,6 @@
 // Activities of the release engine: plan the waves, verify the release on Spotify, deliver due pre-saves in
 // claimed batches, close the campaign. Every one may run again after a crash and does the right thing.
 import { Context } from '@temporalio/activity';
-import { WorkflowIdConflictPolicy } from '@temporalio/client';
-import { Kind } from '../lib/temporal/search-attributes';
-import type { fanRetentionWorkflow } from '../workflows/fan-retention';
-import { z } from 'zod';
 import {
   type Campaign,
   findCampaignById,
@@ -32,7 +28,7 @@ import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from
 import { countPresave, recordLateness } from './metrics';
 import { type SpotifyClient } from './providers/spotify';
 import { type SharedRateLimiter } from './rate-limiter';
-import { createFanTokenSource, FanAccessLost } from './spotify-tokens';
+import { type SpotifyAccess } from './spotify-access';
 
 export interface ReleasePlan {
   status: Campaign['status'];
@@ -59,26 +55,11 @@ const MAX_ATTEMPTS = 8;
 const DELIVERY_CONCURRENCY = 8;
 
 export function createReleaseActivities(
-  deps: ActivityDeps & { spotify: SpotifyClient; spotifyLimiter: SharedRateLimiter },
+  deps: ActivityDeps & { spotify: SpotifyClient; spotifyLimiter: SharedRateLimiter; spotifyAccess: SpotifyAccess },
 ) {
-  const { pool, keyRing, spotify, spotifyLimiter: limiter, logger } = deps;
-  const tokens = createFanTokenSource({
-    pool,
-    keyRing,
-    spotify,
-    // From an activity: start (or join) the fan's retention workflow on the worker's own client.
-    onRevoked: async (fanId) => {
-      await Context.current().client.workflow.start<typeof fanRetentionWorkflow>('fanRetentionWorkflow', {
-        workflowId: `fan-retention:${fanId}`,
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        args: [{ fanId, revokedAt: Date.now(), engagementRetentionMs: deps.config.REVOKED_ENGAGEMENT_RETENTION_SECONDS * 1000 }],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        typedSearchAttributes: [{ key: Kind, value: 'fan-retention' }],
-      });
-    },
-  });
+  const { pool, spotify, spotifyLimiter: limiter, spotifyAccess, logger } = deps;
+  const { tokens, catalogToken } = spotifyAccess;
   const delivery = createPresaveDelivery({ config: deps.config, spotify, limiter, tokens });
-  const appToken = createAppTokenCache(spotify, deps.config.SPOTIFY_CLIENT_SECRET !== undefined);
 
   /**
    * While an attempt works on claimed rows: heartbeat and renew their lease on a clock (a lane can sit in one slow
@@ -97,22 +78,6 @@ export function createReleaseActivities(
     const campaign = await findCampaignById(pool, campaignId);
     if (!campaign) throw new Error(`campaign ${campaignId} not found`);
     return campaign;
-  }
-
-  /** A token for catalogue look-ups: the app's own when we have a client secret, else one of the campaign's fans. */
-  async function catalogToken(campaignId: string): Promise<string | null> {
-    if (appToken.available) return appToken.get();
-    const fanIds = await pool.anyFirst(sql.type(z.object({ fanId: z.string() }))`
-      SELECT p.fan_id AS "fanId" FROM presaves p JOIN fan_tokens t ON t.fan_id = p.fan_id
-      WHERE p.campaign_id = ${campaignId} AND t.status = 'active' ORDER BY p.created_at DESC LIMIT 3`);
-    for (const fanId of fanIds) {
-      try {
-        return await tokens.accessToken(fanId);
-      } catch (error) {
-        if (!(error instanceof FanAccessLost)) throw error;
-      }
-    }
-    return null;
   }
 
   return {
@@ -320,17 +285,4 @@ async function alertUnresolved(pool: DatabasePool, campaign: Campaign): Promise<
 
 function normaliseUpc(upc: string): string {
   return upc.replace(/^0+/, '');
-}
-
-function createAppTokenCache(spotify: SpotifyClient, available: boolean) {
-  let cached: { token: string; expiresAt: number } | null = null;
-  return {
-    available,
-    async get(): Promise<string> {
-      if (cached && cached.expiresAt > Date.now() + 60_000) return cached.token;
-      const t = await spotify.clientCredentials();
-      cached = { token: t.accessToken, expiresAt: Date.now() + t.expiresInSeconds * 1000 };
-      return t.accessToken;
-    },
-  };
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { EVENT_TYPES } from './event-values';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { type DatabasePool, sql } from './pool';
+import { countsByState, countsByStateShape } from './presaves';
 
 type Tx = DatabaseTransactionConnection;
 
@@ -177,29 +178,13 @@ async function flaggedEvents(tx: Tx, limit = 200) {
   return { excludedEvents: total, byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.count])), items };
 }
 
-const deliveryCounts = {
-  total: z.number(),
-  pending: z.number(),
-  done: z.number(),
-  failed: z.number(),
-  revoked: z.number(),
-  cancelled: z.number(),
-};
-const countsByState = sql.fragment`
-  count(*)::int AS total,
-  (count(*) FILTER (WHERE p.state IN ('pending', 'running')))::int AS pending,
-  (count(*) FILTER (WHERE p.state = 'done'))::int AS done,
-  (count(*) FILTER (WHERE p.state = 'failed'))::int AS failed,
-  (count(*) FILTER (WHERE p.state = 'revoked'))::int AS revoked,
-  (count(*) FILTER (WHERE p.state = 'cancelled'))::int AS cancelled`;
-
 /** Pre-saves by the fan's time zone (null: the browser did not say) and by wave (due instant). */
 async function delivery(tx: Tx, campaignId: string) {
-  const byZone = await tx.any(sql.type(z.object({ zone: z.string().nullable(), ...deliveryCounts }))`
+  const byZone = await tx.any(sql.type(z.object({ zone: z.string().nullable(), ...countsByStateShape }))`
       SELECT f.time_zone AS zone, ${countsByState}
       FROM presaves p JOIN fans f ON f.id = p.fan_id WHERE p.campaign_id = ${campaignId}
       GROUP BY f.time_zone ORDER BY total DESC, zone NULLS LAST LIMIT 500`);
-  const byWave = await tx.any(sql.type(z.object({ dueAt: z.number(), ...deliveryCounts }))`
+  const byWave = await tx.any(sql.type(z.object({ dueAt: z.number(), ...countsByStateShape }))`
       SELECT p.due_at AS "dueAt", ${countsByState}
       FROM presaves p WHERE p.campaign_id = ${campaignId}
       GROUP BY p.due_at ORDER BY p.due_at LIMIT 500`);

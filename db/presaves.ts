@@ -117,13 +117,25 @@ export async function returnPresave(
     WHERE id = ${input.id} AND claim_token = ${input.claimToken} AND state = 'running'`);
 }
 
-export const progressRow = z.object({
+/** Pre-saves counted by state (`p` is the presaves table), for progress and for analytics' delivery tables. */
+export const countsByStateShape = {
   total: z.number(),
   pending: z.number(),
   done: z.number(),
   failed: z.number(),
   revoked: z.number(),
   cancelled: z.number(),
+};
+export const countsByState = sql.fragment`
+  count(*)::int AS total,
+  (count(*) FILTER (WHERE p.state IN ('pending', 'running')))::int AS pending,
+  (count(*) FILTER (WHERE p.state = 'done'))::int AS done,
+  (count(*) FILTER (WHERE p.state = 'failed'))::int AS failed,
+  (count(*) FILTER (WHERE p.state = 'revoked'))::int AS revoked,
+  (count(*) FILTER (WHERE p.state = 'cancelled'))::int AS cancelled`;
+
+export const progressRow = z.object({
+  ...countsByStateShape,
   dueNow: z.number(),
   nextDueAt: z.number().nullable(),
 });
@@ -131,15 +143,10 @@ export type PresaveProgress = z.infer<typeof progressRow>;
 
 export async function presaveProgress(db: Db, campaignId: string): Promise<PresaveProgress> {
   return db.one(sql.type(progressRow)`
-    SELECT count(*)::int AS total,
-           (count(*) FILTER (WHERE state IN ('pending', 'running')))::int AS pending,
-           (count(*) FILTER (WHERE state = 'done'))::int AS done,
-           (count(*) FILTER (WHERE state = 'failed'))::int AS failed,
-           (count(*) FILTER (WHERE state = 'revoked'))::int AS revoked,
-           (count(*) FILTER (WHERE state = 'cancelled'))::int AS cancelled,
-           (count(*) FILTER (WHERE state IN ('pending', 'running') AND due_at <= clock_timestamp()))::int AS "dueNow",
-           min(due_at) FILTER (WHERE state IN ('pending', 'running')) AS "nextDueAt"
-    FROM presaves WHERE campaign_id = ${campaignId}`);
+    SELECT ${countsByState},
+           (count(*) FILTER (WHERE p.state IN ('pending', 'running') AND p.due_at <= clock_timestamp()))::int AS "dueNow",
+           min(p.due_at) FILTER (WHERE p.state IN ('pending', 'running')) AS "nextDueAt"
+    FROM presaves p WHERE p.campaign_id = ${campaignId}`);
 }
 
 /** Distinct due instants still ahead or unfinished: the campaign's waves. */

@@ -1,19 +1,8 @@
 // The artist dashboard's two pages: sign-in, and the shell that /app/app.js fills from the /v1 API.
-import { html, type Html } from './layout';
+import { html, htmlDocument, type Html } from './layout';
 
 function dashboardPage(title: string, body: Html): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<link rel="stylesheet" href="/app/app.css">
-</head>
-<body>
-${body}
-</body>
-</html>`.value;
+  return htmlDocument({ title, stylesheet: '/app/app.css', body });
 }
 
 export function signInPage(error?: string): string {
