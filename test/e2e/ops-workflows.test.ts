@@ -76,6 +76,10 @@ describe('ops workflow API', () => {
     addRelease(stack, upc, Date.now() - 1_000);
     const campaign = await createCampaign(stack, artist, 'Reset Me', { upc, secondsAhead: 6 });
     await fanPresaves(stack, campaign.slug, { user: 'reset-fan' });
+    // A reset goes back to a completed workflow task: terminate only once the engine has completed one (a loaded
+    // machine may not have run it yet).
+    await waitFor('a completed workflow task', () => http.get(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}/history`, ops),
+      (r) => r.status === 200 && r.data.events.some((e: { type: string }) => e.type === 'WORKFLOW_TASK_COMPLETED'));
     await http.post(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}/terminate`, {}, ops);
     const bad = await http.post(`${stack.api.url}/v1/ops/workflows/release:${campaign.id}/reset`, { eventId: 999 }, ops);
     expect(bad.status).toBe(400);
