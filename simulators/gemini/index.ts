@@ -1,4 +1,4 @@
-// Loopback simulator of Gemini's generateContent as `@google/generative-ai` calls it (api-contracts.md §5):
+// Loopback simulator of Gemini's generateContent as `@google/generative-ai` calls it (docs/providers/gemini.md):
 // POST /{v1beta|v1}/models/{model}:generateContent with the key in `x-goog-api-key`; any model id; responseSchema
 // types in either case (SDK lowercase, REST uppercase); candidates with finishReason and usageMetadata; Google's
 // error envelope (400 INVALID_ARGUMENT incl. API_KEY_INVALID, 403 PERMISSION_DENIED without a key, 429
@@ -6,6 +6,8 @@
 // The copy it writes is deterministic from the prompt (copywriter.ts).
 // Test control under /__control: script the next responses (errors, blocked or truncated answers, given variants),
 // add API keys, read and clear the recorded requests (the full bodies, so a test can see exactly what was sent).
+import { googleErrorEnvelope } from '../google/rpc-envelope';
+import { answerUnmatchedInJson } from '../json-fallbacks';
 import { listenOnLoopback } from '../listen';
 import express, { type Express, type Response } from 'express';
 import { writeCopy } from './copywriter';
@@ -222,6 +224,7 @@ export function createGeminiSimulator(opts: GeminiSimulatorOptions): { app: Expr
     state.requests.length = 0;
     res.json({ cleared: true });
   });
+  answerUnmatchedInJson(app, googleErrorEnvelope());
   return { app, state };
 }
 

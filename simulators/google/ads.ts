@@ -1,4 +1,4 @@
-// Loopback simulator of the Google Ads REST API (api-contracts.md §4) as dropday uses it: campaignBudgets,
+// Loopback simulator of the Google Ads REST API (docs/providers/google.md) as dropday uses it: campaignBudgets,
 // campaigns (Demand Gen), adGroups, adGroupAds and assets `:mutate` (create / update with updateMask / remove,
 // partialFailure, validateOnly), googleAds:search and :searchStream (a small GAQL subset: lookups by name and daily
 // metrics). Requests need a bearer token the OAuth simulator issued (expired → 401 UNAUTHENTICATED), the

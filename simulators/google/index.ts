@@ -1,10 +1,12 @@
-// Loopback simulator of Google's OAuth 2.0 endpoints as dropday uses them for Google Ads (api-contracts.md §4):
+// Loopback simulator of Google's OAuth 2.0 endpoints as dropday uses them for Google Ads (docs/providers/google.md):
 // the authorization page (sandbox consent), the token endpoint (code + PKCE with client secret, refresh), and
 // revocation. Refresh tokens do not rotate; a revoked or unknown one answers invalid_grant. Test control under
 // /__control: revoke a user's grants, change the access-token lifetime, read the recorded calls.
 import { randomBytes, createHash } from 'node:crypto';
+import { answerUnmatchedInJson } from '../json-fallbacks';
 import { listenOnLoopback } from '../listen';
 import { mountGoogleAdsApi } from './ads';
+import { googleErrorEnvelope } from './rpc-envelope';
 import express, { type Express } from 'express';
 
 export interface GoogleSimulatorOptions {
@@ -128,6 +130,7 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
   });
   app.get('/__control/calls', (_req, res) => res.json(state.calls));
   mountGoogleAdsApi(app, state); // Google Ads REST: mutate, search, faults (ads.ts)
+  answerUnmatchedInJson(app, googleErrorEnvelope(['/token', '/revoke']));
   return { app, state };
 }
 

@@ -1,4 +1,4 @@
-// Loopback simulator of Meta's Conversions API (api-contracts.md §3): POST /{version}/{pixel_id}/events with
+// Loopback simulator of Meta's Conversions API (docs/providers/meta.md): POST /{version}/{pixel_id}/events with
 // `data` (a JSON array, or a JSON string in a form body), `access_token` (query, form field or Bearer header) and
 // an optional `test_event_code`. It checks what Meta checks — the 7-day event_time rule (one old event rejects the
 // whole request), action_source, website events' URL and user agent, hashed e-mail/phone, unhashed fbc/fbp/IP —
@@ -6,7 +6,7 @@
 // /__control/capi: accepted dataset tokens, the recorded requests, and faults on demand (429 / 500).
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type Request, type Response, type Router } from 'express';
 import { type MetaSimState } from './index';
 
 const MAX_AGE_SECONDS = 7 * 24 * 3600;
@@ -149,10 +149,10 @@ function checkEvent(raw: unknown, i: number, now: number) {
 }
 
 /** Mounts the Conversions API and its control endpoints on the Meta simulator's app. */
-export function mountConversionsApi(app: Express, meta: MetaSimState, version: string, sim = new ConversionsSimState()): ConversionsSimState {
+export function mountConversionsApi(app: Express, graph: Router, meta: MetaSimState, sim = new ConversionsSimState()): ConversionsSimState {
   const json = express.json({ limit: '4mb' });
 
-  app.post(`/${version}/:pixelId/events`, json, (req, res) => {
+  graph.post('/:pixelId/events', (req, res) => {
     const pixelId = req.params.pixelId;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const testEventCode = typeof body.test_event_code === 'string' ? body.test_event_code : undefined;

@@ -1,14 +1,17 @@
 // Loopback simulator of Meta's login and token endpoints as dropday uses them for an artist's ad account
-// (api-contracts.md §3): the OAuth dialog (sandbox consent), code → short-lived token, fb_exchange_token →
+// (docs/providers/meta.md): the OAuth dialog (sandbox consent), code → short-lived token, fb_exchange_token →
 // long-lived (~60 days) token, and revoking the app's permissions. Errors use Graph's shape
-// {error:{message,type:"OAuthException",code:190,error_subcode,fbtrace_id}} with HTTP 400.
+// {error:{message,type:"OAuthException",code:190,error_subcode,fbtrace_id}} with HTTP 400. Every Graph path is
+// served under each version Graph still serves (graph-http.ts), with form or JSON bodies, as the Business SDK calls it.
 import { randomBytes } from 'node:crypto';
+import { answerUnmatchedInJson } from '../json-fallbacks';
 import { listenOnLoopback } from '../listen';
 import { mountConversionsApi } from './conversions';
+import { graphErrorEnvelope, graphParams, META_API_VERSIONS } from './graph-http';
 import { mountMetaMarketingApi } from './marketing';
-import express, { type Express, type Response } from 'express';
+import express, { type Express, type Response, Router } from 'express';
 
-export const META_API_VERSION = 'v26.0';
+export { META_API_VERSION, META_API_VERSIONS } from './graph-http';
 
 export interface MetaSimulatorOptions {
   appId: string;
@@ -52,17 +55,18 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
   const state = new MetaSimState(opts);
   const app = express();
   app.use(express.urlencoded({ extended: false }));
-  const v = `/${META_API_VERSION}`;
+  const graph = Router(); // mounted under /{version}: the paths below start after it
+  graph.use(express.json({ limit: '4mb' }), graphParams);
 
-  app.get(`${v}/dialog/oauth`, (req, res) => {
+  graph.get('/dialog/oauth', (req, res) => {
     const q = req.query as Record<string, string>;
     if (q.client_id !== opts.appId) return res.status(400).type('html').send('<h1>Invalid App ID</h1>');
     const hidden = Object.entries(q).map(([k, val]) => `<input type="hidden" name="${escape(k)}" value="${escape(String(val))}">`).join('');
     res.type('html').send(`<!doctype html><title>Sandbox Facebook</title><h1>Sandbox Facebook</h1><p>dropday asks for ${escape(q.scope ?? '')}</p>
-<form method="post" action="${v}/dialog/oauth">${hidden}<input name="user" value="sandbox-meta-user"><button name="decision" value="accept">Continue</button><button name="decision" value="deny">Cancel</button></form>`);
+<form method="post" action="${req.baseUrl}/dialog/oauth">${hidden}<input name="user" value="sandbox-meta-user"><button name="decision" value="accept">Continue</button><button name="decision" value="deny">Cancel</button></form>`);
   });
 
-  app.post(`${v}/dialog/oauth`, (req, res) => {
+  graph.post('/dialog/oauth', (req, res) => {
     const b = req.body as Record<string, string>;
     const target = new URL(b.redirect_uri);
     target.searchParams.set('state', b.state ?? '');
@@ -78,7 +82,7 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
     res.redirect(302, target.toString());
   });
 
-  app.get(`${v}/oauth/access_token`, (req, res) => {
+  graph.get('/oauth/access_token', (req, res) => {
     const q = req.query as Record<string, string>;
     const record = (kind: string, status: number, user?: string) => state.calls.push({ at: Date.now(), path: '/oauth/access_token', kind, user, status });
     if (q.client_id !== opts.appId || q.client_secret !== opts.appSecret) {
@@ -104,7 +108,7 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
     res.json(state.issue(code.user, false));
   });
 
-  app.delete(`${v}/me/permissions`, (req, res) => {
+  graph.delete('/me/permissions', (req, res) => {
     const token = state.tokens.get(String(req.query.access_token ?? ''));
     if (!token || state.revokedUsers.has(token.user)) {
       state.calls.push({ at: Date.now(), path: '/me/permissions', kind: 'revoke', status: 400 });
@@ -120,8 +124,10 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
     res.json({ revoked: true });
   });
   app.get('/__control/calls', (_req, res) => res.json(state.calls));
-  mountConversionsApi(app, state, META_API_VERSION);
-  mountMetaMarketingApi(app, state); // campaigns, ad sets, creatives, ads, insights (marketing.ts)
+  mountConversionsApi(app, graph, state);
+  mountMetaMarketingApi(app, graph, state); // campaigns, ad sets, creatives, ads, insights (marketing.ts)
+  app.use('/:version', (req, res, next) => (META_API_VERSIONS.includes(req.params.version) ? graph(req, res, next) : next()));
+  answerUnmatchedInJson(app, graphErrorEnvelope);
   return { app, state };
 }
 

@@ -1,5 +1,5 @@
-// Loopback simulator of the Meta Marketing API (api-contracts.md §3) as dropday uses it: form-encoded writes whose
-// object fields are JSON strings, `{id}` results with numeric-string ids, campaign → ad set → creative → ad under
+// Loopback simulator of the Meta Marketing API (docs/providers/meta.md) as dropday and the Business SDK use it: writes as
+// forms whose object fields are JSON strings, or as JSON (graph-http.ts reads both alike), `{id}` results with numeric-string ids, campaign → ad set → creative → ad under
 // /act_{id}, status updates (POST /{id}), DELETE /{id}, reads, name lookups and /{id}/insights. Tokens are the
 // ones the login simulator issued (expired / revoked → code 190). Errors use the Graph envelope with HTTP 400;
 // every answer carries the usage headers. Faults on demand under /__control/marketing (and marketingState(state)).
@@ -145,7 +145,7 @@ function status(body: Record<string, string>): string {
   return s;
 }
 
-export function mountMetaMarketingApi(app: Express, sim: MetaSimState): void {
+export function mountMetaMarketingApi(app: Express, graph: Router, sim: MetaSimState): void {
   const state = marketingState(sim);
   const api = Router();
 
@@ -374,7 +374,9 @@ export function mountMetaMarketingApi(app: Express, sim: MetaSimState): void {
   api.get('/:id', handle('read', (req) => {
     const o = state.objects.get(String(req.params.id));
     if (!o) throw new GraphError(100, `(#100) Object with ID '${req.params.id}' does not exist`, { subcode: 33 });
-    return { id: o.id, name: o.name, status: o.deleted ? 'DELETED' : o.status, effective_status: o.deleted ? 'DELETED' : o.status };
+    const requested = String(req.query.fields ?? '').split(',').filter((f) => f && o.fields[f] !== undefined);
+    const stored = Object.fromEntries(requested.map((f) => [f, o.fields[f]])); // e.g. objective, daily_budget
+    return { ...stored, id: o.id, name: o.name, status: o.deleted ? 'DELETED' : o.status, effective_status: o.deleted ? 'DELETED' : o.status };
   }, (req) => state.objects.get(String(req.params.id))?.accountId));
 
   api.post('/:id', handle('status', (req) => {
@@ -440,5 +442,5 @@ export function mountMetaMarketingApi(app: Express, sim: MetaSimState): void {
   control.get('/calls', (_req, res) => res.json(state.calls));
 
   app.use('/__control/marketing', control);
-  app.use('/:version', (req, res, next) => (/^v\d+\.0$/.test(String(req.params.version)) ? api(req, res, next) : next()));
+  graph.use(api);
 }

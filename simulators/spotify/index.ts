@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { accountsRouter } from './accounts';
 import { controlRouter } from './control';
-import { sendApiError } from './errors';
+import { answerUnmatchedInJson } from '../json-fallbacks';
+import { spotifyErrorEnvelope } from './errors';
 import type { SpotifySimulatorOptions } from './options';
 import { SpotifySimState } from './state';
 import { webApiRouter } from './web-api';
@@ -28,7 +29,7 @@ export function createSpotifySimulator(opts: SpotifySimulatorOptions): { app: Ex
   app.use('/__control', controlRouter(state));
   app.use(accountsRouter(state));
   app.use('/v1', webApiRouter(state));
-  app.use((_req, res) => sendApiError(res, 404, 'Service not found'));
+  answerUnmatchedInJson(app, spotifyErrorEnvelope);
   return { app, state };
 }
 

@@ -2,7 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { sendApiError } from './errors';
 import { baseUrlOf, parseIntParam, queryParam } from './http-util';
 import { USER_ID } from './ids';
-import { artistObject, pagingObject, trackObject } from './objects';
+import { albumObject, artistObject, pagingObject, trackObject } from './objects';
 import type { SpotifySimState } from './state';
 import {
   isFollowType,
@@ -71,11 +71,15 @@ function libraryContains(state: SpotifySimState, req: Request, res: Response): v
   res.json(parsed.uris.map((item) => state.library.has(user.id, item.uri)));
 }
 
-/** `ids` of the deprecated endpoints: the query string wins over a JSON body `{ids: [...]}`. */
+/**
+ * `ids` of the deprecated endpoints: the query string wins over a JSON body, `{ids: [...]}` or the bare array
+ * `[...]` that Spotify's own SDK sends to PUT/DELETE /me/albums (both documented, docs/providers/spotify.md).
+ */
 function idsOf(req: Request): string | string[] | undefined {
   const fromQuery = queryParam(req, 'ids');
   if (fromQuery !== undefined) return fromQuery;
   const body: unknown = req.body;
+  if (Array.isArray(body)) return body.every((id) => typeof id === 'string') ? (body as string[]) : undefined;
   if (body && typeof body === 'object') {
     const ids = (body as { ids?: unknown }).ids;
     if (Array.isArray(ids) && ids.every((id) => typeof id === 'string')) return ids as string[];
@@ -179,8 +183,8 @@ function listFollowing(state: SpotifySimState, req: Request, res: Response): voi
   });
 }
 
-/** GET /me/tracks — saved tracks, newest first, offset paging. */
-function listSavedTracks(state: SpotifySimState, req: Request, res: Response): void {
+/** GET /me/albums and /me/tracks — saved items, newest first, offset paging. */
+function listSaved(state: SpotifySimState, req: Request, res: Response, type: 'album' | 'track'): void {
   const user = requireUser(state, res);
   if (!user) return;
   const limit = parseIntParam(queryParam(req, 'limit')) ?? 20;
@@ -190,13 +194,16 @@ function listSavedTracks(state: SpotifySimState, req: Request, res: Response): v
   if (!requireScopes(state, res, ['user-library-read'])) return;
   const base = baseUrlOf(req);
   const saved = state.library
-    .entries(user.id, 'track')
+    .entries(user.id, type)
     .sort((a, b) => b.firstSavedAt - a.firstSavedAt)
-    .flatMap((e) => {
+    .flatMap((e): Record<string, unknown>[] => {
+      const added_at = new Date(e.firstSavedAt).toISOString();
+      if (type === 'album') {
+        const album = state.catalog.albums.get(e.id);
+        return album ? [{ added_at, album: albumObject(base, state.catalog, album) }] : [];
+      }
       const track = state.catalog.tracks.get(e.id);
-      return track
-        ? [{ added_at: new Date(e.firstSavedAt).toISOString(), track: trackObject(base, state.catalog, track) }]
-        : [];
+      return track ? [{ added_at, track: trackObject(base, state.catalog, track) }] : [];
     });
   res.json(pagingObject(new URL(req.originalUrl, base), saved, limit, offset));
 }
@@ -207,11 +214,12 @@ export function libraryRoutes(router: Router, state: SpotifySimState): void {
   router.delete('/me/library', (req, res) => writeLibrary(state, req, res, true));
   router.get('/me/library/contains', (req, res) => libraryContains(state, req, res));
 
+  router.get('/me/albums', (req, res) => listSaved(state, req, res, 'album'));
   router.put('/me/albums', (req, res) => writeByIds(state, req, res, 'album', false));
   router.delete('/me/albums', (req, res) => writeByIds(state, req, res, 'album', true));
   router.get('/me/albums/contains', (req, res) => containsByIds(state, req, res, 'album', 20));
 
-  router.get('/me/tracks', (req, res) => listSavedTracks(state, req, res));
+  router.get('/me/tracks', (req, res) => listSaved(state, req, res, 'track'));
   router.put('/me/tracks', (req, res) => writeByIds(state, req, res, 'track', false));
   router.delete('/me/tracks', (req, res) => writeByIds(state, req, res, 'track', true));
   router.get('/me/tracks/contains', (req, res) => containsByIds(state, req, res, 'track', 50));

@@ -1,5 +1,6 @@
-// The Meta Marketing and Google Ads simulators against api-contracts.md §3–§4, over HTTP, and dropday's provider
-// clients classifying what they answer (token / throttled with the provider's wait / invalid with its message).
+// The Meta Marketing and Google Ads simulators against docs/providers/meta.md and docs/providers/google.md, over
+// HTTP, and dropday's provider clients classifying what they answer (token / throttled with the provider's wait /
+// invalid with its message).
 import axios from 'axios';
 import { AdsProviderError, MetaMarketingClient } from '../../activities/providers/meta-marketing';
 import { GoogleAdsClient } from '../../activities/providers/google-ads';

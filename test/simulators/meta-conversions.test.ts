@@ -1,4 +1,4 @@
-// The Conversions API simulator against its contract (api-contracts.md §3), driven through dropday's own client
+// The Conversions API simulator against its contract (docs/providers/meta.md), driven through dropday's own client
 // where it can be: what Meta accepts, what it refuses with which Graph error, and faults on demand.
 import axios from 'axios';
 import { hashEmail, MetaConversionsClient, MetaConversionsError, type CapiServerEvent } from '../../activities/providers/meta-conversions';

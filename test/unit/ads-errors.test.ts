@@ -1,5 +1,5 @@
-// How provider errors are classified (api-contracts.md §3–§4): by Graph's error.code and the GoogleAdsFailure,
-// never by the HTTP status alone, and how long each provider asks us to wait.
+// How provider errors are classified (docs/providers/meta.md, docs/providers/google.md): by Graph's error.code
+// and the GoogleAdsFailure, never by the HTTP status alone, and how long each provider asks us to wait.
 import { type AxiosResponse } from 'axios';
 import { classifyGoogleAdsError, parseRetryDelay } from '../../activities/providers/google-ads';
 import { classifyMetaError, metaThrottleWaitMs } from '../../activities/providers/meta-marketing';
