@@ -120,6 +120,30 @@ function arrayProperty(schema: unknown): string | null {
   return Object.entries(props).find(([, p]) => p.type?.toUpperCase() === 'ARRAY')?.[0] ?? null;
 }
 
+/**
+ * Gemini's JSON follows the schema: each variant keeps only the item's declared properties, and a declared one the
+ * copy lacks gets a value of its type (a string from the headline, the first enum value, 0, false).
+ */
+function shapeVariants(schema: unknown, list: string, variants: Record<string, string>[]): Record<string, unknown>[] {
+  type Field = { type?: string; enum?: string[] };
+  const listSchema = (schema as { properties?: Record<string, { items?: { properties?: Record<string, Field> } }> })
+    ?.properties?.[list];
+  const fields = listSchema?.items?.properties;
+  if (!fields) return variants;
+  return variants.map((v) =>
+    Object.fromEntries(
+      Object.entries(fields).map(([name, field]) => {
+        if (v[name] !== undefined) return [name, v[name]];
+        const type = field.type?.toUpperCase();
+        if (field.enum?.length) return [name, field.enum[0]];
+        if (type === 'NUMBER' || type === 'INTEGER') return [name, 0];
+        if (type === 'BOOLEAN') return [name, false];
+        return [name, v.headline ?? ''];
+      }),
+    ),
+  );
+}
+
 const tokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 export function createGeminiSimulator(opts: GeminiSimulatorOptions): { app: Express; state: GeminiSimState } {
@@ -171,7 +195,10 @@ export function createGeminiSimulator(opts: GeminiSimulatorOptions): { app: Expr
     let variants = writeCopy(text) as Record<string, string>[];
     if (scripted && 'variants' in scripted) variants = variants.map((v, i) => ({ ...v, ...(scripted.variants[i] ?? {}) }));
     const list = arrayProperty(config.responseSchema) ?? 'variants';
-    let output = mime === 'application/json' ? JSON.stringify({ [list]: variants }) : variants.map((v) => Object.values(v).join('\n')).join('\n\n');
+    const shaped = shapeVariants(config.responseSchema, list, variants);
+    let output = mime === 'application/json'
+      ? JSON.stringify({ [list]: shaped })
+      : variants.map((v) => Object.values(v).join('\n')).join('\n\n');
     let finishReason = 'STOP';
     let content: unknown = { role: 'model', parts: [{ text: output }] };
     if (scripted && 'finishReason' in scripted) {

@@ -149,7 +149,12 @@ function checkEvent(raw: unknown, i: number, now: number) {
 }
 
 /** Mounts the Conversions API and its control endpoints on the Meta simulator's app. */
-export function mountConversionsApi(app: Express, graph: Router, meta: MetaSimState, sim = new ConversionsSimState()): ConversionsSimState {
+export function mountConversionsApi(
+  app: Express,
+  graph: Router,
+  meta: MetaSimState,
+  sim = new ConversionsSimState(),
+): ConversionsSimState {
   const json = express.json({ limit: '4mb' });
 
   graph.post('/:pixelId/events', (req, res) => {

@@ -126,7 +126,9 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
   app.get('/__control/calls', (_req, res) => res.json(state.calls));
   mountConversionsApi(app, graph, state);
   mountMetaMarketingApi(app, graph, state); // campaigns, ad sets, creatives, ads, insights (marketing.ts)
-  app.use('/:version', (req, res, next) => (META_API_VERSIONS.includes(req.params.version) ? graph(req, res, next) : next()));
+  app.use('/:version', (req, res, next) =>
+    META_API_VERSIONS.includes(req.params.version) ? graph(req, res, next) : next(),
+  );
   answerUnmatchedInJson(app, graphErrorEnvelope);
   return { app, state };
 }

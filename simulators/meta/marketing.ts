@@ -1,7 +1,8 @@
-// Loopback simulator of the Meta Marketing API (docs/providers/meta.md) as dropday and the Business SDK use it: writes as
-// forms whose object fields are JSON strings, or as JSON (graph-http.ts reads both alike), `{id}` results with numeric-string ids, campaign → ad set → creative → ad under
-// /act_{id}, status updates (POST /{id}), DELETE /{id}, reads, name lookups and /{id}/insights. Tokens are the
-// ones the login simulator issued (expired / revoked → code 190). Errors use the Graph envelope with HTTP 400;
+// Loopback simulator of the Meta Marketing API (docs/providers/meta.md) as dropday and the Business SDK use it:
+// writes as forms whose object fields are JSON strings, or as JSON (graph-http.ts reads both alike), `{id}` results
+// with numeric-string ids, campaign → ad set → creative → ad under /act_{id}, status updates (POST /{id}),
+// DELETE /{id}, reads (with the stored `fields` asked for), name lookups and /{id}/insights. Tokens are the ones the
+// login simulator issued (expired / revoked → code 190). Errors use the Graph envelope with HTTP 400;
 // every answer carries the usage headers. Faults on demand under /__control/marketing (and marketingState(state)).
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response, Router } from 'express';
@@ -120,6 +121,17 @@ function parseJsonField<T>(body: Record<string, string>, field: string, required
     return JSON.parse(raw) as T;
   } catch {
     throw invalid(`(#100) Param ${field} must be a JSON-encoded value`, 'Invalid parameter', `${field} is not valid JSON.`);
+  }
+}
+
+/** A query parameter holding JSON (time_range, filtering): unreadable JSON is Graph's code 100, not a crash. */
+function queryJson<T>(req: Request, name: string): T | undefined {
+  const raw = req.query[name];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return JSON.parse(String(raw)) as T;
+  } catch {
+    throw invalid(`(#100) Param ${name} must be a JSON-encoded value`, 'Invalid parameter', `${name} is not valid JSON.`);
   }
 }
 
@@ -339,7 +351,7 @@ export function mountMetaMarketingApi(app: Express, graph: Router, sim: MetaSimS
   api.get('/:id/insights', handle('insights', (req) => {
     const o = state.objects.get(String(req.params.id));
     if (!o) throw new GraphError(100, `(#100) Object with ID '${req.params.id}' does not exist`, { subcode: 33 });
-    const range = req.query.time_range ? (JSON.parse(String(req.query.time_range)) as { since: string; until: string }) : undefined;
+    const range = queryJson<{ since: string; until: string }>(req, 'time_range');
     const rows = (state.delivery.get(o.id) ?? []).filter((d) => !range || (d.date >= range.since && d.date <= range.until));
     const byDay = String(req.query.time_increment ?? '') === '1';
     const totals = (list: MetaDelivery[]) => ({
@@ -363,7 +375,7 @@ export function mountMetaMarketingApi(app: Express, graph: Router, sim: MetaSimS
     const kinds: Record<string, MetaObjectKind> = { campaigns: 'campaign', adsets: 'adset', adcreatives: 'adcreative', ads: 'ad' };
     const kind = kinds[String(req.params.edge)];
     if (!kind) throw new GraphError(100, `(#100) Unknown edge ${req.params.edge}`);
-    const filtering = req.query.filtering ? (JSON.parse(String(req.query.filtering)) as { field: string; operator: string; value: string }[]) : [];
+    const filtering = queryJson<{ field: string; operator: string; value: string }[]>(req, 'filtering') ?? [];
     const byName = filtering.find((f) => f.field === 'name' && f.operator === 'EQUAL');
     const data = state.byKind(kind)
       .filter((o) => o.accountId === accountId && !o.deleted && (!byName || o.name === byName.value))
@@ -376,7 +388,8 @@ export function mountMetaMarketingApi(app: Express, graph: Router, sim: MetaSimS
     if (!o) throw new GraphError(100, `(#100) Object with ID '${req.params.id}' does not exist`, { subcode: 33 });
     const requested = String(req.query.fields ?? '').split(',').filter((f) => f && o.fields[f] !== undefined);
     const stored = Object.fromEntries(requested.map((f) => [f, o.fields[f]])); // e.g. objective, daily_budget
-    return { ...stored, id: o.id, name: o.name, status: o.deleted ? 'DELETED' : o.status, effective_status: o.deleted ? 'DELETED' : o.status };
+    const status = o.deleted ? 'DELETED' : o.status;
+    return { ...stored, id: o.id, name: o.name, status, effective_status: status };
   }, (req) => state.objects.get(String(req.params.id))?.accountId));
 
   api.post('/:id', handle('status', (req) => {

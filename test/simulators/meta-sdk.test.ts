@@ -37,7 +37,11 @@ afterAll(async () => {
 /** The artist's browser on the sandbox dialog: consent, then the code on the redirect. */
 async function consentCode(): Promise<string> {
   const form = new URLSearchParams({ client_id: APP_ID, redirect_uri: REDIRECT_URI, state: 's', decision: 'accept' });
-  const res = await fetch(`${meta.url}/${FacebookAdsApi.VERSION}/dialog/oauth`, { method: 'POST', body: form, redirect: 'manual' });
+  const res = await fetch(`${meta.url}/${FacebookAdsApi.VERSION}/dialog/oauth`, {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
   expect(res.status).toBe(302);
   return new URL(String(res.headers.get('location'))).searchParams.get('code') as string;
 }
@@ -72,7 +76,14 @@ describe('facebook-nodejs-business-sdk against the Meta simulator', () => {
     });
     expect(long.expires_in).toBeGreaterThan(50 * 24 * 3600); // ~60 days
 
-    const reused = await sdkFailure(app.call('GET', ['oauth', 'access_token'], { client_id: APP_ID, client_secret: APP_SECRET, redirect_uri: REDIRECT_URI, code: 'AQused' }));
+    const reused = await sdkFailure(
+      app.call('GET', ['oauth', 'access_token'], {
+        client_id: APP_ID,
+        client_secret: APP_SECRET,
+        redirect_uri: REDIRECT_URI,
+        code: 'AQused',
+      }),
+    );
     expect(reused.status).toBe(400);
     expect(reused.response).toMatchObject({ code: 100, type: 'OAuthException' });
   });
@@ -101,23 +112,49 @@ describe('facebook-nodejs-business-sdk against the Meta simulator', () => {
     });
     const creative = await account.createAdCreative([], {
       name: `${name} / creative`,
-      object_story_spec: { page_id: '1122334455', link_data: { link: 'https://dropday.example/l/abc', message: 'Out Friday' } },
+      object_story_spec: {
+        page_id: '1122334455',
+        link_data: { link: 'https://dropday.example/l/abc', message: 'Out Friday' },
+      },
     });
-    const ad = await account.createAd([], { name: `${name} / ad`, adset_id: adSet.id, creative: { creative_id: creative.id }, status: 'PAUSED' });
+    const ad = await account.createAd([], {
+      name: `${name} / ad`,
+      adset_id: adSet.id,
+      creative: { creative_id: creative.id },
+      status: 'PAUSED',
+    });
 
     const read = await new Campaign(campaign.id).get(['name', 'status', 'objective', 'daily_budget']);
-    expect(read._data).toMatchObject({ id: campaign.id, name, status: 'PAUSED', objective: 'OUTCOME_TRAFFIC', daily_budget: 2000 });
-    const listed = await account.getCampaigns(['name'], { filtering: [{ field: 'name', operator: 'EQUAL', value: name }] });
+    expect(read._data).toMatchObject({
+      id: campaign.id,
+      name,
+      status: 'PAUSED',
+      objective: 'OUTCOME_TRAFFIC',
+      daily_budget: 2000,
+    });
+    const listed = await account.getCampaigns(['name'], {
+      filtering: [{ field: 'name', operator: 'EQUAL', value: name }],
+    });
     expect(listed.map((c) => c.id)).toEqual([campaign.id]);
 
     const stored = marketingState(meta.state).objects;
-    expect(stored.get(adSet.id)).toMatchObject({ kind: 'adset', parentId: campaign.id, fields: { targeting: { geo_locations: { countries: ['SE'] } } } });
-    expect(stored.get(ad.id)).toMatchObject({ kind: 'ad', parentId: adSet.id, fields: { creative: { creative_id: creative.id } } });
+    expect(stored.get(adSet.id)).toMatchObject({
+      kind: 'adset',
+      parentId: campaign.id,
+      fields: { targeting: { geo_locations: { countries: ['SE'] } } },
+    });
+    expect(stored.get(ad.id)).toMatchObject({
+      kind: 'ad',
+      parentId: adSet.id,
+      fields: { creative: { creative_id: creative.id } },
+    });
   });
 
   it('reaches the SDK as FacebookRequestError with Graph code and subcode', async () => {
     FacebookAdsApi.init(meta.state.issue('sdk-error-user', true).access_token, 'en_US', false);
-    const legacy = await sdkFailure(new AdAccount(ACCOUNT).createCampaign([], { name: 'old', objective: 'LINK_CLICKS', special_ad_categories: [] }));
+    const legacy = await sdkFailure(
+      new AdAccount(ACCOUNT).createCampaign([], { name: 'old', objective: 'LINK_CLICKS', special_ad_categories: [] }),
+    );
     expect(legacy.status).toBe(400);
     expect(legacy.response).toMatchObject({ code: 100, error_subcode: 2490408 });
 
@@ -134,12 +171,21 @@ describe('facebook-nodejs-business-sdk against the Meta simulator', () => {
       .setEventId(eventId)
       .setActionSource('website')
       .setEventSourceUrl('https://dropday.example/l/abc')
-      .setUserData(new UserData().setEmail('Fan@Example.com').setClientUserAgent('Mozilla/5.0').setClientIpAddress('203.0.113.9'))
+      .setUserData(
+        new UserData().setEmail('Fan@Example.com').setClientUserAgent('Mozilla/5.0').setClientIpAddress('203.0.113.9'),
+      )
       .setCustomData(new CustomData().setCurrency('EUR').setValue(0));
-    const response = await new EventRequest(SANDBOX_CAPI_TOKEN, '998877665544').setEvents([event]).setTestEventCode('TEST1').execute();
+    const response = await new EventRequest(SANDBOX_CAPI_TOKEN, '998877665544')
+      .setEvents([event])
+      .setTestEventCode('TEST1')
+      .execute();
     expect(response.events_received).toBe(1);
 
-    const accepted = (await (await fetch(`${meta.url}/__control/capi/events`)).json()) as { pixelId: string; testEventCode?: string; event: { event_id: string; user_data: { em: string[] } } }[];
+    const accepted = (await (await fetch(`${meta.url}/__control/capi/events`)).json()) as {
+      pixelId: string;
+      testEventCode?: string;
+      event: { event_id: string; user_data: { em: string[] } };
+    }[];
     const received = accepted.find((a) => a.event.event_id === eventId);
     expect(received).toMatchObject({ pixelId: '998877665544', testEventCode: 'TEST1' });
     expect(received?.event.user_data.em).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]); // the SDK hashed it
