@@ -10,7 +10,8 @@ import express, { type Express, type Request, type Response, Router } from 'expr
 import { type GoogleSimState } from './index';
 
 export const SANDBOX_DEVELOPER_TOKEN = 'dropday-sandbox-devtoken';
-export const SUPPORTED_VERSIONS = ['v24', 'v25', 'v26'];
+// v23 (sunset Feb 2027) to v26: the majors Google still serves (docs/providers/google.md).
+export const SUPPORTED_VERSIONS = ['v23', 'v24', 'v25', 'v26'];
 
 export type AdsService = 'campaignBudgets' | 'campaigns' | 'campaignCriteria' | 'adGroups' | 'adGroupAds' | 'assets';
 const COLLECTION: Record<AdsService, string> = { campaignBudgets: 'campaign_budget', campaigns: 'campaign', campaignCriteria: 'campaign_criterion', adGroups: 'ad_group', adGroupAds: 'ad_group_ad', assets: 'asset' };
