@@ -387,7 +387,9 @@ export function mountMetaMarketingApi(app: Express, graph: Router, sim: MetaSimS
     const o = state.objects.get(String(req.params.id));
     if (!o) throw new GraphError(100, `(#100) Object with ID '${req.params.id}' does not exist`, { subcode: 33 });
     const requested = String(req.query.fields ?? '').split(',').filter((f) => f && o.fields[f] !== undefined);
-    const stored = Object.fromEntries(requested.map((f) => [f, o.fields[f]])); // e.g. objective, daily_budget
+    // e.g. objective, daily_budget; Graph answers numbers such as budgets as strings
+    const graphValue = (v: unknown) => (typeof v === 'number' ? String(v) : v);
+    const stored = Object.fromEntries(requested.map((f) => [f, graphValue(o.fields[f])]));
     const status = o.deleted ? 'DELETED' : o.status;
     return { ...stored, id: o.id, name: o.name, status, effective_status: status };
   }, (req) => state.objects.get(String(req.params.id))?.accountId));

@@ -5,7 +5,9 @@
 // the test redefines that getter to the simulator's URL (and puts it back afterwards). The SDK calls VERSION v24.0.
 import { randomBytes } from 'node:crypto';
 import {
+  Ad,
   AdAccount,
+  AdSet,
   Campaign,
   CustomData,
   EventRequest,
@@ -130,8 +132,12 @@ describe('facebook-nodejs-business-sdk against the Meta simulator', () => {
       name,
       status: 'PAUSED',
       objective: 'OUTCOME_TRAFFIC',
-      daily_budget: 2000,
+      daily_budget: '2000', // Graph answers budgets as strings
     });
+    const adSetRead = await new AdSet(adSet.id).get(['name', 'campaign_id', 'status']);
+    expect(adSetRead._data).toMatchObject({ id: adSet.id, campaign_id: campaign.id, status: 'PAUSED' });
+    const adRead = await new Ad(ad.id).get(['name', 'adset_id', 'status']);
+    expect(adRead._data).toMatchObject({ id: ad.id, name: `${name} / ad`, adset_id: adSet.id, status: 'PAUSED' });
     const listed = await account.getCampaigns(['name'], {
       filtering: [{ field: 'name', operator: 'EQUAL', value: name }],
     });
