@@ -10,6 +10,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type AdStep, adCampaignsOfAccount, listAdObjects } from '../db/ad-campaigns';
 import { audit } from '../db/retention';
+import { adCampaignWorkflowId } from '../lib/starters/ad-campaign';
 import { createAdCampaignActivities } from './ad-campaigns';
 import { type ActivityDeps } from './deps';
 
@@ -60,7 +61,7 @@ export function createAccountAdsStopActivities(deps: ActivityDeps) {
       let retryable: unknown = null;
       for (const ad of await adCampaignsOfAccount(pool, input.accountId)) {
         try {
-          await client.workflow.getHandle(`ad-campaign:${ad.id}`).terminate('account deleted');
+          await client.workflow.getHandle(adCampaignWorkflowId(ad.id)).terminate('account deleted');
         } catch (error) {
           if (!(error instanceof WorkflowNotFoundError) && !lastAttempt) throw error; // not found: never started or closed
         }

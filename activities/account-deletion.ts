@@ -3,6 +3,7 @@ import { campaignIdsOf, deleteAccountData } from '../db/account-deletion';
 import { adCampaignsOfAccount } from '../db/ad-campaigns';
 import { adCopyRequestIdsOfAccount } from '../db/ad-copy';
 import { audit } from '../db/retention';
+import { accountErasureWorkflowIds } from '../lib/starters/account-deletion';
 import { createAccountAdsStopActivities } from './account-ads-stop';
 import { type ActivityDeps } from './deps';
 import { deleteWorkflowsAndHistories } from './workflow-deletion';
@@ -14,12 +15,12 @@ export function createAccountDeletionActivities(deps: ActivityDeps) {
 
     /** The account's workflows (its campaigns' release engines, ad copy requests and ad campaigns, its welcome) with their histories. */
     async deleteAccountWorkflows(input: { accountId: string }): Promise<number> {
-      const ids = [
-        `account-welcome:${input.accountId}`,
-        ...(await campaignIdsOf(pool, input.accountId)).map((id) => `release:${id}`),
-        ...(await adCopyRequestIdsOfAccount(pool, input.accountId)).map((id) => `ad-copy:${id}`),
-        ...(await adCampaignsOfAccount(pool, input.accountId)).map((ad) => `ad-campaign:${ad.id}`),
-      ];
+      const ids = accountErasureWorkflowIds({
+        accountId: input.accountId,
+        campaignIds: await campaignIdsOf(pool, input.accountId),
+        adCopyRequestIds: await adCopyRequestIdsOfAccount(pool, input.accountId),
+        adCampaignIds: (await adCampaignsOfAccount(pool, input.accountId)).map((ad) => ad.id),
+      });
       return deleteWorkflowsAndHistories(ids);
     },
 

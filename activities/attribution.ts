@@ -17,7 +17,7 @@ import {
 } from '../db/attribution';
 import { type Campaign, findCampaignById } from '../db/campaigns';
 import { insertEvents, type NewEvent } from '../db/events';
-import { attributionWindow, deleteAttributionSchedule, ensureAttributionSchedule } from '../lib/temporal/attribution-schedule';
+import { attributionWindow, deleteAttributionSchedule, ensureAttributionSchedule } from '../lib/starters/attribution';
 import { type ActivityDeps } from './deps';
 import { type SpotifyClient, SpotifyError } from './providers/spotify';
 import { ProviderPaused, type SharedRateLimiter } from './rate-limiter';

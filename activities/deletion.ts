@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { completeDeletionRequest, eraseContact, eraseFan } from '../db/deletion';
 import { type DatabasePool, sql } from '../db/pool';
 import { audit } from '../db/retention';
+import { fanErasureWorkflowIds } from '../lib/starters/fan-deletion';
 import { type ActivityDeps } from './deps';
 import { deleteWorkflowsAndHistories } from './workflow-deletion';
 
@@ -32,5 +33,5 @@ export function createDeletionActivities({ pool }: ActivityDeps) {
 /** Workflows whose ids name this fan or one of their pre-saves (release workflows name campaigns only). */
 async function fanWorkflowIds(pool: DatabasePool, fanId: string): Promise<string[]> {
   const presaveIds = await pool.anyFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM presaves WHERE fan_id = ${fanId}`);
-  return [`fan-retention:${fanId}`, ...presaveIds.map((id) => `presave-fan:${id}`)];
+  return fanErasureWorkflowIds({ fanId, presaveIds });
 }

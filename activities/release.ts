@@ -12,7 +12,6 @@ import { queueEmail } from '../db/outbox';
 import { type DatabasePool, sql } from '../db/pool';
 import {
   claimDuePresaves,
-  claimPresave,
   finishPresave,
   pendingWaves,
   type PresaveProgress,
@@ -21,7 +20,8 @@ import {
   renewLease,
   returnPresave,
 } from '../db/presaves';
-import { signalCampaignChanged } from '../lib/temporal/order-signals';
+import { orderSessionOfCampaign } from '../db/billing';
+import { signalOrder } from '../lib/starters/order';
 import { ensureAttributionScheduleFor } from './attribution';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
@@ -61,23 +61,17 @@ export function createReleaseActivities(
   const { tokens, catalogToken } = spotifyAccess;
   const delivery = createPresaveDelivery({ config: deps.config, spotify, limiter, tokens });
 
-  /**
-   * While an attempt works on claimed rows: heartbeat and renew their lease on a clock (a lane can sit in one slow
-   * provider call for many seconds), so the attempt is not taken for dead and its rows not taken over while it
-   * runs. Returns the function that stops doing so.
-   */
-  function holdClaim(claimToken: string, leaseMs: number, heartbeat: () => void): () => void {
-    const timer = setInterval(() => {
-      heartbeat();
-      renewLease(pool, { claimToken, leaseMs }).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
-    }, Math.max(500, Math.floor(leaseMs / 3)));
-    return () => clearInterval(timer);
-  }
+  const holdClaim = (claimToken: string, leaseMs: number, heartbeat: () => void) => holdPresaveClaim(deps, claimToken, leaseMs, heartbeat);
+  const loadCampaign = (campaignId: string) => loadReleaseCampaign(pool, campaignId);
 
-  async function loadCampaign(campaignId: string): Promise<Campaign> {
-    const campaign = await findCampaignById(pool, campaignId);
-    if (!campaign) throw new Error(`campaign ${campaignId} not found`);
-    return campaign;
+  const markCampaignStatus = (input: { campaignId: string; status: 'releasing' | 'completed' }) =>
+    setCampaignStatus(pool, input.campaignId, input.status);
+  /** Live: the campaign's attribution backfill Schedule runs from the release for the attribution window. */
+  const ensureAttributionSchedule = (input: { campaignId: string }) => ensureAttributionScheduleFor(deps, input.campaignId);
+  /** A campaign paid for by a package: its order sends "is live" / "has completed" now, not at its next check. */
+  async function nudgeOrderOfCampaign(input: { campaignId: string }): Promise<void> {
+    const checkoutSessionId = await orderSessionOfCampaign(pool, input.campaignId);
+    if (checkoutSessionId) await signalOrder(Context.current().client, logger, { checkoutSessionId, what: 'campaignChanged' });
   }
 
   return {
@@ -181,39 +175,46 @@ export function createReleaseActivities(
       return result;
     },
 
-    /** The one-workflow-per-fan variant (bench:release compares it with the batches above). */
-    async deliverOnePresave(input: { presaveId: string }): Promise<BatchResult> {
-      const ctx = Context.current();
-      const claimToken = claimTokenOf(ctx.info);
-      const result = emptyResult();
-      const row = await claimPresave(pool, { id: input.presaveId, claimToken, leaseMs: leaseFor(ctx.info.heartbeatTimeoutMs) });
-      if (!row) return result;
-      result.claimed = 1;
-      const releaseClaim = holdClaim(claimToken, leaseFor(ctx.info.heartbeatTimeoutMs), () => ctx.heartbeat());
-      try {
-        const campaign = await loadCampaign(row.campaignId);
-        if (!campaign.spotifyAlbumId) throw new Error('release not resolved yet'); // retried by Temporal
-        const outcome = await delivery.deliver(row.fanId, targetOf(campaign), row.attempts > 1, () => ctx.heartbeat(), ctx.cancellationSignal);
-        await settle({ campaign, row, claimToken, outcome, result }, pool);
-      } finally {
-        releaseClaim();
-      }
-      if (result.returned > 0) throw new Error('pre-save not delivered yet'); // Temporal retries
-      return result;
-    },
+    // One job each; the release engine calls them in this order (workflows/release.ts).
+    markCampaignStatus,
+    ensureAttributionSchedule,
+    nudgeOrderOfCampaign,
 
+    /** Kept for runs that started before the split (their histories call it): the three above, in order. */
     async markReleaseStatus(input: { campaignId: string; status: 'releasing' | 'completed' }): Promise<void> {
-      await setCampaignStatus(pool, input.campaignId, input.status);
-      // Live: the campaign's attribution backfill Schedule runs from the release for the attribution window.
-      await ensureAttributionScheduleFor(deps, input.campaignId);
-      // A campaign paid for by a package: its order sends "is live" / "has completed" now, not at its next check.
-      await signalCampaignChanged(Context.current().client, logger, pool, input.campaignId);
+      await markCampaignStatus(input);
+      await ensureAttributionSchedule(input);
+      await nudgeOrderOfCampaign(input);
     },
   };
 }
 
+/**
+ * While an attempt works on claimed rows: heartbeat and renew their lease on a clock (a lane can sit in one slow
+ * provider call for many seconds), so the attempt is not taken for dead and its rows not taken over while it
+ * runs. Returns the function that stops doing so.
+ */
+export function holdPresaveClaim(
+  deps: Pick<ActivityDeps, 'pool' | 'logger'>,
+  claimToken: string,
+  leaseMs: number,
+  heartbeat: () => void,
+): () => void {
+  const timer = setInterval(() => {
+    heartbeat();
+    renewLease(deps.pool, { claimToken, leaseMs }).catch((error: unknown) => deps.logger.warn({ err: error }, 'lease renewal failed'));
+  }, Math.max(500, Math.floor(leaseMs / 3)));
+  return () => clearInterval(timer);
+}
+
+export async function loadReleaseCampaign(pool: DatabasePool, campaignId: string): Promise<Campaign> {
+  const campaign = await findCampaignById(pool, campaignId);
+  if (!campaign) throw new Error(`campaign ${campaignId} not found`);
+  return campaign;
+}
+
 /** Records what one delivery came to, and counts it (only while this claim still holds the row). */
-async function settle(
+export async function settle(
   args: { campaign: Campaign; row: { id: string; fanId: string; attempts: number; dueAt: number }; claimToken: string; outcome: DeliveryOutcome; result: BatchResult },
   pool: DatabasePool,
 ): Promise<void> {
@@ -254,20 +255,20 @@ async function settle(
 }
 
 /** Unique per activity attempt, so a superseded attempt can never finish a row its successor has taken over. */
-function claimTokenOf(info: { workflowExecution?: { runId: string }; activityId: string; attempt: number }): string {
+export function claimTokenOf(info: { workflowExecution?: { runId: string }; activityId: string; attempt: number }): string {
   return `${info.workflowExecution?.runId ?? 'direct'}:${info.activityId}:${info.attempt}`;
 }
 
 /** A lease outlives a missed heartbeat or two, and runs out soon after a crash (the retry waits for it). */
-function leaseFor(heartbeatTimeoutMs: number | undefined): number {
+export function leaseFor(heartbeatTimeoutMs: number | undefined): number {
   return Math.max(5_000, heartbeatTimeoutMs ?? 30_000);
 }
 
-function targetOf(campaign: Campaign): DeliveryTarget {
+export function targetOf(campaign: Campaign): DeliveryTarget {
   return { albumId: campaign.spotifyAlbumId!, artistIds: campaign.followArtist ? campaign.spotifyArtistIds : [] };
 }
 
-function emptyResult(): BatchResult {
+export function emptyResult(): BatchResult {
   return { claimed: 0, done: 0, failed: 0, revoked: 0, returned: 0, paused: null, notLive: false };
 }
 

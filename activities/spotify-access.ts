@@ -2,11 +2,9 @@
 // attribution backfill): fans' tokens refreshed just in time, a revoked fan handed to retention, and a token for
 // catalogue look-ups (the app's own, cached, with a client secret; else one of the campaign's fans').
 import { Context } from '@temporalio/activity';
-import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { sql } from '../db/pool';
-import { Kind } from '../lib/temporal/search-attributes';
-import type { fanRetentionWorkflow } from '../workflows/fan-retention';
+import { startFanRetention } from '../lib/starters/fan-retention';
 import { type ActivityDeps } from './deps';
 import { type SpotifyClient } from './providers/spotify';
 import { createFanTokenSource, FanAccessLost } from './spotify-tokens';
@@ -21,12 +19,10 @@ export function createSpotifyAccess(deps: ActivityDeps & { spotify: SpotifyClien
     spotify,
     // From an activity: start (or join) the fan's retention workflow on the worker's own client.
     onRevoked: async (fanId) => {
-      await Context.current().client.workflow.start<typeof fanRetentionWorkflow>('fanRetentionWorkflow', {
-        workflowId: `fan-retention:${fanId}`,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [{ fanId, revokedAt: Date.now(), engagementRetentionMs: config.REVOKED_ENGAGEMENT_RETENTION_SECONDS * 1000 }],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        typedSearchAttributes: [{ key: Kind, value: 'fan-retention' }],
+      await startFanRetention(Context.current().client, config.TEMPORAL_TASK_QUEUE, {
+        fanId,
+        revokedAt: Date.now(),
+        engagementRetentionMs: config.REVOKED_ENGAGEMENT_RETENTION_SECONDS * 1000,
       });
     },
   });

@@ -7,8 +7,9 @@
 // Prints a table, then (last line) one JSON object with every figure. Figures, not assertions.
 import { sql } from '../db/pool';
 import { z } from 'zod';
-import { releaseWorkflowId } from '../api/release-engine';
-import { perFanPresaveWorkflow } from '../workflows';
+import { perFanPresaveWorkflowId } from '../lib/starters/per-fan-presave';
+import { releaseWorkflowId } from '../lib/starters/release';
+import { startPerFanPresave } from './per-fan/starter';
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds } from '../test/helpers/release-stack';
 import { forEachLimited, peakRssMiB, percentile, startBenchStack } from './lib/stack';
 
@@ -82,8 +83,8 @@ async function main() {
     workerA.kill('SIGTERM');
     await new Promise((r) => workerA.once('exit', r));
 
-    // --- variant B: one workflow per fan, same fans, another album ---
-    const workerB = await stack.startWorker();
+    // --- variant B: one workflow per fan, same fans, another album (the bench's own worker: never in production) ---
+    const workerB = await stack.startWorker('bench/per-fan/worker.ts');
     const upcB = nextUpc();
     const albumB = addRelease(target, upcB, Date.now() - 1_000);
     const campaignB = await stack.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
@@ -99,11 +100,7 @@ async function main() {
       SELECT ${campaignB}, fan_id, 'spotify', to_timestamp(${dueB / 1000}) FROM presaves WHERE campaign_id = ${campaign.data.id}
       RETURNING id`);
     await forEachLimited([...presaveIds], 64, async (presaveId) => {
-      await stack.client.workflow.start(perFanPresaveWorkflow, {
-        workflowId: `presave-fan:${presaveId}`,
-        taskQueue: 'dropday',
-        args: [{ presaveId, dueAt: dueB }],
-      });
+      await startPerFanPresave(stack.client, { presaveId, dueAt: dueB });
     });
     const startSeconds = (Date.now() - startsAt) / 1000;
     log(`per-fan variant: ${presaveIds.length} workflows started in ${startSeconds.toFixed(1)} s`);
@@ -119,7 +116,7 @@ async function main() {
         // Sampled: describing 20,000 executions would dominate the run.
         const sample = presaveIds.slice(0, 100);
         let events = 0;
-        for (const id of sample) events += (await stack.client.workflow.getHandle(`presave-fan:${id}`).describe()).historyLength;
+        for (const id of sample) events += (await stack.client.workflow.getHandle(perFanPresaveWorkflowId(id)).describe()).historyLength;
         return (events / sample.length) * presaveIds.length;
       },
     });

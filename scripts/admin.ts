@@ -1,19 +1,18 @@
 // Operator commands: `npm run admin -- <command> [args]`; `npm run admin -- <command> --help` for each.
-import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { loadConfig } from '../lib/config';
 import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
 import { connectTemporalClient } from '../lib/temporal/client';
-import { Kind } from '../lib/temporal/search-attributes';
 import { migrate } from '../db/migrate';
 import { openAlerts } from '../db/ops-alerts';
 import { countStaleCiphertexts, ENCRYPTED_TABLES, type ResealProgress, resealBatch } from '../db/encrypted-columns';
 import { createDatabasePool, type DatabasePool, sql } from '../db/pool';
 import { retryFailedPresaves } from '../db/presaves';
-import { keyRotationProgressQuery, keyRotationWorkflow } from '../workflows/key-rotation';
-import { presaveAddedSignal } from '../workflows/release';
+import { findCampaignById } from '../db/campaigns';
+import { queryKeyRotationProgress, startKeyRotation } from '../lib/starters/key-rotation';
+import { signalPresaveAdded } from '../lib/starters/release';
 import { createOpsKey } from './lib/ops-key';
-import { attributionScheduleId, describeAttributionSchedule } from '../lib/temporal/attribution-schedule';
+import { attributionScheduleId, describeAttributionSchedule } from '../lib/starters/attribution';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 
 interface Command {
@@ -70,9 +69,10 @@ const commands: Record<string, Command> = {
       const retried = await retryFailedPresaves(pool, campaignId);
       if (retried > 0) {
         const client = await connectTemporalClient({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE, keyRing: keyRingFrom(ctx.config) });
-        await client.workflow.signalWithStart('releaseWorkflow', {
-          workflowId: `release:${campaignId}`, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ campaignId }], signal: presaveAddedSignal, signalArgs: [{ dueAt: Date.now() }],
-        });
+        const campaign = await findCampaignById(pool, campaignId);
+        if (!campaign) throw new Error(`no campaign ${campaignId}`);
+        // The same signal-with-start as the API's: a run that had ended starts again, with its search attributes.
+        await signalPresaveAdded(client, ctx.config.TEMPORAL_TASK_QUEUE, { campaign, dueAt: Date.now() });
         await client.connection.close();
       }
       console.log(`${retried} failed pre-save(s) back to pending`);
@@ -107,12 +107,9 @@ const commands: Record<string, Command> = {
       const pool = await ctx.pool();
       const total = (await Promise.all(ENCRYPTED_TABLES.map((t) => pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ${sql.identifier([t.table])}`)))).reduce((a, b) => a + b, 0);
       const client = await connectTemporalClient({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE, keyRing });
-      const handle = await client.workflow.start(keyRotationWorkflow, {
-        workflowId: `key-rotation:${keyRing.activeKeyId}`, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ keyId: keyRing.activeKeyId }],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING, typedSearchAttributes: [{ key: Kind, value: 'key-rotation' }],
-      });
+      const handle = await startKeyRotation(client, ctx.config.TEMPORAL_TASK_QUEUE, { keyId: keyRing.activeKeyId });
       for (;;) {
-        const progress = await handle.query(keyRotationProgressQuery).catch(() => null);
+        const progress = await queryKeyRotationProgress(handle).catch(() => null);
         if (progress) progressBar(progress.done ? total : progress.scanned, total, progress.done ? `done, ${progress.staleLeft} left under other keys` : `${progress.table ?? ''}`);
         if (progress?.done) break;
         await new Promise((r) => setTimeout(r, 500));

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
+import { orderWorkflowId } from '../lib/starters/order';
+import { subscriptionWorkflowId } from '../lib/starters/subscription';
 import { sql } from '../db/pool';
 import * as h from '../test/helpers/release-stack';
 import { deliver, newId, packageSession, stripeEvent, subscriptionObject, WEBHOOK_SECRET } from '../test/helpers/stripe';
@@ -44,8 +46,8 @@ async function main() {
     h.addRelease(stack, upc, Date.now() - 1_000);
     await h.createCampaign(stack, { headers, artistId: artist.data.id }, 'Recorded', { upc, secondsAhead: 4 });
     console.log('waiting for the order workflow to complete…');
-    console.log(JSON.stringify(await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).result()));
-    await save(bin, temporal.address, `order:${sessionId}`, 'order-lifecycle.json');
+    console.log(JSON.stringify(await stack.temporal.client.workflow.getHandle(orderWorkflowId(sessionId)).result()));
+    await save(bin, temporal.address, orderWorkflowId(sessionId), 'order-lifecycle.json');
 
     // A subscription whose payment fails and is never paid: downgraded after the grace period.
     const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM accounts LIMIT 1`);
@@ -53,8 +55,8 @@ async function main() {
     await deliver(stack.api.url, stripeEvent('customer.subscription.created', subscriptionObject({ id: subscriptionId, customer: newId('cus'), status: 'active', tier: 'pro', accountId })));
     await deliver(stack.api.url, stripeEvent('invoice.payment_failed', { id: newId('in'), object: 'invoice', subscription: subscriptionId }));
     await deliver(stack.api.url, stripeEvent('invoice.payment_failed', { id: newId('in'), object: 'invoice', subscription: subscriptionId }));
-    console.log(JSON.stringify(await stack.temporal.client.workflow.getHandle(`subscription:${subscriptionId}`).result()));
-    await save(bin, temporal.address, `subscription:${subscriptionId}`, 'subscription-grace.json');
+    console.log(JSON.stringify(await stack.temporal.client.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).result()));
+    await save(bin, temporal.address, subscriptionWorkflowId(subscriptionId), 'subscription-grace.json');
   } finally {
     await stack.close();
     await temporal.stop();

@@ -8,13 +8,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { releaseWorkflowId } from '../api/release-engine';
+import { accountWelcomeWorkflowId } from '../lib/starters/account-welcome';
+import { adCampaignWorkflowId } from '../lib/starters/ad-campaign';
+import { attributionScheduleId, runAttributionOnce } from '../lib/starters/attribution';
+import { fanRetentionWorkflowId } from '../lib/starters/fan-retention';
+import { keyRotationWorkflowId, startKeyRotation } from '../lib/starters/key-rotation';
+import { releaseWorkflowId } from '../lib/starters/release';
 import { createConnection } from '../db/connections';
 import { sql } from '../db/pool';
 import { startMetaSimulator } from '../simulators/meta';
 import { marketingState } from '../simulators/meta/marketing';
-import { attributionWorkflow } from '../workflows/attribution';
-import { keyRotationWorkflow } from '../workflows/key-rotation';
 import { startGeminiSimulator } from '../simulators/gemini';
 import { recordAdCopyScenario } from './lib/record-ad-copy';
 import * as h from '../test/helpers/release-stack';
@@ -56,16 +59,17 @@ async function main() {
     await handle.result();
     await save(bin, temporal.address, releaseWorkflowId(campaign.data.id), 'release-with-faults.json');
     const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM accounts LIMIT 1`);
-    await save(bin, temporal.address, `account-welcome:${accountId}`, 'account-welcome.json');
+    await save(bin, temporal.address, accountWelcomeWorkflowId(accountId), 'account-welcome.json');
     // rec-d revoked: its retention workflow deleted the tokens and now sleeps (an open history replays too).
     const revokedFan = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
       SELECT id FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser('rec-d')!.accountId}`);
-    await save(bin, temporal.address, `fan-retention:${revokedFan}`, 'fan-retention.json');
-    const rotation = await stack.temporal.client.workflow.execute(keyRotationWorkflow, {
-      workflowId: 'key-rotation:fixture', taskQueue: stack.config.TEMPORAL_TASK_QUEUE, args: [{ keyId: stack.keyRing.activeKeyId, batchSize: 2 }],
+    await save(bin, temporal.address, fanRetentionWorkflowId(revokedFan), 'fan-retention.json');
+    const rotationHandle = await startKeyRotation(stack.temporal.client, stack.config.TEMPORAL_TASK_QUEUE, {
+      workflowId: keyRotationWorkflowId('fixture'), keyId: stack.keyRing.activeKeyId, batchSize: 2,
     });
+    const rotation = await rotationHandle.result();
     console.log(`key rotation: ${JSON.stringify(rotation)}`);
-    await save(bin, temporal.address, 'key-rotation:fixture', 'key-rotation.json');
+    await save(bin, temporal.address, keyRotationWorkflowId('fixture'), 'key-rotation.json');
     await save(bin, temporal.address, await recordAdCopyScenario(stack, gemini), 'ad-copy.json');
     await recordAdCampaigns(stack, meta, bin, temporal.address);
     await recordAttribution(stack, bin, temporal.address);
@@ -94,12 +98,12 @@ async function recordAdCampaigns(stack: h.ReleaseStack, meta: Awaited<ReturnType
     startAt: new Date(Date.now() + startIn).toISOString(), endAt: new Date(Date.now() + endIn).toISOString(),
   });
   const launched = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(3_000, 6_000), { headers: account.headers });
-  console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(`ad-campaign:${launched.data.id}`).result()}`);
-  await save(bin, address, `ad-campaign:${launched.data.id}`, 'ad-campaign-ended.json');
+  console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(adCampaignWorkflowId(launched.data.id)).result()}`);
+  await save(bin, address, adCampaignWorkflowId(launched.data.id), 'ad-campaign-ended.json');
   marketingState(meta.state).faults.push({ step: 'ads', code: 100, userMessage: 'Rejected.', times: 1, hits: 0 });
   const undone = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(60_000, 120_000), { headers: account.headers });
-  console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(`ad-campaign:${undone.data.id}`).result()}`);
-  await save(bin, address, `ad-campaign:${undone.data.id}`, 'ad-campaign-undone.json');
+  console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(adCampaignWorkflowId(undone.data.id)).result()}`);
+  await save(bin, address, adCampaignWorkflowId(undone.data.id), 'ad-campaign-undone.json');
 }
 
 /** A backfill run over three fans (one batch each), one of them revoked, with a 429 on the way. */
@@ -116,11 +120,11 @@ async function recordAttribution(stack: h.ReleaseStack, bin: string, address: st
   stack.spotify.state.revokeUser('attr-c');
   for (const user of ['attr-a', 'attr-b']) stack.spotify.state.addPlay(user, { trackId: created.tracks[0].id, playedAt: Date.now() - 10_000 });
   stack.spotify.state.injectFault({ kind: '429', count: 1, retryAfterSeconds: 1, path: '/v1/me/player/recently-played' });
-  const result = await stack.temporal.client.workflow.execute(attributionWorkflow, {
-    workflowId: 'attribution:fixture', taskQueue: stack.config.TEMPORAL_TASK_QUEUE, args: [{ campaignId: campaign.data.id, batchSize: 1 }],
+  const result = await runAttributionOnce(stack.temporal.client, stack.config.TEMPORAL_TASK_QUEUE, {
+    workflowId: attributionScheduleId('fixture'), campaignId: campaign.data.id, batchSize: 1,
   });
   console.log(`attribution: ${JSON.stringify(result)}`);
-  await save(bin, address, 'attribution:fixture', 'attribution.json');
+  await save(bin, address, attributionScheduleId('fixture'), 'attribution.json');
 }
 
 async function save(bin: string, address: string, workflowId: string, file: string) {

@@ -8,7 +8,7 @@ import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { createWorker } from './worker';
 import { connectTemporalClient } from '../lib/temporal/client';
-import { ensureSchedules } from '../lib/temporal/schedules';
+import { ensureSchedules } from '../lib/starters/schedules';
 
 async function main() {
   const config = loadConfig();

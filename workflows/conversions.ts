@@ -1,4 +1,4 @@
-// Conversions on a Schedule (lib/temporal/schedules.ts): every minute the conversions outbox goes to Meta's
+// Conversions on a Schedule (lib/starters/schedules.ts): every minute the conversions outbox goes to Meta's
 // Conversions API. An outage is retried here with backoff; the events wait in PostgreSQL meanwhile, so none is lost.
 import { proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';

@@ -1,4 +1,4 @@
-// E-mail on Schedules (lib/temporal/schedules.ts): the outbox is delivered every minute, and once a day fans whose
+// E-mail on Schedules (lib/starters/schedules.ts): the outbox is delivered every minute, and once a day fans whose
 // Spotify consent ends before their release are nudged to pre-save again.
 import { proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';

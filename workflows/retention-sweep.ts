@@ -1,4 +1,4 @@
-// Run daily by the `retention-sweep` Schedule (lib/temporal/schedules.ts): analytics older than 24 months are
+// Run daily by the `retention-sweep` Schedule (lib/starters/schedules.ts): analytics older than 24 months are
 // anonymised, stale sign-in states purged.
 import { proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';

@@ -1,15 +1,13 @@
 import { Router } from 'express';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { revokeAccountKeys } from '../../db/account-deletion';
-import type { accountDeletionWorkflow } from '../../workflows/account-deletion';
 import { auth } from '../auth';
 import { unlinkedOrdersByEmailHash } from '../../db/billing';
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
-import { signalOrder } from '../../lib/temporal/order-signals';
+import { signalOrder } from '../../lib/starters/order';
 import { insertAccount, insertApiKey } from '../../db/accounts';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
-import { AccountId, Kind } from '../../lib/temporal/search-attributes';
-import { accountWelcomeWorkflow } from '../../workflows';
+import { startAccountDeletion } from '../../lib/starters/account-deletion';
+import { startAccountWelcome } from '../../lib/starters/account-welcome';
 import { type AppDeps } from '../deps';
 import { createAccountBody } from '../schemas';
 import { parseBody } from '../validation';
@@ -26,21 +24,12 @@ export function accountRoutes({ pool, temporal, config, logger }: AppDeps): Rout
       const created = await insertAccount(tx, body);
       await insertApiKey(tx, { accountId: created.id, role: 'artist', keyHash: hashApiKey(apiKey) });
       // Started inside the transaction: if Temporal is unreachable, the account is not created either.
-      await temporal.workflow.start(accountWelcomeWorkflow, {
-        workflowId: `account-welcome:${created.id}`,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [{ accountId: created.id }],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [
-          { key: AccountId, value: created.id },
-          { key: Kind, value: 'account-welcome' },
-        ],
-      });
+      await startAccountWelcome(temporal, config.TEMPORAL_TASK_QUEUE, { accountId: created.id });
       return created;
     });
     // Shop orders paid with this address wait for an account: tell them.
     const orders = await unlinkedOrdersByEmailHash(pool, hashEmail(`email:${account.email}`));
-    for (const order of orders) await signalOrder(temporal, logger, order.checkoutSessionId, 'accountCreated');
+    for (const order of orders) await signalOrder(temporal, logger, { checkoutSessionId: order.checkoutSessionId, what: 'accountCreated' });
     res.status(201).json({ account, apiKey });
   });
 
@@ -52,18 +41,9 @@ export function accountDeletionRoutes({ pool, temporal, config }: AppDeps): Rout
   const router = Router();
   router.delete('/v1/accounts/me', async (_req, res) => {
     const { accountId } = auth(res);
-    await temporal.workflow.start<typeof accountDeletionWorkflow>('accountDeletionWorkflow', {
-      workflowId: `account-deletion:${accountId}`,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      args: [{ accountId }],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      typedSearchAttributes: [
-        { key: AccountId, value: accountId },
-        { key: Kind, value: 'account-deletion' },
-      ],
-    });
+    const workflowId = await startAccountDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { accountId });
     await revokeAccountKeys(pool, accountId); // after the start: a failed start leaves the account usable
-    res.status(202).json({ status: 'deleting', workflowId: `account-deletion:${accountId}` });
+    res.status(202).json({ status: 'deleting', workflowId });
   });
   return router;
 }

@@ -1,7 +1,6 @@
 // AI ad copy for a campaign: ask for variants (an adCopyWorkflow writes and checks them), list them with their lint
 // results, approve one (it becomes the copy the platform's ad campaign uses) or reject them with feedback (a new
 // generation is written with it). Approve and reject are signals: 202, the list shows the outcome moments later.
-import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -16,8 +15,7 @@ import {
 } from '../../db/ad-copy';
 import { findCampaign } from '../../db/campaigns';
 import { MAX_VARIANTS } from '../../lib/ad-copy/template-writer';
-import { AccountId, CampaignId, Kind } from '../../lib/temporal/search-attributes';
-import { adCopyWorkflow, approveSignal, rejectSignal } from '../../workflows/ad-copy';
+import { signalAdCopyApproved, signalAdCopyRejected, startAdCopy } from '../../lib/starters/ad-copy';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -35,7 +33,6 @@ export const approveAdCopyBody = z.strictObject({ variantId: z.string().uuid() }
 export const rejectAdCopyBody = z.strictObject({ feedback: z.string().trim().min(1).max(1000) });
 const requestParams = z.object({ id: z.string().uuid(), requestId: z.string().uuid() });
 
-const adCopyWorkflowId = (requestId: string) => `ad-copy:${requestId}`;
 
 function presentVariant(request: AdCopyRequest, v: AdCopyVariant) {
   return {
@@ -105,22 +102,14 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
       throw new ApiError(409, 'copy_request_open', `this campaign already has ${body.platform} ad copy being written or waiting for approval; approve or reject it first`);
     }
     try {
-      await temporal.workflow.start(adCopyWorkflow, {
-        workflowId: adCopyWorkflowId(requestId),
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        args: [{
-          requestId,
-          count: body.variants,
-          maxRegenerations: config.AD_COPY_MAX_REGENERATIONS,
-          maxRejections: config.AD_COPY_MAX_REJECTIONS,
-          approvalTimeoutMs: config.AD_COPY_APPROVAL_TIMEOUT_SECONDS * 1000,
-        }],
-        typedSearchAttributes: [
-          { key: AccountId, value: accountId },
-          { key: CampaignId, value: id },
-          { key: Kind, value: 'ad-copy' },
-        ],
+      await startAdCopy(temporal, config.TEMPORAL_TASK_QUEUE, {
+        requestId,
+        count: body.variants,
+        maxRegenerations: config.AD_COPY_MAX_REGENERATIONS,
+        maxRejections: config.AD_COPY_MAX_REJECTIONS,
+        approvalTimeoutMs: config.AD_COPY_APPROVAL_TIMEOUT_SECONDS * 1000,
+        campaignId: id,
+        accountId,
       });
     } catch (error) {
       // Without its workflow the request would block the platform's next one forever.
@@ -147,7 +136,7 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
     if (variant.violations.length > 0) {
       throw new ApiError(422, 'variant_not_approvable', 'this variant breaks the platform limits or the ad policy', variant.violations);
     }
-    await temporal.workflow.getHandle(adCopyWorkflowId(requestId)).signal(approveSignal, { variantId });
+    await signalAdCopyApproved(temporal, { requestId, variantId });
     res.status(202).json({ id: requestId, variantId, status: 'approving' });
   });
 
@@ -155,7 +144,7 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
     const { id, requestId } = parseParams(requestParams, req);
     await awaitingRequest(auth(res).accountId, id, requestId);
     const { feedback } = parseBody(rejectAdCopyBody, req);
-    await temporal.workflow.getHandle(adCopyWorkflowId(requestId)).signal(rejectSignal, { feedback });
+    await signalAdCopyRejected(temporal, { requestId, feedback });
     res.status(202).json({ id: requestId, status: 'regenerating' });
   });
 

@@ -20,8 +20,7 @@ import {
 import { findCampaign } from '../../db/campaigns';
 import { listConnections } from '../../db/connections';
 import { isIsoCurrency } from '../../lib/currency';
-import { AccountId, CampaignId, Kind } from '../../lib/temporal/search-attributes';
-import { adCampaignRescheduledSignal, adCampaignWorkflow } from '../../workflows/ad-campaign';
+import { adCampaignWorkflowId, signalAdCampaignRescheduled, startAdCampaign } from '../../lib/starters/ad-campaign';
 import { type DatabasePool } from '../../db/pool';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
@@ -70,15 +69,13 @@ const LABEL = { meta: 'Meta', google: 'Google Ads' } as const;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const invalidBody = (path: string, message: string) => new ApiError(400, 'validation_failed', 'invalid request body', [{ path, message }]);
 
-export const adCampaignWorkflowId = (adCampaignId: string) => `ad-campaign:${adCampaignId}`;
-
 /** The release moved or was cancelled: its open ad campaigns follow (look the launch instant up again / cancel). */
 export async function adCampaignsFollowRelease(temporal: Client, pool: DatabasePool, campaignId: string, change: 'rescheduled' | 'cancelled'): Promise<void> {
   for (const ad of await listAdCampaigns(pool, campaignId)) {
     if (['ended', 'failed', 'cancelled'].includes(ad.state) || (change === 'rescheduled' && ad.startAt !== null)) continue;
-    const handle = temporal.workflow.getHandle(adCampaignWorkflowId(ad.id));
     try {
-      await (change === 'cancelled' ? handle.cancel() : handle.signal(adCampaignRescheduledSignal));
+      if (change === 'cancelled') await temporal.workflow.getHandle(adCampaignWorkflowId(ad.id)).cancel();
+      else await signalAdCampaignRescheduled(temporal, { adCampaignId: ad.id });
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
@@ -178,16 +175,7 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
       landingUrl: `${config.PUBLIC_URL}/l/${campaign.slug}`,
     });
     try {
-      await temporal.workflow.start(adCampaignWorkflow, {
-        workflowId: adCampaignWorkflowId(ad.id),
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [{ adCampaignId: ad.id, platform: ad.platform }],
-        typedSearchAttributes: [
-          { key: CampaignId, value: campaign.id },
-          { key: AccountId, value: accountId },
-          { key: Kind, value: 'ad-campaign' },
-        ],
-      });
+      await startAdCampaign(temporal, config.TEMPORAL_TASK_QUEUE, { adCampaignId: ad.id, platform: ad.platform, campaignId: campaign.id, accountId });
     } catch (error) {
       await deleteAdCampaign(pool, ad.id); // nothing was created at the provider
       throw error;

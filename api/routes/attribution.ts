@@ -4,7 +4,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { type Request, Router } from 'express';
 import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
 import { attributionSummary } from '../../db/attribution';
-import { attributionScheduleId, attributionWindow, describeAttributionSchedule, ensureAttributionSchedule } from '../../lib/temporal/attribution-schedule';
+import { attributionScheduleId, attributionWindow, describeAttributionSchedule, ensureAttributionSchedule } from '../../lib/starters/attribution';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';

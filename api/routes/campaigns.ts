@@ -14,7 +14,8 @@ import { findArtist } from '../../db/artists';
 import { listPresaves, presaveProgress, tokenLedger } from '../../db/presaves';
 import { type DatabasePool } from '../../db/pool';
 import { auth } from '../auth';
-import { signalCampaignChanged, signalOrder } from '../../lib/temporal/order-signals';
+import { orderSessionOfCampaign } from '../../db/billing';
+import { signalOrder } from '../../lib/starters/order';
 import { admitCampaign } from '../plan-gate';
 import { type AppDeps } from '../deps';
 import { adCampaignsFollowRelease } from './ads';
@@ -24,6 +25,12 @@ import { parseBody, parseParams, parseQuery } from '../validation';
 
 export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }: AppDeps): Router {
   const router = Router();
+
+  /** A campaign paid for by a package changed (rescheduled, cancelled): its order looks again. */
+  const nudgeOrderOf = async (campaignId: string) => {
+    const checkoutSessionId = await orderSessionOfCampaign(pool, campaignId);
+    if (checkoutSessionId) await signalOrder(temporal, logger, { checkoutSessionId, what: 'campaignChanged' });
+  };
 
   const present = async (campaign: Campaign) => {
     const progress = await presaveProgress(pool, campaign.id);
@@ -85,7 +92,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
       await deleteCampaign(pool, campaign.id);
       throw error;
     }
-    if (checkoutSessionId) await signalOrder(temporal, logger, checkoutSessionId, 'campaignAttached');
+    if (checkoutSessionId) await signalOrder(temporal, logger, { checkoutSessionId, what: 'campaignAttached' });
     res.status(201).json(await present(campaign));
   });
 
@@ -117,7 +124,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     // After the commit, so the workflow re-reads the new schedule. Were the signal lost, the workflow re-reads
     // its plan on its own within replanEveryMs.
     await signalSoon(() => releaseEngine.reschedule(id));
-    await signalCampaignChanged(temporal, logger, pool, id);
+    await nudgeOrderOf(id);
     await signalSoon(() => adCampaignsFollowRelease(temporal, pool, id, 'rescheduled'));
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });
@@ -129,7 +136,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     if (campaign.status !== 'cancelled') {
       await pool.transaction((tx) => cancelCampaign(tx, id));
       await signalSoon(() => releaseEngine.cancel(id));
-      await signalCampaignChanged(temporal, logger, pool, id);
+      await nudgeOrderOf(id);
       await signalSoon(() => adCampaignsFollowRelease(temporal, pool, id, 'cancelled'));
     }
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));

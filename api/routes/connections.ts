@@ -10,12 +10,11 @@ import { createConnection, findConnection, listConnections, markDisconnected } f
 import { consumeOAuthState, saveOAuthState } from '../../db/oauth-states';
 import { codeChallengeS256, createCodeVerifier } from '../../lib/crypto/pkce';
 import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
-import { AccountId, Kind } from '../../lib/temporal/search-attributes';
+import { disconnectWithStart, signalDisconnect, startConnectionToken } from '../../lib/starters/connection-token';
 import { type Config } from '../../lib/config';
 import { GoogleOAuthError, googleOAuthFrom } from '../../activities/providers/google-oauth';
 import { META_ADS_SCOPES, MetaOAuthError, metaOAuthFrom } from '../../activities/providers/meta-oauth';
 import { spotifyClientFrom, SpotifyError } from '../../activities/providers/spotify';
-import { connectionTokenWorkflow, disconnectSignal } from '../../workflows/connection-token';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -80,17 +79,11 @@ function providers(config: Config) {
 const callbackPath = (p: Provider) => (p === 'spotify' ? '/oauth/spotify-artist/callback' : `/oauth/${p}/callback`);
 const ARTIST_SPOTIFY_SCOPES = ['user-read-private'];
 
-function workflowOptions(config: Config, c: { id: string; accountId: string }) {
-  return {
-    workflowId: `connection:${c.id}`,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [{ connectionId: c.id, refreshMarginMs: config.CONNECTION_REFRESH_MARGIN_SECONDS * 1000 }] as [Parameters<typeof connectionTokenWorkflow>[0]],
-    typedSearchAttributes: [
-      { key: AccountId, value: c.accountId },
-      { key: Kind, value: 'connection' },
-    ],
-  };
-}
+const connectionStart = (config: Config, c: { id: string; accountId: string }) => ({
+  connectionId: c.id,
+  accountId: c.accountId,
+  refreshMarginMs: config.CONNECTION_REFRESH_MARGIN_SECONDS * 1000,
+});
 
 /** Public: the provider redirects the artist's browser here. */
 export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logger }: AppDeps): Router {
@@ -113,8 +106,8 @@ export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logg
     try {
       const granted = await byProvider[provider].grant(query.data.code, state.codeVerifier);
       const { id, replaced } = await createConnection(pool, keyRing, { accountId: state.accountId, provider, ...granted });
-      if (replaced) await temporal.workflow.getHandle(`connection:${replaced}`).signal(disconnectSignal).catch(() => undefined);
-      await temporal.workflow.start(connectionTokenWorkflow, workflowOptions(config, { id, accountId: state.accountId }));
+      if (replaced) await signalDisconnect(temporal, { connectionId: replaced }).catch(() => undefined);
+      await startConnectionToken(temporal, config.TEMPORAL_TASK_QUEUE, connectionStart(config, { id, accountId: state.accountId }));
       sendPage(res, 200, messagePage(`${byProvider[provider].label} connected`, 'dropday can now run your campaigns there. You can close this page.'));
     } catch (error) {
       if (!(error instanceof GoogleOAuthError) && !(error instanceof MetaOAuthError) && !(error instanceof SpotifyError)) throw error;
@@ -164,7 +157,7 @@ export function connectionRoutes({ pool, keyRing, config, temporal }: AppDeps): 
     }
     await markDisconnected(pool, id);
     // The workflow revokes the grant and forgets the tokens; signal-with-start also covers one that had ended.
-    await temporal.workflow.signalWithStart(connectionTokenWorkflow, { ...workflowOptions(config, connection), signal: disconnectSignal });
+    await disconnectWithStart(temporal, config.TEMPORAL_TASK_QUEUE, connectionStart(config, connection));
     res.json({ id, status: 'disconnected' });
   });
 

@@ -12,8 +12,8 @@ import { retryFailedPresaves } from '../../db/presaves';
 import { audit } from '../../db/retention';
 import { sql } from '../../db/pool';
 import { EncryptionCodec } from '../../lib/temporal/encryption-codec';
-import { cancelSignal, presaveAddedSignal, progressQuery, rescheduleSignal } from '../../workflows/release';
-import { disconnectSignal } from '../../workflows/connection-token';
+import { connectionSignals } from '../../lib/starters/connection-token';
+import { queryReleaseProgress, releaseSignals } from '../../lib/starters/release';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -28,13 +28,13 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 const workflowIdParam = z.object({ workflowId: z.string().min(1).max(255).regex(/^[A-Za-z0-9:_-]+$/) });
-const signals = { reschedule: rescheduleSignal, cancel: cancelSignal, presaveAdded: presaveAddedSignal, disconnect: disconnectSignal } as const;
+const signals = { ...releaseSignals, ...connectionSignals } as const;
 const signalBody = z.strictObject({ name: z.enum(['reschedule', 'cancel', 'presaveAdded', 'disconnect']), args: z.array(z.unknown()).max(1).default([]) });
 
 // Decoded payload fields whose values are never shown, even to ops.
 const SECRET_KEY = /token|secret|password|verifier|email|phone/i;
 
-export function opsWorkflowRoutes({ temporal, keyRing, config, pool }: AppDeps): Router {
+export function opsWorkflowRoutes({ temporal, keyRing, config, pool, releaseEngine }: AppDeps): Router {
   const router = Router();
   const codec = new EncryptionCodec(keyRing);
   const namespace = config.TEMPORAL_NAMESPACE;
@@ -89,7 +89,7 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool }: AppDeps):
         state: (proto.api.enums.v1.PendingActivityState[a.state ?? 0] ?? 'UNSPECIFIED').replace('PENDING_ACTIVITY_STATE_', ''),
         lastFailure: a.lastFailure ? { message: redactText(a.lastFailure.message ?? ''), type: a.lastFailure.applicationFailureInfo?.type ?? null } : null,
       })),
-      progress: description.type === 'releaseWorkflow' && description.status.name === 'RUNNING' ? await handle.query(progressQuery).catch(() => null) : null,
+      progress: description.type === 'releaseWorkflow' && description.status.name === 'RUNNING' ? await queryReleaseProgress(handle).catch(() => null) : null,
     });
   });
 
@@ -169,13 +169,8 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool }: AppDeps):
     if (retried > 0) {
       const campaign = await pool.maybeOne(sql.type(z.object({ accountId: z.string() }))`SELECT account_id AS "accountId" FROM campaigns WHERE id = ${id}`);
       if (!campaign) throw notFound('campaign');
-      await temporal.workflow.signalWithStart('releaseWorkflow', {
-        workflowId: `release:${id}`,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [{ campaignId: id }],
-        signal: presaveAddedSignal,
-        signalArgs: [{ dueAt: Date.now() }],
-      });
+      // The same signal-with-start as a late fan's: a run that had ended starts again, with its search attributes.
+      await releaseEngine.presaveAdded({ id, accountId: campaign.accountId }, Date.now());
     }
     await record(res, 'campaign_retry_failed_presaves', `campaign:${id} presaves:${retried}`);
     res.json({ campaignId: id, retried });

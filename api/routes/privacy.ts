@@ -1,19 +1,17 @@
 // A fan's right to erasure: a page, verification by signing in with the same Spotify account, and a durable
 // deletion workflow. The request is tracked by an unguessable id; the status page shows no personal data.
 import express, { type Response, Router } from 'express';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { createDeletionRequest, findDeletionRequest, subscriberWithEmailHash } from '../../db/deletion';
 import { queueEmail } from '../../db/outbox';
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
 import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
 import { sql } from '../../db/pool';
-import { Kind } from '../../lib/temporal/search-attributes';
+import { startContactDeletion, startFanDeletion } from '../../lib/starters/fan-deletion';
 import { type AppDeps } from '../deps';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
 import { type CompletedSignIn, sendPage, type SpotifySignIn } from '../spotify-signin';
-import type { contactDeletionWorkflow, fanDeletionWorkflow } from '../../workflows/fan-deletion';
 
 const DELETION_LINK_TTL_MS = 24 * 3600_000;
 
@@ -68,12 +66,7 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
     const emailHash = emailHashOf(req.params.token);
     if (!emailHash) return sendPage(res, 400, messagePage('Link not valid', 'This link is not valid or has expired. Ask for a new one.'));
     const requestId = await createDeletionRequest(pool, { subjectHash: emailHash, verifiedBy: 'email_link' });
-    await temporal.workflow.start<typeof contactDeletionWorkflow>('contactDeletionWorkflow', {
-      workflowId: `contact-deletion:${requestId}`,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      args: [{ requestId, emailHash }],
-      typedSearchAttributes: [{ key: Kind, value: 'contact-deletion' }],
-    });
+    await startContactDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { requestId, emailHash });
     res.redirect(303, `/privacy/deletion/${requestId}`);
   });
 
@@ -103,13 +96,7 @@ export function createDeletionRequester({ pool, temporal, config }: AppDeps) {
       SELECT id FROM fans WHERE provider = 'spotify' AND provider_user_id = ${signedIn.grant.accountId}`);
     if (!fanId) return void sendPage(res, 200, messagePage('Nothing to delete', 'We hold no data linked to this Spotify account.'));
     const requestId = await createDeletionRequest(pool, { fanId, verifiedBy: 'spotify_login' });
-    await temporal.workflow.start<typeof fanDeletionWorkflow>('fanDeletionWorkflow', {
-      workflowId: `fan-deletion:${requestId}`,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      args: [{ requestId, fanId }],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [{ key: Kind, value: 'fan-deletion' }],
-    });
+    await startFanDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { requestId, fanId });
     res.redirect(303, `/privacy/deletion/${requestId}`);
   };
 }

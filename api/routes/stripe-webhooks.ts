@@ -3,7 +3,6 @@
 // changes nothing. Handling is idempotent, so a delivery that failed half-way is safely handled again on Stripe's
 // retry (the event id is recorded last).
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { orderEmailContext } from '../../activities/billing';
@@ -12,12 +11,10 @@ import { sql } from '../../db/pool';
 import { isPaidTier, PACKAGES } from '../../lib/billing/plans';
 import { verifyWebhook } from '../../lib/billing/stripe';
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
-import { AccountId, Kind } from '../../lib/temporal/search-attributes';
-import { orderWorkflow } from '../../workflows/order';
-import { paymentFailedSignal, paymentRecoveredSignal, subscriptionGraceWorkflow } from '../../workflows/subscription';
+import { startOrder } from '../../lib/starters/order';
+import { signalPaymentFailed, signalPaymentRecovered } from '../../lib/starters/subscription';
 import { type AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { orderWorkflowId } from '../../lib/temporal/order-signals';
 import { attributionParams } from '../schemas';
 
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -64,22 +61,6 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
   const knownAccount = async (id: string | null | undefined) =>
     id && uuid.safeParse(id).success && (await pool.exists(sql.unsafe`SELECT 1 FROM accounts WHERE id = ${id}`)) ? id : null;
 
-  async function startOrder(sessionId: string, orderId: string, accountId: string | null) {
-    try {
-      await temporal.workflow.start(orderWorkflow, {
-        workflowId: orderWorkflowId(sessionId),
-        taskQueue,
-        args: [{ orderId }],
-        // A second delivery joins the running order; a finished order is not run again.
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [{ key: Kind, value: 'order' }, ...(accountId ? [{ key: AccountId, value: accountId }] : [])],
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-  }
-
   async function onCheckoutCompleted(object: unknown) {
     const session = checkoutSession.parse(object);
     const accountId = await knownAccount(session.metadata.accountId ?? session.client_reference_id);
@@ -109,7 +90,7 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
       targetCountries: session.metadata.targetCountries ? session.metadata.targetCountries.split(',').filter(Boolean) : [],
       attribution: attribution.success ? (attribution.data as Record<string, string>) : {},
     });
-    await startOrder(session.id, orderId, accountId);
+    await startOrder(temporal, taskQueue, { checkoutSessionId: session.id, orderId, accountId });
     return 'order started';
   }
 
@@ -121,7 +102,7 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
     const tier = [sub.metadata.tier, sub.items?.data[0]?.price?.metadata.tier, lookupTier].find(isPaidTier);
     if (!tier) return 'not a dropday plan';
     await applySubscription(pool, { accountId, customerId: sub.customer, subscriptionId: sub.id, status: sub.status, tier, eventCreated: created });
-    if (['active', 'trialing'].includes(sub.status)) await signalRecovered(sub.id);
+    if (['active', 'trialing'].includes(sub.status)) await signalPaymentRecovered(temporal, { subscriptionId: sub.id });
     return `plan ${sub.status}`;
   }
 
@@ -132,23 +113,8 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
     const graceMs = Math.round(config.BILLING_GRACE_DAYS * 86_400_000);
     const accountId = await startGrace(pool, subscriptionId, Date.now() + graceMs);
     if (!accountId) return 'unknown subscription';
-    await temporal.workflow.signalWithStart(subscriptionGraceWorkflow, {
-      workflowId: `subscription:${subscriptionId}`,
-      taskQueue,
-      args: [{ subscriptionId, graceMs }],
-      signal: paymentFailedSignal,
-      signalArgs: [],
-      typedSearchAttributes: [{ key: Kind, value: 'subscription-grace' }, { key: AccountId, value: accountId }],
-    });
+    await signalPaymentFailed(temporal, taskQueue, { subscriptionId, graceMs, accountId });
     return 'grace period running';
-  }
-
-  async function signalRecovered(subscriptionId: string) {
-    try {
-      await temporal.workflow.getHandle(`subscription:${subscriptionId}`).signal(paymentRecoveredSignal);
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
   }
 
   router.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {

@@ -69,9 +69,9 @@ export async function startBenchStack(opts: { ceilingRps: number; maxRps: number
     spotify,
     pool,
     client,
-    /** A fresh worker process; resolves once it polls. */
-    async startWorker(): Promise<ChildProcess> {
-      const worker = startProcess('workers/main.ts', { ...env, LOG_LEVEL: 'info' }, (line) => line.includes('worker started'));
+    /** A fresh worker process (the production one unless told); resolves once it polls. */
+    async startWorker(script = 'workers/main.ts'): Promise<ChildProcess> {
+      const worker = startProcess(script, { ...env, LOG_LEVEL: 'info' }, (line) => line.includes('worker started'));
       cleanups.push(() => stopChild(worker));
       await new Promise<void>((resolve, reject) => {
         worker.once('ready' as never, resolve);

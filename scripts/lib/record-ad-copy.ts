@@ -1,5 +1,6 @@
 // The ad copy scenario of `npm run record:histories`: a variant refused by the linter and regenerated, a rejection
 // with feedback (a second generation), then an approval. Returns the workflow id whose history to save.
+import { adCopyWorkflowId } from '../../lib/starters/ad-copy';
 import { type startGeminiSimulator } from '../../simulators/gemini';
 import * as h from '../../test/helpers/release-stack';
 
@@ -21,6 +22,6 @@ export async function recordAdCopyScenario(stack: h.ReleaseStack, gemini: Awaite
   const second = await awaiting(1);
   const variant = second.variants.find((v) => v.approvable)!;
   await h.http.post(`${url}/${id}/approve`, { variantId: variant.id }, { headers: account.headers });
-  await stack.temporal.client.workflow.getHandle(`ad-copy:${id}`).result();
-  return `ad-copy:${id}`;
+  await stack.temporal.client.workflow.getHandle(adCopyWorkflowId(id)).result();
+  return adCopyWorkflowId(id);
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { findCampaignById } from '../../db/campaigns';
 import { createConnection } from '../../db/connections';
 import { sql } from '../../db/pool';
-import { AD_INSIGHTS_SCHEDULE_ID, createSchedule } from '../../lib/temporal/schedules';
+import { AD_INSIGHTS_SCHEDULE_ID, createSchedule } from '../../lib/starters/schedules';
 import { startGoogleSimulator } from '../../simulators/google';
 import { adsState, SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
 import { startMetaSimulator } from '../../simulators/meta';

@@ -8,7 +8,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { storeFanTokens } from '../../db/fans';
 import { sql } from '../../db/pool';
-import { attributionScheduleId, ensureAttributionSchedule } from '../../lib/temporal/attribution-schedule';
+import { attributionScheduleId, ensureAttributionSchedule } from '../../lib/starters/attribution';
 import { attributionWorkflow } from '../../workflows/attribution';
 import { artistAccount, fanIdOf, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 

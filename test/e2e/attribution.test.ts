@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { insertEvents } from '../../db/events';
 import { sql } from '../../db/pool';
-import { attributionScheduleId } from '../../lib/temporal/attribution-schedule';
+import { attributionScheduleId } from '../../lib/starters/attribution';
 import {
   artistAccount,
   fanIdOf,

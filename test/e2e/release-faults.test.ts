@@ -2,7 +2,7 @@
 // can be delivered is delivered exactly once, the rest end with a reason, and no token is ever stored in clear.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { releaseWorkflowId } from '../../api/release-engine';
+import { releaseWorkflowId } from '../../lib/starters/release';
 import { progressQuery } from '../../workflows/release';
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, savesOf, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 

@@ -1,7 +1,7 @@
 // When pre-saves run: per-zone waves of a local release, a release that goes live late, reschedule and cancel.
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, savesOf as savesOfFan, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 import { z } from 'zod';
-import { releaseWorkflowId } from '../../api/release-engine';
+import { releaseWorkflowId } from '../../lib/starters/release';
 import { sql } from '../../db/pool';
 import { progressQuery } from '../../workflows/release';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { upsertFan } from '../../db/fans';
 import { sql } from '../../db/pool';
 import { createLogger } from '../../lib/logger';
-import { ensureSchedules, RETENTION_SWEEP_SCHEDULE_ID } from '../../lib/temporal/schedules';
+import { ensureSchedules, RETENTION_SWEEP_SCHEDULE_ID } from '../../lib/starters/schedules';
 import { retentionSweepWorkflow } from '../../workflows/retention-sweep';
 import { testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';

@@ -8,7 +8,8 @@ import {
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
-import { AccountId, CampaignId, Kind } from './search-attributes';
+import { attributionWorkflow } from '../../workflows/attribution';
+import { AccountId, CampaignId, Kind } from '../temporal/search-attributes';
 
 export const attributionScheduleId = (campaignId: string) => `attribution:${campaignId}`;
 
@@ -48,7 +49,7 @@ export async function ensureAttributionSchedule(client: Client, input: Attributi
       spec,
       action: {
         type: 'startWorkflow',
-        workflowType: 'attributionWorkflow',
+        workflowType: attributionWorkflow,
         // Temporal appends each action's time, so every run has an id of its own (the run's progress key).
         workflowId: attributionScheduleId(input.campaignId),
         taskQueue: input.taskQueue,
@@ -93,4 +94,17 @@ export async function deleteAttributionSchedule(client: Client, campaignId: stri
     if (error instanceof ScheduleNotFoundError) return false;
     throw error;
   }
+}
+
+/** One backfill run outside the Schedule (scripts/record-histories.ts records one), awaited to its result. */
+export function runAttributionOnce(
+  client: Client,
+  taskQueue: string,
+  input: { workflowId: string; campaignId: string; batchSize?: number },
+): Promise<Awaited<ReturnType<typeof attributionWorkflow>>> {
+  return client.workflow.execute(attributionWorkflow, {
+    workflowId: input.workflowId,
+    taskQueue,
+    args: [{ campaignId: input.campaignId, batchSize: input.batchSize }],
+  });
 }

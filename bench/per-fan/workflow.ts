@@ -1,9 +1,10 @@
 // The design dropday does NOT use, kept so bench:release can measure it side by side with releaseWorkflow:
-// one workflow per fan, each with its own timer, each delivering one pre-save.
+// one workflow per fan, each with its own timer, each delivering one pre-save. Registered only by the bench's
+// worker (./worker.ts), never by the production one.
 import { proxyActivities, sleep } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { createPerFanActivities } from './activities';
 
-const { deliverOnePresave } = proxyActivities<ReturnType<typeof createActivities>>({
+const { deliverOnePresave } = proxyActivities<ReturnType<typeof createPerFanActivities>>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
