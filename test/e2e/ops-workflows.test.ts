@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { insertAccount, insertApiKey } from '../../db/accounts';
 import { sql } from '../../db/pool';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
+import { AccountId, CampaignId, Kind } from '../../lib/temporal/search-attributes';
 import { accountWelcomeWorkflow, stuckDetectionWorkflow } from '../../workflows';
 import { addRelease, artistAccount, createCampaign, fanPresaves, http, nextUpc, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 
@@ -104,6 +105,36 @@ describe('ops workflow API', () => {
     const retried = await http.post(`${stack.api.url}/v1/ops/campaigns/${campaign.id}/retry-failed`, {}, ops);
     expect(retried.data).toEqual({ campaignId: campaign.id, retried: 1 });
     await waitFor('delivery after retry', view, (r) => r.data.progress.done === 1, 30_000);
+  });
+
+  it('retrying after the release run has ended starts a run that carries the campaign\'s search attributes', async () => {
+    const artist = await artistAccount(stack);
+    const upc = nextUpc();
+    addRelease(stack, upc, Date.now() - 1_000);
+    const campaign = await createCampaign(stack, artist, 'Retry Ended', { upc, secondsAhead: 3 });
+    await fanPresaves(stack, campaign.slug, { user: 'retry-ended-fan' });
+    await stack.db.pool.query(sql.unsafe`UPDATE presaves SET state = 'failed', reason = 'rejected' WHERE campaign_id = ${campaign.id}`);
+    const workflowId = `release:${campaign.id}`;
+    // Nothing pending once the wave has passed: the engine completes.
+    await waitFor('the release run to end', async () => (await stack.temporal.client.workflow.getHandle(workflowId).describe()).status.name,
+      (status) => status === 'COMPLETED', 30_000);
+    const retried = await http.post(`${stack.api.url}/v1/ops/campaigns/${campaign.id}/retry-failed`, {}, ops);
+    expect(retried.data).toEqual({ campaignId: campaign.id, retried: 1 });
+
+    const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaign.id}`);
+    const runsOfCampaign = async () => {
+      const runs = [];
+      for await (const run of stack.temporal.client.workflow.list({ query: `CampaignId = "${campaign.id}"` })) runs.push(run);
+      return runs;
+    };
+    const runs = await waitFor('both runs in visibility', runsOfCampaign, (r) => r.length === 2, 20_000);
+    expect(runs.map((r) => r.workflowId)).toEqual([workflowId, workflowId]);
+    for (const run of runs) {
+      expect({ campaignId: run.typedSearchAttributes.get(CampaignId), accountId: run.typedSearchAttributes.get(AccountId), kind: run.typedSearchAttributes.get(Kind) })
+        .toEqual({ campaignId: campaign.id, accountId, kind: 'release' });
+    }
+    await waitFor('delivery after retry', () => http.get(`${stack.api.url}/v1/campaigns/${campaign.id}`, { headers: artist.headers }),
+      (r) => r.data.progress.done === 1, 30_000);
   });
 
   it('stuck detection raises an alert for an activity failing forever, and resolves it when the workflow is gone', async () => {
