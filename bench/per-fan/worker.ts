@@ -1,6 +1,6 @@
 // The per-fan variant's worker process (bench:release starts it like workers/main.ts, so its memory is measured
 // the same way): its own task queue, its own workflow bundle and activities.
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createDatabasePool } from '../../db/pool';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
@@ -12,6 +12,7 @@ import { PER_FAN_TASK_QUEUE } from './starter';
 async function main() {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'per-fan-worker' });
+  Runtime.install({ logger: new DefaultLogger('WARN') }); // the SDK's state changes would flood the bench's stderr
   const pool = await createDatabasePool(databaseUrlFrom(config), { maximumPoolSize: config.DATABASE_POOL_SIZE });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const keyRing = keyRingFrom(config);
