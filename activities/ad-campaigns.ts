@@ -26,8 +26,9 @@ import { activeAccessToken } from '../db/connections';
 import { majorToMinor, microsToMinor, minorToMicros } from '../lib/currency';
 import { connectionNeedsReconnect, createConnectionActivities } from './connections';
 import { type ActivityDeps } from './deps';
-import { type AdsService, type GoogleAdsAccount, googleAdsFrom } from './providers/google-ads';
-import { AdsProviderError, type MetaEdge, metaMarketingFrom } from './providers/meta-marketing';
+import { ProviderError } from '../lib/providers/errors';
+import { type AdsService, type GoogleAdsAccount } from '../lib/providers/google-ads';
+import { type MetaEdge } from '../lib/providers/meta-marketing';
 
 const META_EDGE: Partial<Record<AdStep, MetaEdge>> = { campaign: 'campaigns', adset: 'adsets', creative: 'adcreatives', ad: 'ads' };
 const GOOGLE_SERVICE: Partial<Record<AdStep, AdsService>> = { budget: 'campaignBudgets', campaign: 'campaigns', ad_group: 'adGroups', ad: 'adGroupAds' };
@@ -50,9 +51,8 @@ const objectName = (adCampaignId: string, step: AdStep) => `dropday:${adCampaign
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export function createAdCampaignActivities(deps: ActivityDeps) {
-  const { pool, keyRing, config } = deps;
-  const meta = metaMarketingFrom(config);
-  const google = googleAdsFrom(config);
+  const { pool, keyRing } = deps;
+  const { metaMarketing: meta, googleAds: google } = deps.providers;
   const connections = createConnectionActivities(deps);
 
   async function load(adCampaignId: string): Promise<AdCampaign> {
@@ -70,18 +70,18 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
   }
 
   /** What a classified provider error means for the workflow (and what the artist is told). */
-  async function failureFor(ad: AdCampaign, step: string, error: AdsProviderError): Promise<ApplicationFailure> {
+  async function failureFor(ad: AdCampaign, step: string, error: ProviderError): Promise<ApplicationFailure> {
     const label = LABEL[ad.platform];
     switch (error.kind) {
-      case 'token': {
+      case 'token_invalid': {
         if (ad.connectionId) await connectionNeedsReconnect(pool, ad.connectionId);
         const message = `${label} no longer accepts dropday's access to your account. Reconnect ${label}, then create the ads again.`;
         await recordAdError(pool, ad.id, { code: 'connection_needs_reconnect', message, step });
         return ApplicationFailure.create({ message, type: 'AdConnectionNeedsReconnect', nonRetryable: true, details: [{ providerCode: error.detail.code }] });
       }
-      case 'throttled':
+      case 'rate_limited':
         return ApplicationFailure.create({ message: `${label} asked us to slow down: ${error.message}`, type: 'AdProviderThrottled', nextRetryDelay: error.detail.retryAfterMs });
-      case 'invalid':
+      case 'invalid_request':
       case 'not_found': {
         const message = error.detail.userMessage ?? error.message;
         await recordAdError(pool, ad.id, { code: 'provider_rejected', message, step });
@@ -100,8 +100,8 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
       try {
         return await call(token);
       } catch (error) {
-        if (!(error instanceof AdsProviderError)) throw error;
-        if (error.kind === 'token' && ad.platform === 'google' && attempt === 0 && ad.connectionId) {
+        if (!(error instanceof ProviderError)) throw error;
+        if (error.kind === 'token_invalid' && ad.platform === 'google' && attempt === 0 && ad.connectionId) {
           const outcome = await connections.refreshConnection({ connectionId: ad.connectionId });
           if (outcome === 'refreshed') {
             token = await accessToken(ad, step);
@@ -180,7 +180,7 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
     const list = ad.countries.map((c) => `'${c}'`).join(', ');
     const places = await google.findAll(account, 'geoTargetConstant', `SELECT geo_target_constant.resource_name FROM geo_target_constant WHERE geo_target_constant.country_code IN (${list}) AND geo_target_constant.target_type = 'Country'`);
     if (places.length !== ad.countries.length) {
-      throw new AdsProviderError('google', 'invalid', 'unknown country', { code: 'geo_target_not_found', userMessage: `Google Ads does not know every country of ${ad.countries.join(', ')}.` });
+      throw new ProviderError('google', 'invalid_request', 'unknown country', { code: 'geo_target_not_found', userMessage: `Google Ads does not know every country of ${ad.countries.join(', ')}.` });
     }
     const criteria = await google.mutate(account, 'campaignCriteria', places.map((geoTargetConstant) => ({ create: { campaign, location: { geoTargetConstant } } })));
     return criteria.join(',');

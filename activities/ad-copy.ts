@@ -8,7 +8,7 @@ import { type CopyDraft, lintCopy, type Violation } from '../lib/ad-copy/linter'
 import { buildCopyPrompt } from '../lib/ad-copy/prompt';
 import { writeTemplateVariants } from '../lib/ad-copy/template-writer';
 import { type ActivityDeps } from './deps';
-import { GeminiError, geminiClientFrom } from './providers/gemini';
+import { ProviderError } from '../lib/providers/errors';
 
 export interface CheckedDraft extends CopyDraft {
   violations: Violation[];
@@ -16,8 +16,8 @@ export interface CheckedDraft extends CopyDraft {
 
 const failedDraft = (violation: Violation): CheckedDraft => ({ headline: '', primaryText: '', description: '', violations: [violation] });
 
-export function createAdCopyActivities({ pool, config, logger }: ActivityDeps) {
-  const gemini = geminiClientFrom({ ...config, GEMINI_API_URL: config.GEMINI_API_URL.replace(/\/+$/, '') });
+export function createAdCopyActivities({ pool, logger, providers }: ActivityDeps) {
+  const { gemini } = providers;
 
   return {
     /** `count` variants, each with its lint result (empty = passed). Only release metadata reaches the model. */
@@ -32,12 +32,15 @@ export function createAdCopyActivities({ pool, config, logger }: ActivityDeps) {
       try {
         answer = await gemini.writeVariants(prompt, input.count);
       } catch (error) {
-        if (!(error instanceof GeminiError)) throw error;
+        if (!(error instanceof ProviderError)) throw error;
         logger.warn({ kind: error.kind, status: error.status, retryDelayMs: error.retryDelayMs }, 'gemini call failed');
         if (error.kind === 'rate_limited') {
           throw ApplicationFailure.create({ message: error.message, type: 'GeminiRateLimited', nextRetryDelay: error.retryDelayMs });
         }
-        if (error.kind === 'rejected') throw ApplicationFailure.nonRetryable(error.message, 'GeminiRejected');
+        // Only a wait or another try can help with these; every other kind is the request itself.
+        if (error.kind !== 'unavailable' && error.kind !== 'outcome_unknown') {
+          throw ApplicationFailure.nonRetryable(error.message, 'GeminiRejected');
+        }
         throw ApplicationFailure.retryable(error.message, 'GeminiUnavailable');
       }
       if (answer.kind !== 'variants') {

@@ -19,7 +19,8 @@ import { type Campaign, findCampaignById } from '../db/campaigns';
 import { insertEvents, type NewEvent } from '../db/events';
 import { attributionWindow, deleteAttributionSchedule, ensureAttributionSchedule } from '../lib/starters/attribution';
 import { type ActivityDeps } from './deps';
-import { type SpotifyClient, SpotifyError } from './providers/spotify';
+import { ProviderError } from '../lib/providers/errors';
+import { isForbidden, type SpotifyClient } from '../lib/providers/spotify';
 import { ProviderPaused, type SharedRateLimiter } from './rate-limiter';
 import { type SpotifyAccess } from './spotify-access';
 import { FanAccessLost } from './spotify-tokens';
@@ -79,8 +80,8 @@ export function createAttributionActivities(
       try {
         return await request(token);
       } catch (error) {
-        if (!(error instanceof SpotifyError)) throw error;
-        if (error.kind === 'token_expired' && !stale) {
+        if (!(error instanceof ProviderError)) throw error;
+        if (error.kind === 'token_invalid' && !stale) {
           stale = token;
           continue;
         }
@@ -88,7 +89,7 @@ export function createAttributionActivities(
           await limiter.pause(Date.now() + (error.retryAfterMs ?? 1_000), 'rate_limited');
           continue;
         }
-        if (error.kind === 'quota_exceeded') {
+        if (error.kind === 'quota_exhausted') {
           const untilMs = Date.now() + (error.retryAfterMs ?? 3_600_000);
           await limiter.pause(untilMs, 'quota_exceeded');
           throw new ProviderPaused({ untilMs, reason: 'quota_exceeded' });
@@ -108,7 +109,7 @@ export function createAttributionActivities(
         result = await call(fan.fanId, heartbeat, (token) => spotify.recentlyPlayed(token, { afterMs: after, limit: PAGE_LIMIT }));
       } catch (error) {
         // A consent given before we asked for listening history: the library checks still run.
-        if (error instanceof SpotifyError && error.kind === 'forbidden') return 'no_scope';
+        if (error instanceof ProviderError && isForbidden(error)) return 'no_scope';
         throw error;
       }
       const events: NewEvent[] = result.plays
@@ -187,10 +188,11 @@ export function createAttributionActivities(
     } catch (error) {
       if (error instanceof FanAccessLost) return { skipped: error.reason };
       // A freshly refreshed token refused too: as on release day, treat the access as gone for this run.
-      if (error instanceof SpotifyError && error.kind === 'token_expired') return { skipped: 'token_refused' };
+      if (error instanceof ProviderError && error.kind === 'token_invalid') return { skipped: 'token_refused' };
       // The fan's account refuses (deleted at Spotify, say): skip them this run rather than stall the others.
-      if (error instanceof SpotifyError && (error.kind === 'not_found' || error.kind === 'bad_request' || error.kind === 'forbidden')) {
-        return { skipped: `spotify_${error.kind}` };
+      if (error instanceof ProviderError && (error.kind === 'not_found' || error.kind === 'invalid_request')) {
+        const reason = error.kind === 'not_found' ? 'not_found' : isForbidden(error) ? 'forbidden' : 'bad_request';
+        return { skipped: `spotify_${reason}` };
       }
       throw error;
     }

@@ -6,9 +6,7 @@ import { queueEmail } from '../db/outbox';
 import { type DatabasePool, sql } from '../db/pool';
 import { audit } from '../db/retention';
 import { type ActivityDeps } from './deps';
-import { GoogleOAuthError, googleOAuthFrom } from './providers/google-oauth';
-import { MetaOAuthError, metaOAuthFrom } from './providers/meta-oauth';
-import { spotifyClientFrom, SpotifyError } from './providers/spotify';
+import { ProviderError } from '../lib/providers/errors';
 
 /** The provider refused the grant: only the artist can restore it. Marks the connection and tells them, once. */
 export async function connectionNeedsReconnect(pool: DatabasePool, connectionId: string): Promise<void> {
@@ -23,10 +21,8 @@ export async function connectionNeedsReconnect(pool: DatabasePool, connectionId:
   await queueEmail(pool, { accountId: connection.accountId, template: 'connection_needs_reconnect', data: { provider: connection.provider }, dedupeKey });
 }
 
-export function createConnectionActivities({ pool, keyRing, config }: ActivityDeps) {
-  const google = googleOAuthFrom(config);
-  const meta = metaOAuthFrom(config);
-  const spotify = spotifyClientFrom(config);
+export function createConnectionActivities({ pool, keyRing, providers }: ActivityDeps) {
+  const { googleOAuth: google, metaOAuth: meta, spotify } = providers;
 
   /** Google refreshes with the refresh token; Meta exchanges the long-lived token for a new one before it ends. */
   async function renew(c: ConnectionCredentials): Promise<{ accessToken: string; refreshToken?: string; expiresInSeconds: number } | null> {
@@ -56,9 +52,10 @@ export function createConnectionActivities({ pool, keyRing, config }: ActivityDe
           return 'refreshed';
         });
       } catch (error) {
-        if (!(error instanceof GoogleOAuthError) && !(error instanceof MetaOAuthError) && !(error instanceof SpotifyError)) throw error;
-        // invalid_grant (Google, Spotify) and Meta's code 190 all mean: the grant is gone, only the artist can restore it.
-        const grantGone = error instanceof MetaOAuthError ? error.kind === 'session_invalid' : error.kind === 'invalid_grant';
+        if (!(error instanceof ProviderError)) throw error;
+        // token_invalid (invalid_grant at Google and Spotify, code 190 at Meta) means: the grant is gone, only the
+        // artist can restore it.
+        const grantGone = error.kind === 'token_invalid';
         if (!grantGone) throw ApplicationFailure.retryable(error.message, 'ProviderUnavailable');
         await connectionNeedsReconnect(pool, input.connectionId);
         return 'needs_reconnect';

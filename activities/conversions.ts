@@ -13,7 +13,8 @@ import {
   type PendingConversion,
 } from '../db/conversions';
 import { type ActivityDeps } from './deps';
-import { type CapiServerEvent, type CapiUserData, MAX_EVENT_AGE_SECONDS, MetaConversionsError, metaConversionsFrom } from './providers/meta-conversions';
+import { ProviderError } from '../lib/providers/errors';
+import { type CapiServerEvent, type CapiUserData, MAX_EVENT_AGE_SECONDS } from '../lib/providers/meta-conversions';
 
 /** Sent only while at least this much of the 7 days is left, so an event never reaches Meta just past the limit. */
 const SEND_MARGIN_SECONDS = 60;
@@ -29,8 +30,8 @@ const serverEvent = (e: PendingConversion): CapiServerEvent => ({
   user_data: e.userData as unknown as CapiUserData,
 });
 
-export function createConversionActivities({ pool, keyRing, config, logger }: ActivityDeps) {
-  const meta = metaConversionsFrom(config);
+export function createConversionActivities({ pool, keyRing, logger, providers }: ActivityDeps) {
+  const meta = providers.metaConversions;
 
   return {
     async sendConversions(input: { maxBatches: number }): Promise<{ sent: number; dropped: number; failed: number; waiting: number }> {
@@ -57,9 +58,9 @@ export function createConversionActivities({ pool, keyRing, config, logger }: Ac
             await markConversionsSent(tx, ids, result.fbtraceId);
             counts.sent += ids.length;
           } catch (error) {
-            if (!(error instanceof MetaConversionsError)) throw error;
+            if (!(error instanceof ProviderError)) throw error;
             logger.warn({ pixelId, kind: error.kind, code: error.code }, 'Conversions API refused a batch');
-            if (error.kind === 'rejected') {
+            if (error.kind === 'invalid_request' || error.kind === 'not_found') {
               await markConversionsFailed(tx, ids, error.message);
               counts.failed += ids.length;
             } else {
@@ -67,7 +68,7 @@ export function createConversionActivities({ pool, keyRing, config, logger }: Ac
               // until sent or seven days old.
               await noteConversionAttempt(tx, ids, error.message);
               counts.waiting += ids.length;
-              if (error.kind === 'retryable') retryLater = error.message;
+              if (error.kind !== 'token_invalid') retryLater = error.message;
             }
           }
           return true;

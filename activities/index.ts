@@ -1,10 +1,9 @@
-// All activities, built once per worker process from injected dependencies. Provider clients and the shared
-// rate limiter are made here from configuration, so every activity of the process shares them.
+// All activities, built once per worker process from injected dependencies. The provider clients come in with the
+// deps; the shared rate limiter is made here from configuration, so every activity of the process shares them.
 import { createAccountActivities } from './accounts';
 import { createAdCopyActivities } from './ad-copy';
 import { createAdCampaignActivities } from './ad-campaigns';
 import { type ActivityDeps } from './deps';
-import { spotifyClientFrom } from './providers/spotify';
 import { SharedRateLimiter } from './rate-limiter';
 import { createSpotifyAccess } from './spotify-access';
 import { createAccountDeletionActivities } from './account-deletion';
@@ -21,7 +20,7 @@ import { createStuckDetectionActivities } from './stuck-detection';
 
 export function createActivities(deps: ActivityDeps) {
   const { config, pool } = deps;
-  const spotify = spotifyClientFrom(config);
+  const { spotify } = deps.providers;
   const spotifyLimiter = new SharedRateLimiter(pool, `spotify:${config.SPOTIFY_CLIENT_ID}`, config.SPOTIFY_MAX_RPS);
   const spotifyAccess = createSpotifyAccess({ ...deps, spotify });
   return {

@@ -1,6 +1,6 @@
 // dropday's own worker metrics, recorded through the Temporal SDK's metric meter so they are exported next to the
-// SDK's runtime metrics on the worker's Prometheus endpoint (WORKER_METRICS_ADDRESS). Outside an activity (the
-// API uses the same provider clients) there is no meter, and nothing is recorded.
+// SDK's runtime metrics on the worker's Prometheus endpoint (WORKER_METRICS_ADDRESS). Outside an activity there is
+// no meter, and nothing is recorded. Provider calls are counted by the provider layer's hook (workers/).
 import { Context } from '@temporalio/activity';
 import { type MetricMeter } from '@temporalio/common';
 
@@ -20,9 +20,4 @@ export function countPresave(outcome: string, reason: string | undefined): void 
 /** Seconds from a pre-save's due instant to its delivery: wave lateness. */
 export function recordLateness(seconds: number): void {
   meter()?.createHistogram('dropday_presave_lateness', 'float', 's', 'Delivery after the due instant').record(Math.max(0, seconds));
-}
-
-/** Every provider call, by provider and HTTP status (429s show as status 429). */
-export function countProviderCall(provider: string, status: number | string): void {
-  meter()?.createCounter('dropday_provider_calls', 'calls', 'Provider HTTP calls by status').add(1, { provider, status: String(status) });
 }

@@ -3,7 +3,8 @@
 import { type Config } from '../lib/config';
 import { ProviderPaused, type SharedRateLimiter } from './rate-limiter';
 import { FanAccessLost, type createFanTokenSource } from './spotify-tokens';
-import { type SpotifyClient, SpotifyError } from './providers/spotify';
+import { ProviderError } from '../lib/providers/errors';
+import { isForbidden, type SpotifyClient } from '../lib/providers/spotify';
 
 export interface DeliveryTarget {
   albumId: string;
@@ -85,9 +86,9 @@ export function createPresaveDelivery(deps: {
       } catch (error) {
         if (error instanceof FanAccessLost) return { kind: 'revoked', reason: error.reason };
         if (error instanceof ProviderPaused) return { kind: 'paused', reason: error.pause.reason, untilMs: error.pause.untilMs };
-        if (!(error instanceof SpotifyError)) throw error;
+        if (!(error instanceof ProviderError)) throw error;
         switch (error.kind) {
-          case 'token_expired':
+          case 'token_invalid':
             if (stale) return { kind: 'revoked', reason: 'revoked' }; // a freshly refreshed token refused too
             stale = token;
             continue;
@@ -95,20 +96,23 @@ export function createPresaveDelivery(deps: {
             // Every worker waits; a 429 means nothing was applied, so no need to look first.
             await limiter.pause(Date.now() + (error.retryAfterMs ?? 1_000), 'rate_limited');
             continue;
-          case 'quota_exceeded': {
+          case 'quota_exhausted': {
             const untilMs = Date.now() + (error.retryAfterMs ?? 3_600_000);
             await limiter.pause(untilMs, 'quota_exceeded');
             return { kind: 'paused', reason: 'quota_exceeded', untilMs };
           }
           case 'unavailable':
+          case 'outcome_unknown':
             uncertain = true; // a timeout or 5xx may have been applied
             if (++transientFailures > TRANSIENT_RETRIES) {
               return { kind: 'retry_later', reason: 'provider_unavailable', error: error.message };
             }
             await new Promise((r) => setTimeout(r, 200 * 2 ** transientFailures));
             continue;
-          case 'bad_request':
+          case 'invalid_request':
           case 'not_found':
+            // A 403 (a missing scope) is not about the artist URIs: rejected as it is.
+            if (isForbidden(error)) return { kind: 'failed', reason: 'rejected', error: `403 ${error.message}` };
             if (withArtists && !extended) {
               // Refused with the artist URIs: save the release alone; the follow is skipped, not the pre-save.
               refusedWithArtists = true;

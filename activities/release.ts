@@ -26,7 +26,7 @@ import { ensureAttributionScheduleFor } from './attribution';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
 import { countPresave, recordLateness } from './metrics';
-import { type SpotifyClient } from './providers/spotify';
+import { type SpotifyClient } from '../lib/providers/spotify';
 import { type SharedRateLimiter } from './rate-limiter';
 import { type SpotifyAccess } from './spotify-access';
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { sql } from '../db/pool';
 import { startFanRetention } from '../lib/starters/fan-retention';
 import { type ActivityDeps } from './deps';
-import { type SpotifyClient } from './providers/spotify';
+import { type SpotifyClient } from '../lib/providers/spotify';
 import { createFanTokenSource, FanAccessLost } from './spotify-tokens';
 
 export type SpotifyAccess = ReturnType<typeof createSpotifyAccess>;

@@ -3,7 +3,8 @@
 import { type KeyRing } from '../lib/crypto/keyring';
 import { loadFanTokens, markFanRevoked, storeRefreshedTokens } from '../db/fans';
 import { type DatabasePool } from '../db/pool';
-import { type SpotifyClient, SpotifyError } from './providers/spotify';
+import { ProviderError } from '../lib/providers/errors';
+import { type SpotifyClient } from '../lib/providers/spotify';
 
 const REFRESH_MARGIN_MS = 60_000;
 
@@ -42,7 +43,8 @@ export function createFanTokenSource(deps: {
         return fresh.accessToken;
       });
     } catch (error) {
-      if (error instanceof SpotifyError && error.kind === 'invalid_grant') {
+      // token_invalid from a refresh is Spotify's invalid_grant.
+      if (error instanceof ProviderError && error.kind === 'token_invalid') {
         // Revoked, rotated away or past six months: never retried; the fan must consent again.
         await markFanRevoked(pool, fanId);
         await deps.onRevoked(fanId);

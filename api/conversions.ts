@@ -8,7 +8,7 @@
 // first-party events go to Meta — never Spotify listening data.
 import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import { type Request, type Response } from 'express';
-import { capiUserData } from '../activities/providers/meta-conversions';
+import { capiUserData } from '../lib/providers/meta-conversions';
 import { type Campaign } from '../db/campaigns';
 import { findMetaPixel, type MetaPixel, queueConversion } from '../db/conversions';
 import { sql } from '../db/pool';

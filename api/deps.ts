@@ -4,7 +4,7 @@ import { type Config } from '../lib/config';
 import { type KeyRing } from '../lib/crypto/keyring';
 import { type Logger } from '../lib/logger';
 import { type DatabasePool } from '../db/pool';
-import { type SpotifyClient } from '../activities/providers/spotify';
+import { type ProviderClients } from '../lib/providers';
 import { type EventBuffer } from './event-buffer';
 import { type ReleaseEngine } from './release-engine';
 
@@ -16,7 +16,8 @@ export interface AppDeps {
   logger: Logger;
   metrics: Registry;
   releaseEngine: ReleaseEngine;
-  spotify: SpotifyClient;
+  /** every provider client, built once by main.ts (with the API's metrics hook); routes never build their own */
+  providers: ProviderClients;
   /** page views and clicks, written in batches; made by createApp when not given (main.ts gives it, to flush at exit) */
   events?: EventBuffer;
 }

@@ -6,10 +6,10 @@ import { connectTemporalClient } from '../lib/temporal/client';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { createApp } from './app';
-import { createMetricsRegistry } from './metrics';
+import { createMetricsRegistry, providerCallMetrics } from './metrics';
 import { createReleaseEngine } from './release-engine';
 import { EventBuffer } from './event-buffer';
-import { spotifyClientFrom } from '../activities/providers/spotify';
+import { createProviderClients } from '../lib/providers';
 
 async function main() {
   const config = loadConfig();
@@ -24,6 +24,7 @@ async function main() {
     keyRing,
   });
   const events = new EventBuffer(pool, logger, { flushMs: config.EVENT_BUFFER_FLUSH_MS, maxBatch: config.EVENT_BUFFER_BATCH, maxQueued: config.EVENT_BUFFER_MAX });
+  const metrics = createMetricsRegistry();
   const app = createApp({
     events,
     config,
@@ -31,9 +32,9 @@ async function main() {
     temporal,
     keyRing,
     logger,
-    metrics: createMetricsRegistry(),
+    metrics,
     releaseEngine: createReleaseEngine(temporal, config.TEMPORAL_TASK_QUEUE),
-    spotify: spotifyClientFrom(config),
+    providers: createProviderClients(config, { onCall: providerCallMetrics(metrics) }),
   });
   const server = app.listen(config.PORT, () => logger.info({ port: config.PORT }, `API listening on ${config.PUBLIC_URL}`));
 

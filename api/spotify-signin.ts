@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { consumeOAuthState, saveOAuthState } from '../db/oauth-states';
 import { codeChallengeS256, createCodeVerifier } from '../lib/crypto/pkce';
 import { SignedValueError, signValue, verifyValue } from '../lib/crypto/signed-value';
-import { SpotifyError, type SpotifyTokens } from '../activities/providers/spotify';
+import { ProviderError } from '../lib/providers/errors';
+import { type SpotifyTokens } from '../lib/providers/spotify';
 import { type AppDeps } from './deps';
 import { messagePage } from './pages/smart-link';
 
@@ -40,7 +41,7 @@ export function parseCookie(header: string | undefined, name: string): string | 
   return null;
 }
 
-export function createSpotifySignIn({ pool, keyRing, config, spotify, logger }: AppDeps) {
+export function createSpotifySignIn({ pool, keyRing, config, providers: { spotify }, logger }: AppDeps) {
   const redirectUri = `${config.PUBLIC_URL}${CALLBACK_PATH}`;
   const secureCookie = config.PUBLIC_URL.startsWith('https://');
   const startAgain = (res: Response, status: number, title: string, why: string) =>
@@ -96,7 +97,7 @@ export function createSpotifySignIn({ pool, keyRing, config, spotify, logger }: 
         const { accountId } = await spotify.me(tokens.accessToken);
         return { ...base, grant: { tokens, accountId } };
       } catch (error) {
-        if (!(error instanceof SpotifyError)) throw error;
+        if (!(error instanceof ProviderError)) throw error;
         logger.warn({ kind: error.kind, status: error.status }, 'spotify sign-in failed');
         sendPage(res, 502, messagePage('Spotify did not answer', 'We could not complete the sign-in with Spotify. Please try again in a moment.'));
         return null;

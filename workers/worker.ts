@@ -2,13 +2,18 @@
 // data converter. Separate from main.ts so that tests run exactly this worker against their own task queue.
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { createProviderClients, type ProviderClients } from '../lib/providers';
 import { createDataConverter } from '../lib/temporal/client';
+import { workerProviderMetrics } from './provider-metrics';
+
+/** The activities' deps; the provider clients are built here (counted in the worker's metrics) unless given. */
+export type WorkerDeps = Omit<ActivityDeps, 'providers'> & { providers?: ProviderClients };
 
 export async function createWorker(opts: {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  deps: ActivityDeps;
+  deps: WorkerDeps;
   /** A prebuilt bundle (`npm run bundle` in images; tests build one per file). Without it the worker bundles the
    * workflow sources at start, so it can never run stale workflow code. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -22,7 +27,10 @@ export async function createWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...workflowSource,
-    activities: createActivities(opts.deps),
+    activities: createActivities({
+      ...opts.deps,
+      providers: opts.deps.providers ?? createProviderClients(opts.deps.config, { onCall: workerProviderMetrics() }),
+    }),
     dataConverter: createDataConverter(opts.deps.keyRing),
     ...opts.overrides,
   });

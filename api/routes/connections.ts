@@ -12,9 +12,8 @@ import { codeChallengeS256, createCodeVerifier } from '../../lib/crypto/pkce';
 import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
 import { disconnectWithStart, signalDisconnect, startConnectionToken } from '../../lib/starters/connection-token';
 import { type Config } from '../../lib/config';
-import { GoogleOAuthError, googleOAuthFrom } from '../../activities/providers/google-oauth';
-import { META_ADS_SCOPES, MetaOAuthError, metaOAuthFrom } from '../../activities/providers/meta-oauth';
-import { spotifyClientFrom, SpotifyError } from '../../activities/providers/spotify';
+import { type ProviderClients, ProviderError } from '../../lib/providers';
+import { META_ADS_SCOPES } from '../../lib/providers/meta-oauth';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -35,10 +34,7 @@ interface Granted {
 }
 
 /** What differs per provider: whether it is configured, its consent URL, and turning a code into tokens. */
-function providers(config: Config) {
-  const google = googleOAuthFrom(config);
-  const meta = metaOAuthFrom(config);
-  const spotify = spotifyClientFrom(config);
+function providers(config: Config, { googleOAuth: google, metaOAuth: meta, spotify }: ProviderClients) {
   const redirectUri = (p: Provider) => `${config.PUBLIC_URL}${callbackPath(p)}`;
   return {
     google: {
@@ -47,7 +43,7 @@ function providers(config: Config) {
       authorizeUrl: (state: string, verifier: string) => google.authorizeUrl({ redirectUri: redirectUri('google'), state, codeChallenge: codeChallengeS256(verifier) }),
       async grant(code: string, verifier: string): Promise<Granted> {
         const t = await google.exchangeCode({ code, redirectUri: redirectUri('google'), codeVerifier: verifier });
-        if (!t.refreshToken) throw new GoogleOAuthError('bad_request', 'no refresh token (access_type=offline, prompt=consent expected)');
+        if (!t.refreshToken) throw new ProviderError('google', 'invalid_request', 'no refresh token (access_type=offline, prompt=consent expected)');
         return t;
       },
     },
@@ -68,7 +64,7 @@ function providers(config: Config) {
         spotify.authorizeUrl({ redirectUri: redirectUri('spotify'), scopes: ARTIST_SPOTIFY_SCOPES, state, codeChallenge: codeChallengeS256(verifier) }),
       async grant(code: string, verifier: string): Promise<Granted> {
         const t = await spotify.exchangeCode({ code, redirectUri: redirectUri('spotify'), codeVerifier: verifier });
-        if (!t.refreshToken) throw new SpotifyError('bad_request', 'no refresh token in the code exchange');
+        if (!t.refreshToken) throw new ProviderError('spotify', 'invalid_request', 'no refresh token in the code exchange');
         return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresInSeconds: t.expiresInSeconds, scope: t.scope };
       },
     },
@@ -86,9 +82,9 @@ const connectionStart = (config: Config, c: { id: string; accountId: string }) =
 });
 
 /** Public: the provider redirects the artist's browser here. */
-export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logger }: AppDeps): Router {
+export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logger, providers: clients }: AppDeps): Router {
   const router = Router();
-  const byProvider = providers(config);
+  const byProvider = providers(config, clients);
 
   for (const provider of providerParam.shape.provider.options) router.get(callbackPath(provider), async (req, res) => {
     const query = z.object({ code: z.string().max(2048).optional(), state: z.string().max(2048), error: z.string().max(200).optional() }).safeParse(req.query);
@@ -110,7 +106,7 @@ export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logg
       await startConnectionToken(temporal, config.TEMPORAL_TASK_QUEUE, connectionStart(config, { id, accountId: state.accountId }));
       sendPage(res, 200, messagePage(`${byProvider[provider].label} connected`, 'dropday can now run your campaigns there. You can close this page.'));
     } catch (error) {
-      if (!(error instanceof GoogleOAuthError) && !(error instanceof MetaOAuthError) && !(error instanceof SpotifyError)) throw error;
+      if (!(error instanceof ProviderError)) throw error;
       logger.warn({ provider, kind: error.kind }, 'connection failed');
       sendPage(res, 502, messagePage('Connection failed', `${byProvider[provider].label} did not complete the connection. Please try again.`));
     }
@@ -119,9 +115,9 @@ export function connectionCallbackRoutes({ pool, keyRing, config, temporal, logg
 }
 
 /** Behind the API key. */
-export function connectionRoutes({ pool, keyRing, config, temporal }: AppDeps): Router {
+export function connectionRoutes({ pool, keyRing, config, temporal, providers: clients }: AppDeps): Router {
   const router = Router();
-  const byProvider = providers(config);
+  const byProvider = providers(config, clients);
 
   router.post('/v1/connections/:provider', async (req, res) => {
     const { provider } = parseParams(providerParam, req);

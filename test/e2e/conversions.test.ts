@@ -3,7 +3,7 @@
 // CompleteRegistration for a sign-up with hashed contacts) reach the Conversions API simulator through the worker
 // with the same event_id; events older than 7 days are dropped, never sent; an outage is retried without loss.
 import { z } from 'zod';
-import { hashEmail, hashPhone } from '../../activities/providers/meta-conversions';
+import { hashEmail, hashPhone } from '../../lib/providers/meta-conversions';
 import { createConnection } from '../../db/connections';
 import { queueConversion } from '../../db/conversions';
 import { sql } from '../../db/pool';

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { queueEmail } from '../../db/outbox';
 import { createLogger } from '../../lib/logger';
+import { createProviderClients } from '../../lib/providers';
 import { sql } from '../../db/pool';
 import { addRelease, artistAccount, createCampaign, http, nextUpc, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
 import { deliver, newId, packageSession, stripeEnv, stripeEvent } from '../helpers/stripe';
@@ -139,7 +140,7 @@ describe('shop orders', () => {
     const account = { headers, artistId: artist.data.id as string };
 
     const deps = { config: stack.config, pool: stack.db.pool, keyRing: stack.keyRing, logger: createLogger({ level: 'silent' }) };
-    const activities = createActivities(deps);
+    const activities = createActivities({ ...deps, providers: createProviderClients(stack.config) });
     const seen: (string | null)[] = [];
     let entered!: () => void;
     const lookingWithoutCampaign = new Promise<void>((resolve) => (entered = resolve));

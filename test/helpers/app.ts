@@ -3,9 +3,9 @@ import { type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
-import { createMetricsRegistry } from '../../api/metrics';
+import { createMetricsRegistry, providerCallMetrics } from '../../api/metrics';
 import { createReleaseEngine } from '../../api/release-engine';
-import { spotifyClientFrom } from '../../activities/providers/spotify';
+import { createProviderClients } from '../../lib/providers';
 import { type ReleaseTimings } from '../../workflows/release';
 import { type Config } from '../../lib/config';
 import { type KeyRing } from '../../lib/crypto/keyring';
@@ -26,12 +26,13 @@ export async function startTestApi(deps: {
   /** listen here (PUBLIC_URL must name it for OAuth redirects); default: any free port */
   port?: number;
 }): Promise<TestApi> {
+  const metrics = createMetricsRegistry();
   const app = createApp({
     ...deps,
     logger: createLogger({ level: 'silent' }),
-    metrics: createMetricsRegistry(),
+    metrics,
     releaseEngine: createReleaseEngine(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, deps.timings),
-    spotify: spotifyClientFrom(deps.config),
+    providers: createProviderClients(deps.config, { onCall: providerCallMetrics(metrics) }),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(deps.port ?? 0, '127.0.0.1', () => resolve(s));

@@ -3,10 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker, type WorkerOptions } from '@temporalio/worker';
-import { type ActivityDeps } from '../../activities';
 import { type KeyRing } from '../../lib/crypto/keyring';
 import { createDataConverter } from '../../lib/temporal/client';
-import { createWorker } from '../../workers/worker';
+import { createWorker, type WorkerDeps } from '../../workers/worker';
 
 let runtimeInstalled = false;
 
@@ -15,7 +14,7 @@ export interface TestTemporal {
   taskQueue: string;
   client: Client;
   nativeConnection: NativeConnection;
-  startWorker(deps: ActivityDeps, overrides?: Partial<WorkerOptions>): Promise<RunningWorker>;
+  startWorker(deps: WorkerDeps, overrides?: Partial<WorkerOptions>): Promise<RunningWorker>;
   close(): Promise<void>;
 }
 

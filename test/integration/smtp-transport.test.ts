@@ -8,6 +8,7 @@ import { insertAccount } from '../../db/accounts';
 import { queueEmail } from '../../db/outbox';
 import { sql } from '../../db/pool';
 import { createLogger } from '../../lib/logger';
+import { createProviderClients } from '../../lib/providers';
 import { testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -98,7 +99,7 @@ describe('SMTP transport', () => {
     const smtp = await startSmtpServer('nobody@example.com');
     try {
       const { config, keyRing } = testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'dropday <mail@dropday.test>' });
-      const mail = createMailActivities({ config, keyRing, pool: db.pool, logger: createLogger({ level: 'silent' }) });
+      const mail = createMailActivities({ config, keyRing, pool: db.pool, logger: createLogger({ level: 'silent' }), providers: createProviderClients(config) });
       const ok = await db.pool.transaction((tx) => insertAccount(tx, { name: 'Smtp Label', email: 'smtp-label@example.com' }));
       const refused = await db.pool.transaction((tx) => insertAccount(tx, { name: 'Gone', email: 'nobody@example.com' }));
       const okId = await queueEmail(db.pool, { accountId: ok.id, template: 'welcome', data: { accountName: 'Smtp Label' }, dedupeKey: 'smtp:ok' });

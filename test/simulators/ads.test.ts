@@ -2,8 +2,9 @@
 // HTTP, and dropday's provider clients classifying what they answer (token / throttled with the provider's wait /
 // invalid with its message).
 import axios from 'axios';
-import { AdsProviderError, MetaMarketingClient } from '../../activities/providers/meta-marketing';
-import { GoogleAdsClient } from '../../activities/providers/google-ads';
+import { ProviderError as AdsProviderError } from '../../lib/providers/errors';
+import { MetaMarketingClient } from '../../lib/providers/meta-marketing';
+import { GoogleAdsClient } from '../../lib/providers/google-ads';
 import { startGoogleSimulator } from '../../simulators/google';
 import { adsState, SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
 import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
@@ -85,15 +86,15 @@ describe('Meta Marketing simulator', () => {
     const client = new MetaMarketingClient({ graphUrl: meta.url, version: META_API_VERSION });
     const error = await client.create(token, '111', 'campaigns', { name: 'c', objective: 'OUTCOME_TRAFFIC', special_ad_categories: [] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdsProviderError);
-    expect(error).toMatchObject({ kind: 'throttled', detail: { code: '17/2446079' } });
+    expect(error).toMatchObject({ kind: 'rate_limited', detail: { code: '17/2446079' } });
     expect((error as AdsProviderError).detail.retryAfterMs).toBeGreaterThanOrEqual(6_000);
     expect((error as AdsProviderError).detail.retryAfterMs).toBeLessThanOrEqual(7_000);
     await http.post(`${meta.url}/__control/marketing/throttle`, { code: 4, seconds: 5 }); // regain defaults to whole minutes
     const app = await client.create(token, '111', 'campaigns', { name: 'c', objective: 'OUTCOME_TRAFFIC', special_ad_categories: [] }).catch((e: AdsProviderError) => e);
-    expect(app).toMatchObject({ kind: 'throttled', detail: { retryAfterMs: 60_000 } });
+    expect(app).toMatchObject({ kind: 'rate_limited', detail: { retryAfterMs: 60_000 } });
     await http.delete(`${meta.url}/__control/marketing/faults`);
     const invalid = await client.create(token, '111', 'campaigns', { name: 'c', objective: 'CONVERSIONS', special_ad_categories: [] }).catch((e: AdsProviderError) => e);
-    expect(invalid).toMatchObject({ kind: 'invalid', detail: { userMessage: expect.stringContaining('no longer available') } });
+    expect(invalid).toMatchObject({ kind: 'invalid_request', detail: { userMessage: expect.stringContaining('no longer available') } });
   });
 });
 
@@ -165,7 +166,7 @@ describe('Google Ads simulator', () => {
     expect(res.data.error).toMatchObject({ status: 'RESOURCE_EXHAUSTED', details: [{ errors: [{ errorCode: { quotaError: 'RESOURCE_TEMPORARILY_EXHAUSTED' }, details: { quotaErrorDetails: { retryDelay: '4s' } } }] }] });
     const client = new GoogleAdsClient({ apiUrl: google.url, version: 'v26', developerToken: SANDBOX_DEVELOPER_TOKEN });
     const error = await client.create({ accessToken, customerId: cid }, 'campaignBudgets', { name: 'b', amountMicros: '6000000' }).catch((e: AdsProviderError) => e);
-    expect(error).toMatchObject({ kind: 'throttled', detail: { retryAfterMs: 4_000 } });
+    expect(error).toMatchObject({ kind: 'rate_limited', detail: { retryAfterMs: 4_000 } });
     await http.delete(`${google.url}/__control/ads/faults`);
     const removed = await client.create({ accessToken, customerId: cid }, 'campaignBudgets', { name: 'gone', amountMicros: '6000000' });
     await client.remove({ accessToken, customerId: cid }, 'campaignBudgets', removed);

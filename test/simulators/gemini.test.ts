@@ -2,7 +2,8 @@
 // builds (key header, base URL, either-case schema), finish reasons that make the SDK throw, Google's error envelope.
 import axios from 'axios';
 import { GoogleGenerativeAI, GoogleGenerativeAIFetchError } from '@google/generative-ai';
-import { GeminiCopyClient, GeminiError } from '../../activities/providers/gemini';
+import { ProviderError as GeminiError } from '../../lib/providers/errors';
+import { GeminiCopyClient } from '../../lib/providers/gemini';
 import { buildCopyPrompt } from '../../lib/ad-copy/prompt';
 import { startGeminiSimulator } from '../../simulators/gemini';
 
@@ -56,7 +57,7 @@ describe('Gemini simulator', () => {
   });
 
   it('refuses a bad key (400 API_KEY_INVALID) and a missing one (403)', async () => {
-    await expect(client('wrong').writeVariants(prompt, 1)).rejects.toMatchObject({ kind: 'rejected', status: 400, message: 'Gemini answered 400: API key not valid. Please pass a valid API key.' });
+    await expect(client('wrong').writeVariants(prompt, 1)).rejects.toMatchObject({ kind: 'invalid_request', status: 400, message: 'Gemini answered 400: API key not valid. Please pass a valid API key.' });
     const sdkError = await new GoogleGenerativeAI('wrong').getGenerativeModel({ model: 'm' }, { baseUrl: sim.url }).generateContent('hi').catch((e: unknown) => e);
     expect(sdkError).toBeInstanceOf(GoogleGenerativeAIFetchError);
     expect((sdkError as GoogleGenerativeAIFetchError).errorDetails?.[0]).toMatchObject({ reason: 'API_KEY_INVALID' });

@@ -1,7 +1,8 @@
 // The Conversions API simulator against its contract (docs/providers/meta.md), driven through dropday's own client
 // where it can be: what Meta accepts, what it refuses with which Graph error, and faults on demand.
 import axios from 'axios';
-import { hashEmail, MetaConversionsClient, MetaConversionsError, type CapiServerEvent } from '../../activities/providers/meta-conversions';
+import { ProviderError as MetaConversionsError } from '../../lib/providers/errors';
+import { hashEmail, MetaConversionsClient, type CapiServerEvent } from '../../lib/providers/meta-conversions';
 import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
 
 const http = axios.create({ validateStatus: () => true });
@@ -59,7 +60,7 @@ describe('Conversions API simulator', () => {
     const unhashed = await refusal([event({ user_data: { em: ['test@example.com'], client_user_agent: 'UA' } })]);
     expect(unhashed).toMatchObject({ code: 100, error_user_title: 'Unhashed Email Address' });
     await expect(client.sendEvents({ pixelId: PIXEL, accessToken: TOKEN, events: [event({ user_data: { em: ['Test@Example.com'], client_user_agent: 'UA' } } as never)] }))
-      .rejects.toMatchObject({ kind: 'rejected', code: 100 });
+      .rejects.toMatchObject({ kind: 'invalid_request', code: 100 });
     expect((await refusal([event({ user_data: { em: [hashEmail('a@b.c').toUpperCase()], client_user_agent: 'UA' } })])).code).toBe(100);
     expect((await refusal([event({ user_data: { ph: ['16505551212'], client_user_agent: 'UA' } })])).code).toBe(100);
     // fbc/fbp and the IP address go unhashed: hashed ones are refused.
@@ -95,7 +96,7 @@ describe('Conversions API simulator', () => {
     expect(await refusal([event()], 'EAAnot-a-token')).toMatchObject({ code: 190, type: 'OAuthException' });
     const missing = await http.post(`${meta.url}/${META_API_VERSION}/${PIXEL}/events`, { data: [event()] });
     expect(missing.data.error.code).toBe(190);
-    await expect(client.sendEvents({ pixelId: PIXEL, accessToken: 'EAAnot-a-token', events: [event()] })).rejects.toMatchObject({ kind: 'token', code: 190 });
+    await expect(client.sendEvents({ pixelId: PIXEL, accessToken: 'EAAnot-a-token', events: [event()] })).rejects.toMatchObject({ kind: 'token_invalid', code: 190 });
     expect(await refusal([event()], TOKEN, '999999999')).toMatchObject({ code: 100, error_subcode: 33 });
     // A user token from Meta login (ads_management) may send; once expired or revoked it may not.
     const user = meta.state.issue('artist-user', true);
@@ -109,8 +110,8 @@ describe('Conversions API simulator', () => {
     await http.post(`${meta.url}/__control/capi/faults`, { status: 429, count: 1 });
     const first = client.sendEvents({ pixelId: PIXEL, accessToken: TOKEN, events: [event()] });
     await expect(first).rejects.toBeInstanceOf(MetaConversionsError);
-    await expect(first).rejects.toMatchObject({ kind: 'retryable', code: 2 });
-    await expect(client.sendEvents({ pixelId: PIXEL, accessToken: TOKEN, events: [event()] })).rejects.toMatchObject({ kind: 'retryable', code: 4 });
+    await expect(first).rejects.toMatchObject({ kind: 'unavailable', code: 2 });
+    await expect(client.sendEvents({ pixelId: PIXEL, accessToken: TOKEN, events: [event()] })).rejects.toMatchObject({ kind: 'rate_limited', code: 4 });
     expect((await client.sendEvents({ pixelId: PIXEL, accessToken: TOKEN, events: [event()] })).eventsReceived).toBe(1);
     const requests = (await http.get(`${meta.url}/__control/capi/requests`)).data as { status: number }[];
     expect(requests.map((r) => r.status)).toEqual([500, 429, 200]);

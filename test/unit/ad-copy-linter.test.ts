@@ -1,6 +1,6 @@
 // The copy checks every variant goes through: platform length limits, the policy linter and the template writer
 // that must always pass both.
-import { parseRetryDelay } from '../../activities/providers/gemini';
+import { parseRetryDelay } from '../../lib/providers/gemini';
 import { EXPLICIT_NOTICE, lintCopy, type CopyDraft } from '../../lib/ad-copy/linter';
 import { COPY_LIMITS } from '../../lib/ad-copy/limits';
 import { buildCopyPrompt } from '../../lib/ad-copy/prompt';

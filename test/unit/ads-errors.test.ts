@@ -1,8 +1,8 @@
 // How provider errors are classified (docs/providers/meta.md, docs/providers/google.md): by Graph's error.code
 // and the GoogleAdsFailure, never by the HTTP status alone, and how long each provider asks us to wait.
 import { type AxiosResponse } from 'axios';
-import { classifyGoogleAdsError, parseRetryDelay } from '../../activities/providers/google-ads';
-import { classifyMetaError, metaThrottleWaitMs } from '../../activities/providers/meta-marketing';
+import { classifyGoogleAdsError, parseRetryDelay } from '../../lib/providers/google-ads';
+import { classifyMetaError, metaThrottleWaitMs } from '../../lib/providers/meta-marketing';
 
 const response = (status: number, data: unknown, headers: Record<string, string> = {}) => ({ status, data, headers }) as unknown as AxiosResponse;
 const graph = (code: number, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
@@ -10,18 +10,18 @@ const graph = (code: number, extra: Record<string, unknown> = {}, headers: Recor
 
 describe('Meta errors', () => {
   it('190 is a token error; 4, 17, 32, 613 and 80000–80014 are throttling; 1, 2 and 5xx are transient', () => {
-    expect(graph(190, { error_subcode: 460 })).toMatchObject({ kind: 'token', detail: { code: '190/460' } });
-    for (const code of [4, 17, 32, 613, 80000, 80004, 80014]) expect(graph(code).kind).toBe('throttled');
-    expect(graph(80015).kind).toBe('invalid');
-    for (const code of [1, 2]) expect(graph(code).kind).toBe('transient');
-    expect(classifyMetaError(response(503, 'Service Unavailable')).kind).toBe('transient');
+    expect(graph(190, { error_subcode: 460 })).toMatchObject({ kind: 'token_invalid', detail: { code: '190/460' } });
+    for (const code of [4, 17, 32, 613, 80000, 80004, 80014]) expect(graph(code).kind).toBe('rate_limited');
+    expect(graph(80015).kind).toBe('invalid_request');
+    for (const code of [1, 2]) expect(graph(code).kind).toBe('unavailable');
+    expect(classifyMetaError(response(503, 'Service Unavailable')).kind).toBe('unavailable');
   });
 
   it('invalid parameters carry error_user_msg for the artist; 100/33 means the object is gone', () => {
-    expect(graph(100, { error_subcode: 1487079, error_user_msg: 'Your audience is missing a location.' })).toMatchObject({ kind: 'invalid', detail: { userMessage: 'Your audience is missing a location.' } });
-    expect(graph(100)).toMatchObject({ kind: 'invalid', detail: { userMessage: '(#100) m' } });
+    expect(graph(100, { error_subcode: 1487079, error_user_msg: 'Your audience is missing a location.' })).toMatchObject({ kind: 'invalid_request', detail: { userMessage: 'Your audience is missing a location.' } });
+    expect(graph(100)).toMatchObject({ kind: 'invalid_request', detail: { userMessage: '(#100) m' } });
     expect(graph(100, { error_subcode: 33 }).kind).toBe('not_found');
-    expect(graph(200).kind).toBe('invalid'); // a missing permission: the artist must fix it
+    expect(graph(200).kind).toBe('invalid_request'); // a missing permission: the artist must fix it
   });
 
   it('waits the longer of estimated_time_to_regain_access (minutes) and reset_time_duration (seconds), else a minute', () => {
@@ -41,19 +41,19 @@ describe('Google Ads errors', () => {
     }));
 
   it('OAuth token errors are token errors; a missing developer token is not the artist\'s to fix by reconnecting', () => {
-    expect(failure(401, 'UNAUTHENTICATED', { authenticationError: 'OAUTH_TOKEN_EXPIRED' }).kind).toBe('token');
-    expect(failure(401, 'UNAUTHENTICATED', { authenticationError: 'OAUTH_TOKEN_REVOKED' }).kind).toBe('token');
-    expect(failure(401, 'UNAUTHENTICATED', { authenticationError: 'DEVELOPER_TOKEN_PARAMETER_MISSING' }).kind).toBe('invalid');
-    expect(failure(403, 'PERMISSION_DENIED', { authorizationError: 'USER_PERMISSION_DENIED' }).kind).toBe('invalid');
+    expect(failure(401, 'UNAUTHENTICATED', { authenticationError: 'OAUTH_TOKEN_EXPIRED' }).kind).toBe('token_invalid');
+    expect(failure(401, 'UNAUTHENTICATED', { authenticationError: 'OAUTH_TOKEN_REVOKED' }).kind).toBe('token_invalid');
+    expect(failure(401, 'UNAUTHENTICATED', { authenticationError: 'DEVELOPER_TOKEN_PARAMETER_MISSING' }).kind).toBe('invalid_request');
+    expect(failure(403, 'PERMISSION_DENIED', { authorizationError: 'USER_PERMISSION_DENIED' }).kind).toBe('invalid_request');
   });
 
   it('quota errors wait for retryDelay (30 s when absent); 5xx are transient; the rest are invalid with the message', () => {
     expect(failure(429, 'RESOURCE_EXHAUSTED', { quotaError: 'RESOURCE_TEMPORARILY_EXHAUSTED' }, { details: { quotaErrorDetails: { rateScope: 'ACCOUNT', retryDelay: '1.5s' } } }))
-      .toMatchObject({ kind: 'throttled', detail: { retryAfterMs: 1_500 } });
-    expect(failure(400, 'RESOURCE_EXHAUSTED', { quotaError: 'RESOURCE_EXHAUSTED' })).toMatchObject({ kind: 'throttled', detail: { retryAfterMs: 30_000 } });
-    expect(failure(503, 'UNAVAILABLE', { internalError: 'TRANSIENT_ERROR' }).kind).toBe('transient');
-    expect(failure(504, 'DEADLINE_EXCEEDED', { internalError: 'DEADLINE_EXCEEDED' }).kind).toBe('transient');
-    expect(failure(400, 'INVALID_ARGUMENT', { campaignBudgetError: 'BUDGET_BELOW_PER_DAY_MINIMUM' })).toMatchObject({ kind: 'invalid', detail: { code: 'campaignBudgetError.BUDGET_BELOW_PER_DAY_MINIMUM', userMessage: 'The field is wrong.' } });
+      .toMatchObject({ kind: 'rate_limited', detail: { retryAfterMs: 1_500 } });
+    expect(failure(400, 'RESOURCE_EXHAUSTED', { quotaError: 'RESOURCE_EXHAUSTED' })).toMatchObject({ kind: 'rate_limited', detail: { retryAfterMs: 30_000 } });
+    expect(failure(503, 'UNAVAILABLE', { internalError: 'TRANSIENT_ERROR' }).kind).toBe('unavailable');
+    expect(failure(504, 'DEADLINE_EXCEEDED', { internalError: 'DEADLINE_EXCEEDED' }).kind).toBe('unavailable');
+    expect(failure(400, 'INVALID_ARGUMENT', { campaignBudgetError: 'BUDGET_BELOW_PER_DAY_MINIMUM' })).toMatchObject({ kind: 'invalid_request', detail: { code: 'campaignBudgetError.BUDGET_BELOW_PER_DAY_MINIMUM', userMessage: 'The field is wrong.' } });
     expect(failure(400, 'INVALID_ARGUMENT', { mutateError: 'RESOURCE_NOT_FOUND' }).kind).toBe('not_found');
   });
 

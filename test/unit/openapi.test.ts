@@ -29,7 +29,7 @@ describe('OpenAPI document', () => {
     // Building the app touches none of its dependencies; only the route table is read here.
     const app = createApp({
       config, keyRing, logger: createLogger({ level: 'silent' }), metrics: createMetricsRegistry(),
-      pool: {} as never, temporal: {} as never, releaseEngine: {} as never, spotify: {} as never,
+      pool: {} as never, temporal: {} as never, releaseEngine: {} as never, providers: {} as never,
     });
     const routes = registeredRoutes(app);
     expect(routes.length).toBeGreaterThan(40);

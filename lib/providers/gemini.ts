@@ -1,7 +1,8 @@
-// Gemini's generateContent through `@google/generative-ai` (api-contracts.md §5), base URL from config. Asks for N
-// copy variants as JSON under a response schema and classifies what comes back: variants (possibly malformed, for
-// the linter to judge), a blocked answer (SAFETY and friends: the variants failed, regenerate), or an error —
-// 429 with its RetryInfo delay, 400/403/404 that no retry fixes, 5xx worth retrying.
+// Gemini's generateContent through `@google/generative-ai` (docs/providers/gemini.md), base URL from config. Asks for
+// N copy variants as JSON under a response schema and classifies what comes back: variants (possibly malformed, for
+// the linter to judge), a blocked answer (SAFETY and friends: the variants failed, regenerate), or a ProviderError —
+// 429 is rate_limited with its RetryInfo delay, other 4xx are invalid_request (no retry fixes them), 5xx, 408 and a
+// missing answer are unavailable.
 // The SDK is deprecated upstream (support ended 2025-08-31); the REST shape is the same for its successor.
 import {
   GoogleGenerativeAI,
@@ -10,21 +11,11 @@ import {
   type ResponseSchema,
   SchemaType,
 } from '@google/generative-ai';
-import { type Config } from '../../lib/config';
-import { type CopyDraft } from '../../lib/ad-copy/linter';
-import { type CopyPrompt } from '../../lib/ad-copy/prompt';
-
-export class GeminiError extends Error {
-  constructor(
-    readonly kind: 'rate_limited' | 'rejected' | 'unavailable',
-    message: string,
-    readonly status?: number,
-    readonly retryDelayMs?: number,
-  ) {
-    super(message);
-    this.name = 'GeminiError';
-  }
-}
+import { type Config } from '../config';
+import { type CopyDraft } from '../ad-copy/linter';
+import { type CopyPrompt } from '../ad-copy/prompt';
+import { ProviderError } from './errors';
+import { measured, type OnProviderCall } from './http';
 
 export type GeminiAnswer =
   | { kind: 'variants'; drafts: CopyDraft[]; finishReason: string }
@@ -59,7 +50,7 @@ export function parseRetryDelay(value: unknown): number | undefined {
   return m ? Math.round(Number(m[1]) * 1000) : undefined;
 }
 
-function classify(error: GoogleGenerativeAIFetchError): GeminiError {
+function classify(error: GoogleGenerativeAIFetchError): ProviderError {
   const status = error.status ?? 0;
   // The SDK's message is "Error fetching from <url>: [400 Bad Request] <Google's message> <details JSON>": the artist
   // sees Google's message only (the details are read from errorDetails).
@@ -67,20 +58,31 @@ function classify(error: GoogleGenerativeAIFetchError): GeminiError {
   const message = `Gemini answered ${status}: ${googleMessage}`;
   if (status === 429) {
     const retryInfo = (error.errorDetails ?? []).find((d) => d['@type'] === 'type.googleapis.com/google.rpc.RetryInfo') as { retryDelay?: unknown } | undefined;
-    return new GeminiError('rate_limited', message, status, parseRetryDelay(retryInfo?.retryDelay));
+    const retryAfterMs = parseRetryDelay(retryInfo?.retryDelay);
+    return new ProviderError('gemini', 'rate_limited', message, { status, retryAfterMs });
   }
-  if (status >= 500 || status === 408 || status === 0) return new GeminiError('unavailable', message, status);
-  return new GeminiError('rejected', message, status);
+  if (status >= 500 || status === 408 || status === 0) {
+    return new ProviderError('gemini', 'unavailable', message, { status });
+  }
+  return new ProviderError('gemini', 'invalid_request', message, { status });
 }
 
 export class GeminiCopyClient {
   private readonly genAI: GoogleGenerativeAI;
 
-  constructor(private readonly opts: { apiKey: string; baseUrl: string; model: string; timeoutMs?: number }) {
+  constructor(
+    private readonly opts: {
+      apiKey: string; baseUrl: string; model: string; timeoutMs?: number; onCall?: OnProviderCall;
+    },
+  ) {
     this.genAI = new GoogleGenerativeAI(opts.apiKey);
   }
 
-  async writeVariants(prompt: CopyPrompt, count: number): Promise<GeminiAnswer> {
+  writeVariants(prompt: CopyPrompt, count: number): Promise<GeminiAnswer> {
+    return measured(this.opts.onCall, 'gemini', 'generateContent', () => this.generate(prompt, count));
+  }
+
+  private async generate(prompt: CopyPrompt, count: number): Promise<GeminiAnswer> {
     const model = this.genAI.getGenerativeModel(
       {
         model: this.opts.model,
@@ -102,7 +104,9 @@ export class GeminiCopyClient {
     } catch (error) {
       if (error instanceof GoogleGenerativeAIFetchError) throw classify(error);
       if (error instanceof GoogleGenerativeAIResponseError) return { kind: 'blocked', reason: error.message.replace(/^\[GoogleGenerativeAI Error\]:\s*/, '') };
-      if (error instanceof Error && /fetch failed|timed out|timeout|abort/i.test(`${error.name} ${error.message}`)) throw new GeminiError('unavailable', `Gemini unreachable: ${error.message}`);
+      if (error instanceof Error && /fetch failed|timed out|timeout|abort/i.test(`${error.name} ${error.message}`)) {
+        throw new ProviderError('gemini', 'unavailable', `Gemini unreachable: ${error.message}`);
+      }
       throw error;
     }
     try {
@@ -122,7 +126,12 @@ export class GeminiCopyClient {
 }
 
 /** null when no key is configured: the template writer serves instead. */
-export function geminiClientFrom(config: Config): GeminiCopyClient | null {
+export function geminiClientFrom(
+  config: Pick<Config, 'GEMINI_API_KEY' | 'GEMINI_API_URL' | 'GEMINI_MODEL'>,
+  onCall?: OnProviderCall,
+): GeminiCopyClient | null {
   if (!config.GEMINI_API_KEY) return null;
-  return new GeminiCopyClient({ apiKey: config.GEMINI_API_KEY, baseUrl: config.GEMINI_API_URL, model: config.GEMINI_MODEL });
+  return new GeminiCopyClient({
+    apiKey: config.GEMINI_API_KEY, baseUrl: config.GEMINI_API_URL.replace(/\/+$/, ''), model: config.GEMINI_MODEL, onCall,
+  });
 }

@@ -1,29 +1,13 @@
-// Spotify over HTTP (api-contracts.md §1): the accounts service for tokens, the Web API for the catalogue and the
-// fan's library. Every failure becomes a SpotifyError whose `kind` tells the caller what to do about it.
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { countProviderCall } from '../metrics';
+// Spotify over HTTP (docs/providers/spotify.md): the accounts service for tokens, the Web API for the catalogue and
+// the fan's library. Every failure becomes a ProviderError: invalid_grant and a refused access token are
+// token_invalid, a 429 is rate_limited (Retry-After) or, with reason QUOTA_EXCEEDED, quota_exhausted; a 403 is an
+// invalid_request with status 403 (a missing scope: see isForbidden).
+import { type AxiosResponse } from 'axios';
+import { ProviderError } from './errors';
+import { type OnProviderCall, ProviderHttp } from './http';
 
-export type SpotifyErrorKind =
-  | 'invalid_grant' // refresh token revoked, rotated away or past its 6 months: the fan must consent again
-  | 'token_expired' // 401 on the Web API: refresh and try again
-  | 'rate_limited' // 429 within the rolling window: every worker waits Retry-After
-  | 'quota_exceeded' // 429 with reason QUOTA_EXCEEDED: hours, not seconds
-  | 'not_found'
-  | 'bad_request'
-  | 'forbidden'
-  | 'unavailable'; // 5xx, timeouts, connection errors: outcome unknown, retry
-
-export class SpotifyError extends Error {
-  constructor(
-    readonly kind: SpotifyErrorKind,
-    message: string,
-    readonly status?: number,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = 'SpotifyError';
-  }
-}
+/** A 403 from the Web API: the token lacks a scope, or the user may not use this app. */
+export const isForbidden = (error: ProviderError): boolean => error.kind === 'invalid_request' && error.status === 403;
 
 export interface SpotifyTokens {
   accessToken: string;
@@ -55,6 +39,7 @@ export interface SpotifyClientOptions {
   accountsUrl: string;
   apiUrl: string;
   timeoutMs?: number;
+  onCall?: OnProviderCall;
 }
 
 export function spotifyClientFrom(config: {
@@ -62,23 +47,27 @@ export function spotifyClientFrom(config: {
   SPOTIFY_CLIENT_SECRET?: string;
   SPOTIFY_ACCOUNTS_URL: string;
   SPOTIFY_API_URL: string;
-}): SpotifyClient {
+}, onCall?: OnProviderCall): SpotifyClient {
   return new SpotifyClient({
     clientId: config.SPOTIFY_CLIENT_ID,
     clientSecret: config.SPOTIFY_CLIENT_SECRET,
     accountsUrl: config.SPOTIFY_ACCOUNTS_URL,
     apiUrl: config.SPOTIFY_API_URL,
+    onCall,
   });
 }
 
 export class SpotifyClient {
-  private readonly accounts: AxiosInstance;
-  private readonly api: AxiosInstance;
+  private readonly accounts: ProviderHttp;
+  private readonly api: ProviderHttp;
 
   constructor(private readonly opts: SpotifyClientOptions) {
-    const common = { timeout: opts.timeoutMs ?? 10_000, validateStatus: () => true };
-    this.accounts = axios.create({ ...common, baseURL: opts.accountsUrl });
-    this.api = axios.create({ ...common, baseURL: `${opts.apiUrl.replace(/\/$/, '')}/v1` });
+    const common = {
+      provider: 'spotify', label: 'Spotify', timeoutMs: opts.timeoutMs ?? 10_000,
+      classify: classifySpotifyAnswer, onCall: opts.onCall,
+    } as const;
+    this.accounts = new ProviderHttp({ ...common, baseURL: opts.accountsUrl });
+    this.api = new ProviderHttp({ ...common, baseURL: `${opts.apiUrl.replace(/\/$/, '')}/v1` });
   }
 
   authorizeUrl(input: { redirectUri: string; scopes: string[]; state: string; codeChallenge: string }): string {
@@ -114,24 +103,28 @@ export class SpotifyClient {
 
   /** An app token for catalogue look-ups; needs the client secret. */
   async clientCredentials(): Promise<SpotifyTokens> {
-    if (!this.opts.clientSecret) throw new SpotifyError('forbidden', 'client credentials need SPOTIFY_CLIENT_SECRET');
+    if (!this.opts.clientSecret) {
+      throw new ProviderError('spotify', 'invalid_request', 'client credentials need SPOTIFY_CLIENT_SECRET');
+    }
     const basic = Buffer.from(`${this.opts.clientId}:${this.opts.clientSecret}`).toString('base64');
     return this.token({ grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` });
   }
 
   async me(accessToken: string): Promise<{ accountId: string }> {
-    const res = await this.call(() => this.api.get('/me', auth(accessToken)));
+    const res = await this.api.request({ operation: 'me', url: '/me', ...auth(accessToken) });
     const body = res.data as { account_id?: string; id?: string };
     // account_id is Spotify's pseudonymous, immutable id for account linking (2026); `id` is the username.
     const accountId = body.account_id ?? body.id;
-    if (!accountId) throw new SpotifyError('bad_request', 'profile without account_id');
+    if (!accountId) throw new ProviderError('spotify', 'invalid_request', 'profile without account_id');
     return { accountId };
   }
 
   /** Looks a release up by UPC (album search) or ISRC (track search → its album). */
   async findAlbumId(accessToken: string, ids: { upc?: string | null; isrc?: string | null }): Promise<string | null> {
     const [q, type] = ids.upc ? [`upc:${ids.upc}`, 'album'] : [`isrc:${ids.isrc}`, 'track'];
-    const res = await this.call(() => this.api.get('/search', { ...auth(accessToken), params: { q, type, limit: 5 } }));
+    const res = await this.api.request({
+      operation: 'search', url: '/search', ...auth(accessToken), params: { q, type, limit: 5 },
+    });
     if (type === 'album') {
       return (res.data as { albums?: { items: { id: string }[] } }).albums?.items[0]?.id ?? null;
     }
@@ -140,7 +133,9 @@ export class SpotifyClient {
 
   async album(accessToken: string, albumId: string): Promise<SpotifyAlbum | null> {
     try {
-      const res = await this.call(() => this.api.get(`/albums/${encodeURIComponent(albumId)}`, auth(accessToken)));
+      const res = await this.api.request({
+        operation: 'album', url: `/albums/${encodeURIComponent(albumId)}`, ...auth(accessToken),
+      });
       const body = res.data as {
         id: string;
         name: string;
@@ -158,45 +153,64 @@ export class SpotifyClient {
         trackUris: (body.tracks?.items ?? []).map((t) => t.uri),
       };
     } catch (error) {
-      if (error instanceof SpotifyError && error.kind === 'not_found') return null;
+      if (error instanceof ProviderError && error.kind === 'not_found') return null;
       throw error;
     }
   }
 
   /** Development mode: one call saves the album and follows the artists (at most 40 URIs). */
   async saveToLibrary(accessToken: string, uris: string[]): Promise<void> {
-    await this.call(() => this.api.put('/me/library', null, { ...auth(accessToken), params: { uris: uris.join(',') } }));
+    await this.api.request({
+      operation: 'library.save', method: 'PUT', url: '/me/library', write: true, ...auth(accessToken),
+      params: { uris: uris.join(',') },
+    });
   }
 
   async libraryContains(accessToken: string, uris: string[]): Promise<boolean[]> {
-    const res = await this.call(() => this.api.get('/me/library/contains', { ...auth(accessToken), params: { uris: uris.join(',') } }));
+    const res = await this.api.request({
+      operation: 'library.contains', url: '/me/library/contains', ...auth(accessToken),
+      params: { uris: uris.join(',') },
+    });
     return res.data as boolean[];
   }
 
   /** Extended quota mode. */
   async saveAlbums(accessToken: string, albumIds: string[]): Promise<void> {
-    await this.call(() => this.api.put('/me/albums', { ids: albumIds }, auth(accessToken)));
+    await this.api.request({
+      operation: 'albums.save', method: 'PUT', url: '/me/albums', write: true, data: { ids: albumIds },
+      ...auth(accessToken),
+    });
   }
 
   async followArtists(accessToken: string, artistIds: string[]): Promise<void> {
-    await this.call(() => this.api.put('/me/following', { ids: artistIds }, { ...auth(accessToken), params: { type: 'artist' } }));
+    await this.api.request({
+      operation: 'following.save', method: 'PUT', url: '/me/following', write: true, data: { ids: artistIds },
+      ...auth(accessToken), params: { type: 'artist' },
+    });
   }
 
   async albumsContain(accessToken: string, albumIds: string[]): Promise<boolean[]> {
-    const res = await this.call(() => this.api.get('/me/albums/contains', { ...auth(accessToken), params: { ids: albumIds.join(',') } }));
+    const res = await this.api.request({
+      operation: 'albums.contains', url: '/me/albums/contains', ...auth(accessToken),
+      params: { ids: albumIds.join(',') },
+    });
     return res.data as boolean[];
   }
 
   async followsArtists(accessToken: string, artistIds: string[]): Promise<boolean[]> {
-    const res = await this.call(() =>
-      this.api.get('/me/following/contains', { ...auth(accessToken), params: { type: 'artist', ids: artistIds.join(',') } }),
-    );
+    const res = await this.api.request({
+      operation: 'following.contains', url: '/me/following/contains', ...auth(accessToken),
+      params: { type: 'artist', ids: artistIds.join(',') },
+    });
     return res.data as boolean[];
   }
 
   /** Extended quota mode: whether the fan saved these tracks (at most 50 ids). */
   async tracksContain(accessToken: string, trackIds: string[]): Promise<boolean[]> {
-    const res = await this.call(() => this.api.get('/me/tracks/contains', { ...auth(accessToken), params: { ids: trackIds.join(',') } }));
+    const res = await this.api.request({
+      operation: 'tracks.contains', url: '/me/tracks/contains', ...auth(accessToken),
+      params: { ids: trackIds.join(',') },
+    });
     return res.data as boolean[];
   }
 
@@ -205,9 +219,10 @@ export class SpotifyClient {
    * user-read-recently-played). `nextAfterMs` is the cursor for the next page, null when there is none.
    */
   async recentlyPlayed(accessToken: string, input: { afterMs: number; limit?: number }): Promise<RecentlyPlayedPage> {
-    const res = await this.call(() =>
-      this.api.get('/me/player/recently-played', { ...auth(accessToken), params: { after: Math.floor(input.afterMs), limit: input.limit ?? 50 } }),
-    );
+    const res = await this.api.request({
+      operation: 'recently_played', url: '/me/player/recently-played', ...auth(accessToken),
+      params: { after: Math.floor(input.afterMs), limit: input.limit ?? 50 },
+    });
     const body = res.data as {
       next?: string | null;
       cursors?: { after?: string } | null;
@@ -221,11 +236,11 @@ export class SpotifyClient {
   }
 
   private async token(form: Record<string, string>, headers: Record<string, string> = {}): Promise<SpotifyTokens> {
-    const res = await this.call(() =>
-      this.accounts.post('/api/token', new URLSearchParams(form).toString(), {
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      }),
-    );
+    // A write: a refresh whose answer is lost may still have rotated the refresh token.
+    const res = await this.accounts.request({
+      operation: 'token', method: 'POST', url: '/api/token', write: true, data: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    });
     const body = res.data as { access_token: string; refresh_token?: string; expires_in: number; scope?: string };
     return {
       accessToken: body.access_token,
@@ -234,54 +249,44 @@ export class SpotifyClient {
       scope: body.scope ?? '',
     };
   }
-
-  private async call(request: () => Promise<AxiosResponse>): Promise<AxiosResponse> {
-    let res: AxiosResponse;
-    try {
-      res = await request();
-    } catch (error) {
-      countProviderCall('spotify', 'unreachable');
-      throw new SpotifyError('unavailable', `Spotify unreachable: ${(error as Error).message}`);
-    }
-    countProviderCall('spotify', res.status);
-    if (res.status >= 200 && res.status < 300) return res;
-    throw toSpotifyError(res);
-  }
 }
 
 function auth(accessToken: string) {
   return { headers: { authorization: `Bearer ${accessToken}` } };
 }
 
-function toSpotifyError(res: AxiosResponse): SpotifyError {
+/** Spotify's answers in the one vocabulary; null for a success. */
+export function classifySpotifyAnswer(res: AxiosResponse): ProviderError | null {
+  if (res.status >= 200 && res.status < 300) return null;
   const body = (res.data ?? {}) as {
     error?: string | { status?: number; message?: string; reason?: string };
     error_description?: string;
     message?: string;
   };
+  const status = res.status;
   // The accounts service answers flat OAuth errors; the Web API wraps {status,message} under `error`
   // (and some 400s of /me/library are documented bare) — accept all three.
   if (typeof body.error === 'string') {
-    const kind: SpotifyErrorKind = body.error === 'invalid_grant' ? 'invalid_grant' : res.status >= 500 ? 'unavailable' : 'bad_request';
-    return new SpotifyError(kind, `${body.error}: ${body.error_description ?? ''}`.trim(), res.status);
+    const kind = body.error === 'invalid_grant' ? 'token_invalid' : status >= 500 ? 'unavailable' : 'invalid_request';
+    return new ProviderError('spotify', kind, `${body.error}: ${body.error_description ?? ''}`.trim(), { status });
   }
-  const message = body.error?.message ?? body.message ?? `HTTP ${res.status}`;
+  const message = body.error?.message ?? body.message ?? `HTTP ${status}`;
   const retryAfterMs = retryAfter(res.headers['retry-after']);
   switch (true) {
-    case res.status === 429 && body.error?.reason === 'QUOTA_EXCEEDED':
-      return new SpotifyError('quota_exceeded', message, 429, retryAfterMs ?? 3_600_000);
-    case res.status === 429:
-      return new SpotifyError('rate_limited', message, 429, retryAfterMs ?? 1_000);
-    case res.status === 401:
-      return new SpotifyError('token_expired', message, 401);
-    case res.status === 403:
-      return new SpotifyError('forbidden', message, 403);
-    case res.status === 404:
-      return new SpotifyError('not_found', message, 404);
-    case res.status >= 500:
-      return new SpotifyError('unavailable', message, res.status);
-    default:
-      return new SpotifyError('bad_request', message, res.status);
+    case status === 429 && body.error?.reason === 'QUOTA_EXCEEDED':
+      return new ProviderError('spotify', 'quota_exhausted', message, {
+        status, retryAfterMs: retryAfterMs ?? 3_600_000,
+      });
+    case status === 429:
+      return new ProviderError('spotify', 'rate_limited', message, { status, retryAfterMs: retryAfterMs ?? 1_000 });
+    case status === 401:
+      return new ProviderError('spotify', 'token_invalid', message, { status });
+    case status === 404:
+      return new ProviderError('spotify', 'not_found', message, { status });
+    case status >= 500:
+      return new ProviderError('spotify', 'unavailable', message, { status });
+    default: // 400, and 403 (see isForbidden)
+      return new ProviderError('spotify', 'invalid_request', message, { status });
   }
 }
 

@@ -1,11 +1,13 @@
-// Google Ads REST API (api-contracts.md §4) for an artist's customer account: `:mutate` on campaignBudgets,
+// Google Ads REST API (docs/providers/google.md) for an artist's customer account: `:mutate` on campaignBudgets,
 // campaigns (Demand Gen), adGroups, adGroupAds and assets; googleAds:search for lookups and daily metrics.
 // Headers: the artist's OAuth access token, our developer token, and login-customer-id when a manager account is in
-// between. Errors are classified from the GoogleAdsFailure: OAuth token errors → the token is gone (or expired);
-// RESOURCE_EXHAUSTED → throttled for quotaErrorDetails.retryDelay; 5xx / DEADLINE_EXCEEDED → transient; anything
-// else → the request is wrong, with Google's message for the artist.
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { AdsProviderError } from './meta-marketing';
+// between. Errors are classified from the GoogleAdsFailure: OAuth token errors → token_invalid (gone or expired);
+// RESOURCE_EXHAUSTED → rate_limited for quotaErrorDetails.retryDelay; 5xx / DEADLINE_EXCEEDED → unavailable;
+// RESOURCE_NOT_FOUND → not_found; anything else → invalid_request, with Google's message for the artist.
+import { type AxiosResponse } from 'axios';
+import { type Config } from '../config';
+import { ProviderError } from './errors';
+import { type OnProviderCall, ProviderHttp } from './http';
 
 export type AdsService = 'campaignBudgets' | 'campaigns' | 'campaignCriteria' | 'adGroups' | 'adGroupAds' | 'assets';
 
@@ -38,28 +40,45 @@ export function parseRetryDelay(value: string | undefined): number | null {
   return m ? Math.ceil(Number(m[1]) * 1000) : null;
 }
 
-export function classifyGoogleAdsError(res: AxiosResponse): AdsProviderError {
+export function classifyGoogleAdsError(res: Pick<AxiosResponse, 'status' | 'data'>): ProviderError {
   const body = res.data as { error?: { status?: string; message?: string; details?: { errors?: FailureEntry[] }[] } } | undefined;
   const errors = body?.error?.details?.flatMap((d) => d.errors ?? []) ?? [];
   const first = errors[0];
   const [category, value] = Object.entries(first?.errorCode ?? {})[0] ?? [];
   const code = category ? `${category}.${value}` : (body?.error?.status ?? `http_${res.status}`);
   const message = first?.message ?? body?.error?.message ?? `HTTP ${res.status}`;
-  if (res.status === 401 && (category !== 'authenticationError' || TOKEN_ERRORS.has(value!))) return new AdsProviderError('google', 'token', message, { code });
+  const status = res.status;
+  if (status === 401 && (category !== 'authenticationError' || TOKEN_ERRORS.has(value!))) {
+    return new ProviderError('google', 'token_invalid', message, { status, code });
+  }
   if (body?.error?.status === 'RESOURCE_EXHAUSTED' || category === 'quotaError') {
     const hint = errors.map((e) => parseRetryDelay(e.details?.quotaErrorDetails?.retryDelay)).find((d) => d !== null);
-    return new AdsProviderError('google', 'throttled', message, { code, retryAfterMs: hint ?? DEFAULT_QUOTA_WAIT_MS });
+    const retryAfterMs = hint ?? DEFAULT_QUOTA_WAIT_MS;
+    return new ProviderError('google', 'rate_limited', message, { status, code, retryAfterMs });
   }
-  if (res.status >= 500 || ['INTERNAL', 'UNAVAILABLE', 'DEADLINE_EXCEEDED'].includes(body?.error?.status ?? '')) return new AdsProviderError('google', 'transient', message, { code });
-  if (category === 'mutateError' && value === 'RESOURCE_NOT_FOUND') return new AdsProviderError('google', 'not_found', message, { code });
-  return new AdsProviderError('google', 'invalid', message, { code, userMessage: errors.map((e) => e.message).filter(Boolean).join(' ') || message });
+  if (status >= 500 || ['INTERNAL', 'UNAVAILABLE', 'DEADLINE_EXCEEDED'].includes(body?.error?.status ?? '')) {
+    return new ProviderError('google', 'unavailable', message, { status, code });
+  }
+  if (category === 'mutateError' && value === 'RESOURCE_NOT_FOUND') {
+    return new ProviderError('google', 'not_found', message, { status, code });
+  }
+  const userMessage = errors.map((e) => e.message).filter(Boolean).join(' ') || message;
+  return new ProviderError('google', 'invalid_request', message, { status, code, userMessage });
 }
 
 export class GoogleAdsClient {
-  private readonly http: AxiosInstance;
+  private readonly http: ProviderHttp;
 
-  constructor(private readonly opts: { apiUrl: string; version: string; developerToken?: string; timeoutMs?: number }) {
-    this.http = axios.create({ baseURL: `${opts.apiUrl.replace(/\/$/, '')}/${opts.version}`, timeout: opts.timeoutMs ?? 20_000, validateStatus: () => true });
+  constructor(
+    private readonly opts: {
+      apiUrl: string; version: string; developerToken?: string; timeoutMs?: number; onCall?: OnProviderCall;
+    },
+  ) {
+    this.http = new ProviderHttp({
+      provider: 'google', label: 'Google Ads', timeoutMs: opts.timeoutMs ?? 20_000, onCall: opts.onCall,
+      baseURL: `${opts.apiUrl.replace(/\/$/, '')}/${opts.version}`,
+      classify: (res) => (res.status >= 200 && res.status < 300 ? null : classifyGoogleAdsError(res)),
+    });
   }
 
   /** One create; returns its resource name. */
@@ -77,12 +96,12 @@ export class GoogleAdsClient {
     try {
       await this.mutate(account, service, [{ remove: resourceName }]);
     } catch (error) {
-      if (!(error instanceof AdsProviderError) || error.kind !== 'not_found') throw error;
+      if (!(error instanceof ProviderError) || error.kind !== 'not_found') throw error;
     }
   }
 
   async mutate(account: GoogleAdsAccount, service: AdsService, operations: object[]): Promise<string[]> {
-    const res = await this.call(account, `${service}:mutate`, { operations, partialFailure: false });
+    const res = await this.call(account, `${service}:mutate`, { operations, partialFailure: false }, true);
     return ((res.data as { results?: { resourceName: string }[] }).results ?? []).map((r) => r.resourceName);
   }
 
@@ -113,25 +132,31 @@ export class GoogleAdsClient {
     }));
   }
 
-  private async call(account: GoogleAdsAccount, method: string, body: object): Promise<AxiosResponse> {
-    if (!this.opts.developerToken) throw new AdsProviderError('google', 'invalid', 'GOOGLE_ADS_DEVELOPER_TOKEN is not set', { code: 'not_configured', userMessage: 'Google Ads is not configured on this dropday server.' });
+  private async call(account: GoogleAdsAccount, method: string, body: object, write = false): Promise<AxiosResponse> {
+    if (!this.opts.developerToken) {
+      throw new ProviderError('google', 'invalid_request', 'GOOGLE_ADS_DEVELOPER_TOKEN is not set', {
+        code: 'not_configured', userMessage: 'Google Ads is not configured on this dropday server.',
+      });
+    }
     const headers: Record<string, string> = {
       authorization: `Bearer ${account.accessToken}`,
       'developer-token': this.opts.developerToken,
       'content-type': 'application/json',
     };
     if (account.loginCustomerId) headers['login-customer-id'] = account.loginCustomerId;
-    let res: AxiosResponse;
-    try {
-      res = await this.http.post(`/customers/${account.customerId}/${method}`, body, { headers });
-    } catch (error) {
-      throw new AdsProviderError('google', 'transient', `Google Ads unreachable: ${(error as Error).message}`);
-    }
-    if (res.status >= 200 && res.status < 300) return res;
-    throw classifyGoogleAdsError(res);
+    // The operation label is the method (`campaigns:mutate`, `googleAds:search`), never the customer id.
+    return this.http.request({
+      operation: method, method: 'POST', url: `/customers/${account.customerId}/${method}`, data: body, headers, write,
+    });
   }
 }
 
-export function googleAdsFrom(config: { GOOGLE_ADS_API_URL: string; GOOGLE_ADS_API_VERSION: string; GOOGLE_ADS_DEVELOPER_TOKEN?: string }) {
-  return new GoogleAdsClient({ apiUrl: config.GOOGLE_ADS_API_URL, version: config.GOOGLE_ADS_API_VERSION, developerToken: config.GOOGLE_ADS_DEVELOPER_TOKEN });
+export function googleAdsFrom(
+  config: Pick<Config, 'GOOGLE_ADS_API_URL' | 'GOOGLE_ADS_API_VERSION' | 'GOOGLE_ADS_DEVELOPER_TOKEN'>,
+  onCall?: OnProviderCall,
+): GoogleAdsClient {
+  return new GoogleAdsClient({
+    apiUrl: config.GOOGLE_ADS_API_URL, version: config.GOOGLE_ADS_API_VERSION,
+    developerToken: config.GOOGLE_ADS_DEVELOPER_TOKEN, onCall,
+  });
 }

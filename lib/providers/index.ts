@@ -1,0 +1,38 @@
+// Every provider client, built once per process from configuration: the worker hands them to its activities, the
+// API to its routes, and both pass the hook that counts each call in their own metrics. Nothing else builds one.
+import { type Config } from '../config';
+import { type GeminiCopyClient, geminiClientFrom } from './gemini';
+import { type GoogleAdsClient, googleAdsFrom } from './google-ads';
+import { type GoogleOAuthClient, googleOAuthFrom } from './google-oauth';
+import { type OnProviderCall } from './http';
+import { type MetaConversionsClient, metaConversionsFrom } from './meta-conversions';
+import { type MetaMarketingClient, metaMarketingFrom } from './meta-marketing';
+import { type MetaOAuthClient, metaOAuthFrom } from './meta-oauth';
+import { type SpotifyClient, spotifyClientFrom } from './spotify';
+
+export interface ProviderClients {
+  spotify: SpotifyClient;
+  googleOAuth: GoogleOAuthClient;
+  googleAds: GoogleAdsClient;
+  metaOAuth: MetaOAuthClient;
+  metaMarketing: MetaMarketingClient;
+  metaConversions: MetaConversionsClient;
+  /** null when no key is configured: the template writer serves instead */
+  gemini: GeminiCopyClient | null;
+}
+
+export function createProviderClients(config: Config, hooks: { onCall?: OnProviderCall } = {}): ProviderClients {
+  const { onCall } = hooks;
+  return {
+    spotify: spotifyClientFrom(config, onCall),
+    googleOAuth: googleOAuthFrom(config, onCall),
+    googleAds: googleAdsFrom(config, onCall),
+    metaOAuth: metaOAuthFrom(config, onCall),
+    metaMarketing: metaMarketingFrom(config, onCall),
+    metaConversions: metaConversionsFrom(config, onCall),
+    gemini: geminiClientFrom(config, onCall),
+  };
+}
+
+export { ProviderError, type ProviderErrorKind, type ProviderName } from './errors';
+export { type OnProviderCall, type ProviderCall } from './http';
