@@ -1,0 +1,58 @@
+// Every provider call the API makes is counted in the API's own /metrics, through the hook the provider layer is
+// given: an artist's Google connection (a code exchange at the Google OAuth simulator, over real HTTP) shows as a
+// request by provider, operation and outcome, with its latency, and a refused code shows with its error kind.
+import { startGoogleSimulator } from '../../simulators/google';
+import { artistAccount, hiddenFields, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+
+let stack: ReleaseStack;
+let google: Awaited<ReturnType<typeof startGoogleSimulator>>;
+beforeAll(async () => {
+  google = await startGoogleSimulator({ clientId: 'dropday-google', clientSecret: 'google-secret' });
+  stack = await startReleaseStack({
+    startWorker: false,
+    env: {
+      GOOGLE_CLIENT_ID: 'dropday-google', GOOGLE_CLIENT_SECRET: 'google-secret',
+      GOOGLE_AUTH_URL: google.url, GOOGLE_OAUTH_URL: google.url,
+    },
+  });
+});
+afterAll(async () => {
+  await stack?.close();
+  await google?.close();
+});
+
+/** The consent URL the API answers for a new Google connection, and the signed state in it. */
+async function startConnecting(headers: Record<string, string>): Promise<{ authorizeUrl: string; state: string }> {
+  const start = await http.post(`${stack.api.url}/v1/connections/google`, {}, { headers });
+  expect(start.status).toBe(201);
+  return { authorizeUrl: start.data.authorizeUrl, state: new URL(start.data.authorizeUrl).searchParams.get('state')! };
+}
+
+const apiMetrics = async () => String((await http.get(`${stack.api.url}/metrics`)).data);
+const series = (text: string, name: string, labels: Record<string, string>) =>
+  text.split('\n').find((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)));
+
+describe("the API's provider metrics", () => {
+  it('counts a code exchange by provider, operation and outcome, with its latency, and a refused one by its kind', async () => {
+    const { headers } = await artistAccount(stack);
+    const consented = await startConnecting(headers);
+    const form = hiddenFields((await http.get(consented.authorizeUrl)).data);
+    form.set('user', 'metrics-advertiser');
+    form.set('decision', 'accept');
+    const consent = await http.post(`${google.url}/o/oauth2/v2/auth`, form.toString(), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect((await http.get(String(consent.headers.location))).status).toBe(200);
+
+    const refused = await startConnecting(headers);
+    const callback = await http.get(`${stack.api.url}/oauth/google/callback`, { params: { code: 'not-a-code', state: refused.state } });
+    expect(callback.status).toBe(502);
+
+    const text = await apiMetrics();
+    const ok = { provider: 'google', operation: 'oauth.token', outcome: 'ok', status: '200' };
+    expect(series(text, 'dropday_provider_calls_total', ok)).toMatch(/ 1$/);
+    expect(series(text, 'dropday_provider_calls_total', { provider: 'google', operation: 'oauth.token', outcome: 'token_invalid' })).toMatch(/ 1$/);
+    expect(series(text, 'dropday_provider_call_duration_seconds_count', { provider: 'google', operation: 'oauth.token', outcome: 'ok' }))
+      .toMatch(/ 1$/);
+  });
+});
