@@ -58,7 +58,8 @@ export class ProviderHttp {
       } catch (error) {
         const code = (error as { code?: string }).code ?? '';
         const kind = write && !NOT_SENT.has(code) ? 'outcome_unknown' : 'unavailable';
-        throw new ProviderError(this.opts.provider, kind, `${this.opts.label} unreachable: ${(error as Error).message}`);
+        const message = `${this.opts.label} unreachable: ${(error as Error).message}`;
+        throw new ProviderError(this.opts.provider, kind, message);
       }
       const error = classify(res);
       if (error) throw error;
