@@ -1,5 +1,5 @@
-// The Stripe client, pointed at STRIPE_API_URL (stripe-mock in sandbox mode and tests). Billing is on only when a
-// secret key is configured: a self-hosted dropday without Stripe enforces no plan limits.
+// The Stripe client (docs/providers/stripe.md), pointed at STRIPE_API_URL (stripe-mock in sandbox mode and tests).
+// Billing is on only when a secret key is configured: a self-hosted dropday without Stripe enforces no plan limits.
 import Stripe from 'stripe';
 import { type Config } from '../config';
 
