@@ -1,0 +1,71 @@
+// The provider call wrapper over real loopback HTTP: a write cut off by its timeout may have landed
+// (outcome_unknown), a read is merely unavailable, a refused connection never sent anything, and every call —
+// answered, refused or timed out — reaches the metrics hook with its outcome.
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { ProviderError } from '../../lib/providers/errors';
+import { type ProviderCall, ProviderHttp } from '../../lib/providers/http';
+
+let server: Server;
+let url: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/slow') return; // never answers: the client's timeout decides
+    const json = { 'content-type': 'application/json' };
+    if (req.url === '/missing') return res.writeHead(404, json).end('{"error":"gone"}');
+    res.writeHead(200, json).end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function client(baseURL: string, calls: ProviderCall[]) {
+  return new ProviderHttp({
+    provider: 'spotify', label: 'Test', baseURL, timeoutMs: 200, onCall: (call) => calls.push(call),
+    classify: (res) => (res.status === 404 ? new ProviderError('spotify', 'not_found', 'gone', { status: 404 }) : null),
+  });
+}
+
+describe('ProviderHttp', () => {
+  it('reports an answered call as ok with its status and duration', async () => {
+    const calls: ProviderCall[] = [];
+    const res = await client(url, calls).request({ operation: 'read', url: '/' });
+    expect(res.data).toEqual({ ok: true });
+    const answered = { provider: 'spotify', operation: 'read', outcome: 'ok', status: 200 };
+    expect(calls).toEqual([expect.objectContaining(answered)]);
+    expect(calls[0].durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("throws the client's classification of an answer and reports its kind", async () => {
+    const calls: ProviderCall[] = [];
+    await expect(client(url, calls).request({ operation: 'read', url: '/missing' }))
+      .rejects.toMatchObject({ kind: 'not_found', status: 404 });
+    expect(calls).toEqual([expect.objectContaining({ outcome: 'not_found', status: 404 })]);
+  });
+
+  it('a timed-out write is outcome_unknown; a timed-out read is unavailable', async () => {
+    const calls: ProviderCall[] = [];
+    const http = client(url, calls);
+    await expect(http.request({ operation: 'save', method: 'PUT', url: '/slow', write: true }))
+      .rejects.toMatchObject({ kind: 'outcome_unknown' });
+    await expect(http.request({ operation: 'read', url: '/slow' })).rejects.toMatchObject({ kind: 'unavailable' });
+    expect(calls.map((c) => [c.operation, c.outcome, c.status]))
+      .toEqual([['save', 'outcome_unknown', null], ['read', 'unavailable', null]]);
+  });
+
+  it('a write whose connection was refused never left: unavailable', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await client(`http://127.0.0.1:${port}`, [])
+      .request({ operation: 'save', method: 'PUT', url: '/', write: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/^Test unreachable: /) });
+  });
+});
