@@ -2,7 +2,6 @@
 // limiter and fan tokens) but registered only by the bench's own worker (./worker.ts).
 import { Context } from '@temporalio/activity';
 import { type ActivityDeps } from '../../activities/deps';
-import { spotifyClientFrom } from '../../activities/providers/spotify';
 import { createPresaveDelivery } from '../../activities/presave-delivery';
 import { SharedRateLimiter } from '../../activities/rate-limiter';
 import {
@@ -20,7 +19,7 @@ import { claimPresave } from '../../db/presaves';
 
 export function createPerFanActivities(deps: ActivityDeps) {
   const { config, pool } = deps;
-  const spotify = spotifyClientFrom(config);
+  const { spotify } = deps.providers;
   // The same limiter key as the production worker: one Spotify rate for the whole app.
   const limiter = new SharedRateLimiter(pool, `spotify:${config.SPOTIFY_CLIENT_ID}`, config.SPOTIFY_MAX_RPS);
   const { tokens } = createSpotifyAccess({ ...deps, spotify });

@@ -4,8 +4,10 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { createDatabasePool } from '../../db/pool';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
+import { createProviderClients } from '../../lib/providers';
 import { databaseUrlFrom, keyRingFrom } from '../../lib/runtime';
 import { createDataConverter } from '../../lib/temporal/client';
+import { workerProviderMetrics } from '../../workers/provider-metrics';
 import { createPerFanActivities } from './activities';
 import { PER_FAN_TASK_QUEUE } from './starter';
 
@@ -21,7 +23,9 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: PER_FAN_TASK_QUEUE,
     workflowsPath: require.resolve('./workflow'),
-    activities: createPerFanActivities({ config, pool, keyRing, logger }),
+    activities: createPerFanActivities({
+      config, pool, keyRing, logger, providers: createProviderClients(config, { onCall: workerProviderMetrics() }),
+    }),
     dataConverter: createDataConverter(keyRing),
   });
   logger.info({ taskQueue: PER_FAN_TASK_QUEUE }, 'worker started');
