@@ -9,7 +9,7 @@ import { hashApiKey } from '../lib/crypto/hash';
 import { SignedValueError, signValue, verifyValue } from '../lib/crypto/signed-value';
 import { type AuthContext, requireApiKey } from './auth';
 import { ApiError } from './errors';
-import { parseCookie } from './spotify-signin';
+import { parseCookie } from './http/cookies';
 
 export const APP_SESSION_COOKIE = 'dd_app_session';
 export const APP_SESSION_TTL_MS = 12 * 3600_000;

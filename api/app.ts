@@ -12,14 +12,19 @@ import { accountDeletionRoutes, accountRoutes } from './routes/accounts';
 import { artistRoutes } from './routes/artists';
 import { campaignRoutes } from './routes/campaigns';
 import { opsRoutes } from './routes/ops';
-import { createPresaveCompletion, smartLinkRoutes } from './routes/smart-link';
-import { createDeletionRequester, privacyRoutes } from './routes/privacy';
+import { smartLinkRoutes } from './routes/smart-link';
+import { privacyRoutes } from './routes/privacy';
 import { subscriberExportRoutes, subscriberRoutes } from './routes/subscribers';
 import { metaCallbackRoutes } from './routes/meta-callbacks';
-import { connectionCallbackRoutes, connectionRoutes } from './routes/connections';
+import { connectionRoutes } from './routes/connections';
+import { oauthCallbackRoutes } from './routes/oauth-callbacks';
 import { adCopyRoutes } from './routes/ad-copy';
 import { adRoutes } from './routes/ads';
-import { createSpotifySignIn } from './spotify-signin';
+import { createArtistConnections } from './oauth/artist-connections';
+import { createDeletionRequester } from './oauth/deletion-sign-in';
+import { createPresaveCompletion } from './oauth/presave-completion';
+import { createSpotifySignIn } from './oauth/spotify-fan-sign-in';
+import { createOAuthStates } from './oauth/state';
 import { staticRoutes } from './pages/static';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
@@ -76,21 +81,21 @@ export function createApp(deps: AppDeps): Express {
   app.use(staticRoutes());
   app.use(conversionPublicRoutes(deps));
   app.use(dashboardRoutes(deps));
-  const signIn = createSpotifySignIn(deps);
+  const oauthStates = createOAuthStates(deps);
+  const signIn = createSpotifySignIn(deps, oauthStates);
+  const connections = createArtistConnections(deps, oauthStates);
   const tracking = createTracking(deps.config, eventBufferFor(deps));
   app.use(smartLinkRoutes(deps, signIn, tracking));
   app.use(listenLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
   app.use(subscriberRoutes(deps, tracking));
   app.use(metaCallbackRoutes(deps));
-  app.use(connectionCallbackRoutes(deps));
-  const completePresave = createPresaveCompletion(deps, signIn, tracking);
-  const requestDeletion = createDeletionRequester(deps);
-  app.get('/oauth/spotify/callback', async (req, res) => {
-    const signedIn = await signIn.finish(req, res);
-    if (!signedIn) return; // a page saying what went wrong was sent
-    await (signedIn.purpose === 'presave' ? completePresave : requestDeletion)(signedIn, res);
-  });
+  app.use(oauthCallbackRoutes({
+    signIn,
+    completePresave: createPresaveCompletion(deps, signIn, tracking),
+    requestDeletion: createDeletionRequester(deps),
+    connections,
+  }));
 
   app.use('/v1', express.json({ limit: '64kb', strict: true }));
   app.use(accountRoutes(deps));
@@ -103,7 +108,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(analyticsRoutes(deps));
   app.use(attributionRoutes(deps));
   app.use(subscriberExportRoutes(deps));
-  app.use(connectionRoutes(deps));
+  app.use(connectionRoutes(deps, connections));
   app.use(adCopyRoutes(deps));
   app.use(adRoutes(deps));
   app.use(opsRoutes(deps));

@@ -3,7 +3,7 @@
 import { type RequestHandler, type Response } from 'express';
 import { findApiKeyByHash, hasActiveOpsKey } from '../db/accounts';
 import { SignedValueError, verifyValue } from '../lib/crypto/signed-value';
-import { parseCookie } from './spotify-signin';
+import { parseCookie } from './http/cookies';
 import { hashApiKey } from '../lib/crypto/hash';
 import { type DatabasePool } from '../db/pool';
 import { ApiError } from './errors';

@@ -14,7 +14,7 @@ import { findMetaPixel, type MetaPixel, queueConversion } from '../db/conversion
 import { sql } from '../db/pool';
 import { type AppDeps } from './deps';
 import { type Html, html } from './pages/layout';
-import { parseCookie } from './spotify-signin';
+import { parseCookie } from './http/cookies';
 
 export const AD_CONSENT_COOKIE = 'dd_ad_consent';
 export const AD_CONSENT_MAX_AGE_MS = 180 * 24 * 3600_000;

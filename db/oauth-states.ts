@@ -1,8 +1,12 @@
+// OAuth states: one row per sign-in or connect flow in progress, written and consumed only through
+// api/oauth/state.ts (the one state + PKCE module). The PKCE verifier is encrypted; a row is good once.
 import { z } from 'zod';
 import { type KeyRing } from '../lib/crypto/keyring';
 import { type DatabasePool, sql } from './pool';
 
-export type OAuthPurpose = 'presave' | 'deletion' | 'connect:google' | 'connect:meta' | 'connect:spotify';
+/** What a state was issued for; it is signed into the state too, so one kind cannot be replayed as another. */
+export const OAUTH_PURPOSES = ['presave', 'deletion', 'connect:google', 'connect:meta', 'connect:spotify'] as const;
+export type OAuthPurpose = (typeof OAUTH_PURPOSES)[number];
 
 export async function saveOAuthState(
   pool: DatabasePool,
@@ -34,7 +38,7 @@ export async function saveOAuthState(
 /** Single use: the first caller gets the row, every later one (a replay) gets null. */
 export async function consumeOAuthState(pool: DatabasePool, keyRing: KeyRing, nonce: string) {
   const row = await pool.maybeOne(sql.type(z.object({
-    purpose: z.enum(['presave', 'deletion', 'connect:google', 'connect:meta', 'connect:spotify']),
+    purpose: z.enum(OAUTH_PURPOSES),
     campaignId: z.string().nullable(),
     accountId: z.string().nullable(),
     verifierEnc: z.string(),

@@ -1,27 +1,25 @@
-// Spotify sign-in for fans, shared by pre-saves and deletion requests: authorization code + PKCE, a signed,
-// expiring, single-use state whose nonce must come back in a cookie of the browser that started it (no login
-// CSRF), and clear pages for everything a fan can get wrong.
-import { randomBytes } from 'node:crypto';
+// Spotify sign-in for fans, shared by pre-saves and deletion requests: authorization code + PKCE and a signed,
+// expiring, single-use state (./state.ts) whose nonce must come back in a cookie of the browser that started it (no
+// login CSRF), and clear pages for everything a fan can get wrong.
 import { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { consumeOAuthState, saveOAuthState } from '../db/oauth-states';
-import { codeChallengeS256, createCodeVerifier } from '../lib/crypto/pkce';
-import { SignedValueError, signValue, verifyValue } from '../lib/crypto/signed-value';
-import { ProviderError } from '../lib/providers/errors';
-import { type SpotifyTokens } from '../lib/providers/spotify';
-import { type AppDeps } from './deps';
-import { messagePage } from './pages/smart-link';
+import { ProviderError } from '../../lib/providers/errors';
+import { type SpotifyTokens } from '../../lib/providers/spotify';
+import { type AppDeps } from '../deps';
+import { parseCookie } from '../http/cookies';
+import { sendPage } from '../pages/send-page';
+import { messagePage } from '../pages/smart-link';
+import { type OAuthStateRefusal, type OAuthStates } from './state';
 
 const STATE_TTL_MS = 10 * 60_000;
 const STATE_COOKIE = 'dd_oauth_state';
-/** Set after a pre-save: the fan's (pseudonymous) id, so the thank-you page and the subscribe form know them. */
-export const FAN_COOKIE = 'play_spotify_uid';
-const CALLBACK_PATH = '/oauth/spotify/callback';
+export const FAN_SIGN_IN_CALLBACK_PATH = '/oauth/spotify/callback';
 // Save the release, follow the artist, and check both (so a retry never saves twice); read recently played tracks
 // for the attribution window (only plays of the campaign's own tracks are kept, and never sent to ad platforms).
 export const PRESAVE_SCOPES = ['user-library-modify', 'user-library-read', 'user-follow-modify', 'user-follow-read', 'user-read-recently-played'];
 
 export type SignInPurpose = 'presave' | 'deletion';
+const SIGN_IN_PURPOSES: readonly SignInPurpose[] = ['presave', 'deletion'];
 
 export interface CompletedSignIn {
   purpose: SignInPurpose;
@@ -31,18 +29,17 @@ export interface CompletedSignIn {
   grant: { tokens: SpotifyTokens; accountId: string } | null;
 }
 
-export const sendPage = (res: Response, status: number, body: string) => res.status(status).type('html').send(body);
+/** The page for each refused state: [title, why]. */
+const REFUSED: Record<OAuthStateRefusal, [string, string]> = {
+  invalid: ['Something went wrong', 'This sign-in link is not valid.'],
+  wrong_purpose: ['Something went wrong', 'This sign-in link is not valid.'],
+  expired: ['That took a little too long', 'The sign-in expired.'],
+  other_browser: ['Something went wrong', 'This sign-in was started in another browser.'],
+  used: ['Already used', 'This sign-in link was already used.'],
+};
 
-export function parseCookie(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
-  }
-  return null;
-}
-
-export function createSpotifySignIn({ pool, keyRing, config, providers: { spotify }, logger }: AppDeps) {
-  const redirectUri = `${config.PUBLIC_URL}${CALLBACK_PATH}`;
+export function createSpotifySignIn({ config, providers: { spotify }, logger }: AppDeps, states: OAuthStates) {
+  const redirectUri = `${config.PUBLIC_URL}${FAN_SIGN_IN_CALLBACK_PATH}`;
   const secureCookie = config.PUBLIC_URL.startsWith('https://');
   const startAgain = (res: Response, status: number, title: string, why: string) =>
     sendPage(res, status, messagePage(title, `${why} Please start again from the page you came from.`));
@@ -51,12 +48,9 @@ export function createSpotifySignIn({ pool, keyRing, config, providers: { spotif
     secureCookie,
 
     async start(res: Response, input: { purpose: SignInPurpose; campaignId: string | null; timeZone: string | null; scopes: string[] }) {
-      const nonce = randomBytes(16).toString('base64url');
-      const codeVerifier = createCodeVerifier();
-      await saveOAuthState(pool, keyRing, { nonce, purpose: input.purpose, campaignId: input.campaignId, codeVerifier, timeZone: input.timeZone, expiresAt: Date.now() + STATE_TTL_MS });
-      const state = signValue(config.STATE_SIGNING_SECRET, { n: nonce }, STATE_TTL_MS);
-      res.cookie(STATE_COOKIE, nonce, { httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: STATE_TTL_MS, path: CALLBACK_PATH });
-      res.redirect(302, spotify.authorizeUrl({ redirectUri, scopes: input.scopes, state, codeChallenge: codeChallengeS256(codeVerifier) }));
+      const issued = await states.issue(input.purpose, { campaignId: input.campaignId, timeZone: input.timeZone }, STATE_TTL_MS);
+      res.cookie(STATE_COOKIE, issued.nonce, { httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: STATE_TTL_MS, path: FAN_SIGN_IN_CALLBACK_PATH });
+      res.redirect(302, spotify.authorizeUrl({ redirectUri, scopes: input.scopes, state: issued.state, codeChallenge: issued.codeChallenge }));
     },
 
     /** Checks the callback and exchanges the code; on any failure it answers with a page and returns null. */
@@ -68,26 +62,12 @@ export function createSpotifySignIn({ pool, keyRing, config, providers: { spotif
         startAgain(res, 400, 'Something went wrong', 'This sign-in link is incomplete.');
         return null;
       }
-      let nonce: string;
-      try {
-        nonce = verifyValue<{ n: string }>(config.STATE_SIGNING_SECRET, query.data.state).payload.n;
-      } catch (error) {
-        if (error instanceof SignedValueError && error.reason === 'expired') startAgain(res, 400, 'That took a little too long', 'The sign-in expired.');
-        else startAgain(res, 400, 'Something went wrong', 'This sign-in link is not valid.');
-        return null;
-      }
-      if (parseCookie(req.get('cookie'), STATE_COOKIE) !== nonce) {
-        startAgain(res, 400, 'Something went wrong', 'This sign-in was started in another browser.');
-        return null;
-      }
-      res.clearCookie(STATE_COOKIE, { path: CALLBACK_PATH });
-      const state = await consumeOAuthState(pool, keyRing, nonce);
-      if (!state) {
-        startAgain(res, 400, 'Already used', 'This sign-in link was already used.');
-        return null;
-      }
-      if (state.purpose !== 'presave' && state.purpose !== 'deletion') {
-        startAgain(res, 400, 'Something went wrong', 'This sign-in link is not valid.');
+      const browserNonce = parseCookie(req.get('cookie'), STATE_COOKIE);
+      const state = await states.consume(query.data.state, { purposes: SIGN_IN_PURPOSES, browserNonce });
+      // The browser that started this sign-in is done with its cookie, whether or not the state was still good.
+      if (state.ok || state.refusal === 'used') res.clearCookie(STATE_COOKIE, { path: FAN_SIGN_IN_CALLBACK_PATH });
+      if (!state.ok) {
+        startAgain(res, 400, ...REFUSED[state.refusal]);
         return null;
       }
       const base = { purpose: state.purpose, campaignId: state.campaignId, timeZone: state.timeZone };

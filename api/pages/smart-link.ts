@@ -71,3 +71,6 @@ ${extra}`,
 export function messagePage(title: string, message: string): string {
   return page(title, html`<div class="error"><h1>${title}</h1><p>${message}</p></div>`);
 }
+
+export const releaseNotFoundPage = () =>
+  messagePage('Release not found', 'This link does not lead to a release, or the release was withdrawn.');

@@ -12,7 +12,7 @@ import { type AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { html, page } from '../pages/layout';
 import { type CheckoutBody, checkoutBody } from '../schemas';
-import { sendPage } from '../spotify-signin';
+import { sendPage } from '../pages/send-page';
 import { parseBody } from '../validation';
 
 type PackageCheckout = Extract<CheckoutBody, { kind: 'package' }>;

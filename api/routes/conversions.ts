@@ -11,7 +11,7 @@ import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { messagePage } from '../pages/smart-link';
 import { uuidParam } from '../schemas';
-import { sendPage } from '../spotify-signin';
+import { sendPage } from '../pages/send-page';
 import { parseBody, parseParams } from '../validation';
 
 export const metaPixelBody = z.strictObject({

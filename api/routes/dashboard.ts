@@ -1,6 +1,7 @@
 // The artist dashboard at /app: sign-in with the API key (a session cookie, not the key, stays in the browser),
 // then a static page whose script reads the /v1 API.
 import express, { type Response, Router } from 'express';
+import { sendPage as sendHtml } from '../pages/send-page';
 import { appSession, endAppSession, isSameOrigin, startAppSession } from '../app-session';
 import { type AppDeps } from '../deps';
 import { dashboardScript, dashboardStyle } from '../pages/dashboard-assets';
@@ -12,7 +13,7 @@ export function dashboardRoutes({ pool, config }: AppDeps): Router {
   const secure = config.PUBLIC_URL.startsWith('https://');
   const sendPage = (res: Response, status: number, body: string) =>
     // same-origin (not helmet's no-referrer): the forms' posts then carry our Origin rather than "null".
-    res.status(status).set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' }).type('html').send(body);
+    sendHtml(res, status, body, { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' });
 
   router.get('/app', async (req, res) => {
     const session = await appSession(pool, secret, req);

@@ -1,17 +1,18 @@
-// A fan's right to erasure: a page, verification by signing in with the same Spotify account, and a durable
-// deletion workflow. The request is tracked by an unguessable id; the status page shows no personal data.
-import express, { type Response, Router } from 'express';
+// A fan's right to erasure: a page, verification by signing in with the same Spotify account (what the callback then
+// does is in ../oauth/deletion-sign-in.ts), and a durable deletion workflow. The request is tracked by an
+// unguessable id; the status page shows no personal data.
+import express, { Router } from 'express';
 import { z } from 'zod';
 import { createDeletionRequest, findDeletionRequest, subscriberWithEmailHash } from '../../db/deletion';
 import { queueEmail } from '../../db/outbox';
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
 import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
-import { sql } from '../../db/pool';
-import { startContactDeletion, startFanDeletion } from '../../lib/starters/fan-deletion';
+import { startContactDeletion } from '../../lib/starters/fan-deletion';
 import { type AppDeps } from '../deps';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
-import { type CompletedSignIn, sendPage, type SpotifySignIn } from '../spotify-signin';
+import { sendPage } from '../pages/send-page';
+import { type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
 
 const DELETION_LINK_TTL_MS = 24 * 3600_000;
 
@@ -86,17 +87,4 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
   });
 
   return router;
-}
-
-/** The callback's deletion branch: find the fan the Spotify account belongs to and start erasing. */
-export function createDeletionRequester({ pool, temporal, config }: AppDeps) {
-  return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
-    if (!signedIn.grant) return void sendPage(res, 200, messagePage('Nothing was deleted', 'You did not sign in with Spotify, so we could not tell it was you.'));
-    const fanId = await pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
-      SELECT id FROM fans WHERE provider = 'spotify' AND provider_user_id = ${signedIn.grant.accountId}`);
-    if (!fanId) return void sendPage(res, 200, messagePage('Nothing to delete', 'We hold no data linked to this Spotify account.'));
-    const requestId = await createDeletionRequest(pool, { fanId, verifiedBy: 'spotify_login' });
-    await startFanDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { requestId, fanId });
-    res.redirect(303, `/privacy/deletion/${requestId}`);
-  };
 }

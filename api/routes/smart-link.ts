@@ -1,26 +1,21 @@
-// The fan's side of a campaign: the smart link page, the start of the Spotify sign-in, what the callback does for
-// a pre-save, and the thank-you page.
+// The fan's side of a campaign: the smart link page, the start of the Spotify sign-in and the thank-you page (what
+// the callback does for a pre-save is in ../oauth/presave-completion.ts).
 import { type Response, Router } from 'express';
 import { z } from 'zod';
-import { type Campaign, findCampaignById, findCampaignBySlug, isKnownTimeZone } from '../../db/campaigns';
-import { storeFanTokens, upsertFan } from '../../db/fans';
+import { type Campaign, findCampaignBySlug, isKnownTimeZone } from '../../db/campaigns';
 import { type DatabasePool, sql } from '../../db/pool';
-import { insertEvent } from '../../db/events';
-import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
-import { listenPage, messagePage, presavePage, thanksPage } from '../pages/smart-link';
-import { type CompletedSignIn, FAN_COOKIE, parseCookie, PRESAVE_SCOPES, sendPage, type SpotifySignIn } from '../spotify-signin';
+import { FAN_COOKIE, parseCookie } from '../http/cookies';
+import { PRESAVE_SCOPES, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
+import { CONSENT_TEXT } from '../pages/consent';
+import { sendPage } from '../pages/send-page';
+import { listenPage, presavePage, releaseNotFoundPage, thanksPage } from '../pages/smart-link';
 import { type Tracking } from '../tracking';
-import { CONSENT_TEXT } from './subscribers';
-
-// Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
-const WAVE_MARGIN_MS = 10_000;
 
 const isOpen = (c: Campaign) => c.status !== 'cancelled' && c.status !== 'completed' && Date.now() < c.closesAt;
 
-const notAvailable = (res: Response) =>
-  sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release, or the release was withdrawn.'));
+const notAvailable = (res: Response) => sendPage(res, 404, releaseNotFoundPage());
 
 export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking): Router {
   const { pool } = deps;
@@ -56,37 +51,6 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
   });
 
   return router;
-}
-
-/** The callback's pre-save branch: the fan, their encrypted tokens and consent time, the pre-save, the AUTH event. */
-export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking) {
-  const { pool, keyRing, releaseEngine } = deps;
-  const conversions = createConversionTracking(deps);
-  return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
-    const campaign = signedIn.campaignId ? await findCampaignById(pool, signedIn.campaignId) : null;
-    if (!campaign || campaign.status === 'cancelled') return void notAvailable(res);
-    if (!signedIn.grant) {
-      return void sendPage(res, 200, messagePage('No pre-save', 'You did not allow access on Spotify, so nothing was saved. You can try again any time from the release page.'));
-    }
-    const { tokens, accountId } = signedIn.grant;
-    if (!tokens.refreshToken) throw new Error('Spotify returned no refresh token in the code exchange');
-    const fanId = await pool.transaction(async (tx) => {
-      const id = await upsertFan(tx, { provider: 'spotify', providerUserId: accountId, timeZone: signedIn.timeZone });
-      await storeFanTokens(tx, keyRing, id, { ...tokens, refreshToken: tokens.refreshToken!, consentedAt: Date.now() });
-      return id;
-    });
-    const presave = await upsertPresave(pool, { campaignId: campaign.id, fanId, platform: 'spotify' });
-    await insertEvent(pool, { campaignId: campaign.id, fanId, type: 'AUTH', dedupeKey: `AUTH:${campaign.id}:${fanId}`, platform: 'spotify', ...tracking.clientDimensions(res.req) });
-    // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
-    // (delivered at once). Fans joining a wave already planned need no signal, which keeps the history small.
-    const waveSoon = presave.dueAt <= Date.now() + WAVE_MARGIN_MS;
-    if (presave.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(pool, { presaveId: presave.id })))) {
-      await releaseEngine.presaveAdded(campaign, presave.dueAt);
-    }
-    await conversions.presaveCompleted(res.req, campaign, fanId);
-    res.cookie(FAN_COOKIE, fanId, { httpOnly: true, sameSite: 'lax', secure: signIn.secureCookie, maxAge: 30 * 24 * 3600_000, path: '/' });
-    res.redirect(303, `/l/${campaign.slug}/thanks`);
-  };
 }
 
 async function dueAtFor(pool: DatabasePool, campaignId: string, fanId: string): Promise<number | null> {

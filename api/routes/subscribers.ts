@@ -16,13 +16,11 @@ import { requirePlanFeature } from '../plan-gate';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
 import { uuidParam } from '../schemas';
-import { FAN_COOKIE, parseCookie, sendPage } from '../spotify-signin';
+import { FAN_COOKIE, parseCookie } from '../http/cookies';
+import { CONSENT_TEXT } from '../pages/consent';
+import { sendPage } from '../pages/send-page';
 import { sql } from '../../db/pool';
 import { parseParams } from '../validation';
-
-/** What a fan agrees to; stored with each subscription as given. */
-export const CONSENT_TEXT = (artist: string) =>
-  `I agree that ${artist} and their team may send me news about their music by e-mail or text message. I can unsubscribe at any time with the link in every message.`;
 
 const UNSUBSCRIBE_LINK_TTL_MS = 5 * 365 * 24 * 3600_000;
 

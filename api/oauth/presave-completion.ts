@@ -1,0 +1,47 @@
+// What the fans' Spotify callback does for a pre-save: the fan, their encrypted tokens and consent time, the
+// pre-save, the AUTH event, a word to the release engine when its plan changes, and the thank-you redirect.
+import { type Response } from 'express';
+import { findCampaignById } from '../../db/campaigns';
+import { insertEvent } from '../../db/events';
+import { storeFanTokens, upsertFan } from '../../db/fans';
+import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
+import { createConversionTracking } from '../conversions';
+import { type AppDeps } from '../deps';
+import { FAN_COOKIE } from '../http/cookies';
+import { sendPage } from '../pages/send-page';
+import { messagePage, releaseNotFoundPage } from '../pages/smart-link';
+import { type Tracking } from '../tracking';
+import { type CompletedSignIn, type SpotifySignIn } from './spotify-fan-sign-in';
+
+// Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
+const WAVE_MARGIN_MS = 10_000;
+
+export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking) {
+  const { pool, keyRing, releaseEngine } = deps;
+  const conversions = createConversionTracking(deps);
+  return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
+    const campaign = signedIn.campaignId ? await findCampaignById(pool, signedIn.campaignId) : null;
+    if (!campaign || campaign.status === 'cancelled') return void sendPage(res, 404, releaseNotFoundPage());
+    if (!signedIn.grant) {
+      return void sendPage(res, 200, messagePage('No pre-save', 'You did not allow access on Spotify, so nothing was saved. You can try again any time from the release page.'));
+    }
+    const { tokens, accountId } = signedIn.grant;
+    if (!tokens.refreshToken) throw new Error('Spotify returned no refresh token in the code exchange');
+    const fanId = await pool.transaction(async (tx) => {
+      const id = await upsertFan(tx, { provider: 'spotify', providerUserId: accountId, timeZone: signedIn.timeZone });
+      await storeFanTokens(tx, keyRing, id, { ...tokens, refreshToken: tokens.refreshToken!, consentedAt: Date.now() });
+      return id;
+    });
+    const presave = await upsertPresave(pool, { campaignId: campaign.id, fanId, platform: 'spotify' });
+    await insertEvent(pool, { campaignId: campaign.id, fanId, type: 'AUTH', dedupeKey: `AUTH:${campaign.id}:${fanId}`, platform: 'spotify', ...tracking.clientDimensions(res.req) });
+    // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
+    // (delivered at once). Fans joining a wave already planned need no signal, which keeps the history small.
+    const waveSoon = presave.dueAt <= Date.now() + WAVE_MARGIN_MS;
+    if (presave.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(pool, { presaveId: presave.id })))) {
+      await releaseEngine.presaveAdded(campaign, presave.dueAt);
+    }
+    await conversions.presaveCompleted(res.req, campaign, fanId);
+    res.cookie(FAN_COOKIE, fanId, { httpOnly: true, sameSite: 'lax', secure: signIn.secureCookie, maxAge: 30 * 24 * 3600_000, path: '/' });
+    res.redirect(303, `/l/${campaign.slug}/thanks`);
+  };
+}
