@@ -77,6 +77,7 @@ export const connectionCallbackQuery = z.object({
   state: z.string().max(2048),
   error: z.string().max(200).optional(),
 });
+export type ConnectionCallbackQuery = z.infer<typeof connectionCallbackQuery>;
 
 export type ConnectStart =
   | { configured: false; label: string }
@@ -97,11 +98,12 @@ export function createArtistConnections(deps: AppDeps, states: OAuthStates) {
     async start(provider: ConnectionProvider, accountId: string): Promise<ConnectStart> {
       if (!byProvider[provider].configured) return { configured: false, label: byProvider[provider].label };
       const issued = await states.issue(`connect:${provider}`, { accountId }, STATE_TTL_MS);
-      return { configured: true, authorizeUrl: byProvider[provider].authorizeUrl(issued.state, issued.codeChallenge), expiresAt: issued.expiresAt };
+      const authorizeUrl = byProvider[provider].authorizeUrl(issued.state, issued.codeChallenge);
+      return { configured: true, authorizeUrl, expiresAt: issued.expiresAt };
     },
 
     /** The provider's callback: consume the state, exchange the code, store the connection, keep it fresh. */
-    async complete(provider: ConnectionProvider, query: z.infer<typeof connectionCallbackQuery>): Promise<ConnectOutcome> {
+    async complete(provider: ConnectionProvider, query: ConnectionCallbackQuery): Promise<ConnectOutcome> {
       const state = await states.consume(query.state, { purposes: [`connect:${provider}`] });
       if (!state.ok || !state.accountId) return { outcome: 'refused' };
       if (query.error || !query.code) return { outcome: 'declined' };

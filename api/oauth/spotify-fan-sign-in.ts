@@ -21,6 +21,13 @@ export const PRESAVE_SCOPES = ['user-library-modify', 'user-library-read', 'user
 export type SignInPurpose = 'presave' | 'deletion';
 const SIGN_IN_PURPOSES: readonly SignInPurpose[] = ['presave', 'deletion'];
 
+export interface SignInStart {
+  purpose: SignInPurpose;
+  campaignId: string | null;
+  timeZone: string | null;
+  scopes: string[];
+}
+
 export interface CompletedSignIn {
   purpose: SignInPurpose;
   campaignId: string | null;
@@ -47,10 +54,14 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
   return {
     secureCookie,
 
-    async start(res: Response, input: { purpose: SignInPurpose; campaignId: string | null; timeZone: string | null; scopes: string[] }) {
-      const issued = await states.issue(input.purpose, { campaignId: input.campaignId, timeZone: input.timeZone }, STATE_TTL_MS);
-      res.cookie(STATE_COOKIE, issued.nonce, { httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: STATE_TTL_MS, path: FAN_SIGN_IN_CALLBACK_PATH });
-      res.redirect(302, spotify.authorizeUrl({ redirectUri, scopes: input.scopes, state: issued.state, codeChallenge: issued.codeChallenge }));
+    async start(res: Response, input: SignInStart) {
+      const { purpose, campaignId, timeZone, scopes } = input;
+      const issued = await states.issue(purpose, { campaignId, timeZone }, STATE_TTL_MS);
+      res.cookie(STATE_COOKIE, issued.nonce, {
+        httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: STATE_TTL_MS, path: FAN_SIGN_IN_CALLBACK_PATH,
+      });
+      const { state, codeChallenge } = issued;
+      res.redirect(302, spotify.authorizeUrl({ redirectUri, scopes, state, codeChallenge }));
     },
 
     /** Checks the callback and exchanges the code; on any failure it answers with a page and returns null. */

@@ -1,0 +1,100 @@
+// The one OAuth state + PKCE module against real PostgreSQL: a state comes back once with its context and its PKCE
+// verifier; an expired, tampered, forged or other-purpose state is refused, and so is one from another browser.
+import { createOAuthStates, type OAuthStates } from '../../api/oauth/state';
+import { codeChallengeS256 } from '../../lib/crypto/pkce';
+import { signValue } from '../../lib/crypto/signed-value';
+import { testConfig } from '../helpers/config';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+let db: TestDatabase;
+let states: OAuthStates;
+const { config, keyRing } = testConfig();
+const secret = config.STATE_SIGNING_SECRET;
+const FAN = ['presave', 'deletion'] as const;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  states = createOAuthStates({ pool: db.pool, keyRing, config });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+/** The signed value's parts: base64url JSON body and its MAC. */
+const decode = (state: string) => {
+  const [body, mac] = state.split('.');
+  const envelope = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { payload: Record<string, unknown> };
+  return { envelope, mac };
+};
+const encode = (envelope: unknown, mac: string) =>
+  `${Buffer.from(JSON.stringify(envelope)).toString('base64url')}.${mac}`;
+
+describe('OAuth state', () => {
+  it('is consumed once, with its purpose, context and PKCE verifier', async () => {
+    const issued = await states.issue('deletion', { timeZone: 'Europe/Paris' }, 60_000);
+    expect(issued.state).not.toContain(issued.codeChallenge);
+    const consumed = await states.consume(issued.state, { purposes: FAN });
+    expect(consumed).toEqual({
+      ok: true,
+      purpose: 'deletion',
+      campaignId: null,
+      accountId: null,
+      timeZone: 'Europe/Paris',
+      codeVerifier: expect.any(String),
+    });
+    if (!consumed.ok) throw new Error('unreachable');
+    expect(codeChallengeS256(consumed.codeVerifier)).toBe(issued.codeChallenge);
+    expect(await states.consume(issued.state, { purposes: FAN })).toEqual({ ok: false, refusal: 'used' });
+  });
+
+  it('gives a state to exactly one of two concurrent callbacks', async () => {
+    const issued = await states.issue('deletion', {}, 60_000);
+    const results = await Promise.all([1, 2, 3].map(() => states.consume(issued.state, { purposes: FAN })));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.refusal === 'used')).toHaveLength(2);
+  });
+
+  it('refuses an expired state', async () => {
+    const issued = await states.issue('deletion', {}, 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await states.consume(issued.state, { purposes: FAN })).toEqual({ ok: false, refusal: 'expired' });
+  });
+
+  it('refuses a state of another purpose, and leaves it for its own callback', async () => {
+    const issued = await states.issue('connect:google', {}, 60_000);
+    expect(await states.consume(issued.state, { purposes: FAN })).toEqual({ ok: false, refusal: 'wrong_purpose' });
+    const asMeta = await states.consume(issued.state, { purposes: ['connect:meta'] });
+    expect(asMeta).toEqual({ ok: false, refusal: 'wrong_purpose' });
+    const asGoogle = await states.consume(issued.state, { purposes: ['connect:google'] });
+    expect(asGoogle).toMatchObject({ ok: true, purpose: 'connect:google' });
+  });
+
+  it('refuses a tampered or forged state without consuming the real one', async () => {
+    const issued = await states.issue('connect:google', {}, 60_000);
+    const { envelope, mac } = decode(issued.state);
+    // The purpose rewritten to be accepted by the fans' callback, under the original signature.
+    const invalid = { ok: false, refusal: 'invalid' };
+    const relabelled = encode({ ...envelope, payload: { ...envelope.payload, p: 'presave' } }, mac);
+    expect(await states.consume(relabelled, { purposes: FAN })).toEqual(invalid);
+    const longer = encode({ ...envelope, expiresAt: Date.now() + 3_600_000 }, mac);
+    expect(await states.consume(longer, { purposes: ['connect:google'] })).toEqual(invalid);
+    const forged = signValue('another-secret-0123456789abcdefghij', envelope.payload, 60_000);
+    expect(await states.consume(forged, { purposes: ['connect:google'] })).toEqual(invalid);
+    for (const garbage of ['', 'x', 'a.b', `${issued.state}.x`]) {
+      expect(await states.consume(garbage, { purposes: ['connect:google'] })).toEqual(invalid);
+    }
+    // Correctly signed but without a purpose (the shape of states issued before purposes were signed).
+    const unlabelled = signValue(secret, { n: envelope.payload.n }, 60_000);
+    expect(await states.consume(unlabelled, { purposes: ['connect:google'] })).toEqual(invalid);
+    expect(await states.consume(issued.state, { purposes: ['connect:google'] })).toMatchObject({ ok: true });
+  });
+
+  it('refuses a state bound to another browser, and leaves it for the browser that started it', async () => {
+    const issued = await states.issue('presave', { timeZone: 'Asia/Tokyo' }, 60_000);
+    const otherBrowser = { ok: false, refusal: 'other_browser' };
+    expect(await states.consume(issued.state, { purposes: FAN, browserNonce: null })).toEqual(otherBrowser);
+    expect(await states.consume(issued.state, { purposes: FAN, browserNonce: 'someone-else' })).toEqual(otherBrowser);
+    const same = await states.consume(issued.state, { purposes: FAN, browserNonce: issued.nonce });
+    expect(same).toMatchObject({ ok: true, purpose: 'presave', timeZone: 'Asia/Tokyo' });
+  });
+});
