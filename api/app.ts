@@ -12,6 +12,7 @@ import { accountDeletionRoutes, accountRoutes } from './routes/accounts';
 import { artistRoutes } from './routes/artists';
 import { campaignRoutes } from './routes/campaigns';
 import { opsRoutes } from './routes/ops';
+import { opsWorkflowRoutes } from './routes/ops-workflows';
 import { smartLinkRoutes } from './routes/smart-link';
 import { privacyRoutes } from './routes/privacy';
 import { subscriberExportRoutes, subscriberRoutes } from './routes/subscribers';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adCopyRoutes(deps));
   app.use(adRoutes(deps));
   app.use(opsRoutes(deps));
+  app.use(opsWorkflowRoutes(deps));
   app.use(conversionRoutes(deps));
 
   app.use(unknownRoute);

@@ -3,7 +3,7 @@
 // their state, the provider objects, the last error the provider gave and the synced insight totals; cancel
 // undoes (before launch) or pauses (after) through the workflow. The ad account travels in the body: Meta
 // `adAccountId` + `pageId`, Google `customerId` (+ `loginCustomerId` for a manager) + `youtubeVideoId`.
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -20,8 +20,7 @@ import {
 import { findCampaign } from '../../db/campaigns';
 import { listConnections } from '../../db/connections';
 import { isIsoCurrency } from '../../lib/currency';
-import { adCampaignWorkflowId, signalAdCampaignRescheduled, startAdCampaign } from '../../lib/starters/ad-campaign';
-import { type DatabasePool } from '../../db/pool';
+import { adCampaignWorkflowId, startAdCampaign } from '../../lib/starters/ad-campaign';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -68,19 +67,6 @@ const adParams = z.object({ id: z.string().uuid(), adId: z.string().uuid() });
 const LABEL = { meta: 'Meta', google: 'Google Ads' } as const;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const invalidBody = (path: string, message: string) => new ApiError(400, 'validation_failed', 'invalid request body', [{ path, message }]);
-
-/** The release moved or was cancelled: its open ad campaigns follow (look the launch instant up again / cancel). */
-export async function adCampaignsFollowRelease(temporal: Client, pool: DatabasePool, campaignId: string, change: 'rescheduled' | 'cancelled'): Promise<void> {
-  for (const ad of await listAdCampaigns(pool, campaignId)) {
-    if (['ended', 'failed', 'cancelled'].includes(ad.state) || (change === 'rescheduled' && ad.startAt !== null)) continue;
-    try {
-      if (change === 'cancelled') await temporal.workflow.getHandle(adCampaignWorkflowId(ad.id)).cancel();
-      else await signalAdCampaignRescheduled(temporal, { adCampaignId: ad.id });
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
-  }
-}
 
 export function adRoutes({ pool, config, temporal }: AppDeps): Router {
   const router = Router();

@@ -18,7 +18,7 @@ import { orderSessionOfCampaign } from '../../db/billing';
 import { signalOrder } from '../../lib/starters/order';
 import { admitCampaign } from '../plan-gate';
 import { type AppDeps } from '../deps';
-import { adCampaignsFollowRelease } from './ads';
+import { adCampaignsFollowRelease } from '../ad-campaigns-follow-release';
 import { ApiError, notFound } from '../errors';
 import { createCampaignBody, presaveListQuery, rescheduleCampaignBody, uuidParam } from '../schemas';
 import { parseBody, parseParams, parseQuery } from '../validation';

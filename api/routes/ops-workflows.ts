@@ -1,5 +1,5 @@
 // Ops: find, inspect and act on any workflow without a database console. Ops keys only (the /v1/ops prefix is
-// guarded in ops.ts); every action is written to the audit log.
+// guarded here, and in ops.ts); every action is written to the audit log.
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
@@ -14,7 +14,7 @@ import { sql } from '../../db/pool';
 import { EncryptionCodec } from '../../lib/temporal/encryption-codec';
 import { connectionSignals } from '../../lib/starters/connection-token';
 import { queryReleaseProgress, releaseSignals } from '../../lib/starters/release';
-import { auth } from '../auth';
+import { auth, requireRole } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
 import { parseBody, parseParams, parseQuery } from '../validation';
@@ -36,6 +36,7 @@ const SECRET_KEY = /token|secret|password|verifier|email|phone/i;
 
 export function opsWorkflowRoutes({ temporal, keyRing, config, pool, releaseEngine }: AppDeps): Router {
   const router = Router();
+  router.use('/v1/ops', requireRole('ops')); // guarded here too, not only by where app.ts mounts it
   const codec = new EncryptionCodec(keyRing);
   const namespace = config.TEMPORAL_NAMESPACE;
   const record = (res: Parameters<typeof auth>[0], action: string, target: string) =>

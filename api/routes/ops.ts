@@ -7,7 +7,6 @@ import { requireRole } from '../auth';
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { parseParams } from '../validation';
-import { opsWorkflowRoutes } from './ops-workflows';
 
 export function opsRoutes(deps: AppDeps): Router {
   const { temporal, keyRing, config } = deps;
@@ -33,6 +32,5 @@ export function opsRoutes(deps: AppDeps): Router {
     }
   });
 
-  router.use(opsWorkflowRoutes(deps));
   return router;
 }
