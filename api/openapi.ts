@@ -1,11 +1,21 @@
 // The public API described as OpenAPI 3.1, with request bodies and queries generated from the same zod schemas the
 // routes validate with (z.toJSONSchema). A test checks every route the app registers is listed here.
 import { z } from 'zod';
-import { metaPixelBody } from './routes/conversions';
-import { analyticsQueryShape, eventValuesBody } from './routes/analytics';
-import { approveAdCopyBody, createAdCopyBody, rejectAdCopyBody } from './routes/ad-copy';
-import { checkoutBody, createAccountBody, createArtistBody, createCampaignBody, presaveListQuery, rescheduleCampaignBody } from './schemas';
-import { createAdCampaignBody } from './routes/ads';
+import {
+  analyticsQueryShape,
+  approveAdCopyBody,
+  checkoutBody,
+  createAccountBody,
+  createAdCampaignBody,
+  createAdCopyBody,
+  createArtistBody,
+  createCampaignBody,
+  eventValuesBody,
+  metaPixelBody,
+  presaveListQuery,
+  rejectAdCopyBody,
+  rescheduleCampaignBody,
+} from './schemas';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
 interface Operation {

@@ -1,6 +1,9 @@
 // Request bodies of the public API. Shared by validation and the OpenAPI document.
 import { z } from 'zod';
 import { CURRENCIES, PACKAGE_IDS, PAID_TIERS } from '../lib/billing/plans';
+import { MAX_VARIANTS } from '../lib/ad-copy/template-writer';
+import { isIsoCurrency } from '../lib/currency';
+import { EVENT_TYPES } from '../db/event-values';
 
 const name = z.string().trim().min(1).max(200);
 
@@ -66,7 +69,7 @@ export const presaveListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-// --- billing ----------------------------------------------------------------------------------------------
+// --- billing -----------------------------------------------------------------------------------------------
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 /** ISO 3166-1 alpha-2, known to the ICU region list (an unknown code is echoed back by DisplayNames). */
@@ -112,3 +115,71 @@ export const checkoutBody = z.discriminatedUnion('kind', [
   }),
 ]);
 export type CheckoutBody = z.infer<typeof checkoutBody>;
+
+// --- ad copy -----------------------------------------------------------------------------------------------
+export const createAdCopyBody = z.strictObject({
+  platform: z.enum(['meta', 'google'], { message: 'platform must be meta or google' }),
+  variants: z.number().int().min(1).max(MAX_VARIANTS).default(3),
+  explicit: z.boolean().default(false),
+  genres: z.array(z.string().trim().min(1).max(40)).max(5).default([]),
+});
+export const approveAdCopyBody = z.strictObject({ variantId: z.string().uuid() });
+export const rejectAdCopyBody = z.strictObject({ feedback: z.string().trim().min(1).max(1000) });
+
+// --- ad campaigns ------------------------------------------------------------------------------------------
+const country = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')
+  .refine((c) => regionNames.of(c) !== c && c !== 'ZZ', 'is not a country code');
+
+const common = {
+  budget: z.strictObject({
+    amount: z.number().int('must be a whole number of the currency\'s minor unit (cents)').positive().max(1e12),
+    currency: z.string().refine(isIsoCurrency, 'must be an ISO 4217 currency code such as USD'),
+  }),
+  startAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+  endAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+  countries: z.array(country).min(1).max(50).refine((l) => new Set(l).size === l.length, 'must not repeat a country'),
+  copyVariantId: z.string().uuid().optional(),
+};
+
+export const createAdCampaignBody = z.discriminatedUnion('platform', [
+  z.strictObject({
+    platform: z.literal('meta'),
+    ...common,
+    objective: z.enum(['traffic', 'awareness', 'engagement']),
+    adAccountId: z.string().regex(/^(act_)?\d{1,20}$/, 'must be a Meta ad account id such as act_1234567890').transform((s) => s.replace(/^act_/, '')),
+    pageId: z.string().regex(/^\d{1,20}$/, 'must be the numeric id of the Facebook Page the ads run as'),
+  }),
+  z.strictObject({
+    platform: z.literal('google'),
+    ...common,
+    objective: z.enum(['traffic', 'conversions']),
+    customerId: z.string().regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be a Google Ads customer id such as 123-456-7890').transform((s) => s.replace(/-/g, '')),
+    loginCustomerId: z.string().regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be the manager account id such as 123-456-7890').transform((s) => s.replace(/-/g, '')).optional(),
+    youtubeVideoId: z.string().regex(/^[\w-]{11}$/, 'must be an 11-character YouTube video id'),
+  }),
+]);
+
+// --- analytics ---------------------------------------------------------------------------------------------
+const points = z.number().int().min(0).max(1_000_000);
+export const eventValuesBody = z.strictObject({
+  values: z.strictObject(Object.fromEntries(EVENT_TYPES.map((t) => [t, points.optional()])) as Record<(typeof EVENT_TYPES)[number], z.ZodOptional<typeof points>>),
+});
+
+const instant = z.iso.datetime({ offset: true });
+/** The query as documented (OpenAPI); `analyticsQuery` adds defaults and the range checks. */
+export const analyticsQueryShape = z.strictObject({
+  from: instant.optional(),
+  to: instant.optional(),
+  bucket: z.enum(['hour', 'day']).default('day'),
+});
+
+// --- meta pixel and conversions API token ------------------------------------------------------------------
+export const metaPixelBody = z.strictObject({
+  pixelId: z.string().regex(/^[0-9]{5,20}$/, 'must be the numeric id of a Meta pixel (dataset), e.g. "1234567890123456"'),
+  /** A Conversions API token (Events Manager → Settings → generate access token); null removes it, omitted keeps it. */
+  accessToken: z.string().min(20, 'does not look like a Meta access token').max(1000).regex(/^\S+$/, 'must not contain spaces').nullable().optional(),
+  /** Events Manager's "Test events" code; events sent with it appear there only. */
+  testEventCode: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be letters and digits, e.g. TEST12345').nullable().optional(),
+});

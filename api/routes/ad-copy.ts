@@ -14,25 +14,15 @@ import {
   setAdCopyStatus,
 } from '../../db/ad-copy';
 import { findCampaign } from '../../db/campaigns';
-import { MAX_VARIANTS } from '../../lib/ad-copy/template-writer';
 import { signalAdCopyApproved, signalAdCopyRejected, startAdCopy } from '../../lib/starters/ad-copy';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
-import { uuidParam } from '../schemas';
+import { approveAdCopyBody, createAdCopyBody, rejectAdCopyBody, uuidParam } from '../schemas';
 import { requirePlanFeature } from '../plan-gate';
 import { parseBody, parseParams } from '../validation';
 
-export const createAdCopyBody = z.strictObject({
-  platform: z.enum(['meta', 'google'], { message: 'platform must be meta or google' }),
-  variants: z.number().int().min(1).max(MAX_VARIANTS).default(3),
-  explicit: z.boolean().default(false),
-  genres: z.array(z.string().trim().min(1).max(40)).max(5).default([]),
-});
-export const approveAdCopyBody = z.strictObject({ variantId: z.string().uuid() });
-export const rejectAdCopyBody = z.strictObject({ feedback: z.string().trim().min(1).max(1000) });
 const requestParams = z.object({ id: z.string().uuid(), requestId: z.string().uuid() });
-
 
 function presentVariant(request: AdCopyRequest, v: AdCopyVariant) {
   return {

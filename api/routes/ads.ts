@@ -19,49 +19,13 @@ import {
 } from '../../db/ad-campaigns';
 import { findCampaign } from '../../db/campaigns';
 import { listConnections } from '../../db/connections';
-import { isIsoCurrency } from '../../lib/currency';
 import { adCampaignWorkflowId, startAdCampaign } from '../../lib/starters/ad-campaign';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
-import { uuidParam } from '../schemas';
+import { createAdCampaignBody, uuidParam } from '../schemas';
 import { requirePlanFeature } from '../plan-gate';
 import { parseBody, parseParams } from '../validation';
-
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-const country = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')
-  .refine((c) => regionNames.of(c) !== c && c !== 'ZZ', 'is not a country code');
-
-const common = {
-  budget: z.strictObject({
-    amount: z.number().int('must be a whole number of the currency\'s minor unit (cents)').positive().max(1e12),
-    currency: z.string().refine(isIsoCurrency, 'must be an ISO 4217 currency code such as USD'),
-  }),
-  startAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
-  endAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
-  countries: z.array(country).min(1).max(50).refine((l) => new Set(l).size === l.length, 'must not repeat a country'),
-  copyVariantId: z.string().uuid().optional(),
-};
-
-export const createAdCampaignBody = z.discriminatedUnion('platform', [
-  z.strictObject({
-    platform: z.literal('meta'),
-    ...common,
-    objective: z.enum(['traffic', 'awareness', 'engagement']),
-    adAccountId: z.string().regex(/^(act_)?\d{1,20}$/, 'must be a Meta ad account id such as act_1234567890').transform((s) => s.replace(/^act_/, '')),
-    pageId: z.string().regex(/^\d{1,20}$/, 'must be the numeric id of the Facebook Page the ads run as'),
-  }),
-  z.strictObject({
-    platform: z.literal('google'),
-    ...common,
-    objective: z.enum(['traffic', 'conversions']),
-    customerId: z.string().regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be a Google Ads customer id such as 123-456-7890').transform((s) => s.replace(/-/g, '')),
-    loginCustomerId: z.string().regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be the manager account id such as 123-456-7890').transform((s) => s.replace(/-/g, '')).optional(),
-    youtubeVideoId: z.string().regex(/^[\w-]{11}$/, 'must be an 11-character YouTube video id'),
-  }),
-]);
 
 const adParams = z.object({ id: z.string().uuid(), adId: z.string().uuid() });
 const LABEL = { meta: 'Meta', google: 'Google Ads' } as const;

@@ -8,23 +8,11 @@ import { type Config } from '../../lib/config';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
-import { uuidParam } from '../schemas';
+import { analyticsQueryShape, eventValuesBody, uuidParam } from '../schemas';
 import { parseBody, parseParams, parseQuery } from '../validation';
 
 export const MAX_SERIES_BUCKETS = 1_000;
 
-const points = z.number().int().min(0).max(1_000_000);
-export const eventValuesBody = z.strictObject({
-  values: z.strictObject(Object.fromEntries(EVENT_TYPES.map((t) => [t, points.optional()])) as Record<(typeof EVENT_TYPES)[number], z.ZodOptional<typeof points>>),
-});
-
-const instant = z.iso.datetime({ offset: true });
-/** The query as documented (OpenAPI); `analyticsQuery` adds defaults and the range checks. */
-export const analyticsQueryShape = z.strictObject({
-  from: instant.optional(),
-  to: instant.optional(),
-  bucket: z.enum(['hour', 'day']).default('day'),
-});
 export const analyticsQuery = analyticsQueryShape.transform((q, ctx) => {
   const to = q.to ? new Date(q.to) : new Date();
   // Without `from`: the last 48 hours by hour, the last 30 days by day.

@@ -10,17 +10,9 @@ import { AD_CONSENT_COOKIE, AD_CONSENT_MAX_AGE_MS, AD_COOKIES } from '../convers
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { messagePage } from '../pages/smart-link';
-import { uuidParam } from '../schemas';
+import { metaPixelBody, uuidParam } from '../schemas';
 import { sendPage } from '../pages/send-page';
 import { parseBody, parseParams } from '../validation';
-
-export const metaPixelBody = z.strictObject({
-  pixelId: z.string().regex(/^[0-9]{5,20}$/, 'must be the numeric id of a Meta pixel (dataset), e.g. "1234567890123456"'),
-  /** A Conversions API token (Events Manager → Settings → generate access token); null removes it, omitted keeps it. */
-  accessToken: z.string().min(20, 'does not look like a Meta access token').max(1000).regex(/^\S+$/, 'must not contain spaces').nullable().optional(),
-  /** Events Manager's "Test events" code; events sent with it appear there only. */
-  testEventCode: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be letters and digits, e.g. TEST12345').nullable().optional(),
-});
 
 export const adConsentForm = z.object({
   choice: z.enum(['allow', 'deny']),
