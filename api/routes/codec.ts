@@ -12,25 +12,33 @@ import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
 import { OPS_SESSION_COOKIE, requireApiKeyOrOpsSession, requireRole } from '../auth';
 import { type AppDeps } from '../deps';
-import { ApiError } from '../errors';
+import { ApiError, fromZod } from '../errors';
 
+// Bytes in proto3 JSON are base64, standard or URL-safe, padded or not (protojson reads all four).
+const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'expected base64');
+
+// A Payloads message in proto3 JSON, as Temporal's tools write it. protojson leaves out empty fields, so the CLI
+// sends `{}` for no payloads (a query without arguments) and may leave out `metadata` or `data`: absent (or null)
+// means empty. The X-Namespace header is accepted and not needed: one key ring serves every namespace.
 const jsonPayloads = z.object({
   payloads: z
-    .array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() }))
-    .max(1000),
+    .array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() }))
+    .max(1000)
+    .nullish(),
 });
-type JsonPayload = z.infer<typeof jsonPayloads>['payloads'][number];
+type JsonPayload = NonNullable<z.infer<typeof jsonPayloads>['payloads']>[number];
 
 const fromJson = (p: JsonPayload): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-  data: p.data === undefined ? undefined : Buffer.from(p.data, 'base64'),
+  data: p.data ? Buffer.from(p.data, 'base64') : undefined,
 });
 
+// Answers as protojson writes them (empty `data` left out), so any proto3 JSON reader takes them.
 const toJson = (p: Payload): JsonPayload => ({
   metadata: Object.fromEntries(
     Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
   ),
-  data: p.data ? Buffer.from(p.data).toString('base64') : undefined,
+  data: p.data?.length ? Buffer.from(p.data).toString('base64') : undefined,
 });
 
 function cors(allowedOrigins: string[]): RequestHandler {
@@ -57,14 +65,24 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
   const codec = new EncryptionCodec(keyRing);
   const origins = config.CODEC_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   const router = Router();
-  router.use('/codec', cors(origins), express.json({ limit: '4mb' }), requireApiKeyOrOpsSession(pool, config.STATE_SIGNING_SECRET), requireRole('ops'));
+  // Credentials first: a caller who is not ops is refused before any of a body of up to 4 MB is read.
+  router.use(
+    '/codec',
+    cors(origins),
+    requireApiKeyOrOpsSession(pool, config.STATE_SIGNING_SECRET),
+    requireRole('ops'),
+    express.json({ limit: '4mb' }),
+  );
 
   for (const direction of ['decode', 'encode'] as const) {
     router.post(`/codec/${direction}`, async (req, res) => {
       const parsed = jsonPayloads.safeParse(req.body);
-      if (!parsed.success) throw new ApiError(400, 'validation_failed', 'expected {"payloads":[...]}');
+      if (!parsed.success) {
+        const { details } = fromZod(parsed.error, 'body');
+        throw new ApiError(400, 'validation_failed', 'expected {"payloads":[...]} as application/json', details);
+      }
       try {
-        const payloads = await codec[direction](parsed.data.payloads.map(fromJson));
+        const payloads = await codec[direction]((parsed.data.payloads ?? []).map(fromJson));
         res.json({ payloads: payloads.map(toJson) });
       } catch (error) {
         throw new ApiError(400, 'undecodable_payload', (error as Error).message);
