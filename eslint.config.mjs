@@ -39,4 +39,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // All SQL lives in db/, one module per table or aggregate (DESIGN.md): outside it, neither slonik's sql tag
+    // nor a query written with it. no-restricted-syntax rather than no-restricted-imports, so this rule and the
+    // import-boundary rules for the same folders do not override each other (flat config keeps one per rule).
+    files: ['api/**/*.ts', 'activities/**/*.ts', 'lib/**/*.ts', 'workers/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          "ImportDeclaration[source.value=/db.pool$/] ImportSpecifier[imported.name='sql']",
+          "ImportDeclaration[source.value='slonik'] ImportSpecifier[imported.name=/^(sql|createSqlTag)$/]",
+          "TaggedTemplateExpression[tag.name='sql']",
+          "TaggedTemplateExpression[tag.type='MemberExpression'][tag.object.name='sql']",
+          "TaggedTemplateExpression[tag.type='CallExpression'][tag.callee.object.name='sql']",
+        ].map((selector) => ({ selector, message: 'SQL lives in db/: call (or add) a function of the table\'s db/ module.' })),
+      ],
+    },
+  },
 );

@@ -9,7 +9,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { type AdStep, adCampaignsOfAccount, listAdObjects } from '../db/ad-campaigns';
-import { audit } from '../db/retention';
+import { audit } from '../db/audit-log';
 import { adCampaignWorkflowId } from '../lib/starters/ad-campaign';
 import { createAdCampaignActivities } from './ad-campaigns';
 import { type ActivityDeps } from './deps';

@@ -2,7 +2,7 @@
 import { campaignIdsOf, deleteAccountData } from '../db/account-deletion';
 import { adCampaignsOfAccount } from '../db/ad-campaigns';
 import { adCopyRequestIdsOfAccount } from '../db/ad-copy';
-import { audit } from '../db/retention';
+import { audit } from '../db/audit-log';
 import { accountErasureWorkflowIds } from '../lib/starters/account-deletion';
 import { createAccountAdsStopActivities } from './account-ads-stop';
 import { type ActivityDeps } from './deps';

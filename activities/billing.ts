@@ -2,16 +2,13 @@
 // state of the campaign it pays for, order e-mails into the outbox, and the downgrade at the end of a grace period.
 // Each is idempotent: the package credit's key is the order id, e-mails have dedupe keys.
 import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
 import { accountByEmail, downgradeAfterGrace, findOrder, linkOrder, provisionOrder, returnCreditOfCancelledCampaign } from '../db/billing';
 import { queueEmail } from '../db/outbox';
-import { sql } from '../db/pool';
+import { campaignReleaseState } from '../db/campaigns';
 import { PACKAGES } from '../lib/billing/plans';
 import { type ActivityDeps } from './deps';
 
 export const orderEmailContext = (orderId: string) => `orders:${orderId}:email`;
-
-const campaignState = z.object({ status: z.string(), resolution: z.string(), title: z.string(), releaseAt: z.number(), closesAt: z.number() });
 
 export function createBillingActivities({ pool, keyRing, logger }: ActivityDeps) {
   const order = async (orderId: string) => {
@@ -20,12 +17,7 @@ export function createBillingActivities({ pool, keyRing, logger }: ActivityDeps)
     return found;
   };
 
-  const campaignOf = (campaignId: string) =>
-    pool.maybeOne(sql.type(campaignState)`
-      SELECT status, resolution, title, (release_date + release_time) AT TIME ZONE time_zone AS "releaseAt",
-             CASE WHEN release_policy = 'global' THEN (release_date + release_time) AT TIME ZONE time_zone
-                  ELSE (release_date + release_time) AT TIME ZONE 'Etc/GMT+12' END AS "closesAt"
-      FROM campaigns WHERE id = ${campaignId}`);
+  const campaignOf = (campaignId: string) => campaignReleaseState(pool, campaignId);
 
   return {
     /** Returns whether this attempt provisioned it (false on a retry or a second delivery). */

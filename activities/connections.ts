@@ -3,8 +3,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type ConnectionCredentials, disconnect, findConnection, lockedCredentials, markNeedsReconnect, storeRefreshedAccess } from '../db/connections';
 import { queueEmail } from '../db/outbox';
-import { type DatabasePool, sql } from '../db/pool';
-import { audit } from '../db/retention';
+import { notifyAccount } from '../db/notifications';
+import { type DatabasePool } from '../db/pool';
+import { audit } from '../db/audit-log';
 import { type ActivityDeps } from './deps';
 import { ProviderError } from '../lib/providers/errors';
 
@@ -14,10 +15,12 @@ export async function connectionNeedsReconnect(pool: DatabasePool, connectionId:
   const connection = await findConnection(pool, connectionId);
   if (!connection) return;
   const dedupeKey = `reconnect:${connection.id}`;
-  await pool.query(sql.unsafe`
-    INSERT INTO notifications (account_id, kind, data, dedupe_key)
-    VALUES (${connection.accountId}, 'connection_needs_reconnect', ${sql.jsonb({ connectionId: connection.id, provider: connection.provider })}, ${dedupeKey})
-    ON CONFLICT (dedupe_key) DO NOTHING`);
+  await notifyAccount(pool, {
+    accountId: connection.accountId,
+    kind: 'connection_needs_reconnect',
+    data: { connectionId: connection.id, provider: connection.provider },
+    dedupeKey,
+  });
   await queueEmail(pool, { accountId: connection.accountId, template: 'connection_needs_reconnect', data: { provider: connection.provider }, dedupeKey });
 }
 

@@ -1,8 +1,8 @@
 // Erasing a fan on request (see workflows/fan-deletion.ts). Each step can run again after a crash.
-import { z } from 'zod';
 import { completeDeletionRequest, eraseContact, eraseFan } from '../db/deletion';
-import { type DatabasePool, sql } from '../db/pool';
-import { audit } from '../db/retention';
+import { type DatabasePool } from '../db/pool';
+import { presaveIdsOfFan } from '../db/presaves';
+import { audit } from '../db/audit-log';
 import { fanErasureWorkflowIds } from '../lib/starters/fan-deletion';
 import { type ActivityDeps } from './deps';
 import { deleteWorkflowsAndHistories } from './workflow-deletion';
@@ -32,6 +32,6 @@ export function createDeletionActivities({ pool }: ActivityDeps) {
 
 /** Workflows whose ids name this fan or one of their pre-saves (release workflows name campaigns only). */
 async function fanWorkflowIds(pool: DatabasePool, fanId: string): Promise<string[]> {
-  const presaveIds = await pool.anyFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM presaves WHERE fan_id = ${fanId}`);
+  const presaveIds = await presaveIdsOfFan(pool, fanId);
   return fanErasureWorkflowIds({ fanId, presaveIds });
 }

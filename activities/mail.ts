@@ -2,9 +2,9 @@
 // is set, else the sandbox one (a mailbox table standing in for an e-mail provider, in dev and tests).
 import nodemailer from 'nodemailer';
 import { type DatabaseTransactionConnection } from 'slonik';
-import { z } from 'zod';
 import { type PendingEmail, queueEmail, sendPendingEmails } from '../db/outbox';
-import { sql } from '../db/pool';
+import { presavesNeedingReconsent } from '../db/presaves';
+import { deliverToSandboxMailbox } from '../db/sandbox-mailbox';
 import { orderEmailContext } from './billing';
 import { type ActivityDeps } from './deps';
 
@@ -65,10 +65,7 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
   /** The sandbox transport: idempotent per outbox e-mail, so a retried send does not deliver twice. */
   async function deliverToSandbox(email: PendingEmail, tx: DatabaseTransactionConnection): Promise<void> {
     const { subject, body } = render(email);
-    await tx.query(sql.unsafe`
-      INSERT INTO sandbox_mailbox (outbox_id, to_address_enc, subject, body)
-      VALUES (${email.id}, ${keyRing.encrypt(recipient(email), `sandbox_mailbox:${email.id}`)}, ${subject}, ${body})
-      ON CONFLICT (outbox_id) DO NOTHING`);
+    await deliverToSandboxMailbox(tx, keyRing, { outboxId: email.id, to: recipient(email), subject, body });
   }
 
   return {
@@ -81,14 +78,7 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
      * gave us an e-mail on that campaign's page get one nudge to pre-save again.
      */
     async queueReconsentNudges(): Promise<number> {
-      const due = await pool.any(sql.type(z.object({ presaveId: z.string(), subscriberId: z.string(), title: z.string(), slug: z.string() }))`
-        SELECT p.id AS "presaveId", s.id AS "subscriberId", c.title, c.slug
-        FROM presaves p
-        JOIN campaigns c ON c.id = p.campaign_id AND c.status IN ('scheduled', 'releasing')
-        JOIN fan_tokens t ON t.fan_id = p.fan_id AND t.status = 'active'
-        JOIN subscribers s ON s.fan_id = p.fan_id AND s.campaign_id = p.campaign_id
-                           AND s.unsubscribed_at IS NULL AND s.email_enc IS NOT NULL
-        WHERE p.state = 'pending' AND t.refresh_expires_at <= p.due_at`);
+      const due = await presavesNeedingReconsent(pool);
       for (const nudge of due) {
         await queueEmail(pool, {
           subscriberId: nudge.subscriberId,

@@ -1,8 +1,8 @@
 // One request rate per provider app across every worker process: a token bucket in PostgreSQL, leased in small
 // chunks so that each process touches the row about ten times a second at most, plus a shared pause that any
 // process sets when the provider answers 429 (Retry-After) or reports its quota spent.
-import { z } from 'zod';
-import { type DatabasePool, sql } from '../db/pool';
+import { type DatabasePool } from '../db/pool';
+import { ensureRateLimitRow, leaseTokens, pauseProvider, providerPause } from '../db/rate-limits';
 
 export interface ProviderPause {
   untilMs: number;
@@ -19,13 +19,6 @@ export class ProviderPaused extends Error {
 
 /** Short pauses (a 429's Retry-After) are waited out in place; longer ones (a spent quota) are handed back. */
 const MAX_WAIT_IN_PLACE_MS = 30_000;
-
-const leaseRow = z.object({
-  granted: z.number(),
-  available: z.number(),
-  pausedForMs: z.number().nullable(),
-  pauseReason: z.string().nullable(),
-});
 
 export class SharedRateLimiter {
   private localTokens = 0;
@@ -78,21 +71,13 @@ export class SharedRateLimiter {
     if (!this.localPause || this.localPause.untilMs < untilMs) this.localPause = { untilMs, reason };
     await this.ensureRow();
     const forMs = Math.max(0, untilMs - Date.now());
-    await this.pool.query(sql.unsafe`
-      UPDATE provider_rate_limits
-      SET paused_until = greatest(coalesce(paused_until, '-infinity'), clock_timestamp() + ${forMs} * interval '1 millisecond'),
-          -- a shorter pause must not relabel a longer one (a quick 429 during a spent quota)
-          pause_reason = CASE WHEN clock_timestamp() + ${forMs} * interval '1 millisecond' >= coalesce(paused_until, '-infinity')
-                              THEN ${reason} ELSE pause_reason END
-      WHERE provider = ${this.provider}`);
+    await pauseProvider(this.pool, this.provider, forMs, reason);
   }
 
   /** The pause in force anywhere, as seen by PostgreSQL. */
   async sharedPause(): Promise<ProviderPause | null> {
     await this.ensureRow();
-    const row = await this.pool.maybeOne(sql.type(z.object({ forMs: z.number(), reason: z.string().nullable() }))`
-      SELECT (extract(epoch FROM paused_until - clock_timestamp()) * 1000)::float8 AS "forMs", pause_reason AS reason
-      FROM provider_rate_limits WHERE provider = ${this.provider} AND paused_until > clock_timestamp()`);
+    const row = await providerPause(this.pool, this.provider);
     return row ? { untilMs: Date.now() + row.forMs, reason: row.reason ?? 'paused' } : null;
   }
 
@@ -103,10 +88,7 @@ export class SharedRateLimiter {
   }
 
   private ensureRow(): Promise<void> {
-    this.initialised ??= this.pool
-      .query(sql.unsafe`
-        INSERT INTO provider_rate_limits (provider, tokens) VALUES (${this.provider}, ${this.capacity})
-        ON CONFLICT (provider) DO NOTHING`)
+    this.initialised ??= ensureRateLimitRow(this.pool, this.provider, this.capacity)
       .then(
         () => undefined,
         (error: unknown) => {
@@ -119,24 +101,12 @@ export class SharedRateLimiter {
 
   private async lease(): Promise<void> {
     await this.ensureRow();
-    const row = await this.pool.one(sql.type(leaseRow)`
-      WITH current AS (
-        SELECT provider,
-               least(${this.capacity}::float8,
-                     tokens + ${this.ratePerSecond}::float8 * extract(epoch FROM clock_timestamp() - refilled_at)) AS available,
-               CASE WHEN paused_until > clock_timestamp()
-                    THEN (extract(epoch FROM paused_until - clock_timestamp()) * 1000)::float8 END AS paused_for_ms,
-               pause_reason
-        FROM provider_rate_limits WHERE provider = ${this.provider} FOR UPDATE
-      ), grant_ AS (
-        SELECT *, CASE WHEN paused_for_ms IS NULL THEN least(floor(available), ${this.chunk}) ELSE 0 END AS granted
-        FROM current
-      )
-      UPDATE provider_rate_limits r
-      SET tokens = g.available - g.granted, refilled_at = clock_timestamp()
-      FROM grant_ g WHERE r.provider = g.provider
-      RETURNING g.granted::float8 AS granted, g.available::float8 AS available,
-                g.paused_for_ms AS "pausedForMs", g.pause_reason AS "pauseReason"`);
+    const row = await leaseTokens(this.pool, {
+      provider: this.provider,
+      capacity: this.capacity,
+      ratePerSecond: this.ratePerSecond,
+      chunk: this.chunk,
+    });
     if (row.pausedForMs !== null) {
       this.localPause = { untilMs: Date.now() + row.pausedForMs, reason: row.pauseReason ?? 'paused' };
       return;

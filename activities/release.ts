@@ -8,15 +8,16 @@ import {
   recordResolution,
   setCampaignStatus,
 } from '../db/campaigns';
+import { insertEvent } from '../db/events';
+import { notifyAccount } from '../db/notifications';
 import { queueEmail } from '../db/outbox';
-import { type DatabasePool, sql } from '../db/pool';
+import { type DatabasePool } from '../db/pool';
 import {
   claimDuePresaves,
   finishPresave,
   pendingWaves,
   type PresaveProgress,
   presaveProgress,
-  recordEvent,
   renewLease,
   returnPresave,
 } from '../db/presaves';
@@ -227,9 +228,9 @@ export async function settle(
       if (!(await finish('done'))) return;
       result.done++;
       recordLateness((Date.now() - row.dueAt) / 1000);
-      await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'SAVE_TRACK', dedupeKey: `SAVE_TRACK:${row.id}` });
+      await insertEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'SAVE_TRACK', dedupeKey: `SAVE_TRACK:${row.id}` });
       if (outcome.followed) {
-        await recordEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'FOLLOW_ARTIST', dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}` });
+        await insertEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'FOLLOW_ARTIST', dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}` });
       }
       return;
     case 'revoked':
@@ -276,10 +277,7 @@ export function emptyResult(): BatchResult {
  * repeats them harmlessly instead of losing the alert. */
 async function alertUnresolved(pool: DatabasePool, campaign: Campaign): Promise<void> {
   const dedupeKey = `release-unresolved:${campaign.id}`;
-  await pool.query(sql.unsafe`
-    INSERT INTO notifications (account_id, kind, data, dedupe_key)
-    VALUES (${campaign.accountId}, 'release_unresolved', ${sql.jsonb({ campaignId: campaign.id, title: campaign.title })}, ${dedupeKey})
-    ON CONFLICT (dedupe_key) DO NOTHING`);
+  await notifyAccount(pool, { accountId: campaign.accountId, kind: 'release_unresolved', data: { campaignId: campaign.id, title: campaign.title }, dedupeKey });
   await queueEmail(pool, { accountId: campaign.accountId, template: 'release_unresolved', data: { campaignId: campaign.id, title: campaign.title }, dedupeKey });
   await markAlerted(pool, campaign.id);
 }

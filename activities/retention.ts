@@ -1,5 +1,8 @@
 // Deleting what a fan's revocation says we may no longer keep (see workflows/fan-retention.ts).
-import { anonymiseEventsOlderThan, audit, deleteEngagementUnlessReconsented, deleteFanTokens, purgeExpiredOAuthStates } from '../db/retention';
+import { audit } from '../db/audit-log';
+import { anonymiseEventsOlderThan } from '../db/events';
+import { deleteFanTokens } from '../db/fans';
+import { deleteEngagementUnlessReconsented, purgeExpiredOAuthStates } from '../db/retention';
 import { type ActivityDeps } from './deps';
 
 export function createRetentionActivities({ pool, config }: ActivityDeps) {

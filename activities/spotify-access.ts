@@ -2,8 +2,7 @@
 // attribution backfill): fans' tokens refreshed just in time, a revoked fan handed to retention, and a token for
 // catalogue look-ups (the app's own, cached, with a client secret; else one of the campaign's fans').
 import { Context } from '@temporalio/activity';
-import { z } from 'zod';
-import { sql } from '../db/pool';
+import { recentPresaversWithActiveTokens } from '../db/presaves';
 import { startFanRetention } from '../lib/starters/fan-retention';
 import { type ActivityDeps } from './deps';
 import { type SpotifyClient } from '../lib/providers/spotify';
@@ -38,9 +37,7 @@ export function createSpotifyAccess(deps: ActivityDeps & { spotify: SpotifyClien
   /** A token for catalogue look-ups: the app's own when we have a client secret, else one of the campaign's fans. */
   async function catalogToken(campaignId: string): Promise<string | null> {
     if (config.SPOTIFY_CLIENT_SECRET !== undefined) return appAccessToken();
-    const fanIds = await pool.anyFirst(sql.type(z.object({ fanId: z.string() }))`
-      SELECT p.fan_id AS "fanId" FROM presaves p JOIN fan_tokens t ON t.fan_id = p.fan_id
-      WHERE p.campaign_id = ${campaignId} AND t.status = 'active' ORDER BY p.created_at DESC LIMIT 3`);
+    const fanIds = await recentPresaversWithActiveTokens(pool, campaignId, 3);
     for (const fanId of fanIds) {
       try {
         return await tokens.accessToken(fanId);

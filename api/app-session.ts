@@ -3,8 +3,8 @@
 // for reads only (GET / HEAD): anything that changes data still needs the key as a bearer token, so a forged
 // cross-site form can change nothing even if a browser ignored SameSite.
 import { type Request, type RequestHandler, type Response } from 'express';
-import { z } from 'zod';
-import { type DatabasePool, sql } from '../db/pool';
+import { findActiveKeyByHash, isActiveArtistKey } from '../db/accounts';
+import { type DatabasePool } from '../db/pool';
 import { hashApiKey } from '../lib/crypto/hash';
 import { SignedValueError, signValue, verifyValue } from '../lib/crypto/signed-value';
 import { type AuthContext, requireApiKey } from './auth';
@@ -21,18 +21,6 @@ interface SessionPayload {
   k: string;
 }
 
-const activeKey = z.object({ id: z.string().uuid(), accountId: z.string().uuid(), role: z.enum(['artist', 'ops']) });
-
-async function findActiveKeyByHash(pool: DatabasePool, keyHash: string) {
-  return pool.maybeOne(sql.type(activeKey)`
-    SELECT id, account_id AS "accountId", role FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL`);
-}
-
-async function isActiveArtistKey(pool: DatabasePool, session: SessionPayload): Promise<boolean> {
-  return pool.exists(sql.unsafe`
-    SELECT 1 FROM api_keys WHERE id = ${session.k} AND account_id = ${session.a} AND role = 'artist' AND revoked_at IS NULL`);
-}
-
 /** The signed-in account, or null (no cookie, a forged or expired one, or its key was revoked). */
 export async function appSession(pool: DatabasePool, secret: string, req: Request): Promise<AuthContext | null> {
   const cookie = parseCookie(req.get('cookie'), APP_SESSION_COOKIE);
@@ -45,7 +33,7 @@ export async function appSession(pool: DatabasePool, secret: string, req: Reques
     throw error;
   }
   if (typeof session?.a !== 'string' || typeof session.k !== 'string' || !/^[0-9a-f-]{36}$/.test(session.k) || !/^[0-9a-f-]{36}$/.test(session.a)) return null;
-  return (await isActiveArtistKey(pool, session)) ? { accountId: session.a, role: 'artist' } : null;
+  return (await isActiveArtistKey(pool, { keyId: session.k, accountId: session.a })) ? { accountId: session.a, role: 'artist' } : null;
 }
 
 /** Signs in with an artist key: sets the session cookie and returns true, or returns false for any other key. */

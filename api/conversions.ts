@@ -11,7 +11,7 @@ import { type Request, type Response } from 'express';
 import { capiUserData } from '../lib/providers/meta-conversions';
 import { type Campaign } from '../db/campaigns';
 import { findMetaPixel, type MetaPixel, queueConversion } from '../db/conversions';
-import { sql } from '../db/pool';
+import { hasPresaved } from '../db/presaves';
 import { type AppDeps } from './deps';
 import { type Html, html } from './pages/layout';
 import { parseCookie } from './http/cookies';
@@ -156,7 +156,7 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
     async thanksPixel(req: Request, res: Response, campaign: Campaign, fanId: string | null): Promise<Html> {
       if (!fanId || !UUID.test(fanId) || !granted(req)) return html``;
       const pixel = await findMetaPixel(pool, campaign.artistId);
-      if (!pixel || !(await pool.exists(sql.unsafe`SELECT 1 FROM presaves WHERE campaign_id = ${campaign.id} AND fan_id = ${fanId}`))) return html``;
+      if (!pixel || !(await hasPresaved(pool, campaign.id, fanId))) return html``;
       allowMetaPixel(res);
       return pixelSnippet(pixel.pixelId, 'Lead', eventIdFor('Lead', `${campaign.id}:${fanId}`));
     },

@@ -4,8 +4,7 @@
 import { type RequestHandler } from 'express';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
-import { accountBilling, hasFeature, lockAccountBilling, planUsage, useCreditFor } from '../db/billing';
-import { sql } from '../db/pool';
+import { accountBilling, checkoutSessionOfOrder, hasFeature, lockAccountBilling, planUsage, useCreditFor } from '../db/billing';
 import { PLANS, type PlanFeature } from '../lib/billing/plans';
 import { billingEnabled } from '../lib/billing/stripe';
 import { auth } from './auth';
@@ -54,7 +53,7 @@ export async function admitCampaign(
   const { tier } = await lockAccountBilling(tx, accountId);
   const orderId = await useCreditFor(tx, accountId, campaignId);
   if (orderId) {
-    const checkoutSessionId = await tx.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT checkout_session_id AS id FROM orders WHERE id = ${orderId}`);
+    const checkoutSessionId = await checkoutSessionOfOrder(tx, orderId);
     return { checkoutSessionId };
   }
   if (!billingEnabled(config)) return { checkoutSessionId: null };

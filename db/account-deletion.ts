@@ -1,4 +1,8 @@
+// Deleting an artist account (see workflows/account-deletion.ts). An aggregate of many tables: it revokes
+// api_keys, blanks orders' address, deletes campaigns, the account and fans left with nothing to be kept for, in
+// one transaction, because the account must go whole or not at all; events go through db/events.ts, their one writer.
 import { z } from 'zod';
+import { deleteEventsOfFans } from './events';
 import { type DatabasePool, sql } from './pool';
 
 /** Keys stop working first, so nothing new happens in an account while it is being deleted. */
@@ -26,7 +30,7 @@ export async function deleteAccountData(pool: DatabasePool, accountId: string): 
     await tx.query(sql.unsafe`DELETE FROM accounts WHERE id = ${accountId}`);
     let fans = 0;
     if (onlyOurs.length > 0) {
-      await tx.query(sql.unsafe`DELETE FROM events WHERE fan_id = ANY(${sql.array([...onlyOurs], 'uuid')})`);
+      await deleteEventsOfFans(tx, onlyOurs);
       fans = (await tx.query(sql.unsafe`DELETE FROM fans WHERE id = ANY(${sql.array([...onlyOurs], 'uuid')})`)).rowCount;
     }
     return { campaigns, fans };

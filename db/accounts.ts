@@ -35,3 +35,26 @@ export async function findAccount(pool: DatabasePool, id: string): Promise<Accou
 export async function hasActiveOpsKey(pool: DatabasePool, accountId: string): Promise<boolean> {
   return pool.exists(sql.unsafe`SELECT 1 FROM api_keys WHERE account_id = ${accountId} AND role = 'ops' AND revoked_at IS NULL`);
 }
+
+const activeKeyRow = z.object({ id: z.string().uuid(), accountId: z.string().uuid(), role: z.enum(['artist', 'ops']) });
+
+/** An unrevoked key by its hash, with its own id (the dashboard session names the key, never the key itself). */
+export async function findActiveKeyByHash(pool: DatabasePool, keyHash: string) {
+  return pool.maybeOne(sql.type(activeKeyRow)`
+    SELECT id, account_id AS "accountId", role FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL`);
+}
+
+/** Whether this key of this account is an unrevoked artist key. */
+export async function isActiveArtistKey(pool: DatabasePool, input: { keyId: string; accountId: string }): Promise<boolean> {
+  return pool.exists(sql.unsafe`
+    SELECT 1 FROM api_keys WHERE id = ${input.keyId} AND account_id = ${input.accountId} AND role = 'artist' AND revoked_at IS NULL`);
+}
+
+export async function accountExists(pool: DatabasePool, id: string): Promise<boolean> {
+  return pool.exists(sql.unsafe`SELECT 1 FROM accounts WHERE id = ${id}`);
+}
+
+/** Some account, for scripts that record fixtures on a stack with one account. */
+export async function firstAccountId(pool: DatabasePool): Promise<string> {
+  return pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM accounts LIMIT 1`);
+}

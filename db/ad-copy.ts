@@ -165,3 +165,18 @@ export async function approveAdCopyVariant(pool: DatabasePool, input: { requestI
     return true;
   });
 }
+
+/** Copy written by hand and approved already, without a generation (scripts that record fixture histories). */
+export async function insertApprovedAdCopy(
+  pool: DatabasePool,
+  input: { campaignId: string; platform: 'meta' | 'google'; headline: string; primaryText: string; description: string },
+): Promise<string> {
+  return pool.transaction(async (tx) => {
+    const requestId = await tx.oneFirst(sql.type(z.object({ id: z.string() }))`
+      INSERT INTO ad_copy_requests (campaign_id, platform, status) VALUES (${input.campaignId}, ${input.platform}, 'approved') RETURNING id`);
+    await tx.query(sql.unsafe`
+      INSERT INTO ad_copy_variants (request_id, campaign_id, platform, position, headline, primary_text, description, source, approved_at)
+      VALUES (${requestId}, ${input.campaignId}, ${input.platform}, 0, ${input.headline}, ${input.primaryText}, ${input.description}, 'template', now())`);
+    return requestId;
+  });
+}

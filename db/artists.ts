@@ -32,3 +32,8 @@ export async function listArtists(pool: DatabasePool, accountId: string): Promis
   return pool.any(sql.type(artistRow)`
     SELECT ${columns} FROM artists WHERE account_id = ${accountId} ORDER BY created_at, id`);
 }
+
+/** The account an artist belongs to, unscoped (scripts). */
+export async function accountIdOfArtist(pool: DatabasePool, artistId: string): Promise<string> {
+  return pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${artistId}`);
+}

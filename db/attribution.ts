@@ -1,5 +1,6 @@
 // What the attribution backfill keeps: the campaign's tracks, each fan's recently-played cursor per campaign, and
 // how far each backfill run got (so a retried or resumed run carries on after the last finished fan).
+import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { type DatabasePool, sql } from './pool';
 
@@ -59,6 +60,11 @@ export async function saveCursor(
     ON CONFLICT (campaign_id, fan_id) DO UPDATE
       SET played_after = greatest(attribution_cursors.played_after, EXCLUDED.played_after),
           last_checked_at = now(), last_outcome = EXCLUDED.last_outcome`);
+}
+
+/** Forgets where the fan's listening history was read up to, in every campaign (revocation). */
+export async function deleteFanCursors(db: DatabasePool | DatabaseTransactionConnection, fanId: string): Promise<void> {
+  await db.query(sql.unsafe`DELETE FROM attribution_cursors WHERE fan_id = ${fanId}`);
 }
 
 /** Which of the fan's library events for the campaign are stored already (by dedupe key). */

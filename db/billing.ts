@@ -88,6 +88,11 @@ export async function downgradeAfterGrace(db: Db, subscriptionId: string): Promi
   return row !== null;
 }
 
+/** Whether this Stripe event was handled already (a replayed delivery). */
+export async function isStripeEventRecorded(db: Db, eventId: string): Promise<boolean> {
+  return db.exists(sql.unsafe`SELECT 1 FROM stripe_events WHERE event_id = ${eventId}`);
+}
+
 /** Records a Stripe event id; false when it was seen before (the delivery is a replay). */
 export async function recordStripeEvent(tx: DatabaseTransactionConnection, eventId: string, type: string): Promise<boolean> {
   const row = await tx.maybeOne(sql.unsafe`
@@ -194,6 +199,11 @@ export async function returnCreditOfCancelledCampaign(db: Db, orderId: string): 
       AND c.updated_at < (c.release_date + c.release_time) AT TIME ZONE c.time_zone
     RETURNING p.order_id`);
   return row !== null;
+}
+
+/** The Checkout Session an order was paid through (its workflow is named after it). */
+export async function checkoutSessionOfOrder(db: Db, orderId: string): Promise<string> {
+  return db.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT checkout_session_id AS id FROM orders WHERE id = ${orderId}`);
 }
 
 /** The Checkout Session of the order whose package a campaign uses, if any. */

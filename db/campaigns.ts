@@ -1,6 +1,7 @@
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { type DatabasePool, sql } from './pool';
+import { cancelOpenPresaves, moveDuePresaves } from './presaves';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
 
@@ -51,11 +52,6 @@ const columns = sql.fragment`
   EXISTS (SELECT 1 FROM meta_pixels p WHERE p.artist_id = c.artist_id) AS "hasMetaPixel"`;
 
 const fromCampaigns = sql.fragment`FROM campaigns c JOIN artists a ON a.id = c.artist_id`;
-
-/** The instant a fan's pre-save is due: the campaign's zone for a global release, the fan's own for a local one. */
-export const dueAtExpression = (fanZone: ReturnType<typeof sql.fragment>) => sql.fragment`
-  CASE WHEN c.release_policy = 'global' THEN (c.release_date + c.release_time) AT TIME ZONE c.time_zone
-       ELSE (c.release_date + c.release_time) AT TIME ZONE coalesce(${fanZone}, c.time_zone) END`;
 
 // pg_timezone_names reads the zone files on every query (tens of ms): remember answers, they do not change.
 const knownZones = new Map<string, boolean>();
@@ -118,6 +114,22 @@ export async function listCampaigns(db: Db, accountId: string): Promise<readonly
     SELECT ${columns} ${fromCampaigns} WHERE c.account_id = ${accountId} ORDER BY c.created_at DESC, c.id`);
 }
 
+/** The account that owns a campaign, unscoped (ops routes act on any account's campaign); null when none. */
+export async function findCampaignOwner(db: Db, id: string): Promise<{ accountId: string } | null> {
+  return db.maybeOne(sql.type(z.object({ accountId: z.string() }))`SELECT account_id AS "accountId" FROM campaigns WHERE id = ${id}`);
+}
+
+const releaseStateRow = z.object({ status: z.string(), resolution: z.string(), title: z.string(), releaseAt: z.number(), closesAt: z.number() });
+
+/** Where a campaign stands and when it releases and closes, without the artist join (billing's order checks). */
+export async function campaignReleaseState(db: Db, id: string) {
+  return db.maybeOne(sql.type(releaseStateRow)`
+    SELECT status, resolution, title, (release_date + release_time) AT TIME ZONE time_zone AS "releaseAt",
+           CASE WHEN release_policy = 'global' THEN (release_date + release_time) AT TIME ZONE time_zone
+                ELSE (release_date + release_time) AT TIME ZONE 'Etc/GMT+12' END AS "closesAt"
+    FROM campaigns WHERE id = ${id}`);
+}
+
 /** Moves the release and every pending pre-save's due instant with it, in one transaction. */
 export async function rescheduleCampaign(
   tx: DatabaseTransactionConnection,
@@ -128,17 +140,12 @@ export async function rescheduleCampaign(
     UPDATE campaigns SET release_date = ${change.releaseDate}::date, release_time = ${change.releaseTime}::time,
            time_zone = ${change.timeZone}, updated_at = now()
     WHERE id = ${id}`);
-  await tx.query(sql.unsafe`
-    UPDATE presaves p SET due_at = ${dueAtExpression(sql.fragment`f.time_zone`)}
-    FROM campaigns c, fans f
-    WHERE p.campaign_id = ${id} AND c.id = p.campaign_id AND f.id = p.fan_id AND p.state = 'pending'`);
+  await moveDuePresaves(tx, id);
 }
 
 export async function cancelCampaign(tx: DatabaseTransactionConnection, id: string): Promise<void> {
   await tx.query(sql.unsafe`UPDATE campaigns SET status = 'cancelled', updated_at = now() WHERE id = ${id}`);
-  await tx.query(sql.unsafe`
-    UPDATE presaves SET state = 'cancelled', reason = 'campaign_cancelled', claim_token = NULL, lease_until = NULL
-    WHERE campaign_id = ${id} AND state IN ('pending', 'running')`);
+  await cancelOpenPresaves(tx, id);
 }
 
 export async function setCampaignStatus(db: Db, id: string, status: 'releasing' | 'completed'): Promise<void> {

@@ -1,4 +1,9 @@
+// Erasure on request (see workflows/fan-deletion.ts): the deletion requests themselves, and the cascades that
+// erase one fan or one e-mail address in a single transaction. Besides deletion_requests it deletes from presaves,
+// fan_tokens, fans and subscribers and blanks orders' address, because an erasure must take all of it or nothing;
+// events go through db/events.ts, their one writer.
 import { z } from 'zod';
+import { deleteEventsOfFans, deleteSignupEventsOfEmail } from './events';
 import { type DatabasePool, sql } from './pool';
 
 export async function createDeletionRequest(
@@ -16,9 +21,7 @@ export async function eraseContact(pool: DatabasePool, emailHash: string): Promi
     const fanIds = await tx.anyFirst(sql.type(z.object({ fanId: z.string() }))`
       SELECT DISTINCT fan_id AS "fanId" FROM subscribers WHERE email_hash = ${emailHash} AND fan_id IS NOT NULL`);
     // Their sign-up events name the subscription (and carry hashed client details): they go with it.
-    await tx.query(sql.unsafe`
-      DELETE FROM events WHERE type = 'EMAIL_SIGNUP'
-        AND dedupe_key IN (SELECT 'EMAIL_SIGNUP:' || id FROM subscribers WHERE email_hash = ${emailHash})`);
+    await deleteSignupEventsOfEmail(tx, emailHash);
     const subscribers = (await tx.query(sql.unsafe`DELETE FROM subscribers WHERE email_hash = ${emailHash}`)).rowCount;
     // Shop orders paid with the address stay (bookkeeping) without it.
     await tx.query(sql.unsafe`UPDATE orders SET email_enc = NULL, email_hash = NULL WHERE email_hash = ${emailHash}`);
@@ -57,7 +60,7 @@ export async function eraseFan(pool: DatabasePool, fanId: string): Promise<Recor
   return pool.transaction(async (tx) => {
     const counts: Record<string, number> = {};
     // Events first: their fan_id would otherwise only be set to NULL, leaving the engagement behind.
-    counts.events = (await tx.query(sql.unsafe`DELETE FROM events WHERE fan_id = ${fanId}`)).rowCount;
+    counts.events = await deleteEventsOfFans(tx, [fanId]);
     counts.presaves = (await tx.query(sql.unsafe`DELETE FROM presaves WHERE fan_id = ${fanId}`)).rowCount;
     counts.fan_tokens = (await tx.query(sql.unsafe`DELETE FROM fan_tokens WHERE fan_id = ${fanId}`)).rowCount;
     counts.fans = (await tx.query(sql.unsafe`DELETE FROM fans WHERE id = ${fanId}`)).rowCount;

@@ -79,6 +79,11 @@ export async function resealBatch(
   return { after: rows.at(-1)?.k ?? input.after, scanned: rows.length, resealed, done: rows.length < input.limit };
 }
 
+/** How many rows the table holds (a rotation's progress bar). */
+export async function countEncryptedRows(pool: DatabasePool, table: EncryptedTable): Promise<number> {
+  return pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ${sql.identifier([table.table])}`);
+}
+
 /** How many stored ciphertexts are sealed under another key than the active one. */
 export async function countStaleCiphertexts(pool: DatabasePool, activeKeyId: string): Promise<number> {
   let stale = 0;

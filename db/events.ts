@@ -1,6 +1,7 @@
 // Events with their dimensions (migration 008): what happened, to which campaign and fan, where the visit came from,
 // and for listening events which track and when. Each is stored once: the dedupe key is unique and a repeated
-// insert of the same key is a no-op, so retries never count twice.
+// insert of the same key is a no-op, so retries never count twice. The one writer of events: the erasure and
+// retention modules delete and anonymise through the functions at the end of this file.
 import { type DatabaseTransactionConnection } from 'slonik';
 import { type Channel } from '../lib/attribution/channel';
 import { type DatabasePool, sql } from './pool';
@@ -74,5 +75,27 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
     WHERE (t.fan_id IS NULL OR EXISTS (SELECT 1 FROM fans f WHERE f.id = t.fan_id))
       AND (t.campaign_id IS NULL OR EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id))
     ON CONFLICT (dedupe_key) DO NOTHING`);
+  return result.rowCount;
+}
+
+/** Every event of these fans (erasure, revocation): their engagement goes with them. Returns how many went. */
+export async function deleteEventsOfFans(db: Db, fanIds: readonly string[]): Promise<number> {
+  if (fanIds.length === 0) return 0;
+  return (await db.query(sql.unsafe`DELETE FROM events WHERE fan_id = ANY(${sql.array([...fanIds], 'uuid')})`)).rowCount;
+}
+
+/** The sign-up events of the subscriptions under an e-mail address (keyed hash): they name the subscription. */
+export async function deleteSignupEventsOfEmail(db: Db, emailHash: string): Promise<number> {
+  const result = await db.query(sql.unsafe`
+    DELETE FROM events WHERE type = 'EMAIL_SIGNUP'
+      AND dedupe_key IN (SELECT 'EMAIL_SIGNUP:' || id FROM subscribers WHERE email_hash = ${emailHash})`);
+  return result.rowCount;
+}
+
+/** Analytics older than the retention period keep their counts but lose the fan and the hashed client: anonymised, not deleted. */
+export async function anonymiseEventsOlderThan(db: Db, days: number): Promise<number> {
+  const result = await db.query(sql.unsafe`
+    UPDATE events SET fan_id = NULL, ip_hash = NULL, ua_hash = NULL
+    WHERE (fan_id IS NOT NULL OR ip_hash IS NOT NULL OR ua_hash IS NOT NULL) AND occurred_at < now() - ${days} * interval '1 day'`);
   return result.rowCount;
 }

@@ -85,3 +85,25 @@ export async function storeRefreshedTokens(
 export async function markFanRevoked(db: Db, fanId: string): Promise<void> {
   await db.query(sql.unsafe`UPDATE fan_tokens SET status = 'revoked', updated_at = now() WHERE fan_id = ${fanId}`);
 }
+
+/** Revocation: the tokens go at once (nothing may use them again). Returns whether there was a row. */
+export async function deleteFanTokens(db: Db, fanId: string): Promise<boolean> {
+  const result = await db.query(sql.unsafe`DELETE FROM fan_tokens WHERE fan_id = ${fanId}`);
+  return result.rowCount > 0;
+}
+
+/** Whether the fan consented (again) after `since`, e.g. after a revocation. */
+export async function hasConsentedSince(db: Db, fanId: string, since: number): Promise<boolean> {
+  return db.exists(sql.unsafe`
+    SELECT 1 FROM fan_tokens WHERE fan_id = ${fanId} AND consented_at > to_timestamp(${since / 1000})`);
+}
+
+/** The fan a provider's user id belongs to, if we hold one. */
+export async function findFanIdByProviderUser(db: Db, provider: string, providerUserId: string): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM fans WHERE provider = ${provider} AND provider_user_id = ${providerUserId}`);
+}
+
+export async function fanExists(db: Db, fanId: string): Promise<boolean> {
+  return db.exists(sql.unsafe`SELECT 1 FROM fans WHERE id = ${fanId}`);
+}

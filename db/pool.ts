@@ -21,4 +21,9 @@ export async function createDatabasePool(url: string, opts: { maximumPoolSize?: 
   });
 }
 
+/** Readiness: the database answers a query. */
+export async function pingDatabase(pool: DatabasePool): Promise<void> {
+  await pool.oneFirst(sql.unsafe`SELECT 1`);
+}
+
 export { sql, type DatabasePool };

@@ -1,9 +1,15 @@
+// Pre-saves: one row per campaign, fan and platform, from consent to delivery (claimed in batches on release day,
+// marked done / failed / revoked). The one writer of presaves: campaigns.ts reschedules and cancels through it.
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
-import { dueAtExpression } from './campaigns';
 import { type DatabasePool, sql } from './pool';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
+
+/** The instant a fan's pre-save is due: the campaign's zone for a global release, the fan's own for a local one. */
+const dueAtExpression = (fanZone: ReturnType<typeof sql.fragment>) => sql.fragment`
+  CASE WHEN c.release_policy = 'global' THEN (c.release_date + c.release_time) AT TIME ZONE c.time_zone
+       ELSE (c.release_date + c.release_time) AT TIME ZONE coalesce(${fanZone}, c.time_zone) END`;
 
 export const PRESAVE_STATES = ['pending', 'running', 'done', 'failed', 'revoked', 'cancelled'] as const;
 export type PresaveState = (typeof PRESAVE_STATES)[number];
@@ -183,15 +189,6 @@ export async function listPresaves(
     LIMIT ${input.limit}`);
 }
 
-export async function recordEvent(
-  db: Db,
-  input: { campaignId: string; fanId: string; type: 'AUTH' | 'SAVE_TRACK' | 'FOLLOW_ARTIST'; dedupeKey: string },
-): Promise<void> {
-  await db.query(sql.unsafe`
-    INSERT INTO events (campaign_id, fan_id, type, dedupe_key) VALUES (${input.campaignId}, ${input.fanId}, ${input.type}, ${input.dedupeKey})
-    ON CONFLICT (dedupe_key) DO NOTHING`);
-}
-
 /**
  * The campaign's fan token ledger: of its pending pre-savers, how many can be reached at their release instant,
  * how many have a refresh token that dies before it (consent + 6 months), and how many are already lost.
@@ -212,4 +209,57 @@ export async function retryFailedPresaves(db: Db, campaignId: string): Promise<n
     UPDATE presaves SET state = 'pending', attempts = 0, reason = NULL, last_error = NULL, due_at = least(due_at, now())
     WHERE campaign_id = ${campaignId} AND state = 'failed'`);
   return result.rowCount;
+}
+
+/** A reschedule: every pending pre-save of the campaign becomes due at the campaign's new instant (in its zone). */
+export async function moveDuePresaves(tx: DatabaseTransactionConnection, campaignId: string): Promise<void> {
+  await tx.query(sql.unsafe`
+    UPDATE presaves p SET due_at = ${dueAtExpression(sql.fragment`f.time_zone`)}
+    FROM campaigns c, fans f
+    WHERE p.campaign_id = ${campaignId} AND c.id = p.campaign_id AND f.id = p.fan_id AND p.state = 'pending'`);
+}
+
+/** A cancelled campaign: its open pre-saves are cancelled and any claim on them released. */
+export async function cancelOpenPresaves(tx: DatabaseTransactionConnection, campaignId: string): Promise<void> {
+  await tx.query(sql.unsafe`
+    UPDATE presaves SET state = 'cancelled', reason = 'campaign_cancelled', claim_token = NULL, lease_until = NULL
+    WHERE campaign_id = ${campaignId} AND state IN ('pending', 'running')`);
+}
+
+/** When this fan's Spotify pre-save of the campaign is due (the thank-you page says so). */
+export async function presaveDueAt(db: Db, campaignId: string, fanId: string): Promise<number | null> {
+  return db.maybeOneFirst(sql.type(z.object({ dueAt: z.number() }))`
+    SELECT due_at AS "dueAt" FROM presaves WHERE campaign_id = ${campaignId} AND fan_id = ${fanId} AND platform = 'spotify'`);
+}
+
+/** Whether the fan pre-saved the campaign on any platform. */
+export async function hasPresaved(db: Db, campaignId: string, fanId: string): Promise<boolean> {
+  return db.exists(sql.unsafe`SELECT 1 FROM presaves WHERE campaign_id = ${campaignId} AND fan_id = ${fanId}`);
+}
+
+/** The fan's pre-saves, by id (an erasure deletes the workflows named after them). */
+export async function presaveIdsOfFan(db: Db, fanId: string): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM presaves WHERE fan_id = ${fanId}`);
+}
+
+/** The campaign's most recent pre-savers whose tokens are active, newest first: whose token may look the catalogue up. */
+export async function recentPresaversWithActiveTokens(db: Db, campaignId: string, limit: number): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ fanId: z.string() }))`
+    SELECT p.fan_id AS "fanId" FROM presaves p JOIN fan_tokens t ON t.fan_id = p.fan_id
+    WHERE p.campaign_id = ${campaignId} AND t.status = 'active' ORDER BY p.created_at DESC LIMIT ${limit}`);
+}
+
+/**
+ * Pending pre-saves whose fan's Spotify consent ends before the pre-save is due (refresh tokens die six months
+ * after consent) and who gave an e-mail on that campaign's page, with what the nudge needs.
+ */
+export async function presavesNeedingReconsent(db: Db) {
+  return db.any(sql.type(z.object({ presaveId: z.string(), subscriberId: z.string(), title: z.string(), slug: z.string() }))`
+    SELECT p.id AS "presaveId", s.id AS "subscriberId", c.title, c.slug
+    FROM presaves p
+    JOIN campaigns c ON c.id = p.campaign_id AND c.status IN ('scheduled', 'releasing')
+    JOIN fan_tokens t ON t.fan_id = p.fan_id AND t.status = 'active'
+    JOIN subscribers s ON s.fan_id = p.fan_id AND s.campaign_id = p.campaign_id
+                       AND s.unsubscribed_at IS NULL AND s.email_enc IS NOT NULL
+    WHERE p.state = 'pending' AND t.refresh_expires_at <= p.due_at`);
 }

@@ -5,8 +5,8 @@ import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
 import { connectTemporalClient } from '../lib/temporal/client';
 import { migrate } from '../db/migrate';
 import { openAlerts } from '../db/ops-alerts';
-import { countStaleCiphertexts, ENCRYPTED_TABLES, type ResealProgress, resealBatch } from '../db/encrypted-columns';
-import { createDatabasePool, type DatabasePool, sql } from '../db/pool';
+import { countEncryptedRows, countStaleCiphertexts, ENCRYPTED_TABLES, type ResealProgress, resealBatch } from '../db/encrypted-columns';
+import { createDatabasePool, type DatabasePool } from '../db/pool';
 import { retryFailedPresaves } from '../db/presaves';
 import { findCampaignById } from '../db/campaigns';
 import { queryKeyRotationProgress, startKeyRotation } from '../lib/starters/key-rotation';
@@ -105,7 +105,7 @@ const commands: Record<string, Command> = {
     async run(_args, ctx) {
       const keyRing = keyRingFrom(ctx.config);
       const pool = await ctx.pool();
-      const total = (await Promise.all(ENCRYPTED_TABLES.map((t) => pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ${sql.identifier([t.table])}`)))).reduce((a, b) => a + b, 0);
+      const total = (await Promise.all(ENCRYPTED_TABLES.map((t) => countEncryptedRows(pool, t)))).reduce((a, b) => a + b, 0);
       const client = await connectTemporalClient({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE, keyRing });
       const handle = await startKeyRotation(client, ctx.config.TEMPORAL_TASK_QUEUE, { keyId: keyRing.activeKeyId });
       for (;;) {
@@ -125,7 +125,7 @@ const commands: Record<string, Command> = {
       const pool = await ctx.pool();
       for (const table of ENCRYPTED_TABLES) {
         let progress: ResealProgress = { after: null, scanned: 0, resealed: 0, done: false };
-        const total = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ${sql.identifier([table.table])}`);
+        const total = await countEncryptedRows(pool, table);
         let scanned = 0;
         while (!progress.done) {
           progress = await resealBatch(pool, keyRing, { table, after: progress.after, limit: 500 });

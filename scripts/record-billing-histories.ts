@@ -6,10 +6,9 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { z } from 'zod';
+import { firstAccountId } from '../db/accounts';
 import { orderWorkflowId } from '../lib/starters/order';
 import { subscriptionWorkflowId } from '../lib/starters/subscription';
-import { sql } from '../db/pool';
 import * as h from '../test/helpers/release-stack';
 import { deliver, newId, packageSession, stripeEvent, subscriptionObject, WEBHOOK_SECRET } from '../test/helpers/stripe';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
@@ -50,7 +49,7 @@ async function main() {
     await save(bin, temporal.address, orderWorkflowId(sessionId), 'order-lifecycle.json');
 
     // A subscription whose payment fails and is never paid: downgraded after the grace period.
-    const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM accounts LIMIT 1`);
+    const accountId = await firstAccountId(stack.db.pool);
     const subscriptionId = 'sub_recorded';
     await deliver(stack.api.url, stripeEvent('customer.subscription.created', subscriptionObject({ id: subscriptionId, customer: newId('cus'), status: 'active', tier: 'pro', accountId })));
     await deliver(stack.api.url, stripeEvent('invoice.payment_failed', { id: newId('in'), object: 'invoice', subscription: subscriptionId }));

@@ -7,15 +7,17 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { z } from 'zod';
 import { accountWelcomeWorkflowId } from '../lib/starters/account-welcome';
 import { adCampaignWorkflowId } from '../lib/starters/ad-campaign';
 import { attributionScheduleId, runAttributionOnce } from '../lib/starters/attribution';
 import { fanRetentionWorkflowId } from '../lib/starters/fan-retention';
 import { keyRotationWorkflowId, startKeyRotation } from '../lib/starters/key-rotation';
 import { releaseWorkflowId } from '../lib/starters/release';
+import { firstAccountId } from '../db/accounts';
+import { insertApprovedAdCopy } from '../db/ad-copy';
+import { accountIdOfArtist } from '../db/artists';
 import { createConnection } from '../db/connections';
-import { sql } from '../db/pool';
+import { findFanIdByProviderUser } from '../db/fans';
 import { startMetaSimulator } from '../simulators/meta';
 import { marketingState } from '../simulators/meta/marketing';
 import { startGeminiSimulator } from '../simulators/gemini';
@@ -58,11 +60,11 @@ async function main() {
     console.log('waiting for the release workflow to complete…');
     await handle.result();
     await save(bin, temporal.address, releaseWorkflowId(campaign.data.id), 'release-with-faults.json');
-    const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM accounts LIMIT 1`);
+    const accountId = await firstAccountId(stack.db.pool);
     await save(bin, temporal.address, accountWelcomeWorkflowId(accountId), 'account-welcome.json');
     // rec-d revoked: its retention workflow deleted the tokens and now sleeps (an open history replays too).
-    const revokedFan = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
-      SELECT id FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser('rec-d')!.accountId}`);
+    const revokedFan = await findFanIdByProviderUser(stack.db.pool, 'spotify', stack.spotify.state.getUser('rec-d')!.accountId);
+    if (!revokedFan) throw new Error('the revoked fan rec-d has no row');
     await save(bin, temporal.address, fanRetentionWorkflowId(revokedFan), 'fan-retention.json');
     const rotationHandle = await startKeyRotation(stack.temporal.client, stack.config.TEMPORAL_TASK_QUEUE, {
       workflowId: keyRotationWorkflowId('fixture'), keyId: stack.keyRing.activeKeyId, batchSize: 2,
@@ -85,14 +87,12 @@ async function main() {
 /** A Meta ad campaign launched and ended (timers), and one undone after its ad step was rejected (compensation). */
 async function recordAdCampaigns(stack: h.ReleaseStack, meta: Awaited<ReturnType<typeof startMetaSimulator>>, bin: string, address: string) {
   const account = await h.artistAccount(stack);
-  const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${account.artistId}`);
+  const accountId = await accountIdOfArtist(stack.db.pool, account.artistId);
   const campaign = await h.createCampaign(stack, account, 'Recorded ads');
   await createConnection(stack.db.pool, stack.keyRing, { accountId, provider: 'meta', accessToken: meta.state.issue('rec-advertiser', true).access_token, expiresInSeconds: 3600, scope: 'ads' });
-  const requestId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
-    INSERT INTO ad_copy_requests (campaign_id, platform, status) VALUES (${campaign.id}, 'meta', 'approved') RETURNING id`);
-  await stack.db.pool.query(sql.unsafe`
-    INSERT INTO ad_copy_variants (request_id, campaign_id, platform, position, headline, primary_text, description, source, approved_at)
-    VALUES (${requestId}, ${campaign.id}, 'meta', 0, 'Out now', 'Listen now.', 'Stream it', 'template', now())`);
+  await insertApprovedAdCopy(stack.db.pool, {
+    campaignId: campaign.id, platform: 'meta', headline: 'Out now', primaryText: 'Listen now.', description: 'Stream it',
+  });
   const body = (startIn: number, endIn: number) => ({
     platform: 'meta', adAccountId: 'act_42', pageId: '7', budget: { amount: 5000, currency: 'USD' }, countries: ['US'], objective: 'traffic',
     startAt: new Date(Date.now() + startIn).toISOString(), endAt: new Date(Date.now() + endIn).toISOString(),

@@ -1,9 +1,8 @@
 // What the fans' Spotify callback does for a deletion request: the sign-in proved the fan holds the account; find
 // the fan it belongs to and start erasing (the request is tracked by an unguessable id, shown without personal data).
 import { type Response } from 'express';
-import { z } from 'zod';
 import { createDeletionRequest } from '../../db/deletion';
-import { sql } from '../../db/pool';
+import { findFanIdByProviderUser } from '../../db/fans';
 import { startFanDeletion } from '../../lib/starters/fan-deletion';
 import { type AppDeps } from '../deps';
 import { sendPage } from '../pages/send-page';
@@ -14,8 +13,7 @@ import { type CompletedSignIn } from './spotify-fan-sign-in';
 export function createDeletionRequester({ pool, temporal, config }: AppDeps) {
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
     if (!signedIn.grant) return void sendPage(res, 200, messagePage('Nothing was deleted', 'You did not sign in with Spotify, so we could not tell it was you.'));
-    const fanId = await pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
-      SELECT id FROM fans WHERE provider = 'spotify' AND provider_user_id = ${signedIn.grant.accountId}`);
+    const fanId = await findFanIdByProviderUser(pool, 'spotify', signedIn.grant.accountId);
     if (!fanId) return void sendPage(res, 200, messagePage('Nothing to delete', 'We hold no data linked to this Spotify account.'));
     const requestId = await createDeletionRequest(pool, { fanId, verifiedBy: 'spotify_login' });
     await startFanDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { requestId, fanId });

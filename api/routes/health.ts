@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { sql } from '../../db/pool';
+import { pingDatabase } from '../../db/pool';
 import { type AppDeps } from '../deps';
 
 export function healthRoutes({ pool, temporal, metrics }: AppDeps): Router {
@@ -13,7 +13,7 @@ export function healthRoutes({ pool, temporal, metrics }: AppDeps): Router {
   // Readiness: the process can do its work — PostgreSQL and Temporal both answer.
   router.get('/readyz', async (_req, res) => {
     const checks = await Promise.all([
-      check('postgres', () => pool.oneFirst(sql.unsafe`SELECT 1`)),
+      check('postgres', () => pingDatabase(pool)),
       check('temporal', () => temporal.connection.workflowService.getSystemInfo({}, ) ),
     ]);
     const ready = checks.every((c) => c.ok);

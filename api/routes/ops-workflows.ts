@@ -9,8 +9,8 @@ import { temporal as proto } from '@temporalio/proto';
 import { z } from 'zod';
 import { openAlerts } from '../../db/ops-alerts';
 import { retryFailedPresaves } from '../../db/presaves';
-import { audit } from '../../db/retention';
-import { sql } from '../../db/pool';
+import { audit } from '../../db/audit-log';
+import { findCampaignOwner } from '../../db/campaigns';
 import { EncryptionCodec } from '../../lib/temporal/encryption-codec';
 import { connectionSignals } from '../../lib/starters/connection-token';
 import { queryReleaseProgress, releaseSignals } from '../../lib/starters/release';
@@ -168,7 +168,7 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool, releaseEngi
     const { id } = parseParams(z.object({ id: z.string().uuid() }), req);
     const retried = await retryFailedPresaves(pool, id);
     if (retried > 0) {
-      const campaign = await pool.maybeOne(sql.type(z.object({ accountId: z.string() }))`SELECT account_id AS "accountId" FROM campaigns WHERE id = ${id}`);
+      const campaign = await findCampaignOwner(pool, id);
       if (!campaign) throw notFound('campaign');
       // The same signal-with-start as a late fan's: a run that had ended starts again, with its search attributes.
       await releaseEngine.presaveAdded({ id, accountId: campaign.accountId }, Date.now());

@@ -1,9 +1,9 @@
 // The fan's side of a campaign: the smart link page, the start of the Spotify sign-in and the thank-you page (what
 // the callback does for a pre-save is in ../oauth/presave-completion.ts).
 import { type Response, Router } from 'express';
-import { z } from 'zod';
 import { type Campaign, findCampaignBySlug, isKnownTimeZone } from '../../db/campaigns';
-import { type DatabasePool, sql } from '../../db/pool';
+import { type DatabasePool } from '../../db/pool';
+import { presaveDueAt } from '../../db/presaves';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
@@ -55,6 +55,5 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
 
 async function dueAtFor(pool: DatabasePool, campaignId: string, fanId: string): Promise<number | null> {
   if (!/^[0-9a-f-]{36}$/.test(fanId)) return null;
-  return pool.maybeOneFirst(sql.type(z.object({ dueAt: z.number() }))`
-    SELECT due_at AS "dueAt" FROM presaves WHERE campaign_id = ${campaignId} AND fan_id = ${fanId} AND platform = 'spotify'`);
+  return presaveDueAt(pool, campaignId, fanId);
 }

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { orderEmailContext } from '../../activities/billing';
-import { accountOfStripeCustomer, applySubscription, insertOrder, recordStripeEvent, saveStripeCustomer, startGrace } from '../../db/billing';
-import { sql } from '../../db/pool';
+import { accountExists } from '../../db/accounts';
+import { accountOfStripeCustomer, applySubscription, insertOrder, isStripeEventRecorded, recordStripeEvent, saveStripeCustomer, startGrace } from '../../db/billing';
 import { isPaidTier, PACKAGES } from '../../lib/billing/plans';
 import { verifyWebhook } from '../../lib/billing/stripe';
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
@@ -59,7 +59,7 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
 
   const knownAccount = async (id: string | null | undefined) =>
-    id && uuid.safeParse(id).success && (await pool.exists(sql.unsafe`SELECT 1 FROM accounts WHERE id = ${id}`)) ? id : null;
+    id && uuid.safeParse(id).success && (await accountExists(pool, id)) ? id : null;
 
   async function onCheckoutCompleted(object: unknown) {
     const session = checkoutSession.parse(object);
@@ -130,7 +130,7 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
       const message = error instanceof Error ? error.message : String(error);
       throw new ApiError(400, 'invalid_signature', `webhook rejected: ${message}`);
     }
-    if (await pool.exists(sql.unsafe`SELECT 1 FROM stripe_events WHERE event_id = ${parsed.id}`)) {
+    if (await isStripeEventRecorded(pool, parsed.id)) {
       res.json({ received: true, duplicate: true });
       return;
     }

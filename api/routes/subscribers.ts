@@ -3,6 +3,7 @@
 import express, { type Response, Router } from 'express';
 import { z } from 'zod';
 import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
+import { fanExists } from '../../db/fans';
 import { subscribersPage, unsubscribe, upsertSubscriber } from '../../db/subscribers';
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
 import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
@@ -19,7 +20,6 @@ import { uuidParam } from '../schemas';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
-import { sql } from '../../db/pool';
 import { parseParams } from '../validation';
 
 const UNSUBSCRIBE_LINK_TTL_MS = 5 * 365 * 24 * 3600_000;
@@ -44,7 +44,7 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
   const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
   const form = express.urlencoded({ extended: false, limit: '8kb' });
   const knownFan = async (fanId: string | null) =>
-    fanId && z.string().uuid().safeParse(fanId).success && (await pool.exists(sql.unsafe`SELECT 1 FROM fans WHERE id = ${fanId}`)) ? fanId : null;
+    fanId && z.string().uuid().safeParse(fanId).success && (await fanExists(pool, fanId)) ? fanId : null;
   const unsubscribeLink = (subscriberId: string) =>
     `${config.PUBLIC_URL}/u/${signValue(config.STATE_SIGNING_SECRET, { s: subscriberId }, UNSUBSCRIBE_LINK_TTL_MS)}`;
 
