@@ -1,14 +1,13 @@
-// Deleting an artist account (see workflows/account-deletion.ts). An aggregate of many tables: it revokes
-// api_keys, blanks orders' address, deletes campaigns, the account and fans left with nothing to be kept for, in
-// one transaction, because the account must go whole or not at all; events go through db/events.ts, their one writer.
+// Deleting an artist account (see workflows/account-deletion.ts): one transaction, because the account must go
+// whole or not at all. It writes nothing itself: each table's rows go through that table's module (orders'
+// address, campaigns, the account, then the events and rows of fans left with nothing to be kept for).
 import { z } from 'zod';
+import { deleteAccount } from './accounts';
+import { forgetOrderEmails } from './billing';
+import { deleteCampaignsOfAccount } from './campaigns';
 import { deleteEventsOfFans } from './events';
+import { deleteFans } from './fans';
 import { type DatabasePool, sql } from './pool';
-
-/** Keys stop working first, so nothing new happens in an account while it is being deleted. */
-export async function revokeAccountKeys(pool: DatabasePool, accountId: string): Promise<void> {
-  await pool.query(sql.unsafe`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE account_id = ${accountId}`);
-}
 
 export async function campaignIdsOf(pool: DatabasePool, accountId: string): Promise<readonly string[]> {
   return pool.anyFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM campaigns WHERE account_id = ${accountId}`);
@@ -25,13 +24,13 @@ export async function deleteAccountData(pool: DatabasePool, accountId: string): 
       SELECT p.fan_id AS "fanId" FROM presaves p JOIN campaigns c ON c.id = p.campaign_id
       GROUP BY p.fan_id HAVING bool_and(c.account_id = ${accountId})`);
     // Shop orders stay (bookkeeping) without the buyer's address.
-    await tx.query(sql.unsafe`UPDATE orders SET email_enc = NULL, email_hash = NULL WHERE account_id = ${accountId}`);
-    const campaigns = (await tx.query(sql.unsafe`DELETE FROM campaigns WHERE account_id = ${accountId}`)).rowCount;
-    await tx.query(sql.unsafe`DELETE FROM accounts WHERE id = ${accountId}`);
+    await forgetOrderEmails(tx, { accountId });
+    const campaigns = await deleteCampaignsOfAccount(tx, accountId);
+    await deleteAccount(tx, accountId);
     let fans = 0;
     if (onlyOurs.length > 0) {
       await deleteEventsOfFans(tx, onlyOurs);
-      fans = (await tx.query(sql.unsafe`DELETE FROM fans WHERE id = ANY(${sql.array([...onlyOurs], 'uuid')})`)).rowCount;
+      fans = await deleteFans(tx, onlyOurs);
     }
     return { campaigns, fans };
   });

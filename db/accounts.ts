@@ -58,3 +58,13 @@ export async function accountExists(pool: DatabasePool, id: string): Promise<boo
 export async function firstAccountId(pool: DatabasePool): Promise<string> {
   return pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM accounts LIMIT 1`);
 }
+
+/** Keys stop working first, so nothing new happens in an account while it is being deleted. */
+export async function revokeAccountKeys(pool: DatabasePool, accountId: string): Promise<void> {
+  await pool.query(sql.unsafe`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE account_id = ${accountId}`);
+}
+
+/** The account row; it cascades to keys, artists, campaigns, outbox and notifications (see db/account-deletion.ts). */
+export async function deleteAccount(tx: DatabaseTransactionConnection, id: string): Promise<void> {
+  await tx.query(sql.unsafe`DELETE FROM accounts WHERE id = ${id}`);
+}

@@ -222,6 +222,13 @@ export async function linkOrder(pool: DatabasePool, orderId: string, accountId: 
   });
 }
 
+/** Erasure: orders stay (bookkeeping) without the buyer's address, by the address's keyed hash or by account. */
+export async function forgetOrderEmails(db: Db, of: { emailHash: string } | { accountId: string }): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE orders SET email_enc = NULL, email_hash = NULL
+    WHERE ${'emailHash' in of ? sql.fragment`email_hash = ${of.emailHash}` : sql.fragment`account_id = ${of.accountId}`}`);
+}
+
 /** Orders paid with this address and not linked to any account yet (their workflows wait for one). */
 export async function unlinkedOrdersByEmailHash(db: Db, emailHash: string): Promise<readonly { id: string; checkoutSessionId: string }[]> {
   return db.any(sql.type(z.object({ id: z.string(), checkoutSessionId: z.string() }))`

@@ -172,3 +172,8 @@ export async function markAlerted(db: Db, id: string): Promise<boolean> {
     UPDATE campaigns SET alerted_at = now() WHERE id = ${id} AND alerted_at IS NULL RETURNING 1`);
   return result.rowCount === 1;
 }
+
+/** Every campaign of the account (account deletion); returns how many went. Their pre-saves and events cascade. */
+export async function deleteCampaignsOfAccount(tx: DatabaseTransactionConnection, accountId: string): Promise<number> {
+  return (await tx.query(sql.unsafe`DELETE FROM campaigns WHERE account_id = ${accountId}`)).rowCount;
+}

@@ -1,10 +1,13 @@
-// Erasure on request (see workflows/fan-deletion.ts): the deletion requests themselves, and the cascades that
-// erase one fan or one e-mail address in a single transaction. Besides deletion_requests it deletes from presaves,
-// fan_tokens, fans and subscribers and blanks orders' address, because an erasure must take all of it or nothing;
-// events go through db/events.ts, their one writer.
+// Erasure on request (see workflows/fan-deletion.ts): the deletion requests (this module is their one writer),
+// and the erasure of one fan or one e-mail address, each in one transaction so that it takes all or nothing.
+// The erased rows go through their tables' modules (events, presaves, fan tokens, fans, subscribers, orders).
 import { z } from 'zod';
+import { forgetOrderEmails } from './billing';
 import { deleteEventsOfFans, deleteSignupEventsOfEmail } from './events';
+import { deleteFans, deleteFanTokens } from './fans';
 import { type DatabasePool, sql } from './pool';
+import { deletePresavesOfFan } from './presaves';
+import { deleteSubscribersByEmailHash } from './subscribers';
 
 export async function createDeletionRequest(
   pool: DatabasePool,
@@ -22,9 +25,9 @@ export async function eraseContact(pool: DatabasePool, emailHash: string): Promi
       SELECT DISTINCT fan_id AS "fanId" FROM subscribers WHERE email_hash = ${emailHash} AND fan_id IS NOT NULL`);
     // Their sign-up events name the subscription (and carry hashed client details): they go with it.
     await deleteSignupEventsOfEmail(tx, emailHash);
-    const subscribers = (await tx.query(sql.unsafe`DELETE FROM subscribers WHERE email_hash = ${emailHash}`)).rowCount;
+    const subscribers = await deleteSubscribersByEmailHash(tx, emailHash);
     // Shop orders paid with the address stay (bookkeeping) without it.
-    await tx.query(sql.unsafe`UPDATE orders SET email_enc = NULL, email_hash = NULL WHERE email_hash = ${emailHash}`);
+    await forgetOrderEmails(tx, { emailHash });
     return { fanIds: [...fanIds], subscribers };
   });
 }
@@ -61,9 +64,9 @@ export async function eraseFan(pool: DatabasePool, fanId: string): Promise<Recor
     const counts: Record<string, number> = {};
     // Events first: their fan_id would otherwise only be set to NULL, leaving the engagement behind.
     counts.events = await deleteEventsOfFans(tx, [fanId]);
-    counts.presaves = (await tx.query(sql.unsafe`DELETE FROM presaves WHERE fan_id = ${fanId}`)).rowCount;
-    counts.fan_tokens = (await tx.query(sql.unsafe`DELETE FROM fan_tokens WHERE fan_id = ${fanId}`)).rowCount;
-    counts.fans = (await tx.query(sql.unsafe`DELETE FROM fans WHERE id = ${fanId}`)).rowCount;
+    counts.presaves = await deletePresavesOfFan(tx, fanId);
+    counts.fan_tokens = (await deleteFanTokens(tx, fanId)) ? 1 : 0; // one row per fan at most
+    counts.fans = await deleteFans(tx, [fanId]);
     return counts;
   });
 }

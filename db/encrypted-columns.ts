@@ -1,5 +1,7 @@
 // Every column that holds a key-ring ciphertext, with the associated data that binds each value to its row.
 // Key rotation walks this list; a new encrypted column must be added here (the rotation test checks them all).
+// The one exception to one writer per table: resealBatch rewrites these ciphertext columns in place (same
+// plaintext, new key), generically, so that no table's module has to know about key rotation.
 import { z } from 'zod';
 import { type KeyRing } from '../lib/crypto/keyring';
 import { type DatabasePool, sql } from './pool';

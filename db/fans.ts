@@ -107,3 +107,9 @@ export async function findFanIdByProviderUser(db: Db, provider: string, provider
 export async function fanExists(db: Db, fanId: string): Promise<boolean> {
   return db.exists(sql.unsafe`SELECT 1 FROM fans WHERE id = ${fanId}`);
 }
+
+/** Deletes these fans' rows; returns how many went. Their events must go first (db/events.ts). */
+export async function deleteFans(db: Db, fanIds: readonly string[]): Promise<number> {
+  if (fanIds.length === 0) return 0;
+  return (await db.query(sql.unsafe`DELETE FROM fans WHERE id = ANY(${sql.array([...fanIds], 'uuid')})`)).rowCount;
+}

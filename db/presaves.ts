@@ -263,3 +263,8 @@ export async function presavesNeedingReconsent(db: Db) {
                        AND s.unsubscribed_at IS NULL AND s.email_enc IS NOT NULL
     WHERE p.state = 'pending' AND t.refresh_expires_at <= p.due_at`);
 }
+
+/** Every pre-save of the fan (erasure); returns how many went. */
+export async function deletePresavesOfFan(db: Db, fanId: string): Promise<number> {
+  return (await db.query(sql.unsafe`DELETE FROM presaves WHERE fan_id = ${fanId}`)).rowCount;
+}

@@ -1,3 +1,4 @@
+import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { type KeyRing } from '../lib/crypto/keyring';
 import { type DatabasePool, sql } from './pool';
@@ -71,4 +72,9 @@ export async function subscribersPage(
     phone: r.phoneEnc ? keyRing.decrypt(r.phoneEnc, `subscribers:${r.id}:phone`) : '',
     consentedAt: new Date(r.consentedAt).toISOString(),
   }));
+}
+
+/** Every subscription under an e-mail address (keyed hash), for its erasure; returns how many went. */
+export async function deleteSubscribersByEmailHash(db: DatabasePool | DatabaseTransactionConnection, emailHash: string): Promise<number> {
+  return (await db.query(sql.unsafe`DELETE FROM subscribers WHERE email_hash = ${emailHash}`)).rowCount;
 }

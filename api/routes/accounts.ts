@@ -1,10 +1,9 @@
 import { Router } from 'express';
-import { revokeAccountKeys } from '../../db/account-deletion';
 import { auth } from '../auth';
 import { unlinkedOrdersByEmailHash } from '../../db/billing';
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
 import { signalOrder } from '../../lib/starters/order';
-import { insertAccount, insertApiKey } from '../../db/accounts';
+import { insertAccount, insertApiKey, revokeAccountKeys } from '../../db/accounts';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { startAccountDeletion } from '../../lib/starters/account-deletion';
 import { startAccountWelcome } from '../../lib/starters/account-welcome';
