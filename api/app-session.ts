@@ -3,7 +3,7 @@
 // for reads only (GET / HEAD): anything that changes data still needs the key as a bearer token, so a forged
 // cross-site form can change nothing even if a browser ignored SameSite.
 import { type Request, type RequestHandler, type Response } from 'express';
-import { findActiveKeyByHash, isActiveArtistKey } from '../db/accounts';
+import { findApiKeyByHash, isActiveArtistKey } from '../db/accounts';
 import { type DatabasePool } from '../db/pool';
 import { hashApiKey } from '../lib/crypto/hash';
 import { SignedValueError, signValue, verifyValue } from '../lib/crypto/signed-value';
@@ -38,7 +38,7 @@ export async function appSession(pool: DatabasePool, secret: string, req: Reques
 
 /** Signs in with an artist key: sets the session cookie and returns true, or returns false for any other key. */
 export async function startAppSession(pool: DatabasePool, secret: string, res: Response, key: string, secure: boolean): Promise<boolean> {
-  const found = key ? await findActiveKeyByHash(pool, hashApiKey(key)) : null;
+  const found = key ? await findApiKeyByHash(pool, hashApiKey(key)) : null;
   if (!found || found.role !== 'artist') return false;
   const value = signValue<SessionPayload>(secret, { a: found.accountId, k: found.id }, APP_SESSION_TTL_MS);
   res.cookie(APP_SESSION_COOKIE, value, { httpOnly: true, sameSite: 'strict', secure, maxAge: APP_SESSION_TTL_MS, path: '/' });

@@ -5,7 +5,7 @@ import { type DatabaseTransactionConnection } from 'slonik';
 const accountRow = z.object({ id: z.string().uuid(), name: z.string(), email: z.string() });
 export type Account = z.infer<typeof accountRow>;
 
-const apiKeyRow = z.object({ accountId: z.string().uuid(), role: z.enum(['artist', 'ops']) });
+const apiKeyRow = z.object({ id: z.string().uuid(), accountId: z.string().uuid(), role: z.enum(['artist', 'ops']) });
 
 export async function insertAccount(
   tx: DatabaseTransactionConnection,
@@ -23,9 +23,10 @@ export async function insertApiKey(
     INSERT INTO api_keys (account_id, role, key_hash) VALUES (${input.accountId}, ${input.role}, ${input.keyHash})`);
 }
 
+/** An unrevoked key by its hash, with its own id (the dashboard session names the key, never the key itself). */
 export async function findApiKeyByHash(pool: DatabasePool, keyHash: string) {
   return pool.maybeOne(sql.type(apiKeyRow)`
-    SELECT account_id AS "accountId", role FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL`);
+    SELECT id, account_id AS "accountId", role FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL`);
 }
 
 export async function findAccount(pool: DatabasePool, id: string): Promise<Account | null> {
@@ -34,14 +35,6 @@ export async function findAccount(pool: DatabasePool, id: string): Promise<Accou
 
 export async function hasActiveOpsKey(pool: DatabasePool, accountId: string): Promise<boolean> {
   return pool.exists(sql.unsafe`SELECT 1 FROM api_keys WHERE account_id = ${accountId} AND role = 'ops' AND revoked_at IS NULL`);
-}
-
-const activeKeyRow = z.object({ id: z.string().uuid(), accountId: z.string().uuid(), role: z.enum(['artist', 'ops']) });
-
-/** An unrevoked key by its hash, with its own id (the dashboard session names the key, never the key itself). */
-export async function findActiveKeyByHash(pool: DatabasePool, keyHash: string) {
-  return pool.maybeOne(sql.type(activeKeyRow)`
-    SELECT id, account_id AS "accountId", role FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL`);
 }
 
 /** Whether this key of this account is an unrevoked artist key. */
