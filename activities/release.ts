@@ -274,11 +274,14 @@ export function emptyResult(): BatchResult {
 }
 
 /** Notification and e-mail are idempotent (dedupe keys), so they go first and the mark last: a crash in between
- * repeats them harmlessly instead of losing the alert. */
+ * repeats them harmlessly instead of losing the alert. One transaction, so neither is ever seen without the other. */
 async function alertUnresolved(pool: DatabasePool, campaign: Campaign): Promise<void> {
   const dedupeKey = `release-unresolved:${campaign.id}`;
-  await notifyAccount(pool, { accountId: campaign.accountId, kind: 'release_unresolved', data: { campaignId: campaign.id, title: campaign.title }, dedupeKey });
-  await queueEmail(pool, { accountId: campaign.accountId, template: 'release_unresolved', data: { campaignId: campaign.id, title: campaign.title }, dedupeKey });
+  const data = { campaignId: campaign.id, title: campaign.title };
+  await pool.transaction(async (tx) => {
+    await notifyAccount(tx, { accountId: campaign.accountId, kind: 'release_unresolved', data, dedupeKey });
+    await queueEmail(tx, { accountId: campaign.accountId, template: 'release_unresolved', data, dedupeKey });
+  });
   await markAlerted(pool, campaign.id);
 }
 

@@ -4,7 +4,7 @@ import { type DatabasePool, sql } from './pool';
 
 /** Idempotent on dedupe_key, so an activity retried after a crash queues the e-mail once. */
 export async function queueEmail(
-  pool: DatabasePool,
+  pool: DatabasePool | DatabaseTransactionConnection,
   input: { accountId?: string; subscriberId?: string; orderId?: string; template: string; data?: Record<string, unknown>; dedupeKey: string },
 ): Promise<string> {
   return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
