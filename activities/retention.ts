@@ -2,7 +2,8 @@
 import { audit } from '../db/audit-log';
 import { anonymiseEventsOlderThan } from '../db/events';
 import { deleteFanTokens } from '../db/fans';
-import { deleteEngagementUnlessReconsented, purgeExpiredOAuthStates } from '../db/retention';
+import { purgeExpiredOAuthStates } from '../db/oauth-states';
+import { deleteEngagementUnlessReconsented } from '../db/retention';
 import { type ActivityDeps } from './deps';
 
 export function createRetentionActivities({ pool, config }: ActivityDeps) {

@@ -1,5 +1,6 @@
 // OAuth states: one row per sign-in or connect flow in progress, written and consumed only through
 // api/oauth/state.ts (the one state + PKCE module). The PKCE verifier is encrypted; a row is good once.
+// The daily retention sweep deletes the expired ones (purgeExpiredOAuthStates, at the end).
 import { z } from 'zod';
 import { type KeyRing } from '../lib/crypto/keyring';
 import { type DatabasePool, sql } from './pool';
@@ -55,4 +56,10 @@ export async function consumeOAuthState(pool: DatabasePool, keyRing: KeyRing, no
     timeZone: row.timeZone,
     codeVerifier: keyRing.decrypt(row.verifierEnc, `oauth_states:${nonce}`),
   };
+}
+
+/** Sign-in states are worthless once expired; the sign-in path sweeps too, this catches quiet periods. */
+export async function purgeExpiredOAuthStates(pool: DatabasePool): Promise<number> {
+  const result = await pool.query(sql.unsafe`DELETE FROM oauth_states WHERE expires_at < now() - interval '1 hour'`);
+  return result.rowCount;
 }

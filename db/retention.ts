@@ -1,10 +1,9 @@
-// What a fan's revocation says we may no longer keep (see workflows/fan-retention.ts), and the daily sweep of
-// expired sign-in states. Writes nothing itself but oauth_states' expired rows: events, fan_tokens and
-// attribution_cursors go through their own modules, in one transaction here.
+// What a fan's revocation says we may no longer keep (see workflows/fan-retention.ts). Writes nothing itself:
+// events and attribution_cursors go through their own modules, in one transaction here.
 import { deleteFanCursors } from './attribution';
 import { deleteEventsOfFans } from './events';
 import { hasConsentedSince } from './fans';
-import { type DatabasePool, sql } from './pool';
+import { type DatabasePool } from './pool';
 
 /**
  * The fan's engagement events, unless they consented again after the revocation (then they are a fan again and
@@ -18,10 +17,4 @@ export async function deleteEngagementUnlessReconsented(pool: DatabasePool, fanI
     await deleteFanCursors(tx, fanId);
     return deleted;
   });
-}
-
-/** Sign-in states are worthless once expired; the sign-in path sweeps too, this catches quiet periods. */
-export async function purgeExpiredOAuthStates(pool: DatabasePool): Promise<number> {
-  const result = await pool.query(sql.unsafe`DELETE FROM oauth_states WHERE expires_at < now() - interval '1 hour'`);
-  return result.rowCount;
 }
