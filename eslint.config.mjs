@@ -3,11 +3,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import { boundaries } from './eslint.boundaries.mjs';
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]).filter((m) => m !== 'assert');
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', 'eslint.config.mjs', 'jest.config.js'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', 'eslint.config.mjs', 'eslint.boundaries.mjs', 'jest.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/per-fan/workflow.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -33,7 +34,11 @@ export default tseslint.config(
             })),
           ],
           patterns: [
-            { group: ['../activities', '../activities/*', '../db', '../db/*', '../api', '../api/*', '../lib/*'], allowTypeImports: true, message: 'Import activities type-only and call them through proxyActivities.' },
+            {
+              regex: '^(\\.\\.?/)+(.*/)?(activities|db|api|lib|workers)(/.*)?$',
+              allowTypeImports: true,
+              message: 'Workflows import only @temporalio/workflow and types: call activities through proxyActivities.',
+            },
           ],
         },
       ],
@@ -57,4 +62,5 @@ export default tseslint.config(
       ],
     },
   },
+  ...boundaries,
 );

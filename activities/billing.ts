@@ -2,13 +2,20 @@
 // state of the campaign it pays for, order e-mails into the outbox, and the downgrade at the end of a grace period.
 // Each is idempotent: the package credit's key is the order id, e-mails have dedupe keys.
 import { ApplicationFailure } from '@temporalio/common';
-import { accountByEmail, downgradeAfterGrace, findOrder, linkOrder, provisionOrder, returnCreditOfCancelledCampaign } from '../db/billing';
+import {
+  accountByEmail,
+  downgradeAfterGrace,
+  findOrder,
+  linkOrder,
+  orderEmailContext,
+  provisionOrder,
+  returnCreditOfCancelledCampaign,
+} from '../db/billing';
 import { queueEmail } from '../db/outbox';
 import { campaignReleaseState } from '../db/campaigns';
 import { PACKAGES } from '../lib/billing/plans';
 import { type ActivityDeps } from './deps';
 
-export const orderEmailContext = (orderId: string) => `orders:${orderId}:email`;
 
 export function createBillingActivities({ pool, keyRing, logger }: ActivityDeps) {
   const order = async (orderId: string) => {

@@ -2,10 +2,10 @@
 // is set, else the sandbox one (a mailbox table standing in for an e-mail provider, in dev and tests).
 import nodemailer from 'nodemailer';
 import { type DatabaseTransactionConnection } from 'slonik';
+import { orderEmailContext } from '../db/billing';
 import { type PendingEmail, queueEmail, sendPendingEmails } from '../db/outbox';
 import { presavesNeedingReconsent } from '../db/presaves';
 import { deliverToSandboxMailbox } from '../db/sandbox-mailbox';
-import { orderEmailContext } from './billing';
 import { type ActivityDeps } from './deps';
 
 interface RenderedEmail {

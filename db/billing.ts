@@ -14,6 +14,9 @@ const billingRow = z.object({
   subscriptionStatus: z.string().nullable(),
   graceUntil: z.number().nullable(),
 });
+/** The associated data that binds an order's sealed e-mail address to its row (see encrypted-columns.ts). */
+export const orderEmailContext = (orderId: string) => `orders:${orderId}:email`;
+
 export type AccountBilling = z.infer<typeof billingRow>;
 
 const FREE: AccountBilling = { tier: 'free', stripeCustomerId: null, stripeSubscriptionId: null, subscriptionStatus: null, graceUntil: null };

@@ -5,9 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { orderEmailContext } from '../../activities/billing';
 import { accountExists } from '../../db/accounts';
-import { accountOfStripeCustomer, applySubscription, insertOrder, isStripeEventRecorded, recordStripeEvent, saveStripeCustomer, startGrace } from '../../db/billing';
+import {
+  accountOfStripeCustomer,
+  applySubscription,
+  insertOrder,
+  isStripeEventRecorded,
+  orderEmailContext,
+  recordStripeEvent,
+  saveStripeCustomer,
+  startGrace,
+} from '../../db/billing';
 import { isPaidTier, PACKAGES } from '../../lib/billing/plans';
 import { verifyWebhook } from '../../lib/billing/stripe';
 import { createLookupHasher } from '../../lib/crypto/lookup-hash';
