@@ -36,11 +36,15 @@ export const boundaries = [
   {
     files: ['lib/**/*.ts'],
     ignores: ['lib/starters/**'],
-    rules: restrict(layers('lib/ imports nothing of ours but lib/.', ['api', 'activities', 'workers', 'db', 'workflows'])),
+    rules: restrict(
+      layers('lib/ imports nothing of ours but lib/.', ['api', 'activities', 'workers', 'db', 'workflows']),
+    ),
   },
   {
     files: ['lib/starters/**/*.ts'],
-    rules: restrict(layers('A starter module imports its workflow and lib/ only.', ['api', 'activities', 'workers', 'db'])),
+    rules: restrict(
+      layers('A starter module imports its workflow and lib/ only.', ['api', 'activities', 'workers', 'db']),
+    ),
   },
   {
     files: ['scripts/**/*.ts', 'workers/**/*.ts', 'bench/**/*.ts'],

@@ -8,7 +8,17 @@ import { boundaries } from './eslint.boundaries.mjs';
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]).filter((m) => m !== 'assert');
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', 'eslint.config.mjs', 'eslint.boundaries.mjs', 'jest.config.js'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'coverage/**',
+      '.data/**',
+      'eslint.config.mjs',
+      'eslint.boundaries.mjs',
+      'jest.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,7 +37,10 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            ...nodeBuiltins.map((name) => ({ name, message: 'Workflows must be deterministic: do I/O in an activity.' })),
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'Workflows must be deterministic: do I/O in an activity.',
+            })),
             ...['pg', 'slonik', 'axios', 'express', 'stripe', 'pino'].map((name) => ({
               name,
               message: 'Workflows must be deterministic: do I/O in an activity.',
@@ -58,7 +71,10 @@ export default tseslint.config(
           "TaggedTemplateExpression[tag.name='sql']",
           "TaggedTemplateExpression[tag.type='MemberExpression'][tag.object.name='sql']",
           "TaggedTemplateExpression[tag.type='CallExpression'][tag.callee.object.name='sql']",
-        ].map((selector) => ({ selector, message: 'SQL lives in db/: call (or add) a function of the table\'s db/ module.' })),
+        ].map((selector) => ({
+          selector,
+          message: "SQL lives in db/: call (or add) a function of the table's db/ module.",
+        })),
       ],
     },
   },

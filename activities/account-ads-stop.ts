@@ -15,7 +15,10 @@ import { createAdCampaignActivities } from './ad-campaigns';
 import { type ActivityDeps } from './deps';
 
 /** Creation order per platform (as in workflows/ad-campaign.ts). */
-const STEPS = { meta: ['campaign', 'adset', 'creative', 'ad'], google: ['budget', 'campaign', 'targeting', 'ad_group', 'ad'] } as const satisfies Record<string, readonly AdStep[]>;
+const STEPS = {
+  meta: ['campaign', 'adset', 'creative', 'ad'],
+  google: ['budget', 'campaign', 'targeting', 'ad_group', 'ad'],
+} as const satisfies Record<string, readonly AdStep[]>;
 /** Attempts of stopAccountAdCampaigns (the workflow's retry policy says the same); the last one reports, never throws. */
 export const STOP_ADS_ATTEMPTS = 5;
 const LAUNCHED = ['ACTIVE', 'ENABLED'];
@@ -30,13 +33,19 @@ export function createAccountAdsStopActivities(deps: ActivityDeps) {
   const ads = createAdCampaignActivities(deps);
 
   /** 'paused' | 'removed' | 'nothing' (nothing live at the provider). */
-  async function stopOne(ad: { id: string; platform: 'meta' | 'google'; state: string; launchedAt: number | null }): Promise<'paused' | 'removed' | 'nothing'> {
+  async function stopOne(ad: {
+    id: string;
+    platform: 'meta' | 'google';
+    state: string;
+    launchedAt: number | null;
+  }): Promise<'paused' | 'removed' | 'nothing'> {
     const objects = await listAdObjects(pool, ad.id);
     const live = objects.filter((o) => o.removedAt === null);
     const launched = ad.launchedAt !== null || objects.some((o) => LAUNCHED.includes(o.status));
     if (launched) {
       const campaign = live.find((o) => o.step === 'campaign');
-      if (!campaign || (campaign.status === 'PAUSED' && !live.some((o) => LAUNCHED.includes(o.status)))) return 'nothing';
+      if (!campaign || (campaign.status === 'PAUSED' && !live.some((o) => LAUNCHED.includes(o.status))))
+        return 'nothing';
       await ads.setAdDelivery({ adCampaignId: ad.id, deliver: false }); // the campaign stops all of it
       return 'paused';
     }
@@ -47,7 +56,11 @@ export function createAccountAdsStopActivities(deps: ActivityDeps) {
     if (live.length === 0 && !inFlight) return 'nothing';
     let removed = false;
     for (const step of [...STEPS[ad.platform]].reverse()) {
-      const outcome = await ads.removeAdObject({ adCampaignId: ad.id, step, ...(step === inFlight ? { createInFlight: true } : {}) });
+      const outcome = await ads.removeAdObject({
+        adCampaignId: ad.id,
+        step,
+        ...(step === inFlight ? { createInFlight: true } : {}),
+      });
       removed ||= outcome === 'removed';
     }
     return removed ? 'removed' : 'nothing';
@@ -70,14 +83,18 @@ export function createAccountAdsStopActivities(deps: ActivityDeps) {
         } catch (error) {
           const failure = error instanceof ApplicationFailure ? error : null;
           if (failure?.nonRetryable) result.notStopped.push({ adCampaignId: ad.id, reason: failure.type ?? 'refused' });
-          else if (lastAttempt) result.notStopped.push({ adCampaignId: ad.id, reason: failure?.type ?? 'provider_unavailable' });
+          else if (lastAttempt)
+            result.notStopped.push({ adCampaignId: ad.id, reason: failure?.type ?? 'provider_unavailable' });
           else retryable ??= error; // try the others first; the retry skips what is stopped by now
         }
       }
       if (retryable) throw retryable;
       // Ids only: the audit log outlives the account.
       if (result.stopped.length) {
-        await audit(pool, { action: 'account_ad_campaigns_stopped', target: `account:${input.accountId} ${result.stopped.map((id) => `ad_campaign:${id}`).join(' ')}` });
+        await audit(pool, {
+          action: 'account_ad_campaigns_stopped',
+          target: `account:${input.accountId} ${result.stopped.map((id) => `ad_campaign:${id}`).join(' ')}`,
+        });
       }
       if (result.notStopped.length) {
         await audit(pool, {

@@ -24,7 +24,10 @@ export function createAccountDeletionActivities(deps: ActivityDeps) {
       return deleteWorkflowsAndHistories(ids);
     },
 
-    async deleteAccountRows(input: { accountId: string; workflowsDeleted: number }): Promise<{ campaigns: number; fans: number }> {
+    async deleteAccountRows(input: {
+      accountId: string;
+      workflowsDeleted: number;
+    }): Promise<{ campaigns: number; fans: number }> {
       const counts = await deleteAccountData(pool, input.accountId);
       await audit(pool, {
         action: 'account_deleted',

@@ -30,9 +30,24 @@ import { ProviderError } from '../lib/providers/errors';
 import { type AdsService, type GoogleAdsAccount } from '../lib/providers/google-ads';
 import { type MetaEdge } from '../lib/providers/meta-marketing';
 
-const META_EDGE: Partial<Record<AdStep, MetaEdge>> = { campaign: 'campaigns', adset: 'adsets', creative: 'adcreatives', ad: 'ads' };
-const GOOGLE_SERVICE: Partial<Record<AdStep, AdsService>> = { budget: 'campaignBudgets', campaign: 'campaigns', ad_group: 'adGroups', ad: 'adGroupAds' };
-const GOOGLE_RESOURCE: Partial<Record<AdStep, string>> = { budget: 'campaign_budget', campaign: 'campaign', ad_group: 'ad_group', ad: 'ad_group_ad' };
+const META_EDGE: Partial<Record<AdStep, MetaEdge>> = {
+  campaign: 'campaigns',
+  adset: 'adsets',
+  creative: 'adcreatives',
+  ad: 'ads',
+};
+const GOOGLE_SERVICE: Partial<Record<AdStep, AdsService>> = {
+  budget: 'campaignBudgets',
+  campaign: 'campaigns',
+  ad_group: 'adGroups',
+  ad: 'adGroupAds',
+};
+const GOOGLE_RESOURCE: Partial<Record<AdStep, string>> = {
+  budget: 'campaign_budget',
+  campaign: 'campaign',
+  ad_group: 'ad_group',
+  ad: 'ad_group_ad',
+};
 
 /** dropday's objective → Meta's outcome objective and the ad set's optimisation goal. */
 export const META_OBJECTIVES = {
@@ -77,15 +92,29 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
         if (ad.connectionId) await connectionNeedsReconnect(pool, ad.connectionId);
         const message = `${label} no longer accepts dropday's access to your account. Reconnect ${label}, then create the ads again.`;
         await recordAdError(pool, ad.id, { code: 'connection_needs_reconnect', message, step });
-        return ApplicationFailure.create({ message, type: 'AdConnectionNeedsReconnect', nonRetryable: true, details: [{ providerCode: error.detail.code }] });
+        return ApplicationFailure.create({
+          message,
+          type: 'AdConnectionNeedsReconnect',
+          nonRetryable: true,
+          details: [{ providerCode: error.detail.code }],
+        });
       }
       case 'rate_limited':
-        return ApplicationFailure.create({ message: `${label} asked us to slow down: ${error.message}`, type: 'AdProviderThrottled', nextRetryDelay: error.detail.retryAfterMs });
+        return ApplicationFailure.create({
+          message: `${label} asked us to slow down: ${error.message}`,
+          type: 'AdProviderThrottled',
+          nextRetryDelay: error.detail.retryAfterMs,
+        });
       case 'invalid_request':
       case 'not_found': {
         const message = error.detail.userMessage ?? error.message;
         await recordAdError(pool, ad.id, { code: 'provider_rejected', message, step });
-        return ApplicationFailure.create({ message, type: 'AdRejectedByProvider', nonRetryable: true, details: [{ providerCode: error.detail.code }] });
+        return ApplicationFailure.create({
+          message,
+          type: 'AdRejectedByProvider',
+          nonRetryable: true,
+          details: [{ providerCode: error.detail.code }],
+        });
       }
       default:
         return ApplicationFailure.create({ message: `${label}: ${error.message}`, type: 'AdProviderUnavailable' });
@@ -122,7 +151,8 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
 
   async function providerIdOf(ad: AdCampaign, step: AdStep): Promise<string> {
     const o = await findAdObject(pool, ad.id, step);
-    if (!o) throw ApplicationFailure.nonRetryable(`the ${step} of ad campaign ${ad.id} was not created`, 'AdStepOutOfOrder');
+    if (!o)
+      throw ApplicationFailure.nonRetryable(`the ${step} of ad campaign ${ad.id} was not created`, 'AdStepOutOfOrder');
     return o.providerId;
   }
 
@@ -140,7 +170,12 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
     const goal = META_OBJECTIVES[ad.objective as keyof typeof META_OBJECTIVES];
     switch (step) {
       case 'campaign':
-        return meta.create(token, ad.adAccountId, edge, { name, objective: goal.objective, status: 'PAUSED', special_ad_categories: [] });
+        return meta.create(token, ad.adAccountId, edge, {
+          name,
+          objective: goal.objective,
+          status: 'PAUSED',
+          special_ad_categories: [],
+        });
       case 'adset': {
         // No start_time: the ad set starts when we activate it at the launch instant, which may still move.
         return meta.create(token, ad.adAccountId, edge, {
@@ -161,12 +196,23 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
           name,
           object_story_spec: {
             page_id: ad.pageId,
-            link_data: { link: ad.landingUrl, message: copy.primaryText, name: copy.headline, description: copy.description, call_to_action: { type: 'LISTEN_NOW', value: { link: ad.landingUrl } } },
+            link_data: {
+              link: ad.landingUrl,
+              message: copy.primaryText,
+              name: copy.headline,
+              description: copy.description,
+              call_to_action: { type: 'LISTEN_NOW', value: { link: ad.landingUrl } },
+            },
           },
         });
       }
       case 'ad':
-        return meta.create(token, ad.adAccountId, edge, { name, adset_id: await providerIdOf(ad, 'adset'), creative: { creative_id: await providerIdOf(ad, 'creative') }, status: 'PAUSED' });
+        return meta.create(token, ad.adAccountId, edge, {
+          name,
+          adset_id: await providerIdOf(ad, 'adset'),
+          creative: { creative_id: await providerIdOf(ad, 'creative') },
+          status: 'PAUSED',
+        });
       default:
         throw ApplicationFailure.nonRetryable(`Meta has no ${step} step`, 'AdStepUnknown');
     }
@@ -175,28 +221,52 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
   /** The campaign's location criteria, one per country (Google's country constants looked up by ISO code). */
   async function targetCountries(account: GoogleAdsAccount, ad: AdCampaign): Promise<string> {
     const campaign = await providerIdOf(ad, 'campaign');
-    const existing = await google.findAll(account, 'campaignCriterion', `SELECT campaign_criterion.resource_name FROM campaign_criterion WHERE campaign.resource_name = '${campaign}'`);
+    const existing = await google.findAll(
+      account,
+      'campaignCriterion',
+      `SELECT campaign_criterion.resource_name FROM campaign_criterion WHERE campaign.resource_name = '${campaign}'`,
+    );
     if (existing.length) return existing.join(',');
     const list = ad.countries.map((c) => `'${c}'`).join(', ');
-    const places = await google.findAll(account, 'geoTargetConstant', `SELECT geo_target_constant.resource_name FROM geo_target_constant WHERE geo_target_constant.country_code IN (${list}) AND geo_target_constant.target_type = 'Country'`);
+    const places = await google.findAll(
+      account,
+      'geoTargetConstant',
+      `SELECT geo_target_constant.resource_name FROM geo_target_constant WHERE geo_target_constant.country_code IN (${list}) AND geo_target_constant.target_type = 'Country'`,
+    );
     if (places.length !== ad.countries.length) {
-      throw new ProviderError('google', 'invalid_request', 'unknown country', { code: 'geo_target_not_found', userMessage: `Google Ads does not know every country of ${ad.countries.join(', ')}.` });
+      throw new ProviderError('google', 'invalid_request', 'unknown country', {
+        code: 'geo_target_not_found',
+        userMessage: `Google Ads does not know every country of ${ad.countries.join(', ')}.`,
+      });
     }
-    const criteria = await google.mutate(account, 'campaignCriteria', places.map((geoTargetConstant) => ({ create: { campaign, location: { geoTargetConstant } } })));
+    const criteria = await google.mutate(
+      account,
+      'campaignCriteria',
+      places.map((geoTargetConstant) => ({ create: { campaign, location: { geoTargetConstant } } })),
+    );
     return criteria.join(',');
   }
 
   /** The object an earlier attempt of `step` made (by its deterministic name; an ad by its ad group), if any. */
   async function findOnGoogle(account: GoogleAdsAccount, ad: AdCampaign, step: AdStep): Promise<string | null> {
     const resource = GOOGLE_RESOURCE[step]!;
-    const lookup = step === 'ad'
-      ? `SELECT ad_group_ad.resource_name FROM ad_group_ad WHERE ad_group.resource_name = '${await providerIdOf(ad, 'ad_group')}'`
-      : `SELECT ${resource}.resource_name FROM ${resource} WHERE ${resource}.name = '${objectName(ad.id, step)}'`;
-    return google.findOne(account, resource.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), lookup);
+    const lookup =
+      step === 'ad'
+        ? `SELECT ad_group_ad.resource_name FROM ad_group_ad WHERE ad_group.resource_name = '${await providerIdOf(ad, 'ad_group')}'`
+        : `SELECT ${resource}.resource_name FROM ${resource} WHERE ${resource}.name = '${objectName(ad.id, step)}'`;
+    return google.findOne(
+      account,
+      resource.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
+      lookup,
+    );
   }
 
   async function createOnGoogle(ad: AdCampaign, step: AdStep, token: string): Promise<string> {
-    const account: GoogleAdsAccount = { accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId };
+    const account: GoogleAdsAccount = {
+      accessToken: token,
+      customerId: ad.adAccountId,
+      loginCustomerId: ad.loginCustomerId,
+    };
     if (step === 'targeting') return targetCountries(account, ad);
     const name = objectName(ad.id, step);
     const existing = await findOnGoogle(account, ad, step);
@@ -206,7 +276,12 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
         // Google budgets are daily: the flight's total spread over its days.
         const days = Math.max(1, Math.ceil((ad.endAt - Math.max(await launchInstant(ad), Date.now())) / 86_400_000));
         const dailyMinor = Math.max(1, Math.floor(ad.budgetMinor / days));
-        return google.create(account, 'campaignBudgets', { name, amountMicros: String(minorToMicros(dailyMinor, ad.currency)), deliveryMethod: 'STANDARD', explicitlyShared: false });
+        return google.create(account, 'campaignBudgets', {
+          name,
+          amountMicros: String(minorToMicros(dailyMinor, ad.currency)),
+          deliveryMethod: 'STANDARD',
+          explicitlyShared: false,
+        });
       }
       case 'campaign':
         return google.create(account, 'campaigns', {
@@ -218,13 +293,21 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
           ...GOOGLE_OBJECTIVES[ad.objective as keyof typeof GOOGLE_OBJECTIVES],
         });
       case 'ad_group':
-        return google.create(account, 'adGroups', { name, campaign: await providerIdOf(ad, 'campaign'), status: 'PAUSED' });
+        return google.create(account, 'adGroups', {
+          name,
+          campaign: await providerIdOf(ad, 'campaign'),
+          status: 'PAUSED',
+        });
       case 'ad': {
         const copy = await copyOf(ad);
         const campaign = await findCampaignById(pool, ad.campaignId);
         const videoQuery = `SELECT asset.resource_name FROM asset WHERE asset.youtube_video_asset.youtube_video_id = '${ad.youtubeVideoId}'`;
-        const video = (await google.findOne(account, 'asset', videoQuery))
-          ?? (await google.create(account, 'assets', { name: `dropday video ${ad.youtubeVideoId}`, youtubeVideoAsset: { youtubeVideoId: ad.youtubeVideoId } }));
+        const video =
+          (await google.findOne(account, 'asset', videoQuery)) ??
+          (await google.create(account, 'assets', {
+            name: `dropday video ${ad.youtubeVideoId}`,
+            youtubeVideoAsset: { youtubeVideoId: ad.youtubeVideoId },
+          }));
         return google.create(account, 'adGroupAds', {
           adGroup: await providerIdOf(ad, 'ad_group'),
           status: 'PAUSED',
@@ -258,7 +341,9 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
       const recorded = await findAdObject(pool, input.adCampaignId, input.step);
       if (recorded) return { providerId: recorded.providerId };
       const ad = await load(input.adCampaignId);
-      const providerId = await withProvider(ad, input.step, (token) => (ad.platform === 'meta' ? createOnMeta(ad, input.step, token) : createOnGoogle(ad, input.step, token)));
+      const providerId = await withProvider(ad, input.step, (token) =>
+        ad.platform === 'meta' ? createOnMeta(ad, input.step, token) : createOnGoogle(ad, input.step, token),
+      );
       await recordAdObject(pool, ad.id, input.step, providerId);
       return { providerId };
     },
@@ -267,7 +352,11 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
      * `createInFlight`: this step's create was cancelled or given up on, so it may have made the object without
      * recording it (e.g. an attempt that created it and then lost the answer, cancelled while its retry waited):
      * the provider is asked for the object by its name, and one found is recorded and removed like the others. */
-    async removeAdObject(input: { adCampaignId: string; step: AdStep; createInFlight?: boolean }): Promise<'removed' | 'nothing'> {
+    async removeAdObject(input: {
+      adCampaignId: string;
+      step: AdStep;
+      createInFlight?: boolean;
+    }): Promise<'removed' | 'nothing'> {
       let o = await findAdObject(pool, input.adCampaignId, input.step);
       if (o?.removedAt) return 'nothing';
       if (!o && (!input.createInFlight || input.step === 'targeting')) return 'nothing'; // criteria go with their campaign
@@ -276,7 +365,11 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
         const found = await withProvider(ad, `undo ${input.step}`, (token) =>
           ad.platform === 'meta'
             ? meta.findByName(token, ad.adAccountId, META_EDGE[input.step]!, objectName(ad.id, input.step))
-            : findOnGoogle({ accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId }, ad, input.step),
+            : findOnGoogle(
+                { accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId },
+                ad,
+                input.step,
+              ),
         );
         if (!found) return 'nothing';
         await recordAdObject(pool, ad.id, input.step, found);
@@ -291,7 +384,11 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
       await withProvider(ad, `undo ${input.step}`, async (token) => {
         if (ad.platform === 'meta') return meta.remove(token, providerId);
         // A Google ad's video asset stays: assets cannot be removed, and it is harmless.
-        return google.remove({ accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId }, GOOGLE_SERVICE[input.step]!, providerId);
+        return google.remove(
+          { accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId },
+          GOOGLE_SERVICE[input.step]!,
+          providerId,
+        );
       });
       await markAdObjectRemoved(pool, ad.id, input.step);
       return 'removed';
@@ -300,20 +397,34 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
     /** Launch (children first, so everything starts together) or pause (the campaign stops all of it). */
     async setAdDelivery(input: { adCampaignId: string; deliver: boolean }): Promise<void> {
       const ad = await load(input.adCampaignId);
-      const steps: AdStep[] = input.deliver ? (ad.platform === 'meta' ? ['ad', 'adset', 'campaign'] : ['ad', 'ad_group', 'campaign']) : ['campaign'];
+      const steps: AdStep[] = input.deliver
+        ? ad.platform === 'meta'
+          ? ['ad', 'adset', 'campaign']
+          : ['ad', 'ad_group', 'campaign']
+        : ['campaign'];
       for (const step of steps) {
         const id = await providerIdOf(ad, step);
-        const status = ad.platform === 'meta' ? (input.deliver ? 'ACTIVE' : 'PAUSED') : input.deliver ? 'ENABLED' : 'PAUSED';
+        const status =
+          ad.platform === 'meta' ? (input.deliver ? 'ACTIVE' : 'PAUSED') : input.deliver ? 'ENABLED' : 'PAUSED';
         await withProvider(ad, input.deliver ? 'launch' : 'pause', (token) =>
           ad.platform === 'meta'
             ? meta.setStatus(token, id, status as 'ACTIVE' | 'PAUSED')
-            : google.setStatus({ accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId }, GOOGLE_SERVICE[step]!, id, status as 'ENABLED' | 'PAUSED'),
+            : google.setStatus(
+                { accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId },
+                GOOGLE_SERVICE[step]!,
+                id,
+                status as 'ENABLED' | 'PAUSED',
+              ),
         );
         await setAdObjectStatus(pool, ad.id, step, status);
       }
     },
 
-    async recordAdCampaignState(input: { adCampaignId: string; state: AdState; error?: { code: string; message: string } }): Promise<void> {
+    async recordAdCampaignState(input: {
+      adCampaignId: string;
+      state: AdState;
+      error?: { code: string; message: string };
+    }): Promise<void> {
       await setAdCampaignState(pool, input.adCampaignId, input.state, input.error);
     },
 
@@ -331,10 +442,27 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
       const rows: DailyInsight[] = await withProvider(ad, 'insights', async (token) => {
         if (ad.platform === 'meta') {
           const daily = await meta.dailyInsights(token, campaign.providerId, since, until);
-          return daily.map((d) => ({ date: d.date, spendMinor: majorToMinor(d.spend, ad.currency), impressions: d.impressions, clicks: d.clicks, conversions: d.conversions }));
+          return daily.map((d) => ({
+            date: d.date,
+            spendMinor: majorToMinor(d.spend, ad.currency),
+            impressions: d.impressions,
+            clicks: d.clicks,
+            conversions: d.conversions,
+          }));
         }
-        const daily = await google.campaignDailyMetrics({ accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId }, campaign.providerId, since, until);
-        return daily.map((d) => ({ date: d.date, spendMinor: microsToMinor(d.costMicros, ad.currency), impressions: d.impressions, clicks: d.clicks, conversions: d.conversions }));
+        const daily = await google.campaignDailyMetrics(
+          { accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId },
+          campaign.providerId,
+          since,
+          until,
+        );
+        return daily.map((d) => ({
+          date: d.date,
+          spendMinor: microsToMinor(d.costMicros, ad.currency),
+          impressions: d.impressions,
+          clicks: d.clicks,
+          conversions: d.conversions,
+        }));
       });
       await upsertInsights(pool, ad.id, rows);
       return { days: rows.length };

@@ -30,9 +30,7 @@ const PAGE_LIMIT = 50;
 /** A fan with more pages than this in one run continues next run (their cursor is stored after each page). */
 const MAX_PAGES_PER_FAN = 20;
 
-export type AttributionPrepared =
-  | { state: 'ready'; tracks: number }
-  | { state: 'gone' | 'cancelled' | 'not_live' };
+export type AttributionPrepared = { state: 'ready'; tracks: number } | { state: 'gone' | 'cancelled' | 'not_live' };
 
 export interface AttributionBatchResult {
   fans: number;
@@ -46,7 +44,8 @@ export interface AttributionBatchResult {
   paused: { reason: string; untilMs: number } | null;
 }
 
-type FanOutcome = { skipped: string } | { streams: number; saves: number; follows: number; history: 'read' | 'no_scope' };
+type FanOutcome =
+  { skipped: string } | { streams: number; saves: number; follows: number; history: 'read' | 'no_scope' };
 
 /** From an activity: make sure the live campaign's attribution Schedule exists (the release engine calls this). */
 export async function ensureAttributionScheduleFor(deps: ActivityDeps, campaignId: string): Promise<void> {
@@ -100,13 +99,20 @@ export function createAttributionActivities(
   }
 
   /** STREAM events for the campaign's tracks among the fan's plays since their cursor; the cursor moves per page. */
-  async function readHistory(campaign: Campaign, fan: AttributionFan, trackIds: ReadonlySet<string>, heartbeat: () => void): Promise<number | 'no_scope'> {
+  async function readHistory(
+    campaign: Campaign,
+    fan: AttributionFan,
+    trackIds: ReadonlySet<string>,
+    heartbeat: () => void,
+  ): Promise<number | 'no_scope'> {
     let after = fan.playedAfter;
     let streams = 0;
     for (let page = 0; page < MAX_PAGES_PER_FAN; page++) {
       let result;
       try {
-        result = await call(fan.fanId, heartbeat, (token) => spotify.recentlyPlayed(token, { afterMs: after, limit: PAGE_LIMIT }));
+        result = await call(fan.fanId, heartbeat, (token) =>
+          spotify.recentlyPlayed(token, { afterMs: after, limit: PAGE_LIMIT }),
+        );
       } catch (error) {
         // A consent given before we asked for listening history: the library checks still run.
         if (error instanceof ProviderError && isForbidden(error)) return 'no_scope';
@@ -135,7 +141,12 @@ export function createAttributionActivities(
   }
 
   /** SAVE_TRACK for the release or any of its tracks in the library, FOLLOW_ARTIST for the artist: once each. */
-  async function checkLibrary(campaign: Campaign, fan: AttributionFan, trackIds: readonly string[], heartbeat: () => void) {
+  async function checkLibrary(
+    campaign: Campaign,
+    fan: AttributionFan,
+    trackIds: readonly string[],
+    heartbeat: () => void,
+  ) {
     const albumKey = `SAVE_TRACK:${fan.presaveId}`; // the key release day uses: a delivered pre-save counts once
     const trackKey = (id: string) => `SAVE_TRACK:${campaign.id}:${fan.fanId}:${id}`;
     const followKey = `FOLLOW_ARTIST:${campaign.id}:${fan.fanId}`;
@@ -147,7 +158,11 @@ export function createAttributionActivities(
     const found = { album: false, tracks: [] as string[], artist: false };
 
     if (!extended) {
-      const uris = [...album.map((id) => `spotify:album:${id}`), ...tracks.map((id) => `spotify:track:${id}`), ...artists.map((id) => `spotify:artist:${id}`)];
+      const uris = [
+        ...album.map((id) => `spotify:album:${id}`),
+        ...tracks.map((id) => `spotify:track:${id}`),
+        ...artists.map((id) => `spotify:artist:${id}`),
+      ];
       for (let i = 0; i < uris.length; i += 40) {
         const chunk = uris.slice(i, i + 40);
         const contained = await call(fan.fanId, heartbeat, (token) => spotify.libraryContains(token, chunk));
@@ -160,31 +175,61 @@ export function createAttributionActivities(
         });
       }
     } else {
-      if (album.length) found.album = (await call(fan.fanId, heartbeat, (token) => spotify.albumsContain(token, album)))[0] === true;
+      if (album.length)
+        found.album = (await call(fan.fanId, heartbeat, (token) => spotify.albumsContain(token, album)))[0] === true;
       for (let i = 0; i < tracks.length; i += 50) {
         const chunk = tracks.slice(i, i + 50);
         const contained = await call(fan.fanId, heartbeat, (token) => spotify.tracksContain(token, chunk));
         found.tracks.push(...chunk.filter((_, j) => contained[j]));
       }
-      if (artists.length) found.artist = (await call(fan.fanId, heartbeat, (token) => spotify.followsArtists(token, artists))).some(Boolean);
+      if (artists.length)
+        found.artist = (await call(fan.fanId, heartbeat, (token) => spotify.followsArtists(token, artists))).some(
+          Boolean,
+        );
     }
 
     const base = { campaignId: campaign.id, fanId: fan.fanId, platform: 'spotify' };
     const events: NewEvent[] = [
-      ...(found.album ? [{ ...base, type: 'SAVE_TRACK' as const, dedupeKey: albumKey, properties: { item: 'album', source: 'library_check' } }] : []),
-      ...found.tracks.map((id) => ({ ...base, type: 'SAVE_TRACK' as const, dedupeKey: trackKey(id), trackId: id, properties: { item: 'track', source: 'library_check' } })),
-      ...(found.artist ? [{ ...base, type: 'FOLLOW_ARTIST' as const, dedupeKey: followKey, properties: { source: 'library_check' } }] : []),
+      ...(found.album
+        ? [
+            {
+              ...base,
+              type: 'SAVE_TRACK' as const,
+              dedupeKey: albumKey,
+              properties: { item: 'album', source: 'library_check' },
+            },
+          ]
+        : []),
+      ...found.tracks.map((id) => ({
+        ...base,
+        type: 'SAVE_TRACK' as const,
+        dedupeKey: trackKey(id),
+        trackId: id,
+        properties: { item: 'track', source: 'library_check' },
+      })),
+      ...(found.artist
+        ? [{ ...base, type: 'FOLLOW_ARTIST' as const, dedupeKey: followKey, properties: { source: 'library_check' } }]
+        : []),
     ];
     await insertEvents(pool, events);
     return { saves: Number(found.album) + found.tracks.length, follows: Number(found.artist) };
   }
 
-  async function attributeFan(campaign: Campaign, fan: AttributionFan, trackIds: readonly string[], heartbeat: () => void): Promise<FanOutcome> {
+  async function attributeFan(
+    campaign: Campaign,
+    fan: AttributionFan,
+    trackIds: readonly string[],
+    heartbeat: () => void,
+  ): Promise<FanOutcome> {
     if (fan.skipReason) return { skipped: fan.skipReason };
     try {
       const history = await readHistory(campaign, fan, new Set(trackIds), heartbeat);
       const library = await checkLibrary(campaign, fan, trackIds, heartbeat);
-      return { ...library, streams: history === 'no_scope' ? 0 : history, history: history === 'no_scope' ? 'no_scope' : 'read' };
+      return {
+        ...library,
+        streams: history === 'no_scope' ? 0 : history,
+        history: history === 'no_scope' ? 'no_scope' : 'read',
+      };
     } catch (error) {
       if (error instanceof FanAccessLost) return { skipped: error.reason };
       // A freshly refreshed token refused too: as on release day, treat the access as gone for this run.
@@ -212,7 +257,11 @@ export function createAttributionActivities(
         await limiter.acquire(() => Context.current().heartbeat());
         const album = await spotify.album(token, campaign.spotifyAlbumId);
         if (!album) return { state: 'not_live' };
-        await storeCampaignTracks(pool, campaign.id, album.trackUris.map((uri) => uri.split(':').pop()!).filter(Boolean));
+        await storeCampaignTracks(
+          pool,
+          campaign.id,
+          album.trackUris.map((uri) => uri.split(':').pop()!).filter(Boolean),
+        );
         tracks = await campaignTrackIds(pool, campaign.id);
       }
       return { state: 'ready', tracks: tracks.length };
@@ -222,17 +271,33 @@ export function createAttributionActivities(
      * The next batch of the run's fans, after the last one the run finished (stored, so a retry after a crash or a
      * worker restart carries on there). Heartbeats per fan and while waiting for the rate limiter.
      */
-    async attributeFanBatch(input: { campaignId: string; runKey: string; batchSize?: number }): Promise<AttributionBatchResult> {
+    async attributeFanBatch(input: {
+      campaignId: string;
+      runKey: string;
+      batchSize?: number;
+    }): Promise<AttributionBatchResult> {
       const ctx = Context.current();
       const batchSize = input.batchSize ?? config.ATTRIBUTION_FAN_BATCH;
-      const result: AttributionBatchResult = { fans: 0, skipped: 0, streams: 0, saves: 0, follows: 0, done: false, paused: null };
+      const result: AttributionBatchResult = {
+        fans: 0,
+        skipped: 0,
+        streams: 0,
+        saves: 0,
+        follows: 0,
+        done: false,
+        paused: null,
+      };
       const heartbeat = () => ctx.heartbeat({ fans: result.fans, skipped: result.skipped });
       const campaign = await findCampaignById(pool, input.campaignId);
       if (!campaign) return { ...result, done: true };
       const run = await startOrResumeRun(pool, { runKey: input.runKey, campaignId: campaign.id });
       if (run.finished) return { ...result, done: true };
       const trackIds = await campaignTrackIds(pool, campaign.id);
-      const fans = await attributionFans(pool, { campaignId: campaign.id, afterFanId: run.afterFanId, limit: batchSize });
+      const fans = await attributionFans(pool, {
+        campaignId: campaign.id,
+        afterFanId: run.afterFanId,
+        limit: batchSize,
+      });
       for (const fan of fans) {
         ctx.cancellationSignal.throwIfAborted();
         let outcome: FanOutcome;
@@ -244,16 +309,28 @@ export function createAttributionActivities(
         }
         if ('skipped' in outcome) {
           result.skipped++;
-          logger.info({ campaignId: campaign.id, fanId: fan.fanId, reason: outcome.skipped }, 'attribution: fan skipped');
+          logger.info(
+            { campaignId: campaign.id, fanId: fan.fanId, reason: outcome.skipped },
+            'attribution: fan skipped',
+          );
           await saveCursor(pool, { campaignId: campaign.id, fanId: fan.fanId, outcome: `skipped:${outcome.skipped}` });
         } else {
           result.fans++;
           result.streams += outcome.streams;
           result.saves += outcome.saves;
           result.follows += outcome.follows;
-          await saveCursor(pool, { campaignId: campaign.id, fanId: fan.fanId, outcome: outcome.history === 'no_scope' ? 'checked:no_history_scope' : 'checked' });
+          await saveCursor(pool, {
+            campaignId: campaign.id,
+            fanId: fan.fanId,
+            outcome: outcome.history === 'no_scope' ? 'checked:no_history_scope' : 'checked',
+          });
         }
-        await advanceRun(pool, { runKey: input.runKey, fanId: fan.fanId, skipped: 'skipped' in outcome, streams: 'streams' in outcome ? outcome.streams : 0 });
+        await advanceRun(pool, {
+          runKey: input.runKey,
+          fanId: fan.fanId,
+          skipped: 'skipped' in outcome,
+          streams: 'streams' in outcome ? outcome.streams : 0,
+        });
         heartbeat();
       }
       return { ...result, done: fans.length < batchSize };

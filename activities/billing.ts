@@ -16,7 +16,6 @@ import { campaignReleaseState } from '../db/campaigns';
 import { PACKAGES } from '../lib/billing/plans';
 import { type ActivityDeps } from './deps';
 
-
 export function createBillingActivities({ pool, keyRing, logger }: ActivityDeps) {
   const order = async (orderId: string) => {
     const found = await findOrder(pool, orderId);
@@ -54,14 +53,26 @@ export function createBillingActivities({ pool, keyRing, logger }: ActivityDeps)
     }> {
       const found = await order(input.orderId);
       const campaign = found.campaignId ? await campaignOf(found.campaignId) : null;
-      if (!found.campaignId || !campaign) return { campaignId: null, status: null, live: false, releaseAt: null, closesAt: null };
+      if (!found.campaignId || !campaign)
+        return { campaignId: null, status: null, live: false, releaseAt: null, closesAt: null };
       // Live: pre-saves are being delivered, or the release instant has passed with the release found on Spotify.
-      const live = ['releasing', 'completed'].includes(campaign.status) || (Date.now() >= campaign.releaseAt && campaign.resolution === 'live');
-      return { campaignId: found.campaignId, status: campaign.status, live, releaseAt: campaign.releaseAt, closesAt: campaign.closesAt };
+      const live =
+        ['releasing', 'completed'].includes(campaign.status) ||
+        (Date.now() >= campaign.releaseAt && campaign.resolution === 'live');
+      return {
+        campaignId: found.campaignId,
+        status: campaign.status,
+        live,
+        releaseAt: campaign.releaseAt,
+        closesAt: campaign.closesAt,
+      };
     },
 
     /** Order confirmation goes to the buyer's address; campaign news to the account. Once per order and kind. */
-    async queueOrderEmail(input: { orderId: string; template: 'order_confirmed' | 'campaign_live' | 'campaign_completed' }): Promise<string | null> {
+    async queueOrderEmail(input: {
+      orderId: string;
+      template: 'order_confirmed' | 'campaign_live' | 'campaign_completed';
+    }): Promise<string | null> {
       const found = await order(input.orderId);
       const pkg = PACKAGES[found.packageId];
       const campaign = found.campaignId ? await campaignOf(found.campaignId) : null;
@@ -69,7 +80,12 @@ export function createBillingActivities({ pool, keyRing, logger }: ActivityDeps)
       const dedupeKey = `order:${found.id}:${input.template}`;
       if (input.template === 'order_confirmed') {
         if (!found.emailEnc && !found.accountId) return null; // nobody to tell
-        return queueEmail(pool, { ...(found.emailEnc ? { orderId: found.id } : { accountId: found.accountId! }), template: input.template, data, dedupeKey });
+        return queueEmail(pool, {
+          ...(found.emailEnc ? { orderId: found.id } : { accountId: found.accountId! }),
+          template: input.template,
+          data,
+          dedupeKey,
+        });
       }
       if (!found.accountId) return null;
       return queueEmail(pool, { accountId: found.accountId, template: input.template, data, dedupeKey });

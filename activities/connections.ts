@@ -1,7 +1,14 @@
 // An artist's connected account over its lifetime (see workflows/connection-token.ts): refresh before expiry under
 // the row's lock, needs_reconnect plus an alert when the provider refuses the grant, revocation on disconnect.
 import { ApplicationFailure } from '@temporalio/common';
-import { type ConnectionCredentials, disconnect, findConnection, lockedCredentials, markNeedsReconnect, storeRefreshedAccess } from '../db/connections';
+import {
+  type ConnectionCredentials,
+  disconnect,
+  findConnection,
+  lockedCredentials,
+  markNeedsReconnect,
+  storeRefreshedAccess,
+} from '../db/connections';
 import { queueEmail } from '../db/outbox';
 import { notifyAccount } from '../db/notifications';
 import { type DatabasePool } from '../db/pool';
@@ -21,14 +28,21 @@ export async function connectionNeedsReconnect(pool: DatabasePool, connectionId:
     data: { connectionId: connection.id, provider: connection.provider },
     dedupeKey,
   });
-  await queueEmail(pool, { accountId: connection.accountId, template: 'connection_needs_reconnect', data: { provider: connection.provider }, dedupeKey });
+  await queueEmail(pool, {
+    accountId: connection.accountId,
+    template: 'connection_needs_reconnect',
+    data: { provider: connection.provider },
+    dedupeKey,
+  });
 }
 
 export function createConnectionActivities({ pool, keyRing, providers }: ActivityDeps) {
   const { googleOAuth: google, metaOAuth: meta, spotify } = providers;
 
   /** Google refreshes with the refresh token; Meta exchanges the long-lived token for a new one before it ends. */
-  async function renew(c: ConnectionCredentials): Promise<{ accessToken: string; refreshToken?: string; expiresInSeconds: number } | null> {
+  async function renew(
+    c: ConnectionCredentials,
+  ): Promise<{ accessToken: string; refreshToken?: string; expiresInSeconds: number } | null> {
     if (c.provider === 'google' && c.refreshToken) return google.refresh(c.refreshToken);
     if (c.provider === 'spotify' && c.refreshToken) return spotify.refresh(c.refreshToken);
     if (c.provider === 'meta' && c.accessToken) return meta.exchangeForLongLived(c.accessToken);
@@ -36,7 +50,9 @@ export function createConnectionActivities({ pool, keyRing, providers }: Activit
   }
 
   return {
-    async connectionState(input: { connectionId: string }): Promise<{ status: string; accessExpiresAt: number | null }> {
+    async connectionState(input: {
+      connectionId: string;
+    }): Promise<{ status: string; accessExpiresAt: number | null }> {
       const connection = await findConnection(pool, input.connectionId);
       if (!connection) return { status: 'disconnected', accessExpiresAt: null };
       return { status: connection.status, accessExpiresAt: connection.accessExpiresAt };
@@ -48,7 +64,10 @@ export function createConnectionActivities({ pool, keyRing, providers }: Activit
         return await pool.transaction(async (tx) => {
           const credentials = await lockedCredentials(tx, keyRing, input.connectionId);
           // Marked needs_reconnect meanwhile (e.g. an ad campaign's call was refused): leave it for the artist, do not revoke.
-          if (!credentials) return (await findConnection(tx, input.connectionId))?.status === 'needs_reconnect' ? 'needs_reconnect' : 'gone';
+          if (!credentials)
+            return (await findConnection(tx, input.connectionId))?.status === 'needs_reconnect'
+              ? 'needs_reconnect'
+              : 'gone';
           const fresh = await renew(credentials);
           if (!fresh) return 'gone';
           await storeRefreshedAccess(tx, keyRing, input.connectionId, fresh);
@@ -68,7 +87,8 @@ export function createConnectionActivities({ pool, keyRing, providers }: Activit
     /** Forgets the tokens and revokes the grant at the provider (already revoked is fine). */
     async revokeConnection(input: { connectionId: string }): Promise<void> {
       const held = await disconnect(pool, keyRing, input.connectionId);
-      if (held?.provider === 'google' && (held.refreshToken ?? held.accessToken)) await google.revoke((held.refreshToken ?? held.accessToken)!);
+      if (held?.provider === 'google' && (held.refreshToken ?? held.accessToken))
+        await google.revoke((held.refreshToken ?? held.accessToken)!);
       if (held?.provider === 'meta' && held.accessToken) await meta.revokePermissions(held.accessToken);
       // Spotify has no revocation endpoint: forgetting the tokens is all we can do (the artist can remove the app).
       await audit(pool, { action: 'connection_disconnected', target: `connection:${input.connectionId}` });

@@ -34,7 +34,9 @@ export function createConversionActivities({ pool, keyRing, logger, providers }:
   const meta = providers.metaConversions;
 
   return {
-    async sendConversions(input: { maxBatches: number }): Promise<{ sent: number; dropped: number; failed: number; waiting: number }> {
+    async sendConversions(input: {
+      maxBatches: number;
+    }): Promise<{ sent: number; dropped: number; failed: number; waiting: number }> {
       const maxAge = MAX_EVENT_AGE_SECONDS - SEND_MARGIN_SECONDS;
       const counts = { sent: 0, dropped: await dropStaleConversions(pool, maxAge), failed: 0, waiting: 0 };
       await deleteOldConversionRecords(pool, RECORD_RETENTION_DAYS);
@@ -42,7 +44,11 @@ export function createConversionActivities({ pool, keyRing, logger, providers }:
       let retryLater: string | null = null;
       for (let i = 0; i < input.maxBatches; i++) {
         const more = await pool.transaction(async (tx) => {
-          const batch = await claimConversionBatch(tx, keyRing, { limit: BATCH_SIZE, skipArtists, minEventTime: Date.now() - maxAge * 1000 });
+          const batch = await claimConversionBatch(tx, keyRing, {
+            limit: BATCH_SIZE,
+            skipArtists,
+            minEventTime: Date.now() - maxAge * 1000,
+          });
           if (batch.length === 0) return false;
           const { artistId, pixelId, testEventCode } = batch[0];
           const ids = batch.map((e) => e.id);
@@ -54,7 +60,12 @@ export function createConversionActivities({ pool, keyRing, logger, providers }:
             return true;
           }
           try {
-            const result = await meta.sendEvents({ pixelId, accessToken, events: batch.map(serverEvent), testEventCode });
+            const result = await meta.sendEvents({
+              pixelId,
+              accessToken,
+              events: batch.map(serverEvent),
+              testEventCode,
+            });
             await markConversionsSent(tx, ids, result.fbtraceId);
             counts.sent += ids.length;
           } catch (error) {
@@ -75,7 +86,11 @@ export function createConversionActivities({ pool, keyRing, logger, providers }:
         });
         if (!more) break;
       }
-      if (retryLater) throw ApplicationFailure.retryable(`Conversions API unavailable, retrying: ${retryLater}`, 'ConversionsUnavailable');
+      if (retryLater)
+        throw ApplicationFailure.retryable(
+          `Conversions API unavailable, retrying: ${retryLater}`,
+          'ConversionsUnavailable',
+        );
       return counts;
     },
   };

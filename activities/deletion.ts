@@ -22,10 +22,19 @@ export function createDeletionActivities({ pool }: ActivityDeps) {
       return eraseContact(pool, input.emailHash);
     },
 
-    async completeFanDeletion(input: { requestId: string; rowsDeleted: Record<string, number>; workflowsDeleted: number }): Promise<void> {
+    async completeFanDeletion(input: {
+      requestId: string;
+      rowsDeleted: Record<string, number>;
+      workflowsDeleted: number;
+    }): Promise<void> {
       await completeDeletionRequest(pool, input.requestId);
-      const counts = Object.entries(input.rowsDeleted).map(([table, n]) => `${table}:${n}`).join(' ');
-      await audit(pool, { action: 'fan_erased_on_request', target: `deletion_request:${input.requestId} ${counts} workflows:${input.workflowsDeleted}` });
+      const counts = Object.entries(input.rowsDeleted)
+        .map(([table, n]) => `${table}:${n}`)
+        .join(' ');
+      await audit(pool, {
+        action: 'fan_erased_on_request',
+        target: `deletion_request:${input.requestId} ${counts} workflows:${input.workflowsDeleted}`,
+      });
     },
   };
 }

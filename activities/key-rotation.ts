@@ -9,9 +9,16 @@ export function createKeyRotationActivities({ pool, keyRing }: ActivityDeps) {
     },
 
     /** Refuses to run under a key ring whose active key is not the one the rotation was started for. */
-    async resealEncryptedBatch(input: { keyId: string; table: string; after: string | null; limit: number }): Promise<ResealProgress> {
+    async resealEncryptedBatch(input: {
+      keyId: string;
+      table: string;
+      after: string | null;
+      limit: number;
+    }): Promise<ResealProgress> {
       if (keyRing.activeKeyId !== input.keyId) {
-        throw new Error(`this worker encrypts with ${keyRing.activeKeyId}, not ${input.keyId}: roll the key ring out first`);
+        throw new Error(
+          `this worker encrypts with ${keyRing.activeKeyId}, not ${input.keyId}: roll the key ring out first`,
+        );
       }
       const table = ENCRYPTED_TABLES.find((t) => t.table === input.table);
       if (!table) throw new Error(`no encrypted table ${input.table}`);

@@ -18,9 +18,15 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
     const d = email.data as Record<string, string | undefined>;
     switch (email.template) {
       case 'welcome':
-        return { subject: 'Welcome to dropday', body: `Hello ${d.accountName ?? email.accountName ?? ''}, your dropday account is ready.` };
+        return {
+          subject: 'Welcome to dropday',
+          body: `Hello ${d.accountName ?? email.accountName ?? ''}, your dropday account is ready.`,
+        };
       case 'release_unresolved':
-        return { subject: `We cannot find "${d.title}" on Spotify yet`, body: `Your release "${d.title}" is close and Spotify does not list it by its UPC/ISRC yet. Check the identifiers with your distributor.` };
+        return {
+          subject: `We cannot find "${d.title}" on Spotify yet`,
+          body: `Your release "${d.title}" is close and Spotify does not list it by its UPC/ISRC yet. Check the identifiers with your distributor.`,
+        };
       case 'reconsent_nudge':
         return {
           subject: `Keep your pre-save of "${d.title}"`,
@@ -37,19 +43,30 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
           body: `Thank you for your order of ${d.packageName}. Your next dropday campaign uses it: sign up at ${config.PUBLIC_URL} with this e-mail address (or use your account with it) and create the campaign.`,
         };
       case 'campaign_live':
-        return { subject: `"${d.title}" is live`, body: `Your campaign "${d.title}" (${d.packageName}) is live: pre-saves are being delivered now.` };
+        return {
+          subject: `"${d.title}" is live`,
+          body: `Your campaign "${d.title}" (${d.packageName}) is live: pre-saves are being delivered now.`,
+        };
       case 'campaign_completed':
-        return { subject: `"${d.title}" has completed`, body: `Your campaign "${d.title}" (${d.packageName}) has completed. Its results stay in your dashboard.` };
+        return {
+          subject: `"${d.title}" has completed`,
+          body: `Your campaign "${d.title}" (${d.packageName}) has completed. Its results stay in your dashboard.`,
+        };
       case 'connection_needs_reconnect':
-        return { subject: `Reconnect your ${d.provider} account`, body: `${d.provider} no longer accepts dropday's access to your account. Connect it again to keep your campaigns running.` };
+        return {
+          subject: `Reconnect your ${d.provider} account`,
+          body: `${d.provider} no longer accepts dropday's access to your account. Connect it again to keep your campaigns running.`,
+        };
       default:
         throw new Error(`no template ${email.template}`);
     }
   }
 
   function recipient(email: PendingEmail): string {
-    if (email.subscriberId && email.subscriberEmailEnc) return keyRing.decrypt(email.subscriberEmailEnc, `subscribers:${email.subscriberId}:email`);
-    if (email.orderId && email.orderEmailEnc) return keyRing.decrypt(email.orderEmailEnc, orderEmailContext(email.orderId));
+    if (email.subscriberId && email.subscriberEmailEnc)
+      return keyRing.decrypt(email.subscriberEmailEnc, `subscribers:${email.subscriberId}:email`);
+    if (email.orderId && email.orderEmailEnc)
+      return keyRing.decrypt(email.orderEmailEnc, orderEmailContext(email.orderId));
     if (email.accountEmail) return email.accountEmail;
     throw new Error('e-mail without a recipient');
   }
@@ -59,7 +76,13 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
   /** SMTP: the Message-ID is the outbox id, so a resend after a crash is recognisable as the same message. */
   async function deliverBySmtp(email: PendingEmail): Promise<void> {
     const { subject, body } = render(email);
-    await smtp!.sendMail({ from: config.MAIL_FROM, to: recipient(email), subject, text: body, messageId: `<${email.id}@dropday>` });
+    await smtp!.sendMail({
+      from: config.MAIL_FROM,
+      to: recipient(email),
+      subject,
+      text: body,
+      messageId: `<${email.id}@dropday>`,
+    });
   }
 
   /** The sandbox transport: idempotent per outbox e-mail, so a retried send does not deliver twice. */

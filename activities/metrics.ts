@@ -14,10 +14,14 @@ function meter(): MetricMeter | null {
 
 /** A pre-save settled: done, failed, revoked, or given back, with its reason. */
 export function countPresave(outcome: string, reason: string | undefined): void {
-  meter()?.createCounter('dropday_presaves', 'presaves', 'Pre-saves settled, by outcome and reason').add(1, { outcome, reason: reason ?? 'none' });
+  meter()
+    ?.createCounter('dropday_presaves', 'presaves', 'Pre-saves settled, by outcome and reason')
+    .add(1, { outcome, reason: reason ?? 'none' });
 }
 
 /** Seconds from a pre-save's due instant to its delivery: wave lateness. */
 export function recordLateness(seconds: number): void {
-  meter()?.createHistogram('dropday_presave_lateness', 'float', 's', 'Delivery after the due instant').record(Math.max(0, seconds));
+  meter()
+    ?.createHistogram('dropday_presave_lateness', 'float', 's', 'Delivery after the due instant')
+    .record(Math.max(0, seconds));
 }

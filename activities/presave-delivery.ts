@@ -37,7 +37,12 @@ export function createPresaveDelivery(deps: {
     ...(withArtists ? target.artistIds.map((id) => `spotify:artist:${id}`) : []),
   ];
 
-  async function isDelivered(token: string, target: DeliveryTarget, withArtists: boolean, wait: Wait): Promise<boolean> {
+  async function isDelivered(
+    token: string,
+    target: DeliveryTarget,
+    withArtists: boolean,
+    wait: Wait,
+  ): Promise<boolean> {
     await wait();
     if (!extended) return (await spotify.libraryContains(token, libraryUris(target, withArtists))).every(Boolean);
     const [saved] = await spotify.albumsContain(token, [target.albumId]);
@@ -85,7 +90,8 @@ export function createPresaveDelivery(deps: {
         return { kind: 'done', alreadyThere: false, followed: withArtists };
       } catch (error) {
         if (error instanceof FanAccessLost) return { kind: 'revoked', reason: error.reason };
-        if (error instanceof ProviderPaused) return { kind: 'paused', reason: error.pause.reason, untilMs: error.pause.untilMs };
+        if (error instanceof ProviderPaused)
+          return { kind: 'paused', reason: error.pause.reason, untilMs: error.pause.untilMs };
         if (!(error instanceof ProviderError)) throw error;
         switch (error.kind) {
           case 'token_invalid':

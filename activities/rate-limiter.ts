@@ -88,14 +88,13 @@ export class SharedRateLimiter {
   }
 
   private ensureRow(): Promise<void> {
-    this.initialised ??= ensureRateLimitRow(this.pool, this.provider, this.capacity)
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          this.initialised = null; // try again next time rather than fail for the life of the process
-          throw error;
-        },
-      );
+    this.initialised ??= ensureRateLimitRow(this.pool, this.provider, this.capacity).then(
+      () => undefined,
+      (error: unknown) => {
+        this.initialised = null; // try again next time rather than fail for the life of the process
+        throw error;
+      },
+    );
     return this.initialised;
   }
 

@@ -1,13 +1,7 @@
 // Activities of the release engine: plan the waves, verify the release on Spotify, deliver due pre-saves in
 // claimed batches, close the campaign. Every one may run again after a crash and does the right thing.
 import { Context } from '@temporalio/activity';
-import {
-  type Campaign,
-  findCampaignById,
-  markAlerted,
-  recordResolution,
-  setCampaignStatus,
-} from '../db/campaigns';
+import { type Campaign, findCampaignById, markAlerted, recordResolution, setCampaignStatus } from '../db/campaigns';
 import { insertEvent } from '../db/events';
 import { notifyAccount } from '../db/notifications';
 import { queueEmail } from '../db/outbox';
@@ -62,17 +56,20 @@ export function createReleaseActivities(
   const { tokens, catalogToken } = spotifyAccess;
   const delivery = createPresaveDelivery({ config: deps.config, spotify, limiter, tokens });
 
-  const holdClaim = (claimToken: string, leaseMs: number, heartbeat: () => void) => holdPresaveClaim(deps, claimToken, leaseMs, heartbeat);
+  const holdClaim = (claimToken: string, leaseMs: number, heartbeat: () => void) =>
+    holdPresaveClaim(deps, claimToken, leaseMs, heartbeat);
   const loadCampaign = (campaignId: string) => loadReleaseCampaign(pool, campaignId);
 
   const markCampaignStatus = (input: { campaignId: string; status: 'releasing' | 'completed' }) =>
     setCampaignStatus(pool, input.campaignId, input.status);
   /** Live: the campaign's attribution backfill Schedule runs from the release for the attribution window. */
-  const ensureAttributionSchedule = (input: { campaignId: string }) => ensureAttributionScheduleFor(deps, input.campaignId);
+  const ensureAttributionSchedule = (input: { campaignId: string }) =>
+    ensureAttributionScheduleFor(deps, input.campaignId);
   /** A campaign paid for by a package: its order sends "is live" / "has completed" now, not at its next check. */
   async function nudgeOrderOfCampaign(input: { campaignId: string }): Promise<void> {
     const checkoutSessionId = await orderSessionOfCampaign(pool, input.campaignId);
-    if (checkoutSessionId) await signalOrder(Context.current().client, logger, { checkoutSessionId, what: 'campaignChanged' });
+    if (checkoutSessionId)
+      await signalOrder(Context.current().client, logger, { checkoutSessionId, what: 'campaignChanged' });
   }
 
   return {
@@ -95,7 +92,10 @@ export function createReleaseActivities(
     },
 
     /** unresolved → candidate (found by UPC/ISRC) → confirmed (album read, UPC matches) → live (saveable now). */
-    async verifyRelease(input: { campaignId: string; alertWithinMs: number }): Promise<{ resolution: Campaign['resolution'] }> {
+    async verifyRelease(input: {
+      campaignId: string;
+      alertWithinMs: number;
+    }): Promise<{ resolution: Campaign['resolution'] }> {
       const campaign = await loadCampaign(input.campaignId);
       if (campaign.resolution === 'live') return { resolution: 'live' };
       const token = await catalogToken(campaign.id);
@@ -104,7 +104,10 @@ export function createReleaseActivities(
         const albumId = campaign.spotifyAlbumId ?? (await spotify.findAlbumId(token, campaign));
         const album = albumId ? await spotify.album(token, albumId) : null;
         if (albumId) resolution = 'candidate';
-        if (album && (!campaign.upc || album.upc === undefined || normaliseUpc(album.upc) === normaliseUpc(campaign.upc))) {
+        if (
+          album &&
+          (!campaign.upc || album.upc === undefined || normaliseUpc(album.upc) === normaliseUpc(campaign.upc))
+        ) {
           resolution = 'live'; // the simulator and Spotify serve an album only once it can be saved
           await recordResolution(pool, campaign.id, {
             resolution,
@@ -116,7 +119,11 @@ export function createReleaseActivities(
           await recordResolution(pool, campaign.id, { resolution, spotifyAlbumId: albumId ?? undefined });
         }
       }
-      if (resolution === 'unresolved' && campaign.resolution === 'unresolved' && campaign.releaseAt - Date.now() < input.alertWithinMs) {
+      if (
+        resolution === 'unresolved' &&
+        campaign.resolution === 'unresolved' &&
+        campaign.releaseAt - Date.now() < input.alertWithinMs
+      ) {
         await alertUnresolved(pool, campaign);
       }
       return { resolution };
@@ -134,11 +141,17 @@ export function createReleaseActivities(
       const result = emptyResult();
       const campaign = await loadCampaign(input.campaignId);
       if (campaign.status === 'cancelled') return result;
-      const claimed = await claimDuePresaves(pool, { campaignId: campaign.id, claimToken, limit: input.batchSize, leaseMs });
+      const claimed = await claimDuePresaves(pool, {
+        campaignId: campaign.id,
+        claimToken,
+        limit: input.batchSize,
+        leaseMs,
+      });
       result.claimed = claimed.length;
       if (claimed.length === 0) return result;
       if (!campaign.spotifyAlbumId || campaign.resolution !== 'live') {
-        for (const row of claimed) await returnPresave(pool, { id: row.id, claimToken, lastError: 'release not live yet', attempted: false });
+        for (const row of claimed)
+          await returnPresave(pool, { id: row.id, claimToken, lastError: 'release not live yet', attempted: false });
         return { ...result, returned: claimed.length, notLive: true };
       }
       const target = targetOf(campaign);
@@ -152,7 +165,13 @@ export function createReleaseActivities(
       const runLane = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
           if (result.paused || stopSignals.aborted) {
-            await returnPresave(pool, { id: row.id, claimToken, lastError: 'batch stopped', reason: result.paused?.reason, attempted: false });
+            await returnPresave(pool, {
+              id: row.id,
+              claimToken,
+              lastError: 'batch stopped',
+              reason: result.paused?.reason,
+              attempted: false,
+            });
             result.returned++;
             continue;
           }
@@ -166,7 +185,9 @@ export function createReleaseActivities(
         }
       };
       try {
-        const lanes = await Promise.allSettled(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, claimed.length) }, runLane));
+        const lanes = await Promise.allSettled(
+          Array.from({ length: Math.min(DELIVERY_CONCURRENCY, claimed.length) }, runLane),
+        );
         const failure = lanes.find((lane) => lane.status === 'rejected');
         if (failure) throw failure.reason;
       } finally {
@@ -201,10 +222,15 @@ export function holdPresaveClaim(
   leaseMs: number,
   heartbeat: () => void,
 ): () => void {
-  const timer = setInterval(() => {
-    heartbeat();
-    renewLease(deps.pool, { claimToken, leaseMs }).catch((error: unknown) => deps.logger.warn({ err: error }, 'lease renewal failed'));
-  }, Math.max(500, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      heartbeat();
+      renewLease(deps.pool, { claimToken, leaseMs }).catch((error: unknown) =>
+        deps.logger.warn({ err: error }, 'lease renewal failed'),
+      );
+    },
+    Math.max(500, Math.floor(leaseMs / 3)),
+  );
   return () => clearInterval(timer);
 }
 
@@ -216,7 +242,13 @@ export async function loadReleaseCampaign(pool: DatabasePool, campaignId: string
 
 /** Records what one delivery came to, and counts it (only while this claim still holds the row). */
 export async function settle(
-  args: { campaign: Campaign; row: { id: string; fanId: string; attempts: number; dueAt: number }; claimToken: string; outcome: DeliveryOutcome; result: BatchResult },
+  args: {
+    campaign: Campaign;
+    row: { id: string; fanId: string; attempts: number; dueAt: number };
+    claimToken: string;
+    outcome: DeliveryOutcome;
+    result: BatchResult;
+  },
   pool: DatabasePool,
 ): Promise<void> {
   const { campaign, row, claimToken, outcome, result } = args;
@@ -228,9 +260,19 @@ export async function settle(
       if (!(await finish('done'))) return;
       result.done++;
       recordLateness((Date.now() - row.dueAt) / 1000);
-      await insertEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'SAVE_TRACK', dedupeKey: `SAVE_TRACK:${row.id}` });
+      await insertEvent(pool, {
+        campaignId: campaign.id,
+        fanId: row.fanId,
+        type: 'SAVE_TRACK',
+        dedupeKey: `SAVE_TRACK:${row.id}`,
+      });
       if (outcome.followed) {
-        await insertEvent(pool, { campaignId: campaign.id, fanId: row.fanId, type: 'FOLLOW_ARTIST', dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}` });
+        await insertEvent(pool, {
+          campaignId: campaign.id,
+          fanId: row.fanId,
+          type: 'FOLLOW_ARTIST',
+          dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}`,
+        });
       }
       return;
     case 'revoked':
@@ -248,7 +290,13 @@ export async function settle(
       result.returned++;
       return;
     case 'paused':
-      await returnPresave(pool, { id: row.id, claimToken, lastError: `Spotify paused: ${outcome.reason}`, reason: outcome.reason, attempted: false });
+      await returnPresave(pool, {
+        id: row.id,
+        claimToken,
+        lastError: `Spotify paused: ${outcome.reason}`,
+        reason: outcome.reason,
+        attempted: false,
+      });
       result.returned++;
       result.paused = { reason: outcome.reason, untilMs: outcome.untilMs };
       return;
@@ -256,7 +304,11 @@ export async function settle(
 }
 
 /** Unique per activity attempt, so a superseded attempt can never finish a row its successor has taken over. */
-export function claimTokenOf(info: { workflowExecution?: { runId: string }; activityId: string; attempt: number }): string {
+export function claimTokenOf(info: {
+  workflowExecution?: { runId: string };
+  activityId: string;
+  attempt: number;
+}): string {
   return `${info.workflowExecution?.runId ?? 'direct'}:${info.activityId}:${info.attempt}`;
 }
 

@@ -12,7 +12,8 @@ export function createRetentionActivities({ pool, config }: ActivityDeps) {
     async sweepRetention(): Promise<{ eventsAnonymised: number; oauthStatesPurged: number }> {
       const eventsAnonymised = await anonymiseEventsOlderThan(pool, config.ANALYTICS_RETENTION_DAYS);
       const oauthStatesPurged = await purgeExpiredOAuthStates(pool);
-      if (eventsAnonymised > 0) await audit(pool, { action: 'analytics_anonymised', target: `events:${eventsAnonymised}` });
+      if (eventsAnonymised > 0)
+        await audit(pool, { action: 'analytics_anonymised', target: `events:${eventsAnonymised}` });
       return { eventsAnonymised, oauthStatesPurged };
     },
 

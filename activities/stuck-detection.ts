@@ -11,16 +11,30 @@ export interface StuckDetectionOptions {
   overdueAfterMs: number;
 }
 
-const SHORT_LIVED_TYPES = ['accountWelcomeWorkflow', 'fanDeletionWorkflow', 'contactDeletionWorkflow', 'accountDeletionWorkflow', 'keyRotationWorkflow', 'retentionSweepWorkflow', 'outboxDeliveryWorkflow', 'reconsentNudgeWorkflow'];
+const SHORT_LIVED_TYPES = [
+  'accountWelcomeWorkflow',
+  'fanDeletionWorkflow',
+  'contactDeletionWorkflow',
+  'accountDeletionWorkflow',
+  'keyRotationWorkflow',
+  'retentionSweepWorkflow',
+  'outboxDeliveryWorkflow',
+  'reconsentNudgeWorkflow',
+];
 
 export function createStuckDetectionActivities({ pool, config }: ActivityDeps) {
   return {
     async detectStuckWorkflows(input: StuckDetectionOptions): Promise<{ open: number }> {
       const { client } = Context.current();
       const seen: { workflowId: string; kind: 'activity_failing' | 'overdue'; detail: string }[] = [];
-      for await (const execution of client.workflow.list({ query: `ExecutionStatus = 'Running' AND TaskQueue = '${config.TEMPORAL_TASK_QUEUE}'` })) {
+      for await (const execution of client.workflow.list({
+        query: `ExecutionStatus = 'Running' AND TaskQueue = '${config.TEMPORAL_TASK_QUEUE}'`,
+      })) {
         Context.current().heartbeat();
-        const description = await client.workflow.getHandle(execution.workflowId, execution.runId).describe().catch(() => null);
+        const description = await client.workflow
+          .getHandle(execution.workflowId, execution.runId)
+          .describe()
+          .catch(() => null);
         if (!description) continue;
         for (const activity of description.raw.pendingActivities ?? []) {
           if ((activity.attempt ?? 0) > input.maxAttempts) {
@@ -31,8 +45,15 @@ export function createStuckDetectionActivities({ pool, config }: ActivityDeps) {
             });
           }
         }
-        if (SHORT_LIVED_TYPES.includes(execution.type) && Date.now() - execution.startTime.getTime() > input.overdueAfterMs) {
-          seen.push({ workflowId: execution.workflowId, kind: 'overdue', detail: `${execution.type} running since ${execution.startTime.toISOString()}` });
+        if (
+          SHORT_LIVED_TYPES.includes(execution.type) &&
+          Date.now() - execution.startTime.getTime() > input.overdueAfterMs
+        ) {
+          seen.push({
+            workflowId: execution.workflowId,
+            kind: 'overdue',
+            detail: `${execution.type} running since ${execution.startTime.toISOString()}`,
+          });
         }
       }
       await recordAlerts(pool, seen);

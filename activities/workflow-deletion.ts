@@ -7,7 +7,10 @@ export async function deleteWorkflowsAndHistories(workflowIds: readonly string[]
   let deleted = 0;
   for (const workflowId of workflowIds) {
     try {
-      await client.workflowService.deleteWorkflowExecution({ namespace: info.workflowNamespace, workflowExecution: { workflowId } });
+      await client.workflowService.deleteWorkflowExecution({
+        namespace: info.workflowNamespace,
+        workflowExecution: { workflowId },
+      });
       deleted++;
     } catch (error) {
       if ((error as { code?: number }).code !== 5 /* gRPC NOT_FOUND: never existed or already deleted */) throw error;

@@ -6,9 +6,15 @@ import { type DatabasePool } from '../db/pool';
 import { adCampaignWorkflowId, signalAdCampaignRescheduled } from '../lib/starters/ad-campaign';
 
 /** The release moved or was cancelled: its open ad campaigns follow (look the launch instant up again / cancel). */
-export async function adCampaignsFollowRelease(temporal: Client, pool: DatabasePool, campaignId: string, change: 'rescheduled' | 'cancelled'): Promise<void> {
+export async function adCampaignsFollowRelease(
+  temporal: Client,
+  pool: DatabasePool,
+  campaignId: string,
+  change: 'rescheduled' | 'cancelled',
+): Promise<void> {
   for (const ad of await listAdCampaigns(pool, campaignId)) {
-    if (['ended', 'failed', 'cancelled'].includes(ad.state) || (change === 'rescheduled' && ad.startAt !== null)) continue;
+    if (['ended', 'failed', 'cancelled'].includes(ad.state) || (change === 'rescheduled' && ad.startAt !== null))
+      continue;
     try {
       if (change === 'cancelled') await temporal.workflow.getHandle(adCampaignWorkflowId(ad.id)).cancel();
       else await signalAdCampaignRescheduled(temporal, { adCampaignId: ad.id });

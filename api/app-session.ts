@@ -32,16 +32,36 @@ export async function appSession(pool: DatabasePool, secret: string, req: Reques
     if (error instanceof SignedValueError) return null;
     throw error;
   }
-  if (typeof session?.a !== 'string' || typeof session.k !== 'string' || !/^[0-9a-f-]{36}$/.test(session.k) || !/^[0-9a-f-]{36}$/.test(session.a)) return null;
-  return (await isActiveArtistKey(pool, { keyId: session.k, accountId: session.a })) ? { accountId: session.a, role: 'artist' } : null;
+  if (
+    typeof session?.a !== 'string' ||
+    typeof session.k !== 'string' ||
+    !/^[0-9a-f-]{36}$/.test(session.k) ||
+    !/^[0-9a-f-]{36}$/.test(session.a)
+  )
+    return null;
+  return (await isActiveArtistKey(pool, { keyId: session.k, accountId: session.a }))
+    ? { accountId: session.a, role: 'artist' }
+    : null;
 }
 
 /** Signs in with an artist key: sets the session cookie and returns true, or returns false for any other key. */
-export async function startAppSession(pool: DatabasePool, secret: string, res: Response, key: string, secure: boolean): Promise<boolean> {
+export async function startAppSession(
+  pool: DatabasePool,
+  secret: string,
+  res: Response,
+  key: string,
+  secure: boolean,
+): Promise<boolean> {
   const found = key ? await findApiKeyByHash(pool, hashApiKey(key)) : null;
   if (!found || found.role !== 'artist') return false;
   const value = signValue<SessionPayload>(secret, { a: found.accountId, k: found.id }, APP_SESSION_TTL_MS);
-  res.cookie(APP_SESSION_COOKIE, value, { httpOnly: true, sameSite: 'strict', secure, maxAge: APP_SESSION_TTL_MS, path: '/' });
+  res.cookie(APP_SESSION_COOKIE, value, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    maxAge: APP_SESSION_TTL_MS,
+    path: '/',
+  });
   return true;
 }
 
@@ -72,12 +92,20 @@ export function requireApiKeyOrAppSession(pool: DatabasePool, secret: string): R
   return async (req, res, next) => {
     if (req.get('authorization') || !parseCookie(req.get('cookie'), APP_SESSION_COOKIE)) return bearer(req, res, next);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      throw new ApiError(403, 'forbidden', 'the dashboard session can only read; send the API key as a bearer token to change data');
+      throw new ApiError(
+        403,
+        'forbidden',
+        'the dashboard session can only read; send the API key as a bearer token to change data',
+      );
     }
     const session = await appSession(pool, secret, req);
     if (!session) {
       res.set('WWW-Authenticate', 'Bearer');
-      throw new ApiError(401, 'unauthorized', 'the dashboard session expired or its key was revoked: sign in again at /app');
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'the dashboard session expired or its key was revoked: sign in again at /app',
+      );
     }
     res.locals.auth = session satisfies AuthContext;
     next();

@@ -67,7 +67,11 @@ export function createApp(deps: AppDeps): Express {
       },
       // Paths of OAuth callbacks carry codes and state in the query string: log the path only.
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
@@ -91,12 +95,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(privacyRoutes(deps, signIn));
   app.use(subscriberRoutes(deps, tracking));
   app.use(metaCallbackRoutes(deps));
-  app.use(oauthCallbackRoutes({
-    signIn,
-    completePresave: createPresaveCompletion(deps, signIn, tracking),
-    requestDeletion: createDeletionRequester(deps),
-    connections,
-  }));
+  app.use(
+    oauthCallbackRoutes({
+      signIn,
+      completePresave: createPresaveCompletion(deps, signIn, tracking),
+      requestDeletion: createDeletionRequester(deps),
+      connections,
+    }),
+  );
 
   app.use('/v1', express.json({ limit: '64kb', strict: true }));
   app.use(accountRoutes(deps));

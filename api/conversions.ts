@@ -37,7 +37,10 @@ const clickId = (value: unknown) => (typeof value === 'string' && CLICK_ID.test(
 export function allowMetaPixel(res: Response): void {
   const current = String(res.getHeader('Content-Security-Policy') ?? "default-src 'self'");
   const directives = new Map<string, string[]>();
-  for (const part of current.split(';').map((d) => d.trim()).filter(Boolean)) {
+  for (const part of current
+    .split(';')
+    .map((d) => d.trim())
+    .filter(Boolean)) {
     const [name, ...values] = part.split(/\s+/);
     directives.set(name, values);
   }
@@ -48,21 +51,45 @@ export function allowMetaPixel(res: Response): void {
   add('script-src', 'https://connect.facebook.net');
   add('img-src', 'https://www.facebook.com');
   add('connect-src', 'https://www.facebook.com', 'https://connect.facebook.net');
-  res.setHeader('Content-Security-Policy', [...directives].map(([name, values]) => [name, ...values].join(' ')).join(';'));
+  res.setHeader(
+    'Content-Security-Policy',
+    [...directives].map(([name, values]) => [name, ...values].join(' ')).join(';'),
+  );
 }
 
 function pixelSnippet(pixelId: string, eventName: EventName, eventId: string): Html {
-  return html`<div id="meta-pixel" hidden data-pixel-id="${pixelId}" data-event-name="${eventName}" data-event-id="${eventId}"></div>
-<script src="/static/meta-pixel.js"></script>
-<noscript><img hidden height="1" width="1" alt="" src="https://www.facebook.com/tr?id=${pixelId}&ev=${eventName}&eid=${eventId}&noscript=1"></noscript>`;
+  return html`<div
+      id="meta-pixel"
+      hidden
+      data-pixel-id="${pixelId}"
+      data-event-name="${eventName}"
+      data-event-id="${eventId}"
+    ></div>
+    <script src="/static/meta-pixel.js"></script>
+    <noscript
+      ><img
+        hidden
+        height="1"
+        width="1"
+        alt=""
+        src="https://www.facebook.com/tr?id=${pixelId}&ev=${eventName}&eid=${eventId}&noscript=1"
+    /></noscript>`;
 }
 
-function consentBanner(campaign: Campaign, query: { fbclid: string | null; gclid: string | null }, platforms: string): Html {
+function consentBanner(
+  campaign: Campaign,
+  query: { fbclid: string | null; gclid: string | null },
+  platforms: string,
+): Html {
   return html`<form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent">
-<p>May ${campaign.artistName} measure their ads on this page? With your OK this page sets advertising cookies and tells the ad platforms they use (${platforms}) about your visit, pre-save or sign-up.</p>
-${query.fbclid ? html`<input type="hidden" name="fbclid" value="${query.fbclid}">` : ''}${query.gclid ? html`<input type="hidden" name="gclid" value="${query.gclid}">` : ''}
-<button type="submit" name="choice" value="allow">Allow</button> <button type="submit" name="choice" value="deny">No thanks</button>
-</form>`;
+    <p>
+      May ${campaign.artistName} measure their ads on this page? With your OK this page sets advertising cookies and
+      tells the ad platforms they use (${platforms}) about your visit, pre-save or sign-up.
+    </p>
+    ${query.fbclid ? html`<input type="hidden" name="fbclid" value="${query.fbclid}" />` : ''}${query.gclid ? html`<input type="hidden" name="gclid" value="${query.gclid}" />` : ''}
+    <button type="submit" name="choice" value="allow">Allow</button>
+    <button type="submit" name="choice" value="deny">No thanks</button>
+  </form>`;
 }
 
 export function createConversionTracking({ pool, keyRing, config, logger }: AppDeps) {
@@ -71,11 +98,29 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
     res.cookie(name, value, { maxAge, httpOnly, sameSite: 'lax', secure, path: '/' });
   /** Deterministic per occurrence, so a reloaded thank-you page fires the same event the server queued. */
   const eventIdFor = (name: EventName, key: string) =>
-    createHmac('sha256', config.STATE_SIGNING_SECRET).update(`conversion:${name}:${key}`).digest('base64url').slice(0, 32);
+    createHmac('sha256', config.STATE_SIGNING_SECRET)
+      .update(`conversion:${name}:${key}`)
+      .digest('base64url')
+      .slice(0, 32);
   const consent = (req: Request) => parseCookie(req.get('cookie'), AD_CONSENT_COOKIE);
   const granted = (req: Request) => consent(req) === 'granted';
 
-  async function queue(req: Request, campaign: Campaign, pixel: MetaPixel, event: { name: EventName; id: string; sourceUrl: string; fbc?: string | null; fbp?: string | null; email?: string | null; phone?: string | null; fanId?: string | null; subscriberId?: string | null }) {
+  async function queue(
+    req: Request,
+    campaign: Campaign,
+    pixel: MetaPixel,
+    event: {
+      name: EventName;
+      id: string;
+      sourceUrl: string;
+      fbc?: string | null;
+      fbp?: string | null;
+      email?: string | null;
+      phone?: string | null;
+      fanId?: string | null;
+      subscriberId?: string | null;
+    },
+  ) {
     const userAgent = req.get('user-agent');
     if (!userAgent) return; // action_source "website" requires it: nothing Meta would accept
     const cookies = req.get('cookie');
@@ -100,7 +145,12 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
         ip: req.ip,
         userAgent: userAgent.slice(0, 1000),
       }),
-    }).catch((error: unknown) => logger.error({ err: error, campaignId: campaign.id, eventName: event.name }, 'could not queue a conversion event'));
+    }).catch((error: unknown) =>
+      logger.error(
+        { err: error, campaignId: campaign.id, eventName: event.name },
+        'could not queue a conversion event',
+      ),
+    );
   }
 
   const landingUrl = (campaign: Campaign, req?: Request) => {
@@ -123,25 +173,41 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
       const pixel = campaign.hasMetaPixel ? await findMetaPixel(pool, campaign.artistId) : null;
       if (!pixel && !query.gclid) return html``;
       const choice = consent(req);
-      if (choice !== 'granted') return choice === 'denied' ? html`` : consentBanner(campaign, query, [pixel && 'Meta', query.gclid && 'Google'].filter(Boolean).join(', '));
+      if (choice !== 'granted')
+        return choice === 'denied'
+          ? html``
+          : consentBanner(campaign, query, [pixel && 'Meta', query.gclid && 'Google'].filter(Boolean).join(', '));
       if (query.gclid) cookie(res, 'gclid', query.gclid, GCLID_COOKIE_MAX_AGE_MS, true);
       if (!pixel) return html``;
 
       const cookies = req.get('cookie');
       const oldFbp = parseCookie(cookies, '_fbp');
-      const fbp = oldFbp && FBP.test(oldFbp) ? oldFbp : `fb.1.${Date.now()}.${randomInt(1_000_000_000, 10_000_000_000)}`;
+      const fbp =
+        oldFbp && FBP.test(oldFbp) ? oldFbp : `fb.1.${Date.now()}.${randomInt(1_000_000_000, 10_000_000_000)}`;
       const oldFbc = parseCookie(cookies, '_fbc');
       const fbc = query.fbclid
-        ? oldFbc && FBC.test(oldFbc) && oldFbc.endsWith(`.${query.fbclid}`) ? oldFbc : `fb.1.${Date.now()}.${query.fbclid}`
-        : oldFbc && FBC.test(oldFbc) ? oldFbc : null;
+        ? oldFbc && FBC.test(oldFbc) && oldFbc.endsWith(`.${query.fbclid}`)
+          ? oldFbc
+          : `fb.1.${Date.now()}.${query.fbclid}`
+        : oldFbc && FBC.test(oldFbc)
+          ? oldFbc
+          : null;
       cookie(res, '_fbp', fbp, FB_COOKIE_MAX_AGE_MS, false); // the browser pixel reads them too
       if (fbc) cookie(res, '_fbc', fbc, FB_COOKIE_MAX_AGE_MS, false);
 
       const eventId = randomUUID();
-      await queue(req, campaign, pixel, { name: 'PageView', id: eventId, sourceUrl: landingUrl(campaign, req), fbc, fbp });
+      await queue(req, campaign, pixel, {
+        name: 'PageView',
+        id: eventId,
+        sourceUrl: landingUrl(campaign, req),
+        fbc,
+        fbp,
+      });
       allowMetaPixel(res);
       return html`${pixelSnippet(pixel.pixelId, 'PageView', eventId)}
-<form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent"><button type="submit" name="choice" value="deny">Stop ad measurement</button></form>`;
+        <form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent">
+          <button type="submit" name="choice" value="deny">Stop ad measurement</button>
+        </form>`;
     },
 
     /** A pre-save completed (the Spotify callback): a Lead, queued with the id the thank-you page fires. */
@@ -149,7 +215,12 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
       if (!granted(req)) return;
       const pixel = await findMetaPixel(pool, campaign.artistId);
       if (!pixel) return;
-      await queue(req, campaign, pixel, { name: 'Lead', id: eventIdFor('Lead', `${campaign.id}:${fanId}`), sourceUrl: landingUrl(campaign), fanId });
+      await queue(req, campaign, pixel, {
+        name: 'Lead',
+        id: eventIdFor('Lead', `${campaign.id}:${fanId}`),
+        sourceUrl: landingUrl(campaign),
+        fanId,
+      });
     },
 
     /** The thank-you page's pixel: the Lead of this fan's pre-save, with the id the server queued. */
@@ -162,12 +233,24 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
     },
 
     /** A subscribe form sent: CompleteRegistration with the hashed e-mail/phone, queued and fired by the page. */
-    async signedUp(req: Request, res: Response, campaign: Campaign, subscriber: { id: string; email?: string; phone?: string }): Promise<Html> {
+    async signedUp(
+      req: Request,
+      res: Response,
+      campaign: Campaign,
+      subscriber: { id: string; email?: string; phone?: string },
+    ): Promise<Html> {
       if (!granted(req)) return html``;
       const pixel = await findMetaPixel(pool, campaign.artistId);
       if (!pixel) return html``;
       const eventId = eventIdFor('CompleteRegistration', subscriber.id);
-      await queue(req, campaign, pixel, { name: 'CompleteRegistration', id: eventId, sourceUrl: landingUrl(campaign), email: subscriber.email, phone: subscriber.phone, subscriberId: subscriber.id });
+      await queue(req, campaign, pixel, {
+        name: 'CompleteRegistration',
+        id: eventId,
+        sourceUrl: landingUrl(campaign),
+        email: subscriber.email,
+        phone: subscriber.phone,
+        subscriberId: subscriber.id,
+      });
       allowMetaPixel(res);
       return pixelSnippet(pixel.pixelId, 'CompleteRegistration', eventId);
     },

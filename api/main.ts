@@ -23,7 +23,11 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     keyRing,
   });
-  const events = new EventBuffer(pool, logger, { flushMs: config.EVENT_BUFFER_FLUSH_MS, maxBatch: config.EVENT_BUFFER_BATCH, maxQueued: config.EVENT_BUFFER_MAX });
+  const events = new EventBuffer(pool, logger, {
+    flushMs: config.EVENT_BUFFER_FLUSH_MS,
+    maxBatch: config.EVENT_BUFFER_BATCH,
+    maxQueued: config.EVENT_BUFFER_MAX,
+  });
   const metrics = createMetricsRegistry();
   const app = createApp({
     events,
@@ -36,7 +40,9 @@ async function main() {
     releaseEngine: createReleaseEngine(temporal, config.TEMPORAL_TASK_QUEUE),
     providers: createProviderClients(config, { onCall: providerCallMetrics(metrics) }),
   });
-  const server = app.listen(config.PORT, () => logger.info({ port: config.PORT }, `API listening on ${config.PUBLIC_URL}`));
+  const server = app.listen(config.PORT, () =>
+    logger.info({ port: config.PORT }, `API listening on ${config.PUBLIC_URL}`),
+  );
 
   const shutdown = () => {
     logger.info('API shutting down');

@@ -4,7 +4,14 @@
 import { type RequestHandler } from 'express';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
-import { accountBilling, checkoutSessionOfOrder, hasFeature, lockAccountBilling, planUsage, useCreditFor } from '../db/billing';
+import {
+  accountBilling,
+  checkoutSessionOfOrder,
+  hasFeature,
+  lockAccountBilling,
+  planUsage,
+  useCreditFor,
+} from '../db/billing';
 import { PLANS, type PlanFeature } from '../lib/billing/plans';
 import { billingEnabled } from '../lib/billing/stripe';
 import { auth } from './auth';
@@ -15,7 +22,11 @@ const FEATURE_NAMES: Record<PlanFeature, string> = { fanExport: 'fan export', ad
 
 const upgradeDetails = (config: AppDeps['config'], extra: Record<string, unknown>) => ({
   ...extra,
-  upgrade: { method: 'POST', url: `${config.PUBLIC_URL}/v1/billing/checkout`, body: { kind: 'subscription', tier: 'pro' } },
+  upgrade: {
+    method: 'POST',
+    url: `${config.PUBLIC_URL}/v1/billing/checkout`,
+    body: { kind: 'subscription', tier: 'pro' },
+  },
 });
 
 /**
@@ -23,7 +34,10 @@ const upgradeDetails = (config: AppDeps['config'], extra: Record<string, unknown
  * used on that campaign also grants ad automation. Use after the API-key check, e.g.
  * `router.post('/v1/campaigns/:id/ads', requirePlanFeature(deps, 'adAutomation'), handler)`.
  */
-export function requirePlanFeature({ pool, config }: Pick<AppDeps, 'pool' | 'config'>, feature: PlanFeature): RequestHandler {
+export function requirePlanFeature(
+  { pool, config }: Pick<AppDeps, 'pool' | 'config'>,
+  feature: PlanFeature,
+): RequestHandler {
   return async (req, res, next) => {
     if (!billingEnabled(config)) return next();
     const { accountId } = auth(res);

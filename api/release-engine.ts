@@ -16,7 +16,8 @@ export function createReleaseEngine(temporal: Client, taskQueue: string, timings
     reschedule: (campaignId: string) => signalReleaseRescheduled(temporal, { campaignId }),
     cancel: (campaignId: string) => signalReleaseCancelled(temporal, { campaignId }),
     /** Signal-with-start: a pre-save arriving after the workflow ended (late fan) starts a run that delivers it. */
-    presaveAdded: (campaign: ReleaseCampaign, dueAt: number) => signalPresaveAdded(temporal, taskQueue, { campaign, dueAt, timings }),
+    presaveAdded: (campaign: ReleaseCampaign, dueAt: number) =>
+      signalPresaveAdded(temporal, taskQueue, { campaign, dueAt, timings }),
   };
 }
 

@@ -14,8 +14,14 @@ export const createAccountBody = z.strictObject({
 
 export const createArtistBody = z.strictObject({
   name,
-  spotifyArtistId: z.string().regex(/^[0-9A-Za-z]{22}$/, 'must be a 22-character Spotify id').optional(),
-  appleMusicArtistId: z.string().regex(/^[0-9]{1,20}$/, 'must be a numeric Apple Music id').optional(),
+  spotifyArtistId: z
+    .string()
+    .regex(/^[0-9A-Za-z]{22}$/, 'must be a 22-character Spotify id')
+    .optional(),
+  appleMusicArtistId: z
+    .string()
+    .regex(/^[0-9]{1,20}$/, 'must be a numeric Apple Music id')
+    .optional(),
 });
 
 export const uuidParam = z.object({ id: z.string().uuid() });
@@ -37,13 +43,21 @@ const releaseTime = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be HH:MM or HH:MM:SS (24-hour)')
   .transform((t) => (t.length === 5 ? `${t}:00` : t));
 // Checked against PostgreSQL's IANA database by the route, since that is where due instants are computed.
-const timeZone = z.string().min(1).max(64).regex(/^[A-Za-z0-9_+\-/]+$/, 'must be an IANA time zone such as Europe/Paris');
+const timeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_+\-/]+$/, 'must be an IANA time zone such as Europe/Paris');
 
 export const createCampaignBody = z
   .strictObject({
     artistId: z.string().uuid(),
     title: z.string().trim().min(1).max(200),
-    upc: z.string().trim().refine(isValidUpc, 'must be a 12-digit UPC or 13-digit EAN with a valid check digit').optional(),
+    upc: z
+      .string()
+      .trim()
+      .refine(isValidUpc, 'must be a 12-digit UPC or 13-digit EAN with a valid check digit')
+      .optional(),
     isrc: z
       .string()
       .trim()
@@ -55,12 +69,20 @@ export const createCampaignBody = z
     releasePolicy: z.enum(['local', 'global']),
     timeZone,
     followArtist: z.boolean().default(true),
-    platforms: z.array(z.enum(['spotify'], { message: 'supported platforms: spotify' })).min(1).max(1).default(['spotify']),
+    platforms: z
+      .array(z.enum(['spotify'], { message: 'supported platforms: spotify' }))
+      .min(1)
+      .max(1)
+      .default(['spotify']),
   })
   .refine((b) => b.upc !== undefined || b.isrc !== undefined, { message: 'upc or isrc is required', path: ['upc'] });
 
 export const rescheduleCampaignBody = z
-  .strictObject({ releaseDate: releaseDate.optional(), releaseTime: releaseTime.optional(), timeZone: timeZone.optional() })
+  .strictObject({
+    releaseDate: releaseDate.optional(),
+    releaseTime: releaseTime.optional(),
+    timeZone: timeZone.optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, { message: 'give releaseDate, releaseTime or timeZone' });
 
 export const presaveListQuery = z.strictObject({
@@ -84,7 +106,13 @@ const youtubeUrl = z
   .string()
   .trim()
   .max(500)
-  .pipe(z.url({ protocol: /^https$/, hostname: /^(www\.|m\.|music\.)?youtube\.com$|^youtu\.be$/, message: 'must be an https YouTube link' }));
+  .pipe(
+    z.url({
+      protocol: /^https$/,
+      hostname: /^(www\.|m\.|music\.)?youtube\.com$|^youtu\.be$/,
+      message: 'must be an https YouTube link',
+    }),
+  );
 
 const attributionValue = z.string().trim().min(1).max(200);
 export const attributionParams = z.strictObject({
@@ -110,7 +138,12 @@ export const checkoutBody = z.discriminatedUnion('kind', [
     /** the buyer's address when not signed in (Stripe asks for one otherwise) */
     email: z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(320)).optional(),
     youtubeUrl: youtubeUrl.optional(),
-    targetCountries: z.array(countryCode).min(1).max(50).transform((codes) => [...new Set(codes)]).optional(),
+    targetCountries: z
+      .array(countryCode)
+      .min(1)
+      .max(50)
+      .transform((codes) => [...new Set(codes)])
+      .optional(),
     attribution: attributionParams.optional(),
   }),
 ]);
@@ -134,12 +167,16 @@ const country = z
 
 const common = {
   budget: z.strictObject({
-    amount: z.number().int('must be a whole number of the currency\'s minor unit (cents)').positive().max(1e12),
+    amount: z.number().int("must be a whole number of the currency's minor unit (cents)").positive().max(1e12),
     currency: z.string().refine(isIsoCurrency, 'must be an ISO 4217 currency code such as USD'),
   }),
   startAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
   endAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
-  countries: z.array(country).min(1).max(50).refine((l) => new Set(l).size === l.length, 'must not repeat a country'),
+  countries: z
+    .array(country)
+    .min(1)
+    .max(50)
+    .refine((l) => new Set(l).size === l.length, 'must not repeat a country'),
   copyVariantId: z.string().uuid().optional(),
 };
 
@@ -148,15 +185,25 @@ export const createAdCampaignBody = z.discriminatedUnion('platform', [
     platform: z.literal('meta'),
     ...common,
     objective: z.enum(['traffic', 'awareness', 'engagement']),
-    adAccountId: z.string().regex(/^(act_)?\d{1,20}$/, 'must be a Meta ad account id such as act_1234567890').transform((s) => s.replace(/^act_/, '')),
+    adAccountId: z
+      .string()
+      .regex(/^(act_)?\d{1,20}$/, 'must be a Meta ad account id such as act_1234567890')
+      .transform((s) => s.replace(/^act_/, '')),
     pageId: z.string().regex(/^\d{1,20}$/, 'must be the numeric id of the Facebook Page the ads run as'),
   }),
   z.strictObject({
     platform: z.literal('google'),
     ...common,
     objective: z.enum(['traffic', 'conversions']),
-    customerId: z.string().regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be a Google Ads customer id such as 123-456-7890').transform((s) => s.replace(/-/g, '')),
-    loginCustomerId: z.string().regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be the manager account id such as 123-456-7890').transform((s) => s.replace(/-/g, '')).optional(),
+    customerId: z
+      .string()
+      .regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be a Google Ads customer id such as 123-456-7890')
+      .transform((s) => s.replace(/-/g, '')),
+    loginCustomerId: z
+      .string()
+      .regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be the manager account id such as 123-456-7890')
+      .transform((s) => s.replace(/-/g, ''))
+      .optional(),
     youtubeVideoId: z.string().regex(/^[\w-]{11}$/, 'must be an 11-character YouTube video id'),
   }),
 ]);
@@ -164,7 +211,12 @@ export const createAdCampaignBody = z.discriminatedUnion('platform', [
 // --- analytics ---------------------------------------------------------------------------------------------
 const points = z.number().int().min(0).max(1_000_000);
 export const eventValuesBody = z.strictObject({
-  values: z.strictObject(Object.fromEntries(EVENT_TYPES.map((t) => [t, points.optional()])) as Record<(typeof EVENT_TYPES)[number], z.ZodOptional<typeof points>>),
+  values: z.strictObject(
+    Object.fromEntries(EVENT_TYPES.map((t) => [t, points.optional()])) as Record<
+      (typeof EVENT_TYPES)[number],
+      z.ZodOptional<typeof points>
+    >,
+  ),
 });
 
 const instant = z.iso.datetime({ offset: true });
@@ -177,9 +229,21 @@ export const analyticsQueryShape = z.strictObject({
 
 // --- meta pixel and conversions API token ------------------------------------------------------------------
 export const metaPixelBody = z.strictObject({
-  pixelId: z.string().regex(/^[0-9]{5,20}$/, 'must be the numeric id of a Meta pixel (dataset), e.g. "1234567890123456"'),
+  pixelId: z
+    .string()
+    .regex(/^[0-9]{5,20}$/, 'must be the numeric id of a Meta pixel (dataset), e.g. "1234567890123456"'),
   /** A Conversions API token (Events Manager → Settings → generate access token); null removes it, omitted keeps it. */
-  accessToken: z.string().min(20, 'does not look like a Meta access token').max(1000).regex(/^\S+$/, 'must not contain spaces').nullable().optional(),
+  accessToken: z
+    .string()
+    .min(20, 'does not look like a Meta access token')
+    .max(1000)
+    .regex(/^\S+$/, 'must not contain spaces')
+    .nullable()
+    .optional(),
   /** Events Manager's "Test events" code; events sent with it appear there only. */
-  testEventCode: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be letters and digits, e.g. TEST12345').nullable().optional(),
+  testEventCode: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,64}$/, 'must be letters and digits, e.g. TEST12345')
+    .nullable()
+    .optional(),
 });

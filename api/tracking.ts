@@ -15,7 +15,9 @@ const AD_CLICK_IDS = ['gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'ttclid',
 export function createTracking(config: Config, buffer: EventBuffer) {
   const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
   const ownHost = new URL(config.PUBLIC_URL).hostname.replace(/^www\./, '');
-  const countryHeaders = config.COUNTRY_HEADERS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const countryHeaders = config.COUNTRY_HEADERS.split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 
   /** Who asked, without naming them: keyed hashes of IP and user agent, and the country when the edge tells it. */
   function clientDimensions(req: Request): Pick<EventDimensions, 'country' | 'ipHash' | 'uaHash'> {
@@ -33,7 +35,9 @@ export function createTracking(config: Config, buffer: EventBuffer) {
    * Where the visit came from: UTM tags of the link and the referrer. Links on our own pages carry the original
    * visit's tags and referrer host (`ref`) forward, so a click is attributed like the view it came from.
    */
-  function sourceDimensions(req: Request): Pick<EventDimensions, 'source' | 'medium' | 'utmCampaign' | 'channel' | 'referrerHost'> {
+  function sourceDimensions(
+    req: Request,
+  ): Pick<EventDimensions, 'source' | 'medium' | 'utmCampaign' | 'channel' | 'referrerHost'> {
     const q = req.query;
     const fromPage = hostOrNull(q.ref);
     const fromHeader = referrerHostOf(req.get('referer'));
@@ -47,7 +51,14 @@ export function createTracking(config: Config, buffer: EventBuffer) {
       utmCampaign,
       referrerHost,
       channel: channelOf(
-        { utmSource, utmMedium, utmCampaign, referrerHost, adClickId: AD_CLICK_IDS.some((k) => typeof q[k] === 'string'), fbclid: typeof q.fbclid === 'string' },
+        {
+          utmSource,
+          utmMedium,
+          utmCampaign,
+          referrerHost,
+          adClickId: AD_CLICK_IDS.some((k) => typeof q[k] === 'string'),
+          fbclid: typeof q.fbclid === 'string',
+        },
         ownHost,
       ),
     };

@@ -20,25 +20,40 @@ function arg(name: string, fallback: number): number {
   return value;
 }
 
-function load(url: string, concurrency: number, seconds: number): Promise<{ requests: number; errors: number; rps: number; p50Ms: number; p99Ms: number }> {
+function load(
+  url: string,
+  concurrency: number,
+  seconds: number,
+): Promise<{ requests: number; errors: number; rps: number; p50Ms: number; p99Ms: number }> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'lib', 'load.ts'), [url, String(concurrency), String(seconds)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const child = fork(path.join(__dirname, 'lib', 'load.ts'), [url, String(concurrency), String(seconds)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`load generator exited ${code}`)),
+    );
   });
 }
 
 async function main() {
   const seconds = arg('seconds', 10);
   const concurrency = arg('concurrency', 32);
-  const stack = await startBenchStack({ ceilingRps: 1000, maxRps: 900, log: (m) => process.stderr.write(`[bench] ${m}\n`) });
+  const stack = await startBenchStack({
+    ceilingRps: 1000,
+    maxRps: 900,
+    log: (m) => process.stderr.write(`[bench] ${m}\n`),
+  });
   const bare = express();
   try {
     const target = { api: { url: stack.apiUrl } };
     const account = await artistAccount(target);
     const campaign = await createCampaign(target, account, 'Bench Page');
-    const page = (await (await fetch(`${stack.apiUrl}/l/${campaign.slug}`)).text());
+    const page = await (await fetch(`${stack.apiUrl}/l/${campaign.slug}`)).text();
     bare.get('/page', (_req, res) => res.type('html').send(page));
     const server = bare.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -49,13 +64,25 @@ async function main() {
       concurrency,
       bareExpress: await load(bareUrl, concurrency, seconds),
       smartLinkPage: await load(`${stack.apiUrl}/l/${campaign.slug}`, concurrency, seconds),
-      presaveStart: await load(`${stack.apiUrl}/l/${campaign.slug}/presave/spotify?tz=Europe%2FParis`, concurrency, seconds),
+      presaveStart: await load(
+        `${stack.apiUrl}/l/${campaign.slug}/presave/spotify?tz=Europe%2FParis`,
+        concurrency,
+        seconds,
+      ),
     };
     server.close();
     console.log(`\nbench:api — ${concurrency} connections for ${seconds} s each, load from a second process`);
-    console.log(`${'target'.padEnd(34)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
-    for (const [name, f] of Object.entries({ 'bare Express (same page)': figures.bareExpress, 'GET /l/:slug (smart link)': figures.smartLinkPage, 'GET /l/:slug/presave/spotify (302)': figures.presaveStart })) {
-      console.log(`${name.padEnd(34)}${String(f.rps).padStart(8)}${f.p50Ms?.toFixed(2).padStart(9)}${f.p99Ms?.toFixed(2).padStart(9)}${String(f.errors).padStart(8)}`);
+    console.log(
+      `${'target'.padEnd(34)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`,
+    );
+    for (const [name, f] of Object.entries({
+      'bare Express (same page)': figures.bareExpress,
+      'GET /l/:slug (smart link)': figures.smartLinkPage,
+      'GET /l/:slug/presave/spotify (302)': figures.presaveStart,
+    })) {
+      console.log(
+        `${name.padEnd(34)}${String(f.rps).padStart(8)}${f.p50Ms?.toFixed(2).padStart(9)}${f.p99Ms?.toFixed(2).padStart(9)}${String(f.errors).padStart(8)}`,
+      );
     }
     console.log(JSON.stringify(figures));
   } finally {

@@ -42,9 +42,19 @@ async function main() {
     const upcA = nextUpc();
     const albumA = addRelease(target, upcA, Date.now() - 1_000);
     const later = releaseInSeconds(3600);
-    const campaign = await http.post(`${stack.apiUrl}/v1/campaigns`, {
-      artistId, title: 'Bench release', upc: upcA, releaseDate: later.releaseDate, releaseTime: later.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers });
+    const campaign = await http.post(
+      `${stack.apiUrl}/v1/campaigns`,
+      {
+        artistId,
+        title: 'Bench release',
+        upc: upcA,
+        releaseDate: later.releaseDate,
+        releaseTime: later.releaseTime,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
     if (campaign.status !== 201) throw new Error(`campaign: ${JSON.stringify(campaign.data)}`);
     const users = Array.from({ length: fans }, (_, i) => `bench-fan-${i}`);
     const presaveStart = Date.now();
@@ -60,7 +70,11 @@ async function main() {
     // --- variant A: releaseWorkflow (batches) ---
     const workerA = await stack.startWorker();
     const releaseA = releaseInSeconds(8);
-    await http.patch(`${stack.apiUrl}/v1/campaigns/${campaign.data.id}`, { releaseDate: releaseA.releaseDate, releaseTime: releaseA.releaseTime }, { headers });
+    await http.patch(
+      `${stack.apiUrl}/v1/campaigns/${campaign.data.id}`,
+      { releaseDate: releaseA.releaseDate, releaseTime: releaseA.releaseTime },
+      { headers },
+    );
     const batch = await measure(stack, {
       label: 'releaseWorkflow (batched)',
       campaignId: campaign.data.id,
@@ -73,10 +87,12 @@ async function main() {
         // Every run of the workflow (it continues as new when its history grows).
         const workflowId = releaseWorkflowId(campaign.data.id);
         const runIds = new Set<string>();
-        for await (const run of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runIds.add(run.runId);
+        for await (const run of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+          runIds.add(run.runId);
         runIds.add((await stack.client.workflow.getHandle(workflowId).describe()).runId);
         let events = 0;
-        for (const runId of runIds) events += (await stack.client.workflow.getHandle(workflowId, runId).fetchHistory()).events?.length ?? 0;
+        for (const runId of runIds)
+          events += (await stack.client.workflow.getHandle(workflowId, runId).fetchHistory()).events?.length ?? 0;
         return events;
       },
     });
@@ -116,7 +132,8 @@ async function main() {
         // Sampled: describing 20,000 executions would dominate the run.
         const sample = presaveIds.slice(0, 100);
         let events = 0;
-        for (const id of sample) events += (await stack.client.workflow.getHandle(perFanPresaveWorkflowId(id)).describe()).historyLength;
+        for (const id of sample)
+          events += (await stack.client.workflow.getHandle(perFanPresaveWorkflowId(id)).describe()).historyLength;
         return (events / sample.length) * presaveIds.length;
       },
     });
@@ -126,7 +143,11 @@ async function main() {
       zones: ZONES.length,
       ceilingRps: ceiling,
       spotifyMaxRps: maxRps,
-      presavePhase: { seconds: round(presaveSeconds), fansPerSecond: round(fans / presaveSeconds), failed: failedPresaves },
+      presavePhase: {
+        seconds: round(presaveSeconds),
+        fansPerSecond: round(fans / presaveSeconds),
+        failed: failedPresaves,
+      },
       perFanWorkflowStarts: { seconds: round(startSeconds), perSecond: round(fans / startSeconds) },
       batch,
       perFan,
@@ -140,10 +161,19 @@ async function main() {
 
 type Stack = Awaited<ReturnType<typeof startBenchStack>>;
 
-async function measure(stack: Stack, m: {
-  label: string; campaignId: string; albumUri: string; waveAt: number; fans: number; ceiling: number; workerPid: number;
-  historyEvents: () => Promise<number>;
-}) {
+async function measure(
+  stack: Stack,
+  m: {
+    label: string;
+    campaignId: string;
+    albumUri: string;
+    waveAt: number;
+    fans: number;
+    ceiling: number;
+    workerPid: number;
+    historyEvents: () => Promise<number>;
+  },
+) {
   const before = stack.spotify.state.stats();
   const deadline = m.waveAt + (m.fans / (m.ceiling * 0.5)) * 1000 + 180_000;
   let peakRss = 0;
@@ -157,14 +187,19 @@ async function measure(stack: Stack, m: {
   }
   const rows = await stack.pool.any(sql.type(z.object({ state: z.string(), lateMs: z.number().nullable() }))`
     SELECT state, (extract(epoch FROM executed_at - due_at) * 1000)::float8 AS "lateMs" FROM presaves WHERE campaign_id = ${m.campaignId}`);
-  const late = rows.filter((r) => r.state === 'done' && r.lateMs !== null).map((r) => r.lateMs!).sort((a, b) => a - b);
+  const late = rows
+    .filter((r) => r.state === 'done' && r.lateMs !== null)
+    .map((r) => r.lateMs!)
+    .sort((a, b) => a - b);
   const open = rows.filter((r) => r.state === 'pending' || r.state === 'running').length;
   const after = stack.spotify.state.stats();
   const calls = stack.spotify.state.calls().filter((c) => c.at >= m.waveAt && c.path.startsWith('/v1/'));
   const lastCall = Math.max(...calls.map((c) => c.at), m.waveAt + 1);
   const deliverySeconds = (lastCall - m.waveAt) / 1000;
   const okCalls = calls.filter((c) => c.status === 200 || c.status === 204).length;
-  const saves = stack.spotify.state.calls().filter((c) => c.method === 'PUT' && c.status === 200 && String(c.query.uris ?? '').includes(m.albumUri)).length;
+  const saves = stack.spotify.state
+    .calls()
+    .filter((c) => c.method === 'PUT' && c.status === 200 && String(c.query.uris ?? '').includes(m.albumUri)).length;
   const history = await m.historyEvents();
   const result = {
     delivered: late.length,
@@ -193,10 +228,13 @@ function round(n: number | null): number | null {
 
 function printTable(f: { batch: Record<string, unknown>; perFan: Record<string, unknown> } & Record<string, unknown>) {
   const keys = Object.keys(f.batch);
-  console.log(`\nbench:release — ${f.fans} fans, ${f.zones} zones, ceiling ${f.ceilingRps} req/s (SPOTIFY_MAX_RPS ${f.spotifyMaxRps})`);
+  console.log(
+    `\nbench:release — ${f.fans} fans, ${f.zones} zones, ceiling ${f.ceilingRps} req/s (SPOTIFY_MAX_RPS ${f.spotifyMaxRps})`,
+  );
   console.log(`pre-save phase over HTTP: ${JSON.stringify(f.presavePhase)}`);
   console.log(`${'figure'.padEnd(26)}${'releaseWorkflow'.padStart(18)}${'per-fan workflows'.padStart(20)}`);
-  for (const k of keys) console.log(`${k.padEnd(26)}${String(f.batch[k]).padStart(18)}${String(f.perFan[k]).padStart(20)}`);
+  for (const k of keys)
+    console.log(`${k.padEnd(26)}${String(f.batch[k]).padStart(18)}${String(f.perFan[k]).padStart(20)}`);
   console.log('');
 }
 

@@ -10,7 +10,9 @@ import { deleteFans } from './fans';
 import { type DatabasePool, sql } from './pool';
 
 export async function campaignIdsOf(pool: DatabasePool, accountId: string): Promise<readonly string[]> {
-  return pool.anyFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM campaigns WHERE account_id = ${accountId}`);
+  return pool.anyFirst(
+    sql.type(z.object({ id: z.string() }))`SELECT id FROM campaigns WHERE account_id = ${accountId}`,
+  );
 }
 
 /**
@@ -18,7 +20,10 @@ export async function campaignIdsOf(pool: DatabasePool, accountId: string): Prom
  * subscribers, sign-in states), outbox and notifications. Fans who pre-saved only this account's campaigns have
  * nothing left to be kept for, so they go too; fans of other accounts stay.
  */
-export async function deleteAccountData(pool: DatabasePool, accountId: string): Promise<{ campaigns: number; fans: number }> {
+export async function deleteAccountData(
+  pool: DatabasePool,
+  accountId: string,
+): Promise<{ campaigns: number; fans: number }> {
   return pool.transaction(async (tx) => {
     const onlyOurs = await tx.anyFirst(sql.type(z.object({ fanId: z.string() }))`
       SELECT p.fan_id AS "fanId" FROM presaves p JOIN campaigns c ON c.id = p.campaign_id

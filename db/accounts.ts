@@ -34,11 +34,16 @@ export async function findAccount(pool: DatabasePool, id: string): Promise<Accou
 }
 
 export async function hasActiveOpsKey(pool: DatabasePool, accountId: string): Promise<boolean> {
-  return pool.exists(sql.unsafe`SELECT 1 FROM api_keys WHERE account_id = ${accountId} AND role = 'ops' AND revoked_at IS NULL`);
+  return pool.exists(
+    sql.unsafe`SELECT 1 FROM api_keys WHERE account_id = ${accountId} AND role = 'ops' AND revoked_at IS NULL`,
+  );
 }
 
 /** Whether this key of this account is an unrevoked artist key. */
-export async function isActiveArtistKey(pool: DatabasePool, input: { keyId: string; accountId: string }): Promise<boolean> {
+export async function isActiveArtistKey(
+  pool: DatabasePool,
+  input: { keyId: string; accountId: string },
+): Promise<boolean> {
   return pool.exists(sql.unsafe`
     SELECT 1 FROM api_keys WHERE id = ${input.keyId} AND account_id = ${input.accountId} AND role = 'artist' AND revoked_at IS NULL`);
 }
@@ -54,7 +59,9 @@ export async function firstAccountId(pool: DatabasePool): Promise<string> {
 
 /** Keys stop working first, so nothing new happens in an account while it is being deleted. */
 export async function revokeAccountKeys(pool: DatabasePool, accountId: string): Promise<void> {
-  await pool.query(sql.unsafe`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE account_id = ${accountId}`);
+  await pool.query(
+    sql.unsafe`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE account_id = ${accountId}`,
+  );
 }
 
 /** The account row; it cascades to keys, artists, campaigns, outbox and notifications (see db/account-deletion.ts). */

@@ -79,7 +79,11 @@ export async function findAdCampaign(db: Db, id: string): Promise<AdCampaign | n
 }
 
 export async function listAdCampaigns(db: Db, campaignId: string): Promise<readonly AdCampaign[]> {
-  return db.any(sql.type(adCampaignRow)`SELECT ${columns} FROM ad_campaigns WHERE campaign_id = ${campaignId} ORDER BY created_at, id`);
+  return db.any(
+    sql.type(
+      adCampaignRow,
+    )`SELECT ${columns} FROM ad_campaigns WHERE campaign_id = ${campaignId} ORDER BY created_at, id`,
+  );
 }
 
 export async function deleteAdCampaign(db: Db, id: string): Promise<void> {
@@ -87,7 +91,12 @@ export async function deleteAdCampaign(db: Db, id: string): Promise<void> {
 }
 
 /** Moves the state; launched_at / ended_at are stamped once. A terminal state is never left. */
-export async function setAdCampaignState(db: Db, id: string, state: AdState, error?: { code: string; message: string; step?: string }): Promise<void> {
+export async function setAdCampaignState(
+  db: Db,
+  id: string,
+  state: AdState,
+  error?: { code: string; message: string; step?: string },
+): Promise<void> {
   await db.query(sql.unsafe`
     UPDATE ad_campaigns SET state = ${state},
            last_error = CASE WHEN ${state} IN ('failed', 'cancelled') THEN coalesce(last_error, ${error ? sql.jsonb(error) : null}::jsonb)
@@ -99,8 +108,14 @@ export async function setAdCampaignState(db: Db, id: string, state: AdState, err
 }
 
 /** What the provider said, kept so the artist sees it (GET /v1/campaigns/:id/ads). */
-export async function recordAdError(db: Db, id: string, error: { code: string; message: string; step?: string }): Promise<void> {
-  await db.query(sql.unsafe`UPDATE ad_campaigns SET last_error = ${sql.jsonb(error)}, updated_at = now() WHERE id = ${id}`);
+export async function recordAdError(
+  db: Db,
+  id: string,
+  error: { code: string; message: string; step?: string },
+): Promise<void> {
+  await db.query(
+    sql.unsafe`UPDATE ad_campaigns SET last_error = ${sql.jsonb(error)}, updated_at = now() WHERE id = ${id}`,
+  );
 }
 
 // --- provider objects ------------------------------------------------------------------------------------------
@@ -132,7 +147,9 @@ export async function recordAdObject(db: Db, adCampaignId: string, step: AdStep,
 }
 
 export async function setAdObjectStatus(db: Db, adCampaignId: string, step: AdStep, status: string): Promise<void> {
-  await db.query(sql.unsafe`UPDATE ad_objects SET status = ${status} WHERE ad_campaign_id = ${adCampaignId} AND step = ${step}`);
+  await db.query(
+    sql.unsafe`UPDATE ad_objects SET status = ${status} WHERE ad_campaign_id = ${adCampaignId} AND step = ${step}`,
+  );
 }
 
 export async function markAdObjectRemoved(db: Db, adCampaignId: string, step: AdStep): Promise<void> {
@@ -187,11 +204,21 @@ export async function adCampaignsToSync(db: Db, settleDays = 3): Promise<readonl
 
 // --- copy -------------------------------------------------------------------------------------------------------
 
-export const approvedCopyRow = z.object({ id: z.string().uuid(), headline: z.string(), primaryText: z.string(), description: z.string() });
+export const approvedCopyRow = z.object({
+  id: z.string().uuid(),
+  headline: z.string(),
+  primaryText: z.string(),
+  description: z.string(),
+});
 export type ApprovedCopy = z.infer<typeof approvedCopyRow>;
 
 /** The given variant if it is approved for this campaign and platform, else the latest approved one. */
-export async function approvedCopyVariant(db: Db, campaignId: string, platform: AdPlatform, variantId?: string): Promise<ApprovedCopy | null> {
+export async function approvedCopyVariant(
+  db: Db,
+  campaignId: string,
+  platform: AdPlatform,
+  variantId?: string,
+): Promise<ApprovedCopy | null> {
   return db.maybeOne(sql.type(approvedCopyRow)`
     SELECT id, headline, primary_text AS "primaryText", description FROM ad_copy_variants
     WHERE campaign_id = ${campaignId} AND platform = ${platform} AND approved_at IS NOT NULL
@@ -206,10 +233,18 @@ export async function copyVariantById(db: Db, id: string): Promise<ApprovedCopy 
 
 // --- account deletion ------------------------------------------------------------------------------------------
 
-export const accountAdCampaignRow = z.object({ id: z.string().uuid(), platform: z.enum(['meta', 'google']), state: adCampaignRow.shape.state, launchedAt: z.number().nullable() });
+export const accountAdCampaignRow = z.object({
+  id: z.string().uuid(),
+  platform: z.enum(['meta', 'google']),
+  state: adCampaignRow.shape.state,
+  launchedAt: z.number().nullable(),
+});
 
 /** Every ad campaign of the account (whatever its state: the provider may still hold objects of a finished one). */
-export async function adCampaignsOfAccount(db: Db, accountId: string): Promise<readonly z.infer<typeof accountAdCampaignRow>[]> {
+export async function adCampaignsOfAccount(
+  db: Db,
+  accountId: string,
+): Promise<readonly z.infer<typeof accountAdCampaignRow>[]> {
   return db.any(sql.type(accountAdCampaignRow)`
     SELECT id, platform, state, launched_at AS "launchedAt" FROM ad_campaigns WHERE account_id = ${accountId} ORDER BY created_at`);
 }

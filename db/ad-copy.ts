@@ -80,14 +80,20 @@ export async function findAdCopyRequest(db: Db, id: string): Promise<AdCopyReque
     SELECT ${requestColumns} FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = ${id}`);
 }
 
-export async function listAdCopyRequests(db: Db, campaignId: string): Promise<{ request: AdCopyRequest; variants: AdCopyVariant[] }[]> {
+export async function listAdCopyRequests(
+  db: Db,
+  campaignId: string,
+): Promise<{ request: AdCopyRequest; variants: AdCopyVariant[] }[]> {
   const requests = await db.any(sql.type(adCopyRequestRow)`
     SELECT ${requestColumns} FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id
     WHERE r.campaign_id = ${campaignId} ORDER BY r.created_at DESC, r.id`);
   if (requests.length === 0) return [];
   const variants = await db.any(sql.type(adCopyVariantRow)`
     SELECT ${variantColumns} FROM ad_copy_variants v
-    WHERE v.request_id = ANY(${sql.array(requests.map((r) => r.id), 'uuid')}) ORDER BY v.position`);
+    WHERE v.request_id = ANY(${sql.array(
+      requests.map((r) => r.id),
+      'uuid',
+    )}) ORDER BY v.position`);
   return requests.map((request) => ({ request, variants: variants.filter((v) => v.requestId === request.id) }));
 }
 
@@ -97,9 +103,16 @@ export async function findAdCopyVariant(db: Db, id: string): Promise<AdCopyVaria
 
 /** The facts a copywriter may use: nothing about fans. */
 export async function releaseMetadataFor(db: Db, requestId: string): Promise<ReleaseMetadata | null> {
-  return db.maybeOne(sql.type(z.object({
-    artist: z.string(), title: z.string(), genres: z.array(z.string()), releaseDate: z.string(), explicit: z.boolean(), platform,
-  }))`
+  return db.maybeOne(sql.type(
+    z.object({
+      artist: z.string(),
+      title: z.string(),
+      genres: z.array(z.string()),
+      releaseDate: z.string(),
+      explicit: z.boolean(),
+      platform,
+    }),
+  )`
     SELECT a.name AS artist, c.title, r.genres, to_char(c.release_date, 'YYYY-MM-DD') AS "releaseDate", r.explicit, r.platform
     FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id JOIN artists a ON a.id = c.artist_id
     WHERE r.id = ${requestId}`);
@@ -122,7 +135,8 @@ export async function storeAdCopyVariants(
   return pool.transaction(async (tx) => {
     const ids: string[] = [];
     for (const [i, v] of input.variants.entries()) {
-      ids.push(await tx.oneFirst(sql.type(z.object({ id: z.string() }))`
+      ids.push(
+        await tx.oneFirst(sql.type(z.object({ id: z.string() }))`
         INSERT INTO ad_copy_variants (request_id, campaign_id, platform, position, generation, headline, primary_text, description, source, violations)
         SELECT r.id, r.campaign_id, r.platform, ${input.firstPosition + i}, ${input.generation}, ${v.headline}, ${v.primaryText}, ${v.description},
                ${input.source}, ${sql.jsonb(v.violations)}
@@ -130,16 +144,25 @@ export async function storeAdCopyVariants(
         ON CONFLICT (request_id, position) DO UPDATE SET
           generation = EXCLUDED.generation, headline = EXCLUDED.headline, primary_text = EXCLUDED.primary_text,
           description = EXCLUDED.description, source = EXCLUDED.source, violations = EXCLUDED.violations
-        RETURNING id`));
+        RETURNING id`),
+      );
     }
-    await tx.query(sql.unsafe`UPDATE ad_copy_requests SET generation = ${input.generation} WHERE id = ${input.requestId}`);
+    await tx.query(
+      sql.unsafe`UPDATE ad_copy_requests SET generation = ${input.generation} WHERE id = ${input.requestId}`,
+    );
     return ids;
   });
 }
 
 export async function setAdCopyStatus(
   db: Db,
-  input: { requestId: string; status: AdCopyStatus; failureReason?: string | null; expiresAt?: number | null; feedback?: string | null },
+  input: {
+    requestId: string;
+    status: AdCopyStatus;
+    failureReason?: string | null;
+    expiresAt?: number | null;
+    feedback?: string | null;
+  },
 ): Promise<void> {
   const final = ['approved', 'rejected', 'expired', 'failed'].includes(input.status);
   await db.query(sql.unsafe`
@@ -153,7 +176,10 @@ export async function setAdCopyStatus(
 }
 
 /** Marks the variant approved and the request decided; approving again changes nothing. */
-export async function approveAdCopyVariant(pool: DatabasePool, input: { requestId: string; variantId: string }): Promise<boolean> {
+export async function approveAdCopyVariant(
+  pool: DatabasePool,
+  input: { requestId: string; variantId: string },
+): Promise<boolean> {
   return pool.transaction(async (tx) => {
     const updated = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
       UPDATE ad_copy_variants SET approved_at = coalesce(approved_at, now())
@@ -169,7 +195,13 @@ export async function approveAdCopyVariant(pool: DatabasePool, input: { requestI
 /** Copy written by hand and approved already, without a generation (scripts that record fixture histories). */
 export async function insertApprovedAdCopy(
   pool: DatabasePool,
-  input: { campaignId: string; platform: 'meta' | 'google'; headline: string; primaryText: string; description: string },
+  input: {
+    campaignId: string;
+    platform: 'meta' | 'google';
+    headline: string;
+    primaryText: string;
+    description: string;
+  },
 ): Promise<string> {
   return pool.transaction(async (tx) => {
     const requestId = await tx.oneFirst(sql.type(z.object({ id: z.string() }))`

@@ -26,7 +26,9 @@ export const FLAG_REASONS = ['auth_burst_ip', 'auth_burst_ua', 'new_account', 's
 /** The flag rules as rows (event id, reason, detail) of `analytics_flags`, a temporary table of this transaction. */
 async function computeFlags(tx: DatabaseTransactionConnection, campaignId: string, rules: AbuseRules): Promise<void> {
   const window = sql.fragment`make_interval(secs => ${rules.authWindowSeconds})`;
-  await tx.query(sql.unsafe`CREATE TEMPORARY TABLE analytics_flags (id bigint NOT NULL, reason text NOT NULL, detail text NOT NULL) ON COMMIT DROP`);
+  await tx.query(
+    sql.unsafe`CREATE TEMPORARY TABLE analytics_flags (id bigint NOT NULL, reason text NOT NULL, detail text NOT NULL) ON COMMIT DROP`,
+  );
   await tx.query(sql.unsafe`
     INSERT INTO analytics_flags (id, reason, detail)
     WITH auth AS (
@@ -174,7 +176,9 @@ async function flaggedEvents(tx: Tx, limit = 200) {
     GROUP BY e.id ORDER BY at DESC, e.id DESC LIMIT ${limit}`);
   const byReason = await tx.any(sql.type(z.object({ reason: z.enum(FLAG_REASONS), count: z.number() }))`
     SELECT reason, count(DISTINCT id)::int AS count FROM analytics_flags GROUP BY reason ORDER BY reason`);
-  const total = await tx.oneFirst(sql.type(z.object({ count: z.number() }))`SELECT count(DISTINCT id)::int AS count FROM analytics_flags`);
+  const total = await tx.oneFirst(
+    sql.type(z.object({ count: z.number() }))`SELECT count(DISTINCT id)::int AS count FROM analytics_flags`,
+  );
   return { excludedEvents: total, byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.count])), items };
 }
 
@@ -215,7 +219,9 @@ async function series(tx: Tx, campaignId: string, range: SeriesRange) {
   const from = range.from.toISOString();
   const to = range.to.toISOString();
   const step = sql.fragment`${`1 ${range.bucket}`}::interval`;
-  const perType = EVENT_TYPES.map((t) => sql.fragment`coalesce(sum(n) FILTER (WHERE type = ${t}), 0)::int AS ${sql.identifier([t])}`);
+  const perType = EVENT_TYPES.map(
+    (t) => sql.fragment`coalesce(sum(n) FILTER (WHERE type = ${t}), 0)::int AS ${sql.identifier([t])}`,
+  );
   return tx.any(sql.type(seriesRow)`
     ${withCleanEvents(campaignId)},
     counted AS (

@@ -25,7 +25,9 @@ export async function insertArtist(
 
 /** Scoped by account: another tenant's artist is simply not found. */
 export async function findArtist(pool: DatabasePool, accountId: string, id: string): Promise<Artist | null> {
-  return pool.maybeOne(sql.type(artistRow)`SELECT ${columns} FROM artists WHERE id = ${id} AND account_id = ${accountId}`);
+  return pool.maybeOne(
+    sql.type(artistRow)`SELECT ${columns} FROM artists WHERE id = ${id} AND account_id = ${accountId}`,
+  );
 }
 
 export async function listArtists(pool: DatabasePool, accountId: string): Promise<readonly Artist[]> {
@@ -35,5 +37,7 @@ export async function listArtists(pool: DatabasePool, accountId: string): Promis
 
 /** The account an artist belongs to, unscoped (scripts). */
 export async function accountIdOfArtist(pool: DatabasePool, artistId: string): Promise<string> {
-  return pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${artistId}`);
+  return pool.oneFirst(
+    sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${artistId}`,
+  );
 }

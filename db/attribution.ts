@@ -9,7 +9,11 @@ export async function campaignTrackIds(pool: DatabasePool, campaignId: string): 
     SELECT track_id AS "trackId" FROM campaign_tracks WHERE campaign_id = ${campaignId} AND platform = 'spotify' ORDER BY track_id`);
 }
 
-export async function storeCampaignTracks(pool: DatabasePool, campaignId: string, trackIds: readonly string[]): Promise<void> {
+export async function storeCampaignTracks(
+  pool: DatabasePool,
+  campaignId: string,
+  trackIds: readonly string[],
+): Promise<void> {
   if (trackIds.length === 0) return;
   await pool.query(sql.unsafe`
     INSERT INTO campaign_tracks (campaign_id, platform, track_id)
@@ -75,11 +79,20 @@ export async function storedKeys(pool: DatabasePool, keys: readonly string[]): P
   return new Set(rows);
 }
 
-const runRow = z.object({ afterFanId: z.string().nullable(), fansChecked: z.number(), fansSkipped: z.number(), streams: z.number(), finished: z.boolean() });
+const runRow = z.object({
+  afterFanId: z.string().nullable(),
+  fansChecked: z.number(),
+  fansSkipped: z.number(),
+  streams: z.number(),
+  finished: z.boolean(),
+});
 export type AttributionRun = z.infer<typeof runRow>;
 
 /** The run's progress, created on first use. */
-export async function startOrResumeRun(pool: DatabasePool, input: { runKey: string; campaignId: string }): Promise<AttributionRun> {
+export async function startOrResumeRun(
+  pool: DatabasePool,
+  input: { runKey: string; campaignId: string },
+): Promise<AttributionRun> {
   await pool.query(sql.unsafe`
     INSERT INTO attribution_runs (run_key, campaign_id) VALUES (${input.runKey}, ${input.campaignId}) ON CONFLICT (run_key) DO NOTHING`);
   return pool.one(sql.type(runRow)`
@@ -89,7 +102,10 @@ export async function startOrResumeRun(pool: DatabasePool, input: { runKey: stri
 }
 
 /** One fan done: the run carries on after them. */
-export async function advanceRun(pool: DatabasePool, input: { runKey: string; fanId: string; skipped: boolean; streams: number }): Promise<void> {
+export async function advanceRun(
+  pool: DatabasePool,
+  input: { runKey: string; fanId: string; skipped: boolean; streams: number },
+): Promise<void> {
   await pool.query(sql.unsafe`
     UPDATE attribution_runs
     SET after_fan_id = ${input.fanId}, fans_checked = fans_checked + ${input.skipped ? 0 : 1},
@@ -98,7 +114,9 @@ export async function advanceRun(pool: DatabasePool, input: { runKey: string; fa
 }
 
 export async function finishRun(pool: DatabasePool, runKey: string): Promise<AttributionRun | null> {
-  await pool.query(sql.unsafe`UPDATE attribution_runs SET finished_at = coalesce(finished_at, now()) WHERE run_key = ${runKey}`);
+  await pool.query(
+    sql.unsafe`UPDATE attribution_runs SET finished_at = coalesce(finished_at, now()) WHERE run_key = ${runKey}`,
+  );
   return pool.maybeOne(sql.type(runRow)`
     SELECT after_fan_id AS "afterFanId", fans_checked AS "fansChecked", fans_skipped AS "fansSkipped", streams,
            finished_at IS NOT NULL AS finished
@@ -107,9 +125,16 @@ export async function finishRun(pool: DatabasePool, runKey: string): Promise<Att
 
 /** For the attribution status route: the last runs and the fans' cursors at a glance. */
 export async function attributionSummary(pool: DatabasePool, campaignId: string) {
-  const runs = await pool.any(sql.type(z.object({
-    runKey: z.string(), fansChecked: z.number(), fansSkipped: z.number(), streams: z.number(), startedAt: z.number(), finishedAt: z.number().nullable(),
-  }))`
+  const runs = await pool.any(sql.type(
+    z.object({
+      runKey: z.string(),
+      fansChecked: z.number(),
+      fansSkipped: z.number(),
+      streams: z.number(),
+      startedAt: z.number(),
+      finishedAt: z.number().nullable(),
+    }),
+  )`
     SELECT run_key AS "runKey", fans_checked AS "fansChecked", fans_skipped AS "fansSkipped", streams,
            started_at AS "startedAt", finished_at AS "finishedAt"
     FROM attribution_runs WHERE campaign_id = ${campaignId} ORDER BY started_at DESC LIMIT 10`);

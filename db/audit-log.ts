@@ -3,7 +3,10 @@
 import { type DatabasePool, sql } from './pool';
 
 /** Ids and counts only: the audit log outlives the data it records the deletion of. */
-export async function audit(pool: DatabasePool, entry: { action: string; target: string; actor?: string; accountId?: string }): Promise<void> {
+export async function audit(
+  pool: DatabasePool,
+  entry: { action: string; target: string; actor?: string; accountId?: string },
+): Promise<void> {
   await pool.query(sql.unsafe`
     INSERT INTO audit_log (account_id, actor, action, target)
     VALUES (${entry.accountId ?? null}, ${entry.actor ?? 'system'}, ${entry.action}, ${entry.target})`);

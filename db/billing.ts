@@ -19,7 +19,13 @@ export const orderEmailContext = (orderId: string) => `orders:${orderId}:email`;
 
 export type AccountBilling = z.infer<typeof billingRow>;
 
-const FREE: AccountBilling = { tier: 'free', stripeCustomerId: null, stripeSubscriptionId: null, subscriptionStatus: null, graceUntil: null };
+const FREE: AccountBilling = {
+  tier: 'free',
+  stripeCustomerId: null,
+  stripeSubscriptionId: null,
+  subscriptionStatus: null,
+  graceUntil: null,
+};
 
 export async function accountBilling(db: Db, accountId: string): Promise<AccountBilling> {
   const row = await db.maybeOne(sql.type(billingRow)`
@@ -43,7 +49,10 @@ export async function accountOfStripeCustomer(db: Db, customerId: string): Promi
 }
 
 /** One row per account, locked: serialises plan checks (e.g. two campaigns created at once). */
-export async function lockAccountBilling(tx: DatabaseTransactionConnection, accountId: string): Promise<AccountBilling> {
+export async function lockAccountBilling(
+  tx: DatabaseTransactionConnection,
+  accountId: string,
+): Promise<AccountBilling> {
   await tx.query(sql.unsafe`INSERT INTO account_billing (account_id) VALUES (${accountId}) ON CONFLICT DO NOTHING`);
   await tx.query(sql.unsafe`SELECT 1 FROM account_billing WHERE account_id = ${accountId} FOR UPDATE`);
   return accountBilling(tx, accountId);
@@ -52,7 +61,14 @@ export async function lockAccountBilling(tx: DatabaseTransactionConnection, acco
 /** A subscription's state as Stripe reports it. `past_due` / `incomplete` keep the tier (the grace period decides). */
 export async function applySubscription(
   db: Db,
-  input: { accountId: string; customerId: string; subscriptionId: string; status: string; tier: Tier; eventCreated: number },
+  input: {
+    accountId: string;
+    customerId: string;
+    subscriptionId: string;
+    status: string;
+    tier: Tier;
+    eventCreated: number;
+  },
 ): Promise<void> {
   // Stripe's own retries are over for these: no grace left to give.
   const ended = ['canceled', 'incomplete_expired', 'unpaid', 'paused'].includes(input.status);
@@ -97,7 +113,11 @@ export async function isStripeEventRecorded(db: Db, eventId: string): Promise<bo
 }
 
 /** Records a Stripe event id; false when it was seen before (the delivery is a replay). */
-export async function recordStripeEvent(tx: DatabaseTransactionConnection, eventId: string, type: string): Promise<boolean> {
+export async function recordStripeEvent(
+  tx: DatabaseTransactionConnection,
+  eventId: string,
+  type: string,
+): Promise<boolean> {
   const row = await tx.maybeOne(sql.unsafe`
     INSERT INTO stripe_events (event_id, type) VALUES (${eventId}, ${type}) ON CONFLICT DO NOTHING RETURNING event_id`);
   return row !== null;
@@ -105,7 +125,11 @@ export async function recordStripeEvent(tx: DatabaseTransactionConnection, event
 
 // --- plan usage
 
-const usageRow = z.object({ activeCampaigns: z.coerce.number(), coveredCampaigns: z.coerce.number(), unusedCredits: z.coerce.number() });
+const usageRow = z.object({
+  activeCampaigns: z.coerce.number(),
+  coveredCampaigns: z.coerce.number(),
+  unusedCredits: z.coerce.number(),
+});
 export type PlanUsage = z.infer<typeof usageRow>;
 
 export async function planUsage(db: Db, accountId: string): Promise<PlanUsage> {
@@ -118,7 +142,12 @@ export async function planUsage(db: Db, accountId: string): Promise<PlanUsage> {
 }
 
 /** Whether the account's plan, or a package credit on this campaign, includes the feature. */
-export async function hasFeature(db: Db, accountId: string, feature: PlanFeature, campaignId?: string): Promise<boolean> {
+export async function hasFeature(
+  db: Db,
+  accountId: string,
+  feature: PlanFeature,
+  campaignId?: string,
+): Promise<boolean> {
   const { tier } = await accountBilling(db, accountId);
   if (PLANS[tier].limits[feature]) return true;
   if (feature !== 'adAutomation' || !campaignId) return false;
@@ -128,7 +157,11 @@ export async function hasFeature(db: Db, accountId: string, feature: PlanFeature
 }
 
 /** The account's oldest unused package credit goes to this campaign; returns its order id. */
-export async function useCreditFor(tx: DatabaseTransactionConnection, accountId: string, campaignId: string): Promise<string | null> {
+export async function useCreditFor(
+  tx: DatabaseTransactionConnection,
+  accountId: string,
+  campaignId: string,
+): Promise<string | null> {
   return tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
     UPDATE package_credits SET campaign_id = ${campaignId}
     WHERE order_id = (SELECT order_id FROM package_credits WHERE account_id = ${accountId} AND campaign_id IS NULL
@@ -206,7 +239,9 @@ export async function returnCreditOfCancelledCampaign(db: Db, orderId: string): 
 
 /** The Checkout Session an order was paid through (its workflow is named after it). */
 export async function checkoutSessionOfOrder(db: Db, orderId: string): Promise<string> {
-  return db.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT checkout_session_id AS id FROM orders WHERE id = ${orderId}`);
+  return db.oneFirst(
+    sql.type(z.object({ id: z.string() }))`SELECT checkout_session_id AS id FROM orders WHERE id = ${orderId}`,
+  );
 }
 
 /** The Checkout Session of the order whose package a campaign uses, if any. */
@@ -220,7 +255,9 @@ export async function linkOrder(pool: DatabasePool, orderId: string, accountId: 
   return pool.transaction(async (tx) => {
     const linked = await tx.oneFirst(sql.type(z.object({ id: z.string() }))`
       UPDATE orders SET account_id = coalesce(account_id, ${accountId}) WHERE id = ${orderId} RETURNING account_id AS id`);
-    await tx.query(sql.unsafe`UPDATE package_credits SET account_id = ${linked} WHERE order_id = ${orderId} AND account_id IS NULL`);
+    await tx.query(
+      sql.unsafe`UPDATE package_credits SET account_id = ${linked} WHERE order_id = ${orderId} AND account_id IS NULL`,
+    );
     return linked;
   });
 }
@@ -233,7 +270,10 @@ export async function forgetOrderEmails(db: Db, of: { emailHash: string } | { ac
 }
 
 /** Orders paid with this address and not linked to any account yet (their workflows wait for one). */
-export async function unlinkedOrdersByEmailHash(db: Db, emailHash: string): Promise<readonly { id: string; checkoutSessionId: string }[]> {
+export async function unlinkedOrdersByEmailHash(
+  db: Db,
+  emailHash: string,
+): Promise<readonly { id: string; checkoutSessionId: string }[]> {
   return db.any(sql.type(z.object({ id: z.string(), checkoutSessionId: z.string() }))`
     SELECT id, checkout_session_id AS "checkoutSessionId" FROM orders WHERE email_hash = ${emailHash} AND account_id IS NULL`);
 }

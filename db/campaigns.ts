@@ -116,10 +116,18 @@ export async function listCampaigns(db: Db, accountId: string): Promise<readonly
 
 /** The account that owns a campaign, unscoped (ops routes act on any account's campaign); null when none. */
 export async function findCampaignOwner(db: Db, id: string): Promise<{ accountId: string } | null> {
-  return db.maybeOne(sql.type(z.object({ accountId: z.string() }))`SELECT account_id AS "accountId" FROM campaigns WHERE id = ${id}`);
+  return db.maybeOne(
+    sql.type(z.object({ accountId: z.string() }))`SELECT account_id AS "accountId" FROM campaigns WHERE id = ${id}`,
+  );
 }
 
-const releaseStateRow = z.object({ status: z.string(), resolution: z.string(), title: z.string(), releaseAt: z.number(), closesAt: z.number() });
+const releaseStateRow = z.object({
+  status: z.string(),
+  resolution: z.string(),
+  title: z.string(),
+  releaseAt: z.number(),
+  closesAt: z.number(),
+});
 
 /** Where a campaign stands and when it releases and closes, without the artist join (billing's order checks). */
 export async function campaignReleaseState(db: Db, id: string) {

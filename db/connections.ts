@@ -25,7 +25,14 @@ const columns = sql.fragment`id, account_id AS "accountId", provider, status, ac
 export async function createConnection(
   pool: DatabasePool,
   keyRing: KeyRing,
-  input: { accountId: string; provider: 'google' | 'meta' | 'spotify'; accessToken: string; refreshToken?: string; expiresInSeconds: number; scope: string },
+  input: {
+    accountId: string;
+    provider: 'google' | 'meta' | 'spotify';
+    accessToken: string;
+    refreshToken?: string;
+    expiresInSeconds: number;
+    scope: string;
+  },
 ): Promise<{ id: string; replaced: string | null }> {
   return pool.transaction(async (tx) => {
     const replaced = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
@@ -55,7 +62,12 @@ export interface ConnectionCredentials {
   refreshToken: string | null;
 }
 
-const credentialsRow = z.object({ provider: z.enum(['google', 'meta', 'spotify']), status: z.string(), access: z.string().nullable(), refresh: z.string().nullable() });
+const credentialsRow = z.object({
+  provider: z.enum(['google', 'meta', 'spotify']),
+  status: z.string(),
+  access: z.string().nullable(),
+  refresh: z.string().nullable(),
+});
 
 function open(keyRing: KeyRing, id: string, row: z.infer<typeof credentialsRow>): ConnectionCredentials {
   return {
@@ -66,7 +78,11 @@ function open(keyRing: KeyRing, id: string, row: z.infer<typeof credentialsRow>)
 }
 
 /** An active connection's tokens, read under the row's lock (one refresh at a time). */
-export async function lockedCredentials(tx: DatabaseTransactionConnection, keyRing: KeyRing, id: string): Promise<ConnectionCredentials | null> {
+export async function lockedCredentials(
+  tx: DatabaseTransactionConnection,
+  keyRing: KeyRing,
+  id: string,
+): Promise<ConnectionCredentials | null> {
   const row = await tx.maybeOne(sql.type(credentialsRow)`
     SELECT provider, status, access_token_enc AS access, refresh_token_enc AS refresh FROM connections WHERE id = ${id} FOR UPDATE`);
   return row && row.status === 'active' ? open(keyRing, id, row) : null;
@@ -94,11 +110,17 @@ export async function activeAccessToken(db: Db, keyRing: KeyRing, id: string): P
 }
 
 export async function markNeedsReconnect(db: Db, id: string): Promise<void> {
-  await db.query(sql.unsafe`UPDATE connections SET status = 'needs_reconnect', updated_at = now() WHERE id = ${id} AND status = 'active'`);
+  await db.query(
+    sql.unsafe`UPDATE connections SET status = 'needs_reconnect', updated_at = now() WHERE id = ${id} AND status = 'active'`,
+  );
 }
 
 /** Disconnect: no token is kept. Returns what was held, so the caller can revoke it at the provider. */
-export async function disconnect(pool: DatabasePool, keyRing: KeyRing, id: string): Promise<ConnectionCredentials | null> {
+export async function disconnect(
+  pool: DatabasePool,
+  keyRing: KeyRing,
+  id: string,
+): Promise<ConnectionCredentials | null> {
   return pool.transaction(async (tx) => {
     const row = await tx.maybeOne(sql.type(credentialsRow)`
       SELECT provider, status, access_token_enc AS access, refresh_token_enc AS refresh FROM connections WHERE id = ${id} FOR UPDATE`);
@@ -109,5 +131,7 @@ export async function disconnect(pool: DatabasePool, keyRing: KeyRing, id: strin
 }
 
 export async function markDisconnected(db: Db, id: string): Promise<void> {
-  await db.query(sql.unsafe`UPDATE connections SET status = 'disconnected', updated_at = now() WHERE id = ${id} AND status <> 'disconnected'`);
+  await db.query(
+    sql.unsafe`UPDATE connections SET status = 'disconnected', updated_at = now() WHERE id = ${id} AND status <> 'disconnected'`,
+  );
 }

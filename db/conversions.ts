@@ -9,7 +9,13 @@ type Db = DatabasePool | DatabaseTransactionConnection;
 const tokenAad = (artistId: string) => `meta_pixels:${artistId}:access`;
 const userDataAad = (id: string) => `conversion_events:${id}:user_data`;
 
-const pixelRow = z.object({ artistId: z.string(), pixelId: z.string(), hasAccessToken: z.boolean(), testEventCode: z.string().nullable(), updatedAt: z.number() });
+const pixelRow = z.object({
+  artistId: z.string(),
+  pixelId: z.string(),
+  hasAccessToken: z.boolean(),
+  testEventCode: z.string().nullable(),
+  updatedAt: z.number(),
+});
 export type MetaPixel = z.infer<typeof pixelRow>;
 const pixelColumns = sql.fragment`artist_id AS "artistId", pixel_id AS "pixelId", access_token_enc IS NOT NULL AS "hasAccessToken",
   test_event_code AS "testEventCode", updated_at AS "updatedAt"`;
@@ -48,7 +54,9 @@ export async function deleteMetaPixel(db: Db, artistId: string): Promise<boolean
  * connection (a user token with ads_management), else none.
  */
 export async function conversionsAccessToken(db: Db, keyRing: KeyRing, artistId: string): Promise<string | null> {
-  const row = await db.maybeOne(sql.type(z.object({ own: z.string().nullable(), connectionId: z.string().nullable(), connection: z.string().nullable() }))`
+  const row = await db.maybeOne(sql.type(
+    z.object({ own: z.string().nullable(), connectionId: z.string().nullable(), connection: z.string().nullable() }),
+  )`
     SELECT p.access_token_enc AS own, c.id AS "connectionId", c.access_token_enc AS connection
     FROM meta_pixels p JOIN artists a ON a.id = p.artist_id
     LEFT JOIN connections c ON c.account_id = a.account_id AND c.provider = 'meta' AND c.status = 'active'
@@ -56,7 +64,8 @@ export async function conversionsAccessToken(db: Db, keyRing: KeyRing, artistId:
     ORDER BY c.created_at DESC NULLS LAST LIMIT 1`);
   if (!row) return null;
   if (row.own) return keyRing.decrypt(row.own, tokenAad(artistId));
-  if (row.connection && row.connectionId) return keyRing.decrypt(row.connection, `connections:${row.connectionId}:access`);
+  if (row.connection && row.connectionId)
+    return keyRing.decrypt(row.connection, `connections:${row.connectionId}:access`);
   return null;
 }
 
@@ -89,16 +98,20 @@ export async function queueConversion(db: Db, keyRing: KeyRing, input: NewConver
 
 /** Pending events too old for Meta are never sent: dropped with the reason, their user data forgotten. */
 export async function dropStaleConversions(db: Db, maxAgeSeconds: number): Promise<number> {
-  return (await db.query(sql.unsafe`
+  return (
+    await db.query(sql.unsafe`
     UPDATE conversion_events
     SET status = 'dropped', reason = 'older than 7 days: Meta rejects such events', user_data_enc = NULL
-    WHERE status = 'pending' AND event_time < now() - ${maxAgeSeconds} * interval '1 second'`)).rowCount;
+    WHERE status = 'pending' AND event_time < now() - ${maxAgeSeconds} * interval '1 second'`)
+  ).rowCount;
 }
 
 /** Delivery records (no user data left in them) are kept this long for the artist's summary, then deleted. */
 export async function deleteOldConversionRecords(db: Db, days: number): Promise<number> {
-  return (await db.query(sql.unsafe`
-    DELETE FROM conversion_events WHERE status <> 'pending' AND created_at < now() - ${days} * interval '1 day'`)).rowCount;
+  return (
+    await db.query(sql.unsafe`
+    DELETE FROM conversion_events WHERE status <> 'pending' AND created_at < now() - ${days} * interval '1 day'`)
+  ).rowCount;
 }
 
 const pendingRow = z.object({
@@ -139,10 +152,17 @@ export async function claimConversionBatch(
     FROM conversion_events e JOIN meta_pixels p ON p.artist_id = e.artist_id AND p.pixel_id = e.pixel_id
     WHERE e.status = 'pending' AND e.artist_id = ${first} AND e.event_time >= to_timestamp(${input.minEventTime / 1000})
     ORDER BY e.event_time LIMIT ${input.limit} FOR UPDATE OF e SKIP LOCKED`);
-  return rows.map(({ userDataEnc, ...row }) => ({ ...row, userData: JSON.parse(keyRing.decrypt(userDataEnc, userDataAad(row.id))) as Record<string, unknown> }));
+  return rows.map(({ userDataEnc, ...row }) => ({
+    ...row,
+    userData: JSON.parse(keyRing.decrypt(userDataEnc, userDataAad(row.id))) as Record<string, unknown>,
+  }));
 }
 
-export async function markConversionsSent(tx: DatabaseTransactionConnection, ids: string[], fbtraceId: string | null): Promise<void> {
+export async function markConversionsSent(
+  tx: DatabaseTransactionConnection,
+  ids: string[],
+  fbtraceId: string | null,
+): Promise<void> {
   await tx.query(sql.unsafe`
     UPDATE conversion_events SET status = 'sent', sent_at = now(), attempts = attempts + 1, fbtrace_id = ${fbtraceId},
            last_error = NULL, user_data_enc = NULL
@@ -150,14 +170,22 @@ export async function markConversionsSent(tx: DatabaseTransactionConnection, ids
 }
 
 /** A refusal that retrying cannot fix (Meta rejected the events): failed for good, user data forgotten. */
-export async function markConversionsFailed(tx: DatabaseTransactionConnection, ids: string[], reason: string): Promise<void> {
+export async function markConversionsFailed(
+  tx: DatabaseTransactionConnection,
+  ids: string[],
+  reason: string,
+): Promise<void> {
   await tx.query(sql.unsafe`
     UPDATE conversion_events SET status = 'failed', attempts = attempts + 1, reason = ${reason.slice(0, 500)}, user_data_enc = NULL
     WHERE id = ANY(${sql.array(ids, 'uuid')})`);
 }
 
 /** Still pending: tried again later (until the 7-day limit drops them). */
-export async function noteConversionAttempt(tx: DatabaseTransactionConnection, ids: string[], error: string): Promise<void> {
+export async function noteConversionAttempt(
+  tx: DatabaseTransactionConnection,
+  ids: string[],
+  error: string,
+): Promise<void> {
   await tx.query(sql.unsafe`
     UPDATE conversion_events SET attempts = attempts + 1, last_error = ${error.slice(0, 500)} WHERE id = ANY(${sql.array(ids, 'uuid')})`);
 }
@@ -165,7 +193,10 @@ export async function noteConversionAttempt(tx: DatabaseTransactionConnection, i
 export const conversionSummaryRow = z.object({ eventName: z.string(), status: z.string(), n: z.number() });
 
 /** Counts per event and status, for the artist's view of a campaign. */
-export async function conversionSummary(db: Db, campaignId: string): Promise<readonly z.infer<typeof conversionSummaryRow>[]> {
+export async function conversionSummary(
+  db: Db,
+  campaignId: string,
+): Promise<readonly z.infer<typeof conversionSummaryRow>[]> {
   return db.any(sql.type(conversionSummaryRow)`
     SELECT event_name AS "eventName", status, count(*)::int AS n FROM conversion_events WHERE campaign_id = ${campaignId}
     GROUP BY 1, 2 ORDER BY 1, 2`);

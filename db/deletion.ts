@@ -19,7 +19,10 @@ export async function createDeletionRequest(
 }
 
 /** Subscriptions under an e-mail address (keyed hash) go; returns the fans they were linked to, and how many went. */
-export async function eraseContact(pool: DatabasePool, emailHash: string): Promise<{ fanIds: string[]; subscribers: number }> {
+export async function eraseContact(
+  pool: DatabasePool,
+  emailHash: string,
+): Promise<{ fanIds: string[]; subscribers: number }> {
   return pool.transaction(async (tx) => {
     const fanIds = await tx.anyFirst(sql.type(z.object({ fanId: z.string() }))`
       SELECT DISTINCT fan_id AS "fanId" FROM subscribers WHERE email_hash = ${emailHash} AND fan_id IS NOT NULL`);
@@ -53,7 +56,15 @@ export async function recordMetaDeletionRequest(pool: DatabasePool, subjectHash:
 }
 
 export async function findDeletionRequest(pool: DatabasePool, id: string) {
-  return pool.maybeOne(sql.type(z.object({ id: z.string(), fanId: z.string().nullable(), status: z.string(), requestedAt: z.number(), completedAt: z.number().nullable() }))`
+  return pool.maybeOne(sql.type(
+    z.object({
+      id: z.string(),
+      fanId: z.string().nullable(),
+      status: z.string(),
+      requestedAt: z.number(),
+      completedAt: z.number().nullable(),
+    }),
+  )`
     SELECT id, fan_id AS "fanId", status, requested_at AS "requestedAt", completed_at AS "completedAt"
     FROM deletion_requests WHERE id = ${id}`);
 }

@@ -38,9 +38,21 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
       { name: 'refresh_token_enc', aad: (id) => `connections:${id}:refresh` },
     ],
   },
-  { table: 'sandbox_mailbox', key: 'outbox_id', columns: [{ name: 'to_address_enc', aad: (id) => `sandbox_mailbox:${id}` }] },
-  { table: 'meta_pixels', key: 'artist_id', columns: [{ name: 'access_token_enc', aad: (id) => `meta_pixels:${id}:access` }] },
-  { table: 'conversion_events', key: 'id', columns: [{ name: 'user_data_enc', aad: (id) => `conversion_events:${id}:user_data` }] },
+  {
+    table: 'sandbox_mailbox',
+    key: 'outbox_id',
+    columns: [{ name: 'to_address_enc', aad: (id) => `sandbox_mailbox:${id}` }],
+  },
+  {
+    table: 'meta_pixels',
+    key: 'artist_id',
+    columns: [{ name: 'access_token_enc', aad: (id) => `meta_pixels:${id}:access` }],
+  },
+  {
+    table: 'conversion_events',
+    key: 'id',
+    columns: [{ name: 'user_data_enc', aad: (id) => `conversion_events:${id}:user_data` }],
+  },
 ];
 
 export interface ResealProgress {
@@ -63,7 +75,10 @@ export async function resealBatch(
   const { table } = input;
   const rows = await pool.any(sql.type(z.object({ k: z.string(), v: z.array(z.string().nullable()) }))`
     SELECT ${sql.identifier([table.key])}::text AS k,
-           ARRAY[${sql.join(table.columns.map((c) => sql.identifier([c.name])), sql.fragment`, `)}] AS v
+           ARRAY[${sql.join(
+             table.columns.map((c) => sql.identifier([c.name])),
+             sql.fragment`, `,
+           )}] AS v
     FROM ${sql.identifier([table.table])}
     ${input.after === null ? sql.fragment`` : sql.fragment`WHERE ${sql.identifier([table.key])}::text > ${input.after}`}
     ORDER BY 1 LIMIT ${input.limit}`);
@@ -73,9 +88,15 @@ export async function resealBatch(
     if (fresh.every((v) => v === null)) continue;
     const result = await pool.query(sql.unsafe`
       UPDATE ${sql.identifier([table.table])}
-      SET ${sql.join(table.columns.map((c, i) => sql.fragment`${sql.identifier([c.name])} = ${fresh[i] ?? row.v[i]}`), sql.fragment`, `)}
+      SET ${sql.join(
+        table.columns.map((c, i) => sql.fragment`${sql.identifier([c.name])} = ${fresh[i] ?? row.v[i]}`),
+        sql.fragment`, `,
+      )}
       WHERE ${sql.identifier([table.key])}::text = ${row.k}
-        AND ${sql.join(table.columns.map((c, i) => sql.fragment`${sql.identifier([c.name])} IS NOT DISTINCT FROM ${row.v[i]}`), sql.fragment` AND `)}`);
+        AND ${sql.join(
+          table.columns.map((c, i) => sql.fragment`${sql.identifier([c.name])} IS NOT DISTINCT FROM ${row.v[i]}`),
+          sql.fragment` AND `,
+        )}`);
     resealed += result.rowCount;
   }
   return { after: rows.at(-1)?.k ?? input.after, scanned: rows.length, resealed, done: rows.length < input.limit };
@@ -83,7 +104,9 @@ export async function resealBatch(
 
 /** How many rows the table holds (a rotation's progress bar). */
 export async function countEncryptedRows(pool: DatabasePool, table: EncryptedTable): Promise<number> {
-  return pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ${sql.identifier([table.table])}`);
+  return pool.oneFirst(
+    sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ${sql.identifier([table.table])}`,
+  );
 }
 
 /** How many stored ciphertexts are sealed under another key than the active one. */

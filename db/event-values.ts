@@ -6,7 +6,15 @@ import { type DatabasePool, sql } from './pool';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
 
-export const EVENT_TYPES = ['PAGE_VIEW', 'CLICK', 'AUTH', 'SAVE_TRACK', 'FOLLOW_ARTIST', 'STREAM', 'EMAIL_SIGNUP'] as const;
+export const EVENT_TYPES = [
+  'PAGE_VIEW',
+  'CLICK',
+  'AUTH',
+  'SAVE_TRACK',
+  'FOLLOW_ARTIST',
+  'STREAM',
+  'EMAIL_SIGNUP',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export type EventValues = Record<EventType, number>;
 
@@ -34,6 +42,9 @@ export async function replaceEventValues(db: Db, campaignId: string, given: Part
   await db.query(sql.unsafe`
     INSERT INTO campaign_event_values (campaign_id, type, points)
     SELECT ${campaignId}, t.type, t.points
-    FROM unnest(${sql.array([...EVENT_TYPES], 'text')}::text[], ${sql.array(EVENT_TYPES.map((t) => values[t]), 'int4')}::int[]) AS t(type, points)
+    FROM unnest(${sql.array([...EVENT_TYPES], 'text')}::text[], ${sql.array(
+      EVENT_TYPES.map((t) => values[t]),
+      'int4',
+    )}::int[]) AS t(type, points)
     ON CONFLICT (campaign_id, type) DO UPDATE SET points = EXCLUDED.points, updated_at = now()`);
 }

@@ -8,7 +8,15 @@ import { type DatabasePool, sql } from './pool';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
 
-export const EVENT_TYPES = ['PAGE_VIEW', 'CLICK', 'AUTH', 'SAVE_TRACK', 'FOLLOW_ARTIST', 'STREAM', 'EMAIL_SIGNUP'] as const;
+export const EVENT_TYPES = [
+  'PAGE_VIEW',
+  'CLICK',
+  'AUTH',
+  'SAVE_TRACK',
+  'FOLLOW_ARTIST',
+  'STREAM',
+  'EMAIL_SIGNUP',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface EventDimensions {
@@ -52,23 +60,74 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
            utm_campaign, channel, referrer_host, country, ip_hash, ua_hash, track_id,
            to_timestamp(played_ms / 1000.0), properties::jsonb
     FROM unnest(
-      ${sql.array(col((e) => e.campaignId), 'uuid')},
-      ${sql.array(col((e) => e.fanId ?? null), 'uuid')},
-      ${sql.array(col((e) => e.type), 'text')},
-      ${sql.array(col((e) => e.dedupeKey), 'text')},
-      ${sql.array(col((e) => e.occurredAt ?? Date.now()), 'float8')},
-      ${sql.array(col((e) => e.platform ?? null), 'text')},
-      ${sql.array(col((e) => e.source ?? null), 'text')},
-      ${sql.array(col((e) => e.medium ?? null), 'text')},
-      ${sql.array(col((e) => e.utmCampaign ?? null), 'text')},
-      ${sql.array(col((e) => e.channel ?? null), 'text')},
-      ${sql.array(col((e) => e.referrerHost ?? null), 'text')},
-      ${sql.array(col((e) => e.country ?? null), 'text')},
-      ${sql.array(col((e) => e.ipHash ?? null), 'text')},
-      ${sql.array(col((e) => e.uaHash ?? null), 'text')},
-      ${sql.array(col((e) => e.trackId ?? null), 'text')},
-      ${sql.array(col((e) => e.playedAt ?? null), 'float8')},
-      ${sql.array(col((e) => JSON.stringify(e.properties ?? {})), 'text')}
+      ${sql.array(
+        col((e) => e.campaignId),
+        'uuid',
+      )},
+      ${sql.array(
+        col((e) => e.fanId ?? null),
+        'uuid',
+      )},
+      ${sql.array(
+        col((e) => e.type),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.dedupeKey),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.occurredAt ?? Date.now()),
+        'float8',
+      )},
+      ${sql.array(
+        col((e) => e.platform ?? null),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.source ?? null),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.medium ?? null),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.utmCampaign ?? null),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.channel ?? null),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.referrerHost ?? null),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.country ?? null),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.ipHash ?? null),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.uaHash ?? null),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.trackId ?? null),
+        'text',
+      )},
+      ${sql.array(
+        col((e) => e.playedAt ?? null),
+        'float8',
+      )},
+      ${sql.array(
+        col((e) => JSON.stringify(e.properties ?? {})),
+        'text',
+      )}
     ) AS t(campaign_id, fan_id, type, dedupe_key, occurred_ms, platform, source, medium, utm_campaign, channel,
            referrer_host, country, ip_hash, ua_hash, track_id, played_ms, properties)
     -- a fan or campaign deleted while its event waited in a buffer: drop the event, not the whole batch
@@ -81,7 +140,8 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
 /** Every event of these fans (erasure, revocation): their engagement goes with them. Returns how many went. */
 export async function deleteEventsOfFans(db: Db, fanIds: readonly string[]): Promise<number> {
   if (fanIds.length === 0) return 0;
-  return (await db.query(sql.unsafe`DELETE FROM events WHERE fan_id = ANY(${sql.array([...fanIds], 'uuid')})`)).rowCount;
+  return (await db.query(sql.unsafe`DELETE FROM events WHERE fan_id = ANY(${sql.array([...fanIds], 'uuid')})`))
+    .rowCount;
 }
 
 /** The sign-up events of the subscriptions under an e-mail address (keyed hash): they name the subscription. */

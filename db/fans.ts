@@ -10,7 +10,10 @@ export const REFRESH_TOKEN_LIFETIME_MS = 182 * 24 * 3600 * 1000;
 
 const aad = (fanId: string, which: 'access' | 'refresh') => `fan_tokens:${fanId}:${which}`;
 
-export async function upsertFan(db: Db, input: { provider: string; providerUserId: string; timeZone: string | null }): Promise<string> {
+export async function upsertFan(
+  db: Db,
+  input: { provider: string; providerUserId: string; timeZone: string | null },
+): Promise<string> {
   return db.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
     INSERT INTO fans (provider, provider_user_id, time_zone) VALUES (${input.provider}, ${input.providerUserId}, ${input.timeZone})
     ON CONFLICT (provider, provider_user_id) DO UPDATE SET time_zone = coalesce(EXCLUDED.time_zone, fans.time_zone)
@@ -99,7 +102,11 @@ export async function hasConsentedSince(db: Db, fanId: string, since: number): P
 }
 
 /** The fan a provider's user id belongs to, if we hold one. */
-export async function findFanIdByProviderUser(db: Db, provider: string, providerUserId: string): Promise<string | null> {
+export async function findFanIdByProviderUser(
+  db: Db,
+  provider: string,
+  providerUserId: string,
+): Promise<string | null> {
   return db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
     SELECT id FROM fans WHERE provider = ${provider} AND provider_user_id = ${providerUserId}`);
 }

@@ -38,13 +38,15 @@ export async function saveOAuthState(
 
 /** Single use: the first caller gets the row, every later one (a replay) gets null. */
 export async function consumeOAuthState(pool: DatabasePool, keyRing: KeyRing, nonce: string) {
-  const row = await pool.maybeOne(sql.type(z.object({
-    purpose: z.enum(OAUTH_PURPOSES),
-    campaignId: z.string().nullable(),
-    accountId: z.string().nullable(),
-    verifierEnc: z.string(),
-    timeZone: z.string().nullable(),
-  }))`
+  const row = await pool.maybeOne(sql.type(
+    z.object({
+      purpose: z.enum(OAUTH_PURPOSES),
+      campaignId: z.string().nullable(),
+      accountId: z.string().nullable(),
+      verifierEnc: z.string(),
+      timeZone: z.string().nullable(),
+    }),
+  )`
     UPDATE oauth_states SET used_at = now()
     WHERE nonce = ${nonce} AND used_at IS NULL AND expires_at > now()
     RETURNING purpose, campaign_id AS "campaignId", account_id AS "accountId", verifier_enc AS "verifierEnc", time_zone AS "timeZone"`);

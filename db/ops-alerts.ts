@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { type DatabasePool, sql } from './pool';
 
-const alertRow = z.object({ workflowId: z.string(), kind: z.string(), detail: z.string(), firstSeen: z.number(), lastSeen: z.number() });
+const alertRow = z.object({
+  workflowId: z.string(),
+  kind: z.string(),
+  detail: z.string(),
+  firstSeen: z.number(),
+  lastSeen: z.number(),
+});
 
 export async function openAlerts(pool: DatabasePool) {
   return pool.any(sql.type(alertRow)`
@@ -10,7 +16,10 @@ export async function openAlerts(pool: DatabasePool) {
 }
 
 /** Records this round's findings; whatever was not seen again is resolved. */
-export async function recordAlerts(pool: DatabasePool, seen: { workflowId: string; kind: 'activity_failing' | 'overdue'; detail: string }[]): Promise<void> {
+export async function recordAlerts(
+  pool: DatabasePool,
+  seen: { workflowId: string; kind: 'activity_failing' | 'overdue'; detail: string }[],
+): Promise<void> {
   await pool.transaction(async (tx) => {
     for (const alert of seen) {
       await tx.query(sql.unsafe`
@@ -19,6 +28,9 @@ export async function recordAlerts(pool: DatabasePool, seen: { workflowId: strin
     }
     await tx.query(sql.unsafe`
       UPDATE ops_alerts SET resolved_at = now()
-      WHERE resolved_at IS NULL AND NOT (workflow_id || '/' || kind = ANY(${sql.array(seen.map((a) => `${a.workflowId}/${a.kind}`), 'text')}))`);
+      WHERE resolved_at IS NULL AND NOT (workflow_id || '/' || kind = ANY(${sql.array(
+        seen.map((a) => `${a.workflowId}/${a.kind}`),
+        'text',
+      )}))`);
   });
 }

@@ -5,7 +5,14 @@ import { type DatabasePool, sql } from './pool';
 /** Idempotent on dedupe_key, so an activity retried after a crash queues the e-mail once. */
 export async function queueEmail(
   pool: DatabasePool | DatabaseTransactionConnection,
-  input: { accountId?: string; subscriberId?: string; orderId?: string; template: string; data?: Record<string, unknown>; dedupeKey: string },
+  input: {
+    accountId?: string;
+    subscriberId?: string;
+    orderId?: string;
+    template: string;
+    data?: Record<string, unknown>;
+    dedupeKey: string;
+  },
 ): Promise<string> {
   return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
     WITH inserted AS (
@@ -59,10 +66,14 @@ export async function sendPendingEmails(
       if (!email) return 'none';
       try {
         await send(email, tx);
-        await tx.query(sql.unsafe`UPDATE outbox_emails SET sent_at = now(), attempts = attempts + 1 WHERE id = ${email.id}`);
+        await tx.query(
+          sql.unsafe`UPDATE outbox_emails SET sent_at = now(), attempts = attempts + 1 WHERE id = ${email.id}`,
+        );
         return 'sent';
       } catch (error) {
-        await tx.query(sql.unsafe`UPDATE outbox_emails SET attempts = attempts + 1, last_error = ${String(error).slice(0, 500)} WHERE id = ${email.id}`);
+        await tx.query(
+          sql.unsafe`UPDATE outbox_emails SET attempts = attempts + 1, last_error = ${String(error).slice(0, 500)} WHERE id = ${email.id}`,
+        );
         failedIds.push(email.id);
         return 'failed';
       }

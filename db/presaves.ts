@@ -48,7 +48,15 @@ export async function waveAlreadyPlanned(db: Db, input: { presaveId: string }): 
 
 /** Claims one pre-save by id (the one-workflow-per-fan comparison variant). */
 export async function claimPresave(pool: DatabasePool, input: { id: string; claimToken: string; leaseMs: number }) {
-  return pool.maybeOne(sql.type(z.object({ id: z.string().uuid(), fanId: z.string().uuid(), attempts: z.number(), campaignId: z.string().uuid(), dueAt: z.number() }))`
+  return pool.maybeOne(sql.type(
+    z.object({
+      id: z.string().uuid(),
+      fanId: z.string().uuid(),
+      attempts: z.number(),
+      campaignId: z.string().uuid(),
+      dueAt: z.number(),
+    }),
+  )`
     UPDATE presaves p
     SET state = 'running', claim_token = ${input.claimToken}, attempts = p.attempts + 1,
         lease_until = clock_timestamp() + ${input.leaseMs} * interval '1 millisecond'
@@ -73,7 +81,9 @@ export async function claimDuePresaves(
   pool: DatabasePool,
   input: { campaignId: string; claimToken: string; limit: number; leaseMs: number },
 ): Promise<readonly ClaimedPresave[]> {
-  return pool.any(sql.type(z.object({ id: z.string().uuid(), fanId: z.string().uuid(), attempts: z.number(), dueAt: z.number() }))`
+  return pool.any(sql.type(
+    z.object({ id: z.string().uuid(), fanId: z.string().uuid(), attempts: z.number(), dueAt: z.number() }),
+  )`
     WITH candidates AS (
       SELECT id FROM presaves
       WHERE campaign_id = ${input.campaignId} AND due_at <= clock_timestamp()
@@ -194,7 +204,9 @@ export async function listPresaves(
  * how many have a refresh token that dies before it (consent + 6 months), and how many are already lost.
  */
 export async function tokenLedger(db: Db, campaignId: string) {
-  return db.one(sql.type(z.object({ reachable: z.number(), expiringBeforeRelease: z.number(), expired: z.number(), revoked: z.number() }))`
+  return db.one(sql.type(
+    z.object({ reachable: z.number(), expiringBeforeRelease: z.number(), expired: z.number(), revoked: z.number() }),
+  )`
     SELECT (count(*) FILTER (WHERE t.status = 'active' AND t.refresh_expires_at > greatest(p.due_at, now())))::int AS reachable,
            (count(*) FILTER (WHERE t.status = 'active' AND t.refresh_expires_at > now() AND t.refresh_expires_at <= p.due_at))::int AS "expiringBeforeRelease",
            (count(*) FILTER (WHERE t.status = 'active' AND t.refresh_expires_at <= now()))::int AS expired,
@@ -243,7 +255,11 @@ export async function presaveIdsOfFan(db: Db, fanId: string): Promise<readonly s
 }
 
 /** The campaign's most recent pre-savers whose tokens are active, newest first: whose token may look the catalogue up. */
-export async function recentPresaversWithActiveTokens(db: Db, campaignId: string, limit: number): Promise<readonly string[]> {
+export async function recentPresaversWithActiveTokens(
+  db: Db,
+  campaignId: string,
+  limit: number,
+): Promise<readonly string[]> {
   return db.anyFirst(sql.type(z.object({ fanId: z.string() }))`
     SELECT p.fan_id AS "fanId" FROM presaves p JOIN fan_tokens t ON t.fan_id = p.fan_id
     WHERE p.campaign_id = ${campaignId} AND t.status = 'active' ORDER BY p.created_at DESC LIMIT ${limit}`);
@@ -254,7 +270,9 @@ export async function recentPresaversWithActiveTokens(db: Db, campaignId: string
  * after consent) and who gave an e-mail on that campaign's page, with what the nudge needs.
  */
 export async function presavesNeedingReconsent(db: Db) {
-  return db.any(sql.type(z.object({ presaveId: z.string(), subscriberId: z.string(), title: z.string(), slug: z.string() }))`
+  return db.any(sql.type(
+    z.object({ presaveId: z.string(), subscriberId: z.string(), title: z.string(), slug: z.string() }),
+  )`
     SELECT p.id AS "presaveId", s.id AS "subscriberId", c.title, c.slug
     FROM presaves p
     JOIN campaigns c ON c.id = p.campaign_id AND c.status IN ('scheduled', 'releasing')

@@ -12,7 +12,12 @@ export async function ensureRateLimitRow(pool: DatabasePool, provider: string, c
 }
 
 /** Pauses the provider for `forMs` from now, unless a longer pause is in force. */
-export async function pauseProvider(pool: DatabasePool, provider: string, forMs: number, reason: string): Promise<void> {
+export async function pauseProvider(
+  pool: DatabasePool,
+  provider: string,
+  forMs: number,
+  reason: string,
+): Promise<void> {
   await pool.query(sql.unsafe`
     UPDATE provider_rate_limits
     SET paused_until = greatest(coalesce(paused_until, '-infinity'), clock_timestamp() + ${forMs} * interval '1 millisecond'),

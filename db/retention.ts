@@ -9,7 +9,11 @@ import { type DatabasePool } from './pool';
  * The fan's engagement events, unless they consented again after the revocation (then they are a fan again and
  * their history stays). Returns how many events were deleted, or null when skipped.
  */
-export async function deleteEngagementUnlessReconsented(pool: DatabasePool, fanId: string, revokedAt: number): Promise<number | null> {
+export async function deleteEngagementUnlessReconsented(
+  pool: DatabasePool,
+  fanId: string,
+  revokedAt: number,
+): Promise<number | null> {
   return pool.transaction(async (tx) => {
     if (await hasConsentedSince(tx, fanId, revokedAt)) return null;
     // Every event of the fan (STREAM, SAVE_TRACK, FOLLOW_ARTIST, AUTH, …) and where their history was read up to.

@@ -26,7 +26,8 @@ export async function upsertSubscriber(
       SELECT id FROM subscribers WHERE campaign_id = ${input.campaignId}
         AND (email_hash = ${emailHash} OR phone_hash = ${phoneHash}) LIMIT 1 FOR UPDATE`);
     const id = existing ?? (await tx.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT gen_random_uuid() AS id`));
-    const seal = (value: string | undefined, field: string) => (value ? keyRing.encrypt(value, `subscribers:${id}:${field}`) : null);
+    const seal = (value: string | undefined, field: string) =>
+      value ? keyRing.encrypt(value, `subscribers:${id}:${field}`) : null;
     await tx.query(sql.unsafe`
       INSERT INTO subscribers (id, campaign_id, fan_id, email_enc, email_hash, phone_enc, phone_hash, consent_text)
       VALUES (${id}, ${input.campaignId}, ${input.fanId ?? null}, ${seal(input.email, 'email')}, ${emailHash},
@@ -75,6 +76,9 @@ export async function subscribersPage(
 }
 
 /** Every subscription under an e-mail address (keyed hash), for its erasure; returns how many went. */
-export async function deleteSubscribersByEmailHash(db: DatabasePool | DatabaseTransactionConnection, emailHash: string): Promise<number> {
+export async function deleteSubscribersByEmailHash(
+  db: DatabasePool | DatabaseTransactionConnection,
+  emailHash: string,
+): Promise<number> {
   return (await db.query(sql.unsafe`DELETE FROM subscribers WHERE email_hash = ${emailHash}`)).rowCount;
 }

@@ -21,7 +21,10 @@ const configSchema = z.object({
   TEMPORAL_UI_URL: url.default('http://127.0.0.1:8233'),
   TEMPORAL_UI_PORT: port.default(8233),
   // The worker's Prometheus endpoint (SDK runtime metrics and dropday's own); empty disables it.
-  WORKER_METRICS_ADDRESS: z.string().regex(/^[\w.:-]+:\d+$/, 'must be host:port').optional(),
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[\w.:-]+:\d+$/, 'must be host:port')
+    .optional(),
   // A prebuilt workflow bundle (`npm run bundle`); unset, the worker bundles workflows/ at start.
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 
@@ -33,7 +36,11 @@ const configSchema = z.object({
   CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
 
   // Retention: engagement data of a fan who revoked access is deleted this long after the revocation (14 days).
-  REVOKED_ENGAGEMENT_RETENTION_SECONDS: z.coerce.number().int().min(0).default(14 * 24 * 3600),
+  REVOKED_ENGAGEMENT_RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(14 * 24 * 3600),
   // Artist connections: access tokens are refreshed this long before they expire.
   CONNECTION_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).default(300),
   // Analytics events lose their link to the fan after this many days (24 months).
@@ -48,7 +55,12 @@ const configSchema = z.object({
   // Attribution: the backfill Schedule of a campaign runs every ATTRIBUTION_INTERVAL_MINUTES for
   // ATTRIBUTION_WINDOW_DAYS after its release; page views and clicks are written in batches (EVENT_BUFFER_*).
   ATTRIBUTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(366).default(28),
-  ATTRIBUTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  ATTRIBUTION_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   ATTRIBUTION_FAN_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
   EVENT_BUFFER_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(250),
   EVENT_BUFFER_BATCH: z.coerce.number().int().min(1).max(5_000).default(500),
@@ -70,14 +82,20 @@ const configSchema = z.object({
 
   META_DIALOG_URL: url.default('https://www.facebook.com'),
   META_GRAPH_URL: url.default('https://graph.facebook.com'),
-  META_API_VERSION: z.string().regex(/^v\d+\.0$/, 'must look like v26.0').default('v26.0'),
+  META_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.0$/, 'must look like v26.0')
+    .default('v26.0'),
   META_APP_ID: optionalSecret,
   META_APP_SECRET: optionalSecret,
 
   GOOGLE_AUTH_URL: url.default('https://accounts.google.com'),
   GOOGLE_OAUTH_URL: url.default('https://oauth2.googleapis.com'),
   GOOGLE_ADS_API_URL: url.default('https://googleads.googleapis.com'),
-  GOOGLE_ADS_API_VERSION: z.string().regex(/^v\d+$/, 'must look like v26').default('v26'),
+  GOOGLE_ADS_API_VERSION: z
+    .string()
+    .regex(/^v\d+$/, 'must look like v26')
+    .default('v26'),
   GOOGLE_CLIENT_ID: optionalSecret,
   GOOGLE_CLIENT_SECRET: optionalSecret,
   GOOGLE_ADS_DEVELOPER_TOKEN: optionalSecret,
@@ -85,12 +103,19 @@ const configSchema = z.object({
   GEMINI_API_URL: url.default('https://generativelanguage.googleapis.com'),
   GEMINI_API_KEY: optionalSecret,
   // Any generateContent model id; unset key → the deterministic template writer writes ad copy instead.
-  GEMINI_MODEL: z.string().regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must be a model id such as gemini-2.5-flash').default('gemini-2.5-flash'),
+  GEMINI_MODEL: z
+    .string()
+    .regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must be a model id such as gemini-2.5-flash')
+    .default('gemini-2.5-flash'),
   // Ad copy: regeneration rounds for variants that fail the limits or the linter, how many times an artist may
   // reject and get new variants, and how long variants wait for approval before the request expires (7 days).
   AD_COPY_MAX_REGENERATIONS: z.coerce.number().int().min(0).max(10).default(2),
   AD_COPY_MAX_REJECTIONS: z.coerce.number().int().min(0).max(20).default(5),
-  AD_COPY_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(7 * 24 * 3600),
+  AD_COPY_APPROVAL_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7 * 24 * 3600),
 
   STRIPE_API_URL: url.default('https://api.stripe.com'),
   STRIPE_SECRET_KEY: optionalSecret,
@@ -101,7 +126,10 @@ const configSchema = z.object({
   ORDER_ACCOUNT_WAIT_DAYS: z.coerce.number().min(0).default(30),
 
   // Outgoing e-mail: an SMTP(S) URL (smtp://user:pass@host:587); unset, mail goes to the sandbox mailbox table.
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
   MAIL_FROM: z.string().min(3).default('dropday <no-reply@dropday.invalid>'),
 });
 

@@ -5,7 +5,13 @@ import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
 import { connectTemporalClient } from '../lib/temporal/client';
 import { migrate } from '../db/migrate';
 import { openAlerts } from '../db/ops-alerts';
-import { countEncryptedRows, countStaleCiphertexts, ENCRYPTED_TABLES, type ResealProgress, resealBatch } from '../db/encrypted-columns';
+import {
+  countEncryptedRows,
+  countStaleCiphertexts,
+  ENCRYPTED_TABLES,
+  type ResealProgress,
+  resealBatch,
+} from '../db/encrypted-columns';
 import { createDatabasePool, type DatabasePool } from '../db/pool';
 import { retryFailedPresaves } from '../db/presaves';
 import { findCampaignById } from '../db/campaigns';
@@ -31,7 +37,9 @@ function progressBar(done: number, total: number, label: string): void {
   const width = 30;
   const ratio = total > 0 ? Math.min(1, done / total) : 1;
   const filled = Math.round(ratio * width);
-  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${label}   `);
+  process.stderr.write(
+    `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${label}   `,
+  );
   if (ratio >= 1) process.stderr.write('\n');
 }
 
@@ -57,7 +65,8 @@ const commands: Record<string, Command> = {
     async run(_args, ctx) {
       const alerts = await openAlerts(await ctx.pool());
       if (alerts.length === 0) return console.log('no open alerts');
-      for (const a of alerts) console.log(`${new Date(a.lastSeen).toISOString()}  ${a.kind.padEnd(16)} ${a.workflowId}\n    ${a.detail}`);
+      for (const a of alerts)
+        console.log(`${new Date(a.lastSeen).toISOString()}  ${a.kind.padEnd(16)} ${a.workflowId}\n    ${a.detail}`);
     },
   },
   'retry-failed': {
@@ -68,7 +77,11 @@ const commands: Record<string, Command> = {
       const pool = await ctx.pool();
       const retried = await retryFailedPresaves(pool, campaignId);
       if (retried > 0) {
-        const client = await connectTemporalClient({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE, keyRing: keyRingFrom(ctx.config) });
+        const client = await connectTemporalClient({
+          address: ctx.config.TEMPORAL_ADDRESS,
+          namespace: ctx.config.TEMPORAL_NAMESPACE,
+          keyRing: keyRingFrom(ctx.config),
+        });
         const campaign = await findCampaignById(pool, campaignId);
         if (!campaign) throw new Error(`no campaign ${campaignId}`);
         // The same signal-with-start as the API's: a run that had ended starts again, with its search attributes.
@@ -84,16 +97,25 @@ const commands: Record<string, Command> = {
     async run(args, ctx) {
       const campaignId = z.string().uuid().parse(args[0]);
       const action = z.enum(['status', 'pause', 'resume', 'backfill']).parse(args[1] ?? 'status');
-      const client = await connectTemporalClient({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE, keyRing: keyRingFrom(ctx.config) });
+      const client = await connectTemporalClient({
+        address: ctx.config.TEMPORAL_ADDRESS,
+        namespace: ctx.config.TEMPORAL_NAMESPACE,
+        keyRing: keyRingFrom(ctx.config),
+      });
       try {
-        if (!(await describeAttributionSchedule(client, campaignId))) throw new Error(`no attribution Schedule for campaign ${campaignId} (it is made when the release goes live)`);
+        if (!(await describeAttributionSchedule(client, campaignId)))
+          throw new Error(`no attribution Schedule for campaign ${campaignId} (it is made when the release goes live)`);
         const handle = client.schedule.getHandle(attributionScheduleId(campaignId));
         if (action === 'pause') await handle.pause('paused with the admin CLI');
         if (action === 'resume') await handle.unpause('resumed with the admin CLI');
         if (action === 'backfill') await handle.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
         const d = (await describeAttributionSchedule(client, campaignId))!;
-        console.log(`${attributionScheduleId(campaignId)}  ${d.state.paused ? 'paused' : 'active'}  window ${d.spec.startAt?.toISOString()} → ${d.spec.endAt?.toISOString()}`);
-        console.log(`next run ${d.info.nextActionTimes[0]?.toISOString() ?? 'none'}; runs so far ${d.info.numActionsTaken}${action === 'backfill' ? '; a backfill was started' : ''}`);
+        console.log(
+          `${attributionScheduleId(campaignId)}  ${d.state.paused ? 'paused' : 'active'}  window ${d.spec.startAt?.toISOString()} → ${d.spec.endAt?.toISOString()}`,
+        );
+        console.log(
+          `next run ${d.info.nextActionTimes[0]?.toISOString() ?? 'none'}; runs so far ${d.info.numActionsTaken}${action === 'backfill' ? '; a backfill was started' : ''}`,
+        );
       } finally {
         await client.connection.close();
       }
@@ -105,12 +127,24 @@ const commands: Record<string, Command> = {
     async run(_args, ctx) {
       const keyRing = keyRingFrom(ctx.config);
       const pool = await ctx.pool();
-      const total = (await Promise.all(ENCRYPTED_TABLES.map((t) => countEncryptedRows(pool, t)))).reduce((a, b) => a + b, 0);
-      const client = await connectTemporalClient({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE, keyRing });
+      const total = (await Promise.all(ENCRYPTED_TABLES.map((t) => countEncryptedRows(pool, t)))).reduce(
+        (a, b) => a + b,
+        0,
+      );
+      const client = await connectTemporalClient({
+        address: ctx.config.TEMPORAL_ADDRESS,
+        namespace: ctx.config.TEMPORAL_NAMESPACE,
+        keyRing,
+      });
       const handle = await startKeyRotation(client, ctx.config.TEMPORAL_TASK_QUEUE, { keyId: keyRing.activeKeyId });
       for (;;) {
         const progress = await queryKeyRotationProgress(handle).catch(() => null);
-        if (progress) progressBar(progress.done ? total : progress.scanned, total, progress.done ? `done, ${progress.staleLeft} left under other keys` : `${progress.table ?? ''}`);
+        if (progress)
+          progressBar(
+            progress.done ? total : progress.scanned,
+            total,
+            progress.done ? `done, ${progress.staleLeft} left under other keys` : `${progress.table ?? ''}`,
+          );
         if (progress?.done) break;
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -139,7 +173,11 @@ const commands: Record<string, Command> = {
 };
 
 function usage(): string {
-  return ['usage: npm run admin -- <command> [args]   (add --help to a command for more)', '', ...Object.values(commands).map((c) => `  ${c.usage.padEnd(28)} ${c.help}`)].join('\n');
+  return [
+    'usage: npm run admin -- <command> [args]   (add --help to a command for more)',
+    '',
+    ...Object.values(commands).map((c) => `  ${c.usage.padEnd(28)} ${c.help}`),
+  ].join('\n');
 }
 
 async function main(argv: string[]) {

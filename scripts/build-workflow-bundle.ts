@@ -7,11 +7,20 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 
 export const DEFAULT_BUNDLE_PATH = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
 
-export async function buildWorkflowBundle(file = process.env.WORKFLOW_BUNDLE_PATH || DEFAULT_BUNDLE_PATH): Promise<string> {
+export async function buildWorkflowBundle(
+  file = process.env.WORKFLOW_BUNDLE_PATH || DEFAULT_BUNDLE_PATH,
+): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     failureConverterPath: require.resolve('../lib/temporal/failure-converter'),
-    logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: console.warn, error: console.error },
+    logger: {
+      log: () => {},
+      trace: () => {},
+      debug: () => {},
+      info: () => {},
+      warn: console.warn,
+      error: console.error,
+    },
   });
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, code);

@@ -104,7 +104,11 @@ async function main() {
   }
 
   if (!env.META_APP_ID) {
-    const sim = await startMetaSimulator({ appId: 'dropday-sandbox-meta', appSecret: 'dropday-sandbox-meta-secret', port: Number(env.META_SIMULATOR_PORT || 4012) });
+    const sim = await startMetaSimulator({
+      appId: 'dropday-sandbox-meta',
+      appSecret: 'dropday-sandbox-meta-secret',
+      port: Number(env.META_SIMULATOR_PORT || 4012),
+    });
     cleanups.push(sim.close);
     env.META_APP_ID = 'dropday-sandbox-meta';
     env.META_APP_SECRET = 'dropday-sandbox-meta-secret';
@@ -117,7 +121,10 @@ async function main() {
   // GEMINI_SANDBOX=1, the Gemini simulator behind a sandbox key so the model path can be tried locally.
   let adCopyWriter = 'gemini';
   if (!env.GEMINI_API_KEY && env.GEMINI_SANDBOX === '1') {
-    const sim = await startGeminiSimulator({ apiKeys: ['dropday-sandbox-gemini'], port: Number(env.GEMINI_SIMULATOR_PORT || 4013) });
+    const sim = await startGeminiSimulator({
+      apiKeys: ['dropday-sandbox-gemini'],
+      port: Number(env.GEMINI_SIMULATOR_PORT || 4013),
+    });
     cleanups.push(sim.close);
     env.GEMINI_API_KEY = 'dropday-sandbox-gemini';
     env.GEMINI_API_URL = sim.url;
@@ -129,7 +136,10 @@ async function main() {
   log(`ad copy: ${adCopyWriter}`);
   if (!env.STRIPE_SECRET_KEY) {
     // Stripe's own stripe-mock: checkout and portal links work, nothing is charged, no webhook is sent.
-    const mock = await startStripeMock({ bin: await resolveStripeMock(log), port: Number(env.STRIPE_MOCK_PORT || 12111) });
+    const mock = await startStripeMock({
+      bin: await resolveStripeMock(log),
+      port: Number(env.STRIPE_MOCK_PORT || 12111),
+    });
     cleanups.push(mock.stop);
     children.add(mock.process);
     env.STRIPE_SECRET_KEY = 'sk_test_sandbox';
@@ -146,7 +156,10 @@ async function main() {
 
   const worker = startChild('worker', 'workers/main.ts', env);
   const api = startChild('api', 'api/main.ts', env);
-  cleanups.push(() => stopChild(api), () => stopChild(worker));
+  cleanups.push(
+    () => stopChild(api),
+    () => stopChild(worker),
+  );
   await waitForPort(config.PORT, '127.0.0.1', 60_000);
 
   console.log(`

@@ -10,7 +10,14 @@ import { firstAccountId } from '../db/accounts';
 import { orderWorkflowId } from '../lib/starters/order';
 import { subscriptionWorkflowId } from '../lib/starters/subscription';
 import * as h from '../test/helpers/release-stack';
-import { deliver, newId, packageSession, stripeEvent, subscriptionObject, WEBHOOK_SECRET } from '../test/helpers/stripe';
+import {
+  deliver,
+  newId,
+  packageSession,
+  stripeEvent,
+  subscriptionObject,
+  WEBHOOK_SECRET,
+} from '../test/helpers/stripe';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { freePort } from './lib/ports';
 import { resolveTemporalCli } from './lib/temporal-cli';
@@ -21,26 +28,41 @@ const OUT = path.join(HISTORIES, 'billing');
 
 async function main() {
   const bin = await resolveTemporalCli();
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-rec-')), 'pg'), port: await freePort() });
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-rec-')), 'pg'),
+    port: await freePort(),
+  });
   const temporal = await startTemporalDevServer({ bin, port: await freePort() });
   process.env.DROPDAY_TEST_PG_ADMIN_URL = pg.adminUrl;
   process.env.DROPDAY_TEST_TEMPORAL_ADDRESS = temporal.address;
   const keys = (await readFile(path.join(HISTORIES, 'fixture-keys.txt'), 'utf8')).trim();
   // Webhooks need no Stripe API call: the key only switches billing on.
   const stack = await h.startReleaseStack({
-    env: { ENCRYPTION_KEYS: keys, STRIPE_SECRET_KEY: 'sk_test_123', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, BILLING_GRACE_DAYS: String(2 / 86_400) },
+    env: {
+      ENCRYPTION_KEYS: keys,
+      STRIPE_SECRET_KEY: 'sk_test_123',
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      BILLING_GRACE_DAYS: String(2 / 86_400),
+    },
   });
   await mkdir(OUT, { recursive: true });
   try {
     // An order bought before the account exists, then its campaign goes live and completes.
     const buyer = 'recorded-buyer@example.com';
     const sessionId = 'cs_test_recorded_order';
-    await deliver(stack.api.url, stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer })));
+    await deliver(
+      stack.api.url,
+      stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer })),
+    );
     await new Promise((r) => setTimeout(r, 2_000));
     const signup = await h.http.post(`${stack.api.url}/v1/accounts`, { name: 'Recorded Label', email: buyer });
     const headers = { authorization: `Bearer ${signup.data.apiKey}` };
     const artist = await h.http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
-    await h.waitFor('the credit', () => h.http.get(`${stack.api.url}/v1/billing`, { headers }), (r) => r.data.usage?.unusedPackageCredits === 1);
+    await h.waitFor(
+      'the credit',
+      () => h.http.get(`${stack.api.url}/v1/billing`, { headers }),
+      (r) => r.data.usage?.unusedPackageCredits === 1,
+    );
     const upc = h.nextUpc();
     h.addRelease(stack, upc, Date.now() - 1_000);
     await h.createCampaign(stack, { headers, artistId: artist.data.id }, 'Recorded', { upc, secondsAhead: 4 });
@@ -51,10 +73,24 @@ async function main() {
     // A subscription whose payment fails and is never paid: downgraded after the grace period.
     const accountId = await firstAccountId(stack.db.pool);
     const subscriptionId = 'sub_recorded';
-    await deliver(stack.api.url, stripeEvent('customer.subscription.created', subscriptionObject({ id: subscriptionId, customer: newId('cus'), status: 'active', tier: 'pro', accountId })));
-    await deliver(stack.api.url, stripeEvent('invoice.payment_failed', { id: newId('in'), object: 'invoice', subscription: subscriptionId }));
-    await deliver(stack.api.url, stripeEvent('invoice.payment_failed', { id: newId('in'), object: 'invoice', subscription: subscriptionId }));
-    console.log(JSON.stringify(await stack.temporal.client.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).result()));
+    await deliver(
+      stack.api.url,
+      stripeEvent(
+        'customer.subscription.created',
+        subscriptionObject({ id: subscriptionId, customer: newId('cus'), status: 'active', tier: 'pro', accountId }),
+      ),
+    );
+    await deliver(
+      stack.api.url,
+      stripeEvent('invoice.payment_failed', { id: newId('in'), object: 'invoice', subscription: subscriptionId }),
+    );
+    await deliver(
+      stack.api.url,
+      stripeEvent('invoice.payment_failed', { id: newId('in'), object: 'invoice', subscription: subscriptionId }),
+    );
+    console.log(
+      JSON.stringify(await stack.temporal.client.workflow.getHandle(subscriptionWorkflowId(subscriptionId)).result()),
+    );
     await save(bin, temporal.address, subscriptionWorkflowId(subscriptionId), 'subscription-grace.json');
   } finally {
     await stack.close();
@@ -64,7 +100,11 @@ async function main() {
 }
 
 async function save(bin: string, address: string, workflowId: string, file: string) {
-  const { stdout } = await promisify(execFile)(bin, ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(
+    bin,
+    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   await writeFile(path.join(OUT, file), stdout);
   console.log(`wrote test/histories/billing/${file}`);
 }

@@ -32,7 +32,10 @@ const HISTORIES = path.resolve(__dirname, '..', 'test', 'histories');
 
 async function main() {
   const bin = await resolveTemporalCli();
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-rec-')), 'pg'), port: await freePort() });
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-rec-')), 'pg'),
+    port: await freePort(),
+  });
   const temporal = await startTemporalDevServer({ bin, port: await freePort() });
   process.env.DROPDAY_TEST_PG_ADMIN_URL = pg.adminUrl;
   process.env.DROPDAY_TEST_TEMPORAL_ADDRESS = temporal.address;
@@ -49,9 +52,19 @@ async function main() {
     const upc = h.nextUpc();
     const release = h.releaseInSeconds(8);
     h.addRelease(stack, upc, release.at + 1_500); // goes live a little late: exercises the live checks
-    const campaign = await h.http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId, title: 'Recorded', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers });
+    const campaign = await h.http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId,
+        title: 'Recorded',
+        upc,
+        releaseDate: release.releaseDate,
+        releaseTime: release.releaseTime,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
     for (const user of ['rec-a', 'rec-b', 'rec-c', 'rec-d']) await h.fanPresaves(stack, campaign.data.slug, { user });
     stack.spotify.state.revokeUser('rec-d');
     stack.spotify.state.injectFault({ kind: 'quota', count: 1, retryAfterSeconds: 2, path: '/v1/me/library' });
@@ -63,11 +76,17 @@ async function main() {
     const accountId = await firstAccountId(stack.db.pool);
     await save(bin, temporal.address, accountWelcomeWorkflowId(accountId), 'account-welcome.json');
     // rec-d revoked: its retention workflow deleted the tokens and now sleeps (an open history replays too).
-    const revokedFan = await findFanIdByProviderUser(stack.db.pool, 'spotify', stack.spotify.state.getUser('rec-d')!.accountId);
+    const revokedFan = await findFanIdByProviderUser(
+      stack.db.pool,
+      'spotify',
+      stack.spotify.state.getUser('rec-d')!.accountId,
+    );
     if (!revokedFan) throw new Error('the revoked fan rec-d has no row');
     await save(bin, temporal.address, fanRetentionWorkflowId(revokedFan), 'fan-retention.json');
     const rotationHandle = await startKeyRotation(stack.temporal.client, stack.config.TEMPORAL_TASK_QUEUE, {
-      workflowId: keyRotationWorkflowId('fixture'), keyId: stack.keyRing.activeKeyId, batchSize: 2,
+      workflowId: keyRotationWorkflowId('fixture'),
+      keyId: stack.keyRing.activeKeyId,
+      batchSize: 2,
     });
     const rotation = await rotationHandle.result();
     console.log(`key rotation: ${JSON.stringify(rotation)}`);
@@ -85,24 +104,53 @@ async function main() {
 }
 
 /** A Meta ad campaign launched and ended (timers), and one undone after its ad step was rejected (compensation). */
-async function recordAdCampaigns(stack: h.ReleaseStack, meta: Awaited<ReturnType<typeof startMetaSimulator>>, bin: string, address: string) {
+async function recordAdCampaigns(
+  stack: h.ReleaseStack,
+  meta: Awaited<ReturnType<typeof startMetaSimulator>>,
+  bin: string,
+  address: string,
+) {
   const account = await h.artistAccount(stack);
   const accountId = await accountIdOfArtist(stack.db.pool, account.artistId);
   const campaign = await h.createCampaign(stack, account, 'Recorded ads');
-  await createConnection(stack.db.pool, stack.keyRing, { accountId, provider: 'meta', accessToken: meta.state.issue('rec-advertiser', true).access_token, expiresInSeconds: 3600, scope: 'ads' });
+  await createConnection(stack.db.pool, stack.keyRing, {
+    accountId,
+    provider: 'meta',
+    accessToken: meta.state.issue('rec-advertiser', true).access_token,
+    expiresInSeconds: 3600,
+    scope: 'ads',
+  });
   await insertApprovedAdCopy(stack.db.pool, {
-    campaignId: campaign.id, platform: 'meta', headline: 'Out now', primaryText: 'Listen now.', description: 'Stream it',
+    campaignId: campaign.id,
+    platform: 'meta',
+    headline: 'Out now',
+    primaryText: 'Listen now.',
+    description: 'Stream it',
   });
   const body = (startIn: number, endIn: number) => ({
-    platform: 'meta', adAccountId: 'act_42', pageId: '7', budget: { amount: 5000, currency: 'USD' }, countries: ['US'], objective: 'traffic',
-    startAt: new Date(Date.now() + startIn).toISOString(), endAt: new Date(Date.now() + endIn).toISOString(),
+    platform: 'meta',
+    adAccountId: 'act_42',
+    pageId: '7',
+    budget: { amount: 5000, currency: 'USD' },
+    countries: ['US'],
+    objective: 'traffic',
+    startAt: new Date(Date.now() + startIn).toISOString(),
+    endAt: new Date(Date.now() + endIn).toISOString(),
   });
-  const launched = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(3_000, 6_000), { headers: account.headers });
-  console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(adCampaignWorkflowId(launched.data.id)).result()}`);
+  const launched = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(3_000, 6_000), {
+    headers: account.headers,
+  });
+  console.log(
+    `ad campaign: ${await stack.temporal.client.workflow.getHandle(adCampaignWorkflowId(launched.data.id)).result()}`,
+  );
   await save(bin, address, adCampaignWorkflowId(launched.data.id), 'ad-campaign-ended.json');
   marketingState(meta.state).faults.push({ step: 'ads', code: 100, userMessage: 'Rejected.', times: 1, hits: 0 });
-  const undone = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(60_000, 120_000), { headers: account.headers });
-  console.log(`ad campaign: ${await stack.temporal.client.workflow.getHandle(adCampaignWorkflowId(undone.data.id)).result()}`);
+  const undone = await h.http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, body(60_000, 120_000), {
+    headers: account.headers,
+  });
+  console.log(
+    `ad campaign: ${await stack.temporal.client.workflow.getHandle(adCampaignWorkflowId(undone.data.id)).result()}`,
+  );
   await save(bin, address, adCampaignWorkflowId(undone.data.id), 'ad-campaign-undone.json');
 }
 
@@ -112,23 +160,49 @@ async function recordAttribution(stack: h.ReleaseStack, bin: string, address: st
   const upc = h.nextUpc();
   const created = h.addRelease(stack, upc, Date.now() - 60_000);
   const release = h.releaseInSeconds(3);
-  const campaign = await h.http.post(`${stack.api.url}/v1/campaigns`, {
-    artistId, title: 'Recorded Attribution', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-  }, { headers });
+  const campaign = await h.http.post(
+    `${stack.api.url}/v1/campaigns`,
+    {
+      artistId,
+      title: 'Recorded Attribution',
+      upc,
+      releaseDate: release.releaseDate,
+      releaseTime: release.releaseTime,
+      releasePolicy: 'global',
+      timeZone: 'UTC',
+    },
+    { headers },
+  );
   for (const user of ['attr-a', 'attr-b', 'attr-c']) await h.fanPresaves(stack, campaign.data.slug, { user });
-  await h.waitFor('release day', () => h.http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.progress.pending === 0);
+  await h.waitFor(
+    'release day',
+    () => h.http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
+    (r) => r.data.progress.pending === 0,
+  );
   stack.spotify.state.revokeUser('attr-c');
-  for (const user of ['attr-a', 'attr-b']) stack.spotify.state.addPlay(user, { trackId: created.tracks[0].id, playedAt: Date.now() - 10_000 });
-  stack.spotify.state.injectFault({ kind: '429', count: 1, retryAfterSeconds: 1, path: '/v1/me/player/recently-played' });
+  for (const user of ['attr-a', 'attr-b'])
+    stack.spotify.state.addPlay(user, { trackId: created.tracks[0].id, playedAt: Date.now() - 10_000 });
+  stack.spotify.state.injectFault({
+    kind: '429',
+    count: 1,
+    retryAfterSeconds: 1,
+    path: '/v1/me/player/recently-played',
+  });
   const result = await runAttributionOnce(stack.temporal.client, stack.config.TEMPORAL_TASK_QUEUE, {
-    workflowId: attributionScheduleId('fixture'), campaignId: campaign.data.id, batchSize: 1,
+    workflowId: attributionScheduleId('fixture'),
+    campaignId: campaign.data.id,
+    batchSize: 1,
   });
   console.log(`attribution: ${JSON.stringify(result)}`);
   await save(bin, address, attributionScheduleId('fixture'), 'attribution.json');
 }
 
 async function save(bin: string, address: string, workflowId: string, file: string) {
-  const { stdout } = await promisify(execFile)(bin, ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(
+    bin,
+    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   await writeFile(path.join(HISTORIES, file), stdout);
   console.log(`wrote test/histories/${file}`);
 }

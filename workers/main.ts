@@ -14,13 +14,22 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
   // The SDK's own log lines follow LOG_LEVEL too, through pino (so they are redacted like ours).
-  const sdkLevels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+  const sdkLevels: Record<string, LogLevel> = {
+    trace: 'TRACE',
+    debug: 'DEBUG',
+    info: 'INFO',
+    warn: 'WARN',
+    error: 'ERROR',
+    fatal: 'ERROR',
+    silent: 'ERROR',
+  };
   Runtime.install({
     ...(config.WORKER_METRICS_ADDRESS
       ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }
       : {}),
     logger: new DefaultLogger(sdkLevels[config.LOG_LEVEL], (entry) => {
-      const level = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      const level =
+        entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
       logger[level]({ sdk: entry.meta }, entry.message);
     }),
   });
@@ -36,7 +45,11 @@ async function main() {
     workflowBundle: config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : undefined,
     overrides: { shutdownGraceTime: '20s' },
   });
-  const client = await connectTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, keyRing: keyRingFrom(config) });
+  const client = await connectTemporalClient({
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    keyRing: keyRingFrom(config),
+  });
   await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE);
   await client.connection.close();
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');

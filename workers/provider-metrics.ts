@@ -11,9 +11,16 @@ export function workerProviderMetrics(): OnProviderCall {
     // Looked up at the first call: main.ts installs the runtime (with its exporter) before any call is made.
     metrics ??= {
       calls: Runtime.instance().metricMeter.createCounter(
-        'dropday_provider_calls', 'calls', 'Provider HTTP calls by provider, operation, outcome and HTTP status'),
+        'dropday_provider_calls',
+        'calls',
+        'Provider HTTP calls by provider, operation, outcome and HTTP status',
+      ),
       duration: Runtime.instance().metricMeter.createHistogram(
-        'dropday_provider_call_duration', 'float', 's', 'Provider call latency by provider, operation and outcome'),
+        'dropday_provider_call_duration',
+        'float',
+        's',
+        'Provider call latency by provider, operation and outcome',
+      ),
     };
     metrics.calls.add(1, { provider, operation, outcome, status: String(status ?? 'none') });
     metrics.duration.record(durationMs / 1000, { provider, operation, outcome });

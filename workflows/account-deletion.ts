@@ -16,11 +16,20 @@ const { stopAccountAdCampaigns } = proxyActivities<ReturnType<typeof createActiv
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-export async function accountDeletionWorkflow(
-  input: { accountId: string },
-): Promise<{ workflowsDeleted: number; campaigns: number; fans: number; adCampaignsStopped: number; adCampaignsNotStopped: number }> {
+export async function accountDeletionWorkflow(input: { accountId: string }): Promise<{
+  workflowsDeleted: number;
+  campaigns: number;
+  fans: number;
+  adCampaignsStopped: number;
+  adCampaignsNotStopped: number;
+}> {
   const ads = await stopAccountAdCampaigns({ accountId: input.accountId });
   const workflowsDeleted = await deleteAccountWorkflows({ accountId: input.accountId });
   const rows = await deleteAccountRows({ accountId: input.accountId, workflowsDeleted });
-  return { workflowsDeleted, ...rows, adCampaignsStopped: ads.stopped.length, adCampaignsNotStopped: ads.notStopped.length };
+  return {
+    workflowsDeleted,
+    ...rows,
+    adCampaignsStopped: ads.stopped.length,
+    adCampaignsNotStopped: ads.notStopped.length,
+  };
 }

@@ -106,8 +106,12 @@ export async function adCampaignWorkflow(input: AdCampaignInput): Promise<AdStat
     const cancelled = isCancellation(error) || CancellationScope.current().consideredCancelled;
     await CancellationScope.nonCancellable(async () => {
       if (launched) await pauseQuietly(adCampaignId);
-      else await undoCreated(adCampaignId, input.platform, creating !== null && !refusedForSure(error) ? creating : null);
-      await moveTo(cancelled ? 'cancelled' : 'failed', cancelled ? { code: 'cancelled', message: 'cancelled' } : reasonOf(error));
+      else
+        await undoCreated(adCampaignId, input.platform, creating !== null && !refusedForSure(error) ? creating : null);
+      await moveTo(
+        cancelled ? 'cancelled' : 'failed',
+        cancelled ? { code: 'cancelled', message: 'cancelled' } : reasonOf(error),
+      );
     });
     if (cancelled) throw isCancellation(error) ? error : new CancelledFailure('cancelled');
     return 'failed';
@@ -136,7 +140,9 @@ async function pauseQuietly(adCampaignId: string): Promise<void> {
 
 /** The provider (or dropday) refused the create outright: its last attempt found no object by name and made none. */
 function refusedForSure(error: unknown): boolean {
-  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true;
+  return (
+    error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true
+  );
 }
 
 function reasonOf(error: unknown): { code: string; message: string } {

@@ -2,7 +2,15 @@
 // the policy linter, regenerate only the failing ones a bounded number of rounds, store them and wait for the artist:
 // `approve` {variantId} marks that variant as the campaign's copy; `reject` {feedback} writes a new generation with
 // the feedback in the prompt (bounded); no decision before the deadline → expired. Query `state` at any time.
-import { ActivityFailure, ApplicationFailure, condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { CheckedDraft } from '../activities/ad-copy';
 import type { Violation } from '../lib/ad-copy/linter';
@@ -47,18 +55,30 @@ type Decision = { kind: 'approve'; variantId: string } | { kind: 'reject'; feedb
 
 export async function adCopyWorkflow(input: AdCopyInput): Promise<AdCopyState> {
   const state: AdCopyState = {
-    status: 'generating', generation: 0, rounds: 0, rejections: 0, approvableVariantIds: [], approvedVariantId: null, expiresAt: null, failureReason: null,
+    status: 'generating',
+    generation: 0,
+    rounds: 0,
+    rejections: 0,
+    approvableVariantIds: [],
+    approvedVariantId: null,
+    expiresAt: null,
+    failureReason: null,
   };
   let decision: Decision | null = null;
   setHandler(approveSignal, ({ variantId }) => {
-    if (state.status === 'awaiting_approval' && !decision && state.approvableVariantIds.includes(variantId)) decision = { kind: 'approve', variantId };
+    if (state.status === 'awaiting_approval' && !decision && state.approvableVariantIds.includes(variantId))
+      decision = { kind: 'approve', variantId };
   });
   setHandler(rejectSignal, ({ feedback }) => {
-    if (state.status === 'awaiting_approval' && !decision) decision = { kind: 'reject', feedback: String(feedback ?? '').slice(0, 1000) };
+    if (state.status === 'awaiting_approval' && !decision)
+      decision = { kind: 'reject', feedback: String(feedback ?? '').slice(0, 1000) };
   });
   setHandler(stateQuery, () => state);
 
-  const finish = async (status: 'rejected' | 'expired' | 'failed', failureReason: string | null): Promise<AdCopyState> => {
+  const finish = async (
+    status: 'rejected' | 'expired' | 'failed',
+    failureReason: string | null,
+  ): Promise<AdCopyState> => {
     Object.assign(state, { status, failureReason, expiresAt: null, approvableVariantIds: [] }); // no decision from now on
     await setAdCopyStatus({ requestId: input.requestId, status, failureReason });
     return state;
@@ -72,7 +92,12 @@ export async function adCopyWorkflow(input: AdCopyInput): Promise<AdCopyState> {
     let source: 'gemini' | 'template' = 'template';
     state.rounds = 0;
     for (let round = 0; round <= input.maxRegenerations && passing.length < input.count; round++) {
-      const written = await writeAdCopy({ requestId: input.requestId, count: input.count - passing.length, refused, feedback });
+      const written = await writeAdCopy({
+        requestId: input.requestId,
+        count: input.count - passing.length,
+        refused,
+        feedback,
+      });
       source = written.source;
       passing.push(...written.drafts.filter((d) => d.violations.length === 0));
       failing = written.drafts.filter((d) => d.violations.length > 0);
@@ -93,7 +118,10 @@ export async function adCopyWorkflow(input: AdCopyInput): Promise<AdCopyState> {
       written = await writeCheckedVariants(feedback);
     } catch (error) {
       const cause = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : null;
-      return finish('failed', `copy could not be written: ${cause?.message ?? (error instanceof Error ? error.message : String(error))}`);
+      return finish(
+        'failed',
+        `copy could not be written: ${cause?.message ?? (error instanceof Error ? error.message : String(error))}`,
+      );
     }
     // Failing variants are kept too (with their violations), so the artist sees why; they cannot be approved.
     const ids = await storeAdCopyVariants({
@@ -106,25 +134,40 @@ export async function adCopyWorkflow(input: AdCopyInput): Promise<AdCopyState> {
     nextPosition += ids.length;
     if (written.passing.length === 0) {
       const codes = [...new Set(written.failing.flatMap((d) => d.violations.map((v) => v.code)))].join(', ');
-      return finish('failed', `no variant passed the length limits and the policy linter after ${state.rounds} rounds (${codes})`);
+      return finish(
+        'failed',
+        `no variant passed the length limits and the policy linter after ${state.rounds} rounds (${codes})`,
+      );
     }
 
     // Ready for a decision before the database says so: the API signals only once it reads awaiting_approval.
     decision = null;
-    Object.assign(state, { status: 'awaiting_approval', approvableVariantIds: ids.slice(0, written.passing.length), expiresAt: Date.now() + input.approvalTimeoutMs });
+    Object.assign(state, {
+      status: 'awaiting_approval',
+      approvableVariantIds: ids.slice(0, written.passing.length),
+      expiresAt: Date.now() + input.approvalTimeoutMs,
+    });
     await setAdCopyStatus({ requestId: input.requestId, status: 'awaiting_approval', expiresAt: state.expiresAt });
     if (!(await condition(() => decision !== null, input.approvalTimeoutMs))) return finish('expired', null);
 
     const decided = decision as Decision | null;
     if (decided?.kind === 'approve') {
       await approveAdCopyVariant({ requestId: input.requestId, variantId: decided.variantId });
-      Object.assign(state, { status: 'approved', approvedVariantId: decided.variantId, expiresAt: null, approvableVariantIds: [] });
+      Object.assign(state, {
+        status: 'approved',
+        approvedVariantId: decided.variantId,
+        expiresAt: null,
+        approvableVariantIds: [],
+      });
       return state;
     }
     state.rejections++;
     feedback = decided?.feedback ?? null;
     if (state.rejections > input.maxRejections) {
-      return finish('rejected', `rejected ${state.rejections} times; the limit is ${input.maxRejections} regenerations`);
+      return finish(
+        'rejected',
+        `rejected ${state.rejections} times; the limit is ${input.maxRejections} regenerations`,
+      );
     }
   }
 }

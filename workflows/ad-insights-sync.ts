@@ -18,7 +18,9 @@ export async function adInsightsSyncWorkflow(): Promise<{ synced: number; failed
   let synced = 0;
   let failed = 0;
   for (let i = 0; i < ids.length; i += 4) {
-    const outcomes = await Promise.allSettled(ids.slice(i, i + 4).map((adCampaignId) => syncAdCampaignInsights({ adCampaignId })));
+    const outcomes = await Promise.allSettled(
+      ids.slice(i, i + 4).map((adCampaignId) => syncAdCampaignInsights({ adCampaignId })),
+    );
     synced += outcomes.filter((o) => o.status === 'fulfilled').length;
     failed += outcomes.filter((o) => o.status === 'rejected').length;
   }

@@ -37,7 +37,8 @@ export async function attributionWorkflow(
   const prepared = await prepareAttribution({ campaignId });
   if (prepared.state !== 'ready') {
     // Nothing will ever be attributed to a deleted or cancelled campaign: its Schedule ends too.
-    if (prepared.state === 'gone' || prepared.state === 'cancelled') await finishAttributionRun({ campaignId, runKey, endSchedule: true });
+    if (prepared.state === 'gone' || prepared.state === 'cancelled')
+      await finishAttributionRun({ campaignId, runKey, endSchedule: true });
     return { ...totals, state: prepared.state };
   }
 

@@ -17,7 +17,9 @@ export interface ConnectionTokenInput {
   refreshes?: number;
 }
 
-export async function connectionTokenWorkflow(input: ConnectionTokenInput): Promise<'disconnected' | 'needs_reconnect'> {
+export async function connectionTokenWorkflow(
+  input: ConnectionTokenInput,
+): Promise<'disconnected' | 'needs_reconnect'> {
   let disconnectRequested = false;
   setHandler(disconnectSignal, () => {
     disconnectRequested = true;

@@ -8,6 +8,11 @@ const { sendConversions } = proxyActivities<ReturnType<typeof createActivities>>
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
 });
 
-export async function conversionDeliveryWorkflow(): Promise<{ sent: number; dropped: number; failed: number; waiting: number }> {
+export async function conversionDeliveryWorkflow(): Promise<{
+  sent: number;
+  dropped: number;
+  failed: number;
+  waiting: number;
+}> {
   return sendConversions({ maxBatches: 50 });
 }

@@ -4,7 +4,9 @@
 import { continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
-const { encryptedTables, resealEncryptedBatch, countStaleCiphertexts } = proxyActivities<ReturnType<typeof createActivities>>({
+const { encryptedTables, resealEncryptedBatch, countStaleCiphertexts } = proxyActivities<
+  ReturnType<typeof createActivities>
+>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -57,7 +59,13 @@ export async function keyRotationWorkflow(input: KeyRotationInput): Promise<KeyR
         await continueAsNew<typeof keyRotationWorkflow>({
           keyId: input.keyId,
           batchSize,
-          position: { table, after, scanned: progress.scanned, resealed: progress.resealed, tablesDone: progress.tablesDone },
+          position: {
+            table,
+            after,
+            scanned: progress.scanned,
+            resealed: progress.resealed,
+            tablesDone: progress.tablesDone,
+          },
         });
       }
     }

@@ -2,14 +2,23 @@
 // (`order:<checkoutSessionId>`, no personal data): it provisions the package once, confirms the order to the
 // buyer, links the order to the account with the buyer's e-mail address (now, or when one signs up), waits for the
 // campaign the package is used on, and tells the account when that campaign is live and when it has completed.
-import { condition, continueAsNew, defineSignal, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineSignal,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
 // One or two SQL statements each: an attempt lost with its worker is retried after seconds, not a minute.
-const { provisionPackage, linkOrderAccount, orderCampaignState, queueOrderEmail, returnPackageCredit } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
-});
+const { provisionPackage, linkOrderAccount, orderCampaignState, queueOrderEmail, returnPackageCredit } =
+  proxyActivities<ReturnType<typeof createActivities>>({
+    startToCloseTimeout: '15 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+  });
 // Sends what is queued (mails commit one by one, so a retry only sends what is left).
 const { deliverOutbox } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -33,7 +42,12 @@ export interface OrderTimings {
   pollMaxMs: number;
 }
 
-const DEFAULT_TIMINGS: OrderTimings = { accountWaitMs: 30 * 86_400_000, recheckMs: 3_600_000, pollMinMs: 10_000, pollMaxMs: 3_600_000 };
+const DEFAULT_TIMINGS: OrderTimings = {
+  accountWaitMs: 30 * 86_400_000,
+  recheckMs: 3_600_000,
+  pollMinMs: 10_000,
+  pollMaxMs: 3_600_000,
+};
 
 type Stage = 'provision' | 'account' | 'campaign' | 'live' | 'completed';
 
@@ -63,7 +77,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<{ outcom
   };
   /** Waits for a signal or `ms`; a long wait continues as a new run first, so history stays small. */
   const pause = async (ms: number) => {
-    if (workflowInfo().historyLength > 2_000) await continueAsNew<typeof orderWorkflow>({ ...input, stage, accountDeadline });
+    if (workflowInfo().historyLength > 2_000)
+      await continueAsNew<typeof orderWorkflow>({ ...input, stage, accountDeadline });
     // A nudge that came while the last check ran is kept (it may be what that check missed): clearing it here
     // lost it, and the order slept until the next re-check. Old runs replay the old way.
     if (!patched('order-keeps-early-nudge')) nudged = false;

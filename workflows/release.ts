@@ -77,10 +77,19 @@ export const cancelSignal = defineSignal('cancel');
 export const presaveAddedSignal = defineSignal<[{ dueAt: number }]>('presaveAdded');
 export const progressQuery = defineQuery<ReleaseProgress>('progress');
 
-export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ status: 'completed' | 'cancelled'; delivered: number }> {
+export async function releaseWorkflow(
+  input: ReleaseWorkflowInput,
+): Promise<{ status: 'completed' | 'cancelled'; delivered: number }> {
   const timings = { ...DEFAULT_RELEASE_TIMINGS, ...input.timings };
   const { campaignId } = input;
-  const { planRelease, verifyRelease, markReleaseStatus, markCampaignStatus, ensureAttributionSchedule, nudgeOrderOfCampaign } = proxyActivities<ReturnType<typeof createActivities>>({
+  const {
+    planRelease,
+    verifyRelease,
+    markReleaseStatus,
+    markCampaignStatus,
+    ensureAttributionSchedule,
+    nudgeOrderOfCampaign,
+  } = proxyActivities<ReturnType<typeof createActivities>>({
     startToCloseTimeout: '1 minute',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
@@ -124,13 +133,19 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
     await nudgeOrderOfCampaign({ campaignId });
   }
 
-  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > timings.maxHistoryEvents;
-  const waitUntil = (at: number) => condition(() => cancelled || replan || historyIsLong(), Math.max(1, at - Date.now()));
+  const historyIsLong = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > timings.maxHistoryEvents;
+  const waitUntil = (at: number) =>
+    condition(() => cancelled || replan || historyIsLong(), Math.max(1, at - Date.now()));
 
   /** Checks with backoff until the release is live; hands back to the main loop on a change or a long history. */
   async function waitUntilLive(): Promise<void> {
     phase = 'waiting_for_live';
-    for (let delay = timings.liveCheckFirstMs; !cancelled && !replan && !historyIsLong(); delay = Math.min(delay * 2, timings.liveCheckMaxMs)) {
+    for (
+      let delay = timings.liveCheckFirstMs;
+      !cancelled && !replan && !historyIsLong();
+      delay = Math.min(delay * 2, timings.liveCheckMaxMs)
+    ) {
       const { resolution } = await verifyRelease({ campaignId, alertWithinMs: timings.alertWithinMs });
       if (plan) plan.resolution = resolution;
       if (resolution === 'live') return;
@@ -149,7 +164,11 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
       let results: BatchResult[];
       try {
         results = await drainScope.run(() =>
-          Promise.all(Array.from({ length: timings.parallelBatches }, () => deliverDuePresaves({ campaignId, batchSize: timings.batchSize }))),
+          Promise.all(
+            Array.from({ length: timings.parallelBatches }, () =>
+              deliverDuePresaves({ campaignId, batchSize: timings.batchSize }),
+            ),
+          ),
         );
       } catch (error) {
         if (cancelled && isCancellation(error)) return claimedTotal;
@@ -212,7 +231,11 @@ export async function releaseWorkflow(input: ReleaseWorkflowInput): Promise<{ st
       wakeAt = 0;
     }
     if (historyIsLong() && !cancelled) {
-      await continueAsNew<typeof releaseWorkflow>({ campaignId, timings: input.timings, carried: { nextVerifyAt, delivered } });
+      await continueAsNew<typeof releaseWorkflow>({
+        campaignId,
+        timings: input.timings,
+        carried: { nextVerifyAt, delivered },
+      });
     }
   }
 

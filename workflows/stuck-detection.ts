@@ -11,5 +11,8 @@ const { detectStuckWorkflows } = proxyActivities<ReturnType<typeof createActivit
 });
 
 export async function stuckDetectionWorkflow(input: Partial<StuckDetectionOptions> = {}): Promise<{ open: number }> {
-  return detectStuckWorkflows({ maxAttempts: input.maxAttempts ?? 10, overdueAfterMs: input.overdueAfterMs ?? 24 * 3600_000 });
+  return detectStuckWorkflows({
+    maxAttempts: input.maxAttempts ?? 10,
+    overdueAfterMs: input.overdueAfterMs ?? 24 * 3600_000,
+  });
 }

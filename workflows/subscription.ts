@@ -19,11 +19,15 @@ export interface SubscriptionGraceInput {
   graceMs: number;
 }
 
-export async function subscriptionGraceWorkflow(input: SubscriptionGraceInput): Promise<{ outcome: 'recovered' | 'downgraded' }> {
+export async function subscriptionGraceWorkflow(
+  input: SubscriptionGraceInput,
+): Promise<{ outcome: 'recovered' | 'downgraded' }> {
   let recovered = false;
   setHandler(paymentFailedSignal, () => undefined);
   setHandler(paymentRecoveredSignal, () => void (recovered = true));
   if (await condition(() => recovered, Math.max(1, input.graceMs))) return { outcome: 'recovered' };
   // The database decides, so a lost recovery signal cannot downgrade a subscription that is paid again.
-  return { outcome: (await downgradeAfterGracePeriod({ subscriptionId: input.subscriptionId })) ? 'downgraded' : 'recovered' };
+  return {
+    outcome: (await downgradeAfterGracePeriod({ subscriptionId: input.subscriptionId })) ? 'downgraded' : 'recovered',
+  };
 }

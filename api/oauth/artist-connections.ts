@@ -35,10 +35,16 @@ function providers({ config, providers: { googleOAuth: google, metaOAuth: meta, 
     google: {
       label: 'Google Ads',
       configured: Boolean(config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET),
-      authorizeUrl: (state: string, codeChallenge: string) => google.authorizeUrl({ redirectUri: redirectUri('google'), state, codeChallenge }),
+      authorizeUrl: (state: string, codeChallenge: string) =>
+        google.authorizeUrl({ redirectUri: redirectUri('google'), state, codeChallenge }),
       async grant(code: string, verifier: string): Promise<Granted> {
         const t = await google.exchangeCode({ code, redirectUri: redirectUri('google'), codeVerifier: verifier });
-        if (!t.refreshToken) throw new ProviderError('google', 'invalid_request', 'no refresh token (access_type=offline, prompt=consent expected)');
+        if (!t.refreshToken)
+          throw new ProviderError(
+            'google',
+            'invalid_request',
+            'no refresh token (access_type=offline, prompt=consent expected)',
+          );
         return t;
       },
     },
@@ -56,11 +62,22 @@ function providers({ config, providers: { googleOAuth: google, metaOAuth: meta, 
       label: 'Spotify',
       configured: Boolean(config.SPOTIFY_CLIENT_ID),
       authorizeUrl: (state: string, codeChallenge: string) =>
-        spotify.authorizeUrl({ redirectUri: redirectUri('spotify'), scopes: ARTIST_SPOTIFY_SCOPES, state, codeChallenge }),
+        spotify.authorizeUrl({
+          redirectUri: redirectUri('spotify'),
+          scopes: ARTIST_SPOTIFY_SCOPES,
+          state,
+          codeChallenge,
+        }),
       async grant(code: string, verifier: string): Promise<Granted> {
         const t = await spotify.exchangeCode({ code, redirectUri: redirectUri('spotify'), codeVerifier: verifier });
-        if (!t.refreshToken) throw new ProviderError('spotify', 'invalid_request', 'no refresh token in the code exchange');
-        return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresInSeconds: t.expiresInSeconds, scope: t.scope };
+        if (!t.refreshToken)
+          throw new ProviderError('spotify', 'invalid_request', 'no refresh token in the code exchange');
+        return {
+          accessToken: t.accessToken,
+          refreshToken: t.refreshToken,
+          expiresInSeconds: t.expiresInSeconds,
+          scope: t.scope,
+        };
       },
     },
   } satisfies Record<ConnectionProvider, unknown>;
@@ -80,8 +97,7 @@ export const connectionCallbackQuery = z.object({
 export type ConnectionCallbackQuery = z.infer<typeof connectionCallbackQuery>;
 
 export type ConnectStart =
-  | { configured: false; label: string }
-  | { configured: true; authorizeUrl: string; expiresAt: number };
+  { configured: false; label: string } | { configured: true; authorizeUrl: string; expiresAt: number };
 
 export type ConnectOutcome =
   | { outcome: 'refused' } // the state is not valid, expired, of another kind or already used
@@ -110,9 +126,17 @@ export function createArtistConnections(deps: AppDeps, states: OAuthStates) {
       const { label } = byProvider[provider];
       try {
         const granted = await byProvider[provider].grant(query.code, state.codeVerifier);
-        const { id, replaced } = await createConnection(pool, keyRing, { accountId: state.accountId, provider, ...granted });
+        const { id, replaced } = await createConnection(pool, keyRing, {
+          accountId: state.accountId,
+          provider,
+          ...granted,
+        });
         if (replaced) await signalDisconnect(temporal, { connectionId: replaced }).catch(() => undefined);
-        await startConnectionToken(temporal, config.TEMPORAL_TASK_QUEUE, connectionStart(config, { id, accountId: state.accountId }));
+        await startConnectionToken(
+          temporal,
+          config.TEMPORAL_TASK_QUEUE,
+          connectionStart(config, { id, accountId: state.accountId }),
+        );
         return { outcome: 'connected', label };
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;

@@ -12,9 +12,19 @@ import { type CompletedSignIn } from './spotify-fan-sign-in';
 /** The callback's deletion branch: find the fan the Spotify account belongs to and start erasing. */
 export function createDeletionRequester({ pool, temporal, config }: AppDeps) {
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
-    if (!signedIn.grant) return void sendPage(res, 200, messagePage('Nothing was deleted', 'You did not sign in with Spotify, so we could not tell it was you.'));
+    if (!signedIn.grant)
+      return void sendPage(
+        res,
+        200,
+        messagePage('Nothing was deleted', 'You did not sign in with Spotify, so we could not tell it was you.'),
+      );
     const fanId = await findFanIdByProviderUser(pool, 'spotify', signedIn.grant.accountId);
-    if (!fanId) return void sendPage(res, 200, messagePage('Nothing to delete', 'We hold no data linked to this Spotify account.'));
+    if (!fanId)
+      return void sendPage(
+        res,
+        200,
+        messagePage('Nothing to delete', 'We hold no data linked to this Spotify account.'),
+      );
     const requestId = await createDeletionRequest(pool, { fanId, verifiedBy: 'spotify_login' });
     await startFanDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { requestId, fanId });
     res.redirect(303, `/privacy/deletion/${requestId}`);

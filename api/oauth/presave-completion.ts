@@ -23,7 +23,14 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
     const campaign = signedIn.campaignId ? await findCampaignById(pool, signedIn.campaignId) : null;
     if (!campaign || campaign.status === 'cancelled') return void sendPage(res, 404, releaseNotFoundPage());
     if (!signedIn.grant) {
-      return void sendPage(res, 200, messagePage('No pre-save', 'You did not allow access on Spotify, so nothing was saved. You can try again any time from the release page.'));
+      return void sendPage(
+        res,
+        200,
+        messagePage(
+          'No pre-save',
+          'You did not allow access on Spotify, so nothing was saved. You can try again any time from the release page.',
+        ),
+      );
     }
     const { tokens, accountId } = signedIn.grant;
     if (!tokens.refreshToken) throw new Error('Spotify returned no refresh token in the code exchange');
@@ -33,7 +40,14 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
       return id;
     });
     const presave = await upsertPresave(pool, { campaignId: campaign.id, fanId, platform: 'spotify' });
-    await insertEvent(pool, { campaignId: campaign.id, fanId, type: 'AUTH', dedupeKey: `AUTH:${campaign.id}:${fanId}`, platform: 'spotify', ...tracking.clientDimensions(res.req) });
+    await insertEvent(pool, {
+      campaignId: campaign.id,
+      fanId,
+      type: 'AUTH',
+      dedupeKey: `AUTH:${campaign.id}:${fanId}`,
+      platform: 'spotify',
+      ...tracking.clientDimensions(res.req),
+    });
     // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
     // (delivered at once). Fans joining a wave already planned need no signal, which keeps the history small.
     const waveSoon = presave.dueAt <= Date.now() + WAVE_MARGIN_MS;
@@ -41,7 +55,13 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
       await releaseEngine.presaveAdded(campaign, presave.dueAt);
     }
     await conversions.presaveCompleted(res.req, campaign, fanId);
-    res.cookie(FAN_COOKIE, fanId, { httpOnly: true, sameSite: 'lax', secure: signIn.secureCookie, maxAge: 30 * 24 * 3600_000, path: '/' });
+    res.cookie(FAN_COOKIE, fanId, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: signIn.secureCookie,
+      maxAge: 30 * 24 * 3600_000,
+      path: '/',
+    });
     res.redirect(303, `/l/${campaign.slug}/thanks`);
   };
 }

@@ -16,7 +16,13 @@ const STATE_COOKIE = 'dd_oauth_state';
 export const FAN_SIGN_IN_CALLBACK_PATH = '/oauth/spotify/callback';
 // Save the release, follow the artist, and check both (so a retry never saves twice); read recently played tracks
 // for the attribution window (only plays of the campaign's own tracks are kept, and never sent to ad platforms).
-export const PRESAVE_SCOPES = ['user-library-modify', 'user-library-read', 'user-follow-modify', 'user-follow-read', 'user-read-recently-played'];
+export const PRESAVE_SCOPES = [
+  'user-library-modify',
+  'user-library-read',
+  'user-follow-modify',
+  'user-follow-read',
+  'user-read-recently-played',
+];
 
 export type SignInPurpose = 'presave' | 'deletion';
 const SIGN_IN_PURPOSES: readonly SignInPurpose[] = ['presave', 'deletion'];
@@ -58,7 +64,11 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
       const { purpose, campaignId, timeZone, scopes } = input;
       const issued = await states.issue(purpose, { campaignId, timeZone }, STATE_TTL_MS);
       res.cookie(STATE_COOKIE, issued.nonce, {
-        httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: STATE_TTL_MS, path: FAN_SIGN_IN_CALLBACK_PATH,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookie,
+        maxAge: STATE_TTL_MS,
+        path: FAN_SIGN_IN_CALLBACK_PATH,
       });
       const { state, codeChallenge } = issued;
       res.redirect(302, spotify.authorizeUrl({ redirectUri, scopes, state, codeChallenge }));
@@ -67,7 +77,11 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
     /** Checks the callback and exchanges the code; on any failure it answers with a page and returns null. */
     async finish(req: Request, res: Response): Promise<CompletedSignIn | null> {
       const query = z
-        .object({ code: z.string().max(2048).optional(), state: z.string().max(2048).optional(), error: z.string().max(200).optional() })
+        .object({
+          code: z.string().max(2048).optional(),
+          state: z.string().max(2048).optional(),
+          error: z.string().max(200).optional(),
+        })
         .safeParse(req.query);
       if (!query.success || !query.data.state) {
         startAgain(res, 400, 'Something went wrong', 'This sign-in link is incomplete.');
@@ -84,13 +98,24 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
       const base = { purpose: state.purpose, campaignId: state.campaignId, timeZone: state.timeZone };
       if (query.data.error || !query.data.code) return { ...base, grant: null };
       try {
-        const tokens = await spotify.exchangeCode({ code: query.data.code, redirectUri, codeVerifier: state.codeVerifier });
+        const tokens = await spotify.exchangeCode({
+          code: query.data.code,
+          redirectUri,
+          codeVerifier: state.codeVerifier,
+        });
         const { accountId } = await spotify.me(tokens.accessToken);
         return { ...base, grant: { tokens, accountId } };
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
         logger.warn({ kind: error.kind, status: error.status }, 'spotify sign-in failed');
-        sendPage(res, 502, messagePage('Spotify did not answer', 'We could not complete the sign-in with Spotify. Please try again in a moment.'));
+        sendPage(
+          res,
+          502,
+          messagePage(
+            'Spotify did not answer',
+            'We could not complete the sign-in with Spotify. Please try again in a moment.',
+          ),
+        );
         return null;
       }
     },

@@ -40,8 +40,7 @@ export interface IssuedOAuthState {
 export type OAuthStateRefusal = 'invalid' | 'expired' | 'wrong_purpose' | 'other_browser' | 'used';
 
 export type ConsumedOAuthState<P extends OAuthPurpose> =
-  | ({ ok: true; purpose: P; codeVerifier: string } & OAuthStateContext)
-  | { ok: false; refusal: OAuthStateRefusal };
+  ({ ok: true; purpose: P; codeVerifier: string } & OAuthStateContext) | { ok: false; refusal: OAuthStateRefusal };
 
 interface SignedState {
   n: string;

@@ -28,7 +28,8 @@ export function accountRoutes({ pool, temporal, config, logger }: AppDeps): Rout
     });
     // Shop orders paid with this address wait for an account: tell them.
     const orders = await unlinkedOrdersByEmailHash(pool, hashEmail(`email:${account.email}`));
-    for (const order of orders) await signalOrder(temporal, logger, { checkoutSessionId: order.checkoutSessionId, what: 'accountCreated' });
+    for (const order of orders)
+      await signalOrder(temporal, logger, { checkoutSessionId: order.checkoutSessionId, what: 'accountCreated' });
     res.status(201).json({ account, apiKey });
   });
 

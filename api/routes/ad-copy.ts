@@ -34,7 +34,8 @@ function presentVariant(request: AdCopyRequest, v: AdCopyVariant) {
     description: v.description,
     source: v.source,
     violations: v.violations,
-    approvable: request.status === 'awaiting_approval' && v.generation === request.generation && v.violations.length === 0,
+    approvable:
+      request.status === 'awaiting_approval' && v.generation === request.generation && v.violations.length === 0,
     approvedAt: v.approvedAt === null ? null : new Date(v.approvedAt).toISOString(),
   };
 }
@@ -73,7 +74,11 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
     const request = await findAdCopyRequest(pool, requestId);
     if (!request || request.campaignId !== campaignId) throw notFound('ad copy request');
     if (request.status !== 'awaiting_approval') {
-      throw new ApiError(409, 'not_awaiting_approval', `the ad copy request is ${request.status}, not awaiting approval`);
+      throw new ApiError(
+        409,
+        'not_awaiting_approval',
+        `the ad copy request is ${request.status}, not awaiting approval`,
+      );
     }
     return request;
   };
@@ -83,13 +88,24 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
     const accountId = auth(res).accountId;
     const campaign = await ownedCampaign(accountId, id);
     const body = parseBody(createAdCopyBody, req);
-    if (campaign.status === 'cancelled') throw new ApiError(409, 'campaign_closed', 'a cancelled campaign gets no ad copy');
+    if (campaign.status === 'cancelled')
+      throw new ApiError(409, 'campaign_closed', 'a cancelled campaign gets no ad copy');
     let requestId: string;
     try {
-      requestId = await createAdCopyRequest(pool, { campaignId: id, platform: body.platform, variantCount: body.variants, explicit: body.explicit, genres: body.genres });
+      requestId = await createAdCopyRequest(pool, {
+        campaignId: id,
+        platform: body.platform,
+        variantCount: body.variants,
+        explicit: body.explicit,
+        genres: body.genres,
+      });
     } catch (error) {
       if (!(error instanceof OpenAdCopyRequestError)) throw error;
-      throw new ApiError(409, 'copy_request_open', `this campaign already has ${body.platform} ad copy being written or waiting for approval; approve or reject it first`);
+      throw new ApiError(
+        409,
+        'copy_request_open',
+        `this campaign already has ${body.platform} ad copy being written or waiting for approval; approve or reject it first`,
+      );
     }
     try {
       await startAdCopy(temporal, config.TEMPORAL_TASK_QUEUE, {
@@ -103,10 +119,20 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
       });
     } catch (error) {
       // Without its workflow the request would block the platform's next one forever.
-      await setAdCopyStatus(pool, { requestId, status: 'failed', failureReason: 'the copy workflow could not be started' });
+      await setAdCopyStatus(pool, {
+        requestId,
+        status: 'failed',
+        failureReason: 'the copy workflow could not be started',
+      });
       throw error;
     }
-    res.status(202).json({ id: requestId, campaignId: id, platform: body.platform, status: 'generating', writer: config.GEMINI_API_KEY ? 'gemini' : 'template' });
+    res.status(202).json({
+      id: requestId,
+      campaignId: id,
+      platform: body.platform,
+      status: 'generating',
+      writer: config.GEMINI_API_KEY ? 'gemini' : 'template',
+    });
   });
 
   router.get('/v1/campaigns/:id/ads/copy', async (req, res) => {
@@ -122,9 +148,15 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
     const { variantId } = parseBody(approveAdCopyBody, req);
     const variant = await findAdCopyVariant(pool, variantId);
     if (!variant || variant.requestId !== requestId) throw notFound('variant');
-    if (variant.generation !== request.generation) throw new ApiError(422, 'variant_not_approvable', 'this variant was replaced by a newer generation');
+    if (variant.generation !== request.generation)
+      throw new ApiError(422, 'variant_not_approvable', 'this variant was replaced by a newer generation');
     if (variant.violations.length > 0) {
-      throw new ApiError(422, 'variant_not_approvable', 'this variant breaks the platform limits or the ad policy', variant.violations);
+      throw new ApiError(
+        422,
+        'variant_not_approvable',
+        'this variant breaks the platform limits or the ad policy',
+        variant.violations,
+      );
     }
     await signalAdCopyApproved(temporal, { requestId, variantId });
     res.status(202).json({ id: requestId, variantId, status: 'approving' });

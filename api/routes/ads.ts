@@ -30,7 +30,8 @@ import { parseBody, parseParams } from '../validation';
 const adParams = z.object({ id: z.string().uuid(), adId: z.string().uuid() });
 const LABEL = { meta: 'Meta', google: 'Google Ads' } as const;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const invalidBody = (path: string, message: string) => new ApiError(400, 'validation_failed', 'invalid request body', [{ path, message }]);
+const invalidBody = (path: string, message: string) =>
+  new ApiError(400, 'validation_failed', 'invalid request body', [{ path, message }]);
 
 export function adRoutes({ pool, config, temporal }: AppDeps): Router {
   const router = Router();
@@ -50,8 +51,15 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
       launchAt: iso(ad.startAt ?? releaseAt),
       endAt: iso(ad.endAt),
       copyVariantId: ad.copyVariantId,
-      ...(ad.platform === 'meta' ? { adAccountId: `act_${ad.adAccountId}`, pageId: ad.pageId } : { customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId, youtubeVideoId: ad.youtubeVideoId }),
-      objects: objects.map((o) => ({ type: o.step, id: o.providerId, status: o.status, removed: o.removedAt !== null })),
+      ...(ad.platform === 'meta'
+        ? { adAccountId: `act_${ad.adAccountId}`, pageId: ad.pageId }
+        : { customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId, youtubeVideoId: ad.youtubeVideoId }),
+      objects: objects.map((o) => ({
+        type: o.step,
+        id: o.providerId,
+        status: o.status,
+        removed: o.removedAt !== null,
+      })),
       lastError: ad.lastError,
       insights: {
         spend: { amount: totals.spendMinor, currency: ad.currency },
@@ -84,14 +92,20 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
     const endAt = Date.parse(body.endAt);
     const launchAt = startAt ?? campaign.releaseAt;
     if (endAt <= Date.now()) throw invalidBody('endAt', 'must be in the future');
-    if (endAt <= launchAt) throw invalidBody('endAt', `must be after the launch (${body.startAt ? 'startAt' : `the release instant ${new Date(launchAt).toISOString()}`})`);
+    if (endAt <= launchAt)
+      throw invalidBody(
+        'endAt',
+        `must be after the launch (${body.startAt ? 'startAt' : `the release instant ${new Date(launchAt).toISOString()}`})`,
+      );
 
     const connection = (await listConnections(pool, accountId)).find((c) => c.provider === body.platform);
     if (!connection || connection.status !== 'active') {
       throw new ApiError(
         409,
         'connection_required',
-        connection ? `your ${LABEL[body.platform]} connection needs reconnecting (POST /v1/connections/${body.platform})` : `connect ${LABEL[body.platform]} first (POST /v1/connections/${body.platform})`,
+        connection
+          ? `your ${LABEL[body.platform]} connection needs reconnecting (POST /v1/connections/${body.platform})`
+          : `connect ${LABEL[body.platform]} first (POST /v1/connections/${body.platform})`,
         { platform: body.platform, connectionStatus: connection?.status ?? null },
       );
     }
@@ -125,7 +139,12 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
       landingUrl: `${config.PUBLIC_URL}/l/${campaign.slug}`,
     });
     try {
-      await startAdCampaign(temporal, config.TEMPORAL_TASK_QUEUE, { adCampaignId: ad.id, platform: ad.platform, campaignId: campaign.id, accountId });
+      await startAdCampaign(temporal, config.TEMPORAL_TASK_QUEUE, {
+        adCampaignId: ad.id,
+        platform: ad.platform,
+        campaignId: campaign.id,
+        accountId,
+      });
     } catch (error) {
       await deleteAdCampaign(pool, ad.id); // nothing was created at the provider
       throw error;
@@ -145,7 +164,12 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
     const campaign = await ownedCampaign(auth(res).accountId, id);
     const ad = await findAdCampaign(pool, adId);
     if (!ad || ad.campaignId !== campaign.id) throw notFound('ad campaign');
-    if (['ended', 'failed', 'cancelled'].includes(ad.state)) throw new ApiError(409, 'ad_campaign_finished', `this ad campaign already ${ad.state === 'ended' ? 'ended' : `is ${ad.state}`}`);
+    if (['ended', 'failed', 'cancelled'].includes(ad.state))
+      throw new ApiError(
+        409,
+        'ad_campaign_finished',
+        `this ad campaign already ${ad.state === 'ended' ? 'ended' : `is ${ad.state}`}`,
+      );
     try {
       // The workflow undoes what it created (before launch) or pauses it (after), then records `cancelled`.
       await temporal.workflow.getHandle(adCampaignWorkflowId(ad.id)).cancel();
@@ -153,7 +177,9 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       await setAdCampaignState(pool, ad.id, 'cancelled', { code: 'cancelled', message: 'cancelled' });
     }
-    res.status(202).json({ ...(await present((await findAdCampaign(pool, ad.id))!, campaign.releaseAt)), cancelRequested: true });
+    res
+      .status(202)
+      .json({ ...(await present((await findAdCampaign(pool, ad.id))!, campaign.releaseAt)), cancelRequested: true });
   });
 
   return router;

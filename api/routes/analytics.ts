@@ -3,7 +3,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { type AbuseRules, BUCKET_MS, type Bucket, campaignAnalytics } from '../../db/analytics';
 import { findCampaign } from '../../db/campaigns';
-import { DEFAULT_EVENT_VALUES, EVENT_TYPES, type EventValues, eventValues, replaceEventValues } from '../../db/event-values';
+import {
+  DEFAULT_EVENT_VALUES,
+  EVENT_TYPES,
+  type EventValues,
+  eventValues,
+  replaceEventValues,
+} from '../../db/event-values';
 import { type Config } from '../../lib/config';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
@@ -23,7 +29,11 @@ export const analyticsQuery = analyticsQueryShape.transform((q, ctx) => {
   }
   const buckets = Math.ceil((to.getTime() - truncate(from, q.bucket).getTime()) / BUCKET_MS[q.bucket]);
   if (buckets > MAX_SERIES_BUCKETS) {
-    ctx.addIssue({ code: 'custom', path: ['bucket'], message: `the range spans ${buckets} ${q.bucket}s; at most ${MAX_SERIES_BUCKETS} are allowed` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['bucket'],
+      message: `the range spans ${buckets} ${q.bucket}s; at most ${MAX_SERIES_BUCKETS} are allowed`,
+    });
     return z.NEVER;
   }
   return { from, to, bucket: q.bucket };
@@ -76,7 +86,14 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
     const campaign = await owned(auth(res).accountId, id);
     const range = parseQuery(analyticsQuery, req);
     const values = await eventValues(pool, id);
-    const { counts, funnel: funnelCounts, sources: bySource, flags, delivery: byState, series: buckets } = await campaignAnalytics(pool, id, rules, range);
+    const {
+      counts,
+      funnel: funnelCounts,
+      sources: bySource,
+      flags,
+      delivery: byState,
+      series: buckets,
+    } = await campaignAnalytics(pool, id, rules, range);
     const countOf = new Map(counts.map((c) => [c.type, c.count]));
     const byType = EVENT_TYPES.map((type) => {
       const count = countOf.get(type) ?? 0;
@@ -92,7 +109,11 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
       },
       sources: bySource.map((s) => ({
         ...s,
-        value: s.views * values.PAGE_VIEW + s.clicks * values.CLICK + s.authorisations * values.AUTH + s.emailSignups * values.EMAIL_SIGNUP,
+        value:
+          s.views * values.PAGE_VIEW +
+          s.clicks * values.CLICK +
+          s.authorisations * values.AUTH +
+          s.emailSignups * values.EMAIL_SIGNUP,
       })),
       value: { unit: 'points', total: byType.reduce((sum, t) => sum + t.value, 0), byType },
       flags: {

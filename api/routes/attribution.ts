@@ -4,7 +4,12 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { type Request, Router } from 'express';
 import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
 import { attributionSummary } from '../../db/attribution';
-import { attributionScheduleId, attributionWindow, describeAttributionSchedule, ensureAttributionSchedule } from '../../lib/starters/attribution';
+import {
+  attributionScheduleId,
+  attributionWindow,
+  describeAttributionSchedule,
+  ensureAttributionSchedule,
+} from '../../lib/starters/attribution';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -40,7 +45,11 @@ export function attributionRoutes({ pool, temporal, config }: AppDeps): Router {
   const schedule = async (campaignId: string) => {
     const description = await describeAttributionSchedule(temporal, campaignId);
     if (!description) {
-      throw new ApiError(409, 'attribution_not_started', 'attribution starts when the release goes live; there is nothing to control yet');
+      throw new ApiError(
+        409,
+        'attribution_not_started',
+        'attribution starts when the release goes live; there is nothing to control yet',
+      );
     }
     return description;
   };
@@ -91,7 +100,8 @@ export function attributionRoutes({ pool, temporal, config }: AppDeps): Router {
    */
   router.post('/v1/campaigns/:id/attribution/backfill', async (req, res) => {
     const campaign = await ownedCampaign(req, auth(res).accountId);
-    const released = campaign.status !== 'cancelled' && campaign.resolution === 'live' && Date.now() >= campaign.releaseAt;
+    const released =
+      campaign.status !== 'cancelled' && campaign.resolution === 'live' && Date.now() >= campaign.releaseAt;
     if (released && !(await describeAttributionSchedule(temporal, campaign.id))) {
       await ensureAttributionSchedule(temporal, {
         campaignId: campaign.id,

@@ -29,11 +29,17 @@ export function billingRoutes(deps: AppDeps): Router {
   const stripe = stripeClientFrom(config);
   const bearer = requireApiKey(pool);
   // A shop package may be bought signed out; with an Authorization header the key must be valid.
-  const optionalApiKey: RequestHandler = (req, res, next) => (req.get('authorization') ? bearer(req, res, next) : next());
+  const optionalApiKey: RequestHandler = (req, res, next) =>
+    req.get('authorization') ? bearer(req, res, next) : next();
   const returnUrl = (status: 'success' | 'cancelled') => `${config.PUBLIC_URL}/billing/return?status=${status}`;
 
   const requireStripe = (): Stripe => {
-    if (!stripe) throw new ApiError(503, 'billing_disabled', 'billing is not configured on this server (STRIPE_SECRET_KEY is not set)');
+    if (!stripe)
+      throw new ApiError(
+        503,
+        'billing_disabled',
+        'billing is not configured on this server (STRIPE_SECRET_KEY is not set)',
+      );
     return stripe;
   };
 
@@ -44,7 +50,10 @@ export function billingRoutes(deps: AppDeps): Router {
     if (billing.stripeCustomerId) return billing.stripeCustomerId;
     const account = (await findAccount(pool, accountId))!;
     const customer = await client.customers
-      .create({ email: account.email, name: account.name, metadata: { accountId } }, { idempotencyKey: `dropday-customer-${accountId}` })
+      .create(
+        { email: account.email, name: account.name, metadata: { accountId } },
+        { idempotencyKey: `dropday-customer-${accountId}` },
+      )
       .catch((error: unknown) => Promise.reject(providerError(error)));
     return saveStripeCustomer(pool, accountId, customer.id);
   };
@@ -55,10 +64,17 @@ export function billingRoutes(deps: AppDeps): Router {
       mode: 'subscription',
       customer: await customerOf(client, accountId),
       client_reference_id: accountId,
-      line_items: [{
-        quantity: 1,
-        price_data: { currency: body.currency, unit_amount: plan.monthlyPrice![body.currency], recurring: { interval: 'month' }, product_data: { name: `dropday ${plan.name}` } },
-      }],
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: body.currency,
+            unit_amount: plan.monthlyPrice![body.currency],
+            recurring: { interval: 'month' },
+            product_data: { name: `dropday ${plan.name}` },
+          },
+        },
+      ],
       metadata: { kind: 'subscription', tier: body.tier, accountId },
       subscription_data: { metadata: { tier: body.tier, accountId } },
       success_url: returnUrl('success'),
@@ -79,9 +95,22 @@ export function billingRoutes(deps: AppDeps): Router {
     };
     return client.checkout.sessions.create({
       mode: 'payment',
-      ...(accountId ? { customer: await customerOf(client, accountId) } : body.email ? { customer_email: body.email } : {}),
+      ...(accountId
+        ? { customer: await customerOf(client, accountId) }
+        : body.email
+          ? { customer_email: body.email }
+          : {}),
       ...(accountId ? { client_reference_id: accountId } : {}),
-      line_items: [{ quantity: 1, price_data: { currency: body.currency, unit_amount: pkg.price[body.currency], product_data: { name: pkg.name, description: pkg.description } } }],
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: body.currency,
+            unit_amount: pkg.price[body.currency],
+            product_data: { name: pkg.name, description: pkg.description },
+          },
+        },
+      ],
       metadata,
       payment_intent_data: { metadata },
       success_url: returnUrl('success'),
@@ -99,7 +128,10 @@ export function billingRoutes(deps: AppDeps): Router {
     const client = requireStripe();
     let session: Stripe.Checkout.Session;
     try {
-      session = body.kind === 'subscription' ? await subscriptionSession(client, accountId!, body) : await packageSession(client, accountId, body);
+      session =
+        body.kind === 'subscription'
+          ? await subscriptionSession(client, accountId!, body)
+          : await packageSession(client, accountId, body);
     } catch (error) {
       if (error instanceof ApiError) throw error;
       logger.warn({ err: error }, 'Stripe checkout session not created');
@@ -111,7 +143,8 @@ export function billingRoutes(deps: AppDeps): Router {
   router.post('/v1/billing/portal', bearer, async (_req, res) => {
     const client = requireStripe();
     const { stripeCustomerId } = await accountBilling(pool, auth(res).accountId);
-    if (!stripeCustomerId) throw new ApiError(409, 'no_billing_customer', 'this account has not checked out yet: subscribe first');
+    if (!stripeCustomerId)
+      throw new ApiError(409, 'no_billing_customer', 'this account has not checked out yet: subscribe first');
     const portal = await client.billingPortal.sessions
       .create({ customer: stripeCustomerId, return_url: `${config.PUBLIC_URL}/billing/return?status=portal` })
       .catch((error: unknown) => Promise.reject(providerError(error)));
@@ -126,7 +159,10 @@ export function billingRoutes(deps: AppDeps): Router {
       billing: billingEnabled(config) ? 'enabled' : 'disabled',
       plan: { tier: plan.tier, name: plan.name, limits: plan.limits },
       subscription: billing.stripeSubscriptionId
-        ? { status: billing.subscriptionStatus, graceUntil: billing.graceUntil === null ? null : new Date(billing.graceUntil).toISOString() }
+        ? {
+            status: billing.subscriptionStatus,
+            graceUntil: billing.graceUntil === null ? null : new Date(billing.graceUntil).toISOString(),
+          }
         : null,
       usage: {
         activeCampaigns: usage.activeCampaigns,
@@ -134,7 +170,12 @@ export function billingRoutes(deps: AppDeps): Router {
         activeCampaignsOnPlan: usage.activeCampaigns - usage.coveredCampaigns,
         unusedPackageCredits: usage.unusedCredits,
       },
-      plans: TIERS.map((tier) => ({ tier, name: PLANS[tier].name, limits: PLANS[tier].limits, monthlyPrice: PLANS[tier].monthlyPrice })),
+      plans: TIERS.map((tier) => ({
+        tier,
+        name: PLANS[tier].name,
+        limits: PLANS[tier].limits,
+        monthlyPrice: PLANS[tier].monthlyPrice,
+      })),
       packages: Object.values(PACKAGES),
     });
   });
@@ -147,7 +188,15 @@ export function billingRoutes(deps: AppDeps): Router {
         : status === 'cancelled'
           ? ['Checkout cancelled', 'Nothing was charged.']
           : ['Billing', 'You can close this page.'];
-    sendPage(res, 200, page(title, html`<h1>${title}</h1><p>${message}</p>`));
+    sendPage(
+      res,
+      200,
+      page(
+        title,
+        html`<h1>${title}</h1>
+          <p>${message}</p>`,
+      ),
+    );
   });
 
   return router;

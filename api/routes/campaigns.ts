@@ -76,7 +76,9 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     const body = parseBody(createCampaignBody, req);
     const { accountId } = auth(res);
     if (!(await findArtist(pool, accountId, body.artistId))) {
-      throw new ApiError(400, 'validation_failed', 'invalid request body', [{ path: 'artistId', message: 'no such artist in this account' }]);
+      throw new ApiError(400, 'validation_failed', 'invalid request body', [
+        { path: 'artistId', message: 'no such artist in this account' },
+      ]);
     }
     await assertTimeZone(pool, body.timeZone);
     // Committed before the workflow starts (its first activity reads it); undone if the start fails, so there is
@@ -132,7 +134,8 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
   router.post('/v1/campaigns/:id/cancel', async (req, res) => {
     const { id } = parseParams(uuidParam, req);
     const campaign = await owned(auth(res).accountId, id);
-    if (campaign.status === 'completed') throw new ApiError(409, 'campaign_closed', 'a completed campaign cannot be cancelled');
+    if (campaign.status === 'completed')
+      throw new ApiError(409, 'campaign_closed', 'a completed campaign cannot be cancelled');
     if (campaign.status !== 'cancelled') {
       await pool.transaction((tx) => cancelCampaign(tx, id));
       await signalSoon(() => releaseEngine.cancel(id));
@@ -152,7 +155,12 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     const { id } = parseParams(uuidParam, req);
     await owned(auth(res).accountId, id);
     const query = parseQuery(presaveListQuery, req);
-    const rows = await listPresaves(pool, { campaignId: id, status: query.status, after: decodeCursor(query.cursor), limit: query.limit + 1 });
+    const rows = await listPresaves(pool, {
+      campaignId: id,
+      status: query.status,
+      after: decodeCursor(query.cursor),
+      limit: query.limit + 1,
+    });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     res.json({
@@ -164,13 +172,16 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
         executedAt: p.executedAt === null ? null : new Date(p.executedAt).toISOString(),
         ...(p.reason ? { reason: p.reason } : {}),
       })),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAtKey: last.createdAtKey, id: last.id }) : null,
+      nextCursor:
+        rows.length > query.limit && last ? encodeCursor({ createdAtKey: last.createdAtKey, id: last.id }) : null,
     });
   });
 
   /** The database holds the truth; a signal only saves the workflow a wait. Log, don't fail, when it is lost. */
   async function signalSoon(signal: () => Promise<void>): Promise<void> {
-    await signal().catch((error: unknown) => logger.warn({ err: error }, 'could not signal the release workflow; it will re-plan on its own'));
+    await signal().catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not signal the release workflow; it will re-plan on its own'),
+    );
   }
 
   return router;
@@ -178,7 +189,9 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
 
 async function assertTimeZone(pool: DatabasePool, zone: string): Promise<void> {
   if (!(await isKnownTimeZone(pool, zone))) {
-    throw new ApiError(400, 'validation_failed', 'invalid request body', [{ path: 'timeZone', message: `unknown IANA time zone ${zone}` }]);
+    throw new ApiError(400, 'validation_failed', 'invalid request body', [
+      { path: 'timeZone', message: `unknown IANA time zone ${zone}` },
+    ]);
   }
 }
 
@@ -202,7 +215,12 @@ function decodeCursor(cursor: string | undefined): { createdAtKey: string; id: s
   try {
     const c = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { createdAtKey?: unknown; id?: unknown };
     const timestamp = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
-    if (typeof c.createdAtKey === 'string' && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id) && timestamp.test(c.createdAtKey)) {
+    if (
+      typeof c.createdAtKey === 'string' &&
+      typeof c.id === 'string' &&
+      /^[0-9a-f-]{36}$/.test(c.id) &&
+      timestamp.test(c.createdAtKey)
+    ) {
       return { createdAtKey: c.createdAtKey, id: c.id };
     }
   } catch {

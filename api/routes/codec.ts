@@ -63,7 +63,9 @@ function cors(allowedOrigins: string[]): RequestHandler {
 
 export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
   const codec = new EncryptionCodec(keyRing);
-  const origins = config.CODEC_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = config.CODEC_CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const router = Router();
   // Credentials first: a caller who is not ops is refused before any of a body of up to 4 MB is read.
   router.use(
@@ -92,8 +94,17 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
   // An ops user signs in once with their key; the browser then carries the session to /codec, so the Web UI
   // (with "Include cross-origin credentials" on in its codec settings) shows decoded payloads.
   router.get('/ops/login', (_req, res) => {
-    res.type('html').send(page('Ops sign-in', html`<h1>Ops sign-in</h1><form method="post" action="/ops/login">
-<input type="password" name="key" placeholder="ops API key" required><button class="button" type="submit">Sign in</button></form>`));
+    res.type('html').send(
+      page(
+        'Ops sign-in',
+        html`<h1>Ops sign-in</h1>
+          <form method="post" action="/ops/login">
+            <input type="password" name="key" placeholder="ops API key" required /><button class="button" type="submit">
+              Sign in
+            </button>
+          </form>`,
+      ),
+    );
   });
   router.post('/ops/login', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
     const key = String((req.body as { key?: unknown })?.key ?? '');
@@ -103,9 +114,20 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
       return;
     }
     res.cookie(OPS_SESSION_COOKIE, signValue(config.STATE_SIGNING_SECRET, { a: found.accountId }, OPS_SESSION_TTL_MS), {
-      httpOnly: true, sameSite: 'lax', secure: config.PUBLIC_URL.startsWith('https://'), maxAge: OPS_SESSION_TTL_MS, path: '/codec',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.PUBLIC_URL.startsWith('https://'),
+      maxAge: OPS_SESSION_TTL_MS,
+      path: '/codec',
     });
-    res.type('html').send(messagePage('Signed in', 'The Temporal Web UI can now decode payloads through this codec endpoint for 12 hours.'));
+    res
+      .type('html')
+      .send(
+        messagePage(
+          'Signed in',
+          'The Temporal Web UI can now decode payloads through this codec endpoint for 12 hours.',
+        ),
+      );
   });
   return router;
 }

@@ -22,8 +22,11 @@ export function connectionRoutes({ pool, config, temporal }: AppDeps, connection
   router.post('/v1/connections/:provider', async (req, res) => {
     const { provider } = parseParams(providerParam, req);
     const started = await connections.start(provider, auth(res).accountId);
-    if (!started.configured) throw new ApiError(503, 'provider_not_configured', `${started.label} credentials are not configured`);
-    res.status(201).json({ provider, authorizeUrl: started.authorizeUrl, expiresAt: new Date(started.expiresAt).toISOString() });
+    if (!started.configured)
+      throw new ApiError(503, 'provider_not_configured', `${started.label} credentials are not configured`);
+    res
+      .status(201)
+      .json({ provider, authorizeUrl: started.authorizeUrl, expiresAt: new Date(started.expiresAt).toISOString() });
   });
 
   router.get('/v1/connections', async (_req, res) => {
@@ -46,7 +49,12 @@ export function connectionRoutes({ pool, config, temporal }: AppDeps, connection
     // Without the token dropday could no longer pause or remove them: the artist cancels them first.
     const adCampaignIds = await openAdCampaignIdsOfConnection(pool, id);
     if (adCampaignIds.length) {
-      throw new ApiError(409, 'connection_in_use', 'ad campaigns still run or wait to launch with this connection; cancel them first', { adCampaignIds });
+      throw new ApiError(
+        409,
+        'connection_in_use',
+        'ad campaigns still run or wait to launch with this connection; cancel them first',
+        { adCampaignIds },
+      );
     }
     await markDisconnected(pool, id);
     // The workflow revokes the grant and forgets the tokens; signal-with-start also covers one that had ended.

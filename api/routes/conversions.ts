@@ -16,8 +16,16 @@ import { parseBody, parseParams } from '../validation';
 
 export const adConsentForm = z.object({
   choice: z.enum(['allow', 'deny']),
-  fbclid: z.string().regex(/^[A-Za-z0-9_-]{1,500}$/).optional().catch(undefined),
-  gclid: z.string().regex(/^[A-Za-z0-9_-]{1,500}$/).optional().catch(undefined),
+  fbclid: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,500}$/)
+    .optional()
+    .catch(undefined),
+  gclid: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,500}$/)
+    .optional()
+    .catch(undefined),
 });
 
 // Meta's standard loader, from our origin so the CSP needs no 'unsafe-inline'; the page says which event to fire
@@ -35,7 +43,12 @@ const pixelScript = `(function () {
 })();
 `;
 
-const pixelView = (p: MetaPixel) => ({ pixelId: p.pixelId, hasAccessToken: p.hasAccessToken, testEventCode: p.testEventCode, updatedAt: new Date(p.updatedAt).toISOString() });
+const pixelView = (p: MetaPixel) => ({
+  pixelId: p.pixelId,
+  hasAccessToken: p.hasAccessToken,
+  testEventCode: p.testEventCode,
+  updatedAt: new Date(p.updatedAt).toISOString(),
+});
 
 /** Public: the consent form and the pixel script. */
 export function conversionPublicRoutes({ pool, config }: AppDeps): Router {
@@ -48,13 +61,22 @@ export function conversionPublicRoutes({ pool, config }: AppDeps): Router {
 
   router.post('/l/:slug/ad-consent', form, async (req, res) => {
     const campaign = await findCampaignBySlug(pool, req.params.slug);
-    if (!campaign || campaign.status === 'cancelled') return sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release.'));
+    if (!campaign || campaign.status === 'cancelled')
+      return sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release.'));
     const parsed = adConsentForm.safeParse(req.body ?? {});
-    if (!parsed.success) return sendPage(res, 400, messagePage('No choice made', 'Choose "Allow" or "No thanks". Nothing was changed.'));
+    if (!parsed.success)
+      return sendPage(res, 400, messagePage('No choice made', 'Choose "Allow" or "No thanks". Nothing was changed.'));
     const secure = config.PUBLIC_URL.startsWith('https://');
-    res.cookie(AD_CONSENT_COOKIE, parsed.data.choice === 'allow' ? 'granted' : 'denied', { maxAge: AD_CONSENT_MAX_AGE_MS, httpOnly: true, sameSite: 'lax', secure, path: '/' });
+    res.cookie(AD_CONSENT_COOKIE, parsed.data.choice === 'allow' ? 'granted' : 'denied', {
+      maxAge: AD_CONSENT_MAX_AGE_MS,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      path: '/',
+    });
     // Saying no (also later, with the page's "stop" button) removes the advertising cookies already set.
-    if (parsed.data.choice === 'deny') for (const name of AD_COOKIES) res.clearCookie(name, { sameSite: 'lax', secure, path: '/' });
+    if (parsed.data.choice === 'deny')
+      for (const name of AD_COOKIES) res.clearCookie(name, { sameSite: 'lax', secure, path: '/' });
     // Back to the page with the ad click ids it was opened with, so the visit is measured as the fan allowed.
     const back = new URLSearchParams();
     if (parsed.data.choice === 'allow' && parsed.data.fbclid) back.set('fbclid', parsed.data.fbclid);

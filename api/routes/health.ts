@@ -14,10 +14,13 @@ export function healthRoutes({ pool, temporal, metrics }: AppDeps): Router {
   router.get('/readyz', async (_req, res) => {
     const checks = await Promise.all([
       check('postgres', () => pingDatabase(pool)),
-      check('temporal', () => temporal.connection.workflowService.getSystemInfo({}, ) ),
+      check('temporal', () => temporal.connection.workflowService.getSystemInfo({})),
     ]);
     const ready = checks.every((c) => c.ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(checks.map((c) => [c.name, c.ok ? 'ok' : c.error])) });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'unavailable',
+      checks: Object.fromEntries(checks.map((c) => [c.name, c.ok ? 'ok' : c.error])),
+    });
   });
 
   router.get('/metrics', async (_req, res) => {
@@ -27,7 +30,10 @@ export function healthRoutes({ pool, temporal, metrics }: AppDeps): Router {
   return router;
 }
 
-async function check(name: string, probe: () => Promise<unknown>): Promise<{ name: string; ok: boolean; error?: string }> {
+async function check(
+  name: string,
+  probe: () => Promise<unknown>,
+): Promise<{ name: string; ok: boolean; error?: string }> {
   try {
     await withTimeout(probe(), 3_000);
     return { name, ok: true };

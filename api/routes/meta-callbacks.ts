@@ -17,7 +17,8 @@ export function metaCallbackRoutes({ pool, config }: AppDeps): Router {
     const body = z.object({ signed_request: z.string().min(1).max(4096) }).safeParse(req.body ?? {});
     if (!body.success) throw new ApiError(400, 'validation_failed', 'signed_request is required');
     const request = parseMetaSignedRequest(body.data.signed_request, config.META_APP_SECRET);
-    if (!request) throw new ApiError(400, 'invalid_signed_request', 'the signed_request signature or payload is not valid');
+    if (!request)
+      throw new ApiError(400, 'invalid_signed_request', 'the signed_request signature or payload is not valid');
     const id = await recordMetaDeletionRequest(pool, hash(`meta:${request.user_id}`));
     res.json({ url: `${config.PUBLIC_URL}/privacy/deletion/${id}`, confirmation_code: id.replace(/-/g, '') });
   });

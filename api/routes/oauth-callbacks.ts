@@ -48,15 +48,27 @@ export function oauthCallbackRoutes(flows: OAuthFlows): Router {
 function sendConnectPage(res: Response, result: ConnectOutcome) {
   switch (result.outcome) {
     case 'refused':
-      return sendPage(res, 400, messagePage('Connection failed',
-        'This connection link is not valid, expired or was already used. Start again from dropday.'));
+      return sendPage(
+        res,
+        400,
+        messagePage(
+          'Connection failed',
+          'This connection link is not valid, expired or was already used. Start again from dropday.',
+        ),
+      );
     case 'declined':
       return sendPage(res, 200, messagePage('Not connected', 'You did not allow access, so nothing was connected.'));
     case 'connected':
-      return sendPage(res, 200, messagePage(`${result.label} connected`,
-        'dropday can now run your campaigns there. You can close this page.'));
+      return sendPage(
+        res,
+        200,
+        messagePage(`${result.label} connected`, 'dropday can now run your campaigns there. You can close this page.'),
+      );
     case 'provider_failed':
-      return sendPage(res, 502, messagePage('Connection failed',
-        `${result.label} did not complete the connection. Please try again.`));
+      return sendPage(
+        res,
+        502,
+        messagePage('Connection failed', `${result.label} did not complete the connection. Please try again.`),
+      );
   }
 }

@@ -22,14 +22,26 @@ import { parseBody, parseParams, parseQuery } from '../validation';
 const listQuery = z.strictObject({
   campaignId: z.string().uuid().optional(),
   accountId: z.string().uuid().optional(),
-  kind: z.string().regex(/^[a-z-]{1,40}$/).optional(),
+  kind: z
+    .string()
+    .regex(/^[a-z-]{1,40}$/)
+    .optional(),
   status: z.enum(['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'ContinuedAsNew', 'TimedOut']).optional(),
   cursor: z.string().max(4096).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-const workflowIdParam = z.object({ workflowId: z.string().min(1).max(255).regex(/^[A-Za-z0-9:_-]+$/) });
+const workflowIdParam = z.object({
+  workflowId: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[A-Za-z0-9:_-]+$/),
+});
 const signals = { ...releaseSignals, ...connectionSignals } as const;
-const signalBody = z.strictObject({ name: z.enum(['reschedule', 'cancel', 'presaveAdded', 'disconnect']), args: z.array(z.unknown()).max(1).default([]) });
+const signalBody = z.strictObject({
+  name: z.enum(['reschedule', 'cancel', 'presaveAdded', 'disconnect']),
+  args: z.array(z.unknown()).max(1).default([]),
+});
 
 // Decoded payload fields whose values are never shown, even to ops.
 const SECRET_KEY = /token|secret|password|verifier|email|phone/i;
@@ -87,10 +99,21 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool, releaseEngi
         activityId: a.activityId,
         type: a.activityType?.name,
         attempt: a.attempt,
-        state: (proto.api.enums.v1.PendingActivityState[a.state ?? 0] ?? 'UNSPECIFIED').replace('PENDING_ACTIVITY_STATE_', ''),
-        lastFailure: a.lastFailure ? { message: redactText(a.lastFailure.message ?? ''), type: a.lastFailure.applicationFailureInfo?.type ?? null } : null,
+        state: (proto.api.enums.v1.PendingActivityState[a.state ?? 0] ?? 'UNSPECIFIED').replace(
+          'PENDING_ACTIVITY_STATE_',
+          '',
+        ),
+        lastFailure: a.lastFailure
+          ? {
+              message: redactText(a.lastFailure.message ?? ''),
+              type: a.lastFailure.applicationFailureInfo?.type ?? null,
+            }
+          : null,
       })),
-      progress: description.type === 'releaseWorkflow' && description.status.name === 'RUNNING' ? await queryReleaseProgress(handle).catch(() => null) : null,
+      progress:
+        description.type === 'releaseWorkflow' && description.status.name === 'RUNNING'
+          ? await queryReleaseProgress(handle).catch(() => null)
+          : null,
     });
   });
 
@@ -126,7 +149,13 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool, releaseEngi
    */
   router.post('/v1/ops/workflows/:workflowId/reset', async (req, res) => {
     const { workflowId } = parseParams(workflowIdParam, req);
-    const body = parseBody(z.strictObject({ eventId: z.number().int().positive().optional(), reason: z.string().max(200).default('reset by ops') }), req);
+    const body = parseBody(
+      z.strictObject({
+        eventId: z.number().int().positive().optional(),
+        reason: z.string().max(200).default('reset by ops'),
+      }),
+      req,
+    );
     const description = await describeOr404(temporal.workflow.getHandle(workflowId));
     const history = await temporal.workflow.getHandle(workflowId, description.runId).fetchHistory();
     const taskEvents = (history.events ?? [])
@@ -134,7 +163,12 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool, releaseEngi
       .map((e) => Number(e.eventId));
     const eventId = body.eventId ?? taskEvents[0];
     if (!eventId || !taskEvents.includes(eventId)) {
-      throw new ApiError(400, 'validation_failed', 'eventId must be a WORKFLOW_TASK_COMPLETED event of the latest run', { workflowTasks: taskEvents });
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'eventId must be a WORKFLOW_TASK_COMPLETED event of the latest run',
+        { workflowTasks: taskEvents },
+      );
     }
     const reset = (await temporal.workflowService.resetWorkflowExecution({
       namespace,
@@ -160,7 +194,14 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool, releaseEngi
   /** Open alerts of the stuck-detection Schedule, newest first. */
   router.get('/v1/ops/alerts', async (_req, res) => {
     const alerts = await openAlerts(pool);
-    res.json({ items: alerts.map((a) => ({ ...a, detail: redactText(a.detail), firstSeen: new Date(a.firstSeen).toISOString(), lastSeen: new Date(a.lastSeen).toISOString() })) });
+    res.json({
+      items: alerts.map((a) => ({
+        ...a,
+        detail: redactText(a.detail),
+        firstSeen: new Date(a.firstSeen).toISOString(),
+        lastSeen: new Date(a.lastSeen).toISOString(),
+      })),
+    });
   });
 
   /** Failed pre-saves of a campaign go back to pending, due now, and the release engine is told. */
@@ -190,7 +231,10 @@ async function describeOr404(handle: ReturnType<Client['workflow']['getHandle']>
 }
 
 function statusName(status: proto.api.enums.v1.WorkflowExecutionStatus | null | undefined): string {
-  return (proto.api.enums.v1.WorkflowExecutionStatus[status ?? 0] ?? 'UNSPECIFIED').replace('WORKFLOW_EXECUTION_STATUS_', '');
+  return (proto.api.enums.v1.WorkflowExecutionStatus[status ?? 0] ?? 'UNSPECIFIED').replace(
+    'WORKFLOW_EXECUTION_STATUS_',
+    '',
+  );
 }
 
 function timestamp(t: { seconds?: unknown; nanos?: number | null } | null | undefined): string | null {
@@ -201,7 +245,8 @@ function timestamp(t: { seconds?: unknown; nanos?: number | null } | null | unde
 /** One line per event: its type, what it names (activity, timer, signal), and its payloads decoded and redacted. */
 async function summarise(event: proto.api.history.v1.IHistoryEvent, codec: EncryptionCodec) {
   const type = proto.api.enums.v1.EventType[event.eventType ?? 0]?.replace('EVENT_TYPE_', '') ?? 'UNKNOWN';
-  const attributes = Object.entries(event).find(([key, value]) => key.endsWith('EventAttributes') && value)?.[1] as Record<string, unknown> | undefined;
+  const attributes = Object.entries(event).find(([key, value]) => key.endsWith('EventAttributes') && value)?.[1] as
+    Record<string, unknown> | undefined;
   const payloads = collectPayloads(attributes);
   const decoded = payloads.length ? await codec.decode(payloads).catch(() => null) : [];
   return {
@@ -234,7 +279,9 @@ function parsePayload(p: Payload): unknown {
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v)]),
+    );
   }
   return typeof value === 'string' ? redactText(value) : value;
 }
@@ -243,4 +290,3 @@ function redact(value: unknown): unknown {
 function redactText(text: string): string {
   return text.replace(/\b(BQ|AQ|EAAB|ya29\.|1\/\/|dd_(artist|ops)_)[A-Za-z0-9._\-/]{8,}/g, '[redacted]');
 }
-

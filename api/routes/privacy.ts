@@ -30,42 +30,88 @@ export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: Spoti
   };
 
   router.get('/privacy/delete', (_req, res) => {
-    sendPage(res, 200, page('Delete my data', html`<h1>Delete my data</h1>
-<p>Sign in with the Spotify account you pre-saved with, so we know it is you. We then delete your pre-saves, your
-Spotify tokens and your activity on our pages — at once, and in any case within 30 days.</p>
-<a class="button" href="/privacy/delete/spotify">Verify with Spotify</a>
-<p class="note">Signing in here asks for no permission and saves nothing.</p>
-<form class="subscribe" method="post" action="/privacy/delete/email">
-<p>Gave us only an e-mail address? We send it a link to confirm.</p>
-<input type="email" name="email" placeholder="e-mail" required>
-<button type="submit">Send me the link</button>
-</form>`));
+    sendPage(
+      res,
+      200,
+      page(
+        'Delete my data',
+        html`<h1>Delete my data</h1>
+          <p>
+            Sign in with the Spotify account you pre-saved with, so we know it is you. We then delete your pre-saves,
+            your Spotify tokens and your activity on our pages — at once, and in any case within 30 days.
+          </p>
+          <a class="button" href="/privacy/delete/spotify">Verify with Spotify</a>
+          <p class="note">Signing in here asks for no permission and saves nothing.</p>
+          <form class="subscribe" method="post" action="/privacy/delete/email">
+            <p>Gave us only an e-mail address? We send it a link to confirm.</p>
+            <input type="email" name="email" placeholder="e-mail" required />
+            <button type="submit">Send me the link</button>
+          </form>`,
+      ),
+    );
   });
 
   // The answer is the same whether or not we hold the address, so nobody learns who subscribed.
   router.post('/privacy/delete/email', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
-    const email = z.string().trim().toLowerCase().pipe(z.email()).safeParse((req.body as { email?: unknown })?.email);
-    if (!email.success) return sendPage(res, 400, messagePage('Not sent', 'That e-mail address does not look right. Nothing was sent.'));
+    const email = z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email())
+      .safeParse((req.body as { email?: unknown })?.email);
+    if (!email.success)
+      return sendPage(res, 400, messagePage('Not sent', 'That e-mail address does not look right. Nothing was sent.'));
     const emailHash = hash(`email:${email.data}`);
     const subscriberId = await subscriberWithEmailHash(pool, emailHash);
     if (subscriberId) {
       const token = signValue(config.STATE_SIGNING_SECRET, { h: emailHash }, DELETION_LINK_TTL_MS);
       // One link per address and hour, however often the form is sent.
-      await queueEmail(pool, { subscriberId, template: 'deletion_link', data: { token }, dedupeKey: `deletion-link:${emailHash}:${Math.floor(Date.now() / 3_600_000)}` });
+      await queueEmail(pool, {
+        subscriberId,
+        template: 'deletion_link',
+        data: { token },
+        dedupeKey: `deletion-link:${emailHash}:${Math.floor(Date.now() / 3_600_000)}`,
+      });
     }
-    sendPage(res, 200, messagePage('Check your inbox', 'If we hold data about this address, we have sent it a link to confirm the deletion.'));
+    sendPage(
+      res,
+      200,
+      messagePage(
+        'Check your inbox',
+        'If we hold data about this address, we have sent it a link to confirm the deletion.',
+      ),
+    );
   });
 
   router.get('/privacy/delete/confirm/:token', (req, res) => {
-    if (!emailHashOf(req.params.token)) return sendPage(res, 400, messagePage('Link not valid', 'This link is not valid or has expired. Ask for a new one.'));
+    if (!emailHashOf(req.params.token))
+      return sendPage(
+        res,
+        400,
+        messagePage('Link not valid', 'This link is not valid or has expired. Ask for a new one.'),
+      );
     // A page with a button, not an action: mail scanners follow links.
-    sendPage(res, 200, page('Confirm deletion', html`<h1>Delete my data</h1>
-<form method="post" action="/privacy/delete/confirm/${req.params.token}"><button class="button" type="submit">Delete everything about me</button></form>`));
+    sendPage(
+      res,
+      200,
+      page(
+        'Confirm deletion',
+        html`<h1>Delete my data</h1>
+          <form method="post" action="/privacy/delete/confirm/${req.params.token}">
+            <button class="button" type="submit">Delete everything about me</button>
+          </form>`,
+      ),
+    );
   });
 
   router.post('/privacy/delete/confirm/:token', async (req, res) => {
     const emailHash = emailHashOf(req.params.token);
-    if (!emailHash) return sendPage(res, 400, messagePage('Link not valid', 'This link is not valid or has expired. Ask for a new one.'));
+    if (!emailHash)
+      return sendPage(
+        res,
+        400,
+        messagePage('Link not valid', 'This link is not valid or has expired. Ask for a new one.'),
+      );
     const requestId = await createDeletionRequest(pool, { subjectHash: emailHash, verifiedBy: 'email_link' });
     await startContactDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { requestId, emailHash });
     res.redirect(303, `/privacy/deletion/${requestId}`);
@@ -78,12 +124,24 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
   router.get('/privacy/deletion/:id', async (req, res) => {
     const id = z.string().uuid().safeParse(req.params.id);
     const request = id.success ? await findDeletionRequest(pool, id.data) : null;
-    if (!request) return sendPage(res, 404, messagePage('Not found', 'There is no deletion request with this reference.'));
-    sendPage(res, 200, page('Deletion request', html`<h1>Deletion request</h1>
-<p>Reference ${request.id}</p>
-<p>${request.status === 'completed'
-      ? `Completed on ${new Date(request.completedAt!).toISOString().slice(0, 10)}: we hold no data about you any more.`
-      : 'In progress: it completes within 30 days of your request, usually within minutes.'}</p>`));
+    if (!request)
+      return sendPage(res, 404, messagePage('Not found', 'There is no deletion request with this reference.'));
+    sendPage(
+      res,
+      200,
+      page(
+        'Deletion request',
+        html`<h1>Deletion request</h1>
+          <p>Reference ${request.id}</p>
+          <p>
+            ${
+              request.status === 'completed'
+                ? `Completed on ${new Date(request.completedAt!).toISOString().slice(0, 10)}: we hold no data about you any more.`
+                : 'In progress: it completes within 30 days of your request, usually within minutes.'
+            }
+          </p>`,
+      ),
+    );
   });
 
   return router;

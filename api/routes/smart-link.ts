@@ -29,7 +29,13 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     tracking.pageView(req, campaign); // buffered: no database round trip on this path
     const links = tracking.linkQuery(req); // the page's links keep this visit's source for their clicks
     const adMeasurement = await conversions.pageView(req, res, campaign);
-    sendPage(res, 200, isOpen(campaign) ? presavePage(campaign, consent, links, adMeasurement) : listenPage(campaign, consent, links, adMeasurement));
+    sendPage(
+      res,
+      200,
+      isOpen(campaign)
+        ? presavePage(campaign, consent, links, adMeasurement)
+        : listenPage(campaign, consent, links, adMeasurement),
+    );
   });
 
   router.get('/l/:slug/presave/spotify', async (req, res) => {

@@ -27,8 +27,16 @@ import { attributionParams } from '../schemas';
 
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
-const event = z.object({ id: z.string().min(1), type: z.string().min(1), created: z.number().int(), data: z.object({ object: z.record(z.string(), z.unknown()) }) });
-const metadata = z.record(z.string(), z.string()).nullish().transform((m) => m ?? {});
+const event = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  created: z.number().int(),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+const metadata = z
+  .record(z.string(), z.string())
+  .nullish()
+  .transform((m) => m ?? {});
 const idOf = z.union([z.string(), z.object({ id: z.string() }).transform((o) => o.id)]);
 
 const checkoutSession = z.object({
@@ -49,7 +57,9 @@ const subscription = z.object({
   customer: idOf,
   status: z.string(),
   metadata,
-  items: z.object({ data: z.array(z.object({ price: z.object({ lookup_key: z.string().nullish(), metadata }).nullish() })) }).nullish(),
+  items: z
+    .object({ data: z.array(z.object({ price: z.object({ lookup_key: z.string().nullish(), metadata }).nullish() })) })
+    .nullish(),
 });
 
 // API versions before 2025-03 put the subscription on the invoice; later ones under parent.subscription_details.
@@ -82,9 +92,13 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
     if (!pkg) throw new ApiError(400, 'unknown_package', `no package ${session.metadata.packageId}`);
     const email = (session.customer_details?.email ?? session.customer_email ?? '').trim().toLowerCase() || null;
     const id = randomUUID();
-    const attribution = attributionParams.strip().safeParse(
-      Object.fromEntries(Object.entries(session.metadata).filter(([k]) => k === 'gclid' || k === 'fbclid' || k.startsWith('utm_'))),
-    );
+    const attribution = attributionParams
+      .strip()
+      .safeParse(
+        Object.fromEntries(
+          Object.entries(session.metadata).filter(([k]) => k === 'gclid' || k === 'fbclid' || k.startsWith('utm_')),
+        ),
+      );
     const orderId = await insertOrder(pool, {
       id,
       checkoutSessionId: session.id,
@@ -95,7 +109,9 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
       emailHash: email ? hashEmail(`email:${email}`) : null, // the contact lookup hash (as subscribers)
       accountId,
       youtubeUrl: session.metadata.youtubeUrl ?? null,
-      targetCountries: session.metadata.targetCountries ? session.metadata.targetCountries.split(',').filter(Boolean) : [],
+      targetCountries: session.metadata.targetCountries
+        ? session.metadata.targetCountries.split(',').filter(Boolean)
+        : [],
       attribution: attribution.success ? (attribution.data as Record<string, string>) : {},
     });
     await startOrder(temporal, taskQueue, { checkoutSessionId: session.id, orderId, accountId });
@@ -104,12 +120,20 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
 
   async function onSubscriptionChange(object: unknown, created: number) {
     const sub = subscription.parse(object);
-    const accountId = (await knownAccount(sub.metadata.accountId)) ?? (await accountOfStripeCustomer(pool, sub.customer));
+    const accountId =
+      (await knownAccount(sub.metadata.accountId)) ?? (await accountOfStripeCustomer(pool, sub.customer));
     if (!accountId) return 'unknown customer';
     const lookupTier = sub.items?.data[0]?.price?.lookup_key?.replace(/^dropday_/, '');
     const tier = [sub.metadata.tier, sub.items?.data[0]?.price?.metadata.tier, lookupTier].find(isPaidTier);
     if (!tier) return 'not a dropday plan';
-    await applySubscription(pool, { accountId, customerId: sub.customer, subscriptionId: sub.id, status: sub.status, tier, eventCreated: created });
+    await applySubscription(pool, {
+      accountId,
+      customerId: sub.customer,
+      subscriptionId: sub.id,
+      status: sub.status,
+      tier,
+      eventCreated: created,
+    });
     if (['active', 'trialing'].includes(sub.status)) await signalPaymentRecovered(temporal, { subscriptionId: sub.id });
     return `plan ${sub.status}`;
   }
@@ -161,7 +185,13 @@ export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }:
           outcome = 'ignored';
       }
     } catch (error) {
-      if (error instanceof z.ZodError) throw new ApiError(400, 'invalid_event', `the ${parsed.type} event does not have the expected shape`, error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      if (error instanceof z.ZodError)
+        throw new ApiError(
+          400,
+          'invalid_event',
+          `the ${parsed.type} event does not have the expected shape`,
+          error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        );
       throw error;
     }
     // Recorded last: if handling failed, Stripe's retry handles it again (every step above is idempotent).

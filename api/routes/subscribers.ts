@@ -26,13 +26,25 @@ const UNSUBSCRIBE_LINK_TTL_MS = 5 * 365 * 24 * 3600_000;
 
 const subscribeForm = z
   .object({
-    email: z.string().trim().toLowerCase().max(320).optional().transform((v) => v || undefined).pipe(z.email({ message: 'that e-mail address does not look right' }).optional()),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(320)
+      .optional()
+      .transform((v) => v || undefined)
+      .pipe(z.email({ message: 'that e-mail address does not look right' }).optional()),
     phone: z
       .string()
       .trim()
       .optional()
       .transform((v) => (v ? v.replace(/[\s().-]/g, '') : undefined))
-      .pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'give the phone number with its country code, e.g. +33612345678').optional()),
+      .pipe(
+        z
+          .string()
+          .regex(/^\+[1-9]\d{6,14}$/, 'give the phone number with its country code, e.g. +33612345678')
+          .optional(),
+      ),
     consent: z.literal('yes', { message: 'tick the box to agree to receive messages' }),
   })
   .refine((f) => f.email || f.phone, { message: 'give an e-mail address or a phone number' });
@@ -50,27 +62,64 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
 
   router.post('/l/:slug/subscribe', form, async (req, res) => {
     const campaign = await findCampaignBySlug(pool, req.params.slug);
-    if (!campaign || campaign.status === 'cancelled') return sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release.'));
+    if (!campaign || campaign.status === 'cancelled')
+      return sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release.'));
     const parsed = subscribeForm.safeParse(req.body ?? {});
     if (!parsed.success) {
-      return sendPage(res, 400, messagePage('Not subscribed', `${parsed.error.issues.map((i) => i.message).join('; ')}. Nothing was saved.`));
+      return sendPage(
+        res,
+        400,
+        messagePage('Not subscribed', `${parsed.error.issues.map((i) => i.message).join('; ')}. Nothing was saved.`),
+      );
     }
     // The browser that pre-saved carries the fan's id: linking it lets a consent-expiry nudge reach this fan.
     const fanId = await knownFan(parseCookie(req.get('cookie'), FAN_COOKIE));
-    const id = await upsertSubscriber(pool, keyRing, hash, { campaignId: campaign.id, fanId, ...parsed.data, consentText: CONSENT_TEXT(campaign.artistName) });
+    const id = await upsertSubscriber(pool, keyRing, hash, {
+      campaignId: campaign.id,
+      fanId,
+      ...parsed.data,
+      consentText: CONSENT_TEXT(campaign.artistName),
+    });
     // Once per subscription (a second sign-up with the same address updates it and is not a new sign-up).
-    await insertEvent(pool, { campaignId: campaign.id, fanId, type: 'EMAIL_SIGNUP', dedupeKey: `EMAIL_SIGNUP:${id}`, ...tracking.requestDimensions(req) });
-    const adMeasurement = await conversions.signedUp(req, res, campaign, { id, email: parsed.data.email, phone: parsed.data.phone });
-    sendPage(res, 200, page('Subscribed', html`<h1>You're subscribed</h1>
-<p>${campaign.artistName} can now send you news. Every message carries a link to unsubscribe.</p>
-<p class="note"><a href="${unsubscribeLink(id)}">Unsubscribe now</a></p>${adMeasurement}`));
+    await insertEvent(pool, {
+      campaignId: campaign.id,
+      fanId,
+      type: 'EMAIL_SIGNUP',
+      dedupeKey: `EMAIL_SIGNUP:${id}`,
+      ...tracking.requestDimensions(req),
+    });
+    const adMeasurement = await conversions.signedUp(req, res, campaign, {
+      id,
+      email: parsed.data.email,
+      phone: parsed.data.phone,
+    });
+    sendPage(
+      res,
+      200,
+      page(
+        'Subscribed',
+        html`<h1>You're subscribed</h1>
+          <p>${campaign.artistName} can now send you news. Every message carries a link to unsubscribe.</p>
+          <p class="note"><a href="${unsubscribeLink(id)}">Unsubscribe now</a></p>
+          ${adMeasurement}`,
+      ),
+    );
   });
 
   // GET only asks (mail scanners follow links); POST unsubscribes.
   router.get('/u/:token', (req, res) => {
     if (!subscriberOf(req.params.token, config.STATE_SIGNING_SECRET)) return invalidLink(res);
-    sendPage(res, 200, page('Unsubscribe', html`<h1>Unsubscribe?</h1>
-<form method="post" action="/u/${req.params.token}"><button class="button" type="submit">Unsubscribe</button></form>`));
+    sendPage(
+      res,
+      200,
+      page(
+        'Unsubscribe',
+        html`<h1>Unsubscribe?</h1>
+          <form method="post" action="/u/${req.params.token}">
+            <button class="button" type="submit">Unsubscribe</button>
+          </form>`,
+      ),
+    );
   });
 
   router.post('/u/:token', async (req, res) => {
@@ -114,7 +163,8 @@ function subscriberOf(token: string, secret: string): string | null {
   }
 }
 
-const invalidLink = (res: Response) => sendPage(res, 400, messagePage('Link not valid', 'This unsubscribe link is not valid.'));
+const invalidLink = (res: Response) =>
+  sendPage(res, 400, messagePage('Link not valid', 'This unsubscribe link is not valid.'));
 
 /** Quoted, with spreadsheet formulas defused (a cell starting with = + - @ would run in Excel); an E.164 phone
  * number (+ and digits only, validated on the way in) is left as it is. */

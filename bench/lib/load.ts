@@ -29,12 +29,23 @@ function get(): Promise<void> {
 
 async function main() {
   const end = Date.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < end) await get();
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) await get();
+    }),
+  );
   latencies.sort((a, b) => a - b);
-  const pick = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? null;
-  console.log(JSON.stringify({ requests: latencies.length, errors, rps: Math.round(latencies.length / seconds), p50Ms: pick(50), p99Ms: pick(99) }));
+  const pick = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? null;
+  console.log(
+    JSON.stringify({
+      requests: latencies.length,
+      errors,
+      rps: Math.round(latencies.length / seconds),
+      p50Ms: pick(50),
+      p99Ms: pick(99),
+    }),
+  );
   agent.destroy();
 }
 

@@ -20,7 +20,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 export async function startBenchStack(opts: { ceilingRps: number; maxRps: number; log: (m: string) => void }) {
   const cleanups: (() => Promise<void>)[] = [];
   const bin = await resolveTemporalCli(opts.log);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-bench-')), 'pg'), port: await freePort() });
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-bench-')), 'pg'),
+    port: await freePort(),
+  });
   cleanups.push(pg.stop);
   await ensureDatabase(pg.adminUrl, 'bench');
   const databaseUrl = pg.databaseUrl('bench');
@@ -86,7 +89,11 @@ export async function startBenchStack(opts: { ceilingRps: number; maxRps: number
 }
 
 function startProcess(script: string, env: Record<string, string>, isReady?: (line: string) => boolean): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   child.stdout?.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
       if (isReady?.(line)) child.emit('ready');
@@ -109,7 +116,11 @@ export function percentile(sorted: number[], p: number): number | null {
 }
 
 /** Runs `task` over `items` with at most `concurrency` in flight. */
-export async function forEachLimited<T>(items: T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {

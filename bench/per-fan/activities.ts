@@ -31,14 +31,26 @@ export function createPerFanActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const claimToken = claimTokenOf(ctx.info);
       const result = emptyResult();
-      const row = await claimPresave(pool, { id: input.presaveId, claimToken, leaseMs: leaseFor(ctx.info.heartbeatTimeoutMs) });
+      const row = await claimPresave(pool, {
+        id: input.presaveId,
+        claimToken,
+        leaseMs: leaseFor(ctx.info.heartbeatTimeoutMs),
+      });
       if (!row) return result;
       result.claimed = 1;
-      const releaseClaim = holdPresaveClaim(deps, claimToken, leaseFor(ctx.info.heartbeatTimeoutMs), () => ctx.heartbeat());
+      const releaseClaim = holdPresaveClaim(deps, claimToken, leaseFor(ctx.info.heartbeatTimeoutMs), () =>
+        ctx.heartbeat(),
+      );
       try {
         const campaign = await loadReleaseCampaign(pool, row.campaignId);
         if (!campaign.spotifyAlbumId) throw new Error('release not resolved yet'); // retried by Temporal
-        const outcome = await delivery.deliver(row.fanId, targetOf(campaign), row.attempts > 1, () => ctx.heartbeat(), ctx.cancellationSignal);
+        const outcome = await delivery.deliver(
+          row.fanId,
+          targetOf(campaign),
+          row.attempts > 1,
+          () => ctx.heartbeat(),
+          ctx.cancellationSignal,
+        );
         await settle({ campaign, row, claimToken, outcome, result }, pool);
       } finally {
         releaseClaim();

@@ -24,7 +24,11 @@ async function main() {
     taskQueue: PER_FAN_TASK_QUEUE,
     workflowsPath: require.resolve('./workflow'),
     activities: createPerFanActivities({
-      config, pool, keyRing, logger, providers: createProviderClients(config, { onCall: workerProviderMetrics() }),
+      config,
+      pool,
+      keyRing,
+      logger,
+      providers: createProviderClients(config, { onCall: workerProviderMetrics() }),
     }),
     dataConverter: createDataConverter(keyRing),
   });

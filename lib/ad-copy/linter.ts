@@ -70,7 +70,8 @@ const PERSONAL: RegExp[] = [
   /\b(struggling with|suffering from)\s+\w+/i,
 ];
 
-const MINORS = /\b(kids?|children|child|teens?|teenagers?|under[- ]?18|minors?|all ages|family[- ]friendly|students?|school|youngsters)\b/i;
+const MINORS =
+  /\b(kids?|children|child|teens?|teenagers?|under[- ]?18|minors?|all ages|family[- ]friendly|students?|school|youngsters)\b/i;
 
 const matchAny = (patterns: RegExp[], text: string): string | null => {
   for (const p of patterns) {
@@ -86,10 +87,16 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * Checks one variant. `names` (artist name, release title) are facts, not claims: they are masked before the policy
  * rules run, so a release called "Fake Love" or "#1 Crush" can still be advertised.
  */
-export function lintCopy(draft: CopyDraft, opts: { platform: AdPlatform; explicit: boolean; names?: string[] }): Violation[] {
+export function lintCopy(
+  draft: CopyDraft,
+  opts: { platform: AdPlatform; explicit: boolean; names?: string[] },
+): Violation[] {
   const violations: Violation[] = [];
   const labels = FIELD_LABELS[opts.platform];
-  const names = (opts.names ?? []).map((n) => n.trim()).filter((n) => n.length > 0).sort((x, y) => y.length - x.length);
+  const names = (opts.names ?? [])
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0)
+    .sort((x, y) => y.length - x.length);
   const mask = (text: string) => names.reduce((t, n) => t.replace(new RegExp(escapeRegExp(n), 'gi'), '\u2063'), text);
   for (const field of COPY_FIELDS) {
     const raw = (draft[field] ?? '').trim();
@@ -101,16 +108,41 @@ export function lintCopy(draft: CopyDraft, opts: { platform: AdPlatform; explici
     }
     const limit = COPY_LIMITS[opts.platform][field];
     const length = textLength(raw);
-    if (length > limit) violations.push({ code: 'too_long', field, message: `the ${label} has ${length} characters; ${opts.platform} allows ${limit}` });
+    if (length > limit)
+      violations.push({
+        code: 'too_long',
+        field,
+        message: `the ${label} has ${length} characters; ${opts.platform} allows ${limit}`,
+      });
     const claim = matchAny(UNVERIFIABLE, text);
-    if (claim) violations.push({ code: 'unverifiable_claim', field, message: `the ${label} makes an unverifiable claim ("${claim}")` });
+    if (claim)
+      violations.push({
+        code: 'unverifiable_claim',
+        field,
+        message: `the ${label} makes an unverifiable claim ("${claim}")`,
+      });
     const prohibited = matchAny(PROHIBITED, text);
-    if (prohibited) violations.push({ code: 'prohibited_wording', field, message: `the ${label} uses prohibited wording ("${prohibited}")` });
+    if (prohibited)
+      violations.push({
+        code: 'prohibited_wording',
+        field,
+        message: `the ${label} uses prohibited wording ("${prohibited}")`,
+      });
     const personal = matchAny(PERSONAL, text);
-    if (personal) violations.push({ code: 'personal_attribute', field, message: `the ${label} asserts or implies a personal attribute of the viewer ("${personal}")` });
+    if (personal)
+      violations.push({
+        code: 'personal_attribute',
+        field,
+        message: `the ${label} asserts or implies a personal attribute of the viewer ("${personal}")`,
+      });
     if (opts.explicit) {
       const minors = MINORS.exec(text);
-      if (minors) violations.push({ code: 'targets_minors', field, message: `the release is explicit but the ${label} addresses minors ("${minors[0]}")` });
+      if (minors)
+        violations.push({
+          code: 'targets_minors',
+          field,
+          message: `the release is explicit but the ${label} addresses minors ("${minors[0]}")`,
+        });
     }
   }
   const primary = mask(draft.primaryText ?? '');

@@ -11,7 +11,20 @@ export interface ReleaseMetadata {
   platform: AdPlatform;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** "12 December 2026" and "12 Dec" — computed from the calendar date alone, no time zone involved. */
 export function releaseDateWords(date: string): { long: string; short: string } {

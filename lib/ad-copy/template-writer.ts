@@ -23,7 +23,12 @@ const PRIMARY: Candidates[] = [
     `"${m.title}" is out ${d.long}. Pre-save it now.`,
   ],
   (m, g, d) => [
-    ...(g ? [`"${m.title}", the new ${g} release from ${m.artist}, lands ${d.long}. Save it to your library today.`, `New ${g} from ${m.artist}, out ${d.long}. Save it today.`] : []),
+    ...(g
+      ? [
+          `"${m.title}", the new ${g} release from ${m.artist}, lands ${d.long}. Save it to your library today.`,
+          `New ${g} from ${m.artist}, out ${d.long}. Save it today.`,
+        ]
+      : []),
     `"${m.title}", the new release from ${m.artist}, lands ${d.long}. Save it to your library today.`,
     `New from ${m.artist}, out ${d.long}. Save it today.`,
   ],
@@ -67,7 +72,12 @@ export function writeTemplateVariants(meta: ReleaseMetadata, count: number): Cop
     const prefixed = (text: string) => (field === 'primaryText' ? notice + text : text);
     for (const text of [...candidates, FALLBACK[field](date)].map(prefixed)) {
       if (textLength(text) > limits[field]) continue;
-      const probe: CopyDraft = { headline: 'x', primaryText: meta.explicit ? EXPLICIT_NOTICE : 'x', description: 'x', [field]: text };
+      const probe: CopyDraft = {
+        headline: 'x',
+        primaryText: meta.explicit ? EXPLICIT_NOTICE : 'x',
+        description: 'x',
+        [field]: text,
+      };
       if (lintCopy(probe, { platform: meta.platform, explicit: meta.explicit, names }).length === 0) return text;
     }
     return prefixed(FALLBACK[field](date));

@@ -17,22 +17,78 @@ export interface VisitSource {
 }
 
 const MEDIUM_CHANNELS: [RegExp, Channel][] = [
-  [/^(cpc|ppc|cpm|cpv|cpa|paid|paid[-_ ]?(social|search|media)|display|banner|ads?|sponsored|retargeting|remarketing|video[-_ ]?ads?)$/, 'paid'],
+  [
+    /^(cpc|ppc|cpm|cpv|cpa|paid|paid[-_ ]?(social|search|media)|display|banner|ads?|sponsored|retargeting|remarketing|video[-_ ]?ads?)$/,
+    'paid',
+  ],
   [/^(e-?mail|newsletter|mailing|mailchimp|sms|text)$/, 'email'],
-  [/^(social|social[-_ ]?(media|network|organic)|organic[-_ ]?social|sm|post|story|stories|bio|link[-_ ]?in[-_ ]?bio)$/, 'social'],
+  [
+    /^(social|social[-_ ]?(media|network|organic)|organic[-_ ]?social|sm|post|story|stories|bio|link[-_ ]?in[-_ ]?bio)$/,
+    'social',
+  ],
   [/^(organic|search|seo)$/, 'search'],
   [/^(referral|affiliate|partner|blog|press|pr)$/, 'referral'],
 ];
 
 const SOCIAL_HOSTS = [
-  'facebook.com', 'fb.com', 'fb.me', 'messenger.com', 'instagram.com', 'threads.net', 'tiktok.com', 'twitter.com', 'x.com',
-  't.co', 'youtube.com', 'youtu.be', 'reddit.com', 'linkedin.com', 'lnkd.in', 'snapchat.com', 'pinterest.com',
-  'tumblr.com', 'discord.com', 'discord.gg', 'bsky.app', 'mastodon.social', 'whatsapp.com', 'wa.me', 't.me',
-  'telegram.org', 'vk.com', 'weibo.com', 'linktr.ee', 'soundcloud.com', 'bandcamp.com', 'twitch.tv',
+  'facebook.com',
+  'fb.com',
+  'fb.me',
+  'messenger.com',
+  'instagram.com',
+  'threads.net',
+  'tiktok.com',
+  'twitter.com',
+  'x.com',
+  't.co',
+  'youtube.com',
+  'youtu.be',
+  'reddit.com',
+  'linkedin.com',
+  'lnkd.in',
+  'snapchat.com',
+  'pinterest.com',
+  'tumblr.com',
+  'discord.com',
+  'discord.gg',
+  'bsky.app',
+  'mastodon.social',
+  'whatsapp.com',
+  'wa.me',
+  't.me',
+  'telegram.org',
+  'vk.com',
+  'weibo.com',
+  'linktr.ee',
+  'soundcloud.com',
+  'bandcamp.com',
+  'twitch.tv',
 ];
-const SEARCH_HOSTS = ['google', 'bing.com', 'duckduckgo.com', 'yahoo.com', 'ecosia.org', 'baidu.com', 'yandex', 'naver.com', 'qwant.com', 'startpage.com', 'search.brave.com'];
-const MAIL_HOSTS = ['mail.google.com', 'outlook.live.com', 'outlook.office.com', 'outlook.office365.com', 'mail.yahoo.com', 'mail.proton.me', 'mail.aol.com', 'webmail'];
-const SOCIAL_SOURCES = /^(facebook|fb|instagram|ig|threads|tiktok|tt|twitter|x|youtube|yt|reddit|linkedin|snapchat|pinterest|tumblr|discord|bluesky|bsky|mastodon|whatsapp|telegram|linktree|soundcloud|bandcamp|twitch)$/;
+const SEARCH_HOSTS = [
+  'google',
+  'bing.com',
+  'duckduckgo.com',
+  'yahoo.com',
+  'ecosia.org',
+  'baidu.com',
+  'yandex',
+  'naver.com',
+  'qwant.com',
+  'startpage.com',
+  'search.brave.com',
+];
+const MAIL_HOSTS = [
+  'mail.google.com',
+  'outlook.live.com',
+  'outlook.office.com',
+  'outlook.office365.com',
+  'mail.yahoo.com',
+  'mail.proton.me',
+  'mail.aol.com',
+  'webmail',
+];
+const SOCIAL_SOURCES =
+  /^(facebook|fb|instagram|ig|threads|tiktok|tt|twitter|x|youtube|yt|reddit|linkedin|snapchat|pinterest|tumblr|discord|bluesky|bsky|mastodon|whatsapp|telegram|linktree|soundcloud|bandcamp|twitch)$/;
 
 const hostMatches = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
 
@@ -54,7 +110,8 @@ export function channelOf(visit: VisitSource, ownHost?: string): Channel {
   if (host && host !== ownHost) {
     if (MAIL_HOSTS.some((d) => hostMatches(host, d) || host.startsWith(`${d}.`))) return 'email';
     if (SOCIAL_HOSTS.some((d) => hostMatches(host, d))) return 'social';
-    if (SEARCH_HOSTS.some((d) => hostMatches(host, d) || host.startsWith(`${d}.`) || host.includes(`.${d}.`))) return 'search';
+    if (SEARCH_HOSTS.some((d) => hostMatches(host, d) || host.startsWith(`${d}.`) || host.includes(`.${d}.`)))
+      return 'search';
     return 'referral';
   }
   // UTM tags without a recognisable medium or source still name a campaign link someone shared.
@@ -64,8 +121,11 @@ export function channelOf(visit: VisitSource, ownHost?: string): Channel {
 /** A UTM value as stored: trimmed, lower case for source/medium, printable, at most 100 characters. */
 export function cleanTag(value: unknown, lowerCase = true): string | null {
   if (typeof value !== 'string') return null;
-  // eslint-disable-next-line no-control-regex
-  const cleaned = value.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 100);
+  const cleaned = value
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 100);
   if (!cleaned) return null;
   return lowerCase ? cleaned.toLowerCase() : cleaned;
 }

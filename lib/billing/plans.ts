@@ -28,9 +28,24 @@ export interface Plan {
 }
 
 export const PLANS: Record<Tier, Plan> = {
-  free: { tier: 'free', name: 'Free', limits: { activeCampaigns: 1, fanExport: false, adAutomation: false }, monthlyPrice: null },
-  pro: { tier: 'pro', name: 'Pro', limits: { activeCampaigns: 10, fanExport: true, adAutomation: true }, monthlyPrice: { eur: 1900, usd: 1900, gbp: 1600 } },
-  label: { tier: 'label', name: 'Label', limits: { activeCampaigns: 100, fanExport: true, adAutomation: true }, monthlyPrice: { eur: 7900, usd: 7900, gbp: 6900 } },
+  free: {
+    tier: 'free',
+    name: 'Free',
+    limits: { activeCampaigns: 1, fanExport: false, adAutomation: false },
+    monthlyPrice: null,
+  },
+  pro: {
+    tier: 'pro',
+    name: 'Pro',
+    limits: { activeCampaigns: 10, fanExport: true, adAutomation: true },
+    monthlyPrice: { eur: 1900, usd: 1900, gbp: 1600 },
+  },
+  label: {
+    tier: 'label',
+    name: 'Label',
+    limits: { activeCampaigns: 100, fanExport: true, adAutomation: true },
+    monthlyPrice: { eur: 7900, usd: 7900, gbp: 6900 },
+  },
 };
 
 export interface ShopPackage {
@@ -57,4 +72,5 @@ export const PACKAGES: Record<string, ShopPackage> = {
 };
 export const PACKAGE_IDS = Object.keys(PACKAGES) as [string, ...string[]];
 
-export const isPaidTier = (value: unknown): value is PaidTier => typeof value === 'string' && (PAID_TIERS as readonly string[]).includes(value);
+export const isPaidTier = (value: unknown): value is PaidTier =>
+  typeof value === 'string' && (PAID_TIERS as readonly string[]).includes(value);

@@ -22,6 +22,11 @@ export function stripeClientFrom(config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STR
 }
 
 /** Verifies a webhook delivery on its raw bytes; throws Stripe's signature error when it does not verify. */
-export function verifyWebhook(rawBody: Buffer, signature: string, secret: string, toleranceSeconds = 300): Stripe.Event {
+export function verifyWebhook(
+  rawBody: Buffer,
+  signature: string,
+  secret: string,
+  toleranceSeconds = 300,
+): Stripe.Event {
   return Stripe.webhooks.constructEvent(rawBody, signature, secret, toleranceSeconds);
 }

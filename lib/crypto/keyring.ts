@@ -31,7 +31,10 @@ export class KeyRing {
   static fromConfig(spec: string, activeKeyId?: string): KeyRing {
     const keys: Record<string, Buffer> = {};
     let last = '';
-    for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of spec
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const sep = entry.indexOf(':');
       if (sep <= 0) throw new Error('ENCRYPTION_KEYS entries must look like "kid:base64key"');
       last = entry.slice(0, sep);

@@ -16,7 +16,8 @@ export function parseMetaSignedRequest(signedRequest: string, appSecret: string)
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<MetaSignedRequest>;
-    if (data.algorithm?.toUpperCase() !== 'HMAC-SHA256' || typeof data.user_id !== 'string' || data.user_id === '') return null;
+    if (data.algorithm?.toUpperCase() !== 'HMAC-SHA256' || typeof data.user_id !== 'string' || data.user_id === '')
+      return null;
     return data as MetaSignedRequest;
   } catch {
     return null;

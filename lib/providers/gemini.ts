@@ -54,10 +54,13 @@ function classify(error: GoogleGenerativeAIFetchError): ProviderError {
   const status = error.status ?? 0;
   // The SDK's message is "Error fetching from <url>: [400 Bad Request] <Google's message> <details JSON>": the artist
   // sees Google's message only (the details are read from errorDetails).
-  const googleMessage = /\[\d{3}[^\]]*\]\s*(.*?)(?:\s\[\{.*)?$/s.exec(error.message)?.[1] || error.statusText || 'no message';
+  const googleMessage =
+    /\[\d{3}[^\]]*\]\s*(.*?)(?:\s\[\{.*)?$/s.exec(error.message)?.[1] || error.statusText || 'no message';
   const message = `Gemini answered ${status}: ${googleMessage}`;
   if (status === 429) {
-    const retryInfo = (error.errorDetails ?? []).find((d) => d['@type'] === 'type.googleapis.com/google.rpc.RetryInfo') as { retryDelay?: unknown } | undefined;
+    const retryInfo = (error.errorDetails ?? []).find(
+      (d) => d['@type'] === 'type.googleapis.com/google.rpc.RetryInfo',
+    ) as { retryDelay?: unknown } | undefined;
     const retryAfterMs = parseRetryDelay(retryInfo?.retryDelay);
     return new ProviderError('gemini', 'rate_limited', message, { status, retryAfterMs });
   }
@@ -72,7 +75,11 @@ export class GeminiCopyClient {
 
   constructor(
     private readonly opts: {
-      apiKey: string; baseUrl: string; model: string; timeoutMs?: number; onCall?: OnProviderCall;
+      apiKey: string;
+      baseUrl: string;
+      model: string;
+      timeoutMs?: number;
+      onCall?: OnProviderCall;
     },
   ) {
     this.genAI = new GoogleGenerativeAI(opts.apiKey);
@@ -87,7 +94,12 @@ export class GeminiCopyClient {
       {
         model: this.opts.model,
         systemInstruction: prompt.system,
-        generationConfig: { temperature: 0.9, maxOutputTokens: 2048, responseMimeType: 'application/json', responseSchema: copyResponseSchema(count) },
+        generationConfig: {
+          temperature: 0.9,
+          maxOutputTokens: 2048,
+          responseMimeType: 'application/json',
+          responseSchema: copyResponseSchema(count),
+        },
       },
       { baseUrl: this.opts.baseUrl },
     );
@@ -103,7 +115,8 @@ export class GeminiCopyClient {
       text = response.text(); // throws for SAFETY, RECITATION, LANGUAGE and a blocked prompt
     } catch (error) {
       if (error instanceof GoogleGenerativeAIFetchError) throw classify(error);
-      if (error instanceof GoogleGenerativeAIResponseError) return { kind: 'blocked', reason: error.message.replace(/^\[GoogleGenerativeAI Error\]:\s*/, '') };
+      if (error instanceof GoogleGenerativeAIResponseError)
+        return { kind: 'blocked', reason: error.message.replace(/^\[GoogleGenerativeAI Error\]:\s*/, '') };
       if (error instanceof Error && /fetch failed|timed out|timeout|abort/i.test(`${error.name} ${error.message}`)) {
         throw new ProviderError('gemini', 'unavailable', `Gemini unreachable: ${error.message}`);
       }
@@ -120,7 +133,10 @@ export class GeminiCopyClient {
       }));
       return { kind: 'variants', drafts, finishReason };
     } catch {
-      return { kind: 'malformed', reason: finishReason === 'MAX_TOKENS' ? 'the answer was cut off (MAX_TOKENS)' : 'the answer is not valid JSON' };
+      return {
+        kind: 'malformed',
+        reason: finishReason === 'MAX_TOKENS' ? 'the answer was cut off (MAX_TOKENS)' : 'the answer is not valid JSON',
+      };
     }
   }
 }
@@ -132,6 +148,9 @@ export function geminiClientFrom(
 ): GeminiCopyClient | null {
   if (!config.GEMINI_API_KEY) return null;
   return new GeminiCopyClient({
-    apiKey: config.GEMINI_API_KEY, baseUrl: config.GEMINI_API_URL.replace(/\/+$/, ''), model: config.GEMINI_MODEL, onCall,
+    apiKey: config.GEMINI_API_KEY,
+    baseUrl: config.GEMINI_API_URL.replace(/\/+$/, ''),
+    model: config.GEMINI_MODEL,
+    onCall,
   });
 }

@@ -31,7 +31,14 @@ interface FailureEntry {
   details?: { quotaErrorDetails?: { retryDelay?: string } };
 }
 
-const TOKEN_ERRORS = new Set(['OAUTH_TOKEN_EXPIRED', 'OAUTH_TOKEN_INVALID', 'OAUTH_TOKEN_REVOKED', 'OAUTH_TOKEN_DISABLED', 'OAUTH_TOKEN_HEADER_INVALID', 'NOT_ADS_USER']);
+const TOKEN_ERRORS = new Set([
+  'OAUTH_TOKEN_EXPIRED',
+  'OAUTH_TOKEN_INVALID',
+  'OAUTH_TOKEN_REVOKED',
+  'OAUTH_TOKEN_DISABLED',
+  'OAUTH_TOKEN_HEADER_INVALID',
+  'NOT_ADS_USER',
+]);
 const DEFAULT_QUOTA_WAIT_MS = 30_000;
 
 /** "30s", "1.5s" (a google.protobuf.Duration in JSON) → milliseconds. */
@@ -41,7 +48,8 @@ export function parseRetryDelay(value: string | undefined): number | null {
 }
 
 export function classifyGoogleAdsError(res: Pick<AxiosResponse, 'status' | 'data'>): ProviderError {
-  const body = res.data as { error?: { status?: string; message?: string; details?: { errors?: FailureEntry[] }[] } } | undefined;
+  const body = res.data as
+    { error?: { status?: string; message?: string; details?: { errors?: FailureEntry[] }[] } } | undefined;
   const errors = body?.error?.details?.flatMap((d) => d.errors ?? []) ?? [];
   const first = errors[0];
   const [category, value] = Object.entries(first?.errorCode ?? {})[0] ?? [];
@@ -62,7 +70,11 @@ export function classifyGoogleAdsError(res: Pick<AxiosResponse, 'status' | 'data
   if (category === 'mutateError' && value === 'RESOURCE_NOT_FOUND') {
     return new ProviderError('google', 'not_found', message, { status, code });
   }
-  const userMessage = errors.map((e) => e.message).filter(Boolean).join(' ') || message;
+  const userMessage =
+    errors
+      .map((e) => e.message)
+      .filter(Boolean)
+      .join(' ') || message;
   return new ProviderError('google', 'invalid_request', message, { status, code, userMessage });
 }
 
@@ -71,11 +83,18 @@ export class GoogleAdsClient {
 
   constructor(
     private readonly opts: {
-      apiUrl: string; version: string; developerToken?: string; timeoutMs?: number; onCall?: OnProviderCall;
+      apiUrl: string;
+      version: string;
+      developerToken?: string;
+      timeoutMs?: number;
+      onCall?: OnProviderCall;
     },
   ) {
     this.http = new ProviderHttp({
-      provider: 'google', label: 'Google Ads', timeoutMs: opts.timeoutMs ?? 20_000, onCall: opts.onCall,
+      provider: 'google',
+      label: 'Google Ads',
+      timeoutMs: opts.timeoutMs ?? 20_000,
+      onCall: opts.onCall,
       baseURL: `${opts.apiUrl.replace(/\/$/, '')}/${opts.version}`,
       classify: (res) => (res.status >= 200 && res.status < 300 ? null : classifyGoogleAdsError(res)),
     });
@@ -87,7 +106,12 @@ export class GoogleAdsClient {
     return res[0];
   }
 
-  async setStatus(account: GoogleAdsAccount, service: AdsService, resourceName: string, status: 'ENABLED' | 'PAUSED'): Promise<void> {
+  async setStatus(
+    account: GoogleAdsAccount,
+    service: AdsService,
+    resourceName: string,
+    status: 'ENABLED' | 'PAUSED',
+  ): Promise<void> {
     await this.mutate(account, service, [{ update: { resourceName, status }, updateMask: 'status' }]);
   }
 
@@ -117,12 +141,25 @@ export class GoogleAdsClient {
     return rows.map((r) => r[resource]?.resourceName).filter((n): n is string => Boolean(n));
   }
 
-  async campaignDailyMetrics(account: GoogleAdsAccount, campaign: string, since: string, until: string): Promise<GoogleDailyMetrics[]> {
+  async campaignDailyMetrics(
+    account: GoogleAdsAccount,
+    campaign: string,
+    since: string,
+    until: string,
+  ): Promise<GoogleDailyMetrics[]> {
     const query =
       `SELECT campaign.resource_name, segments.date, metrics.cost_micros, metrics.impressions, metrics.clicks, metrics.conversions ` +
       `FROM campaign WHERE campaign.resource_name = '${campaign}' AND segments.date BETWEEN '${since}' AND '${until}'`;
     const res = await this.call(account, 'googleAds:search', { query });
-    const rows = (res.data as { results?: { segments?: { date: string }; metrics?: { costMicros?: string; impressions?: string; clicks?: string; conversions?: number } }[] }).results ?? [];
+    const rows =
+      (
+        res.data as {
+          results?: {
+            segments?: { date: string };
+            metrics?: { costMicros?: string; impressions?: string; clicks?: string; conversions?: number };
+          }[];
+        }
+      ).results ?? [];
     return rows.map((r) => ({
       date: r.segments?.date ?? since,
       costMicros: Number(r.metrics?.costMicros ?? 0),
@@ -135,7 +172,8 @@ export class GoogleAdsClient {
   private async call(account: GoogleAdsAccount, method: string, body: object, write = false): Promise<AxiosResponse> {
     if (!this.opts.developerToken) {
       throw new ProviderError('google', 'invalid_request', 'GOOGLE_ADS_DEVELOPER_TOKEN is not set', {
-        code: 'not_configured', userMessage: 'Google Ads is not configured on this dropday server.',
+        code: 'not_configured',
+        userMessage: 'Google Ads is not configured on this dropday server.',
       });
     }
     const headers: Record<string, string> = {
@@ -146,7 +184,12 @@ export class GoogleAdsClient {
     if (account.loginCustomerId) headers['login-customer-id'] = account.loginCustomerId;
     // The operation label is the method (`campaigns:mutate`, `googleAds:search`), never the customer id.
     return this.http.request({
-      operation: method, method: 'POST', url: `/customers/${account.customerId}/${method}`, data: body, headers, write,
+      operation: method,
+      method: 'POST',
+      url: `/customers/${account.customerId}/${method}`,
+      data: body,
+      headers,
+      write,
     });
   }
 }
@@ -156,7 +199,9 @@ export function googleAdsFrom(
   onCall?: OnProviderCall,
 ): GoogleAdsClient {
   return new GoogleAdsClient({
-    apiUrl: config.GOOGLE_ADS_API_URL, version: config.GOOGLE_ADS_API_VERSION,
-    developerToken: config.GOOGLE_ADS_DEVELOPER_TOKEN, onCall,
+    apiUrl: config.GOOGLE_ADS_API_URL,
+    version: config.GOOGLE_ADS_API_VERSION,
+    developerToken: config.GOOGLE_ADS_DEVELOPER_TOKEN,
+    onCall,
   });
 }

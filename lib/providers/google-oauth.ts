@@ -20,12 +20,20 @@ export class GoogleOAuthClient {
 
   constructor(
     private readonly opts: {
-      clientId: string; clientSecret?: string; authUrl: string; oauthUrl: string; onCall?: OnProviderCall;
+      clientId: string;
+      clientSecret?: string;
+      authUrl: string;
+      oauthUrl: string;
+      onCall?: OnProviderCall;
     },
   ) {
     this.http = new ProviderHttp({
-      provider: 'google', label: 'Google', baseURL: opts.oauthUrl, timeoutMs: 10_000,
-      classify: classifyTokenAnswer, onCall: opts.onCall,
+      provider: 'google',
+      label: 'Google',
+      baseURL: opts.oauthUrl,
+      timeoutMs: 10_000,
+      classify: classifyTokenAnswer,
+      onCall: opts.onCall,
     });
   }
 
@@ -46,7 +54,12 @@ export class GoogleOAuthClient {
   }
 
   exchangeCode(input: { code: string; redirectUri: string; codeVerifier: string }): Promise<GoogleTokens> {
-    return this.token({ grant_type: 'authorization_code', code: input.code, redirect_uri: input.redirectUri, code_verifier: input.codeVerifier });
+    return this.token({
+      grant_type: 'authorization_code',
+      code: input.code,
+      redirect_uri: input.redirectUri,
+      code_verifier: input.codeVerifier,
+    });
   }
 
   refresh(refreshToken: string): Promise<GoogleTokens> {
@@ -56,10 +69,13 @@ export class GoogleOAuthClient {
   /** Revokes the grant; an already revoked or expired token is fine (nothing left to revoke). */
   async revoke(token: string): Promise<void> {
     await this.http.request({
-      operation: 'oauth.revoke', method: 'POST', url: '/revoke', data: new URLSearchParams({ token }).toString(),
+      operation: 'oauth.revoke',
+      method: 'POST',
+      url: '/revoke',
+      data: new URLSearchParams({ token }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       classify: ({ status }) =>
-        (status >= 500 ? new ProviderError('google', 'unavailable', `revoke answered ${status}`, { status }) : null),
+        status >= 500 ? new ProviderError('google', 'unavailable', `revoke answered ${status}`, { status }) : null,
     });
   }
 
@@ -67,14 +83,18 @@ export class GoogleOAuthClient {
     const secret = this.opts.clientSecret;
     if (!secret) throw new ProviderError('google', 'invalid_request', 'GOOGLE_CLIENT_SECRET is not set');
     const res = await this.http.request({
-      operation: 'oauth.token', method: 'POST', url: '/token',
+      operation: 'oauth.token',
+      method: 'POST',
+      url: '/token',
       data: new URLSearchParams({ ...form, client_id: this.opts.clientId, client_secret: secret }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     const body = res.data as TokenAnswer;
     return {
-      accessToken: body.access_token!, refreshToken: body.refresh_token,
-      expiresInSeconds: body.expires_in ?? 3599, scope: body.scope ?? '',
+      accessToken: body.access_token!,
+      refreshToken: body.refresh_token,
+      expiresInSeconds: body.expires_in ?? 3599,
+      scope: body.scope ?? '',
     };
   }
 }

@@ -51,20 +51,26 @@ export class ProviderHttp {
 
   async request(request: ProviderRequest): Promise<AxiosResponse> {
     const { operation, write = false, classify = this.opts.classify, ...config } = request;
-    return measured(this.opts.onCall, this.opts.provider, operation, async () => {
-      let res: AxiosResponse;
-      try {
-        res = await this.http.request(config);
-      } catch (error) {
-        const code = (error as { code?: string }).code ?? '';
-        const kind = write && !NOT_SENT.has(code) ? 'outcome_unknown' : 'unavailable';
-        const message = `${this.opts.label} unreachable: ${(error as Error).message}`;
-        throw new ProviderError(this.opts.provider, kind, message);
-      }
-      const error = classify(res);
-      if (error) throw error;
-      return res;
-    }, (res) => res.status);
+    return measured(
+      this.opts.onCall,
+      this.opts.provider,
+      operation,
+      async () => {
+        let res: AxiosResponse;
+        try {
+          res = await this.http.request(config);
+        } catch (error) {
+          const code = (error as { code?: string }).code ?? '';
+          const kind = write && !NOT_SENT.has(code) ? 'outcome_unknown' : 'unavailable';
+          const message = `${this.opts.label} unreachable: ${(error as Error).message}`;
+          throw new ProviderError(this.opts.provider, kind, message);
+        }
+        const error = classify(res);
+        if (error) throw error;
+        return res;
+      },
+      (res) => res.status,
+    );
   }
 }
 

@@ -44,7 +44,14 @@ export const hashEmail = (email: string): string => sha256(normaliseEmail(email)
 export const hashPhone = (phone: string): string => sha256(normalisePhone(phone));
 
 /** Builds the user_data of one event from what the fan gave and what their browser carried. */
-export function capiUserData(input: { email?: string | null; phone?: string | null; fbc?: string | null; fbp?: string | null; ip?: string | null; userAgent: string }): CapiUserData {
+export function capiUserData(input: {
+  email?: string | null;
+  phone?: string | null;
+  fbc?: string | null;
+  fbp?: string | null;
+  ip?: string | null;
+  userAgent: string;
+}): CapiUserData {
   return {
     ...(input.email ? { em: [hashEmail(input.email)] } : {}),
     ...(input.phone && normalisePhone(input.phone) ? { ph: [hashPhone(input.phone)] } : {}),
@@ -64,15 +71,27 @@ export class MetaConversionsClient {
 
   constructor(opts: { graphUrl: string; version: string; timeoutMs?: number; onCall?: OnProviderCall }) {
     this.http = new ProviderHttp({
-      provider: 'meta', label: 'Meta', timeoutMs: opts.timeoutMs ?? 15_000, onCall: opts.onCall,
-      baseURL: `${opts.graphUrl.replace(/\/$/, '')}/${opts.version}`, classify: classifyEventsAnswer,
+      provider: 'meta',
+      label: 'Meta',
+      timeoutMs: opts.timeoutMs ?? 15_000,
+      onCall: opts.onCall,
+      baseURL: `${opts.graphUrl.replace(/\/$/, '')}/${opts.version}`,
+      classify: classifyEventsAnswer,
     });
   }
 
-  async sendEvents(input: { pixelId: string; accessToken: string; events: CapiServerEvent[]; testEventCode?: string | null }): Promise<{ eventsReceived: number; fbtraceId: string | null }> {
+  async sendEvents(input: {
+    pixelId: string;
+    accessToken: string;
+    events: CapiServerEvent[];
+    testEventCode?: string | null;
+  }): Promise<{ eventsReceived: number; fbtraceId: string | null }> {
     // A write: events carry their event_id, so Meta deduplicates one that landed before the connection was cut.
     const res = await this.http.request({
-      operation: 'events', method: 'POST', url: `/${encodeURIComponent(input.pixelId)}/events`, write: true,
+      operation: 'events',
+      method: 'POST',
+      url: `/${encodeURIComponent(input.pixelId)}/events`,
+      write: true,
       data: { data: input.events, ...(input.testEventCode ? { test_event_code: input.testEventCode } : {}) },
       params: { access_token: input.accessToken },
     });
@@ -92,8 +111,9 @@ function classifyEventsAnswer(res: AxiosResponse): ProviderError | null {
   if (res.status === 200 && typeof body.events_received === 'number') return null;
   const error = body.error;
   const code = error?.code;
-  const message = `${error?.message ?? `HTTP ${res.status}`}${error?.error_user_msg ? `: ${error.error_user_msg}` : ''}`
-    + `${error?.error_subcode ? ` (subcode ${error.error_subcode})` : ''}`;
+  const message =
+    `${error?.message ?? `HTTP ${res.status}`}${error?.error_user_msg ? `: ${error.error_user_msg}` : ''}` +
+    `${error?.error_subcode ? ` (subcode ${error.error_subcode})` : ''}`;
   const detail = { status: res.status, code };
   if (code === 190) return new ProviderError('meta', 'token_invalid', message, detail);
   if (code === 1 || code === 2) return new ProviderError('meta', 'unavailable', message, detail);

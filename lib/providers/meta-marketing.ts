@@ -34,15 +34,27 @@ export function metaThrottleWaitMs(headers: Record<string, unknown>): number {
     }
   };
   let wait = 0;
-  const buc = parse('x-business-use-case-usage') as Record<string, { estimated_time_to_regain_access?: number }[]> | undefined;
-  for (const entries of Object.values(buc ?? {})) for (const e of entries ?? []) wait = Math.max(wait, Number(e.estimated_time_to_regain_access ?? 0) * 60_000);
+  const buc = parse('x-business-use-case-usage') as
+    Record<string, { estimated_time_to_regain_access?: number }[]> | undefined;
+  for (const entries of Object.values(buc ?? {}))
+    for (const e of entries ?? []) wait = Math.max(wait, Number(e.estimated_time_to_regain_access ?? 0) * 60_000);
   const account = parse('x-ad-account-usage') as { reset_time_duration?: number } | undefined;
   wait = Math.max(wait, Number(account?.reset_time_duration ?? 0) * 1000);
   return wait > 0 ? wait : DEFAULT_THROTTLE_WAIT_MS;
 }
 
 export function classifyMetaError(res: Pick<AxiosResponse, 'status' | 'data' | 'headers'>): ProviderError {
-  const error = (res.data as { error?: { code?: number; error_subcode?: number; message?: string; error_user_msg?: string; error_user_title?: string } })?.error;
+  const error = (
+    res.data as {
+      error?: {
+        code?: number;
+        error_subcode?: number;
+        message?: string;
+        error_user_msg?: string;
+        error_user_title?: string;
+      };
+    }
+  )?.error;
   const code = error?.code;
   const message = error?.message ?? `HTTP ${res.status}`;
   const detail = {
@@ -67,7 +79,10 @@ export class MetaMarketingClient {
 
   constructor(opts: { graphUrl: string; version: string; timeoutMs?: number; onCall?: OnProviderCall }) {
     this.http = new ProviderHttp({
-      provider: 'meta', label: 'Meta', timeoutMs: opts.timeoutMs ?? 20_000, onCall: opts.onCall,
+      provider: 'meta',
+      label: 'Meta',
+      timeoutMs: opts.timeoutMs ?? 20_000,
+      onCall: opts.onCall,
       baseURL: `${opts.graphUrl.replace(/\/$/, '')}/${opts.version}`,
       // A 200 may still carry a Graph error.
       classify: (res) => {
@@ -78,11 +93,19 @@ export class MetaMarketingClient {
   }
 
   /** Creates an object under the ad account; object-valued fields are sent as JSON strings. */
-  async create(token: string, adAccountId: string, edge: MetaEdge, fields: Record<string, string | number | object>): Promise<string> {
+  async create(
+    token: string,
+    adAccountId: string,
+    edge: MetaEdge,
+    fields: Record<string, string | number | object>,
+  ): Promise<string> {
     const form = new URLSearchParams({ access_token: token });
     for (const [k, v] of Object.entries(fields)) form.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
     const res = await this.http.request({
-      operation: `create.${edge}`, method: 'POST', url: `/act_${adAccountId}/${edge}`, write: true,
+      operation: `create.${edge}`,
+      method: 'POST',
+      url: `/act_${adAccountId}/${edge}`,
+      write: true,
       data: form.toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
@@ -93,7 +116,8 @@ export class MetaMarketingClient {
   async findByName(token: string, adAccountId: string, edge: MetaEdge, name: string): Promise<string | null> {
     const filtering = JSON.stringify([{ field: 'name', operator: 'EQUAL', value: name }]);
     const res = await this.http.request({
-      operation: `find.${edge}`, url: `/act_${adAccountId}/${edge}`,
+      operation: `find.${edge}`,
+      url: `/act_${adAccountId}/${edge}`,
       params: { access_token: token, fields: 'id,name,status', filtering },
     });
     const found = (res.data as { data?: { id: string; name: string }[] }).data?.find((o) => o.name === name);
@@ -102,7 +126,10 @@ export class MetaMarketingClient {
 
   async setStatus(token: string, id: string, status: 'ACTIVE' | 'PAUSED'): Promise<void> {
     await this.http.request({
-      operation: 'status', method: 'POST', url: `/${id}`, write: true,
+      operation: 'status',
+      method: 'POST',
+      url: `/${id}`,
+      write: true,
       data: new URLSearchParams({ access_token: token, status }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
@@ -112,7 +139,11 @@ export class MetaMarketingClient {
   async remove(token: string, id: string): Promise<void> {
     try {
       await this.http.request({
-        operation: 'delete', method: 'DELETE', url: `/${id}`, write: true, params: { access_token: token },
+        operation: 'delete',
+        method: 'DELETE',
+        url: `/${id}`,
+        write: true,
+        params: { access_token: token },
       });
     } catch (error) {
       if (!(error instanceof ProviderError) || error.kind !== 'not_found') throw error;
@@ -122,19 +153,36 @@ export class MetaMarketingClient {
   /** Daily rows between two dates (inclusive, the account's time zone). */
   async dailyInsights(token: string, id: string, since: string, until: string): Promise<MetaInsightRow[]> {
     const res = await this.http.request({
-      operation: 'insights', url: `/${id}/insights`,
+      operation: 'insights',
+      url: `/${id}/insights`,
       params: {
-        access_token: token, fields: 'spend,impressions,clicks,actions', time_increment: 1,
-        time_range: JSON.stringify({ since, until }), level: 'campaign',
+        access_token: token,
+        fields: 'spend,impressions,clicks,actions',
+        time_increment: 1,
+        time_range: JSON.stringify({ since, until }),
+        level: 'campaign',
       },
     });
-    const rows = (res.data as { data?: { date_start: string; spend?: string; impressions?: string; clicks?: string; actions?: { action_type: string; value: string }[] }[] }).data ?? [];
+    const rows =
+      (
+        res.data as {
+          data?: {
+            date_start: string;
+            spend?: string;
+            impressions?: string;
+            clicks?: string;
+            actions?: { action_type: string; value: string }[];
+          }[];
+        }
+      ).data ?? [];
     return rows.map((r) => ({
       date: r.date_start,
       spend: r.spend ?? '0',
       impressions: Number(r.impressions ?? 0),
       clicks: Number(r.clicks ?? 0),
-      conversions: (r.actions ?? []).filter((a) => a.action_type.startsWith('offsite_conversion')).reduce((s, a) => s + Number(a.value), 0),
+      conversions: (r.actions ?? [])
+        .filter((a) => a.action_type.startsWith('offsite_conversion'))
+        .reduce((s, a) => s + Number(a.value), 0),
     }));
   }
 }

@@ -19,19 +19,33 @@ export class MetaOAuthClient {
 
   constructor(
     private readonly opts: {
-      appId: string; appSecret?: string; dialogUrl: string; graphUrl: string; version: string; onCall?: OnProviderCall;
+      appId: string;
+      appSecret?: string;
+      dialogUrl: string;
+      graphUrl: string;
+      version: string;
+      onCall?: OnProviderCall;
     },
   ) {
     this.graph = new ProviderHttp({
-      provider: 'meta', label: 'Meta', timeoutMs: 10_000,
+      provider: 'meta',
+      label: 'Meta',
+      timeoutMs: 10_000,
       baseURL: `${opts.graphUrl.replace(/\/$/, '')}/${opts.version}`,
-      classify: classifyTokenAnswer, onCall: opts.onCall,
+      classify: classifyTokenAnswer,
+      onCall: opts.onCall,
     });
   }
 
   dialogUrl(input: { redirectUri: string; state: string }): string {
     const url = new URL(`/${this.opts.version}/dialog/oauth`, this.opts.dialogUrl);
-    url.search = new URLSearchParams({ client_id: this.opts.appId, redirect_uri: input.redirectUri, state: input.state, scope: META_ADS_SCOPES.join(','), response_type: 'code' }).toString();
+    url.search = new URLSearchParams({
+      client_id: this.opts.appId,
+      redirect_uri: input.redirectUri,
+      state: input.state,
+      scope: META_ADS_SCOPES.join(','),
+      response_type: 'code',
+    }).toString();
     return url.toString();
   }
 
@@ -47,16 +61,20 @@ export class MetaOAuthClient {
   /** Removes the app's permissions; a token that no longer works has nothing left to remove. */
   async revokePermissions(token: string): Promise<void> {
     await this.graph.request({
-      operation: 'permissions.delete', method: 'DELETE', url: '/me/permissions', params: { access_token: token },
+      operation: 'permissions.delete',
+      method: 'DELETE',
+      url: '/me/permissions',
+      params: { access_token: token },
       classify: ({ status }) =>
-        (status >= 500 ? new ProviderError('meta', 'unavailable', `revoke answered ${status}`, { status }) : null),
+        status >= 500 ? new ProviderError('meta', 'unavailable', `revoke answered ${status}`, { status }) : null,
     });
   }
 
   private async accessToken(params: Record<string, string>): Promise<MetaToken> {
     if (!this.opts.appSecret) throw new ProviderError('meta', 'invalid_request', 'META_APP_SECRET is not set');
     const res = await this.graph.request({
-      operation: 'oauth.access_token', url: '/oauth/access_token',
+      operation: 'oauth.access_token',
+      url: '/oauth/access_token',
       params: { ...params, client_id: this.opts.appId, client_secret: this.opts.appSecret },
     });
     const body = res.data as TokenAnswer;
@@ -87,7 +105,11 @@ export function metaOAuthFrom(
   onCall?: OnProviderCall,
 ) {
   return new MetaOAuthClient({
-    appId: config.META_APP_ID ?? 'unset', appSecret: config.META_APP_SECRET, dialogUrl: config.META_DIALOG_URL,
-    graphUrl: config.META_GRAPH_URL, version: config.META_API_VERSION, onCall,
+    appId: config.META_APP_ID ?? 'unset',
+    appSecret: config.META_APP_SECRET,
+    dialogUrl: config.META_DIALOG_URL,
+    graphUrl: config.META_GRAPH_URL,
+    version: config.META_API_VERSION,
+    onCall,
   });
 }

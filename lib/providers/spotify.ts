@@ -42,12 +42,15 @@ export interface SpotifyClientOptions {
   onCall?: OnProviderCall;
 }
 
-export function spotifyClientFrom(config: {
-  SPOTIFY_CLIENT_ID: string;
-  SPOTIFY_CLIENT_SECRET?: string;
-  SPOTIFY_ACCOUNTS_URL: string;
-  SPOTIFY_API_URL: string;
-}, onCall?: OnProviderCall): SpotifyClient {
+export function spotifyClientFrom(
+  config: {
+    SPOTIFY_CLIENT_ID: string;
+    SPOTIFY_CLIENT_SECRET?: string;
+    SPOTIFY_ACCOUNTS_URL: string;
+    SPOTIFY_API_URL: string;
+  },
+  onCall?: OnProviderCall,
+): SpotifyClient {
   return new SpotifyClient({
     clientId: config.SPOTIFY_CLIENT_ID,
     clientSecret: config.SPOTIFY_CLIENT_SECRET,
@@ -63,8 +66,11 @@ export class SpotifyClient {
 
   constructor(private readonly opts: SpotifyClientOptions) {
     const common = {
-      provider: 'spotify', label: 'Spotify', timeoutMs: opts.timeoutMs ?? 10_000,
-      classify: classifySpotifyAnswer, onCall: opts.onCall,
+      provider: 'spotify',
+      label: 'Spotify',
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      classify: classifySpotifyAnswer,
+      onCall: opts.onCall,
     } as const;
     this.accounts = new ProviderHttp({ ...common, baseURL: opts.accountsUrl });
     this.api = new ProviderHttp({ ...common, baseURL: `${opts.apiUrl.replace(/\/$/, '')}/v1` });
@@ -123,7 +129,10 @@ export class SpotifyClient {
   async findAlbumId(accessToken: string, ids: { upc?: string | null; isrc?: string | null }): Promise<string | null> {
     const [q, type] = ids.upc ? [`upc:${ids.upc}`, 'album'] : [`isrc:${ids.isrc}`, 'track'];
     const res = await this.api.request({
-      operation: 'search', url: '/search', ...auth(accessToken), params: { q, type, limit: 5 },
+      operation: 'search',
+      url: '/search',
+      ...auth(accessToken),
+      params: { q, type, limit: 5 },
     });
     if (type === 'album') {
       return (res.data as { albums?: { items: { id: string }[] } }).albums?.items[0]?.id ?? null;
@@ -134,7 +143,9 @@ export class SpotifyClient {
   async album(accessToken: string, albumId: string): Promise<SpotifyAlbum | null> {
     try {
       const res = await this.api.request({
-        operation: 'album', url: `/albums/${encodeURIComponent(albumId)}`, ...auth(accessToken),
+        operation: 'album',
+        url: `/albums/${encodeURIComponent(albumId)}`,
+        ...auth(accessToken),
       });
       const body = res.data as {
         id: string;
@@ -161,14 +172,20 @@ export class SpotifyClient {
   /** Development mode: one call saves the album and follows the artists (at most 40 URIs). */
   async saveToLibrary(accessToken: string, uris: string[]): Promise<void> {
     await this.api.request({
-      operation: 'library.save', method: 'PUT', url: '/me/library', write: true, ...auth(accessToken),
+      operation: 'library.save',
+      method: 'PUT',
+      url: '/me/library',
+      write: true,
+      ...auth(accessToken),
       params: { uris: uris.join(',') },
     });
   }
 
   async libraryContains(accessToken: string, uris: string[]): Promise<boolean[]> {
     const res = await this.api.request({
-      operation: 'library.contains', url: '/me/library/contains', ...auth(accessToken),
+      operation: 'library.contains',
+      url: '/me/library/contains',
+      ...auth(accessToken),
       params: { uris: uris.join(',') },
     });
     return res.data as boolean[];
@@ -177,21 +194,32 @@ export class SpotifyClient {
   /** Extended quota mode. */
   async saveAlbums(accessToken: string, albumIds: string[]): Promise<void> {
     await this.api.request({
-      operation: 'albums.save', method: 'PUT', url: '/me/albums', write: true, data: { ids: albumIds },
+      operation: 'albums.save',
+      method: 'PUT',
+      url: '/me/albums',
+      write: true,
+      data: { ids: albumIds },
       ...auth(accessToken),
     });
   }
 
   async followArtists(accessToken: string, artistIds: string[]): Promise<void> {
     await this.api.request({
-      operation: 'following.save', method: 'PUT', url: '/me/following', write: true, data: { ids: artistIds },
-      ...auth(accessToken), params: { type: 'artist' },
+      operation: 'following.save',
+      method: 'PUT',
+      url: '/me/following',
+      write: true,
+      data: { ids: artistIds },
+      ...auth(accessToken),
+      params: { type: 'artist' },
     });
   }
 
   async albumsContain(accessToken: string, albumIds: string[]): Promise<boolean[]> {
     const res = await this.api.request({
-      operation: 'albums.contains', url: '/me/albums/contains', ...auth(accessToken),
+      operation: 'albums.contains',
+      url: '/me/albums/contains',
+      ...auth(accessToken),
       params: { ids: albumIds.join(',') },
     });
     return res.data as boolean[];
@@ -199,7 +227,9 @@ export class SpotifyClient {
 
   async followsArtists(accessToken: string, artistIds: string[]): Promise<boolean[]> {
     const res = await this.api.request({
-      operation: 'following.contains', url: '/me/following/contains', ...auth(accessToken),
+      operation: 'following.contains',
+      url: '/me/following/contains',
+      ...auth(accessToken),
       params: { type: 'artist', ids: artistIds.join(',') },
     });
     return res.data as boolean[];
@@ -208,7 +238,9 @@ export class SpotifyClient {
   /** Extended quota mode: whether the fan saved these tracks (at most 50 ids). */
   async tracksContain(accessToken: string, trackIds: string[]): Promise<boolean[]> {
     const res = await this.api.request({
-      operation: 'tracks.contains', url: '/me/tracks/contains', ...auth(accessToken),
+      operation: 'tracks.contains',
+      url: '/me/tracks/contains',
+      ...auth(accessToken),
       params: { ids: trackIds.join(',') },
     });
     return res.data as boolean[];
@@ -220,7 +252,9 @@ export class SpotifyClient {
    */
   async recentlyPlayed(accessToken: string, input: { afterMs: number; limit?: number }): Promise<RecentlyPlayedPage> {
     const res = await this.api.request({
-      operation: 'recently_played', url: '/me/player/recently-played', ...auth(accessToken),
+      operation: 'recently_played',
+      url: '/me/player/recently-played',
+      ...auth(accessToken),
       params: { after: Math.floor(input.afterMs), limit: input.limit ?? 50 },
     });
     const body = res.data as {
@@ -238,7 +272,11 @@ export class SpotifyClient {
   private async token(form: Record<string, string>, headers: Record<string, string> = {}): Promise<SpotifyTokens> {
     // A write: a refresh whose answer is lost may still have rotated the refresh token.
     const res = await this.accounts.request({
-      operation: 'token', method: 'POST', url: '/api/token', write: true, data: new URLSearchParams(form).toString(),
+      operation: 'token',
+      method: 'POST',
+      url: '/api/token',
+      write: true,
+      data: new URLSearchParams(form).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     });
     const body = res.data as { access_token: string; refresh_token?: string; expires_in: number; scope?: string };
@@ -275,7 +313,8 @@ export function classifySpotifyAnswer(res: AxiosResponse): ProviderError | null 
   switch (true) {
     case status === 429 && body.error?.reason === 'QUOTA_EXCEEDED':
       return new ProviderError('spotify', 'quota_exhausted', message, {
-        status, retryAfterMs: retryAfterMs ?? 3_600_000,
+        status,
+        retryAfterMs: retryAfterMs ?? 3_600_000,
       });
     case status === 429:
       return new ProviderError('spotify', 'rate_limited', message, { status, retryAfterMs: retryAfterMs ?? 1_000 });

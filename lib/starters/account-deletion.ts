@@ -11,7 +11,11 @@ import { releaseWorkflowId } from './release';
 export const accountDeletionWorkflowId = (accountId: string) => `account-deletion:${accountId}`;
 
 /** Asking twice joins the deletion already running. */
-export async function startAccountDeletion(client: Client, taskQueue: string, input: { accountId: string }): Promise<string> {
+export async function startAccountDeletion(
+  client: Client,
+  taskQueue: string,
+  input: { accountId: string },
+): Promise<string> {
   const workflowId = accountDeletionWorkflowId(input.accountId);
   await client.workflow.start(accountDeletionWorkflow, {
     workflowId,

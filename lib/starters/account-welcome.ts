@@ -5,7 +5,11 @@ import { AccountId, Kind } from '../temporal/search-attributes';
 
 export const accountWelcomeWorkflowId = (accountId: string) => `account-welcome:${accountId}`;
 
-export async function startAccountWelcome(client: Client, taskQueue: string, input: { accountId: string }): Promise<void> {
+export async function startAccountWelcome(
+  client: Client,
+  taskQueue: string,
+  input: { accountId: string },
+): Promise<void> {
   await client.workflow.start(accountWelcomeWorkflow, {
     workflowId: accountWelcomeWorkflowId(input.accountId),
     taskQueue,

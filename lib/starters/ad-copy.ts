@@ -24,10 +24,18 @@ export async function startAdCopy(
   });
 }
 
-export async function signalAdCopyApproved(client: Client, input: { requestId: string; variantId: string }): Promise<void> {
-  await client.workflow.getHandle(adCopyWorkflowId(input.requestId)).signal(approveSignal, { variantId: input.variantId });
+export async function signalAdCopyApproved(
+  client: Client,
+  input: { requestId: string; variantId: string },
+): Promise<void> {
+  await client.workflow
+    .getHandle(adCopyWorkflowId(input.requestId))
+    .signal(approveSignal, { variantId: input.variantId });
 }
 
-export async function signalAdCopyRejected(client: Client, input: { requestId: string; feedback: string }): Promise<void> {
+export async function signalAdCopyRejected(
+  client: Client,
+  input: { requestId: string; feedback: string },
+): Promise<void> {
   await client.workflow.getHandle(adCopyWorkflowId(input.requestId)).signal(rejectSignal, { feedback: input.feedback });
 }

@@ -35,7 +35,10 @@ export interface AttributionScheduleInput {
  * Creates the campaign's Schedule, or brings an existing one's window up to date (a rescheduled release), leaving
  * its paused state alone. Safe to call again and again.
  */
-export async function ensureAttributionSchedule(client: Client, input: AttributionScheduleInput): Promise<'created' | 'exists'> {
+export async function ensureAttributionSchedule(
+  client: Client,
+  input: AttributionScheduleInput,
+): Promise<'created' | 'exists'> {
   const spec = {
     intervals: [{ every: `${input.intervalMinutes} minutes` }],
     // Every campaign's Schedule would otherwise fire on the same boundaries and queue behind one rate limit together.
@@ -71,12 +74,18 @@ export async function ensureAttributionSchedule(client: Client, input: Attributi
   const handle = client.schedule.getHandle(attributionScheduleId(input.campaignId));
   const current = await handle.describe();
   if (current.spec.endAt?.getTime() !== input.endAt || current.spec.startAt?.getTime() !== input.startAt) {
-    await handle.update((previous) => ({ ...previous, spec: { ...previous.spec, startAt: spec.startAt, endAt: spec.endAt } }));
+    await handle.update((previous) => ({
+      ...previous,
+      spec: { ...previous.spec, startAt: spec.startAt, endAt: spec.endAt },
+    }));
   }
   return 'exists';
 }
 
-export async function describeAttributionSchedule(client: Client, campaignId: string): Promise<ScheduleDescription | null> {
+export async function describeAttributionSchedule(
+  client: Client,
+  campaignId: string,
+): Promise<ScheduleDescription | null> {
   try {
     return await client.schedule.getHandle(attributionScheduleId(campaignId)).describe();
   } catch (error) {

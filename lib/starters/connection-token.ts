@@ -15,7 +15,9 @@ function startOptions(taskQueue: string, input: ConnectionStart) {
   return {
     workflowId: connectionWorkflowId(input.connectionId),
     taskQueue,
-    args: [{ connectionId: input.connectionId, refreshMarginMs: input.refreshMarginMs }] as [Parameters<typeof connectionTokenWorkflow>[0]],
+    args: [{ connectionId: input.connectionId, refreshMarginMs: input.refreshMarginMs }] as [
+      Parameters<typeof connectionTokenWorkflow>[0],
+    ],
     typedSearchAttributes: [
       { key: AccountId, value: input.accountId },
       { key: Kind, value: 'connection' },
@@ -29,7 +31,10 @@ export async function startConnectionToken(client: Client, taskQueue: string, in
 
 /** The workflow revokes the grant and forgets the tokens; signal-with-start also covers one that had ended. */
 export async function disconnectWithStart(client: Client, taskQueue: string, input: ConnectionStart): Promise<void> {
-  await client.workflow.signalWithStart(connectionTokenWorkflow, { ...startOptions(taskQueue, input), signal: disconnectSignal });
+  await client.workflow.signalWithStart(connectionTokenWorkflow, {
+    ...startOptions(taskQueue, input),
+    signal: disconnectSignal,
+  });
 }
 
 export async function signalDisconnect(client: Client, input: { connectionId: string }): Promise<void> {

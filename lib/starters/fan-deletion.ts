@@ -10,7 +10,11 @@ import { perFanPresaveWorkflowId } from './per-fan-presave';
 export const fanDeletionWorkflowId = (requestId: string) => `fan-deletion:${requestId}`;
 export const contactDeletionWorkflowId = (requestId: string) => `contact-deletion:${requestId}`;
 
-export async function startFanDeletion(client: Client, taskQueue: string, input: { requestId: string; fanId: string }): Promise<void> {
+export async function startFanDeletion(
+  client: Client,
+  taskQueue: string,
+  input: { requestId: string; fanId: string },
+): Promise<void> {
   await client.workflow.start(fanDeletionWorkflow, {
     workflowId: fanDeletionWorkflowId(input.requestId),
     taskQueue,
@@ -20,7 +24,11 @@ export async function startFanDeletion(client: Client, taskQueue: string, input:
   });
 }
 
-export async function startContactDeletion(client: Client, taskQueue: string, input: { requestId: string; emailHash: string }): Promise<void> {
+export async function startContactDeletion(
+  client: Client,
+  taskQueue: string,
+  input: { requestId: string; emailHash: string },
+): Promise<void> {
   await client.workflow.start(contactDeletionWorkflow, {
     workflowId: contactDeletionWorkflowId(input.requestId),
     taskQueue,

@@ -1,7 +1,12 @@
 // Re-encrypting every stored secret under a key (workflows/key-rotation.ts). One per key: starting it again while
 // it runs joins the running one.
 import { type Client, type WorkflowHandle, WorkflowIdConflictPolicy } from '@temporalio/client';
-import { type KeyRotationInput, type KeyRotationProgress, keyRotationProgressQuery, keyRotationWorkflow } from '../../workflows/key-rotation';
+import {
+  type KeyRotationInput,
+  type KeyRotationProgress,
+  keyRotationProgressQuery,
+  keyRotationWorkflow,
+} from '../../workflows/key-rotation';
 import { Kind } from '../temporal/search-attributes';
 
 export const keyRotationWorkflowId = (keyId: string) => `key-rotation:${keyId}`;

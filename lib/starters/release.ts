@@ -69,4 +69,8 @@ export function queryReleaseProgress(handle: WorkflowHandle): Promise<ReleasePro
 }
 
 /** The release engine's signals ops may send by name (api/routes/ops-workflows.ts). */
-export const releaseSignals = { reschedule: rescheduleSignal, cancel: cancelSignal, presaveAdded: presaveAddedSignal } as const;
+export const releaseSignals = {
+  reschedule: rescheduleSignal,
+  cancel: cancelSignal,
+  presaveAdded: presaveAddedSignal,
+} as const;

@@ -12,12 +12,24 @@ export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
 export const AD_INSIGHTS_SCHEDULE_ID = 'ad-insights-sync';
 
 const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = [
-  { id: RETENTION_SWEEP_SCHEDULE_ID, workflowType: retentionSweepWorkflow, spec: { calendars: [{ hour: 3, minute: 0 }], jitter: '30 minutes' } },
-  { id: 'reconsent-nudges', workflowType: reconsentNudgeWorkflow, spec: { calendars: [{ hour: 10, minute: 0 }], jitter: '30 minutes' } },
+  {
+    id: RETENTION_SWEEP_SCHEDULE_ID,
+    workflowType: retentionSweepWorkflow,
+    spec: { calendars: [{ hour: 3, minute: 0 }], jitter: '30 minutes' },
+  },
+  {
+    id: 'reconsent-nudges',
+    workflowType: reconsentNudgeWorkflow,
+    spec: { calendars: [{ hour: 10, minute: 0 }], jitter: '30 minutes' },
+  },
   { id: 'outbox-delivery', workflowType: outboxDeliveryWorkflow, spec: { intervals: [{ every: '1 minute' }] } },
   { id: 'conversion-delivery', workflowType: conversionDeliveryWorkflow, spec: { intervals: [{ every: '1 minute' }] } },
   { id: 'stuck-detection', workflowType: stuckDetectionWorkflow, spec: { intervals: [{ every: '5 minutes' }] } },
-  { id: AD_INSIGHTS_SCHEDULE_ID, workflowType: adInsightsSyncWorkflow, spec: { intervals: [{ every: '1 hour' }], jitter: '5 minutes' } },
+  {
+    id: AD_INSIGHTS_SCHEDULE_ID,
+    workflowType: adInsightsSyncWorkflow,
+    spec: { intervals: [{ every: '1 hour' }], jitter: '5 minutes' },
+  },
 ];
 
 /** Creates every schedule that does not exist yet; an existing one is left as it is. */

@@ -17,7 +17,10 @@ export async function signalPaymentFailed(
     args: [{ subscriptionId: input.subscriptionId, graceMs: input.graceMs }],
     signal: paymentFailedSignal,
     signalArgs: [],
-    typedSearchAttributes: [{ key: Kind, value: 'subscription-grace' }, { key: AccountId, value: input.accountId }],
+    typedSearchAttributes: [
+      { key: Kind, value: 'subscription-grace' },
+      { key: AccountId, value: input.accountId },
+    ],
   });
 }
 

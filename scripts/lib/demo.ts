@@ -12,14 +12,21 @@ const http = axios.create({ validateStatus: () => true, timeout: 10_000 });
 
 function demoUpc(): string {
   const body = `19${String(randomInt(0, 1e9)).padStart(9, '0')}`;
-  const sum = body.split('').map(Number).reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
+  const sum = body
+    .split('')
+    .map(Number)
+    .reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
   return body + String((10 - (sum % 10)) % 10);
 }
 
 async function demoApiKey(apiUrl: string, dataDir: string): Promise<string> {
   const file = path.join(dataDir, 'demo-api-key');
   const saved = (await readFile(file, 'utf8').catch(() => '')).trim();
-  if (saved && (await http.get(`${apiUrl}/v1/artists`, { headers: { authorization: `Bearer ${saved}` } })).status === 200) return saved;
+  if (
+    saved &&
+    (await http.get(`${apiUrl}/v1/artists`, { headers: { authorization: `Bearer ${saved}` } })).status === 200
+  )
+    return saved;
   const res = await http.post(`${apiUrl}/v1/accounts`, { name: 'Demo Label', email: 'demo@example.com' });
   if (res.status !== 201) throw new Error(`could not create the demo account: ${JSON.stringify(res.data)}`);
   await writeFile(file, `${res.data.apiKey}\n`, { mode: 0o600 });
@@ -34,35 +41,67 @@ async function demoApiKey(apiUrl: string, dataDir: string): Promise<string> {
  */
 async function subscribeInSandbox(apiUrl: string, accountId: string): Promise<void> {
   const payload = JSON.stringify({
-    id: `evt_demo_${randomInt(0, 1e9)}`, object: 'event', type: 'customer.subscription.created', created: Math.floor(Date.now() / 1000),
-    data: { object: { id: `sub_demo_${accountId.slice(0, 8)}`, object: 'subscription', customer: `cus_demo_${accountId.slice(0, 8)}`, status: 'active', metadata: { tier: 'label', accountId } } },
+    id: `evt_demo_${randomInt(0, 1e9)}`,
+    object: 'event',
+    type: 'customer.subscription.created',
+    created: Math.floor(Date.now() / 1000),
+    data: {
+      object: {
+        id: `sub_demo_${accountId.slice(0, 8)}`,
+        object: 'subscription',
+        customer: `cus_demo_${accountId.slice(0, 8)}`,
+        status: 'active',
+        metadata: { tier: 'label', accountId },
+      },
+    },
   });
   const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: SANDBOX_WEBHOOK_SECRET });
-  await http.post(`${apiUrl}/webhooks/stripe`, payload, { headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+  await http.post(`${apiUrl}/webhooks/stripe`, payload, {
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+  });
 }
 
-export async function seedDemoCampaign(opts: { apiUrl: string; simulatorUrl: string; temporalUiUrl: string; dataDir: string; inSeconds: number }) {
+export async function seedDemoCampaign(opts: {
+  apiUrl: string;
+  simulatorUrl: string;
+  temporalUiUrl: string;
+  dataDir: string;
+  inSeconds: number;
+}) {
   const apiKey = await demoApiKey(opts.apiUrl, opts.dataDir);
   const headers = { authorization: `Bearer ${apiKey}` };
   const releaseAt = new Date(Math.ceil((Date.now() + opts.inSeconds * 1000) / 1000) * 1000);
   const upc = demoUpc();
   const release = await http.post(`${opts.simulatorUrl}/__control/releases`, {
     artist: { name: 'Luna Vey' },
-    album: { name: 'Midnight Sun', upc, tracks: [{ name: 'Midnight Sun', isrc: `QZDA${String(randomInt(0, 1e8)).padStart(8, '0')}` }] },
+    album: {
+      name: 'Midnight Sun',
+      upc,
+      tracks: [{ name: 'Midnight Sun', isrc: `QZDA${String(randomInt(0, 1e8)).padStart(8, '0')}` }],
+    },
     liveAt: releaseAt.toISOString(),
   });
-  if (release.status >= 300) throw new Error(`the Spotify simulator refused the demo release: ${JSON.stringify(release.data)}`);
-  const artist = await http.post(`${opts.apiUrl}/v1/artists`, { name: 'Luna Vey', spotifyArtistId: release.data.artist.id }, { headers });
+  if (release.status >= 300)
+    throw new Error(`the Spotify simulator refused the demo release: ${JSON.stringify(release.data)}`);
+  const artist = await http.post(
+    `${opts.apiUrl}/v1/artists`,
+    { name: 'Luna Vey', spotifyArtistId: release.data.artist.id },
+    { headers },
+  );
   const iso = releaseAt.toISOString();
-  const campaign = await http.post(`${opts.apiUrl}/v1/campaigns`, {
-    artistId: artist.data.id,
-    title: 'Midnight Sun',
-    upc,
-    releaseDate: iso.slice(0, 10),
-    releaseTime: iso.slice(11, 19),
-    releasePolicy: 'global',
-    timeZone: 'UTC',
-  }, { headers });
+  const campaign = await http.post(
+    `${opts.apiUrl}/v1/campaigns`,
+    {
+      artistId: artist.data.id,
+      title: 'Midnight Sun',
+      upc,
+      releaseDate: iso.slice(0, 10),
+      releaseTime: iso.slice(11, 19),
+      releasePolicy: 'global',
+      timeZone: 'UTC',
+    },
+    { headers },
+  );
   if (campaign.status !== 201) throw new Error(`could not create the demo campaign: ${JSON.stringify(campaign.data)}`);
   return {
     campaignId: campaign.data.id as string,

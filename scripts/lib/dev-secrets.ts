@@ -13,7 +13,10 @@ interface DevSecrets {
 
 export async function loadOrCreateDevSecrets(dataDir: string): Promise<DevSecrets> {
   const file = path.join(dataDir, 'dev-secrets.json');
-  const existing = await readFile(file, 'utf8').then((text) => JSON.parse(text) as DevSecrets, () => null);
+  const existing = await readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as DevSecrets,
+    () => null,
+  );
   if (existing) return existing;
   const secrets: DevSecrets = {
     ENCRYPTION_KEYS: `dev1:${KeyRing.generateKey()}`,

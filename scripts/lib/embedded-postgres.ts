@@ -16,7 +16,10 @@ const USER = 'postgres';
 const PASSWORD = 'dropday-local'; // loopback only; the server listens on 127.0.0.1 alone
 
 async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function startEmbeddedPostgres(opts: {

@@ -40,7 +40,12 @@ async function onPath(name: string): Promise<string | null> {
   return null;
 }
 
-function goInstall(tool: GoTool, gobin: string, extraEnv: Record<string, string>, log: (m: string) => void): Promise<boolean> {
+function goInstall(
+  tool: GoTool,
+  gobin: string,
+  extraEnv: Record<string, string>,
+  log: (m: string) => void,
+): Promise<boolean> {
   return new Promise((resolve) => {
     const child = spawn('go', ['install', `${tool.module}@v${tool.version}`], {
       env: { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod', ...extraEnv },
@@ -78,7 +83,8 @@ export async function resolveGoTool(tool: GoTool, log: (m: string) => void = con
   const cached = path.join(gobin, tool.binary);
   // Source builds report a development version, so the build writes down what it built.
   const marker = `${cached}.version`;
-  if ((await isExecutable(cached)) && (await readFile(marker, 'utf8').catch(() => '')).trim() === tool.version) return cached;
+  if ((await isExecutable(cached)) && (await readFile(marker, 'utf8').catch(() => '')).trim() === tool.version)
+    return cached;
 
   if (!(await onPath('go'))) {
     throw new Error(

@@ -12,7 +12,13 @@ const MODULE = 'github.com/stripe/stripe-mock';
 
 export function resolveStripeMock(log: (m: string) => void = console.log): Promise<string> {
   return resolveGoTool(
-    { label: 'stripe-mock', binary: 'stripe-mock', module: MODULE, version: STRIPE_MOCK_VERSION, pathVariable: 'STRIPE_MOCK_PATH' },
+    {
+      label: 'stripe-mock',
+      binary: 'stripe-mock',
+      module: MODULE,
+      version: STRIPE_MOCK_VERSION,
+      pathVariable: 'STRIPE_MOCK_PATH',
+    },
     log,
   );
 }
@@ -30,7 +36,9 @@ export interface RunningStripeMock {
  * would collide. The chosen HTTP port is read from its start-up line.
  */
 export async function startStripeMock(opts: { bin: string; port?: number }): Promise<RunningStripeMock> {
-  const child = spawn(opts.bin, ['-http-addr', `127.0.0.1:${opts.port ?? ''}`, '-https-addr', '127.0.0.1:'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(opts.bin, ['-http-addr', `127.0.0.1:${opts.port ?? ''}`, '-https-addr', '127.0.0.1:'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

@@ -21,7 +21,16 @@ export async function startTemporalDevServer(opts: {
   logLevel?: string;
   onOutput?: (line: string) => void;
 }): Promise<TemporalDevServer> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', opts.logLevel ?? 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--log-level',
+    opts.logLevel ?? 'warn',
+  ];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');

@@ -43,8 +43,20 @@ const FRESH_OPENERS = [
   (a: string, t: string) => `"${t}" marks a new chapter for ${a}`,
   (a: string, t: string) => `Straight from ${a}: "${t}"`,
 ];
-const HEADLINES = [(t: string) => `${t} is coming`, (t: string) => `Pre-save ${t}`, (t: string) => `New: ${t}`, (t: string) => `${t}, out soon`, (t: string) => `Hear ${t} first`];
-const DESCRIPTIONS = ['Pre-save today', 'Out on release day', 'Save it now', 'Be first to listen', 'Add it to your library'];
+const HEADLINES = [
+  (t: string) => `${t} is coming`,
+  (t: string) => `Pre-save ${t}`,
+  (t: string) => `New: ${t}`,
+  (t: string) => `${t}, out soon`,
+  (t: string) => `Hear ${t} first`,
+];
+const DESCRIPTIONS = [
+  'Pre-save today',
+  'Out on release day',
+  'Save it now',
+  'Be first to listen',
+  'Add it to your library',
+];
 
 /** Cuts at a word boundary so the text fits `limit` characters (no limit given: unchanged). */
 function fit(text: string, limit: number | undefined): string {
@@ -68,7 +80,12 @@ export function writeCopy(prompt: string): { headline: string; primaryText: stri
     const notice = facts.notice ? `${facts.notice} ` : '';
     const room = facts.limits.primaryText === undefined ? Infinity : facts.limits.primaryText - [...notice].length;
     // Like a writer told the limit: the fullest sentence that fits, then shorter ones, cutting words only last.
-    const bodies = [`${opener}${genre ? `, fresh ${genre}` : ''}${date}. Pre-save it now.`, `${opener}${date}. Pre-save it now.`, `${opener}. Pre-save it now.`, `${opener}.`];
+    const bodies = [
+      `${opener}${genre ? `, fresh ${genre}` : ''}${date}. Pre-save it now.`,
+      `${opener}${date}. Pre-save it now.`,
+      `${opener}. Pre-save it now.`,
+      `${opener}.`,
+    ];
     const body = bodies.find((b) => [...b].length <= room) ?? fit(bodies[bodies.length - 1], room);
     return {
       headline: fit(HEADLINES[k](title), facts.limits.headline),

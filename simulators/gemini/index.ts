@@ -49,14 +49,23 @@ export class GeminiSimState {
 
   /** Every prompt text (system instruction and user turns) of one recorded request, joined. */
   static promptText(body: unknown): string {
-    const b = body as { contents?: { parts?: { text?: string }[] }[]; systemInstruction?: { parts?: { text?: string }[] } };
+    const b = body as {
+      contents?: { parts?: { text?: string }[] }[];
+      systemInstruction?: { parts?: { text?: string }[] };
+    };
     const parts = [...(b.systemInstruction?.parts ?? []), ...(b.contents ?? []).flatMap((c) => c.parts ?? [])];
     return parts.map((p) => p.text ?? '').join('\n');
   }
 }
 
 const STATUS_NAMES: Record<ErrorStatus, string> = {
-  400: 'INVALID_ARGUMENT', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED',
+  400: 'INVALID_ARGUMENT',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
 };
 const DEFAULT_MESSAGES: Record<ErrorStatus, string> = {
   400: 'Request contains an invalid argument.',
@@ -69,21 +78,35 @@ const DEFAULT_MESSAGES: Record<ErrorStatus, string> = {
 };
 
 function googleError(res: Response, status: ErrorStatus, message?: string, details?: unknown[]) {
-  res.status(status).json({ error: { code: status, message: message ?? DEFAULT_MESSAGES[status], status: STATUS_NAMES[status], ...(details ? { details } : {}) } });
+  res.status(status).json({
+    error: {
+      code: status,
+      message: message ?? DEFAULT_MESSAGES[status],
+      status: STATUS_NAMES[status],
+      ...(details ? { details } : {}),
+    },
+  });
 }
 
 function quotaDetails(model: string, retryDelay?: string): unknown[] {
   return [
     {
       '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-      violations: [{
-        quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
-        quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
-        quotaDimensions: { location: 'global', model },
-        quotaValue: '10',
-      }],
+      violations: [
+        {
+          quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+          quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+          quotaDimensions: { location: 'global', model },
+          quotaValue: '10',
+        },
+      ],
     },
-    { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] },
+    {
+      '@type': 'type.googleapis.com/google.rpc.Help',
+      links: [
+        { description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' },
+      ],
+    },
     ...(retryDelay ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay }] : []),
   ];
 }
@@ -94,7 +117,8 @@ const SCHEMA_TYPES = new Set(['STRING', 'NUMBER', 'INTEGER', 'BOOLEAN', 'ARRAY',
 function schemaProblem(schema: unknown, path: string): string | null {
   if (typeof schema !== 'object' || schema === null) return `${path}: must be an object`;
   const s = schema as { type?: unknown; properties?: unknown; items?: unknown; required?: unknown; enum?: unknown };
-  if (typeof s.type !== 'string' || !SCHEMA_TYPES.has(s.type.toUpperCase())) return `${path}.type: invalid value ${JSON.stringify(s.type ?? null)}`;
+  if (typeof s.type !== 'string' || !SCHEMA_TYPES.has(s.type.toUpperCase()))
+    return `${path}.type: invalid value ${JSON.stringify(s.type ?? null)}`;
   const type = s.type.toUpperCase();
   if (type === 'ARRAY') {
     if (s.items === undefined) return `${path}.items: must be specified for ARRAY type`;
@@ -106,11 +130,15 @@ function schemaProblem(schema: unknown, path: string): string | null {
       const problem = schemaProblem(sub, `${path}.properties[${name}]`);
       if (problem) return problem;
     }
-    if (s.required !== undefined && (!Array.isArray(s.required) || s.required.some((r) => !(r in (s.properties as object))))) {
+    if (
+      s.required !== undefined &&
+      (!Array.isArray(s.required) || s.required.some((r) => !(r in (s.properties as object))))
+    ) {
       return `${path}.required: every required property must be defined in properties`;
     }
   }
-  if (s.enum !== undefined && (!Array.isArray(s.enum) || s.enum.some((e) => typeof e !== 'string'))) return `${path}.enum: must be a list of strings`;
+  if (s.enum !== undefined && (!Array.isArray(s.enum) || s.enum.some((e) => typeof e !== 'string')))
+    return `${path}.enum: must be a list of strings`;
   return null;
 }
 
@@ -154,72 +182,126 @@ export function createGeminiSimulator(opts: GeminiSimulatorOptions): { app: Expr
   app.post(/^\/(v1beta|v1)\/models\/([\w.-]+):generateContent$/, (req, res) => {
     const [apiVersion, model] = [(req.params as Record<string, string>)[0], (req.params as Record<string, string>)[1]];
     const key = req.get('x-goog-api-key') ?? (typeof req.query.key === 'string' ? req.query.key : undefined);
-    const record: RecordedRequest = { at: Date.now(), model, apiVersion, keyOk: key !== undefined && state.apiKeys.has(key), body: req.body as unknown, status: 200 };
+    const record: RecordedRequest = {
+      at: Date.now(),
+      model,
+      apiVersion,
+      keyOk: key !== undefined && state.apiKeys.has(key),
+      body: req.body as unknown,
+      status: 200,
+    };
     state.requests.push(record);
     const fail = (status: ErrorStatus, message?: string, details?: unknown[]) => {
       record.status = status;
       googleError(res, status, message, details);
     };
 
-    if (key === undefined) return fail(403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+    if (key === undefined)
+      return fail(
+        403,
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      );
     if (!state.apiKeys.has(key)) {
       return fail(400, 'API key not valid. Please pass a valid API key.', [
-        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'API_KEY_INVALID',
+          domain: 'googleapis.com',
+          metadata: { service: 'generativelanguage.googleapis.com' },
+        },
       ]);
     }
-    const body = req.body as { contents?: unknown; generationConfig?: { responseMimeType?: unknown; responseSchema?: unknown; candidateCount?: unknown } };
-    if (!Array.isArray(body.contents) || body.contents.length === 0) return fail(400, '* GenerateContentRequest.contents: contents is not specified');
+    const body = req.body as {
+      contents?: unknown;
+      generationConfig?: { responseMimeType?: unknown; responseSchema?: unknown; candidateCount?: unknown };
+    };
+    if (!Array.isArray(body.contents) || body.contents.length === 0)
+      return fail(400, '* GenerateContentRequest.contents: contents is not specified');
     const text = GeminiSimState.promptText(body);
     if (!text.trim()) return fail(400, '* GenerateContentRequest.contents[0].parts: contents.parts must not be empty.');
     const config = body.generationConfig ?? {};
     const mime = config.responseMimeType ?? 'text/plain';
     if (!['text/plain', 'application/json', 'text/x.enum'].includes(String(mime))) {
-      return fail(400, `* GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are \`text/plain\`, \`application/json\`, and \`text/x.enum\`.`);
+      return fail(
+        400,
+        `* GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are \`text/plain\`, \`application/json\`, and \`text/x.enum\`.`,
+      );
     }
     if (config.responseSchema !== undefined) {
-      if (mime === 'text/plain') return fail(400, '* GenerateContentRequest.generation_config.response_schema: response_mime_type must be application/json or text/x.enum when response_schema is set.');
+      if (mime === 'text/plain')
+        return fail(
+          400,
+          '* GenerateContentRequest.generation_config.response_schema: response_mime_type must be application/json or text/x.enum when response_schema is set.',
+        );
       const problem = schemaProblem(config.responseSchema, 'GenerateContentRequest.generation_config.response_schema');
       if (problem) return fail(400, `* ${problem}`);
     }
 
     const scripted = state.script.shift();
     if (scripted && 'error' in scripted) {
-      return fail(scripted.error, scripted.message, scripted.error === 429 ? quotaDetails(model, scripted.retryDelay) : undefined);
+      return fail(
+        scripted.error,
+        scripted.message,
+        scripted.error === 429 ? quotaDetails(model, scripted.retryDelay) : undefined,
+      );
     }
     const usage = { promptTokenCount: tokens(text), candidatesTokenCount: 0, totalTokenCount: tokens(text) };
     if (scripted && 'blockReason' in scripted) {
       record.finishReason = `blocked:${scripted.blockReason}`;
-      return res.json({ promptFeedback: { blockReason: scripted.blockReason, safetyRatings: [{ category: 'HARM_CATEGORY_HARASSMENT', probability: 'HIGH' }] }, usageMetadata: usage, modelVersion: model });
+      return res.json({
+        promptFeedback: {
+          blockReason: scripted.blockReason,
+          safetyRatings: [{ category: 'HARM_CATEGORY_HARASSMENT', probability: 'HIGH' }],
+        },
+        usageMetadata: usage,
+        modelVersion: model,
+      });
     }
 
     let variants = writeCopy(text) as Record<string, string>[];
-    if (scripted && 'variants' in scripted) variants = variants.map((v, i) => ({ ...v, ...(scripted.variants[i] ?? {}) }));
+    if (scripted && 'variants' in scripted)
+      variants = variants.map((v, i) => ({ ...v, ...(scripted.variants[i] ?? {}) }));
     const list = arrayProperty(config.responseSchema) ?? 'variants';
     const shaped = shapeVariants(config.responseSchema, list, variants);
-    let output = mime === 'application/json'
-      ? JSON.stringify({ [list]: shaped })
-      : variants.map((v) => Object.values(v).join('\n')).join('\n\n');
+    let output =
+      mime === 'application/json'
+        ? JSON.stringify({ [list]: shaped })
+        : variants.map((v) => Object.values(v).join('\n')).join('\n\n');
     let finishReason = 'STOP';
     let content: unknown = { role: 'model', parts: [{ text: output }] };
     if (scripted && 'finishReason' in scripted) {
       finishReason = scripted.finishReason;
       if (finishReason === 'MAX_TOKENS') output = output.slice(0, Math.floor(output.length / 2)); // cut mid-JSON
-      content = finishReason === 'SAFETY' || finishReason === 'RECITATION' ? undefined : { role: 'model', parts: [{ text: output }] };
+      content =
+        finishReason === 'SAFETY' || finishReason === 'RECITATION'
+          ? undefined
+          : { role: 'model', parts: [{ text: output }] };
     }
     record.finishReason = finishReason;
     const candidatesTokenCount = tokens(output);
     res.json({
-      candidates: [{
-        index: 0,
-        ...(content ? { content } : {}),
-        finishReason,
-        safetyRatings: ['HARM_CATEGORY_HATE_SPEECH', 'HARM_CATEGORY_DANGEROUS_CONTENT', 'HARM_CATEGORY_HARASSMENT', 'HARM_CATEGORY_SEXUALLY_EXPLICIT'].map((category) => ({
-          category,
-          probability: finishReason === 'SAFETY' && category === 'HARM_CATEGORY_HARASSMENT' ? 'HIGH' : 'NEGLIGIBLE',
-          ...(finishReason === 'SAFETY' && category === 'HARM_CATEGORY_HARASSMENT' ? { blocked: true } : {}),
-        })),
-      }],
-      usageMetadata: { promptTokenCount: usage.promptTokenCount, candidatesTokenCount, totalTokenCount: usage.promptTokenCount + candidatesTokenCount },
+      candidates: [
+        {
+          index: 0,
+          ...(content ? { content } : {}),
+          finishReason,
+          safetyRatings: [
+            'HARM_CATEGORY_HATE_SPEECH',
+            'HARM_CATEGORY_DANGEROUS_CONTENT',
+            'HARM_CATEGORY_HARASSMENT',
+            'HARM_CATEGORY_SEXUALLY_EXPLICIT',
+          ].map((category) => ({
+            category,
+            probability: finishReason === 'SAFETY' && category === 'HARM_CATEGORY_HARASSMENT' ? 'HIGH' : 'NEGLIGIBLE',
+            ...(finishReason === 'SAFETY' && category === 'HARM_CATEGORY_HARASSMENT' ? { blocked: true } : {}),
+          })),
+        },
+      ],
+      usageMetadata: {
+        promptTokenCount: usage.promptTokenCount,
+        candidatesTokenCount,
+        totalTokenCount: usage.promptTokenCount + candidatesTokenCount,
+      },
       modelVersion: model,
     });
   });
@@ -232,7 +314,8 @@ export function createGeminiSimulator(opts: GeminiSimulatorOptions): { app: Expr
     // {responses: [...], times?: n} queues the list n times: e.g. the next three answers 429.
     const { responses, times = 1 } = req.body as { responses?: ScriptedResponse[]; times?: number };
     if (!Array.isArray(responses)) return res.status(400).json({ error: 'responses must be a list' });
-    if (!Number.isInteger(times) || times < 1 || times > 100) return res.status(400).json({ error: 'times must be an integer 1..100' });
+    if (!Number.isInteger(times) || times < 1 || times > 100)
+      return res.status(400).json({ error: 'times must be an integer 1..100' });
     for (let i = 0; i < times; i++) state.enqueue(...responses);
     res.json({ queued: state.script.length });
   });
@@ -255,7 +338,9 @@ export function createGeminiSimulator(opts: GeminiSimulatorOptions): { app: Expr
   return { app, state };
 }
 
-export async function startGeminiSimulator(opts: GeminiSimulatorOptions & { port?: number }): Promise<{ url: string; state: GeminiSimState; close(): Promise<void> }> {
+export async function startGeminiSimulator(
+  opts: GeminiSimulatorOptions & { port?: number },
+): Promise<{ url: string; state: GeminiSimState; close(): Promise<void> }> {
   const { app, state } = createGeminiSimulator(opts);
   return { ...(await listenOnLoopback(app, opts.port)), state };
 }

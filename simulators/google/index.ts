@@ -50,7 +50,8 @@ export class GoogleSimState {
   }
 }
 
-const page = (body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>Sandbox Google</title></head><body>${body}</body></html>`;
+const page = (body: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>Sandbox Google</title></head><body>${body}</body></html>`;
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Express; state: GoogleSimState } {
@@ -61,11 +62,16 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
 
   app.get('/o/oauth2/v2/auth', (req, res) => {
     const q = req.query as Record<string, string>;
-    if (q.client_id !== opts.clientId) return res.status(400).type('html').send(page('<h1>Error 401: invalid_client</h1>'));
-    const hidden = Object.entries(q).map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(String(v))}">`).join('');
-    res.type('html').send(page(`<h1>Sandbox Google</h1><p>dropday wants to manage your Google Ads campaigns (${escape(q.scope ?? '')})</p>
+    if (q.client_id !== opts.clientId)
+      return res.status(400).type('html').send(page('<h1>Error 401: invalid_client</h1>'));
+    const hidden = Object.entries(q)
+      .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(String(v))}">`)
+      .join('');
+    res.type('html').send(
+      page(`<h1>Sandbox Google</h1><p>dropday wants to manage your Google Ads campaigns (${escape(q.scope ?? '')})</p>
 <form method="post" action="/o/oauth2/v2/auth">${hidden}<label>Account <input name="user" value="sandbox-advertiser"></label>
-<button name="decision" value="accept">Allow</button><button name="decision" value="deny">Cancel</button></form>`));
+<button name="decision" value="accept">Allow</button><button name="decision" value="deny">Cancel</button></form>`),
+    );
   });
 
   app.post('/o/oauth2/v2/auth', (req, res) => {
@@ -76,9 +82,19 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
       target.searchParams.set('error', 'access_denied');
       return res.redirect(302, target.toString());
     }
-    const grant: Grant = { user: b.user || 'sandbox-advertiser', scope: b.scope ?? '', refreshToken: `1//${randomBytes(24).toString('base64url')}`, revoked: false };
+    const grant: Grant = {
+      user: b.user || 'sandbox-advertiser',
+      scope: b.scope ?? '',
+      refreshToken: `1//${randomBytes(24).toString('base64url')}`,
+      revoked: false,
+    };
     const code = `4/${randomBytes(16).toString('base64url')}`;
-    state.codes.set(code, { grant, redirectUri: b.redirect_uri, challenge: b.code_challenge, expiresAt: Date.now() + 600_000 });
+    state.codes.set(code, {
+      grant,
+      redirectUri: b.redirect_uri,
+      challenge: b.code_challenge,
+      expiresAt: Date.now() + 600_000,
+    });
     target.searchParams.set('code', code);
     res.redirect(302, target.toString());
   });
@@ -90,10 +106,15 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
       state.calls.push({ at: Date.now(), path: '/token', grantType: b.grant_type, user, status });
       res.status(status).json(body);
     };
-    if (b.client_id !== opts.clientId || b.client_secret !== opts.clientSecret) return answer(401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' });
+    if (b.client_id !== opts.clientId || b.client_secret !== opts.clientSecret)
+      return answer(401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' });
     if (b.grant_type === 'authorization_code') {
       const code = state.codes.get(b.code);
-      const verifierOk = !code?.challenge || createHash('sha256').update(b.code_verifier ?? '').digest('base64url') === code.challenge;
+      const verifierOk =
+        !code?.challenge ||
+        createHash('sha256')
+          .update(b.code_verifier ?? '')
+          .digest('base64url') === code.challenge;
       if (!code || code.expiresAt < Date.now() || code.redirectUri !== b.redirect_uri || !verifierOk) {
         state.codes.delete(b.code);
         return answer(400, { error: 'invalid_grant', error_description: 'Bad Request' });
@@ -106,7 +127,8 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
     }
     if (b.grant_type === 'refresh_token') {
       const grant = state.grants.get(b.refresh_token);
-      if (!grant || grant.revoked) return answer(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+      if (!grant || grant.revoked)
+        return answer(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
       return answer(200, state.issueAccessToken(grant));
     }
     answer(400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${b.grant_type}` });
@@ -134,7 +156,9 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
   return { app, state };
 }
 
-export async function startGoogleSimulator(opts: GoogleSimulatorOptions & { port?: number }): Promise<{ url: string; state: GoogleSimState; close(): Promise<void> }> {
+export async function startGoogleSimulator(
+  opts: GoogleSimulatorOptions & { port?: number },
+): Promise<{ url: string; state: GoogleSimState; close(): Promise<void> }> {
   const { app, state } = createGoogleSimulator(opts);
   return { ...(await listenOnLoopback(app, opts.port)), state };
 }

@@ -47,7 +47,15 @@ export class MetaSimState {
 
 const fbtrace = () => randomBytes(8).toString('base64url');
 function oauthError(res: Response, message: string, code: number, subcode?: number) {
-  res.status(400).json({ error: { message, type: 'OAuthException', code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: fbtrace() } });
+  res.status(400).json({
+    error: {
+      message,
+      type: 'OAuthException',
+      code,
+      ...(subcode ? { error_subcode: subcode } : {}),
+      fbtrace_id: fbtrace(),
+    },
+  });
 }
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -61,8 +69,11 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
   graph.get('/dialog/oauth', (req, res) => {
     const q = req.query as Record<string, string>;
     if (q.client_id !== opts.appId) return res.status(400).type('html').send('<h1>Invalid App ID</h1>');
-    const hidden = Object.entries(q).map(([k, val]) => `<input type="hidden" name="${escape(k)}" value="${escape(String(val))}">`).join('');
-    res.type('html').send(`<!doctype html><title>Sandbox Facebook</title><h1>Sandbox Facebook</h1><p>dropday asks for ${escape(q.scope ?? '')}</p>
+    const hidden = Object.entries(q)
+      .map(([k, val]) => `<input type="hidden" name="${escape(k)}" value="${escape(String(val))}">`)
+      .join('');
+    res.type('html')
+      .send(`<!doctype html><title>Sandbox Facebook</title><h1>Sandbox Facebook</h1><p>dropday asks for ${escape(q.scope ?? '')}</p>
 <form method="post" action="${req.baseUrl}/dialog/oauth">${hidden}<input name="user" value="sandbox-meta-user"><button name="decision" value="accept">Continue</button><button name="decision" value="deny">Cancel</button></form>`);
   });
 
@@ -84,7 +95,8 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
 
   graph.get('/oauth/access_token', (req, res) => {
     const q = req.query as Record<string, string>;
-    const record = (kind: string, status: number, user?: string) => state.calls.push({ at: Date.now(), path: '/oauth/access_token', kind, user, status });
+    const record = (kind: string, status: number, user?: string) =>
+      state.calls.push({ at: Date.now(), path: '/oauth/access_token', kind, user, status });
     if (q.client_id !== opts.appId || q.client_secret !== opts.appSecret) {
       record('bad_client', 400);
       return oauthError(res, 'Error validating client secret.', 1);
@@ -93,7 +105,12 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
       const token = state.tokens.get(q.fb_exchange_token ?? '');
       if (!token || token.expiresAt <= Date.now() || state.revokedUsers.has(token.user)) {
         record('exchange', 400, token?.user);
-        return oauthError(res, 'Error validating access token: Session has expired or the user changed their password.', 190, token && state.revokedUsers.has(token.user) ? 460 : 463);
+        return oauthError(
+          res,
+          'Error validating access token: Session has expired or the user changed their password.',
+          190,
+          token && state.revokedUsers.has(token.user) ? 460 : 463,
+        );
       }
       record('exchange', 200, token.user);
       return res.json(state.issue(token.user, true));
@@ -133,7 +150,9 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
   return { app, state };
 }
 
-export async function startMetaSimulator(opts: MetaSimulatorOptions & { port?: number }): Promise<{ url: string; state: MetaSimState; close(): Promise<void> }> {
+export async function startMetaSimulator(
+  opts: MetaSimulatorOptions & { port?: number },
+): Promise<{ url: string; state: MetaSimState; close(): Promise<void> }> {
   const { app, state } = createMetaSimulator(opts);
   return { ...(await listenOnLoopback(app, opts.port)), state };
 }

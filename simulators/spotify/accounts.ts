@@ -54,9 +54,7 @@ interface AuthorizeRequest {
 }
 
 type AuthorizeCheck =
-  | { ok: true; request: AuthorizeRequest }
-  | { ok: false; page: string }
-  | { ok: false; redirect: string };
+  { ok: true; request: AuthorizeRequest } | { ok: false; page: string } | { ok: false; redirect: string };
 
 function pickAuthorizeParams(source: Record<string, unknown>): Record<string, string> {
   const params: Record<string, string> = {};
@@ -131,7 +129,13 @@ function showConsentPage(state: SpotifySimState, req: Request, res: Response): v
   res
     .status(200)
     .type('html')
-    .send(renderConsentPage({ appName: state.appName, scopes: check.request.scopes, authorizeParams: check.request.params }));
+    .send(
+      renderConsentPage({
+        appName: state.appName,
+        scopes: check.request.scopes,
+        authorizeParams: check.request.params,
+      }),
+    );
 }
 
 /** The consent form's POST (tests and benchmarks may POST it directly without fetching the page). */

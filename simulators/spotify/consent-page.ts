@@ -52,5 +52,8 @@ export function renderConsentPage({ appName, scopes, authorizeParams }: ConsentP
 }
 
 export function renderErrorPage(message: string): string {
-  return page('Sandbox Spotify — Error', `<h1>Oops! Something went wrong</h1>\n  <p id="error">${escapeHtml(message)}</p>`);
+  return page(
+    'Sandbox Spotify — Error',
+    `<h1>Oops! Something went wrong</h1>\n  <p id="error">${escapeHtml(message)}</p>`,
+  );
 }

@@ -38,7 +38,13 @@ function findMissing(state: SpotifySimState, items: SpotifyUri[]): SpotifyUri | 
 }
 
 /** Validates scopes and existence, then saves or removes every item; false when an error was sent. */
-function writeItems(state: SpotifySimState, res: Response, userId: string, items: SpotifyUri[], remove: boolean): boolean {
+function writeItems(
+  state: SpotifySimState,
+  res: Response,
+  userId: string,
+  items: SpotifyUri[],
+  remove: boolean,
+): boolean {
   if (!requireScopes(state, res, new Set(items.map((i) => scopeFor(i.type, 'modify'))))) return false;
   if (findMissing(state, items)) {
     sendApiError(res, 404, 'Resource not found');
@@ -99,7 +105,13 @@ function timestampedIds(req: Request): Array<{ id: string; addedAt?: number }> |
 }
 
 /** Extended-quota PUT/DELETE /me/albums and /me/tracks (max 50 ids, 200). */
-function writeByIds(state: SpotifySimState, req: Request, res: Response, type: 'album' | 'track', remove: boolean): void {
+function writeByIds(
+  state: SpotifySimState,
+  req: Request,
+  res: Response,
+  type: 'album' | 'track',
+  remove: boolean,
+): void {
   const user = requireUser(state, res);
   if (!user) return;
   const stamped = type === 'track' && !remove ? timestampedIds(req) : undefined;

@@ -40,9 +40,7 @@ export interface RateLimits {
   dailyQuota: number;
 }
 
-export type Admission =
-  | { admitted: true }
-  | { admitted: false; reason: 'rate' | 'quota'; retryAfterSeconds: number };
+export type Admission = { admitted: true } | { admitted: false; reason: 'rate' | 'quota'; retryAfterSeconds: number };
 
 /**
  * App-wide limits as Spotify applies them: a rolling window (30 s by default) and, for

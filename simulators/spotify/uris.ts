@@ -9,7 +9,15 @@ export interface SpotifyUri {
 }
 
 /** Types PUT/DELETE /me/library accepts per the spec; artist is added behind `artistUrisInLibrary`. */
-export const LIBRARY_WRITE_TYPES: readonly UriType[] = ['track', 'album', 'episode', 'show', 'audiobook', 'user', 'playlist'];
+export const LIBRARY_WRITE_TYPES: readonly UriType[] = [
+  'track',
+  'album',
+  'episode',
+  'show',
+  'audiobook',
+  'user',
+  'playlist',
+];
 /** /me/library/contains also answers for artists ("does the user follow them"). */
 export const LIBRARY_READ_TYPES: readonly UriType[] = [...LIBRARY_WRITE_TYPES, 'artist'];
 

@@ -3,7 +3,15 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { artistAccount, createCampaign, fanPresaves, http, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import {
+  artistAccount,
+  createCampaign,
+  fanPresaves,
+  http,
+  startReleaseStack,
+  waitFor,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -13,10 +21,13 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const campaignOf = (account: { headers: Record<string, string>; artistId: string }, title: string) => createCampaign(stack, account, title);
+const campaignOf = (account: { headers: Record<string, string>; artistId: string }, title: string) =>
+  createCampaign(stack, account, title);
 
 const fanExists = (user: string) =>
-  stack.db.pool.exists(sql.unsafe`SELECT 1 FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser(user)!.accountId}`);
+  stack.db.pool.exists(
+    sql.unsafe`SELECT 1 FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser(user)!.accountId}`,
+  );
 
 describe('account deletion', () => {
   it("deletes the account's rows, workflows and sole fans, and leaves other accounts alone", async () => {
@@ -27,7 +38,9 @@ describe('account deletion', () => {
     await fanPresaves(stack, campaignA.slug, { user: 'only-a' });
     await fanPresaves(stack, campaignA.slug, { user: 'both' });
     await fanPresaves(stack, campaignB.slug, { user: 'both' });
-    const accountA = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaignA.id}`);
+    const accountA = await stack.db.pool.oneFirst(
+      sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaignA.id}`,
+    );
 
     expect((await http.delete(`${stack.api.url}/v1/accounts/me`)).status).toBe(401);
     const res = await http.delete(`${stack.api.url}/v1/accounts/me`, { headers: a.headers });
@@ -43,10 +56,24 @@ describe('account deletion', () => {
     expect(left).toBe(0);
     expect(await fanExists('only-a')).toBe(false);
     expect(await fanExists('both')).toBe(true);
-    await waitFor('the release history to go', () => stack.temporal.client.workflow.getHandle(`release:${campaignA.id}`).describe().then(() => 'there', (e: unknown) => (e instanceof WorkflowNotFoundError ? 'gone' : String(e))), (s) => s === 'gone', 30_000);
+    await waitFor(
+      'the release history to go',
+      () =>
+        stack.temporal.client.workflow
+          .getHandle(`release:${campaignA.id}`)
+          .describe()
+          .then(
+            () => 'there',
+            (e: unknown) => (e instanceof WorkflowNotFoundError ? 'gone' : String(e)),
+          ),
+      (s) => s === 'gone',
+      30_000,
+    );
 
     const other = await http.get(`${stack.api.url}/v1/campaigns/${campaignB.id}`, { headers: b.headers });
     expect(other.data.progress.total).toBe(1);
-    expect((await stack.temporal.client.workflow.getHandle(`release:${campaignB.id}`).describe()).status.name).toBe('RUNNING');
+    expect((await stack.temporal.client.workflow.getHandle(`release:${campaignB.id}`).describe()).status.name).toBe(
+      'RUNNING',
+    );
   });
 });

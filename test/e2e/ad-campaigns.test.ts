@@ -12,7 +12,15 @@ import { startMetaSimulator } from '../../simulators/meta';
 import { marketingState } from '../../simulators/meta/marketing';
 import { adCampaignProgressQuery } from '../../workflows/ad-campaign';
 import { connectionTokenWorkflow } from '../../workflows/connection-token';
-import { artistAccount, createCampaign, http, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import {
+  artistAccount,
+  createCampaign,
+  http,
+  releaseInSeconds,
+  startReleaseStack,
+  waitFor,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 let meta: Awaited<ReturnType<typeof startMetaSimulator>>;
@@ -22,9 +30,16 @@ beforeAll(async () => {
   google = await startGoogleSimulator({ clientId: 'dropday-google', clientSecret: 'google-secret' });
   stack = await startReleaseStack({
     env: {
-      META_APP_ID: 'dropday-meta', META_APP_SECRET: 'meta-secret', META_DIALOG_URL: meta.url, META_GRAPH_URL: meta.url,
-      GOOGLE_CLIENT_ID: 'dropday-google', GOOGLE_CLIENT_SECRET: 'google-secret', GOOGLE_AUTH_URL: google.url, GOOGLE_OAUTH_URL: google.url,
-      GOOGLE_ADS_API_URL: google.url, GOOGLE_ADS_DEVELOPER_TOKEN: SANDBOX_DEVELOPER_TOKEN,
+      META_APP_ID: 'dropday-meta',
+      META_APP_SECRET: 'meta-secret',
+      META_DIALOG_URL: meta.url,
+      META_GRAPH_URL: meta.url,
+      GOOGLE_CLIENT_ID: 'dropday-google',
+      GOOGLE_CLIENT_SECRET: 'google-secret',
+      GOOGLE_AUTH_URL: google.url,
+      GOOGLE_OAUTH_URL: google.url,
+      GOOGLE_ADS_API_URL: google.url,
+      GOOGLE_ADS_DEVELOPER_TOKEN: SANDBOX_DEVELOPER_TOKEN,
     },
   });
 });
@@ -40,20 +55,37 @@ const googleAds = () => adsState(google.state);
 type Account = Awaited<ReturnType<typeof artistAccount>>;
 
 /** An artist with a campaign releasing `secondsAhead` from now, a live connection and approved copy for `platform`. */
-async function artistReadyFor(platform: 'meta' | 'google', opts: { secondsAhead?: number; user?: string; tokenSeconds?: number } = {}) {
+async function artistReadyFor(
+  platform: 'meta' | 'google',
+  opts: { secondsAhead?: number; user?: string; tokenSeconds?: number } = {},
+) {
   const account = await artistAccount(stack);
-  const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${account.artistId}`);
-  const campaign = await createCampaign(stack, account, `Release ${platform}`, { secondsAhead: opts.secondsAhead ?? 3600 });
+  const accountId = await stack.db.pool.oneFirst(
+    sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${account.artistId}`,
+  );
+  const campaign = await createCampaign(stack, account, `Release ${platform}`, {
+    secondsAhead: opts.secondsAhead ?? 3600,
+  });
   const user = opts.user ?? `${platform}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
   let token: string;
   if (platform === 'meta') token = meta.state.issue(user, true).access_token;
   else {
-    const grant = { user, scope: 'https://www.googleapis.com/auth/adwords', refreshToken: `1//${user}`, revoked: false };
+    const grant = {
+      user,
+      scope: 'https://www.googleapis.com/auth/adwords',
+      refreshToken: `1//${user}`,
+      revoked: false,
+    };
     google.state.grants.set(grant.refreshToken, grant);
     token = google.state.issueAccessToken(grant).access_token;
   }
   const connection = await createConnection(stack.db.pool, stack.keyRing, {
-    accountId, provider: platform, accessToken: token, refreshToken: platform === 'google' ? `1//${user}` : undefined, expiresInSeconds: opts.tokenSeconds ?? 3600, scope: 'ads',
+    accountId,
+    provider: platform,
+    accessToken: token,
+    refreshToken: platform === 'google' ? `1//${user}` : undefined,
+    expiresInSeconds: opts.tokenSeconds ?? 3600,
+    scope: 'ads',
   });
   const variantId = await approvedCopy(campaign.id, platform);
   return { account, accountId, campaign, connectionId: connection.id, variantId, user, token };
@@ -71,12 +103,24 @@ async function approvedCopy(campaignId: string, platform: 'meta' | 'google', app
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const metaBody = (extra: Record<string, unknown> = {}) => ({
-  platform: 'meta', budget: { amount: 5000, currency: 'USD' }, endAt: inSeconds(7 * 86_400), countries: ['US', 'GB'], objective: 'traffic',
-  adAccountId: 'act_1001', pageId: '2002', ...extra,
+  platform: 'meta',
+  budget: { amount: 5000, currency: 'USD' },
+  endAt: inSeconds(7 * 86_400),
+  countries: ['US', 'GB'],
+  objective: 'traffic',
+  adAccountId: 'act_1001',
+  pageId: '2002',
+  ...extra,
 });
 const googleBody = (extra: Record<string, unknown> = {}) => ({
-  platform: 'google', budget: { amount: 10_000, currency: 'USD' }, endAt: inSeconds(2 * 86_400), countries: ['US'], objective: 'traffic',
-  customerId: '123-456-7890', youtubeVideoId: 'dQw4w9WgXcQ', ...extra,
+  platform: 'google',
+  budget: { amount: 10_000, currency: 'USD' },
+  endAt: inSeconds(2 * 86_400),
+  countries: ['US'],
+  objective: 'traffic',
+  customerId: '123-456-7890',
+  youtubeVideoId: 'dQw4w9WgXcQ',
+  ...extra,
 });
 
 async function createAds(account: Account, campaignId: string, body: object) {
@@ -85,10 +129,23 @@ async function createAds(account: Account, campaignId: string, body: object) {
 async function adsOf(account: Account, campaignId: string) {
   const res = await http.get(`${stack.api.url}/v1/campaigns/${campaignId}/ads`, { headers: account.headers });
   expect(res.status).toBe(200);
-  return res.data.items as { id: string; state: string; lastError: { code: string; message: string } | null; objects: { type: string; id: string; status: string; removed: boolean }[]; launchedAt: string | null; endedAt: string | null; insights: Record<string, unknown> }[];
+  return res.data.items as {
+    id: string;
+    state: string;
+    lastError: { code: string; message: string } | null;
+    objects: { type: string; id: string; status: string; removed: boolean }[];
+    launchedAt: string | null;
+    endedAt: string | null;
+    insights: Record<string, unknown>;
+  }[];
 }
 const untilState = (account: Account, campaignId: string, adId: string, states: string[], timeoutMs = 60_000) =>
-  waitFor(`ad campaign ${adId} in ${states.join('/')}`, async () => (await adsOf(account, campaignId)).find((a) => a.id === adId)!, (a) => states.includes(a.state), timeoutMs);
+  waitFor(
+    `ad campaign ${adId} in ${states.join('/')}`,
+    async () => (await adsOf(account, campaignId)).find((a) => a.id === adId)!,
+    (a) => states.includes(a.state),
+    timeoutMs,
+  );
 // Tests share the simulator with every workflow still running: faults are scoped to the test's user, calls read by user.
 const callsOf = (user: string) => marketing().calls.filter((c) => c.user === user);
 const metaCalls = (user: string, name: string) => callsOf(user).filter((c) => c.path.includes(name));
@@ -96,7 +153,8 @@ async function metaFault(fault: Record<string, unknown> & { user: string; step: 
   expect((await http.post(`${meta.url}/__control/marketing/faults`, fault)).status).toBe(200);
   return marketing().faults.at(-1)!;
 }
-const historyOf = async (workflowId: string) => (await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+const historyOf = async (workflowId: string) =>
+  (await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
 
 describe('Meta', () => {
   it('creates campaign → ad set → creative → ad paused, launches at the release instant and pauses at the end', async () => {
@@ -105,21 +163,64 @@ describe('Meta', () => {
     const endAt = Date.now() + 12_000;
     const created = await createAds(account, campaign.id, metaBody({ endAt: new Date(endAt).toISOString() }));
     expect(created.status).toBe(202);
-    expect(created.data).toMatchObject({ platform: 'meta', state: 'creating', budget: { amount: 5000, currency: 'USD' }, adAccountId: 'act_1001', objects: [], startAt: null, launchAt: new Date(release).toISOString() });
+    expect(created.data).toMatchObject({
+      platform: 'meta',
+      state: 'creating',
+      budget: { amount: 5000, currency: 'USD' },
+      adAccountId: 'act_1001',
+      objects: [],
+      startAt: null,
+      launchAt: new Date(release).toISOString(),
+    });
 
     const scheduled = await untilState(account, campaign.id, created.data.id, ['scheduled', 'active']);
     expect(scheduled.objects.map((o) => o.type)).toEqual(['campaign', 'adset', 'creative', 'ad']);
     const [c, s, cr, a] = scheduled.objects.map((o) => marketing().objects.get(o.id)!);
-    expect(c).toMatchObject({ kind: 'campaign', accountId: '1001', fields: { objective: 'OUTCOME_TRAFFIC', special_ad_categories: [] } });
-    expect(s).toMatchObject({ kind: 'adset', parentId: c.id, fields: { lifetime_budget: 5000, billing_event: 'IMPRESSIONS', optimization_goal: 'LINK_CLICKS', targeting: { geo_locations: { countries: ['US', 'GB'] } } } });
-    expect(cr).toMatchObject({ kind: 'adcreative', fields: { object_story_spec: { page_id: '2002', link_data: { link: `${stack.api.url}/l/${campaign.slug}`, message: 'The new single from Luna Vey. Listen now.', name: 'Midnight Sun out now' } } } });
+    expect(c).toMatchObject({
+      kind: 'campaign',
+      accountId: '1001',
+      fields: { objective: 'OUTCOME_TRAFFIC', special_ad_categories: [] },
+    });
+    expect(s).toMatchObject({
+      kind: 'adset',
+      parentId: c.id,
+      fields: {
+        lifetime_budget: 5000,
+        billing_event: 'IMPRESSIONS',
+        optimization_goal: 'LINK_CLICKS',
+        targeting: { geo_locations: { countries: ['US', 'GB'] } },
+      },
+    });
+    expect(cr).toMatchObject({
+      kind: 'adcreative',
+      fields: {
+        object_story_spec: {
+          page_id: '2002',
+          link_data: {
+            link: `${stack.api.url}/l/${campaign.slug}`,
+            message: 'The new single from Luna Vey. Listen now.',
+            name: 'Midnight Sun out now',
+          },
+        },
+      },
+    });
     expect(a).toMatchObject({ kind: 'ad', parentId: s.id, fields: { creative: { creative_id: cr.id } } });
     // created paused: nothing delivers before the release
     const ours = new Set(scheduled.objects.map((o) => `/${o.id}`));
     // the DB says scheduled before the workflow has looked the launch instant up: wait for the lookup
-    const progress = await waitFor('the launch instant in the progress query', () => stack.temporal.client.workflow.getHandle(`ad-campaign:${created.data.id}`).query(adCampaignProgressQuery), (p) => p.launchAt !== null, 30_000);
-    expect(progress).toMatchObject({ state: 'scheduled', created: ['campaign', 'adset', 'creative', 'ad'], launchAt: release });
-    const statusWrites = () => marketing().calls.filter((x) => x.step === 'status' && x.status === 200 && ours.has(x.path));
+    const progress = await waitFor(
+      'the launch instant in the progress query',
+      () => stack.temporal.client.workflow.getHandle(`ad-campaign:${created.data.id}`).query(adCampaignProgressQuery),
+      (p) => p.launchAt !== null,
+      30_000,
+    );
+    expect(progress).toMatchObject({
+      state: 'scheduled',
+      created: ['campaign', 'adset', 'creative', 'ad'],
+      launchAt: release,
+    });
+    const statusWrites = () =>
+      marketing().calls.filter((x) => x.step === 'status' && x.status === 200 && ours.has(x.path));
     expect(statusWrites()).toHaveLength(0);
     expect([c.status, s.status, a.status]).toEqual(['PAUSED', 'PAUSED', 'PAUSED']);
 
@@ -138,26 +239,59 @@ describe('Meta', () => {
 
   it('a step whose outcome was lost (created, then an error) is retried without creating a second object', async () => {
     const { account, campaign, user } = await artistReadyFor('meta');
-    await metaFault({ user, step: 'adsets', code: 2, message: 'An unexpected error has occurred. Please retry your request later.', afterWrite: true });
+    await metaFault({
+      user,
+      step: 'adsets',
+      code: 2,
+      message: 'An unexpected error has occurred. Please retry your request later.',
+      afterWrite: true,
+    });
     const created = await createAds(account, campaign.id, metaBody());
     const scheduled = await untilState(account, campaign.id, created.data.id, ['scheduled']);
     const adsetName = `dropday:${created.data.id}:adset`;
-    expect(marketing().byKind('adset').filter((o) => o.name === adsetName && !o.deleted)).toHaveLength(1);
-    expect(scheduled.objects.find((o) => o.type === 'adset')!.id).toBe(marketing().byKind('adset').find((o) => o.name === adsetName)!.id);
+    expect(
+      marketing()
+        .byKind('adset')
+        .filter((o) => o.name === adsetName && !o.deleted),
+    ).toHaveLength(1);
+    expect(scheduled.objects.find((o) => o.type === 'adset')!.id).toBe(
+      marketing()
+        .byKind('adset')
+        .find((o) => o.name === adsetName)!.id,
+    );
     expect(callsOf(user).filter((x) => x.step === 'adsets' && x.code === 2)).toHaveLength(1);
   });
 
-  it('a failure at the ad step deletes the creative, the ad set and the campaign, and shows Meta\'s message', async () => {
+  it("a failure at the ad step deletes the creative, the ad set and the campaign, and shows Meta's message", async () => {
     const { account, campaign, user } = await artistReadyFor('meta');
-    await metaFault({ user, step: 'ads', code: 100, subcode: 1487390, message: '(#100) Invalid parameter', userTitle: 'Ad rejected', userMessage: 'Your ad text mentions a prohibited claim. Edit the copy and try again.' });
+    await metaFault({
+      user,
+      step: 'ads',
+      code: 100,
+      subcode: 1487390,
+      message: '(#100) Invalid parameter',
+      userTitle: 'Ad rejected',
+      userMessage: 'Your ad text mentions a prohibited claim. Edit the copy and try again.',
+    });
     const created = await createAds(account, campaign.id, metaBody());
     expect(created.status).toBe(202);
     const failed = await untilState(account, campaign.id, created.data.id, ['failed']);
-    expect(failed.lastError).toEqual({ code: 'provider_rejected', message: 'Your ad text mentions a prohibited claim. Edit the copy and try again.', step: 'ad' });
-    expect(failed.objects.map((o) => [o.type, o.removed])).toEqual([['campaign', true], ['adset', true], ['creative', true]]);
-    for (const o of failed.objects) expect(marketing().objects.get(o.id)).toMatchObject({ deleted: true, status: 'DELETED' });
+    expect(failed.lastError).toEqual({
+      code: 'provider_rejected',
+      message: 'Your ad text mentions a prohibited claim. Edit the copy and try again.',
+      step: 'ad',
+    });
+    expect(failed.objects.map((o) => [o.type, o.removed])).toEqual([
+      ['campaign', true],
+      ['adset', true],
+      ['creative', true],
+    ]);
+    for (const o of failed.objects)
+      expect(marketing().objects.get(o.id)).toMatchObject({ deleted: true, status: 'DELETED' });
     // undone newest first, and the rejected ad was not retried
-    const deletes = callsOf(user).filter((x) => x.step === 'delete' && x.status === 200).map((x) => x.path.split('/').pop());
+    const deletes = callsOf(user)
+      .filter((x) => x.step === 'delete' && x.status === 200)
+      .map((x) => x.path.split('/').pop());
     expect(deletes).toEqual([failed.objects[2].id, failed.objects[1].id, failed.objects[0].id]);
     expect(callsOf(user).filter((x) => x.step === 'ads' && x.code === 100)).toHaveLength(1);
   });
@@ -167,20 +301,50 @@ describe('Meta', () => {
     const slow = await metaFault({ user, step: 'adcreatives', code: 0, hold: true }); // the creative's create call waits at Meta
     const created = await createAds(account, campaign.id, metaBody());
     const adId = created.data.id as string;
-    await waitFor('the creative call to reach Meta', async () => slow.hits, (n) => n === 1, 30_000);
-    const cancel = await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`, {}, { headers: account.headers });
+    await waitFor(
+      'the creative call to reach Meta',
+      async () => slow.hits,
+      (n) => n === 1,
+      30_000,
+    );
+    const cancel = await http.post(
+      `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`,
+      {},
+      { headers: account.headers },
+    );
     expect(cancel.status).toBe(202);
     expect(cancel.data.cancelRequested).toBe(true);
     // Meta answers only once the workflow has asked for the in-flight create to be cancelled
-    await waitFor('the workflow to cancel the creative step', () => historyOf(`ad-campaign:${adId}`), (events) => events.some((e) => e.activityTaskCancelRequestedEventAttributes), 30_000);
+    await waitFor(
+      'the workflow to cancel the creative step',
+      () => historyOf(`ad-campaign:${adId}`),
+      (events) => events.some((e) => e.activityTaskCancelRequestedEventAttributes),
+      30_000,
+    );
     await http.post(`${meta.url}/__control/marketing/faults/release`, {});
     const cancelled = await untilState(account, campaign.id, adId, ['cancelled']);
     // the creative being made when the cancel came is undone as well; no ad was created
-    expect(cancelled.objects.map((o) => [o.type, o.removed])).toEqual([['campaign', true], ['adset', true], ['creative', true]]);
+    expect(cancelled.objects.map((o) => [o.type, o.removed])).toEqual([
+      ['campaign', true],
+      ['adset', true],
+      ['creative', true],
+    ]);
     for (const o of cancelled.objects) expect(marketing().objects.get(o.id)!.deleted).toBe(true);
-    expect(marketing().byKind('ad').some((o) => o.name.includes(adId))).toBe(false);
+    expect(
+      marketing()
+        .byKind('ad')
+        .some((o) => o.name.includes(adId)),
+    ).toBe(false);
     await expect(stack.temporal.client.workflow.getHandle(`ad-campaign:${adId}`).result()).rejects.toThrow();
-    expect((await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`, {}, { headers: account.headers })).status).toBe(409);
+    expect(
+      (
+        await http.post(
+          `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`,
+          {},
+          { headers: account.headers },
+        )
+      ).status,
+    ).toBe(409);
   });
 
   it('a cancel while a create whose answer was lost is retrying deletes the object that create made', async () => {
@@ -189,22 +353,58 @@ describe('Meta', () => {
     const lost = await metaFault({ user, step: 'adcreatives', code: 2, afterWrite: true, hold: true });
     const created = await createAds(account, campaign.id, metaBody());
     const adId = created.data.id as string;
-    await waitFor('the creative call to reach Meta', async () => lost.hits, (n) => n === 1, 30_000);
+    await waitFor(
+      'the creative call to reach Meta',
+      async () => lost.hits,
+      (n) => n === 1,
+      30_000,
+    );
     const lookups = await metaFault({ user, step: 'read', path: '/adcreatives', code: 2, times: 1_000 });
     await http.post(`${meta.url}/__control/marketing/faults/release`, {});
-    await waitFor('the creative step to retry', async () => lookups.hits, (n) => n >= 1, 30_000);
-    const made = marketing().byKind('adcreative').find((o) => o.name === `dropday:${adId}:creative`)!;
+    await waitFor(
+      'the creative step to retry',
+      async () => lookups.hits,
+      (n) => n >= 1,
+      30_000,
+    );
+    const made = marketing()
+      .byKind('adcreative')
+      .find((o) => o.name === `dropday:${adId}:creative`)!;
     expect(made.deleted).toBe(false);
-    expect((await adsOf(account, campaign.id)).find((a) => a.id === adId)!.objects.map((o) => o.type)).toEqual(['campaign', 'adset']);
+    expect((await adsOf(account, campaign.id)).find((a) => a.id === adId)!.objects.map((o) => o.type)).toEqual([
+      'campaign',
+      'adset',
+    ]);
 
-    expect((await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`, {}, { headers: account.headers })).status).toBe(202);
+    expect(
+      (
+        await http.post(
+          `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`,
+          {},
+          { headers: account.headers },
+        )
+      ).status,
+    ).toBe(202);
     // the cancelled step has stopped (cancelled in its retry wait, or its last attempt failed and is not retried): Meta may answer again
-    await waitFor('the creative step to stop', () => historyOf(`ad-campaign:${adId}`), (events) => events.some((e) => e.activityTaskCanceledEventAttributes || e.activityTaskFailedEventAttributes), 30_000);
+    await waitFor(
+      'the creative step to stop',
+      () => historyOf(`ad-campaign:${adId}`),
+      (events) => events.some((e) => e.activityTaskCanceledEventAttributes || e.activityTaskFailedEventAttributes),
+      30_000,
+    );
     lookups.times = 0;
     const cancelled = await untilState(account, campaign.id, adId, ['cancelled']);
-    expect(cancelled.objects.map((o) => [o.type, o.id, o.removed])).toEqual([['campaign', expect.any(String), true], ['adset', expect.any(String), true], ['creative', made.id, true]]);
+    expect(cancelled.objects.map((o) => [o.type, o.id, o.removed])).toEqual([
+      ['campaign', expect.any(String), true],
+      ['adset', expect.any(String), true],
+      ['creative', made.id, true],
+    ]);
     expect(made).toMatchObject({ deleted: true, status: 'DELETED' });
-    expect(marketing().byKind('adcreative').filter((o) => o.name === made.name)).toHaveLength(1);
+    expect(
+      marketing()
+        .byKind('adcreative')
+        .filter((o) => o.name === made.name),
+    ).toHaveLength(1);
     await expect(stack.temporal.client.workflow.getHandle(`ad-campaign:${adId}`).result()).rejects.toThrow(/cancel/i);
   });
 
@@ -213,27 +413,43 @@ describe('Meta', () => {
     meta.state.revokedUsers.add(user); // e.g. the artist changed their Facebook password
     const created = await createAds(account, campaign.id, metaBody());
     const failed = await untilState(account, campaign.id, created.data.id, ['failed']);
-    expect(failed.lastError).toMatchObject({ code: 'connection_needs_reconnect', message: expect.stringContaining('Reconnect Meta') });
+    expect(failed.lastError).toMatchObject({
+      code: 'connection_needs_reconnect',
+      message: expect.stringContaining('Reconnect Meta'),
+    });
     expect(failed.objects).toEqual([]);
     expect(metaCalls(user, '/campaigns').map((x) => x.code)).toEqual([190]); // looked up once, refused, never retried
-    const status = await stack.db.pool.oneFirst(sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${connectionId}`);
+    const status = await stack.db.pool.oneFirst(
+      sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${connectionId}`,
+    );
     expect(status).toBe('needs_reconnect');
-    expect(await stack.db.pool.exists(sql.unsafe`SELECT 1 FROM notifications WHERE dedupe_key = ${`reconnect:${connectionId}`}`)).toBe(true);
+    expect(
+      await stack.db.pool.exists(
+        sql.unsafe`SELECT 1 FROM notifications WHERE dedupe_key = ${`reconnect:${connectionId}`}`,
+      ),
+    ).toBe(true);
     const again = await createAds(account, campaign.id, metaBody());
     expect(again.status).toBe(409);
-    expect(again.data.error).toMatchObject({ code: 'connection_required', details: { connectionStatus: 'needs_reconnect' } });
+    expect(again.data.error).toMatchObject({
+      code: 'connection_required',
+      details: { connectionStatus: 'needs_reconnect' },
+    });
   });
 
   it("the connection's token workflow leaves a connection an ad campaign found refused as needs_reconnect (no revoke)", async () => {
     const { account, campaign, connectionId, user } = await artistReadyFor('meta', { tokenSeconds: 4 });
     const tokenWorkflow = await stack.temporal.client.workflow.start(connectionTokenWorkflow, {
-      workflowId: `connection:${connectionId}`, taskQueue: stack.temporal.taskQueue, args: [{ connectionId, refreshMarginMs: 1_000 }],
+      workflowId: `connection:${connectionId}`,
+      taskQueue: stack.temporal.taskQueue,
+      args: [{ connectionId, refreshMarginMs: 1_000 }],
     });
     meta.state.revokedUsers.add(user);
     const created = await createAds(account, campaign.id, metaBody());
     await untilState(account, campaign.id, created.data.id, ['failed']);
     expect(await tokenWorkflow.result()).toBe('needs_reconnect');
-    const status = await stack.db.pool.oneFirst(sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${connectionId}`);
+    const status = await stack.db.pool.oneFirst(
+      sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${connectionId}`,
+    );
     expect(status).toBe('needs_reconnect');
     expect(meta.state.calls.filter((c) => c.kind === 'revoke' && c.user === user)).toEqual([]);
   });
@@ -259,23 +475,53 @@ describe('Google Ads', () => {
     await http.post(`${google.url}/__control/ads/customers`, { customerId: '2223334444', managerId: '9876543210' }); // reached only through the manager
     const startAt = Date.now() + 6_000;
     const endAt = startAt + 4_000;
-    const created = await createAds(account, campaign.id, googleBody({ customerId: '222-333-4444', countries: ['US', 'DE'], startAt: new Date(startAt).toISOString(), endAt: new Date(endAt).toISOString(), loginCustomerId: '987-654-3210' }));
+    const created = await createAds(
+      account,
+      campaign.id,
+      googleBody({
+        customerId: '222-333-4444',
+        countries: ['US', 'DE'],
+        startAt: new Date(startAt).toISOString(),
+        endAt: new Date(endAt).toISOString(),
+        loginCustomerId: '987-654-3210',
+      }),
+    );
     expect(created.status).toBe(202);
     expect(created.data).toMatchObject({ customerId: '2223334444', loginCustomerId: '9876543210' });
     const scheduled = await untilState(account, campaign.id, created.data.id, ['scheduled', 'active']);
     expect(scheduled.objects.map((o) => o.type)).toEqual(['budget', 'campaign', 'targeting', 'ad_group', 'ad']);
     const idOf = Object.fromEntries(scheduled.objects.map((o) => [o.type, o.id]));
-    const [budget, camp, group, ad] = [idOf.budget, idOf.campaign, idOf.ad_group, idOf.ad].map((id) => googleAds().objects.get(id)!);
+    const [budget, camp, group, ad] = [idOf.budget, idOf.campaign, idOf.ad_group, idOf.ad].map((id) =>
+      googleAds().objects.get(id)!,
+    );
     const criteria = idOf.targeting.split(',').map((id) => googleAds().objects.get(id)!);
     expect(criteria.map((c) => c.fields)).toEqual([
       { campaign: camp.resourceName, location: { geoTargetConstant: 'geoTargetConstants/2840' } },
       { campaign: camp.resourceName, location: { geoTargetConstant: 'geoTargetConstants/2276' } },
     ]);
     // 100.00 USD over a flight of under a day: one day's budget of 100.00 USD, in micros as a string
-    expect(budget.fields).toMatchObject({ amountMicros: '100000000', deliveryMethod: 'STANDARD', explicitlyShared: false });
-    expect(camp.fields).toMatchObject({ advertisingChannelType: 'DEMAND_GEN', campaignBudget: budget.resourceName, containsEuPoliticalAdvertising: 'DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING', targetSpend: {} });
+    expect(budget.fields).toMatchObject({
+      amountMicros: '100000000',
+      deliveryMethod: 'STANDARD',
+      explicitlyShared: false,
+    });
+    expect(camp.fields).toMatchObject({
+      advertisingChannelType: 'DEMAND_GEN',
+      campaignBudget: budget.resourceName,
+      containsEuPoliticalAdvertising: 'DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING',
+      targetSpend: {},
+    });
     expect(group.fields).toMatchObject({ campaign: camp.resourceName });
-    expect(ad.fields).toMatchObject({ adGroup: group.resourceName, ad: { finalUrls: [`${stack.api.url}/l/${campaign.slug}`], demandGenVideoResponsiveAd: { headlines: [{ text: 'Midnight Sun out now' }], businessName: { text: 'Luna Vey' } } } });
+    expect(ad.fields).toMatchObject({
+      adGroup: group.resourceName,
+      ad: {
+        finalUrls: [`${stack.api.url}/l/${campaign.slug}`],
+        demandGenVideoResponsiveAd: {
+          headlines: [{ text: 'Midnight Sun out now' }],
+          businessName: { text: 'Luna Vey' },
+        },
+      },
+    });
     expect([camp.status, group.status, ad.status]).toEqual(['PAUSED', 'PAUSED', 'PAUSED']);
 
     const active = await untilState(account, campaign.id, created.data.id, ['active', 'ended'], 30_000);
@@ -289,7 +535,13 @@ describe('Google Ads', () => {
   it('a quota error is retried after retryDelay; a rejected ad undoes the ad group, targeting, campaign and budget', async () => {
     const { account, campaign } = await artistReadyFor('google');
     await http.post(`${google.url}/__control/ads/quota`, { seconds: 3, retryDelaySeconds: 4 });
-    await http.post(`${google.url}/__control/ads/faults`, { service: 'adGroupAds', httpStatus: 400, status: 'INVALID_ARGUMENT', errorCode: { policyFindingError: 'POLICY_FINDING' }, message: 'The ad violates the Unreliable claims policy.' });
+    await http.post(`${google.url}/__control/ads/faults`, {
+      service: 'adGroupAds',
+      httpStatus: 400,
+      status: 'INVALID_ARGUMENT',
+      errorCode: { policyFindingError: 'POLICY_FINDING' },
+      message: 'The ad violates the Unreliable claims policy.',
+    });
     const before = googleAds().calls.length;
     const created = await createAds(account, campaign.id, googleBody());
     const failed = await untilState(account, campaign.id, created.data.id, ['failed']);
@@ -297,9 +549,19 @@ describe('Google Ads', () => {
     const throttled = calls.filter((c) => c.errorCode === 'RESOURCE_TEMPORARILY_EXHAUSTED');
     expect(throttled).toHaveLength(1);
     expect(calls[calls.indexOf(throttled[0]) + 1].at - throttled[0].at).toBeGreaterThanOrEqual(3_500);
-    expect(failed.lastError).toEqual({ code: 'provider_rejected', message: 'The ad violates the Unreliable claims policy.', step: 'ad' });
-    expect(failed.objects.map((o) => [o.type, o.removed])).toEqual([['budget', true], ['campaign', true], ['targeting', true], ['ad_group', true]]);
-    for (const o of failed.objects.filter((x) => x.type !== 'targeting')) expect(googleAds().objects.get(o.id)!.status).toBe('REMOVED');
+    expect(failed.lastError).toEqual({
+      code: 'provider_rejected',
+      message: 'The ad violates the Unreliable claims policy.',
+      step: 'ad',
+    });
+    expect(failed.objects.map((o) => [o.type, o.removed])).toEqual([
+      ['budget', true],
+      ['campaign', true],
+      ['targeting', true],
+      ['ad_group', true],
+    ]);
+    for (const o of failed.objects.filter((x) => x.type !== 'targeting'))
+      expect(googleAds().objects.get(o.id)!.status).toBe('REMOVED');
   });
 
   it('a revoked grant (401, then invalid_grant on refresh) marks the connection needs_reconnect', async () => {
@@ -308,9 +570,13 @@ describe('Google Ads', () => {
     const created = await createAds(account, campaign.id, googleBody());
     const failed = await untilState(account, campaign.id, created.data.id, ['failed']);
     expect(failed.lastError).toMatchObject({ code: 'connection_needs_reconnect' });
-    const status = await stack.db.pool.oneFirst(sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${connectionId}`);
+    const status = await stack.db.pool.oneFirst(
+      sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${connectionId}`,
+    );
     expect(status).toBe('needs_reconnect');
-    expect(google.state.calls.filter((c) => c.user === user && c.grantType === 'refresh_token').map((c) => c.status)).toEqual([400]);
+    expect(
+      google.state.calls.filter((c) => c.user === user && c.grantType === 'refresh_token').map((c) => c.status),
+    ).toEqual([400]);
   });
 });
 
@@ -320,7 +586,11 @@ describe('following the release', () => {
     const created = await createAds(account, campaign.id, metaBody());
     await untilState(account, campaign.id, created.data.id, ['scheduled']);
     const moved = releaseInSeconds(3);
-    const patch = await http.patch(`${stack.api.url}/v1/campaigns/${campaign.id}`, { releaseDate: moved.releaseDate, releaseTime: moved.releaseTime }, { headers: account.headers });
+    const patch = await http.patch(
+      `${stack.api.url}/v1/campaigns/${campaign.id}`,
+      { releaseDate: moved.releaseDate, releaseTime: moved.releaseTime },
+      { headers: account.headers },
+    );
     expect(patch.status).toBe(200);
     const active = await untilState(account, campaign.id, created.data.id, ['active'], 30_000);
     expect(Date.parse(active.launchedAt!)).toBeGreaterThanOrEqual(moved.at);
@@ -329,7 +599,15 @@ describe('following the release', () => {
     const later = await artistReadyFor('meta', { secondsAhead: 3600 });
     const ads = await createAds(later.account, later.campaign.id, metaBody());
     await untilState(later.account, later.campaign.id, ads.data.id, ['scheduled']);
-    expect((await http.post(`${stack.api.url}/v1/campaigns/${later.campaign.id}/cancel`, {}, { headers: later.account.headers })).status).toBe(200);
+    expect(
+      (
+        await http.post(
+          `${stack.api.url}/v1/campaigns/${later.campaign.id}/cancel`,
+          {},
+          { headers: later.account.headers },
+        )
+      ).status,
+    ).toBe(200);
     const cancelled = await untilState(later.account, later.campaign.id, ads.data.id, ['cancelled']);
     expect(cancelled.objects.map((o) => o.removed)).toEqual([true, true, true, true]);
   });
@@ -343,24 +621,60 @@ describe('insights', () => {
     const metaCampaign = active.objects.find((o) => o.type === 'campaign')!.id;
     const today = new Date().toISOString().slice(0, 10);
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    await http.post(`${meta.url}/__control/marketing/delivery`, { objectId: metaCampaign, date: yesterday, spend: 12.34, impressions: 1000, clicks: 40, conversions: 3 });
-    await http.post(`${meta.url}/__control/marketing/delivery`, { objectId: metaCampaign, date: today, spend: 5, impressions: 500, clicks: 10, conversions: 1 });
+    await http.post(`${meta.url}/__control/marketing/delivery`, {
+      objectId: metaCampaign,
+      date: yesterday,
+      spend: 12.34,
+      impressions: 1000,
+      clicks: 40,
+      conversions: 3,
+    });
+    await http.post(`${meta.url}/__control/marketing/delivery`, {
+      objectId: metaCampaign,
+      date: today,
+      spend: 5,
+      impressions: 500,
+      clicks: 10,
+      conversions: 1,
+    });
 
     const scheduleId = `${AD_INSIGHTS_SCHEDULE_ID}-${stack.temporal.taskQueue}`;
     await createSchedule(stack.temporal.client, stack.temporal.taskQueue, AD_INSIGHTS_SCHEDULE_ID, scheduleId);
     const schedule = stack.temporal.client.schedule.getHandle(scheduleId);
     try {
-      expect((await schedule.describe()).action).toMatchObject({ type: 'startWorkflow', workflowType: 'adInsightsSyncWorkflow' });
+      expect((await schedule.describe()).action).toMatchObject({
+        type: 'startWorkflow',
+        workflowType: 'adInsightsSyncWorkflow',
+      });
       await schedule.trigger();
-      const synced = await waitFor('insights', async () => (await adsOf(account, campaign.id)).find((a) => a.id === created.data.id)!, (a) => a.insights.days === 2, 30_000);
-      expect(synced.insights).toMatchObject({ spend: { amount: 1734, currency: 'USD' }, impressions: 1500, clicks: 50, conversions: 4, days: 2, syncedAt: expect.any(String) });
+      const synced = await waitFor(
+        'insights',
+        async () => (await adsOf(account, campaign.id)).find((a) => a.id === created.data.id)!,
+        (a) => a.insights.days === 2,
+        30_000,
+      );
+      expect(synced.insights).toMatchObject({
+        spend: { amount: 1734, currency: 'USD' },
+        impressions: 1500,
+        clicks: 50,
+        conversions: 4,
+        days: 2,
+        syncedAt: expect.any(String),
+      });
       const rows = await stack.db.pool.any(sql.type(z.object({ date: z.string(), spend: z.coerce.number() }))`
         SELECT to_char(date, 'YYYY-MM-DD') AS date, spend_minor AS spend FROM ad_insights WHERE ad_campaign_id = ${created.data.id} ORDER BY date`);
-      expect(rows).toEqual([{ date: yesterday, spend: 1234 }, { date: today, spend: 500 }]);
+      expect(rows).toEqual([
+        { date: yesterday, spend: 1234 },
+        { date: today, spend: 500 },
+      ]);
     } finally {
       await schedule.delete();
     }
-    await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/${created.data.id}/cancel`, {}, { headers: account.headers });
+    await http.post(
+      `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${created.data.id}/cancel`,
+      {},
+      { headers: account.headers },
+    );
     const cancelled = await untilState(account, campaign.id, created.data.id, ['cancelled']);
     // after launch a cancel pauses (the spend stays visible) rather than deleting
     expect(cancelled.objects.every((o) => !o.removed)).toBe(true);
@@ -382,9 +696,14 @@ describe('API', () => {
     expect(notApproved.data.error.code).toBe('ad_copy_not_approved');
     const wrongPlatform = await createAds(other.account, other.campaign.id, googleBody({ copyVariantId: metaVariant }));
     expect(wrongPlatform.status).toBe(409);
-    await stack.db.pool.query(sql.unsafe`UPDATE ad_copy_variants SET approved_at = NULL WHERE campaign_id = ${other.campaign.id}`);
+    await stack.db.pool.query(
+      sql.unsafe`UPDATE ad_copy_variants SET approved_at = NULL WHERE campaign_id = ${other.campaign.id}`,
+    );
     const noCopy = await createAds(other.account, other.campaign.id, googleBody());
-    expect(noCopy.data.error).toMatchObject({ code: 'ad_copy_not_approved', message: expect.stringContaining('no approved google ad copy') });
+    expect(noCopy.data.error).toMatchObject({
+      code: 'ad_copy_not_approved',
+      message: expect.stringContaining('no approved google ad copy'),
+    });
 
     for (const [body, path] of [
       [metaBody({ budget: { amount: 12.5, currency: 'USD' } }), 'budget.amount'],
@@ -411,10 +730,17 @@ describe('API', () => {
     expect(latest.data.copyVariantId).toBe(newer);
     const chosen = await createAds(account, campaign.id, metaBody({ copyVariantId: metaVariant }));
     expect(chosen.data.copyVariantId).toBe(metaVariant);
-    for (const id of [latest.data.id, chosen.data.id]) await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/${id}/cancel`, {}, { headers: account.headers });
+    for (const id of [latest.data.id, chosen.data.id])
+      await http.post(
+        `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${id}/cancel`,
+        {},
+        { headers: account.headers },
+      );
 
     const stranger = await artistAccount(stack);
     expect((await createAds(stranger, campaign.id, metaBody())).status).toBe(404);
-    expect((await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, { headers: stranger.headers })).status).toBe(404);
+    expect(
+      (await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, { headers: stranger.headers })).status,
+    ).toBe(404);
   });
 });

@@ -20,14 +20,26 @@ afterAll(async () => {
 describe('smart link in Chromium', () => {
   it("pre-saves a local release at the browser's own zone", async () => {
     const { headers, artistId } = await artistAccount(stack);
-    const campaign = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId, title: 'Browser Test', upc: nextUpc(), releaseDate: '2031-03-01', releaseTime: '00:00', releasePolicy: 'local', timeZone: 'UTC',
-    }, { headers });
+    const campaign = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId,
+        title: 'Browser Test',
+        upc: nextUpc(),
+        releaseDate: '2031-03-01',
+        releaseTime: '00:00',
+        releasePolicy: 'local',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
     const context = await browser.newContext({ timezoneId: 'America/New_York' });
     const page = await context.newPage();
     await page.goto(campaign.data.landingUrl);
     expect(await page.textContent('h1')).toBe('Browser Test');
-    expect(await page.getAttribute('a[data-presave]', 'href')).toBe(`/l/${campaign.data.slug}/presave/spotify?tz=America%2FNew_York`);
+    expect(await page.getAttribute('a[data-presave]', 'href')).toBe(
+      `/l/${campaign.data.slug}/presave/spotify?tz=America%2FNew_York`,
+    );
     expect(await page.textContent('#fan-zone')).toBe('America/New_York');
     await page.click('text=Pre-save on Spotify');
     await page.fill('input[name=user]', 'browser-fan');

@@ -5,19 +5,36 @@ import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { startGoogleSimulator } from '../../simulators/google';
 import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
-import { artistAccount, hiddenFields, http, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import {
+  artistAccount,
+  hiddenFields,
+  http,
+  startReleaseStack,
+  waitFor,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 let google: Awaited<ReturnType<typeof startGoogleSimulator>>;
 let meta: Awaited<ReturnType<typeof startMetaSimulator>>;
 beforeAll(async () => {
-  google = await startGoogleSimulator({ clientId: 'dropday-google', clientSecret: 'google-secret', accessTokenTtlSeconds: 3 });
+  google = await startGoogleSimulator({
+    clientId: 'dropday-google',
+    clientSecret: 'google-secret',
+    accessTokenTtlSeconds: 3,
+  });
   meta = await startMetaSimulator({ appId: 'dropday-meta', appSecret: 'meta-secret', longLivedTtlSeconds: 3 });
   stack = await startReleaseStack({
     simulator: { accessTokenTtlSeconds: 3 },
     env: {
-      GOOGLE_CLIENT_ID: 'dropday-google', GOOGLE_CLIENT_SECRET: 'google-secret', GOOGLE_AUTH_URL: google.url, GOOGLE_OAUTH_URL: google.url,
-      META_APP_ID: 'dropday-meta', META_APP_SECRET: 'meta-secret', META_DIALOG_URL: meta.url, META_GRAPH_URL: meta.url,
+      GOOGLE_CLIENT_ID: 'dropday-google',
+      GOOGLE_CLIENT_SECRET: 'google-secret',
+      GOOGLE_AUTH_URL: google.url,
+      GOOGLE_OAUTH_URL: google.url,
+      META_APP_ID: 'dropday-meta',
+      META_APP_SECRET: 'meta-secret',
+      META_DIALOG_URL: meta.url,
+      META_GRAPH_URL: meta.url,
       CONNECTION_REFRESH_MARGIN_SECONDS: '1',
     },
   });
@@ -36,7 +53,9 @@ async function connectGoogle(account: { headers: Record<string, string> }, user:
   const form = hiddenFields(consentPage.data);
   form.set('user', user);
   form.set('decision', 'accept');
-  const consent = await http.post(`${google.url}/o/oauth2/v2/auth`, form.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const consent = await http.post(`${google.url}/o/oauth2/v2/auth`, form.toString(), {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   const callback = await http.get(String(consent.headers.location));
   expect(callback.status).toBe(200);
   expect(callback.data).toContain('Google Ads connected');
@@ -44,9 +63,20 @@ async function connectGoogle(account: { headers: Record<string, string> }, user:
   return list.data.items.find((c: { provider: string }) => c.provider === 'google').id as string;
 }
 
-const tokenRow = (id: string) => stack.db.pool.one(sql.type(z.object({ status: z.string(), access: z.string().nullable(), refresh: z.string().nullable(), expiresAt: z.number().nullable() }))`
+const tokenRow = (id: string) =>
+  stack.db.pool.one(sql.type(
+    z.object({
+      status: z.string(),
+      access: z.string().nullable(),
+      refresh: z.string().nullable(),
+      expiresAt: z.number().nullable(),
+    }),
+  )`
   SELECT status, access_token_enc AS access, refresh_token_enc AS refresh, access_expires_at AS "expiresAt" FROM connections WHERE id = ${id}`);
-const refreshCalls = (user?: string) => google.state.calls.filter((c) => c.path === '/token' && c.grantType === 'refresh_token' && (!user || c.user === user));
+const refreshCalls = (user?: string) =>
+  google.state.calls.filter(
+    (c) => c.path === '/token' && c.grantType === 'refresh_token' && (!user || c.user === user),
+  );
 
 describe('Google Ads connection', () => {
   it('refreshes before expiry and persists the new access token', async () => {
@@ -55,13 +85,20 @@ describe('Google Ads connection', () => {
     const first = await tokenRow(id);
     expect(first.status).toBe('active');
     expect(first.refresh).toMatch(/^enc:v1:/);
-    await waitFor('two refreshes', async () => refreshCalls('advertiser-1').length, (n) => n >= 2, 20_000);
+    await waitFor(
+      'two refreshes',
+      async () => refreshCalls('advertiser-1').length,
+      (n) => n >= 2,
+      20_000,
+    );
     const later = await tokenRow(id);
     expect(later.access).not.toBe(first.access);
     expect(later.expiresAt).toBeGreaterThan(Date.now());
     expect(refreshCalls('advertiser-1').every((c) => c.status === 200)).toBe(true);
     const list = await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers });
-    expect(list.data.items).toEqual([{ id, provider: 'google', status: 'active', accessExpiresAt: expect.any(String), createdAt: expect.any(String) }]);
+    expect(list.data.items).toEqual([
+      { id, provider: 'google', status: 'active', accessExpiresAt: expect.any(String), createdAt: expect.any(String) },
+    ]);
   });
 
   it('marks the connection needs_reconnect on invalid_grant, alerts the artist, and stops refreshing', async () => {
@@ -74,7 +111,9 @@ describe('Google Ads connection', () => {
     const alerts = await stack.db.pool.anyFirst(sql.type(z.object({ kind: z.string() }))`
       SELECT kind FROM notifications WHERE dedupe_key = ${`reconnect:${id}`}`);
     expect(alerts).toEqual(['connection_needs_reconnect']);
-    expect(await stack.db.pool.exists(sql.unsafe`SELECT 1 FROM outbox_emails WHERE dedupe_key = ${`reconnect:${id}`}`)).toBe(true);
+    expect(
+      await stack.db.pool.exists(sql.unsafe`SELECT 1 FROM outbox_emails WHERE dedupe_key = ${`reconnect:${id}`}`),
+    ).toBe(true);
     const calls = refreshCalls('advertiser-2');
     expect(calls.at(-1)?.status).toBe(400); // the refused one, and no retry after it
     await new Promise((r) => setTimeout(r, 3_000));
@@ -96,7 +135,9 @@ describe('Google Ads connection', () => {
   });
 
   it('refuses a forged callback', async () => {
-    const bad = await http.get(`${stack.api.url}/oauth/google/callback`, { params: { code: 'x', state: 'forged.state' } });
+    const bad = await http.get(`${stack.api.url}/oauth/google/callback`, {
+      params: { code: 'x', state: 'forged.state' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.data).toContain('not valid');
   });
@@ -110,7 +151,9 @@ async function connectMeta(account: { headers: Record<string, string> }, user: s
   const form = hiddenFields(dialog.data);
   form.set('user', user);
   form.set('decision', 'accept');
-  const consent = await http.post(`${meta.url}/${META_API_VERSION}/dialog/oauth`, form.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const consent = await http.post(`${meta.url}/${META_API_VERSION}/dialog/oauth`, form.toString(), {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   const callback = await http.get(String(consent.headers.location));
   expect(callback.data).toContain('Meta connected');
   const list = await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers });
@@ -126,7 +169,12 @@ describe('Meta connection', () => {
     const first = await tokenRow(id);
     expect(first).toMatchObject({ status: 'active', refresh: null });
     // one exchange at connect (short → long-lived), then renewals before each expiry
-    await waitFor('renewals', async () => exchanges('meta-artist-1').length, (n) => n >= 3, 20_000);
+    await waitFor(
+      'renewals',
+      async () => exchanges('meta-artist-1').length,
+      (n) => n >= 3,
+      20_000,
+    );
     expect(exchanges('meta-artist-1').every((c) => c.status === 200)).toBe(true);
     expect((await tokenRow(id)).access).not.toBe(first.access);
   });
@@ -142,7 +190,9 @@ describe('Meta connection', () => {
     const live = await connectMeta(other, 'meta-artist-3');
     await http.delete(`${stack.api.url}/v1/connections/${live}`, { headers: other.headers });
     expect(await stack.temporal.client.workflow.getHandle(`connection:${live}`).result()).toBe('disconnected');
-    expect(meta.state.calls.filter((c) => c.kind === 'revoke' && c.user === 'meta-artist-3')).toEqual([expect.objectContaining({ status: 200 })]);
+    expect(meta.state.calls.filter((c) => c.kind === 'revoke' && c.user === 'meta-artist-3')).toEqual([
+      expect.objectContaining({ status: 200 }),
+    ]);
     expect(await tokenRow(live)).toMatchObject({ status: 'disconnected', access: null });
   });
 });
@@ -152,18 +202,29 @@ describe('Spotify connection (artist)', () => {
     const account = await artistAccount(stack);
     const start = await http.post(`${stack.api.url}/v1/connections/spotify`, {}, { headers: account.headers });
     expect(start.status).toBe(201);
-    expect(new URL(start.data.authorizeUrl).searchParams.get('redirect_uri')).toBe(`${stack.api.url}/oauth/spotify-artist/callback`);
+    expect(new URL(start.data.authorizeUrl).searchParams.get('redirect_uri')).toBe(
+      `${stack.api.url}/oauth/spotify-artist/callback`,
+    );
     const consentPage = await http.get(start.data.authorizeUrl);
     const form = hiddenFields(consentPage.data);
     form.set('user', 'artist-on-spotify');
     form.set('display_name', 'artist');
     form.set('decision', 'accept');
-    const consent = await http.post(`${stack.spotify.url}/authorize`, form.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const consent = await http.post(`${stack.spotify.url}/authorize`, form.toString(), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const callback = await http.get(String(consent.headers.location));
     expect(callback.data).toContain('Spotify connected');
-    const id = (await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers })).data.items.find((c: { provider: string }) => c.provider === 'spotify').id as string;
+    const id = (await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers })).data.items.find(
+      (c: { provider: string }) => c.provider === 'spotify',
+    ).id as string;
     const first = await tokenRow(id);
-    await waitFor('a rotated refresh token', async () => (await tokenRow(id)).refresh, (r) => r !== first.refresh, 20_000);
+    await waitFor(
+      'a rotated refresh token',
+      async () => (await tokenRow(id)).refresh,
+      (r) => r !== first.refresh,
+      20_000,
+    );
     stack.spotify.state.revokeUser('artist-on-spotify');
     expect(await stack.temporal.client.workflow.getHandle(`connection:${id}`).result()).toBe('needs_reconnect');
   });

@@ -21,7 +21,11 @@ afterAll(async () => {
 describe('Meta pixel in Chromium', () => {
   it('asks, then fires PageView with the server-generated eventID, within the page CSP', async () => {
     const account = await artistAccount(stack);
-    await http.put(`${stack.api.url}/v1/artists/${account.artistId}/meta-pixel`, { pixelId: '1234567890123456' }, { headers: account.headers });
+    await http.put(
+      `${stack.api.url}/v1/artists/${account.artistId}/meta-pixel`,
+      { pixelId: '1234567890123456' },
+      { headers: account.headers },
+    );
     const campaign = await createCampaign(stack, account, 'Pixel In Browser');
     const context = await browser.newContext();
     const loaderRequests: string[] = [];
@@ -45,7 +49,9 @@ describe('Meta pixel in Chromium', () => {
     await page.waitForFunction(() => Array.isArray((window as unknown as { fbq?: { queue?: unknown[] } }).fbq?.queue));
 
     const eventId = await page.getAttribute('#meta-pixel', 'data-event-id');
-    const calls = await page.evaluate(() => (window as unknown as { fbq: { queue: unknown[][] } }).fbq.queue.map((args) => Array.from(args)));
+    const calls = await page.evaluate(() =>
+      (window as unknown as { fbq: { queue: unknown[][] } }).fbq.queue.map((args) => Array.from(args)),
+    );
     expect(calls).toEqual([
       ['set', 'autoConfig', false, '1234567890123456'],
       ['init', '1234567890123456'],

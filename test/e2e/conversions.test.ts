@@ -10,7 +10,14 @@ import { sql } from '../../db/pool';
 import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
 import { conversionDeliveryWorkflow } from '../../workflows/conversions';
 import { startTestApi } from '../helpers/app';
-import { artistAccount, createCampaign, hiddenFields, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+import {
+  artistAccount,
+  createCampaign,
+  hiddenFields,
+  http,
+  startReleaseStack,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 const PIXEL = '1234567890123456';
 const TOKEN = 'EAAdatasetTokenForConversions0123';
@@ -33,16 +40,36 @@ afterAll(async () => {
 interface SentEvent {
   pixelId: string;
   testEventCode?: string;
-  event: { event_name: string; event_id: string; event_time: number; action_source: string; event_source_url: string; user_data: Record<string, unknown> };
+  event: {
+    event_name: string;
+    event_id: string;
+    event_time: number;
+    action_source: string;
+    event_source_url: string;
+    user_data: Record<string, unknown>;
+  };
 }
 const sentEvents = async () => (await http.get(`${meta.url}/__control/capi/events`)).data as SentEvent[];
 const deliver = () =>
-  stack.temporal.client.workflow.execute(conversionDeliveryWorkflow, { workflowId: `conversions-test-${Math.random().toString(36).slice(2)}`, taskQueue: stack.temporal.taskQueue });
-const form = (fields: Record<string, string>, cookie = '') => [
-  new URLSearchParams(fields).toString(),
-  { headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA, 'x-forwarded-for': '203.0.113.9', ...(cookie ? { cookie } : {}) } },
-] as const;
-const browser = (cookie = '') => ({ headers: { 'user-agent': UA, 'x-forwarded-for': '203.0.113.9', ...(cookie ? { cookie } : {}) } });
+  stack.temporal.client.workflow.execute(conversionDeliveryWorkflow, {
+    workflowId: `conversions-test-${Math.random().toString(36).slice(2)}`,
+    taskQueue: stack.temporal.taskQueue,
+  });
+const form = (fields: Record<string, string>, cookie = '') =>
+  [
+    new URLSearchParams(fields).toString(),
+    {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': UA,
+        'x-forwarded-for': '203.0.113.9',
+        ...(cookie ? { cookie } : {}),
+      },
+    },
+  ] as const;
+const browser = (cookie = '') => ({
+  headers: { 'user-agent': UA, 'x-forwarded-for': '203.0.113.9', ...(cookie ? { cookie } : {}) },
+});
 
 /** Set-Cookie lines by cookie name. */
 function setCookies(res: { headers: Record<string, unknown> }): Record<string, string> {
@@ -51,16 +78,30 @@ function setCookies(res: { headers: Record<string, unknown> }): Record<string, s
 }
 const cookieValue = (line: string) => decodeURIComponent(line.split(';')[0].split('=').slice(1).join('='));
 const pixelOf = (page: unknown) => {
-  const m = /<div id="meta-pixel" hidden data-pixel-id="(\d+)" data-event-name="(\w+)" data-event-id="([^"]+)">/.exec(String(page));
+  const m = /<div id="meta-pixel" hidden data-pixel-id="(\d+)" data-event-name="(\w+)" data-event-id="([^"]+)">/.exec(
+    String(page),
+  );
   return m ? { pixelId: m[1], eventName: m[2], eventId: m[3] } : null;
 };
 const rows = (campaignId: string) =>
-  stack.db.pool.any(sql.type(z.object({ eventName: z.string(), eventId: z.string(), status: z.string(), reason: z.string().nullable(), userData: z.string().nullable() }))`
+  stack.db.pool.any(sql.type(
+    z.object({
+      eventName: z.string(),
+      eventId: z.string(),
+      status: z.string(),
+      reason: z.string().nullable(),
+      userData: z.string().nullable(),
+    }),
+  )`
     SELECT event_name AS "eventName", event_id AS "eventId", status, reason, user_data_enc AS "userData" FROM conversion_events WHERE campaign_id = ${campaignId} ORDER BY created_at`);
 
 async function withPixel(opts: { accessToken?: string | null; testEventCode?: string } = { accessToken: TOKEN }) {
   const account = await artistAccount(stack);
-  const res = await http.put(`${stack.api.url}/v1/artists/${account.artistId}/meta-pixel`, { pixelId: PIXEL, ...opts }, { headers: account.headers });
+  const res = await http.put(
+    `${stack.api.url}/v1/artists/${account.artistId}/meta-pixel`,
+    { pixelId: PIXEL, ...opts },
+    { headers: account.headers },
+  );
   expect(res.status).toBe(200);
   const campaign = await createCampaign(stack, account, 'Pixel Release');
   return { account, campaign };
@@ -77,22 +118,48 @@ describe('conversions', () => {
   it('lets the artist set a pixel with a write-only, encrypted token, validated, scoped to the account', async () => {
     const account = await artistAccount(stack);
     const url = `${stack.api.url}/v1/artists/${account.artistId}/meta-pixel`;
-    for (const bad of [{ pixelId: 'abc123' }, { pixelId: '12' }, { pixelId: PIXEL, accessToken: 'short' }, { pixelId: PIXEL, testEventCode: 'no spaces!' }, { pixelId: PIXEL, extra: 1 }]) {
+    for (const bad of [
+      { pixelId: 'abc123' },
+      { pixelId: '12' },
+      { pixelId: PIXEL, accessToken: 'short' },
+      { pixelId: PIXEL, testEventCode: 'no spaces!' },
+      { pixelId: PIXEL, extra: 1 },
+    ]) {
       const res = await http.put(url, bad, { headers: account.headers });
       expect(res.status).toBe(400);
       expect(res.data.error.code).toBe('validation_failed');
     }
     expect((await http.get(url, { headers: account.headers })).status).toBe(404);
 
-    const set = await http.put(url, { pixelId: PIXEL, accessToken: TOKEN, testEventCode: 'TEST42' }, { headers: account.headers });
-    expect(set.data).toEqual({ pixelId: PIXEL, hasAccessToken: true, testEventCode: 'TEST42', updatedAt: expect.any(String) });
+    const set = await http.put(
+      url,
+      { pixelId: PIXEL, accessToken: TOKEN, testEventCode: 'TEST42' },
+      { headers: account.headers },
+    );
+    expect(set.data).toEqual({
+      pixelId: PIXEL,
+      hasAccessToken: true,
+      testEventCode: 'TEST42',
+      updatedAt: expect.any(String),
+    });
     expect(JSON.stringify(set.data)).not.toContain(TOKEN);
-    const stored = await stack.db.pool.oneFirst(sql.type(z.object({ t: z.string() }))`SELECT access_token_enc AS t FROM meta_pixels WHERE artist_id = ${account.artistId}`);
+    const stored = await stack.db.pool.oneFirst(
+      sql.type(
+        z.object({ t: z.string() }),
+      )`SELECT access_token_enc AS t FROM meta_pixels WHERE artist_id = ${account.artistId}`,
+    );
     expect(stored).toMatch(/^enc:v1:/);
     expect(stored).not.toContain(TOKEN);
     // Omitting the token keeps it; null removes it.
-    expect((await http.put(url, { pixelId: '7654321' }, { headers: account.headers })).data).toMatchObject({ pixelId: '7654321', hasAccessToken: true, testEventCode: null });
-    expect((await http.put(url, { pixelId: '7654321', accessToken: null }, { headers: account.headers })).data.hasAccessToken).toBe(false);
+    expect((await http.put(url, { pixelId: '7654321' }, { headers: account.headers })).data).toMatchObject({
+      pixelId: '7654321',
+      hasAccessToken: true,
+      testEventCode: null,
+    });
+    expect(
+      (await http.put(url, { pixelId: '7654321', accessToken: null }, { headers: account.headers })).data
+        .hasAccessToken,
+    ).toBe(false);
 
     const other = await artistAccount(stack);
     expect((await http.put(url, { pixelId: PIXEL }, { headers: other.headers })).status).toBe(404);
@@ -126,7 +193,10 @@ describe('conversions', () => {
     expect(asked.headers['content-security-policy']).not.toContain('connect.facebook.net');
     expect(await rows(campaign.id)).toEqual([]);
 
-    const answer = await http.post(`${stack.api.url}/l/${campaign.slug}/ad-consent`, ...form({ choice: 'allow', fbclid: 'IwAR2xyz_Click-1', gclid: 'Cj0KCQ_gclid-1' }));
+    const answer = await http.post(
+      `${stack.api.url}/l/${campaign.slug}/ad-consent`,
+      ...form({ choice: 'allow', fbclid: 'IwAR2xyz_Click-1', gclid: 'Cj0KCQ_gclid-1' }),
+    );
     expect(answer.status).toBe(303);
     expect(answer.headers.location).toBe(`/l/${campaign.slug}?fbclid=IwAR2xyz_Click-1&gclid=Cj0KCQ_gclid-1`);
     const consent = setCookies(answer).dd_ad_consent;
@@ -134,7 +204,10 @@ describe('conversions', () => {
 
     const before = Date.now();
     // A parameter the fan (or a link) added is not passed on to Meta; ad click ids and UTM tags are.
-    const page = await http.get(`${stack.api.url}${answer.headers.location}&utm_source=ig&note=fan%40example.com`, browser(consent.split(';')[0]));
+    const page = await http.get(
+      `${stack.api.url}${answer.headers.location}&utm_source=ig&note=fan%40example.com`,
+      browser(consent.split(';')[0]),
+    );
     const pixel = pixelOf(page.data);
     expect(pixel).toMatchObject({ pixelId: PIXEL, eventName: 'PageView' });
     expect(page.data).toContain('<script src="/static/meta-pixel.js"></script>');
@@ -167,7 +240,10 @@ describe('conversions', () => {
 
     // Queued with its user data sealed; nothing sent until the worker runs.
     const queued = await rows(campaign.id);
-    expect(queued.map((r) => [r.eventName, r.eventId, r.status])).toEqual([['PageView', pixel!.eventId, 'pending'], ['PageView', pixelOf(again.data)!.eventId, 'pending']]);
+    expect(queued.map((r) => [r.eventName, r.eventId, r.status])).toEqual([
+      ['PageView', pixel!.eventId, 'pending'],
+      ['PageView', pixelOf(again.data)!.eventId, 'pending'],
+    ]);
     expect(queued.every((r) => r.userData?.startsWith('enc:v1:') && !r.userData.includes('203.0.113.9'))).toBe(true);
     expect((await sentEvents()).filter((e) => e.event.event_id === pixel!.eventId)).toEqual([]);
 
@@ -185,38 +261,61 @@ describe('conversions', () => {
     });
     expect(Math.abs(sent[0].event.event_time * 1000 - before)).toBeLessThan(60_000);
     // Sent: the user data is forgotten, the record stays; a second run sends nothing again.
-    expect((await rows(campaign.id)).map((r) => [r.status, r.userData])).toEqual([['sent', null], ['sent', null]]);
+    expect((await rows(campaign.id)).map((r) => [r.status, r.userData])).toEqual([
+      ['sent', null],
+      ['sent', null],
+    ]);
     expect(await deliver()).toMatchObject({ sent: 0 });
     expect((await sentEvents()).filter((e) => e.event.event_id === pixel!.eventId)).toHaveLength(1);
   });
 
-  it('sends a sign-up as CompleteRegistration with the hashed e-mail and phone and the page pixel\'s event_id', async () => {
+  it("sends a sign-up as CompleteRegistration with the hashed e-mail and phone and the page pixel's event_id", async () => {
     const { account, campaign } = await withPixel({ accessToken: TOKEN, testEventCode: 'TEST77' });
     const consent = await allow(campaign.slug);
     const page = await http.get(`${stack.api.url}/l/${campaign.slug}`, browser(consent));
     const fbp = cookieValue(setCookies(page)._fbp);
-    const signup = await http.post(`${stack.api.url}/l/${campaign.slug}/subscribe`, ...form({ email: ' Test@Example.com ', phone: '+1 (650) 555-1212', consent: 'yes' }, `${consent}; _fbp=${fbp}`));
+    const signup = await http.post(
+      `${stack.api.url}/l/${campaign.slug}/subscribe`,
+      ...form({ email: ' Test@Example.com ', phone: '+1 (650) 555-1212', consent: 'yes' }, `${consent}; _fbp=${fbp}`),
+    );
     expect(signup.status).toBe(200);
     const pixel = pixelOf(signup.data);
     expect(pixel).toMatchObject({ pixelId: PIXEL, eventName: 'CompleteRegistration' });
     // The queued row holds neither the address nor its hash in the clear.
     const stored = JSON.stringify(await rows(campaign.id));
-    for (const secret of ['test@example.com', TEST_EMAIL_SHA256, PHONE_SHA256, '16505551212']) expect(stored).not.toContain(secret);
+    for (const secret of ['test@example.com', TEST_EMAIL_SHA256, PHONE_SHA256, '16505551212'])
+      expect(stored).not.toContain(secret);
 
     await deliver();
     const sent = (await sentEvents()).find((e) => e.event.event_id === pixel!.eventId)!;
     expect(sent.testEventCode).toBe('TEST77');
     expect(sent.event.event_name).toBe('CompleteRegistration');
     expect(sent.event.event_source_url).toBe(`${stack.config.PUBLIC_URL}/l/${campaign.slug}`);
-    expect(sent.event.user_data).toEqual({ em: [TEST_EMAIL_SHA256], ph: [PHONE_SHA256], fbp, client_ip_address: '203.0.113.9', client_user_agent: UA });
+    expect(sent.event.user_data).toEqual({
+      em: [TEST_EMAIL_SHA256],
+      ph: [PHONE_SHA256],
+      fbp,
+      client_ip_address: '203.0.113.9',
+      client_user_agent: UA,
+    });
     expect(hashEmail(' Test@Example.com ')).toBe(TEST_EMAIL_SHA256);
     expect(hashPhone('+1 (650) 555-1212')).toBe(PHONE_SHA256);
-    const summary = await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}/conversions`, { headers: account.headers });
-    expect(summary.data).toEqual({ events: { CompleteRegistration: { pending: 0, sent: 1, dropped: 0, failed: 0 }, PageView: { pending: 0, sent: 1, dropped: 0, failed: 0 } } });
+    const summary = await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}/conversions`, {
+      headers: account.headers,
+    });
+    expect(summary.data).toEqual({
+      events: {
+        CompleteRegistration: { pending: 0, sent: 1, dropped: 0, failed: 0 },
+        PageView: { pending: 0, sent: 1, dropped: 0, failed: 0 },
+      },
+    });
 
     // Without ad consent the same sign-up queues nothing and fires no pixel.
     const other = await withPixel();
-    const plain = await http.post(`${stack.api.url}/l/${other.campaign.slug}/subscribe`, ...form({ email: 'plain@example.com', consent: 'yes' }));
+    const plain = await http.post(
+      `${stack.api.url}/l/${other.campaign.slug}/subscribe`,
+      ...form({ email: 'plain@example.com', consent: 'yes' }),
+    );
     expect(plain.status).toBe(200);
     expect(pixelOf(plain.data)).toBeNull();
     expect(await rows(other.campaign.id)).toEqual([]);
@@ -228,26 +327,44 @@ describe('conversions', () => {
     const page = await http.get(`${stack.api.url}/l/${campaign.slug}?fbclid=IwAR_lead`, browser(consent));
     const adCookies = ['_fbp', '_fbc'].map((n) => `${n}=${cookieValue(setCookies(page)[n])}`).join('; ');
     // The Spotify sign-in, as the browser does it, carrying its cookies back to our callback.
-    const start = await http.get(`${stack.api.url}/l/${campaign.slug}/presave/spotify`, browser(`${consent}; ${adCookies}`));
+    const start = await http.get(
+      `${stack.api.url}/l/${campaign.slug}/presave/spotify`,
+      browser(`${consent}; ${adCookies}`),
+    );
     const consentPage = await http.get(String(start.headers.location));
     const fields = hiddenFields(consentPage.data);
     fields.set('user', 'lead-fan');
     fields.set('display_name', 'lead-fan');
     fields.set('decision', 'accept');
-    const spotifyAnswer = await http.post(`${new URL(String(start.headers.location)).origin}/authorize`, fields.toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const spotifyAnswer = await http.post(
+      `${new URL(String(start.headers.location)).origin}/authorize`,
+      fields.toString(),
+      { headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    );
     const stateCookie = (start.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
-    const callback = await http.get(String(spotifyAnswer.headers.location), browser(`${stateCookie}; ${consent}; ${adCookies}`));
+    const callback = await http.get(
+      String(spotifyAnswer.headers.location),
+      browser(`${stateCookie}; ${consent}; ${adCookies}`),
+    );
     expect(callback.status).toBe(303);
     const fanCookie = setCookies(callback).play_spotify_uid.split(';')[0];
-    const thanks = await http.get(`${stack.api.url}${callback.headers.location}`, browser(`${consent}; ${adCookies}; ${fanCookie}`));
+    const thanks = await http.get(
+      `${stack.api.url}${callback.headers.location}`,
+      browser(`${consent}; ${adCookies}; ${fanCookie}`),
+    );
     const pixel = pixelOf(thanks.data);
     expect(pixel).toMatchObject({ pixelId: PIXEL, eventName: 'Lead' });
     expect(String(thanks.headers['content-security-policy'])).toContain('https://connect.facebook.net');
 
     await deliver();
-    const leads = (await sentEvents()).filter((e) => e.event.event_name === 'Lead' && e.event.event_id === pixel!.eventId);
+    const leads = (await sentEvents()).filter(
+      (e) => e.event.event_name === 'Lead' && e.event.event_id === pixel!.eventId,
+    );
     expect(leads).toHaveLength(1);
-    expect(leads[0].event.user_data).toMatchObject({ fbc: expect.stringMatching(/\.IwAR_lead$/), fbp: expect.stringMatching(/^fb\.1\./) });
+    expect(leads[0].event.user_data).toMatchObject({
+      fbc: expect.stringMatching(/\.IwAR_lead$/),
+      fbp: expect.stringMatching(/^fb\.1\./),
+    });
     // Only first-party data: no Spotify identifier of the fan goes to Meta.
     const accountId = stack.spotify.state.getUser('lead-fan')!.accountId;
     expect(JSON.stringify(leads[0])).not.toContain(accountId);
@@ -255,14 +372,37 @@ describe('conversions', () => {
 
   it('never sends events older than 7 days: they are dropped with the reason', async () => {
     const { campaign, account } = await withPixel();
-    const base = { artistId: account.artistId, campaignId: campaign.id, pixelId: PIXEL, eventName: 'PageView' as const, eventSourceUrl: 'http://127.0.0.1/l/x', userData: { client_user_agent: UA, client_ip_address: '203.0.113.9' } };
-    await queueConversion(stack.db.pool, stack.keyRing, { ...base, eventId: 'too-old', eventTime: Date.now() - 8 * 24 * 3600_000 });
-    await queueConversion(stack.db.pool, stack.keyRing, { ...base, eventId: 'just-too-old', eventTime: Date.now() - 7 * 24 * 3600_000 - 5_000 });
-    await queueConversion(stack.db.pool, stack.keyRing, { ...base, eventId: 'six-days', eventTime: Date.now() - 6 * 24 * 3600_000 });
+    const base = {
+      artistId: account.artistId,
+      campaignId: campaign.id,
+      pixelId: PIXEL,
+      eventName: 'PageView' as const,
+      eventSourceUrl: 'http://127.0.0.1/l/x',
+      userData: { client_user_agent: UA, client_ip_address: '203.0.113.9' },
+    };
+    await queueConversion(stack.db.pool, stack.keyRing, {
+      ...base,
+      eventId: 'too-old',
+      eventTime: Date.now() - 8 * 24 * 3600_000,
+    });
+    await queueConversion(stack.db.pool, stack.keyRing, {
+      ...base,
+      eventId: 'just-too-old',
+      eventTime: Date.now() - 7 * 24 * 3600_000 - 5_000,
+    });
+    await queueConversion(stack.db.pool, stack.keyRing, {
+      ...base,
+      eventId: 'six-days',
+      eventTime: Date.now() - 6 * 24 * 3600_000,
+    });
     const result = await deliver();
     expect(result.dropped).toBeGreaterThanOrEqual(2);
     const byId = Object.fromEntries((await rows(campaign.id)).map((r) => [r.eventId, r]));
-    expect(byId['too-old']).toMatchObject({ status: 'dropped', reason: expect.stringContaining('7 days'), userData: null });
+    expect(byId['too-old']).toMatchObject({
+      status: 'dropped',
+      reason: expect.stringContaining('7 days'),
+      userData: null,
+    });
     expect(byId['just-too-old']).toMatchObject({ status: 'dropped', userData: null });
     expect(byId['six-days'].status).toBe('sent');
     const ids = (await sentEvents()).map((e) => e.event.event_id);
@@ -290,7 +430,9 @@ describe('conversions', () => {
     const refusedConsent = await allow(refused.campaign.slug);
     await http.get(`${stack.api.url}/l/${refused.campaign.slug}`, browser(refusedConsent));
     expect((await deliver()).waiting).toBeGreaterThanOrEqual(1);
-    const waiting = await stack.db.pool.one(sql.type(z.object({ status: z.string(), lastError: z.string().nullable() }))`
+    const waiting = await stack.db.pool.one(sql.type(
+      z.object({ status: z.string(), lastError: z.string().nullable() }),
+    )`
       SELECT status, last_error AS "lastError" FROM conversion_events WHERE campaign_id = ${refused.campaign.id}`);
     expect(waiting).toEqual({ status: 'pending', lastError: expect.stringContaining('access token') });
   });
@@ -301,28 +443,49 @@ describe('conversions', () => {
     const pixel = pixelOf((await http.get(`${stack.api.url}/l/${campaign.slug}`, browser(consent))).data)!;
     await deliver();
     expect((await rows(campaign.id)).map((r) => r.status)).toEqual(['pending']); // no token anywhere yet: it waits
-    const accountId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaign.id}`);
+    const accountId = await stack.db.pool.oneFirst(
+      sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaign.id}`,
+    );
     const userToken = meta.state.issue('artist-with-ads', true);
-    await createConnection(stack.db.pool, stack.keyRing, { accountId, provider: 'meta', accessToken: userToken.access_token, expiresInSeconds: userToken.expires_in, scope: 'ads_management' });
+    await createConnection(stack.db.pool, stack.keyRing, {
+      accountId,
+      provider: 'meta',
+      accessToken: userToken.access_token,
+      expiresInSeconds: userToken.expires_in,
+      scope: 'ads_management',
+    });
     await deliver();
     expect((await rows(campaign.id)).map((r) => r.status)).toEqual(['sent']);
     expect((await sentEvents()).filter((e) => e.event.event_id === pixel.eventId)).toHaveLength(1);
   });
 
   it('marks every ad cookie Secure when served over HTTPS, and keeps the strict CSP elsewhere', async () => {
-    const https = await startTestApi({ config: { ...stack.config, PUBLIC_URL: 'https://links.example' }, pool: stack.db.pool, temporal: stack.temporal.client, keyRing: stack.keyRing });
+    const https = await startTestApi({
+      config: { ...stack.config, PUBLIC_URL: 'https://links.example' },
+      pool: stack.db.pool,
+      temporal: stack.temporal.client,
+      keyRing: stack.keyRing,
+    });
     try {
       const { campaign } = await withPixel();
-      const answer = await http.post(`${https.url}/l/${campaign.slug}/ad-consent`, ...form({ choice: 'allow', gclid: 'Cj0_https' }));
+      const answer = await http.post(
+        `${https.url}/l/${campaign.slug}/ad-consent`,
+        ...form({ choice: 'allow', gclid: 'Cj0_https' }),
+      );
       expect(setCookies(answer).dd_ad_consent).toMatch(/; Secure/);
-      const page = await http.get(`${https.url}${answer.headers.location}&fbclid=IwAR_https`, browser(setCookies(answer).dd_ad_consent.split(';')[0]));
+      const page = await http.get(
+        `${https.url}${answer.headers.location}&fbclid=IwAR_https`,
+        browser(setCookies(answer).dd_ad_consent.split(';')[0]),
+      );
       const cookies = setCookies(page);
       for (const name of ['_fbp', '_fbc', 'gclid']) expect(cookies[name]).toMatch(/; Secure/);
       const csp = String(page.headers['content-security-policy']);
       expect(csp).toContain('upgrade-insecure-requests');
       expect(csp).toContain('https://connect.facebook.net');
       // Other pages keep the strict policy.
-      expect(String((await http.get(`${https.url}/privacy/delete`)).headers['content-security-policy'])).not.toContain('facebook');
+      expect(String((await http.get(`${https.url}/privacy/delete`)).headers['content-security-policy'])).not.toContain(
+        'facebook',
+      );
     } finally {
       await https.close();
     }
@@ -330,16 +493,24 @@ describe('conversions', () => {
 
   it('"No thanks" (also later) means no pixel, no events, and removes the ad cookies', async () => {
     const { campaign } = await withPixel();
-    const answer = await http.post(`${stack.api.url}/l/${campaign.slug}/ad-consent`, ...form({ choice: 'deny', fbclid: 'IwAR_no' }));
+    const answer = await http.post(
+      `${stack.api.url}/l/${campaign.slug}/ad-consent`,
+      ...form({ choice: 'deny', fbclid: 'IwAR_no' }),
+    );
     expect(answer.headers.location).toBe(`/l/${campaign.slug}`);
     const cookies = setCookies(answer);
     expect(cookies.dd_ad_consent).toMatch(/^dd_ad_consent=denied;/);
     for (const name of ['_fbp', '_fbc', 'gclid']) expect(cookies[name]).toMatch(/Expires=Thu, 01 Jan 1970/);
-    const page = await http.get(`${stack.api.url}/l/${campaign.slug}?fbclid=IwAR_no`, browser(cookies.dd_ad_consent.split(';')[0]));
+    const page = await http.get(
+      `${stack.api.url}/l/${campaign.slug}?fbclid=IwAR_no`,
+      browser(cookies.dd_ad_consent.split(';')[0]),
+    );
     expect(pixelOf(page.data)).toBeNull();
     expect(page.data).not.toContain('ad-consent');
     expect(page.headers['set-cookie']).toBeUndefined();
     expect(await rows(campaign.id)).toEqual([]);
-    expect((await http.post(`${stack.api.url}/l/${campaign.slug}/ad-consent`, ...form({ choice: 'maybe' }))).status).toBe(400);
+    expect(
+      (await http.post(`${stack.api.url}/l/${campaign.slug}/ad-consent`, ...form({ choice: 'maybe' }))).status,
+    ).toBe(400);
   });
 });

@@ -27,7 +27,15 @@ afterAll(async () => {
 
 // The chart's colour per event type (api/pages/dashboard-assets.ts) and the events of each type the fixture puts in
 // the last 30 days, unflagged.
-const COLOURS = { PAGE_VIEW: '#8ab4f8', CLICK: '#4e79a7', AUTH: '#f28e2b', SAVE_TRACK: '#59a14f', FOLLOW_ARTIST: '#76b7b2', STREAM: '#e15759', EMAIL_SIGNUP: '#b07aa1' };
+const COLOURS = {
+  PAGE_VIEW: '#8ab4f8',
+  CLICK: '#4e79a7',
+  AUTH: '#f28e2b',
+  SAVE_TRACK: '#59a14f',
+  FOLLOW_ARTIST: '#76b7b2',
+  STREAM: '#e15759',
+  EMAIL_SIGNUP: '#b07aa1',
+};
 const IN_RANGE = { PAGE_VIEW: 6, CLICK: 3, AUTH: 4, SAVE_TRACK: 1, FOLLOW_ARTIST: 1, STREAM: 4, EMAIL_SIGNUP: 1 };
 
 async function texts(page: Page, selector: string): Promise<string[]> {
@@ -37,9 +45,18 @@ async function texts(page: Page, selector: string): Promise<string[]> {
 describe('artist dashboard in Chromium', () => {
   it('signs in with the key and shows the funnel, chart, sources and live delivery progress', async () => {
     const owner = await artistAccount(stack);
-    const created = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId: owner.artistId, title: 'Midnight Sun', upc: nextUpc(), releaseDate: '2031-06-01', releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers: owner.headers });
+    const created = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId: owner.artistId,
+        title: 'Midnight Sun',
+        upc: nextUpc(),
+        releaseDate: '2031-06-01',
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers: owner.headers },
+    );
     const campaignId = created.data.id as string;
     await seedAnalytics(stack.db.pool, campaignId, utcMidnightDaysAgo(3));
 
@@ -47,16 +64,22 @@ describe('artist dashboard in Chromium', () => {
     const page = await context.newPage();
     const problems: string[] = [];
     // Script errors, CSP violations and failed requests (the browser's own favicon request aside).
-    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
+    });
     page.on('pageerror', (e) => problems.push(e.message));
-    page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`); });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`);
+    });
 
     await page.goto(`${stack.api.url}/app`);
     await page.fill('input[name=key]', owner.apiKey);
     await page.click('button[type=submit]');
     await page.waitForSelector(`a[data-campaign="${campaignId}"]`);
     // The key went to the server once; the browser keeps only the HttpOnly session cookie.
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie,
+    );
     expect(stored).not.toContain(owner.apiKey);
     expect(stored).not.toContain('dd_app_session');
 
@@ -66,16 +89,26 @@ describe('artist dashboard in Chromium', () => {
 
     // Funnel: the numbers the test's events make (see test/e2e/analytics.test.ts for the arithmetic).
     const stages = ['views', 'clicks', 'authorisations', 'delivered', 'streamed7d', 'streamed28d'];
-    const counts = await Promise.all(stages.map((s) => page.textContent(`#funnel-chart g[data-stage=${s}] text.count`)));
+    const counts = await Promise.all(
+      stages.map((s) => page.textContent(`#funnel-chart g[data-stage=${s}] text.count`)),
+    );
     expect(counts).toEqual(['6', '3', '4', '3', '2', '3']);
-    const widths = await Promise.all(stages.map(async (s) => (await page.locator(`#funnel-chart g[data-stage=${s}] rect`).boundingBox())!.width));
+    const widths = await Promise.all(
+      stages.map(async (s) => (await page.locator(`#funnel-chart g[data-stage=${s}] rect`).boundingBox())!.width),
+    );
     expect(widths[0]).toBeGreaterThan(200);
     widths.forEach((w, i) => expect(w / widths[0]).toBeCloseTo([6, 3, 4, 3, 2, 3][i] / 6, 2));
 
     // Time series: one stacked segment per (day, type) with events, heights proportional to the counts.
     const bars = page.locator('#series-chart rect.series-bar');
     expect(await bars.count()).toBe(9);
-    const segments = await bars.evaluateAll((rects) => rects.map((r) => ({ type: r.getAttribute('data-type')!, count: Number(r.getAttribute('data-count')), height: r.getBoundingClientRect().height })));
+    const segments = await bars.evaluateAll((rects) =>
+      rects.map((r) => ({
+        type: r.getAttribute('data-type')!,
+        count: Number(r.getAttribute('data-count')),
+        height: r.getBoundingClientRect().height,
+      })),
+    );
     const perType: Record<string, number> = {};
     for (const s of segments) {
       expect(s.height).toBeGreaterThan(0);
@@ -86,7 +119,9 @@ describe('artist dashboard in Chromium', () => {
     for (const s of segments) expect(s.height / s.count).toBeCloseTo(unit, 3);
 
     // Sources table.
-    const rows = await page.locator('#sources-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)));
+    const rows = await page
+      .locator('#sources-table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)));
     expect(rows).toEqual([
       ['social', 'instagram', '—', '4', '2', '2', '0', '12'],
       ['email', 'newsletter', 'email', '2', '1', '0', '1', '11'],
@@ -100,7 +135,9 @@ describe('artist dashboard in Chromium', () => {
     await page.screenshot({ path: path.join(tmp, 'dashboard.png'), fullPage: true });
     const pixels = decodePng(png);
     expect(pixels.width).toBeGreaterThan(300);
-    const perEvent = Object.entries(IN_RANGE).map(([type, n]) => countColour(pixels, COLOURS[type as keyof typeof COLOURS]) / n);
+    const perEvent = Object.entries(IN_RANGE).map(
+      ([type, n]) => countColour(pixels, COLOURS[type as keyof typeof COLOURS]) / n,
+    );
     const mean = perEvent.reduce((a, b) => a + b, 0) / perEvent.length;
     expect(mean).toBeGreaterThan(50);
     for (const p of perEvent) expect(Math.abs(p - mean) / mean).toBeLessThan(0.3);
@@ -110,7 +147,9 @@ describe('artist dashboard in Chromium', () => {
     await stack.db.pool.query(sql.unsafe`
       UPDATE presaves SET state = 'done', executed_at = now()
       WHERE id = (SELECT id FROM presaves WHERE campaign_id = ${campaignId} AND state = 'pending' LIMIT 1)`);
-    await page.waitForFunction(() => document.getElementById('progress-done')?.textContent === '6', undefined, { timeout: 8_000 });
+    await page.waitForFunction(() => document.getElementById('progress-done')?.textContent === '6', undefined, {
+      timeout: 8_000,
+    });
     expect(await texts(page, '#progress dd')).toEqual(['6', '9', '0', '0', '15']);
     expect(Number(await page.locator('#progress-fill').getAttribute('width'))).toBeCloseTo(40, 5);
 

@@ -3,7 +3,14 @@
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from '../../workflows/mail';
-import { artistAccount, fanPresaves, http, nextUpc, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+import {
+  artistAccount,
+  fanPresaves,
+  http,
+  nextUpc,
+  startReleaseStack,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -14,12 +21,21 @@ afterAll(async () => {
 });
 
 const run = <T>(workflow: () => Promise<T>) =>
-  stack.temporal.client.workflow.execute(workflow, { workflowId: `mail-test-${Math.random().toString(36).slice(2)}`, taskQueue: stack.temporal.taskQueue });
+  stack.temporal.client.workflow.execute(workflow, {
+    workflowId: `mail-test-${Math.random().toString(36).slice(2)}`,
+    taskQueue: stack.temporal.taskQueue,
+  });
 
 async function mailbox(): Promise<{ to: string; subject: string; body: string }[]> {
-  const rows = await stack.db.pool.any(sql.type(z.object({ id: z.string(), enc: z.string(), subject: z.string(), body: z.string() }))`
+  const rows = await stack.db.pool.any(sql.type(
+    z.object({ id: z.string(), enc: z.string(), subject: z.string(), body: z.string() }),
+  )`
     SELECT outbox_id AS id, to_address_enc AS enc, subject, body FROM sandbox_mailbox ORDER BY delivered_at`);
-  return rows.map((r) => ({ to: stack.keyRing.decrypt(r.enc, `sandbox_mailbox:${r.id}`), subject: r.subject, body: r.body }));
+  return rows.map((r) => ({
+    to: stack.keyRing.decrypt(r.enc, `sandbox_mailbox:${r.id}`),
+    subject: r.subject,
+    body: r.body,
+  }));
 }
 
 describe('e-mail', () => {
@@ -27,15 +43,30 @@ describe('e-mail', () => {
     const account = await artistAccount(stack);
     // Seven months out: the six-month refresh tokens of today's consents end before it.
     const far = new Date(Date.now() + 213 * 24 * 3600_000).toISOString().slice(0, 10);
-    const campaign = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId: account.artistId, title: 'Far Away', upc: nextUpc(), releaseDate: far, releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers: account.headers });
+    const campaign = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId: account.artistId,
+        title: 'Far Away',
+        upc: nextUpc(),
+        releaseDate: far,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers: account.headers },
+    );
     const subscribe = async (user: string, email: string) => {
       const { callback } = await fanPresaves(stack, campaign.data.slug, { user });
-      const fanCookie = (callback.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('play_spotify_uid='))!;
-      const res = await http.post(`${stack.api.url}/l/${campaign.data.slug}/subscribe`, new URLSearchParams({ email, consent: 'yes' }).toString(), {
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: fanCookie },
-      });
+      const fanCookie = (callback.headers['set-cookie'] ?? [])
+        .map((c) => c.split(';')[0])
+        .find((c) => c.startsWith('play_spotify_uid='))!;
+      const res = await http.post(
+        `${stack.api.url}/l/${campaign.data.slug}/subscribe`,
+        new URLSearchParams({ email, consent: 'yes' }).toString(),
+        {
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: fanCookie },
+        },
+      );
       expect(res.status).toBe(200);
       return res;
     };
@@ -51,20 +82,33 @@ describe('e-mail', () => {
     const first = await run(reconsentNudgeWorkflow);
     expect(first.queued).toBe(1);
     const nudges = (await mailbox()).filter((m) => m.subject.startsWith('Keep your pre-save'));
-    expect(nudges).toEqual([{ to: 'nudge-me@example.com', subject: 'Keep your pre-save of "Far Away"', body: expect.stringContaining(`/l/${campaign.data.slug}`) }]);
+    expect(nudges).toEqual([
+      {
+        to: 'nudge-me@example.com',
+        subject: 'Keep your pre-save of "Far Away"',
+        body: expect.stringContaining(`/l/${campaign.data.slug}`),
+      },
+    ]);
     // Once: running again queues and sends nothing new.
     await run(reconsentNudgeWorkflow);
     expect((await mailbox()).filter((m) => m.subject.startsWith('Keep your pre-save'))).toHaveLength(1);
     // The address is stored sealed, like every contact detail.
-    expect(JSON.stringify(await stack.db.pool.any(sql.unsafe`SELECT to_address_enc FROM sandbox_mailbox`))).not.toContain('nudge-me@example.com');
+    expect(
+      JSON.stringify(await stack.db.pool.any(sql.unsafe`SELECT to_address_enc FROM sandbox_mailbox`)),
+    ).not.toContain('nudge-me@example.com');
   });
 
   it('delivers account e-mail (welcome) to the account address, once', async () => {
-    const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Mail Label', email: 'mail-label@example.com' });
+    const signup = await http.post(`${stack.api.url}/v1/accounts`, {
+      name: 'Mail Label',
+      email: 'mail-label@example.com',
+    });
     await stack.temporal.client.workflow.getHandle(`account-welcome:${signup.data.account.id}`).result();
     expect((await run(outboxDeliveryWorkflow)).failed).toBe(0);
     await run(outboxDeliveryWorkflow);
     const welcomes = (await mailbox()).filter((m) => m.to === 'mail-label@example.com');
-    expect(welcomes).toEqual([{ to: 'mail-label@example.com', subject: 'Welcome to dropday', body: expect.stringContaining('Mail Label') }]);
+    expect(welcomes).toEqual([
+      { to: 'mail-label@example.com', subject: 'Welcome to dropday', body: expect.stringContaining('Mail Label') },
+    ]);
   });
 });

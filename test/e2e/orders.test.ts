@@ -11,7 +11,16 @@ import { queueEmail } from '../../db/outbox';
 import { createLogger } from '../../lib/logger';
 import { createProviderClients } from '../../lib/providers';
 import { sql } from '../../db/pool';
-import { addRelease, artistAccount, createCampaign, http, nextUpc, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import {
+  addRelease,
+  artistAccount,
+  createCampaign,
+  http,
+  nextUpc,
+  startReleaseStack,
+  waitFor,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 import { deliver, newId, packageSession, stripeEnv, stripeEvent } from '../helpers/stripe';
 import { workflowBundle } from '../helpers/temporal';
 
@@ -38,11 +47,18 @@ function spawnWorker(): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], {
     cwd: root,
     env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', DATABASE_URL: stack.db.url,
-      TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
-      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS, STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
-      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
-      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL, SPOTIFY_API_URL: c.SPOTIFY_API_URL,
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: stack.db.url,
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
+      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS,
+      STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
+      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID,
+      SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
+      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
+      SPOTIFY_API_URL: c.SPOTIFY_API_URL,
       WORKFLOW_BUNDLE_PATH: path.join(bundleDir, 'workflows.js'),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -50,9 +66,14 @@ function spawnWorker(): ChildProcess {
 }
 
 const n = z.object({ n: z.coerce.number() });
-const ordersOf = (sessionId: string) => stack.db.pool.oneFirst(sql.type(n)`SELECT count(*) AS n FROM orders WHERE checkout_session_id = ${sessionId}`);
+const ordersOf = (sessionId: string) =>
+  stack.db.pool.oneFirst(sql.type(n)`SELECT count(*) AS n FROM orders WHERE checkout_session_id = ${sessionId}`);
 const creditsOf = (sessionId: string) =>
-  stack.db.pool.oneFirst(sql.type(n)`SELECT count(*) AS n FROM package_credits p JOIN orders o ON o.id = p.order_id WHERE o.checkout_session_id = ${sessionId}`);
+  stack.db.pool.oneFirst(
+    sql.type(
+      n,
+    )`SELECT count(*) AS n FROM package_credits p JOIN orders o ON o.id = p.order_id WHERE o.checkout_session_id = ${sessionId}`,
+  );
 
 async function mailTo(address: string): Promise<string[]> {
   const rows = await stack.db.pool.any(sql.type(z.object({ id: z.string(), enc: z.string(), subject: z.string() }))`
@@ -64,11 +85,22 @@ describe('shop orders', () => {
   it('provisions a package once when the webhook arrives twice and the worker is killed in between', async () => {
     const sessionId = newId('cs_test');
     const buyer = 'crash-buyer@example.com';
-    const completed = stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer, extra: { fbclid: 'fb-1', utm_campaign: 'spring' } }));
+    const completed = stripeEvent(
+      'checkout.session.completed',
+      packageSession({ sessionId, email: buyer, extra: { fbclid: 'fb-1', utm_campaign: 'spring' } }),
+    );
 
     child = spawnWorker();
-    expect((await deliver(stack.api.url, completed)).data).toMatchObject({ duplicate: false, outcome: 'order started' });
-    await waitFor('the package to be provisioned', () => creditsOf(sessionId), (c) => c === 1, 90_000);
+    expect((await deliver(stack.api.url, completed)).data).toMatchObject({
+      duplicate: false,
+      outcome: 'order started',
+    });
+    await waitFor(
+      'the package to be provisioned',
+      () => creditsOf(sessionId),
+      (c) => c === 1,
+      90_000,
+    );
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
 
@@ -79,11 +111,18 @@ describe('shop orders', () => {
 
     await stack.startWorker();
     // An attempt the kill cut off is retried once its start-to-close timeout (15–30 s) has passed.
-    await waitFor('the order confirmation', () => mailTo(buyer), (m) => m.length > 0, 60_000);
+    await waitFor(
+      'the order confirmation',
+      () => mailTo(buyer),
+      (m) => m.length > 0,
+      60_000,
+    );
     expect(await ordersOf(sessionId)).toBe(1);
     expect(await creditsOf(sessionId)).toBe(1);
     expect(await mailTo(buyer)).toEqual(['Order confirmed: Release Boost']);
-    const order = await stack.db.pool.one(sql.type(z.object({ attribution: z.record(z.string(), z.string()), accountId: z.string().nullable() }))`
+    const order = await stack.db.pool.one(sql.type(
+      z.object({ attribution: z.record(z.string(), z.string()), accountId: z.string().nullable() }),
+    )`
       SELECT attribution, account_id AS "accountId" FROM orders WHERE checkout_session_id = ${sessionId}`);
     expect(order).toEqual({ attribution: { fbclid: 'fb-1', utm_campaign: 'spring' }, accountId: null });
     // No account has the buyer's address yet: the order waits for one.
@@ -93,7 +132,11 @@ describe('shop orders', () => {
     // The buyer signs up: the order and its credit move to the new account.
     const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Crash Label', email: buyer });
     const headers = { authorization: `Bearer ${signup.data.apiKey}` };
-    const billing = await waitFor('the order to be linked', () => http.get(`${stack.api.url}/v1/billing`, { headers }), (r) => r.data.usage?.unusedPackageCredits === 1);
+    const billing = await waitFor(
+      'the order to be linked',
+      () => http.get(`${stack.api.url}/v1/billing`, { headers }),
+      (r) => r.data.usage?.unusedPackageCredits === 1,
+    );
     expect(billing.data.plan.tier).toBe('free');
   });
 
@@ -108,24 +151,48 @@ describe('shop orders', () => {
       return { headers, artistId: artist.data.id as string };
     })();
     const sessionId = newId('cs_test');
-    await deliver(stack.api.url, stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer.toUpperCase() })));
-    await waitFor('the credit', () => http.get(`${stack.api.url}/v1/billing`, { headers: account.headers }), (r) => r.data.usage?.unusedPackageCredits === 1);
+    await deliver(
+      stack.api.url,
+      stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer.toUpperCase() })),
+    );
+    await waitFor(
+      'the credit',
+      () => http.get(`${stack.api.url}/v1/billing`, { headers: account.headers }),
+      (r) => r.data.usage?.unusedPackageCredits === 1,
+    );
 
     // The next campaign takes the package; the free plan still has its own one campaign; a third is refused.
     const upc = nextUpc();
     addRelease(stack, upc, Date.now() - 1_000); // on Spotify already: the campaign goes live at its instant
     const boosted = await createCampaign(stack, account, 'Boosted', { upc, secondsAhead: 4 });
     await createCampaign(stack, account, 'On the plan');
-    const third = await http.post(`${stack.api.url}/v1/campaigns`, { artistId: account.artistId, title: 'Third', isrc: 'USRC17607839', releaseDate: '2031-01-01', releasePolicy: 'global', timeZone: 'UTC' }, { headers: account.headers });
+    const third = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId: account.artistId,
+        title: 'Third',
+        isrc: 'USRC17607839',
+        releaseDate: '2031-01-01',
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers: account.headers },
+    );
     expect(third.status).toBe(402);
-    expect((await http.get(`${stack.api.url}/v1/billing`, { headers: account.headers })).data.usage).toEqual({ activeCampaigns: 2, activeCampaignsOnPlan: 1, unusedPackageCredits: 0 });
+    expect((await http.get(`${stack.api.url}/v1/billing`, { headers: account.headers })).data.usage).toEqual({
+      activeCampaigns: 2,
+      activeCampaignsOnPlan: 1,
+      unusedPackageCredits: 0,
+    });
 
     const result = await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).result();
     expect(result).toEqual({ outcome: 'completed' });
     // (The account also gets its welcome and an alert about the other, unreleased campaign.)
     const lifecycle = (await mailTo(buyer)).filter((s) => /^Order confirmed|" is live$|" has completed$/.test(s));
     expect(lifecycle).toEqual(['Order confirmed: Release Boost', '"Boosted" is live', '"Boosted" has completed']);
-    expect((await http.get(`${stack.api.url}/v1/campaigns/${boosted.id}`, { headers: account.headers })).data.status).toBe('completed');
+    expect(
+      (await http.get(`${stack.api.url}/v1/campaigns/${boosted.id}`, { headers: account.headers })).data.status,
+    ).toBe('completed');
   });
 
   it('takes the campaign at once when it is attached while the order is looking for one', async () => {
@@ -139,7 +206,12 @@ describe('shop orders', () => {
     const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
     const account = { headers, artistId: artist.data.id as string };
 
-    const deps = { config: stack.config, pool: stack.db.pool, keyRing: stack.keyRing, logger: createLogger({ level: 'silent' }) };
+    const deps = {
+      config: stack.config,
+      pool: stack.db.pool,
+      keyRing: stack.keyRing,
+      logger: createLogger({ level: 'silent' }),
+    };
     const activities = createActivities({ ...deps, providers: createProviderClients(stack.config) });
     const seen: (string | null)[] = [];
     let entered!: () => void;
@@ -158,11 +230,19 @@ describe('shop orders', () => {
     const racing = await stack.temporal.startWorker(deps, { activities: { ...activities, orderCampaignState } });
     try {
       const sessionId = newId('cs_test');
-      await deliver(stack.api.url, stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer })));
+      await deliver(
+        stack.api.url,
+        stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer })),
+      );
       await lookingWithoutCampaign;
       const campaign = await createCampaign(stack, account, 'Racing', { secondsAhead: 30 * 86_400 });
       letGo();
-      await waitFor('the order to look again', async () => seen, (s) => s.includes(campaign.id), 30_000);
+      await waitFor(
+        'the order to look again',
+        async () => seen,
+        (s) => s.includes(campaign.id),
+        30_000,
+      );
       expect(seen[0]).toBeNull();
     } finally {
       letGo();
@@ -178,30 +258,60 @@ describe('shop orders', () => {
     const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
     const account = { headers, artistId: artist.data.id as string };
     const sessionId = newId('cs_test');
-    await deliver(stack.api.url, stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer })));
+    await deliver(
+      stack.api.url,
+      stripeEvent('checkout.session.completed', packageSession({ sessionId, email: buyer })),
+    );
     const usage = () => http.get(`${stack.api.url}/v1/billing`, { headers });
     await waitFor('the credit', usage, (r) => r.data.usage?.unusedPackageCredits === 1);
 
     const first = await createCampaign(stack, account, 'Called Off', { secondsAhead: 30 * 86_400 });
-    expect((await usage()).data.usage).toEqual({ activeCampaigns: 1, activeCampaignsOnPlan: 0, unusedPackageCredits: 0 });
+    expect((await usage()).data.usage).toEqual({
+      activeCampaigns: 1,
+      activeCampaignsOnPlan: 0,
+      unusedPackageCredits: 0,
+    });
     expect((await http.post(`${stack.api.url}/v1/campaigns/${first.id}/cancel`, {}, { headers })).status).toBe(200);
     await waitFor('the credit to come back', usage, (r) => r.data.usage?.unusedPackageCredits === 1);
     await createCampaign(stack, account, 'Second Try', { secondsAhead: 30 * 86_400 });
-    expect((await usage()).data.usage).toEqual({ activeCampaigns: 1, activeCampaignsOnPlan: 0, unusedPackageCredits: 0 });
-    expect((await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).describe()).status.name).toBe('RUNNING');
+    expect((await usage()).data.usage).toEqual({
+      activeCampaigns: 1,
+      activeCampaignsOnPlan: 0,
+      unusedPackageCredits: 0,
+    });
+    expect((await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).describe()).status.name).toBe(
+      'RUNNING',
+    );
   });
 
   it('never e-mails a fan who unsubscribed (the outbox skips them)', async () => {
     const account = await artistAccount(stack);
     const campaign = await createCampaign(stack, account, 'Consent');
     const form = (email: string) => new URLSearchParams({ email, consent: 'yes' }).toString();
-    const subscribed = await http.post(`${stack.api.url}/l/${campaign.slug}/subscribe`, form('stays@example.com'), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    const leaving = await http.post(`${stack.api.url}/l/${campaign.slug}/subscribe`, form('leaves@example.com'), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const subscribed = await http.post(`${stack.api.url}/l/${campaign.slug}/subscribe`, form('stays@example.com'), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const leaving = await http.post(`${stack.api.url}/l/${campaign.slug}/subscribe`, form('leaves@example.com'), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect([subscribed.status, leaving.status]).toEqual([200, 200]);
     await http.post(/href="([^"]*\/u\/[^"]+)"/.exec(String(leaving.data))![1]);
-    const ids = await stack.db.pool.any(sql.type(z.object({ id: z.string() }))`SELECT id FROM subscribers WHERE campaign_id = ${campaign.id} ORDER BY unsubscribed_at NULLS FIRST`);
-    for (const { id } of ids) await queueEmail(stack.db.pool, { subscriberId: id, template: 'reconsent_nudge', data: { title: 'Consent', slug: campaign.slug }, dedupeKey: `consent-test:${id}` });
-    await stack.temporal.client.workflow.execute('outboxDeliveryWorkflow', { workflowId: newId('outbox'), taskQueue: stack.temporal.taskQueue });
+    const ids = await stack.db.pool.any(
+      sql.type(
+        z.object({ id: z.string() }),
+      )`SELECT id FROM subscribers WHERE campaign_id = ${campaign.id} ORDER BY unsubscribed_at NULLS FIRST`,
+    );
+    for (const { id } of ids)
+      await queueEmail(stack.db.pool, {
+        subscriberId: id,
+        template: 'reconsent_nudge',
+        data: { title: 'Consent', slug: campaign.slug },
+        dedupeKey: `consent-test:${id}`,
+      });
+    await stack.temporal.client.workflow.execute('outboxDeliveryWorkflow', {
+      workflowId: newId('outbox'),
+      taskQueue: stack.temporal.taskQueue,
+    });
     expect(await mailTo('stays@example.com')).toHaveLength(1);
     expect(await mailTo('leaves@example.com')).toHaveLength(0);
   });

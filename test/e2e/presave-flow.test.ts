@@ -3,7 +3,17 @@
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { signValue } from '../../lib/crypto/signed-value';
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import {
+  addRelease,
+  artistAccount,
+  fanPresaves,
+  http,
+  nextUpc,
+  releaseInSeconds,
+  startReleaseStack,
+  waitFor,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -19,22 +29,41 @@ describe('pre-save from the smart link to the library', () => {
     const upc = nextUpc();
     const release = releaseInSeconds(6);
     const created = addRelease(stack, upc, release.at);
-    const campaign = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId, title: 'Midnight Sun', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime,
-      releasePolicy: 'global', timeZone: 'UTC', followArtist: true,
-    }, { headers });
+    const campaign = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId,
+        title: 'Midnight Sun',
+        upc,
+        releaseDate: release.releaseDate,
+        releaseTime: release.releaseTime,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+        followArtist: true,
+      },
+      { headers },
+    );
     expect(campaign.status).toBe(201);
-    expect(campaign.data).toMatchObject({ slug: expect.any(String), landingUrl: `${stack.api.url}/l/${campaign.data.slug}`, status: 'scheduled' });
+    expect(campaign.data).toMatchObject({
+      slug: expect.any(String),
+      landingUrl: `${stack.api.url}/l/${campaign.data.slug}`,
+      status: 'scheduled',
+    });
 
     const landing = await http.get(campaign.data.landingUrl);
     expect(landing.headers['content-type']).toMatch(/text\/html/);
     expect(landing.data).toContain('Midnight Sun');
     expect(landing.data).toContain('Pre-save on Spotify');
 
-    const { callback, authorizeUrl } = await fanPresaves(stack, campaign.data.slug, { user: 'fan-one', tz: 'Europe/Paris' });
+    const { callback, authorizeUrl } = await fanPresaves(stack, campaign.data.slug, {
+      user: 'fan-one',
+      tz: 'Europe/Paris',
+    });
     const authorize = new URL(authorizeUrl);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(authorize.searchParams.get('scope')).toBe('user-library-modify user-library-read user-follow-modify user-follow-read user-read-recently-played');
+    expect(authorize.searchParams.get('scope')).toBe(
+      'user-library-modify user-library-read user-follow-modify user-follow-read user-read-recently-played',
+    );
     expect(callback.status).toBe(303);
     expect(callback.headers.location).toBe(`/l/${campaign.data.slug}/thanks`);
     const cookie = String(callback.headers['set-cookie']);
@@ -48,27 +77,43 @@ describe('pre-save from the smart link to the library', () => {
     expect(pending.data.progress).toMatchObject({ total: 1, pending: 1, done: 0 });
     expect(Date.parse(pending.data.nextWaveAt)).toBe(release.at);
 
-    const done = await waitFor('delivery', () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.progress.done === 1);
+    const done = await waitFor(
+      'delivery',
+      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
+      (r) => r.data.progress.done === 1,
+    );
     expect(done.data.resolution).toBe('live');
     const library = stack.spotify.state.libraryOf('fan-one');
     expect(library.items.map((i) => i.uri).sort()).toEqual([created.album.uri, created.artist.uri].sort());
     expect(stack.spotify.state.stats().duplicateSaves).toBe(0);
 
     // Not before the release instant: the save call came after it.
-    const saves = stack.spotify.state.calls().filter((c) => c.path === '/v1/me/library' && c.method === 'PUT' && c.status === 200);
+    const saves = stack.spotify.state
+      .calls()
+      .filter((c) => c.path === '/v1/me/library' && c.method === 'PUT' && c.status === 200);
     expect(saves).toHaveLength(1);
     expect(saves[0].at).toBeGreaterThanOrEqual(release.at);
 
     const presaves = await http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}/presaves`, { headers });
     expect(presaves.data.items).toEqual([
-      { id: expect.any(String), platform: 'spotify', status: 'done', dueAt: new Date(release.at).toISOString(), executedAt: expect.any(String) },
+      {
+        id: expect.any(String),
+        platform: 'spotify',
+        status: 'done',
+        dueAt: new Date(release.at).toISOString(),
+        executedAt: expect.any(String),
+      },
     ]);
     const events = await stack.db.pool.anyFirst(sql.type(z.object({ type: z.string() }))`
       SELECT type FROM events WHERE campaign_id = ${campaign.data.id} AND fan_id IS NOT NULL ORDER BY type`); // the fan's own (views and clicks name nobody)
     expect(events).toEqual(['AUTH', 'FOLLOW_ARTIST', 'SAVE_TRACK']);
 
     // After the release the page is a plain smart link.
-    await waitFor('completion', () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.status === 'completed');
+    await waitFor(
+      'completion',
+      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
+      (r) => r.data.status === 'completed',
+    );
     const after = await http.get(campaign.data.landingUrl);
     // Its listen link goes through our tracked redirect (a CLICK) to the album on Spotify.
     expect(after.data).toContain(`/l/${campaign.data.slug}/listen/spotify`);
@@ -83,15 +128,32 @@ describe('pre-save from the smart link to the library', () => {
     const release = releaseInSeconds(3);
     addRelease(stack, upc, release.at);
     // A local release: pre-saves stay open until the last zone on Earth reaches the release time.
-    const campaign = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId, title: 'Late Fan', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'local', timeZone: 'UTC',
-    }, { headers });
+    const campaign = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId,
+        title: 'Late Fan',
+        upc,
+        releaseDate: release.releaseDate,
+        releaseTime: release.releaseTime,
+        releasePolicy: 'local',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
     await new Promise((r) => setTimeout(r, Math.max(0, release.at + 500 - Date.now())));
     const { callback } = await fanPresaves(stack, campaign.data.slug, { user: 'fan-late-utc', tz: 'UTC' });
     expect(callback.status).toBe(303);
     const arrivedAt = Date.now();
-    await waitFor('late delivery', () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.progress.done === 1, 30_000);
-    const save = stack.spotify.state.calls().find((c) => c.userId === 'fan-late-utc' && c.method === 'PUT' && c.status === 200)!;
+    await waitFor(
+      'late delivery',
+      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
+      (r) => r.data.progress.done === 1,
+      30_000,
+    );
+    const save = stack.spotify.state
+      .calls()
+      .find((c) => c.userId === 'fan-late-utc' && c.method === 'PUT' && c.status === 200)!;
     expect(save.at - arrivedAt).toBeLessThan(10_000);
   });
 });
@@ -104,10 +166,19 @@ describe('what a fan can get wrong ends on a clear page', () => {
     const account = await artistAccount(stack);
     headers = account.headers;
     const release = releaseInSeconds(3600);
-    const res = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId: account.artistId, title: 'Careful', upc: nextUpc(), releaseDate: release.releaseDate, releaseTime: release.releaseTime,
-      releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers });
+    const res = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId: account.artistId,
+        title: 'Careful',
+        upc: nextUpc(),
+        releaseDate: release.releaseDate,
+        releaseTime: release.releaseTime,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
     slug = res.data.slug;
     campaignId = res.data.id;
   });
@@ -137,9 +208,16 @@ describe('what a fan can get wrong ends on a clear page', () => {
     const start = await http.get(`${stack.api.url}/l/${slug}/presave/spotify`);
     const authorize = new URL(String(start.headers.location));
     expect(authorize.searchParams.get('show_dialog')).toBe('true');
-    const consent = await http.post(`${authorize.origin}/authorize`, new URLSearchParams({
-      ...Object.fromEntries(authorize.searchParams), user: 'attacker', display_name: 'attacker', decision: 'accept',
-    }).toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const consent = await http.post(
+      `${authorize.origin}/authorize`,
+      new URLSearchParams({
+        ...Object.fromEntries(authorize.searchParams),
+        user: 'attacker',
+        display_name: 'attacker',
+        decision: 'accept',
+      }).toString(),
+      { headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    );
     // The attacker's callback URL, opened in the victim's browser (which has no sign-in cookie of this flow).
     const victim = await http.get(String(consent.headers.location));
     expect(victim.status).toBe(400);
@@ -153,7 +231,9 @@ describe('what a fan can get wrong ends on a clear page', () => {
     const res = await http.get(`${stack.api.url}/oauth/spotify/callback`, { params: { code: 'x', state: expired } });
     expect(res.status).toBe(400);
     expect(res.data).toContain('expired');
-    const tampered = await http.get(`${stack.api.url}/oauth/spotify/callback`, { params: { code: 'x', state: `${expired.slice(0, -2)}AA` } });
+    const tampered = await http.get(`${stack.api.url}/oauth/spotify/callback`, {
+      params: { code: 'x', state: `${expired.slice(0, -2)}AA` },
+    });
     expect(tampered.status).toBe(400);
     expect(tampered.data).toContain('not valid');
     const missing = await http.get(`${stack.api.url}/oauth/spotify/callback`, { params: { code: 'x' } });
@@ -171,7 +251,15 @@ describe('what a fan can get wrong ends on a clear page', () => {
 describe('campaign API', () => {
   it('validates identifiers, dates, times and zones, and writes nothing on bad input', async () => {
     const { headers, artistId } = await artistAccount(stack);
-    const valid = { artistId, title: 'V', upc: nextUpc(), releaseDate: '2031-02-03', releaseTime: '00:00', releasePolicy: 'local', timeZone: 'Europe/Paris' };
+    const valid = {
+      artistId,
+      title: 'V',
+      upc: nextUpc(),
+      releaseDate: '2031-02-03',
+      releaseTime: '00:00',
+      releasePolicy: 'local',
+      timeZone: 'Europe/Paris',
+    };
     const bad: [Record<string, unknown>, string][] = [
       [{ ...valid, upc: '123456789013' }, 'upc'],
       [{ ...valid, upc: undefined }, 'upc'],
@@ -185,37 +273,75 @@ describe('campaign API', () => {
     ];
     for (const [body, path] of bad) {
       const res = await http.post(`${stack.api.url}/v1/campaigns`, body, { headers });
-      expect({ path, status: res.status, code: res.data.error?.code }).toEqual({ path, status: 400, code: 'validation_failed' });
+      expect({ path, status: res.status, code: res.data.error?.code }).toEqual({
+        path,
+        status: 400,
+        code: 'validation_failed',
+      });
       expect(res.data.error.details.map((d: { path: string }) => d.path)).toContain(path);
     }
     expect((await http.get(`${stack.api.url}/v1/campaigns`, { headers })).data.items).toEqual([]);
-    const ok = await http.post(`${stack.api.url}/v1/campaigns`, { ...valid, upc: undefined, isrc: 'us-rc1-76-07839' }, { headers });
+    const ok = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      { ...valid, upc: undefined, isrc: 'us-rc1-76-07839' },
+      { headers },
+    );
     expect(ok.status).toBe(201);
-    expect(ok.data).toMatchObject({ isrc: 'USRC17607839', releaseTime: '00:00:00', followArtist: true, platforms: ['spotify'], status: 'scheduled' });
+    expect(ok.data).toMatchObject({
+      isrc: 'USRC17607839',
+      releaseTime: '00:00:00',
+      followArtist: true,
+      platforms: ['spotify'],
+      status: 'scheduled',
+    });
     // A past release is allowed: its pre-saves run at once.
-    const past = await http.post(`${stack.api.url}/v1/campaigns`, { ...valid, upc: nextUpc(), releaseDate: '2020-01-01' }, { headers });
+    const past = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      { ...valid, upc: nextUpc(), releaseDate: '2020-01-01' },
+      { headers },
+    );
     expect(past.status).toBe(201);
     const other = await artistAccount(stack);
-    expect((await http.get(`${stack.api.url}/v1/campaigns/${ok.data.id}`, { headers: other.headers })).status).toBe(404);
-    expect((await http.post(`${stack.api.url}/v1/campaigns/${ok.data.id}/cancel`, {}, { headers: other.headers })).status).toBe(404);
-    expect((await http.get(`${stack.api.url}/v1/campaigns/${ok.data.id}/presaves`, { headers: other.headers })).status).toBe(404);
+    expect((await http.get(`${stack.api.url}/v1/campaigns/${ok.data.id}`, { headers: other.headers })).status).toBe(
+      404,
+    );
+    expect(
+      (await http.post(`${stack.api.url}/v1/campaigns/${ok.data.id}/cancel`, {}, { headers: other.headers })).status,
+    ).toBe(404);
+    expect(
+      (await http.get(`${stack.api.url}/v1/campaigns/${ok.data.id}/presaves`, { headers: other.headers })).status,
+    ).toBe(404);
     expect((await http.patch(`${stack.api.url}/v1/campaigns/${ok.data.id}`, {}, { headers })).status).toBe(400);
   });
 
   it('pages through pre-saves with a cursor', async () => {
     const { headers, artistId } = await artistAccount(stack);
     const release = releaseInSeconds(3600);
-    const res = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId, title: 'Paged', upc: nextUpc(), releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers });
+    const res = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId,
+        title: 'Paged',
+        upc: nextUpc(),
+        releaseDate: release.releaseDate,
+        releaseTime: release.releaseTime,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
     for (let i = 0; i < 5; i++) await fanPresaves(stack, res.data.slug, { user: `fan-page-${i}` });
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { data: { items: { id: string }[]; nextCursor: string | null } } = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/presaves`, {
-        headers, params: { limit: 2, ...(cursor ? { cursor } : {}) },
-      });
+      const page: { data: { items: { id: string }[]; nextCursor: string | null } } = await http.get(
+        `${stack.api.url}/v1/campaigns/${res.data.id}/presaves`,
+        {
+          headers,
+          params: { limit: 2, ...(cursor ? { cursor } : {}) },
+        },
+      );
       if (!page.data.items) throw new Error(JSON.stringify(page.data));
       seen.push(...page.data.items.map((p) => p.id));
       cursor = page.data.nextCursor;
@@ -223,10 +349,16 @@ describe('campaign API', () => {
     } while (cursor);
     expect(pages).toBe(3);
     expect(new Set(seen).size).toBe(5);
-    const badCursor = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/presaves`, { headers, params: { cursor: 'garbage' } });
+    const badCursor = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/presaves`, {
+      headers,
+      params: { cursor: 'garbage' },
+    });
     expect(badCursor.status).toBe(400);
     expect(badCursor.data.error.code).toBe('invalid_cursor');
-    const badStatus = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/presaves`, { headers, params: { status: 'lost' } });
+    const badStatus = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/presaves`, {
+      headers,
+      params: { status: 'lost' },
+    });
     expect(badStatus.status).toBe(400);
   });
 });
@@ -236,23 +368,49 @@ describe('fan token ledger', () => {
     const { headers, artistId } = await artistAccount(stack);
     // Seven months out: a refresh token dies six months after consent, before this release.
     const far = new Date(Date.now() + 213 * 24 * 3600_000).toISOString().slice(0, 10);
-    const res = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId, title: 'Ledger', upc: nextUpc(), releaseDate: far, releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers });
-    for (const user of ['ledger-a', 'ledger-b', 'ledger-c', 'ledger-d']) await fanPresaves(stack, res.data.slug, { user });
-    const fanOf = (user: string) => stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
+    const res = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId,
+        title: 'Ledger',
+        upc: nextUpc(),
+        releaseDate: far,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
+    for (const user of ['ledger-a', 'ledger-b', 'ledger-c', 'ledger-d'])
+      await fanPresaves(stack, res.data.slug, { user });
+    const fanOf = (user: string) =>
+      stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
       SELECT id FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser(user)!.accountId}`);
     // a: refresh token good for 200 more days; b: the default six months; both die before the release.
     // c: consent older than six months (expired); d: revoked.
-    await stack.db.pool.query(sql.unsafe`UPDATE fan_tokens SET refresh_expires_at = now() + interval '200 days' WHERE fan_id = ${await fanOf('ledger-a')}`);
-    await stack.db.pool.query(sql.unsafe`UPDATE fan_tokens SET refresh_expires_at = now() - interval '1 day' WHERE fan_id = ${await fanOf('ledger-c')}`);
-    await stack.db.pool.query(sql.unsafe`UPDATE fan_tokens SET status = 'revoked' WHERE fan_id = ${await fanOf('ledger-d')}`);
+    await stack.db.pool.query(
+      sql.unsafe`UPDATE fan_tokens SET refresh_expires_at = now() + interval '200 days' WHERE fan_id = ${await fanOf('ledger-a')}`,
+    );
+    await stack.db.pool.query(
+      sql.unsafe`UPDATE fan_tokens SET refresh_expires_at = now() - interval '1 day' WHERE fan_id = ${await fanOf('ledger-c')}`,
+    );
+    await stack.db.pool.query(
+      sql.unsafe`UPDATE fan_tokens SET status = 'revoked' WHERE fan_id = ${await fanOf('ledger-d')}`,
+    );
     const ledger = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/ledger`, { headers });
     expect(ledger.data).toEqual({ reachable: 0, expiringBeforeRelease: 2, expired: 1, revoked: 1 });
     // a consents again: reachable.
-    await stack.db.pool.query(sql.unsafe`UPDATE fan_tokens SET refresh_expires_at = now() + interval '400 days' WHERE fan_id = ${await fanOf('ledger-a')}`);
-    expect((await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/ledger`, { headers })).data).toEqual({ reachable: 1, expiringBeforeRelease: 1, expired: 1, revoked: 1 });
+    await stack.db.pool.query(
+      sql.unsafe`UPDATE fan_tokens SET refresh_expires_at = now() + interval '400 days' WHERE fan_id = ${await fanOf('ledger-a')}`,
+    );
+    expect((await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/ledger`, { headers })).data).toEqual({
+      reachable: 1,
+      expiringBeforeRelease: 1,
+      expired: 1,
+      revoked: 1,
+    });
     const other = await artistAccount(stack);
-    expect((await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/ledger`, { headers: other.headers })).status).toBe(404);
+    expect(
+      (await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/ledger`, { headers: other.headers })).status,
+    ).toBe(404);
   });
 });

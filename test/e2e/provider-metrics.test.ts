@@ -11,8 +11,10 @@ beforeAll(async () => {
   stack = await startReleaseStack({
     startWorker: false,
     env: {
-      GOOGLE_CLIENT_ID: 'dropday-google', GOOGLE_CLIENT_SECRET: 'google-secret',
-      GOOGLE_AUTH_URL: google.url, GOOGLE_OAUTH_URL: google.url,
+      GOOGLE_CLIENT_ID: 'dropday-google',
+      GOOGLE_CLIENT_SECRET: 'google-secret',
+      GOOGLE_AUTH_URL: google.url,
+      GOOGLE_OAUTH_URL: google.url,
     },
   });
 });
@@ -30,8 +32,11 @@ async function startConnecting(headers: Record<string, string>): Promise<{ autho
 
 const apiMetrics = async () => String((await http.get(`${stack.api.url}/metrics`)).data);
 const series = (text: string, name: string, labels: Record<string, string>) =>
-  text.split('\n').find((line) =>
-    line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)));
+  text
+    .split('\n')
+    .find(
+      (line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)),
+    );
 
 describe("the API's provider metrics", () => {
   it('counts a code exchange by provider, operation and outcome with its latency, a refused one by kind', async () => {

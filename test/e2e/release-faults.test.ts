@@ -4,7 +4,18 @@ import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { releaseWorkflowId } from '../../lib/starters/release';
 import { progressQuery } from '../../workflows/release';
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, savesOf, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import {
+  addRelease,
+  artistAccount,
+  fanPresaves,
+  http,
+  nextUpc,
+  releaseInSeconds,
+  savesOf,
+  startReleaseStack,
+  waitFor,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -18,14 +29,29 @@ afterEach(() => stack.spotify.state.clearFaults());
 const successfulSaves = (user: string) => savesOf(stack, user).length;
 
 /** `beforeRelease` runs after the fans pre-saved and before the release instant (asserted). */
-async function campaignWithFans(title: string, fans: string[], secondsAhead: number, beforeRelease: () => void = () => {}) {
+async function campaignWithFans(
+  title: string,
+  fans: string[],
+  secondsAhead: number,
+  beforeRelease: () => void = () => {},
+) {
   const { headers, artistId } = await artistAccount(stack);
   const upc = nextUpc();
   addRelease(stack, upc, Date.now() - 1_000);
   const release = releaseInSeconds(secondsAhead);
-  const res = await http.post(`${stack.api.url}/v1/campaigns`, {
-    artistId, title, upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-  }, { headers });
+  const res = await http.post(
+    `${stack.api.url}/v1/campaigns`,
+    {
+      artistId,
+      title,
+      upc,
+      releaseDate: release.releaseDate,
+      releaseTime: release.releaseTime,
+      releasePolicy: 'global',
+      timeZone: 'UTC',
+    },
+    { headers },
+  );
   expect(res.status).toBe(201);
   for (const user of fans) {
     const { callback } = await fanPresaves(stack, res.data.slug, { user });
@@ -36,7 +62,8 @@ async function campaignWithFans(title: string, fans: string[], secondsAhead: num
   return { id: res.data.id as string, headers, release };
 }
 
-const campaignView = (id: string, headers: Record<string, string>) => http.get(`${stack.api.url}/v1/campaigns/${id}`, { headers });
+const campaignView = (id: string, headers: Record<string, string>) =>
+  http.get(`${stack.api.url}/v1/campaigns/${id}`, { headers });
 
 describe('release day faults', () => {
   it('revoked fans end revoked and are never retried; everyone else is delivered', async () => {
@@ -44,9 +71,16 @@ describe('release day faults', () => {
     const { id, headers } = await campaignWithFans('Revoked', fans, 4);
     for (const user of fans.slice(0, 3)) stack.spotify.state.revokeUser(user);
 
-    const view = await waitFor('all settled', () => campaignView(id, headers), (r) => r.data.progress.pending === 0);
+    const view = await waitFor(
+      'all settled',
+      () => campaignView(id, headers),
+      (r) => r.data.progress.pending === 0,
+    );
     expect(view.data.progress).toMatchObject({ total: 8, done: 5, revoked: 3, failed: 0 });
-    const list = await http.get(`${stack.api.url}/v1/campaigns/${id}/presaves`, { headers, params: { status: 'revoked' } });
+    const list = await http.get(`${stack.api.url}/v1/campaigns/${id}/presaves`, {
+      headers,
+      params: { status: 'revoked' },
+    });
     expect(list.data.items).toHaveLength(3);
     expect(list.data.items.every((p: { reason: string }) => p.reason === 'revoked')).toBe(true);
     for (const user of fans.slice(3)) expect(successfulSaves(user)).toBe(1);
@@ -64,7 +98,12 @@ describe('release day faults', () => {
       stack.spotify.state.injectFault({ kind: 'timeout', count: 1, delayMs: 12_000, path: '/v1/me/library' });
     });
 
-    const view = await waitFor('all delivered', () => campaignView(id, headers), (r) => r.data.progress.done === 12, 90_000);
+    const view = await waitFor(
+      'all delivered',
+      () => campaignView(id, headers),
+      (r) => r.data.progress.done === 12,
+      90_000,
+    );
     expect(view.data.progress).toMatchObject({ total: 12, done: 12, failed: 0, revoked: 0 });
     for (const user of fans) expect(successfulSaves(user)).toBe(1);
     const after = stack.spotify.state.stats();
@@ -78,10 +117,20 @@ describe('release day faults', () => {
       stack.spotify.state.injectFault({ kind: 'quota', count: 1, retryAfterSeconds: 4, path: '/v1/me/library' });
     });
     const handle = stack.temporal.client.workflow.getHandle(releaseWorkflowId(id));
-    const paused = await waitFor('the pause', () => handle.query(progressQuery), (p) => p.phase === 'paused', 30_000);
+    const paused = await waitFor(
+      'the pause',
+      () => handle.query(progressQuery),
+      (p) => p.phase === 'paused',
+      30_000,
+    );
     expect(paused.pauseReason).toBe('quota_exceeded');
     expect(paused.pausedUntil).toBeGreaterThan(Date.now());
-    const view = await waitFor('all delivered', () => campaignView(id, headers), (r) => r.data.progress.done === 4, 60_000);
+    const view = await waitFor(
+      'all delivered',
+      () => campaignView(id, headers),
+      (r) => r.data.progress.done === 4,
+      60_000,
+    );
     expect(view.data.progress.failed).toBe(0);
     for (const user of fans) expect(successfulSaves(user)).toBe(1);
   });

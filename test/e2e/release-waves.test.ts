@@ -1,5 +1,16 @@
 // When pre-saves run: per-zone waves of a local release, a release that goes live late, reschedule and cancel.
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, savesOf as savesOfFan, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import {
+  addRelease,
+  artistAccount,
+  fanPresaves,
+  http,
+  nextUpc,
+  releaseInSeconds,
+  savesOf as savesOfFan,
+  startReleaseStack,
+  waitFor,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 import { z } from 'zod';
 import { releaseWorkflowId } from '../../lib/starters/release';
 import { sql } from '../../db/pool';
@@ -30,8 +41,13 @@ describe('local release across three zones', () => {
     // about to, Bangkok (UTC+7) gets there in an hour.
     const local = releaseInSeconds(6, 'Asia/Shanghai');
     const campaign = await createCampaign(headers, {
-      artistId, title: 'Three Zones', upc, releaseDate: local.releaseDate, releaseTime: local.releaseTime,
-      releasePolicy: 'local', timeZone: 'Asia/Shanghai',
+      artistId,
+      title: 'Three Zones',
+      upc,
+      releaseDate: local.releaseDate,
+      releaseTime: local.releaseTime,
+      releasePolicy: 'local',
+      timeZone: 'Asia/Shanghai',
     });
     await fanPresaves(stack, campaign.slug, { user: 'fan-tokyo', tz: 'Asia/Tokyo' });
     await fanPresaves(stack, campaign.slug, { user: 'fan-shanghai', tz: 'Asia/Shanghai' });
@@ -42,26 +58,53 @@ describe('local release across three zones', () => {
     expect(dueAts).toEqual([local.at - 3_600_000, local.at, local.at + 3_600_000]);
 
     // Tokyo's wave has passed: a late pre-save runs at once. Shanghai's waits for its instant.
-    await waitFor('Tokyo', async () => savesOf('fan-tokyo').length, (n) => n === 1);
+    await waitFor(
+      'Tokyo',
+      async () => savesOf('fan-tokyo').length,
+      (n) => n === 1,
+    );
     expect(savesOf('fan-shanghai')).toHaveLength(0);
-    await waitFor('Shanghai', async () => savesOf('fan-shanghai').length, (n) => n === 1);
+    await waitFor(
+      'Shanghai',
+      async () => savesOf('fan-shanghai').length,
+      (n) => n === 1,
+    );
     expect(savesOf('fan-shanghai')[0].at).toBeGreaterThanOrEqual(local.at);
     expect(savesOf('fan-tokyo')[0].at).toBeLessThan(savesOf('fan-shanghai')[0].at);
 
     // Bangkok is still ahead: the workflow knows its wave.
     const handle = stack.temporal.client.workflow.getHandle(releaseWorkflowId(campaign.id));
-    const progress = await waitFor('the next wave to be planned', () => handle.query(progressQuery), (p) => p.phase === 'scheduled');
-    expect(progress).toMatchObject({ phase: 'scheduled', nextWaveAt: local.at + 3_600_000, waves: [local.at + 3_600_000] });
+    const progress = await waitFor(
+      'the next wave to be planned',
+      () => handle.query(progressQuery),
+      (p) => p.phase === 'scheduled',
+    );
+    expect(progress).toMatchObject({
+      phase: 'scheduled',
+      nextWaveAt: local.at + 3_600_000,
+      waves: [local.at + 3_600_000],
+    });
     const view = await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}`, { headers });
-    expect(view.data).toMatchObject({ progress: { total: 3, done: 2, pending: 1 }, nextWaveAt: new Date(local.at + 3_600_000).toISOString() });
+    expect(view.data).toMatchObject({
+      progress: { total: 3, done: 2, pending: 1 },
+      nextWaveAt: new Date(local.at + 3_600_000).toISOString(),
+    });
     expect(savesOf('fan-bangkok')).toHaveLength(0);
 
     // Move the release so that Bangkok's local time comes in a few seconds: its wave moves with it.
     const bangkok = releaseInSeconds(4, 'Asia/Bangkok');
-    const moved = await http.patch(`${stack.api.url}/v1/campaigns/${campaign.id}`, { releaseDate: bangkok.releaseDate, releaseTime: bangkok.releaseTime }, { headers });
+    const moved = await http.patch(
+      `${stack.api.url}/v1/campaigns/${campaign.id}`,
+      { releaseDate: bangkok.releaseDate, releaseTime: bangkok.releaseTime },
+      { headers },
+    );
     expect(moved.status).toBe(200);
     expect(Date.parse(moved.data.nextWaveAt)).toBe(bangkok.at);
-    await waitFor('Bangkok', async () => savesOf('fan-bangkok').length, (n) => n === 1);
+    await waitFor(
+      'Bangkok',
+      async () => savesOf('fan-bangkok').length,
+      (n) => n === 1,
+    );
     expect(savesOf('fan-bangkok')[0].at).toBeGreaterThanOrEqual(bangkok.at);
   });
 });
@@ -74,13 +117,25 @@ describe('a release that goes live late', () => {
     const goesLiveAt = release.at + 4_000; // the distributor is late
     addRelease(stack, upc, goesLiveAt);
     const campaign = await createCampaign(headers, {
-      artistId, title: 'Late Album', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime,
-      releasePolicy: 'global', timeZone: 'UTC',
+      artistId,
+      title: 'Late Album',
+      upc,
+      releaseDate: release.releaseDate,
+      releaseTime: release.releaseTime,
+      releasePolicy: 'global',
+      timeZone: 'UTC',
     });
     await fanPresaves(stack, campaign.slug, { user: 'fan-late' });
-    await waitFor('delivery', async () => savesOf('fan-late').length, (n) => n === 1, 60_000);
+    await waitFor(
+      'delivery',
+      async () => savesOf('fan-late').length,
+      (n) => n === 1,
+      60_000,
+    );
     expect(savesOf('fan-late')[0].at).toBeGreaterThanOrEqual(goesLiveAt);
-    const searches = stack.spotify.state.calls().filter((c) => c.path === '/v1/search' && String(c.query.q) === `upc:${upc}`);
+    const searches = stack.spotify.state
+      .calls()
+      .filter((c) => c.path === '/v1/search' && String(c.query.q) === `upc:${upc}`);
     // Looked up before it was live (and not found), and again until it was.
     expect(searches.filter((c) => c.at >= release.at && c.at < goesLiveAt).length).toBeGreaterThanOrEqual(1);
     const view = await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}`, { headers });
@@ -95,14 +150,28 @@ describe('reschedule and cancel', () => {
     addRelease(stack, upc, Date.now() - 1_000);
     const first = releaseInSeconds(3600);
     const campaign = await createCampaign(headers, {
-      artistId, title: 'Moved', upc, releaseDate: first.releaseDate, releaseTime: first.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
+      artistId,
+      title: 'Moved',
+      upc,
+      releaseDate: first.releaseDate,
+      releaseTime: first.releaseTime,
+      releasePolicy: 'global',
+      timeZone: 'UTC',
     });
     await fanPresaves(stack, campaign.slug, { user: 'fan-moved' });
     const sooner = releaseInSeconds(4, 'Europe/Berlin');
-    const patched = await http.patch(`${stack.api.url}/v1/campaigns/${campaign.id}`, { releaseDate: sooner.releaseDate, releaseTime: sooner.releaseTime, timeZone: 'Europe/Berlin' }, { headers });
+    const patched = await http.patch(
+      `${stack.api.url}/v1/campaigns/${campaign.id}`,
+      { releaseDate: sooner.releaseDate, releaseTime: sooner.releaseTime, timeZone: 'Europe/Berlin' },
+      { headers },
+    );
     expect(patched.status).toBe(200);
     expect(patched.data).toMatchObject({ timeZone: 'Europe/Berlin', releaseAt: new Date(sooner.at).toISOString() });
-    await waitFor('delivery', async () => savesOf('fan-moved').length, (n) => n === 1);
+    await waitFor(
+      'delivery',
+      async () => savesOf('fan-moved').length,
+      (n) => n === 1,
+    );
     expect(savesOf('fan-moved')[0].at).toBeGreaterThanOrEqual(sooner.at);
   });
 
@@ -112,7 +181,13 @@ describe('reschedule and cancel', () => {
     addRelease(stack, upc, Date.now() - 1_000);
     const release = releaseInSeconds(5);
     const campaign = await createCampaign(headers, {
-      artistId, title: 'Withdrawn', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
+      artistId,
+      title: 'Withdrawn',
+      upc,
+      releaseDate: release.releaseDate,
+      releaseTime: release.releaseTime,
+      releasePolicy: 'global',
+      timeZone: 'UTC',
     });
     await fanPresaves(stack, campaign.slug, { user: 'fan-cancelled' });
     const cancelled = await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/cancel`, {}, { headers });
@@ -123,7 +198,11 @@ describe('reschedule and cancel', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, release.at + 1_500 - Date.now())));
     expect(savesOf('fan-cancelled')).toHaveLength(0);
     expect((await http.get(`${stack.api.url}/l/${campaign.slug}`)).status).toBe(404);
-    const patch = await http.patch(`${stack.api.url}/v1/campaigns/${campaign.id}`, { releaseTime: '10:00' }, { headers });
+    const patch = await http.patch(
+      `${stack.api.url}/v1/campaigns/${campaign.id}`,
+      { releaseTime: '10:00' },
+      { headers },
+    );
     expect(patch.status).toBe(409);
     expect((await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/cancel`, {}, { headers })).status).toBe(200);
   });
@@ -134,8 +213,13 @@ describe('verification ahead of release', () => {
     const { headers, artistId } = await artistAccount(stack);
     const release = releaseInSeconds(3600); // within the 48 h alert window, and not in Spotify's catalogue
     const campaign = await createCampaign(headers, {
-      artistId, title: 'Nowhere To Be Found', upc: nextUpc(), releaseDate: release.releaseDate, releaseTime: release.releaseTime,
-      releasePolicy: 'global', timeZone: 'UTC',
+      artistId,
+      title: 'Nowhere To Be Found',
+      upc: nextUpc(),
+      releaseDate: release.releaseDate,
+      releaseTime: release.releaseTime,
+      releasePolicy: 'global',
+      timeZone: 'UTC',
     });
     const notifications = () =>
       stack.db.pool.any(sql.type(z.object({ kind: z.string(), campaignId: z.string() }))`

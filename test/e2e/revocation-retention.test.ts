@@ -2,7 +2,18 @@
 // and their engagement data after the retention period — a durable timer that survives a worker restart.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, fanIdOf as fanIdOfUser, type ReleaseStack } from '../helpers/release-stack';
+import {
+  addRelease,
+  artistAccount,
+  fanPresaves,
+  http,
+  nextUpc,
+  releaseInSeconds,
+  startReleaseStack,
+  waitFor,
+  fanIdOf as fanIdOfUser,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -13,8 +24,14 @@ afterAll(async () => {
 });
 
 const fanIdOf = (user: string) => fanIdOfUser(stack, user);
-const tokenRows = (fanId: string) => stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM fan_tokens WHERE fan_id = ${fanId}`);
-const eventRows = (fanId: string) => stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM events WHERE fan_id = ${fanId}`);
+const tokenRows = (fanId: string) =>
+  stack.db.pool.oneFirst(
+    sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM fan_tokens WHERE fan_id = ${fanId}`,
+  );
+const eventRows = (fanId: string) =>
+  stack.db.pool.oneFirst(
+    sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM events WHERE fan_id = ${fanId}`,
+  );
 
 describe('revocation and retention', () => {
   it('deletes the tokens at once and the engagement after the retention period, across a worker restart', async () => {
@@ -22,18 +39,37 @@ describe('revocation and retention', () => {
     const upc = nextUpc();
     addRelease(stack, upc, Date.now() - 1_000);
     const release = releaseInSeconds(4);
-    const campaign = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId, title: 'Gone', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers });
+    const campaign = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId,
+        title: 'Gone',
+        upc,
+        releaseDate: release.releaseDate,
+        releaseTime: release.releaseTime,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
     await fanPresaves(stack, campaign.data.slug, { user: 'fan-ret-gone' });
     await fanPresaves(stack, campaign.data.slug, { user: 'fan-ret-stays' });
     stack.spotify.state.revokeUser('fan-ret-gone');
     const gone = await fanIdOf('fan-ret-gone');
     const stays = await fanIdOf('fan-ret-stays');
 
-    await waitFor('release day', () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.progress.pending === 0);
+    await waitFor(
+      'release day',
+      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
+      (r) => r.data.progress.pending === 0,
+    );
     // Tokens: gone at once. Engagement: still there until the retention period ends.
-    await waitFor('token deletion', () => tokenRows(gone), (n) => n === 0, 15_000);
+    await waitFor(
+      'token deletion',
+      () => tokenRows(gone),
+      (n) => n === 0,
+      15_000,
+    );
     expect(await eventRows(gone)).toBeGreaterThan(0);
     expect(await tokenRows(stays)).toBe(1);
 
@@ -49,7 +85,10 @@ describe('revocation and retention', () => {
 
     const audit = await stack.db.pool.any(sql.type(z.object({ action: z.string(), target: z.string() }))`
       SELECT action, target FROM audit_log WHERE target LIKE ${`fan:${gone}%`} ORDER BY id`);
-    expect(audit.map((a) => a.action)).toEqual(['fan_tokens_deleted_on_revocation', 'fan_engagement_deleted_after_revocation']);
+    expect(audit.map((a) => a.action)).toEqual([
+      'fan_tokens_deleted_on_revocation',
+      'fan_engagement_deleted_after_revocation',
+    ]);
     // The audit trail names the pseudonymous fan id only: no Spotify account id or user name.
     expect(JSON.stringify(audit)).not.toContain(stack.spotify.state.getUser('fan-ret-gone')!.accountId);
     expect(JSON.stringify(audit)).not.toContain('fan-ret-gone');

@@ -2,7 +2,17 @@
 // Development-mode apps use PUT /me/library, which (per the 2026 contract) may refuse artist URIs.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import {
+  addRelease,
+  artistAccount,
+  fanPresaves,
+  http,
+  nextUpc,
+  releaseInSeconds,
+  startReleaseStack,
+  waitFor,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 let strict: ReleaseStack;
@@ -21,17 +31,36 @@ describe('extended quota mode', () => {
     const upc = nextUpc();
     const created = addRelease(stack, upc, Date.now() - 1_000);
     const release = releaseInSeconds(4);
-    const campaign = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId, title: 'Extended', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers });
+    const campaign = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId,
+        title: 'Extended',
+        upc,
+        releaseDate: release.releaseDate,
+        releaseTime: release.releaseTime,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
     await fanPresaves(stack, campaign.data.slug, { user: 'fan-extended' });
-    await waitFor('delivery', () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.progress.done === 1);
+    await waitFor(
+      'delivery',
+      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
+      (r) => r.data.progress.done === 1,
+    );
     const calls = stack.spotify.state.calls().filter((c) => c.userId === 'fan-extended' && c.method === 'PUT');
     expect(calls.map((c) => [c.path, c.status])).toEqual([
       ['/v1/me/albums', 200],
       ['/v1/me/following', 204],
     ]);
-    expect(stack.spotify.state.libraryOf('fan-extended').items.map((i) => i.uri).sort()).toEqual([created.album.uri, created.artist.uri].sort());
+    expect(
+      stack.spotify.state
+        .libraryOf('fan-extended')
+        .items.map((i) => i.uri)
+        .sort(),
+    ).toEqual([created.album.uri, created.artist.uri].sort());
   });
 });
 
@@ -41,11 +70,25 @@ describe('development mode where Spotify refuses artist URIs in the library call
     const upc = nextUpc();
     const created = addRelease(strict, upc, Date.now() - 1_000);
     const release = releaseInSeconds(4);
-    const campaign = await http.post(`${strict.api.url}/v1/campaigns`, {
-      artistId, title: 'No Follow', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers });
+    const campaign = await http.post(
+      `${strict.api.url}/v1/campaigns`,
+      {
+        artistId,
+        title: 'No Follow',
+        upc,
+        releaseDate: release.releaseDate,
+        releaseTime: release.releaseTime,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
     await fanPresaves(strict, campaign.data.slug, { user: 'fan-strict' });
-    await waitFor('delivery', () => http.get(`${strict.api.url}/v1/campaigns/${campaign.data.id}`, { headers }), (r) => r.data.progress.done === 1);
+    await waitFor(
+      'delivery',
+      () => http.get(`${strict.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
+      (r) => r.data.progress.done === 1,
+    );
     expect(strict.spotify.state.libraryOf('fan-strict').items.map((i) => i.uri)).toEqual([created.album.uri]);
     const events = await strict.db.pool.anyFirst(sql.type(z.object({ type: z.string() }))`
       SELECT type FROM events WHERE campaign_id = ${campaign.data.id} AND fan_id IS NOT NULL ORDER BY type`); // the fan's own (views and clicks name nobody)

@@ -3,7 +3,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/ports';
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds, savesOf, startReleaseStack, waitFor, type ReleaseStack } from '../helpers/release-stack';
+import {
+  addRelease,
+  artistAccount,
+  fanPresaves,
+  http,
+  nextUpc,
+  releaseInSeconds,
+  savesOf,
+  startReleaseStack,
+  waitFor,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 let child: ChildProcess | undefined;
@@ -51,9 +62,19 @@ describe('a worker killed mid-wave', () => {
     const upc = nextUpc();
     addRelease(stack, upc, Date.now() - 1_000);
     const release = releaseInSeconds(20);
-    const campaign = await http.post(`${stack.api.url}/v1/campaigns`, {
-      artistId, title: 'Crash', upc, releaseDate: release.releaseDate, releaseTime: release.releaseTime, releasePolicy: 'global', timeZone: 'UTC',
-    }, { headers });
+    const campaign = await http.post(
+      `${stack.api.url}/v1/campaigns`,
+      {
+        artistId,
+        title: 'Crash',
+        upc,
+        releaseDate: release.releaseDate,
+        releaseTime: release.releaseTime,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
+      { headers },
+    );
     expect(campaign.status).toBe(201);
     for (const user of fans) await fanPresaves(stack, campaign.data.slug, { user });
     expect(Date.now()).toBeLessThan(release.at);

@@ -33,8 +33,18 @@ export async function insertEvent(pool: DatabasePool, campaignId: string, e: Eve
             ${e.playedAt === undefined ? null : new Date(e.playedAt).toISOString()}::timestamptz, ${JSON.stringify(e.properties ?? {})}::jsonb)`);
 }
 
-async function fan(pool: DatabasePool, campaignId: string, name: string, zone: string | null, delivered: { at: number } | null) {
-  const fanId = await upsertFan(pool, { provider: 'spotify', providerUserId: `${name}-${randomUUID()}`, timeZone: zone });
+async function fan(
+  pool: DatabasePool,
+  campaignId: string,
+  name: string,
+  zone: string | null,
+  delivered: { at: number } | null,
+) {
+  const fanId = await upsertFan(pool, {
+    provider: 'spotify',
+    providerUserId: `${name}-${randomUUID()}`,
+    timeZone: zone,
+  });
   const presave = await upsertPresave(pool, { campaignId, fanId, platform: 'spotify' });
   if (delivered) {
     // Delivered at the release instant, as the release workflow would have marked it.
@@ -62,7 +72,8 @@ export async function seedAnalytics(pool: DatabasePool, campaignId: string, day0
   for (let i = 0; i < 2; i++) await ev({ type: 'PAGE_VIEW', at: day0 + 10 * HOUR + i * MINUTE, ...social });
   for (let i = 0; i < 2; i++) await ev({ type: 'PAGE_VIEW', at: day0 + DAY + 10 * HOUR + i * MINUTE, ...social });
   for (let i = 0; i < 2; i++) await ev({ type: 'PAGE_VIEW', at: day0 + DAY + 11 * HOUR + i * MINUTE, ...email });
-  for (let i = 0; i < 2; i++) await ev({ type: 'CLICK', at: day0 + DAY + 10 * HOUR + 30 * MINUTE + i * MINUTE, ...social });
+  for (let i = 0; i < 2; i++)
+    await ev({ type: 'CLICK', at: day0 + DAY + 10 * HOUR + 30 * MINUTE + i * MINUTE, ...social });
   await ev({ type: 'CLICK', at: day0 + DAY + 11 * HOUR + 10 * MINUTE, ...email });
   await ev({ type: 'EMAIL_SIGNUP', at: day0 + DAY + 11 * HOUR + 30 * MINUTE, ...email });
 
@@ -77,7 +88,11 @@ export async function seedAnalytics(pool: DatabasePool, campaignId: string, day0
   await ev({ type: 'AUTH', at: authAt + 2 * MINUTE, fanId: f3, ipHash: 'ip-f3', uaHash: 'ua-b' });
   await ev({ type: 'AUTH', at: authAt + 3 * MINUTE, fanId: f4, ipHash: 'ip-f4', uaHash: 'ua-b' });
   await ev({
-    type: 'AUTH', at: authAt + 5 * MINUTE, fanId: f5, ipHash: 'ip-f5', uaHash: 'ua-c',
+    type: 'AUTH',
+    at: authAt + 5 * MINUTE,
+    fanId: f5,
+    ipHash: 'ip-f5',
+    uaHash: 'ua-c',
     properties: { accountCreatedAt: new Date(authAt + 5 * MINUTE - 2 * HOUR).toISOString() },
   });
   for (let i = 0; i < 6; i++) {
@@ -86,7 +101,13 @@ export async function seedAnalytics(pool: DatabasePool, campaignId: string, day0
   }
   for (let i = 0; i < 4; i++) {
     const u = await fan(pool, campaignId, `u${i + 1}`, null, null);
-    await ev({ type: 'AUTH', at: day0 + 2 * DAY + 10 * HOUR + i * MINUTE, fanId: u, ipHash: `ip-u${i}`, uaHash: 'ua-headless' });
+    await ev({
+      type: 'AUTH',
+      at: day0 + 2 * DAY + 10 * HOUR + i * MINUTE,
+      fanId: u,
+      ipHash: `ip-u${i}`,
+      uaHash: 'ua-headless',
+    });
     if (i === 0) await ev({ type: 'SAVE_TRACK', at: day0 + 2 * DAY + 10 * HOUR + 5 * MINUTE, fanId: u });
   }
 

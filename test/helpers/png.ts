@@ -24,7 +24,8 @@ export function decodePng(png: Buffer): Pixels {
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
       const [bitDepth, colour, , , interlace] = body.subarray(8, 13);
-      if (bitDepth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0) throw new Error(`unsupported PNG (depth ${bitDepth}, colour ${colour})`);
+      if (bitDepth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0)
+        throw new Error(`unsupported PNG (depth ${bitDepth}, colour ${colour})`);
       colourType = colour;
     } else if (type === 'IDAT') idat.push(body);
     else if (type === 'IEND') break;
@@ -70,7 +71,12 @@ export function countColour(pixels: Pixels, hex: string, tolerance = 6): number 
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   let n = 0;
   for (let i = 0; i < pixels.data.length; i += 4) {
-    if (Math.abs(pixels.data[i] - r) <= tolerance && Math.abs(pixels.data[i + 1] - g) <= tolerance && Math.abs(pixels.data[i + 2] - b) <= tolerance) n++;
+    if (
+      Math.abs(pixels.data[i] - r) <= tolerance &&
+      Math.abs(pixels.data[i + 1] - g) <= tolerance &&
+      Math.abs(pixels.data[i + 2] - b) <= tolerance
+    )
+      n++;
   }
   return n;
 }

@@ -37,13 +37,20 @@ export interface ReleaseStack {
   close(): Promise<void>;
 }
 
-export async function startReleaseStack(opts: {
-  env?: Record<string, string>;
-  simulator?: Partial<SpotifySimulatorOptions>;
-  timings?: Partial<ReleaseTimings>;
-  startWorker?: boolean;
-} = {}): Promise<ReleaseStack> {
-  const spotify = await startSpotifySimulator({ clientId: SPOTIFY_CLIENT_ID, clientSecret: SPOTIFY_CLIENT_SECRET, port: 0, ...opts.simulator });
+export async function startReleaseStack(
+  opts: {
+    env?: Record<string, string>;
+    simulator?: Partial<SpotifySimulatorOptions>;
+    timings?: Partial<ReleaseTimings>;
+    startWorker?: boolean;
+  } = {},
+): Promise<ReleaseStack> {
+  const spotify = await startSpotifySimulator({
+    clientId: SPOTIFY_CLIENT_ID,
+    clientSecret: SPOTIFY_CLIENT_SECRET,
+    port: 0,
+    ...opts.simulator,
+  });
   const db = await createTestDatabase();
   const port = await freePort();
   const base = testConfig({
@@ -58,7 +65,14 @@ export async function startReleaseStack(opts: {
   const temporal = await connectTestTemporal(base.keyRing);
   const config = { ...base.config, TEMPORAL_TASK_QUEUE: temporal.taskQueue };
   const timings = { ...FAST_TIMINGS, ...opts.timings };
-  const api = await startTestApi({ config, pool: db.pool, temporal: temporal.client, keyRing: base.keyRing, timings, port });
+  const api = await startTestApi({
+    config,
+    pool: db.pool,
+    temporal: temporal.client,
+    keyRing: base.keyRing,
+    timings,
+    port,
+  });
   const stack: ReleaseStack = {
     db,
     temporal,
@@ -68,7 +82,12 @@ export async function startReleaseStack(opts: {
     keyRing: base.keyRing,
     worker: null,
     async startWorker() {
-      stack.worker = await temporal.startWorker({ config, pool: db.pool, keyRing: base.keyRing, logger: createLogger({ level: 'silent' }) });
+      stack.worker = await temporal.startWorker({
+        config,
+        pool: db.pool,
+        keyRing: base.keyRing,
+        logger: createLogger({ level: 'silent' }),
+      });
       return stack.worker;
     },
     async close() {
@@ -86,16 +105,26 @@ export const http = axios.create({ validateStatus: () => true, maxRedirects: 0 }
 
 /** An account with one artist, and its API key. */
 export async function artistAccount(stack: { api: { url: string } }, spotifyArtistId?: string) {
-  const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Label', email: `label-${Date.now()}@example.com` });
+  const signup = await http.post(`${stack.api.url}/v1/accounts`, {
+    name: 'Label',
+    email: `label-${Date.now()}@example.com`,
+  });
   const headers = { authorization: `Bearer ${signup.data.apiKey}` };
-  const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey', ...(spotifyArtistId ? { spotifyArtistId } : {}) }, { headers });
+  const artist = await http.post(
+    `${stack.api.url}/v1/artists`,
+    { name: 'Luna Vey', ...(spotifyArtistId ? { spotifyArtistId } : {}) },
+    { headers },
+  );
   return { headers, artistId: artist.data.id as string, apiKey: signup.data.apiKey as string };
 }
 
 let upcCounter = 0;
 /** A fresh valid UPC-A (check digit computed). */
 export function nextUpc(): string {
-  const body = `19${String(Date.now() % 1e6).padStart(6, '0')}${String(upcCounter++ % 1000).padStart(3, '0')}`.slice(0, 11);
+  const body = `19${String(Date.now() % 1e6).padStart(6, '0')}${String(upcCounter++ % 1000).padStart(3, '0')}`.slice(
+    0,
+    11,
+  );
   const digits = body.split('').map(Number);
   const sum = digits.reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
   return body + String((10 - (sum % 10)) % 10);
@@ -105,7 +134,11 @@ export function nextUpc(): string {
 export function addRelease(stack: { spotify: { state: SpotifySimState } }, upc: string, liveAt: number) {
   return stack.spotify.state.addRelease({
     artist: { name: 'Luna Vey' },
-    album: { name: 'Midnight Sun', upc, tracks: [{ name: 'Midnight Sun', isrc: `USRC1${String(Date.now()).slice(-7)}` }] },
+    album: {
+      name: 'Midnight Sun',
+      upc,
+      tracks: [{ name: 'Midnight Sun', isrc: `USRC1${String(Date.now()).slice(-7)}` }],
+    },
     liveAt,
   });
 }
@@ -114,7 +147,11 @@ export function addRelease(stack: { spotify: { state: SpotifySimState } }, upc: 
  * One fan through the real HTTP flow, as a browser would: landing page → pre-save link → Spotify consent page →
  * consent → our callback. Returns the callback response.
  */
-export async function fanPresaves(stack: { api: { url: string } }, slug: string, fan: { user: string; tz?: string; decision?: 'accept' | 'deny' }) {
+export async function fanPresaves(
+  stack: { api: { url: string } },
+  slug: string,
+  fan: { user: string; tz?: string; decision?: 'accept' | 'deny' },
+) {
   const landing = await http.get(`${stack.api.url}/l/${slug}`);
   if (landing.status !== 200) throw new Error(`landing page answered ${landing.status}`);
   const query = fan.tz ? `?tz=${encodeURIComponent(fan.tz)}` : '';
@@ -124,10 +161,15 @@ export async function fanPresaves(stack: { api: { url: string } }, slug: string,
 /** The hidden inputs of a provider's consent page, as the browser would post them back. */
 export function hiddenFields(page: unknown): URLSearchParams {
   const unescape = (v: string) =>
-    v.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c)))
-      .replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    v
+      .replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c)))
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   const form = new URLSearchParams();
-  for (const [, name, value] of String(page).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(name, unescape(value));
+  for (const [, name, value] of String(page).matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    form.set(name, unescape(value));
   return form;
 }
 
@@ -167,20 +209,36 @@ export async function createCampaign(
   opts: { upc?: string; secondsAhead?: number } = {},
 ): Promise<{ id: string; slug: string; landingUrl: string }> {
   const release = releaseInSeconds(opts.secondsAhead ?? 3600);
-  const res = await http.post(`${stack.api.url}/v1/campaigns`, {
-    artistId: account.artistId, title, upc: opts.upc ?? nextUpc(), releaseDate: release.releaseDate, releaseTime: release.releaseTime,
-    releasePolicy: 'global', timeZone: 'UTC',
-  }, { headers: account.headers });
+  const res = await http.post(
+    `${stack.api.url}/v1/campaigns`,
+    {
+      artistId: account.artistId,
+      title,
+      upc: opts.upc ?? nextUpc(),
+      releaseDate: release.releaseDate,
+      releaseTime: release.releaseTime,
+      releasePolicy: 'global',
+      timeZone: 'UTC',
+    },
+    { headers: account.headers },
+  );
   if (res.status !== 201) throw new Error(`campaign not created: ${JSON.stringify(res.data)}`);
   return res.data;
 }
 
 /** The simulator's successful library saves for one fan, in order. */
 export function savesOf(stack: { spotify: { state: SpotifySimState } }, user: string) {
-  return stack.spotify.state.calls().filter((c) => c.userId === user && c.method === 'PUT' && c.path === '/v1/me/library' && c.status === 200);
+  return stack.spotify.state
+    .calls()
+    .filter((c) => c.userId === user && c.method === 'PUT' && c.path === '/v1/me/library' && c.status === 200);
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!done(last)) {
@@ -195,11 +253,25 @@ export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v
 }
 
 /** Today's date and a time `secondsAhead` from now, in UTC, for a release that many seconds away. */
-export function releaseInSeconds(secondsAhead: number, zone = 'UTC'): { releaseDate: string; releaseTime: string; at: number } {
+export function releaseInSeconds(
+  secondsAhead: number,
+  zone = 'UTC',
+): { releaseDate: string; releaseTime: string; at: number } {
   const at = Math.ceil((Date.now() + secondsAhead * 1000) / 1000) * 1000;
   const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
   }).formatToParts(new Date(at));
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return { releaseDate: `${get('year')}-${get('month')}-${get('day')}`, releaseTime: `${get('hour')}:${get('minute')}:${get('second')}`, at };
+  return {
+    releaseDate: `${get('year')}-${get('month')}-${get('day')}`,
+    releaseTime: `${get('hour')}:${get('minute')}:${get('second')}`,
+    at,
+  };
 }

@@ -2,7 +2,14 @@
 // and the real worker (every workflow and activity) built from the prebuilt bundle.
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  DefaultLogger,
+  type Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { type KeyRing } from '../../lib/crypto/keyring';
 import { createDataConverter } from '../../lib/temporal/client';
 import { createWorker, type WorkerDeps } from '../../workers/worker';

@@ -20,7 +20,13 @@ function admin(...args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/admin.ts'), ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url, ENCRYPTION_KEYS: config.ENCRYPTION_KEYS, STATE_SIGNING_SECRET: config.STATE_SIGNING_SECRET },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: db.url,
+      ENCRYPTION_KEYS: config.ENCRYPTION_KEYS,
+      STATE_SIGNING_SECRET: config.STATE_SIGNING_SECRET,
+    },
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
@@ -29,7 +35,8 @@ describe('admin CLI', () => {
   it('explains itself and every command, and refuses unknown ones', () => {
     const help = admin('--help');
     expect(help.code).toBe(0);
-    for (const command of ['migrate', 'create-ops-key', 'alerts', 'retry-failed', 'rotate-key', 'reseal-tokens']) expect(help.out).toContain(command);
+    for (const command of ['migrate', 'create-ops-key', 'alerts', 'retry-failed', 'rotate-key', 'reseal-tokens'])
+      expect(help.out).toContain(command);
     expect(admin('retry-failed', '--help').out).toContain('usage: npm run admin -- retry-failed <campaignId>');
     expect(admin('launch-rockets').code).toBe(2);
   });

@@ -67,7 +67,12 @@ describe('accounts', () => {
       { body: { name: '', email: 'a@b.co' }, status: 400, code: 'validation_failed' },
       { body: { name: 'x', email: 'a@b.co', role: 'ops' }, status: 400, code: 'validation_failed' },
       { body: '{"name": "x", ', type: 'application/json', status: 400, code: 'malformed_json' },
-      { body: 'name=x&email=a@b.co', type: 'application/x-www-form-urlencoded', status: 415, code: 'unsupported_media_type' },
+      {
+        body: 'name=x&email=a@b.co',
+        type: 'application/x-www-form-urlencoded',
+        status: 415,
+        code: 'unsupported_media_type',
+      },
       { body: { name: 'x'.repeat(70_000), email: 'a@b.co' }, status: 413, code: 'payload_too_large' },
     ];
     for (const c of cases) {
@@ -87,9 +92,17 @@ describe('artists and tenancy', () => {
   it('creates and reads artists within an account; another account sees 404', async () => {
     const a = await signUp('A', 'a@example.com');
     const b = await signUp('B', 'b@example.com');
-    const created = await http.post(`${api.url}/v1/artists`, { name: 'Luna Vey', spotifyArtistId: '0OdUWJ0sBjDrqHygGUXeCF' }, bearer(a.apiKey));
+    const created = await http.post(
+      `${api.url}/v1/artists`,
+      { name: 'Luna Vey', spotifyArtistId: '0OdUWJ0sBjDrqHygGUXeCF' },
+      bearer(a.apiKey),
+    );
     expect(created.status).toBe(201);
-    expect(created.data).toMatchObject({ id: expect.any(String), name: 'Luna Vey', spotifyArtistId: '0OdUWJ0sBjDrqHygGUXeCF' });
+    expect(created.data).toMatchObject({
+      id: expect.any(String),
+      name: 'Luna Vey',
+      spotifyArtistId: '0OdUWJ0sBjDrqHygGUXeCF',
+    });
 
     const mine = await http.get(`${api.url}/v1/artists/${created.data.id}`, bearer(a.apiKey));
     expect(mine.status).toBe(200);
@@ -119,11 +132,26 @@ describe('artists and tenancy', () => {
       ['get', '/v1/artists'],
       ['get', '/v1/artists/00000000-0000-4000-8000-000000000000'],
     ];
-    const credentials: (string | undefined)[] = [undefined, 'Basic Zm9vOmJhcg==', 'Bearer dd_artist_unknown', `Bearer ${apiKey}`];
+    const credentials: (string | undefined)[] = [
+      undefined,
+      'Basic Zm9vOmJhcg==',
+      'Bearer dd_artist_unknown',
+      `Bearer ${apiKey}`,
+    ];
     for (const [method, path] of routes) {
       for (const authorization of credentials) {
-        const res = await http.request({ method, url: `${api.url}${path}`, data: { name: 'x' }, headers: authorization ? { authorization } : {} });
-        expect({ path, authorization, status: res.status, code: res.data?.error?.code }).toEqual({ path, authorization, status: 401, code: 'unauthorized' });
+        const res = await http.request({
+          method,
+          url: `${api.url}${path}`,
+          data: { name: 'x' },
+          headers: authorization ? { authorization } : {},
+        });
+        expect({ path, authorization, status: res.status, code: res.data?.error?.code }).toEqual({
+          path,
+          authorization,
+          status: 401,
+          code: 'unauthorized',
+        });
       }
     }
   });
@@ -138,7 +166,10 @@ describe('codec endpoint', () => {
       await insertApiKey(tx, { accountId: account.id, role: 'ops', keyHash: hashApiKey(key) });
       return key;
     });
-    const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hello fan"').toString('base64') };
+    const plain = {
+      metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+      data: Buffer.from('"hello fan"').toString('base64'),
+    };
 
     expect((await http.post(`${api.url}/codec/encode`, { payloads: [plain] })).status).toBe(401);
     const forbidden = await http.post(`${api.url}/codec/encode`, { payloads: [plain] }, bearer(artistKey));
@@ -153,24 +184,42 @@ describe('codec endpoint', () => {
     const decoded = await http.post(`${api.url}/codec/decode`, { payloads: [sealed] }, bearer(ops));
     expect(decoded.data.payloads[0]).toEqual(plain);
 
-    const preflight = await http.options(`${api.url}/codec/decode`, { headers: { origin: 'http://127.0.0.1:8233', 'access-control-request-method': 'POST' } });
+    const preflight = await http.options(`${api.url}/codec/decode`, {
+      headers: { origin: 'http://127.0.0.1:8233', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('http://127.0.0.1:8233');
     const foreign = await http.options(`${api.url}/codec/decode`, { headers: { origin: 'https://evil.example' } });
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
 
     // The Web UI in a browser: an ops session cookie instead of a bearer key.
-    const form = (key: string) => [new URLSearchParams({ key }).toString(), { headers: { 'content-type': 'application/x-www-form-urlencoded' } }] as const;
+    const form = (key: string) =>
+      [
+        new URLSearchParams({ key }).toString(),
+        { headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      ] as const;
     expect((await http.post(`${api.url}/ops/login`, ...form(artistKey))).status).toBe(401);
     const login = await http.post(`${api.url}/ops/login`, ...form(ops));
     expect(login.status).toBe(200);
     const session = String(login.headers['set-cookie']).split(';')[0];
     expect(String(login.headers['set-cookie'])).toMatch(/HttpOnly/i);
-    const viaUi = await http.post(`${api.url}/codec/decode`, { payloads: [sealed] }, { headers: { cookie: session, origin: 'http://127.0.0.1:8233' } });
+    const viaUi = await http.post(
+      `${api.url}/codec/decode`,
+      { payloads: [sealed] },
+      { headers: { cookie: session, origin: 'http://127.0.0.1:8233' } },
+    );
     expect(viaUi.status).toBe(200);
     expect(viaUi.data.payloads[0]).toEqual(plain);
     expect(viaUi.headers['access-control-allow-credentials']).toBe('true');
-    expect((await http.post(`${api.url}/codec/decode`, { payloads: [sealed] }, { headers: { cookie: `${session.slice(0, -3)}abc` } })).status).toBe(401);
+    expect(
+      (
+        await http.post(
+          `${api.url}/codec/decode`,
+          { payloads: [sealed] },
+          { headers: { cookie: `${session.slice(0, -3)}abc` } },
+        )
+      ).status,
+    ).toBe(401);
   });
 });
 
@@ -179,7 +228,11 @@ describe('health, readiness and metrics', () => {
     const health = await http.get(`${api.url}/healthz`);
     expect(health.data).toEqual({ status: 'ok' });
     expect(health.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await http.get(`${api.url}/healthz`, { headers: { 'x-request-id': 'from-the-proxy-123' } })).headers['x-request-id']).toBe('from-the-proxy-123');
+    expect(
+      (await http.get(`${api.url}/healthz`, { headers: { 'x-request-id': 'from-the-proxy-123' } })).headers[
+        'x-request-id'
+      ],
+    ).toBe('from-the-proxy-123');
     const ready = await http.get(`${api.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(ready.data).toEqual({ status: 'ready', checks: { postgres: 'ok', temporal: 'ok' } });

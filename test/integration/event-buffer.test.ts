@@ -17,8 +17,16 @@ afterAll(async () => {
 
 const logger = createLogger({ level: 'silent' });
 const count = (prefix: string) =>
-  db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM events WHERE dedupe_key LIKE ${`${prefix}%`}`);
-const view = (key: string, extra: Partial<NewEvent> = {}): NewEvent => ({ campaignId: null, type: 'PAGE_VIEW', dedupeKey: key, channel: 'direct', ...extra });
+  db.pool.oneFirst(
+    sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM events WHERE dedupe_key LIKE ${`${prefix}%`}`,
+  );
+const view = (key: string, extra: Partial<NewEvent> = {}): NewEvent => ({
+  campaignId: null,
+  type: 'PAGE_VIEW',
+  dedupeKey: key,
+  channel: 'direct',
+  ...extra,
+});
 
 describe('EventBuffer', () => {
   it('writes in batches and stores each dedupe key once', async () => {
@@ -35,7 +43,8 @@ describe('EventBuffer', () => {
     const buffer = new EventBuffer(db.pool, logger, { flushMs: 30, maxBatch: 500, maxQueued: 100 });
     buffer.add(view('PAGE_VIEW:timer-1'));
     const deadline = Date.now() + 5_000;
-    while ((await count('PAGE_VIEW:timer-')) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((await count('PAGE_VIEW:timer-')) === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     expect(await count('PAGE_VIEW:timer-')).toBe(1);
   });
 

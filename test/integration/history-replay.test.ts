@@ -14,11 +14,20 @@ describe('recorded histories', () => {
     const keyRing = KeyRing.fromConfig((await readFile(path.join(DIR, 'fixture-keys.txt'), 'utf8')).trim());
     const files = (await readdir(DIR)).filter((f) => f.endsWith('.json'));
     expect(files.sort()).toEqual([
-      'account-welcome.json', 'ad-campaign-ended.json', 'ad-campaign-undone.json', 'ad-copy.json', 'attribution.json',
-      'fan-retention.json', 'key-rotation.json', 'release-with-faults.json',
+      'account-welcome.json',
+      'ad-campaign-ended.json',
+      'ad-campaign-undone.json',
+      'ad-copy.json',
+      'attribution.json',
+      'fan-retention.json',
+      'key-rotation.json',
+      'release-with-faults.json',
     ]);
     const histories = await Promise.all(
-      files.map(async (file) => ({ workflowId: file, history: JSON.parse(await readFile(path.join(DIR, file), 'utf8')) })),
+      files.map(async (file) => ({
+        workflowId: file,
+        history: JSON.parse(await readFile(path.join(DIR, file), 'utf8')),
+      })),
     );
     const results = Worker.runReplayHistories(
       { workflowBundle: await workflowBundle(), dataConverter: createDataConverter(keyRing) },
@@ -37,7 +46,10 @@ describe('recorded histories', () => {
     const history = JSON.parse(await readFile(path.join(DIR, 'release-with-faults.json'), 'utf8'));
     history.events[0].workflowExecutionStartedEventAttributes.workflowType.name = 'accountWelcomeWorkflow';
     await expect(
-      Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: createDataConverter(keyRing) }, history),
+      Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle(), dataConverter: createDataConverter(keyRing) },
+        history,
+      ),
     ).rejects.toMatchObject({ name: 'DeterminismViolationError' });
   });
 });

@@ -57,8 +57,10 @@ async function keyIdsInUse(): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const t of ENCRYPTED_TABLES) {
     for (const c of t.columns) {
-      out[`${t.table}.${c.name}`] = [...(await db.pool.anyFirst(sql.type(z.object({ k: z.string() }))`
-        SELECT DISTINCT split_part(${sql.identifier([c.name])}, ':', 3) AS k FROM ${sql.identifier([t.table])} ORDER BY 1`))];
+      out[`${t.table}.${c.name}`] = [
+        ...(await db.pool.anyFirst(sql.type(z.object({ k: z.string() }))`
+        SELECT DISTINCT split_part(${sql.identifier([c.name])}, ':', 3) AS k FROM ${sql.identifier([t.table])} ORDER BY 1`)),
+      ];
     }
   }
   return out;
@@ -70,33 +72,84 @@ describe('key rotation', () => {
     const fanIds: string[] = [];
     for (let i = 0; i < 12; i++) {
       const fanId = await upsertFan(db.pool, { provider: 'spotify', providerUserId: `rot-${i}`, timeZone: null });
-      await storeFanTokens(db.pool, before, fanId, { accessToken: `access-${i}`, refreshToken: `refresh-${i}`, expiresInSeconds: 3600, scope: 's', consentedAt: Date.now() });
+      await storeFanTokens(db.pool, before, fanId, {
+        accessToken: `access-${i}`,
+        refreshToken: `refresh-${i}`,
+        expiresInSeconds: 3600,
+        scope: 's',
+        consentedAt: Date.now(),
+      });
       fanIds.push(fanId);
     }
     const campaignId = await seedCampaign();
-    await saveOAuthState(db.pool, before, { nonce: 'n-1', campaignId, codeVerifier: 'verifier', timeZone: null, expiresAt: Date.now() + 60_000 });
-    await upsertSubscriber(db.pool, before, createLookupHasher('x'.repeat(32)), { campaignId, email: 'fan@example.com', phone: '+33612345678', consentText: 'ok' });
-    const accountId = await db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaignId}`);
+    await saveOAuthState(db.pool, before, {
+      nonce: 'n-1',
+      campaignId,
+      codeVerifier: 'verifier',
+      timeZone: null,
+      expiresAt: Date.now() + 60_000,
+    });
+    await upsertSubscriber(db.pool, before, createLookupHasher('x'.repeat(32)), {
+      campaignId,
+      email: 'fan@example.com',
+      phone: '+33612345678',
+      consentText: 'ok',
+    });
+    const accountId = await db.pool.oneFirst(
+      sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaignId}`,
+    );
     const outboxId = await queueEmail(db.pool, { accountId, template: 'welcome', dedupeKey: 'rot' });
     await db.pool.query(sql.unsafe`
       INSERT INTO sandbox_mailbox (outbox_id, to_address_enc, subject, body)
       VALUES (${outboxId}, ${before.encrypt('a@example.com', `sandbox_mailbox:${outboxId}`)}, 's', 'b')`);
-    await createConnection(db.pool, before, { accountId, provider: 'google', accessToken: 'ya29.a', refreshToken: '1//r', expiresInSeconds: 3600, scope: 's' });
-    const artistId = await db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT artist_id AS id FROM campaigns WHERE id = ${campaignId}`);
-    await saveMetaPixel(db.pool, before, { artistId, pixelId: '1234567890', accessToken: 'EAAcapi-token-for-rotation' });
-    await queueConversion(db.pool, before, { artistId, campaignId, pixelId: '1234567890', eventName: 'PageView', eventId: 'rot', eventTime: Date.now(), eventSourceUrl: 'https://x/l/rot', userData: { client_user_agent: 'UA' } });
-    const all = (k: string) => Object.fromEntries(ENCRYPTED_TABLES.flatMap((t) => t.columns.map((c) => [`${t.table}.${c.name}`, [k]])));
+    await createConnection(db.pool, before, {
+      accountId,
+      provider: 'google',
+      accessToken: 'ya29.a',
+      refreshToken: '1//r',
+      expiresInSeconds: 3600,
+      scope: 's',
+    });
+    const artistId = await db.pool.oneFirst(
+      sql.type(z.object({ id: z.string() }))`SELECT artist_id AS id FROM campaigns WHERE id = ${campaignId}`,
+    );
+    await saveMetaPixel(db.pool, before, {
+      artistId,
+      pixelId: '1234567890',
+      accessToken: 'EAAcapi-token-for-rotation',
+    });
+    await queueConversion(db.pool, before, {
+      artistId,
+      campaignId,
+      pixelId: '1234567890',
+      eventName: 'PageView',
+      eventId: 'rot',
+      eventTime: Date.now(),
+      eventSourceUrl: 'https://x/l/rot',
+      userData: { client_user_agent: 'UA' },
+    });
+    const all = (k: string) =>
+      Object.fromEntries(ENCRYPTED_TABLES.flatMap((t) => t.columns.map((c) => [`${t.table}.${c.name}`, [k]])));
     expect(await keyIdsInUse()).toEqual(all('k1'));
     expect((await loadFanTokens(db.pool, after, fanIds[0]))?.accessToken).toBe('access-0'); // old rows open under the new ring
 
     const artistKey = await apiKey('artist');
-    expect((await http.post(`${api.url}/v1/ops/key-rotations`, {}, { headers: { authorization: `Bearer ${artistKey}` } })).status).toBe(403);
+    expect(
+      (await http.post(`${api.url}/v1/ops/key-rotations`, {}, { headers: { authorization: `Bearer ${artistKey}` } }))
+        .status,
+    ).toBe(403);
     const ops = { headers: { authorization: `Bearer ${await apiKey('ops')}` } };
     const started = await http.post(`${api.url}/v1/ops/key-rotations`, {}, ops);
     expect(started.status).toBe(202);
     expect(started.data).toMatchObject({ keyId: 'k2', workflowId: 'key-rotation:k2' });
     const result = await temporal.client.workflow.getHandle('key-rotation:k2').result();
-    expect(result).toMatchObject({ keyId: 'k2', done: true, staleLeft: 0, resealed: 18, tablesDone: ENCRYPTED_TABLES.map((t) => t.table) });
+    expect(result).toMatchObject({
+      keyId: 'k2',
+      done: true,
+      staleLeft: 0,
+      resealed: 18,
+      tablesDone: ENCRYPTED_TABLES.map((t) => t.table),
+    });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);
     expect(status.data).toMatchObject({ status: 'COMPLETED', progress: { done: true, staleLeft: 0 } });
     expect((await http.get(`${api.url}/v1/ops/key-rotations/k9`, ops)).status).toBe(404);
@@ -104,7 +157,10 @@ describe('key rotation', () => {
     expect(await keyIdsInUse()).toEqual(all('k2'));
     const retired = KeyRing.fromConfig(k2);
     for (const [i, fanId] of fanIds.entries()) {
-      expect(await loadFanTokens(db.pool, retired, fanId)).toMatchObject({ accessToken: `access-${i}`, refreshToken: `refresh-${i}` });
+      expect(await loadFanTokens(db.pool, retired, fanId)).toMatchObject({
+        accessToken: `access-${i}`,
+        refreshToken: `refresh-${i}`,
+      });
     }
     expect(await conversionsAccessToken(db.pool, retired, artistId)).toBe('EAAcapi-token-for-rotation');
   });

@@ -32,7 +32,9 @@ afterAll(async () => {
 
 function historyJson(history: proto.api.history.v1.IHistory): string {
   // Payload bytes appear base64-encoded in JSON; search both forms.
-  return JSON.stringify(proto.api.history.v1.History.toObject(history as proto.api.history.v1.History, { bytes: String }));
+  return JSON.stringify(
+    proto.api.history.v1.History.toObject(history as proto.api.history.v1.History, { bytes: String }),
+  );
 }
 
 function containsPlaintext(history: proto.api.history.v1.IHistory, secret: string): boolean {
@@ -65,7 +67,9 @@ describe('payload encryption on the real server', () => {
 
     // Proof the assertion can fail: the encrypted input is there and decodes to the secret.
     const started = history.events![0].workflowExecutionStartedEventAttributes!;
-    const [decoded] = await new EncryptionCodec(keyRing).decode(started.input!.payloads!.map((p) => ({ metadata: p.metadata!, data: p.data! })));
+    const [decoded] = await new EncryptionCodec(keyRing).decode(
+      started.input!.payloads!.map((p) => ({ metadata: p.metadata!, data: p.data! })),
+    );
     expect(Buffer.from(decoded.data!).toString()).toContain(secret);
   });
 

@@ -16,11 +16,25 @@ const { config, keyRing } = testConfig();
 beforeAll(async () => {
   db = await createTestDatabase();
   temporal = await connectTestTemporal(keyRing);
-  await temporal.startWorker({ config: { ...config, TEMPORAL_TASK_QUEUE: temporal.taskQueue }, pool: db.pool, keyRing, logger: createLogger({ level: 'silent' }) });
+  await temporal.startWorker({
+    config: { ...config, TEMPORAL_TASK_QUEUE: temporal.taskQueue },
+    pool: db.pool,
+    keyRing,
+    logger: createLogger({ level: 'silent' }),
+  });
 });
 afterAll(async () => {
-  for (const id of [RETENTION_SWEEP_SCHEDULE_ID, 'reconsent-nudges', 'outbox-delivery', 'stuck-detection', 'conversion-delivery']) {
-    await temporal?.client.schedule.getHandle(id).delete().catch(() => undefined);
+  for (const id of [
+    RETENTION_SWEEP_SCHEDULE_ID,
+    'reconsent-nudges',
+    'outbox-delivery',
+    'stuck-detection',
+    'conversion-delivery',
+  ]) {
+    await temporal?.client.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
   }
   await temporal?.close();
   await db?.drop();
@@ -29,21 +43,40 @@ afterAll(async () => {
 describe('retention sweep', () => {
   it('anonymises analytics older than 24 months and keeps newer ones linked', async () => {
     const fanId = await upsertFan(db.pool, { provider: 'spotify', providerUserId: 'sweep-fan', timeZone: null });
-    for (const [key, daysAgo] of [['old', 800], ['edge', 731], ['recent', 10]] as const) {
+    for (const [key, daysAgo] of [
+      ['old', 800],
+      ['edge', 731],
+      ['recent', 10],
+    ] as const) {
       await db.pool.query(sql.unsafe`
         INSERT INTO events (fan_id, type, dedupe_key, occurred_at) VALUES (${fanId}, 'STREAM', ${key}, now() - ${daysAgo} * interval '1 day')`);
     }
     // An old page view names nobody but keeps hashed client details: those go too.
     await db.pool.query(sql.unsafe`
       INSERT INTO events (type, dedupe_key, occurred_at, ip_hash, ua_hash) VALUES ('PAGE_VIEW', 'old-view', now() - 800 * interval '1 day', 'ip', 'ua')`);
-    const result = await temporal.client.workflow.execute(retentionSweepWorkflow, { workflowId: `retention-sweep-test-${Date.now()}`, taskQueue: temporal.taskQueue });
+    const result = await temporal.client.workflow.execute(retentionSweepWorkflow, {
+      workflowId: `retention-sweep-test-${Date.now()}`,
+      taskQueue: temporal.taskQueue,
+    });
     expect(result.eventsAnonymised).toBe(3);
-    const rows = await db.pool.any(sql.type(z.object({ k: z.string(), fanId: z.string().nullable(), ipHash: z.string().nullable() }))`
+    const rows = await db.pool.any(sql.type(
+      z.object({ k: z.string(), fanId: z.string().nullable(), ipHash: z.string().nullable() }),
+    )`
       SELECT dedupe_key AS k, fan_id AS "fanId", ip_hash AS "ipHash" FROM events ORDER BY dedupe_key`);
     expect(rows).toEqual([
-      { k: 'edge', fanId: null, ipHash: null }, { k: 'old', fanId: null, ipHash: null }, { k: 'old-view', fanId: null, ipHash: null }, { k: 'recent', fanId, ipHash: null },
+      { k: 'edge', fanId: null, ipHash: null },
+      { k: 'old', fanId: null, ipHash: null },
+      { k: 'old-view', fanId: null, ipHash: null },
+      { k: 'recent', fanId, ipHash: null },
     ]);
-    expect((await temporal.client.workflow.execute(retentionSweepWorkflow, { workflowId: `retention-sweep-test-2-${Date.now()}`, taskQueue: temporal.taskQueue })).eventsAnonymised).toBe(0);
+    expect(
+      (
+        await temporal.client.workflow.execute(retentionSweepWorkflow, {
+          workflowId: `retention-sweep-test-2-${Date.now()}`,
+          taskQueue: temporal.taskQueue,
+        })
+      ).eventsAnonymised,
+    ).toBe(0);
   });
 
   it('is scheduled daily, once, however many workers start', async () => {

@@ -19,7 +19,9 @@ interface Received {
 }
 
 /** Just enough SMTP (RFC 5321) for one client: EHLO, MAIL, RCPT, DATA, QUIT. Refuses recipients at `refuse`. */
-async function startSmtpServer(refuse: string): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
+async function startSmtpServer(
+  refuse: string,
+): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const server = net.createServer((socket) => {
     let buffer = '';
@@ -83,7 +85,11 @@ async function startSmtpServer(refuse: string): Promise<{ port: number; received
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, received, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    port: (server.address() as AddressInfo).port,
+    received,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 let db: TestDatabase;
@@ -98,11 +104,29 @@ describe('SMTP transport', () => {
   it('sends the outbox by SMTP, once, and keeps a refused message for a later round', async () => {
     const smtp = await startSmtpServer('nobody@example.com');
     try {
-      const { config, keyRing } = testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'dropday <mail@dropday.test>' });
-      const mail = createMailActivities({ config, keyRing, pool: db.pool, logger: createLogger({ level: 'silent' }), providers: createProviderClients(config) });
-      const ok = await db.pool.transaction((tx) => insertAccount(tx, { name: 'Smtp Label', email: 'smtp-label@example.com' }));
-      const refused = await db.pool.transaction((tx) => insertAccount(tx, { name: 'Gone', email: 'nobody@example.com' }));
-      const okId = await queueEmail(db.pool, { accountId: ok.id, template: 'welcome', data: { accountName: 'Smtp Label' }, dedupeKey: 'smtp:ok' });
+      const { config, keyRing } = testConfig({
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        MAIL_FROM: 'dropday <mail@dropday.test>',
+      });
+      const mail = createMailActivities({
+        config,
+        keyRing,
+        pool: db.pool,
+        logger: createLogger({ level: 'silent' }),
+        providers: createProviderClients(config),
+      });
+      const ok = await db.pool.transaction((tx) =>
+        insertAccount(tx, { name: 'Smtp Label', email: 'smtp-label@example.com' }),
+      );
+      const refused = await db.pool.transaction((tx) =>
+        insertAccount(tx, { name: 'Gone', email: 'nobody@example.com' }),
+      );
+      const okId = await queueEmail(db.pool, {
+        accountId: ok.id,
+        template: 'welcome',
+        data: { accountName: 'Smtp Label' },
+        dedupeKey: 'smtp:ok',
+      });
       await queueEmail(db.pool, { accountId: refused.id, template: 'welcome', data: {}, dedupeKey: 'smtp:refused' });
 
       expect(await mail.deliverOutbox({ limit: 10 })).toEqual({ sent: 1, failed: 1 });
@@ -112,14 +136,18 @@ describe('SMTP transport', () => {
       expect(smtp.received[0].data).toContain(`Message-ID: <${okId}@dropday>`);
       expect(smtp.received[0].data).toContain('Smtp Label');
 
-      const rows = await db.pool.any(sql.type(z.object({ key: z.string(), sent: z.boolean(), attempts: z.number(), lastError: z.string().nullable() }))`
+      const rows = await db.pool.any(sql.type(
+        z.object({ key: z.string(), sent: z.boolean(), attempts: z.number(), lastError: z.string().nullable() }),
+      )`
         SELECT dedupe_key AS key, sent_at IS NOT NULL AS sent, attempts, last_error AS "lastError" FROM outbox_emails ORDER BY dedupe_key`);
       expect(rows).toEqual([
         { key: 'smtp:ok', sent: true, attempts: 1, lastError: null },
         { key: 'smtp:refused', sent: false, attempts: 1, lastError: expect.stringContaining('550') },
       ]);
       // Nothing goes to the sandbox mailbox when SMTP is configured, and a second round sends nothing new.
-      expect(await db.pool.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`SELECT count(*) AS n FROM sandbox_mailbox`)).toBe(0);
+      expect(
+        await db.pool.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`SELECT count(*) AS n FROM sandbox_mailbox`),
+      ).toBe(0);
       await mail.deliverOutbox({ limit: 10 });
       expect(smtp.received).toHaveLength(1);
     } finally {

@@ -18,7 +18,17 @@ beforeEach(() => {
   sim.state.requests.length = 0;
 });
 
-const prompt = buildCopyPrompt({ meta: { artist: 'Luna Vey', title: 'Midnight Sun', genres: [], releaseDate: '2026-12-12', explicit: false, platform: 'meta' }, count: 3 });
+const prompt = buildCopyPrompt({
+  meta: {
+    artist: 'Luna Vey',
+    title: 'Midnight Sun',
+    genres: [],
+    releaseDate: '2026-12-12',
+    explicit: false,
+    platform: 'meta',
+  },
+  count: 3,
+});
 const client = (key = KEY) => new GeminiCopyClient({ apiKey: key, baseUrl: sim.url, model: 'gemini-test-model' });
 
 describe('Gemini simulator', () => {
@@ -34,18 +44,35 @@ describe('Gemini simulator', () => {
     expect(first.drafts.map((d) => d.primaryText).join(' ')).toContain('Luna Vey');
 
     const [req] = sim.state.requests;
-    expect(req).toMatchObject({ model: 'gemini-test-model', apiVersion: 'v1beta', keyOk: true, status: 200, finishReason: 'STOP' });
-    const body = req.body as { generationConfig: { responseMimeType: string; responseSchema: { type: string } }; systemInstruction: { role: string } };
+    expect(req).toMatchObject({
+      model: 'gemini-test-model',
+      apiVersion: 'v1beta',
+      keyOk: true,
+      status: 200,
+      finishReason: 'STOP',
+    });
+    const body = req.body as {
+      generationConfig: { responseMimeType: string; responseSchema: { type: string } };
+      systemInstruction: { role: string };
+    };
     expect(body.generationConfig.responseMimeType).toBe('application/json');
     expect(body.generationConfig.responseSchema.type).toBe('object'); // the SDK's lowercase SchemaType
     expect(body.systemInstruction.role).toBe('system');
   });
 
   it('accepts REST-style uppercase schema types and rejects unknown ones with INVALID_ARGUMENT', async () => {
-    const post = (type: string) => axios.post(`${sim.url}/v1beta/models/gemini-x:generateContent`, {
-      contents: [{ role: 'user', parts: [{ text: 'Write 1 ad copy variants.' }] }],
-      generationConfig: { responseMimeType: 'application/json', responseSchema: { type: 'OBJECT', properties: { variants: { type: 'ARRAY', items: { type } } } } },
-    }, { headers: { 'x-goog-api-key': KEY }, validateStatus: () => true });
+    const post = (type: string) =>
+      axios.post(
+        `${sim.url}/v1beta/models/gemini-x:generateContent`,
+        {
+          contents: [{ role: 'user', parts: [{ text: 'Write 1 ad copy variants.' }] }],
+          generationConfig: {
+            responseMimeType: 'application/json',
+            responseSchema: { type: 'OBJECT', properties: { variants: { type: 'ARRAY', items: { type } } } },
+          },
+        },
+        { headers: { 'x-goog-api-key': KEY }, validateStatus: () => true },
+      );
     const ok = await post('STRING');
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.data.candidates[0].content.parts[0].text)).toHaveProperty('variants');
@@ -57,21 +84,36 @@ describe('Gemini simulator', () => {
   });
 
   it('refuses a bad key (400 API_KEY_INVALID) and a missing one (403)', async () => {
-    await expect(client('wrong').writeVariants(prompt, 1)).rejects.toMatchObject({ kind: 'invalid_request', status: 400, message: 'Gemini answered 400: API key not valid. Please pass a valid API key.' });
-    const sdkError = await new GoogleGenerativeAI('wrong').getGenerativeModel({ model: 'm' }, { baseUrl: sim.url }).generateContent('hi').catch((e: unknown) => e);
+    await expect(client('wrong').writeVariants(prompt, 1)).rejects.toMatchObject({
+      kind: 'invalid_request',
+      status: 400,
+      message: 'Gemini answered 400: API key not valid. Please pass a valid API key.',
+    });
+    const sdkError = await new GoogleGenerativeAI('wrong')
+      .getGenerativeModel({ model: 'm' }, { baseUrl: sim.url })
+      .generateContent('hi')
+      .catch((e: unknown) => e);
     expect(sdkError).toBeInstanceOf(GoogleGenerativeAIFetchError);
     expect((sdkError as GoogleGenerativeAIFetchError).errorDetails?.[0]).toMatchObject({ reason: 'API_KEY_INVALID' });
-    const missing = await axios.post(`${sim.url}/v1beta/models/m:generateContent`, { contents: [{ parts: [{ text: 'x' }] }] }, { validateStatus: () => true });
+    const missing = await axios.post(
+      `${sim.url}/v1beta/models/m:generateContent`,
+      { contents: [{ parts: [{ text: 'x' }] }] },
+      { validateStatus: () => true },
+    );
     expect(missing.status).toBe(403);
     expect(missing.data.error.status).toBe('PERMISSION_DENIED');
   });
 
   it('429 carries QuotaFailure and RetryInfo; the client reads the delay', async () => {
     sim.state.enqueue({ error: 429, retryDelay: '2.5s' }, { error: 503 });
-    const limited = await client().writeVariants(prompt, 1).catch((e: unknown) => e);
+    const limited = await client()
+      .writeVariants(prompt, 1)
+      .catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(GeminiError);
     expect(limited).toMatchObject({ kind: 'rate_limited', status: 429, retryDelayMs: 2500 });
-    expect((limited as Error).message).toBe('Gemini answered 429: You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.');
+    expect((limited as Error).message).toBe(
+      'Gemini answered 429: You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
+    );
     await expect(client().writeVariants(prompt, 1)).rejects.toMatchObject({ kind: 'unavailable', status: 503 });
     expect((await client().writeVariants(prompt, 1)).kind).toBe('variants'); // the script is used up
   });
@@ -80,7 +122,10 @@ describe('Gemini simulator', () => {
     sim.state.enqueue({ finishReason: 'SAFETY' }, { blockReason: 'SAFETY' }, { finishReason: 'MAX_TOKENS' });
     expect((await client().writeVariants(prompt, 2)).kind).toBe('blocked');
     expect((await client().writeVariants(prompt, 2)).kind).toBe('blocked');
-    expect(await client().writeVariants(prompt, 2)).toEqual({ kind: 'malformed', reason: 'the answer was cut off (MAX_TOKENS)' });
+    expect(await client().writeVariants(prompt, 2)).toEqual({
+      kind: 'malformed',
+      reason: 'the answer was cut off (MAX_TOKENS)',
+    });
   });
 
   it('merges scripted variants over the generated ones', async () => {
@@ -99,6 +144,8 @@ describe('Gemini simulator', () => {
     const recorded = await axios.get(`${sim.url}/__control/requests`);
     expect(recorded.data.map((r: { status: number }) => r.status)).toEqual([500, 500, 200]);
     expect(recorded.data[0].body.contents[0].parts[0].text).toBe(prompt.user);
-    expect((await axios.post(`${sim.url}/__control/script`, { responses: 'nope' }, { validateStatus: () => true })).status).toBe(400);
+    expect(
+      (await axios.post(`${sim.url}/__control/script`, { responses: 'nope' }, { validateStatus: () => true })).status,
+    ).toBe(400);
   });
 });

@@ -5,7 +5,8 @@ import { startSpotifySimulator, type SpotifySimulatorOptions, type TokenResponse
 const CLIENT_ID = 'dropday-test-client';
 const CLIENT_SECRET = 'dropday-test-secret';
 const REDIRECT_URI = 'http://127.0.0.1:9999/oauth/spotify/callback';
-const SCOPES = 'user-read-private user-library-modify user-library-read user-follow-modify user-follow-read user-read-recently-played';
+const SCOPES =
+  'user-read-private user-library-modify user-library-read user-follow-modify user-follow-read user-read-recently-played';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Every status is asserted by the tests; redirects are inspected, not followed.
@@ -106,7 +107,10 @@ class Harness {
 
   async release(liveAt: number, tracks = 2): Promise<SeededRelease> {
     const upc = String(Math.floor(Math.random() * 1e12)).padStart(12, '0');
-    const isrcs = Array.from({ length: tracks }, (_, i) => `QZES7260${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}${i}`);
+    const isrcs = Array.from(
+      { length: tracks },
+      (_, i) => `QZES7260${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}${i}`,
+    );
     const res = await this.control('post', '/releases', {
       artist: { name: 'The Sandboxes' },
       album: { name: 'Loopback', upc, tracks: isrcs.map((isrc, i) => ({ name: `Track ${i + 1}`, isrc })) },
@@ -127,7 +131,12 @@ class Harness {
 function submitConsent(url: string, html: string, fields: Record<string, string>): Promise<AxiosResponse> {
   expect(html).toContain('<form method="post" action="/authorize">');
   const decode = (s: string) =>
-    s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   const form = new URLSearchParams();
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(m[1], decode(m[2]));
   form.set('display_name', 'Test Fan');
@@ -228,7 +237,13 @@ describe('Spotify simulator: accounts service', () => {
     const h = await harness();
     const authorize = (params: Record<string, string>) =>
       http.get<string>(`${h.url}/authorize`, {
-        params: { client_id: CLIENT_ID, response_type: 'code', code_challenge_method: 'S256', code_challenge: 'z'.repeat(43), ...params },
+        params: {
+          client_id: CLIENT_ID,
+          response_type: 'code',
+          code_challenge_method: 'S256',
+          code_challenge: 'z'.repeat(43),
+          ...params,
+        },
       });
     const unknown = await authorize({ client_id: 'nope', redirect_uri: REDIRECT_URI });
     expect(unknown.status).toBe(400);
@@ -259,7 +274,13 @@ describe('Spotify simulator: accounts service', () => {
     );
     const code = new URL(String(consent.headers.location)).searchParams.get('code') as string;
     const exchange = (codeVerifier: string) =>
-      h.token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: CLIENT_ID, code_verifier: codeVerifier });
+      h.token({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: CLIENT_ID,
+        code_verifier: codeVerifier,
+      });
     const wrong = await exchange('not-the-verifier');
     expect(wrong.status).toBe(400);
     expect(wrong.data).toEqual({ error: 'invalid_grant', error_description: 'Invalid authorization code' });
@@ -307,7 +328,10 @@ describe('Spotify simulator: accounts service', () => {
     const code = new URL(String(consent.headers.location)).searchParams.get('code') as string;
     const basic = { Authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` };
     const wrongSecret = { Authorization: `Basic ${Buffer.from(`${CLIENT_ID}:wrong`).toString('base64')}` };
-    const bad = await h.token({ grant_type: 'authorization_code', code: 'whatever', redirect_uri: REDIRECT_URI }, wrongSecret);
+    const bad = await h.token(
+      { grant_type: 'authorization_code', code: 'whatever', redirect_uri: REDIRECT_URI },
+      wrongSecret,
+    );
     expect(bad.status).toBe(401);
     expect(bad.data).toEqual({ error: 'invalid_client', error_description: 'Invalid client' });
 
@@ -369,7 +393,9 @@ describe('Spotify simulator: Web API', () => {
     const refreshed = await h.refresh(tokens.refresh_token);
     expect((await h.api('get', '/v1/me', refreshed.data.access_token)).status).toBe(200);
     await h.control('post', `/users/${tokens.userId}/expire-tokens`);
-    expect((await h.api('get', '/v1/me', refreshed.data.access_token)).data.error.message).toBe('The access token expired');
+    expect((await h.api('get', '/v1/me', refreshed.data.access_token)).data.error.message).toBe(
+      'The access token expired',
+    );
 
     const unknown = await h.api('get', '/v1/me', 'BQnot-a-token');
     expect(unknown.data).toEqual({ error: { status: 401, message: 'Invalid access token' } });
@@ -380,20 +406,27 @@ describe('Spotify simulator: Web API', () => {
     const tokens = await h.pkceLogin();
     const release = await h.release(h.clock + 60_000);
     const byUpc = () => h.api('get', '/v1/search', tokens.access_token, { q: `upc:${release.upc}`, type: 'album' });
-    const byIsrc = () => h.api('get', '/v1/search', tokens.access_token, { q: `isrc:${release.isrcs[1]}`, type: 'track' });
+    const byIsrc = () =>
+      h.api('get', '/v1/search', tokens.access_token, { q: `isrc:${release.isrcs[1]}`, type: 'track' });
 
     expect((await byUpc()).data.albums).toMatchObject({ total: 0, items: [], limit: 5, offset: 0 });
     expect((await byIsrc()).data.tracks.total).toBe(0);
     const album = await h.api('get', `/v1/albums/${release.albumId}`, tokens.access_token);
     expect(album.status).toBe(404);
     expect(album.data).toEqual({ error: { status: 404, message: 'Resource not found' } });
-    const save = await h.api('put', '/v1/me/library', tokens.access_token, { uris: `spotify:album:${release.albumId}` });
+    const save = await h.api('put', '/v1/me/library', tokens.access_token, {
+      uris: `spotify:album:${release.albumId}`,
+    });
     expect(save.status).toBe(404);
 
     h.advance(60_000);
     const found = (await byUpc()).data.albums;
     expect(found.total).toBe(1);
-    expect(found.items[0]).toMatchObject({ id: release.albumId, uri: `spotify:album:${release.albumId}`, type: 'album' });
+    expect(found.items[0]).toMatchObject({
+      id: release.albumId,
+      uri: `spotify:album:${release.albumId}`,
+      type: 'album',
+    });
     expect(found.items[0]).not.toHaveProperty('external_ids');
     const track = (await byIsrc()).data.tracks.items[0];
     expect(track).toMatchObject({ id: release.trackIds[1], external_ids: { isrc: release.isrcs[1] } });
@@ -417,7 +450,8 @@ describe('Spotify simulator: Web API', () => {
   it('validates search limits', async () => {
     const h = await harness();
     const tokens = await h.pkceLogin();
-    const search = (limit: string) => h.api('get', '/v1/search', tokens.access_token, { q: 'upc:1', type: 'album', limit });
+    const search = (limit: string) =>
+      h.api('get', '/v1/search', tokens.access_token, { q: 'upc:1', type: 'album', limit });
     const tooMany = await search('11');
     expect(tooMany.status).toBe(400);
     expect(tooMany.data).toEqual({ error: { status: 400, message: 'Invalid limit' } });
@@ -468,7 +502,9 @@ describe('Spotify simulator: Web API', () => {
     expect((await h.api('put', '/v1/me/library', tokens.access_token, { uris: 'spotify:album:short' })).data).toEqual({
       error: { status: 400, message: 'Invalid base62 id' },
     });
-    expect((await h.api('put', '/v1/me/library', tokens.access_token, { uris: `spotify:genre:${'A'.repeat(22)}` })).status).toBe(400);
+    expect(
+      (await h.api('put', '/v1/me/library', tokens.access_token, { uris: `spotify:genre:${'A'.repeat(22)}` })).status,
+    ).toBe(400);
     expect((await h.api('put', '/v1/me/library', tokens.access_token)).status).toBe(400);
   });
 
@@ -476,9 +512,13 @@ describe('Spotify simulator: Web API', () => {
     const h = await harness({ artistUrisInLibrary: false });
     const tokens = await h.pkceLogin();
     const release = await h.release(h.clock - 1000);
-    const put = await h.api('put', '/v1/me/library', tokens.access_token, { uris: `spotify:artist:${release.artistId}` });
+    const put = await h.api('put', '/v1/me/library', tokens.access_token, {
+      uris: `spotify:artist:${release.artistId}`,
+    });
     expect(put.status).toBe(400);
-    const contains = await h.api('get', '/v1/me/library/contains', tokens.access_token, { uris: `spotify:artist:${release.artistId}` });
+    const contains = await h.api('get', '/v1/me/library/contains', tokens.access_token, {
+      uris: `spotify:artist:${release.artistId}`,
+    });
     expect(contains.data).toEqual([false]);
   });
 
@@ -489,7 +529,9 @@ describe('Spotify simulator: Web API', () => {
     const second = await h.release(h.clock - 1000);
 
     expect((await h.api('put', '/v1/me/albums', tokens.access_token, { ids: first.albumId })).status).toBe(200);
-    expect((await h.api('put', '/v1/me/tracks', tokens.access_token, undefined, { ids: first.trackIds })).status).toBe(200);
+    expect((await h.api('put', '/v1/me/tracks', tokens.access_token, undefined, { ids: first.trackIds })).status).toBe(
+      200,
+    );
     const follow = await h.api('put', '/v1/me/following', tokens.access_token, {
       type: 'artist',
       ids: `${first.artistId},${second.artistId}`,
@@ -505,10 +547,16 @@ describe('Spotify simulator: Web API', () => {
     const page2 = await h.api('get', '/v1/me/following', tokens.access_token, { type: 'artist', limit: '1', after });
     expect(page2.data.artists.cursors.after).toBeNull();
     expect(page2.data.artists.next).toBeNull();
-    expect([page1.data.artists.items[0].id, page2.data.artists.items[0].id].sort()).toEqual([first.artistId, second.artistId].sort());
+    expect([page1.data.artists.items[0].id, page2.data.artists.items[0].id].sort()).toEqual(
+      [first.artistId, second.artistId].sort(),
+    );
 
     const library = await h.api('get', '/v1/me/library/contains', tokens.access_token, {
-      uris: [`spotify:album:${first.albumId}`, `spotify:track:${first.trackIds[1]}`, `spotify:artist:${second.artistId}`].join(','),
+      uris: [
+        `spotify:album:${first.albumId}`,
+        `spotify:track:${first.trackIds[1]}`,
+        `spotify:artist:${second.artistId}`,
+      ].join(','),
     });
     expect(library.data).toEqual([true, true, true]);
   });
@@ -527,7 +575,10 @@ describe('Spotify simulator: Web API', () => {
     }
     const first = await h.api('get', '/v1/me/player/recently-played', tokens.access_token, { limit: '2' });
     expect(first.status).toBe(200);
-    expect(first.data.items.map((i: { track: { id: string } }) => i.track.id)).toEqual([release.trackIds[2], release.trackIds[1]]);
+    expect(first.data.items.map((i: { track: { id: string } }) => i.track.id)).toEqual([
+      release.trackIds[2],
+      release.trackIds[1],
+    ]);
     expect(first.data.cursors).toEqual({ after: String(start + 120_000), before: String(start + 60_000) });
     expect(first.data.next).toContain(`before=${start + 60_000}`);
     expect(first.data.items[0].played_at).toBe(new Date(start + 120_000).toISOString());
@@ -538,7 +589,9 @@ describe('Spotify simulator: Web API', () => {
     });
     expect(older.data.items.map((i: { track: { id: string } }) => i.track.id)).toEqual([release.trackIds[0]]);
     expect(older.data.next).toBeNull();
-    const newer = await h.api('get', '/v1/me/player/recently-played', tokens.access_token, { after: String(start + 60_000) });
+    const newer = await h.api('get', '/v1/me/player/recently-played', tokens.access_token, {
+      after: String(start + 60_000),
+    });
     expect(newer.data.items.map((i: { track: { id: string } }) => i.track.id)).toEqual([release.trackIds[2]]);
   });
 
@@ -557,7 +610,9 @@ describe('Spotify simulator: Web API', () => {
     const h = await harness();
     const tokens = await h.pkceLogin({ scope: 'user-read-private' });
     const release = await h.release(h.clock - 1000);
-    const save = await h.api('put', '/v1/me/library', tokens.access_token, { uris: `spotify:album:${release.albumId}` });
+    const save = await h.api('put', '/v1/me/library', tokens.access_token, {
+      uris: `spotify:album:${release.albumId}`,
+    });
     expect(save.status).toBe(403);
     expect(save.data).toEqual({ error: { status: 403, message: 'Insufficient client scope' } });
   });
@@ -606,7 +661,8 @@ describe('Spotify simulator: rate limits and faults', () => {
     const tokens = await h.pkceLogin();
     const fault = await h.control('post', '/faults', { kind: '5xx', count: 2, path: '/v1/me/library' });
     expect(fault.status).toBe(201);
-    const contains = () => h.api('get', '/v1/me/library/contains', tokens.access_token, { uris: `spotify:album:${'B'.repeat(22)}` });
+    const contains = () =>
+      h.api('get', '/v1/me/library/contains', tokens.access_token, { uris: `spotify:album:${'B'.repeat(22)}` });
     expect((await h.api('get', '/v1/me', tokens.access_token)).status).toBe(200);
     const failed = await contains();
     expect(failed.status).toBe(503);

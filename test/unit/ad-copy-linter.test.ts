@@ -9,9 +9,19 @@ import { type ReleaseMetadata } from '../../lib/ad-copy/metadata';
 import { loadConfig } from '../../lib/config';
 import { readPrompt, writeCopy } from '../../simulators/gemini/copywriter';
 
-const clean: CopyDraft = { headline: 'Midnight Sun is out', primaryText: 'Luna Vey releases "Midnight Sun" on 12 December. Pre-save it now.', description: 'Pre-save now' };
-const codes = (draft: Partial<CopyDraft>, opts: { platform?: 'meta' | 'google'; explicit?: boolean; names?: string[] } = {}) =>
-  lintCopy({ ...clean, ...draft }, { platform: opts.platform ?? 'meta', explicit: opts.explicit ?? false, names: opts.names }).map((v) => `${v.code}:${v.field ?? ''}`);
+const clean: CopyDraft = {
+  headline: 'Midnight Sun is out',
+  primaryText: 'Luna Vey releases "Midnight Sun" on 12 December. Pre-save it now.',
+  description: 'Pre-save now',
+};
+const codes = (
+  draft: Partial<CopyDraft>,
+  opts: { platform?: 'meta' | 'google'; explicit?: boolean; names?: string[] } = {},
+) =>
+  lintCopy(
+    { ...clean, ...draft },
+    { platform: opts.platform ?? 'meta', explicit: opts.explicit ?? false, names: opts.names },
+  ).map((v) => `${v.code}:${v.field ?? ''}`);
 
 describe('length limits', () => {
   it('uses the documented per-platform limits', () => {
@@ -65,40 +75,65 @@ describe('policy linter', () => {
 
   it('passes ordinary release copy', () => {
     expect(codes({})).toEqual([]);
-    expect(codes({ primaryText: 'New single out Friday. Stream it on release day and add it to your library.' })).toEqual([]);
+    expect(
+      codes({ primaryText: 'New single out Friday. Stream it on release day and add it to your library.' }),
+    ).toEqual([]);
   });
 
   it('does not flag the artist name or title themselves', () => {
-    expect(codes({ headline: 'Fake Love by Viral Kid' }).sort()).toEqual(['prohibited_wording:headline', 'unverifiable_claim:headline']);
+    expect(codes({ headline: 'Fake Love by Viral Kid' }).sort()).toEqual([
+      'prohibited_wording:headline',
+      'unverifiable_claim:headline',
+    ]);
     expect(codes({ headline: 'Fake Love by Viral Kid' }, { names: ['Viral Kid', 'Fake Love'] })).toEqual([]);
-    expect(codes({ headline: 'Fake Love: a fake hit' }, { names: ['Fake Love'] })).toEqual(['prohibited_wording:headline']);
+    expect(codes({ headline: 'Fake Love: a fake hit' }, { names: ['Fake Love'] })).toEqual([
+      'prohibited_wording:headline',
+    ]);
   });
 
   it('requires the explicit notice in the primary text of an explicit release', () => {
     expect(codes({}, { explicit: true })).toEqual(['explicit_notice_missing:primaryText']);
     expect(codes({ primaryText: `${EXPLICIT_NOTICE} Luna Vey is back.` }, { explicit: true })).toEqual([]);
-    expect(codes({ primaryText: 'Explicit lyrics. Luna Vey is back.' }, { explicit: true })).toEqual(['explicit_notice_missing:primaryText']);
-    expect(codes({ primaryText: '18+ only. Luna Vey is back.' }, { explicit: true })).toEqual(['explicit_notice_missing:primaryText']);
+    expect(codes({ primaryText: 'Explicit lyrics. Luna Vey is back.' }, { explicit: true })).toEqual([
+      'explicit_notice_missing:primaryText',
+    ]);
+    expect(codes({ primaryText: '18+ only. Luna Vey is back.' }, { explicit: true })).toEqual([
+      'explicit_notice_missing:primaryText',
+    ]);
   });
 
   it('refuses explicit copy that addresses minors, and allows those words for a clean release', () => {
     const kids = { primaryText: `${EXPLICIT_NOTICE} Perfect for kids and teens.` };
     expect(codes(kids, { explicit: true })).toEqual(['targets_minors:primaryText']);
     expect(codes({ description: 'Fun for all ages' }, { explicit: false })).toEqual([]);
-    expect(codes({ primaryText: `${EXPLICIT_NOTICE} Out now.`, description: 'Fun for all ages' }, { explicit: true })).toEqual(['targets_minors:description']);
+    expect(
+      codes({ primaryText: `${EXPLICIT_NOTICE} Out now.`, description: 'Fun for all ages' }, { explicit: true }),
+    ).toEqual(['targets_minors:description']);
   });
 });
 
 describe('template writer', () => {
   const release = (over: Partial<ReleaseMetadata> = {}): ReleaseMetadata => ({
-    artist: 'Luna Vey', title: 'Midnight Sun', genres: ['Synth-pop'], releaseDate: '2026-12-12', explicit: false, platform: 'meta', ...over,
+    artist: 'Luna Vey',
+    title: 'Midnight Sun',
+    genres: ['Synth-pop'],
+    releaseDate: '2026-12-12',
+    explicit: false,
+    platform: 'meta',
+    ...over,
   });
   const cases: [string, ReleaseMetadata][] = [
     ['meta', release()],
     ['google', release({ platform: 'google' })],
     ['explicit meta', release({ explicit: true })],
     ['explicit google', release({ platform: 'google', explicit: true })],
-    ['very long names', release({ artist: 'The Extraordinarily Long-Named Orchestra of Somewhere Far Away', title: 'A Title That Goes On And On Far Beyond Any Headline Limit Ever Set' })],
+    [
+      'very long names',
+      release({
+        artist: 'The Extraordinarily Long-Named Orchestra of Somewhere Far Away',
+        title: 'A Title That Goes On And On Far Beyond Any Headline Limit Ever Set',
+      }),
+    ],
     ['names that look like claims', release({ artist: 'Viral Kid', title: 'Fake #1 Guaranteed', genres: [] })],
     ['no genres, explicit, long title', release({ genres: [], explicit: true, title: 'x'.repeat(200) })],
   ];
@@ -106,7 +141,10 @@ describe('template writer', () => {
   it.each(cases)('writes five variants that pass limits and linter (%s)', (_name, meta) => {
     const variants = writeTemplateVariants(meta, 5);
     expect(variants).toHaveLength(5);
-    for (const v of variants) expect(lintCopy(v, { platform: meta.platform, explicit: meta.explicit, names: [meta.artist, meta.title] })).toEqual([]);
+    for (const v of variants)
+      expect(
+        lintCopy(v, { platform: meta.platform, explicit: meta.explicit, names: [meta.artist, meta.title] }),
+      ).toEqual([]);
     expect(new Set(variants.map((v) => v.headline + v.primaryText + v.description)).size).toBe(5);
   });
 
@@ -120,18 +158,38 @@ describe('template writer', () => {
   });
 
   it('puts the explicit notice first for explicit releases', () => {
-    for (const v of writeTemplateVariants(release({ explicit: true }), 5)) expect(v.primaryText.startsWith(EXPLICIT_NOTICE)).toBe(true);
+    for (const v of writeTemplateVariants(release({ explicit: true }), 5))
+      expect(v.primaryText.startsWith(EXPLICIT_NOTICE)).toBe(true);
   });
 });
 
 describe('prompt', () => {
   it('carries release metadata, limits, the explicit rule, refusals and feedback — and the simulator reads them back', () => {
-    const meta: ReleaseMetadata = { artist: 'Luna Vey', title: 'Midnight Sun', genres: ['synth-pop'], releaseDate: '2026-12-12', explicit: true, platform: 'google' };
-    const prompt = buildCopyPrompt({ meta, count: 2, refused: [{ code: 'too_long', field: 'headline', message: 'the headline has 50 characters; google allows 40' }], feedback: 'more upbeat' });
+    const meta: ReleaseMetadata = {
+      artist: 'Luna Vey',
+      title: 'Midnight Sun',
+      genres: ['synth-pop'],
+      releaseDate: '2026-12-12',
+      explicit: true,
+      platform: 'google',
+    };
+    const prompt = buildCopyPrompt({
+      meta,
+      count: 2,
+      refused: [{ code: 'too_long', field: 'headline', message: 'the headline has 50 characters; google allows 40' }],
+      feedback: 'more upbeat',
+    });
     const facts = readPrompt(prompt.user);
     expect(facts).toEqual({
       count: 2,
-      release: { artist: 'Luna Vey', title: 'Midnight Sun', genres: ['synth-pop'], releaseDate: '2026-12-12', explicit: true, platform: 'google' },
+      release: {
+        artist: 'Luna Vey',
+        title: 'Midnight Sun',
+        genres: ['synth-pop'],
+        releaseDate: '2026-12-12',
+        explicit: true,
+        platform: 'google',
+      },
       limits: { headline: 40, primaryText: 90, description: 90 },
       notice: EXPLICIT_NOTICE,
       feedback: '"more upbeat"',
@@ -139,16 +197,24 @@ describe('prompt', () => {
     expect(prompt.user).toContain('too_long: the headline has 50 characters');
     const written = writeCopy(prompt.user);
     expect(written).toHaveLength(2);
-    for (const v of written) expect(lintCopy(v, { platform: 'google', explicit: true, names: ['Luna Vey', 'Midnight Sun'] })).toEqual([]);
+    for (const v of written)
+      expect(lintCopy(v, { platform: 'google', explicit: true, names: ['Luna Vey', 'Midnight Sun'] })).toEqual([]);
   });
 });
 
 describe('configuration and retry hints', () => {
   it('defaults: a configurable model, bounded rounds and rejections, a 7-day approval window', () => {
     const config = loadConfig({ ENCRYPTION_KEYS: 'k1:AAAA', STATE_SIGNING_SECRET: 's'.repeat(32) });
-    expect(config).toMatchObject({ GEMINI_MODEL: 'gemini-2.5-flash', AD_COPY_MAX_REGENERATIONS: 2, AD_COPY_MAX_REJECTIONS: 5, AD_COPY_APPROVAL_TIMEOUT_SECONDS: 604_800 });
+    expect(config).toMatchObject({
+      GEMINI_MODEL: 'gemini-2.5-flash',
+      AD_COPY_MAX_REGENERATIONS: 2,
+      AD_COPY_MAX_REJECTIONS: 5,
+      AD_COPY_APPROVAL_TIMEOUT_SECONDS: 604_800,
+    });
     expect(config.GEMINI_API_KEY).toBeUndefined();
-    expect(() => loadConfig({ ENCRYPTION_KEYS: 'k1:AAAA', STATE_SIGNING_SECRET: 's'.repeat(32), GEMINI_MODEL: 'bad model id' })).toThrow(/GEMINI_MODEL/);
+    expect(() =>
+      loadConfig({ ENCRYPTION_KEYS: 'k1:AAAA', STATE_SIGNING_SECRET: 's'.repeat(32), GEMINI_MODEL: 'bad model id' }),
+    ).toThrow(/GEMINI_MODEL/);
   });
 
   it('reads google.rpc.RetryInfo delays', () => {

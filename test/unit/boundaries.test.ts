@@ -16,21 +16,34 @@ interface Probe {
 }
 
 const violations: Probe[] = [
-  { file: 'api/__boundary_probe__.ts', source: "import { createActivities } from '../activities';\nexport const probe = createActivities;\n" },
-  { file: 'lib/__boundary_probe__.ts', source: "import { migrate } from '../db/migrate';\nexport const probe = migrate;\n" },
+  {
+    file: 'api/__boundary_probe__.ts',
+    source: "import { createActivities } from '../activities';\nexport const probe = createActivities;\n",
+  },
+  {
+    file: 'lib/__boundary_probe__.ts',
+    source: "import { migrate } from '../db/migrate';\nexport const probe = migrate;\n",
+  },
   {
     file: 'activities/__boundary_probe__.ts',
     source: "import { releaseWorkflow } from '../workflows/release';\nexport const probe = releaseWorkflow;\n",
   },
-  { file: 'workflows/__boundary_probe__.ts', source: "import { migrate } from '../db/migrate';\nexport const probe = migrate;\n" },
-  { file: 'db/__boundary_probe__.ts', source: "import { createApp } from '../api/app';\nexport const probe = createApp;\n" },
+  {
+    file: 'workflows/__boundary_probe__.ts',
+    source: "import { migrate } from '../db/migrate';\nexport const probe = migrate;\n",
+  },
+  {
+    file: 'db/__boundary_probe__.ts',
+    source: "import { createApp } from '../api/app';\nexport const probe = createApp;\n",
+  },
   {
     file: 'lib/__boundary_probe_workflow__.ts',
     source: "import { releaseWorkflow } from '../workflows/release';\nexport const probe = releaseWorkflow;\n",
   },
   {
     file: 'activities/__boundary_probe_sql__.ts',
-    source: "import { type DatabasePool } from '../db/pool';\nimport { sql } from 'slonik';\nexport const probe = (pool: DatabasePool) => pool.query(sql.unsafe`SELECT 1`);\n",
+    source:
+      "import { type DatabasePool } from '../db/pool';\nimport { sql } from 'slonik';\nexport const probe = (pool: DatabasePool) => pool.query(sql.unsafe`SELECT 1`);\n",
     rule: 'no-restricted-syntax',
   },
 ];

@@ -14,7 +14,13 @@ describe('configuration', () => {
   it('names every bad variable', () => {
     let error: unknown;
     try {
-      loadConfig({ ...base, PORT: 'eighty', SPOTIFY_API_MODE: 'turbo', STATE_SIGNING_SECRET: '', SPOTIFY_API_URL: 'not a url' });
+      loadConfig({
+        ...base,
+        PORT: 'eighty',
+        SPOTIFY_API_MODE: 'turbo',
+        STATE_SIGNING_SECRET: '',
+        SPOTIFY_API_URL: 'not a url',
+      });
     } catch (e) {
       error = e;
     }

@@ -64,7 +64,9 @@ describe('signed, expiring values', () => {
   it('rejects tampering, another secret, expiry and garbage', () => {
     const value = signValue(secret, { campaignId: 'c1' }, 60_000, 1_000);
     const [body, sig] = value.split('.');
-    const forged = Buffer.from(JSON.stringify({ payload: { campaignId: 'c2' }, nonce: 'n', expiresAt: 9e15 })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ payload: { campaignId: 'c2' }, nonce: 'n', expiresAt: 9e15 })).toString(
+      'base64url',
+    );
     const reason = (fn: () => unknown) => {
       try {
         fn();
@@ -85,7 +87,9 @@ describe('signed, expiring values', () => {
 describe('PKCE', () => {
   it('is base64url(SHA-256(verifier)) without padding', () => {
     // expected value computed independently (Python hashlib + base64.urlsafe_b64encode, padding stripped)
-    expect(codeChallengeS256('dBjftJeZ4CVP-mJ92IUWnyCO5JG5rvMm4-qpAKBRdWk')).toBe('Z16yzOScAkwwUHo6VGFaEADCygtZPoI9C0bmm_NmTZ8');
+    expect(codeChallengeS256('dBjftJeZ4CVP-mJ92IUWnyCO5JG5rvMm4-qpAKBRdWk')).toBe(
+      'Z16yzOScAkwwUHo6VGFaEADCygtZPoI9C0bmm_NmTZ8',
+    );
   });
   it('makes verifiers of a legal length and alphabet', () => {
     const verifier = createCodeVerifier();

@@ -1,6 +1,12 @@
 // Conversions API payloads: contact details hashed as Meta specifies, against known SHA-256 test vectors (the
 // expected digests were computed independently with sha256sum, see docs/providers/meta.md).
-import { capiUserData, hashEmail, hashPhone, normaliseEmail, normalisePhone } from '../../lib/providers/meta-conversions';
+import {
+  capiUserData,
+  hashEmail,
+  hashPhone,
+  normaliseEmail,
+  normalisePhone,
+} from '../../lib/providers/meta-conversions';
 
 const JOHN = '62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f'; // sha256("john_smith@gmail.com")
 const TEST = '973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b'; // sha256("test@example.com")

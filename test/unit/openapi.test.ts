@@ -28,19 +28,44 @@ describe('OpenAPI document', () => {
     const { config, keyRing } = testConfig();
     // Building the app touches none of its dependencies; only the route table is read here.
     const app = createApp({
-      config, keyRing, logger: createLogger({ level: 'silent' }), metrics: createMetricsRegistry(),
-      pool: {} as never, temporal: {} as never, releaseEngine: {} as never, providers: {} as never,
+      config,
+      keyRing,
+      logger: createLogger({ level: 'silent' }),
+      metrics: createMetricsRegistry(),
+      pool: {} as never,
+      temporal: {} as never,
+      releaseEngine: {} as never,
+      providers: {} as never,
     });
     const routes = registeredRoutes(app);
     expect(routes.length).toBeGreaterThan(40);
     const doc = openApiDocument('http://127.0.0.1:3000');
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{([A-Za-z]+)\}/g, ':$1')}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{([A-Za-z]+)\}/g, ':$1')}`))
+      .sort();
     expect(routes).toEqual(documented);
     expect(doc.openapi).toBe('3.1.0');
-    const createCampaign = doc.paths['/v1/campaigns'].post as { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[] } } } } };
+    const createCampaign = doc.paths['/v1/campaigns'].post as {
+      requestBody: {
+        content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[] } } };
+      };
+    };
     expect(Object.keys(createCampaign.requestBody.content['application/json'].schema.properties)).toEqual(
-      expect.arrayContaining(['artistId', 'title', 'upc', 'isrc', 'releaseDate', 'releaseTime', 'releasePolicy', 'timeZone', 'followArtist', 'platforms']),
+      expect.arrayContaining([
+        'artistId',
+        'title',
+        'upc',
+        'isrc',
+        'releaseDate',
+        'releaseTime',
+        'releasePolicy',
+        'timeZone',
+        'followArtist',
+        'platforms',
+      ]),
     );
-    expect(createCampaign.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['artistId', 'title', 'releaseDate', 'releasePolicy', 'timeZone']));
+    expect(createCampaign.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['artistId', 'title', 'releaseDate', 'releasePolicy', 'timeZone']),
+    );
   });
 });

@@ -25,7 +25,11 @@ afterAll(async () => {
 
 function client(baseURL: string, calls: ProviderCall[]) {
   return new ProviderHttp({
-    provider: 'spotify', label: 'Test', baseURL, timeoutMs: 200, onCall: (call) => calls.push(call),
+    provider: 'spotify',
+    label: 'Test',
+    baseURL,
+    timeoutMs: 200,
+    onCall: (call) => calls.push(call),
     classify: (res) => (res.status === 404 ? new ProviderError('spotify', 'not_found', 'gone', { status: 404 }) : null),
   });
 }
@@ -42,19 +46,24 @@ describe('ProviderHttp', () => {
 
   it("throws the client's classification of an answer and reports its kind", async () => {
     const calls: ProviderCall[] = [];
-    await expect(client(url, calls).request({ operation: 'read', url: '/missing' }))
-      .rejects.toMatchObject({ kind: 'not_found', status: 404 });
+    await expect(client(url, calls).request({ operation: 'read', url: '/missing' })).rejects.toMatchObject({
+      kind: 'not_found',
+      status: 404,
+    });
     expect(calls).toEqual([expect.objectContaining({ outcome: 'not_found', status: 404 })]);
   });
 
   it('a timed-out write is outcome_unknown; a timed-out read is unavailable', async () => {
     const calls: ProviderCall[] = [];
     const http = client(url, calls);
-    await expect(http.request({ operation: 'save', method: 'PUT', url: '/slow', write: true }))
-      .rejects.toMatchObject({ kind: 'outcome_unknown' });
+    await expect(http.request({ operation: 'save', method: 'PUT', url: '/slow', write: true })).rejects.toMatchObject({
+      kind: 'outcome_unknown',
+    });
     await expect(http.request({ operation: 'read', url: '/slow' })).rejects.toMatchObject({ kind: 'unavailable' });
-    expect(calls.map((c) => [c.operation, c.outcome, c.status]))
-      .toEqual([['save', 'outcome_unknown', null], ['read', 'unavailable', null]]);
+    expect(calls.map((c) => [c.operation, c.outcome, c.status])).toEqual([
+      ['save', 'outcome_unknown', null],
+      ['read', 'unavailable', null],
+    ]);
   });
 
   it('a write whose connection was refused never left: unavailable', async () => {
