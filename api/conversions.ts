@@ -58,22 +58,9 @@ export function allowMetaPixel(res: Response): void {
 }
 
 function pixelSnippet(pixelId: string, eventName: EventName, eventId: string): Html {
-  return html`<div
-      id="meta-pixel"
-      hidden
-      data-pixel-id="${pixelId}"
-      data-event-name="${eventName}"
-      data-event-id="${eventId}"
-    ></div>
-    <script src="/static/meta-pixel.js"></script>
-    <noscript
-      ><img
-        hidden
-        height="1"
-        width="1"
-        alt=""
-        src="https://www.facebook.com/tr?id=${pixelId}&ev=${eventName}&eid=${eventId}&noscript=1"
-    /></noscript>`;
+  return html`<div id="meta-pixel" hidden data-pixel-id="${pixelId}" data-event-name="${eventName}" data-event-id="${eventId}"></div>
+<script src="/static/meta-pixel.js"></script>
+<noscript><img hidden height="1" width="1" alt="" src="https://www.facebook.com/tr?id=${pixelId}&ev=${eventName}&eid=${eventId}&noscript=1"></noscript>`;
 }
 
 function consentBanner(
@@ -82,14 +69,10 @@ function consentBanner(
   platforms: string,
 ): Html {
   return html`<form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent">
-    <p>
-      May ${campaign.artistName} measure their ads on this page? With your OK this page sets advertising cookies and
-      tells the ad platforms they use (${platforms}) about your visit, pre-save or sign-up.
-    </p>
-    ${query.fbclid ? html`<input type="hidden" name="fbclid" value="${query.fbclid}" />` : ''}${query.gclid ? html`<input type="hidden" name="gclid" value="${query.gclid}" />` : ''}
-    <button type="submit" name="choice" value="allow">Allow</button>
-    <button type="submit" name="choice" value="deny">No thanks</button>
-  </form>`;
+<p>May ${campaign.artistName} measure their ads on this page? With your OK this page sets advertising cookies and tells the ad platforms they use (${platforms}) about your visit, pre-save or sign-up.</p>
+${query.fbclid ? html`<input type="hidden" name="fbclid" value="${query.fbclid}">` : ''}${query.gclid ? html`<input type="hidden" name="gclid" value="${query.gclid}">` : ''}
+<button type="submit" name="choice" value="allow">Allow</button> <button type="submit" name="choice" value="deny">No thanks</button>
+</form>`;
 }
 
 export function createConversionTracking({ pool, keyRing, config, logger }: AppDeps) {
@@ -205,9 +188,7 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
       });
       allowMetaPixel(res);
       return html`${pixelSnippet(pixel.pixelId, 'PageView', eventId)}
-        <form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent">
-          <button type="submit" name="choice" value="deny">Stop ad measurement</button>
-        </form>`;
+<form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent"><button type="submit" name="choice" value="deny">Stop ad measurement</button></form>`;
     },
 
     /** A pre-save completed (the Spotify callback): a Lead, queued with the id the thank-you page fires. */

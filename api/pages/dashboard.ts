@@ -9,18 +9,15 @@ export function signInPage(error?: string): string {
   return dashboardPage(
     'dropday — sign in',
     html`<main class="signin">
-      <h1>dropday</h1>
-      <p class="muted">
-        Sign in with your artist API key. The key is checked once and not kept in the browser: you get a session for 12
-        hours.
-      </p>
-      ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-      <form method="post" action="/app/session">
-        <label for="key">API key</label>
-        <input id="key" type="password" name="key" autocomplete="off" required />
-        <button type="submit">Sign in</button>
-      </form>
-    </main>`,
+<h1>dropday</h1>
+<p class="muted">Sign in with your artist API key. The key is checked once and not kept in the browser: you get a session for 12 hours.</p>
+${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+<form method="post" action="/app/session">
+<label for="key">API key</label>
+<input id="key" type="password" name="key" autocomplete="off" required>
+<button type="submit">Sign in</button>
+</form>
+</main>`,
   );
 }
 
@@ -28,141 +25,60 @@ export function dashboardShell(): string {
   return dashboardPage(
     'dropday — dashboard',
     html`<header class="topbar">
-        <strong>dropday</strong>
-        <form method="post" action="/app/logout"><button type="submit" id="sign-out">Sign out</button></form>
-      </header>
-      <div class="layout">
-        <nav>
-          <h2>Campaigns</h2>
-          <ul id="campaign-list">
-            <li class="muted">Loading…</li>
-          </ul>
-        </nav>
-        <main>
-          <p id="pick" class="muted">Pick a campaign.</p>
-          <section id="campaign" hidden>
-            <h1 id="campaign-title"></h1>
-            <p id="campaign-meta" class="muted"></p>
-            <div class="panel">
-              <h2>Release-day delivery</h2>
-              <svg
-                id="progress-bar"
-                viewBox="0 0 100 4"
-                preserveAspectRatio="none"
-                role="img"
-                aria-label="delivery progress"
-              >
-                <rect class="track" x="0" y="0" width="100" height="4"></rect>
-                <rect id="progress-fill" class="fill" x="0" y="0" width="0" height="4"></rect>
-              </svg>
-              <dl id="progress" class="stats">
-                <div>
-                  <dt>Delivered</dt>
-                  <dd id="progress-done">–</dd>
-                </div>
-                <div>
-                  <dt>Pending</dt>
-                  <dd id="progress-pending">–</dd>
-                </div>
-                <div>
-                  <dt>Failed</dt>
-                  <dd id="progress-failed">–</dd>
-                </div>
-                <div>
-                  <dt>Revoked</dt>
-                  <dd id="progress-revoked">–</dd>
-                </div>
-                <div>
-                  <dt>Total</dt>
-                  <dd id="progress-total">–</dd>
-                </div>
-              </dl>
-              <p class="muted">
-                Next wave <span id="next-wave">–</span> · refreshed <span id="progress-updated">–</span> (every 5 s)
-              </p>
-            </div>
-            <div class="panel">
-              <h2>Funnel</h2>
-              <svg id="funnel-chart" role="img" aria-label="funnel"></svg>
-            </div>
-            <div class="panel">
-              <h2>
-                Activity
-                <select id="bucket" aria-label="bucket">
-                  <option value="day">by day, 30 days</option>
-                  <option value="hour">by hour, 48 hours</option>
-                </select>
-              </h2>
-              <svg id="series-chart" role="img" aria-label="events over time"></svg>
-              <ul id="series-legend" class="legend"></ul>
-            </div>
-            <div class="panel">
-              <h2>Sources</h2>
-              <table id="sources-table">
-                <thead>
-                  <tr>
-                    <th>Channel</th>
-                    <th>Source</th>
-                    <th>Medium</th>
-                    <th>Views</th>
-                    <th>Clicks</th>
-                    <th>Authorisations</th>
-                    <th>Sign-ups</th>
-                    <th>Value</th>
-                  </tr>
-                </thead>
-                <tbody></tbody>
-              </table>
-            </div>
-            <div class="panel two">
-              <div>
-                <h2>Value <span class="muted">(points)</span></h2>
-                <p>Total <strong id="value-total">–</strong></p>
-                <table id="value-table">
-                  <thead>
-                    <tr>
-                      <th>Event</th>
-                      <th>Count</th>
-                      <th>Points each</th>
-                      <th>Value</th>
-                    </tr>
-                  </thead>
-                  <tbody></tbody>
-                </table>
-              </div>
-              <div>
-                <h2>Delivery by zone</h2>
-                <table id="zones-table">
-                  <thead>
-                    <tr>
-                      <th>Zone</th>
-                      <th>Delivered</th>
-                      <th>Pending</th>
-                      <th>Failed</th>
-                      <th>Total</th>
-                    </tr>
-                  </thead>
-                  <tbody></tbody>
-                </table>
-              </div>
-            </div>
-            <div class="panel">
-              <h2>Abuse flags</h2>
-              <p id="flags-summary" class="muted"></p>
-              <table id="flags-table">
-                <thead>
-                  <tr>
-                    <th>When</th>
-                    <th>Event</th>
-                    <th>Why</th>
-                  </tr>
-                </thead>
-                <tbody></tbody>
-              </table>
-            </div>
-          </section>
-        </main>
-      </div>
-      <script src="/app/app.js"></script>`,
+<strong>dropday</strong>
+<form method="post" action="/app/logout"><button type="submit" id="sign-out">Sign out</button></form>
+</header>
+<div class="layout">
+<nav>
+<h2>Campaigns</h2>
+<ul id="campaign-list"><li class="muted">Loading…</li></ul>
+</nav>
+<main>
+<p id="pick" class="muted">Pick a campaign.</p>
+<section id="campaign" hidden>
+<h1 id="campaign-title"></h1>
+<p id="campaign-meta" class="muted"></p>
+<div class="panel">
+<h2>Release-day delivery</h2>
+<svg id="progress-bar" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" aria-label="delivery progress">
+<rect class="track" x="0" y="0" width="100" height="4"></rect><rect id="progress-fill" class="fill" x="0" y="0" width="0" height="4"></rect>
+</svg>
+<dl id="progress" class="stats">
+<div><dt>Delivered</dt><dd id="progress-done">–</dd></div>
+<div><dt>Pending</dt><dd id="progress-pending">–</dd></div>
+<div><dt>Failed</dt><dd id="progress-failed">–</dd></div>
+<div><dt>Revoked</dt><dd id="progress-revoked">–</dd></div>
+<div><dt>Total</dt><dd id="progress-total">–</dd></div>
+</dl>
+<p class="muted">Next wave <span id="next-wave">–</span> · refreshed <span id="progress-updated">–</span> (every 5 s)</p>
+</div>
+<div class="panel">
+<h2>Funnel</h2>
+<svg id="funnel-chart" role="img" aria-label="funnel"></svg>
+</div>
+<div class="panel">
+<h2>Activity <select id="bucket" aria-label="bucket"><option value="day">by day, 30 days</option><option value="hour">by hour, 48 hours</option></select></h2>
+<svg id="series-chart" role="img" aria-label="events over time"></svg>
+<ul id="series-legend" class="legend"></ul>
+</div>
+<div class="panel">
+<h2>Sources</h2>
+<table id="sources-table"><thead><tr><th>Channel</th><th>Source</th><th>Medium</th><th>Views</th><th>Clicks</th><th>Authorisations</th><th>Sign-ups</th><th>Value</th></tr></thead><tbody></tbody></table>
+</div>
+<div class="panel two">
+<div><h2>Value <span class="muted">(points)</span></h2><p>Total <strong id="value-total">–</strong></p>
+<table id="value-table"><thead><tr><th>Event</th><th>Count</th><th>Points each</th><th>Value</th></tr></thead><tbody></tbody></table></div>
+<div><h2>Delivery by zone</h2>
+<table id="zones-table"><thead><tr><th>Zone</th><th>Delivered</th><th>Pending</th><th>Failed</th><th>Total</th></tr></thead><tbody></tbody></table></div>
+</div>
+<div class="panel">
+<h2>Abuse flags</h2>
+<p id="flags-summary" class="muted"></p>
+<table id="flags-table"><thead><tr><th>When</th><th>Event</th><th>Why</th></tr></thead><tbody></tbody></table>
+</div>
+</section>
+</main>
+</div>
+<script src="/app/app.js"></script>`,
   );
 }

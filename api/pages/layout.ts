@@ -27,17 +27,18 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 /** A whole HTML document: our own stylesheet and (optional) script only, as the CSP allows. */
 export function htmlDocument(input: { title: string; stylesheet: string; body: Html; script?: string }): string {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${input.title}</title>
-        <link rel="stylesheet" href="${input.stylesheet}" />
-      </head>
-      <body>
-        ${input.body} ${input.script ? html`<script src="${input.script}"></script>` : ''}
-      </body>
-    </html>`.value;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${input.title}</title>
+<link rel="stylesheet" href="${input.stylesheet}">
+</head>
+<body>
+${input.body}
+${input.script ? html`<script src="${input.script}"></script>` : ''}
+</body>
+</html>`.value;
 }
 
 /** A page of the fan's side (smart link, thank-you, privacy). */
@@ -45,7 +46,9 @@ export function page(title: string, body: Html): string {
   return htmlDocument({
     title,
     stylesheet: '/static/smart-link.css',
-    body: html`<main class="card">${body}</main>`,
+    body: html`<main class="card">
+${body}
+</main>`,
     script: '/static/smart-link.js',
   });
 }

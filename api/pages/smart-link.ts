@@ -3,14 +3,12 @@ import { type Html, html, page } from './layout';
 
 function artwork(campaign: Campaign) {
   return campaign.artworkUrl
-    ? html`<img class="art" src="${campaign.artworkUrl}" alt="Artwork of ${campaign.title}" />`
+    ? html`<img class="art" src="${campaign.artworkUrl}" alt="Artwork of ${campaign.title}">`
     : html`<div class="art placeholder" aria-hidden="true">♪</div>`;
 }
 
 function header(campaign: Campaign) {
-  return html`${artwork(campaign)}
-    <h1>${campaign.title}</h1>
-    <p class="artist">${campaign.artistName}</p>`;
+  return html`${artwork(campaign)}<h1>${campaign.title}</h1><p class="artist">${campaign.artistName}</p>`;
 }
 
 export function spotifyListenUrl(campaign: Campaign): string {
@@ -22,12 +20,12 @@ export function spotifyListenUrl(campaign: Campaign): string {
 /** The subscribe form: explicit, unticked consent with the exact text that is stored with the subscription. */
 function subscribeForm(campaign: Campaign, consentText: string, links: string) {
   return html`<form class="subscribe" method="post" action="/l/${campaign.slug}/subscribe${links}">
-    <p>Get news from ${campaign.artistName}:</p>
-    <input type="email" name="email" placeholder="e-mail" autocomplete="email" />
-    <input type="tel" name="phone" placeholder="phone, e.g. +33612345678" autocomplete="tel" />
-    <label><input type="checkbox" name="consent" value="yes" required /> ${consentText}</label>
-    <button type="submit">Subscribe</button>
-  </form>`;
+<p>Get news from ${campaign.artistName}:</p>
+<input type="email" name="email" placeholder="e-mail" autocomplete="email">
+<input type="tel" name="phone" placeholder="phone, e.g. +33612345678" autocomplete="tel">
+<label><input type="checkbox" name="consent" value="yes" required> ${consentText}</label>
+<button type="submit">Subscribe</button>
+</form>`;
 }
 
 /**
@@ -43,20 +41,11 @@ export function presavePage(campaign: Campaign, consentText: string, links = '',
   return page(
     `${campaign.title} — pre-save`,
     html`${header(campaign)}
-      <a
-        class="button"
-        data-presave="/l/${campaign.slug}/presave/spotify${links}"
-        href="/l/${campaign.slug}/presave/spotify${links}"
-        >Pre-save on Spotify</a
-      >
-      <p class="note">
-        ${policy} You sign in with Spotify once; we only ask to save this
-        release${campaign.followArtist ? ' and follow the artist' : ''} and, for a few weeks after the release, to see
-        whether you play it.
-      </p>
-      ${subscribeForm(campaign, consentText, links)}
-      <p class="note"><a href="/privacy/delete">Delete my data</a></p>
-      ${extra}`,
+<a class="button" data-presave="/l/${campaign.slug}/presave/spotify${links}" href="/l/${campaign.slug}/presave/spotify${links}">Pre-save on Spotify</a>
+<p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''} and, for a few weeks after the release, to see whether you play it.</p>
+${subscribeForm(campaign, consentText, links)}
+<p class="note"><a href="/privacy/delete">Delete my data</a></p>
+${extra}`,
   );
 }
 
@@ -64,7 +53,8 @@ export function listenPage(campaign: Campaign, consentText: string, links = '', 
   return page(
     `${campaign.title} — listen`,
     html`${header(campaign)}<a class="button" href="/l/${campaign.slug}/listen/spotify${links}">Listen on Spotify</a>
-      ${subscribeForm(campaign, consentText, links)} ${extra}`,
+${subscribeForm(campaign, consentText, links)}
+${extra}`,
   );
 }
 
@@ -74,21 +64,14 @@ export function thanksPage(campaign: Campaign, dueAt: number | null, extra: Html
     : '';
   return page(
     `${campaign.title} — pre-saved`,
-    html`${header(campaign)}
-      <p><strong>You're in.</strong>${when}</p>
-      <p class="note">You can disconnect dropday at any time in your Spotify account settings (Apps).</p>
-      ${extra}`,
+    html`${header(campaign)}<p><strong>You're in.</strong>${when}</p>
+<p class="note">You can disconnect dropday at any time in your Spotify account settings (Apps).</p>
+${extra}`,
   );
 }
 
 export function messagePage(title: string, message: string): string {
-  return page(
-    title,
-    html`<div class="error">
-      <h1>${title}</h1>
-      <p>${message}</p>
-    </div>`,
-  );
+  return page(title, html`<div class="error"><h1>${title}</h1><p>${message}</p></div>`);
 }
 
 export const releaseNotFoundPage = () =>

@@ -188,15 +188,7 @@ export function billingRoutes(deps: AppDeps): Router {
         : status === 'cancelled'
           ? ['Checkout cancelled', 'Nothing was charged.']
           : ['Billing', 'You can close this page.'];
-    sendPage(
-      res,
-      200,
-      page(
-        title,
-        html`<h1>${title}</h1>
-          <p>${message}</p>`,
-      ),
-    );
+    sendPage(res, 200, page(title, html`<h1>${title}</h1><p>${message}</p>`));
   });
 
   return router;

@@ -97,12 +97,8 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
     res.type('html').send(
       page(
         'Ops sign-in',
-        html`<h1>Ops sign-in</h1>
-          <form method="post" action="/ops/login">
-            <input type="password" name="key" placeholder="ops API key" required /><button class="button" type="submit">
-              Sign in
-            </button>
-          </form>`,
+        html`<h1>Ops sign-in</h1><form method="post" action="/ops/login">
+<input type="password" name="key" placeholder="ops API key" required><button class="button" type="submit">Sign in</button></form>`,
       ),
     );
   });

@@ -13,19 +13,8 @@ export function docsRoutes({ config }: AppDeps): Router {
     res.type('html').send(
       page(
         'dropday API',
-        html`<h1>dropday API</h1>
-          <p><a href="/openapi.json">openapi.json</a> (OpenAPI 3.1)</p>
-          <table>
-            ${OPERATIONS.map(
-              (op) =>
-                html`<tr>
-                  <td>${op.method.toUpperCase()}</td>
-                  <td><code>${op.path}</code></td>
-                  <td>${op.auth}</td>
-                  <td>${op.summary}</td>
-                </tr>`,
-            )}
-          </table>`,
+        html`<h1>dropday API</h1><p><a href="/openapi.json">openapi.json</a> (OpenAPI 3.1)</p>
+<table>${OPERATIONS.map((op) => html`<tr><td>${op.method.toUpperCase()}</td><td><code>${op.path}</code></td><td>${op.auth}</td><td>${op.summary}</td></tr>`)}</table>`,
       ),
     );
   });

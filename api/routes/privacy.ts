@@ -36,17 +36,15 @@ export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: Spoti
       page(
         'Delete my data',
         html`<h1>Delete my data</h1>
-          <p>
-            Sign in with the Spotify account you pre-saved with, so we know it is you. We then delete your pre-saves,
-            your Spotify tokens and your activity on our pages — at once, and in any case within 30 days.
-          </p>
-          <a class="button" href="/privacy/delete/spotify">Verify with Spotify</a>
-          <p class="note">Signing in here asks for no permission and saves nothing.</p>
-          <form class="subscribe" method="post" action="/privacy/delete/email">
-            <p>Gave us only an e-mail address? We send it a link to confirm.</p>
-            <input type="email" name="email" placeholder="e-mail" required />
-            <button type="submit">Send me the link</button>
-          </form>`,
+<p>Sign in with the Spotify account you pre-saved with, so we know it is you. We then delete your pre-saves, your
+Spotify tokens and your activity on our pages — at once, and in any case within 30 days.</p>
+<a class="button" href="/privacy/delete/spotify">Verify with Spotify</a>
+<p class="note">Signing in here asks for no permission and saves nothing.</p>
+<form class="subscribe" method="post" action="/privacy/delete/email">
+<p>Gave us only an e-mail address? We send it a link to confirm.</p>
+<input type="email" name="email" placeholder="e-mail" required>
+<button type="submit">Send me the link</button>
+</form>`,
       ),
     );
   });
@@ -97,9 +95,7 @@ export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: Spoti
       page(
         'Confirm deletion',
         html`<h1>Delete my data</h1>
-          <form method="post" action="/privacy/delete/confirm/${req.params.token}">
-            <button class="button" type="submit">Delete everything about me</button>
-          </form>`,
+<form method="post" action="/privacy/delete/confirm/${req.params.token}"><button class="button" type="submit">Delete everything about me</button></form>`,
       ),
     );
   });
@@ -132,14 +128,12 @@ export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: Spoti
       page(
         'Deletion request',
         html`<h1>Deletion request</h1>
-          <p>Reference ${request.id}</p>
-          <p>
-            ${
-              request.status === 'completed'
-                ? `Completed on ${new Date(request.completedAt!).toISOString().slice(0, 10)}: we hold no data about you any more.`
-                : 'In progress: it completes within 30 days of your request, usually within minutes.'
-            }
-          </p>`,
+<p>Reference ${request.id}</p>
+<p>${
+          request.status === 'completed'
+            ? `Completed on ${new Date(request.completedAt!).toISOString().slice(0, 10)}: we hold no data about you any more.`
+            : 'In progress: it completes within 30 days of your request, usually within minutes.'
+        }</p>`,
       ),
     );
   });

@@ -99,9 +99,8 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
       page(
         'Subscribed',
         html`<h1>You're subscribed</h1>
-          <p>${campaign.artistName} can now send you news. Every message carries a link to unsubscribe.</p>
-          <p class="note"><a href="${unsubscribeLink(id)}">Unsubscribe now</a></p>
-          ${adMeasurement}`,
+<p>${campaign.artistName} can now send you news. Every message carries a link to unsubscribe.</p>
+<p class="note"><a href="${unsubscribeLink(id)}">Unsubscribe now</a></p>${adMeasurement}`,
       ),
     );
   });
@@ -115,9 +114,7 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
       page(
         'Unsubscribe',
         html`<h1>Unsubscribe?</h1>
-          <form method="post" action="/u/${req.params.token}">
-            <button class="button" type="submit">Unsubscribe</button>
-          </form>`,
+<form method="post" action="/u/${req.params.token}"><button class="button" type="submit">Unsubscribe</button></form>`,
       ),
     );
   });
