@@ -6,7 +6,7 @@ import { type Request, type RequestHandler, type Response } from 'express';
 import { findApiKeyByHash, isActiveArtistKey } from '../db/accounts';
 import { type DatabasePool } from '../db/pool';
 import { hashApiKey } from '../lib/crypto/hash';
-import { SignedValueError, signValue, verifyValue } from '../lib/crypto/signed-value';
+import { SignedValueError, type SigningKeys } from '../lib/crypto/signed-value';
 import { type AuthContext, requireApiKey } from './auth';
 import { ApiError } from './errors';
 import { parseCookie } from './http/cookies';
@@ -22,12 +22,12 @@ interface SessionPayload {
 }
 
 /** The signed-in account, or null (no cookie, a forged or expired one, or its key was revoked). */
-export async function appSession(pool: DatabasePool, secret: string, req: Request): Promise<AuthContext | null> {
+export async function appSession(pool: DatabasePool, keys: SigningKeys, req: Request): Promise<AuthContext | null> {
   const cookie = parseCookie(req.get('cookie'), APP_SESSION_COOKIE);
   if (!cookie) return null;
   let session: SessionPayload;
   try {
-    session = verifyValue<SessionPayload>(secret, cookie).payload;
+    session = keys.verify<SessionPayload>('app-session', cookie).payload;
   } catch (error) {
     if (error instanceof SignedValueError) return null;
     throw error;
@@ -47,14 +47,14 @@ export async function appSession(pool: DatabasePool, secret: string, req: Reques
 /** Signs in with an artist key: sets the session cookie and returns true, or returns false for any other key. */
 export async function startAppSession(
   pool: DatabasePool,
-  secret: string,
+  keys: SigningKeys,
   res: Response,
   key: string,
   secure: boolean,
 ): Promise<boolean> {
   const found = key ? await findApiKeyByHash(pool, hashApiKey(key)) : null;
   if (!found || found.role !== 'artist') return false;
-  const value = signValue<SessionPayload>(secret, { a: found.accountId, k: found.id }, APP_SESSION_TTL_MS);
+  const value = keys.sign<SessionPayload>('app-session', { a: found.accountId, k: found.id }, APP_SESSION_TTL_MS);
   res.cookie(APP_SESSION_COOKIE, value, {
     httpOnly: true,
     sameSite: 'strict',
@@ -69,25 +69,8 @@ export function endAppSession(res: Response, secure: boolean): void {
   res.clearCookie(APP_SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
 }
 
-/**
- * A form post from a page of ours: the browser's Origin (or, lacking it, Referer) must be this very host. Guards
- * sign-in and sign-out against cross-site forms.
- */
-export function isSameOrigin(req: Request): boolean {
-  const own = `${req.protocol}://${req.get('host')}`;
-  const origin = req.get('origin');
-  if (origin) return origin === own;
-  const referer = req.get('referer');
-  if (!referer) return false;
-  try {
-    return new URL(referer).origin === own;
-  } catch {
-    return false;
-  }
-}
-
 /** /v1: a bearer API key, or for reads the dashboard's session cookie. */
-export function requireApiKeyOrAppSession(pool: DatabasePool, secret: string): RequestHandler {
+export function requireApiKeyOrAppSession(pool: DatabasePool, keys: SigningKeys): RequestHandler {
   const bearer = requireApiKey(pool);
   return async (req, res, next) => {
     if (req.get('authorization') || !parseCookie(req.get('cookie'), APP_SESSION_COOKIE)) return bearer(req, res, next);
@@ -98,7 +81,7 @@ export function requireApiKeyOrAppSession(pool: DatabasePool, secret: string): R
         'the dashboard session can only read; send the API key as a bearer token to change data',
       );
     }
-    const session = await appSession(pool, secret, req);
+    const session = await appSession(pool, keys, req);
     if (!session) {
       res.set('WWW-Authenticate', 'Bearer');
       throw new ApiError(

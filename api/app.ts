@@ -38,6 +38,7 @@ import { stripeWebhookRoutes } from './routes/stripe-webhooks';
 import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
 import { eventBufferFor } from './event-buffer';
 import { createTracking } from './tracking';
+import { signingKeys } from '../lib/crypto/signed-value';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -85,10 +86,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
   app.use(conversionPublicRoutes(deps));
-  app.use(dashboardRoutes(deps));
   const oauthStates = createOAuthStates(deps);
   const signIn = createSpotifySignIn(deps, oauthStates);
   const connections = createArtistConnections(deps, oauthStates);
+  app.use(dashboardRoutes(deps, connections));
   const tracking = createTracking(deps.config, eventBufferFor(deps));
   app.use(smartLinkRoutes(deps, signIn, tracking));
   app.use(listenLinkRoutes(deps, tracking));
@@ -108,7 +109,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accountRoutes(deps));
   app.use(billingRoutes(deps)); // authenticates per route: a shop package may be bought signed out
   // The artist dashboard's session cookie is accepted for reads; writes need the bearer key.
-  app.use('/v1', requireApiKeyOrAppSession(deps.pool, deps.config.STATE_SIGNING_SECRET));
+  app.use('/v1', requireApiKeyOrAppSession(deps.pool, signingKeys(deps.config)));
   app.use(accountDeletionRoutes(deps));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));

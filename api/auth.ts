@@ -2,7 +2,7 @@
 // route then scopes its queries by that account, so another tenant's ids read as 404.
 import { type RequestHandler, type Response } from 'express';
 import { findApiKeyByHash, hasActiveOpsKey } from '../db/accounts';
-import { SignedValueError, verifyValue } from '../lib/crypto/signed-value';
+import { SignedValueError, type SigningKeys } from '../lib/crypto/signed-value';
 import { parseCookie } from './http/cookies';
 import { hashApiKey } from '../lib/crypto/hash';
 import { type DatabasePool } from '../db/pool';
@@ -39,14 +39,14 @@ export function requireApiKey(pool: DatabasePool): RequestHandler {
  */
 export const OPS_SESSION_COOKIE = 'dd_ops_session';
 
-export function requireApiKeyOrOpsSession(pool: DatabasePool, secret: string): RequestHandler {
+export function requireApiKeyOrOpsSession(pool: DatabasePool, keys: SigningKeys): RequestHandler {
   const bearer = requireApiKey(pool);
   return async (req, res, next) => {
     if (req.get('authorization')) return bearer(req, res, next);
     const cookie = parseCookie(req.get('cookie'), OPS_SESSION_COOKIE);
     let accountId: string | null = null;
     try {
-      accountId = cookie ? verifyValue<{ a: string }>(secret, cookie).payload.a : null;
+      accountId = cookie ? keys.verify<{ a: string }>('ops-session', cookie).payload.a : null;
     } catch (error) {
       if (!(error instanceof SignedValueError)) throw error;
     }

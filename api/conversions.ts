@@ -6,7 +6,8 @@
 // the pixel, set _fbp/_fbc (7 days) and gclid (90 days), and queue server events: PageView, Lead (a pre-save
 // completed) and CompleteRegistration (a subscribe form sent, its e-mail/phone SHA-256 hashed). Only these
 // first-party events go to Meta — never Spotify listening data.
-import { createHmac, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { signingKeys } from '../lib/crypto/signed-value';
 import { type Request, type Response } from 'express';
 import { capiUserData } from '../lib/providers/meta-conversions';
 import { type Campaign } from '../db/campaigns';
@@ -16,7 +17,11 @@ import { type AppDeps } from './deps';
 import { type Html, html } from './pages/layout';
 import { parseCookie } from './http/cookies';
 
-export const AD_CONSENT_COOKIE = 'dd_ad_consent';
+/**
+ * The fan's answer for one artist (the question names the artist): `dd_ad_consent_<artist id without dashes>`, so
+ * allowing one artist's measurement says nothing about another's.
+ */
+export const adConsentCookie = (artistId: string) => `dd_ad_consent_${artistId.replace(/-/g, '')}`;
 export const AD_CONSENT_MAX_AGE_MS = 180 * 24 * 3600_000;
 export const FB_COOKIE_MAX_AGE_MS = 7 * 24 * 3600_000;
 export const GCLID_COOKIE_MAX_AGE_MS = 90 * 24 * 3600_000;
@@ -81,12 +86,10 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
     res.cookie(name, value, { maxAge, httpOnly, sameSite: 'lax', secure, path: '/' });
   /** Deterministic per occurrence, so a reloaded thank-you page fires the same event the server queued. */
   const eventIdFor = (name: EventName, key: string) =>
-    createHmac('sha256', config.STATE_SIGNING_SECRET)
-      .update(`conversion:${name}:${key}`)
-      .digest('base64url')
-      .slice(0, 32);
-  const consent = (req: Request) => parseCookie(req.get('cookie'), AD_CONSENT_COOKIE);
-  const granted = (req: Request) => consent(req) === 'granted';
+    signingKeys(config).mac('conversion-event-id', `conversion:${name}:${key}`).slice(0, 32);
+  const consent = (req: Request, campaign: Campaign) =>
+    parseCookie(req.get('cookie'), adConsentCookie(campaign.artistId));
+  const granted = (req: Request, campaign: Campaign) => consent(req, campaign) === 'granted';
 
   async function queue(
     req: Request,
@@ -155,7 +158,7 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
       // Folded into the campaign's own query, so a page without a pixel costs no extra round trip.
       const pixel = campaign.hasMetaPixel ? await findMetaPixel(pool, campaign.artistId) : null;
       if (!pixel && !query.gclid) return html``;
-      const choice = consent(req);
+      const choice = consent(req, campaign);
       if (choice !== 'granted')
         return choice === 'denied'
           ? html``
@@ -193,7 +196,7 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
 
     /** A pre-save completed (the Spotify callback): a Lead, queued with the id the thank-you page fires. */
     async presaveCompleted(req: Request, campaign: Campaign, fanId: string): Promise<void> {
-      if (!granted(req)) return;
+      if (!granted(req, campaign)) return;
       const pixel = await findMetaPixel(pool, campaign.artistId);
       if (!pixel) return;
       await queue(req, campaign, pixel, {
@@ -206,7 +209,7 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
 
     /** The thank-you page's pixel: the Lead of this fan's pre-save, with the id the server queued. */
     async thanksPixel(req: Request, res: Response, campaign: Campaign, fanId: string | null): Promise<Html> {
-      if (!fanId || !UUID.test(fanId) || !granted(req)) return html``;
+      if (!fanId || !UUID.test(fanId) || !granted(req, campaign)) return html``;
       const pixel = await findMetaPixel(pool, campaign.artistId);
       if (!pixel || !(await hasPresaved(pool, campaign.id, fanId))) return html``;
       allowMetaPixel(res);
@@ -220,7 +223,7 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
       campaign: Campaign,
       subscriber: { id: string; email?: string; phone?: string },
     ): Promise<Html> {
-      if (!granted(req)) return html``;
+      if (!granted(req, campaign)) return html``;
       const pixel = await findMetaPixel(pool, campaign.artistId);
       if (!pixel) return html``;
       const eventId = eventIdFor('CompleteRegistration', subscriber.id);

@@ -7,13 +7,13 @@ import { type Campaign } from '../db/campaigns';
 import { type EventDimensions } from '../db/events';
 import { channelOf, cleanTag, countryOf, hostOrNull, referrerHostOf } from '../lib/attribution/channel';
 import { type Config } from '../lib/config';
-import { createLookupHasher } from '../lib/crypto/lookup-hash';
+import { createLookupHasher, lookupHashSecret } from '../lib/crypto/lookup-hash';
 import { type EventBuffer } from './event-buffer';
 
 const AD_CLICK_IDS = ['gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'ttclid', 'twclid', 'li_fat_id'];
 
 export function createTracking(config: Config, buffer: EventBuffer) {
-  const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
+  const hash = createLookupHasher(lookupHashSecret(config));
   const ownHost = new URL(config.PUBLIC_URL).hostname.replace(/^www\./, '');
   const countryHeaders = config.COUNTRY_HEADERS.split(',')
     .map((h) => h.trim().toLowerCase())

@@ -31,7 +31,16 @@ const configSchema = z.object({
   // Key ring: "kid:base64(32 bytes)" pairs, comma-separated. The active key encrypts; every listed key decrypts.
   ENCRYPTION_KEYS: z.string().min(1),
   ENCRYPTION_ACTIVE_KEY_ID: z.string().min(1).optional(),
-  STATE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  // Signing key ring (README "Keys and their purposes"): "kid:secret" pairs, comma-separated, each secret at least 32
+  // characters; the last signs, every listed one verifies. Unset: STATE_SIGNING_SECRET is the ring's one key.
+  SIGNING_KEYS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}:[^,]{32,}(,[A-Za-z0-9_-]{1,32}:[^,]{32,})*$/, 'must be kid:secret,... (secrets >= 32 characters)')
+    .optional(),
+  STATE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // The key of the contact lookup hashes (e-mail, phone, IP, user agent). Stable by design: changing it needs a
+  // re-hash of every stored hash. Unset: derived from STATE_SIGNING_SECRET, as before there was a ring.
+  LOOKUP_HASH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // Origins allowed to call the codec endpoint from a browser (the Temporal Web UI).
   CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
 
@@ -149,13 +158,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset", as they do in .env files and compose files.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = configSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? '(root)');
         return { variable, message: cleaned[variable] === undefined ? 'is required' : issue.message };
-      }),
-    );
+      });
+  // Variables that stand in for each other: the signing ring and the lookup hash key fall back to the old secret.
+  if (cleaned.STATE_SIGNING_SECRET === undefined) {
+    const missing = [!cleaned.SIGNING_KEYS && 'SIGNING_KEYS', !cleaned.LOOKUP_HASH_SECRET && 'LOOKUP_HASH_SECRET'];
+    if (missing.some(Boolean))
+      issues.push({
+        variable: 'STATE_SIGNING_SECRET',
+        message: `is required unless ${missing.filter(Boolean).join(' and ')} ${missing.every(Boolean) ? 'are' : 'is'} set`,
+      });
   }
+  if (!parsed.success || issues.length) throw new ConfigError(issues);
   return parsed.data;
 }

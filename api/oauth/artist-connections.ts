@@ -1,18 +1,31 @@
-// Artists' connected accounts (Google Ads, Meta, Spotify): starting a connect answers the consent URL to open, the
-// provider sends the browser back to /oauth/<provider>/callback, and completing it stores the encrypted tokens and
-// starts the connectionTokenWorkflow that keeps the connection fresh. The state (./state.ts) is signed, expiring and
-// single-use; it is not bound to a browser cookie, because the flow is started by an API call, not by the browser
-// that finishes it.
+// Artists' connected accounts (Google Ads, Meta, Spotify). A connect is bound to a signed-in browser of the account,
+// so nobody can hand their own connect link to an artist and receive the artist's ad account:
+//   1. POST /v1/connections/:provider (API key) answers a dropday link, /app/connect/<token> (signed, purpose
+//      `connect-link`, 15 minutes), naming the account and the provider: never the provider's URL.
+//   2. That page needs the dashboard session of that very account (api/app-session.ts), names the account and asks
+//      to confirm; the confirm is a same-origin POST from that session with its anti-forgery field.
+//   3. Only the confirm issues the OAuth state (./state.ts), with its nonce in an HttpOnly cookie of that browser,
+//      and redirects to the provider.
+//   4. The provider's callback (/oauth/<provider>/callback) consumes the state only with that cookie: a provider URL
+//      or callback opened in any other browser is refused. Then the tokens are stored encrypted and the
+//      connectionTokenWorkflow keeps the connection fresh.
+import { type Response } from 'express';
 import { z } from 'zod';
 import { createConnection } from '../../db/connections';
 import { type Config } from '../../lib/config';
 import { signalDisconnect, startConnectionToken } from '../../lib/starters/connection-token';
 import { ProviderError } from '../../lib/providers/errors';
 import { META_ADS_SCOPES } from '../../lib/providers/meta-oauth';
+import { SignedValueError, signingKeys } from '../../lib/crypto/signed-value';
 import { type AppDeps } from '../deps';
+import { parseCookie } from '../http/cookies';
 import { type OAuthStates } from './state';
 
 const STATE_TTL_MS = 15 * 60_000;
+export const CONNECT_LINK_TTL_MS = 15 * 60_000;
+/** The browser binding of a connect's OAuth state: its nonce, sent back to every /oauth/<provider>/callback. */
+const CONNECT_STATE_COOKIE = 'dd_connect_state';
+const CONNECT_STATE_COOKIE_PATH = '/oauth';
 export const CONNECTION_PROVIDERS = ['google', 'meta', 'spotify'] as const;
 export type ConnectionProvider = (typeof CONNECTION_PROVIDERS)[number];
 const ARTIST_SPOTIFY_SCOPES = ['user-read-private'];
@@ -97,7 +110,14 @@ export const connectionCallbackQuery = z.object({
 export type ConnectionCallbackQuery = z.infer<typeof connectionCallbackQuery>;
 
 export type ConnectStart =
-  { configured: false; label: string } | { configured: true; authorizeUrl: string; expiresAt: number };
+  { configured: false; label: string } | { configured: true; link: string; expiresAt: number };
+
+/** What a connect link names, once its signature, purpose and expiry are checked. */
+export interface ConnectLink {
+  accountId: string;
+  provider: ConnectionProvider;
+  label: string;
+}
 
 export type ConnectOutcome =
   | { outcome: 'refused' } // the state is not valid, expired, of another kind or already used
@@ -108,19 +128,62 @@ export type ConnectOutcome =
 export function createArtistConnections(deps: AppDeps, states: OAuthStates) {
   const { pool, keyRing, config, temporal, logger } = deps;
   const byProvider = providers(deps);
+  const keys = signingKeys(config);
+  const secureCookie = config.PUBLIC_URL.startsWith('https://');
 
   return {
-    /** The consent URL for the artist to open, under a fresh state bound to their account. */
-    async start(provider: ConnectionProvider, accountId: string): Promise<ConnectStart> {
+    /** The dropday link for the artist to open (step 1): it confirms the connect in a signed-in browser. */
+    start(provider: ConnectionProvider, accountId: string): ConnectStart {
       if (!byProvider[provider].configured) return { configured: false, label: byProvider[provider].label };
-      const issued = await states.issue(`connect:${provider}`, { accountId }, STATE_TTL_MS);
-      const authorizeUrl = byProvider[provider].authorizeUrl(issued.state, issued.codeChallenge);
-      return { configured: true, authorizeUrl, expiresAt: issued.expiresAt };
+      const expiresAt = Date.now() + CONNECT_LINK_TTL_MS;
+      const token = keys.sign('connect-link', { a: accountId, p: provider }, CONNECT_LINK_TTL_MS);
+      return { configured: true, link: `${config.PUBLIC_URL}/app/connect/${token}`, expiresAt };
     },
 
-    /** The provider's callback: consume the state, exchange the code, store the connection, keep it fresh. */
-    async complete(provider: ConnectionProvider, query: ConnectionCallbackQuery): Promise<ConnectOutcome> {
-      const state = await states.consume(query.state, { purposes: [`connect:${provider}`] });
+    /** The link's account and provider, or null (forged, expired, of another kind, or a provider not configured). */
+    readLink(token: string): ConnectLink | null {
+      let payload: { a?: unknown; p?: unknown };
+      try {
+        payload = keys.verify<{ a?: unknown; p?: unknown }>('connect-link', token).payload;
+      } catch (error) {
+        if (error instanceof SignedValueError) return null;
+        throw error;
+      }
+      const provider = CONNECTION_PROVIDERS.find((p) => p === payload?.p);
+      if (!provider || typeof payload.a !== 'string' || !byProvider[provider].configured) return null;
+      return { accountId: payload.a, provider, label: byProvider[provider].label };
+    },
+
+    /**
+     * The confirmation (step 3), from the account's own signed-in browser: a state bound to this browser's cookie,
+     * and the provider's consent URL to redirect it to.
+     */
+    async confirm(res: Response, link: ConnectLink): Promise<string> {
+      const issued = await states.issue(`connect:${link.provider}`, { accountId: link.accountId }, STATE_TTL_MS);
+      res.cookie(CONNECT_STATE_COOKIE, issued.nonce, {
+        httpOnly: true,
+        sameSite: 'lax', // sent on the provider's top-level redirect back to us
+        secure: secureCookie,
+        maxAge: STATE_TTL_MS,
+        path: CONNECT_STATE_COOKIE_PATH,
+      });
+      return byProvider[link.provider].authorizeUrl(issued.state, issued.codeChallenge);
+    },
+
+    /**
+     * The provider's callback (step 4): consume the state (only in the browser that confirmed), exchange the code,
+     * store the connection, keep it fresh.
+     */
+    async complete(
+      provider: ConnectionProvider,
+      query: ConnectionCallbackQuery,
+      cookieHeader: string | undefined,
+      res: Response,
+    ): Promise<ConnectOutcome> {
+      const browserNonce = parseCookie(cookieHeader, CONNECT_STATE_COOKIE);
+      const state = await states.consume(query.state, { purposes: [`connect:${provider}`], browserNonce });
+      if (state.ok || (!state.ok && state.refusal === 'used'))
+        res.clearCookie(CONNECT_STATE_COOKIE, { path: CONNECT_STATE_COOKIE_PATH });
       if (!state.ok || !state.accountId) return { outcome: 'refused' };
       if (query.error || !query.code) return { outcome: 'declined' };
       const { label } = byProvider[provider];

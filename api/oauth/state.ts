@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { consumeOAuthState, type OAuthPurpose, saveOAuthState } from '../../db/oauth-states';
 import { codeChallengeS256, createCodeVerifier } from '../../lib/crypto/pkce';
-import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
+import { SignedValueError, signingKeys } from '../../lib/crypto/signed-value';
 import { type AppDeps } from '../deps';
 
 export { type OAuthPurpose } from '../../db/oauth-states';
@@ -48,7 +48,7 @@ interface SignedState {
 }
 
 export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool' | 'keyRing' | 'config'>) {
-  const secret = config.STATE_SIGNING_SECRET;
+  const keys = signingKeys(config);
 
   return {
     async issue(purpose: OAuthPurpose, context: Partial<OAuthStateContext>, ttlMs: number): Promise<IssuedOAuthState> {
@@ -64,7 +64,7 @@ export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool
         timeZone: context.timeZone ?? null,
         expiresAt,
       });
-      const state = signValue<SignedState>(secret, { n: nonce, p: purpose }, ttlMs);
+      const state = keys.sign<SignedState>('oauth-state', { n: nonce, p: purpose }, ttlMs);
       return { state, nonce, codeChallenge: codeChallengeS256(codeVerifier), expiresAt };
     },
 
@@ -78,7 +78,7 @@ export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool
     ): Promise<ConsumedOAuthState<P>> {
       let signed: Partial<SignedState>;
       try {
-        signed = verifyValue<Partial<SignedState>>(secret, value).payload;
+        signed = keys.verify<Partial<SignedState>>('oauth-state', value).payload;
       } catch (error) {
         if (!(error instanceof SignedValueError)) throw error;
         return { ok: false, refusal: error.reason === 'expired' ? 'expired' : 'invalid' };

@@ -5,7 +5,8 @@ function dashboardPage(title: string, body: Html): string {
   return htmlDocument({ title, stylesheet: '/app/app.css', body });
 }
 
-export function signInPage(error?: string): string {
+/** `next`: where to go once signed in (only a connect confirmation of ours, checked by the route). */
+export function signInPage(error?: string, next?: string): string {
   return dashboardPage(
     'dropday — sign in',
     html`<main class="signin">
@@ -15,6 +16,7 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 <form method="post" action="/app/session">
 <label for="key">API key</label>
 <input id="key" type="password" name="key" autocomplete="off" required>
+${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
 <button type="submit">Sign in</button>
 </form>
 </main>`,
@@ -80,5 +82,35 @@ export function dashboardShell(): string {
 </main>
 </div>
 <script src="/app/app.js"></script>`,
+  );
+}
+
+/** POST /v1/connections/:provider's link: names the dropday account the provider account will be connected to. */
+export function connectConfirmPage(input: { label: string; accountName: string; action: string; csrf: string }): string {
+  return dashboardPage(
+    `dropday — connect ${input.label}`,
+    html`<main class="signin">
+      <h1>Connect ${input.label}?</h1>
+      <p>
+        You are signed in to the dropday account <strong>${input.accountName}</strong>. Continue to ${input.label} to
+        let this account run ads with the ${input.label} account you choose there.
+      </p>
+      <p class="muted">Did not ask for this? Close the page: nothing is connected unless you continue.</p>
+      <form method="post" action="${input.action}">
+        <input type="hidden" name="csrf" value="${input.csrf}" />
+        <button type="submit">Continue to ${input.label}</button>
+      </form>
+    </main>`,
+  );
+}
+
+export function connectRefusedPage(title: string, why: string): string {
+  return dashboardPage(
+    `dropday — ${title}`,
+    html`<main class="signin">
+      <h1>${title}</h1>
+      <p class="error" role="alert">${why}</p>
+      <p><a href="/app">Open the dashboard</a></p>
+    </main>`,
   );
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { auth } from '../auth';
 import { unlinkedOrdersByEmailHash } from '../../db/billing';
-import { createLookupHasher } from '../../lib/crypto/lookup-hash';
+import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { signalOrder } from '../../lib/starters/order';
 import { insertAccount, insertApiKey, revokeAccountKeys } from '../../db/accounts';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
@@ -13,7 +13,7 @@ import { parseBody } from '../validation';
 
 export function accountRoutes({ pool, temporal, config, logger }: AppDeps): Router {
   const router = Router();
-  const hashEmail = createLookupHasher(config.STATE_SIGNING_SECRET);
+  const hashEmail = createLookupHasher(lookupHashSecret(config));
 
   // Sign-up: the only unauthenticated /v1 route. The API key is shown here once; we keep its hash.
   router.post('/v1/accounts', async (req, res) => {

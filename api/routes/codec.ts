@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { EncryptionCodec } from '../../lib/temporal/encryption-codec';
 import { findApiKeyByHash } from '../../db/accounts';
 import { hashApiKey } from '../../lib/crypto/hash';
-import { signValue } from '../../lib/crypto/signed-value';
+import { signingKeys } from '../../lib/crypto/signed-value';
+import { requireSameOrigin } from '../http/same-origin';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
 import { OPS_SESSION_COOKIE, requireApiKeyOrOpsSession, requireRole } from '../auth';
@@ -71,7 +72,7 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
   router.use(
     '/codec',
     cors(origins),
-    requireApiKeyOrOpsSession(pool, config.STATE_SIGNING_SECRET),
+    requireApiKeyOrOpsSession(pool, signingKeys(config)),
     requireRole('ops'),
     express.json({ limit: '4mb' }),
   );
@@ -102,14 +103,14 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
       ),
     );
   });
-  router.post('/ops/login', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+  router.post('/ops/login', requireSameOrigin(config.PUBLIC_URL), express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
     const key = String((req.body as { key?: unknown })?.key ?? '');
     const found = key ? await findApiKeyByHash(pool, hashApiKey(key)) : null;
     if (!found || found.role !== 'ops') {
       res.status(401).type('html').send(messagePage('Not signed in', 'That is not an ops API key.'));
       return;
     }
-    res.cookie(OPS_SESSION_COOKIE, signValue(config.STATE_SIGNING_SECRET, { a: found.accountId }, OPS_SESSION_TTL_MS), {
+    res.cookie(OPS_SESSION_COOKIE, signingKeys(config).sign('ops-session', { a: found.accountId }, OPS_SESSION_TTL_MS), {
       httpOnly: true,
       sameSite: 'lax',
       secure: config.PUBLIC_URL.startsWith('https://'),

@@ -1,5 +1,5 @@
-// Artists' connected accounts (Google Ads, Meta, Spotify), behind the API key: start a connect (the consent URL to
-// open; the provider's callback is in ./oauth-callbacks.ts), list them, disconnect one. The flow itself lives in
+// Artists' connected accounts (Google Ads, Meta, Spotify), behind the API key: start a connect (a dropday link to
+// confirm it in the dashboard, ./dashboard.ts; the provider's callback is in ./oauth-callbacks.ts), list them, disconnect one. The flow itself lives in
 // ../oauth/artist-connections.ts.
 import { Router } from 'express';
 import { z } from 'zod';
@@ -21,12 +21,11 @@ export function connectionRoutes({ pool, config, temporal }: AppDeps, connection
 
   router.post('/v1/connections/:provider', async (req, res) => {
     const { provider } = parseParams(providerParam, req);
-    const started = await connections.start(provider, auth(res).accountId);
+    const started = connections.start(provider, auth(res).accountId);
     if (!started.configured)
       throw new ApiError(503, 'provider_not_configured', `${started.label} credentials are not configured`);
-    res
-      .status(201)
-      .json({ provider, authorizeUrl: started.authorizeUrl, expiresAt: new Date(started.expiresAt).toISOString() });
+    // authorizeUrl is dropday's confirmation page: it needs the account's dashboard session (see artist-connections).
+    res.status(201).json({ provider, authorizeUrl: started.link, expiresAt: new Date(started.expiresAt).toISOString() });
   });
 
   router.get('/v1/connections', async (_req, res) => {

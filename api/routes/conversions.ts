@@ -6,7 +6,8 @@ import { findArtist } from '../../db/artists';
 import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
 import { conversionSummary, deleteMetaPixel, findMetaPixel, type MetaPixel, saveMetaPixel } from '../../db/conversions';
 import { auth } from '../auth';
-import { AD_CONSENT_COOKIE, AD_CONSENT_MAX_AGE_MS, AD_COOKIES } from '../conversions';
+import { AD_CONSENT_MAX_AGE_MS, AD_COOKIES, adConsentCookie } from '../conversions';
+import { requireSameOrigin } from '../http/same-origin';
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { messagePage } from '../pages/smart-link';
@@ -59,15 +60,16 @@ export function conversionPublicRoutes({ pool, config }: AppDeps): Router {
     res.type('application/javascript').set('Cache-Control', 'public, max-age=3600').send(pixelScript);
   });
 
-  router.post('/l/:slug/ad-consent', form, async (req, res) => {
-    const campaign = await findCampaignBySlug(pool, req.params.slug);
+  router.post('/l/:slug/ad-consent', requireSameOrigin(config.PUBLIC_URL), form, async (req, res) => {
+    const campaign = await findCampaignBySlug(pool, String(req.params.slug));
     if (!campaign || campaign.status === 'cancelled')
       return sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release.'));
     const parsed = adConsentForm.safeParse(req.body ?? {});
     if (!parsed.success)
       return sendPage(res, 400, messagePage('No choice made', 'Choose "Allow" or "No thanks". Nothing was changed.'));
     const secure = config.PUBLIC_URL.startsWith('https://');
-    res.cookie(AD_CONSENT_COOKIE, parsed.data.choice === 'allow' ? 'granted' : 'denied', {
+    // Consent is the artist's: the question names them, and another artist's page asks again.
+    res.cookie(adConsentCookie(campaign.artistId), parsed.data.choice === 'allow' ? 'granted' : 'denied', {
       maxAge: AD_CONSENT_MAX_AGE_MS,
       httpOnly: true,
       sameSite: 'lax',

@@ -3,14 +3,14 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { recordMetaDeletionRequest } from '../../db/deletion';
-import { createLookupHasher } from '../../lib/crypto/lookup-hash';
+import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { parseMetaSignedRequest } from '../../lib/crypto/meta-signed-request';
 import { type AppDeps } from '../deps';
 import { ApiError } from '../errors';
 
 export function metaCallbackRoutes({ pool, config }: AppDeps): Router {
   const router = Router();
-  const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
+  const hash = createLookupHasher(lookupHashSecret(config));
 
   router.post('/meta/data-deletion', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
     if (!config.META_APP_SECRET) throw new ApiError(503, 'meta_not_configured', 'META_APP_SECRET is not set');

@@ -36,7 +36,7 @@ export function oauthCallbackRoutes(flows: OAuthFlows): Router {
     router.get(connectionCallbackPath(provider), async (req, res) => {
       const query = connectionCallbackQuery.safeParse(req.query);
       const result: ConnectOutcome = query.success
-        ? await flows.connections.complete(provider, query.data)
+        ? await flows.connections.complete(provider, query.data, req.get('cookie'), res)
         : { outcome: 'refused' };
       sendConnectPage(res, result);
     });

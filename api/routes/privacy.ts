@@ -5,8 +5,8 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { createDeletionRequest, findDeletionRequest, subscriberWithEmailHash } from '../../db/deletion';
 import { queueEmail } from '../../db/outbox';
-import { createLookupHasher } from '../../lib/crypto/lookup-hash';
-import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
+import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
+import { SignedValueError, signingKeys } from '../../lib/crypto/signed-value';
 import { startContactDeletion } from '../../lib/starters/fan-deletion';
 import { type AppDeps } from '../deps';
 import { html, page } from '../pages/layout';
@@ -18,10 +18,10 @@ const DELETION_LINK_TTL_MS = 24 * 3600_000;
 
 export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: SpotifySignIn): Router {
   const router = Router();
-  const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
+  const hash = createLookupHasher(lookupHashSecret(config));
   const emailHashOf = (token: string): string | null => {
     try {
-      const { payload } = verifyValue<{ h: unknown }>(config.STATE_SIGNING_SECRET, token);
+      const { payload } = signingKeys(config).verify<{ h: unknown }>('deletion-link', token);
       return typeof payload.h === 'string' ? payload.h : null;
     } catch (error) {
       if (error instanceof SignedValueError) return null;
@@ -62,7 +62,7 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
     const emailHash = hash(`email:${email.data}`);
     const subscriberId = await subscriberWithEmailHash(pool, emailHash);
     if (subscriberId) {
-      const token = signValue(config.STATE_SIGNING_SECRET, { h: emailHash }, DELETION_LINK_TTL_MS);
+      const token = signingKeys(config).sign('deletion-link', { h: emailHash }, DELETION_LINK_TTL_MS);
       // One link per address and hour, however often the form is sent.
       await queueEmail(pool, {
         subscriberId,

@@ -18,7 +18,7 @@ import {
 } from '../../db/billing';
 import { isPaidTier, PACKAGES } from '../../lib/billing/plans';
 import { verifyWebhook } from '../../lib/billing/stripe';
-import { createLookupHasher } from '../../lib/crypto/lookup-hash';
+import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { startOrder } from '../../lib/starters/order';
 import { signalPaymentFailed, signalPaymentRecovered } from '../../lib/starters/subscription';
 import { type AppDeps } from '../deps';
@@ -73,7 +73,7 @@ const uuid = z.string().uuid();
 
 export function stripeWebhookRoutes({ pool, temporal, config, keyRing, logger }: AppDeps): Router {
   const router = Router();
-  const hashEmail = createLookupHasher(config.STATE_SIGNING_SECRET);
+  const hashEmail = createLookupHasher(lookupHashSecret(config));
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
 
   const knownAccount = async (id: string | null | undefined) =>

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
 import { fanExists } from '../../db/fans';
 import { subscribersPage, unsubscribe, upsertSubscriber } from '../../db/subscribers';
-import { createLookupHasher } from '../../lib/crypto/lookup-hash';
-import { SignedValueError, signValue, verifyValue } from '../../lib/crypto/signed-value';
+import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
+import { requireSameOrigin } from '../http/same-origin';
+import { SignedValueError, type SigningKeys, signingKeys } from '../../lib/crypto/signed-value';
 import { auth } from '../auth';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
@@ -53,15 +54,15 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
   const { pool, keyRing, config } = deps;
   const router = Router();
   const conversions = createConversionTracking(deps);
-  const hash = createLookupHasher(config.STATE_SIGNING_SECRET);
+  const hash = createLookupHasher(lookupHashSecret(config));
   const form = express.urlencoded({ extended: false, limit: '8kb' });
   const knownFan = async (fanId: string | null) =>
     fanId && z.string().uuid().safeParse(fanId).success && (await fanExists(pool, fanId)) ? fanId : null;
   const unsubscribeLink = (subscriberId: string) =>
-    `${config.PUBLIC_URL}/u/${signValue(config.STATE_SIGNING_SECRET, { s: subscriberId }, UNSUBSCRIBE_LINK_TTL_MS)}`;
+    `${config.PUBLIC_URL}/u/${signingKeys(config).sign('unsubscribe', { s: subscriberId }, UNSUBSCRIBE_LINK_TTL_MS)}`;
 
-  router.post('/l/:slug/subscribe', form, async (req, res) => {
-    const campaign = await findCampaignBySlug(pool, req.params.slug);
+  router.post('/l/:slug/subscribe', requireSameOrigin(config.PUBLIC_URL), form, async (req, res) => {
+    const campaign = await findCampaignBySlug(pool, String(req.params.slug));
     if (!campaign || campaign.status === 'cancelled')
       return sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release.'));
     const parsed = subscribeForm.safeParse(req.body ?? {});
@@ -107,7 +108,7 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
 
   // GET only asks (mail scanners follow links); POST unsubscribes.
   router.get('/u/:token', (req, res) => {
-    if (!subscriberOf(req.params.token, config.STATE_SIGNING_SECRET)) return invalidLink(res);
+    if (!subscriberOf(req.params.token, signingKeys(config))) return invalidLink(res);
     sendPage(
       res,
       200,
@@ -120,7 +121,7 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
   });
 
   router.post('/u/:token', async (req, res) => {
-    const subscriberId = subscriberOf(req.params.token, config.STATE_SIGNING_SECRET);
+    const subscriberId = subscriberOf(req.params.token, signingKeys(config));
     if (!subscriberId || !(await unsubscribe(pool, subscriberId))) return invalidLink(res);
     sendPage(res, 200, messagePage('Unsubscribed', 'You will receive no more messages about this release.'));
   });
@@ -150,9 +151,10 @@ export function subscriberExportRoutes(deps: AppDeps): Router {
   return router;
 }
 
-function subscriberOf(token: string, secret: string): string | null {
+function subscriberOf(token: string, keys: SigningKeys): string | null {
   try {
-    const { payload } = verifyValue<{ s: string }>(secret, token);
+    // Links sent before the signing key ring (two-part, no purpose) still unsubscribe: their payload is { s }.
+    const { payload } = keys.verify<{ s: string }>('unsubscribe', token, { legacy: true });
     return z.string().uuid().safeParse(payload.s).success ? payload.s : null;
   } catch (error) {
     if (error instanceof SignedValueError) return null;

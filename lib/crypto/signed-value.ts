@@ -1,9 +1,27 @@
-// HMAC-signed, expiring values (OAuth state, links in e-mails). The payload is readable by whoever holds the value,
-// so it must never carry secrets; the signature only proves we issued it and when it expires.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// HMAC-signed, expiring values (OAuth state, session cookies, links in e-mails, the artist's connect link). The payload
+// is readable by whoever holds the value, so it must never carry secrets; the signature only proves we issued it, for
+// which purpose, and when it expires.
+//
+// Keys: a ring like ENCRYPTION_KEYS (`SIGNING_KEYS=kid:secret,...`, the last one signs, every listed one verifies;
+// STATE_SIGNING_SECRET alone is the ring's one key, id `state`). Each purpose signs with its own key, derived from
+// the ring's secret with HKDF (info `dropday signed value v2: <purpose>`), and the purpose is also written in what is
+// signed: a value issued for one purpose (an unsubscribe link) is refused as any other (a session cookie, an OAuth
+// state), because its MAC was made with another key. A value reads `<kid>.<body>.<mac>`.
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Every kind of signed value, each with its own derived key. */
+export type SignedPurpose =
+  | 'oauth-state' // the provider's `state` parameter (api/oauth/state.ts)
+  | 'app-session' // the artist dashboard's session cookie
+  | 'ops-session' // the ops users' session cookie for the codec endpoint
+  | 'connect-link' // POST /v1/connections/:provider's confirmation link (/app/connect/<token>)
+  | 'csrf' // the anti-forgery field of the dashboard's forms, bound to the session
+  | 'unsubscribe' // the unsubscribe link in every message to a subscriber
+  | 'deletion-link' // the e-mailed link that confirms a deletion request
+  | 'conversion-event-id'; // Meta event ids (deterministic, not a signed value: see SigningKeys.mac)
 
 export class SignedValueError extends Error {
-  constructor(readonly reason: 'malformed' | 'bad_signature' | 'expired') {
+  constructor(readonly reason: 'malformed' | 'bad_signature' | 'unknown_key' | 'expired') {
     super(`signed value rejected: ${reason}`);
     this.name = 'SignedValueError';
   }
@@ -14,32 +32,130 @@ export interface SignedEnvelope<T> {
   /** unique id, for single-use enforcement by the caller */
   nonce: string;
   expiresAt: number;
+  /** the purpose it was issued for */
+  purpose: SignedPurpose;
 }
 
-export function signValue<T>(secret: string, payload: T, ttlMs: number, now = Date.now()): string {
-  const envelope: SignedEnvelope<T> = { payload, nonce: randomBytes(16).toString('base64url'), expiresAt: now + ttlMs };
-  const body = Buffer.from(JSON.stringify(envelope)).toString('base64url');
-  return `${body}.${mac(secret, body)}`;
-}
+const KID = /^[A-Za-z0-9_-]{1,32}$/;
 
-export function verifyValue<T>(secret: string, value: string, now = Date.now()): SignedEnvelope<T> {
-  const [body, signature, extra] = value.split('.');
-  if (!body || !signature || extra !== undefined) throw new SignedValueError('malformed');
-  const expected = Buffer.from(mac(secret, body));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    throw new SignedValueError('bad_signature');
+export class SigningKeys {
+  private readonly derived = new Map<string, Buffer>();
+
+  private constructor(
+    /** kid → secret; insertion order, the last signs */
+    private readonly secrets: Map<string, string>,
+    /** STATE_SIGNING_SECRET, which signed values of the old two-part format (unsubscribe links last years) */
+    private readonly legacySecret: string | undefined,
+  ) {}
+
+  /**
+   * `SIGNING_KEYS` ("kid:secret,kid2:secret2", each secret at least 32 characters) or, when it is unset,
+   * STATE_SIGNING_SECRET as the ring's one key (kid `state`).
+   */
+  static fromConfig(config: { SIGNING_KEYS?: string; STATE_SIGNING_SECRET?: string }): SigningKeys {
+    const secrets = new Map<string, string>();
+    if (config.SIGNING_KEYS) {
+      for (const entry of config.SIGNING_KEYS.split(',').map((e) => e.trim())) {
+        const at = entry.indexOf(':');
+        const kid = entry.slice(0, at);
+        const secret = entry.slice(at + 1);
+        if (at < 1 || !KID.test(kid)) throw new Error('SIGNING_KEYS entries must look like kid:secret');
+        if (secret.length < 32) throw new Error(`SIGNING_KEYS: the secret of ${kid} must be at least 32 characters`);
+        if (secrets.has(kid)) throw new Error(`SIGNING_KEYS: ${kid} is listed twice`);
+        secrets.set(kid, secret);
+      }
+    } else if (config.STATE_SIGNING_SECRET) {
+      secrets.set('state', config.STATE_SIGNING_SECRET);
+    }
+    if (!secrets.size) throw new Error('SIGNING_KEYS or STATE_SIGNING_SECRET is required');
+    return new SigningKeys(secrets, config.STATE_SIGNING_SECRET);
   }
-  let envelope: SignedEnvelope<T>;
+
+  get activeKeyId(): string {
+    return [...this.secrets.keys()].at(-1)!;
+  }
+
+  private key(kid: string, purpose: SignedPurpose): Buffer {
+    const id = `${kid}\n${purpose}`;
+    let key = this.derived.get(id);
+    if (!key) {
+      const secret = this.secrets.get(kid);
+      if (secret === undefined) throw new SignedValueError('unknown_key');
+      key = Buffer.from(hkdfSync('sha256', secret, 'dropday', `dropday signed value v2: ${purpose}`, 32));
+      this.derived.set(id, key);
+    }
+    return key;
+  }
+
+  sign<T>(purpose: SignedPurpose, payload: T, ttlMs: number, now = Date.now()): string {
+    const kid = this.activeKeyId;
+    const envelope: SignedEnvelope<T> = {
+      payload,
+      nonce: randomBytes(16).toString('base64url'),
+      expiresAt: now + ttlMs,
+      purpose,
+    };
+    const body = Buffer.from(JSON.stringify(envelope)).toString('base64url');
+    return `${kid}.${body}.${hmac(this.key(kid, purpose), `${kid}.${body}`)}`;
+  }
+
+  /**
+   * Checks the key id, the MAC under that key's `purpose` key, the purpose written inside and the expiry.
+   * `legacy`: also accept the old `<body>.<mac>` values MACed with STATE_SIGNING_SECRET itself (only for long-lived
+   * links already sent; the caller checks their payload's shape, which no other kind of value had).
+   */
+  verify<T>(purpose: SignedPurpose, value: string, opts: { legacy?: boolean; now?: number } = {}): SignedEnvelope<T> {
+    const now = opts.now ?? Date.now();
+    const parts = value.split('.');
+    let envelope: SignedEnvelope<T>;
+    if (parts.length === 2 && opts.legacy && this.legacySecret) {
+      const [body, signature] = parts;
+      check(hmac(this.legacySecret, body), signature);
+      envelope = { ...decode<SignedEnvelope<T>>(body), purpose };
+    } else {
+      const [kid, body, signature] = parts;
+      if (parts.length !== 3 || !kid || !body || !signature) throw new SignedValueError('malformed');
+      if (!this.secrets.has(kid)) throw new SignedValueError('unknown_key');
+      check(hmac(this.key(kid, purpose), `${kid}.${body}`), signature);
+      envelope = decode<SignedEnvelope<T>>(body);
+      // Cannot differ once the MAC matched (each purpose has its own key); checked all the same.
+      if (envelope.purpose !== purpose) throw new SignedValueError('bad_signature');
+    }
+    if (typeof envelope.expiresAt !== 'number' || envelope.expiresAt <= now) throw new SignedValueError('expired');
+    return envelope;
+  }
+
+  /** A deterministic MAC for one purpose under the active key (ids that must repeat for the same input). */
+  mac(purpose: SignedPurpose, data: string): string {
+    return hmac(this.key(this.activeKeyId, purpose), data);
+  }
+}
+
+function hmac(key: Buffer | string, data: string): string {
+  return createHmac('sha256', key).update(data).digest('base64url');
+}
+
+function check(expected: string, given: string) {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new SignedValueError('bad_signature');
+}
+
+function decode<T>(body: string): T {
   try {
-    envelope = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SignedEnvelope<T>;
+    const parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown;
+    if (!parsed || typeof parsed !== 'object') throw new Error('not an object');
+    return parsed as T;
   } catch {
     throw new SignedValueError('malformed');
   }
-  if (typeof envelope.expiresAt !== 'number' || envelope.expiresAt <= now) throw new SignedValueError('expired');
-  return envelope;
 }
 
-function mac(secret: string, body: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64url');
+const byConfig = new WeakMap<object, SigningKeys>();
+
+/** The signing key ring of a (validated) configuration, built once per configuration object. */
+export function signingKeys(config: { SIGNING_KEYS?: string; STATE_SIGNING_SECRET?: string }): SigningKeys {
+  let keys = byConfig.get(config);
+  if (!keys) byConfig.set(config, (keys = SigningKeys.fromConfig(config)));
+  return keys;
 }

@@ -2,7 +2,7 @@
 // instant: API → PostgreSQL → Temporal → worker → Spotify simulator, nothing mocked.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { signValue } from '../../lib/crypto/signed-value';
+import { signingKeys } from '../../lib/crypto/signed-value';
 import {
   addRelease,
   artistAccount,
@@ -227,7 +227,7 @@ describe('what a fan can get wrong ends on a clear page', () => {
   });
 
   it('an expired or tampered state is refused', async () => {
-    const expired = signValue(stack.config.STATE_SIGNING_SECRET, { n: 'whatever' }, 1_000, Date.now() - 60_000);
+    const expired = signingKeys(stack.config).sign('oauth-state', { n: 'whatever' }, 1_000, Date.now() - 60_000);
     const res = await http.get(`${stack.api.url}/oauth/spotify/callback`, { params: { code: 'x', state: expired } });
     expect(res.status).toBe(400);
     expect(res.data).toContain('expired');

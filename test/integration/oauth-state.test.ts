@@ -2,14 +2,21 @@
 // verifier; an expired, tampered, forged or other-purpose state is refused, and so is one from another browser.
 import { createOAuthStates, type OAuthStates } from '../../api/oauth/state';
 import { codeChallengeS256 } from '../../lib/crypto/pkce';
-import { signValue } from '../../lib/crypto/signed-value';
+import { SigningKeys, signingKeys } from '../../lib/crypto/signed-value';
 import { testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let db: TestDatabase;
 let states: OAuthStates;
 const { config, keyRing } = testConfig();
-const secret = config.STATE_SIGNING_SECRET;
+const keys = signingKeys(config);
+const signValue = (secret: string | SigningKeys, payload: unknown, ttlMs: number) =>
+  (typeof secret === 'string' ? SigningKeys.fromConfig({ STATE_SIGNING_SECRET: secret }) : secret).sign(
+    'oauth-state',
+    payload,
+    ttlMs,
+  );
+const secret = keys;
 const FAN = ['presave', 'deletion'] as const;
 
 beforeAll(async () => {
@@ -20,14 +27,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** The signed value's parts: base64url JSON body and its MAC. */
+/** The signed value's parts: key id, base64url JSON body and its MAC. */
 const decode = (state: string) => {
-  const [body, mac] = state.split('.');
+  const [kid, body, mac] = state.split('.');
   const envelope = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { payload: Record<string, unknown> };
-  return { envelope, mac };
+  return { envelope, mac: `${kid}|${mac}` };
 };
-const encode = (envelope: unknown, mac: string) =>
-  `${Buffer.from(JSON.stringify(envelope)).toString('base64url')}.${mac}`;
+const encode = (envelope: unknown, kidMac: string) => {
+  const [kid, mac] = kidMac.split('|');
+  return `${kid}.${Buffer.from(JSON.stringify(envelope)).toString('base64url')}.${mac}`;
+};
 
 describe('OAuth state', () => {
   it('is consumed once, with its purpose, context and PKCE verifier', async () => {

@@ -1,6 +1,12 @@
 import { KeyRing } from '../../lib/crypto/keyring';
 import { codeChallengeS256, createCodeVerifier } from '../../lib/crypto/pkce';
-import { signValue, type SignedValueError, verifyValue } from '../../lib/crypto/signed-value';
+import { type SignedValueError, SigningKeys } from '../../lib/crypto/signed-value';
+
+const ring = (secret: string) => SigningKeys.fromConfig({ STATE_SIGNING_SECRET: secret });
+const signValue = (secret: string, payload: unknown, ttlMs: number, now?: number) =>
+  ring(secret).sign('unsubscribe', payload, ttlMs, now);
+const verifyValue = <T>(secret: string, value: string, now?: number) =>
+  ring(secret).verify<T>('unsubscribe', value, { now });
 
 describe('KeyRing (AES-256-GCM with key ids)', () => {
   const k1 = KeyRing.generateKey();
@@ -63,7 +69,7 @@ describe('signed, expiring values', () => {
 
   it('rejects tampering, another secret, expiry and garbage', () => {
     const value = signValue(secret, { campaignId: 'c1' }, 60_000, 1_000);
-    const [body, sig] = value.split('.');
+    const [kid, body, sig] = value.split('.');
     const forged = Buffer.from(JSON.stringify({ payload: { campaignId: 'c2' }, nonce: 'n', expiresAt: 9e15 })).toString(
       'base64url',
     );
@@ -75,7 +81,7 @@ describe('signed, expiring values', () => {
       }
       return 'accepted';
     };
-    expect(reason(() => verifyValue(secret, `${forged}.${sig}`, 2_000))).toBe('bad_signature');
+    expect(reason(() => verifyValue(secret, `${kid}.${forged}.${sig}`, 2_000))).toBe('bad_signature');
     expect(reason(() => verifyValue('y'.repeat(40), value, 2_000))).toBe('bad_signature');
     expect(reason(() => verifyValue(secret, value, 61_001))).toBe('expired');
     expect(reason(() => verifyValue(secret, body, 2_000))).toBe('malformed');
