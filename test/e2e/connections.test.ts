@@ -7,6 +7,7 @@ import { startGoogleSimulator } from '../../simulators/google';
 import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
 import {
   artistAccount,
+  confirmConnect,
   hiddenFields,
   http,
   startReleaseStack,
@@ -46,9 +47,8 @@ afterAll(async () => {
 });
 
 /** The artist opens the consent URL the API gave them and allows access. */
-async function connectGoogle(account: { headers: Record<string, string> }, user: string): Promise<string> {
-  const start = await http.post(`${stack.api.url}/v1/connections/google`, {}, { headers: account.headers });
-  expect(start.status).toBe(201);
+async function connectGoogle(account: { headers: Record<string, string>; apiKey: string }, user: string): Promise<string> {
+  const start = { data: await confirmConnect(stack, account, 'google') };
   const consentPage = await http.get(start.data.authorizeUrl);
   const form = hiddenFields(consentPage.data);
   form.set('user', user);
@@ -56,7 +56,7 @@ async function connectGoogle(account: { headers: Record<string, string> }, user:
   const consent = await http.post(`${google.url}/o/oauth2/v2/auth`, form.toString(), {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
-  const callback = await http.get(String(consent.headers.location));
+  const callback = await http.get(String(consent.headers.location), { headers: { cookie: start.data.cookie } });
   expect(callback.status).toBe(200);
   expect(callback.data).toContain('Google Ads connected');
   const list = await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers });
@@ -144,9 +144,8 @@ describe('Google Ads connection', () => {
 });
 
 /** The artist opens Meta's login dialog the API gave them and continues. */
-async function connectMeta(account: { headers: Record<string, string> }, user: string): Promise<string> {
-  const start = await http.post(`${stack.api.url}/v1/connections/meta`, {}, { headers: account.headers });
-  expect(start.status).toBe(201);
+async function connectMeta(account: { headers: Record<string, string>; apiKey: string }, user: string): Promise<string> {
+  const start = { data: await confirmConnect(stack, account, 'meta') };
   const dialog = await http.get(start.data.authorizeUrl);
   const form = hiddenFields(dialog.data);
   form.set('user', user);
@@ -154,7 +153,7 @@ async function connectMeta(account: { headers: Record<string, string> }, user: s
   const consent = await http.post(`${meta.url}/${META_API_VERSION}/dialog/oauth`, form.toString(), {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
-  const callback = await http.get(String(consent.headers.location));
+  const callback = await http.get(String(consent.headers.location), { headers: { cookie: start.data.cookie } });
   expect(callback.data).toContain('Meta connected');
   const list = await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers });
   return list.data.items.find((c: { provider: string }) => c.provider === 'meta').id as string;
@@ -200,8 +199,7 @@ describe('Meta connection', () => {
 describe('Spotify connection (artist)', () => {
   it('refreshes with PKCE rotation, storing each new refresh token; invalid_grant → needs_reconnect', async () => {
     const account = await artistAccount(stack);
-    const start = await http.post(`${stack.api.url}/v1/connections/spotify`, {}, { headers: account.headers });
-    expect(start.status).toBe(201);
+    const start = { data: await confirmConnect(stack, account, 'spotify') };
     expect(new URL(start.data.authorizeUrl).searchParams.get('redirect_uri')).toBe(
       `${stack.api.url}/oauth/spotify-artist/callback`,
     );
@@ -213,7 +211,7 @@ describe('Spotify connection (artist)', () => {
     const consent = await http.post(`${stack.spotify.url}/authorize`, form.toString(), {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
-    const callback = await http.get(String(consent.headers.location));
+    const callback = await http.get(String(consent.headers.location), { headers: { cookie: start.data.cookie } });
     expect(callback.data).toContain('Spotify connected');
     const id = (await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers })).data.items.find(
       (c: { provider: string }) => c.provider === 'spotify',

@@ -74,7 +74,14 @@ const browser = (cookie = '') => ({
 /** Set-Cookie lines by cookie name. */
 function setCookies(res: { headers: Record<string, unknown> }): Record<string, string> {
   const lines = (res.headers['set-cookie'] as string[] | undefined) ?? [];
-  return Object.fromEntries(lines.map((l) => [l.split('=')[0], l]));
+  // Consent is per artist (dd_ad_consent_<artist>): listed under dd_ad_consent too, this suite's artists being one per
+  // page.
+  return Object.fromEntries(
+    lines.flatMap((l) => {
+      const name = l.split('=')[0];
+      return name.startsWith('dd_ad_consent_') ? [[name, l], ['dd_ad_consent', l]] : [[name, l]];
+    }),
+  );
 }
 const cookieValue = (line: string) => decodeURIComponent(line.split(';')[0].split('=').slice(1).join('='));
 const pixelOf = (page: unknown) => {
@@ -200,7 +207,7 @@ describe('conversions', () => {
     expect(answer.status).toBe(303);
     expect(answer.headers.location).toBe(`/l/${campaign.slug}?fbclid=IwAR2xyz_Click-1&gclid=Cj0KCQ_gclid-1`);
     const consent = setCookies(answer).dd_ad_consent;
-    expect(consent).toMatch(/^dd_ad_consent=granted;.*HttpOnly.*SameSite=Lax/);
+    expect(consent).toMatch(/^dd_ad_consent_[0-9a-f]{32}=granted;.*HttpOnly.*SameSite=Lax/);
 
     const before = Date.now();
     // A parameter the fan (or a link) added is not passed on to Meta; ad click ids and UTM tags are.
@@ -468,10 +475,10 @@ describe('conversions', () => {
     });
     try {
       const { campaign } = await withPixel();
-      const answer = await http.post(
-        `${https.url}/l/${campaign.slug}/ad-consent`,
-        ...form({ choice: 'allow', gclid: 'Cj0_https' }),
-      );
+      const [body, opts] = form({ choice: 'allow', gclid: 'Cj0_https' });
+      const answer = await http.post(`${https.url}/l/${campaign.slug}/ad-consent`, body, {
+        headers: { ...opts.headers, origin: 'https://links.example' },
+      });
       expect(setCookies(answer).dd_ad_consent).toMatch(/; Secure/);
       const page = await http.get(
         `${https.url}${answer.headers.location}&fbclid=IwAR_https`,
@@ -499,7 +506,7 @@ describe('conversions', () => {
     );
     expect(answer.headers.location).toBe(`/l/${campaign.slug}`);
     const cookies = setCookies(answer);
-    expect(cookies.dd_ad_consent).toMatch(/^dd_ad_consent=denied;/);
+    expect(cookies.dd_ad_consent).toMatch(/^dd_ad_consent_[0-9a-f]{32}=denied;/);
     for (const name of ['_fbp', '_fbc', 'gclid']) expect(cookies[name]).toMatch(/Expires=Thu, 01 Jan 1970/);
     const page = await http.get(
       `${stack.api.url}/l/${campaign.slug}?fbclid=IwAR_no`,

@@ -2,7 +2,7 @@
 // given: an artist's Google connection (a code exchange at the Google OAuth simulator, over real HTTP) shows as a
 // request by provider, operation and outcome, with its latency, and a refused code shows with its error kind.
 import { startGoogleSimulator } from '../../simulators/google';
-import { artistAccount, hiddenFields, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+import { artistAccount, confirmConnect, hiddenFields, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 let google: Awaited<ReturnType<typeof startGoogleSimulator>>;
@@ -24,10 +24,9 @@ afterAll(async () => {
 });
 
 /** The consent URL the API answers for a new Google connection, and the signed state in it. */
-async function startConnecting(headers: Record<string, string>): Promise<{ authorizeUrl: string; state: string }> {
-  const start = await http.post(`${stack.api.url}/v1/connections/google`, {}, { headers });
-  expect(start.status).toBe(201);
-  return { authorizeUrl: start.data.authorizeUrl, state: new URL(start.data.authorizeUrl).searchParams.get('state')! };
+async function startConnecting(account: { apiKey: string }) {
+  const { authorizeUrl, cookie } = await confirmConnect(stack, account, 'google');
+  return { authorizeUrl, cookie, state: new URL(authorizeUrl).searchParams.get('state')! };
 }
 
 const apiMetrics = async () => String((await http.get(`${stack.api.url}/metrics`)).data);
@@ -40,19 +39,19 @@ const series = (text: string, name: string, labels: Record<string, string>) =>
 
 describe("the API's provider metrics", () => {
   it('counts a code exchange by provider, operation and outcome with its latency, a refused one by kind', async () => {
-    const { headers } = await artistAccount(stack);
-    const consented = await startConnecting(headers);
+    const account = await artistAccount(stack);
+    const consented = await startConnecting(account);
     const form = hiddenFields((await http.get(consented.authorizeUrl)).data);
     form.set('user', 'metrics-advertiser');
     form.set('decision', 'accept');
     const consent = await http.post(`${google.url}/o/oauth2/v2/auth`, form.toString(), {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
-    expect((await http.get(String(consent.headers.location))).status).toBe(200);
+    expect((await http.get(String(consent.headers.location), { headers: { cookie: consented.cookie } })).status).toBe(200);
 
-    const refused = await startConnecting(headers);
+    const refused = await startConnecting(account);
     const params = { code: 'not-a-code', state: refused.state };
-    const callback = await http.get(`${stack.api.url}/oauth/google/callback`, { params });
+    const callback = await http.get(`${stack.api.url}/oauth/google/callback`, { params, headers: { cookie: refused.cookie } });
     expect(callback.status).toBe(502);
 
     const text = await apiMetrics();

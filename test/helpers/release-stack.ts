@@ -102,6 +102,54 @@ export async function startReleaseStack(
 }
 
 export const http = axios.create({ validateStatus: () => true, maxRedirects: 0 });
+// A browser posting one of our forms from the page it is on sends that page's Origin; tests that post as an
+// attacker set another one (or use a client without this default).
+http.interceptors.request.use((request) => {
+  const type = String(request.headers.get('content-type') ?? '');
+  if (request.method === 'post' && type.includes('x-www-form-urlencoded') && !request.headers.get('origin') && request.url)
+    request.headers.set('origin', new URL(request.url).origin);
+  return request;
+});
+
+/** The name=value pairs of a response's Set-Cookie headers, as a browser would send them back. */
+export const cookiesOf = (res: { headers: Record<string, unknown> }) =>
+  ((res.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split(';')[0]).join('; ');
+
+/** Signs in to the dashboard at /app with the account's key; returns the session cookie. */
+export async function dashboardSession(stack: { api: { url: string } }, apiKey: string): Promise<string> {
+  const res = await http.post(`${stack.api.url}/app/session`, new URLSearchParams({ key: apiKey }).toString(), {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
+  return cookiesOf(res);
+}
+
+/**
+ * An artist connecting a provider as the product asks: POST /v1/connections/:provider, open its link signed in to
+ * the dashboard, confirm. Returns the provider's consent URL and the cookies the browser carries back to our callback.
+ */
+export async function confirmConnect(
+  stack: { api: { url: string } },
+  account: { apiKey: string },
+  provider: 'google' | 'meta' | 'spotify',
+): Promise<{ authorizeUrl: string; cookie: string; link: string }> {
+  const start = await http.post(
+    `${stack.api.url}/v1/connections/${provider}`,
+    {},
+    { headers: { authorization: `Bearer ${account.apiKey}` } },
+  );
+  if (start.status !== 201) throw new Error(`connect start answered ${start.status}`);
+  const link = String(start.data.authorizeUrl);
+  const session = await dashboardSession(stack, account.apiKey);
+  const page = await http.get(link, { headers: { cookie: session } });
+  const csrf = /name="csrf" value="([^"]+)"/.exec(String(page.data))?.[1];
+  if (page.status !== 200 || !csrf) throw new Error(`connect page answered ${page.status}`);
+  const confirm = await http.post(link, new URLSearchParams({ csrf }).toString(), {
+    headers: { cookie: session, 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  if (confirm.status !== 303) throw new Error(`connect confirmation answered ${confirm.status}`);
+  return { authorizeUrl: String(confirm.headers.location), cookie: cookiesOf(confirm), link };
+}
 
 /** An account with one artist, and its API key. */
 export async function artistAccount(stack: { api: { url: string } }, spotifyArtistId?: string) {
