@@ -35,7 +35,10 @@ const configSchema = z.object({
   // characters; the last signs, every listed one verifies. Unset: STATE_SIGNING_SECRET is the ring's one key.
   SIGNING_KEYS: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,32}:[^,]{32,}(,[A-Za-z0-9_-]{1,32}:[^,]{32,})*$/, 'must be kid:secret,... (secrets >= 32 characters)')
+    .regex(
+      /^[A-Za-z0-9_-]{1,32}:[^,]{32,}(,[A-Za-z0-9_-]{1,32}:[^,]{32,})*$/,
+      'must be kid:secret,... (secrets >= 32 characters)',
+    )
     .optional(),
   STATE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // The key of the contact lookup hashes (e-mail, phone, IP, user agent). Stable by design: changing it needs a

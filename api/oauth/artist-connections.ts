@@ -109,8 +109,7 @@ export const connectionCallbackQuery = z.object({
 });
 export type ConnectionCallbackQuery = z.infer<typeof connectionCallbackQuery>;
 
-export type ConnectStart =
-  { configured: false; label: string } | { configured: true; link: string; expiresAt: number };
+export type ConnectStart = { configured: false; label: string } | { configured: true; link: string; expiresAt: number };
 
 /** What a connect link names, once its signature, purpose and expiry are checked. */
 export interface ConnectLink {

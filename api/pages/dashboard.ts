@@ -86,7 +86,12 @@ export function dashboardShell(): string {
 }
 
 /** POST /v1/connections/:provider's link: names the dropday account the provider account will be connected to. */
-export function connectConfirmPage(input: { label: string; accountName: string; action: string; csrf: string }): string {
+export function connectConfirmPage(input: {
+  label: string;
+  accountName: string;
+  action: string;
+  csrf: string;
+}): string {
   return dashboardPage(
     `dropday — connect ${input.label}`,
     html`<main class="signin">

@@ -103,29 +103,38 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
       ),
     );
   });
-  router.post('/ops/login', requireSameOrigin(config.PUBLIC_URL), express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
-    const key = String((req.body as { key?: unknown })?.key ?? '');
-    const found = key ? await findApiKeyByHash(pool, hashApiKey(key)) : null;
-    if (!found || found.role !== 'ops') {
-      res.status(401).type('html').send(messagePage('Not signed in', 'That is not an ops API key.'));
-      return;
-    }
-    res.cookie(OPS_SESSION_COOKIE, signingKeys(config).sign('ops-session', { a: found.accountId }, OPS_SESSION_TTL_MS), {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.PUBLIC_URL.startsWith('https://'),
-      maxAge: OPS_SESSION_TTL_MS,
-      path: '/codec',
-    });
-    res
-      .type('html')
-      .send(
-        messagePage(
-          'Signed in',
-          'The Temporal Web UI can now decode payloads through this codec endpoint for 12 hours.',
-        ),
+  router.post(
+    '/ops/login',
+    requireSameOrigin(config.PUBLIC_URL),
+    express.urlencoded({ extended: false, limit: '2kb' }),
+    async (req, res) => {
+      const key = String((req.body as { key?: unknown })?.key ?? '');
+      const found = key ? await findApiKeyByHash(pool, hashApiKey(key)) : null;
+      if (!found || found.role !== 'ops') {
+        res.status(401).type('html').send(messagePage('Not signed in', 'That is not an ops API key.'));
+        return;
+      }
+      res.cookie(
+        OPS_SESSION_COOKIE,
+        signingKeys(config).sign('ops-session', { a: found.accountId }, OPS_SESSION_TTL_MS),
+        {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: config.PUBLIC_URL.startsWith('https://'),
+          maxAge: OPS_SESSION_TTL_MS,
+          path: '/codec',
+        },
       );
-  });
+      res
+        .type('html')
+        .send(
+          messagePage(
+            'Signed in',
+            'The Temporal Web UI can now decode payloads through this codec endpoint for 12 hours.',
+          ),
+        );
+    },
+  );
   return router;
 }
 

@@ -25,7 +25,9 @@ export function connectionRoutes({ pool, config, temporal }: AppDeps, connection
     if (!started.configured)
       throw new ApiError(503, 'provider_not_configured', `${started.label} credentials are not configured`);
     // authorizeUrl is dropday's confirmation page: it needs the account's dashboard session (see artist-connections).
-    res.status(201).json({ provider, authorizeUrl: started.link, expiresAt: new Date(started.expiresAt).toISOString() });
+    res
+      .status(201)
+      .json({ provider, authorizeUrl: started.link, expiresAt: new Date(started.expiresAt).toISOString() });
   });
 
   router.get('/v1/connections', async (_req, res) => {

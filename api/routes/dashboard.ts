@@ -34,21 +34,16 @@ export function dashboardRoutes({ pool, config }: AppDeps, connections: ArtistCo
     sendPage(res, 200, session ? dashboardShell() : signInPage());
   });
 
-  router.post(
-    '/app/session',
-    sameOrigin,
-    express.urlencoded({ extended: false, limit: '4kb' }),
-    async (req, res) => {
-      const body = req.body as { key?: unknown; next?: unknown } | undefined;
-      const next = typeof body?.next === 'string' && CONNECT_PATH.test(body.next) ? body.next : undefined;
-      const key = String(body?.key ?? '').trim();
-      if (!(await startAppSession(pool, keys, res, key, secure))) {
-        sendPage(res, 401, signInPage('That is not an active artist API key.', next));
-        return;
-      }
-      res.redirect(303, next ?? '/app');
-    },
-  );
+  router.post('/app/session', sameOrigin, express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    const body = req.body as { key?: unknown; next?: unknown } | undefined;
+    const next = typeof body?.next === 'string' && CONNECT_PATH.test(body.next) ? body.next : undefined;
+    const key = String(body?.key ?? '').trim();
+    if (!(await startAppSession(pool, keys, res, key, secure))) {
+      sendPage(res, 401, signInPage('That is not an active artist API key.', next));
+      return;
+    }
+    res.redirect(303, next ?? '/app');
+  });
 
   router.post('/app/logout', sameOrigin, (_req, res) => {
     endAppSession(res, secure);
@@ -66,11 +61,7 @@ export function dashboardRoutes({ pool, config }: AppDeps, connections: ArtistCo
       );
     const session = await appSession(pool, keys, req);
     if (!session)
-      return sendPage(
-        res,
-        401,
-        signInPage(`Sign in to the dropday account to connect ${link.label} to.`, req.path),
-      );
+      return sendPage(res, 401, signInPage(`Sign in to the dropday account to connect ${link.label} to.`, req.path));
     if (session.accountId !== link.accountId)
       return sendPage(
         res,

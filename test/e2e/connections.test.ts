@@ -47,7 +47,10 @@ afterAll(async () => {
 });
 
 /** The artist opens the consent URL the API gave them and allows access. */
-async function connectGoogle(account: { headers: Record<string, string>; apiKey: string }, user: string): Promise<string> {
+async function connectGoogle(
+  account: { headers: Record<string, string>; apiKey: string },
+  user: string,
+): Promise<string> {
   const start = { data: await confirmConnect(stack, account, 'google') };
   const consentPage = await http.get(start.data.authorizeUrl);
   const form = hiddenFields(consentPage.data);
@@ -144,7 +147,10 @@ describe('Google Ads connection', () => {
 });
 
 /** The artist opens Meta's login dialog the API gave them and continues. */
-async function connectMeta(account: { headers: Record<string, string>; apiKey: string }, user: string): Promise<string> {
+async function connectMeta(
+  account: { headers: Record<string, string>; apiKey: string },
+  user: string,
+): Promise<string> {
   const start = { data: await confirmConnect(stack, account, 'meta') };
   const dialog = await http.get(start.data.authorizeUrl);
   const form = hiddenFields(dialog.data);

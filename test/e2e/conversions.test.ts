@@ -79,7 +79,12 @@ function setCookies(res: { headers: Record<string, unknown> }): Record<string, s
   return Object.fromEntries(
     lines.flatMap((l) => {
       const name = l.split('=')[0];
-      return name.startsWith('dd_ad_consent_') ? [[name, l], ['dd_ad_consent', l]] : [[name, l]];
+      return name.startsWith('dd_ad_consent_')
+        ? [
+            [name, l],
+            ['dd_ad_consent', l],
+          ]
+        : [[name, l]];
     }),
   );
 }

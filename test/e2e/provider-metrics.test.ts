@@ -2,7 +2,14 @@
 // given: an artist's Google connection (a code exchange at the Google OAuth simulator, over real HTTP) shows as a
 // request by provider, operation and outcome, with its latency, and a refused code shows with its error kind.
 import { startGoogleSimulator } from '../../simulators/google';
-import { artistAccount, confirmConnect, hiddenFields, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+import {
+  artistAccount,
+  confirmConnect,
+  hiddenFields,
+  http,
+  startReleaseStack,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 let google: Awaited<ReturnType<typeof startGoogleSimulator>>;
@@ -47,11 +54,16 @@ describe("the API's provider metrics", () => {
     const consent = await http.post(`${google.url}/o/oauth2/v2/auth`, form.toString(), {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
-    expect((await http.get(String(consent.headers.location), { headers: { cookie: consented.cookie } })).status).toBe(200);
+    expect((await http.get(String(consent.headers.location), { headers: { cookie: consented.cookie } })).status).toBe(
+      200,
+    );
 
     const refused = await startConnecting(account);
     const params = { code: 'not-a-code', state: refused.state };
-    const callback = await http.get(`${stack.api.url}/oauth/google/callback`, { params, headers: { cookie: refused.cookie } });
+    const callback = await http.get(`${stack.api.url}/oauth/google/callback`, {
+      params,
+      headers: { cookie: refused.cookie },
+    });
     expect(callback.status).toBe(502);
 
     const text = await apiMetrics();

@@ -106,7 +106,12 @@ export const http = axios.create({ validateStatus: () => true, maxRedirects: 0 }
 // attacker set another one (or use a client without this default).
 http.interceptors.request.use((request) => {
   const type = String(request.headers.get('content-type') ?? '');
-  if (request.method === 'post' && type.includes('x-www-form-urlencoded') && !request.headers.get('origin') && request.url)
+  if (
+    request.method === 'post' &&
+    type.includes('x-www-form-urlencoded') &&
+    !request.headers.get('origin') &&
+    request.url
+  )
     request.headers.set('origin', new URL(request.url).origin);
   return request;
 });

@@ -196,7 +196,12 @@ describe('codec endpoint', () => {
     const form = (key: string) =>
       [
         new URLSearchParams({ key }).toString(),
-        { headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://127.0.0.1:3000' /* PUBLIC_URL */ } },
+        {
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            origin: 'http://127.0.0.1:3000' /* PUBLIC_URL */,
+          },
+        },
       ] as const;
     expect((await http.post(`${api.url}/ops/login`, ...form(artistKey))).status).toBe(401);
     const login = await http.post(`${api.url}/ops/login`, ...form(ops));

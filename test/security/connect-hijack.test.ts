@@ -96,7 +96,9 @@ describe('ad-account connect hijack', () => {
     const start = await http.post(`${stack.api.url}/v1/connections/meta`, {}, { headers: artist.headers });
     const link = String(start.data.authorizeUrl);
     const session = await dashboardSession(stack, artist.apiKey);
-    const csrf = /name="csrf" value="([^"]+)"/.exec(String((await http.get(link, { headers: { cookie: session } })).data))![1];
+    const csrf = /name="csrf" value="([^"]+)"/.exec(
+      String((await http.get(link, { headers: { cookie: session } })).data),
+    )![1];
     const post = (fields: Record<string, string>, headers: Record<string, string>) =>
       http.post(link, new URLSearchParams(fields).toString(), {
         headers: { cookie: session, 'content-type': 'application/x-www-form-urlencoded', ...headers },
