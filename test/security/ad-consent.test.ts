@@ -53,6 +53,7 @@ describe('ad-measurement consent', () => {
     for (const headers of [
       { origin: 'https://evil.example' },
       { origin: 'null' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'cross-site' },
       {}, // neither header: not a same-origin browser form
     ]) {
@@ -71,5 +72,10 @@ describe('ad-measurement consent', () => {
     expect((await raw.post(consent, 'choice=allow', { headers: { ...FORM, origin: stack.api.url } })).status).toBe(303);
     const bySite = await raw.post(consent, 'choice=deny', { headers: { ...FORM, 'sec-fetch-site': 'same-origin' } });
     expect(bySite.status).toBe(303);
+    // A browser posting from a no-referrer page (the smart link's policy) sends Origin: null, and Sec-Fetch-Site.
+    const fromNoReferrerPage = await raw.post(consent, 'choice=allow', {
+      headers: { ...FORM, origin: 'null', 'sec-fetch-site': 'same-origin' },
+    });
+    expect(fromNoReferrerPage.status).toBe(303);
   });
 });
