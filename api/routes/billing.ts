@@ -32,7 +32,7 @@ export function billingRoutes(deps: AppDeps): Router {
   const optionalApiKey: RequestHandler = (req, res, next) =>
     req.get('authorization') ? bearer(req, res, next) : next();
   // Billing is an artist account's: an ops key is refused here as on every other /v1 artist route.
-  const artistKey = [bearer, requireRole('artist')];
+  const artistKey: RequestHandler[] = [bearer, requireRole('artist')];
   const returnUrl = (status: 'success' | 'cancelled') => `${config.PUBLIC_URL}/billing/return?status=${status}`;
 
   const requireStripe = (): Stripe => {
