@@ -38,6 +38,8 @@ async function main() {
   const stack = await startBenchStack({
     ceilingRps: 1000,
     maxRps: 900,
+    // Webhook and callback secrets set, so those routes check signatures instead of answering 503.
+    env: { STRIPE_WEBHOOK_SECRET: 'whsec_abuse0123456789', META_APP_ID: 'abuse-meta', META_APP_SECRET: 'abuse-secret' },
     log: (m) => process.stderr.write(`[bench] ${m}\n`),
   });
   try {
@@ -60,8 +62,9 @@ async function main() {
       await forEachLimited(requests, concurrency, async (req) => {
         const answer = await send(stack.apiUrl, req).catch(() => ({ status: 0 }));
         tally.tried++;
-        if (answer.status >= 500 || answer.status === 0) tally.serverErrors++;
-        else if (answer.status === 429) tally.rateLimited++;
+        if (answer.status >= 500 || answer.status === 0) {
+          if (tally.serverErrors++ < 5) process.stderr.write(`5xx: ${req.op} [${req.kind}] → ${answer.status}\n`);
+        } else if (answer.status === 429) tally.rateLimited++;
         else if (!ok(answer.status)) tally.other++;
       });
       await new Promise((r) => setTimeout(r, 1_500)); // buffered writes
