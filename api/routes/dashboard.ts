@@ -1,7 +1,7 @@
 // The artist dashboard at /app: sign-in with the API key (a session cookie, not the key, stays in the browser),
 // then a static page whose script reads the /v1 API; and the confirmation of an ad-account connect
 // (/app/connect/<token>, see ../oauth/artist-connections.ts), which needs the session of the account it names.
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { findAccount } from '../../db/accounts';
 import { signingKeys } from '../../lib/crypto/signed-value';
 import { sendPage as sendHtml } from '../pages/send-page';
