@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { requireApiKeyOrAppSession } from './app-session';
+import { requireRole } from './auth';
 import { type AppDeps } from './deps';
 import { errorHandler, unknownRoute } from './errors';
 import { httpMetrics } from './metrics';
@@ -39,6 +40,7 @@ import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
 import { eventBufferFor } from './event-buffer';
 import { createTracking } from './tracking';
 import { signingKeys } from '../lib/crypto/signed-value';
+import { jsonBody, refuseMalformedUrl } from './validation';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -56,6 +58,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(httpMetrics(deps.metrics));
+  // A NUL or non-UTF-8 escape in a path or query is a 400 before any route (PostgreSQL text cannot hold NUL).
+  app.use(refuseMalformedUrl);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -105,11 +109,14 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use('/v1', express.json({ limit: '64kb', strict: true }));
+  app.use('/v1', jsonBody({ limit: '64kb' }));
   app.use(accountRoutes(deps));
   app.use(billingRoutes(deps)); // authenticates per route: a shop package may be bought signed out
   // The artist dashboard's session cookie is accepted for reads; writes need the bearer key.
   app.use('/v1', requireApiKeyOrAppSession(deps.pool, signingKeys(deps.config)));
+  // An ops key works the /v1/ops routes only: it cannot delete its own account or open billing as an artist.
+  const artistOnly = requireRole('artist');
+  app.use('/v1', (req, res, next) => (req.path.startsWith('/ops/') ? next() : artistOnly(req, res, next)));
   app.use(accountDeletionRoutes(deps));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));

@@ -35,6 +35,8 @@ function fromHttpError(error: { type?: string; status?: number; message?: string
   switch (error.type) {
     case 'entity.parse.failed':
       return new ApiError(400, 'malformed_json', 'request body is not valid JSON');
+    case 'entity.invalid.characters':
+      return new ApiError(400, 'invalid_characters', error.message ?? 'the request holds invalid characters');
     case 'entity.too.large':
       return new ApiError(413, 'payload_too_large', 'request body is too large');
     case 'encoding.unsupported':

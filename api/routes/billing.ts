@@ -7,7 +7,7 @@ import { findAccount } from '../../db/accounts';
 import { accountBilling, planUsage, saveStripeCustomer } from '../../db/billing';
 import { PACKAGES, PLANS, TIERS } from '../../lib/billing/plans';
 import { billingEnabled, stripeClientFrom } from '../../lib/billing/stripe';
-import { auth, requireApiKey } from '../auth';
+import { auth, requireApiKey, requireRole } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { html, page } from '../pages/layout';
@@ -31,6 +31,8 @@ export function billingRoutes(deps: AppDeps): Router {
   // A shop package may be bought signed out; with an Authorization header the key must be valid.
   const optionalApiKey: RequestHandler = (req, res, next) =>
     req.get('authorization') ? bearer(req, res, next) : next();
+  // Billing is an artist account's: an ops key is refused here as on every other /v1 artist route.
+  const artistOnly = requireRole('artist');
   const returnUrl = (status: 'success' | 'cancelled') => `${config.PUBLIC_URL}/billing/return?status=${status}`;
 
   const requireStripe = (): Stripe => {
@@ -140,7 +142,7 @@ export function billingRoutes(deps: AppDeps): Router {
     res.status(201).json({ id: session.id, url: session.url, kind: body.kind });
   });
 
-  router.post('/v1/billing/portal', bearer, async (_req, res) => {
+  router.post('/v1/billing/portal', bearer, artistOnly, async (_req, res) => {
     const client = requireStripe();
     const { stripeCustomerId } = await accountBilling(pool, auth(res).accountId);
     if (!stripeCustomerId)
@@ -151,7 +153,7 @@ export function billingRoutes(deps: AppDeps): Router {
     res.status(201).json({ url: portal.url });
   });
 
-  router.get('/v1/billing', bearer, async (_req, res) => {
+  router.get('/v1/billing', bearer, artistOnly, async (_req, res) => {
     const { accountId } = auth(res);
     const [billing, usage] = await Promise.all([accountBilling(pool, accountId), planUsage(pool, accountId)]);
     const plan = PLANS[billing.tier];

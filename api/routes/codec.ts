@@ -1,7 +1,7 @@
 // Remote codec endpoint for the Temporal Web UI and CLI (https://docs.temporal.io/codec-server): decodes the
 // encrypted payloads of workflow histories. Decoded payloads can hold personal data, so only ops may call it: with
 // an ops key, or (from the Web UI in a browser) with the ops session cookie of POST /ops/login.
-import express, { type RequestHandler, Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { type Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { EncryptionCodec } from '../../lib/temporal/encryption-codec';
@@ -14,6 +14,7 @@ import { messagePage } from '../pages/smart-link';
 import { OPS_SESSION_COOKIE, requireApiKeyOrOpsSession, requireRole } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, fromZod } from '../errors';
+import { jsonBody, formBody } from '../validation';
 
 // Bytes in proto3 JSON are base64, standard or URL-safe, padded or not (protojson reads all four).
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'expected base64');
@@ -74,7 +75,7 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
     cors(origins),
     requireApiKeyOrOpsSession(pool, signingKeys(config)),
     requireRole('ops'),
-    express.json({ limit: '4mb' }),
+    jsonBody({ limit: '4mb' }),
   );
 
   for (const direction of ['decode', 'encode'] as const) {
@@ -103,38 +104,33 @@ export function codecRoutes({ pool, keyRing, config }: AppDeps): Router {
       ),
     );
   });
-  router.post(
-    '/ops/login',
-    requireSameOrigin(config.PUBLIC_URL),
-    express.urlencoded({ extended: false, limit: '2kb' }),
-    async (req, res) => {
-      const key = String((req.body as { key?: unknown })?.key ?? '');
-      const found = key ? await findApiKeyByHash(pool, hashApiKey(key)) : null;
-      if (!found || found.role !== 'ops') {
-        res.status(401).type('html').send(messagePage('Not signed in', 'That is not an ops API key.'));
-        return;
-      }
-      res.cookie(
-        OPS_SESSION_COOKIE,
-        signingKeys(config).sign('ops-session', { a: found.accountId }, OPS_SESSION_TTL_MS),
-        {
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: config.PUBLIC_URL.startsWith('https://'),
-          maxAge: OPS_SESSION_TTL_MS,
-          path: '/codec',
-        },
+  router.post('/ops/login', requireSameOrigin(config.PUBLIC_URL), formBody({ limit: '2kb' }), async (req, res) => {
+    const key = String((req.body as { key?: unknown })?.key ?? '');
+    const found = key ? await findApiKeyByHash(pool, hashApiKey(key)) : null;
+    if (!found || found.role !== 'ops') {
+      res.status(401).type('html').send(messagePage('Not signed in', 'That is not an ops API key.'));
+      return;
+    }
+    res.cookie(
+      OPS_SESSION_COOKIE,
+      signingKeys(config).sign('ops-session', { a: found.accountId }, OPS_SESSION_TTL_MS),
+      {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.PUBLIC_URL.startsWith('https://'),
+        maxAge: OPS_SESSION_TTL_MS,
+        path: '/codec',
+      },
+    );
+    res
+      .type('html')
+      .send(
+        messagePage(
+          'Signed in',
+          'The Temporal Web UI can now decode payloads through this codec endpoint for 12 hours.',
+        ),
       );
-      res
-        .type('html')
-        .send(
-          messagePage(
-            'Signed in',
-            'The Temporal Web UI can now decode payloads through this codec endpoint for 12 hours.',
-          ),
-        );
-    },
-  );
+  });
   return router;
 }
 

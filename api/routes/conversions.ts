@@ -1,6 +1,6 @@
 // Conversions: the fan's answer to the ad-measurement question, the pixel script, and the artist's pixel settings
 // (GET/PUT/DELETE /v1/artists/:id/meta-pixel; the access token is write-only) with a per-campaign delivery summary.
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { findArtist } from '../../db/artists';
 import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
@@ -13,7 +13,7 @@ import { notFound } from '../errors';
 import { messagePage } from '../pages/smart-link';
 import { metaPixelBody, uuidParam } from '../schemas';
 import { sendPage } from '../pages/send-page';
-import { parseBody, parseParams } from '../validation';
+import { parseBody, parseParams, formBody } from '../validation';
 
 export const adConsentForm = z.object({
   choice: z.enum(['allow', 'deny']),
@@ -54,7 +54,7 @@ const pixelView = (p: MetaPixel) => ({
 /** Public: the consent form and the pixel script. */
 export function conversionPublicRoutes({ pool, config }: AppDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  const form = formBody({ limit: '4kb' });
 
   router.get('/static/meta-pixel.js', (_req, res) => {
     res.type('application/javascript').set('Cache-Control', 'public, max-age=3600').send(pixelScript);

@@ -1,7 +1,7 @@
 // The artist dashboard at /app: sign-in with the API key (a session cookie, not the key, stays in the browser),
 // then a static page whose script reads the /v1 API; and the confirmation of an ad-account connect
 // (/app/connect/<token>, see ../oauth/artist-connections.ts), which needs the session of the account it names.
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { findAccount } from '../../db/accounts';
 import { signingKeys } from '../../lib/crypto/signed-value';
 import { sendPage as sendHtml } from '../pages/send-page';
@@ -12,6 +12,7 @@ import { parseCookie } from '../http/cookies';
 import { type ArtistConnections } from '../oauth/artist-connections';
 import { dashboardScript, dashboardStyle } from '../pages/dashboard-assets';
 import { connectConfirmPage, connectRefusedPage, dashboardShell, signInPage } from '../pages/dashboard';
+import { formBody } from '../validation';
 
 const CONNECT_PATH = /^\/app\/connect\/[A-Za-z0-9_.-]{1,2000}$/;
 
@@ -34,7 +35,7 @@ export function dashboardRoutes({ pool, config }: AppDeps, connections: ArtistCo
     sendPage(res, 200, session ? dashboardShell() : signInPage());
   });
 
-  router.post('/app/session', sameOrigin, express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+  router.post('/app/session', sameOrigin, formBody({ limit: '4kb' }), async (req, res) => {
     const body = req.body as { key?: unknown; next?: unknown } | undefined;
     const next = typeof body?.next === 'string' && CONNECT_PATH.test(body.next) ? body.next : undefined;
     const key = String(body?.key ?? '').trim();
@@ -84,27 +85,22 @@ export function dashboardRoutes({ pool, config }: AppDeps, connections: ArtistCo
     );
   });
 
-  router.post(
-    '/app/connect/:token',
-    sameOrigin,
-    express.urlencoded({ extended: false, limit: '2kb' }),
-    async (req, res) => {
-      const link = connections.readLink(String(req.params.token));
-      const session = await appSession(pool, keys, req);
-      const csrf = csrfOf(req);
-      const given = (req.body as { csrf?: unknown } | undefined)?.csrf;
-      if (!link || !session || session.accountId !== link.accountId || !csrf || given !== csrf)
-        return sendPage(
-          res,
-          403,
-          connectRefusedPage(
-            'Not connected',
-            'This confirmation is not valid for the account you are signed in to. Open the connect link again.',
-          ),
-        );
-      res.redirect(303, await connections.confirm(res, link));
-    },
-  );
+  router.post('/app/connect/:token', sameOrigin, formBody({ limit: '2kb' }), async (req, res) => {
+    const link = connections.readLink(String(req.params.token));
+    const session = await appSession(pool, keys, req);
+    const csrf = csrfOf(req);
+    const given = (req.body as { csrf?: unknown } | undefined)?.csrf;
+    if (!link || !session || session.accountId !== link.accountId || !csrf || given !== csrf)
+      return sendPage(
+        res,
+        403,
+        connectRefusedPage(
+          'Not connected',
+          'This confirmation is not valid for the account you are signed in to. Open the connect link again.',
+        ),
+      );
+    res.redirect(303, await connections.confirm(res, link));
+  });
 
   router.get('/app/app.js', (_req, res) => {
     res.type('application/javascript').set('Cache-Control', 'no-cache').send(dashboardScript);

@@ -1,18 +1,19 @@
 // Meta's data deletion callback (https://developers.facebook.com/docs/apps/delete-data): a POSTed signed_request
 // naming the app-scoped user id; we answer with a status URL and a confirmation code.
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { recordMetaDeletionRequest } from '../../db/deletion';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { parseMetaSignedRequest } from '../../lib/crypto/meta-signed-request';
 import { type AppDeps } from '../deps';
 import { ApiError } from '../errors';
+import { formBody } from '../validation';
 
 export function metaCallbackRoutes({ pool, config }: AppDeps): Router {
   const router = Router();
   const hash = createLookupHasher(lookupHashSecret(config));
 
-  router.post('/meta/data-deletion', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
+  router.post('/meta/data-deletion', formBody({ limit: '8kb' }), async (req, res) => {
     if (!config.META_APP_SECRET) throw new ApiError(503, 'meta_not_configured', 'META_APP_SECRET is not set');
     const body = z.object({ signed_request: z.string().min(1).max(4096) }).safeParse(req.body ?? {});
     if (!body.success) throw new ApiError(400, 'validation_failed', 'signed_request is required');

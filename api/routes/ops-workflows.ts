@@ -207,10 +207,10 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool, releaseEngi
   /** Failed pre-saves of a campaign go back to pending, due now, and the release engine is told. */
   router.post('/v1/ops/campaigns/:id/retry-failed', async (req, res) => {
     const { id } = parseParams(z.object({ id: z.string().uuid() }), req);
+    const campaign = await findCampaignOwner(pool, id);
+    if (!campaign) throw notFound('campaign'); // before anything is retried or audited
     const retried = await retryFailedPresaves(pool, id);
     if (retried > 0) {
-      const campaign = await findCampaignOwner(pool, id);
-      if (!campaign) throw notFound('campaign');
       // The same signal-with-start as a late fan's: a run that had ended starts again, with its search attributes.
       await releaseEngine.presaveAdded({ id, accountId: campaign.accountId }, Date.now());
     }

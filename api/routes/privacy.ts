@@ -1,7 +1,7 @@
 // A fan's right to erasure: a page, verification by signing in with the same Spotify account (what the callback then
 // does is in ../oauth/deletion-sign-in.ts), and a durable deletion workflow. The request is tracked by an
 // unguessable id; the status page shows no personal data.
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { createDeletionRequest, findDeletionRequest, subscriberWithEmailHash } from '../../db/deletion';
 import { queueEmail } from '../../db/outbox';
@@ -13,6 +13,7 @@ import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
 import { sendPage } from '../pages/send-page';
 import { type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
+import { formBody } from '../validation';
 
 const DELETION_LINK_TTL_MS = 24 * 3600_000;
 
@@ -50,7 +51,7 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
   });
 
   // The answer is the same whether or not we hold the address, so nobody learns who subscribed.
-  router.post('/privacy/delete/email', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+  router.post('/privacy/delete/email', formBody({ limit: '2kb' }), async (req, res) => {
     const email = z
       .string()
       .trim()

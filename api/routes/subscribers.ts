@@ -1,6 +1,6 @@
 // Fan contact details: the subscribe form of a smart link (explicit consent, stored encrypted), the unsubscribe
 // link, and the artist's CSV export of consented subscribers, streamed page by page.
-import express, { type Response, Router } from 'express';
+import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
 import { fanExists } from '../../db/fans';
@@ -21,7 +21,7 @@ import { uuidParam } from '../schemas';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
-import { parseParams } from '../validation';
+import { parseParams, formBody } from '../validation';
 
 const UNSUBSCRIBE_LINK_TTL_MS = 5 * 365 * 24 * 3600_000;
 
@@ -55,7 +55,7 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
   const router = Router();
   const conversions = createConversionTracking(deps);
   const hash = createLookupHasher(lookupHashSecret(config));
-  const form = express.urlencoded({ extended: false, limit: '8kb' });
+  const form = formBody({ limit: '8kb' });
   const knownFan = async (fanId: string | null) =>
     fanId && z.string().uuid().safeParse(fanId).success && (await fanExists(pool, fanId)) ? fanId : null;
   const unsubscribeLink = (subscriberId: string) =>

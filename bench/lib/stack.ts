@@ -17,7 +17,12 @@ import { startSpotifySimulator } from '../../simulators/spotify';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-export async function startBenchStack(opts: { ceilingRps: number; maxRps: number; log: (m: string) => void }) {
+export async function startBenchStack(opts: {
+  ceilingRps: number;
+  maxRps: number;
+  log: (m: string) => void;
+  env?: Record<string, string>;
+}) {
   const cleanups: (() => Promise<void>)[] = [];
   const bin = await resolveTemporalCli(opts.log);
   const pg = await startEmbeddedPostgres({
@@ -57,6 +62,7 @@ export async function startBenchStack(opts: { ceilingRps: number; maxRps: number
     SPOTIFY_ACCOUNTS_URL: spotify.url,
     SPOTIFY_API_URL: spotify.url,
     SPOTIFY_MAX_RPS: String(opts.maxRps),
+    ...opts.env,
   };
   const api = startProcess('api/main.ts', env);
   cleanups.push(() => stopChild(api));

@@ -1,0 +1,154 @@
+// The tenant matrix, generated from GET /openapi.json: account A creates one of everything it can (artist, Meta
+// pixel, campaign, event values, ad copy request with its variants); account B, with its own valid key, calls
+// every id-taking artist route with A's ids (and A's ids in B's bodies): every answer is 404 (never 200, 403 or
+// 500) and nothing of A's changes.
+import { operationsOf, sampleOf, seededRandom, countRows, changedTables } from '../helpers/attack-inputs';
+import {
+  artistAccount,
+  createCampaign,
+  http,
+  startReleaseStack,
+  waitFor,
+  type ReleaseStack,
+} from '../helpers/release-stack';
+
+let stack: ReleaseStack;
+beforeAll(async () => {
+  stack = await startReleaseStack(); // with the worker: the ad copy workflow writes A's variants
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** Which of A's ids a path parameter names: by the collection the parameter follows. */
+function idFor(path: string, param: string, ids: Record<string, string>): string | undefined {
+  const segments = path.split('/');
+  const at = segments.indexOf(`{${param}}`);
+  const collection = segments[at - 1];
+  const key =
+    param === 'requestId'
+      ? 'adCopyRequest'
+      : param === 'adId'
+        ? 'adCampaign'
+        : ({ artists: 'artist', campaigns: 'campaign', connections: 'connection' } as Record<string, string>)[
+            collection
+          ];
+  return key ? ids[key] : undefined;
+}
+
+/** Bodies that are valid for B except for naming A's things (so the 404 is about the tenant, not the input). */
+const validBodies: Record<string, unknown> = {
+  'PATCH /v1/campaigns/{id}': { releaseDate: '2031-01-01' },
+  'PUT /v1/campaigns/{id}/values': { values: { PAGE_VIEW: 0 } },
+  'PUT /v1/artists/{id}/meta-pixel': { pixelId: '1234567890' },
+  'POST /v1/campaigns/{id}/ads/copy': { platform: 'meta' },
+  'POST /v1/campaigns/{id}/ads/copy/{requestId}/reject': { feedback: 'shorter please' },
+  'POST /v1/campaigns/{id}/ads': {
+    platform: 'meta',
+    budget: { amount: 1000, currency: 'USD' },
+    endAt: '2031-02-01T00:00:00Z',
+    countries: ['US'],
+    objective: 'traffic',
+    adAccountId: 'act_1234567890',
+    pageId: '1234567890',
+  },
+};
+
+describe('tenant matrix', () => {
+  it("answers 404 to every id-taking route called with another tenant's ids, and changes nothing of theirs", async () => {
+    const a = await artistAccount(stack);
+    const b = await artistAccount(stack);
+    const campaign = await createCampaign(stack, a, 'A Release');
+    const pixel = await http.put(
+      `${stack.api.url}/v1/artists/${a.artistId}/meta-pixel`,
+      { pixelId: '9876543210' },
+      { headers: a.headers },
+    );
+    expect(pixel.status).toBeLessThan(300);
+    const copy = await http.post(
+      `${stack.api.url}/v1/campaigns/${campaign.id}/ads/copy`,
+      { platform: 'google', variants: 2 },
+      { headers: a.headers },
+    );
+    expect(copy.status).toBe(202);
+    const copies = await waitFor(
+      "A's ad copy variants",
+      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.id}/ads/copy`, { headers: a.headers }),
+      (r) => (r.data.items?.[0]?.variants?.length ?? 0) > 0,
+      30_000,
+    );
+    const ids: Record<string, string> = {
+      artist: a.artistId,
+      campaign: campaign.id,
+      adCopyRequest: copy.data.id,
+      variant: copies.data.items[0].variants[0].id,
+    };
+    const seeOfA = async () =>
+      Promise.all(
+        [
+          `/v1/artists/${a.artistId}`,
+          `/v1/artists/${a.artistId}/meta-pixel`,
+          `/v1/campaigns/${campaign.id}`,
+          `/v1/campaigns/${campaign.id}/values`,
+          `/v1/campaigns/${campaign.id}/ads/copy`,
+          `/v1/campaigns/${campaign.id}/ads`,
+        ].map(async (p) => {
+          const r = await http.get(`${stack.api.url}${p}`, { headers: a.headers });
+          return [p, r.status, r.data];
+        }),
+      );
+    const beforeA = await seeOfA();
+    const beforeRows = await countRows(stack.db.pool);
+
+    const doc = (await http.get(`${stack.api.url}/openapi.json`)).data;
+    const random = seededRandom(13);
+    const answers: string[] = [];
+    let calls = 0;
+    for (const op of operationsOf(doc)) {
+      if (op.role !== 'artist') continue;
+      const name = `${op.method} ${op.path}`;
+      const idParams = op.params.filter((p) => idFor(op.path, p, ids) !== undefined);
+      const bodyIds = Object.keys(
+        (op.body?.oneOf?.[0] ?? op.body)?.properties ?? ({} as Record<string, unknown>),
+      ).filter((f) => f === 'artistId' || f === 'variantId');
+      if (idParams.length === 0 && bodyIds.length === 0) continue;
+      if (op.params.length > idParams.length) continue; // a parameter that is no id (e.g. the provider)
+      const path = op.path.replace(/\{(\w+)\}/g, (_, p: string) => idFor(op.path, p, ids)!);
+      const body = op.body
+        ? {
+            ...((validBodies[name] ?? sampleOf(op.body, random)) as Record<string, unknown>),
+            ...(bodyIds.includes('artistId') ? { artistId: ids.artist, upc: '036000291452' } : {}),
+            ...(bodyIds.includes('variantId') ? { variantId: ids.variant } : {}),
+            ...(name === 'POST /v1/campaigns'
+              ? { title: 'B steals', releaseDate: '2031-01-01', releasePolicy: 'global', timeZone: 'UTC' }
+              : {}),
+          }
+        : undefined;
+      const res = await http.request({
+        method: op.method,
+        url: `${stack.api.url}${path}`,
+        headers: b.headers,
+        ...(body ? { data: body } : op.method === 'GET' || op.method === 'DELETE' ? {} : { data: {} }),
+      });
+      calls++;
+      if (idParams.length === 0) {
+        // An id in a body (POST /v1/campaigns {artistId}) may be a 400, but the very same answer a random id gets:
+        // nothing tells B that A's id exists.
+        const randomId = await http.request({
+          method: op.method,
+          url: `${stack.api.url}${path}`,
+          headers: b.headers,
+          data: { ...body, ...Object.fromEntries(bodyIds.map((f) => [f, '00000000-0000-4000-8000-000000000000'])) },
+        });
+        expect([name, res.status, res.data]).toEqual([name, randomId.status, randomId.data]);
+        expect([name, res.status === 404 || res.status === 400]).toEqual([name, true]);
+        continue;
+      }
+      answers.push(`${name} → ${res.status}${res.status === 404 ? '' : ` ${JSON.stringify(res.data).slice(0, 200)}`}`);
+    }
+    expect(calls).toBeGreaterThanOrEqual(25);
+    expect(answers.filter((line) => !line.endsWith('→ 404'))).toEqual([]);
+    expect(changedTables(beforeRows, await countRows(stack.db.pool))).toEqual([]);
+    expect(await seeOfA()).toEqual(beforeA);
+  });
+});
