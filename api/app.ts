@@ -9,6 +9,7 @@ import { requireRole } from './auth';
 import { type AppDeps } from './deps';
 import { errorHandler, unknownRoute } from './errors';
 import { httpMetrics } from './metrics';
+import { rateLimiter } from './rate-limit';
 import { accountDeletionRoutes, accountRoutes } from './routes/accounts';
 import { artistRoutes } from './routes/artists';
 import { campaignRoutes } from './routes/campaigns';
@@ -45,7 +46,7 @@ import { jsonBody, refuseMalformedUrl } from './validation';
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   const https = deps.config.PUBLIC_URL.startsWith('https://');
   app.use(
     helmet({
@@ -84,6 +85,8 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(healthRoutes(deps));
+  // Before every route it limits (and before any body parser): a refused request costs one upsert.
+  app.use(rateLimiter(deps));
   // Raw body for the signature check: before any body parser.
   app.use(stripeWebhookRoutes(deps));
   app.use(docsRoutes(deps));

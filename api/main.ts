@@ -40,8 +40,8 @@ async function main() {
     releaseEngine: createReleaseEngine(temporal, config.TEMPORAL_TASK_QUEUE),
     providers: createProviderClients(config, { onCall: providerCallMetrics(metrics) }),
   });
-  const server = app.listen(config.PORT, () =>
-    logger.info({ port: config.PORT }, `API listening on ${config.PUBLIC_URL}`),
+  const server = app.listen(config.PORT, config.LISTEN_HOST, () =>
+    logger.info({ host: config.LISTEN_HOST, port: config.PORT }, `API listening on ${config.PUBLIC_URL}`),
   );
 
   const shutdown = () => {

@@ -85,6 +85,11 @@ export const rescheduleCampaignBody = z
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'give releaseDate, releaseTime or timeZone' });
 
+export const campaignListQuery = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
 export const presaveListQuery = z.strictObject({
   status: z.enum(['pending', 'running', 'done', 'failed', 'revoked', 'cancelled']).optional(),
   cursor: z.string().max(200).optional(),

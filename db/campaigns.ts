@@ -1,7 +1,7 @@
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { type DatabasePool, sql } from './pool';
-import { cancelOpenPresaves, moveDuePresaves } from './presaves';
+import { cancelOpenPresaves, countsByState, moveDuePresaves, type PresaveProgress, progressRow } from './presaves';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
 
@@ -53,14 +53,32 @@ const columns = sql.fragment`
 
 const fromCampaigns = sql.fragment`FROM campaigns c JOIN artists a ON a.id = c.artist_id`;
 
-// pg_timezone_names reads the zone files on every query (tens of ms): remember answers, they do not change.
+// The zone names this runtime knows (its IANA database), read once. Anything else is refused without a query and
+// without a cache entry, so junk values cannot fill the cache below or reach the database.
+const intlZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+
+/** A name Intl knows: a listed canonical zone, or an alias Intl resolves (Asia/Kolkata, Etc/GMT+12). */
+function intlKnows(zone: string): boolean {
+  if (intlZones.has(zone)) return true;
+  if (!/^[A-Za-z][\w+-]*(\/[\w+-]+){0,2}$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// pg_timezone_names reads the zone files on every query (tens of ms): remember the answers for names Intl knows
+// (the IANA names and aliases, in the exact spelling PostgreSQL matches; other spellings are not remembered).
 const knownZones = new Map<string, boolean>();
 
 export async function isKnownTimeZone(db: Db, zone: string): Promise<boolean> {
+  if (!intlKnows(zone)) return false;
   const cached = knownZones.get(zone);
   if (cached !== undefined) return cached;
   const known = await db.exists(sql.unsafe`SELECT 1 FROM pg_timezone_names WHERE name = ${zone}`);
-  if (knownZones.size < 1_000) knownZones.set(zone, known);
+  if (known || intlZones.has(zone)) knownZones.set(zone, known);
   return known;
 }
 
@@ -109,9 +127,37 @@ export async function findCampaignBySlug(db: Db, slug: string): Promise<Campaign
   return db.maybeOne(sql.type(campaignRow)`SELECT ${columns} ${fromCampaigns} WHERE c.slug = ${slug}`);
 }
 
-export async function listCampaigns(db: Db, accountId: string): Promise<readonly Campaign[]> {
-  return db.any(sql.type(campaignRow)`
-    SELECT ${columns} ${fromCampaigns} WHERE c.account_id = ${accountId} ORDER BY c.created_at DESC, c.id`);
+const listedCampaignRow = campaignRow.extend({
+  progress: progressRow,
+  /** full-precision created_at, for the cursor */
+  createdAtKey: z.string(),
+});
+export type ListedCampaign = Campaign & { progress: PresaveProgress; createdAtKey: string };
+
+/**
+ * One page of an account's campaigns, newest first, each with its pre-save progress: one query whatever the page
+ * size. `after` is the last row of the previous page.
+ */
+export async function listCampaignsPage(
+  db: Db,
+  input: { accountId: string; after?: { createdAtKey: string; id: string }; limit: number },
+): Promise<readonly ListedCampaign[]> {
+  const after = input.after
+    ? sql.fragment`AND (c.created_at, c.id) < (${input.after.createdAtKey}::timestamptz, ${input.after.id}::uuid)`
+    : sql.fragment``;
+  return db.any(sql.type(listedCampaignRow)`
+    SELECT ${columns}, c.created_at::text AS "createdAtKey", to_jsonb(pr) AS progress
+    ${fromCampaigns}
+    CROSS JOIN LATERAL (
+      SELECT ${countsByState},
+             (count(*) FILTER (WHERE p.state IN ('pending', 'running') AND p.due_at <= clock_timestamp()))::int AS "dueNow",
+             (extract(epoch FROM min(p.due_at) FILTER (WHERE p.state IN ('pending', 'running'))) * 1000)::float8
+               AS "nextDueAt"
+      FROM presaves p WHERE p.campaign_id = c.id
+    ) pr
+    WHERE c.account_id = ${input.accountId} ${after}
+    ORDER BY c.created_at DESC, c.id DESC
+    LIMIT ${input.limit}`);
 }
 
 /** The account that owns a campaign, unscoped (ops routes act on any account's campaign); null when none. */

@@ -12,9 +12,15 @@ const resultParser: Interceptor = {
   },
 };
 
-export async function createDatabasePool(url: string, opts: { maximumPoolSize?: number } = {}): Promise<DatabasePool> {
+export async function createDatabasePool(
+  url: string,
+  opts: {
+    maximumPoolSize?: number;
+    /** more interceptors, after the row parser (tests count queries) */ interceptors?: Interceptor[];
+  } = {},
+): Promise<DatabasePool> {
   return createPool(url, {
-    interceptors: [resultParser],
+    interceptors: [resultParser, ...(opts.interceptors ?? [])],
     maximumPoolSize: opts.maximumPoolSize ?? 10,
     // Fail fast when the database is gone, rather than piling requests up.
     connectionTimeout: 5_000,

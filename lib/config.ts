@@ -6,13 +6,69 @@ const url = z.string().url();
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalSecret = z.string().min(1).optional();
 
+/**
+ * The rate limits of the unauthenticated endpoints (api/rate-limit.ts), per client IP and policy: requests per
+ * window of seconds. RATE_LIMITS overrides some (`signup=5/3600,login=20/600`) or turns them all `off`.
+ */
+export const RATE_LIMIT_DEFAULTS = {
+  signup: { limit: 10, windowSeconds: 3600 }, // POST /v1/accounts
+  login: { limit: 10, windowSeconds: 600 }, // POST /app/session, /ops/login
+  subscribe: { limit: 20, windowSeconds: 600 }, // POST /l/:slug/subscribe, /l/:slug/ad-consent, /u/:token
+  deletion: { limit: 10, windowSeconds: 3600 }, // /privacy/delete/email, /confirm/:token, /spotify, /meta/data-deletion
+  presave: { limit: 30, windowSeconds: 600 }, // GET /l/:slug/presave/*
+  oauth: { limit: 60, windowSeconds: 600 }, // GET /oauth/*/callback
+  checkout: { limit: 20, windowSeconds: 600 }, // POST /v1/billing/checkout (may be signed out)
+  codec: { limit: 600, windowSeconds: 60 }, // POST /codec/*
+  webhooks: { limit: 600, windowSeconds: 60 }, // POST /webhooks/*
+} as const satisfies Record<string, RateLimit>;
+export type RateLimitPolicy = keyof typeof RATE_LIMIT_DEFAULTS;
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
+const rateLimits = z.string().transform((value, ctx): Record<RateLimitPolicy, RateLimit> | 'off' => {
+  if (value.trim() === 'off') return 'off';
+  const limits: Record<string, RateLimit> = { ...RATE_LIMIT_DEFAULTS };
+  for (const item of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z]+)=(\d{1,9})\/(\d{1,7})$/.exec(item);
+    if (!m || !(m[1] in RATE_LIMIT_DEFAULTS) || Number(m[3]) < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${item}" must be off or policy=requests/seconds, policy one of ${Object.keys(RATE_LIMIT_DEFAULTS).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    limits[m[1]] = { limit: Number(m[2]), windowSeconds: Number(m[3]) };
+  }
+  return limits as Record<RateLimitPolicy, RateLimit>;
+});
+
+/** Express's `trust proxy`: true/false, a hop count, or comma-separated addresses, subnets and named ranges. */
+const trustProxy = z.string().transform((value): boolean | number | string => {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+});
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: url.default('http://127.0.0.1:3000'),
   PORT: port.default(3000),
+  // The address the API listens on: every interface by default (containers); `npm run dev` uses 127.0.0.1.
+  LISTEN_HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: url.optional(),
+  // Which proxies in front of the API are believed about the client's address and scheme (X-Forwarded-*).
+  TRUST_PROXY: trustProxy.prefault('loopback'),
+  RATE_LIMITS: rateLimits.prefault(''),
+  // GET /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset, only to loopback clients.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
@@ -147,6 +203,9 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** The webhook secret `npm run dev` gives stripe-mock (scripts/lib/stripe-mock.ts): public, so never in production. */
+export const PUBLISHED_SANDBOX_WEBHOOK_SECRET = 'whsec_dropday_sandbox';
+
 export class ConfigError extends Error {
   constructor(readonly issues: { variable: string; message: string }[]) {
     super(
@@ -160,7 +219,12 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset", as they do in .env files and compose files.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(cleaned);
+  const parsed = configSchema
+    .refine((c) => c.NODE_ENV !== 'production' || c.STRIPE_WEBHOOK_SECRET !== PUBLISHED_SANDBOX_WEBHOOK_SECRET, {
+      path: ['STRIPE_WEBHOOK_SECRET'],
+      message: 'is the published sandbox secret of npm run dev: set the endpoint secret Stripe gave you',
+    })
+    .safeParse(cleaned);
   const issues = parsed.success
     ? []
     : parsed.error.issues.map((issue) => {

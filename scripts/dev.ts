@@ -35,6 +35,9 @@ async function main() {
   env.ENCRYPTION_KEYS ||= secrets.ENCRYPTION_KEYS;
   env.STATE_SIGNING_SECRET ||= secrets.STATE_SIGNING_SECRET;
   env.PORT ||= '3000';
+  // Loopback only: the dev stack runs with sandbox secrets anyone can read (the Stripe webhook secret is in this
+  // repository), so nothing on the network may reach it. LISTEN_HOST=0.0.0.0 opens it on purpose.
+  env.LISTEN_HOST ||= '127.0.0.1';
   env.WORKER_METRICS_ADDRESS ??= '127.0.0.1:9464';
   env.PUBLIC_URL ||= `http://127.0.0.1:${env.PORT}`;
   if (!(await isPortFree(Number(env.PORT)))) throw new Error(`port ${env.PORT} is taken: set PORT to another one`);

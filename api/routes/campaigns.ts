@@ -7,11 +7,11 @@ import {
   findCampaign,
   insertCampaign,
   isKnownTimeZone,
-  listCampaigns,
+  listCampaignsPage,
   rescheduleCampaign,
 } from '../../db/campaigns';
 import { findArtist } from '../../db/artists';
-import { listPresaves, presaveProgress, tokenLedger } from '../../db/presaves';
+import { listPresaves, type PresaveProgress, presaveProgress, tokenLedger } from '../../db/presaves';
 import { type DatabasePool } from '../../db/pool';
 import { auth } from '../auth';
 import { orderSessionOfCampaign } from '../../db/billing';
@@ -20,7 +20,7 @@ import { admitCampaign } from '../plan-gate';
 import { type AppDeps } from '../deps';
 import { adCampaignsFollowRelease } from '../ad-campaigns-follow-release';
 import { ApiError, notFound } from '../errors';
-import { createCampaignBody, presaveListQuery, rescheduleCampaignBody, uuidParam } from '../schemas';
+import { campaignListQuery, createCampaignBody, presaveListQuery, rescheduleCampaignBody, uuidParam } from '../schemas';
 import { parseBody, parseParams, parseQuery } from '../validation';
 
 export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }: AppDeps): Router {
@@ -32,8 +32,9 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     if (checkoutSessionId) await signalOrder(temporal, logger, { checkoutSessionId, what: 'campaignChanged' });
   };
 
-  const present = async (campaign: Campaign) => {
-    const progress = await presaveProgress(pool, campaign.id);
+  const present = async (campaign: Campaign) => presentWith(campaign, await presaveProgress(pool, campaign.id));
+
+  const presentWith = (campaign: Campaign, progress: PresaveProgress) => {
     return {
       id: campaign.id,
       artistId: campaign.artistId,
@@ -98,9 +99,21 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     res.status(201).json(await present(campaign));
   });
 
-  router.get('/v1/campaigns', async (_req, res) => {
-    const campaigns = await listCampaigns(pool, auth(res).accountId);
-    res.json({ items: await Promise.all(campaigns.map(present)) });
+  // Cursor-paginated, newest first; one query per page, progress included.
+  router.get('/v1/campaigns', async (req, res) => {
+    const query = parseQuery(campaignListQuery, req);
+    const rows = await listCampaignsPage(pool, {
+      accountId: auth(res).accountId,
+      after: decodeCursor(query.cursor),
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    res.json({
+      items: page.map((c) => presentWith(c, c.progress)),
+      nextCursor:
+        rows.length > query.limit && last ? encodeCursor({ createdAtKey: last.createdAtKey, id: last.id }) : null,
+    });
   });
 
   router.get('/v1/campaigns/:id', async (req, res) => {

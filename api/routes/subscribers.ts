@@ -137,15 +137,35 @@ export function subscriberExportRoutes(deps: AppDeps): Router {
     const { id } = parseParams(uuidParam, req);
     if (!(await findCampaign(pool, auth(res).accountId, id))) throw notFound('campaign');
     res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="fans-${id}.csv"`);
-    res.write('email,phone,consented_at\r\n');
+    // Page by page (keyset cursor), each page written only once the client has taken the previous one
+    // (backpressure), and no page read once the client has gone.
+    let gone = false;
+    res.on('close', () => {
+      gone = true;
+    });
+    const drained = () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    const PAGE = 500;
     let after: { consentedAtKey: string; id: string } | undefined;
+    let chunk = 'email,phone,consented_at\r\n';
     for (;;) {
-      const rows = await subscribersPage(pool, keyRing, { campaignId: id, after, limit: 500 });
-      for (const row of rows) res.write(`${csvCell(row.email)},${csvCell(row.phone)},${row.consentedAt}\r\n`);
-      if (rows.length < 500) break;
+      if (!res.write(chunk) && !gone) await drained();
+      if (gone) return;
+      const rows = await subscribersPage(pool, keyRing, { campaignId: id, after, limit: PAGE });
+      if (gone) return;
+      chunk = rows.map((row) => `${csvCell(row.email)},${csvCell(row.phone)},${row.consentedAt}\r\n`).join('');
+      if (rows.length < PAGE) break;
       after = { consentedAtKey: rows.at(-1)!.consentedAtKey, id: rows.at(-1)!.id };
     }
-    res.end();
+    res.end(chunk);
   });
 
   return router;

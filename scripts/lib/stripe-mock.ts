@@ -2,12 +2,13 @@
 // (scripts/lib/temporal-cli.ts): STRIPE_MOCK_PATH, then `stripe-mock` on PATH, then the cached build, then
 // `go install` of the pinned version. And starts it on loopback ports the system picks.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { PUBLISHED_SANDBOX_WEBHOOK_SECRET } from '../../lib/config';
 import { resolveGoTool } from './go-tool';
 import { stopChild } from './temporal-dev-server';
 
 export const STRIPE_MOCK_VERSION = '0.203.0';
 /** The webhook signing secret of `npm run dev` in sandbox mode (not a secret: nothing real is behind it). */
-export const SANDBOX_WEBHOOK_SECRET = 'whsec_dropday_sandbox';
+export const SANDBOX_WEBHOOK_SECRET = PUBLISHED_SANDBOX_WEBHOOK_SECRET;
 const MODULE = 'github.com/stripe/stripe-mock';
 
 export function resolveStripeMock(log: (m: string) => void = console.log): Promise<string> {

@@ -8,6 +8,8 @@ export function testConfig(overrides: Record<string, string> = {}): { config: Co
     LOG_LEVEL: 'silent',
     ENCRYPTION_KEYS: `k1:${KeyRing.generateKey()}`,
     STATE_SIGNING_SECRET: 'test-signing-secret-0123456789abcdef',
+    // Every test client is 127.0.0.1: limits are on only where a test sets them (test/security/rate-limits.test.ts).
+    RATE_LIMITS: 'off',
     ...overrides,
   });
   return { config, keyRing: KeyRing.fromConfig(config.ENCRYPTION_KEYS, config.ENCRYPTION_ACTIVE_KEY_ID) };
