@@ -37,6 +37,11 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
           subject: 'Confirm the deletion of your data',
           body: `Someone (we hope you) asked dropday to delete the data we hold about this e-mail address. To confirm, open ${config.PUBLIC_URL}/privacy/delete/confirm/${d.token} within 24 hours. If it was not you, ignore this message.`,
         };
+      case 'subscription_confirm':
+        return {
+          subject: `Confirm your subscription to ${d.artistName ?? 'this artist'}`,
+          body: `Someone (we hope you) asked to receive news from ${d.artistName ?? 'an artist'} about "${d.title ?? 'a release'}" at this address. To confirm, open ${config.PUBLIC_URL}/s/${d.token} within 7 days. If it was not you, ignore this message: nothing more will be sent to you.`,
+        };
       case 'order_confirmed':
         return {
           subject: `Order confirmed: ${d.packageName}`,

@@ -17,17 +17,29 @@ export async function campaignIdsOf(pool: DatabasePool, accountId: string): Prom
 
 /**
  * Everything of the account: the account row cascades to keys, artists, campaigns (and their pre-saves, events,
- * subscribers, sign-in states), outbox and notifications. Fans who pre-saved only this account's campaigns have
- * nothing left to be kept for, so they go too; fans of other accounts stay.
+ * subscribers, sign-in states), outbox and notifications. Fans who pre-saved this account's campaigns and have
+ * nothing on any other account's have nothing left to be kept for, so they go too; a fan with anything on another
+ * account stays, with that account's rows (only this account's go, with its campaigns).
  */
 export async function deleteAccountData(
   pool: DatabasePool,
   accountId: string,
 ): Promise<{ campaigns: number; fans: number }> {
   return pool.transaction(async (tx) => {
+    // A fan goes only if nothing of theirs belongs to another tenant: no pre-save, subscription, event, queued
+    // conversion or attribution cursor on another account's campaign. Deleting the fan row cascades to all of
+    // those, so one such row left out here would erase another tenant's data.
     const onlyOurs = await tx.anyFirst(sql.type(z.object({ fanId: z.string() }))`
-      SELECT p.fan_id AS "fanId" FROM presaves p JOIN campaigns c ON c.id = p.campaign_id
-      GROUP BY p.fan_id HAVING bool_and(c.account_id = ${accountId})`);
+      WITH ours AS (SELECT id FROM campaigns WHERE account_id = ${accountId}),
+      candidates AS (SELECT DISTINCT fan_id FROM presaves WHERE campaign_id IN (SELECT id FROM ours))
+      SELECT f.fan_id AS "fanId" FROM candidates f
+      WHERE NOT EXISTS (SELECT 1 FROM presaves x WHERE x.fan_id = f.fan_id AND x.campaign_id NOT IN (SELECT id FROM ours))
+        AND NOT EXISTS (SELECT 1 FROM subscribers x WHERE x.fan_id = f.fan_id AND x.campaign_id NOT IN (SELECT id FROM ours))
+        AND NOT EXISTS (SELECT 1 FROM events x WHERE x.fan_id = f.fan_id AND x.campaign_id NOT IN (SELECT id FROM ours))
+        AND NOT EXISTS (SELECT 1 FROM conversion_events x WHERE x.fan_id = f.fan_id
+                          AND x.campaign_id NOT IN (SELECT id FROM ours))
+        AND NOT EXISTS (SELECT 1 FROM attribution_cursors x WHERE x.fan_id = f.fan_id
+                          AND x.campaign_id NOT IN (SELECT id FROM ours))`);
     // Shop orders stay (bookkeeping) without the buyer's address.
     await forgetOrderEmails(tx, { accountId });
     const campaigns = await deleteCampaignsOfAccount(tx, accountId);

@@ -18,14 +18,18 @@ export async function createDeletionRequest(
     VALUES (${input.fanId ?? null}, ${input.subjectHash ?? null}, ${input.verifiedBy}) RETURNING id`);
 }
 
-/** Subscriptions under an e-mail address (keyed hash) go; returns the fans they were linked to, and how many went. */
+/**
+ * Subscriptions under an e-mail address (keyed hash) go; returns the fans that confirmed subscriptions of the
+ * address were linked to (an unconfirmed one proves no tie between the address and a fan), and how many went.
+ */
 export async function eraseContact(
   pool: DatabasePool,
   emailHash: string,
 ): Promise<{ fanIds: string[]; subscribers: number }> {
   return pool.transaction(async (tx) => {
     const fanIds = await tx.anyFirst(sql.type(z.object({ fanId: z.string() }))`
-      SELECT DISTINCT fan_id AS "fanId" FROM subscribers WHERE email_hash = ${emailHash} AND fan_id IS NOT NULL`);
+      SELECT DISTINCT fan_id AS "fanId" FROM subscribers WHERE email_hash = ${emailHash} AND fan_id IS NOT NULL
+        AND confirmed_at IS NOT NULL`);
     // Their sign-up events name the subscription (and carry hashed client details): they go with it.
     await deleteSignupEventsOfEmail(tx, emailHash);
     const subscribers = await deleteSubscribersByEmailHash(tx, emailHash);

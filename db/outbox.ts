@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { type DatabasePool, sql } from './pool';
 
+/**
+ * Transactional: sent because the recipient just asked for it (a subscription's confirmation link, a deletion
+ * link), whether or not they are subscribed. Marketing (the default): reaches a subscriber only while their
+ * subscription is confirmed and not unsubscribed. The rule lives in one place, sendPendingEmails.
+ */
+export type EmailKind = 'transactional' | 'marketing';
+
 /** Idempotent on dedupe_key, so an activity retried after a crash queues the e-mail once. */
 export async function queueEmail(
   pool: DatabasePool | DatabaseTransactionConnection,
@@ -10,14 +17,16 @@ export async function queueEmail(
     subscriberId?: string;
     orderId?: string;
     template: string;
+    kind?: EmailKind;
     data?: Record<string, unknown>;
     dedupeKey: string;
   },
 ): Promise<string> {
   return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
     WITH inserted AS (
-      INSERT INTO outbox_emails (account_id, subscriber_id, order_id, template, data, dedupe_key)
+      INSERT INTO outbox_emails (account_id, subscriber_id, order_id, template, kind, data, dedupe_key)
       VALUES (${input.accountId ?? null}, ${input.subscriberId ?? null}, ${input.orderId ?? null}, ${input.template},
+              ${input.kind ?? 'marketing'},
               ${sql.jsonb(JSON.parse(JSON.stringify(input.data ?? {})))}, ${input.dedupeKey})
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id
@@ -30,6 +39,7 @@ export async function queueEmail(
 const pendingRow = z.object({
   id: z.string(),
   template: z.string(),
+  kind: z.enum(['transactional', 'marketing']),
   data: z.record(z.string(), z.unknown()),
   accountEmail: z.string().nullable(),
   accountName: z.string().nullable(),
@@ -55,12 +65,14 @@ export async function sendPendingEmails(
   for (let i = 0; i < limit; i++) {
     const outcome = await pool.transaction(async (tx) => {
       const email = await tx.maybeOne(sql.type(pendingRow)`
-        SELECT o.id, o.template, o.data, a.email AS "accountEmail", a.name AS "accountName",
+        SELECT o.id, o.template, o.kind, o.data, a.email AS "accountEmail", a.name AS "accountName",
                o.subscriber_id AS "subscriberId", s.email_enc AS "subscriberEmailEnc",
                o.order_id AS "orderId", ord.email_enc AS "orderEmailEnc"
         FROM outbox_emails o LEFT JOIN accounts a ON a.id = o.account_id LEFT JOIN subscribers s ON s.id = o.subscriber_id
              LEFT JOIN orders ord ON ord.id = o.order_id
-        WHERE o.sent_at IS NULL AND o.attempts < 10 AND (s.id IS NULL OR s.unsubscribed_at IS NULL)
+        WHERE o.sent_at IS NULL AND o.attempts < 10
+          -- the one rule on who may be mailed: see EmailKind
+          AND (o.kind = 'transactional' OR s.id IS NULL OR (s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL))
           AND o.id <> ALL(${sql.array(failedIds, 'uuid')})
         ORDER BY o.created_at LIMIT 1 FOR UPDATE OF o SKIP LOCKED`);
       if (!email) return 'none';

@@ -278,7 +278,8 @@ export async function presavesNeedingReconsent(db: Db) {
     JOIN campaigns c ON c.id = p.campaign_id AND c.status IN ('scheduled', 'releasing')
     JOIN fan_tokens t ON t.fan_id = p.fan_id AND t.status = 'active'
     JOIN subscribers s ON s.fan_id = p.fan_id AND s.campaign_id = p.campaign_id
-                       AND s.unsubscribed_at IS NULL AND s.email_enc IS NOT NULL
+                       AND s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL
+                       AND s.email_enc IS NOT NULL
     WHERE p.state = 'pending' AND t.refresh_expires_at <= p.due_at`);
 }
 

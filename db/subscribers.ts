@@ -12,32 +12,102 @@ export interface NewSubscriber {
   consentText: string;
 }
 
-/** Subscribes (or re-subscribes, with the new consent) a contact; returns the subscriber id. */
+/**
+ * What a subscribe form post led to. `confirm`: a subscription waiting for its owner to confirm it through the link
+ * e-mailed to `emailHash` (its phone, if any, is bound to the same link). `active`: the address is already
+ * confirmed and subscribed, nothing changed. `unconfirmable`: a phone number alone, which no transport of ours can
+ * confirm, so it stays pending and counts for nothing.
+ */
+export type SubscribeOutcome =
+  | { status: 'confirm'; id: string; emailHash: string; phoneHash: string | null }
+  | { status: 'active'; id: string }
+  | { status: 'unconfirmable'; id: string | null };
+
+const contactRow = z.object({
+  id: z.string(),
+  emailHash: z.string().nullable(),
+  phoneHash: z.string().nullable(),
+  confirmed: z.boolean(),
+  active: z.boolean(),
+});
+
+/**
+ * The subscribe form (double opt-in). A contact that was ever confirmed is never rewritten here: neither its
+ * address nor its phone number nor the fan it is linked to changes, so nobody can move someone's subscription onto
+ * their own address by posting forms, and an unsubscribed contact stays unsubscribed until its owner confirms
+ * again (the confirmation link is then sent to the address on record). A subscription never confirmed counts for
+ * nothing, so a new post may replace its contacts; when they change, its link to a fan is the new poster's only.
+ */
 export async function upsertSubscriber(
   pool: DatabasePool,
   keyRing: KeyRing,
   hash: (value: string) => string,
   input: NewSubscriber,
-): Promise<string> {
+): Promise<SubscribeOutcome> {
   return pool.transaction(async (tx) => {
     const emailHash = input.email ? hash(`email:${input.email}`) : null;
-    const phoneHash = input.phone ? hash(`phone:${input.phone}`) : null;
-    const existing = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
-      SELECT id FROM subscribers WHERE campaign_id = ${input.campaignId}
-        AND (email_hash = ${emailHash} OR phone_hash = ${phoneHash}) LIMIT 1 FOR UPDATE`);
-    const id = existing ?? (await tx.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT gen_random_uuid() AS id`));
+    let phoneHash = input.phone ? hash(`phone:${input.phone}`) : null;
+    const rows = await tx.any(sql.type(contactRow)`
+      SELECT id, email_hash AS "emailHash", phone_hash AS "phoneHash", confirmed_at IS NOT NULL AS confirmed,
+             (confirmed_at IS NOT NULL AND unsubscribed_at IS NULL) AS active
+      FROM subscribers WHERE campaign_id = ${input.campaignId}
+        AND (email_hash = ${emailHash} OR phone_hash = ${phoneHash}) ORDER BY id FOR UPDATE`);
+    const byEmail = emailHash ? rows.find((r) => r.emailHash === emailHash) : undefined;
+    const byPhone = phoneHash ? rows.find((r) => r.phoneHash === phoneHash) : undefined;
+
+    // The address belongs to a confirmed contact: it stays as it is; only its owner can subscribe it again.
+    if (byEmail?.confirmed) {
+      return byEmail.active
+        ? { status: 'active', id: byEmail.id }
+        : { status: 'confirm', id: byEmail.id, emailHash: emailHash!, phoneHash: byEmail.phoneHash };
+    }
+    // The phone number belongs to a confirmed contact: it is not this post's to give.
+    let input2 = input;
+    if (byPhone?.confirmed) {
+      if (!emailHash)
+        return byPhone.active ? { status: 'active', id: byPhone.id } : { status: 'unconfirmable', id: null };
+      phoneHash = null;
+      input2 = { ...input, phone: undefined };
+    }
+    // Whatever is left matching is unconfirmed: one pending row for this post's contacts.
+    const pending = [byEmail, byPhone?.confirmed ? undefined : byPhone].filter((r) => r !== undefined);
+    const keep = pending[0];
+    for (const other of pending.slice(1)) {
+      if (other.id !== keep!.id) await tx.query(sql.unsafe`DELETE FROM subscribers WHERE id = ${other.id}`);
+    }
+    const sameContacts = keep !== undefined && keep.emailHash === emailHash && keep.phoneHash === phoneHash;
+    const id = keep?.id ?? (await tx.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT gen_random_uuid() AS id`));
     const seal = (value: string | undefined, field: string) =>
       value ? keyRing.encrypt(value, `subscribers:${id}:${field}`) : null;
     await tx.query(sql.unsafe`
       INSERT INTO subscribers (id, campaign_id, fan_id, email_enc, email_hash, phone_enc, phone_hash, consent_text)
-      VALUES (${id}, ${input.campaignId}, ${input.fanId ?? null}, ${seal(input.email, 'email')}, ${emailHash},
-              ${seal(input.phone, 'phone')}, ${phoneHash}, ${input.consentText})
-      ON CONFLICT (id) DO UPDATE SET fan_id = coalesce(EXCLUDED.fan_id, subscribers.fan_id),
-        email_enc = coalesce(EXCLUDED.email_enc, subscribers.email_enc), email_hash = coalesce(EXCLUDED.email_hash, subscribers.email_hash),
-        phone_enc = coalesce(EXCLUDED.phone_enc, subscribers.phone_enc), phone_hash = coalesce(EXCLUDED.phone_hash, subscribers.phone_hash),
-        consent_text = EXCLUDED.consent_text, consented_at = now(), unsubscribed_at = NULL`);
-    return id;
+      VALUES (${id}, ${input.campaignId}, ${input2.fanId ?? null}, ${seal(input2.email, 'email')}, ${emailHash},
+              ${seal(input2.phone, 'phone')}, ${phoneHash}, ${input.consentText})
+      ON CONFLICT (id) DO UPDATE SET
+        fan_id = ${sameContacts ? sql.fragment`coalesce(EXCLUDED.fan_id, subscribers.fan_id)` : sql.fragment`EXCLUDED.fan_id`},
+        email_enc = EXCLUDED.email_enc, email_hash = EXCLUDED.email_hash,
+        phone_enc = EXCLUDED.phone_enc, phone_hash = EXCLUDED.phone_hash,
+        consent_text = EXCLUDED.consent_text, consented_at = now()`);
+    return emailHash ? { status: 'confirm', id, emailHash, phoneHash } : { status: 'unconfirmable', id };
   });
+}
+
+/**
+ * The owner of the address opened the confirmation link: the subscription counts from now on, with the consent it
+ * was asked with. Only if the row still holds the contacts the link was issued for, and only if it was not
+ * unsubscribed after the link was issued (an old link never undoes a later unsubscribe). Returns whether it did.
+ */
+export async function confirmSubscriber(
+  pool: DatabasePool,
+  link: { id: string; emailHash: string; phoneHash: string | null; issuedAt: number },
+): Promise<boolean> {
+  const result = await pool.query(sql.unsafe`
+    UPDATE subscribers SET
+      consented_at = CASE WHEN confirmed_at IS NULL OR unsubscribed_at IS NOT NULL THEN now() ELSE consented_at END,
+      confirmed_at = coalesce(confirmed_at, now()), unsubscribed_at = NULL
+    WHERE id = ${link.id} AND email_hash = ${link.emailHash} AND phone_hash IS NOT DISTINCT FROM ${link.phoneHash}
+      AND (unsubscribed_at IS NULL OR unsubscribed_at < to_timestamp(${link.issuedAt} / 1000.0))`);
+  return result.rowCount === 1;
 }
 
 export async function unsubscribe(pool: DatabasePool, id: string): Promise<boolean> {
@@ -54,7 +124,7 @@ const exportRow = z.object({
   consentedAtKey: z.string(),
 });
 
-/** One page of a campaign's consented, still subscribed contacts, decrypted, in a stable order. */
+/** One page of a campaign's confirmed, still subscribed contacts, decrypted, in a stable order. */
 export async function subscribersPage(
   pool: DatabasePool,
   keyRing: KeyRing,
@@ -63,7 +133,7 @@ export async function subscribersPage(
   const rows = await pool.any(sql.type(exportRow)`
     SELECT id, email_enc AS "emailEnc", phone_enc AS "phoneEnc", consented_at AS "consentedAt", consented_at::text AS "consentedAtKey"
     FROM subscribers
-    WHERE campaign_id = ${input.campaignId} AND unsubscribed_at IS NULL
+    WHERE campaign_id = ${input.campaignId} AND unsubscribed_at IS NULL AND confirmed_at IS NOT NULL
       ${input.after ? sql.fragment`AND (consented_at, id) > (${input.after.consentedAtKey}::timestamptz, ${input.after.id}::uuid)` : sql.fragment``}
     ORDER BY consented_at, id LIMIT ${input.limit}`);
   return rows.map((r) => ({

@@ -68,6 +68,7 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
       await queueEmail(pool, {
         subscriberId,
         template: 'deletion_link',
+        kind: 'transactional', // asked for now: it goes out whether or not the address is still subscribed
         data: { token },
         dedupeKey: `deletion-link:${emailHash}:${Math.floor(Date.now() / 3_600_000)}`,
       });

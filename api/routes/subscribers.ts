@@ -4,7 +4,8 @@ import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
 import { fanExists } from '../../db/fans';
-import { subscribersPage, unsubscribe, upsertSubscriber } from '../../db/subscribers';
+import { confirmSubscriber, subscribersPage, unsubscribe, upsertSubscriber } from '../../db/subscribers';
+import { queueEmail } from '../../db/outbox';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { requireSameOrigin } from '../http/same-origin';
 import { SignedValueError, type SigningKeys, signingKeys } from '../../lib/crypto/signed-value';
@@ -24,6 +25,7 @@ import { sendPage } from '../pages/send-page';
 import { parseParams, formBody } from '../validation';
 
 const UNSUBSCRIBE_LINK_TTL_MS = 5 * 365 * 24 * 3600_000;
+const CONFIRM_LINK_TTL_MS = 7 * 24 * 3600_000;
 
 const subscribeForm = z
   .object({
@@ -75,40 +77,98 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
     }
     // The browser that pre-saved carries the fan's id: linking it lets a consent-expiry nudge reach this fan.
     const fanId = await knownFan(parseCookie(req.get('cookie'), FAN_COOKIE));
-    const id = await upsertSubscriber(pool, keyRing, hash, {
+    const outcome = await upsertSubscriber(pool, keyRing, hash, {
       campaignId: campaign.id,
       fanId,
       ...parsed.data,
       consentText: CONSENT_TEXT(campaign.artistName),
     });
+    if (outcome.status === 'confirm') {
+      // Double opt-in: the subscription counts once the address's owner opens this link. One e-mail per
+      // subscription and hour, however often the form is posted.
+      const token = signingKeys(config).sign(
+        'subscription-confirm',
+        { c: outcome.id, e: outcome.emailHash, ph: outcome.phoneHash, i: Date.now() },
+        CONFIRM_LINK_TTL_MS,
+      );
+      await queueEmail(pool, {
+        subscriberId: outcome.id,
+        template: 'subscription_confirm',
+        kind: 'transactional',
+        data: { token, artistName: campaign.artistName, title: campaign.title },
+        dedupeKey: `subscription-confirm:${outcome.id}:${outcome.emailHash}:${outcome.phoneHash ?? ''}:${Math.floor(Date.now() / 3_600_000)}`,
+      });
+    }
+    const id = outcome.id;
     // Once per subscription (a second sign-up with the same address updates it and is not a new sign-up).
-    await insertEvent(pool, {
-      campaignId: campaign.id,
-      fanId,
-      type: 'EMAIL_SIGNUP',
-      dedupeKey: `EMAIL_SIGNUP:${id}`,
-      ...tracking.requestDimensions(req),
-    });
-    const adMeasurement = await conversions.signedUp(req, res, campaign, {
-      id,
-      email: parsed.data.email,
-      phone: parsed.data.phone,
-    });
+    if (id)
+      await insertEvent(pool, {
+        campaignId: campaign.id,
+        fanId,
+        type: 'EMAIL_SIGNUP',
+        dedupeKey: `EMAIL_SIGNUP:${id}`,
+        ...tracking.requestDimensions(req),
+      });
+    const adMeasurement = id
+      ? await conversions.signedUp(req, res, campaign, { id, email: parsed.data.email, phone: parsed.data.phone })
+      : html``;
+    // The same answer whether or not the address was subscribed already, so the form tells nobody who is.
+    sendPage(
+      res,
+      200,
+      page(
+        'Check your inbox',
+        parsed.data.email
+          ? html`<h1>Check your inbox</h1>
+              <p>
+                To subscribe to news from ${campaign.artistName}, open the link we have sent to your e-mail address.
+                Nothing is sent to you before you do.
+              </p>
+              ${adMeasurement}`
+          : html`<h1>Almost there</h1>
+              <p>
+                We confirm every subscription by e-mail before sending anything: give your e-mail address too to receive
+                news from ${campaign.artistName}.
+              </p>
+              ${adMeasurement}`,
+      ),
+    );
+  });
+
+  // The confirmation link of the double opt-in. GET only asks (mail scanners follow links); POST confirms.
+  router.get('/s/:token', (req, res) => {
+    if (!confirmationOf(String(req.params.token), signingKeys(config))) return invalidLink(res, 'confirmation');
+    sendPage(
+      res,
+      200,
+      page(
+        'Confirm your subscription',
+        html`<h1>Confirm your subscription?</h1>
+          <form method="post" action="/s/${req.params.token}">
+            <button class="button" type="submit">Yes, subscribe me</button>
+          </form>`,
+      ),
+    );
+  });
+
+  router.post('/s/:token', async (req, res) => {
+    const link = confirmationOf(String(req.params.token), signingKeys(config));
+    if (!link || !(await confirmSubscriber(pool, link))) return invalidLink(res, 'confirmation');
     sendPage(
       res,
       200,
       page(
         'Subscribed',
         html`<h1>You're subscribed</h1>
-<p>${campaign.artistName} can now send you news. Every message carries a link to unsubscribe.</p>
-<p class="note"><a href="${unsubscribeLink(id)}">Unsubscribe now</a></p>${adMeasurement}`,
+          <p>You will now receive news about this release. Every message carries a link to unsubscribe.</p>
+          <p class="note"><a href="${unsubscribeLink(link.id)}">Unsubscribe now</a></p>`,
       ),
     );
   });
 
   // GET only asks (mail scanners follow links); POST unsubscribes.
   router.get('/u/:token', (req, res) => {
-    if (!subscriberOf(req.params.token, signingKeys(config))) return invalidLink(res);
+    if (!subscriberOf(String(req.params.token), signingKeys(config))) return invalidLink(res, 'unsubscribe');
     sendPage(
       res,
       200,
@@ -121,8 +181,8 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
   });
 
   router.post('/u/:token', async (req, res) => {
-    const subscriberId = subscriberOf(req.params.token, signingKeys(config));
-    if (!subscriberId || !(await unsubscribe(pool, subscriberId))) return invalidLink(res);
+    const subscriberId = subscriberOf(String(req.params.token), signingKeys(config));
+    if (!subscriberId || !(await unsubscribe(pool, subscriberId))) return invalidLink(res, 'unsubscribe');
     sendPage(res, 200, messagePage('Unsubscribed', 'You will receive no more messages about this release.'));
   });
 
@@ -182,8 +242,28 @@ function subscriberOf(token: string, keys: SigningKeys): string | null {
   }
 }
 
-const invalidLink = (res: Response) =>
-  sendPage(res, 400, messagePage('Link not valid', 'This unsubscribe link is not valid.'));
+/** A confirmation link's subscription and the contacts it was issued for (null: not one of ours, or expired). */
+function confirmationOf(
+  token: string,
+  keys: SigningKeys,
+): { id: string; emailHash: string; phoneHash: string | null; issuedAt: number } | null {
+  try {
+    const { payload } = keys.verify<Record<string, unknown>>('subscription-confirm', token);
+    const parsed = z
+      .object({ c: z.string().uuid(), e: z.string().min(1), ph: z.string().min(1).nullable(), i: z.number().int() })
+      .strict()
+      .safeParse(payload);
+    return parsed.success
+      ? { id: parsed.data.c, emailHash: parsed.data.e, phoneHash: parsed.data.ph, issuedAt: parsed.data.i }
+      : null;
+  } catch (error) {
+    if (error instanceof SignedValueError) return null;
+    throw error;
+  }
+}
+
+const invalidLink = (res: Response, kind: 'unsubscribe' | 'confirmation') =>
+  sendPage(res, 400, messagePage('Link not valid', `This ${kind} link is not valid.`));
 
 /** Quoted, with spreadsheet formulas defused (a cell starting with = + - @ would run in Excel); an E.164 phone
  * number (+ and digits only, validated on the way in) is left as it is. */

@@ -17,6 +17,7 @@ export type SignedPurpose =
   | 'connect-link' // POST /v1/connections/:provider's confirmation link (/app/connect/<token>)
   | 'csrf' // the anti-forgery field of the dashboard's forms, bound to the session
   | 'unsubscribe' // the unsubscribe link in every message to a subscriber
+  | 'subscription-confirm' // the e-mailed link that confirms a subscription (double opt-in)
   | 'deletion-link' // the e-mailed link that confirms a deletion request
   | 'conversion-event-id'; // Meta event ids (deterministic, not a signed value: see SigningKeys.mac)
 
