@@ -14,12 +14,13 @@ export interface NewSubscriber {
 
 /**
  * What a subscribe form post led to. `confirm`: a subscription waiting for its owner to confirm it through the link
- * e-mailed to `emailHash` (its phone, if any, is bound to the same link). `active`: the address is already
+ * e-mailed to `emailHash` (its phone, if any, is bound to the same link; `round` tells one re-subscription after an
+ * unsubscribe from the next). `active`: the address is already
  * confirmed and subscribed, nothing changed. `unconfirmable`: a phone number alone, which no transport of ours can
  * confirm, so it stays pending and counts for nothing.
  */
 export type SubscribeOutcome =
-  | { status: 'confirm'; id: string; emailHash: string; phoneHash: string | null }
+  | { status: 'confirm'; id: string; emailHash: string; phoneHash: string | null; round: string }
   | { status: 'active'; id: string }
   | { status: 'unconfirmable'; id: string | null };
 
@@ -29,6 +30,7 @@ const contactRow = z.object({
   phoneHash: z.string().nullable(),
   confirmed: z.boolean(),
   active: z.boolean(),
+  unsubscribedAt: z.string().nullable(),
 });
 
 /**
@@ -49,7 +51,7 @@ export async function upsertSubscriber(
     let phoneHash = input.phone ? hash(`phone:${input.phone}`) : null;
     const rows = await tx.any(sql.type(contactRow)`
       SELECT id, email_hash AS "emailHash", phone_hash AS "phoneHash", confirmed_at IS NOT NULL AS confirmed,
-             (confirmed_at IS NOT NULL AND unsubscribed_at IS NULL) AS active
+             (confirmed_at IS NOT NULL AND unsubscribed_at IS NULL) AS active, unsubscribed_at::text AS "unsubscribedAt"
       FROM subscribers WHERE campaign_id = ${input.campaignId}
         AND (email_hash = ${emailHash} OR phone_hash = ${phoneHash}) ORDER BY id FOR UPDATE`);
     const byEmail = emailHash ? rows.find((r) => r.emailHash === emailHash) : undefined;
@@ -59,7 +61,13 @@ export async function upsertSubscriber(
     if (byEmail?.confirmed) {
       return byEmail.active
         ? { status: 'active', id: byEmail.id }
-        : { status: 'confirm', id: byEmail.id, emailHash: emailHash!, phoneHash: byEmail.phoneHash };
+        : {
+            status: 'confirm',
+            id: byEmail.id,
+            emailHash: emailHash!,
+            phoneHash: byEmail.phoneHash,
+            round: byEmail.unsubscribedAt ?? '',
+          };
     }
     // The phone number belongs to a confirmed contact: it is not this post's to give.
     let input2 = input;
@@ -88,7 +96,7 @@ export async function upsertSubscriber(
         email_enc = EXCLUDED.email_enc, email_hash = EXCLUDED.email_hash,
         phone_enc = EXCLUDED.phone_enc, phone_hash = EXCLUDED.phone_hash,
         consent_text = EXCLUDED.consent_text, consented_at = now()`);
-    return emailHash ? { status: 'confirm', id, emailHash, phoneHash } : { status: 'unconfirmable', id };
+    return emailHash ? { status: 'confirm', id, emailHash, phoneHash, round: '' } : { status: 'unconfirmable', id };
   });
 }
 

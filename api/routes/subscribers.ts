@@ -96,7 +96,7 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
         template: 'subscription_confirm',
         kind: 'transactional',
         data: { token, artistName: campaign.artistName, title: campaign.title },
-        dedupeKey: `subscription-confirm:${outcome.id}:${outcome.emailHash}:${outcome.phoneHash ?? ''}:${Math.floor(Date.now() / 3_600_000)}`,
+        dedupeKey: `subscription-confirm:${outcome.id}:${outcome.emailHash}:${outcome.phoneHash ?? ''}:${outcome.round}:${Math.floor(Date.now() / 3_600_000)}`,
       });
     }
     const id = outcome.id;

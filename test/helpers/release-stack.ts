@@ -328,3 +328,20 @@ export function releaseInSeconds(
     at,
   };
 }
+
+/**
+ * The owner of `email` opening the subscription's confirmation e-mail (the double opt-in) and confirming: the
+ * latest confirmation link queued for that address, read from the outbox as the inbox would receive it. Returns
+ * the confirmation's answer (the page that carries the unsubscribe link).
+ */
+export async function confirmSubscription(stack: ReleaseStack, email: string) {
+  const queued = await stack.db.pool.any(sql.type(
+    z.object({ id: z.string(), enc: z.string().nullable(), token: z.string() }),
+  )`
+    SELECT s.id, s.email_enc AS enc, o.data->>'token' AS token
+    FROM outbox_emails o JOIN subscribers s ON s.id = o.subscriber_id
+    WHERE o.template = 'subscription_confirm' ORDER BY o.created_at DESC`);
+  const mine = queued.find((r) => r.enc && stack.keyRing.decrypt(r.enc, `subscribers:${r.id}:email`) === email);
+  if (!mine) throw new Error(`no confirmation e-mail for ${email}`);
+  return http.post(`${stack.api.url}/s/${mine.token}`);
+}
