@@ -18,6 +18,7 @@ import {
   waitFor,
   fanIdOf as fanIdOfUser,
   type ReleaseStack,
+  confirmSubscription,
 } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
@@ -244,6 +245,7 @@ describe('deletion verified by an e-mail link', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: fanCookie },
       },
     );
+    await confirmSubscription(stack, 'erase-me@example.com'); // double opt-in: the owner confirms
     await http.post(
       `${stack.api.url}/l/${campaign.data.slug}/subscribe`,
       ...form({ email: 'stay@example.com', consent: 'yes' }),

@@ -10,6 +10,7 @@ import {
   nextUpc,
   startReleaseStack,
   type ReleaseStack,
+  confirmSubscription,
 } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
@@ -68,7 +69,7 @@ describe('e-mail', () => {
         },
       );
       expect(res.status).toBe(200);
-      return res;
+      return confirmSubscription(stack, email); // double opt-in: the owner confirms from the inbox
     };
     await subscribe('nudge-me', 'nudge-me@example.com');
     const leaving = await subscribe('unsubscribed', 'unsubscribed@example.com');

@@ -20,6 +20,7 @@ import {
   startReleaseStack,
   waitFor,
   type ReleaseStack,
+  confirmSubscription,
 } from '../helpers/release-stack';
 import { deliver, newId, packageSession, stripeEnv, stripeEvent } from '../helpers/stripe';
 import { workflowBundle } from '../helpers/temporal';
@@ -295,7 +296,9 @@ describe('shop orders', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect([subscribed.status, leaving.status]).toEqual([200, 200]);
-    await http.post(/href="([^"]*\/u\/[^"]+)"/.exec(String(leaving.data))![1]);
+    await confirmSubscription(stack, 'stays@example.com'); // double opt-in: both owners confirm
+    const left = await confirmSubscription(stack, 'leaves@example.com');
+    await http.post(/href="([^"]*\/u\/[^"]+)"/.exec(String(left.data))![1]);
     const ids = await stack.db.pool.any(
       sql.type(
         z.object({ id: z.string() }),

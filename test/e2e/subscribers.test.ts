@@ -2,7 +2,14 @@
 // export holding only consented, still-subscribed fans of the caller's own campaigns.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { artistAccount, createCampaign, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+import {
+  artistAccount,
+  confirmSubscription,
+  createCampaign,
+  http,
+  startReleaseStack,
+  type ReleaseStack,
+} from '../helpers/release-stack';
 
 let stack: ReleaseStack;
 beforeAll(async () => {
@@ -46,12 +53,17 @@ describe('subscribers', () => {
     }
     expect(await count()).toBe(0);
 
-    const ana = await subscribe({ email: 'Ana@Example.com', consent: 'yes' });
-    expect(ana.status).toBe(200);
+    expect((await subscribe({ email: 'Ana@Example.com', consent: 'yes' })).status).toBe(200);
     await subscribe({ phone: '+33 6 12 34 56 78', consent: 'yes' });
     await subscribe({ email: '-2+3@example.com', consent: 'yes' }); // a spreadsheet would compute this
     await subscribe({ email: 'ana@example.com', consent: 'yes' }); // the same address again: one subscriber
     expect(await count()).toBe(3);
+    // Double opt-in: the owners confirm from their inboxes. No transport of ours can confirm a phone number (no
+    // SMS yet), so the phone-only subscription is confirmed here as an SMS reply would.
+    const ana = await confirmSubscription(stack, 'ana@example.com');
+    expect(ana.status).toBe(200);
+    await confirmSubscription(stack, '-2+3@example.com');
+    await stack.db.pool.query(sql.unsafe`UPDATE subscribers SET confirmed_at = now() WHERE email_hash IS NULL`);
 
     const stored = JSON.stringify(
       await stack.db.pool.any(
