@@ -135,6 +135,20 @@ export const OPERATIONS: Operation[] = [
     form: true,
     response: 'text/html',
   },
+  {
+    method: 'get',
+    path: '/s/:token',
+    summary: 'Subscription confirmation link (double opt-in): asks',
+    auth: 'none',
+    response: 'text/html',
+  },
+  {
+    method: 'post',
+    path: '/s/:token',
+    summary: 'Subscription confirmation link (double opt-in): confirms',
+    auth: 'none',
+    response: 'text/html',
+  },
   { method: 'get', path: '/u/:token', summary: 'Unsubscribe: confirmation page', auth: 'none', response: 'text/html' },
   { method: 'post', path: '/u/:token', summary: 'Unsubscribe', auth: 'none', response: 'text/html' },
   {
