@@ -6,6 +6,7 @@ import { insertApiKey } from '../../db/accounts';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import {
   artistAccount,
+  confirmSubscription,
   cookiesOf,
   createCampaign,
   dashboardSession,
@@ -43,11 +44,13 @@ describe('signed values carry their purpose', () => {
   it('an unsubscribe link token is not a deletion link, a session or an OAuth state', async () => {
     const account = await artistAccount(stack);
     const campaign = await createCampaign(stack, account, 'Purpose');
-    const subscribed = await http.post(
+    await http.post(
       `${stack.api.url}/l/${campaign.slug}/subscribe`,
       new URLSearchParams({ email: 'fan@example.com', consent: 'yes' }).toString(),
       { headers: { 'content-type': 'application/x-www-form-urlencoded' } },
     );
+    // Double opt-in: the unsubscribe link comes with the confirmation of the subscription.
+    const subscribed = await confirmSubscription(stack, 'fan@example.com');
     const token = /href="[^"]*\/u\/([^"]+)"/.exec(String(subscribed.data))?.[1];
     expect(token).toBeTruthy();
     expect((await http.get(`${stack.api.url}/u/${token}`)).status).toBe(200);
