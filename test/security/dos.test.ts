@@ -42,13 +42,13 @@ describe('denial of service', () => {
   it('stops reading and decrypting the fans export once the client has gone', async () => {
     const account = await artistAccount(stack);
     const campaign = await createCampaign(stack, account, 'Big list');
-    // 20,000 subscribers: 40 pages of 500.
+    // 20,000 (confirmed) subscribers: 40 pages of 500.
     const ids = await stack.db.pool.anyFirst(sql.type(z.object({ id: z.string() }))`
       SELECT gen_random_uuid()::text AS id FROM generate_series(1, 20000)`);
     const emails = ids.map((id) => stack.keyRing.encrypt(`fan-${id}@example.com`, `subscribers:${id}:email`));
     await stack.db.pool.query(sql.unsafe`
-      INSERT INTO subscribers (id, campaign_id, email_enc, email_hash, consent_text)
-      SELECT u.id, ${campaign.id}, u.enc, 'h-' || u.id::text, 'I agree'
+      INSERT INTO subscribers (id, campaign_id, email_enc, email_hash, consent_text, confirmed_at)
+      SELECT u.id, ${campaign.id}, u.enc, 'h-' || u.id::text, 'I agree', now()
       FROM unnest(${sql.array(ids, 'uuid')}, ${sql.array(emails, 'text')}) AS u(id, enc)`);
 
     const PAGE_QUERY = 'email_enc AS "emailEnc"';
