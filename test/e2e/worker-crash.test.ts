@@ -4,12 +4,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/ports';
 import {
-  addRelease,
-  artistAccount,
+  accountWithLiveAlbumCampaign,
+  campaignView,
   fanPresaves,
   http,
-  nextUpc,
-  releaseInSeconds,
   savesOf,
   startReleaseStack,
   waitFor,
@@ -58,30 +56,14 @@ const successfulSaves = (user: string) => savesOf(stack, user).length;
 describe('a worker killed mid-wave', () => {
   it('delivers every fan exactly once after another worker takes over', async () => {
     const fans = Array.from({ length: 30 }, (_, i) => `fan-crash-${i}`);
-    const { headers, artistId } = await artistAccount(stack);
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000);
-    const release = releaseInSeconds(20);
-    const campaign = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Crash',
-        upc,
-        releaseDate: release.releaseDate,
-        releaseTime: release.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
+    const { headers, campaign, release } = await accountWithLiveAlbumCampaign(stack, 'Crash', { secondsAhead: 20 });
     expect(campaign.status).toBe(201);
     for (const user of fans) await fanPresaves(stack, campaign.data.slug, { user });
     expect(Date.now()).toBeLessThan(release.at);
 
     const metricsPort = await freePort();
     child = spawnWorker(metricsPort);
-    const view = () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers });
+    const view = () => campaignView(stack, campaign.data.id, headers);
     const partway = await waitFor('the wave to be under way', view, (r) => r.data.progress.done >= 4, 90_000);
     expect(partway.data.progress.done).toBeLessThan(30);
     // The worker's Prometheus endpoint: the SDK's runtime metrics and ours (outcomes, lateness, provider calls).
