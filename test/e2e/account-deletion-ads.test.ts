@@ -6,30 +6,21 @@ import { createConnection } from '../../db/connections';
 import { sql } from '../../db/pool';
 import { startMetaSimulator } from '../../simulators/meta';
 import { marketingState } from '../../simulators/meta/marketing';
-import {
-  artistAccount,
-  createCampaign,
-  http,
-  startReleaseStack,
-  waitFor,
-  type ReleaseStack,
-} from '../helpers/release-stack';
+import { artistAccount, createCampaign, http, useReleaseStack, waitFor } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
 let meta: Awaited<ReturnType<typeof startMetaSimulator>>;
 beforeAll(async () => {
   meta = await startMetaSimulator({ appId: 'dropday-meta', appSecret: 'meta-secret' });
-  stack = await startReleaseStack({
-    env: {
-      META_APP_ID: 'dropday-meta',
-      META_APP_SECRET: 'meta-secret',
-      META_DIALOG_URL: meta.url,
-      META_GRAPH_URL: meta.url,
-    },
-  });
 });
+const stack = useReleaseStack(() => ({
+  env: {
+    META_APP_ID: 'dropday-meta',
+    META_APP_SECRET: 'meta-secret',
+    META_DIALOG_URL: meta.url,
+    META_GRAPH_URL: meta.url,
+  },
+}));
 afterAll(async () => {
-  await stack?.close();
   await meta?.close();
 });
 

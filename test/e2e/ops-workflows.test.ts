@@ -12,24 +12,19 @@ import {
   fanPresaves,
   http,
   nextUpc,
-  startReleaseStack,
+  useReleaseStack,
   waitFor,
-  type ReleaseStack,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
+const stack = useReleaseStack();
 let ops: { headers: Record<string, string> };
 beforeAll(async () => {
-  stack = await startReleaseStack();
   const key = generateApiKey('ops');
   await stack.db.pool.transaction(async (tx) => {
     const account = await insertAccount(tx, { name: 'ops', email: 'ops@example.com' });
     await insertApiKey(tx, { accountId: account.id, role: 'ops', keyHash: hashApiKey(key) });
   });
   ops = { headers: { authorization: `Bearer ${key}` } };
-});
-afterAll(async () => {
-  await stack?.close();
 });
 
 describe('ops workflow API', () => {

@@ -103,12 +103,14 @@ export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise
 
 /**
  * One stack for every test of a file: started before the first test, closed after the last. What it returns reads
- * the running stack, so the file's tests and helpers use it as the stack itself.
+ * the running stack, so the file's tests and helpers use it as the stack itself. Jest runs afterAll hooks in the
+ * order they are declared: what must stop before the stack (a spawned worker) is declared before this call.
  */
-export function useReleaseStack(opts: ReleaseStackOptions = {}): ReleaseStack {
+export function useReleaseStack(opts: ReleaseStackOptions | (() => ReleaseStackOptions) = {}): ReleaseStack {
   let running: ReleaseStack | undefined;
   beforeAll(async () => {
-    running = await startReleaseStack(opts);
+    // A function when the options name something an earlier beforeAll started (a simulator's URL).
+    running = await startReleaseStack(typeof opts === 'function' ? opts() : opts);
   });
   afterAll(async () => {
     await running?.close();
@@ -117,31 +119,8 @@ export function useReleaseStack(opts: ReleaseStackOptions = {}): ReleaseStack {
     if (!running) throw new Error('the release stack is used before its beforeAll ran');
     return running;
   };
-  return {
-    get db() {
-      return current().db;
-    },
-    get temporal() {
-      return current().temporal;
-    },
-    get api() {
-      return current().api;
-    },
-    get spotify() {
-      return current().spotify;
-    },
-    get config() {
-      return current().config;
-    },
-    get keyRing() {
-      return current().keyRing;
-    },
-    get worker() {
-      return current().worker;
-    },
-    startWorker: () => current().startWorker(),
-    close: () => current().close(),
-  };
+  // Every property read goes to the running stack (its methods close over it, so `this` does not matter).
+  return new Proxy({} as ReleaseStack, { get: (_, key) => current()[key as keyof ReleaseStack] });
 }
 
 export const http = axios.create({ validateStatus: () => true, maxRedirects: 0 });
