@@ -1,7 +1,6 @@
 // Killing the worker process mid-wave loses nothing and duplicates nothing: the batch's heartbeat stops, Temporal
 // retries it on the next worker, which re-claims the rows and checks Spotify before saving again.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import { type ChildProcess } from 'node:child_process';
 import { freePort } from '../../scripts/lib/ports';
 import {
   accountWithLiveAlbumCampaign,
@@ -9,47 +8,18 @@ import {
   fanPresaves,
   http,
   savesOf,
-  startReleaseStack,
+  spawnWorkerProcess,
+  useReleaseStack,
   waitFor,
-  type ReleaseStack,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
 let child: ChildProcess | undefined;
-beforeAll(async () => {
-  stack = await startReleaseStack({ startWorker: false });
-});
-afterAll(async () => {
-  child?.kill('SIGKILL');
-  await stack?.close();
-});
+afterAll(() => child?.kill('SIGKILL')); // declared first: runs before the stack closes
+const stack = useReleaseStack({ startWorker: false });
 
-/** The production worker entry point, as its own process, slowed down so the wave takes a while. */
-function spawnWorker(metricsPort: number): ChildProcess {
-  const c = stack.config;
-  const root = path.resolve(__dirname, '..', '..');
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: stack.db.url,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
-      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS,
-      STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
-      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID,
-      SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
-      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
-      SPOTIFY_API_URL: c.SPOTIFY_API_URL,
-      SPOTIFY_MAX_RPS: '4',
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return proc;
-}
+/** The production worker as its own process, slowed down so the wave takes a while. */
+const spawnWorker = (metricsPort: number) =>
+  spawnWorkerProcess(stack, { SPOTIFY_MAX_RPS: '4', WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}` });
 
 const successfulSaves = (user: string) => savesOf(stack, user).length;
 

@@ -1,5 +1,7 @@
 // Everything a pre-save test needs, real end to end: a database, Temporal with the real worker, the Spotify
 // simulator over HTTP, and the API on a known port (OAuth redirects name it).
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 import axios from 'axios';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
@@ -11,6 +13,7 @@ import { startSpotifySimulator, type SpotifySimState, type SpotifySimulatorOptio
 import { type ReleaseTimings } from '../../workflows/release';
 import { startTestApi, type TestApi } from './app';
 import { testConfig } from './config';
+import { usePerFile } from './per-file';
 import { createTestDatabase, type TestDatabase } from './database';
 import { connectTestTemporal, type RunningWorker, type TestTemporal } from './temporal';
 
@@ -101,26 +104,42 @@ export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise
   return stack;
 }
 
-/**
- * One stack for every test of a file: started before the first test, closed after the last. What it returns reads
- * the running stack, so the file's tests and helpers use it as the stack itself. Jest runs afterAll hooks in the
- * order they are declared: what must stop before the stack (a spawned worker) is declared before this call.
- */
+/** One stack for every test of a file (see usePerFile); options as a function when they name what an earlier
+ * beforeAll started (a simulator's URL). */
 export function useReleaseStack(opts: ReleaseStackOptions | (() => ReleaseStackOptions) = {}): ReleaseStack {
-  let running: ReleaseStack | undefined;
-  beforeAll(async () => {
-    // A function when the options name something an earlier beforeAll started (a simulator's URL).
-    running = await startReleaseStack(typeof opts === 'function' ? opts() : opts);
+  return usePerFile(
+    'the release stack',
+    () => startReleaseStack(typeof opts === 'function' ? opts() : opts),
+    (stack) => stack.close(),
+  );
+}
+
+/**
+ * The production worker entry point as its own process (so a test can kill it), reaching the stack's database,
+ * Temporal and Spotify simulator; `env` adds to that.
+ */
+export function spawnWorkerProcess(stack: ReleaseStack, env: Record<string, string> = {}): ChildProcess {
+  const c = stack.config;
+  const root = path.resolve(__dirname, '..', '..');
+  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: stack.db.url,
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
+      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS,
+      STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
+      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID,
+      SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
+      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
+      SPOTIFY_API_URL: c.SPOTIFY_API_URL,
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  afterAll(async () => {
-    await running?.close();
-  });
-  const current = (): ReleaseStack => {
-    if (!running) throw new Error('the release stack is used before its beforeAll ran');
-    return running;
-  };
-  // Every property read goes to the running stack (its methods close over it, so `this` does not matter).
-  return new Proxy({} as ReleaseStack, { get: (_, key) => current()[key as keyof ReleaseStack] });
 }
 
 export const http = axios.create({ validateStatus: () => true, maxRedirects: 0 });
