@@ -12,15 +12,14 @@ import { createLogger } from '../../lib/logger';
 import { createProviderClients } from '../../lib/providers';
 import { sql } from '../../db/pool';
 import {
-  addRelease,
   artistAccount,
   createCampaign,
   http,
-  nextUpc,
-  startReleaseStack,
-  waitFor,
+  liveAlbumUpc,
   type ReleaseStack,
   spawnWorkerProcess,
+  startReleaseStack,
+  waitFor,
 } from '../helpers/release-stack';
 import { deliver, newId, packageSession, stripeEnv, stripeEvent } from '../helpers/stripe';
 import { workflowBundle } from '../helpers/temporal';
@@ -141,9 +140,7 @@ describe('shop orders', () => {
     );
 
     // The next campaign takes the package; the free plan still has its own one campaign; a third is refused.
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000); // on Spotify already: the campaign goes live at its instant
-    const boosted = await createCampaign(stack, account, 'Boosted', { upc, secondsAhead: 4 });
+    const boosted = await createCampaign(stack, account, 'Boosted', { upc: liveAlbumUpc(stack), secondsAhead: 4 });
     await createCampaign(stack, account, 'On the plan');
     const third = await http.post(
       `${stack.api.url}/v1/campaigns`,

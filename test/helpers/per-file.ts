@@ -17,12 +17,19 @@ export function usePerFile<T extends object>(
   afterAll(async () => {
     if (running) await stop(running);
   });
+  return lazyProxy(() => {
+    if (!running) throw new Error(`${what} is used before its beforeAll ran`);
+    return running;
+  });
+}
+
+/** An object that reads `current()` at every property access; its methods come bound to it (Playwright's need it). */
+export function lazyProxy<T extends object>(current: () => T): T {
   return new Proxy({} as T, {
     get(_, key) {
-      if (!running) throw new Error(`${what} is used before its beforeAll ran`);
-      const value: unknown = Reflect.get(running, key);
-      // Bound, for methods that need their `this` (Playwright's).
-      return typeof value === 'function' ? value.bind(running) : value;
+      const target = current();
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
     },
   });
 }

@@ -346,6 +346,13 @@ export async function createCampaign(
   return campaign.data;
 }
 
+/** A fresh UPC of an album already live on Spotify: only the campaign's release instant gates delivery. */
+export function liveAlbumUpc(stack: { spotify: { state: SpotifySimState } }): string {
+  const upc = nextUpc();
+  addRelease(stack, upc, Date.now() - 1_000);
+  return upc;
+}
+
 /**
  * A new account whose campaign releases an album already live on Spotify, so only the release instant gates
  * delivery. The album (`created`), and `postCampaign`'s response and release instant.
