@@ -2,7 +2,7 @@
 // derived here on every read, so a change of thresholds applies to past events too; flagged events are left out of
 // every total (funnel, sources, value, series) and listed with their reasons.
 import { z } from 'zod';
-import { EVENT_TYPES } from './event-values';
+import { EVENT_TYPES } from './events';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { type DatabasePool, sql } from './pool';
 import { countsByState, countsByStateShape } from './presaves';

@@ -2,20 +2,14 @@
 // default below (documented in the README).
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
+import { EVENT_TYPES, type EventType } from './events';
 import { type DatabasePool, sql } from './pool';
+
+// The types are the events table's (db/events.ts), re-exported for the readers that import them from here.
+export { EVENT_TYPES, type EventType };
 
 type Db = DatabasePool | DatabaseTransactionConnection;
 
-export const EVENT_TYPES = [
-  'PAGE_VIEW',
-  'CLICK',
-  'AUTH',
-  'SAVE_TRACK',
-  'FOLLOW_ARTIST',
-  'STREAM',
-  'EMAIL_SIGNUP',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 export type EventValues = Record<EventType, number>;
 
 export const DEFAULT_EVENT_VALUES: Readonly<EventValues> = Object.freeze({

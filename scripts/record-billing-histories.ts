@@ -1,11 +1,8 @@
 // `npm run record:billing-histories`: runs a shop order and a subscription grace period on a throw-away stack and
 // writes their workflow histories to test/histories/billing/, where test/integration/billing-history-replay
 // checks that today's code still replays them. Payloads are encrypted with the test-only fixture key.
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { firstAccountId } from '../db/accounts';
 import { orderWorkflowId } from '../lib/starters/order';
 import { subscriptionWorkflowId } from '../lib/starters/subscription';
@@ -18,24 +15,10 @@ import {
   subscriptionObject,
   WEBHOOK_SECRET,
 } from '../test/helpers/stripe';
-import { startEmbeddedPostgres } from './lib/embedded-postgres';
-import { freePort } from './lib/ports';
-import { resolveTemporalCli } from './lib/temporal-cli';
-import { startTemporalDevServer } from './lib/temporal-dev-server';
-
-const HISTORIES = path.resolve(__dirname, '..', 'test', 'histories');
-const OUT = path.join(HISTORIES, 'billing');
+import { HISTORIES, saveHistory, startRecordingServers } from './lib/history-recording';
 
 async function main() {
-  const bin = await resolveTemporalCli();
-  const pg = await startEmbeddedPostgres({
-    dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-rec-')), 'pg'),
-    port: await freePort(),
-  });
-  const temporal = await startTemporalDevServer({ bin, port: await freePort() });
-  process.env.DROPDAY_TEST_PG_ADMIN_URL = pg.adminUrl;
-  process.env.DROPDAY_TEST_TEMPORAL_ADDRESS = temporal.address;
-  const keys = (await readFile(path.join(HISTORIES, 'fixture-keys.txt'), 'utf8')).trim();
+  const { bin, pg, temporal, keys } = await startRecordingServers();
   // Webhooks need no Stripe API call: the key only switches billing on.
   const stack = await h.startReleaseStack({
     env: {
@@ -45,7 +28,7 @@ async function main() {
       BILLING_GRACE_DAYS: String(2 / 86_400),
     },
   });
-  await mkdir(OUT, { recursive: true });
+  await mkdir(path.join(HISTORIES, 'billing'), { recursive: true });
   try {
     // An order bought before the account exists, then its campaign goes live and completes.
     const buyer = 'recorded-buyer@example.com';
@@ -99,15 +82,8 @@ async function main() {
   }
 }
 
-async function save(bin: string, address: string, workflowId: string, file: string) {
-  const { stdout } = await promisify(execFile)(
-    bin,
-    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  await writeFile(path.join(OUT, file), stdout);
-  console.log(`wrote test/histories/billing/${file}`);
-}
+const save = (bin: string, address: string, workflowId: string, file: string) =>
+  saveHistory(bin, address, workflowId, path.join('billing', file));
 
 main().then(
   () => process.exit(0),

@@ -2,11 +2,6 @@
 // dev server, Spotify simulator) and writes their workflow histories to test/histories/, where the replay test
 // checks that today's workflow code still replays them (a change that breaks determinism fails CI).
 // Payloads are encrypted with the fixture key in test/histories/fixture-keys.txt (a test-only key).
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { accountWelcomeWorkflowId } from '../lib/starters/account-welcome';
 import { adCampaignWorkflowId } from '../lib/starters/ad-campaign';
 import { attributionScheduleId, runAttributionOnce } from '../lib/starters/attribution';
@@ -23,23 +18,10 @@ import { marketingState } from '../simulators/meta/marketing';
 import { startGeminiSimulator } from '../simulators/gemini';
 import { recordAdCopyScenario } from './lib/record-ad-copy';
 import * as h from '../test/helpers/release-stack';
-import { startEmbeddedPostgres } from './lib/embedded-postgres';
-import { freePort } from './lib/ports';
-import { resolveTemporalCli } from './lib/temporal-cli';
-import { startTemporalDevServer } from './lib/temporal-dev-server';
-
-const HISTORIES = path.resolve(__dirname, '..', 'test', 'histories');
+import { saveHistory, startRecordingServers } from './lib/history-recording';
 
 async function main() {
-  const bin = await resolveTemporalCli();
-  const pg = await startEmbeddedPostgres({
-    dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-rec-')), 'pg'),
-    port: await freePort(),
-  });
-  const temporal = await startTemporalDevServer({ bin, port: await freePort() });
-  process.env.DROPDAY_TEST_PG_ADMIN_URL = pg.adminUrl;
-  process.env.DROPDAY_TEST_TEMPORAL_ADDRESS = temporal.address;
-  const keys = (await readFile(path.join(HISTORIES, 'fixture-keys.txt'), 'utf8')).trim();
+  const { bin, pg, temporal, keys } = await startRecordingServers();
   const gemini = await startGeminiSimulator({ apiKeys: ['record-key'] });
   const meta = await startMetaSimulator({ appId: 'rec-meta', appSecret: 'rec-meta-secret' });
   const stack = await h.startReleaseStack({
@@ -48,23 +30,11 @@ async function main() {
   try {
     // `npm run record:histories -- attribution` records only the attribution fixture.
     if (process.argv[2] === 'attribution') return await recordAttribution(stack, bin, temporal.address);
-    const { headers, artistId } = await h.artistAccount(stack);
+    const account = await h.artistAccount(stack);
     const upc = h.nextUpc();
     const release = h.releaseInSeconds(8);
     h.addRelease(stack, upc, release.at + 1_500); // goes live a little late: exercises the live checks
-    const campaign = await h.http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Recorded',
-        upc,
-        releaseDate: release.releaseDate,
-        releaseTime: release.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
+    const { campaign } = await h.postCampaign(stack, account, 'Recorded', { upc, release });
     for (const user of ['rec-a', 'rec-b', 'rec-c', 'rec-d']) await h.fanPresaves(stack, campaign.data.slug, { user });
     stack.spotify.state.revokeUser('rec-d');
     stack.spotify.state.injectFault({ kind: 'quota', count: 1, retryAfterSeconds: 2, path: '/v1/me/library' });
@@ -156,27 +126,16 @@ async function recordAdCampaigns(
 
 /** A backfill run over three fans (one batch each), one of them revoked, with a 429 on the way. */
 async function recordAttribution(stack: h.ReleaseStack, bin: string, address: string) {
-  const { headers, artistId } = await h.artistAccount(stack);
+  const account = await h.artistAccount(stack);
   const upc = h.nextUpc();
   const created = h.addRelease(stack, upc, Date.now() - 60_000);
-  const release = h.releaseInSeconds(3);
-  const campaign = await h.http.post(
-    `${stack.api.url}/v1/campaigns`,
-    {
-      artistId,
-      title: 'Recorded Attribution',
-      upc,
-      releaseDate: release.releaseDate,
-      releaseTime: release.releaseTime,
-      releasePolicy: 'global',
-      timeZone: 'UTC',
-    },
-    { headers },
-  );
+  const { campaign } = await h.postCampaign(stack, account, 'Recorded Attribution', { upc, secondsAhead: 3 });
   for (const user of ['attr-a', 'attr-b', 'attr-c']) await h.fanPresaves(stack, campaign.data.slug, { user });
-  await h.waitFor(
+  await h.waitForCampaign(
+    stack,
+    campaign.data.id,
+    account.headers,
     'release day',
-    () => h.http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
     (r) => r.data.progress.pending === 0,
   );
   stack.spotify.state.revokeUser('attr-c');
@@ -197,15 +156,7 @@ async function recordAttribution(stack: h.ReleaseStack, bin: string, address: st
   await save(bin, address, attributionScheduleId('fixture'), 'attribution.json');
 }
 
-async function save(bin: string, address: string, workflowId: string, file: string) {
-  const { stdout } = await promisify(execFile)(
-    bin,
-    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  await writeFile(path.join(HISTORIES, file), stdout);
-  console.log(`wrote test/histories/${file}`);
-}
+const save = saveHistory;
 
 // The helpers read these at call time (set in main before the stack starts).
 main().then(

@@ -5,31 +5,17 @@ import { z } from 'zod';
 import { createConnection } from '../../db/connections';
 import { sql } from '../../db/pool';
 import { startMetaSimulator } from '../../simulators/meta';
+import { cancelAd } from '../helpers/ads';
 import { marketingState } from '../../simulators/meta/marketing';
-import {
-  artistAccount,
-  createCampaign,
-  http,
-  startReleaseStack,
-  waitFor,
-  type ReleaseStack,
-} from '../helpers/release-stack';
+import { artistAccount, createCampaign, http, useReleaseStack, waitFor } from '../helpers/release-stack';
+import { META_APP, metaEnv } from '../helpers/ad-simulators';
 
-let stack: ReleaseStack;
 let meta: Awaited<ReturnType<typeof startMetaSimulator>>;
 beforeAll(async () => {
-  meta = await startMetaSimulator({ appId: 'dropday-meta', appSecret: 'meta-secret' });
-  stack = await startReleaseStack({
-    env: {
-      META_APP_ID: 'dropday-meta',
-      META_APP_SECRET: 'meta-secret',
-      META_DIALOG_URL: meta.url,
-      META_GRAPH_URL: meta.url,
-    },
-  });
+  meta = await startMetaSimulator(META_APP);
 });
+const stack = useReleaseStack(() => ({ env: metaEnv(meta) }));
 afterAll(async () => {
-  await stack?.close();
   await meta?.close();
 });
 
@@ -178,15 +164,7 @@ describe('account deletion with ad campaigns', () => {
       );
     expect(await status()).toBe('active'); // changed nothing
 
-    expect(
-      (
-        await http.post(
-          `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`,
-          {},
-          { headers: account.headers },
-        )
-      ).status,
-    ).toBe(202);
+    expect((await cancelAd(stack, account, campaign.id, adId)).status).toBe(202);
     await untilAd(account, campaign.id, adId, 'cancelled');
     expect(
       (await http.delete(`${stack.api.url}/v1/connections/${connectionId}`, { headers: account.headers })).status,

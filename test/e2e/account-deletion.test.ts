@@ -3,23 +3,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import {
-  artistAccount,
-  createCampaign,
-  fanPresaves,
-  http,
-  startReleaseStack,
-  waitFor,
-  type ReleaseStack,
-} from '../helpers/release-stack';
+import { artistAccount, createCampaign, fanPresaves, http, useReleaseStack, waitFor } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack();
 
 const campaignOf = (account: { headers: Record<string, string>; artistId: string }, title: string) =>
   createCampaign(stack, account, title);

@@ -9,6 +9,7 @@ import { AD_INSIGHTS_SCHEDULE_ID, createSchedule } from '../../lib/starters/sche
 import { startGoogleSimulator } from '../../simulators/google';
 import { adsState, SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
 import { startMetaSimulator } from '../../simulators/meta';
+import { cancelAd } from '../helpers/ads';
 import { marketingState } from '../../simulators/meta/marketing';
 import { adCampaignProgressQuery } from '../../workflows/ad-campaign';
 import { connectionTokenWorkflow } from '../../workflows/connection-token';
@@ -17,34 +18,26 @@ import {
   createCampaign,
   http,
   releaseInSeconds,
-  startReleaseStack,
+  useReleaseStack,
   waitFor,
-  type ReleaseStack,
 } from '../helpers/release-stack';
+import { GOOGLE_APP, googleEnv, META_APP, metaEnv } from '../helpers/ad-simulators';
 
-let stack: ReleaseStack;
 let meta: Awaited<ReturnType<typeof startMetaSimulator>>;
 let google: Awaited<ReturnType<typeof startGoogleSimulator>>;
 beforeAll(async () => {
-  meta = await startMetaSimulator({ appId: 'dropday-meta', appSecret: 'meta-secret' });
-  google = await startGoogleSimulator({ clientId: 'dropday-google', clientSecret: 'google-secret' });
-  stack = await startReleaseStack({
-    env: {
-      META_APP_ID: 'dropday-meta',
-      META_APP_SECRET: 'meta-secret',
-      META_DIALOG_URL: meta.url,
-      META_GRAPH_URL: meta.url,
-      GOOGLE_CLIENT_ID: 'dropday-google',
-      GOOGLE_CLIENT_SECRET: 'google-secret',
-      GOOGLE_AUTH_URL: google.url,
-      GOOGLE_OAUTH_URL: google.url,
-      GOOGLE_ADS_API_URL: google.url,
-      GOOGLE_ADS_DEVELOPER_TOKEN: SANDBOX_DEVELOPER_TOKEN,
-    },
-  });
+  meta = await startMetaSimulator(META_APP);
+  google = await startGoogleSimulator(GOOGLE_APP);
 });
+const stack = useReleaseStack(() => ({
+  env: {
+    ...metaEnv(meta),
+    ...googleEnv(google),
+    GOOGLE_ADS_API_URL: google.url,
+    GOOGLE_ADS_DEVELOPER_TOKEN: SANDBOX_DEVELOPER_TOKEN,
+  },
+}));
 afterAll(async () => {
-  await stack?.close();
   await meta?.close();
   await google?.close();
 });
@@ -307,11 +300,7 @@ describe('Meta', () => {
       (n) => n === 1,
       30_000,
     );
-    const cancel = await http.post(
-      `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`,
-      {},
-      { headers: account.headers },
-    );
+    const cancel = await cancelAd(stack, account, campaign.id, adId);
     expect(cancel.status).toBe(202);
     expect(cancel.data.cancelRequested).toBe(true);
     // Meta answers only once the workflow has asked for the in-flight create to be cancelled
@@ -336,15 +325,7 @@ describe('Meta', () => {
         .some((o) => o.name.includes(adId)),
     ).toBe(false);
     await expect(stack.temporal.client.workflow.getHandle(`ad-campaign:${adId}`).result()).rejects.toThrow();
-    expect(
-      (
-        await http.post(
-          `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`,
-          {},
-          { headers: account.headers },
-        )
-      ).status,
-    ).toBe(409);
+    expect((await cancelAd(stack, account, campaign.id, adId)).status).toBe(409);
   });
 
   it('a cancel while a create whose answer was lost is retrying deletes the object that create made', async () => {
@@ -376,15 +357,7 @@ describe('Meta', () => {
       'adset',
     ]);
 
-    expect(
-      (
-        await http.post(
-          `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${adId}/cancel`,
-          {},
-          { headers: account.headers },
-        )
-      ).status,
-    ).toBe(202);
+    expect((await cancelAd(stack, account, campaign.id, adId)).status).toBe(202);
     // the cancelled step has stopped (cancelled in its retry wait, or its last attempt failed and is not retried): Meta may answer again
     await waitFor(
       'the creative step to stop',
@@ -670,11 +643,7 @@ describe('insights', () => {
     } finally {
       await schedule.delete();
     }
-    await http.post(
-      `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${created.data.id}/cancel`,
-      {},
-      { headers: account.headers },
-    );
+    await cancelAd(stack, account, campaign.id, created.data.id);
     const cancelled = await untilState(account, campaign.id, created.data.id, ['cancelled']);
     // after launch a cancel pauses (the spend stays visible) rather than deleting
     expect(cancelled.objects.every((o) => !o.removed)).toBe(true);
@@ -730,12 +699,7 @@ describe('API', () => {
     expect(latest.data.copyVariantId).toBe(newer);
     const chosen = await createAds(account, campaign.id, metaBody({ copyVariantId: metaVariant }));
     expect(chosen.data.copyVariantId).toBe(metaVariant);
-    for (const id of [latest.data.id, chosen.data.id])
-      await http.post(
-        `${stack.api.url}/v1/campaigns/${campaign.id}/ads/${id}/cancel`,
-        {},
-        { headers: account.headers },
-      );
+    for (const id of [latest.data.id, chosen.data.id]) await cancelAd(stack, account, campaign.id, id);
 
     const stranger = await artistAccount(stack);
     expect((await createAds(stranger, campaign.id, metaBody())).status).toBe(404);

@@ -5,24 +5,17 @@ import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { lintCopy } from '../../lib/ad-copy/linter';
 import { startGeminiSimulator } from '../../simulators/gemini';
-import {
-  artistAccount,
-  createCampaign,
-  http,
-  startReleaseStack,
-  waitFor,
-  type ReleaseStack,
-} from '../helpers/release-stack';
+import { artistAccount, createCampaign, http, useReleaseStack, waitFor } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
 let gemini: Awaited<ReturnType<typeof startGeminiSimulator>>;
 beforeAll(async () => {
   // The simulator is up and its URL configured, but there is no key: nothing may reach it.
   gemini = await startGeminiSimulator({ apiKeys: ['unused'] });
-  stack = await startReleaseStack({ env: { GEMINI_API_URL: gemini.url, AD_COPY_APPROVAL_TIMEOUT_SECONDS: '3' } });
 });
+const stack = useReleaseStack(() => ({
+  env: { GEMINI_API_URL: gemini.url, AD_COPY_APPROVAL_TIMEOUT_SECONDS: '3' },
+}));
 afterAll(async () => {
-  await stack?.close();
   await gemini?.close();
 });
 

@@ -7,33 +7,23 @@ import { sql } from '../../db/pool';
 import { lintCopy } from '../../lib/ad-copy/linter';
 import { COPY_LIMITS } from '../../lib/ad-copy/limits';
 import { GeminiSimState, startGeminiSimulator } from '../../simulators/gemini';
-import {
-  artistAccount,
-  createCampaign,
-  fanPresaves,
-  http,
-  startReleaseStack,
-  waitFor,
-  type ReleaseStack,
-} from '../helpers/release-stack';
+import { artistAccount, createCampaign, fanPresaves, http, useReleaseStack, waitFor } from '../helpers/release-stack';
 
 const KEY = 'test-gemini-key';
-let stack: ReleaseStack;
 let gemini: Awaited<ReturnType<typeof startGeminiSimulator>>;
 beforeAll(async () => {
   gemini = await startGeminiSimulator({ apiKeys: [KEY] });
-  stack = await startReleaseStack({
-    env: {
-      GEMINI_API_KEY: KEY,
-      GEMINI_API_URL: gemini.url,
-      GEMINI_MODEL: 'gemini-sim-1',
-      AD_COPY_MAX_REGENERATIONS: '2',
-      AD_COPY_MAX_REJECTIONS: '1',
-    },
-  });
 });
+const stack = useReleaseStack(() => ({
+  env: {
+    GEMINI_API_KEY: KEY,
+    GEMINI_API_URL: gemini.url,
+    GEMINI_MODEL: 'gemini-sim-1',
+    AD_COPY_MAX_REGENERATIONS: '2',
+    AD_COPY_MAX_REJECTIONS: '1',
+  },
+}));
 afterAll(async () => {
-  await stack?.close();
   await gemini?.close();
 });
 beforeEach(() => {

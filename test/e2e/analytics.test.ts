@@ -3,7 +3,7 @@
 // bad queries are 400s; another account's campaign is 404. Plus the value table and the dashboard's session rules.
 import { sql } from '../../db/pool';
 import { hashApiKey } from '../../lib/crypto/hash';
-import { artistAccount, http, nextUpc, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+import { artistAccount, http, postCampaign, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
 import { DAY, insertEvent, seedAnalytics, utcMidnightDaysAgo } from '../helpers/analytics-fixture';
 
 let stack: ReleaseStack;
@@ -15,18 +15,7 @@ let release: number;
 beforeAll(async () => {
   stack = await startReleaseStack({ startWorker: false, env: { ABUSE_AUTH_MAX_PER_UA: '3' } });
   owner = await artistAccount(stack);
-  const created = await http.post(
-    `${stack.api.url}/v1/campaigns`,
-    {
-      artistId: owner.artistId,
-      title: 'Analytics',
-      upc: nextUpc(),
-      releaseDate: '2031-06-01',
-      releasePolicy: 'global',
-      timeZone: 'UTC',
-    },
-    { headers: owner.headers },
-  );
+  const { campaign: created } = await postCampaign(stack, owner, 'Analytics', { releaseDate: '2031-06-01' });
   expect(created.status).toBe(201);
   campaignId = created.data.id;
   day0 = utcMidnightDaysAgo(3);
@@ -90,18 +79,7 @@ describe('campaign analytics', () => {
   });
 
   it('flags an IP only above the threshold within the window', async () => {
-    const fresh = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId: owner.artistId,
-        title: 'Edge',
-        upc: nextUpc(),
-        releaseDate: '2031-06-01',
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers: owner.headers },
-    );
+    const { campaign: fresh } = await postCampaign(stack, owner, 'Edge', { releaseDate: '2031-06-01' });
     const id = fresh.data.id as string;
     const read = () => http.get(`${stack.api.url}/v1/campaigns/${id}/analytics`, { headers: owner.headers });
     // Five within four minutes (the limit is 5 per 600 s either side), a sixth 30 minutes later.
@@ -236,18 +214,7 @@ describe('event values', () => {
   const valuesUrl = () => `${stack.api.url}/v1/campaigns/${campaignId}/values`;
 
   it('starts at the documented defaults and replaces the whole table', async () => {
-    const other = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId: owner.artistId,
-        title: 'Values',
-        upc: nextUpc(),
-        releaseDate: '2031-06-01',
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers: owner.headers },
-    );
+    const { campaign: other } = await postCampaign(stack, owner, 'Values', { releaseDate: '2031-06-01' });
     const url = `${stack.api.url}/v1/campaigns/${other.data.id}/values`;
     const defaults = {
       PAGE_VIEW: 0,

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { type ScheduleHandle, WorkflowIdReusePolicy } from '@temporalio/client';
 import { z } from 'zod';
 import { storeFanTokens } from '../../db/fans';
 import { sql } from '../../db/pool';
@@ -14,25 +14,24 @@ import {
   artistAccount,
   fanIdOf,
   fanPresaves,
-  http,
   nextUpc,
-  releaseInSeconds,
-  startReleaseStack,
+  postCampaign,
+  useReleaseStack,
   waitFor,
-  type ReleaseStack,
+  waitForCampaign,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack();
 
 const streamsOf = (campaignId: string) =>
   stack.db.pool.any(sql.type(z.object({ fanId: z.string(), playedAt: z.number() }))`
     SELECT fan_id AS "fanId", played_at AS "playedAt" FROM events WHERE campaign_id = ${campaignId} AND type = 'STREAM' ORDER BY fan_id, played_at`);
+
+const scheduleExists = (schedule: ScheduleHandle) =>
+  schedule.describe().then(
+    () => true,
+    () => false,
+  );
 
 /** A released campaign with `users` as its pre-saved fans, each of whom played its track once. */
 async function releasedCampaign(title: string, users: string[]) {
@@ -43,43 +42,18 @@ async function releasedCampaign(title: string, users: string[]) {
     album: { name: title, upc, tracks: [{ name: title, isrc: `USRS1${String(Date.now()).slice(-7)}` }] },
     liveAt: Date.now() - 60_000,
   });
-  const at = releaseInSeconds(3);
-  const campaign = (
-    await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId: account.artistId,
-        title,
-        upc,
-        releaseDate: at.releaseDate,
-        releaseTime: at.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers: account.headers },
-    )
-  ).data as { id: string; slug: string };
+  const campaign = (await postCampaign(stack, account, title, { upc, secondsAhead: 3 })).campaign.data as {
+    id: string;
+    slug: string;
+  };
   for (const user of users) await fanPresaves(stack, campaign.slug, { user });
-  await waitFor(
-    'release day',
-    () => http.get(`${stack.api.url}/v1/campaigns/${campaign.id}`, { headers: account.headers }),
-    (r) => r.data.progress.pending === 0,
-  );
+  await waitForCampaign(stack, campaign.id, account.headers, 'release day', (r) => r.data.progress.pending === 0);
   const trackId = release.tracks[0].id;
   for (const user of users) stack.spotify.state.addPlay(user, { trackId, playedAt: Date.now() - 120_000 });
   const fanIds = await Promise.all(users.map((u) => fanIdOf(stack, u)));
   // Its Schedule exists from the release; paused, so only the runs a test starts run.
   const schedule = stack.temporal.client.schedule.getHandle(attributionScheduleId(campaign.id));
-  await waitFor(
-    'schedule',
-    () =>
-      schedule.describe().then(
-        () => true,
-        () => false,
-      ),
-    Boolean,
-    15_000,
-  );
+  await waitFor('schedule', () => scheduleExists(schedule), Boolean, 15_000);
   await schedule.pause('test');
   return { campaign, trackId, fanIds: [...fanIds].sort(), account };
 }
@@ -176,16 +150,7 @@ describe('attribution backfill, resumed and rate-limited', () => {
         },
       );
     const schedule = stack.temporal.client.schedule.getHandle(attributionScheduleId(campaign.id));
-    await waitFor(
-      'schedule',
-      () =>
-        schedule.describe().then(
-          () => true,
-          () => false,
-        ),
-      Boolean,
-      15_000,
-    );
+    await waitFor('schedule', () => scheduleExists(schedule), Boolean, 15_000);
     expect((await admin('pause')).stdout).toContain('paused');
     expect((await schedule.describe()).state.paused).toBe(true);
     expect((await admin('resume')).stdout).toContain('active');
@@ -203,25 +168,12 @@ describe('attribution backfill, resumed and rate-limited', () => {
   it('ends the Schedule of a campaign that was deleted', async () => {
     const { campaign } = await releasedCampaign('Deleted Later', ['fan-del-1']);
     const schedule = stack.temporal.client.schedule.getHandle(attributionScheduleId(campaign.id));
-    await waitFor(
-      'schedule',
-      () =>
-        schedule.describe().then(
-          () => true,
-          () => false,
-        ),
-      Boolean,
-      15_000,
-    );
+    await waitFor('schedule', () => scheduleExists(schedule), Boolean, 15_000);
     await stack.db.pool.query(sql.unsafe`DELETE FROM campaigns WHERE id = ${campaign.id}`); // as an account deletion does
     await schedule.trigger();
     await waitFor(
       'schedule gone',
-      () =>
-        schedule.describe().then(
-          () => true,
-          () => false,
-        ),
+      () => scheduleExists(schedule),
       (exists) => !exists,
       30_000,
     );

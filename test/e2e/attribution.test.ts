@@ -11,20 +11,14 @@ import {
   fanPresaves,
   http,
   nextUpc,
-  releaseInSeconds,
-  startReleaseStack,
+  postCampaign,
+  useReleaseStack,
   waitFor,
-  type ReleaseStack,
+  waitForCampaign,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack({
-    env: { EVENT_BUFFER_FLUSH_MS: '50', ATTRIBUTION_WINDOW_DAYS: '10', ATTRIBUTION_INTERVAL_MINUTES: '30' },
-  });
-});
-afterAll(async () => {
-  await stack?.close();
+const stack = useReleaseStack({
+  env: { EVENT_BUFFER_FLUSH_MS: '50', ATTRIBUTION_WINDOW_DAYS: '10', ATTRIBUTION_INTERVAL_MINUTES: '30' },
 });
 
 const eventRow = z.object({
@@ -65,20 +59,7 @@ async function liveCampaign(title: string, tracks: number) {
     },
     liveAt: Date.now() - 60_000,
   });
-  const at = releaseInSeconds(3);
-  const res = await http.post(
-    `${stack.api.url}/v1/campaigns`,
-    {
-      artistId: account.artistId,
-      title,
-      upc,
-      releaseDate: at.releaseDate,
-      releaseTime: at.releaseTime,
-      releasePolicy: 'global',
-      timeZone: 'UTC',
-    },
-    { headers: account.headers },
-  );
+  const { campaign: res } = await postCampaign(stack, account, title, { upc, secondsAhead: 3 });
   expect(res.status).toBe(201);
   return { ...account, campaign: res.data as { id: string; slug: string; releaseAt: string }, release };
 }
@@ -222,11 +203,7 @@ describe('attribution backfill', () => {
     const revoked = await fanIdOf(stack, 'fan-attr-revoked');
     const gone = await fanIdOf(stack, 'fan-attr-gone');
     stack.spotify.state.revokeUser('fan-attr-revoked'); // found out on release day (invalid_grant)
-    await waitFor(
-      'release day',
-      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.id}`, { headers }),
-      (r) => r.data.progress.pending === 0,
-    );
+    await waitForCampaign(stack, campaign.id, headers, 'release day', (r) => r.data.progress.pending === 0);
     await stack.db.pool.query(sql.unsafe`DELETE FROM fan_tokens WHERE fan_id = ${gone}`); // disconnected since
     stack.spotify.state.revokeUser('fan-attr-late'); // revokes after release day: found out by the backfill
 
@@ -383,20 +360,7 @@ describe('attribution backfill', () => {
 
   it('answers 409 before the release and 404 for another account', async () => {
     const account = await artistAccount(stack);
-    const at = releaseInSeconds(3600);
-    const res = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId: account.artistId,
-        title: 'Not Yet',
-        upc: nextUpc(),
-        releaseDate: at.releaseDate,
-        releaseTime: at.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers: account.headers },
-    );
+    const { campaign: res } = await postCampaign(stack, account, 'Not Yet');
     const early = await http.post(`${stack.api.url}/v1/campaigns/${res.data.id}/attribution/backfill`, null, {
       headers: account.headers,
     });

@@ -1,38 +1,20 @@
 // The smart link in a real browser (headless Debian Chromium): the page's script reads the fan's time zone and
 // carries it through the sign-in, so a local release lands at the fan's own midnight.
-import { type Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium';
+import { useChromium } from '../helpers/chromium';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { artistAccount, http, nextUpc, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+import { artistAccount, postCampaign, useReleaseStack } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startReleaseStack({ startWorker: false });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const stack = useReleaseStack({ startWorker: false });
+const browser = useChromium();
 
 describe('smart link in Chromium', () => {
   it("pre-saves a local release at the browser's own zone", async () => {
     const { headers, artistId } = await artistAccount(stack);
-    const campaign = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Browser Test',
-        upc: nextUpc(),
-        releaseDate: '2031-03-01',
-        releaseTime: '00:00',
-        releasePolicy: 'local',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
+    const { campaign } = await postCampaign(stack, { headers, artistId }, 'Browser Test', {
+      releaseDate: '2031-03-01',
+      fields: { releaseTime: '00:00', releasePolicy: 'local' },
+    });
     const context = await browser.newContext({ timezoneId: 'America/New_York' });
     const page = await context.newPage();
     await page.goto(campaign.data.landingUrl);

@@ -6,29 +6,18 @@ import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { insertAccount, insertApiKey } from '../../db/accounts';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
-import {
-  artistAccount,
-  createCampaign,
-  http,
-  startReleaseStack,
-  waitFor,
-  type ReleaseStack,
-} from '../helpers/release-stack';
+import { artistAccount, createCampaign, http, useReleaseStack, waitFor } from '../helpers/release-stack';
 
 const run = promisify(execFile);
 
-let stack: ReleaseStack;
+const stack = useReleaseStack();
 let opsKey: string;
 beforeAll(async () => {
-  stack = await startReleaseStack();
   opsKey = generateApiKey('ops');
   await stack.db.pool.transaction(async (tx) => {
     const account = await insertAccount(tx, { name: 'ops', email: 'ops@example.com' });
     await insertApiKey(tx, { accountId: account.id, role: 'ops', keyHash: hashApiKey(opsKey) });
   });
-});
-afterAll(async () => {
-  await stack?.close();
 });
 
 /** The `temporal` CLI the test setup resolved, against the run's dev server; async, as the API serves in-process. */

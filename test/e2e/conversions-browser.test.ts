@@ -1,22 +1,13 @@
 // The Meta pixel in a real browser (headless Chromium): the consent question, then the page's CSP lets the pixel
 // loader from connect.facebook.net run (intercepted here: no internet in tests), and the pixel is told the very
 // event_id the server queued for the Conversions API.
-import { type Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium';
+import { useChromium } from '../helpers/chromium';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { artistAccount, createCampaign, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+import { artistAccount, createCampaign, http, useReleaseStack } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-let browser: Browser;
-beforeAll(async () => {
-  stack = await startReleaseStack({ startWorker: false });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const stack = useReleaseStack({ startWorker: false });
+const browser = useChromium();
 
 describe('Meta pixel in Chromium', () => {
   it('asks, then fires PageView with the server-generated eventID, within the page CSP', async () => {

@@ -5,24 +5,18 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium';
+import { type Page } from 'playwright-core';
+import { useChromium } from '../helpers/chromium';
 import { sql } from '../../db/pool';
-import { artistAccount, http, nextUpc, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
+import { artistAccount, postCampaign, useReleaseStack } from '../helpers/release-stack';
 import { seedAnalytics, utcMidnightDaysAgo } from '../helpers/analytics-fixture';
 import { countColour, decodePng } from '../helpers/png';
 
-let stack: ReleaseStack;
-let browser: Browser;
+const stack = useReleaseStack({ startWorker: false, env: { ABUSE_AUTH_MAX_PER_UA: '3' } });
+const browser = useChromium();
 let tmp: string;
 beforeAll(async () => {
-  stack = await startReleaseStack({ startWorker: false, env: { ABUSE_AUTH_MAX_PER_UA: '3' } });
-  browser = await launchChromium();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'dropday-dashboard-'));
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
 });
 
 // The chart's colour per event type (api/pages/dashboard-assets.ts) and the events of each type the fixture puts in
@@ -45,18 +39,7 @@ async function texts(page: Page, selector: string): Promise<string[]> {
 describe('artist dashboard in Chromium', () => {
   it('signs in with the key and shows the funnel, chart, sources and live delivery progress', async () => {
     const owner = await artistAccount(stack);
-    const created = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId: owner.artistId,
-        title: 'Midnight Sun',
-        upc: nextUpc(),
-        releaseDate: '2031-06-01',
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers: owner.headers },
-    );
+    const { campaign: created } = await postCampaign(stack, owner, 'Midnight Sun', { releaseDate: '2031-06-01' });
     const campaignId = created.data.id as string;
     await seedAnalytics(stack.db.pool, campaignId, utcMidnightDaysAgo(3));
 

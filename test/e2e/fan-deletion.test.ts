@@ -7,27 +7,17 @@ import { signMetaRequest } from '../../lib/crypto/meta-signed-request';
 import { fanRetentionWorkflow } from '../../workflows/fan-retention';
 import { outboxDeliveryWorkflow } from '../../workflows/mail';
 import {
-  addRelease,
-  artistAccount,
+  accountWithLiveAlbumCampaign,
   fanPresaves,
   http,
-  nextUpc,
-  releaseInSeconds,
   signInWithSpotify,
-  startReleaseStack,
+  useReleaseStack,
   waitFor,
   fanIdOf as fanIdOfUser,
-  type ReleaseStack,
   confirmSubscription,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack({ env: { META_APP_SECRET: 'meta-test-app-secret' } });
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack({ env: { META_APP_SECRET: 'meta-test-app-secret' } });
 
 const fanIdOf = (user: string) => fanIdOfUser(stack, user);
 
@@ -45,23 +35,7 @@ async function rowsAbout(fanId: string): Promise<Record<string, number>> {
 
 describe('deletion on request', () => {
   it('erases the fan and their workflow histories, keeps everyone else, and audits without personal data', async () => {
-    const { headers, artistId } = await artistAccount(stack);
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000);
-    const release = releaseInSeconds(3600);
-    const campaign = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Forget Me',
-        upc,
-        releaseDate: release.releaseDate,
-        releaseTime: release.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
+    const { campaign } = await accountWithLiveAlbumCampaign(stack, 'Forget Me');
     await fanPresaves(stack, campaign.data.slug, { user: 'fan-forget' });
     await fanPresaves(stack, campaign.data.slug, { user: 'fan-keep' });
     const forget = await fanIdOf('fan-forget');
@@ -217,23 +191,7 @@ describe('deletion verified by an e-mail link', () => {
   };
 
   it('erases the subscriptions of the address and the fan they came from; answers the same for unknown addresses', async () => {
-    const account = await artistAccount(stack);
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000);
-    const release = releaseInSeconds(3600);
-    const campaign = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId: account.artistId,
-        title: 'Mail Me',
-        upc,
-        releaseDate: release.releaseDate,
-        releaseTime: release.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers: account.headers },
-    );
+    const { campaign } = await accountWithLiveAlbumCampaign(stack, 'Mail Me');
     const { callback } = await fanPresaves(stack, campaign.data.slug, { user: 'erase-by-mail' });
     const fanCookie = (callback.headers['set-cookie'] ?? [])
       .map((c) => c.split(';')[0])

@@ -5,21 +5,14 @@ import { sql } from '../../db/pool';
 import { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from '../../workflows/mail';
 import {
   artistAccount,
+  confirmSubscription,
   fanPresaves,
   http,
-  nextUpc,
-  startReleaseStack,
-  type ReleaseStack,
-  confirmSubscription,
+  postCampaign,
+  useReleaseStack,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack();
 
 const run = <T>(workflow: () => Promise<T>) =>
   stack.temporal.client.workflow.execute(workflow, {
@@ -44,18 +37,7 @@ describe('e-mail', () => {
     const account = await artistAccount(stack);
     // Seven months out: the six-month refresh tokens of today's consents end before it.
     const far = new Date(Date.now() + 213 * 24 * 3600_000).toISOString().slice(0, 10);
-    const campaign = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId: account.artistId,
-        title: 'Far Away',
-        upc: nextUpc(),
-        releaseDate: far,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers: account.headers },
-    );
+    const { campaign } = await postCampaign(stack, account, 'Far Away', { releaseDate: far });
     const subscribe = async (user: string, email: string) => {
       const { callback } = await fanPresaves(stack, campaign.data.slug, { user });
       const fanCookie = (callback.headers['set-cookie'] ?? [])

@@ -6,30 +6,24 @@ import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { AccountId, CampaignId, Kind } from '../../lib/temporal/search-attributes';
 import { accountWelcomeWorkflow, stuckDetectionWorkflow } from '../../workflows';
 import {
-  addRelease,
   artistAccount,
   createCampaign,
   fanPresaves,
   http,
-  nextUpc,
-  startReleaseStack,
+  liveAlbumUpc,
+  useReleaseStack,
   waitFor,
-  type ReleaseStack,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
+const stack = useReleaseStack();
 let ops: { headers: Record<string, string> };
 beforeAll(async () => {
-  stack = await startReleaseStack();
   const key = generateApiKey('ops');
   await stack.db.pool.transaction(async (tx) => {
     const account = await insertAccount(tx, { name: 'ops', email: 'ops@example.com' });
     await insertApiKey(tx, { accountId: account.id, role: 'ops', keyHash: hashApiKey(key) });
   });
   ops = { headers: { authorization: `Bearer ${key}` } };
-});
-afterAll(async () => {
-  await stack?.close();
 });
 
 describe('ops workflow API', () => {
@@ -122,9 +116,7 @@ describe('ops workflow API', () => {
 
   it('reset repairs a release engine terminated by mistake: a new run delivers', async () => {
     const artist = await artistAccount(stack);
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000);
-    const campaign = await createCampaign(stack, artist, 'Reset Me', { upc, secondsAhead: 6 });
+    const campaign = await createCampaign(stack, artist, 'Reset Me', { upc: liveAlbumUpc(stack), secondsAhead: 6 });
     await fanPresaves(stack, campaign.slug, { user: 'reset-fan' });
     // A reset goes back to a completed workflow task: terminate only once the engine has completed one (a loaded
     // machine may not have run it yet).
@@ -156,9 +148,7 @@ describe('ops workflow API', () => {
 
   it("retries a campaign's failed pre-saves", async () => {
     const artist = await artistAccount(stack);
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000);
-    const campaign = await createCampaign(stack, artist, 'Retry Me', { upc, secondsAhead: 4 });
+    const campaign = await createCampaign(stack, artist, 'Retry Me', { upc: liveAlbumUpc(stack), secondsAhead: 4 });
     await fanPresaves(stack, campaign.slug, { user: 'retry-fan' });
     // Break it on purpose: the pre-save is marked failed before its wave.
     await stack.db.pool.query(
@@ -174,9 +164,7 @@ describe('ops workflow API', () => {
 
   it("retrying after the release run has ended starts a run that carries the campaign's search attributes", async () => {
     const artist = await artistAccount(stack);
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000);
-    const campaign = await createCampaign(stack, artist, 'Retry Ended', { upc, secondsAhead: 3 });
+    const campaign = await createCampaign(stack, artist, 'Retry Ended', { upc: liveAlbumUpc(stack), secondsAhead: 3 });
     await fanPresaves(stack, campaign.slug, { user: 'retry-ended-fan' });
     await stack.db.pool.query(
       sql.unsafe`UPDATE presaves SET state = 'failed', reason = 'rejected' WHERE campaign_id = ${campaign.id}`,

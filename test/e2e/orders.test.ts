@@ -1,7 +1,7 @@
 // Shop orders end to end: a paid Checkout Session (signed webhook) starts the order workflow, which provisions the
 // package exactly once — even when the webhook arrives twice and the worker is killed in between — links the order
 // to the account with the buyer's address when it signs up, and sends the lifecycle e-mails in order.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,14 +12,14 @@ import { createLogger } from '../../lib/logger';
 import { createProviderClients } from '../../lib/providers';
 import { sql } from '../../db/pool';
 import {
-  addRelease,
   artistAccount,
   createCampaign,
   http,
-  nextUpc,
+  liveAlbumUpc,
+  type ReleaseStack,
+  spawnWorkerProcess,
   startReleaseStack,
   waitFor,
-  type ReleaseStack,
   confirmSubscription,
 } from '../helpers/release-stack';
 import { deliver, newId, packageSession, stripeEnv, stripeEvent } from '../helpers/stripe';
@@ -41,30 +41,8 @@ afterAll(async () => {
   if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
 });
 
-/** The production worker entry point as its own process (so it can be killed). */
-function spawnWorker(): ChildProcess {
-  const c = stack.config;
-  const root = path.resolve(__dirname, '..', '..');
-  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: stack.db.url,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
-      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS,
-      STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
-      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID,
-      SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
-      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
-      SPOTIFY_API_URL: c.SPOTIFY_API_URL,
-      WORKFLOW_BUNDLE_PATH: path.join(bundleDir, 'workflows.js'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
+/** The production worker as its own process (so it can be killed), loading the file's workflow bundle. */
+const spawnWorker = () => spawnWorkerProcess(stack, { WORKFLOW_BUNDLE_PATH: path.join(bundleDir, 'workflows.js') });
 
 const n = z.object({ n: z.coerce.number() });
 const ordersOf = (sessionId: string) =>
@@ -163,9 +141,7 @@ describe('shop orders', () => {
     );
 
     // The next campaign takes the package; the free plan still has its own one campaign; a third is refused.
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000); // on Spotify already: the campaign goes live at its instant
-    const boosted = await createCampaign(stack, account, 'Boosted', { upc, secondsAhead: 4 });
+    const boosted = await createCampaign(stack, account, 'Boosted', { upc: liveAlbumUpc(stack), secondsAhead: 4 });
     await createCampaign(stack, account, 'On the plan');
     const third = await http.post(
       `${stack.api.url}/v1/campaigns`,

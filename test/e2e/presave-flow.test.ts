@@ -6,43 +6,30 @@ import { signingKeys } from '../../lib/crypto/signed-value';
 import {
   addRelease,
   artistAccount,
+  createCampaign,
   fanPresaves,
   http,
   nextUpc,
+  postCampaign,
   releaseInSeconds,
-  startReleaseStack,
-  waitFor,
-  type ReleaseStack,
+  useReleaseStack,
+  waitForCampaign,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack();
 
 describe('pre-save from the smart link to the library', () => {
   it('saves the album and follows the artist at the release instant, once', async () => {
-    const { headers, artistId } = await artistAccount(stack);
+    const account = await artistAccount(stack);
+    const { headers } = account;
     const upc = nextUpc();
     const release = releaseInSeconds(6);
     const created = addRelease(stack, upc, release.at);
-    const campaign = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Midnight Sun',
-        upc,
-        releaseDate: release.releaseDate,
-        releaseTime: release.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-        followArtist: true,
-      },
-      { headers },
-    );
+    const { campaign } = await postCampaign(stack, account, 'Midnight Sun', {
+      upc,
+      release,
+      fields: { followArtist: true },
+    });
     expect(campaign.status).toBe(201);
     expect(campaign.data).toMatchObject({
       slug: expect.any(String),
@@ -77,11 +64,7 @@ describe('pre-save from the smart link to the library', () => {
     expect(pending.data.progress).toMatchObject({ total: 1, pending: 1, done: 0 });
     expect(Date.parse(pending.data.nextWaveAt)).toBe(release.at);
 
-    const done = await waitFor(
-      'delivery',
-      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
-      (r) => r.data.progress.done === 1,
-    );
+    const done = await waitForCampaign(stack, campaign.data.id, headers, 'delivery', (r) => r.data.progress.done === 1);
     expect(done.data.resolution).toBe('live');
     const library = stack.spotify.state.libraryOf('fan-one');
     expect(library.items.map((i) => i.uri).sort()).toEqual([created.album.uri, created.artist.uri].sort());
@@ -109,11 +92,7 @@ describe('pre-save from the smart link to the library', () => {
     expect(events).toEqual(['AUTH', 'FOLLOW_ARTIST', 'SAVE_TRACK']);
 
     // After the release the page is a plain smart link.
-    await waitFor(
-      'completion',
-      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
-      (r) => r.data.status === 'completed',
-    );
+    await waitForCampaign(stack, campaign.data.id, headers, 'completion', (r) => r.data.status === 'completed');
     const after = await http.get(campaign.data.landingUrl);
     // Its listen link goes through our tracked redirect (a CLICK) to the album on Spotify.
     expect(after.data).toContain(`/l/${campaign.data.slug}/listen/spotify`);
@@ -123,34 +102,22 @@ describe('pre-save from the smart link to the library', () => {
   });
 
   it('executes a pre-save made after the release instant at once', async () => {
-    const { headers, artistId } = await artistAccount(stack);
+    const account = await artistAccount(stack);
+    const { headers } = account;
     const upc = nextUpc();
     const release = releaseInSeconds(3);
     addRelease(stack, upc, release.at);
     // A local release: pre-saves stay open until the last zone on Earth reaches the release time.
-    const campaign = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Late Fan',
-        upc,
-        releaseDate: release.releaseDate,
-        releaseTime: release.releaseTime,
-        releasePolicy: 'local',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
+    const { campaign } = await postCampaign(stack, account, 'Late Fan', {
+      upc,
+      release,
+      fields: { releasePolicy: 'local' },
+    });
     await new Promise((r) => setTimeout(r, Math.max(0, release.at + 500 - Date.now())));
     const { callback } = await fanPresaves(stack, campaign.data.slug, { user: 'fan-late-utc', tz: 'UTC' });
     expect(callback.status).toBe(303);
     const arrivedAt = Date.now();
-    await waitFor(
-      'late delivery',
-      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
-      (r) => r.data.progress.done === 1,
-      30_000,
-    );
+    await waitForCampaign(stack, campaign.data.id, headers, 'late delivery', (r) => r.data.progress.done === 1, 30_000);
     const save = stack.spotify.state
       .calls()
       .find((c) => c.userId === 'fan-late-utc' && c.method === 'PUT' && c.status === 200)!;
@@ -165,22 +132,7 @@ describe('what a fan can get wrong ends on a clear page', () => {
   beforeAll(async () => {
     const account = await artistAccount(stack);
     headers = account.headers;
-    const release = releaseInSeconds(3600);
-    const res = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId: account.artistId,
-        title: 'Careful',
-        upc: nextUpc(),
-        releaseDate: release.releaseDate,
-        releaseTime: release.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
-    slug = res.data.slug;
-    campaignId = res.data.id;
+    ({ slug, id: campaignId } = await createCampaign(stack, account, 'Careful'));
   });
 
   const presaveCount = async () =>
@@ -315,21 +267,9 @@ describe('campaign API', () => {
   });
 
   it('pages through pre-saves with a cursor', async () => {
-    const { headers, artistId } = await artistAccount(stack);
-    const release = releaseInSeconds(3600);
-    const res = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Paged',
-        upc: nextUpc(),
-        releaseDate: release.releaseDate,
-        releaseTime: release.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
+    const account = await artistAccount(stack);
+    const { headers } = account;
+    const { campaign: res } = await postCampaign(stack, account, 'Paged');
     for (let i = 0; i < 5; i++) await fanPresaves(stack, res.data.slug, { user: `fan-page-${i}` });
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -365,21 +305,11 @@ describe('campaign API', () => {
 
 describe('fan token ledger', () => {
   it('counts pre-savers reachable at release, expiring before it, expired and revoked', async () => {
-    const { headers, artistId } = await artistAccount(stack);
+    const account = await artistAccount(stack);
+    const { headers } = account;
     // Seven months out: a refresh token dies six months after consent, before this release.
     const far = new Date(Date.now() + 213 * 24 * 3600_000).toISOString().slice(0, 10);
-    const res = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Ledger',
-        upc: nextUpc(),
-        releaseDate: far,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
+    const { campaign: res } = await postCampaign(stack, account, 'Ledger', { releaseDate: far });
     for (const user of ['ledger-a', 'ledger-b', 'ledger-c', 'ledger-d'])
       await fanPresaves(stack, res.data.slug, { user });
     const fanOf = (user: string) =>

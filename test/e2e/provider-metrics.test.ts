@@ -2,31 +2,15 @@
 // given: an artist's Google connection (a code exchange at the Google OAuth simulator, over real HTTP) shows as a
 // request by provider, operation and outcome, with its latency, and a refused code shows with its error kind.
 import { startGoogleSimulator } from '../../simulators/google';
-import {
-  artistAccount,
-  confirmConnect,
-  hiddenFields,
-  http,
-  startReleaseStack,
-  type ReleaseStack,
-} from '../helpers/release-stack';
+import { artistAccount, confirmConnect, hiddenFields, http, useReleaseStack } from '../helpers/release-stack';
+import { GOOGLE_APP, googleEnv } from '../helpers/ad-simulators';
 
-let stack: ReleaseStack;
 let google: Awaited<ReturnType<typeof startGoogleSimulator>>;
 beforeAll(async () => {
-  google = await startGoogleSimulator({ clientId: 'dropday-google', clientSecret: 'google-secret' });
-  stack = await startReleaseStack({
-    startWorker: false,
-    env: {
-      GOOGLE_CLIENT_ID: 'dropday-google',
-      GOOGLE_CLIENT_SECRET: 'google-secret',
-      GOOGLE_AUTH_URL: google.url,
-      GOOGLE_OAUTH_URL: google.url,
-    },
-  });
+  google = await startGoogleSimulator(GOOGLE_APP);
 });
+const stack = useReleaseStack(() => ({ startWorker: false, env: googleEnv(google) }));
 afterAll(async () => {
-  await stack?.close();
   await google?.close();
 });
 

@@ -5,25 +5,16 @@ import { sql } from '../../db/pool';
 import { releaseWorkflowId } from '../../lib/starters/release';
 import { progressQuery } from '../../workflows/release';
 import {
-  addRelease,
-  artistAccount,
+  accountWithLiveAlbumCampaign,
   fanPresaves,
   http,
-  nextUpc,
-  releaseInSeconds,
   savesOf,
-  startReleaseStack,
+  useReleaseStack,
   waitFor,
-  type ReleaseStack,
+  waitForCampaign,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack();
 afterEach(() => stack.spotify.state.clearFaults());
 
 const successfulSaves = (user: string) => savesOf(stack, user).length;
@@ -35,23 +26,7 @@ async function campaignWithFans(
   secondsAhead: number,
   beforeRelease: () => void = () => {},
 ) {
-  const { headers, artistId } = await artistAccount(stack);
-  const upc = nextUpc();
-  addRelease(stack, upc, Date.now() - 1_000);
-  const release = releaseInSeconds(secondsAhead);
-  const res = await http.post(
-    `${stack.api.url}/v1/campaigns`,
-    {
-      artistId,
-      title,
-      upc,
-      releaseDate: release.releaseDate,
-      releaseTime: release.releaseTime,
-      releasePolicy: 'global',
-      timeZone: 'UTC',
-    },
-    { headers },
-  );
+  const { headers, campaign: res, release } = await accountWithLiveAlbumCampaign(stack, title, { secondsAhead });
   expect(res.status).toBe(201);
   for (const user of fans) {
     const { callback } = await fanPresaves(stack, res.data.slug, { user });
@@ -62,20 +37,13 @@ async function campaignWithFans(
   return { id: res.data.id as string, headers, release };
 }
 
-const campaignView = (id: string, headers: Record<string, string>) =>
-  http.get(`${stack.api.url}/v1/campaigns/${id}`, { headers });
-
 describe('release day faults', () => {
   it('revoked fans end revoked and are never retried; everyone else is delivered', async () => {
     const fans = Array.from({ length: 8 }, (_, i) => `fan-rv-${i}`);
     const { id, headers } = await campaignWithFans('Revoked', fans, 4);
     for (const user of fans.slice(0, 3)) stack.spotify.state.revokeUser(user);
 
-    const view = await waitFor(
-      'all settled',
-      () => campaignView(id, headers),
-      (r) => r.data.progress.pending === 0,
-    );
+    const view = await waitForCampaign(stack, id, headers, 'all settled', (r) => r.data.progress.pending === 0);
     expect(view.data.progress).toMatchObject({ total: 8, done: 5, revoked: 3, failed: 0 });
     const list = await http.get(`${stack.api.url}/v1/campaigns/${id}/presaves`, {
       headers,
@@ -98,12 +66,7 @@ describe('release day faults', () => {
       stack.spotify.state.injectFault({ kind: 'timeout', count: 1, delayMs: 12_000, path: '/v1/me/library' });
     });
 
-    const view = await waitFor(
-      'all delivered',
-      () => campaignView(id, headers),
-      (r) => r.data.progress.done === 12,
-      90_000,
-    );
+    const view = await waitForCampaign(stack, id, headers, 'all delivered', (r) => r.data.progress.done === 12, 90_000);
     expect(view.data.progress).toMatchObject({ total: 12, done: 12, failed: 0, revoked: 0 });
     for (const user of fans) expect(successfulSaves(user)).toBe(1);
     const after = stack.spotify.state.stats();
@@ -125,12 +88,7 @@ describe('release day faults', () => {
     );
     expect(paused.pauseReason).toBe('quota_exceeded');
     expect(paused.pausedUntil).toBeGreaterThan(Date.now());
-    const view = await waitFor(
-      'all delivered',
-      () => campaignView(id, headers),
-      (r) => r.data.progress.done === 4,
-      60_000,
-    );
+    const view = await waitForCampaign(stack, id, headers, 'all delivered', (r) => r.data.progress.done === 4, 60_000);
     expect(view.data.progress.failed).toBe(0);
     for (const user of fans) expect(successfulSaves(user)).toBe(1);
   });

@@ -1,33 +1,32 @@
 // When pre-saves run: per-zone waves of a local release, a release that goes live late, reschedule and cancel.
 import {
+  accountWithLiveAlbumCampaign,
   addRelease,
   artistAccount,
   fanPresaves,
   http,
   nextUpc,
+  postCampaign,
   releaseInSeconds,
   savesOf as savesOfFan,
-  startReleaseStack,
+  useReleaseStack,
   waitFor,
-  type ReleaseStack,
 } from '../helpers/release-stack';
 import { z } from 'zod';
 import { releaseWorkflowId } from '../../lib/starters/release';
 import { sql } from '../../db/pool';
 import { progressQuery } from '../../workflows/release';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack();
 
 const savesOf = (user: string) => savesOfFan(stack, user);
 
-async function createCampaign(headers: Record<string, string>, body: Record<string, unknown>) {
-  const res = await http.post(`${stack.api.url}/v1/campaigns`, body, { headers });
+async function createCampaign(
+  account: { headers: Record<string, string>; artistId: string },
+  title: string,
+  opts: Parameters<typeof postCampaign>[3],
+) {
+  const { campaign: res } = await postCampaign(stack, account, title, opts);
   expect(res.status).toBe(201);
   return res.data as { id: string; slug: string };
 }
@@ -40,14 +39,11 @@ describe('local release across three zones', () => {
     // Release at Shanghai's "now + 6 s" local time: Tokyo (UTC+9) reached it an hour ago, Shanghai (UTC+8) is
     // about to, Bangkok (UTC+7) gets there in an hour.
     const local = releaseInSeconds(6, 'Asia/Shanghai');
-    const campaign = await createCampaign(headers, {
-      artistId,
-      title: 'Three Zones',
+    const campaign = await createCampaign({ headers, artistId }, 'Three Zones', {
       upc,
-      releaseDate: local.releaseDate,
-      releaseTime: local.releaseTime,
-      releasePolicy: 'local',
-      timeZone: 'Asia/Shanghai',
+      release: local,
+      zone: 'Asia/Shanghai',
+      fields: { releasePolicy: 'local' },
     });
     await fanPresaves(stack, campaign.slug, { user: 'fan-tokyo', tz: 'Asia/Tokyo' });
     await fanPresaves(stack, campaign.slug, { user: 'fan-shanghai', tz: 'Asia/Shanghai' });
@@ -116,15 +112,7 @@ describe('a release that goes live late', () => {
     const release = releaseInSeconds(3);
     const goesLiveAt = release.at + 4_000; // the distributor is late
     addRelease(stack, upc, goesLiveAt);
-    const campaign = await createCampaign(headers, {
-      artistId,
-      title: 'Late Album',
-      upc,
-      releaseDate: release.releaseDate,
-      releaseTime: release.releaseTime,
-      releasePolicy: 'global',
-      timeZone: 'UTC',
-    });
+    const campaign = await createCampaign({ headers, artistId }, 'Late Album', { upc, release });
     await fanPresaves(stack, campaign.slug, { user: 'fan-late' });
     await waitFor(
       'delivery',
@@ -145,19 +133,9 @@ describe('a release that goes live late', () => {
 
 describe('reschedule and cancel', () => {
   it('a rescheduled release delivers at the new instant, not the old one', async () => {
-    const { headers, artistId } = await artistAccount(stack);
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000);
-    const first = releaseInSeconds(3600);
-    const campaign = await createCampaign(headers, {
-      artistId,
-      title: 'Moved',
-      upc,
-      releaseDate: first.releaseDate,
-      releaseTime: first.releaseTime,
-      releasePolicy: 'global',
-      timeZone: 'UTC',
-    });
+    const { headers, campaign: res } = await accountWithLiveAlbumCampaign(stack, 'Moved');
+    expect(res.status).toBe(201);
+    const campaign = res.data as { id: string; slug: string };
     await fanPresaves(stack, campaign.slug, { user: 'fan-moved' });
     const sooner = releaseInSeconds(4, 'Europe/Berlin');
     const patched = await http.patch(
@@ -176,19 +154,15 @@ describe('reschedule and cancel', () => {
   });
 
   it('a cancelled campaign delivers nothing, ends its workflow and refuses changes', async () => {
-    const { headers, artistId } = await artistAccount(stack);
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000);
-    const release = releaseInSeconds(5);
-    const campaign = await createCampaign(headers, {
-      artistId,
-      title: 'Withdrawn',
-      upc,
-      releaseDate: release.releaseDate,
-      releaseTime: release.releaseTime,
-      releasePolicy: 'global',
-      timeZone: 'UTC',
+    const {
+      headers,
+      campaign: res,
+      release,
+    } = await accountWithLiveAlbumCampaign(stack, 'Withdrawn', {
+      secondsAhead: 5,
     });
+    expect(res.status).toBe(201);
+    const campaign = res.data as { id: string; slug: string };
     await fanPresaves(stack, campaign.slug, { user: 'fan-cancelled' });
     const cancelled = await http.post(`${stack.api.url}/v1/campaigns/${campaign.id}/cancel`, {}, { headers });
     expect(cancelled.status).toBe(200);
@@ -211,16 +185,8 @@ describe('reschedule and cancel', () => {
 describe('verification ahead of release', () => {
   it('alerts the artist once when the release cannot be found close to release day', async () => {
     const { headers, artistId } = await artistAccount(stack);
-    const release = releaseInSeconds(3600); // within the 48 h alert window, and not in Spotify's catalogue
-    const campaign = await createCampaign(headers, {
-      artistId,
-      title: 'Nowhere To Be Found',
-      upc: nextUpc(),
-      releaseDate: release.releaseDate,
-      releaseTime: release.releaseTime,
-      releasePolicy: 'global',
-      timeZone: 'UTC',
-    });
+    // An hour ahead: within the 48 h alert window, and not in Spotify's catalogue.
+    const campaign = await createCampaign({ headers, artistId }, 'Nowhere To Be Found', { secondsAhead: 3600 });
     const notifications = () =>
       stack.db.pool.any(sql.type(z.object({ kind: z.string(), campaignId: z.string() }))`
         SELECT kind, data->>'campaignId' AS "campaignId" FROM notifications WHERE data->>'campaignId' = ${campaign.id}`);

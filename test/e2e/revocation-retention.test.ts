@@ -3,25 +3,15 @@
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import {
-  addRelease,
-  artistAccount,
+  accountWithLiveAlbumCampaign,
   fanPresaves,
-  http,
-  nextUpc,
-  releaseInSeconds,
-  startReleaseStack,
-  waitFor,
   fanIdOf as fanIdOfUser,
-  type ReleaseStack,
+  useReleaseStack,
+  waitFor,
+  waitForCampaign,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack({ env: { REVOKED_ENGAGEMENT_RETENTION_SECONDS: '6' } });
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack({ env: { REVOKED_ENGAGEMENT_RETENTION_SECONDS: '6' } });
 
 const fanIdOf = (user: string) => fanIdOfUser(stack, user);
 const tokenRows = (fanId: string) =>
@@ -35,34 +25,14 @@ const eventRows = (fanId: string) =>
 
 describe('revocation and retention', () => {
   it('deletes the tokens at once and the engagement after the retention period, across a worker restart', async () => {
-    const { headers, artistId } = await artistAccount(stack);
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000);
-    const release = releaseInSeconds(4);
-    const campaign = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Gone',
-        upc,
-        releaseDate: release.releaseDate,
-        releaseTime: release.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
+    const { headers, campaign } = await accountWithLiveAlbumCampaign(stack, 'Gone', { secondsAhead: 4 });
     await fanPresaves(stack, campaign.data.slug, { user: 'fan-ret-gone' });
     await fanPresaves(stack, campaign.data.slug, { user: 'fan-ret-stays' });
     stack.spotify.state.revokeUser('fan-ret-gone');
     const gone = await fanIdOf('fan-ret-gone');
     const stays = await fanIdOf('fan-ret-stays');
 
-    await waitFor(
-      'release day',
-      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers }),
-      (r) => r.data.progress.pending === 0,
-    );
+    await waitForCampaign(stack, campaign.data.id, headers, 'release day', (r) => r.data.progress.pending === 0);
     // Tokens: gone at once. Engagement: still there until the retention period ends.
     await waitFor(
       'token deletion',

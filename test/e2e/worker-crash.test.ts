@@ -1,87 +1,39 @@
 // Killing the worker process mid-wave loses nothing and duplicates nothing: the batch's heartbeat stops, Temporal
 // retries it on the next worker, which re-claims the rows and checks Spotify before saving again.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import { type ChildProcess } from 'node:child_process';
 import { freePort } from '../../scripts/lib/ports';
 import {
-  addRelease,
-  artistAccount,
+  accountWithLiveAlbumCampaign,
+  campaignView,
   fanPresaves,
   http,
-  nextUpc,
-  releaseInSeconds,
   savesOf,
-  startReleaseStack,
+  spawnWorkerProcess,
+  useReleaseStack,
   waitFor,
-  type ReleaseStack,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
 let child: ChildProcess | undefined;
-beforeAll(async () => {
-  stack = await startReleaseStack({ startWorker: false });
-});
-afterAll(async () => {
-  child?.kill('SIGKILL');
-  await stack?.close();
-});
+afterAll(() => child?.kill('SIGKILL')); // declared first: runs before the stack closes
+const stack = useReleaseStack({ startWorker: false });
 
-/** The production worker entry point, as its own process, slowed down so the wave takes a while. */
-function spawnWorker(metricsPort: number): ChildProcess {
-  const c = stack.config;
-  const root = path.resolve(__dirname, '..', '..');
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: stack.db.url,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
-      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS,
-      STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
-      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID,
-      SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
-      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
-      SPOTIFY_API_URL: c.SPOTIFY_API_URL,
-      SPOTIFY_MAX_RPS: '4',
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return proc;
-}
+/** The production worker as its own process, slowed down so the wave takes a while. */
+const spawnWorker = (metricsPort: number) =>
+  spawnWorkerProcess(stack, { SPOTIFY_MAX_RPS: '4', WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}` });
 
 const successfulSaves = (user: string) => savesOf(stack, user).length;
 
 describe('a worker killed mid-wave', () => {
   it('delivers every fan exactly once after another worker takes over', async () => {
     const fans = Array.from({ length: 30 }, (_, i) => `fan-crash-${i}`);
-    const { headers, artistId } = await artistAccount(stack);
-    const upc = nextUpc();
-    addRelease(stack, upc, Date.now() - 1_000);
-    const release = releaseInSeconds(20);
-    const campaign = await http.post(
-      `${stack.api.url}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Crash',
-        upc,
-        releaseDate: release.releaseDate,
-        releaseTime: release.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
+    const { headers, campaign, release } = await accountWithLiveAlbumCampaign(stack, 'Crash', { secondsAhead: 20 });
     expect(campaign.status).toBe(201);
     for (const user of fans) await fanPresaves(stack, campaign.data.slug, { user });
     expect(Date.now()).toBeLessThan(release.at);
 
     const metricsPort = await freePort();
     child = spawnWorker(metricsPort);
-    const view = () => http.get(`${stack.api.url}/v1/campaigns/${campaign.data.id}`, { headers });
+    const view = () => campaignView(stack, campaign.data.id, headers);
     const partway = await waitFor('the wave to be under way', view, (r) => r.data.progress.done >= 4, 90_000);
     expect(partway.data.progress.done).toBeLessThan(30);
     // The worker's Prometheus endpoint: the SDK's runtime metrics and ours (outcomes, lateness, provider calls).

@@ -1,6 +1,7 @@
 // Headless Debian Chromium for the browser tests (installed by scripts/ensure-chromium.sh). Background networking is
 // off: this machine's closed network refuses it, and a test must never depend on Google's hosts.
 import { chromium, type Browser } from 'playwright-core';
+import { usePerFile } from './per-file';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -14,4 +15,9 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** One Chromium for every test of a file. */
+export function useChromium(): Browser {
+  return usePerFile('Chromium', launchChromium, (browser) => browser.close());
 }

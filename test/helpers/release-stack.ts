@@ -1,5 +1,7 @@
 // Everything a pre-save test needs, real end to end: a database, Temporal with the real worker, the Spotify
 // simulator over HTTP, and the API on a known port (OAuth redirects name it).
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 import axios from 'axios';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
@@ -11,6 +13,7 @@ import { startSpotifySimulator, type SpotifySimState, type SpotifySimulatorOptio
 import { type ReleaseTimings } from '../../workflows/release';
 import { startTestApi, type TestApi } from './app';
 import { testConfig } from './config';
+import { usePerFile } from './per-file';
 import { createTestDatabase, type TestDatabase } from './database';
 import { connectTestTemporal, type RunningWorker, type TestTemporal } from './temporal';
 
@@ -37,14 +40,14 @@ export interface ReleaseStack {
   close(): Promise<void>;
 }
 
-export async function startReleaseStack(
-  opts: {
-    env?: Record<string, string>;
-    simulator?: Partial<SpotifySimulatorOptions>;
-    timings?: Partial<ReleaseTimings>;
-    startWorker?: boolean;
-  } = {},
-): Promise<ReleaseStack> {
+export interface ReleaseStackOptions {
+  env?: Record<string, string>;
+  simulator?: Partial<SpotifySimulatorOptions>;
+  timings?: Partial<ReleaseTimings>;
+  startWorker?: boolean;
+}
+
+export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise<ReleaseStack> {
   const spotify = await startSpotifySimulator({
     clientId: SPOTIFY_CLIENT_ID,
     clientSecret: SPOTIFY_CLIENT_SECRET,
@@ -99,6 +102,44 @@ export async function startReleaseStack(
   };
   if (opts.startWorker !== false) await stack.startWorker();
   return stack;
+}
+
+/** One stack for every test of a file (see usePerFile); options as a function when they name what an earlier
+ * beforeAll started (a simulator's URL). */
+export function useReleaseStack(opts: ReleaseStackOptions | (() => ReleaseStackOptions) = {}): ReleaseStack {
+  return usePerFile(
+    'the release stack',
+    () => startReleaseStack(typeof opts === 'function' ? opts() : opts),
+    (stack) => stack.close(),
+  );
+}
+
+/**
+ * The production worker entry point as its own process (so a test can kill it), reaching the stack's database,
+ * Temporal and Spotify simulator; `env` adds to that.
+ */
+export function spawnWorkerProcess(stack: ReleaseStack, env: Record<string, string> = {}): ChildProcess {
+  const c = stack.config;
+  const root = path.resolve(__dirname, '..', '..');
+  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: stack.db.url,
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
+      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS,
+      STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
+      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID,
+      SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
+      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
+      SPOTIFY_API_URL: c.SPOTIFY_API_URL,
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 export const http = axios.create({ validateStatus: () => true, maxRedirects: 0 });
@@ -254,6 +295,45 @@ export function fanIdOf(stack: ReleaseStack, user: string): Promise<string> {
     SELECT id FROM fans WHERE provider_user_id = ${stack.spotify.state.getUser(user)!.accountId}`);
 }
 
+/**
+ * `POST /v1/campaigns` for a global release `secondsAhead` from now (an hour unless said) in `zone` (UTC unless said),
+ * or at a `release` computed beforehand, or on a `releaseDate` at its default time; `fields` add to or override the
+ * body. The raw response, for tests that check it, and the release instant.
+ */
+export async function postCampaign(
+  stack: { api: { url: string } },
+  account: { headers: Record<string, string>; artistId: string },
+  title: string,
+  opts: {
+    upc?: string;
+    secondsAhead?: number;
+    zone?: string;
+    release?: ReturnType<typeof releaseInSeconds>;
+    releaseDate?: string;
+    fields?: Record<string, unknown>;
+  } = {},
+) {
+  const zone = opts.zone ?? 'UTC';
+  const release = opts.release ?? releaseInSeconds(opts.secondsAhead ?? 3600, zone);
+  const when = opts.releaseDate
+    ? { releaseDate: opts.releaseDate }
+    : { releaseDate: release.releaseDate, releaseTime: release.releaseTime };
+  const campaign = await http.post(
+    `${stack.api.url}/v1/campaigns`,
+    {
+      artistId: account.artistId,
+      title,
+      upc: opts.upc ?? nextUpc(),
+      ...when,
+      releasePolicy: 'global',
+      timeZone: zone,
+      ...opts.fields,
+    },
+    { headers: account.headers },
+  );
+  return { campaign, release };
+}
+
 /** A global-policy campaign through the API, releasing an hour from now unless said otherwise. */
 export async function createCampaign(
   stack: { api: { url: string } },
@@ -261,22 +341,49 @@ export async function createCampaign(
   title: string,
   opts: { upc?: string; secondsAhead?: number } = {},
 ): Promise<{ id: string; slug: string; landingUrl: string }> {
-  const release = releaseInSeconds(opts.secondsAhead ?? 3600);
-  const res = await http.post(
-    `${stack.api.url}/v1/campaigns`,
-    {
-      artistId: account.artistId,
-      title,
-      upc: opts.upc ?? nextUpc(),
-      releaseDate: release.releaseDate,
-      releaseTime: release.releaseTime,
-      releasePolicy: 'global',
-      timeZone: 'UTC',
-    },
-    { headers: account.headers },
-  );
-  if (res.status !== 201) throw new Error(`campaign not created: ${JSON.stringify(res.data)}`);
-  return res.data;
+  const { campaign } = await postCampaign(stack, account, title, opts);
+  if (campaign.status !== 201) throw new Error(`campaign not created: ${JSON.stringify(campaign.data)}`);
+  return campaign.data;
+}
+
+/** A fresh UPC of an album already live on Spotify: only the campaign's release instant gates delivery. */
+export function liveAlbumUpc(stack: { spotify: { state: SpotifySimState } }): string {
+  const upc = nextUpc();
+  addRelease(stack, upc, Date.now() - 1_000);
+  return upc;
+}
+
+/**
+ * A new account whose campaign releases an album already live on Spotify, so only the release instant gates
+ * delivery. The album (`created`), and `postCampaign`'s response and release instant.
+ */
+export async function accountWithLiveAlbumCampaign(
+  stack: ReleaseStack,
+  title: string,
+  opts: { secondsAhead?: number; fields?: Record<string, unknown> } = {},
+) {
+  const account = await artistAccount(stack);
+  const upc = nextUpc();
+  const created = addRelease(stack, upc, Date.now() - 1_000);
+  const { campaign, release } = await postCampaign(stack, account, title, { ...opts, upc });
+  return { ...account, upc, created, campaign, release };
+}
+
+/** `GET /v1/campaigns/:id` as its owner sees it. */
+export function campaignView(stack: { api: { url: string } }, id: string, headers: Record<string, string>) {
+  return http.get(`${stack.api.url}/v1/campaigns/${id}`, { headers });
+}
+
+/** Polls the campaign's view until `done` holds for it; the last response. */
+export function waitForCampaign(
+  stack: { api: { url: string } },
+  id: string,
+  headers: Record<string, string>,
+  what: string,
+  done: (view: Awaited<ReturnType<typeof campaignView>>) => boolean,
+  timeoutMs?: number,
+) {
+  return waitFor(what, () => campaignView(stack, id, headers), done, timeoutMs);
 }
 
 /** The simulator's successful library saves for one fan, in order. */

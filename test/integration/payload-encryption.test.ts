@@ -4,31 +4,12 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { EncryptionCodec } from '../../lib/temporal/encryption-codec';
 import { KeyRing } from '../../lib/crypto/keyring';
-import { createLogger } from '../../lib/logger';
 import { accountWelcomeWorkflow } from '../../workflows';
 import { testConfig } from '../helpers/config';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
+import { useWorkerEnvironment } from '../helpers/worker-environment';
 
-let db: TestDatabase;
-let temporal: TestTemporal;
 const { config, keyRing } = testConfig();
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTestTemporal(keyRing);
-  await temporal.startWorker({
-    config: { ...config, TEMPORAL_TASK_QUEUE: temporal.taskQueue },
-    pool: db.pool,
-    keyRing,
-    logger: createLogger({ level: 'silent' }),
-  });
-});
-
-afterAll(async () => {
-  await temporal?.close();
-  await db?.drop();
-});
+const { temporal } = useWorkerEnvironment({ config, keyRing });
 
 function historyJson(history: proto.api.history.v1.IHistory): string {
   // Payload bytes appear base64-encoded in JSON; search both forms.

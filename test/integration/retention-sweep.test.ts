@@ -2,27 +2,13 @@
 import { z } from 'zod';
 import { upsertFan } from '../../db/fans';
 import { sql } from '../../db/pool';
-import { createLogger } from '../../lib/logger';
 import { ensureSchedules, RETENTION_SWEEP_SCHEDULE_ID } from '../../lib/starters/schedules';
 import { retentionSweepWorkflow } from '../../workflows/retention-sweep';
 import { testConfig } from '../helpers/config';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
+import { useWorkerEnvironment } from '../helpers/worker-environment';
 
-let db: TestDatabase;
-let temporal: TestTemporal;
 const { config, keyRing } = testConfig();
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTestTemporal(keyRing);
-  await temporal.startWorker({
-    config: { ...config, TEMPORAL_TASK_QUEUE: temporal.taskQueue },
-    pool: db.pool,
-    keyRing,
-    logger: createLogger({ level: 'silent' }),
-  });
-});
+// Declared before the environment: jest runs afterAll hooks in order, so the Schedules go while Temporal is up.
 afterAll(async () => {
   for (const id of [
     RETENTION_SWEEP_SCHEDULE_ID,
@@ -36,9 +22,8 @@ afterAll(async () => {
       .delete()
       .catch(() => undefined);
   }
-  await temporal?.close();
-  await db?.drop();
 });
+const { db, temporal } = useWorkerEnvironment({ config, keyRing });
 
 describe('retention sweep', () => {
   it('anonymises analytics older than 24 months and keeps newer ones linked', async () => {

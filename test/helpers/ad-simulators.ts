@@ -1,0 +1,20 @@
+// The Meta and Google simulators' app credentials as the tests start them, and the env that points a stack at each.
+
+export const META_APP = { appId: 'dropday-meta', appSecret: 'meta-secret' };
+export const GOOGLE_APP = { clientId: 'dropday-google', clientSecret: 'google-secret' };
+
+/** Meta login and Graph (Marketing API) at the simulator. */
+export const metaEnv = (meta: { url: string }) => ({
+  META_APP_ID: META_APP.appId,
+  META_APP_SECRET: META_APP.appSecret,
+  META_DIALOG_URL: meta.url,
+  META_GRAPH_URL: meta.url,
+});
+
+/** Google OAuth at the simulator. */
+export const googleEnv = (google: { url: string }) => ({
+  GOOGLE_CLIENT_ID: GOOGLE_APP.clientId,
+  GOOGLE_CLIENT_SECRET: GOOGLE_APP.clientSecret,
+  GOOGLE_AUTH_URL: google.url,
+  GOOGLE_OAUTH_URL: google.url,
+});
