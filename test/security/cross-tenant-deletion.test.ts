@@ -10,17 +10,10 @@ import {
   fanIdOf,
   fanPresaves,
   http,
-  startReleaseStack,
-  type ReleaseStack,
+  useReleaseStack,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack();
 
 describe("attack: one tenant's deletion erasing another tenant's data", () => {
   it("deleting account A keeps the fan's subscription and events on account B", async () => {

@@ -5,22 +5,9 @@ import { z } from 'zod';
 import { queueEmail } from '../../db/outbox';
 import { sql } from '../../db/pool';
 import { outboxDeliveryWorkflow } from '../../workflows/mail';
-import {
-  artistAccount,
-  confirmSubscription,
-  createCampaign,
-  http,
-  startReleaseStack,
-  type ReleaseStack,
-} from '../helpers/release-stack';
+import { artistAccount, confirmSubscription, createCampaign, http, useReleaseStack } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack();
 
 const form = (fields: Record<string, string>) =>
   [

@@ -11,19 +11,12 @@ import {
   createCampaign,
   dashboardSession,
   http,
-  startReleaseStack,
-  type ReleaseStack,
+  useReleaseStack,
 } from '../helpers/release-stack';
 import { sql } from '../../db/pool';
 import { z } from 'zod';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack({ startWorker: false });
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack({ startWorker: false });
 
 describe('signed values carry their purpose', () => {
   it('a dashboard session replayed as an ops session does not open the codec', async () => {

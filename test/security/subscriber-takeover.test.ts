@@ -14,18 +14,11 @@ import {
   fanPresaves,
   http,
   nextUpc,
-  startReleaseStack,
+  useReleaseStack,
   waitFor,
-  type ReleaseStack,
 } from '../helpers/release-stack';
 
-let stack: ReleaseStack;
-beforeAll(async () => {
-  stack = await startReleaseStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useReleaseStack();
 
 const formHeaders = (cookie?: string) => ({
   headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
