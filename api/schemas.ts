@@ -1,5 +1,6 @@
 // Request bodies of the public API. Shared by validation and the OpenAPI document.
 import { z } from 'zod';
+import { gtinDigits, isValidGtin } from '../lib/gtin';
 import { CURRENCIES, PACKAGE_IDS, PAID_TIERS } from '../lib/billing/plans';
 import { MAX_VARIANTS } from '../lib/ad-copy/template-writer';
 import { isIsoCurrency } from '../lib/currency';
@@ -29,14 +30,6 @@ export const uuidParam = z.object({ id: z.string().uuid() });
 // --- campaigns ---------------------------------------------------------------------------------------------
 
 /** UPC-A (12 digits) or EAN-13, with a valid GS1 check digit. */
-export function isValidUpc(code: string): boolean {
-  if (!/^\d{12,13}$/.test(code)) return false;
-  const digits = code.split('').map(Number);
-  const check = digits.pop()!;
-  const sum = digits.reverse().reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
-  return (10 - (sum % 10)) % 10 === check;
-}
-
 const releaseDate = z.iso.date({ message: 'must be a calendar date YYYY-MM-DD' });
 const releaseTime = z
   .string()
@@ -56,7 +49,8 @@ export const createCampaignBody = z
     upc: z
       .string()
       .trim()
-      .refine(isValidUpc, 'must be a 12-digit UPC or 13-digit EAN with a valid check digit')
+      .transform(gtinDigits)
+      .refine(isValidGtin, 'must be a UPC-A (12 digits), EAN-13 or zero-padded GTIN-14 with a valid check digit')
       .optional(),
     isrc: z
       .string()

@@ -3,6 +3,7 @@
 // token_invalid, a 429 is rate_limited (Retry-After) or, with reason QUOTA_EXCEEDED, quota_exhausted; a 403 is an
 // invalid_request with status 403 (a missing scope: see isForbidden).
 import { type AxiosResponse } from 'axios';
+import { gtinLookupForms } from '../gtin';
 import { ProviderError } from './errors';
 import { type OnProviderCall, ProviderHttp } from './http';
 
@@ -125,19 +126,28 @@ export class SpotifyClient {
     return { accountId };
   }
 
-  /** Looks a release up by UPC (album search) or ISRC (track search → its album). */
+  /** Looks a release up by UPC (album search, under each GTIN form: see lib/gtin.ts) or ISRC (track search). */
   async findAlbumId(accessToken: string, ids: { upc?: string | null; isrc?: string | null }): Promise<string | null> {
-    const [q, type] = ids.upc ? [`upc:${ids.upc}`, 'album'] : [`isrc:${ids.isrc}`, 'track'];
+    if (ids.upc) {
+      for (const upc of gtinLookupForms(ids.upc)) {
+        const found = await this.search(accessToken, `upc:${upc}`, 'album');
+        const id = (found as { albums?: { items: { id: string }[] } }).albums?.items[0]?.id;
+        if (id) return id;
+      }
+      return null;
+    }
+    const found = await this.search(accessToken, `isrc:${ids.isrc}`, 'track');
+    return (found as { tracks?: { items: { album?: { id: string } }[] } }).tracks?.items[0]?.album?.id ?? null;
+  }
+
+  private async search(accessToken: string, q: string, type: 'album' | 'track'): Promise<unknown> {
     const res = await this.api.request({
       operation: 'search',
       url: '/search',
       ...auth(accessToken),
       params: { q, type, limit: 5 },
     });
-    if (type === 'album') {
-      return (res.data as { albums?: { items: { id: string }[] } }).albums?.items[0]?.id ?? null;
-    }
-    return (res.data as { tracks?: { items: { album?: { id: string } }[] } }).tracks?.items[0]?.album?.id ?? null;
+    return res.data;
   }
 
   async album(accessToken: string, albumId: string): Promise<SpotifyAlbum | null> {
