@@ -4,6 +4,7 @@
 // plaintext, new key), generically, so that no table's module has to know about key rotation.
 import { z } from 'zod';
 import { type KeyRing } from '../lib/crypto/keyring';
+import { orderEmailContext } from './billing';
 import { type DatabasePool, sql } from './pool';
 
 export interface EncryptedTable {
@@ -53,6 +54,7 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
     key: 'id',
     columns: [{ name: 'user_data_enc', aad: (id) => `conversion_events:${id}:user_data` }],
   },
+  { table: 'orders', key: 'id', columns: [{ name: 'email_enc', aad: orderEmailContext }] },
 ];
 
 export interface ResealProgress {

@@ -1,9 +1,12 @@
 // Rotating the encryption key ring on stored secrets: the key rotation workflow, started by an ops key through the
 // API, re-encrypts every encrypted column under the new key; reads keep working and the old key can be retired.
+import { randomUUID } from 'node:crypto';
 import axios from 'axios';
 import { z } from 'zod';
 import { insertAccount, insertApiKey } from '../../db/accounts';
+import { insertOrder, orderEmailContext } from '../../db/billing';
 import { ENCRYPTED_TABLES } from '../../db/encrypted-columns';
+import { PACKAGE_IDS } from '../../lib/billing/plans';
 import { loadFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
 import { saveOAuthState } from '../../db/oauth-states';
 import { createConnection } from '../../db/connections';
@@ -67,6 +70,14 @@ async function keyIdsInUse(): Promise<Record<string, string[]>> {
 }
 
 describe('key rotation', () => {
+  it('knows every ciphertext column of the schema (a column it does not list would never be resealed)', async () => {
+    const inSchema = await db.pool.anyFirst(sql.type(z.object({ c: z.string() }))`
+      SELECT table_name || '.' || column_name AS c FROM information_schema.columns
+      WHERE table_schema = 'public' AND column_name LIKE '%\\_enc' ORDER BY 1`);
+    const listed = ENCRYPTED_TABLES.flatMap((t) => t.columns.map((c) => `${t.table}.${c.name}`)).sort();
+    expect(listed).toEqual([...inSchema]);
+  });
+
   it('re-encrypts every stored secret under the new key, with progress, and leaves nothing under the old one', async () => {
     // Secrets written while k1 was the active key.
     const fanIds: string[] = [];
@@ -102,6 +113,20 @@ describe('key rotation', () => {
     await db.pool.query(sql.unsafe`
       INSERT INTO sandbox_mailbox (outbox_id, to_address_enc, subject, body)
       VALUES (${outboxId}, ${before.encrypt('a@example.com', `sandbox_mailbox:${outboxId}`)}, 's', 'b')`);
+    const orderId = randomUUID();
+    await insertOrder(db.pool, {
+      id: orderId,
+      checkoutSessionId: 'cs_rotation',
+      packageId: PACKAGE_IDS[0],
+      currency: 'eur',
+      amountTotal: 4900,
+      emailEnc: before.encrypt('buyer@example.com', orderEmailContext(orderId)),
+      emailHash: null,
+      accountId,
+      youtubeUrl: null,
+      targetCountries: [],
+      attribution: {},
+    });
     await createConnection(db.pool, before, {
       accountId,
       provider: 'google',
@@ -147,7 +172,7 @@ describe('key rotation', () => {
       keyId: 'k2',
       done: true,
       staleLeft: 0,
-      resealed: 18,
+      resealed: 19, // every ciphertext seeded above, the order's e-mail included
       tablesDone: ENCRYPTED_TABLES.map((t) => t.table),
     });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);
