@@ -25,7 +25,7 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
       case 'release_unresolved':
         return {
           subject: `We cannot find "${d.title}" on Spotify yet`,
-          body: `Your release "${d.title}" is close and Spotify does not list it by its UPC/ISRC yet. Check the identifiers with your distributor.`,
+          body: `Your release "${d.title}" is close and Spotify does not list it by its UPC/ISRC yet, or the album it lists does not carry both. Check the identifiers with your distributor.`,
         };
       case 'reconsent_nudge':
         return {

@@ -21,7 +21,7 @@ import { ensureAttributionScheduleFor } from './attribution';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
 import { countPresave, recordLateness } from './metrics';
-import { type SpotifyClient } from '../lib/providers/spotify';
+import { type SpotifyAlbum, type SpotifyClient } from '../lib/providers/spotify';
 import { type SharedRateLimiter } from './rate-limiter';
 import { type SpotifyAccess } from './spotify-access';
 
@@ -91,7 +91,12 @@ export function createReleaseActivities(
       };
     },
 
-    /** unresolved → candidate (found by UPC/ISRC) → confirmed (album read, UPC matches) → live (saveable now). */
+    /**
+     * unresolved → candidate (an album found by UPC or ISRC) → confirmed (the album carries every identifier the
+     * campaign gave: its UPC, and its ISRC on one of its tracks) → live (confirmed and out: saveable now).
+     * An album whose identifiers disagree stays a candidate and nothing is delivered to it: saving the wrong album
+     * to every fan's library is worse than waiting for the artist to correct the campaign.
+     */
     async verifyRelease(input: {
       campaignId: string;
       alertWithinMs: number;
@@ -104,11 +109,8 @@ export function createReleaseActivities(
         const albumId = campaign.spotifyAlbumId ?? (await spotify.findAlbumId(token, campaign));
         const album = albumId ? await spotify.album(token, albumId) : null;
         if (albumId) resolution = 'candidate';
-        if (
-          album &&
-          (!campaign.upc || album.upc === undefined || normaliseUpc(album.upc) === normaliseUpc(campaign.upc))
-        ) {
-          resolution = 'live'; // the simulator and Spotify serve an album only once it can be saved
+        if (album && (await carriesIdentifiers(token, album, campaign, spotify))) {
+          resolution = isOut(album, Date.now()) ? 'live' : 'confirmed';
           await recordResolution(pool, campaign.id, {
             resolution,
             spotifyAlbumId: album.id,
@@ -120,8 +122,8 @@ export function createReleaseActivities(
         }
       }
       if (
-        resolution === 'unresolved' &&
-        campaign.resolution === 'unresolved' &&
+        (resolution === 'unresolved' || resolution === 'candidate') &&
+        campaign.resolution !== 'confirmed' &&
         campaign.releaseAt - Date.now() < input.alertWithinMs
       ) {
         await alertUnresolved(pool, campaign);
@@ -335,6 +337,31 @@ async function alertUnresolved(pool: DatabasePool, campaign: Campaign): Promise<
     await queueEmail(tx, { accountId: campaign.accountId, template: 'release_unresolved', data, dedupeKey });
   });
   await markAlerted(pool, campaign.id);
+}
+
+/**
+ * Whether the album read is the campaign's release: its UPC equals the campaign's (leading zeros aside: GTIN forms)
+ * and, when the campaign also names an ISRC, that recording is on it. An ISRC-only campaign found it by that ISRC.
+ */
+async function carriesIdentifiers(
+  token: string,
+  album: SpotifyAlbum,
+  campaign: Pick<Campaign, 'upc' | 'isrc'>,
+  spotify: SpotifyClient,
+): Promise<boolean> {
+  if (campaign.upc && album.upc !== undefined && normaliseUpc(album.upc) !== normaliseUpc(campaign.upc)) return false;
+  if (!campaign.upc || !campaign.isrc) return true;
+  return (await spotify.albumIdsOfIsrc(token, campaign.isrc)).includes(album.id);
+}
+
+/**
+ * Out somewhere on Earth: Spotify lists some albums ahead of their day; until the day has begun in the earliest
+ * zone (UTC+14) the album is confirmed but not saveable. A year or month precision date counts as out.
+ */
+function isOut(album: SpotifyAlbum, now: number): boolean {
+  if (!album.releaseDate || !/^\d{4}-\d{2}-\d{2}$/.test(album.releaseDate)) return true;
+  const earliestToday = new Date(now + 14 * 3600_000).toISOString().slice(0, 10);
+  return album.releaseDate <= earliestToday;
 }
 
 function normaliseUpc(upc: string): string {

@@ -60,7 +60,7 @@ async function main() {
     log(`starting the Temporal dev server (state in ${path.join(env.DATA_DIR, 'temporal.sqlite')})`);
     const server = await startTemporalDevServer({
       bin,
-      port: 7233,
+      port: Number(env.TEMPORAL_PORT || 7233),
       uiPort,
       dbFile: path.join(env.DATA_DIR, 'temporal.sqlite'),
       codecEndpoint: `${env.PUBLIC_URL}/codec`,

@@ -24,6 +24,8 @@ export interface SpotifyAlbum {
   artistIds: string[];
   imageUrl?: string;
   trackUris: string[];
+  /** Spotify's `release_date` at its precision: `2026`, `2026-12` or `2026-12-04`. */
+  releaseDate?: string;
 }
 
 export interface RecentlyPlayedPage {
@@ -136,8 +138,14 @@ export class SpotifyClient {
       }
       return null;
     }
-    const found = await this.search(accessToken, `isrc:${ids.isrc}`, 'track');
-    return (found as { tracks?: { items: { album?: { id: string } }[] } }).tracks?.items[0]?.album?.id ?? null;
+    return (await this.albumIdsOfIsrc(accessToken, ids.isrc ?? ''))[0] ?? null;
+  }
+
+  /** The albums a recording (ISRC) appears on, by track search: a single and its album share one ISRC. */
+  async albumIdsOfIsrc(accessToken: string, isrc: string): Promise<string[]> {
+    const found = await this.search(accessToken, `isrc:${isrc}`, 'track');
+    const items = (found as { tracks?: { items: { album?: { id: string } }[] } }).tracks?.items ?? [];
+    return items.flatMap((track) => (track.album?.id ? [track.album.id] : []));
   }
 
   private async search(accessToken: string, q: string, type: 'album' | 'track'): Promise<unknown> {
@@ -164,6 +172,7 @@ export class SpotifyClient {
         artists?: { id: string }[];
         images?: { url: string }[];
         tracks?: { items?: { uri: string }[] };
+        release_date?: string;
       };
       return {
         id: body.id,
@@ -172,6 +181,7 @@ export class SpotifyClient {
         artistIds: (body.artists ?? []).map((a) => a.id),
         imageUrl: body.images?.[0]?.url,
         trackUris: (body.tracks?.items ?? []).map((t) => t.uri),
+        releaseDate: body.release_date,
       };
     } catch (error) {
       if (error instanceof ProviderError && error.kind === 'not_found') return null;

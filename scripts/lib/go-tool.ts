@@ -2,7 +2,7 @@
 // "Tools on every machine"): an explicit path from the environment, then the binary on PATH, then a cached build of
 // the pinned version, then `go install` of that version into the cache.
 import { spawn } from 'node:child_process';
-import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -93,12 +93,52 @@ export async function resolveGoTool(tool: GoTool, log: (m: string) => void = con
     );
   }
   await mkdir(gobin, { recursive: true });
-  log(`Building ${tool.label} v${tool.version} with Go into ${gobin} (first time only; takes minutes)…`);
-  const started = Date.now();
-  // If the checksum database cannot be reached, dependencies are still checked against the module's go.sum.
-  const ok = (await goInstall(tool, gobin, {}, log)) || (await goInstall(tool, gobin, { GOSUMDB: 'off' }, log));
-  if (!ok || !(await isExecutable(cached))) throw new Error(`Could not build ${tool.label} with go install`);
-  await writeFile(marker, tool.version);
-  log(`${tool.label} built in ${Math.round((Date.now() - started) / 1000)} s`);
-  return cached;
+  // One build per tool at a time: parallel test runs or helpers starting together wait for the first one's build.
+  const lock = `${cached}.lock`;
+  while (!(await takeLock(lock))) {
+    if ((await isExecutable(cached)) && (await readFile(marker, 'utf8').catch(() => '')).trim() === tool.version)
+      return cached;
+    log(`  waiting for another process building ${tool.label} (${lock})`);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+  }
+  try {
+    if ((await isExecutable(cached)) && (await readFile(marker, 'utf8').catch(() => '')).trim() === tool.version)
+      return cached;
+    log(`Building ${tool.label} v${tool.version} with Go into ${gobin} (first time only; takes minutes)…`);
+    const started = Date.now();
+    // If the checksum database cannot be reached, dependencies are still checked against the module's go.sum.
+    const ok = (await goInstall(tool, gobin, {}, log)) || (await goInstall(tool, gobin, { GOSUMDB: 'off' }, log));
+    if (!ok || !(await isExecutable(cached))) throw new Error(`Could not build ${tool.label} with go install`);
+    await writeFile(marker, tool.version);
+    log(`${tool.label} built in ${Math.round((Date.now() - started) / 1000)} s`);
+    return cached;
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/** A lock file holding the builder's pid; a lock whose process is gone (killed mid-build) is taken over. */
+async function takeLock(lock: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      const holder = (await readFile(lock, 'utf8').catch(() => '')).trim();
+      const age = Date.now() - ((await stat(lock).catch(() => null))?.mtimeMs ?? 0);
+      // An empty lock is one being written this instant; a dead holder's lock is stale.
+      if ((holder === '' && age < 10_000) || (holder !== '' && isAlive(Number(holder)))) return false;
+      await rm(lock, { force: true });
+    }
+  }
+  return false;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -90,6 +90,31 @@ describe('signed, expiring values', () => {
   });
 });
 
+describe('SIGNING_KEYS rotation', () => {
+  const old = `k1:${'a'.repeat(40)}`;
+  const next = `k2:${'b'.repeat(40)}`;
+  const keys = (SIGNING_KEYS: string) => SigningKeys.fromConfig({ SIGNING_KEYS });
+
+  it('signs with the last key, verifies with every listed one, and refuses a key taken off the ring', () => {
+    const before = keys(old).sign('unsubscribe', { s: 'sub-1' }, 60_000);
+    const during = keys(`${old},${next}`);
+    expect(during.activeKeyId).toBe('k2');
+    expect(during.verify('unsubscribe', before).payload).toEqual({ s: 'sub-1' }); // links already sent still work
+    const after = during.sign('unsubscribe', { s: 'sub-2' }, 60_000);
+    expect(after.startsWith('k2.')).toBe(true);
+    expect(keys(next).verify('unsubscribe', after).payload).toEqual({ s: 'sub-2' });
+    expect(() => keys(next).verify('unsubscribe', before)).toThrow(expect.objectContaining({ reason: 'unknown_key' }));
+  });
+
+  it('does not let a value signed under one key id pass as another key id', () => {
+    const value = keys(`${old},${next}`).sign('oauth-state', { n: 1 }, 60_000);
+    const relabelled = `k1.${value.split('.').slice(1).join('.')}`;
+    expect(() => keys(`${old},${next}`).verify('oauth-state', relabelled)).toThrow(
+      expect.objectContaining({ reason: 'bad_signature' }),
+    );
+  });
+});
+
 describe('PKCE', () => {
   it('is base64url(SHA-256(verifier)) without padding', () => {
     // expected value computed independently (Python hashlib + base64.urlsafe_b64encode, padding stripped)

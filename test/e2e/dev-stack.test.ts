@@ -1,0 +1,137 @@
+// `npm run dev` from an empty data directory, as a newcomer runs it: the whole stack comes up with its embedded
+// defaults (PostgreSQL, the Temporal dev server, the simulators, stripe-mock, API, worker, the demo release), every
+// socket it listens on is bound to loopback (the dev stack runs with sandbox secrets anyone can read), and Ctrl-C
+// stops all of it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, isPortFree } from '../../scripts/lib/ports';
+import { http } from '../helpers/release-stack';
+
+const ROOT = path.resolve(__dirname, '../..');
+const LOOPBACK_V4 = '0100007F'; // 127.0.0.1 as /proc/net/tcp prints it
+const LOOPBACK_V6 = '00000000000000000000000001000000'; // ::1
+
+let dev: ChildProcess;
+let output = '';
+let dataDir: string;
+let port: number;
+let tree: number[] = [];
+let sockets: { address: string; port: number }[] = [];
+
+/** Every process of the tree under `pid` (the dev script, its children and theirs). */
+async function processTree(pid: number): Promise<number[]> {
+  const parents = new Map<number, number[]>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]) ?? []));
+  return tree;
+}
+
+/** The listening TCP sockets of these processes: local address (hex, as /proc prints it) and port. */
+async function listeningSockets(pids: number[]): Promise<{ address: string; port: number }[]> {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+    for (const fd of fds) {
+      const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode) inodes.add(inode);
+    }
+  }
+  const sockets: { address: string; port: number }[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of (await readFile(table, 'utf8')).split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 10 || fields[3] !== '0A' || !inodes.has(fields[9])) continue; // 0A = LISTEN
+      const [address, hexPort] = fields[1].split(':');
+      sockets.push({ address, port: parseInt(hexPort, 16) });
+    }
+  }
+  return sockets;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'dropday-dev-'));
+  port = await freePort();
+  const ports = await Promise.all(Array.from({ length: 8 }, () => freePort()));
+  // Only what a fresh shell has: none of the test run's DATABASE_URL, TEMPORAL_ADDRESS or provider settings.
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_POSTGRES_PORT: String(ports[0]),
+    TEMPORAL_PORT: String(ports[1]),
+    TEMPORAL_UI_PORT: String(ports[2]),
+    SPOTIFY_SIMULATOR_PORT: String(ports[3]),
+    GOOGLE_SIMULATOR_PORT: String(ports[4]),
+    META_SIMULATOR_PORT: String(ports[5]),
+    STRIPE_MOCK_PORT: String(ports[6]),
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${ports[7]}`,
+  };
+  dev = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/dev.ts'], { cwd: ROOT, env });
+  dev.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  dev.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 150_000;
+  while (!/Demo release|demo campaign not seeded/.test(output)) {
+    if (dev.exitCode !== null) throw new Error(`npm run dev exited with ${dev.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm run dev did not come up:\n${output}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}, 180_000);
+
+afterAll(async () => {
+  if (dev?.exitCode === null) dev.kill('SIGKILL');
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run dev', () => {
+  it('serves the API, the dashboard and a demo smart link with embedded defaults', async () => {
+    expect(output).toContain('dropday is running');
+    expect(output).not.toContain('demo campaign not seeded');
+    expect((await http.get(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect((await http.get(`http://127.0.0.1:${port}/app`)).status).toBe(200);
+    const landing = /open the smart link\s+(\S+)/.exec(output)?.[1];
+    expect(landing).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/l/`));
+    const page = await http.get(landing!);
+    expect(page.status).toBe(200);
+    expect(page.data).toContain('Midnight Sun');
+  });
+
+  it('listens on loopback only, every process of it', async () => {
+    tree = await processTree(dev.pid!);
+    sockets = await listeningSockets(tree);
+    // API, PostgreSQL, Temporal (gRPC and UI), three simulators, stripe-mock (HTTP and HTTPS), worker metrics.
+    expect(sockets.length).toBeGreaterThanOrEqual(9);
+    expect(sockets.map((s) => s.port)).toContain(port);
+    const open = sockets.filter((s) => s.address !== LOOPBACK_V4 && s.address !== LOOPBACK_V6);
+    expect(open).toEqual([]);
+  });
+
+  it('stops everything on Ctrl-C', async () => {
+    expect(tree.length).toBeGreaterThan(5);
+    const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)));
+    dev.kill('SIGINT');
+    expect([0, 130]).toContain(await exited); // 130: tsx relays the interrupt
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 20_000;
+    while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(tree.filter(alive)).toEqual([]);
+    for (const socket of sockets)
+      expect({ port: socket.port, free: await isPortFree(socket.port) }).toEqual({ port: socket.port, free: true });
+  }, 60_000);
+});
