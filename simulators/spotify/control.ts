@@ -48,8 +48,11 @@ const playSchema = z.object({
 const tokensSchema = z.object({ scopes: z.array(z.string()).optional() });
 
 const faultSchema = z.object({
-  kind: z.enum(['5xx', 'timeout', '429', 'quota']),
+  kind: z.enum(['5xx', 'timeout', '429', 'quota', 'lost-answer']),
   count: z.number().int().positive().optional(),
+  rate: z.number().positive().max(1).optional(),
+  seed: z.number().int().optional(),
+  durationMs: z.number().int().positive().optional(),
   path: z.string().startsWith('/').optional(),
   status: z.number().int().min(500).max(599).optional(),
   retryAfterSeconds: z.number().int().nonnegative().optional(),

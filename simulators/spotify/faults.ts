@@ -3,12 +3,19 @@ import { sendApiError } from './errors';
 import { fullPath } from './http-util';
 import type { SpotifySimState } from './state';
 
-export type FaultKind = '5xx' | 'timeout' | '429' | 'quota';
+/** `lost-answer`: the request is served (a write lands), then the connection drops before the answer. */
+export type FaultKind = '5xx' | 'timeout' | '429' | 'quota' | 'lost-answer';
 
 export interface FaultSpec {
   kind: FaultKind;
-  /** How many matching requests get the fault (default 1). */
+  /** How many matching requests get the fault (default 1; unlimited with `rate` or `durationMs` unless given). */
   count?: number;
+  /** The share (0–1] of matching requests that get it, drawn from a seeded generator (chaos runs). */
+  rate?: number;
+  /** Seed of that generator (default 1), so a run can be repeated. */
+  seed?: number;
+  /** Active for this long from now; every matching request in the window gets it (with `rate`, that share). */
+  durationMs?: number;
   /**
    * Path prefix, e.g. "/v1/me/library". Without it only Web API (/v1) requests match; with it the
    * token endpoint can be targeted too ("/api/token").
@@ -25,6 +32,8 @@ export interface FaultSpec {
 export interface ActiveFault extends FaultSpec {
   id: number;
   remaining: number;
+  /** when a `durationMs` fault ends */
+  endsAt?: number;
 }
 
 const SERVER_ERROR_MESSAGES: Record<number, string> = {
@@ -41,15 +50,29 @@ export class FaultQueue {
   /** Timers of held ("timeout") requests, cancelled when the simulator closes. */
   readonly heldRequests = new Set<NodeJS.Timeout>();
 
-  add(spec: FaultSpec): ActiveFault {
-    const fault: ActiveFault = { ...spec, id: ++this.sequence, remaining: spec.count ?? 1 };
+  private readonly draws = new Map<number, () => number>();
+
+  add(spec: FaultSpec, now = Date.now()): ActiveFault {
+    const open = spec.rate !== undefined || spec.durationMs !== undefined;
+    const fault: ActiveFault = {
+      ...spec,
+      id: ++this.sequence,
+      remaining: spec.count ?? (open ? Number.POSITIVE_INFINITY : 1),
+      endsAt: spec.durationMs === undefined ? undefined : now + spec.durationMs,
+    };
     this.faults.push(fault);
+    if (spec.rate !== undefined) this.draws.set(fault.id, seeded(spec.seed ?? 1));
     return fault;
   }
 
-  /** Consumes one use of the first fault matching `path`. */
-  take(path: string): ActiveFault | undefined {
-    const fault = this.faults.find((f) => (f.path === undefined ? path.startsWith('/v1') : path.startsWith(f.path)));
+  /** Consumes one use of the first fault matching `path` (a `rate` fault matches that share of requests). */
+  take(path: string, now = Date.now()): ActiveFault | undefined {
+    this.faults = this.faults.filter((f) => f.endsAt === undefined || f.endsAt > now);
+    const fault = this.faults.find(
+      (f) =>
+        (f.path === undefined ? path.startsWith('/v1') : path.startsWith(f.path)) &&
+        (f.rate === undefined || this.draws.get(f.id)!() < f.rate),
+    );
     if (!fault) return undefined;
     fault.remaining--;
     if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
@@ -57,7 +80,8 @@ export class FaultQueue {
   }
 
   list(): ActiveFault[] {
-    return this.faults.map((f) => ({ ...f }));
+    // JSON has no Infinity: an open-ended fault shows remaining null.
+    return this.faults.map((f) => ({ ...f, remaining: Number.isFinite(f.remaining) ? f.remaining : (null as never) }));
   }
 
   clear(): void {
@@ -73,7 +97,7 @@ export class FaultQueue {
 /** Applies the next queued fault matching this request, if any; otherwise passes through. */
 export function faultMiddleware(state: SpotifySimState): RequestHandler {
   return (req, res, next) => {
-    const fault = state.faults.take(fullPath(req));
+    const fault = state.faults.take(fullPath(req), state.now());
     if (!fault) return next();
     res.locals.fault = fault.kind;
     switch (fault.kind) {
@@ -92,6 +116,16 @@ export function faultMiddleware(state: SpotifySimState): RequestHandler {
         res.set('Retry-After', String(fault.retryAfterSeconds ?? 48925));
         sendApiError(res, 429, 'Too many requests', { reason: 'QUOTA_EXCEEDED' });
         return;
+      case 'lost-answer': {
+        // Serve it (a write lands), then drop the connection instead of answering, like a proxy timing out.
+        const end = res.end.bind(res);
+        res.end = ((..._args: unknown[]) => {
+          req.socket.destroy();
+          return res;
+        }) as typeof res.end;
+        res.on('close', () => void (res.end = end));
+        return next();
+      }
       case 'timeout': {
         // Never answer: hold the connection, then drop it like a dead upstream would.
         const timer = setTimeout(() => {
@@ -106,5 +140,17 @@ export function faultMiddleware(state: SpotifySimState): RequestHandler {
         return;
       }
     }
+  };
+}
+
+/** mulberry32: a small seeded generator, so a chaos run's faults can be repeated. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

@@ -165,7 +165,7 @@ export class SpotifySimState {
   }
 
   injectFault(spec: FaultSpec): ActiveFault {
-    return this.faults.add(spec);
+    return this.faults.add(spec, this.now());
   }
 
   clearFaults(): void {

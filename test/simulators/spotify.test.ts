@@ -703,6 +703,36 @@ describe('Spotify simulator: rate limits and faults', () => {
     expect(calls.filter((c) => c.fault === 'timeout').map((c) => c.status)).toEqual([0, 0]);
   });
 
+  it('injects faults at a rate, for a window, and answers lost after the write landed', async () => {
+    const h = await harness();
+    const tokens = await h.pkceLogin();
+    const me = () => h.api('get', '/v1/me', tokens.access_token);
+    await h.control('post', '/faults', { kind: '5xx', rate: 0.25, seed: 7, path: '/v1/me' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 200; i++) statuses.push((await me()).status);
+    const failed = statuses.filter((s) => s === 503).length;
+    expect(failed).toBeGreaterThan(30);
+    expect(failed).toBeLessThan(70);
+    expect((await h.control('get', '/faults')).data).toEqual([
+      expect.objectContaining({ rate: 0.25, remaining: null }),
+    ]);
+    await h.control('delete', '/faults');
+
+    await h.control('post', '/faults', { kind: 'quota', durationMs: 60_000 });
+    expect((await me()).data.error.reason).toBe('QUOTA_EXCEEDED');
+    expect((await me()).data.error.reason).toBe('QUOTA_EXCEEDED');
+    h.advance(61_000);
+    expect((await me()).status).toBe(200);
+
+    const album = `spotify:album:${(await h.release(h.clock)).albumId}`;
+    await h.control('post', '/faults', { kind: 'lost-answer', path: '/v1/me/library' });
+    await expect(h.api('put', '/v1/me/library', tokens.access_token, { uris: album })).rejects.toMatchObject({
+      code: 'ECONNRESET',
+    });
+    const contains = await h.api('get', '/v1/me/library/contains', tokens.access_token, { uris: album });
+    expect(contains.data).toEqual([true]); // the write landed although its answer was lost
+  });
+
   it('resets to a blank simulator', async () => {
     const h = await harness();
     const tokens = await h.pkceLogin();
