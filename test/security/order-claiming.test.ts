@@ -21,6 +21,15 @@ const credits = async (account: { headers: Record<string, string> }) =>
   (await http.get(`${stack.api.url}/v1/billing`, { headers: account.headers })).data.usage
     .unusedPackageCredits as number;
 
+/** Waits until the account holds the order's package credit. */
+const creditReaches = (account: { headers: Record<string, string> }) =>
+  waitFor(
+    'the package credit',
+    () => credits(account),
+    (n) => n === 1,
+    30_000,
+  );
+
 const orderAccount = (sessionId: string) =>
   stack.db.pool.oneFirst(sql.type(z.object({ id: z.string().nullable() }))`
     SELECT account_id AS id FROM orders WHERE checkout_session_id = ${sessionId}`);
@@ -92,12 +101,7 @@ describe('attack: claiming a shop order by signing up with the buyer’s address
     const verified = await verifyAccountEmail(stack, buyer, 'Real Owner');
     expect(verified.status).toBe(200);
     expect(String(verified.data)).toContain('Address verified');
-    await waitFor(
-      'the owner’s credit',
-      () => credits(owner),
-      (n) => n === 1,
-      30_000,
-    );
+    await creditReaches(owner);
     expect(await orderAccount(sessionId)).toBe(owner.id);
     expect(await credits(stranger)).toBe(0);
     const me = await http.get(`${stack.api.url}/v1/accounts/me`, { headers: owner.headers });
@@ -126,12 +130,7 @@ describe('attack: claiming a shop order by signing up with the buyer’s address
 
     const owner = await signUp('Late Owner', buyer);
     expect((await verifyAccountEmail(stack, buyer, 'Late Owner')).status).toBe(200);
-    await waitFor(
-      'the owner’s credit',
-      () => credits(owner),
-      (n) => n === 1,
-      30_000,
-    );
+    await creditReaches(owner);
     expect(await credits(stranger)).toBe(0);
   });
 
@@ -187,12 +186,7 @@ describe('attack: claiming a shop order by signing up with the buyer’s address
         packageSession({ sessionId, email: 'another-address@example.com', accountId: account.id }),
       ),
     );
-    await waitFor(
-      'the credit',
-      () => credits(account),
-      (n) => n === 1,
-      30_000,
-    );
+    await creditReaches(account);
     expect(await orderAccount(sessionId)).toBe(account.id);
   });
 });
