@@ -3,7 +3,6 @@
 // Each is idempotent: the package credit's key is the order id, e-mails have dedupe keys.
 import { ApplicationFailure } from '@temporalio/common';
 import {
-  accountByEmail,
   downgradeAfterGrace,
   findOrder,
   linkOrder,
@@ -11,6 +10,7 @@ import {
   provisionOrder,
   returnCreditOfCancelledCampaign,
 } from '../db/billing';
+import { verifiedAccountByEmail } from '../db/accounts';
 import { queueEmail } from '../db/outbox';
 import { campaignReleaseState } from '../db/campaigns';
 import { PACKAGES } from '../lib/billing/plans';
@@ -34,12 +34,16 @@ export function createBillingActivities({ pool, keyRing, logger }: ActivityDeps)
       return { provisioned };
     },
 
-    /** The order's account: the buyer's own when they were signed in, else the account with the same address. */
+    /**
+     * The order's account: the buyer's own when they were signed in, else the account that verified the buyer's
+     * address. Signing up with an address proves nothing: whoever did it first would take the credit.
+     */
     async linkOrderAccount(input: { orderId: string }): Promise<string | null> {
       const found = await order(input.orderId);
       if (found.accountId) return linkOrder(pool, found.id, found.accountId);
       if (!found.emailEnc) return null;
-      const accountId = await accountByEmail(pool, keyRing.decrypt(found.emailEnc, orderEmailContext(found.id)));
+      const email = keyRing.decrypt(found.emailEnc, orderEmailContext(found.id));
+      const accountId = await verifiedAccountByEmail(pool, email);
       return accountId ? linkOrder(pool, found.id, accountId) : null;
     },
 

@@ -42,10 +42,15 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
           subject: `Confirm your subscription to ${d.artistName ?? 'this artist'}`,
           body: `Someone (we hope you) asked to receive news from ${d.artistName ?? 'an artist'} about "${d.title ?? 'a release'}" at this address. To confirm, open ${config.PUBLIC_URL}/s/${d.token} within 7 days. If it was not you, ignore this message: nothing more will be sent to you.`,
         };
+      case 'email_verification':
+        return {
+          subject: 'Verify your e-mail address for dropday',
+          body: `Someone (we hope you) signed up to dropday with this address${email.accountName ? ` as "${email.accountName}"` : ''}. To verify it, open ${config.PUBLIC_URL}/account/verify/${d.token} within 48 hours. Shop packages bought with this address go to the account that verifies it. If it was not you, ignore this message.`,
+        };
       case 'order_confirmed':
         return {
           subject: `Order confirmed: ${d.packageName}`,
-          body: `Thank you for your order of ${d.packageName}. Your next dropday campaign uses it: sign up at ${config.PUBLIC_URL} with this e-mail address (or use your account with it) and create the campaign.`,
+          body: `Thank you for your order of ${d.packageName}. Your next dropday campaign uses it: sign up at ${config.PUBLIC_URL} with this e-mail address (or use your account with it), verify the address through the link we e-mail you, and create the campaign.`,
         };
       case 'campaign_live':
         return {

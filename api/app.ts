@@ -10,7 +10,9 @@ import { type AppDeps } from './deps';
 import { errorHandler, unknownRoute } from './errors';
 import { httpMetrics } from './metrics';
 import { rateLimiter } from './rate-limit';
-import { accountDeletionRoutes, accountRoutes } from './routes/accounts';
+import { accountRoutes, ownAccountRoutes } from './routes/accounts';
+import { accountVerificationRoutes } from './routes/account-verification';
+import { createEmailVerification } from './email-verification';
 import { artistRoutes } from './routes/artists';
 import { campaignRoutes } from './routes/campaigns';
 import { opsRoutes } from './routes/ops';
@@ -101,6 +103,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(smartLinkRoutes(deps, signIn, tracking));
   app.use(listenLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
+  const emailVerification = createEmailVerification(deps);
+  app.use(accountVerificationRoutes(deps, emailVerification));
   app.use(subscriberRoutes(deps, tracking));
   app.use(metaCallbackRoutes(deps));
   app.use(
@@ -113,14 +117,14 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use('/v1', jsonBody({ limit: '64kb' }));
-  app.use(accountRoutes(deps));
+  app.use(accountRoutes(deps, emailVerification));
   app.use(billingRoutes(deps)); // authenticates per route: a shop package may be bought signed out
   // The artist dashboard's session cookie is accepted for reads; writes need the bearer key.
   app.use('/v1', requireApiKeyOrAppSession(deps.pool, signingKeys(deps.config)));
   // An ops key works the /v1/ops routes only: it cannot delete its own account or open billing as an artist.
   const artistOnly = requireRole('artist');
   app.use('/v1', (req, res, next) => (req.path.startsWith('/ops/') ? next() : artistOnly(req, res, next)));
-  app.use(accountDeletionRoutes(deps));
+  app.use(ownAccountRoutes(deps, emailVerification));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
   app.use(analyticsRoutes(deps));

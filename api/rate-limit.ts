@@ -1,7 +1,8 @@
 // Rate limits of the unauthenticated endpoints: one middleware, one policy table. A request whose method and path
 // match a policy is counted against (policy, client IP) in PostgreSQL (db/request-rate-limits.ts), so every API
 // process shares the counters; over the limit it gets 429 with Retry-After and the JSON error body. Requests that
-// match no policy (the smart-link page itself, authenticated /v1 routes) cost nothing: no query.
+// match no policy (the smart-link page itself, authenticated /v1 routes but the one that sends e-mail) cost
+// nothing: no query.
 import { isIPv6 } from 'node:net';
 import { type RequestHandler } from 'express';
 import { hitRateLimit, purgeRateLimits } from '../db/request-rate-limits';
@@ -21,6 +22,8 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'presave', method: 'GET', path: /^\/l\/[^/]+\/presave\/[^/]+\/?$/ },
   { policy: 'oauth', method: 'GET', path: /^\/oauth\/.+\/callback\/?$/ },
   { policy: 'checkout', method: 'POST', path: /^\/v1\/billing\/checkout\/?$/ },
+  // The link's POST, and the resend (authenticated, but each one may send an e-mail).
+  { policy: 'verification', method: 'POST', path: /^\/(account\/verify\/[^/]+|v1\/accounts\/me\/verification)\/?$/ },
   { policy: 'codec', method: 'POST', path: /^\/codec\/[^/]+\/?$/ },
   { policy: 'webhooks', method: 'POST', path: /^\/webhooks\/.+$/ },
 ];

@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { type DatabasePool, sql } from './pool';
-import { type DatabaseTransactionConnection } from 'slonik';
+import { type DatabaseTransactionConnection, UniqueIntegrityConstraintViolationError } from 'slonik';
 
-const accountRow = z.object({ id: z.string().uuid(), name: z.string(), email: z.string() });
+/** `emailVerifiedAt`: when the account proved it reads its address (ms), null until then. */
+const accountRow = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  email: z.string(),
+  emailVerifiedAt: z.number().nullable(),
+});
 export type Account = z.infer<typeof accountRow>;
+const ACCOUNT_COLUMNS = sql.fragment`id, name, email, email_verified_at AS "emailVerifiedAt"`;
 
 const apiKeyRow = z.object({ id: z.string().uuid(), accountId: z.string().uuid(), role: z.enum(['artist', 'ops']) });
 
@@ -12,7 +19,7 @@ export async function insertAccount(
   input: { name: string; email: string },
 ): Promise<Account> {
   return tx.one(sql.type(accountRow)`
-    INSERT INTO accounts (name, email) VALUES (${input.name}, ${input.email}) RETURNING id, name, email`);
+    INSERT INTO accounts (name, email) VALUES (${input.name}, ${input.email}) RETURNING ${ACCOUNT_COLUMNS}`);
 }
 
 export async function insertApiKey(
@@ -30,7 +37,47 @@ export async function findApiKeyByHash(pool: DatabasePool, keyHash: string) {
 }
 
 export async function findAccount(pool: DatabasePool, id: string): Promise<Account | null> {
-  return pool.maybeOne(sql.type(accountRow)`SELECT id, name, email FROM accounts WHERE id = ${id}`);
+  return pool.maybeOne(sql.type(accountRow)`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ${id}`);
+}
+
+/** Whether an account other than this one has verified this address (it cannot be verified twice). */
+export async function emailVerifiedByAnotherAccount(
+  db: DatabasePool | DatabaseTransactionConnection,
+  input: { accountId: string; email: string },
+): Promise<boolean> {
+  return db.exists(sql.unsafe`
+    SELECT 1 FROM accounts
+    WHERE lower(email) = lower(${input.email}) AND email_verified_at IS NOT NULL AND id <> ${input.accountId}`);
+}
+
+/** The one account that verified this address (never one that merely signed up with it), if any. */
+export async function verifiedAccountByEmail(db: DatabasePool, email: string): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM accounts WHERE lower(email) = lower(${email}) AND email_verified_at IS NOT NULL`);
+}
+
+export type EmailVerificationOutcome = 'verified' | 'already_verified' | 'taken_by_another_account' | 'no_account';
+
+/**
+ * Marks the account's address verified, unless another account verified the same address first (the partial
+ * unique index of migration 017 settles a race between two). Changes nothing but this one column.
+ */
+export async function markEmailVerified(pool: DatabasePool, accountId: string): Promise<EmailVerificationOutcome> {
+  try {
+    const updated = await pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+      UPDATE accounts a SET email_verified_at = now()
+      WHERE a.id = ${accountId} AND a.email_verified_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM accounts o
+                        WHERE lower(o.email) = lower(a.email) AND o.email_verified_at IS NOT NULL AND o.id <> a.id)
+      RETURNING a.id`);
+    if (updated) return 'verified';
+  } catch (error) {
+    if (error instanceof UniqueIntegrityConstraintViolationError) return 'taken_by_another_account';
+    throw error;
+  }
+  const account = await findAccount(pool, accountId);
+  if (!account) return 'no_account';
+  return account.emailVerifiedAt === null ? 'taken_by_another_account' : 'already_verified';
 }
 
 export async function hasActiveOpsKey(pool: DatabasePool, accountId: string): Promise<boolean> {

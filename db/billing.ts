@@ -277,8 +277,3 @@ export async function unlinkedOrdersByEmailHash(
   return db.any(sql.type(z.object({ id: z.string(), checkoutSessionId: z.string() }))`
     SELECT id, checkout_session_id AS "checkoutSessionId" FROM orders WHERE email_hash = ${emailHash} AND account_id IS NULL`);
 }
-
-export async function accountByEmail(db: Db, email: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
-    SELECT id FROM accounts WHERE lower(email) = lower(${email}) ORDER BY created_at LIMIT 1`);
-}

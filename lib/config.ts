@@ -18,6 +18,7 @@ export const RATE_LIMIT_DEFAULTS = {
   presave: { limit: 30, windowSeconds: 600 }, // GET /l/:slug/presave/*
   oauth: { limit: 60, windowSeconds: 600 }, // GET /oauth/*/callback
   checkout: { limit: 20, windowSeconds: 600 }, // POST /v1/billing/checkout (may be signed out)
+  verification: { limit: 10, windowSeconds: 3600 }, // POST /account/verify/:token, /v1/accounts/me/verification
   codec: { limit: 600, windowSeconds: 60 }, // POST /codec/*
   webhooks: { limit: 600, windowSeconds: 60 }, // POST /webhooks/*
 } as const satisfies Record<string, RateLimit>;

@@ -1,6 +1,6 @@
 // A shop order, from payment to the end of its campaign. One workflow per Stripe Checkout Session
 // (`order:<checkoutSessionId>`, no personal data): it provisions the package once, confirms the order to the
-// buyer, links the order to the account with the buyer's e-mail address (now, or when one signs up), waits for the
+// buyer, links the order to the account that verified the buyer's e-mail address (now, or when one does), waits for the
 // campaign the package is used on, and tells the account when that campaign is live and when it has completed.
 import {
   condition,
@@ -25,15 +25,18 @@ const { deliverOutbox } = proxyActivities<ReturnType<typeof createActivities>>({
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
 });
 
-/** An account was created with the buyer's address (sent by the sign-up route). */
-export const accountCreatedSignal = defineSignal('accountCreated');
+/**
+ * An account verified the buyer's address (sent by the verification link's route). The name is from when sign-up
+ * alone sent it: kept, so orders already waiting still receive it.
+ */
+export const accountVerifiedSignal = defineSignal('accountCreated');
 /** The account's new campaign took this order's package credit (sent by the campaign route). */
 export const campaignAttachedSignal = defineSignal('campaignAttached');
 /** The campaign was rescheduled or cancelled: look again now rather than at the next timer. */
 export const campaignChangedSignal = defineSignal('campaignChanged');
 
 export interface OrderTimings {
-  /** how long an order waits for an account with the buyer's address */
+  /** how long an order waits for an account that verified the buyer's address */
   accountWaitMs: number;
   /** re-checks while waiting, in case a signal was lost */
   recheckMs: number;
@@ -63,7 +66,7 @@ export type OrderOutcome = 'completed' | 'cancelled' | 'unclaimed';
 
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<{ outcome: OrderOutcome }> {
   let nudged = false;
-  setHandler(accountCreatedSignal, () => void (nudged = true));
+  setHandler(accountVerifiedSignal, () => void (nudged = true));
   setHandler(campaignAttachedSignal, () => void (nudged = true));
   setHandler(campaignChangedSignal, () => void (nudged = true));
 

@@ -1,44 +1,69 @@
 import { Router } from 'express';
 import { auth } from '../auth';
-import { unlinkedOrdersByEmailHash } from '../../db/billing';
-import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
-import { signalOrder } from '../../lib/starters/order';
-import { insertAccount, insertApiKey, revokeAccountKeys } from '../../db/accounts';
+import { type Account, findAccount, insertAccount, insertApiKey, revokeAccountKeys } from '../../db/accounts';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { startAccountDeletion } from '../../lib/starters/account-deletion';
 import { startAccountWelcome } from '../../lib/starters/account-welcome';
 import { type AppDeps } from '../deps';
+import { type EmailVerification } from '../email-verification';
+import { ApiError, notFound } from '../errors';
 import { createAccountBody } from '../schemas';
 import { parseBody } from '../validation';
 
-export function accountRoutes({ pool, temporal, config, logger }: AppDeps): Router {
-  const router = Router();
-  const hashEmail = createLookupHasher(lookupHashSecret(config));
+/** The account as the API shows it: DESIGN.md's {id, name, email}, and whether the address is verified. */
+const accountView = (account: Account) => ({
+  id: account.id,
+  name: account.name,
+  email: account.email,
+  emailVerified: account.emailVerifiedAt !== null,
+  emailVerifiedAt: account.emailVerifiedAt === null ? null : new Date(account.emailVerifiedAt).toISOString(),
+});
 
-  // Sign-up: the only unauthenticated /v1 route. The API key is shown here once; we keep its hash.
+export function accountRoutes({ pool, temporal, config }: AppDeps, verification: EmailVerification): Router {
+  const router = Router();
+
+  // Sign-up: the only unauthenticated /v1 route. The API key is shown here once; we keep its hash. The address is
+  // unverified until its owner opens the e-mailed link: until then it claims no shop order.
   router.post('/v1/accounts', async (req, res) => {
     const body = parseBody(createAccountBody, req);
     const apiKey = generateApiKey('artist');
     const account = await pool.transaction(async (tx) => {
       const created = await insertAccount(tx, body);
       await insertApiKey(tx, { accountId: created.id, role: 'artist', keyHash: hashApiKey(apiKey) });
+      await verification.queue(tx, created);
       // Started inside the transaction: if Temporal is unreachable, the account is not created either.
       await startAccountWelcome(temporal, config.TEMPORAL_TASK_QUEUE, { accountId: created.id });
       return created;
     });
-    // Shop orders paid with this address wait for an account: tell them.
-    const orders = await unlinkedOrdersByEmailHash(pool, hashEmail(`email:${account.email}`));
-    for (const order of orders)
-      await signalOrder(temporal, logger, { checkoutSessionId: order.checkoutSessionId, what: 'accountCreated' });
-    res.status(201).json({ account, apiKey });
+    res.status(201).json({ account: accountView(account), apiKey });
   });
 
   return router;
 }
 
-/** Deleting one's own account: a durable workflow, and the account's keys stop working at once. */
-export function accountDeletionRoutes({ pool, temporal, config }: AppDeps): Router {
+/** The signed-in account itself: read it, have its verification e-mail sent again, delete it. */
+export function ownAccountRoutes({ pool, temporal, config }: AppDeps, verification: EmailVerification): Router {
   const router = Router();
+  const ownAccount = async (accountId: string) => {
+    const account = await findAccount(pool, accountId);
+    if (!account) throw notFound('account'); // deleted while its key still worked
+    return account;
+  };
+
+  router.get('/v1/accounts/me', async (_req, res) => {
+    res.json({ account: accountView(await ownAccount(auth(res).accountId)) });
+  });
+
+  // The same answer whether or not a mail went out (another account may hold the address verified).
+  router.post('/v1/accounts/me/verification', async (_req, res) => {
+    const account = await ownAccount(auth(res).accountId);
+    if (account.emailVerifiedAt !== null)
+      throw new ApiError(409, 'already_verified', 'this account has verified its e-mail address already');
+    await verification.queue(pool, account);
+    res.status(202).json({ status: 'sent' });
+  });
+
+  // Deleting one's own account: a durable workflow, and the account's keys stop working at once.
   router.delete('/v1/accounts/me', async (_req, res) => {
     const { accountId } = auth(res);
     const workflowId = await startAccountDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { accountId });

@@ -19,6 +19,7 @@ export type SignedPurpose =
   | 'unsubscribe' // the unsubscribe link in every message to a subscriber
   | 'subscription-confirm' // the e-mailed link that confirms a subscription (double opt-in)
   | 'deletion-link' // the e-mailed link that confirms a deletion request
+  | 'email-verification' // the e-mailed link that proves an account reads its address (/account/verify/<token>)
   | 'conversion-event-id'; // Meta event ids (deterministic, not a signed value: see SigningKeys.mac)
 
 export class SignedValueError extends Error {

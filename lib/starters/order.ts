@@ -1,5 +1,5 @@
 // A shop order (workflows/order.ts), one per Stripe checkout session: its id, start, and the nudges it gets when
-// something it waits for happens (an account with the buyer's address, a campaign using its package). The caller
+// something it waits for happens (an account verifying the buyer's address, a campaign using its package). The caller
 // looks the order up (db/billing.ts): lib/ does not read the database.
 import {
   type Client,
@@ -9,7 +9,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import {
-  accountCreatedSignal,
+  accountVerifiedSignal,
   campaignAttachedSignal,
   campaignChangedSignal,
   orderWorkflow,
@@ -43,7 +43,7 @@ export async function startOrder(
 }
 
 const ORDER_SIGNALS = {
-  accountCreated: accountCreatedSignal,
+  accountVerified: accountVerifiedSignal,
   campaignAttached: campaignAttachedSignal,
   campaignChanged: campaignChangedSignal,
 };

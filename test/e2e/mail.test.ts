@@ -81,7 +81,7 @@ describe('e-mail', () => {
     ).not.toContain('nudge-me@example.com');
   });
 
-  it('delivers account e-mail (welcome) to the account address, once', async () => {
+  it('delivers account e-mail (welcome, address verification) to the account address, once', async () => {
     const signup = await http.post(`${stack.api.url}/v1/accounts`, {
       name: 'Mail Label',
       email: 'mail-label@example.com',
@@ -89,9 +89,17 @@ describe('e-mail', () => {
     await stack.temporal.client.workflow.getHandle(`account-welcome:${signup.data.account.id}`).result();
     expect((await run(outboxDeliveryWorkflow)).failed).toBe(0);
     await run(outboxDeliveryWorkflow);
-    const welcomes = (await mailbox()).filter((m) => m.to === 'mail-label@example.com');
-    expect(welcomes).toEqual([
-      { to: 'mail-label@example.com', subject: 'Welcome to dropday', body: expect.stringContaining('Mail Label') },
-    ]);
+    const mails = (await mailbox()).filter((m) => m.to === 'mail-label@example.com');
+    expect(mails).toEqual(
+      expect.arrayContaining([
+        { to: 'mail-label@example.com', subject: 'Welcome to dropday', body: expect.stringContaining('Mail Label') },
+        {
+          to: 'mail-label@example.com',
+          subject: 'Verify your e-mail address for dropday',
+          body: expect.stringContaining(`${stack.config.PUBLIC_URL}/account/verify/`),
+        },
+      ]),
+    );
+    expect(mails).toHaveLength(2);
   });
 });

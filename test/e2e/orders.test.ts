@@ -1,6 +1,6 @@
 // Shop orders end to end: a paid Checkout Session (signed webhook) starts the order workflow, which provisions the
 // package exactly once — even when the webhook arrives twice and the worker is killed in between — links the order
-// to the account with the buyer's address when it signs up, and sends the lifecycle e-mails in order.
+// to the account that verifies the buyer's address, and sends the lifecycle e-mails in order.
 import { type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,6 +22,7 @@ import {
   waitFor,
   confirmSubscription,
 } from '../helpers/release-stack';
+import { mailTo, verifyAccountEmail } from '../helpers/mailbox';
 import { deliver, newId, packageSession, stripeEnv, stripeEvent } from '../helpers/stripe';
 import { workflowBundle } from '../helpers/temporal';
 
@@ -54,10 +55,16 @@ const creditsOf = (sessionId: string) =>
     )`SELECT count(*) AS n FROM package_credits p JOIN orders o ON o.id = p.order_id WHERE o.checkout_session_id = ${sessionId}`,
   );
 
-async function mailTo(address: string): Promise<string[]> {
-  const rows = await stack.db.pool.any(sql.type(z.object({ id: z.string(), enc: z.string(), subject: z.string() }))`
-    SELECT outbox_id AS id, to_address_enc AS enc, subject FROM sandbox_mailbox ORDER BY delivered_at, outbox_id`);
-  return rows.filter((r) => stack.keyRing.decrypt(r.enc, `sandbox_mailbox:${r.id}`) === address).map((r) => r.subject);
+const subjectsTo = async (address: string) => (await mailTo(stack, address)).map((m) => m.subject);
+
+/** A buyer's account, its address verified from the mailbox (an order attaches only to a verified owner). */
+async function verifiedAccount(name: string, email: string) {
+  const signup = await http.post(`${stack.api.url}/v1/accounts`, { name, email });
+  const headers = { authorization: `Bearer ${signup.data.apiKey}` };
+  const verified = await verifyAccountEmail(stack, email);
+  if (verified.status !== 200) throw new Error(`verification answered ${verified.status}`);
+  const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
+  return { headers, artistId: artist.data.id as string };
 }
 
 describe('shop orders', () => {
@@ -92,13 +99,13 @@ describe('shop orders', () => {
     // An attempt the kill cut off is retried once its start-to-close timeout (15–30 s) has passed.
     await waitFor(
       'the order confirmation',
-      () => mailTo(buyer),
+      () => subjectsTo(buyer),
       (m) => m.length > 0,
       60_000,
     );
     expect(await ordersOf(sessionId)).toBe(1);
     expect(await creditsOf(sessionId)).toBe(1);
-    expect(await mailTo(buyer)).toEqual(['Order confirmed: Release Boost']);
+    expect(await subjectsTo(buyer)).toEqual(['Order confirmed: Release Boost']);
     const order = await stack.db.pool.one(sql.type(
       z.object({ attribution: z.record(z.string(), z.string()), accountId: z.string().nullable() }),
     )`
@@ -108,9 +115,8 @@ describe('shop orders', () => {
     const description = await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).describe();
     expect(description.status.name).toBe('RUNNING');
 
-    // The buyer signs up: the order and its credit move to the new account.
-    const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Crash Label', email: buyer });
-    const headers = { authorization: `Bearer ${signup.data.apiKey}` };
+    // The buyer signs up and verifies the address: the order and its credit move to the new account.
+    const { headers } = await verifiedAccount('Crash Label', buyer);
     const billing = await waitFor(
       'the order to be linked',
       () => http.get(`${stack.api.url}/v1/billing`, { headers }),
@@ -122,13 +128,8 @@ describe('shop orders', () => {
   it('sends order confirmed, campaign live and campaign completed, in that order', async () => {
     if (!stack.worker) await stack.startWorker();
     const buyer = 'lifecycle-buyer@example.com';
-    // This buyer already has an account: the order is linked at once.
-    const account = await (async () => {
-      const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Lifecycle Label', email: buyer });
-      const headers = { authorization: `Bearer ${signup.data.apiKey}` };
-      const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
-      return { headers, artistId: artist.data.id as string };
-    })();
+    // This buyer already has an account with the address verified: the order is linked at once.
+    const account = await verifiedAccount('Lifecycle Label', buyer);
     const sessionId = newId('cs_test');
     await deliver(
       stack.api.url,
@@ -164,8 +165,8 @@ describe('shop orders', () => {
 
     const result = await stack.temporal.client.workflow.getHandle(`order:${sessionId}`).result();
     expect(result).toEqual({ outcome: 'completed' });
-    // (The account also gets its welcome and an alert about the other, unreleased campaign.)
-    const lifecycle = (await mailTo(buyer)).filter((s) => /^Order confirmed|" is live$|" has completed$/.test(s));
+    // (The account also gets its welcome, the verification and an alert about the other, unreleased campaign.)
+    const lifecycle = (await subjectsTo(buyer)).filter((s) => /^Order confirmed|" is live$|" has completed$/.test(s));
     expect(lifecycle).toEqual(['Order confirmed: Release Boost', '"Boosted" is live', '"Boosted" has completed']);
     expect(
       (await http.get(`${stack.api.url}/v1/campaigns/${boosted.id}`, { headers: account.headers })).data.status,
@@ -175,13 +176,10 @@ describe('shop orders', () => {
   it('takes the campaign at once when it is attached while the order is looking for one', async () => {
     // The order's look-up is held after it read "no campaign yet"; the campaign is attached (and the order
     // signalled) meanwhile. The order must look again, not sleep until its hourly re-check.
+    const buyer = 'racing-buyer@example.com';
+    const account = await verifiedAccount('Racing Label', buyer); // (its mail is delivered by the worker)
     await stack.worker?.stop();
     stack.worker = null;
-    const buyer = 'racing-buyer@example.com';
-    const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Racing Label', email: buyer });
-    const headers = { authorization: `Bearer ${signup.data.apiKey}` };
-    const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
-    const account = { headers, artistId: artist.data.id as string };
 
     const deps = {
       config: stack.config,
@@ -230,10 +228,8 @@ describe('shop orders', () => {
   it('gives the package back when its campaign is cancelled before the release', async () => {
     if (!stack.worker) await stack.startWorker();
     const buyer = 'cancelling-buyer@example.com';
-    const signup = await http.post(`${stack.api.url}/v1/accounts`, { name: 'Cancelling Label', email: buyer });
-    const headers = { authorization: `Bearer ${signup.data.apiKey}` };
-    const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
-    const account = { headers, artistId: artist.data.id as string };
+    const account = await verifiedAccount('Cancelling Label', buyer);
+    const { headers } = account;
     const sessionId = newId('cs_test');
     await deliver(
       stack.api.url,
@@ -295,7 +291,7 @@ describe('shop orders', () => {
       workflowId: newId('outbox'),
       taskQueue: stack.temporal.taskQueue,
     });
-    expect(await mailTo('stays@example.com')).toHaveLength(1);
-    expect(await mailTo('leaves@example.com')).toHaveLength(0);
+    expect(await subjectsTo('stays@example.com')).toHaveLength(1);
+    expect(await subjectsTo('leaves@example.com')).toHaveLength(0);
   });
 });

@@ -45,7 +45,13 @@ const countRows = (table: 'accounts' | 'artists' | 'api_keys') =>
 describe('accounts', () => {
   it('creates an account, returns the key once, stores only its hash, and the welcome workflow writes the outbox', async () => {
     const { account, apiKey } = await signUp();
-    expect(account).toEqual({ id: expect.any(String), name: 'Night Owl Records', email: 'label@example.com' });
+    expect(account).toEqual({
+      id: expect.any(String),
+      name: 'Night Owl Records',
+      email: 'label@example.com',
+      emailVerified: false, // until its owner opens the e-mailed link
+      emailVerifiedAt: null,
+    });
     expect(apiKey).toMatch(/^dd_artist_/);
     const stored = await db.pool.anyFirst(sql.type(z.object({ key_hash: z.string() }))`
       SELECT key_hash FROM api_keys WHERE account_id = ${account.id}`);
@@ -54,9 +60,11 @@ describe('accounts', () => {
     // The workflow was started by the API and run by the worker on the real server.
     const result = await temporal.client.workflow.getHandle(`account-welcome:${account.id}`).result();
     const outbox = await db.pool.one(sql.type(z.object({ id: z.string(), template: z.string() }))`
-      SELECT id, template FROM outbox_emails WHERE account_id = ${account.id}`);
+      SELECT id, template FROM outbox_emails WHERE account_id = ${account.id} AND template = 'welcome'`);
     expect(result).toEqual({ outboxId: outbox.id });
-    expect(outbox.template).toBe('welcome');
+    const verification = await db.pool.anyFirst(sql.type(z.object({ kind: z.string() }))`
+      SELECT kind FROM outbox_emails WHERE account_id = ${account.id} AND template = 'email_verification'`);
+    expect(verification).toEqual(['transactional']);
   });
 
   it('rejects malformed bodies with the error format and writes nothing', async () => {

@@ -1,9 +1,10 @@
 // Rate limits, as an attacker over HTTP against the real stack: the unauthenticated endpoints (sign-up, sign-in,
-// subscribe, deletion requests, pre-save start, OAuth callbacks, codec, webhooks) answer 429 with Retry-After and
-// the JSON error past their limit, whichever API process is asked, and a refused request changes nothing. The
-// smart-link page itself is not limited and costs no counter. Clients are told apart by Express's req.ip: the
-// test's loopback client is a trusted proxy by default, so X-Forwarded-For names the client; with TRUST_PROXY=false
-// a forged X-Forwarded-For changes nothing.
+// subscribe, deletion requests, pre-save start, OAuth callbacks, codec, webhooks, e-mail verification links) and the
+// one authenticated route that sends mail (the verification e-mail again) answer 429 with Retry-After and the JSON
+// error past their limit, whichever API process is asked, and a refused request changes nothing. The smart-link
+// page itself is not limited and costs no counter. Clients are told apart by Express's req.ip: the test's loopback
+// client is a trusted proxy by default, so X-Forwarded-For names the client; with TRUST_PROXY=false a forged
+// X-Forwarded-For changes nothing.
 import { z } from 'zod';
 import { createDatabasePool, type DatabasePool, sql } from '../../db/pool';
 import { startTestApi, type TestApi } from '../helpers/app';
@@ -11,7 +12,7 @@ import { artistAccount, createCampaign, http, startReleaseStack, type ReleaseSta
 
 const LIMITS =
   'signup=3/3600,login=2/3600,subscribe=2/3600,deletion=2/3600,presave=2/3600,oauth=2/3600,' +
-  'checkout=2/3600,codec=2/3600,webhooks=2/3600';
+  'checkout=2/3600,codec=2/3600,webhooks=2/3600,verification=2/3600';
 
 let stack: ReleaseStack;
 let secondPool: DatabasePool;
@@ -124,6 +125,15 @@ describe('rate limits', () => {
         send: (h) => http.get(`${stack.api.url}/oauth/spotify/callback?code=x&state=y`, { headers: h }),
       },
       { policy: 'checkout', send: (h) => http.post(`${stack.api.url}/v1/billing/checkout`, {}, { headers: h }) },
+      {
+        policy: 'verification',
+        send: (h) => http.post(`${stack.api.url}/account/verify/not-a-link`, '', { headers: { ...h, ...form } }),
+      },
+      {
+        policy: 'verification',
+        send: (h) =>
+          http.post(`${stack.api.url}/v1/accounts/me/verification`, {}, { headers: { ...h, ...account.headers } }),
+      },
       { policy: 'codec', send: (h) => http.post(`${stack.api.url}/codec/decode`, { payloads: [] }, { headers: h }) },
       {
         policy: 'webhooks',
