@@ -97,7 +97,11 @@ export async function startBenchStack(opts: {
   };
 }
 
-function startProcess(script: string, env: Record<string, string>, isReady?: (line: string) => boolean): ChildProcess {
+export function startProcess(
+  script: string,
+  env: Record<string, string>,
+  isReady?: (line: string) => boolean,
+): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env,
