@@ -71,6 +71,7 @@ function printTable(r: ChaosReport) {
     ['duplicate provider writes', r.duplicateProviderWrites],
     ['accepted but never scheduled', r.acceptedNeverScheduled],
     ['still open at the deadline', r.openAtDeadline],
+    ['processes that died on their own', r.crashes.length ? r.crashes.join('; ') : 'none'],
     ['wave seconds', r.waveSeconds],
     ['history events per fan', r.historyEventsPerFan],
     [

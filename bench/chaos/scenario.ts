@@ -33,6 +33,8 @@ export interface ChaosReport {
   duplicateProviderWrites: number;
   acceptedNeverScheduled: number;
   openAtDeadline: number;
+  /** processes that died on their own (not killed by the run) */
+  crashes: string[];
   waveSeconds: number;
   historyEventsPerFan: number;
   injected: { serverErrors: number; rateLimited: number; quota: number; lostAnswers: number };
@@ -69,7 +71,15 @@ export async function runChaosScenario(opts: {
     const later = releaseInSeconds(3600);
     const campaign = await http.post(
       `${stack.apiUrl}/v1/campaigns`,
-      { artistId, title: 'Chaos', upc, ...later, releasePolicy: 'global', timeZone: 'UTC' },
+      {
+        artistId,
+        title: 'Chaos',
+        upc,
+        releaseDate: later.releaseDate,
+        releaseTime: later.releaseTime,
+        releasePolicy: 'global',
+        timeZone: 'UTC',
+      },
       { headers },
     );
     if (campaign.status !== 201) throw new Error(`campaign: ${JSON.stringify(campaign.data)}`);
@@ -157,6 +167,7 @@ export async function runChaosScenario(opts: {
       duplicateProviderWrites: stats.duplicateSaves + stats.duplicateFollows,
       acceptedNeverScheduled: Math.max(0, expected - stored),
       openAtDeadline: settled ? 0 : count('pending') + count('running'),
+      crashes: [...stack.crashes],
       waveSeconds,
       historyEventsPerFan: round((await historyEvents(stack, campaignId)) / Math.max(1, expected)),
       injected: {

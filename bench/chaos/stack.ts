@@ -100,7 +100,19 @@ export async function startChaosStack(opts: {
     RATE_LIMITS: 'off', // every simulated fan comes from 127.0.0.1
   };
 
-  let api = startProcess('api/main.ts', env);
+  /** Processes that died without being killed by the run: a finding, reported. */
+  const crashes: string[] = [];
+  const watch = (name: string, child: ChildProcess) => {
+    child.once('exit', (code, signal) => {
+      if (signal !== 'SIGKILL' && !closing) {
+        crashes.push(`${name} exited (${signal ?? code})`);
+        opts.log(`  ${name} exited by itself (${signal ?? code})`);
+      }
+    });
+    return child;
+  };
+  let closing = false;
+  let api = watch('API', startProcess('api/main.ts', env));
   await waitForPort(apiPort, '127.0.0.1', 60_000);
   cleanups.push(() => stopChild(api));
   const pool: DatabasePool = await createDatabasePool(databaseUrl, { maximumPoolSize: 4 });
@@ -111,7 +123,10 @@ export async function startChaosStack(opts: {
 
   const workers: ChildProcess[] = [];
   async function startWorker(): Promise<ChildProcess> {
-    const worker = startProcess('workers/main.ts', { ...env, LOG_LEVEL: 'info' }, (l) => l.includes('worker started'));
+    const worker = watch(
+      'a worker',
+      startProcess('workers/main.ts', { ...env, LOG_LEVEL: 'info' }, (l) => l.includes('worker started')),
+    );
     await new Promise<void>((resolve, reject) => {
       worker.once('ready' as never, resolve);
       worker.once('exit', () => reject(new Error('worker exited during start')));
@@ -130,6 +145,7 @@ export async function startChaosStack(opts: {
     client,
     temporal,
     workers,
+    crashes,
     startWorker,
     /** SIGKILL one worker (the oldest alive) and start a replacement; resolves when the new one polls. */
     async killWorker(): Promise<void> {
@@ -144,7 +160,7 @@ export async function startChaosStack(opts: {
       api.kill('SIGKILL');
       await new Promise((resolve) => api.once('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, downMs));
-      api = startProcess('api/main.ts', env);
+      api = watch('API', startProcess('api/main.ts', env));
       await waitForPort(apiPort, '127.0.0.1', 60_000);
     },
     /** Stops PostgreSQL (a fast shutdown: every connection is cut) and starts it again on the same data. */
@@ -154,6 +170,7 @@ export async function startChaosStack(opts: {
       pg = await startEmbeddedPostgres({ dataDir: pgDir, port: pgPort });
     },
     async close() {
+      closing = true;
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     },
   };
