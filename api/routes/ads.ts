@@ -87,7 +87,6 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
 
   /**
    * A Google ad's video and countries: as given, else what the campaign's YouTube Premiere package named at checkout.
-   * The Demand Gen ad's logo is the release artwork, which Spotify publishes with the release: until then, refused.
    */
   async function googleTargets(
     campaign: Campaign,
@@ -101,13 +100,6 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
     if (!youtubeVideoId)
       throw invalidBody('youtubeVideoId', premiere ? `${fromPackage} a video` : 'required for Google ads');
     if (!countries) throw invalidBody('countries', premiere ? `${fromPackage} countries` : 'required');
-    if (!campaign.artworkUrl)
-      throw new ApiError(
-        409,
-        'release_artwork_required',
-        'Google Demand Gen ads need a square logo, and dropday uses the release artwork, which Spotify publishes with the release: create the Google ads once the release is on Spotify',
-        { resolution: campaign.resolution },
-      );
     return { youtubeVideoId, countries };
   }
 
@@ -148,6 +140,16 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
         body.copyVariantId
           ? `copy variant ${body.copyVariantId} is not an approved ${body.platform} variant of this campaign`
           : `no approved ${body.platform} ad copy for this campaign yet: request copy and approve a variant first`,
+      );
+    }
+
+    if (body.platform === 'google' && !campaign.artworkUrl) {
+      // The Demand Gen ad's logo is the release artwork, which Spotify publishes with the release.
+      throw new ApiError(
+        409,
+        'release_artwork_required',
+        'Google Demand Gen ads need a square logo, and dropday uses the release artwork, which Spotify publishes with the release: create the Google ads once the release is on Spotify',
+        { resolution: campaign.resolution },
       );
     }
 
