@@ -10,7 +10,7 @@ import { AD_INSIGHTS_SCHEDULE_ID, createSchedule } from '../../lib/starters/sche
 import { startGoogleSimulator } from '../../simulators/google';
 import { adsState, SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
 import { startMetaSimulator } from '../../simulators/meta';
-import { cancelAd } from '../helpers/ads';
+import { approvedCopy as approvedCopyRow, cancelAd } from '../helpers/ads';
 import { marketingState } from '../../simulators/meta/marketing';
 import { adCampaignProgressQuery } from '../../workflows/ad-campaign';
 import { connectionTokenWorkflow } from '../../workflows/connection-token';
@@ -97,15 +97,8 @@ const artworkKnown = (campaignId: string) =>
     30_000,
   );
 
-async function approvedCopy(campaignId: string, platform: 'meta' | 'google', approved = true): Promise<string> {
-  const requestId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
-    INSERT INTO ad_copy_requests (campaign_id, platform, status) VALUES (${campaignId}, ${platform}, 'approved') RETURNING id`);
-  return stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
-    INSERT INTO ad_copy_variants (request_id, campaign_id, platform, position, headline, primary_text, description, source, approved_at)
-    VALUES (${requestId}, ${campaignId}, ${platform}, 0, 'Midnight Sun out now', 'The new single from Luna Vey. Listen now.', 'Stream it today', 'template',
-            ${approved ? sql.fragment`now()` : sql.fragment`NULL`})
-    RETURNING id`);
-}
+const approvedCopy = (campaignId: string, platform: 'meta' | 'google', approved = true) =>
+  approvedCopyRow(stack.db.pool, campaignId, platform, approved);
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const metaBody = (extra: Record<string, unknown> = {}) => ({
