@@ -52,9 +52,30 @@ export async function approvedCopyThroughApi(
     30_000,
   );
   const variantId = written.data.items.find((i: { id: string }) => i.id === request.data.id).variants[0].id as string;
-  const approve = await http.post(`${base}/${request.data.id}/approve`, { variantId }, { headers: account.headers });
-  if (approve.status >= 300) throw new Error(`ad copy not approved: ${JSON.stringify(approve.data)}`);
+  await approveVariant(stack, account, campaignId, request.data.id, variantId);
   return variantId;
+}
+
+/** Approves a variant over the API and waits until the ad copy workflow has recorded it. */
+export async function approveVariant(
+  stack: { api: { url: string } },
+  account: { headers: Record<string, string> },
+  campaignId: string,
+  requestId: string,
+  variantId: string,
+): Promise<void> {
+  const base = `${stack.api.url}/v1/campaigns/${campaignId}/ads/copy`;
+  const approve = await http.post(`${base}/${requestId}/approve`, { variantId }, { headers: account.headers });
+  if (approve.status !== 202) throw new Error(`ad copy not approved: ${JSON.stringify(approve.data)}`);
+  await waitFor(
+    'the approval recorded',
+    () => http.get(base, { headers: account.headers }),
+    (r) =>
+      r.data.items
+        ?.find((i: { id: string }) => i.id === requestId)
+        ?.variants?.some((v: { id: string; approvedAt: string | null }) => v.id === variantId && v.approvedAt),
+    30_000,
+  );
 }
 
 /** Approved copy written straight into the tables (for accounts whose plan may not request copy). */

@@ -6,7 +6,7 @@
 import { findCampaignById } from '../../db/campaigns';
 import { startGoogleSimulator } from '../../simulators/google';
 import { SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
-import { connectGoogle } from '../helpers/ads';
+import { approveVariant, connectGoogle } from '../helpers/ads';
 import { GOOGLE_APP, googleEnv } from '../helpers/ad-simulators';
 import { operationsOf, sampleOf, seededRandom, countRows, changedTables } from '../helpers/attack-inputs';
 import {
@@ -79,12 +79,7 @@ async function aGoogleAdCampaign(a: { headers: Record<string, string> }, campaig
   );
   const copies = await http.get(`${stack.api.url}/v1/campaigns/${campaignId}/ads/copy`, { headers: a.headers });
   const [request] = copies.data.items;
-  const approved = await http.post(
-    `${stack.api.url}/v1/campaigns/${campaignId}/ads/copy/${request.id}/approve`,
-    { variantId: request.variants[0].id },
-    { headers: a.headers },
-  );
-  expect(approved.status).toBeLessThan(300);
+  await approveVariant(stack, a, campaignId, request.id, request.variants[0].id);
   const ad = await http.post(
     `${stack.api.url}/v1/campaigns/${campaignId}/ads`,
     {
