@@ -85,7 +85,7 @@ async function aGoogleAdCampaign(a: { headers: Record<string, string> }, campaig
     {
       platform: 'google',
       budget: { amount: 10_000, currency: 'USD' },
-      endAt: '2031-02-01T00:00:00Z',
+      endAt: new Date(Date.now() + 2 * 86_400_000).toISOString(), // 50 USD a day: above Demand Gen's minimum
       countries: ['US'],
       objective: 'traffic',
       customerId: '123-456-7890',
@@ -94,11 +94,12 @@ async function aGoogleAdCampaign(a: { headers: Record<string, string> }, campaig
     { headers: a.headers },
   );
   expect(ad.status).toBe(202);
-  await waitFor(
-    "A's ad campaign scheduled",
+  const created = await waitFor(
+    "A's ad campaign created",
     () => http.get(`${stack.api.url}/v1/campaigns/${campaignId}/ads`, { headers: a.headers }),
-    (r) => r.data.items?.[0]?.state === 'scheduled',
+    (r) => ['scheduled', 'failed'].includes(r.data.items?.[0]?.state),
   );
+  expect(created.data.items[0]).toMatchObject({ state: 'scheduled', lastError: null });
   return ad.data.id as string;
 }
 
@@ -201,6 +202,9 @@ describe('tenant matrix', () => {
       answers.push(`${name} → ${res.status}${res.status === 404 ? '' : ` ${JSON.stringify(res.data).slice(0, 200)}`}`);
     }
     expect(calls).toBeGreaterThanOrEqual(25);
+    expect(answers.map((line) => line.split(' → ')[0])).toEqual(
+      expect.arrayContaining(['DELETE /v1/connections/{id}', 'POST /v1/campaigns/{id}/ads/{adId}/cancel']),
+    );
     expect(answers.filter((line) => !line.endsWith('→ 404'))).toEqual([]);
     expect(changedTables(beforeRows, await countRows(stack.db.pool))).toEqual([]);
     expect(await seeOfA()).toEqual(beforeA);
