@@ -26,6 +26,7 @@ import { activeAccessToken } from '../db/connections';
 import { majorToMinor, microsToMinor, minorToMicros } from '../lib/currency';
 import { connectionNeedsReconnect, createConnectionActivities } from './connections';
 import { type ActivityDeps } from './deps';
+import { imageInfo } from '../lib/image';
 import { ProviderError } from '../lib/providers/errors';
 import { type AdsService, type GoogleAdsAccount } from '../lib/providers/google-ads';
 import { type MetaEdge } from '../lib/providers/meta-marketing';
@@ -62,12 +63,24 @@ export const GOOGLE_OBJECTIVES = {
 } as const;
 
 const LABEL = { meta: 'Meta', google: 'Google Ads' } as const;
+
+// Google's rules for a Demand Gen logo: square, at least 128x128 pixels, at most 5 MB.
+const LOGO_MIN_PIXELS = 128;
+const LOGO_MAX_BYTES = 5 * 1024 * 1024;
+function logoProblem(bytes: Buffer): string | null {
+  const info = imageInfo(bytes);
+  if (!info) return 'it is not a PNG, JPEG or GIF image';
+  if (bytes.length > LOGO_MAX_BYTES) return `it is ${(bytes.length / 1024 / 1024).toFixed(1)} MB, more than 5 MB`;
+  if (info.width !== info.height) return `it is ${info.width}x${info.height} pixels, not square`;
+  if (info.width < LOGO_MIN_PIXELS) return `it is ${info.width}x${info.height} pixels, smaller than 128x128`;
+  return null;
+}
 const objectName = (adCampaignId: string, step: AdStep) => `dropday:${adCampaignId}:${step}`;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export function createAdCampaignActivities(deps: ActivityDeps) {
   const { pool, keyRing } = deps;
-  const { metaMarketing: meta, googleAds: google } = deps.providers;
+  const { metaMarketing: meta, googleAds: google, spotify } = deps.providers;
   const connections = createConnectionActivities(deps);
 
   async function load(adCampaignId: string): Promise<AdCampaign> {
@@ -261,6 +274,56 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
     );
   }
 
+  /** The ad's square logo: the release artwork as an image asset, found by its name when an earlier attempt made it. */
+  async function logoAsset(account: GoogleAdsAccount, ad: AdCampaign, artworkUrl: string | null): Promise<string> {
+    const name = objectName(ad.id, 'ad') + ':logo';
+    const existing = await google.findOne(
+      account,
+      'asset',
+      `SELECT asset.resource_name FROM asset WHERE asset.name = '${name}'`,
+    );
+    if (existing) return existing;
+    const image = await logoImage(ad, artworkUrl);
+    return google.create(account, 'assets', { name, type: 'IMAGE', imageAsset: { data: image.toString('base64') } });
+  }
+
+  /** The release artwork's bytes, checked against Google's logo rules. A CDN hiccup is retried; artwork that is
+   * missing, gone or unfit fails the step for good, with the reason kept for the artist. */
+  async function logoImage(ad: AdCampaign, artworkUrl: string | null): Promise<Buffer> {
+    const unusable = async (code: string, message: string) => {
+      await recordAdError(pool, ad.id, { code, message, step: 'ad' });
+      return ApplicationFailure.create({ message, type: 'AdLogoUnusable', nonRetryable: true });
+    };
+    if (!artworkUrl)
+      throw await unusable(
+        'release_artwork_missing',
+        'Google Demand Gen ads need a logo, and dropday uses the release artwork, which Spotify has not published yet. Create the Google ads again once the release is on Spotify.',
+      );
+    let bytes: Buffer;
+    try {
+      bytes = await spotify.artwork(artworkUrl);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      if (['unavailable', 'rate_limited', 'quota_exhausted', 'outcome_unknown'].includes(error.kind))
+        throw ApplicationFailure.create({
+          message: `The release artwork could not be downloaded yet: ${error.message}`,
+          type: 'AdLogoUnavailable',
+          nextRetryDelay: error.retryAfterMs,
+        });
+      throw await unusable(
+        'release_artwork_unusable',
+        `The release artwork could not be read from Spotify (${error.message}), so the Google ad has no logo.`,
+      );
+    }
+    const problem = logoProblem(bytes);
+    if (problem)
+      throw await unusable(
+        'release_artwork_unusable',
+        `The release artwork cannot be the Google ad's logo: ${problem}.`,
+      );
+    return bytes;
+  }
+
   async function createOnGoogle(ad: AdCampaign, step: AdStep, token: string): Promise<string> {
     const account: GoogleAdsAccount = {
       accessToken: token,
@@ -308,6 +371,7 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
             name: `dropday video ${ad.youtubeVideoId}`,
             youtubeVideoAsset: { youtubeVideoId: ad.youtubeVideoId },
           }));
+        const logo = await logoAsset(account, ad, campaign?.artworkUrl ?? null);
         return google.create(account, 'adGroupAds', {
           adGroup: await providerIdOf(ad, 'ad_group'),
           status: 'PAUSED',
@@ -319,6 +383,7 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
               longHeadlines: [{ text: copy.primaryText }],
               descriptions: [{ text: copy.description }],
               videos: [{ asset: video }],
+              logoImages: [{ asset: logo }],
               businessName: { text: (campaign?.artistName ?? 'dropday').slice(0, 25) },
             },
           },
@@ -383,7 +448,7 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
       }
       await withProvider(ad, `undo ${input.step}`, async (token) => {
         if (ad.platform === 'meta') return meta.remove(token, providerId);
-        // A Google ad's video asset stays: assets cannot be removed, and it is harmless.
+        // A Google ad's video and logo assets stay: assets cannot be removed, and they are harmless.
         return google.remove(
           { accessToken: token, customerId: ad.adAccountId, loginCustomerId: ad.loginCustomerId },
           GOOGLE_SERVICE[input.step]!,

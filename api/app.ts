@@ -52,10 +52,14 @@ export function createApp(deps: AppDeps): Express {
   const https = deps.config.PUBLIC_URL.startsWith('https://');
   app.use(
     helmet({
-      // Pages load only our own script and style; artwork comes from the provider's image CDN. HTTPS-only headers
-      // only where we are served over HTTPS (a local http://127.0.0.1 stack must keep working).
+      // Pages load only our own script and style; artwork comes from the provider's image CDN (in sandbox mode the
+      // Spotify simulator, over http). HTTPS-only headers only where we are served over HTTPS (a local
+      // http://127.0.0.1 stack must keep working).
       contentSecurityPolicy: {
-        directives: { 'img-src': ["'self'", 'https:', 'data:'], 'upgrade-insecure-requests': https ? [] : null },
+        directives: {
+          'img-src': ["'self'", 'https:', 'data:', ...(https ? [] : [new URL(deps.config.SPOTIFY_API_URL).origin])],
+          'upgrade-insecure-requests': https ? [] : null,
+        },
       },
       strictTransportSecurity: https,
     }),

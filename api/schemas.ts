@@ -1,7 +1,8 @@
 // Request bodies of the public API. Shared by validation and the OpenAPI document.
 import { z } from 'zod';
 import { gtinDigits, isValidGtin } from '../lib/gtin';
-import { CURRENCIES, PACKAGE_IDS, PAID_TIERS } from '../lib/billing/plans';
+import { CURRENCIES, PACKAGE_IDS, PAID_TIERS, YOUTUBE_PREMIERE } from '../lib/billing/plans';
+import { youtubeVideoIdOf, youtubeWatchUrl } from '../lib/youtube';
 import { MAX_VARIANTS } from '../lib/ad-copy/template-writer';
 import { isIsoCurrency } from '../lib/currency';
 import { EVENT_TYPES } from '../db/event-values';
@@ -101,17 +102,21 @@ const countryCode = z
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
   .refine((code) => regionNames.of(code) !== code, 'is not a known country code');
 
+// Stored as the canonical watch link of the video it names (the ad campaign reads the id back from it).
 const youtubeUrl = z
   .string()
   .trim()
   .max(500)
-  .pipe(
-    z.url({
-      protocol: /^https$/,
-      hostname: /^(www\.|m\.|music\.)?youtube\.com$|^youtu\.be$/,
-      message: 'must be an https YouTube link',
-    }),
-  );
+  .transform((link, ctx) => {
+    const videoId = link.startsWith('https://') ? youtubeVideoIdOf(link) : null;
+    if (videoId) return youtubeWatchUrl(videoId);
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be an https link to one YouTube video: youtube.com/watch?v=<id>, youtu.be/<id> or youtube.com/shorts/<id>',
+    });
+    return z.NEVER;
+  });
 
 const attributionValue = z.string().trim().min(1).max(200);
 export const attributionParams = z.strictObject({
@@ -130,21 +135,35 @@ export const checkoutBody = z.discriminatedUnion('kind', [
     tier: z.enum(PAID_TIERS),
     currency: z.enum(CURRENCIES).default('eur'),
   }),
-  z.strictObject({
-    kind: z.literal('package'),
-    packageId: z.enum(PACKAGE_IDS),
-    currency: z.enum(CURRENCIES),
-    /** the buyer's address when not signed in (Stripe asks for one otherwise) */
-    email: z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(320)).optional(),
-    youtubeUrl: youtubeUrl.optional(),
-    targetCountries: z
-      .array(countryCode)
-      .min(1)
-      .max(50)
-      .transform((codes) => [...new Set(codes)])
-      .optional(),
-    attribution: attributionParams.optional(),
-  }),
+  z
+    .strictObject({
+      kind: z.literal('package'),
+      packageId: z.enum(PACKAGE_IDS),
+      currency: z.enum(CURRENCIES),
+      /** the buyer's address when not signed in (Stripe asks for one otherwise) */
+      email: z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(320)).optional(),
+      /** youtube-premiere: the video its ads promote (required) and where (optional: else given with the ads) */
+      youtubeUrl: youtubeUrl.optional(),
+      targetCountries: z
+        .array(countryCode)
+        .min(1)
+        .max(50)
+        .transform((codes) => [...new Set(codes)])
+        .optional(),
+      attribution: attributionParams.optional(),
+    })
+    .superRefine((body, ctx) => {
+      const premiere = body.packageId === YOUTUBE_PREMIERE;
+      if (premiere && !body.youtubeUrl)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['youtubeUrl'],
+          message: `is required for the ${YOUTUBE_PREMIERE} package`,
+        });
+      for (const field of ['youtubeUrl', 'targetCountries'] as const)
+        if (!premiere && body[field] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [field], message: `only the ${YOUTUBE_PREMIERE} package uses it` });
+    }),
 ]);
 export type CheckoutBody = z.infer<typeof checkoutBody>;
 
@@ -203,9 +222,16 @@ export const createAdCampaignBody = z.discriminatedUnion('platform', [
       .regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be the manager account id such as 123-456-7890')
       .transform((s) => s.replace(/-/g, ''))
       .optional(),
-    youtubeVideoId: z.string().regex(/^[\w-]{11}$/, 'must be an 11-character YouTube video id'),
+    // Both default to the campaign's YouTube Premiere package, when it has one (a value given here wins).
+    youtubeVideoId: z
+      .string()
+      .regex(/^[\w-]{11}$/, 'must be an 11-character YouTube video id')
+      .optional(),
+    countries: common.countries.optional(),
   }),
 ]);
+
+export type CreateAdCampaignBody = z.infer<typeof createAdCampaignBody>;
 
 // --- analytics ---------------------------------------------------------------------------------------------
 const points = z.number().int().min(0).max(1_000_000);

@@ -250,6 +250,18 @@ export async function orderSessionOfCampaign(db: Db, campaignId: string): Promis
     SELECT o.checkout_session_id AS id FROM package_credits p JOIN orders o ON o.id = p.order_id WHERE p.campaign_id = ${campaignId}`);
 }
 
+/** The package a campaign was admitted with, and what its order named (a YouTube Premiere's video and countries). */
+export async function packageOfCampaign(
+  db: Db,
+  campaignId: string,
+): Promise<{ packageId: string; youtubeUrl: string | null; targetCountries: string[] } | null> {
+  return db.maybeOne(sql.type(
+    z.object({ packageId: z.string(), youtubeUrl: z.string().nullable(), targetCountries: z.array(z.string()) }),
+  )`
+    SELECT o.package_id AS "packageId", o.youtube_url AS "youtubeUrl", o.target_countries AS "targetCountries"
+    FROM package_credits p JOIN orders o ON o.id = p.order_id WHERE p.campaign_id = ${campaignId}`);
+}
+
 /** Links the order (and its credit) to the account; idempotent, and never moves an order already linked. */
 export async function linkOrder(pool: DatabasePool, orderId: string, accountId: string): Promise<string> {
   return pool.transaction(async (tx) => {

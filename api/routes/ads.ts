@@ -2,7 +2,8 @@
 // created paused, launched at the release instant or the given start, paused at the end); GET lists them with
 // their state, the provider objects, the last error the provider gave and the synced insight totals; cancel
 // undoes (before launch) or pauses (after) through the workflow. The ad account travels in the body: Meta
-// `adAccountId` + `pageId`, Google `customerId` (+ `loginCustomerId` for a manager) + `youtubeVideoId`.
+// `adAccountId` + `pageId`, Google `customerId` (+ `loginCustomerId` for a manager) + `youtubeVideoId` (a YouTube
+// Premiere campaign's video and countries default to its package's).
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -17,13 +18,16 @@ import {
   listAdObjects,
   setAdCampaignState,
 } from '../../db/ad-campaigns';
-import { findCampaign } from '../../db/campaigns';
+import { packageOfCampaign } from '../../db/billing';
+import { type Campaign, findCampaign } from '../../db/campaigns';
 import { listConnections } from '../../db/connections';
 import { adCampaignWorkflowId, startAdCampaign } from '../../lib/starters/ad-campaign';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
-import { createAdCampaignBody, uuidParam } from '../schemas';
+import { type CreateAdCampaignBody, createAdCampaignBody, uuidParam } from '../schemas';
+import { YOUTUBE_PREMIERE } from '../../lib/billing/plans';
+import { youtubeVideoIdOf } from '../../lib/youtube';
 import { requirePlanFeature } from '../plan-gate';
 import { parseBody, parseParams } from '../validation';
 
@@ -81,6 +85,24 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
     return campaign;
   }
 
+  /**
+   * A Google ad's video and countries: as given, else what the campaign's YouTube Premiere package named at checkout.
+   */
+  async function googleTargets(
+    campaign: Campaign,
+    body: Extract<CreateAdCampaignBody, { platform: 'google' }>,
+  ): Promise<{ youtubeVideoId: string; countries: string[] }> {
+    const order = body.youtubeVideoId && body.countries ? null : await packageOfCampaign(pool, campaign.id);
+    const premiere = order?.packageId === YOUTUBE_PREMIERE ? order : null;
+    const youtubeVideoId = body.youtubeVideoId ?? (premiere?.youtubeUrl ? youtubeVideoIdOf(premiere.youtubeUrl) : null);
+    const countries = body.countries ?? (premiere?.targetCountries.length ? premiere.targetCountries : null);
+    const fromPackage = `required: this campaign's ${YOUTUBE_PREMIERE} package does not name`;
+    if (!youtubeVideoId)
+      throw invalidBody('youtubeVideoId', premiere ? `${fromPackage} a video` : 'required for Google ads');
+    if (!countries) throw invalidBody('countries', premiere ? `${fromPackage} countries` : 'required');
+    return { youtubeVideoId, countries };
+  }
+
   router.post('/v1/campaigns/:id/ads', requirePlanFeature({ pool, config }, 'adAutomation'), async (req, res) => {
     const { id } = parseParams(uuidParam, req);
     const { accountId } = auth(res);
@@ -98,6 +120,7 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
         `must be after the launch (${body.startAt ? 'startAt' : `the release instant ${new Date(launchAt).toISOString()}`})`,
       );
 
+    const google = body.platform === 'google' ? await googleTargets(campaign, body) : null;
     const connection = (await listConnections(pool, accountId)).find((c) => c.provider === body.platform);
     if (!connection || connection.status !== 'active') {
       throw new ApiError(
@@ -120,6 +143,16 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
       );
     }
 
+    if (body.platform === 'google' && !campaign.artworkUrl) {
+      // The Demand Gen ad's logo is the release artwork, which Spotify publishes with the release.
+      throw new ApiError(
+        409,
+        'release_artwork_required',
+        'Google Demand Gen ads need a square logo, and dropday uses the release artwork, which Spotify publishes with the release: create the Google ads once the release is on Spotify',
+        { resolution: campaign.resolution },
+      );
+    }
+
     const ad = await insertAdCampaign(pool, {
       campaignId: campaign.id,
       accountId,
@@ -128,11 +161,11 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
       adAccountId: body.platform === 'meta' ? body.adAccountId : body.customerId,
       loginCustomerId: body.platform === 'google' ? body.loginCustomerId : undefined,
       pageId: body.platform === 'meta' ? body.pageId : undefined,
-      youtubeVideoId: body.platform === 'google' ? body.youtubeVideoId : undefined,
+      youtubeVideoId: google?.youtubeVideoId,
       objective: body.objective,
       budgetMinor: body.budget.amount,
       currency: body.budget.currency,
-      countries: body.countries,
+      countries: google?.countries ?? body.countries!,
       startAt,
       endAt,
       copyVariantId: copy.id,

@@ -71,6 +71,8 @@ export const PACKAGES: Record<string, ShopPackage> = {
   },
 };
 export const PACKAGE_IDS = Object.keys(PACKAGES) as [string, ...string[]];
+/** The package whose order names a YouTube video and countries: its campaign's Google ads default to them. */
+export const YOUTUBE_PREMIERE = 'youtube-premiere';
 
 export const isPaidTier = (value: unknown): value is PaidTier =>
   typeof value === 'string' && (PAID_TIERS as readonly string[]).includes(value);

@@ -10,6 +10,9 @@ import { type OnProviderCall, ProviderHttp } from './http';
 /** A 403 from the Web API: the token lacks a scope, or the user may not use this app. */
 export const isForbidden = (error: ProviderError): boolean => error.kind === 'invalid_request' && error.status === 403;
 
+// Covers are a few hundred kB; anything far bigger is not one (and is not held in memory).
+const MAX_ARTWORK_BYTES = 10 * 1024 * 1024;
+
 export interface SpotifyTokens {
   accessToken: string;
   refreshToken?: string; // present when issued or rotated
@@ -187,6 +190,37 @@ export class SpotifyClient {
       if (error instanceof ProviderError && error.kind === 'not_found') return null;
       throw error;
     }
+  }
+
+  /**
+   * An album cover's bytes, from Spotify's image CDN (or this client's own API host: the simulator serves them). Any
+   * other host is refused without a request, so a stored address cannot make the worker fetch something else.
+   */
+  async artwork(url: string): Promise<Buffer> {
+    if (!this.isArtworkHost(url)) {
+      throw new ProviderError('spotify', 'invalid_request', 'the artwork address is not a Spotify image', {
+        code: 'artwork_host_refused',
+      });
+    }
+    const res = await this.api.request({
+      operation: 'artwork',
+      url,
+      responseType: 'arraybuffer',
+      maxContentLength: MAX_ARTWORK_BYTES,
+      maxRedirects: 0,
+    });
+    return Buffer.from(res.data as ArrayBuffer);
+  }
+
+  private isArtworkHost(url: string): boolean {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    if (parsed.origin === new URL(this.opts.apiUrl).origin) return true;
+    return parsed.protocol === 'https:' && /(^|\.)(scdn\.co|spotifycdn\.com)$/.test(parsed.hostname);
   }
 
   /** Development mode: one call saves the album and follows the artists (at most 40 URIs). */

@@ -1,15 +1,17 @@
 // Loopback simulator of the Google Ads REST API (docs/providers/google.md) as dropday uses it: campaignBudgets,
-// campaigns (Demand Gen), adGroups, adGroupAds and assets `:mutate` (create / update with updateMask / remove,
-// partialFailure, validateOnly), googleAds:search and :searchStream (a small GAQL subset: lookups by name and daily
+// campaigns (Demand Gen), adGroups, adGroupAds and assets (YouTube videos, images) `:mutate` (create / update with
+// updateMask / remove, partialFailure, validateOnly), googleAds:search and :searchStream (a small GAQL subset: lookups by name and daily
 // metrics). Requests need a bearer token the OAuth simulator issued (expired → 401 UNAUTHENTICATED), the
 // `developer-token` header, and `login-customer-id` for customers reached through a manager. Errors carry a
 // GoogleAdsFailure in `details`; quota errors are RESOURCE_EXHAUSTED with quotaErrorDetails.retryDelay.
 // Faults on demand under /__control/ads (and adsState(state)).
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response, Router } from 'express';
+import { imageInfo } from '../../lib/image';
 import { type GoogleSimState } from './index';
 
 export const SANDBOX_DEVELOPER_TOKEN = 'dropday-sandbox-devtoken';
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 // v23 (sunset Feb 2027) to v26: the majors Google still serves (docs/providers/google.md).
 export const SUPPORTED_VERSIONS = ['v23', 'v24', 'v25', 'v26'];
 
@@ -323,6 +325,41 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
   });
   const statusOk = (v: unknown) => v === undefined || ['ENABLED', 'PAUSED'].includes(String(v));
 
+  /** An IMAGE asset's bytes: present, base64, a PNG / JPEG / GIF, at most 5 MB (Google's limit for ad images). */
+  function imageAssetErrors(index: number, c: Record<string, unknown>): AdsErrorEntry[] {
+    const data = (c.imageAsset as { data?: unknown } | undefined)?.data;
+    if (typeof data !== 'string' || data === '') return [requiredField(index, ['create', 'image_asset', 'data'])];
+    const imageError = (code: string, message: string): AdsErrorEntry[] => [
+      { errorCode: { imageError: code }, message, location: at(index, 'create', 'image_asset', 'data') },
+    ];
+    const bytes = /^[A-Za-z0-9+/_-]*={0,2}$/.test(data) ? Buffer.from(data, 'base64') : null;
+    const info = bytes && imageInfo(bytes);
+    if (!bytes || !info) return imageError('INVALID_IMAGE', 'The image is not valid.');
+    if (bytes.length > MAX_IMAGE_BYTES) return imageError('FILE_TOO_LARGE', 'The image file is too large.');
+    return [];
+  }
+
+  /** A Demand Gen ad's logos: at least one, each an image asset of this customer, square and 128 px or more. */
+  function logoErrors(index: number, customerId: string, logos: { asset?: string }[] | undefined): AdsErrorEntry[] {
+    const path = ['create', 'ad', 'demand_gen_video_responsive_ad', 'logo_images'];
+    if (!logos?.length) return [requiredField(index, path)];
+    return logos.flatMap((logo): AdsErrorEntry[] => {
+      const asset = find(logo.asset, 'assets', customerId);
+      if (!asset) return [notFound(index, String(logo.asset))];
+      const data = (asset.fields.imageAsset as { data?: string } | undefined)?.data;
+      const info = data ? imageInfo(Buffer.from(data, 'base64')) : null;
+      if (info && info.width === info.height && info.width >= 128) return [];
+      return [
+        {
+          errorCode: { imageError: info ? 'ASPECT_RATIO_NOT_ALLOWED' : 'INVALID_IMAGE' },
+          message: 'A logo image must be a square image asset of at least 128x128 pixels.',
+          trigger: { stringValue: String(logo.asset) },
+          location: at(index, ...path),
+        },
+      ];
+    });
+  }
+
   /** Validates one create; returns errors, or the object to store. */
   function validateCreate(
     service: AdsService,
@@ -444,6 +481,10 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
         break;
       }
       case 'assets': {
+        if (c.type === 'IMAGE' || c.imageAsset !== undefined) {
+          errors.push(...imageAssetErrors(index, c));
+          break;
+        }
         const video = (c.youtubeVideoAsset as { youtubeVideoId?: string } | undefined)?.youtubeVideoId;
         if (!video) errors.push(requiredField(index, ['create', 'youtube_video_asset', 'youtube_video_id']));
         else if (!/^[\w-]{11}$/.test(video))
@@ -502,6 +543,7 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
         if (!videos.length)
           errors.push(requiredField(index, ['create', 'ad', 'demand_gen_video_responsive_ad', 'videos']));
         for (const v of videos) if (!find(v.asset, 'assets', customerId)) errors.push(notFound(index, String(v.asset)));
+        errors.push(...logoErrors(index, customerId, info.logoImages as { asset?: string }[] | undefined));
         break;
       }
     }
@@ -523,7 +565,8 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
     };
   }
 
-  app.post('/:version/customers/:customerId/:service', express.json(), async (req, res, next) => {
+  // Image assets travel base64 in the body (up to 5 MB of image).
+  app.post('/:version/customers/:customerId/:service', express.json({ limit: '8mb' }), async (req, res, next) => {
     const match = /^(campaignBudgets|campaigns|campaignCriteria|adGroups|adGroupAds|assets):mutate$/.exec(
       String(req.params.service),
     );

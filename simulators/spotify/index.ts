@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { accountsRouter } from './accounts';
+import { artworkRouter } from './artwork';
 import { controlRouter } from './control';
 import { answerUnmatchedInJson } from '../json-fallbacks';
 import { spotifyErrorEnvelope } from './errors';
@@ -29,6 +30,7 @@ export function createSpotifySimulator(opts: SpotifySimulatorOptions): { app: Ex
   app.use('/__control', controlRouter(state));
   app.use(accountsRouter(state));
   app.use('/v1', webApiRouter(state));
+  app.use(artworkRouter(state));
   answerUnmatchedInJson(app, spotifyErrorEnvelope);
   return { app, state };
 }

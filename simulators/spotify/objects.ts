@@ -1,3 +1,4 @@
+import { COVER_SIZES, coverPath } from './artwork';
 import type { SimUser } from './auth-store';
 import type { Catalog, CatalogAlbum, CatalogArtist, CatalogTrack } from './catalog';
 
@@ -10,11 +11,9 @@ function externalUrls(type: string, id: string) {
   return { spotify: `https://open.spotify.com/${type}/${id}` };
 }
 
-function coverImages(albumId: string) {
-  return [
-    { url: `https://i.scdn.co/image/sandbox-640-${albumId}`, height: 640, width: 640 },
-    { url: `https://i.scdn.co/image/sandbox-300-${albumId}`, height: 300, width: 300 },
-  ];
+/** Served by this simulator (artwork.ts), as Spotify serves them from its image CDN. */
+function coverImages(base: string, albumId: string) {
+  return COVER_SIZES.map((size) => ({ url: `${base}${coverPath(size, albumId)}`, height: size, width: size }));
 }
 
 export function privateUserObject(base: string, user: SimUser) {
@@ -60,7 +59,7 @@ export function simplifiedAlbumObject(base: string, catalog: Catalog, album: Cat
     uri: `spotify:album:${album.id}`,
     href: `${base}/v1/albums/${album.id}`,
     external_urls: externalUrls('album', album.id),
-    images: coverImages(album.id),
+    images: coverImages(base, album.id),
     release_date: album.releaseDate,
     release_date_precision: 'day',
     artists: artistsOf(base, catalog, album.artistIds),

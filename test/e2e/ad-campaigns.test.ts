@@ -3,13 +3,14 @@
 // end (seconds ahead), undo on a failed step and on cancel, token errors, throttling, and the insights Schedule.
 import { z } from 'zod';
 import { findCampaignById } from '../../db/campaigns';
+import { imageInfo } from '../../lib/image';
 import { createConnection } from '../../db/connections';
 import { sql } from '../../db/pool';
 import { AD_INSIGHTS_SCHEDULE_ID, createSchedule } from '../../lib/starters/schedules';
 import { startGoogleSimulator } from '../../simulators/google';
 import { adsState, SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
 import { startMetaSimulator } from '../../simulators/meta';
-import { cancelAd } from '../helpers/ads';
+import { approvedCopy as approvedCopyRow, cancelAd } from '../helpers/ads';
 import { marketingState } from '../../simulators/meta/marketing';
 import { adCampaignProgressQuery } from '../../workflows/ad-campaign';
 import { connectionTokenWorkflow } from '../../workflows/connection-token';
@@ -17,6 +18,7 @@ import {
   artistAccount,
   createCampaign,
   http,
+  liveAlbumUpc,
   releaseInSeconds,
   useReleaseStack,
   waitFor,
@@ -56,9 +58,12 @@ async function artistReadyFor(
   const accountId = await stack.db.pool.oneFirst(
     sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${account.artistId}`,
   );
+  // A Google ad's logo is the release artwork, known once the release is on Spotify: an album already live there.
   const campaign = await createCampaign(stack, account, `Release ${platform}`, {
     secondsAhead: opts.secondsAhead ?? 3600,
+    ...(platform === 'google' ? { upc: liveAlbumUpc(stack) } : {}),
   });
+  if (platform === 'google') await artworkKnown(campaign.id);
   const user = opts.user ?? `${platform}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
   let token: string;
   if (platform === 'meta') token = meta.state.issue(user, true).access_token;
@@ -84,15 +89,16 @@ async function artistReadyFor(
   return { account, accountId, campaign, connectionId: connection.id, variantId, user, token };
 }
 
-async function approvedCopy(campaignId: string, platform: 'meta' | 'google', approved = true): Promise<string> {
-  const requestId = await stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
-    INSERT INTO ad_copy_requests (campaign_id, platform, status) VALUES (${campaignId}, ${platform}, 'approved') RETURNING id`);
-  return stack.db.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
-    INSERT INTO ad_copy_variants (request_id, campaign_id, platform, position, headline, primary_text, description, source, approved_at)
-    VALUES (${requestId}, ${campaignId}, ${platform}, 0, 'Midnight Sun out now', 'The new single from Luna Vey. Listen now.', 'Stream it today', 'template',
-            ${approved ? sql.fragment`now()` : sql.fragment`NULL`})
-    RETURNING id`);
-}
+const artworkKnown = (campaignId: string) =>
+  waitFor(
+    'the release artwork',
+    async () => (await findCampaignById(stack.db.pool, campaignId))?.artworkUrl,
+    (url) => Boolean(url),
+    30_000,
+  );
+
+const approvedCopy = (campaignId: string, platform: 'meta' | 'google', approved = true) =>
+  approvedCopyRow(stack.db.pool, campaignId, platform, approved);
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const metaBody = (extra: Record<string, unknown> = {}) => ({
@@ -496,6 +502,13 @@ describe('Google Ads', () => {
       },
     });
     expect([camp.status, group.status, ad.status]).toEqual(['PAUSED', 'PAUSED', 'PAUSED']);
+    // The logo: the release artwork (the simulator's 640 px cover) as an image asset named after the ad.
+    const info = (ad.fields.ad as { demandGenVideoResponsiveAd: { logoImages: { asset: string }[] } })
+      .demandGenVideoResponsiveAd;
+    const logo = googleAds().objects.get(info.logoImages[0].asset)!;
+    expect(logo.fields).toMatchObject({ name: `dropday:${created.data.id}:ad:logo`, type: 'IMAGE' });
+    const logoData = (logo.fields.imageAsset as { data: string }).data;
+    expect(imageInfo(Buffer.from(logoData, 'base64'))).toEqual({ format: 'png', width: 640, height: 640 });
 
     const active = await untilState(account, campaign.id, created.data.id, ['active', 'ended'], 30_000);
     expect(Date.parse(active.launchedAt!)).toBeGreaterThanOrEqual(startAt);
@@ -535,6 +548,51 @@ describe('Google Ads', () => {
     ]);
     for (const o of failed.objects.filter((x) => x.type !== 'targeting'))
       expect(googleAds().objects.get(o.id)!.status).toBe('REMOVED');
+  });
+
+  it('the logo: a CDN outage is retried; artwork Google cannot use fails the ads with the reason and undoes them', async () => {
+    const imageCalls = () =>
+      stack.spotify.state
+        .calls()
+        .filter((c) => c.path.startsWith('/image/'))
+        .map((c) => c.status);
+    const first = await artistReadyFor('google');
+    const before = imageCalls().length;
+    await http.post(`${stack.spotify.url}/__control/faults`, { kind: '5xx', path: '/image/', count: 2 });
+    const created = await createAds(first.account, first.campaign.id, googleBody());
+    expect(created.status).toBe(202);
+    await untilState(first.account, first.campaign.id, created.data.id, ['scheduled', 'active']);
+    expect(imageCalls().slice(before)).toEqual([503, 503, 200]);
+
+    // Artwork too small for a logo (a 64 px cover): no retry, the reason kept, everything made so far removed.
+    const second = await artistReadyFor('google');
+    await stack.db.pool.query(sql.unsafe`
+      UPDATE campaigns SET artwork_url = replace(artwork_url, 'sandbox-640-', 'sandbox-64-') WHERE id = ${second.campaign.id}`);
+    const refused = await createAds(second.account, second.campaign.id, googleBody());
+    const failed = await untilState(second.account, second.campaign.id, refused.data.id, ['failed']);
+    expect(failed.lastError).toEqual({
+      code: 'release_artwork_unusable',
+      message: "The release artwork cannot be the Google ad's logo: it is 64x64 pixels, smaller than 128x128.",
+      step: 'ad',
+    });
+    expect(failed.objects.map((o) => [o.type, o.removed])).toEqual([
+      ['budget', true],
+      ['campaign', true],
+      ['targeting', true],
+      ['ad_group', true],
+    ]);
+
+    // A release not on Spotify yet has no artwork: refused at once, nothing created.
+    const notYet = await createCampaign(stack, second.account, 'Not on Spotify yet');
+    await approvedCopy(notYet.id, 'google');
+    const early = await createAds(second.account, notYet.id, googleBody());
+    expect(early.status).toBe(409);
+    expect(early.data.error).toMatchObject({
+      code: 'release_artwork_required',
+      message: expect.stringContaining('once the release is on Spotify'),
+      details: { resolution: 'unresolved' },
+    });
+    expect(await adsOf(second.account, notYet.id)).toEqual([]);
   });
 
   it('a revoked grant (401, then invalid_grant on refresh) marks the connection needs_reconnect', async () => {

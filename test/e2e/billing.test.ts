@@ -1,16 +1,9 @@
 // Billing over HTTP against Stripe's stripe-mock: checkout and portal links, signed webhooks (accepted, rejected
 // when forged or stale, ignored when replayed), plan limits (402 with the error shape) and the grace period after
 // a failed payment (a durable timer on the real Temporal server).
-import express from 'express';
 import Stripe from 'stripe';
-import { type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { errorHandler } from '../../api/errors';
-import { requirePlanFeature } from '../../api/plan-gate';
-import { requireApiKey } from '../../api/auth';
 import { sql } from '../../db/pool';
-import { createLogger } from '../../lib/logger';
 import {
   artistAccount,
   createCampaign,
@@ -202,27 +195,6 @@ describe('Stripe webhooks', () => {
 });
 
 describe('plans', () => {
-  /** The ad-automation gate another route will use, on a bare app over real HTTP and the real database. */
-  async function adsGateApp(): Promise<{ url: string; close(): Promise<void> }> {
-    const app = express();
-    app.use('/v1', requireApiKey(stack.db.pool));
-    app.post(
-      '/v1/campaigns/:id/ads',
-      requirePlanFeature({ pool: stack.db.pool, config: stack.config }, 'adAutomation'),
-      (_req, res) => {
-        res.status(201).json({ ok: true });
-      },
-    );
-    app.use(errorHandler(createLogger({ level: 'silent' })));
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise((r) => server.close(() => r())),
-    };
-  }
-
   it('enforces the free limits with 402, lifts them on a paid subscription, and drops back after the grace period', async () => {
     const account = await artistAccount(stack);
     const accountId = String(
@@ -255,80 +227,63 @@ describe('plans', () => {
       code: 'plan_upgrade_required',
       details: { feature: 'fanExport', tier: 'free' },
     });
-    const gate = await adsGateApp();
-    try {
-      const adsRefused = await http.post(`${gate.url}/v1/campaigns/${first.id}/ads`, {}, { headers: account.headers });
-      expect(adsRefused.status).toBe(402);
-      expect(adsRefused.data.error).toMatchObject({
-        code: 'plan_upgrade_required',
-        details: { feature: 'adAutomation' },
-      });
+    // (Ad automation's gate is tested on its real route in ad-plans.test.ts.)
+    // Stripe reports the Pro subscription active.
+    const customer = newId('cus');
+    const subscriptionId = newId('sub');
+    const created = await deliver(
+      stack.api.url,
+      stripeEvent(
+        'customer.subscription.created',
+        subscriptionObject({ id: subscriptionId, customer, status: 'active', tier: 'pro', accountId }),
+      ),
+    );
+    expect(created.data.outcome).toBe('plan active');
+    expect((await billingOf(account.headers)).data).toMatchObject({
+      plan: { tier: 'pro' },
+      subscription: { status: 'active', graceUntil: null },
+      usage: { activeCampaigns: 1 },
+    });
+    expect((await http.post(`${stack.api.url}/v1/campaigns`, secondBody, { headers: account.headers })).status).toBe(
+      201,
+    );
+    expect(
+      (await http.get(`${stack.api.url}/v1/campaigns/${first.id}/fans.csv`, { headers: account.headers })).status,
+    ).toBe(200);
 
-      // Stripe reports the Pro subscription active.
-      const customer = newId('cus');
-      const subscriptionId = newId('sub');
-      const created = await deliver(
-        stack.api.url,
-        stripeEvent(
-          'customer.subscription.created',
-          subscriptionObject({ id: subscriptionId, customer, status: 'active', tier: 'pro', accountId }),
-        ),
-      );
-      expect(created.data.outcome).toBe('plan active');
-      expect((await billingOf(account.headers)).data).toMatchObject({
-        plan: { tier: 'pro' },
-        subscription: { status: 'active', graceUntil: null },
-        usage: { activeCampaigns: 1 },
-      });
-      expect((await http.post(`${stack.api.url}/v1/campaigns`, secondBody, { headers: account.headers })).status).toBe(
-        201,
-      );
-      expect(
-        (await http.get(`${stack.api.url}/v1/campaigns/${first.id}/fans.csv`, { headers: account.headers })).status,
-      ).toBe(200);
-      expect(
-        (await http.post(`${gate.url}/v1/campaigns/${first.id}/ads`, {}, { headers: account.headers })).status,
-      ).toBe(201);
+    // An older event arriving late changes nothing.
+    const stale = stripeEvent(
+      'customer.subscription.updated',
+      subscriptionObject({ id: subscriptionId, customer, status: 'canceled', tier: 'pro', accountId }),
+      { created: Math.floor(Date.now() / 1000) - 3600 },
+    );
+    expect((await deliver(stack.api.url, stale)).status).toBe(200);
+    expect((await billingOf(account.headers)).data.plan.tier).toBe('pro');
 
-      // An older event arriving late changes nothing.
-      const stale = stripeEvent(
-        'customer.subscription.updated',
-        subscriptionObject({ id: subscriptionId, customer, status: 'canceled', tier: 'pro', accountId }),
-        { created: Math.floor(Date.now() / 1000) - 3600 },
-      );
-      expect((await deliver(stack.api.url, stale)).status).toBe(200);
-      expect((await billingOf(account.headers)).data.plan.tier).toBe('pro');
-
-      // A failed payment: still Pro during the grace period, free after it.
-      const failed = await deliver(
-        stack.api.url,
-        stripeEvent('invoice.payment_failed', {
-          id: newId('in'),
-          object: 'invoice',
-          parent: { subscription_details: { subscription: subscriptionId } },
-        }),
-      );
-      expect(failed.data.outcome).toBe('grace period running');
-      const during = (await billingOf(account.headers)).data;
-      expect(during).toMatchObject({
-        plan: { tier: 'pro' },
-        subscription: { status: 'past_due', graceUntil: expect.any(String) },
-      });
-      const result = await stack.temporal.client.workflow.getHandle(`subscription:${subscriptionId}`).result();
-      expect(result).toEqual({ outcome: 'downgraded' });
-      expect((await billingOf(account.headers)).data).toMatchObject({
-        plan: { tier: 'free' },
-        usage: { activeCampaigns: 2, activeCampaignsOnPlan: 2 },
-      });
-      expect(
-        (await http.get(`${stack.api.url}/v1/campaigns/${first.id}/fans.csv`, { headers: account.headers })).status,
-      ).toBe(402);
-      expect(
-        (await http.post(`${gate.url}/v1/campaigns/${first.id}/ads`, {}, { headers: account.headers })).status,
-      ).toBe(402);
-    } finally {
-      await gate.close();
-    }
+    // A failed payment: still Pro during the grace period, free after it.
+    const failed = await deliver(
+      stack.api.url,
+      stripeEvent('invoice.payment_failed', {
+        id: newId('in'),
+        object: 'invoice',
+        parent: { subscription_details: { subscription: subscriptionId } },
+      }),
+    );
+    expect(failed.data.outcome).toBe('grace period running');
+    const during = (await billingOf(account.headers)).data;
+    expect(during).toMatchObject({
+      plan: { tier: 'pro' },
+      subscription: { status: 'past_due', graceUntil: expect.any(String) },
+    });
+    const result = await stack.temporal.client.workflow.getHandle(`subscription:${subscriptionId}`).result();
+    expect(result).toEqual({ outcome: 'downgraded' });
+    expect((await billingOf(account.headers)).data).toMatchObject({
+      plan: { tier: 'free' },
+      usage: { activeCampaigns: 2, activeCampaignsOnPlan: 2 },
+    });
+    expect(
+      (await http.get(`${stack.api.url}/v1/campaigns/${first.id}/fans.csv`, { headers: account.headers })).status,
+    ).toBe(402);
   });
 
   it('keeps the plan when the subscription is paid within the grace period', async () => {

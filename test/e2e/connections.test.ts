@@ -3,6 +3,7 @@
 // disconnect → the grant revoked and the tokens forgotten.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
+import { connectGoogle as connectGoogleAs } from '../helpers/ads';
 import { startGoogleSimulator } from '../../simulators/google';
 import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
 import {
@@ -46,25 +47,8 @@ afterAll(async () => {
   await meta?.close();
 });
 
-/** The artist opens the consent URL the API gave them and allows access. */
-async function connectGoogle(
-  account: { headers: Record<string, string>; apiKey: string },
-  user: string,
-): Promise<string> {
-  const start = { data: await confirmConnect(stack, account, 'google') };
-  const consentPage = await http.get(start.data.authorizeUrl);
-  const form = hiddenFields(consentPage.data);
-  form.set('user', user);
-  form.set('decision', 'accept');
-  const consent = await http.post(`${google.url}/o/oauth2/v2/auth`, form.toString(), {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  const callback = await http.get(String(consent.headers.location), { headers: { cookie: start.data.cookie } });
-  expect(callback.status).toBe(200);
-  expect(callback.data).toContain('Google Ads connected');
-  const list = await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers });
-  return list.data.items.find((c: { provider: string }) => c.provider === 'google').id as string;
-}
+const connectGoogle = (account: { headers: Record<string, string>; apiKey: string }, user: string) =>
+  connectGoogleAs(stack, google, account, user);
 
 const tokenRow = (id: string) =>
   stack.db.pool.one(sql.type(

@@ -1,23 +1,36 @@
 // The tenant matrix, generated from GET /openapi.json: account A creates one of everything it can (artist, Meta
-// pixel, campaign, event values, ad copy request with its variants); account B, with its own valid key, calls
+// pixel, campaign, event values, ad copy request with its variants, a Google Ads connection through the simulator's
+// consent page, and a Google ad campaign); account B, with its own valid key, calls
 // every id-taking artist route with A's ids (and A's ids in B's bodies): every answer is 404 (never 200, 403 or
 // 500) and nothing of A's changes.
+import { findCampaignById } from '../../db/campaigns';
+import { startGoogleSimulator } from '../../simulators/google';
+import { SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
+import { approveVariant, connectGoogle } from '../helpers/ads';
+import { GOOGLE_APP, googleEnv } from '../helpers/ad-simulators';
 import { operationsOf, sampleOf, seededRandom, countRows, changedTables } from '../helpers/attack-inputs';
 import {
   artistAccount,
   createCampaign,
   http,
+  liveAlbumUpc,
   startReleaseStack,
   waitFor,
   type ReleaseStack,
 } from '../helpers/release-stack';
 
 let stack: ReleaseStack;
+let google: Awaited<ReturnType<typeof startGoogleSimulator>>;
 beforeAll(async () => {
-  stack = await startReleaseStack(); // with the worker: the ad copy workflow writes A's variants
+  google = await startGoogleSimulator(GOOGLE_APP);
+  // With the worker: the ad copy workflow writes A's variants, the ad campaign workflow creates A's ads.
+  stack = await startReleaseStack({
+    env: { ...googleEnv(google), GOOGLE_ADS_API_URL: google.url, GOOGLE_ADS_DEVELOPER_TOKEN: SANDBOX_DEVELOPER_TOKEN },
+  });
 });
 afterAll(async () => {
   await stack?.close();
+  await google?.close();
 });
 
 /** Which of A's ids a path parameter names: by the collection the parameter follows. */
@@ -30,9 +43,11 @@ function idFor(path: string, param: string, ids: Record<string, string>): string
       ? 'adCopyRequest'
       : param === 'adId'
         ? 'adCampaign'
-        : ({ artists: 'artist', campaigns: 'campaign', connections: 'connection' } as Record<string, string>)[
-            collection
-          ];
+        : param !== 'id'
+          ? undefined // e.g. the provider of POST /v1/connections/{provider}
+          : ({ artists: 'artist', campaigns: 'campaign', connections: 'connection' } as Record<string, string>)[
+              collection
+            ];
   return key ? ids[key] : undefined;
 }
 
@@ -54,11 +69,46 @@ const validBodies: Record<string, unknown> = {
   },
 };
 
+/** A's Google ad campaign (a copy variant approved, the release artwork known), once its objects are all created. */
+async function aGoogleAdCampaign(a: { headers: Record<string, string> }, campaignId: string): Promise<string> {
+  await waitFor(
+    "the artwork of A's release",
+    async () => (await findCampaignById(stack.db.pool, campaignId))?.artworkUrl,
+    Boolean,
+    30_000,
+  );
+  const copies = await http.get(`${stack.api.url}/v1/campaigns/${campaignId}/ads/copy`, { headers: a.headers });
+  const [request] = copies.data.items;
+  await approveVariant(stack, a, campaignId, request.id, request.variants[0].id);
+  const ad = await http.post(
+    `${stack.api.url}/v1/campaigns/${campaignId}/ads`,
+    {
+      platform: 'google',
+      budget: { amount: 10_000, currency: 'USD' },
+      endAt: new Date(Date.now() + 2 * 86_400_000).toISOString(), // 50 USD a day: above Demand Gen's minimum
+      countries: ['US'],
+      objective: 'traffic',
+      customerId: '123-456-7890',
+      youtubeVideoId: 'dQw4w9WgXcQ',
+    },
+    { headers: a.headers },
+  );
+  expect(ad.status).toBe(202);
+  const created = await waitFor(
+    "A's ad campaign created",
+    () => http.get(`${stack.api.url}/v1/campaigns/${campaignId}/ads`, { headers: a.headers }),
+    (r) => ['scheduled', 'failed'].includes(r.data.items?.[0]?.state),
+  );
+  expect(created.data.items[0]).toMatchObject({ state: 'scheduled', lastError: null });
+  return ad.data.id as string;
+}
+
 describe('tenant matrix', () => {
   it("answers 404 to every id-taking route called with another tenant's ids, and changes nothing of theirs", async () => {
     const a = await artistAccount(stack);
     const b = await artistAccount(stack);
-    const campaign = await createCampaign(stack, a, 'A Release');
+    // An album already live on Spotify: its artwork is the logo of A's Google ad.
+    const campaign = await createCampaign(stack, a, 'A Release', { upc: liveAlbumUpc(stack) });
     const pixel = await http.put(
       `${stack.api.url}/v1/artists/${a.artistId}/meta-pixel`,
       { pixelId: '9876543210' },
@@ -77,11 +127,15 @@ describe('tenant matrix', () => {
       (r) => (r.data.items?.[0]?.variants?.length ?? 0) > 0,
       30_000,
     );
+    const connection = await connectGoogle(stack, google, a, 'tenant-a-advertiser');
+    const adCampaign = await aGoogleAdCampaign(a, campaign.id);
     const ids: Record<string, string> = {
       artist: a.artistId,
       campaign: campaign.id,
       adCopyRequest: copy.data.id,
       variant: copies.data.items[0].variants[0].id,
+      connection,
+      adCampaign,
     };
     const seeOfA = async () =>
       Promise.all(
@@ -92,6 +146,7 @@ describe('tenant matrix', () => {
           `/v1/campaigns/${campaign.id}/values`,
           `/v1/campaigns/${campaign.id}/ads/copy`,
           `/v1/campaigns/${campaign.id}/ads`,
+          '/v1/connections',
         ].map(async (p) => {
           const r = await http.get(`${stack.api.url}${p}`, { headers: a.headers });
           return [p, r.status, r.data];
@@ -147,6 +202,9 @@ describe('tenant matrix', () => {
       answers.push(`${name} → ${res.status}${res.status === 404 ? '' : ` ${JSON.stringify(res.data).slice(0, 200)}`}`);
     }
     expect(calls).toBeGreaterThanOrEqual(25);
+    expect(answers.map((line) => line.split(' → ')[0])).toEqual(
+      expect.arrayContaining(['DELETE /v1/connections/{id}', 'POST /v1/campaigns/{id}/ads/{adId}/cancel']),
+    );
     expect(answers.filter((line) => !line.endsWith('→ 404'))).toEqual([]);
     expect(changedTables(beforeRows, await countRows(stack.db.pool))).toEqual([]);
     expect(await seeOfA()).toEqual(beforeA);

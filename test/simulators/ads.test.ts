@@ -9,6 +9,7 @@ import { startGoogleSimulator } from '../../simulators/google';
 import { adsState, SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
 import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
 import { marketingState } from '../../simulators/meta/marketing';
+import { squarePng } from '../../simulators/spotify/artwork';
 
 const http = axios.create({ validateStatus: () => true });
 let meta: Awaited<ReturnType<typeof startMetaSimulator>>;
@@ -270,6 +271,107 @@ describe('Google Ads simulator', () => {
     expect(video.data.error.details[0].errors[0].errorCode).toEqual({
       operationAccessDeniedError: 'CREATE_OPERATION_NOT_PERMITTED',
     });
+  });
+
+  it('creates a Demand Gen video ad only with everything Google requires, the logo an image asset of valid data', async () => {
+    const [budget] = (
+      await ads('campaignBudgets:mutate', { operations: [{ create: { name: 'dg', amountMicros: '9000000' } }] })
+    ).data.results;
+    const [campaign] = (
+      await ads('campaigns:mutate', {
+        operations: [
+          {
+            create: {
+              name: 'dg',
+              advertisingChannelType: 'DEMAND_GEN',
+              campaignBudget: budget.resourceName,
+              targetSpend: {},
+              containsEuPoliticalAdvertising: 'DOES_NOT_CONTAIN_EU_POLITICAL_ADVERTISING',
+            },
+          },
+        ],
+      })
+    ).data.results;
+    const [group] = (
+      await ads('adGroups:mutate', { operations: [{ create: { name: 'dg', campaign: campaign.resourceName } }] })
+    ).data.results;
+    const asset = async (create: object) => ads('assets:mutate', { operations: [{ create }] });
+    const video = (await asset({ youtubeVideoAsset: { youtubeVideoId: 'dQw4w9WgXcQ' } })).data.results[0].resourceName;
+
+    // Image assets: data required, and it must be an image.
+    const imageErrors = await Promise.all(
+      [{}, { data: '' }, { data: 'not base64!' }, { data: Buffer.from('plain text').toString('base64') }].map(
+        async (imageAsset) => (await asset({ name: 'logo', type: 'IMAGE', imageAsset })).data.error,
+      ),
+    );
+    expect(imageErrors.map((e) => e.details[0].errors[0].errorCode)).toEqual([
+      { fieldError: 'REQUIRED' },
+      { fieldError: 'REQUIRED' },
+      { imageError: 'INVALID_IMAGE' },
+      { imageError: 'INVALID_IMAGE' },
+    ]);
+    expect(imageErrors.every((e) => e.status === 'INVALID_ARGUMENT')).toBe(true);
+    const image = async (size: number) =>
+      (
+        await asset({
+          name: `logo ${size}`,
+          type: 'IMAGE',
+          imageAsset: { data: squarePng(size, [9, 9, 9]).toString('base64') },
+        })
+      ).data.results[0].resourceName;
+    const [logo, tinyLogo] = [await image(128), await image(64)];
+
+    const complete = {
+      headlines: [{ text: 'Out now' }],
+      longHeadlines: [{ text: 'The new single, out now' }],
+      descriptions: [{ text: 'Stream it today' }],
+      videos: [{ asset: video }],
+      logoImages: [{ asset: logo }],
+      businessName: { text: 'Luna Vey' },
+    };
+    const adWith = (info: Record<string, unknown>) =>
+      ads('adGroupAds:mutate', {
+        operations: [
+          {
+            create: {
+              adGroup: group.resourceName,
+              ad: { finalUrls: ['https://x.test/'], demandGenVideoResponsiveAd: info },
+            },
+          },
+        ],
+      });
+    const fields = ['headlines', 'longHeadlines', 'descriptions', 'videos', 'logoImages', 'businessName'] as const;
+    const snake = ['headlines', 'longHeadlines', 'descriptions', 'videos', 'logo_images', 'business_name'];
+    for (const [i, field] of fields.entries()) {
+      const { [field]: _left, ...rest } = complete;
+      const res = await adWith(rest);
+      expect([field, res.status]).toEqual([field, 400]);
+      expect(res.data.error.details[0].errors).toEqual([
+        {
+          errorCode: { fieldError: 'REQUIRED' },
+          message: 'The required field was not present.',
+          location: {
+            fieldPathElements: [
+              { fieldName: 'operations', index: 0 },
+              { fieldName: 'create' },
+              { fieldName: 'ad' },
+              { fieldName: 'demand_gen_video_responsive_ad' },
+              { fieldName: snake[i] },
+            ],
+          },
+        },
+      ]);
+    }
+    const small = await adWith({ ...complete, logoImages: [{ asset: tinyLogo }] });
+    expect(small.data.error.details[0].errors[0].errorCode).toEqual({ imageError: 'ASPECT_RATIO_NOT_ALLOWED' });
+    expect(
+      adsState(google.state)
+        .live('adGroupAds')
+        .some((o) => o.fields.adGroup === group.resourceName),
+    ).toBe(false);
+    const created = await adWith(complete);
+    expect(created.status).toBe(200);
+    expect(created.data.results[0].resourceName).toMatch(/adGroupAds\/\d+~\d+$/);
   });
 
   it('applies the good operations of a partialFailure request and reports the bad ones in partialFailureError', async () => {
