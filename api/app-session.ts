@@ -94,3 +94,9 @@ export function requireApiKeyOrAppSession(pool: DatabasePool, keys: SigningKeys)
     next();
   };
 }
+
+/** The anti-forgery field of the session's forms: a MAC of the session cookie itself (null without a session). */
+export function sessionCsrf(keys: SigningKeys, req: Request): string | null {
+  const cookie = parseCookie(req.get('cookie'), APP_SESSION_COOKIE);
+  return cookie ? keys.mac('csrf', cookie) : null;
+}

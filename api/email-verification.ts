@@ -65,8 +65,8 @@ export function createEmailVerification({ pool, temporal, config, logger }: AppD
       });
     },
 
-    /** Whether the link is one of ours, unexpired (the page that asks before verifying). */
-    isValidLink: (token: string) => linkOf(token) !== null,
+    /** The account a link of ours, unexpired, was sent for (the page that asks before verifying), or null. */
+    accountOfLink: (token: string) => linkOf(token)?.a ?? null,
 
     /**
      * Verifies the address the link was sent to, if it is still the account's, then nudges the shop orders paid

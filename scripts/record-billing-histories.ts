@@ -41,7 +41,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 2_000));
     const signup = await h.http.post(`${stack.api.url}/v1/accounts`, { name: 'Recorded Label', email: buyer });
     const headers = { authorization: `Bearer ${signup.data.apiKey}` };
-    await verifyAccountEmail(stack, buyer); // the order waits for the account that verifies the buyer's address
+    await verifyAccountEmail(stack, buyer, { apiKey: signup.data.apiKey }); // the order waits for the account that verifies the buyer's address
     const artist = await h.http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
     await h.waitFor(
       'the credit',

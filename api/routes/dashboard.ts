@@ -5,16 +5,16 @@ import { type Request, type Response, Router } from 'express';
 import { findAccount } from '../../db/accounts';
 import { signingKeys } from '../../lib/crypto/signed-value';
 import { sendPage as sendHtml } from '../pages/send-page';
-import { APP_SESSION_COOKIE, appSession, endAppSession, startAppSession } from '../app-session';
+import { appSession, endAppSession, sessionCsrf, startAppSession } from '../app-session';
 import { type AppDeps } from '../deps';
 import { requireSameOrigin } from '../http/same-origin';
-import { parseCookie } from '../http/cookies';
 import { type ArtistConnections } from '../oauth/artist-connections';
 import { dashboardScript, dashboardStyle } from '../pages/dashboard-assets';
 import { connectConfirmPage, connectRefusedPage, dashboardShell, signInPage } from '../pages/dashboard';
 import { formBody } from '../validation';
 
-const CONNECT_PATH = /^\/app\/connect\/[A-Za-z0-9_.-]{1,2000}$/;
+/** Where sign-in may return to: the links that need a session (connect confirmations, e-mail verification). */
+const NEXT_PATH = /^\/(app\/connect|account\/verify)\/[A-Za-z0-9_.-]{1,2000}$/;
 
 export function dashboardRoutes({ pool, config }: AppDeps, connections: ArtistConnections): Router {
   const router = Router();
@@ -24,11 +24,7 @@ export function dashboardRoutes({ pool, config }: AppDeps, connections: ArtistCo
   const sendPage = (res: Response, status: number, body: string) =>
     // same-origin (not helmet's no-referrer): the forms' posts then carry our Origin rather than "null".
     sendHtml(res, status, body, { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' });
-  /** The anti-forgery field of the session's forms: a MAC of the session cookie itself. */
-  const csrfOf = (req: Request) => {
-    const cookie = parseCookie(req.get('cookie'), APP_SESSION_COOKIE);
-    return cookie ? keys.mac('csrf', cookie) : null;
-  };
+  const csrfOf = (req: Request) => sessionCsrf(keys, req);
 
   router.get('/app', async (req, res) => {
     const session = await appSession(pool, keys, req);
@@ -37,7 +33,7 @@ export function dashboardRoutes({ pool, config }: AppDeps, connections: ArtistCo
 
   router.post('/app/session', sameOrigin, formBody({ limit: '4kb' }), async (req, res) => {
     const body = req.body as { key?: unknown; next?: unknown } | undefined;
-    const next = typeof body?.next === 'string' && CONNECT_PATH.test(body.next) ? body.next : undefined;
+    const next = typeof body?.next === 'string' && NEXT_PATH.test(body.next) ? body.next : undefined;
     const key = String(body?.key ?? '').trim();
     if (!(await startAppSession(pool, keys, res, key, secure))) {
       sendPage(res, 401, signInPage('That is not an active artist API key.', next));

@@ -61,7 +61,7 @@ const subjectsTo = async (address: string) => (await mailTo(stack, address)).map
 async function verifiedAccount(name: string, email: string) {
   const signup = await http.post(`${stack.api.url}/v1/accounts`, { name, email });
   const headers = { authorization: `Bearer ${signup.data.apiKey}` };
-  const verified = await verifyAccountEmail(stack, email);
+  const verified = await verifyAccountEmail(stack, email, { apiKey: signup.data.apiKey });
   if (verified.status !== 200) throw new Error(`verification answered ${verified.status}`);
   const artist = await http.post(`${stack.api.url}/v1/artists`, { name: 'Luna Vey' }, { headers });
   return { headers, artistId: artist.data.id as string };

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { outboxDeliveryWorkflow } from '../../workflows/mail';
-import { http, type ReleaseStack } from './release-stack';
+import { dashboardSession, http, type ReleaseStack } from './release-stack';
 
 export interface Mail {
   subject: string;
@@ -45,11 +45,26 @@ export async function verificationLink(stack: ReleaseStack, address: string, acc
   return link;
 }
 
-/** The owner opens the link from their mailbox and confirms on its page; the confirmation's answer. */
-export async function verifyAccountEmail(stack: ReleaseStack, address: string, accountName?: string) {
-  const link = await verificationLink(stack, address, accountName);
-  const page = await http.get(link);
-  if (page.status !== 200) throw new Error(`verification page answered ${page.status}`);
-  // The page's form, posted from the page (the test client sends its origin, as a browser does).
-  return http.post(link, '', { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+/**
+ * The owner opens the link from their mailbox, signs in to their account (the link verifies only in that account's
+ * session) and confirms on its page; the confirmation's answer.
+ */
+export async function verifyAccountEmail(
+  stack: ReleaseStack,
+  address: string,
+  account: { apiKey: string; name?: string },
+) {
+  const link = await verificationLink(stack, address, account.name);
+  return confirmVerification(stack, link, account.apiKey);
+}
+
+/** Opens a verification link signed in with `apiKey` and posts its page's form, as the browser would. */
+export async function confirmVerification(stack: ReleaseStack, link: string, apiKey: string) {
+  const cookie = await dashboardSession(stack, apiKey);
+  const page = await http.get(link, { headers: { cookie } });
+  const csrf = /name="csrf" value="([^"]+)"/.exec(String(page.data))?.[1];
+  if (page.status !== 200 || !csrf) return page;
+  return http.post(link, new URLSearchParams({ csrf }).toString(), {
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+  });
 }

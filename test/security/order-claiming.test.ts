@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { orderWorkflowId } from '../../lib/starters/order';
-import { deliveredMailTo, verificationLink, verifyAccountEmail } from '../helpers/mailbox';
-import { http, useReleaseStack, waitFor } from '../helpers/release-stack';
+import { confirmVerification, deliveredMailTo, verificationLink, verifyAccountEmail } from '../helpers/mailbox';
+import { dashboardSession, http, useReleaseStack, waitFor } from '../helpers/release-stack';
 import { deliver, newId, packageSession, stripeEnv, stripeEvent } from '../helpers/stripe';
 
 const stack = useReleaseStack(() => ({ env: stripeEnv() }));
@@ -14,7 +14,8 @@ const stack = useReleaseStack(() => ({ env: stripeEnv() }));
 async function signUp(name: string, email: string) {
   const res = await http.post(`${stack.api.url}/v1/accounts`, { name, email });
   expect(res.status).toBe(201);
-  return { id: res.data.account.id as string, headers: { authorization: `Bearer ${res.data.apiKey}` } };
+  const apiKey = res.data.apiKey as string;
+  return { id: res.data.account.id as string, name, apiKey, headers: { authorization: `Bearer ${apiKey}` } };
 }
 
 const credits = async (account: { headers: Record<string, string> }) =>
@@ -98,7 +99,18 @@ describe('attack: claiming a shop order by signing up with the buyer’s address
 
     // The owner signs up and opens their own verification e-mail: the waiting order is theirs at once.
     const owner = await signUp('Real Owner', buyer);
-    const verified = await verifyAccountEmail(stack, buyer, 'Real Owner');
+    // Tricked into clicking the stranger's link first (it is in their mailbox too): it needs the stranger's session,
+    // which the owner cannot open; signed in to their own account, the link is refused as another account's.
+    const strangerLink = await verificationLink(stack, buyer, 'Quick Stranger');
+    const signedOut = await http.get(strangerLink);
+    expect(signedOut.status).toBe(401);
+    expect(String(signedOut.data)).toContain('Sign in');
+    expect((await confirmVerification(stack, strangerLink, owner.apiKey)).status).toBe(403);
+    expect(
+      (await http.get(`${stack.api.url}/v1/accounts/me`, { headers: stranger.headers })).data.account.emailVerified,
+    ).toBe(false);
+
+    const verified = await verifyAccountEmail(stack, buyer, owner);
     expect(verified.status).toBe(200);
     expect(String(verified.data)).toContain('Address verified');
     await creditReaches(owner);
@@ -108,11 +120,8 @@ describe('attack: claiming a shop order by signing up with the buyer’s address
     expect(me.data.account).toMatchObject({ id: owner.id, email: buyer, emailVerified: true });
     expect(Date.parse(me.data.account.emailVerifiedAt)).toBeGreaterThan(Date.now() - 60_000);
 
-    // The stranger's link (also in the owner's mailbox) cannot verify the address a second time.
-    const strangerLink = await verificationLink(stack, buyer, 'Quick Stranger');
-    const refused = await http.post(strangerLink, '', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    // Even in the stranger's own session, their link cannot verify the address a second time.
+    const refused = await confirmVerification(stack, strangerLink, stranger.apiKey);
     expect(refused.status).toBe(409);
     expect(String(refused.data)).toContain('Nothing was changed');
     expect(
@@ -129,7 +138,7 @@ describe('attack: claiming a shop order by signing up with the buyer’s address
     expect(await credits(stranger)).toBe(0);
 
     const owner = await signUp('Late Owner', buyer);
-    expect((await verifyAccountEmail(stack, buyer, 'Late Owner')).status).toBe(200);
+    expect((await verifyAccountEmail(stack, buyer, owner)).status).toBe(200);
     await creditReaches(owner);
     expect(await credits(stranger)).toBe(0);
   });
@@ -142,8 +151,8 @@ describe('attack: claiming a shop order by signing up with the buyer’s address
       (await http.get(`${stack.api.url}/v1/accounts/me`, { headers: account.headers })).data.account.emailVerified ===
       false;
 
-    // A mail scanner follows the link: the page only asks.
-    expect((await http.get(link)).status).toBe(200);
+    // A mail scanner follows the link: it gets the sign-in page, and nothing changes.
+    expect((await http.get(link)).status).toBe(401);
     expect(await unverified()).toBe(true);
     // Another site posts the form in the owner's browser.
     const crossSite = await http.post(link, '', {
@@ -166,10 +175,15 @@ describe('attack: claiming a shop order by signing up with the buyer’s address
     expect(own.id).not.toBe(account.id);
 
     // The owner verifies; the same link again changes nothing; asking for another mail is refused.
-    expect((await verifyAccountEmail(stack, victim)).status).toBe(200);
-    expect(
-      (await http.post(link, '', { headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status,
-    ).toBe(200);
+    // Signed in but without the page's anti-forgery field: refused.
+    const cookie = await dashboardSession(stack, account.apiKey);
+    const noCsrf = await http.post(link, '', {
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(noCsrf.status).toBe(403);
+    expect(await unverified()).toBe(true);
+    expect((await verifyAccountEmail(stack, victim, account)).status).toBe(200);
+    expect((await confirmVerification(stack, link, account.apiKey)).status).toBe(200);
     const resend = await http.post(`${stack.api.url}/v1/accounts/me/verification`, {}, { headers: account.headers });
     expect(resend.status).toBe(409);
     expect(resend.data.error.code).toBe('already_verified');
