@@ -99,6 +99,9 @@ describe('pre-save from the smart link to the library', () => {
     const listen = await http.get(`${stack.api.url}/l/${campaign.data.slug}/listen/spotify`);
     expect(listen.headers.location).toBe(`https://open.spotify.com/album/${created.album.id}`);
     expect(after.data).not.toContain('Pre-save on Spotify');
+    // The way to erasure stays on the page after the release, as before it.
+    expect(landing.data).toContain('<a href="/privacy/delete">Delete my data</a>');
+    expect(after.data).toContain('<a href="/privacy/delete">Delete my data</a>');
   });
 
   it('executes a pre-save made after the release instant at once', async () => {
