@@ -7,19 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { signMetaRequest } from '../../lib/crypto/meta-signed-request';
-import { startMetaSimulator } from '../../simulators/meta';
-import { META_APP, metaEnv } from '../helpers/ad-simulators';
+import { META_APP, useMetaSimulatorStack } from '../helpers/ad-simulators';
 import { connectMeta } from '../helpers/ads';
-import { artistAccount, http, useReleaseStack, waitFor } from '../helpers/release-stack';
+import { artistAccount, http, waitFor } from '../helpers/release-stack';
 
-let meta: Awaited<ReturnType<typeof startMetaSimulator>>;
-beforeAll(async () => {
-  meta = await startMetaSimulator(META_APP);
-});
-const stack = useReleaseStack(() => ({ env: metaEnv(meta) }));
-afterAll(async () => {
-  await meta?.close();
-});
+const { meta, stack } = useMetaSimulatorStack();
 
 const connectionRow = (id: string) =>
   stack.db.pool.one(
