@@ -15,9 +15,9 @@ const { meta, stack } = useMetaSimulatorStack();
 
 const connectionRow = (id: string) =>
   stack.db.pool.one(
-    sql.type(
-      z.object({ status: z.string(), access: z.string().nullable(), userHash: z.string().nullable() }),
-    )`SELECT status, access_token_enc AS access, provider_user_hash AS "userHash" FROM connections WHERE id = ${id}`,
+    sql.type(z.object({ status: z.string(), access: z.string().nullable(), userHash: z.string().nullable() }))`
+      SELECT status, access_token_enc AS access, to_jsonb(c) ->> 'provider_user_hash' AS "userHash"
+      FROM connections c WHERE id = ${id}`,
   );
 
 /** What Meta posts when the user removes the app and asks for their data to be deleted. */
