@@ -154,7 +154,8 @@ export function createAttributionActivities(
     const known = await storedKeys(pool, [albumKey, followKey, ...trackIds.map(trackKey)]);
     const album = campaign.spotifyAlbumId && !known.has(albumKey) ? [campaign.spotifyAlbumId] : [];
     const tracks = trackIds.filter((id) => !known.has(trackKey(id)));
-    const artists = known.has(followKey) ? [] : artistIds;
+    // Only a campaign that follows the artist asked the fan for the follow scopes (api/oauth/spotify-fan-sign-in.ts).
+    const artists = campaign.followArtist && !known.has(followKey) ? artistIds : [];
     const found = { album: false, tracks: [] as string[], artist: false };
 
     if (!extended) {

@@ -14,6 +14,7 @@ import { createConversionActivities } from './conversions';
 import { createDeletionActivities } from './deletion';
 import { createKeyRotationActivities } from './key-rotation';
 import { createMailActivities } from './mail';
+import { createMetaUserDeletionActivities } from './meta-user-deletion';
 import { createReleaseActivities } from './release';
 import { createRetentionActivities } from './retention';
 import { createStuckDetectionActivities } from './stuck-detection';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createKeyRotationActivities(deps),
     ...createDeletionActivities(deps),
+    ...createMetaUserDeletionActivities(deps),
     ...createAccountDeletionActivities(deps),
     ...createMailActivities(deps),
     ...createConnectionActivities(deps),

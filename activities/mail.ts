@@ -6,15 +6,33 @@ import { orderEmailContext } from '../db/billing';
 import { type PendingEmail, queueEmail, sendPendingEmails } from '../db/outbox';
 import { presavesNeedingReconsent } from '../db/presaves';
 import { deliverToSandboxMailbox } from '../db/sandbox-mailbox';
+import { unsubscribeLink } from '../lib/crypto/unsubscribe-link';
 import { type ActivityDeps } from './deps';
 
 interface RenderedEmail {
   subject: string;
   body: string;
+  headers?: Record<string, string>;
 }
 
 export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
+  /**
+   * A marketing message to a subscriber carries its unsubscribe link (the consent text promises one in every
+   * message): in the text, and as List-Unsubscribe (RFC 2369) with one-click unsubscribe (RFC 8058: the mail client
+   * POSTs to the link, which POST /u/:token accepts).
+   */
   function render(email: PendingEmail): RenderedEmail {
+    const content = renderTemplate(email);
+    if (email.kind !== 'marketing' || !email.subscriberId) return content;
+    const link = unsubscribeLink(config, email.subscriberId);
+    return {
+      subject: content.subject,
+      body: `${content.body}\n\nUnsubscribe from these messages: ${link}`,
+      headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    };
+  }
+
+  function renderTemplate(email: PendingEmail): RenderedEmail {
     const d = email.data as Record<string, string | undefined>;
     switch (email.template) {
       case 'welcome':
@@ -85,20 +103,20 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
 
   /** SMTP: the Message-ID is the outbox id, so a resend after a crash is recognisable as the same message. */
   async function deliverBySmtp(email: PendingEmail): Promise<void> {
-    const { subject, body } = render(email);
+    const { subject, body, headers } = render(email);
     await smtp!.sendMail({
       from: config.MAIL_FROM,
       to: recipient(email),
       subject,
       text: body,
+      headers,
       messageId: `<${email.id}@dropday>`,
     });
   }
 
   /** The sandbox transport: idempotent per outbox e-mail, so a retried send does not deliver twice. */
   async function deliverToSandbox(email: PendingEmail, tx: DatabaseTransactionConnection): Promise<void> {
-    const { subject, body } = render(email);
-    await deliverToSandboxMailbox(tx, keyRing, { outboxId: email.id, to: recipient(email), subject, body });
+    await deliverToSandboxMailbox(tx, keyRing, { outboxId: email.id, to: recipient(email), ...render(email) });
   }
 
   return {

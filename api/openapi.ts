@@ -225,14 +225,15 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/privacy/deletion/:id',
-    summary: 'Status of a deletion request',
+    summary: "Status of a deletion request (pending, completed or failed), by its id or Meta's confirmation code",
     auth: 'none',
     response: 'text/html',
   },
   {
     method: 'post',
     path: '/meta/data-deletion',
-    summary: "Meta's data deletion callback (signed_request)",
+    summary:
+      "Meta's data deletion callback (signed_request): erases the Meta user's connections; answers {url, confirmation_code}",
     auth: 'none',
     form: true,
   },

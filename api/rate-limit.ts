@@ -19,6 +19,7 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'deletion', method: 'POST', path: /^\/privacy\/delete\/(email|confirm\/[^/]+)\/?$/ },
   { policy: 'deletion', method: 'GET', path: /^\/privacy\/delete\/spotify\/?$/ },
   { policy: 'deletion', method: 'POST', path: /^\/meta\/data-deletion\/?$/ },
+  { policy: 'status', method: 'GET', path: /^\/privacy\/deletion\/[^/]+\/?$/ },
   { policy: 'presave', method: 'GET', path: /^\/l\/[^/]+\/presave\/[^/]+\/?$/ },
   { policy: 'oauth', method: 'GET', path: /^\/oauth\/.+\/callback\/?$/ },
   { policy: 'checkout', method: 'POST', path: /^\/v1\/billing\/checkout\/?$/ },

@@ -32,17 +32,22 @@ export async function createConnection(
     refreshToken?: string;
     expiresInSeconds: number;
     scope: string;
+    /** the lookup hash of the provider's user who granted it (Meta), for that user's data deletion */
+    providerUserHash?: string;
   },
 ): Promise<{ id: string; replaced: string | null }> {
   return pool.transaction(async (tx) => {
     const replaced = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
-      UPDATE connections SET status = 'disconnected', access_token_enc = NULL, refresh_token_enc = NULL, updated_at = now()
+      UPDATE connections SET status = 'disconnected', access_token_enc = NULL, refresh_token_enc = NULL, provider_user_hash = NULL,
+          updated_at = now()
       WHERE account_id = ${input.accountId} AND provider = ${input.provider} AND status <> 'disconnected' RETURNING id`);
     const id = await tx.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT gen_random_uuid() AS id`);
     await tx.query(sql.unsafe`
-      INSERT INTO connections (id, account_id, provider, access_token_enc, refresh_token_enc, access_expires_at, scopes)
+      INSERT INTO connections (id, account_id, provider, access_token_enc, refresh_token_enc, access_expires_at, scopes,
+                               provider_user_hash)
       VALUES (${id}, ${input.accountId}, ${input.provider}, ${keyRing.encrypt(input.accessToken, aad(id, 'access'))},
-              ${input.refreshToken ? keyRing.encrypt(input.refreshToken, aad(id, 'refresh')) : null}, clock_timestamp() + ${input.expiresInSeconds} * interval '1 second', ${input.scope})`);
+              ${input.refreshToken ? keyRing.encrypt(input.refreshToken, aad(id, 'refresh')) : null}, clock_timestamp() + ${input.expiresInSeconds} * interval '1 second', ${input.scope},
+              ${input.providerUserHash ?? null})`);
     return { id, replaced };
   });
 }
@@ -115,7 +120,7 @@ export async function markNeedsReconnect(db: Db, id: string): Promise<void> {
   );
 }
 
-/** Disconnect: no token is kept. Returns what was held, so the caller can revoke it at the provider. */
+/** Disconnect: no token is kept, nor which provider user made it. Returns what was held, so the caller can revoke it at the provider. */
 export async function disconnect(
   pool: DatabasePool,
   keyRing: KeyRing,
@@ -125,7 +130,8 @@ export async function disconnect(
     const row = await tx.maybeOne(sql.type(credentialsRow)`
       SELECT provider, status, access_token_enc AS access, refresh_token_enc AS refresh FROM connections WHERE id = ${id} FOR UPDATE`);
     await tx.query(sql.unsafe`
-      UPDATE connections SET status = 'disconnected', access_token_enc = NULL, refresh_token_enc = NULL, updated_at = now() WHERE id = ${id}`);
+      UPDATE connections SET status = 'disconnected', access_token_enc = NULL, refresh_token_enc = NULL, provider_user_hash = NULL,
+          updated_at = now() WHERE id = ${id}`);
     return row ? open(keyRing, id, row) : null;
   });
 }
@@ -134,4 +140,15 @@ export async function markDisconnected(db: Db, id: string): Promise<void> {
   await db.query(
     sql.unsafe`UPDATE connections SET status = 'disconnected', updated_at = now() WHERE id = ${id} AND status <> 'disconnected'`,
   );
+}
+
+/**
+ * A Meta user's data deletion: every connection that Meta user made loses its tokens and the link to the user, and
+ * is disconnected (in one statement). Returns the connections, so their token workflows can be told. Safe to repeat.
+ */
+export async function forgetMetaUserConnections(db: Db, providerUserHash: string): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    UPDATE connections SET status = 'disconnected', access_token_enc = NULL, refresh_token_enc = NULL,
+           provider_user_hash = NULL, updated_at = now()
+    WHERE provider = 'meta' AND provider_user_hash = ${providerUserHash} RETURNING id`);
 }

@@ -3,6 +3,7 @@
 // The erased rows go through their tables' modules (events, presaves, fan tokens, fans, subscribers, orders).
 import { z } from 'zod';
 import { forgetOrderEmails } from './billing';
+import { forgetMetaUserConnections } from './connections';
 import { deleteEventsOfFans, deleteSignupEventsOfEmail } from './events';
 import { deleteFans, deleteFanTokens } from './fans';
 import { type DatabasePool, sql } from './pool';
@@ -46,17 +47,24 @@ export async function subscriberWithEmailHash(pool: DatabasePool, emailHash: str
 }
 
 /**
- * A request from Meta's data deletion callback. dropday keeps nothing keyed by Meta user ids (fans sign in with
- * Spotify; Meta is the artists' ad account), so there is nothing to erase: the request is recorded as completed,
- * under a keyed hash of the id rather than the id itself. Idempotent per subject.
+ * A request from Meta's data deletion callback, under a keyed hash of the Meta user id rather than the id itself. It
+ * stays pending until the erasure workflow completes it (or says it failed); while one is open for the same Meta
+ * user, a repeated callback gets that one. `opened`: this call created it.
  */
-export async function recordMetaDeletionRequest(pool: DatabasePool, subjectHash: string): Promise<string> {
-  const existing = await pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
-    SELECT id FROM deletion_requests WHERE verified_by = 'meta_signed_request' AND subject_hash = ${subjectHash}`);
-  if (existing) return existing;
-  return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
-    INSERT INTO deletion_requests (verified_by, subject_hash, status, completed_at)
-    VALUES ('meta_signed_request', ${subjectHash}, 'completed', now()) RETURNING id`);
+export async function openMetaDeletionRequest(
+  pool: DatabasePool,
+  subjectHash: string,
+): Promise<{ id: string; opened: boolean }> {
+  const opened = await pool.maybeOneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+    INSERT INTO deletion_requests (verified_by, subject_hash) VALUES ('meta_signed_request', ${subjectHash})
+    ON CONFLICT (subject_hash) WHERE verified_by = 'meta_signed_request' AND status = 'pending' DO NOTHING
+    RETURNING id`);
+  if (opened) return { id: opened, opened: true };
+  const open = await pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM deletion_requests
+    WHERE verified_by = 'meta_signed_request' AND status = 'pending' AND subject_hash = ${subjectHash}`);
+  // Completed between the two statements: a new request, as for any later callback.
+  return open ? { id: open, opened: false } : openMetaDeletionRequest(pool, subjectHash);
 }
 
 export async function findDeletionRequest(pool: DatabasePool, id: string) {
@@ -86,7 +94,30 @@ export async function eraseFan(pool: DatabasePool, fanId: string): Promise<Recor
   });
 }
 
+/**
+ * What dropday holds about one Meta user (by the lookup hash of their app-scoped id): the Meta connections they
+ * made, which lose their tokens and the link to them. Returns those connections' ids.
+ */
+export function eraseMetaUser(pool: DatabasePool, subjectHash: string): Promise<readonly string[]> {
+  return forgetMetaUserConnections(pool, subjectHash);
+}
+
+/** Done: the request keeps its id, status and times, and no longer the hash of whom it was about. */
 export async function completeDeletionRequest(pool: DatabasePool, id: string): Promise<void> {
   await pool.query(sql.unsafe`
-    UPDATE deletion_requests SET status = 'completed', completed_at = coalesce(completed_at, now()) WHERE id = ${id}`);
+    UPDATE deletion_requests SET status = 'completed', completed_at = coalesce(completed_at, now()), subject_hash = NULL
+    WHERE id = ${id}`);
+}
+
+/** The subject of a pending Meta deletion request (null: not one, or no longer pending). */
+export async function pendingMetaDeletionSubject(pool: DatabasePool, id: string): Promise<string | null> {
+  return pool.maybeOneFirst(sql.type(z.object({ subjectHash: z.string() }))`
+    SELECT subject_hash AS "subjectHash" FROM deletion_requests
+    WHERE id = ${id} AND verified_by = 'meta_signed_request' AND status = 'pending' AND subject_hash IS NOT NULL`);
+}
+
+/** The erasure could not be done (its retries ran out): the request says so rather than stay pending for ever. */
+export async function failDeletionRequest(pool: DatabasePool, id: string): Promise<void> {
+  await pool.query(sql.unsafe`
+    UPDATE deletion_requests SET status = 'failed', completed_at = NULL WHERE id = ${id} AND status = 'pending'`);
 }

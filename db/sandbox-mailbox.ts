@@ -8,10 +8,11 @@ import { sql } from './pool';
 export async function deliverToSandboxMailbox(
   tx: DatabaseTransactionConnection,
   keyRing: KeyRing,
-  email: { outboxId: string; to: string; subject: string; body: string },
+  email: { outboxId: string; to: string; subject: string; body: string; headers?: Record<string, string> },
 ): Promise<void> {
   await tx.query(sql.unsafe`
-    INSERT INTO sandbox_mailbox (outbox_id, to_address_enc, subject, body)
-    VALUES (${email.outboxId}, ${keyRing.encrypt(email.to, `sandbox_mailbox:${email.outboxId}`)}, ${email.subject}, ${email.body})
+    INSERT INTO sandbox_mailbox (outbox_id, to_address_enc, subject, body, headers)
+    VALUES (${email.outboxId}, ${keyRing.encrypt(email.to, `sandbox_mailbox:${email.outboxId}`)}, ${email.subject}, ${email.body},
+            ${sql.jsonb(email.headers ?? {})})
     ON CONFLICT (outbox_id) DO NOTHING`);
 }

@@ -4,6 +4,7 @@ export { releaseWorkflow } from './release';
 export { fanRetentionWorkflow } from './fan-retention';
 export { keyRotationWorkflow } from './key-rotation';
 export { contactDeletionWorkflow, fanDeletionWorkflow } from './fan-deletion';
+export { metaUserDeletionWorkflow } from './meta-user-deletion';
 export { retentionSweepWorkflow } from './retention-sweep';
 export { accountDeletionWorkflow } from './account-deletion';
 export { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from './mail';

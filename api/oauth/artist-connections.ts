@@ -16,6 +16,8 @@ import { type Config } from '../../lib/config';
 import { signalDisconnect, startConnectionToken } from '../../lib/starters/connection-token';
 import { ProviderError } from '../../lib/providers/errors';
 import { META_ADS_SCOPES } from '../../lib/providers/meta-oauth';
+import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
+import { metaUserLookupHash } from '../../lib/crypto/meta-signed-request';
 import { SignedValueError, signingKeys } from '../../lib/crypto/signed-value';
 import { type AppDeps } from '../deps';
 import { parseCookie } from '../http/cookies';
@@ -39,10 +41,13 @@ interface Granted {
   refreshToken?: string;
   expiresInSeconds: number;
   scope: string;
+  /** Meta: which Meta user made the connection, so their data deletion callback finds it (lookup hash). */
+  providerUserHash?: string;
 }
 
 /** What differs per provider: whether it is configured, its consent URL, and turning a code into tokens. */
 function providers({ config, providers: { googleOAuth: google, metaOAuth: meta, spotify } }: AppDeps) {
+  const hash = createLookupHasher(lookupHashSecret(config));
   const redirectUri = (p: ConnectionProvider) => `${config.PUBLIC_URL}${connectionCallbackPath(p)}`;
   return {
     google: {
@@ -68,7 +73,12 @@ function providers({ config, providers: { googleOAuth: google, metaOAuth: meta, 
       async grant(code: string): Promise<Granted> {
         const short = await meta.exchangeCode({ code, redirectUri: redirectUri('meta') });
         const long = await meta.exchangeForLongLived(short.accessToken); // ~60 days, renewed by the workflow
-        return { ...long, scope: META_ADS_SCOPES.join(',') };
+        const metaUserId = await meta.appScopedUserId(long.accessToken);
+        return {
+          ...long,
+          scope: META_ADS_SCOPES.join(','),
+          providerUserHash: metaUserLookupHash(hash, metaUserId),
+        };
       },
     },
     spotify: {

@@ -14,15 +14,17 @@ import { type OAuthStateRefusal, type OAuthStates } from './state';
 const STATE_TTL_MS = 10 * 60_000;
 const STATE_COOKIE = 'dd_oauth_state';
 export const FAN_SIGN_IN_CALLBACK_PATH = '/oauth/spotify/callback';
-// Save the release, follow the artist, and check both (so a retry never saves twice); read recently played tracks
-// for the attribution window (only plays of the campaign's own tracks are kept, and never sent to ad platforms).
-export const PRESAVE_SCOPES = [
-  'user-library-modify',
-  'user-library-read',
-  'user-follow-modify',
-  'user-follow-read',
-  'user-read-recently-played',
-];
+// Save the release and check it is saved (so a retry never saves twice); read recently played tracks for the
+// attribution window (only plays of the campaign's own tracks are kept, and never sent to ad platforms). Following
+// the artist, and checking the follow, only for a campaign that follows the artist: a fan grants no more than the
+// campaign uses.
+const LIBRARY_SCOPES = ['user-library-modify', 'user-library-read'];
+const FOLLOW_SCOPES = ['user-follow-modify', 'user-follow-read'];
+const LISTENING_SCOPES = ['user-read-recently-played'];
+
+export function presaveScopes(campaign: { followArtist: boolean }): string[] {
+  return [...LIBRARY_SCOPES, ...(campaign.followArtist ? FOLLOW_SCOPES : []), ...LISTENING_SCOPES];
+}
 
 export type SignInPurpose = 'presave' | 'deletion';
 const SIGN_IN_PURPOSES: readonly SignInPurpose[] = ['presave', 'deletion'];

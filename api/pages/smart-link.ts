@@ -28,6 +28,9 @@ function subscribeForm(campaign: Campaign, consentText: string, links: string) {
 </form>`;
 }
 
+/** The fan's way to erasure (/privacy/delete), on every page of the smart link that may have collected data. */
+const deletionLink = html`<p class="note"><a href="/privacy/delete">Delete my data</a></p>`;
+
 /**
  * `links`: the visit's source as a query string, carried by the page's links so clicks are attributed like the view.
  * `extra`: the ad-measurement part (consent question or pixel), see api/conversions.ts.
@@ -44,7 +47,7 @@ export function presavePage(campaign: Campaign, consentText: string, links = '',
 <a class="button" data-presave="/l/${campaign.slug}/presave/spotify${links}" href="/l/${campaign.slug}/presave/spotify${links}">Pre-save on Spotify</a>
 <p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''} and, for a few weeks after the release, to see whether you play it.</p>
 ${subscribeForm(campaign, consentText, links)}
-<p class="note"><a href="/privacy/delete">Delete my data</a></p>
+${deletionLink}
 ${extra}`,
   );
 }
@@ -54,6 +57,7 @@ export function listenPage(campaign: Campaign, consentText: string, links = '', 
     `${campaign.title} — listen`,
     html`${header(campaign)}<a class="button" href="/l/${campaign.slug}/listen/spotify${links}">Listen on Spotify</a>
 ${subscribeForm(campaign, consentText, links)}
+${deletionLink}
 ${extra}`,
   );
 }

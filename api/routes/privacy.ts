@@ -17,6 +17,21 @@ import { formBody } from '../validation';
 
 const DELETION_LINK_TTL_MS = 24 * 3600_000;
 
+/** A request's id, or the same 32 hex digits without dashes (Meta's confirmation code), as the id. */
+const deletionReference = z
+  .string()
+  .regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i)
+  .transform((s) => s.toLowerCase().replace(/-/g, ''))
+  .transform((h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
+
+function deletionStatusText(request: { status: string; completedAt: number | null }): string {
+  if (request.status === 'completed')
+    return `Completed on ${new Date(request.completedAt!).toISOString().slice(0, 10)}: we hold no data about you any more.`;
+  if (request.status === 'failed')
+    return 'Not completed: the deletion could not be done automatically. Quote this reference when you contact us and we will complete it by hand.';
+  return 'In progress: it completes within 30 days of your request, usually within minutes.';
+}
+
 export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: SpotifySignIn): Router {
   const router = Router();
   const hash = createLookupHasher(lookupHashSecret(config));
@@ -119,8 +134,10 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
     await signIn.start(res, { purpose: 'deletion', campaignId: null, timeZone: null, scopes: [] });
   });
 
+  // By the request's id or by the confirmation code Meta shows (the id without dashes). The page says where the
+  // request stands and nothing else: no name, no account, nothing of what was erased.
   router.get('/privacy/deletion/:id', async (req, res) => {
-    const id = z.string().uuid().safeParse(req.params.id);
+    const id = deletionReference.safeParse(req.params.id);
     const request = id.success ? await findDeletionRequest(pool, id.data) : null;
     if (!request)
       return sendPage(res, 404, messagePage('Not found', 'There is no deletion request with this reference.'));
@@ -131,11 +148,7 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
         'Deletion request',
         html`<h1>Deletion request</h1>
 <p>Reference ${request.id}</p>
-<p>${
-          request.status === 'completed'
-            ? `Completed on ${new Date(request.completedAt!).toISOString().slice(0, 10)}: we hold no data about you any more.`
-            : 'In progress: it completes within 30 days of your request, usually within minutes.'
-        }</p>`,
+<p>${deletionStatusText(request)}</p>`,
       ),
     );
   });

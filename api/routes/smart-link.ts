@@ -7,7 +7,7 @@ import { presaveDueAt } from '../../db/presaves';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
-import { PRESAVE_SCOPES, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
+import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
 import { listenPage, presavePage, releaseNotFoundPage, thanksPage } from '../pages/smart-link';
@@ -45,7 +45,7 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     tracking.click(req, campaign, 'spotify', 'presave');
     const tz = typeof req.query.tz === 'string' ? req.query.tz.slice(0, 64) : '';
     const timeZone = tz && (await isKnownTimeZone(pool, tz)) ? tz : null; // unknown → the campaign's zone
-    await signIn.start(res, { purpose: 'presave', campaignId: campaign.id, timeZone, scopes: PRESAVE_SCOPES });
+    await signIn.start(res, { purpose: 'presave', campaignId: campaign.id, timeZone, scopes: presaveScopes(campaign) });
   });
 
   router.get('/l/:slug/thanks', async (req, res) => {

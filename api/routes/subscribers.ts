@@ -7,6 +7,7 @@ import { fanExists } from '../../db/fans';
 import { confirmSubscriber, subscribersPage, unsubscribe, upsertSubscriber } from '../../db/subscribers';
 import { queueEmail } from '../../db/outbox';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
+import { unsubscribeLink } from '../../lib/crypto/unsubscribe-link';
 import { requireSameOrigin } from '../http/same-origin';
 import { SignedValueError, type SigningKeys, signingKeys } from '../../lib/crypto/signed-value';
 import { auth } from '../auth';
@@ -24,7 +25,6 @@ import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
 import { parseParams, formBody } from '../validation';
 
-const UNSUBSCRIBE_LINK_TTL_MS = 5 * 365 * 24 * 3600_000;
 const CONFIRM_LINK_TTL_MS = 7 * 24 * 3600_000;
 
 const subscribeForm = z
@@ -60,8 +60,6 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
   const form = formBody({ limit: '8kb' });
   const knownFan = async (fanId: string | null) =>
     fanId && z.string().uuid().safeParse(fanId).success && (await fanExists(pool, fanId)) ? fanId : null;
-  const unsubscribeLink = (subscriberId: string) =>
-    `${config.PUBLIC_URL}/u/${signingKeys(config).sign('unsubscribe', { s: subscriberId }, UNSUBSCRIBE_LINK_TTL_MS)}`;
 
   router.post('/l/:slug/subscribe', requireSameOrigin(config.PUBLIC_URL), form, async (req, res) => {
     const campaign = await findCampaignBySlug(pool, String(req.params.slug));
@@ -161,7 +159,7 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
         'Subscribed',
         html`<h1>You're subscribed</h1>
           <p>You will now receive news about this release. Every message carries a link to unsubscribe.</p>
-          <p class="note"><a href="${unsubscribeLink(link.id)}">Unsubscribe now</a></p>`,
+          <p class="note"><a href="${unsubscribeLink(config, link.id)}">Unsubscribe now</a></p>`,
       ),
     );
   });

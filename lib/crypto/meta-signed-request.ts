@@ -8,6 +8,14 @@ export interface MetaSignedRequest {
   issued_at?: number;
 }
 
+/**
+ * What dropday stores to find a Meta user's data again: the keyed lookup hash (./lookup-hash.ts) of this, never the
+ * app-scoped id itself. The connection (at connect) and the data deletion callback compute the same value.
+ */
+export function metaUserLookupHash(hash: (value: string) => string, appScopedUserId: string): string {
+  return hash(`meta:${appScopedUserId}`);
+}
+
 export function parseMetaSignedRequest(signedRequest: string, appSecret: string): MetaSignedRequest | null {
   const [encodedSig, payload, extra] = signedRequest.split('.');
   if (!encodedSig || !payload || extra !== undefined) return null;

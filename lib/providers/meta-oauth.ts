@@ -58,6 +58,17 @@ export class MetaOAuthClient {
     return this.accessToken({ grant_type: 'fb_exchange_token', fb_exchange_token: token });
   }
 
+  /** The app-scoped id of the Meta user who granted the token: what Meta's data deletion callback names. */
+  async appScopedUserId(token: string): Promise<string> {
+    const res = await this.graph.request({
+      operation: 'me',
+      url: '/me',
+      params: { fields: 'id', access_token: token },
+      classify: (answer) => classifyGraphAnswer(answer, typeof (answer.data as { id?: unknown })?.id === 'string'),
+    });
+    return (res.data as { id: string }).id;
+  }
+
   /** Removes the app's permissions; a token that no longer works has nothing left to remove. */
   async revokePermissions(token: string): Promise<void> {
     await this.graph.request({
@@ -89,8 +100,12 @@ interface TokenAnswer {
 }
 
 function classifyTokenAnswer(res: AxiosResponse): ProviderError | null {
+  return classifyGraphAnswer(res, Boolean((res.data as TokenAnswer | undefined)?.access_token));
+}
+
+function classifyGraphAnswer(res: AxiosResponse, answered: boolean): ProviderError | null {
   const body = (res.data ?? {}) as TokenAnswer;
-  if (res.status === 200 && body.access_token) return null;
+  if (res.status === 200 && answered) return null;
   // Branch on Graph's error code, never the HTTP status (docs/providers/meta.md).
   const code = body.error?.code;
   const message = body.error?.message ?? `HTTP ${res.status}`;

@@ -3,7 +3,7 @@
 // long-lived (~60 days) token, and revoking the app's permissions. Errors use Graph's shape
 // {error:{message,type:"OAuthException",code:190,error_subcode,fbtrace_id}} with HTTP 400. Every Graph path is
 // served under each version Graph still serves (graph-http.ts), with form or JSON bodies, as the Business SDK calls it.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { answerUnmatchedInJson } from '../json-fallbacks';
 import { listenOnLoopback } from '../listen';
 import { mountConversionsApi } from './conversions';
@@ -37,12 +37,21 @@ export class MetaSimState {
     this.longLivedTtlSeconds = opts.longLivedTtlSeconds ?? 5_183_944;
   }
 
+  /** The user's app-scoped id (digits, stable per app and user): what /me answers and signed_request names. */
+  appScopedUserId(user: string): string {
+    return metaAppScopedUserId(this.opts.appId, user);
+  }
+
   issue(user: string, longLived: boolean): { access_token: string; token_type: 'bearer'; expires_in: number } {
     const ttl = longLived ? this.longLivedTtlSeconds : (this.opts.shortLivedTtlSeconds ?? 3600);
     const token = `EAAB${randomBytes(24).toString('base64url')}`;
     this.tokens.set(token, { user, expiresAt: Date.now() + ttl * 1000, longLived });
     return { access_token: token, token_type: 'bearer', expires_in: ttl };
   }
+}
+
+export function metaAppScopedUserId(appId: string, user: string): string {
+  return BigInt(`0x${createHash('sha256').update(`${appId}:${user}`).digest('hex').slice(0, 13)}`).toString();
 }
 
 const fbtrace = () => randomBytes(8).toString('base64url');
@@ -134,6 +143,15 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
     state.revokedUsers.add(token.user);
     state.calls.push({ at: Date.now(), path: '/me/permissions', kind: 'revoke', user: token.user, status: 200 });
     res.json({ success: true });
+  });
+
+  // Who the token belongs to: its user's app-scoped id (the `user_id` of Meta's data deletion callback).
+  graph.get('/me', (req, res) => {
+    const token = state.tokens.get(String(req.query.access_token ?? ''));
+    const refused = !token || token.expiresAt <= Date.now() || state.revokedUsers.has(token.user);
+    state.calls.push({ at: Date.now(), path: '/me', kind: 'me', user: token?.user, status: refused ? 400 : 200 });
+    if (refused) return oauthError(res, 'Error validating access token', 190, token ? 460 : undefined);
+    res.json({ id: state.appScopedUserId(token.user) });
   });
 
   app.post('/__control/users/:user/revoke', (req, res) => {

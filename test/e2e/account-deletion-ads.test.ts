@@ -4,20 +4,12 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { createConnection } from '../../db/connections';
 import { sql } from '../../db/pool';
-import { startMetaSimulator } from '../../simulators/meta';
 import { cancelAd } from '../helpers/ads';
 import { marketingState } from '../../simulators/meta/marketing';
-import { artistAccount, createCampaign, http, useReleaseStack, waitFor } from '../helpers/release-stack';
-import { META_APP, metaEnv } from '../helpers/ad-simulators';
+import { artistAccount, createCampaign, http, waitFor } from '../helpers/release-stack';
+import { useMetaSimulatorStack } from '../helpers/ad-simulators';
 
-let meta: Awaited<ReturnType<typeof startMetaSimulator>>;
-beforeAll(async () => {
-  meta = await startMetaSimulator(META_APP);
-});
-const stack = useReleaseStack(() => ({ env: metaEnv(meta) }));
-afterAll(async () => {
-  await meta?.close();
-});
+const { meta, stack } = useMetaSimulatorStack();
 
 const marketing = () => marketingState(meta.state);
 type Account = Awaited<ReturnType<typeof artistAccount>>;

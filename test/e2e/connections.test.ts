@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { connectGoogle as connectGoogleAs } from '../helpers/ads';
 import { startGoogleSimulator } from '../../simulators/google';
-import { META_API_VERSION, startMetaSimulator } from '../../simulators/meta';
+import { startMetaSimulator } from '../../simulators/meta';
+import { connectMeta } from '../helpers/ads';
 import {
   artistAccount,
   confirmConnect,
@@ -130,31 +131,15 @@ describe('Google Ads connection', () => {
   });
 });
 
-/** The artist opens Meta's login dialog the API gave them and continues. */
-async function connectMeta(
-  account: { headers: Record<string, string>; apiKey: string },
-  user: string,
-): Promise<string> {
-  const start = { data: await confirmConnect(stack, account, 'meta') };
-  const dialog = await http.get(start.data.authorizeUrl);
-  const form = hiddenFields(dialog.data);
-  form.set('user', user);
-  form.set('decision', 'accept');
-  const consent = await http.post(`${meta.url}/${META_API_VERSION}/dialog/oauth`, form.toString(), {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  const callback = await http.get(String(consent.headers.location), { headers: { cookie: start.data.cookie } });
-  expect(callback.data).toContain('Meta connected');
-  const list = await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers });
-  return list.data.items.find((c: { provider: string }) => c.provider === 'meta').id as string;
-}
+const connectMetaAs = (account: Parameters<typeof connectMeta>[2], user: string) =>
+  connectMeta(stack, meta, account, user);
 
 const exchanges = (user: string) => meta.state.calls.filter((c) => c.kind === 'exchange' && c.user === user);
 
 describe('Meta connection', () => {
   it('holds a long-lived token, exchanged again before it expires', async () => {
     const account = await artistAccount(stack);
-    const id = await connectMeta(account, 'meta-artist-1');
+    const id = await connectMetaAs(account, 'meta-artist-1');
     const first = await tokenRow(id);
     expect(first).toMatchObject({ status: 'active', refresh: null });
     // one exchange at connect (short → long-lived), then renewals before each expiry
@@ -170,13 +155,13 @@ describe('Meta connection', () => {
 
   it('code 190 (session gone) marks it needs_reconnect; disconnect removes the app permissions', async () => {
     const account = await artistAccount(stack);
-    const gone = await connectMeta(account, 'meta-artist-2');
+    const gone = await connectMetaAs(account, 'meta-artist-2');
     meta.state.revokedUsers.add('meta-artist-2'); // e.g. the artist changed their password
     expect(await stack.temporal.client.workflow.getHandle(`connection:${gone}`).result()).toBe('needs_reconnect');
     expect((await tokenRow(gone)).status).toBe('needs_reconnect');
 
     const other = await artistAccount(stack);
-    const live = await connectMeta(other, 'meta-artist-3');
+    const live = await connectMetaAs(other, 'meta-artist-3');
     await http.delete(`${stack.api.url}/v1/connections/${live}`, { headers: other.headers });
     expect(await stack.temporal.client.workflow.getHandle(`connection:${live}`).result()).toBe('disconnected');
     expect(meta.state.calls.filter((c) => c.kind === 'revoke' && c.user === 'meta-artist-3')).toEqual([

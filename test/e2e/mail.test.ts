@@ -20,15 +20,22 @@ const run = <T>(workflow: () => Promise<T>) =>
     taskQueue: stack.temporal.taskQueue,
   });
 
-async function mailbox(): Promise<{ to: string; subject: string; body: string }[]> {
+async function mailbox(): Promise<{ to: string; subject: string; body: string; headers: Record<string, string> }[]> {
   const rows = await stack.db.pool.any(sql.type(
-    z.object({ id: z.string(), enc: z.string(), subject: z.string(), body: z.string() }),
+    z.object({
+      id: z.string(),
+      enc: z.string(),
+      subject: z.string(),
+      body: z.string(),
+      headers: z.record(z.string(), z.string()),
+    }),
   )`
-    SELECT outbox_id AS id, to_address_enc AS enc, subject, body FROM sandbox_mailbox ORDER BY delivered_at`);
+    SELECT outbox_id AS id, to_address_enc AS enc, subject, body, headers FROM sandbox_mailbox ORDER BY delivered_at`);
   return rows.map((r) => ({
     to: stack.keyRing.decrypt(r.enc, `sandbox_mailbox:${r.id}`),
     subject: r.subject,
     body: r.body,
+    headers: r.headers,
   }));
 }
 
@@ -70,8 +77,25 @@ describe('e-mail', () => {
         to: 'nudge-me@example.com',
         subject: 'Keep your pre-save of "Far Away"',
         body: expect.stringContaining(`/l/${campaign.data.slug}`),
+        headers: {
+          'List-Unsubscribe': expect.stringMatching(/^<http\S+\/u\/\S+>$/),
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        },
       },
     ]);
+    // A marketing message: its unsubscribe link is in the text and in List-Unsubscribe, and a mail client's
+    // one-click POST to it (RFC 8058) unsubscribes the address.
+    const unsubscribeUrl = nudges[0].headers['List-Unsubscribe'].slice(1, -1);
+    expect(nudges[0].body).toContain(`Unsubscribe from these messages: ${unsubscribeUrl}`);
+    const oneClick = await http.post(unsubscribeUrl, 'List-Unsubscribe=One-Click', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(oneClick.status).toBe(200);
+    expect(
+      await stack.db.pool.oneFirst(sql.type(z.object({ gone: z.boolean() }))`
+        SELECT unsubscribed_at IS NOT NULL AS gone FROM subscribers WHERE id = (
+          SELECT subscriber_id FROM outbox_emails WHERE template = 'reconsent_nudge')`),
+    ).toBe(true);
     // Once: running again queues and sends nothing new.
     await run(reconsentNudgeWorkflow);
     expect((await mailbox()).filter((m) => m.subject.startsWith('Keep your pre-save'))).toHaveLength(1);
@@ -92,11 +116,17 @@ describe('e-mail', () => {
     const mails = (await mailbox()).filter((m) => m.to === 'mail-label@example.com');
     expect(mails).toEqual(
       expect.arrayContaining([
-        { to: 'mail-label@example.com', subject: 'Welcome to dropday', body: expect.stringContaining('Mail Label') },
+        {
+          to: 'mail-label@example.com',
+          subject: 'Welcome to dropday',
+          body: expect.stringContaining('Mail Label'),
+          headers: {},
+        },
         {
           to: 'mail-label@example.com',
           subject: 'Verify your e-mail address for dropday',
           body: expect.stringContaining(`${stack.config.PUBLIC_URL}/account/verify/`),
+          headers: {}, // transactional: no unsubscribe link
         },
       ]),
     );

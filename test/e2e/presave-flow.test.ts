@@ -99,6 +99,9 @@ describe('pre-save from the smart link to the library', () => {
     const listen = await http.get(`${stack.api.url}/l/${campaign.data.slug}/listen/spotify`);
     expect(listen.headers.location).toBe(`https://open.spotify.com/album/${created.album.id}`);
     expect(after.data).not.toContain('Pre-save on Spotify');
+    // The way to erasure stays on the page after the release, as before it.
+    expect(landing.data).toContain('<a href="/privacy/delete">Delete my data</a>');
+    expect(after.data).toContain('<a href="/privacy/delete">Delete my data</a>');
   });
 
   it('executes a pre-save made after the release instant at once', async () => {
@@ -122,6 +125,43 @@ describe('pre-save from the smart link to the library', () => {
       .calls()
       .find((c) => c.userId === 'fan-late-utc' && c.method === 'PUT' && c.status === 200)!;
     expect(save.at - arrivedAt).toBeLessThan(10_000);
+  });
+});
+
+describe('the Spotify permissions a fan grants', () => {
+  /** The scopes of the consent the simulator recorded, i.e. those of the authorize URL it received. */
+  const grantedScopes = (user: string) =>
+    [...stack.spotify.state.auth.grants.values()].filter((g) => g.userId === user).map((g) => g.scopes.join(' '));
+
+  it('asks a campaign that does not follow the artist for no follow scope, and still delivers the release', async () => {
+    const account = await artistAccount(stack);
+    const upc = nextUpc();
+    const release = releaseInSeconds(6);
+    const created = addRelease(stack, upc, release.at);
+    const { campaign } = await postCampaign(stack, account, 'No Follow', {
+      upc,
+      release,
+      fields: { followArtist: false },
+    });
+    const landing = await http.get(campaign.data.landingUrl);
+    expect(landing.data).not.toContain('follow the artist');
+    const { authorizeUrl } = await fanPresaves(stack, campaign.data.slug, { user: 'fan-no-follow' });
+    expect(new URL(authorizeUrl).searchParams.get('scope')).toBe(
+      'user-library-modify user-library-read user-read-recently-played',
+    );
+    expect(grantedScopes('fan-no-follow')).toEqual(['user-library-modify user-library-read user-read-recently-played']);
+
+    await waitForCampaign(stack, campaign.data.id, account.headers, 'delivery', (r) => r.data.progress.done === 1);
+    expect(stack.spotify.state.libraryOf('fan-no-follow').items.map((i) => i.uri)).toEqual([created.album.uri]);
+  });
+
+  it('asks a campaign that follows the artist for the follow scopes too', async () => {
+    const account = await artistAccount(stack);
+    const { campaign } = await postCampaign(stack, account, 'With Follow', { fields: { followArtist: true } });
+    await fanPresaves(stack, campaign.data.slug, { user: 'fan-follow' });
+    expect(grantedScopes('fan-follow')).toEqual([
+      'user-library-modify user-library-read user-follow-modify user-follow-read user-read-recently-played',
+    ]);
   });
 });
 

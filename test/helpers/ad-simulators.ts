@@ -1,4 +1,9 @@
 // The Meta and Google simulators' app credentials as the tests start them, and the env that points a stack at each.
+import { startMetaSimulator } from '../../simulators/meta';
+import { lazyProxy } from './per-file';
+import { type ReleaseStack, useReleaseStack } from './release-stack';
+
+type MetaSimulator = Awaited<ReturnType<typeof startMetaSimulator>>;
 
 export const META_APP = { appId: 'dropday-meta', appSecret: 'meta-secret' };
 export const GOOGLE_APP = { clientId: 'dropday-google', clientSecret: 'google-secret' };
@@ -18,3 +23,19 @@ export const googleEnv = (google: { url: string }) => ({
   GOOGLE_AUTH_URL: google.url,
   GOOGLE_OAUTH_URL: google.url,
 });
+
+/**
+ * A Meta simulator and a release stack pointed at it, for every test of a file: the simulator starts before the
+ * stack and stops after it.
+ */
+export function useMetaSimulatorStack(): { meta: MetaSimulator; stack: ReleaseStack } {
+  let meta: MetaSimulator | undefined;
+  beforeAll(async () => {
+    meta = await startMetaSimulator(META_APP);
+  });
+  const stack = useReleaseStack(() => ({ env: metaEnv(meta!) }));
+  afterAll(async () => {
+    await meta?.close();
+  });
+  return { meta: lazyProxy(() => meta!), stack };
+}

@@ -1,7 +1,8 @@
-// The ad routes as the ad tests call them, and what an artist does before creating ads: connect Google Ads through
-// the simulator's consent page, and have approved ad copy.
+// The ad routes and connections as the ad tests call them, and what an artist does before creating ads: connect
+// Google Ads or Meta through the simulators' consent pages, and have approved ad copy.
 import { z } from 'zod';
 import { type DatabasePool, sql } from '../../db/pool';
+import { META_API_VERSION } from '../../simulators/meta';
 import { confirmConnect, hiddenFields, http, waitFor } from './release-stack';
 
 /** `POST /v1/campaigns/:id/ads/:adId/cancel` as the campaign's owner. */
@@ -92,4 +93,25 @@ export async function approvedCopy(
     VALUES (${requestId}, ${campaignId}, ${platform}, 0, 'Midnight Sun out now', 'The new single from Luna Vey. Listen now.', 'Stream it today', 'template',
             ${approved ? sql.fragment`now()` : sql.fragment`NULL`})
     RETURNING id`);
+}
+
+/** The artist opens Meta's login dialog the API gave them and continues as Meta `user`; returns the connection id. */
+export async function connectMeta(
+  stack: { api: { url: string } },
+  meta: { url: string },
+  account: { headers: Record<string, string>; apiKey: string },
+  user: string,
+): Promise<string> {
+  const start = await confirmConnect(stack, account, 'meta');
+  const dialog = await http.get(start.authorizeUrl);
+  const form = hiddenFields(dialog.data);
+  form.set('user', user);
+  form.set('decision', 'accept');
+  const consent = await http.post(`${meta.url}/${META_API_VERSION}/dialog/oauth`, form.toString(), {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const callback = await http.get(String(consent.headers.location), { headers: { cookie: start.cookie } });
+  if (!String(callback.data).includes('Meta connected')) throw new Error(`Meta connect ended: ${callback.data}`);
+  const list = await http.get(`${stack.api.url}/v1/connections`, { headers: account.headers });
+  return list.data.items.find((c: { provider: string }) => c.provider === 'meta').id as string;
 }

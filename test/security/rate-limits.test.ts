@@ -5,13 +5,14 @@
 // page itself is not limited and costs no counter. Clients are told apart by Express's req.ip: the test's loopback
 // client is a trusted proxy by default, so X-Forwarded-For names the client; with TRUST_PROXY=false a forged
 // X-Forwarded-For changes nothing.
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createDatabasePool, type DatabasePool, sql } from '../../db/pool';
 import { startTestApi, type TestApi } from '../helpers/app';
 import { artistAccount, createCampaign, http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
 
 const LIMITS =
-  'signup=3/3600,login=2/3600,subscribe=2/3600,deletion=2/3600,presave=2/3600,oauth=2/3600,' +
+  'signup=3/3600,login=2/3600,subscribe=2/3600,deletion=2/3600,status=2/3600,presave=2/3600,oauth=2/3600,' +
   'checkout=2/3600,codec=2/3600,webhooks=2/3600,verification=2/3600';
 
 let stack: ReleaseStack;
@@ -115,6 +116,11 @@ describe('rate limits', () => {
         policy: 'deletion',
         send: (h) =>
           http.post(`${stack.api.url}/privacy/delete/email`, 'email=a%40example.com', { headers: { ...h, ...form } }),
+      },
+      {
+        // Someone guessing confirmation codes of deletion requests.
+        policy: 'status',
+        send: (h) => http.get(`${stack.api.url}/privacy/deletion/${randomUUID().replace(/-/g, '')}`, { headers: h }),
       },
       {
         policy: 'presave',

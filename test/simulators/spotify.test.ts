@@ -616,6 +616,22 @@ describe('Spotify simulator: Web API', () => {
     expect(save.status).toBe(403);
     expect(save.data).toEqual({ error: { status: 403, message: 'Insufficient client scope' } });
   });
+
+  it('refuses a follow with 403 to a token granted the library scopes only', async () => {
+    const h = await harness();
+    const tokens = await h.pkceLogin({ scope: 'user-library-modify user-library-read' });
+    const release = await h.release(h.clock - 1000);
+    const artist = release.artistId;
+    const refused = { status: 403, data: { error: { status: 403, message: 'Insufficient client scope' } } };
+    const follow = await h.api('put', '/v1/me/following', tokens.access_token, { type: 'artist', ids: artist });
+    expect({ status: follow.status, data: follow.data }).toEqual(refused);
+    const generic = await h.api('put', '/v1/me/library', tokens.access_token, { uris: `spotify:artist:${artist}` });
+    expect({ status: generic.status, data: generic.data }).toEqual(refused);
+    const save = await h.api('put', '/v1/me/library', tokens.access_token, {
+      uris: `spotify:album:${release.albumId}`,
+    });
+    expect(save.status).toBe(200);
+  });
 });
 
 describe('Spotify simulator: rate limits and faults', () => {
