@@ -49,8 +49,10 @@ export function createGoogleConversionActivities(deps: ActivityDeps) {
       });
       const counts = { sent: 0, dropped: expired.dropped, failed: 0, waiting: 0 };
       const skipArtists: string[] = [];
+      const refreshed = new Set<string>(); // connections refreshed in this round
       let retryLater: string | null = null;
       for (let i = 0; i < input.maxBatches; i++) {
+        let toRefresh: { artistId: string; connectionId: string } | null = null;
         const more = await pool.transaction(async (tx) => {
           const batch = await claimGoogleConversionBatch(tx, keyRing, { limit: BATCH_SIZE, skipArtists });
           if (batch.length === 0) return false;
@@ -65,24 +67,12 @@ export function createGoogleConversionActivities(deps: ActivityDeps) {
             await wait('no active Google connection: connect Google Ads again', WAIT_FOR_ARTIST_SECONDS);
             return true;
           }
-          const upload = async () => {
-            const accessToken = await activeAccessToken(pool, keyRing, destination.connectionId);
+          try {
+            const accessToken = await activeAccessToken(tx, keyRing, destination.connectionId);
             if (!accessToken) throw new ProviderError('google', 'token_invalid', 'the Google connection is not active');
             const account: GoogleAdsAccount = { accessToken, ...destination };
             const conversions = batch.map((c) => ({ ...c, conversionAction: destination.conversionAction }));
-            return providers.googleAds.uploadClickConversions(account, conversions);
-          };
-          try {
-            let outcomes: ClickConversionOutcome[];
-            try {
-              outcomes = await upload();
-            } catch (error) {
-              // Google's hourly access token may have run out just before the connection workflow renewed it.
-              if (!(error instanceof ProviderError) || error.kind !== 'token_invalid') throw error;
-              if ((await connections.refreshConnection({ connectionId: destination.connectionId })) !== 'refreshed')
-                throw error;
-              outcomes = await upload();
-            }
+            const outcomes = await providers.googleAds.uploadClickConversions(account, conversions);
             counts.sent += await record(tx, batch, outcomes, counts);
           } catch (error) {
             if (!(error instanceof ProviderError)) throw error;
@@ -91,6 +81,11 @@ export function createGoogleConversionActivities(deps: ActivityDeps) {
               const reason = error.detail.userMessage ?? error.message;
               for (const id of ids) await markGoogleConversionFailed(tx, id, reason);
               counts.failed += ids.length;
+            } else if (error.kind === 'token_invalid' && !refreshed.has(destination.connectionId)) {
+              // Google's hourly access token may have run out just before the connection workflow renewed it:
+              // refreshed after this transaction (the refresh takes the connection's lock), then tried again.
+              await noteGoogleConversionAttempt(tx, ids, error.message, 0);
+              toRefresh = { artistId: batch[0].artistId, connectionId: destination.connectionId };
             } else if (error.kind === 'token_invalid') {
               await wait(
                 `Google no longer accepts the connection: reconnect Google Ads (${error.message})`,
@@ -107,6 +102,12 @@ export function createGoogleConversionActivities(deps: ActivityDeps) {
           return true;
         });
         if (!more) break;
+        if (toRefresh) {
+          const { artistId, connectionId } = toRefresh;
+          refreshed.add(connectionId);
+          const outcome = await connections.refreshConnection({ connectionId });
+          if (outcome === 'refreshed') skipArtists.splice(skipArtists.indexOf(artistId), 1);
+        }
       }
       if (retryLater)
         throw ApplicationFailure.retryable(`Google Ads unavailable, retrying: ${retryLater}`, 'ConversionsUnavailable');
