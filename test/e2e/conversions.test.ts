@@ -108,6 +108,11 @@ const rows = (campaignId: string) =>
   )`
     SELECT event_name AS "eventName", event_id AS "eventId", status, reason, user_data_enc AS "userData" FROM conversion_events WHERE campaign_id = ${campaignId} ORDER BY created_at`);
 
+const accountIdOf = (artistId: string) =>
+  stack.db.pool.oneFirst(
+    sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${artistId}`,
+  );
+
 async function withPixel(opts: { accessToken?: string | null; testEventCode?: string } = { accessToken: TOKEN }) {
   const account = await artistAccount(stack);
   const res = await http.put(
@@ -467,14 +472,12 @@ describe('conversions', () => {
   });
 
   it("sends with the account's Meta connection token when the pixel has no token of its own", async () => {
-    const { campaign } = await withPixel({ accessToken: null });
+    const { campaign, account } = await withPixel({ accessToken: null });
     const consent = await allow(campaign.slug);
     const pixel = pixelOf((await http.get(`${stack.api.url}/l/${campaign.slug}`, browser(consent))).data)!;
     await deliver();
     expect((await rows(campaign.id)).map((r) => r.status)).toEqual(['pending']); // no token anywhere yet: it waits
-    const accountId = await stack.db.pool.oneFirst(
-      sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaign.id}`,
-    );
+    const accountId = await accountIdOf(account.artistId);
     const userToken = meta.state.issue('artist-with-ads', true);
     await createConnection(stack.db.pool, stack.keyRing, {
       accountId,
@@ -496,7 +499,20 @@ describe('conversions', () => {
       keyRing: stack.keyRing,
     });
     try {
-      const { campaign } = await withPixel();
+      const { campaign, account } = await withPixel();
+      // Google is told too (a conversion action, Google Ads connected), so the gclid cookie is set.
+      await createConnection(stack.db.pool, stack.keyRing, {
+        accountId: await accountIdOf(account.artistId),
+        provider: 'google',
+        accessToken: 'ya29.https-test',
+        expiresInSeconds: 3600,
+        scope: 'https://www.googleapis.com/auth/adwords',
+      });
+      await http.put(
+        `${stack.api.url}/v1/artists/${account.artistId}/google-conversion`,
+        { customerId: '1234567890', conversionAction: '1' },
+        { headers: account.headers },
+      );
       const [body, opts] = form({ choice: 'allow', gclid: 'Cj0_https' });
       const answer = await http.post(`${https.url}/l/${campaign.slug}/ad-consent`, body, {
         headers: { ...opts.headers, origin: 'https://links.example' },
