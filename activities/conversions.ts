@@ -20,6 +20,8 @@ import { type CapiServerEvent, type CapiUserData, MAX_EVENT_AGE_SECONDS } from '
 const SEND_MARGIN_SECONDS = 60;
 const BATCH_SIZE = 500;
 const RECORD_RETENTION_DAYS = 90;
+// The confirmation link of a sign-up lives 7 days (api/routes/subscribers.ts); a day more, then it never happened.
+const HELD_DAYS = 8;
 
 const serverEvent = (e: PendingConversion): CapiServerEvent => ({
   event_name: e.eventName,
@@ -39,7 +41,7 @@ export function createConversionActivities({ pool, keyRing, logger, providers }:
     }): Promise<{ sent: number; dropped: number; failed: number; waiting: number }> {
       const maxAge = MAX_EVENT_AGE_SECONDS - SEND_MARGIN_SECONDS;
       const counts = { sent: 0, dropped: await dropStaleConversions(pool, maxAge), failed: 0, waiting: 0 };
-      await deleteOldConversionRecords(pool, RECORD_RETENTION_DAYS);
+      await deleteOldConversionRecords(pool, RECORD_RETENTION_DAYS, HELD_DAYS);
       const skipArtists: string[] = []; // not again in this round
       let retryLater: string | null = null;
       for (let i = 0; i < input.maxBatches; i++) {

@@ -12,6 +12,7 @@ import { createAttributionActivities } from './attribution';
 import { createConnectionActivities } from './connections';
 import { createConversionActivities } from './conversions';
 import { createDeletionActivities } from './deletion';
+import { createGoogleConversionActivities } from './google-conversions';
 import { createKeyRotationActivities } from './key-rotation';
 import { createMailActivities } from './mail';
 import { createMetaUserDeletionActivities } from './meta-user-deletion';
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConnectionActivities(deps),
     ...createStuckDetectionActivities(deps),
     ...createConversionActivities(deps),
+    ...createGoogleConversionActivities(deps),
     ...createAdCopyActivities(deps),
     ...createBillingActivities(deps),
     ...createAdCampaignActivities(deps),

@@ -1,17 +1,26 @@
 // Ad measurement on the fan's pages: the artist's Meta pixel in the browser and the same events, with the same
-// event_id, queued for Meta's Conversions API from the server (sent by conversionDeliveryWorkflow).
+// event_id, queued for Meta's Conversions API from the server (sent by conversionDeliveryWorkflow); and, for a fan who
+// came from the artist's Google ad (gclid), Google Ads offline click conversions queued for the same workflow.
 //
-// Consent: nothing happens until the fan says yes. Where the artist set a pixel (or the visit carries an ad click
-// id), the smart link asks once; the answer is kept in a first-party cookie. Only with "allow" does the page load
-// the pixel, set _fbp/_fbc (7 days) and gclid (90 days), and queue server events: PageView, Lead (a pre-save
-// completed) and CompleteRegistration (a subscribe form sent, its e-mail/phone SHA-256 hashed). Only these
-// first-party events go to Meta — never Spotify listening data.
+// Consent: nothing happens until the fan says yes. Where the artist set a pixel (or the visit carries a gclid and
+// the artist set a Google conversion action with Google Ads connected), the smart link asks once, naming who is
+// told; the answer is kept in a first-party cookie. Only with "allow" does the page load the pixel, set _fbp/_fbc
+// (7 days) and gclid (90 days, only when Google is told), and queue server events: PageView, Lead (a pre-save
+// completed) and CompleteRegistration (a sign-up, its e-mail/phone SHA-256 hashed), held until the subscriber
+// confirms (double opt-in). Google learns of the pre-save and of the confirmed sign-up, by gclid only. Only these
+// first-party events go out — never Spotify listening data.
 import { randomInt, randomUUID } from 'node:crypto';
 import { signingKeys } from '../lib/crypto/signed-value';
 import { type Request, type Response } from 'express';
 import { capiUserData } from '../lib/providers/meta-conversions';
 import { type Campaign } from '../db/campaigns';
-import { findMetaPixel, type MetaPixel, queueConversion } from '../db/conversions';
+import { findMetaPixel, type MetaPixel, queueConversion, releaseHeldConversions } from '../db/conversions';
+import {
+  googleConversionDestination,
+  queueGoogleClickConversion,
+  releaseHeldGoogleConversions,
+} from '../db/google-conversions';
+import { type DatabaseTransactionConnection } from 'slonik';
 import { hasPresaved } from '../db/presaves';
 import { type AppDeps } from './deps';
 import { type Html, html } from './pages/layout';
@@ -68,13 +77,25 @@ function pixelSnippet(pixelId: string, eventName: EventName, eventId: string): H
 <noscript><img hidden height="1" width="1" alt="" src="https://www.facebook.com/tr?id=${pixelId}&ev=${eventName}&eid=${eventId}&noscript=1"></noscript>`;
 }
 
+/** Exactly who learns what, with the fan's OK: only the platforms this artist measures with. */
+function whoIsTold(campaign: Campaign, told: { meta: boolean; google: boolean }): string {
+  return [
+    told.meta &&
+      'Meta (Facebook, Instagram) learns of your visit, your pre-save and your confirmed sign-up (your e-mail address and phone number only hashed)',
+    told.google &&
+      `Google Ads learns that your click on ${campaign.artistName}'s Google ad led to a pre-save or a confirmed sign-up`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 function consentBanner(
   campaign: Campaign,
   query: { fbclid: string | null; gclid: string | null },
-  platforms: string,
+  told: { meta: boolean; google: boolean },
 ): Html {
   return html`<form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent">
-<p>May ${campaign.artistName} measure their ads on this page? With your OK this page sets advertising cookies and tells the ad platforms they use (${platforms}) about your visit, pre-save or sign-up.</p>
+<p>May ${campaign.artistName} measure their ads on this page? With your OK this page sets advertising cookies, and ${whoIsTold(campaign, told)}. Nobody else is told.</p>
 ${query.fbclid ? html`<input type="hidden" name="fbclid" value="${query.fbclid}">` : ''}${query.gclid ? html`<input type="hidden" name="gclid" value="${query.gclid}">` : ''}
 <button type="submit" name="choice" value="allow">Allow</button> <button type="submit" name="choice" value="deny">No thanks</button>
 </form>`;
@@ -91,6 +112,16 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
     parseCookie(req.get('cookie'), adConsentCookie(campaign.artistId));
   const granted = (req: Request, campaign: Campaign) => consent(req, campaign) === 'granted';
 
+  /** The fan's Google click, when it may be told: consent, the gclid cookie, and somewhere to send it. */
+  async function googleClick(req: Request, campaign: Campaign): Promise<string | null> {
+    const gclid = clickId(parseCookie(req.get('cookie'), 'gclid'));
+    if (!gclid || !granted(req, campaign)) return null;
+    return (await googleConversionDestination(pool, campaign.artistId)) ? gclid : null;
+  }
+
+  const logQueueFailure = (campaign: Campaign, eventName: string) => (error: unknown) =>
+    logger.error({ err: error, campaignId: campaign.id, eventName }, 'could not queue a conversion event');
+
   async function queue(
     req: Request,
     campaign: Campaign,
@@ -105,6 +136,7 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
       phone?: string | null;
       fanId?: string | null;
       subscriberId?: string | null;
+      held?: boolean;
     },
   ) {
     const userAgent = req.get('user-agent');
@@ -131,12 +163,8 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
         ip: req.ip,
         userAgent: userAgent.slice(0, 1000),
       }),
-    }).catch((error: unknown) =>
-      logger.error(
-        { err: error, campaignId: campaign.id, eventName: event.name },
-        'could not queue a conversion event',
-      ),
-    );
+      held: event.held,
+    }).catch(logQueueFailure(campaign, event.name));
   }
 
   const landingUrl = (campaign: Campaign, req?: Request) => {
@@ -157,13 +185,13 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
       const query = { fbclid: clickId(req.query.fbclid), gclid: clickId(req.query.gclid) };
       // Folded into the campaign's own query, so a page without a pixel costs no extra round trip.
       const pixel = campaign.hasMetaPixel ? await findMetaPixel(pool, campaign.artistId) : null;
-      if (!pixel && !query.gclid) return html``;
+      // A gclid is kept only when Google is told: the artist set a conversion action and Google Ads is connected.
+      const google = query.gclid !== null && (await googleConversionDestination(pool, campaign.artistId)) !== null;
+      if (!pixel && !google) return html``;
       const choice = consent(req, campaign);
       if (choice !== 'granted')
-        return choice === 'denied'
-          ? html``
-          : consentBanner(campaign, query, [pixel && 'Meta', query.gclid && 'Google'].filter(Boolean).join(', '));
-      if (query.gclid) cookie(res, 'gclid', query.gclid, GCLID_COOKIE_MAX_AGE_MS, true);
+        return choice === 'denied' ? html`` : consentBanner(campaign, query, { meta: Boolean(pixel), google });
+      if (google) cookie(res, 'gclid', query.gclid!, GCLID_COOKIE_MAX_AGE_MS, true);
       if (!pixel) return html``;
 
       const cookies = req.get('cookie');
@@ -194,9 +222,19 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
 <form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent"><button type="submit" name="choice" value="deny">Stop ad measurement</button></form>`;
     },
 
-    /** A pre-save completed (the Spotify callback): a Lead, queued with the id the thank-you page fires. */
+    /** A pre-save completed (the Spotify callback): a Lead, queued with the id the thank-you page fires, and the
+     * Google click conversion of a fan who came from the artist's Google ad. */
     async presaveCompleted(req: Request, campaign: Campaign, fanId: string): Promise<void> {
       if (!granted(req, campaign)) return;
+      const gclid = await googleClick(req, campaign);
+      if (gclid)
+        await queueGoogleClickConversion(pool, keyRing, {
+          artistId: campaign.artistId,
+          campaignId: campaign.id,
+          fanId,
+          dedupeKey: `presave:${campaign.id}:${fanId}`,
+          gclid,
+        }).catch(logQueueFailure(campaign, 'GooglePresave'));
       const pixel = await findMetaPixel(pool, campaign.artistId);
       if (!pixel) return;
       await queue(req, campaign, pixel, {
@@ -216,27 +254,57 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
       return pixelSnippet(pixel.pixelId, 'Lead', eventIdFor('Lead', `${campaign.id}:${fanId}`));
     },
 
-    /** A subscribe form sent: CompleteRegistration with the hashed e-mail/phone, queued and fired by the page. */
-    async signedUp(
+    /**
+     * A subscribe form sent: nothing is told yet. With consent, CompleteRegistration (hashed e-mail/phone) and the
+     * Google click conversion are queued held, for `subscriptionConfirmed` to release.
+     */
+    async signupPosted(
       req: Request,
-      res: Response,
       campaign: Campaign,
       subscriber: { id: string; email?: string; phone?: string },
-    ): Promise<Html> {
-      if (!granted(req, campaign)) return html``;
+    ): Promise<void> {
+      if (!granted(req, campaign)) return;
+      const gclid = await googleClick(req, campaign);
+      if (gclid)
+        await queueGoogleClickConversion(pool, keyRing, {
+          artistId: campaign.artistId,
+          campaignId: campaign.id,
+          subscriberId: subscriber.id,
+          dedupeKey: `signup:${subscriber.id}`,
+          gclid,
+          held: true,
+        }).catch(logQueueFailure(campaign, 'GoogleSignup'));
       const pixel = await findMetaPixel(pool, campaign.artistId);
-      if (!pixel) return html``;
-      const eventId = eventIdFor('CompleteRegistration', subscriber.id);
+      if (!pixel) return;
       await queue(req, campaign, pixel, {
         name: 'CompleteRegistration',
-        id: eventId,
+        id: eventIdFor('CompleteRegistration', subscriber.id),
         sourceUrl: landingUrl(campaign),
         email: subscriber.email,
         phone: subscriber.phone,
         subscriberId: subscriber.id,
+        held: true,
       });
+    },
+
+    /**
+     * The subscriber confirmed (in `tx`, with the confirmation): what was held for them goes out, and where this
+     * browser allowed ad measurement its pixel fires the same CompleteRegistration.
+     */
+    async subscriptionConfirmed(
+      tx: DatabaseTransactionConnection,
+      req: Request,
+      res: Response,
+      campaign: Campaign,
+      subscriberId: string,
+    ): Promise<Html> {
+      await releaseHeldGoogleConversions(tx, subscriberId);
+      const released = await releaseHeldConversions(tx, subscriberId);
+      if (released === 0 || !granted(req, campaign)) return html``;
+      const pixel = await findMetaPixel(tx, campaign.artistId);
+      if (!pixel) return html``;
       allowMetaPixel(res);
-      return pixelSnippet(pixel.pixelId, 'CompleteRegistration', eventId);
+      return pixelSnippet(pixel.pixelId, 'CompleteRegistration', eventIdFor('CompleteRegistration', subscriberId));
     },
   };
 }

@@ -12,6 +12,7 @@ import {
   createCampaignBody,
   eventValuesBody,
   metaPixelBody,
+  googleConversionBody,
   campaignListQuery,
   presaveListQuery,
   rejectAdCopyBody,
@@ -281,8 +282,27 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/artists/:id/google-conversion',
+    summary: "Where the artist's Google Ads click conversions go",
+    auth: 'artist',
+  },
+  {
+    method: 'put',
+    path: '/v1/artists/:id/google-conversion',
+    summary: 'Set the Google Ads customer and conversion action (type "Import from clicks")',
+    auth: 'artist',
+    body: googleConversionBody,
+  },
+  {
+    method: 'delete',
+    path: '/v1/artists/:id/google-conversion',
+    summary: 'Stop Google Ads conversions (queued ones are dropped)',
+    auth: 'artist',
+  },
+  {
+    method: 'get',
     path: '/v1/campaigns/:id/conversions',
-    summary: 'Conversions API events per name and status',
+    summary: 'Conversions API events and Google Ads click conversions per name and status',
     auth: 'artist',
   },
   {

@@ -198,6 +198,13 @@ const common = {
   copyVariantId: z.string().uuid().optional(),
 };
 
+/** A Google Ads customer id as the artist copies it (123-456-7890), stored as its ten digits. */
+const googleCustomerId = (what: string) =>
+  z
+    .string()
+    .regex(/^\d{3}-?\d{3}-?\d{4}$/, `must be ${what} such as 123-456-7890`)
+    .transform((s) => s.replace(/-/g, ''));
+
 export const createAdCampaignBody = z.discriminatedUnion('platform', [
   z.strictObject({
     platform: z.literal('meta'),
@@ -213,15 +220,8 @@ export const createAdCampaignBody = z.discriminatedUnion('platform', [
     platform: z.literal('google'),
     ...common,
     objective: z.enum(['traffic', 'conversions']),
-    customerId: z
-      .string()
-      .regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be a Google Ads customer id such as 123-456-7890')
-      .transform((s) => s.replace(/-/g, '')),
-    loginCustomerId: z
-      .string()
-      .regex(/^\d{3}-?\d{3}-?\d{4}$/, 'must be the manager account id such as 123-456-7890')
-      .transform((s) => s.replace(/-/g, ''))
-      .optional(),
+    customerId: googleCustomerId('a Google Ads customer id'),
+    loginCustomerId: googleCustomerId('the manager account id').optional(),
     // Both default to the campaign's YouTube Premiere package, when it has one (a value given here wins).
     youtubeVideoId: z
       .string()
@@ -272,3 +272,30 @@ export const metaPixelBody = z.strictObject({
     .nullable()
     .optional(),
 });
+
+/**
+ * Where Google Ads conversions of an artist go: the customer account, the manager it is reached through (if any),
+ * and the conversion action (type "Import from clicks") created there, by resource name or id.
+ */
+export const googleConversionBody = z
+  .strictObject({
+    customerId: googleCustomerId('a Google Ads customer id'),
+    loginCustomerId: googleCustomerId('the manager account id').nullable().optional(),
+    conversionAction: z
+      .string()
+      .regex(
+        /^(customers\/[0-9]{10}\/conversionActions\/)?[0-9]{1,20}$/,
+        'must be the conversion action\'s id or resource name, e.g. "customers/1234567890/conversionActions/987654321"',
+      ),
+  })
+  .transform((b, ctx) => {
+    const id = b.conversionAction.split('/').pop()!;
+    const resourceName = `customers/${b.customerId}/conversionActions/${id}`;
+    if (b.conversionAction.includes('/') && b.conversionAction !== resourceName)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['conversionAction'],
+        message: 'belongs to another customer than customerId',
+      });
+    return { ...b, conversionAction: resourceName };
+  });

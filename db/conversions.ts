@@ -81,6 +81,8 @@ export interface NewConversion {
   eventSourceUrl: string;
   /** CAPI user_data, contact details already hashed */
   userData: object;
+  /** held: waits for releaseHeldConversions (a sign-up before its confirmation) */
+  held?: boolean;
 }
 
 /** Idempotent on (pixel, event name, event id): a reload or a retried request queues the event once. */
@@ -88,12 +90,21 @@ export async function queueConversion(db: Db, keyRing: KeyRing, input: NewConver
   const id = randomUUID();
   const result = await db.query(sql.unsafe`
     INSERT INTO conversion_events (id, artist_id, campaign_id, fan_id, subscriber_id, pixel_id, event_name, event_id, event_time,
-                                   event_source_url, user_data_enc)
+                                   event_source_url, user_data_enc, status)
     VALUES (${id}, ${input.artistId}, ${input.campaignId}, ${input.fanId ?? null}, ${input.subscriberId ?? null}, ${input.pixelId},
             ${input.eventName}, ${input.eventId}, to_timestamp(${input.eventTime / 1000}), ${input.eventSourceUrl},
-            ${keyRing.encrypt(JSON.stringify(input.userData), userDataAad(id))})
+            ${keyRing.encrypt(JSON.stringify(input.userData), userDataAad(id))}, ${input.held ? 'held' : 'pending'})
     ON CONFLICT (pixel_id, event_name, event_id) DO NOTHING`);
   return result.rowCount > 0;
+}
+
+/** The subscriber confirmed: their held events happen now (event_time is the confirmation) and go out. */
+export async function releaseHeldConversions(db: Db, subscriberId: string): Promise<number> {
+  return (
+    await db.query(sql.unsafe`
+    UPDATE conversion_events SET status = 'pending', event_time = now()
+    WHERE subscriber_id = ${subscriberId} AND status = 'held'`)
+  ).rowCount;
 }
 
 /** Pending events too old for Meta are never sent: dropped with the reason, their user data forgotten. */
@@ -106,11 +117,16 @@ export async function dropStaleConversions(db: Db, maxAgeSeconds: number): Promi
   ).rowCount;
 }
 
-/** Delivery records (no user data left in them) are kept this long for the artist's summary, then deleted. */
-export async function deleteOldConversionRecords(db: Db, days: number): Promise<number> {
+/**
+ * Delivery records (no user data left in them) are kept this long for the artist's summary, then deleted; a held
+ * sign-up never confirmed within `heldDays` never happened and goes at once.
+ */
+export async function deleteOldConversionRecords(db: Db, days: number, heldDays: number): Promise<number> {
   return (
     await db.query(sql.unsafe`
-    DELETE FROM conversion_events WHERE status <> 'pending' AND created_at < now() - ${days} * interval '1 day'`)
+    DELETE FROM conversion_events
+    WHERE (status NOT IN ('pending', 'held') AND created_at < now() - ${days} * interval '1 day')
+       OR (status = 'held' AND created_at < now() - ${heldDays} * interval '1 day')`)
   ).rowCount;
 }
 

@@ -54,6 +54,11 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
     key: 'id',
     columns: [{ name: 'user_data_enc', aad: (id) => `conversion_events:${id}:user_data` }],
   },
+  {
+    table: 'google_click_conversions',
+    key: 'id',
+    columns: [{ name: 'gclid_enc', aad: (id) => `google_click_conversions:${id}:gclid` }],
+  },
   { table: 'orders', key: 'id', columns: [{ name: 'email_enc', aad: orderEmailContext }] },
 ];
 

@@ -1,7 +1,10 @@
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { type KeyRing } from '../lib/crypto/keyring';
+import { type EventDimensions } from './events';
 import { type DatabasePool, sql } from './pool';
+
+type Db = DatabasePool | DatabaseTransactionConnection;
 
 export interface NewSubscriber {
   campaignId: string;
@@ -10,6 +13,8 @@ export interface NewSubscriber {
   email?: string;
   phone?: string;
   consentText: string;
+  /** where the sign-up came from, kept for its EMAIL_SIGNUP event, recorded once confirmed */
+  signupDimensions?: EventDimensions;
 }
 
 /**
@@ -88,34 +93,46 @@ export async function upsertSubscriber(
     const seal = (value: string | undefined, field: string) =>
       value ? keyRing.encrypt(value, `subscribers:${id}:${field}`) : null;
     await tx.query(sql.unsafe`
-      INSERT INTO subscribers (id, campaign_id, fan_id, email_enc, email_hash, phone_enc, phone_hash, consent_text)
+      INSERT INTO subscribers (id, campaign_id, fan_id, email_enc, email_hash, phone_enc, phone_hash, consent_text,
+                               signup_dimensions)
       VALUES (${id}, ${input.campaignId}, ${input2.fanId ?? null}, ${seal(input2.email, 'email')}, ${emailHash},
-              ${seal(input2.phone, 'phone')}, ${phoneHash}, ${input.consentText})
+              ${seal(input2.phone, 'phone')}, ${phoneHash}, ${input.consentText},
+              ${input.signupDimensions ? sql.jsonb(JSON.parse(JSON.stringify(input.signupDimensions))) : null})
       ON CONFLICT (id) DO UPDATE SET
         fan_id = ${sameContacts ? sql.fragment`coalesce(EXCLUDED.fan_id, subscribers.fan_id)` : sql.fragment`EXCLUDED.fan_id`},
         email_enc = EXCLUDED.email_enc, email_hash = EXCLUDED.email_hash,
         phone_enc = EXCLUDED.phone_enc, phone_hash = EXCLUDED.phone_hash,
-        consent_text = EXCLUDED.consent_text, consented_at = now()`);
+        consent_text = EXCLUDED.consent_text, consented_at = now(), signup_dimensions = EXCLUDED.signup_dimensions`);
     return emailHash ? { status: 'confirm', id, emailHash, phoneHash, round: '' } : { status: 'unconfirmable', id };
   });
 }
 
+const confirmedRow = z.object({
+  campaignId: z.string(),
+  fanId: z.string().nullable(),
+  signupDimensions: z.record(z.string(), z.unknown()).nullable(),
+});
+
 /**
  * The owner of the address opened the confirmation link: the subscription counts from now on, with the consent it
  * was asked with. Only if the row still holds the contacts the link was issued for, and only if it was not
- * unsubscribed after the link was issued (an old link never undoes a later unsubscribe). Returns whether it did.
+ * unsubscribed after the link was issued (an old link never undoes a later unsubscribe). Returns the subscription's
+ * campaign and fan, and the sign-up's dimensions the first time (they are cleared here), or null when it did not.
  */
 export async function confirmSubscriber(
-  pool: DatabasePool,
+  db: Db,
   link: { id: string; emailHash: string; phoneHash: string | null; issuedAt: number },
-): Promise<boolean> {
-  const result = await pool.query(sql.unsafe`
-    UPDATE subscribers SET
-      consented_at = CASE WHEN confirmed_at IS NULL OR unsubscribed_at IS NOT NULL THEN now() ELSE consented_at END,
-      confirmed_at = coalesce(confirmed_at, now()), unsubscribed_at = NULL
-    WHERE id = ${link.id} AND email_hash = ${link.emailHash} AND phone_hash IS NOT DISTINCT FROM ${link.phoneHash}
-      AND (unsubscribed_at IS NULL OR unsubscribed_at < to_timestamp(${link.issuedAt} / 1000.0))`);
-  return result.rowCount === 1;
+): Promise<{ campaignId: string; fanId: string | null; signupDimensions: EventDimensions | null } | null> {
+  const row = await db.maybeOne(sql.type(confirmedRow)`
+    WITH before AS (SELECT id, signup_dimensions FROM subscribers WHERE id = ${link.id} FOR UPDATE)
+    UPDATE subscribers s SET
+      consented_at = CASE WHEN s.confirmed_at IS NULL OR s.unsubscribed_at IS NOT NULL THEN now() ELSE s.consented_at END,
+      confirmed_at = coalesce(s.confirmed_at, now()), unsubscribed_at = NULL, signup_dimensions = NULL
+    FROM before
+    WHERE s.id = before.id AND s.email_hash = ${link.emailHash} AND s.phone_hash IS NOT DISTINCT FROM ${link.phoneHash}
+      AND (s.unsubscribed_at IS NULL OR s.unsubscribed_at < to_timestamp(${link.issuedAt} / 1000.0))
+    RETURNING s.campaign_id AS "campaignId", s.fan_id AS "fanId", before.signup_dimensions AS "signupDimensions"`);
+  return row ? { ...row, signupDimensions: row.signupDimensions as EventDimensions | null } : null;
 }
 
 export async function unsubscribe(pool: DatabasePool, id: string): Promise<boolean> {

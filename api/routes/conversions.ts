@@ -1,17 +1,25 @@
-// Conversions: the fan's answer to the ad-measurement question, the pixel script, and the artist's pixel settings
-// (GET/PUT/DELETE /v1/artists/:id/meta-pixel; the access token is write-only) with a per-campaign delivery summary.
+// Conversions: the fan's answer to the ad-measurement question, the pixel script, the artist's pixel settings
+// (GET/PUT/DELETE /v1/artists/:id/meta-pixel; the access token is write-only), where their Google Ads click
+// conversions go (GET/PUT/DELETE /v1/artists/:id/google-conversion), and a per-campaign delivery summary.
 import { Router } from 'express';
 import { z } from 'zod';
 import { findArtist } from '../../db/artists';
 import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
 import { conversionSummary, deleteMetaPixel, findMetaPixel, type MetaPixel, saveMetaPixel } from '../../db/conversions';
+import {
+  deleteGoogleConversionAction,
+  findGoogleConversionAction,
+  type GoogleConversionAction,
+  googleConversionSummary,
+  saveGoogleConversionAction,
+} from '../../db/google-conversions';
 import { auth } from '../auth';
 import { AD_CONSENT_MAX_AGE_MS, AD_COOKIES, adConsentCookie } from '../conversions';
 import { requireSameOrigin } from '../http/same-origin';
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
 import { messagePage } from '../pages/smart-link';
-import { metaPixelBody, uuidParam } from '../schemas';
+import { googleConversionBody, metaPixelBody, uuidParam } from '../schemas';
 import { sendPage } from '../pages/send-page';
 import { parseBody, parseParams, formBody } from '../validation';
 
@@ -50,6 +58,20 @@ const pixelView = (p: MetaPixel) => ({
   testEventCode: p.testEventCode,
   updatedAt: new Date(p.updatedAt).toISOString(),
 });
+
+const googleConversionView = (g: GoogleConversionAction) => ({
+  customerId: g.customerId,
+  loginCustomerId: g.loginCustomerId,
+  conversionAction: g.conversionAction,
+  updatedAt: new Date(g.updatedAt).toISOString(),
+});
+
+/** Counts per name and status, every status present. */
+function countsByName(rows: readonly { name: string; status: string; n: number }[], statuses: string[]) {
+  const items: Record<string, Record<string, number>> = {};
+  for (const r of rows) (items[r.name] ??= Object.fromEntries(statuses.map((s) => [s, 0])))[r.status] = r.n;
+  return items;
+}
 
 /** Public: the consent form and the pixel script. */
 export function conversionPublicRoutes({ pool, config }: AppDeps): Router {
@@ -118,13 +140,37 @@ export function conversionRoutes({ pool, keyRing }: AppDeps): Router {
     res.status(204).end();
   });
 
+  router.get('/v1/artists/:id/google-conversion', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    await ownArtist(auth(res).accountId, id);
+    const setting = await findGoogleConversionAction(pool, id);
+    if (!setting) throw notFound('google conversion action');
+    res.json(googleConversionView(setting));
+  });
+
+  router.put('/v1/artists/:id/google-conversion', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    await ownArtist(auth(res).accountId, id);
+    const body = parseBody(googleConversionBody, req);
+    res.json(googleConversionView(await saveGoogleConversionAction(pool, { artistId: id, ...body })));
+  });
+
+  router.delete('/v1/artists/:id/google-conversion', async (req, res) => {
+    const { id } = parseParams(uuidParam, req);
+    await ownArtist(auth(res).accountId, id);
+    if (!(await deleteGoogleConversionAction(pool, id))) throw notFound('google conversion action');
+    res.status(204).end();
+  });
+
   router.get('/v1/campaigns/:id/conversions', async (req, res) => {
     const { id } = parseParams(uuidParam, req);
     if (!(await findCampaign(pool, auth(res).accountId, id))) throw notFound('campaign');
-    const rows = await conversionSummary(pool, id);
-    const items: Record<string, Record<string, number>> = {};
-    for (const r of rows) (items[r.eventName] ??= { pending: 0, sent: 0, dropped: 0, failed: 0 })[r.status] = r.n;
-    res.json({ events: items });
+    const meta = (await conversionSummary(pool, id)).map((r) => ({ ...r, name: r.eventName }));
+    const google = (await googleConversionSummary(pool, id)).map((r) => ({ ...r, name: r.kind }));
+    res.json({
+      events: countsByName(meta, ['pending', 'sent', 'dropped', 'failed']),
+      google: countsByName(google, ['pending', 'sent', 'dropped', 'failed']),
+    });
   });
 
   return router;

@@ -2,7 +2,7 @@
 // link, and the artist's CSV export of consented subscribers, streamed page by page.
 import { type Response, Router } from 'express';
 import { z } from 'zod';
-import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
+import { findCampaign, findCampaignById, findCampaignBySlug } from '../../db/campaigns';
 import { fanExists } from '../../db/fans';
 import { confirmSubscriber, subscribersPage, unsubscribe, upsertSubscriber } from '../../db/subscribers';
 import { queueEmail } from '../../db/outbox';
@@ -80,6 +80,7 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
       fanId,
       ...parsed.data,
       consentText: CONSENT_TEXT(campaign.artistName),
+      signupDimensions: tracking.requestDimensions(req),
     });
     if (outcome.status === 'confirm') {
       // Double opt-in: the subscription counts once the address's owner opens this link. One e-mail per
@@ -97,19 +98,13 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
         dedupeKey: `subscription-confirm:${outcome.id}:${outcome.emailHash}:${outcome.phoneHash ?? ''}:${outcome.round}:${Math.floor(Date.now() / 3_600_000)}`,
       });
     }
-    const id = outcome.id;
-    // Once per subscription (a second sign-up with the same address updates it and is not a new sign-up).
-    if (id)
-      await insertEvent(pool, {
-        campaignId: campaign.id,
-        fanId,
-        type: 'EMAIL_SIGNUP',
-        dedupeKey: `EMAIL_SIGNUP:${id}`,
-        ...tracking.requestDimensions(req),
+    // A sign-up counts once confirmed (POST /s/:token): its EMAIL_SIGNUP event and ad conversions wait till then.
+    if (outcome.status === 'confirm')
+      await conversions.signupPosted(req, campaign, {
+        id: outcome.id,
+        email: parsed.data.email,
+        phone: parsed.data.phone,
       });
-    const adMeasurement = id
-      ? await conversions.signedUp(req, res, campaign, { id, email: parsed.data.email, phone: parsed.data.phone })
-      : html``;
     // The same answer whether or not the address was subscribed already, so the form tells nobody who is.
     sendPage(
       res,
@@ -121,14 +116,12 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
               <p>
                 To subscribe to news from ${campaign.artistName}, open the link we have sent to your e-mail address.
                 Nothing is sent to you before you do.
-              </p>
-              ${adMeasurement}`
+              </p>`
           : html`<h1>Almost there</h1>
               <p>
                 We confirm every subscription by e-mail before sending anything: give your e-mail address too to receive
                 news from ${campaign.artistName}.
-              </p>
-              ${adMeasurement}`,
+              </p>`,
       ),
     );
   });
@@ -151,7 +144,23 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
 
   router.post('/s/:token', async (req, res) => {
     const link = confirmationOf(String(req.params.token), signingKeys(config));
-    if (!link || !(await confirmSubscriber(pool, link))) return invalidLink(res, 'confirmation');
+    if (!link) return invalidLink(res, 'confirmation');
+    // The sign-up happens now: its event (once per subscription, with the form post's dimensions) and what the ad
+    // platforms were held back from, in the confirmation's transaction.
+    const adMeasurement = await pool.transaction(async (tx) => {
+      const confirmed = await confirmSubscriber(tx, link);
+      if (!confirmed) return null;
+      await insertEvent(tx, {
+        campaignId: confirmed.campaignId,
+        fanId: confirmed.fanId,
+        type: 'EMAIL_SIGNUP',
+        dedupeKey: `EMAIL_SIGNUP:${link.id}`,
+        ...confirmed.signupDimensions,
+      });
+      const campaign = await findCampaignById(tx, confirmed.campaignId);
+      return campaign ? conversions.subscriptionConfirmed(tx, req, res, campaign, link.id) : html``;
+    });
+    if (!adMeasurement) return invalidLink(res, 'confirmation');
     sendPage(
       res,
       200,
@@ -159,7 +168,8 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
         'Subscribed',
         html`<h1>You're subscribed</h1>
           <p>You will now receive news about this release. Every message carries a link to unsubscribe.</p>
-          <p class="note"><a href="${unsubscribeLink(config, link.id)}">Unsubscribe now</a></p>`,
+          <p class="note"><a href="${unsubscribeLink(config, link.id)}">Unsubscribe now</a></p>
+          ${adMeasurement}`,
       ),
     );
   });

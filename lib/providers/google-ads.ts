@@ -1,5 +1,6 @@
 // Google Ads REST API (docs/providers/google.md) for an artist's customer account: `:mutate` on campaignBudgets,
-// campaigns (Demand Gen), adGroups, adGroupAds and assets; googleAds:search for lookups and daily metrics.
+// campaigns (Demand Gen), adGroups, adGroupAds and assets; googleAds:search for lookups and daily metrics;
+// `:uploadClickConversions` for offline click conversions (always partialFailure: one outcome per conversion).
 // Headers: the artist's OAuth access token, our developer token, and login-customer-id when a manager account is in
 // between. Errors are classified from the GoogleAdsFailure: OAuth token errors → token_invalid (gone or expired);
 // RESOURCE_EXHAUSTED → rate_limited for quotaErrorDetails.retryDelay; 5xx / DEADLINE_EXCEEDED → unavailable;
@@ -29,7 +30,26 @@ interface FailureEntry {
   errorCode?: Record<string, string>;
   message?: string;
   details?: { quotaErrorDetails?: { retryDelay?: string } };
+  location?: { fieldPathElements?: { fieldName?: string; index?: number }[] };
 }
+
+/** One offline click conversion; the value is left to the conversion action's default value. */
+export interface ClickConversion {
+  gclid: string;
+  /** customers/{customerId}/conversionActions/{id} */
+  conversionAction: string;
+  /** ms since the epoch */
+  conversionTime: number;
+}
+
+/** Per conversion: accepted, or Google's error (`conversionUploadError.EXPIRED_EVENT`, …) and message. */
+export type ClickConversionOutcome = { ok: true } | { ok: false; code: string; message: string };
+
+/** "yyyy-mm-dd hh:mm:ss+00:00", the date-time format Google asks for conversions. */
+export const conversionDateTime = (ms: number) => {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}+00:00`;
+};
 
 const TOKEN_ERRORS = new Set([
   'OAUTH_TOKEN_EXPIRED',
@@ -129,6 +149,37 @@ export class GoogleAdsClient {
     return ((res.data as { results?: { resourceName: string }[] }).results ?? []).map((r) => r.resourceName);
   }
 
+  /**
+   * Uploads click conversions with partialFailure (Google refuses anything else): a refusal of the whole request
+   * throws; otherwise each conversion's outcome, in order, from `partialFailureError` (located by index).
+   */
+  async uploadClickConversions(
+    account: GoogleAdsAccount,
+    conversions: ClickConversion[],
+  ): Promise<ClickConversionOutcome[]> {
+    const body = {
+      conversions: conversions.map((c) => ({
+        gclid: c.gclid,
+        conversionAction: c.conversionAction,
+        conversionDateTime: conversionDateTime(c.conversionTime),
+        // Uploaded only for fans who allowed ad measurement on the page (api/conversions.ts).
+        consent: { adUserData: 'GRANTED' },
+      })),
+      partialFailure: true,
+    };
+    const res = await this.call(account, ':uploadClickConversions', body, true);
+    const failure = (res.data as { partialFailureError?: { details?: { errors?: FailureEntry[] }[] } })
+      .partialFailureError;
+    const outcomes: ClickConversionOutcome[] = conversions.map(() => ({ ok: true }));
+    for (const error of failure?.details?.flatMap((d) => d.errors ?? []) ?? []) {
+      const index = error.location?.fieldPathElements?.find((e) => e.fieldName === 'conversions')?.index ?? 0;
+      const [category, value] = Object.entries(error.errorCode ?? {})[0] ?? ['unknown', 'UNKNOWN'];
+      if (index < outcomes.length)
+        outcomes[index] = { ok: false, code: `${category}.${value}`, message: error.message ?? `${category}.${value}` };
+    }
+    return outcomes;
+  }
+
   /** The first row's resource of a GAQL lookup, or null. */
   async findOne(account: GoogleAdsAccount, resource: string, query: string): Promise<string | null> {
     return (await this.findAll(account, resource, query))[0] ?? null;
@@ -182,11 +233,12 @@ export class GoogleAdsClient {
       'content-type': 'application/json',
     };
     if (account.loginCustomerId) headers['login-customer-id'] = account.loginCustomerId;
-    // The operation label is the method (`campaigns:mutate`, `googleAds:search`), never the customer id.
+    // The operation label is the method (`campaigns:mutate`, `googleAds:search`), never the customer id. A
+    // customer's own method (`:uploadClickConversions`) follows its id without a slash.
     return this.http.request({
-      operation: method,
+      operation: method.replace(/^:/, ''),
       method: 'POST',
-      url: `/customers/${account.customerId}/${method}`,
+      url: `/customers/${account.customerId}${method.startsWith(':') ? '' : '/'}${method}`,
       data: body,
       headers,
       write,

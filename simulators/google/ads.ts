@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response, Router } from 'express';
 import { imageInfo } from '../../lib/image';
+import { mountConversionControl, uploadClickConversions } from './conversions';
 import { type GoogleSimState } from './index';
 
 export const SANDBOX_DEVELOPER_TOKEN = 'dropday-sandbox-devtoken';
@@ -66,7 +67,7 @@ export interface AdsObject {
 }
 
 export interface AdsFault {
-  service: AdsService | 'search' | 'any';
+  service: AdsService | 'search' | 'conversionUploads' | 'any';
   httpStatus: number;
   status: string;
   errorCode: Record<string, string>;
@@ -118,7 +119,7 @@ export function adsState(sim: GoogleSimState): GoogleAdsState {
   return s;
 }
 
-interface AdsErrorEntry {
+export interface AdsErrorEntry {
   errorCode: Record<string, string>;
   message: string;
   trigger?: { stringValue: string };
@@ -126,7 +127,7 @@ interface AdsErrorEntry {
   details?: Record<string, unknown>;
 }
 
-class AdsError extends Error {
+export class AdsError extends Error {
   constructor(
     readonly httpStatus: number,
     readonly status: string,
@@ -137,7 +138,7 @@ class AdsError extends Error {
   }
 }
 
-const invalidArgument = (errors: AdsErrorEntry[]) =>
+export const invalidArgument = (errors: AdsErrorEntry[]) =>
   new AdsError(400, 'INVALID_ARGUMENT', errors, 'Request contains an invalid argument.');
 const at = (index: number, ...fields: string[]) => ({
   fieldPathElements: [{ fieldName: 'operations', index }, ...fields.map((fieldName) => ({ fieldName }))],
@@ -156,6 +157,7 @@ function int64(value: unknown): number | null {
 
 export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
   const state = adsState(sim);
+  const conversions = mountConversionControl(app, sim);
   const failureType = (version: string) =>
     `type.googleapis.com/google.ads.googleads.${version}.errors.GoogleAdsFailure`;
 
@@ -246,7 +248,10 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
 
   /** Version, auth, quota and injected faults, then the handler; records the call. */
   const handle =
-    (service: AdsService | 'search', fn: (req: Request, version: string, customerId: string) => unknown) =>
+    (
+      service: AdsService | 'search' | 'conversionUploads',
+      fn: (req: Request, version: string, customerId: string) => unknown,
+    ) =>
     async (req: Request, res: Response) => {
       const [version, customerId] = [String(req.params.version), String(req.params.customerId)];
       res.setHeader('request-id', randomBytes(11).toString('base64url'));
@@ -578,6 +583,16 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
     if (search)
       return handle('search', (r, _v, customerId) => gaql(r, customerId, search[1] === 'searchStream'))(req, res);
     next();
+  });
+
+  // A customer's own method follows its id after a colon: POST /v26/customers/1234567890:uploadClickConversions.
+  app.post('/:version/customers/:customerMethod', express.json(), async (req, res, next) => {
+    const match = /^(\d+):uploadClickConversions$/.exec(String(req.params.customerMethod));
+    if (!match) return next();
+    (req.params as Record<string, string>).customerId = match[1];
+    return handle('conversionUploads', (r, version, customerId) =>
+      uploadClickConversions(conversions, r, version, customerId),
+    )(req, res);
   });
 
   function mutate(service: AdsService, req: Request, version: string, customerId: string) {

@@ -7,6 +7,7 @@ import { sql } from '../../db/pool';
 import { attributionScheduleId } from '../../lib/starters/attribution';
 import {
   artistAccount,
+  confirmSubscription,
   fanIdOf,
   fanPresaves,
   http,
@@ -157,6 +158,10 @@ describe('smart-link events', () => {
     expect((await post(form('fan@example.com'))).status).toBe(200); // the same subscription again
     expect((await post(form('other@example.com'))).status).toBe(200);
     expect((await post('consent=yes')).status).toBe(400); // nothing given: no sign-up
+    // A sign-up counts once its owner confirms (double opt-in), with the dimensions of the form post.
+    expect(await eventsOf(campaign.id, 'EMAIL_SIGNUP')).toEqual([]);
+    await confirmSubscription(stack, 'fan@example.com');
+    await confirmSubscription(stack, 'other@example.com');
     const signups = await eventsOf(campaign.id, 'EMAIL_SIGNUP');
     expect(signups).toHaveLength(2);
     expect(signups[0]).toMatchObject({ source: 'tiktok', channel: 'social' });

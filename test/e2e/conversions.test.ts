@@ -12,6 +12,7 @@ import { conversionDeliveryWorkflow } from '../../workflows/conversions';
 import { startTestApi } from '../helpers/app';
 import {
   artistAccount,
+  confirmSubscription,
   createCampaign,
   hiddenFields,
   http,
@@ -106,6 +107,11 @@ const rows = (campaignId: string) =>
     }),
   )`
     SELECT event_name AS "eventName", event_id AS "eventId", status, reason, user_data_enc AS "userData" FROM conversion_events WHERE campaign_id = ${campaignId} ORDER BY created_at`);
+
+const accountIdOf = (artistId: string) =>
+  stack.db.pool.oneFirst(
+    sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${artistId}`,
+  );
 
 async function withPixel(opts: { accessToken?: string | null; testEventCode?: string } = { accessToken: TOKEN }) {
   const account = await artistAccount(stack);
@@ -228,21 +234,20 @@ describe('conversions', () => {
     expect(csp).toMatch(/connect-src 'self' https:\/\/www\.facebook\.com/);
     expect(csp).toMatch(/img-src [^;]*https:\/\/www\.facebook\.com/);
 
-    // First-party cookies: _fbp/_fbc for 7 days (readable by the pixel), gclid for 90 days; SameSite=Lax.
+    // First-party cookies: _fbp/_fbc for 7 days (readable by the pixel); SameSite=Lax. No gclid: this artist does
+    // not tell Google (test/e2e/google-conversions.test.ts keeps it when they do).
     const cookies = setCookies(page);
     expect(cookies._fbp).toMatch(/; Max-Age=604800;/);
     expect(cookies._fbc).toMatch(/; Max-Age=604800;/);
-    expect(cookies.gclid).toMatch(/; Max-Age=7776000;/);
-    for (const name of ['_fbp', '_fbc', 'gclid']) expect(cookies[name]).toMatch(/SameSite=Lax/);
+    expect(cookies.gclid).toBeUndefined();
+    for (const name of ['_fbp', '_fbc']) expect(cookies[name]).toMatch(/SameSite=Lax/);
     expect(cookies._fbp).not.toMatch(/HttpOnly/);
-    expect(cookies.gclid).toMatch(/HttpOnly/);
     expect(cookies._fbp).not.toMatch(/Secure/); // http://127.0.0.1: Secure only over HTTPS
     const fbp = cookieValue(cookies._fbp);
     const fbc = cookieValue(cookies._fbc);
     expect(fbp).toMatch(/^fb\.1\.\d{13}\.\d{10}$/);
     expect(fbc).toMatch(/^fb\.1\.\d{13}\.IwAR2xyz_Click-1$/);
     expect(Number(fbc.split('.')[2])).toBeGreaterThanOrEqual(before);
-    expect(cookieValue(cookies.gclid)).toBe('Cj0KCQ_gclid-1');
 
     // A reload keeps _fbp, and gets a new PageView (another event).
     const again = await http.get(landing, browser(`${consent.split(';')[0]}; _fbp=${fbp}; _fbc=${fbc}`));
@@ -281,7 +286,7 @@ describe('conversions', () => {
     expect((await sentEvents()).filter((e) => e.event.event_id === pixel!.eventId)).toHaveLength(1);
   });
 
-  it("sends a sign-up as CompleteRegistration with the hashed e-mail and phone and the page pixel's event_id", async () => {
+  it('sends a sign-up as CompleteRegistration, with the hashed e-mail and phone, when it is confirmed, not before', async () => {
     const { account, campaign } = await withPixel({ accessToken: TOKEN, testEventCode: 'TEST77' });
     const consent = await allow(campaign.slug);
     const page = await http.get(`${stack.api.url}/l/${campaign.slug}`, browser(consent));
@@ -291,14 +296,30 @@ describe('conversions', () => {
       ...form({ email: ' Test@Example.com ', phone: '+1 (650) 555-1212', consent: 'yes' }, `${consent}; _fbp=${fbp}`),
     );
     expect(signup.status).toBe(200);
-    const pixel = pixelOf(signup.data);
-    expect(pixel).toMatchObject({ pixelId: PIXEL, eventName: 'CompleteRegistration' });
+    // The form post is no sign-up yet (double opt-in): no pixel, no EMAIL_SIGNUP, nothing sent to Meta.
+    expect(pixelOf(signup.data)).toBeNull();
+    const signups = () =>
+      stack.db.pool.anyFirst(sql.type(z.object({ type: z.string() }))`
+        SELECT type FROM events WHERE campaign_id = ${campaign.id} AND type = 'EMAIL_SIGNUP'`);
+    expect(await signups()).toEqual([]);
     // The queued row holds neither the address nor its hash in the clear.
     const stored = JSON.stringify(await rows(campaign.id));
     for (const secret of ['test@example.com', TEST_EMAIL_SHA256, PHONE_SHA256, '16505551212'])
       expect(stored).not.toContain(secret);
-
     await deliver();
+    const registrations = async () =>
+      (await sentEvents()).filter(
+        (e) => e.event.event_name === 'CompleteRegistration' && e.event.event_source_url.includes(campaign.slug),
+      );
+    expect(await registrations()).toEqual([]);
+
+    // Its owner confirms from the same browser: one sign-up, the pixel fires with the id the server sends.
+    const confirmation = await confirmSubscription(stack, 'test@example.com', browser(consent).headers);
+    const pixel = pixelOf(confirmation.data);
+    expect(pixel).toMatchObject({ pixelId: PIXEL, eventName: 'CompleteRegistration' });
+    expect(await signups()).toEqual(['EMAIL_SIGNUP']);
+    await deliver();
+    expect(await registrations()).toHaveLength(1);
     const sent = (await sentEvents()).find((e) => e.event.event_id === pixel!.eventId)!;
     expect(sent.testEventCode).toBe('TEST77');
     expect(sent.event.event_name).toBe('CompleteRegistration');
@@ -320,6 +341,7 @@ describe('conversions', () => {
         CompleteRegistration: { pending: 0, sent: 1, dropped: 0, failed: 0 },
         PageView: { pending: 0, sent: 1, dropped: 0, failed: 0 },
       },
+      google: {},
     });
 
     // Without ad consent the same sign-up queues nothing and fires no pixel.
@@ -450,14 +472,12 @@ describe('conversions', () => {
   });
 
   it("sends with the account's Meta connection token when the pixel has no token of its own", async () => {
-    const { campaign } = await withPixel({ accessToken: null });
+    const { campaign, account } = await withPixel({ accessToken: null });
     const consent = await allow(campaign.slug);
     const pixel = pixelOf((await http.get(`${stack.api.url}/l/${campaign.slug}`, browser(consent))).data)!;
     await deliver();
     expect((await rows(campaign.id)).map((r) => r.status)).toEqual(['pending']); // no token anywhere yet: it waits
-    const accountId = await stack.db.pool.oneFirst(
-      sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM campaigns WHERE id = ${campaign.id}`,
-    );
+    const accountId = await accountIdOf(account.artistId);
     const userToken = meta.state.issue('artist-with-ads', true);
     await createConnection(stack.db.pool, stack.keyRing, {
       accountId,
@@ -479,7 +499,20 @@ describe('conversions', () => {
       keyRing: stack.keyRing,
     });
     try {
-      const { campaign } = await withPixel();
+      const { campaign, account } = await withPixel();
+      // Google is told too (a conversion action, Google Ads connected), so the gclid cookie is set.
+      await createConnection(stack.db.pool, stack.keyRing, {
+        accountId: await accountIdOf(account.artistId),
+        provider: 'google',
+        accessToken: 'ya29.https-test',
+        expiresInSeconds: 3600,
+        scope: 'https://www.googleapis.com/auth/adwords',
+      });
+      await http.put(
+        `${stack.api.url}/v1/artists/${account.artistId}/google-conversion`,
+        { customerId: '1234567890', conversionAction: '1' },
+        { headers: account.headers },
+      );
       const [body, opts] = form({ choice: 'allow', gclid: 'Cj0_https' });
       const answer = await http.post(`${https.url}/l/${campaign.slug}/ad-consent`, body, {
         headers: { ...opts.headers, origin: 'https://links.example' },

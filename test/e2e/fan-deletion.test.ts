@@ -212,6 +212,7 @@ describe('deletion verified by an e-mail link', () => {
       `${stack.api.url}/l/${campaign.data.slug}/subscribe`,
       ...form({ email: 'stay@example.com', consent: 'yes' }),
     );
+    await confirmSubscription(stack, 'stay@example.com');
     const fan = await fanIdOf('erase-by-mail');
 
     const unknown = await http.post(`${stack.api.url}/privacy/delete/email`, ...form({ email: 'nobody@example.com' }));

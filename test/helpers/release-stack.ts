@@ -267,9 +267,16 @@ export function hiddenFields(page: unknown): URLSearchParams {
   return form;
 }
 
-/** A browser signing in with Spotify from one of our pages: our start URL → consent page → consent → callback. */
-export async function signInWithSpotify(startUrl: string, fan: { user: string; decision?: 'accept' | 'deny' }) {
-  const start = await http.get(startUrl);
+/**
+ * A browser signing in with Spotify from one of our pages: our start URL → consent page → consent → callback.
+ * `cookie`: what the browser already holds for our site (consent, ad cookies), sent to our start URL and callback.
+ */
+export async function signInWithSpotify(
+  startUrl: string,
+  fan: { user: string; decision?: 'accept' | 'deny' },
+  cookie?: string,
+) {
+  const start = await http.get(startUrl, cookie ? { headers: { cookie } } : {});
   if (start.status !== 302) throw new Error(`sign-in start answered ${start.status}`);
   const authorizeUrl = String(start.headers.location);
   const consentPage = await http.get(authorizeUrl);
@@ -285,7 +292,9 @@ export async function signInWithSpotify(startUrl: string, fan: { user: string; d
   const callbackUrl = String(consent.headers.location);
   // The browser carries the sign-in cookie set when the sign-in started back to our callback.
   const stateCookie = (start.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
-  const callback = await http.get(callbackUrl, { headers: { cookie: stateCookie } });
+  const callback = await http.get(callbackUrl, {
+    headers: { cookie: cookie ? `${stateCookie}; ${cookie}` : stateCookie },
+  });
   return { callback, callbackUrl, authorizeUrl, stateCookie };
 }
 
@@ -441,7 +450,7 @@ export function releaseInSeconds(
  * latest confirmation link queued for that address, read from the outbox as the inbox would receive it. Returns
  * the confirmation's answer (the page that carries the unsubscribe link).
  */
-export async function confirmSubscription(stack: ReleaseStack, email: string) {
+export async function confirmSubscription(stack: ReleaseStack, email: string, headers: Record<string, string> = {}) {
   const queued = await stack.db.pool.any(sql.type(
     z.object({ id: z.string(), enc: z.string().nullable(), token: z.string() }),
   )`
@@ -450,5 +459,5 @@ export async function confirmSubscription(stack: ReleaseStack, email: string) {
     WHERE o.template = 'subscription_confirm' ORDER BY o.created_at DESC`);
   const mine = queued.find((r) => r.enc && stack.keyRing.decrypt(r.enc, `subscribers:${r.id}:email`) === email);
   if (!mine) throw new Error(`no confirmation e-mail for ${email}`);
-  return http.post(`${stack.api.url}/s/${mine.token}`);
+  return http.post(`${stack.api.url}/s/${mine.token}`, undefined, { headers });
 }

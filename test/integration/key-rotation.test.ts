@@ -11,6 +11,7 @@ import { loadFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
 import { saveOAuthState } from '../../db/oauth-states';
 import { createConnection } from '../../db/connections';
 import { conversionsAccessToken, queueConversion, saveMetaPixel } from '../../db/conversions';
+import { queueGoogleClickConversion } from '../../db/google-conversions';
 import { queueEmail } from '../../db/outbox';
 import { sql } from '../../db/pool';
 import { upsertSubscriber } from '../../db/subscribers';
@@ -153,6 +154,12 @@ describe('key rotation', () => {
       eventSourceUrl: 'https://x/l/rot',
       userData: { client_user_agent: 'UA' },
     });
+    await queueGoogleClickConversion(db.pool, before, {
+      artistId,
+      campaignId,
+      dedupeKey: 'presave:rot',
+      gclid: 'Cj0_rotation',
+    });
     const all = (k: string) =>
       Object.fromEntries(ENCRYPTED_TABLES.flatMap((t) => t.columns.map((c) => [`${t.table}.${c.name}`, [k]])));
     expect(await keyIdsInUse()).toEqual(all('k1'));
@@ -172,7 +179,7 @@ describe('key rotation', () => {
       keyId: 'k2',
       done: true,
       staleLeft: 0,
-      resealed: 19, // every ciphertext seeded above, the order's e-mail included
+      resealed: 20, // every ciphertext seeded above, the order's e-mail included
       tablesDone: ENCRYPTED_TABLES.map((t) => t.table),
     });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);

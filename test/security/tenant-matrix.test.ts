@@ -1,8 +1,8 @@
 // The tenant matrix, generated from GET /openapi.json: account A creates one of everything it can (artist, Meta
-// pixel, campaign, event values, ad copy request with its variants, a Google Ads connection through the simulator's
-// consent page, and a Google ad campaign); account B, with its own valid key, calls
-// every id-taking artist route with A's ids (and A's ids in B's bodies): every answer is 404 (never 200, 403 or
-// 500) and nothing of A's changes.
+// pixel, Google conversion action, campaign, event values, ad copy request with its variants, a Google Ads
+// connection through the simulator's consent page, and a Google ad campaign); account B, with its own valid key,
+// calls every id-taking artist route with A's ids (and A's ids in B's bodies): every answer is 404 (never 200, 403
+// or 500) and nothing of A's changes.
 import { findCampaignById } from '../../db/campaigns';
 import { startGoogleSimulator } from '../../simulators/google';
 import { SANDBOX_DEVELOPER_TOKEN } from '../../simulators/google/ads';
@@ -56,6 +56,7 @@ const validBodies: Record<string, unknown> = {
   'PATCH /v1/campaigns/{id}': { releaseDate: '2031-01-01' },
   'PUT /v1/campaigns/{id}/values': { values: { PAGE_VIEW: 0 } },
   'PUT /v1/artists/{id}/meta-pixel': { pixelId: '1234567890' },
+  'PUT /v1/artists/{id}/google-conversion': { customerId: '1234567890', conversionAction: '1' },
   'POST /v1/campaigns/{id}/ads/copy': { platform: 'meta' },
   'POST /v1/campaigns/{id}/ads/copy/{requestId}/reject': { feedback: 'shorter please' },
   'POST /v1/campaigns/{id}/ads': {
@@ -115,6 +116,12 @@ describe('tenant matrix', () => {
       { headers: a.headers },
     );
     expect(pixel.status).toBeLessThan(300);
+    const googleConversion = await http.put(
+      `${stack.api.url}/v1/artists/${a.artistId}/google-conversion`,
+      { customerId: '9876543210', conversionAction: '55' },
+      { headers: a.headers },
+    );
+    expect(googleConversion.status).toBe(200);
     const copy = await http.post(
       `${stack.api.url}/v1/campaigns/${campaign.id}/ads/copy`,
       { platform: 'google', variants: 2 },
@@ -142,6 +149,7 @@ describe('tenant matrix', () => {
         [
           `/v1/artists/${a.artistId}`,
           `/v1/artists/${a.artistId}/meta-pixel`,
+          `/v1/artists/${a.artistId}/google-conversion`,
           `/v1/campaigns/${campaign.id}`,
           `/v1/campaigns/${campaign.id}/values`,
           `/v1/campaigns/${campaign.id}/ads/copy`,
