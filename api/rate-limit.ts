@@ -15,7 +15,8 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'signup', method: 'POST', path: /^\/v1\/accounts\/?$/ },
   { policy: 'login', method: 'POST', path: /^\/(app\/session|ops\/login)\/?$/ },
   { policy: 'subscribe', method: 'POST', path: /^\/l\/[^/]+\/(subscribe|ad-consent)\/?$/ },
-  { policy: 'subscribe', method: 'POST', path: /^\/u\/[^/]+\/?$/ },
+  // The confirmation (double opt-in) and unsubscribe links' POSTs: someone guessing tokens.
+  { policy: 'subscribe', method: 'POST', path: /^\/(s|u)\/[^/]+\/?$/ },
   { policy: 'deletion', method: 'POST', path: /^\/privacy\/delete\/(email|confirm\/[^/]+)\/?$/ },
   { policy: 'deletion', method: 'GET', path: /^\/privacy\/delete\/spotify\/?$/ },
   { policy: 'deletion', method: 'POST', path: /^\/meta\/data-deletion\/?$/ },

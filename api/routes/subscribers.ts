@@ -142,7 +142,8 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
     );
   });
 
-  router.post('/s/:token', async (req, res) => {
+  // Same origin: it is the page's own form (unlike /u/, which mail clients post one-click from elsewhere).
+  router.post('/s/:token', requireSameOrigin(config.PUBLIC_URL), async (req, res) => {
     const link = confirmationOf(String(req.params.token), signingKeys(config));
     if (!link) return invalidLink(res, 'confirmation');
     // The sign-up happens now: its event (once per subscription, with the form post's dimensions) and what the ad

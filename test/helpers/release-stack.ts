@@ -459,5 +459,8 @@ export async function confirmSubscription(stack: ReleaseStack, email: string, he
     WHERE o.template = 'subscription_confirm' ORDER BY o.created_at DESC`);
   const mine = queued.find((r) => r.enc && stack.keyRing.decrypt(r.enc, `subscribers:${r.id}:email`) === email);
   if (!mine) throw new Error(`no confirmation e-mail for ${email}`);
-  return http.post(`${stack.api.url}/s/${mine.token}`, undefined, { headers });
+  // The confirmation page's form, as the browser posts it.
+  return http.post(`${stack.api.url}/s/${mine.token}`, '', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
 }

@@ -113,6 +113,11 @@ describe('rate limits', () => {
           }),
       },
       {
+        // Someone guessing subscription confirmation tokens.
+        policy: 'subscribe',
+        send: (h) => http.post(`${stack.api.url}/s/not-a-token`, '', { headers: { ...h, ...form } }),
+      },
+      {
         policy: 'deletion',
         send: (h) =>
           http.post(`${stack.api.url}/privacy/delete/email`, 'email=a%40example.com', { headers: { ...h, ...form } }),

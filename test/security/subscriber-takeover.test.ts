@@ -96,7 +96,11 @@ describe('attack: fan takeover and erasure by e-mail', () => {
     expect(await exported()).not.toContain('victim@example.com');
     expect((await subscribe({ email: 'victim@example.com', consent: 'yes' })).status).toBe(200);
     expect(await exported()).not.toContain('victim@example.com');
-    // Only the owner's confirmation of the new link subscribes the address again.
+    // Another site cannot post the confirmation in the owner's browser; only the owner's own click subscribes the
+    // address again.
+    const crossSite = await confirmSubscription(stack, 'victim@example.com', { origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    expect(await exported()).not.toContain('victim@example.com');
     expect((await confirmSubscription(stack, 'victim@example.com')).status).toBe(200);
     expect(await exported()).toContain('victim@example.com');
   });
