@@ -17,6 +17,15 @@ import {
   presaveListQuery,
   rejectAdCopyBody,
   rescheduleCampaignBody,
+  adConsentForm,
+  appSignInForm,
+  deletionEmailForm,
+  metaDataDeletionForm,
+  opsResetBody,
+  opsSignalBody,
+  opsSignInForm,
+  sessionConfirmForm,
+  subscribeForm,
 } from './schemas';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
@@ -26,7 +35,7 @@ interface Operation {
   summary: string;
   auth: Auth;
   body?: z.ZodType;
-  form?: boolean; // application/x-www-form-urlencoded (pages, callbacks)
+  form?: z.ZodType; // application/x-www-form-urlencoded (pages, callbacks), fields as strings
   query?: z.ZodType;
   response?: string; // content type of the success response
 }
@@ -51,7 +60,7 @@ export const OPERATIONS: Operation[] = [
     path: '/ops/login',
     summary: 'Ops sign-in with an ops key: sets the codec session cookie',
     auth: 'none',
-    form: true,
+    form: opsSignInForm,
     response: 'text/html',
   },
   {
@@ -80,7 +89,7 @@ export const OPERATIONS: Operation[] = [
     path: '/app/session',
     summary: 'Dashboard sign-in with an artist key: sets the session cookie, 303 to /app',
     auth: 'none',
-    form: true,
+    form: appSignInForm,
   },
   { method: 'post', path: '/app/logout', summary: 'Dashboard sign-out, 303 to /app', auth: 'none' },
   {
@@ -95,7 +104,7 @@ export const OPERATIONS: Operation[] = [
     path: '/app/connect/:token',
     summary: 'Confirmed from the session (same origin, anti-forgery field): 303 to the provider',
     auth: 'none',
-    form: true,
+    form: sessionConfirmForm,
   },
   { method: 'get', path: '/app/app.js', summary: 'Dashboard script', auth: 'none', response: 'application/javascript' },
   { method: 'get', path: '/app/app.css', summary: 'Dashboard style', auth: 'none', response: 'text/css' },
@@ -112,7 +121,7 @@ export const OPERATIONS: Operation[] = [
     path: '/l/:slug/ad-consent',
     summary: "The fan's ad-measurement choice (allow | deny), 303 back to the page",
     auth: 'none',
-    form: true,
+    form: adConsentForm,
   },
   {
     method: 'get',
@@ -133,7 +142,7 @@ export const OPERATIONS: Operation[] = [
     path: '/l/:slug/subscribe',
     summary: 'Subscribe form (explicit consent)',
     auth: 'none',
-    form: true,
+    form: subscribeForm,
     response: 'text/html',
   },
   {
@@ -162,7 +171,7 @@ export const OPERATIONS: Operation[] = [
     path: '/account/verify/:token',
     summary: "An account's e-mail verification link: verifies (same origin; 409 when another account verified it)",
     auth: 'none',
-    form: true,
+    form: sessionConfirmForm,
     response: 'text/html',
   },
   { method: 'get', path: '/u/:token', summary: 'Unsubscribe: confirmation page', auth: 'none', response: 'text/html' },
@@ -207,7 +216,7 @@ export const OPERATIONS: Operation[] = [
     path: '/privacy/delete/email',
     summary: 'Send a deletion link to an e-mail address',
     auth: 'none',
-    form: true,
+    form: deletionEmailForm,
     response: 'text/html',
   },
   {
@@ -236,7 +245,7 @@ export const OPERATIONS: Operation[] = [
     summary:
       "Meta's data deletion callback (signed_request): erases the Meta user's connections; answers {url, confirmation_code}",
     auth: 'none',
-    form: true,
+    form: metaDataDeletionForm,
   },
   {
     method: 'post',
@@ -478,12 +487,19 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/v1/ops/workflows/:workflowId/history', summary: 'Decoded, redacted history', auth: 'ops' },
   { method: 'post', path: '/v1/ops/workflows/:workflowId/cancel', summary: 'Cancel a workflow', auth: 'ops' },
   { method: 'post', path: '/v1/ops/workflows/:workflowId/terminate', summary: 'Terminate a workflow', auth: 'ops' },
-  { method: 'post', path: '/v1/ops/workflows/:workflowId/signal', summary: 'Send a documented signal', auth: 'ops' },
+  {
+    method: 'post',
+    path: '/v1/ops/workflows/:workflowId/signal',
+    summary: 'Send a documented signal',
+    auth: 'ops',
+    body: opsSignalBody,
+  },
   {
     method: 'post',
     path: '/v1/ops/workflows/:workflowId/reset',
     summary: 'Reset to a workflow task (default: the first)',
     auth: 'ops',
+    body: opsResetBody,
   },
   { method: 'get', path: '/v1/ops/alerts', summary: 'Open stuck-workflow alerts', auth: 'ops' },
   {
@@ -545,7 +561,7 @@ export function openApiDocument(publicUrl: string) {
         ? {
             requestBody: {
               required: true,
-              content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } },
+              content: { 'application/x-www-form-urlencoded': { schema: jsonSchema(op.form) } },
             },
           }
         : {}),

@@ -299,3 +299,74 @@ export const googleConversionBody = z
       });
     return { ...b, conversionAction: resourceName };
   });
+
+// --- Form bodies (application/x-www-form-urlencoded) of the pages' forms, documented in the OpenAPI doc too. ---
+
+/** The fan's ad-measurement answer on the smart link; unknown click ids are dropped, not refused. */
+export const adConsentForm = z.object({
+  choice: z.enum(['allow', 'deny']),
+  fbclid: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,500}$/)
+    .optional()
+    .catch(undefined),
+  gclid: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,500}$/)
+    .optional()
+    .catch(undefined),
+});
+
+/** The smart link's subscribe form: an e-mail address or a phone number, and the explicit consent box. */
+export const subscribeForm = z
+  .object({
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(320)
+      .optional()
+      .transform((v) => v || undefined)
+      .pipe(z.email({ message: 'that e-mail address does not look right' }).optional()),
+    phone: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v.replace(/[\s().-]/g, '') : undefined))
+      .pipe(
+        z
+          .string()
+          .regex(/^\+[1-9]\d{6,14}$/, 'give the phone number with its country code, e.g. +33612345678')
+          .optional(),
+      ),
+    consent: z.literal('yes', { message: 'tick the box to agree to receive messages' }),
+  })
+  .refine((f) => f.email || f.phone, { message: 'give an e-mail address or a phone number' });
+
+/** The deletion request of someone who gave only an e-mail address. */
+export const deletionEmailForm = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email()) });
+
+/** Meta's data-deletion callback: the signed request naming the app-scoped Meta user. */
+export const metaDataDeletionForm = z.object({ signed_request: z.string().min(1).max(4096) });
+
+/** Dashboard sign-in (an artist API key) and where to return to; ops sign-in has no `next`. */
+export const appSignInForm = z.object({ key: z.string().max(200), next: z.string().max(2100).optional() });
+export const opsSignInForm = z.object({ key: z.string().max(200) });
+
+/** The confirmation forms of a signed-in session (connect link, e-mail verification): its anti-forgery field. */
+export const sessionConfirmForm = z.object({ csrf: z.string().max(200) });
+
+/** Confirmation and unsubscribe links: the page's button posts nothing but its URL. */
+export const emptyForm = z.object({});
+
+/** POST /v1/ops/workflows/:workflowId/reset */
+export const opsResetBody = z.strictObject({
+  eventId: z.number().int().positive().optional(),
+  reason: z.string().max(200).default('reset by ops'),
+});
+
+/** POST /v1/ops/workflows/:workflowId/signal: one of the documented signals, with at most one argument. */
+export const opsSignalBody = z.strictObject({
+  name: z.enum(['reschedule', 'cancel', 'presaveAdded', 'disconnect']),
+  args: z.array(z.unknown()).max(1).default([]),
+});

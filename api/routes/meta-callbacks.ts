@@ -3,12 +3,12 @@
 // metaUserDeletionWorkflow has erased what dropday holds about that Meta user (the Meta connections they made); the
 // status page shows where it stands.
 import { Router } from 'express';
-import { z } from 'zod';
 import { openMetaDeletionRequest } from '../../db/deletion';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { metaUserLookupHash, parseMetaSignedRequest } from '../../lib/crypto/meta-signed-request';
 import { startMetaUserDeletion } from '../../lib/starters/meta-user-deletion';
 import { type AppDeps } from '../deps';
+import { metaDataDeletionForm } from '../schemas';
 import { ApiError } from '../errors';
 import { formBody } from '../validation';
 
@@ -18,7 +18,7 @@ export function metaCallbackRoutes({ pool, temporal, config }: AppDeps): Router 
 
   router.post('/meta/data-deletion', formBody({ limit: '8kb' }), async (req, res) => {
     if (!config.META_APP_SECRET) throw new ApiError(503, 'meta_not_configured', 'META_APP_SECRET is not set');
-    const body = z.object({ signed_request: z.string().min(1).max(4096) }).safeParse(req.body ?? {});
+    const body = metaDataDeletionForm.safeParse(req.body ?? {});
     if (!body.success) throw new ApiError(400, 'validation_failed', 'signed_request is required');
     const request = parseMetaSignedRequest(body.data.signed_request, config.META_APP_SECRET);
     if (!request)

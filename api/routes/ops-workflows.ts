@@ -16,6 +16,7 @@ import { connectionSignals } from '../../lib/starters/connection-token';
 import { queryReleaseProgress, releaseSignals } from '../../lib/starters/release';
 import { auth, requireRole } from '../auth';
 import { type AppDeps } from '../deps';
+import { opsResetBody, opsSignalBody } from '../schemas';
 import { ApiError, notFound } from '../errors';
 import { parseBody, parseParams, parseQuery } from '../validation';
 
@@ -38,10 +39,6 @@ const workflowIdParam = z.object({
     .regex(/^[A-Za-z0-9:_-]+$/),
 });
 const signals = { ...releaseSignals, ...connectionSignals } as const;
-const signalBody = z.strictObject({
-  name: z.enum(['reschedule', 'cancel', 'presaveAdded', 'disconnect']),
-  args: z.array(z.unknown()).max(1).default([]),
-});
 
 // Decoded payload fields whose values are never shown, even to ops.
 const SECRET_KEY = /token|secret|password|verifier|email|phone/i;
@@ -149,13 +146,7 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool, releaseEngi
    */
   router.post('/v1/ops/workflows/:workflowId/reset', async (req, res) => {
     const { workflowId } = parseParams(workflowIdParam, req);
-    const body = parseBody(
-      z.strictObject({
-        eventId: z.number().int().positive().optional(),
-        reason: z.string().max(200).default('reset by ops'),
-      }),
-      req,
-    );
+    const body = parseBody(opsResetBody, req);
     const description = await describeOr404(temporal.workflow.getHandle(workflowId));
     const history = await temporal.workflow.getHandle(workflowId, description.runId).fetchHistory();
     const taskEvents = (history.events ?? [])
@@ -183,7 +174,7 @@ export function opsWorkflowRoutes({ temporal, keyRing, config, pool, releaseEngi
 
   router.post('/v1/ops/workflows/:workflowId/signal', async (req, res) => {
     const { workflowId } = parseParams(workflowIdParam, req);
-    const body = parseBody(signalBody, req);
+    const body = parseBody(opsSignalBody, req);
     await describeOr404(temporal.workflow.getHandle(workflowId));
     const signal = signals[body.name];
     await temporal.workflow.getHandle(workflowId).signal(signal as never, ...(body.args as never[]));

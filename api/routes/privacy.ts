@@ -9,6 +9,7 @@ import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-ha
 import { SignedValueError, signingKeys } from '../../lib/crypto/signed-value';
 import { startContactDeletion } from '../../lib/starters/fan-deletion';
 import { type AppDeps } from '../deps';
+import { deletionEmailForm } from '../schemas';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
 import { sendPage } from '../pages/send-page';
@@ -67,15 +68,10 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
 
   // The answer is the same whether or not we hold the address, so nobody learns who subscribed.
   router.post('/privacy/delete/email', formBody({ limit: '2kb' }), async (req, res) => {
-    const email = z
-      .string()
-      .trim()
-      .toLowerCase()
-      .pipe(z.email())
-      .safeParse((req.body as { email?: unknown })?.email);
-    if (!email.success)
+    const form = deletionEmailForm.safeParse(req.body ?? {});
+    if (!form.success)
       return sendPage(res, 400, messagePage('Not sent', 'That e-mail address does not look right. Nothing was sent.'));
-    const emailHash = hash(`email:${email.data}`);
+    const emailHash = hash(`email:${form.data.email}`);
     const subscriberId = await subscriberWithEmailHash(pool, emailHash);
     if (subscriberId) {
       const token = signingKeys(config).sign('deletion-link', { h: emailHash }, DELETION_LINK_TTL_MS);

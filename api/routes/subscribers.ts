@@ -19,38 +19,13 @@ import { notFound } from '../errors';
 import { requirePlanFeature } from '../plan-gate';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
-import { uuidParam } from '../schemas';
+import { uuidParam, subscribeForm } from '../schemas';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
 import { parseParams, formBody } from '../validation';
 
 const CONFIRM_LINK_TTL_MS = 7 * 24 * 3600_000;
-
-const subscribeForm = z
-  .object({
-    email: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .max(320)
-      .optional()
-      .transform((v) => v || undefined)
-      .pipe(z.email({ message: 'that e-mail address does not look right' }).optional()),
-    phone: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v) => (v ? v.replace(/[\s().-]/g, '') : undefined))
-      .pipe(
-        z
-          .string()
-          .regex(/^\+[1-9]\d{6,14}$/, 'give the phone number with its country code, e.g. +33612345678')
-          .optional(),
-      ),
-    consent: z.literal('yes', { message: 'tick the box to agree to receive messages' }),
-  })
-  .refine((f) => f.email || f.phone, { message: 'give an e-mail address or a phone number' });
 
 export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
   const { pool, keyRing, config } = deps;

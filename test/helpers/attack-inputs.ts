@@ -31,6 +31,8 @@ export interface Operation {
   query: Record<string, Schema>;
   body?: Schema; // JSON body
   form: boolean;
+  /** the form's documented fields (application/x-www-form-urlencoded) */
+  formFields: string[];
 }
 
 export interface AttackRequest {
@@ -64,6 +66,7 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
         query: Object.fromEntries(parameters.filter((p) => p.in === 'query').map((p) => [p.name, p.schema])),
         body: op.requestBody?.content['application/json']?.schema,
         form: Boolean(op.requestBody?.content['application/x-www-form-urlencoded']),
+        formFields: Object.keys(op.requestBody?.content['application/x-www-form-urlencoded']?.schema?.properties ?? {}),
       });
     }
   }
@@ -260,9 +263,11 @@ function bodyRequests(op: Operation, random: () => number): { kind: string; body
   return out;
 }
 
-function formRequests(): { kind: string; body: Buffer; type: string }[] {
+function formRequests(documented: string[]): { kind: string; body: Buffer; type: string }[] {
   const form = 'application/x-www-form-urlencoded';
-  const fields = ['email', 'key', 'choice', 'signed_request', 'consent', 'token', 'name', 'phone', 'tz', 'returnTo'];
+  const fields = [
+    ...new Set([...documented, 'email', 'key', 'choice', 'signed_request', 'consent', 'csrf', 'name', 'phone', 'next']),
+  ];
   const out = [
     { kind: 'form: empty', body: Buffer.from(''), type: form },
     { kind: 'form: nul', body: Buffer.from(fields.map((f) => `${f}=%00`).join('&')), type: form },
@@ -280,6 +285,13 @@ function formRequests(): { kind: string; body: Buffer; type: string }[] {
     { kind: 'form: bad email', body: Buffer.from('email=not-an-email&consent=on'), type: form },
     { kind: 'form: key with nul', body: Buffer.from('key=dd_%00&returnTo=%00'), type: form },
   ];
+  // Each documented field alone malformed, the others absent.
+  for (const field of documented)
+    out.push(
+      { kind: `form ${field}: huge`, body: Buffer.from(`${field}=${'x'.repeat(9_000)}`), type: form },
+      { kind: `form ${field}: nested`, body: Buffer.from(`${field}[a][b][c]=1`), type: form },
+      { kind: `form ${field}: repeated`, body: Buffer.from(`${field}=1&${field}=2`), type: form },
+    );
   return out;
 }
 
@@ -358,7 +370,7 @@ export function attackRequests(doc: OpenApiDocument, ctx: AttackContext): Attack
         if (op.method === 'GET' || op.params.length) fill(`${basePath}?${query}`, kind);
       // 3. malformed bodies
       if (!bodyless) {
-        const bodies = op.form ? formRequests() : bodyRequests(op, random);
+        const bodies = op.form ? formRequests(op.formFields) : bodyRequests(op, random);
         for (const b of bodies) fill(basePath, b.kind, {}, b.body, b.type);
       }
     }
