@@ -15,6 +15,7 @@ import { createDeletionActivities } from './deletion';
 import { createKeyRotationActivities } from './key-rotation';
 import { createMailActivities } from './mail';
 import { createReleaseActivities } from './release';
+import { createReleaseHandoffActivities } from './release-handoffs';
 import { createRetentionActivities } from './retention';
 import { createStuckDetectionActivities } from './stuck-detection';
 
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReleaseActivities({ ...deps, spotify, spotifyLimiter, spotifyAccess }),
     // the same limiter as release day: one Spotify rate for the whole app
     ...createAttributionActivities({ ...deps, spotify, spotifyLimiter, spotifyAccess }),
+    ...createReleaseHandoffActivities(deps),
     ...createRetentionActivities(deps),
     ...createKeyRotationActivities(deps),
     ...createDeletionActivities(deps),
