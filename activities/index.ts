@@ -17,6 +17,7 @@ import { createKeyRotationActivities } from './key-rotation';
 import { createMailActivities } from './mail';
 import { createMetaUserDeletionActivities } from './meta-user-deletion';
 import { createReleaseActivities } from './release';
+import { createReleaseHandoffActivities } from './release-handoffs';
 import { createRetentionActivities } from './retention';
 import { createStuckDetectionActivities } from './stuck-detection';
 
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReleaseActivities({ ...deps, spotify, spotifyLimiter, spotifyAccess }),
     // the same limiter as release day: one Spotify rate for the whole app
     ...createAttributionActivities({ ...deps, spotify, spotifyLimiter, spotifyAccess }),
+    ...createReleaseHandoffActivities(deps),
     ...createRetentionActivities(deps),
     ...createKeyRotationActivities(deps),
     ...createDeletionActivities(deps),

@@ -19,6 +19,7 @@ const SHORT_LIVED_TYPES = [
   'keyRotationWorkflow',
   'retentionSweepWorkflow',
   'outboxDeliveryWorkflow',
+  'releaseHandoffWorkflow',
   'reconsentNudgeWorkflow',
 ];
 

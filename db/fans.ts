@@ -35,7 +35,7 @@ export async function storeFanTokens(
     ON CONFLICT (fan_id) DO UPDATE SET access_token_enc = EXCLUDED.access_token_enc,
       refresh_token_enc = EXCLUDED.refresh_token_enc, access_expires_at = EXCLUDED.access_expires_at,
       scopes = EXCLUDED.scopes, consented_at = EXCLUDED.consented_at, refresh_expires_at = EXCLUDED.refresh_expires_at,
-      status = 'active', updated_at = now()`);
+      status = 'active', refresh_claim = NULL, refresh_claimed_until = NULL, updated_at = now()`);
 }
 
 const tokenRow = z.object({
@@ -43,45 +43,84 @@ const tokenRow = z.object({
   refreshTokenEnc: z.string(),
   accessExpiresAt: z.number(),
   refreshExpiresAt: z.number(),
+  consentedAt: z.number(),
   status: z.enum(['active', 'revoked']),
 });
+const tokenColumns = sql.fragment`
+  access_token_enc AS "accessTokenEnc", refresh_token_enc AS "refreshTokenEnc", access_expires_at AS "accessExpiresAt",
+  refresh_expires_at AS "refreshExpiresAt", consented_at AS "consentedAt", status`;
 
 export interface FanTokens {
   accessToken: string;
   refreshToken: string;
   accessExpiresAt: number;
   refreshExpiresAt: number;
+  /** which consent these tokens belong to: a refresh's result is written only to the same consent */
+  consentedAt: number;
   status: 'active' | 'revoked';
 }
 
-/** Reads (and with `lock`, row-locks for a refresh) a fan's tokens, decrypted. */
-export async function loadFanTokens(db: Db, keyRing: KeyRing, fanId: string, lock = false): Promise<FanTokens | null> {
-  const row = await db.maybeOne(sql.type(tokenRow)`
-    SELECT access_token_enc AS "accessTokenEnc", refresh_token_enc AS "refreshTokenEnc",
-           access_expires_at AS "accessExpiresAt", refresh_expires_at AS "refreshExpiresAt", status
-    FROM fan_tokens WHERE fan_id = ${fanId} ${lock ? sql.fragment`FOR UPDATE` : sql.fragment``}`);
-  if (!row) return null;
-  return {
-    accessToken: keyRing.decrypt(row.accessTokenEnc, aad(fanId, 'access')),
-    refreshToken: keyRing.decrypt(row.refreshTokenEnc, aad(fanId, 'refresh')),
-    accessExpiresAt: row.accessExpiresAt,
-    refreshExpiresAt: row.refreshExpiresAt,
-    status: row.status,
-  };
+const decryptTokens = (keyRing: KeyRing, fanId: string, row: z.infer<typeof tokenRow>): FanTokens => ({
+  accessToken: keyRing.decrypt(row.accessTokenEnc, aad(fanId, 'access')),
+  refreshToken: keyRing.decrypt(row.refreshTokenEnc, aad(fanId, 'refresh')),
+  accessExpiresAt: row.accessExpiresAt,
+  refreshExpiresAt: row.refreshExpiresAt,
+  consentedAt: row.consentedAt,
+  status: row.status,
+});
+
+/** A fan's tokens, decrypted. */
+export async function loadFanTokens(db: Db, keyRing: KeyRing, fanId: string): Promise<FanTokens | null> {
+  const row = await db.maybeOne(sql.type(tokenRow)`SELECT ${tokenColumns} FROM fan_tokens WHERE fan_id = ${fanId}`);
+  return row && decryptTokens(keyRing, fanId, row);
 }
 
-/** After a refresh: a new access token and, when Spotify rotated it, a new refresh token. */
+/**
+ * Takes the right to refresh the fan's tokens for `leaseMs`, in one statement (no transaction stays open across
+ * Spotify's answer). Null while another holder's claim is live or the fan is revoked. A holder that died leaves
+ * its claim to run out.
+ */
+export async function claimTokenRefresh(
+  db: Db,
+  keyRing: KeyRing,
+  input: { fanId: string; claim: string; leaseMs: number },
+): Promise<FanTokens | null> {
+  const row = await db.maybeOne(sql.type(tokenRow)`
+    UPDATE fan_tokens SET refresh_claim = ${input.claim},
+      refresh_claimed_until = clock_timestamp() + ${input.leaseMs} * interval '1 millisecond'
+    WHERE fan_id = ${input.fanId} AND status = 'active'
+      AND (refresh_claim IS NULL OR refresh_claimed_until < clock_timestamp())
+    RETURNING ${tokenColumns}`);
+  return row && decryptTokens(keyRing, input.fanId, row);
+}
+
+/** Gives a claim back unused (the refresh failed, or someone else had refreshed already). */
+export async function releaseTokenRefreshClaim(db: Db, input: { fanId: string; claim: string }): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE fan_tokens SET refresh_claim = NULL, refresh_claimed_until = NULL
+    WHERE fan_id = ${input.fanId} AND refresh_claim = ${input.claim}`);
+}
+
+/**
+ * After a refresh: a new access token and, when Spotify rotated it, a new refresh token; the claim goes. Written
+ * whoever holds the claim now (the old refresh token is spent either way), but only to the consent it was
+ * refreshed from. Returns whether it was written.
+ */
 export async function storeRefreshedTokens(
   db: Db,
   keyRing: KeyRing,
-  fanId: string,
+  input: { fanId: string; claim: string; consentedAt: number },
   t: { accessToken: string; refreshToken?: string; expiresInSeconds: number },
-): Promise<void> {
-  await db.query(sql.unsafe`
+): Promise<boolean> {
+  const { fanId } = input;
+  const result = await db.query(sql.unsafe`
     UPDATE fan_tokens SET access_token_enc = ${keyRing.encrypt(t.accessToken, aad(fanId, 'access'))},
       refresh_token_enc = coalesce(${t.refreshToken ? keyRing.encrypt(t.refreshToken, aad(fanId, 'refresh')) : null}, refresh_token_enc),
-      access_expires_at = clock_timestamp() + ${t.expiresInSeconds} * interval '1 second', updated_at = now()
-    WHERE fan_id = ${fanId}`);
+      access_expires_at = clock_timestamp() + ${t.expiresInSeconds} * interval '1 second', updated_at = now(),
+      refresh_claim = CASE WHEN refresh_claim = ${input.claim} THEN NULL ELSE refresh_claim END,
+      refresh_claimed_until = CASE WHEN refresh_claim = ${input.claim} THEN NULL ELSE refresh_claimed_until END
+    WHERE fan_id = ${fanId} AND abs(extract(epoch FROM consented_at) * 1000 - ${input.consentedAt}) < 1`);
+  return result.rowCount === 1;
 }
 
 /** Revocation deletes nothing yet (the deletion workflow does), but no token is ever used again. */

@@ -1,6 +1,14 @@
 // The slonik pool. Queries declare their row shape with sql.type(zodSchema) (any Standard Schema); the interceptor below makes slonik
 // validate every row against it, so a schema drift fails loudly instead of leaking wrong types.
-import { createPool, type DatabasePool, type Interceptor, SchemaValidationError, sql } from 'slonik';
+import { createPgDriverFactory } from '@slonik/pg-driver';
+import {
+  createPool,
+  type DatabasePool,
+  type DriverFactory,
+  type Interceptor,
+  SchemaValidationError,
+  sql,
+} from 'slonik';
 
 const resultParser: Interceptor = {
   name: 'zod-result-parser',
@@ -10,6 +18,33 @@ const resultParser: Interceptor = {
     if (result.issues) throw new SchemaValidationError(query, row, result.issues);
     return result.value as typeof row;
   },
+};
+
+/**
+ * slonik's pg driver, with one fix. When a connection dies (PostgreSQL restarting) while requests wait for one,
+ * the pool opens a new connection for the first waiter and calls `acquire()` on it in an un-awaited `.then`
+ * (slonik 49.10.9, createConnectionPool.js, onDestroy). Should the server end that new connection in the same
+ * read as its ready message (a shutdown during start-up), the client is already being destroyed, `acquire()` throws
+ * "Client is pending destroy.", and the rejection escapes: Node ends the process, and the waiter never hears back.
+ * Here such a client is handed over as it is: the waiter's query fails with that error (a 5xx, a retried
+ * activity) and the pool goes on.
+ */
+const handOverDeadClients: DriverFactory = async (options) => {
+  const driver = await createPgDriverFactory()(options);
+  return {
+    ...driver,
+    createClient: async () => {
+      const client = await driver.createClient();
+      return {
+        ...client,
+        acquire: () => {
+          const state = client.state();
+          if (state === 'PENDING_DESTROY' || state === 'DESTROYED') return;
+          client.acquire();
+        },
+      };
+    },
+  };
 };
 
 export async function createDatabasePool(
@@ -24,6 +59,7 @@ export async function createDatabasePool(
     maximumPoolSize: opts.maximumPoolSize ?? 10,
     // Fail fast when the database is gone, rather than piling requests up.
     connectionTimeout: 5_000,
+    driverFactory: handOverDeadClients,
   });
 }
 

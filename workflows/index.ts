@@ -1,6 +1,7 @@
 // Every workflow the worker runs. Only deterministic code and type-only imports below this folder.
 export { accountWelcomeWorkflow } from './account-welcome';
 export { releaseWorkflow } from './release';
+export { releaseHandoffWorkflow } from './release-handoffs';
 export { fanRetentionWorkflow } from './fan-retention';
 export { keyRotationWorkflow } from './key-rotation';
 export { contactDeletionWorkflow, fanDeletionWorkflow } from './fan-deletion';

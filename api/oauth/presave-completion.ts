@@ -1,10 +1,13 @@
 // What the fans' Spotify callback does for a pre-save: the fan, their encrypted tokens and consent time, the
 // pre-save, the AUTH event, a word to the release engine when its plan changes, and the thank-you redirect.
+// The word is durable: it is queued (release_handoffs) in the pre-save's own transaction, so should the signal
+// below never happen (the API dies, Temporal is away) the `release-handoffs` Schedule delivers it.
 import { type Response } from 'express';
 import { findCampaignById } from '../../db/campaigns';
 import { insertEvent } from '../../db/events';
 import { storeFanTokens, upsertFan } from '../../db/fans';
 import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
+import { deleteReleaseHandoff, queueReleaseHandoff } from '../../db/release-handoffs';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE } from '../http/cookies';
@@ -17,7 +20,7 @@ import { type CompletedSignIn, type SpotifySignIn } from './spotify-fan-sign-in'
 const WAVE_MARGIN_MS = 10_000;
 
 export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking) {
-  const { pool, keyRing, releaseEngine } = deps;
+  const { pool, keyRing, releaseEngine, logger } = deps;
   const conversions = createConversionTracking(deps);
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
     const campaign = signedIn.campaignId ? await findCampaignById(pool, signedIn.campaignId) : null;
@@ -39,7 +42,17 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
       await storeFanTokens(tx, keyRing, id, { ...tokens, refreshToken: tokens.refreshToken!, consentedAt: Date.now() });
       return id;
     });
-    const presave = await upsertPresave(pool, { campaignId: campaign.id, fanId, platform: 'spotify' });
+    // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
+    // (delivered at once). Fans joining a wave already planned need no word, which keeps the history small.
+    const { presave, handoffId } = await pool.transaction(async (tx) => {
+      const row = await upsertPresave(tx, { campaignId: campaign.id, fanId, platform: 'spotify' });
+      const waveSoon = row.dueAt <= Date.now() + WAVE_MARGIN_MS;
+      const tell = row.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(tx, { presaveId: row.id })));
+      return {
+        presave: row,
+        handoffId: tell ? await queueReleaseHandoff(tx, { campaignId: campaign.id, dueAt: row.dueAt }) : null,
+      };
+    });
     await insertEvent(pool, {
       campaignId: campaign.id,
       fanId,
@@ -48,11 +61,17 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
       platform: 'spotify',
       ...tracking.clientDimensions(res.req),
     });
-    // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
-    // (delivered at once). Fans joining a wave already planned need no signal, which keeps the history small.
-    const waveSoon = presave.dueAt <= Date.now() + WAVE_MARGIN_MS;
-    if (presave.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(pool, { presaveId: presave.id })))) {
-      await releaseEngine.presaveAdded(campaign, presave.dueAt);
+    if (handoffId) {
+      try {
+        await releaseEngine.presaveAdded(campaign, presave.dueAt);
+        await deleteReleaseHandoff(pool, handoffId);
+      } catch (error) {
+        // Stored and queued: the release-handoffs Schedule signals it shortly, so the fan still gets their page.
+        logger.warn(
+          { err: error, campaignId: campaign.id },
+          'release engine not signalled; left to the hand-off Schedule',
+        );
+      }
     }
     await conversions.presaveCompleted(res.req, campaign, fanId);
     res.cookie(FAN_COOKIE, fanId, {

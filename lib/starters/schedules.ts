@@ -4,12 +4,14 @@ import { type Workflow } from '@temporalio/common';
 import { adInsightsSyncWorkflow } from '../../workflows/ad-insights-sync';
 import { conversionDeliveryWorkflow } from '../../workflows/conversions';
 import { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from '../../workflows/mail';
+import { releaseHandoffWorkflow } from '../../workflows/release-handoffs';
 import { retentionSweepWorkflow } from '../../workflows/retention-sweep';
 import { stuckDetectionWorkflow } from '../../workflows/stuck-detection';
 import { Kind } from '../temporal/search-attributes';
 
 export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
 export const AD_INSIGHTS_SCHEDULE_ID = 'ad-insights-sync';
+export const RELEASE_HANDOFFS_SCHEDULE_ID = 'release-handoffs';
 
 const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = [
   {
@@ -21,6 +23,12 @@ const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = 
     id: 'reconsent-nudges',
     workflowType: reconsentNudgeWorkflow,
     spec: { calendars: [{ hour: 10, minute: 0 }], jitter: '30 minutes' },
+  },
+  // Pre-saves the API stored but could not signal: a few seconds late rather than a replan (or never) later.
+  {
+    id: RELEASE_HANDOFFS_SCHEDULE_ID,
+    workflowType: releaseHandoffWorkflow,
+    spec: { intervals: [{ every: '5 seconds' }] },
   },
   { id: 'outbox-delivery', workflowType: outboxDeliveryWorkflow, spec: { intervals: [{ every: '1 minute' }] } },
   { id: 'conversion-delivery', workflowType: conversionDeliveryWorkflow, spec: { intervals: [{ every: '1 minute' }] } },

@@ -241,11 +241,7 @@ export function addRelease(stack: { spotify: { state: SpotifySimState } }, upc: 
  * One fan through the real HTTP flow, as a browser would: landing page → pre-save link → Spotify consent page →
  * consent → our callback. Returns the callback response.
  */
-export async function fanPresaves(
-  stack: { api: { url: string } },
-  slug: string,
-  fan: { user: string; tz?: string; decision?: 'accept' | 'deny' },
-) {
+export async function fanPresaves(stack: { api: { url: string } }, slug: string, fan: SigningInFan & { tz?: string }) {
   const landing = await http.get(`${stack.api.url}/l/${slug}`);
   if (landing.status !== 200) throw new Error(`landing page answered ${landing.status}`);
   const query = fan.tz ? `?tz=${encodeURIComponent(fan.tz)}` : '';
@@ -267,17 +263,21 @@ export function hiddenFields(page: unknown): URLSearchParams {
   return form;
 }
 
+interface SigningInFan {
+  user: string;
+  decision?: 'accept' | 'deny';
+  /** runs once our start URL answered, before the fan consents (a fan slow on the consent page) */
+  afterStart?: () => Promise<void>;
+}
+
 /**
  * A browser signing in with Spotify from one of our pages: our start URL → consent page → consent → callback.
  * `cookie`: what the browser already holds for our site (consent, ad cookies), sent to our start URL and callback.
  */
-export async function signInWithSpotify(
-  startUrl: string,
-  fan: { user: string; decision?: 'accept' | 'deny' },
-  cookie?: string,
-) {
+export async function signInWithSpotify(startUrl: string, fan: SigningInFan, cookie?: string) {
   const start = await http.get(startUrl, cookie ? { headers: { cookie } } : {});
   if (start.status !== 302) throw new Error(`sign-in start answered ${start.status}`);
+  await fan.afterStart?.();
   const authorizeUrl = String(start.headers.location);
   const consentPage = await http.get(authorizeUrl);
   if (consentPage.status !== 200) throw new Error(`consent page answered ${consentPage.status}: ${consentPage.data}`);

@@ -16,6 +16,8 @@ afterAll(async () => {
     'outbox-delivery',
     'stuck-detection',
     'conversion-delivery',
+    'ad-insights-sync',
+    'release-handoffs',
   ]) {
     await temporal?.client.schedule
       .getHandle(id)
