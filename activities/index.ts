@@ -42,7 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createGoogleConversionActivities(deps),
     ...createAdCopyActivities(deps),
     ...createBillingActivities(deps),
-    ...createAdCampaignActivities(deps),
+    ...createAdCampaignActivities({ ...deps, spotifyAccess }),
   };
 }
 
