@@ -21,12 +21,13 @@ import {
   type AdState,
   type DailyInsight,
 } from '../db/ad-campaigns';
-import { findCampaignById } from '../db/campaigns';
+import { type Campaign, findCampaignById } from '../db/campaigns';
 import { activeAccessToken } from '../db/connections';
 import { majorToMinor, microsToMinor, minorToMicros } from '../lib/currency';
 import { connectionNeedsReconnect, createConnectionActivities } from './connections';
+import { createAdLogos } from './ad-logo';
 import { type ActivityDeps } from './deps';
-import { imageInfo } from '../lib/image';
+import { createSpotifyAccess, type SpotifyAccess } from './spotify-access';
 import { ProviderError } from '../lib/providers/errors';
 import { type AdsService, type GoogleAdsAccount } from '../lib/providers/google-ads';
 import { type MetaEdge } from '../lib/providers/meta-marketing';
@@ -64,24 +65,18 @@ export const GOOGLE_OBJECTIVES = {
 
 const LABEL = { meta: 'Meta', google: 'Google Ads' } as const;
 
-// Google's rules for a Demand Gen logo: square, at least 128x128 pixels, at most 5 MB.
-const LOGO_MIN_PIXELS = 128;
-const LOGO_MAX_BYTES = 5 * 1024 * 1024;
-function logoProblem(bytes: Buffer): string | null {
-  const info = imageInfo(bytes);
-  if (!info) return 'it is not a PNG, JPEG or GIF image';
-  if (bytes.length > LOGO_MAX_BYTES) return `it is ${(bytes.length / 1024 / 1024).toFixed(1)} MB, more than 5 MB`;
-  if (info.width !== info.height) return `it is ${info.width}x${info.height} pixels, not square`;
-  if (info.width < LOGO_MIN_PIXELS) return `it is ${info.width}x${info.height} pixels, smaller than 128x128`;
-  return null;
-}
 const objectName = (adCampaignId: string, step: AdStep) => `dropday:${adCampaignId}:${step}`;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function createAdCampaignActivities(deps: ActivityDeps) {
-  const { pool, keyRing } = deps;
+/** `spotifyAccess`: the worker's shared one (its cached app token), else one of its own. */
+export function createAdCampaignActivities(deps: ActivityDeps & { spotifyAccess?: SpotifyAccess }) {
+  const { pool, keyRing, logger } = deps;
   const { metaMarketing: meta, googleAds: google, spotify } = deps.providers;
   const connections = createConnectionActivities(deps);
+  const logos = createAdLogos({
+    ...deps,
+    spotifyAccess: deps.spotifyAccess ?? createSpotifyAccess({ ...deps, spotify }),
+  });
 
   async function load(adCampaignId: string): Promise<AdCampaign> {
     const ad = await findAdCampaign(pool, adCampaignId);
@@ -274,8 +269,9 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
     );
   }
 
-  /** The ad's square logo: the release artwork as an image asset, found by its name when an earlier attempt made it. */
-  async function logoAsset(account: GoogleAdsAccount, ad: AdCampaign, artworkUrl: string | null): Promise<string> {
+  /** The ad's square logo (see ad-logo.ts) as an image asset, found by its name when an earlier attempt made it, so a
+   * retry keeps the image it chose even if the release artwork has appeared since. */
+  async function logoAsset(account: GoogleAdsAccount, ad: AdCampaign, campaign: Campaign): Promise<string> {
     const name = objectName(ad.id, 'ad') + ':logo';
     const existing = await google.findOne(
       account,
@@ -283,45 +279,14 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
       `SELECT asset.resource_name FROM asset WHERE asset.name = '${name}'`,
     );
     if (existing) return existing;
-    const image = await logoImage(ad, artworkUrl);
-    return google.create(account, 'assets', { name, type: 'IMAGE', imageAsset: { data: image.toString('base64') } });
-  }
-
-  /** The release artwork's bytes, checked against Google's logo rules. A CDN hiccup is retried; artwork that is
-   * missing, gone or unfit fails the step for good, with the reason kept for the artist. */
-  async function logoImage(ad: AdCampaign, artworkUrl: string | null): Promise<Buffer> {
-    const unusable = async (code: string, message: string) => {
-      await recordAdError(pool, ad.id, { code, message, step: 'ad' });
-      return ApplicationFailure.create({ message, type: 'AdLogoUnusable', nonRetryable: true });
-    };
-    if (!artworkUrl)
-      throw await unusable(
-        'release_artwork_missing',
-        'Google Demand Gen ads need a logo, and dropday uses the release artwork, which Spotify has not published yet. Create the Google ads again once the release is on Spotify.',
-      );
-    let bytes: Buffer;
-    try {
-      bytes = await spotify.artwork(artworkUrl);
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      if (['unavailable', 'rate_limited', 'quota_exhausted', 'outcome_unknown'].includes(error.kind))
-        throw ApplicationFailure.create({
-          message: `The release artwork could not be downloaded yet: ${error.message}`,
-          type: 'AdLogoUnavailable',
-          nextRetryDelay: error.retryAfterMs,
-        });
-      throw await unusable(
-        'release_artwork_unusable',
-        `The release artwork could not be read from Spotify (${error.message}), so the Google ad has no logo.`,
-      );
-    }
-    const problem = logoProblem(bytes);
-    if (problem)
-      throw await unusable(
-        'release_artwork_unusable',
-        `The release artwork cannot be the Google ad's logo: ${problem}.`,
-      );
-    return bytes;
+    const logo = await logos.logoImage(ad, campaign);
+    const asset = await google.create(account, 'assets', {
+      name,
+      type: 'IMAGE',
+      imageAsset: { data: logo.bytes.toString('base64') },
+    });
+    logger.info({ adCampaignId: ad.id, logoSource: logo.source, asset }, 'google ad logo created');
+    return asset;
   }
 
   async function createOnGoogle(ad: AdCampaign, step: AdStep, token: string): Promise<string> {
@@ -364,6 +329,7 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
       case 'ad': {
         const copy = await copyOf(ad);
         const campaign = await findCampaignById(pool, ad.campaignId);
+        if (!campaign) throw ApplicationFailure.nonRetryable('the release campaign is gone', 'AdCampaignMissing');
         const videoQuery = `SELECT asset.resource_name FROM asset WHERE asset.youtube_video_asset.youtube_video_id = '${ad.youtubeVideoId}'`;
         const video =
           (await google.findOne(account, 'asset', videoQuery)) ??
@@ -371,7 +337,7 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
             name: `dropday video ${ad.youtubeVideoId}`,
             youtubeVideoAsset: { youtubeVideoId: ad.youtubeVideoId },
           }));
-        const logo = await logoAsset(account, ad, campaign?.artworkUrl ?? null);
+        const logo = await logoAsset(account, ad, campaign);
         return google.create(account, 'adGroupAds', {
           adGroup: await providerIdOf(ad, 'ad_group'),
           status: 'PAUSED',
@@ -384,7 +350,7 @@ export function createAdCampaignActivities(deps: ActivityDeps) {
               descriptions: [{ text: copy.description }],
               videos: [{ asset: video }],
               logoImages: [{ asset: logo }],
-              businessName: { text: (campaign?.artistName ?? 'dropday').slice(0, 25) },
+              businessName: { text: campaign.artistName.slice(0, 25) },
             },
           },
         });

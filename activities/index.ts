@@ -44,7 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createGoogleConversionActivities(deps),
     ...createAdCopyActivities(deps),
     ...createBillingActivities(deps),
-    ...createAdCampaignActivities(deps),
+    ...createAdCampaignActivities({ ...deps, spotifyAccess }),
   };
 }
 

@@ -143,13 +143,14 @@ export function adRoutes({ pool, config, temporal }: AppDeps): Router {
       );
     }
 
-    if (body.platform === 'google' && !campaign.artworkUrl) {
-      // The Demand Gen ad's logo is the release artwork, which Spotify publishes with the release.
+    if (body.platform === 'google' && !campaign.artworkUrl && !campaign.artistSpotifyId) {
+      // The Demand Gen ad's logo is the release artwork once Spotify lists the release, before that the artist's
+      // Spotify picture (activities/ad-logo.ts): with neither, Google would refuse the ad.
       throw new ApiError(
         409,
-        'release_artwork_required',
-        'Google Demand Gen ads need a square logo, and dropday uses the release artwork, which Spotify publishes with the release: create the Google ads once the release is on Spotify',
-        { resolution: campaign.resolution },
+        'logo_image_required',
+        "Google Demand Gen ads need a square logo: dropday uses the release artwork, which Spotify publishes with the release, or before that the artist's Spotify picture, but this campaign's artist has no Spotify artist id. Create the Google ads once the release is on Spotify, or for an artist created with its spotifyArtistId",
+        { resolution: campaign.resolution, artistSpotifyId: null },
       );
     }
 

@@ -10,8 +10,8 @@ import { type OnProviderCall, ProviderHttp } from './http';
 /** A 403 from the Web API: the token lacks a scope, or the user may not use this app. */
 export const isForbidden = (error: ProviderError): boolean => error.kind === 'invalid_request' && error.status === 403;
 
-// Covers are a few hundred kB; anything far bigger is not one (and is not held in memory).
-const MAX_ARTWORK_BYTES = 10 * 1024 * 1024;
+// Covers and artist pictures are a few hundred kB; anything far bigger is not one (and is not held in memory).
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
 export interface SpotifyTokens {
   accessToken: string;
@@ -29,6 +29,20 @@ export interface SpotifyAlbum {
   trackUris: string[];
   /** Spotify's `release_date` at its precision: `2026`, `2026-12` or `2026-12-04`. */
   releaseDate?: string;
+}
+
+/** One size of a cover or picture; Spotify may leave the size out (null). */
+export interface SpotifyImage {
+  url: string;
+  width: number | null;
+  height: number | null;
+}
+
+export interface SpotifyArtist {
+  id: string;
+  name: string;
+  /** the artist's picture in several sizes, largest first; empty when the artist has none */
+  images: SpotifyImage[];
 }
 
 export interface RecentlyPlayedPage {
@@ -192,27 +206,47 @@ export class SpotifyClient {
     }
   }
 
+  /** An artist (its picture among others); null when Spotify has no artist of that id. */
+  async artist(accessToken: string, artistId: string): Promise<SpotifyArtist | null> {
+    try {
+      const res = await this.api.request({
+        operation: 'artist',
+        url: `/artists/${encodeURIComponent(artistId)}`,
+        ...auth(accessToken),
+      });
+      const body = res.data as { id: string; name: string; images?: Partial<SpotifyImage>[] };
+      const images = (body.images ?? []).flatMap((i) =>
+        typeof i.url === 'string' ? [{ url: i.url, width: i.width ?? null, height: i.height ?? null }] : [],
+      );
+      return { id: body.id, name: body.name, images };
+    } catch (error) {
+      if (error instanceof ProviderError && error.kind === 'not_found') return null;
+      throw error;
+    }
+  }
+
   /**
-   * An album cover's bytes, from Spotify's image CDN (or this client's own API host: the simulator serves them). Any
-   * other host is refused without a request, so a stored address cannot make the worker fetch something else.
+   * An album cover's or artist picture's bytes, from Spotify's image CDN (or this client's own API host: the
+   * simulator serves them). Any other host is refused without a request, so a stored address (or one an API answer
+   * carried) cannot make the worker fetch something else.
    */
-  async artwork(url: string): Promise<Buffer> {
-    if (!this.isArtworkHost(url)) {
-      throw new ProviderError('spotify', 'invalid_request', 'the artwork address is not a Spotify image', {
-        code: 'artwork_host_refused',
+  async image(url: string): Promise<Buffer> {
+    if (!this.isImageHost(url)) {
+      throw new ProviderError('spotify', 'invalid_request', 'the image address is not a Spotify image', {
+        code: 'image_host_refused',
       });
     }
     const res = await this.api.request({
-      operation: 'artwork',
+      operation: 'image',
       url,
       responseType: 'arraybuffer',
-      maxContentLength: MAX_ARTWORK_BYTES,
+      maxContentLength: MAX_IMAGE_BYTES,
       maxRedirects: 0,
     });
     return Buffer.from(res.data as ArrayBuffer);
   }
 
-  private isArtworkHost(url: string): boolean {
+  private isImageHost(url: string): boolean {
     let parsed: URL;
     try {
       parsed = new URL(url);

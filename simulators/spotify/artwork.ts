@@ -1,7 +1,8 @@
-// Spotify's image CDN (i.scdn.co) as the simulator serves it: an album's cover at `/image/sandbox-<size>-<albumId>`,
-// a square PNG of that size in a colour of the album's own, so a client that downloads the artwork (the Google logo
-// image of an ad) gets real image bytes from this machine. Unknown albums answer 404 like a dead CDN link; faults
-// queued with `path: "/image/"` reach it too. No token: CDN images are public.
+// Spotify's image CDN (i.scdn.co) as the simulator serves it: an album's cover or an artist's picture at
+// `/image/sandbox-<size>-<albumId|artistId>`, a square PNG of that size in a colour of the album's (artist's) own, so
+// a client that downloads one (the Google logo image of an ad) gets real image bytes from this machine. Unknown ids,
+// and artists without a picture, answer 404 like a dead CDN link; faults queued with `path: "/image/"` reach it too.
+// No token: CDN images are public.
 import { createHash } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import express, { type Router } from 'express';
@@ -10,7 +11,9 @@ import { recordCallMiddleware } from './recorder';
 import type { SpotifySimState } from './state';
 
 export const COVER_SIZES = [640, 300] as const;
-export const coverPath = (size: number, albumId: string) => `/image/sandbox-${size}-${albumId}`;
+// Spotify lists an artist's picture in three sizes.
+export const ARTIST_PICTURE_SIZES = [640, 320, 160] as const;
+export const imagePath = (size: number, albumOrArtistId: string) => `/image/sandbox-${size}-${albumOrArtistId}`;
 
 function chunk(type: string, body: Buffer): Buffer {
   const head = Buffer.alloc(8);
@@ -42,13 +45,15 @@ export function artworkRouter(state: SpotifySimState): Router {
   const router = express.Router();
   router.get('/image/:name', recordCallMiddleware(state), faultMiddleware(state), (req, res) => {
     const match = /^sandbox-(\d{1,4})-(\w+)$/.exec(String(req.params.name));
-    const album = match ? state.catalog.albums.get(match[2]) : undefined;
+    const id = match?.[2] ?? '';
+    const artist = state.catalog.artists.get(id);
+    const pictured = state.catalog.albums.get(id) ?? (artist?.picture ? artist : undefined);
     const size = Number(match?.[1]);
-    if (!album || size < 1 || size > 3000) {
+    if (!pictured || size < 1 || size > 3000) {
       res.status(404).type('text/plain').send('Not found');
       return;
     }
-    const [r, g, b] = createHash('sha256').update(album.id).digest();
+    const [r, g, b] = createHash('sha256').update(pictured.id).digest();
     res
       .type('image/png')
       .set('cache-control', 'public, max-age=31536000')

@@ -6,6 +6,8 @@ export type AlbumType = 'album' | 'single' | 'compilation';
 export interface CatalogArtist {
   id: string;
   name: string;
+  /** false: the artist has no picture on Spotify (`images: []`) */
+  picture?: boolean;
 }
 
 export interface CatalogAlbum {
@@ -32,7 +34,7 @@ export interface CatalogTrack {
 }
 
 export interface ReleaseInput {
-  artist: { id?: string; name: string };
+  artist: { id?: string; name: string; picture?: boolean };
   album: {
     id?: string;
     name: string;
@@ -81,7 +83,7 @@ export class Catalog {
     const previous = this.albums.get(albumId);
     if (previous) for (const id of previous.trackIds) this.tracks.delete(id);
 
-    this.artists.set(artistId, { id: artistId, name: input.artist.name });
+    this.artists.set(artistId, { id: artistId, name: input.artist.name, picture: input.artist.picture ?? true });
     const album: CatalogAlbum = {
       id: albumId,
       name: input.album.name,

@@ -8,7 +8,7 @@ import type { SpotifySimState } from './state';
 const instant = z.union([z.string().min(1), z.number().finite()]);
 
 const releaseSchema = z.object({
-  artist: z.object({ id: z.string().optional(), name: z.string().min(1) }),
+  artist: z.object({ id: z.string().optional(), name: z.string().min(1), picture: z.boolean().optional() }),
   album: z.object({
     id: z.string().optional(),
     name: z.string().min(1),

@@ -1,4 +1,4 @@
-import { COVER_SIZES, coverPath } from './artwork';
+import { ARTIST_PICTURE_SIZES, COVER_SIZES, imagePath } from './artwork';
 import type { SimUser } from './auth-store';
 import type { Catalog, CatalogAlbum, CatalogArtist, CatalogTrack } from './catalog';
 
@@ -12,8 +12,8 @@ function externalUrls(type: string, id: string) {
 }
 
 /** Served by this simulator (artwork.ts), as Spotify serves them from its image CDN. */
-function coverImages(base: string, albumId: string) {
-  return COVER_SIZES.map((size) => ({ url: `${base}${coverPath(size, albumId)}`, height: size, width: size }));
+function squareImages(base: string, id: string, sizes: readonly number[]) {
+  return sizes.map((size) => ({ url: `${base}${imagePath(size, id)}`, height: size, width: size }));
 }
 
 export function privateUserObject(base: string, user: SimUser) {
@@ -41,7 +41,8 @@ export function simplifiedArtistObject(base: string, artist: CatalogArtist) {
 }
 
 export function artistObject(base: string, artist: CatalogArtist) {
-  return { ...simplifiedArtistObject(base, artist), genres: [], images: [] };
+  const images = artist.picture ? squareImages(base, artist.id, ARTIST_PICTURE_SIZES) : [];
+  return { ...simplifiedArtistObject(base, artist), genres: [], images };
 }
 
 function artistsOf(base: string, catalog: Catalog, ids: string[]) {
@@ -59,7 +60,7 @@ export function simplifiedAlbumObject(base: string, catalog: Catalog, album: Cat
     uri: `spotify:album:${album.id}`,
     href: `${base}/v1/albums/${album.id}`,
     external_urls: externalUrls('album', album.id),
-    images: coverImages(base, album.id),
+    images: squareImages(base, album.id, COVER_SIZES),
     release_date: album.releaseDate,
     release_date_precision: 'day',
     artists: artistsOf(base, catalog, album.artistIds),

@@ -15,10 +15,12 @@ import { marketingState } from '../../simulators/meta/marketing';
 import { adCampaignProgressQuery } from '../../workflows/ad-campaign';
 import { connectionTokenWorkflow } from '../../workflows/connection-token';
 import {
+  addRelease,
   artistAccount,
   createCampaign,
   http,
   liveAlbumUpc,
+  nextUpc,
   releaseInSeconds,
   useReleaseStack,
   waitFor,
@@ -52,18 +54,26 @@ type Account = Awaited<ReturnType<typeof artistAccount>>;
 /** An artist with a campaign releasing `secondsAhead` from now, a live connection and approved copy for `platform`. */
 async function artistReadyFor(
   platform: 'meta' | 'google',
-  opts: { secondsAhead?: number; user?: string; tokenSeconds?: number } = {},
+  opts: {
+    secondsAhead?: number;
+    user?: string;
+    tokenSeconds?: number;
+    spotifyArtistId?: string;
+    listed?: boolean;
+  } = {},
 ) {
-  const account = await artistAccount(stack);
+  const account = await artistAccount(stack, opts.spotifyArtistId);
   const accountId = await stack.db.pool.oneFirst(
     sql.type(z.object({ id: z.string() }))`SELECT account_id AS id FROM artists WHERE id = ${account.artistId}`,
   );
-  // A Google ad's logo is the release artwork, known once the release is on Spotify: an album already live there.
+  // A Google ad's logo is the release artwork, known once the release is on Spotify: an album already live there
+  // (unless the test wants a release not listed yet).
+  const listed = platform === 'google' && opts.listed !== false;
   const campaign = await createCampaign(stack, account, `Release ${platform}`, {
     secondsAhead: opts.secondsAhead ?? 3600,
-    ...(platform === 'google' ? { upc: liveAlbumUpc(stack) } : {}),
+    ...(listed ? { upc: liveAlbumUpc(stack) } : {}),
   });
-  if (platform === 'google') await artworkKnown(campaign.id);
+  if (listed) await artworkKnown(campaign.id);
   const user = opts.user ?? `${platform}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
   let token: string;
   if (platform === 'meta') token = meta.state.issue(user, true).access_token;
@@ -582,17 +592,65 @@ describe('Google Ads', () => {
       ['ad_group', true],
     ]);
 
-    // A release not on Spotify yet has no artwork: refused at once, nothing created.
+    // A release not on Spotify yet has no artwork, and an artist without a Spotify id no picture: refused at once,
+    // nothing created.
     const notYet = await createCampaign(stack, second.account, 'Not on Spotify yet');
     await approvedCopy(notYet.id, 'google');
     const early = await createAds(second.account, notYet.id, googleBody());
     expect(early.status).toBe(409);
     expect(early.data.error).toMatchObject({
-      code: 'release_artwork_required',
-      message: expect.stringContaining('once the release is on Spotify'),
-      details: { resolution: 'unresolved' },
+      code: 'logo_image_required',
+      message: expect.stringMatching(
+        /once the release is on Spotify, or for an artist created with its spotifyArtistId$/,
+      ),
+      details: { resolution: 'unresolved', artistSpotifyId: null },
     });
     expect(await adsOf(second.account, notYet.id)).toEqual([]);
+  });
+
+  it("before the release is on Spotify the logo is the artist's Spotify picture; an artist without one fails the ads with the reason", async () => {
+    // The artist is on Spotify already (an earlier single); this campaign's release is not listed yet.
+    const artistId = addRelease(stack, nextUpc(), Date.now() - 86_400_000).artist.id;
+    const { account, campaign } = await artistReadyFor('google', { spotifyArtistId: artistId, listed: false });
+    const created = await createAds(account, campaign.id, googleBody());
+    expect(created.status).toBe(202);
+    const scheduled = await untilState(account, campaign.id, created.data.id, ['scheduled', 'active']);
+    expect((await findCampaignById(stack.db.pool, campaign.id))?.artworkUrl).toBeNull();
+    const ad = googleAds().objects.get(scheduled.objects.find((o) => o.type === 'ad')!.id)!;
+    const info = (ad.fields.ad as { demandGenVideoResponsiveAd: { logoImages: { asset: string }[] } })
+      .demandGenVideoResponsiveAd;
+    const logo = googleAds().objects.get(info.logoImages[0].asset)!;
+    expect(logo.fields).toMatchObject({ name: `dropday:${created.data.id}:ad:logo`, type: 'IMAGE' });
+    // The largest picture Spotify lists for the artist (640 px), byte for byte.
+    const picture = await http.get(`${stack.spotify.url}/image/sandbox-640-${artistId}`, {
+      responseType: 'arraybuffer',
+    });
+    expect(picture.status).toBe(200);
+    const logoData = Buffer.from((logo.fields.imageAsset as { data: string }).data, 'base64');
+    expect(logoData.equals(Buffer.from(picture.data as ArrayBuffer))).toBe(true);
+    expect(imageInfo(logoData)).toEqual({ format: 'png', width: 640, height: 640 });
+
+    // An artist whose Spotify profile has no picture: the reason kept, everything made so far removed.
+    const pictureless = stack.spotify.state.addRelease({
+      artist: { name: 'Luna Vey', picture: false },
+      album: { name: 'Earlier', upc: nextUpc(), tracks: [{ name: 'Earlier', isrc: 'USRC29900001' }] },
+      liveAt: Date.now() - 86_400_000,
+    }).artist.id;
+    const second = await artistReadyFor('google', { spotifyArtistId: pictureless, listed: false });
+    const refused = await createAds(second.account, second.campaign.id, googleBody());
+    expect(refused.status).toBe(202);
+    const failed = await untilState(second.account, second.campaign.id, refused.data.id, ['failed']);
+    expect(failed.lastError).toEqual({
+      code: 'artist_picture_missing',
+      message: expect.stringContaining('Add a square picture of at least 128x128 pixels on Spotify for Artists'),
+      step: 'ad',
+    });
+    expect(failed.objects.map((o) => [o.type, o.removed])).toEqual([
+      ['budget', true],
+      ['campaign', true],
+      ['targeting', true],
+      ['ad_group', true],
+    ]);
   });
 
   it('a revoked grant (401, then invalid_grant on refresh) marks the connection needs_reconnect', async () => {
