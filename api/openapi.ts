@@ -9,6 +9,7 @@ import {
   createAdCampaignBody,
   createAdCopyBody,
   createArtistBody,
+  updateArtistBody,
   createCampaignBody,
   eventValuesBody,
   metaPixelBody,
@@ -270,6 +271,13 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/artists', summary: 'Create an artist', auth: 'artist', body: createArtistBody },
   { method: 'get', path: '/v1/artists', summary: 'List artists', auth: 'artist' },
   { method: 'get', path: '/v1/artists/:id', summary: 'An artist', auth: 'artist' },
+  {
+    method: 'patch',
+    path: '/v1/artists/:id',
+    summary: "Change an artist's name or ids (null clears an id)",
+    auth: 'artist',
+    body: updateArtistBody,
+  },
   {
     method: 'get',
     path: '/v1/artists/:id/meta-pixel',

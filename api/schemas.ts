@@ -26,6 +26,15 @@ export const createArtistBody = z.strictObject({
     .optional(),
 });
 
+/** PATCH /v1/artists/:id: what is given changes; null clears an id. At least one field. */
+export const updateArtistBody = z
+  .strictObject({
+    name: createArtistBody.shape.name.optional(),
+    spotifyArtistId: createArtistBody.shape.spotifyArtistId.unwrap().nullable().optional(),
+    appleMusicArtistId: createArtistBody.shape.appleMusicArtistId.unwrap().nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
+
 export const uuidParam = z.object({ id: z.string().uuid() });
 
 // --- campaigns ---------------------------------------------------------------------------------------------

@@ -35,6 +35,27 @@ export async function listArtists(pool: DatabasePool, accountId: string): Promis
     SELECT ${columns} FROM artists WHERE account_id = ${accountId} ORDER BY created_at, id`);
 }
 
+/**
+ * Changes what is given (null clears an id), scoped by account: another tenant's artist is not found (null). Campaigns
+ * read the artist's ids when they need them, so a Spotify id set now serves campaigns made before.
+ */
+export async function updateArtist(
+  pool: DatabasePool,
+  accountId: string,
+  id: string,
+  patch: { name?: string; spotifyArtistId?: string | null; appleMusicArtistId?: string | null },
+): Promise<Artist | null> {
+  const sets = [
+    patch.name !== undefined && sql.fragment`name = ${patch.name}`,
+    patch.spotifyArtistId !== undefined && sql.fragment`spotify_artist_id = ${patch.spotifyArtistId}`,
+    patch.appleMusicArtistId !== undefined && sql.fragment`apple_music_artist_id = ${patch.appleMusicArtistId}`,
+  ].filter((f) => f !== false);
+  if (!sets.length) return findArtist(pool, accountId, id);
+  return pool.maybeOne(sql.type(artistRow)`
+    UPDATE artists SET ${sql.join(sets, sql.fragment`, `)} WHERE id = ${id} AND account_id = ${accountId}
+    RETURNING ${columns}`);
+}
+
 /** The account an artist belongs to, unscoped (scripts). */
 export async function accountIdOfArtist(pool: DatabasePool, artistId: string): Promise<string> {
   return pool.oneFirst(

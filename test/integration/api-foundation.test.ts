@@ -132,6 +132,29 @@ describe('artists and tenancy', () => {
     expect(await countRows('artists')).toBe(before);
   });
 
+  it("changes an artist's ids later, refuses bad changes, and another account's artist is not found", async () => {
+    const a = await signUp('D', 'd@example.com');
+    const b = await signUp('E', 'e@example.com');
+    const created = await http.post(`${api.url}/v1/artists`, { name: 'No Id Yet' }, bearer(a.apiKey));
+    const url = `${api.url}/v1/artists/${created.data.id}`;
+    const set = await http.patch(url, { spotifyArtistId: '0OdUWJ0sBjDrqHygGUXeCF' }, bearer(a.apiKey));
+    expect(set.status).toBe(200);
+    expect(set.data).toMatchObject({ name: 'No Id Yet', spotifyArtistId: '0OdUWJ0sBjDrqHygGUXeCF' });
+    for (const body of [{}, { spotifyArtistId: 'short' }, { name: '' }, { extra: 1 }]) {
+      const res = await http.patch(url, body, bearer(a.apiKey));
+      expect({ body, status: res.status, code: res.data.error?.code }).toEqual({
+        body,
+        status: 400,
+        code: 'validation_failed',
+      });
+    }
+    const theirs = await http.patch(url, { spotifyArtistId: null }, bearer(b.apiKey));
+    expect(theirs.status).toBe(404);
+    expect((await http.get(url, bearer(a.apiKey))).data.spotifyArtistId).toBe('0OdUWJ0sBjDrqHygGUXeCF');
+    const cleared = await http.patch(url, { spotifyArtistId: null }, bearer(a.apiKey));
+    expect(cleared.data.spotifyArtistId).toBeNull();
+  });
+
   it('every /v1 route rejects a missing, malformed, unknown or revoked key', async () => {
     const { account, apiKey } = await signUp('D', 'd@example.com');
     await db.pool.query(sql.unsafe`UPDATE api_keys SET revoked_at = now() WHERE account_id = ${account.id}`);

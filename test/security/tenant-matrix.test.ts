@@ -54,6 +54,7 @@ function idFor(path: string, param: string, ids: Record<string, string>): string
 /** Bodies that are valid for B except for naming A's things (so the 404 is about the tenant, not the input). */
 const validBodies: Record<string, unknown> = {
   'PATCH /v1/campaigns/{id}': { releaseDate: '2031-01-01' },
+  'PATCH /v1/artists/{id}': { spotifyArtistId: '0TnOYISbd1XYRBk9myaseg' },
   'PUT /v1/campaigns/{id}/values': { values: { PAGE_VIEW: 0 } },
   'PUT /v1/artists/{id}/meta-pixel': { pixelId: '1234567890' },
   'PUT /v1/artists/{id}/google-conversion': { customerId: '1234567890', conversionAction: '1' },
