@@ -34,6 +34,8 @@ export async function startTestCluster(): Promise<TemporalCluster> {
   };
 }
 
+const CLUSTER_FIRST_START_MS = 45 * 60_000;
+
 /**
  * One cluster and a release stack on it for every test of a file: the stack stops before the cluster does (its
  * worker drains against a live server), so both are one per-file resource.
@@ -57,5 +59,8 @@ export function useClusterReleaseStack(opts: ReleaseStackOptions = {}): {
       await stack.close();
       await cluster.stop();
     },
+    // On a fresh machine the first start builds the server and its SQL tool with Go (tens of minutes on 2 cores);
+    // the other test files go on meanwhile in the other jest worker.
+    CLUSTER_FIRST_START_MS,
   );
 }
