@@ -17,32 +17,23 @@ const tool = (fields: Pick<GoTool, 'label' | 'binary' | 'cachedName' | 'module' 
   version: TEMPORAL_SERVER_VERSION,
   needsGo: '1.25.8',
 });
+const SERVER = tool({
+  label: 'the Temporal server',
+  binary: 'server',
+  cachedName: 'temporal-server',
+  module: `${MODULE}/cmd/server`,
+  pathVariable: 'TEMPORAL_SERVER_PATH',
+});
+const SQL_TOOL = tool({
+  label: 'the Temporal SQL schema tool',
+  binary: 'sql',
+  cachedName: 'temporal-sql-tool',
+  module: `${MODULE}/cmd/tools/sql`,
+  pathVariable: 'TEMPORAL_SQL_TOOL_PATH',
+});
 
-export function resolveTemporalServer(log: (m: string) => void = console.log): Promise<string> {
-  return resolveGoTool(
-    tool({
-      label: 'the Temporal server',
-      binary: 'server',
-      cachedName: 'temporal-server',
-      module: `${MODULE}/cmd/server`,
-      pathVariable: 'TEMPORAL_SERVER_PATH',
-    }),
-    log,
-  );
-}
-
-export function resolveTemporalSqlTool(log: (m: string) => void = console.log): Promise<string> {
-  return resolveGoTool(
-    tool({
-      label: 'the Temporal SQL schema tool',
-      binary: 'sql',
-      cachedName: 'temporal-sql-tool',
-      module: `${MODULE}/cmd/tools/sql`,
-      pathVariable: 'TEMPORAL_SQL_TOOL_PATH',
-    }),
-    log,
-  );
-}
+export const resolveTemporalServer = (log: (m: string) => void = console.log) => resolveGoTool(SERVER, log);
+export const resolveTemporalSqlTool = (log: (m: string) => void = console.log) => resolveGoTool(SQL_TOOL, log);
 
 /**
  * The server's PostgreSQL schema directory (`…/schema/postgresql/v12`, holding `temporal/versioned` and
