@@ -4,7 +4,7 @@
 // find each other through the membership table, each on its own loopback ports.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePortBetween } from './ports';
 import { stopChild, waitUntilServing } from './temporal-dev-server';
@@ -213,6 +213,8 @@ function serviceProcess(
   log: (line: string) => void,
 ): ClusterServiceProcess {
   let child: ChildProcess | null = null;
+  let crashes: number[] = [];
+  let wanted = false; // between start() and stop(): what a crash restart checks
   const logFile = path.join(dir, `${service}.log`);
   const handle: ClusterServiceProcess = {
     get process() {
@@ -220,6 +222,7 @@ function serviceProcess(
       return child;
     },
     async start() {
+      wanted = true;
       if (child && child.exitCode === null && child.signalCode === null) return;
       const out = createWriteStream(logFile, { flags: 'a' });
       await new Promise((resolve) => out.once('open', resolve));
@@ -230,10 +233,21 @@ function serviceProcess(
       const started = child;
       started.once('exit', (code, signal) => {
         out.end();
-        if (!stopping.has(started)) log(`Temporal ${service} exited (${signal ?? code}); its log: ${logFile}`);
+        if (stopping.has(started)) return;
+        // As compose's `restart: unless-stopped` would: a service that dies on its own comes back, unless it
+        // keeps dying (then its log says why).
+        crashes = crashes.filter((at) => Date.now() - at < 60_000).concat(Date.now());
+        const again = crashes.length <= 3;
+        void lastLines(logFile).then((tail) => {
+          log(
+            `Temporal ${service} exited (${signal ?? code}); ${again ? 'restarting it' : 'given up'}; ${logFile} ends:\n${tail}`,
+          );
+          if (again) setTimeout(() => void (wanted && handle.start()), 1_000);
+        });
       });
     },
     async stop(signal = 'SIGTERM') {
+      wanted = false;
       if (!child) return;
       const stopped = child;
       stopping.add(stopped);
@@ -252,6 +266,11 @@ function serviceProcess(
   return handle;
 }
 const stopping = new WeakSet<ChildProcess>();
+
+async function lastLines(file: string, count = 5): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-count).join('\n').slice(-4_000);
+}
 
 function runSetupScript(step: 'schema' | 'namespace', env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -73,7 +73,16 @@ describe('the release path on a Temporal cluster', () => {
     );
     expect(listed).toEqual([`release:${campaign.data.id}`]);
 
-    // The history service dies and comes back while the release timer is pending: the timer still fires.
+    // The history service dies and comes back while the release timer is all that is pending: the timer still
+    // fires. (Killed mid-activity instead, the activity's completion can be lost with it and the workflow waits for
+    // the activity's timeout, a minute: correct, but the chaos run's business, not this test's.)
+    const handle = stack.temporal.client.workflow.getHandle(`release:${campaign.data.id}`);
+    await waitFor(
+      'the release workflow to wait on its timer alone',
+      () => handle.describe(),
+      ({ raw }) => !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0,
+      20_000,
+    );
     await cluster.services.history.restart('SIGKILL');
 
     const done = await waitForCampaign(
