@@ -2,7 +2,7 @@
 // worker → Spotify simulator with a rate ceiling), then the release instant comes and we measure the delivery.
 // The same N fans then go through the one-workflow-per-fan variant, in the same run, for comparison.
 //
-//   npm run bench:release -- [--fans 20000] [--ceiling 200] [--concurrency 32]
+//   [TEMPORAL_MODE=cluster] npm run bench:release -- [--fans 20000] [--ceiling 200] [--concurrency 32]
 //
 // Prints a table, then (last line) one JSON object with every figure. Figures, not assertions.
 import { sql } from '../db/pool';
@@ -139,6 +139,7 @@ async function main() {
     });
 
     const figures = {
+      temporal: stack.mode,
       fans,
       zones: ZONES.length,
       ceilingRps: ceiling,
@@ -229,7 +230,7 @@ function round(n: number | null): number | null {
 function printTable(f: { batch: Record<string, unknown>; perFan: Record<string, unknown> } & Record<string, unknown>) {
   const keys = Object.keys(f.batch);
   console.log(
-    `\nbench:release — ${f.fans} fans, ${f.zones} zones, ceiling ${f.ceilingRps} req/s (SPOTIFY_MAX_RPS ${f.spotifyMaxRps})`,
+    `\nbench:release — ${f.fans} fans, ${f.zones} zones, ceiling ${f.ceilingRps} req/s (SPOTIFY_MAX_RPS ${f.spotifyMaxRps}), Temporal ${f.temporal}`,
   );
   console.log(`pre-save phase over HTTP: ${JSON.stringify(f.presavePhase)}`);
   console.log(`${'figure'.padEnd(26)}${'releaseWorkflow'.padStart(18)}${'per-fan workflows'.padStart(20)}`);

@@ -1,13 +1,18 @@
 #!/bin/sh
 # Temporal setup for docker-compose.yml, run by the temporalio/admin-tools image (Alpine: POSIX sh, getent, awk,
-# temporal-sql-tool and the temporal CLI). Every step is idempotent, so `docker compose up` may run it again.
+# temporal-sql-tool and the temporal CLI), and by the cluster mode of `npm run dev` and the tests
+# (scripts/lib/temporal-cluster.ts), which pass the tools' paths, SCHEMA_DIR and the connection in the environment.
+# Every step is idempotent, so `docker compose up` may run it again.
 #
 #   setup-temporal-schema.sh schema      before the server starts: creates the `temporal` and `temporal_visibility`
 #                                        databases and brings their schemas up to date; creates the `dropday`
-#                                        database (the app applies its own migrations at start-up)
+#                                        database (the app applies its own migrations at start-up; APP_DB= skips it)
 #   setup-temporal-schema.sh namespace   once the server answers: registers the namespace and dropday's custom
 #                                        search attributes (lib/temporal/search-attributes.ts)
 set -eu
+
+SQL_TOOL=${SQL_TOOL:-temporal-sql-tool}
+TEMPORAL_CLI=${TEMPORAL_CLI:-temporal}
 
 SQL_PLUGIN=${SQL_PLUGIN:-${DB:-postgres12}}
 SQL_HOST=${SQL_HOST:-postgresql}
@@ -16,7 +21,7 @@ SQL_USER=${SQL_USER:-postgres}
 SCHEMA_DIR=${SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}
 TEMPORAL_DB=${TEMPORAL_DB:-temporal}
 VISIBILITY_DB=${VISIBILITY_DB:-temporal_visibility}
-APP_DB=${APP_DB:-dropday}
+APP_DB=${APP_DB-dropday}
 
 NAMESPACE=${NAMESPACE:-default}
 NAMESPACE_RETENTION=${NAMESPACE_RETENTION:-72h}
@@ -41,7 +46,7 @@ retry() {
 }
 
 sql_tool() {
-  temporal-sql-tool --plugin "$SQL_PLUGIN" --ep "$SQL_HOST" -p "$SQL_PORT" -u "$SQL_USER" "$@"
+  "$SQL_TOOL" --plugin "$SQL_PLUGIN" --ep "$SQL_HOST" -p "$SQL_PORT" -u "$SQL_USER" "$@"
 }
 
 setup_schema() {
@@ -57,8 +62,10 @@ setup_schema() {
   sql_tool --db "$VISIBILITY_DB" setup-schema -v 0.0
   sql_tool --db "$VISIBILITY_DB" update-schema -d "$SCHEMA_DIR/visibility/versioned"
 
-  log "database $APP_DB (its tables come from dropday's own migrations)"
-  sql_tool --db "$APP_DB" create
+  if [ -n "$APP_DB" ]; then
+    log "database $APP_DB (its tables come from dropday's own migrations)"
+    sql_tool --db "$APP_DB" create
+  fi
 
   log "schema setup complete"
 }
@@ -71,13 +78,13 @@ setup_namespace() {
   address="${ip:-$host}:$port"
 
   log "waiting for the Temporal server at $TEMPORAL_ADDRESS ($address)"
-  retry "Temporal server health" temporal operator cluster health --address "$address"
+  retry "Temporal server health" "$TEMPORAL_CLI" operator cluster health --address "$address"
 
-  if temporal operator namespace describe --address "$address" --namespace "$NAMESPACE" >/dev/null 2>&1; then
+  if "$TEMPORAL_CLI" operator namespace describe --address "$address" --namespace "$NAMESPACE" >/dev/null 2>&1; then
     log "namespace $NAMESPACE exists (retention unchanged; see docs/deployment.md to change it)"
   else
     log "creating namespace $NAMESPACE (retention $NAMESPACE_RETENTION)"
-    temporal operator namespace create --address "$address" --namespace "$NAMESPACE" \
+    "$TEMPORAL_CLI" operator namespace create --address "$address" --namespace "$NAMESPACE" \
       --retention "$NAMESPACE_RETENTION"
   fi
 
@@ -86,7 +93,7 @@ setup_namespace() {
   # created a moment ago is "not found" until the server's namespace cache refreshes (seconds): retry until then.
   log "registering search attributes CampaignId, AccountId, Kind"
   retry "search attributes in namespace $NAMESPACE" \
-    temporal operator search-attribute create --address "$address" --namespace "$NAMESPACE" \
+    "$TEMPORAL_CLI" operator search-attribute create --address "$address" --namespace "$NAMESPACE" \
     --name CampaignId --type Keyword \
     --name AccountId --type Keyword \
     --name Kind --type Keyword

@@ -20,7 +20,9 @@ import { ensureDevOpsKey } from './lib/ops-key';
 import { isPortFree, waitForPort } from './lib/ports';
 import { resolveStripeMock, SANDBOX_WEBHOOK_SECRET, startStripeMock } from './lib/stripe-mock';
 import { resolveTemporalCli } from './lib/temporal-cli';
+import { startTemporalCluster } from './lib/temporal-cluster';
 import { startTemporalDevServer, stopChild } from './lib/temporal-dev-server';
+import { resolveTemporalClusterTools } from './lib/temporal-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const log = (m: string) => console.log(`[dev] ${m}`);
@@ -52,9 +54,26 @@ async function main() {
     env.DATABASE_URL = pg.databaseUrl('dropday');
   }
 
-  // Temporal dev server, with its state in a SQLite file so scheduled releases survive restarts.
+  // Temporal: the CLI's dev server, with its state in a SQLite file so scheduled releases survive restarts; or, with
+  // TEMPORAL_MODE=cluster, the production topology (scripts/lib/temporal-cluster.ts) on the same PostgreSQL.
   let temporalUi = env.TEMPORAL_UI_URL;
-  if (!env.TEMPORAL_ADDRESS) {
+  const temporalMode = env.TEMPORAL_MODE || 'dev-server';
+  if (temporalMode !== 'dev-server' && temporalMode !== 'cluster')
+    throw new Error(`TEMPORAL_MODE=${temporalMode}: use dev-server (the default) or cluster`);
+  if (!env.TEMPORAL_ADDRESS && temporalMode === 'cluster') {
+    const cluster = await startTemporalCluster({
+      ...(await resolveTemporalClusterTools(log)),
+      postgresUrl: env.DATABASE_URL,
+      dir: path.join(env.DATA_DIR, 'temporal-cluster'),
+      frontendPort: Number(env.TEMPORAL_PORT || 7233),
+      historyShards: Number(env.TEMPORAL_HISTORY_SHARDS || 4),
+      log,
+    });
+    cleanups.push(cluster.stop);
+    for (const service of Object.values(cluster.services)) children.add(service.process);
+    env.TEMPORAL_ADDRESS = cluster.address;
+    log(`Temporal cluster: ${Object.keys(cluster.services).join(', ')} as separate processes (logs in ${cluster.dir})`);
+  } else if (!env.TEMPORAL_ADDRESS) {
     const uiPort = Number(env.TEMPORAL_UI_PORT || 8233);
     const bin = await resolveTemporalCli(log);
     log(`starting the Temporal dev server (state in ${path.join(env.DATA_DIR, 'temporal.sqlite')})`);
@@ -70,6 +89,8 @@ async function main() {
     env.TEMPORAL_ADDRESS = server.address;
     temporalUi = server.uiUrl;
   }
+  // The cluster has no Web UI of its own (docs/deployment.md): one only if TEMPORAL_UI_URL names one.
+  const hasTemporalUi = temporalMode === 'dev-server' || Boolean(temporalUi);
   env.TEMPORAL_UI_URL = temporalUi || 'http://127.0.0.1:8233';
 
   // Providers without credentials run against loopback simulators ("sandbox mode").
@@ -170,7 +191,7 @@ async function main() {
     API            ${config.PUBLIC_URL}   (readiness: ${config.PUBLIC_URL}/readyz, docs: ${config.PUBLIC_URL}/docs)
     Dashboard      ${config.PUBLIC_URL}/app   (sign in with an artist API key)
     Worker metrics ${config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : 'off'}
-    Temporal UI    ${config.TEMPORAL_UI_URL}
+    Temporal UI    ${hasTemporalUi ? config.TEMPORAL_UI_URL : 'none in cluster mode: the temporal CLI with --codec-endpoint (README)'}
     Temporal       ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})
     PostgreSQL     ${redactUrl(config.DATABASE_URL!)}
     Ad copy        ${adCopyWriter}
@@ -183,7 +204,8 @@ async function main() {
     const demo = await seedDemoCampaign({
       apiUrl: config.PUBLIC_URL,
       simulatorUrl,
-      temporalUiUrl: config.TEMPORAL_UI_URL,
+      temporalUiUrl: hasTemporalUi ? config.TEMPORAL_UI_URL : undefined,
+      temporalAddress: config.TEMPORAL_ADDRESS,
       dataDir: config.DATA_DIR,
       inSeconds: 300,
     }).catch((error: unknown) => log(`demo campaign not seeded: ${String(error)}`));

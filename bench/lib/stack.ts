@@ -1,5 +1,6 @@
-// The benchmark's stack: real PostgreSQL, a Temporal dev server, the Spotify simulator with a rate ceiling, and
-// the API and worker as separate processes (so their resources can be measured), all on loopback.
+// The benchmark's stack: real PostgreSQL, a Temporal dev server (or, with TEMPORAL_MODE=cluster, a Temporal cluster
+// on the same PostgreSQL: scripts/lib/temporal-cluster.ts), the Spotify simulator with a rate ceiling, and the API
+// and worker as separate processes (so their resources can be measured), all on loopback.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
@@ -12,7 +13,9 @@ import { connectTemporalClient } from '../../lib/temporal/client';
 import { ensureDatabase, startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
 import { freePort, waitForPort } from '../../scripts/lib/ports';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
+import { startTemporalCluster, type TemporalCluster } from '../../scripts/lib/temporal-cluster';
 import { startTemporalDevServer, stopChild } from '../../scripts/lib/temporal-dev-server';
+import { resolveTemporalClusterTools } from '../../scripts/lib/temporal-server';
 import { startSpotifySimulator } from '../../simulators/spotify';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -24,16 +27,28 @@ export async function startBenchStack(opts: {
   env?: Record<string, string>;
 }) {
   const cleanups: (() => Promise<void>)[] = [];
-  const bin = await resolveTemporalCli(opts.log);
-  const pg = await startEmbeddedPostgres({
-    dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'dropday-bench-')), 'pg'),
-    port: await freePort(),
-  });
+  const mode = process.env.TEMPORAL_MODE || 'dev-server';
+  if (mode !== 'dev-server' && mode !== 'cluster') throw new Error(`TEMPORAL_MODE=${mode}: use dev-server or cluster`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dropday-bench-'));
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
   cleanups.push(pg.stop);
   await ensureDatabase(pg.adminUrl, 'bench');
   const databaseUrl = pg.databaseUrl('bench');
   await migrate(databaseUrl);
-  const temporal = await startTemporalDevServer({ bin, port: await freePort() });
+  let cluster: TemporalCluster | null = null;
+  let temporal: { address: string; stop(): Promise<void> };
+  if (mode === 'cluster') {
+    opts.log('Temporal: a cluster (frontend, history, matching, worker as processes) on the same PostgreSQL');
+    cluster = await startTemporalCluster({
+      ...(await resolveTemporalClusterTools(opts.log)),
+      postgresUrl: pg.adminUrl,
+      dir: path.join(dir, 'temporal-cluster'),
+      log: opts.log,
+    });
+    temporal = cluster;
+  } else {
+    temporal = await startTemporalDevServer({ bin: await resolveTemporalCli(opts.log), port: await freePort() });
+  }
   cleanups.push(temporal.stop);
   const spotify = await startSpotifySimulator({
     clientId: 'dropday-bench',
@@ -77,6 +92,9 @@ export async function startBenchStack(opts: {
   cleanups.push(() => client.connection.close());
 
   return {
+    mode,
+    /** the cluster's service processes in cluster mode (to restart one), else null */
+    cluster,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     spotify,
     pool,

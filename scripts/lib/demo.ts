@@ -64,7 +64,9 @@ async function subscribeInSandbox(apiUrl: string, accountId: string): Promise<vo
 export async function seedDemoCampaign(opts: {
   apiUrl: string;
   simulatorUrl: string;
-  temporalUiUrl: string;
+  /** unset when there is no Web UI (cluster mode): the demo then shows the CLI command instead */
+  temporalUiUrl?: string;
+  temporalAddress?: string;
   dataDir: string;
   inSeconds: number;
 }) {
@@ -107,7 +109,10 @@ export async function seedDemoCampaign(opts: {
     campaignId: campaign.data.id as string,
     landingUrl: campaign.data.landingUrl as string,
     releaseAt: iso,
-    workflowUrl: `${opts.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(`release:${campaign.data.id}`)}`,
+    workflowUrl: opts.temporalUiUrl
+      ? `${opts.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(`release:${campaign.data.id}`)}`
+      : `temporal workflow show --address ${opts.temporalAddress} --workflow-id release:${campaign.data.id} ` +
+        `--codec-endpoint ${opts.apiUrl}/codec --codec-auth "Bearer $(cat ${path.join(opts.dataDir, 'ops-api-key')})"`,
     apiKeyFile: path.join(opts.dataDir, 'demo-api-key'),
     progressUrl: `${opts.apiUrl}/v1/campaigns/${campaign.data.id}`,
     libraryUrl: `${opts.simulatorUrl}/__control/library/<sandbox user id>`,

@@ -1,15 +1,21 @@
-// A Go tool dropday needs (the Temporal CLI, stripe-mock), found or built the same way everywhere (DESIGN.md,
-// "Tools on every machine"): an explicit path from the environment, then the binary on PATH, then a cached build of
-// the pinned version, then `go install` of that version into the cache.
+// A Go tool dropday needs (the Temporal CLI, stripe-mock, the Temporal server and its SQL tool), found or built the
+// same way everywhere (DESIGN.md, "Tools on every machine"): an explicit path from the environment, then the binary
+// on PATH, then a cached build of the pinned version, then `go install` of that version into the cache.
 import { spawn } from 'node:child_process';
-import { access, constants, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
 export interface GoTool {
   /** what the messages call it, e.g. "the Temporal CLI" */
   label: string;
+  /** the name `go install` gives the binary: the last element of the module path */
   binary: string;
+  /**
+   * The name it is cached under when `binary` is too generic to mean this tool (`server`, `sql`): such a tool is
+   * never looked up on PATH, only through `pathVariable` and the cache.
+   */
+  cachedName?: string;
   module: string;
   version: string;
   /** the environment variable naming an existing binary, e.g. TEMPORAL_CLI_PATH */
@@ -76,11 +82,13 @@ export async function resolveGoTool(tool: GoTool, log: (m: string) => void = con
     if (await isExecutable(fromEnv)) return fromEnv;
     throw new Error(`${tool.pathVariable}=${fromEnv} is not an executable file`);
   }
-  const inPath = await onPath(tool.binary);
-  if (inPath) return inPath;
+  if (!tool.cachedName) {
+    const inPath = await onPath(tool.binary);
+    if (inPath) return inPath;
+  }
 
   const gobin = cacheBinDir();
-  const cached = path.join(gobin, tool.binary);
+  const cached = path.join(gobin, tool.cachedName ?? tool.binary);
   // Source builds report a development version, so the build writes down what it built.
   const marker = `${cached}.version`;
   if ((await isExecutable(cached)) && (await readFile(marker, 'utf8').catch(() => '')).trim() === tool.version)
@@ -88,7 +96,7 @@ export async function resolveGoTool(tool: GoTool, log: (m: string) => void = con
 
   if (!(await onPath('go'))) {
     throw new Error(
-      `${tool.label} was not found: set ${tool.pathVariable}, put \`${tool.binary}\` on PATH, or install Go` +
+      `${tool.label} was not found: set ${tool.pathVariable}${tool.cachedName ? '' : `, put \`${tool.binary}\` on PATH`}, or install Go` +
         `${tool.needsGo ? ` >= ${tool.needsGo}` : ''} so dropday can build it (go install ${tool.module}@v${tool.version}).`,
     );
   }
@@ -106,9 +114,19 @@ export async function resolveGoTool(tool: GoTool, log: (m: string) => void = con
       return cached;
     log(`Building ${tool.label} v${tool.version} with Go into ${gobin} (first time only; takes minutes)…`);
     const started = Date.now();
-    // If the checksum database cannot be reached, dependencies are still checked against the module's go.sum.
-    const ok = (await goInstall(tool, gobin, {}, log)) || (await goInstall(tool, gobin, { GOSUMDB: 'off' }, log));
-    if (!ok || !(await isExecutable(cached))) throw new Error(`Could not build ${tool.label} with go install`);
+    // Built into a directory of its own, then moved into place under its cached name: a generic name (`server`)
+    // never lands in the cache, and a process that finds the cached file finds a whole one.
+    const buildDir = await mkdtemp(path.join(gobin, `.build-${tool.cachedName ?? tool.binary}-`));
+    try {
+      // If the checksum database cannot be reached, dependencies are still checked against the module's go.sum.
+      const ok =
+        (await goInstall(tool, buildDir, {}, log)) || (await goInstall(tool, buildDir, { GOSUMDB: 'off' }, log));
+      const built = path.join(buildDir, tool.binary);
+      if (!ok || !(await isExecutable(built))) throw new Error(`Could not build ${tool.label} with go install`);
+      await rename(built, cached);
+    } finally {
+      await rm(buildDir, { recursive: true, force: true });
+    }
     await writeFile(marker, tool.version);
     log(`${tool.label} built in ${Math.round((Date.now() - started) / 1000)} s`);
     return cached;

@@ -12,6 +12,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A free loopback port in [low, high), tried at random (the system's own choice comes from the ephemeral range,
+ * above 32767, which some consumers cannot store: Temporal keeps membership ports in a SMALLINT column).
+ */
+export async function freePortBetween(low: number, high: number): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await isPortFree(port)) return port;
+  }
+  throw new Error(`no free port found between ${low} and ${high}`);
+}
+
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();

@@ -63,7 +63,8 @@ export async function startTemporalDevServer(opts: {
   };
 }
 
-async function waitUntilServing(address: string): Promise<void> {
+/** Until the server at `address` answers a gRPC call (its port open is not enough). */
+export async function waitUntilServing(address: string): Promise<void> {
   const [host, port] = address.split(':');
   await waitForPort(Number(port), host, 120_000);
   const deadline = Date.now() + 60_000;

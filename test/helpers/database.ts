@@ -10,13 +10,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-function adminUrl(): string {
+export function adminUrl(): string {
   const url = process.env.DROPDAY_TEST_PG_ADMIN_URL;
   if (!url) throw new Error('DROPDAY_TEST_PG_ADMIN_URL is not set: run the tests through jest (global setup)');
   return url;
 }
 
-async function admin(statement: string): Promise<void> {
+/** One statement on the run's PostgreSQL as its superuser (CREATE / DROP DATABASE). */
+export async function admin(statement: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl() });
   await client.connect();
   try {

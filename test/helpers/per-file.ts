@@ -9,11 +9,12 @@ export function usePerFile<T extends object>(
   what: string,
   start: () => Promise<T>,
   stop: (running: T) => Promise<void>,
+  startTimeoutMs?: number,
 ): T {
   let running: T | undefined;
   beforeAll(async () => {
     running = await start();
-  });
+  }, startTimeoutMs);
   afterAll(async () => {
     if (running) await stop(running);
   });

@@ -45,6 +45,8 @@ export interface ReleaseStackOptions {
   simulator?: Partial<SpotifySimulatorOptions>;
   timings?: Partial<ReleaseTimings>;
   startWorker?: boolean;
+  /** another Temporal server than the run's dev server (test/helpers/temporal-cluster.ts) */
+  temporalAddress?: string;
 }
 
 export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise<ReleaseStack> {
@@ -65,7 +67,7 @@ export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise
     SPOTIFY_MAX_RPS: '200',
     ...opts.env,
   });
-  const temporal = await connectTestTemporal(base.keyRing);
+  const temporal = await connectTestTemporal(base.keyRing, opts.temporalAddress);
   const config = { ...base.config, TEMPORAL_TASK_QUEUE: temporal.taskQueue };
   const timings = { ...FAST_TIMINGS, ...opts.timings };
   const api = await startTestApi({

@@ -40,12 +40,13 @@ export function workflowBundle(): Promise<{ code: string }> {
   return bundle;
 }
 
-export async function connectTestTemporal(keyRing: KeyRing): Promise<TestTemporal> {
+/** Connects to the run's dev server, or to `address` (a cluster a test file started itself). */
+export async function connectTestTemporal(keyRing: KeyRing, address?: string): Promise<TestTemporal> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
-  const address = process.env.DROPDAY_TEST_TEMPORAL_ADDRESS;
+  address ??= process.env.DROPDAY_TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('DROPDAY_TEST_TEMPORAL_ADDRESS is not set: run the tests through jest');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
