@@ -8,7 +8,7 @@
 // 10 % 5xx, bursts of 429 with Retry-After, one QUOTA_EXCEEDED window, and lost answers whose writes did land.
 // Bounded in time; prints a table per scenario and one JSON line last. Figures, not assertions.
 import { runChaosScenario, type ChaosReport } from './chaos/scenario';
-import { devServer, type TemporalFactory } from './chaos/stack';
+import { clusterServer, devServer, type TemporalFactory } from './chaos/stack';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,10 +22,6 @@ function numberArg(name: string, fallback: number): number {
 
 const log = (m: string) => process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
-async function clusterFactory(): Promise<TemporalFactory> {
-  throw new Error('the cluster scenario needs the cluster mode (scripts/lib/temporal-cluster.ts); use --scenario dev');
-}
-
 async function main() {
   const fans = numberArg('fans', 5_000);
   const ceiling = numberArg('ceiling', 150);
@@ -33,9 +29,9 @@ async function main() {
   const minutes = numberArg('minutes', 15);
   const scenario = arg('scenario', 'both');
   if (!['cluster', 'dev', 'both'].includes(scenario)) throw new Error('--scenario is cluster, dev or both');
-  const scenarios: [string, () => Promise<TemporalFactory>][] = [];
-  if (scenario !== 'dev') scenarios.push(['cluster', clusterFactory]);
-  if (scenario !== 'cluster') scenarios.push(['dev', async () => devServer]);
+  const scenarios: [string, TemporalFactory][] = [];
+  if (scenario !== 'dev') scenarios.push(['cluster', clusterServer]);
+  if (scenario !== 'cluster') scenarios.push(['dev', devServer]);
 
   const reports: ChaosReport[] = [];
   for (const [name, factory] of scenarios) {
@@ -43,7 +39,7 @@ async function main() {
     reports.push(
       await runChaosScenario({
         name,
-        temporal: await factory(),
+        temporal: factory,
         fans,
         ceilingRps: ceiling,
         seed,

@@ -13,6 +13,8 @@ import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '../
 import { freePort, waitForPort } from '../../scripts/lib/ports';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { startTemporalDevServer, stopChild, type TemporalDevServer } from '../../scripts/lib/temporal-dev-server';
+import { startTemporalCluster } from '../../scripts/lib/temporal-cluster';
+import { resolveTemporalClusterTools } from '../../scripts/lib/temporal-server';
 import { startSpotifySimulator } from '../../simulators/spotify';
 import { startProcess } from '../lib/stack';
 
@@ -47,6 +49,26 @@ export const devServer: TemporalFactory = async ({ dir, log }) => {
       server = await startTemporalDevServer({ bin, port, dbFile });
     },
     stop: () => server.stop(),
+  };
+};
+
+/**
+ * The production topology: frontend, history, matching and worker as processes on the run's PostgreSQL (so the
+ * PostgreSQL restart hits Temporal too, as it would in production); the history service is what restarts.
+ */
+export const clusterServer: TemporalFactory = async ({ dir, postgres, log }) => {
+  const cluster = await startTemporalCluster({
+    ...(await resolveTemporalClusterTools(log)),
+    postgresUrl: postgres.adminUrl,
+    dir: path.join(dir, 'temporal-cluster'),
+    log,
+  });
+  return {
+    label: 'Temporal cluster (frontend, history, matching, worker processes on PostgreSQL)',
+    address: cluster.address,
+    restartLabel: 'history service restarted',
+    restart: () => cluster.services.history.restart(),
+    stop: () => cluster.stop(),
   };
 };
 
