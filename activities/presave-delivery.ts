@@ -16,8 +16,11 @@ export type DeliveryOutcome =
   | { kind: 'revoked'; reason: 'revoked' | 'token_expired' }
   | { kind: 'failed'; reason: string; error: string }
   | { kind: 'retry_later'; reason: string; error: string }
-  /** the provider is paused for long (a spent quota): nothing was sent, give the row back */
-  | { kind: 'paused'; reason: string; untilMs: number };
+  /**
+   * The provider is paused for long (a spent quota): give the row back. `uncertain`: an earlier try of this attempt
+   * may have been applied (a timeout before the pause), so the next attempt must look before saving.
+   */
+  | { kind: 'paused'; reason: string; untilMs: number; uncertain: boolean };
 
 const TRANSIENT_RETRIES = 3;
 
@@ -91,7 +94,7 @@ export function createPresaveDelivery(deps: {
       } catch (error) {
         if (error instanceof FanAccessLost) return { kind: 'revoked', reason: error.reason };
         if (error instanceof ProviderPaused)
-          return { kind: 'paused', reason: error.pause.reason, untilMs: error.pause.untilMs };
+          return { kind: 'paused', reason: error.pause.reason, untilMs: error.pause.untilMs, uncertain };
         if (!(error instanceof ProviderError)) throw error;
         switch (error.kind) {
           case 'token_invalid':
@@ -105,7 +108,7 @@ export function createPresaveDelivery(deps: {
           case 'quota_exhausted': {
             const untilMs = Date.now() + (error.retryAfterMs ?? 3_600_000);
             await limiter.pause(untilMs, 'quota_exceeded');
-            return { kind: 'paused', reason: 'quota_exceeded', untilMs };
+            return { kind: 'paused', reason: 'quota_exceeded', untilMs, uncertain };
           }
           case 'unavailable':
           case 'outcome_unknown':

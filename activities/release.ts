@@ -297,7 +297,8 @@ export async function settle(
         claimToken,
         lastError: `Spotify paused: ${outcome.reason}`,
         reason: outcome.reason,
-        attempted: false,
+        // Counted as an attempt when one of its tries may have been applied: the next one then looks first.
+        attempted: outcome.uncertain,
       });
       result.returned++;
       result.paused = { reason: outcome.reason, untilMs: outcome.untilMs };

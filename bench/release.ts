@@ -11,7 +11,7 @@ import { perFanPresaveWorkflowId } from '../lib/starters/per-fan-presave';
 import { releaseWorkflowId } from '../lib/starters/release';
 import { startPerFanPresave } from './per-fan/starter';
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds } from '../test/helpers/release-stack';
-import { forEachLimited, peakRssMiB, percentile, startBenchStack } from './lib/stack';
+import { benchCampaign, forEachLimited, peakRssMiB, percentile, startBenchStack } from './lib/stack';
 
 const ZONES = ['Europe/London', 'Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'];
 
@@ -39,23 +39,8 @@ async function main() {
     // --- pre-saves through the real HTTP path ---
     const target = { api: { url: stack.apiUrl }, spotify: stack.spotify };
     const { headers, artistId } = await artistAccount(target);
-    const upcA = nextUpc();
-    const albumA = addRelease(target, upcA, Date.now() - 1_000);
-    const later = releaseInSeconds(3600);
-    const campaign = await http.post(
-      `${stack.apiUrl}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Bench release',
-        upc: upcA,
-        releaseDate: later.releaseDate,
-        releaseTime: later.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
-    if (campaign.status !== 201) throw new Error(`campaign: ${JSON.stringify(campaign.data)}`);
+    const { album: albumA, campaign: created } = await benchCampaign(target, { headers, artistId }, 'Bench release');
+    const campaign = { data: created };
     const users = Array.from({ length: fans }, (_, i) => `bench-fan-${i}`);
     const presaveStart = Date.now();
     let failedPresaves = 0;

@@ -9,8 +9,8 @@ import { type ChildProcess } from 'node:child_process';
 import { z } from 'zod';
 import { sql } from '../db/pool';
 import { stopChild } from '../scripts/lib/temporal-dev-server';
-import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds } from '../test/helpers/release-stack';
-import { forEachLimited, startBenchStack } from './lib/stack';
+import { artistAccount, fanPresaves } from '../test/helpers/release-stack';
+import { benchCampaign, forEachLimited, releaseIn, startBenchStack } from './lib/stack';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,49 +38,28 @@ async function main() {
     const results: { workers: number; deliveriesPerSecond: number; seconds: number; delivered: number }[] = [];
     for (const count of workerCounts) {
       // A campaign of its own per run, its fans pre-saved over HTTP while no worker runs.
-      const upc = nextUpc();
-      addRelease(target, upc, Date.now() - 1_000);
-      const later = releaseInSeconds(3600);
-      const campaign = await http.post(
-        `${stack.apiUrl}/v1/campaigns`,
-        {
-          artistId,
-          title: `Scale ${count}`,
-          upc,
-          releaseDate: later.releaseDate,
-          releaseTime: later.releaseTime,
-          releasePolicy: 'global',
-          timeZone: 'UTC',
-        },
-        { headers },
-      );
-      if (campaign.status !== 201) throw new Error(`campaign: ${JSON.stringify(campaign.data)}`);
+      const { campaign } = await benchCampaign(target, { headers, artistId }, `Scale ${count}`);
       await forEachLimited(users, 32, async (user) => {
-        const { callback } = await fanPresaves(target, campaign.data.slug, { user });
+        const { callback } = await fanPresaves(target, campaign.slug, { user });
         if (callback.status !== 303) throw new Error(`pre-save answered ${callback.status}`);
       });
       const workers: ChildProcess[] = [];
       for (let i = 0; i < count; i++) workers.push(await stack.startWorker());
-      const wave = releaseInSeconds(10);
-      await http.patch(
-        `${stack.apiUrl}/v1/campaigns/${campaign.data.id}`,
-        { releaseDate: wave.releaseDate, releaseTime: wave.releaseTime },
-        { headers },
-      );
-      log(`${count} worker(s): wave at ${new Date(wave.at).toISOString()}`);
+      const waveAt = await releaseIn(target, { headers }, campaign.id, 10);
+      log(`${count} worker(s): wave at ${new Date(waveAt).toISOString()}`);
       for (;;) {
         const open = await stack.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
           SELECT count(*)::int AS n FROM presaves
-          WHERE campaign_id = ${campaign.data.id} AND state IN ('pending', 'running')`);
-        if (open === 0 && Date.now() > wave.at) break;
+          WHERE campaign_id = ${campaign.id} AND state IN ('pending', 'running')`);
+        if (open === 0 && Date.now() > waveAt) break;
         await new Promise((r) => setTimeout(r, 250));
       }
       const settledAt = await stack.pool.oneFirst(sql.type(z.object({ at: z.number() }))`
         SELECT (extract(epoch FROM max(executed_at)) * 1000)::float8 AS at FROM presaves
-        WHERE campaign_id = ${campaign.data.id} AND state = 'done'`);
+        WHERE campaign_id = ${campaign.id} AND state = 'done'`);
       const delivered = await stack.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
-        SELECT count(*)::int AS n FROM presaves WHERE campaign_id = ${campaign.data.id} AND state = 'done'`);
-      const seconds = (settledAt - wave.at) / 1000;
+        SELECT count(*)::int AS n FROM presaves WHERE campaign_id = ${campaign.id} AND state = 'done'`);
+      const seconds = (settledAt - waveAt) / 1000;
       results.push({
         workers: count,
         delivered,

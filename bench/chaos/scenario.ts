@@ -4,15 +4,8 @@
 import { sql } from '../../db/pool';
 import { z } from 'zod';
 import { releaseWorkflowId } from '../../lib/starters/release';
-import {
-  addRelease,
-  artistAccount,
-  fanPresaves,
-  http,
-  nextUpc,
-  releaseInSeconds,
-} from '../../test/helpers/release-stack';
-import { forEachLimited } from '../lib/stack';
+import { artistAccount, fanPresaves } from '../../test/helpers/release-stack';
+import { benchCampaign, forEachLimited, releaseIn } from '../lib/stack';
 import { startChaosStack, type ChaosStack, type TemporalFactory } from './stack';
 
 export interface FaultRecord {
@@ -66,24 +59,8 @@ export async function runChaosScenario(opts: {
     await stack.startWorker();
     const target = { api: { url: stack.apiUrl }, spotify: stack.spotify };
     const { headers, artistId } = await artistAccount(target);
-    const upc = nextUpc();
-    const album = addRelease(target, upc, Date.now() - 1_000);
-    const later = releaseInSeconds(3600);
-    const campaign = await http.post(
-      `${stack.apiUrl}/v1/campaigns`,
-      {
-        artistId,
-        title: 'Chaos',
-        upc,
-        releaseDate: later.releaseDate,
-        releaseTime: later.releaseTime,
-        releasePolicy: 'global',
-        timeZone: 'UTC',
-      },
-      { headers },
-    );
-    if (campaign.status !== 201) throw new Error(`campaign: ${JSON.stringify(campaign.data)}`);
-    const { id: campaignId, slug } = campaign.data as { id: string; slug: string };
+    const { album, campaign } = await benchCampaign(target, { headers, artistId }, 'Chaos');
+    const { id: campaignId, slug } = campaign;
     const faults: FaultRecord[] = [];
 
     // --- pre-saves over HTTP; the API is SIGKILLed halfway, fans whose request failed try again ---
@@ -130,20 +107,14 @@ export async function runChaosScenario(opts: {
     for (const user of revokedOnPurpose) stack.spotify.state.revokeUser(user);
 
     // --- the wave ---
-    const wave = releaseInSeconds(15);
-    const patched = await http.patch(
-      `${stack.apiUrl}/v1/campaigns/${campaignId}`,
-      { releaseDate: wave.releaseDate, releaseTime: wave.releaseTime },
-      { headers },
-    );
-    if (patched.status !== 200) throw new Error(`reschedule: ${JSON.stringify(patched.data)}`);
-    await sleep(Math.max(0, wave.at - Date.now()));
+    const waveAt = await releaseIn(target, { headers }, campaignId, 15);
+    await sleep(Math.max(0, waveAt - Date.now()));
     const sim = stack.spotify.state;
     sim.injectFault({ kind: '5xx', rate: 0.1, seed: opts.seed });
     sim.injectFault({ kind: 'lost-answer', rate: 0.03, seed: opts.seed + 1, path: '/v1/me/library' });
     const expected = accepted.size;
     const settled = await runWave(stack, { campaignId, expected, faults, deadline: opts.deadline, log });
-    const waveSeconds = round((Date.now() - wave.at) / 1000);
+    const waveSeconds = round((Date.now() - waveAt) / 1000);
     sim.clearFaults();
 
     // --- what survived ---

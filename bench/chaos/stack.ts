@@ -16,7 +16,7 @@ import { startTemporalDevServer, stopChild, type TemporalDevServer } from '../..
 import { startTemporalCluster } from '../../scripts/lib/temporal-cluster';
 import { resolveTemporalClusterTools } from '../../scripts/lib/temporal-server';
 import { startSpotifySimulator } from '../../simulators/spotify';
-import { startProcess } from '../lib/stack';
+import { processEnv, startProcess } from '../lib/stack';
 
 /** The Temporal service a scenario runs on, and the part of it the run restarts. */
 export interface ChaosTemporal {
@@ -92,8 +92,8 @@ export async function startChaosStack(opts: {
   const temporal = await opts.temporal({ dir, postgres: { adminUrl: pg.adminUrl, port: pgPort }, log: opts.log });
   cleanups.push(() => temporal.stop());
   const spotify = await startSpotifySimulator({
-    clientId: 'dropday-chaos',
-    clientSecret: 'dropday-chaos-secret',
+    clientId: 'dropday-bench',
+    clientSecret: 'dropday-bench-secret',
     port: 0,
     rateLimitPerWindow: opts.ceilingRps * 30,
     windowMs: 30_000,
@@ -103,21 +103,8 @@ export async function startChaosStack(opts: {
   const apiPort = await freePort();
   const keys = `chaos:${KeyRing.generateKey()}`;
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    PORT: String(apiPort),
-    PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
-    DATABASE_URL: databaseUrl,
+    ...processEnv({ apiPort, databaseUrl, temporalAddress: temporal.address, keys, spotifyUrl: spotify.url }),
     DATABASE_POOL_SIZE: '10',
-    TEMPORAL_ADDRESS: temporal.address,
-    ENCRYPTION_KEYS: keys,
-    STATE_SIGNING_SECRET: 'chaos-signing-secret-0123456789abcdef',
-    SPOTIFY_CLIENT_ID: 'dropday-chaos',
-    SPOTIFY_CLIENT_SECRET: 'dropday-chaos-secret',
-    SPOTIFY_ACCOUNTS_URL: spotify.url,
-    SPOTIFY_API_URL: spotify.url,
     SPOTIFY_MAX_RPS: String(opts.maxRps),
     RATE_LIMITS: 'off', // every simulated fan comes from 127.0.0.1
   };

@@ -16,7 +16,8 @@ import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { startTemporalCluster, type TemporalCluster } from '../../scripts/lib/temporal-cluster';
 import { startTemporalDevServer, stopChild } from '../../scripts/lib/temporal-dev-server';
 import { resolveTemporalClusterTools } from '../../scripts/lib/temporal-server';
-import { startSpotifySimulator } from '../../simulators/spotify';
+import { startSpotifySimulator, type SpotifySimState } from '../../simulators/spotify';
+import { addRelease, http, nextUpc, releaseInSeconds } from '../../test/helpers/release-stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -61,21 +62,8 @@ export async function startBenchStack(opts: {
   const apiPort = await freePort();
   const keys = `bench:${KeyRing.generateKey()}`;
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    PORT: String(apiPort),
-    PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
-    DATABASE_URL: databaseUrl,
+    ...processEnv({ apiPort, databaseUrl, temporalAddress: temporal.address, keys, spotifyUrl: spotify.url }),
     DATABASE_POOL_SIZE: '20',
-    TEMPORAL_ADDRESS: temporal.address,
-    ENCRYPTION_KEYS: keys,
-    STATE_SIGNING_SECRET: 'bench-signing-secret-0123456789abcdef',
-    SPOTIFY_CLIENT_ID: 'dropday-bench',
-    SPOTIFY_CLIENT_SECRET: 'dropday-bench-secret',
-    SPOTIFY_ACCOUNTS_URL: spotify.url,
-    SPOTIFY_API_URL: spotify.url,
     SPOTIFY_MAX_RPS: String(opts.maxRps),
     // Every simulated fan comes from 127.0.0.1: the limiter stays in the path (its upsert is part of the figures)
     // with the fans' limits out of reach.
@@ -113,6 +101,75 @@ export async function startBenchStack(opts: {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     },
   };
+}
+
+/** What the API and worker processes of a bench need, and nothing from the shell that started it. */
+export function processEnv(p: {
+  apiPort: number;
+  databaseUrl: string;
+  temporalAddress: string;
+  keys: string;
+  spotifyUrl: string;
+}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PORT: String(p.apiPort),
+    PUBLIC_URL: `http://127.0.0.1:${p.apiPort}`,
+    DATABASE_URL: p.databaseUrl,
+    TEMPORAL_ADDRESS: p.temporalAddress,
+    ENCRYPTION_KEYS: p.keys,
+    STATE_SIGNING_SECRET: 'bench-signing-secret-0123456789abcdef',
+    SPOTIFY_CLIENT_ID: 'dropday-bench',
+    SPOTIFY_CLIENT_SECRET: 'dropday-bench-secret',
+    SPOTIFY_ACCOUNTS_URL: p.spotifyUrl,
+    SPOTIFY_API_URL: p.spotifyUrl,
+  };
+}
+
+/** A global release an hour out whose album is live already, so only the release instant (moved later) gates it. */
+export async function benchCampaign(
+  target: { api: { url: string }; spotify: { state: SpotifySimState } },
+  account: { headers: Record<string, string>; artistId: string },
+  title: string,
+) {
+  const upc = nextUpc();
+  const album = addRelease(target, upc, Date.now() - 1_000);
+  const later = releaseInSeconds(3600);
+  const campaign = await http.post(
+    `${target.api.url}/v1/campaigns`,
+    {
+      artistId: account.artistId,
+      title,
+      upc,
+      releaseDate: later.releaseDate,
+      releaseTime: later.releaseTime,
+      releasePolicy: 'global',
+      timeZone: 'UTC',
+    },
+    { headers: account.headers },
+  );
+  if (campaign.status !== 201) throw new Error(`campaign: ${JSON.stringify(campaign.data)}`);
+  return { album, campaign: campaign.data as { id: string; slug: string } };
+}
+
+/** Moves the campaign's release instant `seconds` from now; the instant. */
+export async function releaseIn(
+  target: { api: { url: string } },
+  account: { headers: Record<string, string> },
+  campaignId: string,
+  seconds: number,
+): Promise<number> {
+  const wave = releaseInSeconds(seconds);
+  const patched = await http.patch(
+    `${target.api.url}/v1/campaigns/${campaignId}`,
+    { releaseDate: wave.releaseDate, releaseTime: wave.releaseTime },
+    { headers: account.headers },
+  );
+  if (patched.status !== 200) throw new Error(`reschedule: ${JSON.stringify(patched.data)}`);
+  return wave.at;
 }
 
 export function startProcess(

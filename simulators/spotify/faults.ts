@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { seededRandom } from '../../lib/seeded-random';
 import { sendApiError } from './errors';
 import { fullPath } from './http-util';
 import type { SpotifySimState } from './state';
@@ -61,7 +62,7 @@ export class FaultQueue {
       endsAt: spec.durationMs === undefined ? undefined : now + spec.durationMs,
     };
     this.faults.push(fault);
-    if (spec.rate !== undefined) this.draws.set(fault.id, seeded(spec.seed ?? 1));
+    if (spec.rate !== undefined) this.draws.set(fault.id, seededRandom(spec.seed ?? 1));
     return fault;
   }
 
@@ -140,17 +141,5 @@ export function faultMiddleware(state: SpotifySimState): RequestHandler {
         return;
       }
     }
-  };
-}
-
-/** mulberry32: a small seeded generator, so a chaos run's faults can be repeated. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

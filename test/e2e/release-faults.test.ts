@@ -93,6 +93,19 @@ describe('release day faults', () => {
     for (const user of fans) expect(successfulSaves(user)).toBe(1);
   });
 
+  it('a save whose answer was lost, then a spent quota: the fan is looked up before saving again, never saved twice', async () => {
+    const before = stack.spotify.state.stats();
+    const { id, headers } = await campaignWithFans('Lost then quota', ['fan-lost-quota'], 5, () => {
+      // The save lands but its answer is lost; the look-up that follows meets the spent quota.
+      stack.spotify.state.injectFault({ kind: 'lost-answer', count: 1, path: '/v1/me/library' });
+      stack.spotify.state.injectFault({ kind: 'quota', count: 1, retryAfterSeconds: 2, path: '/v1/me/library' });
+    });
+    const view = await waitForCampaign(stack, id, headers, 'delivered', (r) => r.data.progress.done === 1, 60_000);
+    expect(view.data.progress).toMatchObject({ total: 1, done: 1, failed: 0 });
+    expect(stack.spotify.state.calls().some((c) => c.fault === 'lost-answer')).toBe(true);
+    expect(stack.spotify.state.stats().duplicateSaves).toBe(before.duplicateSaves);
+  });
+
   it('the database holds no token in clear text', async () => {
     const tokens = stack.spotify.state.auth.issuedTokens();
     expect(tokens.length).toBeGreaterThan(10);

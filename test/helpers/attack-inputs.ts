@@ -2,6 +2,9 @@
 // seed: the route fuzzer (test/security/route-fuzzer.test.ts), the tenant matrix and `npm run bench:abuse` share
 // them. Every request is meant to be invalid: it must get a 4xx (or, for a read, any non-5xx answer) and change
 // no row. Raw bytes are kept raw: bodies are Buffers and paths/queries are sent percent-encoded as written here.
+import { seededRandom } from '../../lib/seeded-random';
+
+export { seededRandom };
 import { request as httpRequest, Agent } from 'node:http';
 import { z } from 'zod';
 import { sql, type DatabasePool } from '../../db/pool';
@@ -71,18 +74,6 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
     }
   }
   return ops;
-}
-
-/** mulberry32: a small seeded PRNG, so every run sends the same requests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function seededUuid(random: () => number): string {
