@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePortBetween } from './ports';
+import { freePortBetween, waitForPort } from './ports';
 import { stopChild, waitUntilServing } from './temporal-dev-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -118,6 +118,10 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
     },
   };
   try {
+    // The first service writes the cluster's metadata on fresh databases; the others, started at the same moment,
+    // race it and exit ("failed to initialize current cluster metadata"). So history first, serving, then the rest.
+    await services.history.start();
+    await waitForPort(ports.history.grpc, '127.0.0.1', 120_000);
     for (const service of TEMPORAL_SERVICES) await services[service].start();
     await waitUntilServing(cluster.address);
     await runSetupScript('namespace', {
