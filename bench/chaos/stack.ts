@@ -15,8 +15,7 @@ import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { startTemporalDevServer, stopChild, type TemporalDevServer } from '../../scripts/lib/temporal-dev-server';
 import { startTemporalCluster } from '../../scripts/lib/temporal-cluster';
 import { resolveTemporalClusterTools } from '../../scripts/lib/temporal-server';
-import { startSpotifySimulator } from '../../simulators/spotify';
-import { processEnv, startProcess } from '../lib/stack';
+import { processEnv, startBenchSpotify, startProcess } from '../lib/stack';
 
 /** The Temporal service a scenario runs on, and the part of it the run restarts. */
 export interface ChaosTemporal {
@@ -91,13 +90,7 @@ export async function startChaosStack(opts: {
 
   const temporal = await opts.temporal({ dir, postgres: { adminUrl: pg.adminUrl, port: pgPort }, log: opts.log });
   cleanups.push(() => temporal.stop());
-  const spotify = await startSpotifySimulator({
-    clientId: 'dropday-bench',
-    clientSecret: 'dropday-bench-secret',
-    port: 0,
-    rateLimitPerWindow: opts.ceilingRps * 30,
-    windowMs: 30_000,
-  });
+  const spotify = await startBenchSpotify(opts.ceilingRps);
   cleanups.push(spotify.close);
 
   const apiPort = await freePort();

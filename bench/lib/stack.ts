@@ -51,13 +51,7 @@ export async function startBenchStack(opts: {
     temporal = await startTemporalDevServer({ bin: await resolveTemporalCli(opts.log), port: await freePort() });
   }
   cleanups.push(temporal.stop);
-  const spotify = await startSpotifySimulator({
-    clientId: 'dropday-bench',
-    clientSecret: 'dropday-bench-secret',
-    port: 0,
-    rateLimitPerWindow: opts.ceilingRps * 30,
-    windowMs: 30_000,
-  });
+  const spotify = await startBenchSpotify(opts.ceilingRps);
   cleanups.push(spotify.close);
   const apiPort = await freePort();
   const keys = `bench:${KeyRing.generateKey()}`;
@@ -101,6 +95,17 @@ export async function startBenchStack(opts: {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     },
   };
+}
+
+/** The Spotify simulator with an app-wide ceiling of `ceilingRps` (over a 30 s window), for the processes' env. */
+export function startBenchSpotify(ceilingRps: number) {
+  return startSpotifySimulator({
+    clientId: 'dropday-bench',
+    clientSecret: 'dropday-bench-secret',
+    port: 0,
+    rateLimitPerWindow: ceilingRps * 30,
+    windowMs: 30_000,
+  });
 }
 
 /** What the API and worker processes of a bench need, and nothing from the shell that started it. */
