@@ -17,6 +17,7 @@ export default tseslint.config(
       'eslint.config.mjs',
       'eslint.boundaries.mjs',
       'jest.config.js',
+      'test/sequencer.cjs',
     ],
   },
   js.configs.recommended,

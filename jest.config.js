@@ -5,6 +5,7 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  testSequencer: '<rootDir>/test/sequencer.cjs',
   modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.data'],
   testTimeout: 120000,
   maxWorkers: 2,

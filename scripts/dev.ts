@@ -22,7 +22,8 @@ import { resolveStripeMock, SANDBOX_WEBHOOK_SECRET, startStripeMock } from './li
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalCluster } from './lib/temporal-cluster';
 import { startTemporalDevServer, stopChild } from './lib/temporal-dev-server';
-import { resolveTemporalClusterTools } from './lib/temporal-server';
+import { resolveTemporalClusterTools, resolveTemporalUiServer } from './lib/temporal-server';
+import { startTemporalUi } from './lib/temporal-ui';
 
 const ROOT = path.resolve(__dirname, '..');
 const log = (m: string) => console.log(`[dev] ${m}`);
@@ -73,6 +74,17 @@ async function main() {
     for (const service of Object.values(cluster.services)) children.add(service.process);
     env.TEMPORAL_ADDRESS = cluster.address;
     log(`Temporal cluster: ${Object.keys(cluster.services).join(', ')} as separate processes (logs in ${cluster.dir})`);
+    // Its Web UI as production runs it: a process of its own, decoding through our codec endpoint.
+    const ui = await startTemporalUi({
+      bin: await resolveTemporalUiServer(log),
+      temporalAddress: cluster.address,
+      port: Number(env.TEMPORAL_UI_PORT || 8233),
+      codecEndpoint: `${env.PUBLIC_URL}/codec`,
+      dir: cluster.dir,
+    });
+    cleanups.push(ui.stop);
+    children.add(ui.process);
+    temporalUi = ui.url;
   } else if (!env.TEMPORAL_ADDRESS) {
     const uiPort = Number(env.TEMPORAL_UI_PORT || 8233);
     const bin = await resolveTemporalCli(log);
@@ -89,8 +101,10 @@ async function main() {
     env.TEMPORAL_ADDRESS = server.address;
     temporalUi = server.uiUrl;
   }
-  // The cluster has no Web UI of its own (docs/deployment.md): one only if TEMPORAL_UI_URL names one.
-  const hasTemporalUi = temporalMode === 'dev-server' || Boolean(temporalUi);
+  // None of ours when TEMPORAL_ADDRESS names a server: then only if TEMPORAL_UI_URL names its UI.
+  const hasTemporalUi = Boolean(temporalUi);
+  // The UI calls the codec endpoint from the browser, with the ops session cookie: its origin must be allowed.
+  if (temporalUi) env.CODEC_CORS_ORIGINS ||= [temporalUi, temporalUi.replace('127.0.0.1', 'localhost')].join(',');
   env.TEMPORAL_UI_URL = temporalUi || 'http://127.0.0.1:8233';
 
   // Providers without credentials run against loopback simulators ("sandbox mode").
@@ -191,7 +205,7 @@ async function main() {
     API            ${config.PUBLIC_URL}   (readiness: ${config.PUBLIC_URL}/readyz, docs: ${config.PUBLIC_URL}/docs)
     Dashboard      ${config.PUBLIC_URL}/app   (sign in with an artist API key)
     Worker metrics ${config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : 'off'}
-    Temporal UI    ${hasTemporalUi ? config.TEMPORAL_UI_URL : 'none in cluster mode: the temporal CLI with --codec-endpoint (README)'}
+    Temporal UI    ${hasTemporalUi ? `${config.TEMPORAL_UI_URL}   (payloads decode once an ops user signs in at ${config.PUBLIC_URL}/ops/login)` : 'none: the temporal CLI with --codec-endpoint (README)'}
     Temporal       ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})
     PostgreSQL     ${redactUrl(config.DATABASE_URL!)}
     Ad copy        ${adCopyWriter}

@@ -1,6 +1,7 @@
 // One PostgreSQL and one Temporal dev server for the whole jest run (DESIGN.md, Testing). Each test file then
 // makes its own database and task queue. Connection details reach the test workers through the environment.
-import { mkdtemp } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../scripts/lib/embedded-postgres';
@@ -9,11 +10,13 @@ import { resolveStripeMock, startStripeMock } from '../scripts/lib/stripe-mock';
 import { resolveTemporalCli } from '../scripts/lib/temporal-cli';
 import { startTemporalDevServer } from '../scripts/lib/temporal-dev-server';
 
-export default async function globalSetup(): Promise<void> {
+const ROOT = path.resolve(__dirname, '..');
+
+export default async function globalSetup(globalConfig: { testPathPatterns?: unknown }): Promise<void> {
   const log = (m: string) => process.stderr.write(`[test setup] ${m}\n`);
   const [temporalBin, pgPort, temporalPort] = await Promise.all([resolveTemporalCli(log), freePort(), freePort()]);
-
   const stops: (() => Promise<void>)[] = [];
+  if (runsClusterTests(globalConfig)) stops.push(await prebuildClusterTools(log));
   if (process.env.TEST_DATABASE_ADMIN_URL) {
     process.env.DROPDAY_TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL;
   } else {
@@ -34,4 +37,39 @@ export default async function globalSetup(): Promise<void> {
   stops.push(stripeMock.stop);
 
   (globalThis as { __dropdayStops?: (() => Promise<void>)[] }).__dropdayStops = stops;
+}
+
+/** Whether this run includes the files that need the cluster: all files, or a pattern naming one of them. */
+function runsClusterTests(globalConfig: { testPathPatterns?: unknown }): boolean {
+  const given = globalConfig.testPathPatterns as { patterns?: string[] } | string[] | undefined;
+  const patterns = (Array.isArray(given) ? given : given?.patterns) ?? [];
+  return patterns.length === 0 || patterns.some((p) => /cluster|dev-stack/.test(p));
+}
+
+/**
+ * On a fresh machine the cluster's tools (the Temporal server, its SQL tool, the Web UI server) take the longest Go
+ * build of the run: it starts now, beside the other test files, and the cluster's files run last
+ * (test/sequencer.cjs) and wait for it on the build lock. Stopped at teardown if still going (a partial run).
+ */
+async function prebuildClusterTools(log: (m: string) => void): Promise<() => Promise<void>> {
+  const logFile = path.join(os.tmpdir(), `dropday-cluster-tools-${process.pid}.log`);
+  const out = await open(logFile, 'w');
+  const child = spawn(
+    path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+    [path.join(ROOT, 'scripts', 'ensure-temporal-cluster-tools.ts')],
+    { cwd: ROOT, stdio: ['ignore', out.fd, out.fd], detached: true },
+  );
+  child.unref();
+  log(`resolving the Temporal cluster tools in the background (log: ${logFile})`);
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      log('the cluster tools build was still running: stopped (the next run starts it again)');
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    await out.close();
+  };
 }

@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import axios from 'axios';
 import Stripe from 'stripe';
+import { releaseWorkflowId } from '../../lib/starters/release';
 import { SANDBOX_WEBHOOK_SECRET } from './stripe-mock';
 
 const http = axios.create({ validateStatus: () => true, timeout: 10_000 });
@@ -110,8 +111,8 @@ export async function seedDemoCampaign(opts: {
     landingUrl: campaign.data.landingUrl as string,
     releaseAt: iso,
     workflowUrl: opts.temporalUiUrl
-      ? `${opts.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(`release:${campaign.data.id}`)}`
-      : `temporal workflow show --address ${opts.temporalAddress} --workflow-id release:${campaign.data.id} ` +
+      ? `${opts.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(releaseWorkflowId(campaign.data.id))}`
+      : `temporal workflow show --address ${opts.temporalAddress} --workflow-id ${releaseWorkflowId(campaign.data.id)} ` +
         `--codec-endpoint ${opts.apiUrl}/codec --codec-auth "Bearer $(cat ${path.join(opts.dataDir, 'ops-api-key')})"`,
     apiKeyFile: path.join(opts.dataDir, 'demo-api-key'),
     progressUrl: `${opts.apiUrl}/v1/campaigns/${campaign.data.id}`,

@@ -32,6 +32,22 @@ const SQL_TOOL = tool({
   pathVariable: 'TEMPORAL_SQL_TOOL_PATH',
 });
 
+/**
+ * The Web UI server for a cluster (the dev server has its own): the version the pinned CLI embeds, so the UI an
+ * operator sees is the same in both modes. Its go.mod has no replace directive.
+ */
+export const TEMPORAL_UI_SERVER_VERSION = '2.42.1';
+const UI_SERVER: GoTool = {
+  label: 'the Temporal Web UI server',
+  binary: 'server',
+  cachedName: 'temporal-ui-server',
+  module: 'github.com/temporalio/ui-server/v2/cmd/server',
+  version: TEMPORAL_UI_SERVER_VERSION,
+  pathVariable: 'TEMPORAL_UI_SERVER_PATH',
+  needsGo: '1.24',
+};
+
+export const resolveTemporalUiServer = (log: (m: string) => void = console.log) => resolveGoTool(UI_SERVER, log);
 export const resolveTemporalServer = (log: (m: string) => void = console.log) => resolveGoTool(SERVER, log);
 export const resolveTemporalSqlTool = (log: (m: string) => void = console.log) => resolveGoTool(SQL_TOOL, log);
 
