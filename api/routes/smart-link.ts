@@ -11,6 +11,7 @@ import { FAN_COOKIE, parseCookie } from '../http/cookies';
 import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
+import { type Html } from '../pages/layout';
 import { listenPage, presavePage, releaseNotFoundPage, thanksPage } from '../pages/smart-link';
 import { type Tracking } from '../tracking';
 
@@ -31,17 +32,20 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     const cached = await campaigns.bySlug(req.params.slug);
     if (!cached || cached.campaign.status === 'cancelled') return notAvailable(res);
     const { campaign } = cached;
-    const consent = CONSENT_TEXT(campaign.artistName);
-    tracking.pageView(req, campaign); // buffered: no database round trip on this path
-    const links = tracking.linkQuery(req); // the page's links keep this visit's source for their clicks
-    const adMeasurement = await conversions.pageView(req, res, campaign);
+    // buffered: no database round trip on this path; the page's links keep this visit's source for their clicks
+    const links = tracking.pageView(req, campaign);
     const open = isOpen(campaign);
-    const render = () =>
-      open ? presavePage(campaign, consent, links, adMeasurement) : listenPage(campaign, consent, links, adMeasurement);
-    // Ad measurement depends on the visitor's consent cookie (and sets cookies): rendered for them alone, and no
-    // shared cache may keep it.
-    if (campaign.hasMetaPixel || req.query.gclid !== undefined || adMeasurement.value !== '') {
-      return sendPage(res, 200, render(), { 'Cache-Control': 'private, no-cache' });
+    const render = (adMeasurement?: Html) => {
+      const consent = CONSENT_TEXT(campaign.artistName);
+      return open
+        ? presavePage(campaign, consent, links, adMeasurement)
+        : listenPage(campaign, consent, links, adMeasurement);
+    };
+    // Ad measurement (an artist's pixel, a Google ad's click) depends on the visitor's consent cookie and may set
+    // cookies: such a page is rendered for them alone, and no shared cache may keep it.
+    if (campaign.hasMetaPixel || req.query.gclid !== undefined) {
+      const adMeasurement = await conversions.pageView(req, res, campaign);
+      return sendPage(res, 200, render(adMeasurement), { 'Cache-Control': 'private, no-cache' });
     }
     // The same bytes for everyone with these links: rendered once per campaign state.
     const page = cached.page(`${open ? 'presave' : 'listen'}${links}`, render);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setCampaignStatus } from '../../db/campaigns';
 import { freePort, waitForPort } from '../../scripts/lib/ports';
 import { stopChild } from '../../scripts/lib/temporal-dev-server';
-import { artistAccount, createCampaign, http, useReleaseStack } from '../helpers/release-stack';
+import { artistAccount, createCampaign, http, stackProcessEnv, useReleaseStack } from '../helpers/release-stack';
 
 const stack = useReleaseStack({ startWorker: false });
 let second: ChildProcess | null = null;
@@ -15,27 +15,10 @@ let secondUrl = '';
 
 beforeAll(async () => {
   const port = await freePort();
-  const c = stack.config;
   const root = path.resolve(__dirname, '..', '..');
   second = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'api/main.ts')], {
     cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: stack.db.url,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
-      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS,
-      STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
-      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID,
-      SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
-      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
-      SPOTIFY_API_URL: c.SPOTIFY_API_URL,
-      RATE_LIMITS: 'off',
-    },
+    env: { ...stackProcessEnv(stack), PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMITS: 'off' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForPort(port, '127.0.0.1', 60_000);
