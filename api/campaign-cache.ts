@@ -8,7 +8,7 @@
 // campaign state is rendered once, not once per view. Only campaigns that exist are kept: a miss costs a query, as
 // before, and junk slugs cannot fill memory.
 import { createHash } from 'node:crypto';
-import { type Campaign, findCampaignBySlug } from '../db/campaigns';
+import { type Campaign, findCampaignById, findCampaignBySlug } from '../db/campaigns';
 import { type CampaignChangeListener, listenForCampaignChanges } from '../db/campaign-changes';
 import { type DatabasePool } from '../db/pool';
 import { type Logger } from '../lib/logger';
@@ -63,6 +63,14 @@ export class CampaignCache {
       this.loading.set(slug, pending);
     }
     return pending;
+  }
+
+  /** A campaign by id (a pre-save's callback): from memory when its page was read here lately, else PostgreSQL. */
+  async byId(id: string): Promise<Campaign | null> {
+    const slug = this.listening ? this.slugById.get(id) : undefined;
+    const hit = slug === undefined ? undefined : this.entries.get(slug);
+    if (hit && Date.now() - hit.loadedAt < this.maxAgeMs) return hit.cached.campaign;
+    return findCampaignById(this.pool, id);
   }
 
   async close(): Promise<void> {

@@ -3,11 +3,11 @@
 // The word is durable: it is queued (release_handoffs) in the pre-save's own transaction, so should the signal
 // below never happen (the API dies, Temporal is away) the `release-handoffs` Schedule delivers it.
 import { type Response } from 'express';
-import { findCampaignById } from '../../db/campaigns';
 import { insertEvent } from '../../db/events';
 import { storeFanTokens, upsertFan } from '../../db/fans';
 import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
 import { deleteReleaseHandoff, queueReleaseHandoff } from '../../db/release-handoffs';
+import { campaignCacheFor } from '../campaign-cache';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE } from '../http/cookies';
@@ -22,8 +22,9 @@ const WAVE_MARGIN_MS = 10_000;
 export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking) {
   const { pool, keyRing, releaseEngine, logger } = deps;
   const conversions = createConversionTracking(deps);
+  const campaigns = campaignCacheFor(deps);
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
-    const campaign = signedIn.campaignId ? await findCampaignById(pool, signedIn.campaignId) : null;
+    const campaign = signedIn.campaignId ? await campaigns.byId(signedIn.campaignId) : null;
     if (!campaign || campaign.status === 'cancelled') return void sendPage(res, 404, releaseNotFoundPage());
     if (!signedIn.grant) {
       return void sendPage(
