@@ -1,5 +1,5 @@
 // A load generator meant to run in its own process (bench/api.ts forks it): keep-alive HTTP GETs from `concurrency`
-// loops for `seconds`, then prints {requests, errors, rps, p50, p99} as one JSON line. With a `rate` (req/s) the
+// loops for `seconds`, then prints {requests, errors, rps, p50, p99, latencies} as one JSON line. With a `rate` (req/s) the
 // loops keep to that pace instead of going as fast as the server answers; `header` adds one request header.
 import http from 'node:http';
 
@@ -54,6 +54,8 @@ async function main() {
       rps: Math.round(latencies.length / seconds),
       p50Ms: pick(50),
       p99Ms: pick(99),
+      // every latency, for a caller that merges several runs (bench/api.ts alternates the page with its floor)
+      latencies: latencies.map((l) => Math.round(l * 1000) / 1000),
     }),
   );
   agent.destroy();
