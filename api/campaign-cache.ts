@@ -14,9 +14,11 @@ import { type DatabasePool } from '../db/pool';
 import { type Logger } from '../lib/logger';
 import { type AppDeps } from './deps';
 
-const MAX_CAMPAIGNS = 10_000;
+// Bounds on memory: at most 2,000 campaigns × 8 rendered variants of ~3 KB, about 50 MB, should someone request
+// every campaign with many source queries; a real hot set (the pages being shared right now) is far smaller.
+const MAX_CAMPAIGNS = 2_000;
 /** Rendered variants kept per campaign state (one per distinct source query of the page's links). */
-const MAX_PAGES_PER_CAMPAIGN = 32;
+const MAX_PAGES_PER_CAMPAIGN = 8;
 
 export interface RenderedPage {
   body: Buffer;
