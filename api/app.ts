@@ -93,18 +93,20 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps));
   // Before every route it limits (and before any body parser): a refused request costs one upsert.
   app.use(rateLimiter(deps));
+  // The fans' pages first of the routers: a viral burst on a smart link is not matched against every route above
+  // them in the list. No router below answers these paths (GET /l/:slug, its pre-save start and thank-you page).
+  const oauthStates = createOAuthStates(deps);
+  const signIn = createSpotifySignIn(deps, oauthStates);
+  const tracking = createTracking(deps.config, eventBufferFor(deps));
+  app.use(smartLinkRoutes(deps, signIn, tracking));
   // Raw body for the signature check: before any body parser.
   app.use(stripeWebhookRoutes(deps));
   app.use(docsRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
   app.use(conversionPublicRoutes(deps));
-  const oauthStates = createOAuthStates(deps);
-  const signIn = createSpotifySignIn(deps, oauthStates);
   const connections = createArtistConnections(deps, oauthStates);
   app.use(dashboardRoutes(deps, connections));
-  const tracking = createTracking(deps.config, eventBufferFor(deps));
-  app.use(smartLinkRoutes(deps, signIn, tracking));
   app.use(listenLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
   const emailVerification = createEmailVerification(deps);

@@ -5,6 +5,7 @@ import { type KeyRing } from '../lib/crypto/keyring';
 import { type Logger } from '../lib/logger';
 import { type DatabasePool } from '../db/pool';
 import { type ProviderClients } from '../lib/providers';
+import { type CampaignCache } from './campaign-cache';
 import { type EventBuffer } from './event-buffer';
 import { type ReleaseEngine } from './release-engine';
 
@@ -20,4 +21,6 @@ export interface AppDeps {
   providers: ProviderClients;
   /** page views and clicks, written in batches; made by createApp when not given (main.ts gives it, to flush at exit) */
   events?: EventBuffer;
+  /** the smart link's campaigns in memory; made by createApp when not given (its owner closes it: a pg connection) */
+  campaigns?: CampaignCache;
 }

@@ -9,6 +9,7 @@ import { createApp } from './app';
 import { createMetricsRegistry, providerCallMetrics } from './metrics';
 import { createReleaseEngine } from './release-engine';
 import { EventBuffer } from './event-buffer';
+import { CampaignCache } from './campaign-cache';
 import { createProviderClients } from '../lib/providers';
 
 async function main() {
@@ -28,9 +29,11 @@ async function main() {
     maxBatch: config.EVENT_BUFFER_BATCH,
     maxQueued: config.EVENT_BUFFER_MAX,
   });
+  const campaigns = new CampaignCache(pool, logger, config.CAMPAIGN_CACHE_MAX_AGE_MS);
   const metrics = createMetricsRegistry();
   const app = createApp({
     events,
+    campaigns,
     config,
     pool,
     temporal,
@@ -51,7 +54,7 @@ async function main() {
       void events
         .close()
         .catch((error: unknown) => logger.warn({ err: error }, 'could not write buffered events'))
-        .then(() => Promise.allSettled([pool.end(), temporal.connection.close()]))
+        .then(() => Promise.allSettled([campaigns.close(), pool.end(), temporal.connection.close()]))
         .then(() => process.exit(0));
     });
     server.closeIdleConnections(); // keep-alive sockets would hold close() open

@@ -65,8 +65,7 @@ export function createTracking(config: Config, buffer: EventBuffer) {
   }
 
   /** The query our page's links carry so their clicks keep the visit's source (empty when there is none). */
-  function linkQuery(req: Request): string {
-    const s = sourceDimensions(req);
+  function linkQuery(req: Request, s = sourceDimensions(req)): string {
     const params = new URLSearchParams();
     if (req.query.utm_source !== undefined && s.source) params.set('utm_source', s.source);
     if (s.medium) params.set('utm_medium', s.medium);
@@ -86,15 +85,20 @@ export function createTracking(config: Config, buffer: EventBuffer) {
       return { ...sourceDimensions(req), ...clientDimensions(req) };
     },
 
-    /** One view of the page: each request is a view of its own (its own id), stored once. */
-    pageView(req: Request, campaign: Campaign): void {
+    /**
+     * One view of the page: each request is a view of its own (its own id), stored once. Returns the query the
+     * page's links carry to keep this visit's source for their clicks (see linkQuery).
+     */
+    pageView(req: Request, campaign: Campaign): string {
+      const source = sourceDimensions(req);
       buffer.add({
         campaignId: campaign.id,
         type: 'PAGE_VIEW',
         dedupeKey: `PAGE_VIEW:${randomUUID()}`,
-        ...sourceDimensions(req),
+        ...source,
         ...clientDimensions(req),
       });
+      return linkQuery(req, source);
     },
 
     /** A click on a pre-save button or a listen link of the page. */

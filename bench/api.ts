@@ -1,16 +1,22 @@
-// bench:api — the smart-link page and the start of a pre-save under load from a second process on loopback,
-// side by side with a bare Express handler serving a page of the same size (the floor: what Express alone costs).
+// bench:api — the smart-link page and the pre-save capture under load from a second process on loopback, side by
+// side with a bare Express handler serving a page of the same size (the floor: what Express alone costs), and the
+// levers of the page one by one: the campaign cache off (a second API process, CAMPAIGN_CACHE_MAX_AGE_MS=0), a
+// revalidation with the ETag (304), a fixed pace of 1,000 req/s (the latency a fan sees short of saturation), and
+// the cost of writing view events (today's buffered INSERT against a staging table).
 //
-//   npm run bench:api -- [--seconds 10] [--concurrency 32]
+//   npm run bench:api -- [--seconds 10] [--concurrency 32] [--capture-concurrency 16] [--profile DIR]
+//                        [--only page|capture]   (one part alone, e.g. to profile it)
 //
-// Prints a table and, as its last line, one JSON object with every figure. The OAuth callback is not loaded here:
-// each call needs a fresh single-use state and a provider round trip, so it is measured by bench:release's
-// pre-save phase (fans per second through the whole flow).
+// The capture: fans through our start URL, the Spotify simulator's authorize step and our callback (code exchange,
+// profile, fan and pre-save writes, hand-off to the release engine) — bench/lib/capture-load.ts.
+// Prints a table and, as its last line, one JSON object with every figure.
 import { fork } from 'node:child_process';
 import { type AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import { artistAccount, createCampaign } from '../test/helpers/release-stack';
+import { measureEventWrites } from './lib/event-writes';
 import { startBenchStack } from './lib/stack';
 
 function arg(name: string, fallback: number): number {
@@ -20,70 +26,149 @@ function arg(name: string, fallback: number): number {
   return value;
 }
 
-function load(
-  url: string,
-  concurrency: number,
-  seconds: number,
-): Promise<{ requests: number; errors: number; rps: number; p50Ms: number; p99Ms: number }> {
+interface LoadFigures {
+  requests?: number;
+  completed?: number;
+  errors: number;
+  rps: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  callbackP99Ms?: number | null;
+}
+
+/** Runs one of ./lib's load generators in its own process; its last line of output is its figures. */
+function run(script: string, args: (string | number)[]): Promise<LoadFigures> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'lib', 'load.ts'), [url, String(concurrency), String(seconds)], {
+    const child = fork(path.join(__dirname, 'lib', script), args.map(String), {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
-        : reject(new Error(`load generator exited ${code}`)),
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`${script} exited ${code}`)),
     );
   });
 }
 
+/** Several runs as one: requests and errors summed, latencies merged (the runs' `latencies` are dropped). */
+function merged(runs: (LoadFigures & { latencies?: number[] })[], seconds: number): LoadFigures {
+  const all = runs.flatMap((r) => r.latencies ?? []).sort((a, b) => a - b);
+  const pick = (p: number) => all[Math.min(all.length - 1, Math.ceil((p / 100) * all.length) - 1)] ?? null;
+  return {
+    requests: all.length,
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    rps: Math.round(all.length / seconds),
+    p50Ms: pick(50),
+    p99Ms: pick(99),
+  };
+}
+
+const ROUNDS = 5;
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
+
 async function main() {
   const seconds = arg('seconds', 10);
   const concurrency = arg('concurrency', 32);
+  const captureConcurrency = arg('capture-concurrency', 16);
+  // --profile DIR: the API process writes a V8 CPU profile there at exit (summarise: bench/lib/profile-summary.ts).
+  const profileAt = process.argv.indexOf('--profile');
+  const profileDir = profileAt >= 0 ? path.resolve(process.argv[profileAt + 1]) : null;
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
   const stack = await startBenchStack({
-    ceilingRps: 1000,
-    maxRps: 900,
+    ceilingRps: 10_000,
+    maxRps: 9_000,
     log: (m) => process.stderr.write(`[bench] ${m}\n`),
+    env: profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {},
   });
   const bare = express();
   try {
     const target = { api: { url: stack.apiUrl } };
     const account = await artistAccount(target);
     const campaign = await createCampaign(target, account, 'Bench Page');
-    const page = await (await fetch(`${stack.apiUrl}/l/${campaign.slug}`)).text();
+    const pageUrl = `${stack.apiUrl}/l/${campaign.slug}`;
+    const first = await fetch(pageUrl);
+    const page = await first.text();
     bare.get('/page', (_req, res) => res.type('html').send(page));
     const server = bare.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const bareUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page`;
+    const uncachedApi = await stack.startApi({ CAMPAIGN_CACHE_MAX_AGE_MS: '0' });
+    const load = (url: string, extra: (string | number)[] = []) =>
+      run('load.ts', [url, concurrency, seconds, ...extra]);
 
+    const captureStart = `${pageUrl}/presave/spotify?tz=Europe%2FParis`;
+    // The page and its floor alternate in ROUNDS short runs each, so a change in the machine's load between them
+    // (other processes) weighs on both alike; each is reported over its rounds together.
+    const floorAndPage = async () => {
+      const bareRuns = [];
+      const pageRuns = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        bareRuns.push(await run('load.ts', [bareUrl, concurrency, seconds / ROUNDS]));
+        pageRuns.push(await run('load.ts', [pageUrl, concurrency, seconds / ROUNDS]));
+      }
+      return { bare: merged(bareRuns, seconds), page: merged(pageRuns, seconds) };
+    };
+    let pair: { bare: LoadFigures; page: LoadFigures } | null = null;
+    const parts: [string, 'page' | 'capture', () => Promise<LoadFigures>][] = [
+      ['bare Express (same page)', 'page', async () => (pair = await floorAndPage()).bare],
+      ['GET /l/:slug (smart link)', 'page', async () => pair!.page],
+      ['  same, campaign cache off', 'page', () => load(`${uncachedApi}/l/${campaign.slug}`)],
+      ['  same, If-None-Match (304)', 'page', () => load(pageUrl, [0, `if-none-match:${first.headers.get('etag')}`])],
+      ['  same, paced at 1,000 req/s', 'page', () => load(pageUrl, [1000])],
+      ['GET /l/:slug/presave/spotify (302)', 'capture', () => load(captureStart)],
+      [
+        'pre-save capture (start+callback)',
+        'capture',
+        () => run('capture-load.ts', [captureStart, captureConcurrency, seconds]),
+      ],
+    ];
+    const rows: Record<string, LoadFigures> = {};
+    for (const [name, part, measure] of parts) {
+      if (only && only !== part) continue;
+      const { latencies: _, ...figures } = (await measure()) as LoadFigures & { latencies?: number[] };
+      rows[name] = figures;
+    }
+    server.close();
+    const eventWrites = only ? null : await measureEventWrites(stack.pool, campaign.id);
+
+    const rps = (name: string) => rows[name]?.rps ?? 0;
+    const smartLink = rps('GET /l/:slug (smart link)');
     const figures = {
       seconds,
       concurrency,
-      bareExpress: await load(bareUrl, concurrency, seconds),
-      smartLinkPage: await load(`${stack.apiUrl}/l/${campaign.slug}`, concurrency, seconds),
-      presaveStart: await load(
-        `${stack.apiUrl}/l/${campaign.slug}/presave/spotify?tz=Europe%2FParis`,
-        concurrency,
-        seconds,
-      ),
+      captureConcurrency,
+      cpus: os.cpus().length,
+      loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      rows,
+      ratios: {
+        smartLinkToBareExpress: ratio(smartLink, rps('bare Express (same page)')),
+        smartLinkCacheOnToOff: ratio(smartLink, rps('  same, campaign cache off')),
+        captureToSmartLink: ratio(rps('pre-save capture (start+callback)'), smartLink),
+      },
+      eventWrites,
     };
-    server.close();
-    console.log(`\nbench:api — ${concurrency} connections for ${seconds} s each, load from a second process`);
     console.log(
-      `${'target'.padEnd(34)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`,
+      `\nbench:api — ${concurrency} connections (capture: ${captureConcurrency} fans at a time) for ${seconds} s each, ` +
+        `load from a second process; load average ${figures.loadAverage.join(' ')} on ${figures.cpus} CPUs`,
     );
-    for (const [name, f] of Object.entries({
-      'bare Express (same page)': figures.bareExpress,
-      'GET /l/:slug (smart link)': figures.smartLinkPage,
-      'GET /l/:slug/presave/spotify (302)': figures.presaveStart,
-    })) {
+    console.log(
+      `${'target'.padEnd(38)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`,
+    );
+    for (const [name, f] of Object.entries(rows)) {
       console.log(
-        `${name.padEnd(34)}${String(f.rps).padStart(8)}${f.p50Ms?.toFixed(2).padStart(9)}${f.p99Ms?.toFixed(2).padStart(9)}${String(f.errors).padStart(8)}`,
+        `${name.padEnd(38)}${String(f.rps).padStart(8)}${(f.p50Ms?.toFixed(2) ?? '-').padStart(9)}${(f.p99Ms?.toFixed(2) ?? '-').padStart(9)}${String(f.errors).padStart(8)}`,
       );
     }
+    console.log(
+      `ratios: smart link / bare Express ${figures.ratios.smartLinkToBareExpress}, cache on / off ` +
+        `${figures.ratios.smartLinkCacheOnToOff}, capture / smart link ${figures.ratios.captureToSmartLink}`,
+    );
+    if (eventWrites)
+      console.log(
+        `view events, ${eventWrites.events} in batches of ${eventWrites.batch}: buffered INSERT ${eventWrites.insertPerSecond}/s, ` +
+          `staging table ${eventWrites.stagingPerSecond}/s`,
+      );
     console.log(JSON.stringify(figures));
   } finally {
     await stack.close();

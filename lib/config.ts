@@ -135,6 +135,12 @@ const configSchema = z.object({
   EVENT_BUFFER_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(250),
   EVENT_BUFFER_BATCH: z.coerce.number().int().min(1).max(5_000).default(500),
   EVENT_BUFFER_MAX: z.coerce.number().int().min(1).default(20_000),
+  // The smart link keeps campaigns in memory, dropped on every committed change (LISTEN/NOTIFY, migration 023)
+  // and at the latest after CAMPAIGN_CACHE_MAX_AGE_MS; 0 reads every request from PostgreSQL. SMART_LINK_S_MAXAGE:
+  // how long a shared cache (CDN) may keep a page without personal parts, and serve it stale while it asks again.
+  CAMPAIGN_CACHE_MAX_AGE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  SMART_LINK_S_MAXAGE: z.coerce.number().int().min(0).max(3_600).default(1),
+  SMART_LINK_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).max(86_400).default(5),
   // Request headers an edge (CDN, load balancer) sets to the visitor's ISO country, first present wins; empty: none.
   COUNTRY_HEADERS: z.string().default('cf-ipcountry,x-country'),
 

@@ -3,11 +3,11 @@
 // The word is durable: it is queued (release_handoffs) in the pre-save's own transaction, so should the signal
 // below never happen (the API dies, Temporal is away) the `release-handoffs` Schedule delivers it.
 import { type Response } from 'express';
-import { findCampaignById } from '../../db/campaigns';
 import { insertEvent } from '../../db/events';
 import { storeFanTokens, upsertFan } from '../../db/fans';
 import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
 import { deleteReleaseHandoff, queueReleaseHandoff } from '../../db/release-handoffs';
+import { campaignCacheFor } from '../campaign-cache';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE } from '../http/cookies';
@@ -22,8 +22,9 @@ const WAVE_MARGIN_MS = 10_000;
 export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking) {
   const { pool, keyRing, releaseEngine, logger } = deps;
   const conversions = createConversionTracking(deps);
+  const campaigns = campaignCacheFor(deps);
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
-    const campaign = signedIn.campaignId ? await findCampaignById(pool, signedIn.campaignId) : null;
+    const campaign = signedIn.campaignId ? await campaigns.byId(signedIn.campaignId) : null;
     if (!campaign || campaign.status === 'cancelled') return void sendPage(res, 404, releaseNotFoundPage());
     if (!signedIn.grant) {
       return void sendPage(
@@ -37,29 +38,28 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
     }
     const { tokens, accountId } = signedIn.grant;
     if (!tokens.refreshToken) throw new Error('Spotify returned no refresh token in the code exchange');
-    const fanId = await pool.transaction(async (tx) => {
+    // One transaction, one commit: the fan, their tokens, the pre-save, the word to the release engine when this
+    // pre-save changes its plan (a new zone's wave, or a fan whose wave is now: delivered at once; fans joining a
+    // wave already planned need no word, which keeps the history small) and the AUTH event.
+    const { fanId, presave, handoffId } = await pool.transaction(async (tx) => {
       const id = await upsertFan(tx, { provider: 'spotify', providerUserId: accountId, timeZone: signedIn.timeZone });
       await storeFanTokens(tx, keyRing, id, { ...tokens, refreshToken: tokens.refreshToken!, consentedAt: Date.now() });
-      return id;
-    });
-    // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
-    // (delivered at once). Fans joining a wave already planned need no word, which keeps the history small.
-    const { presave, handoffId } = await pool.transaction(async (tx) => {
-      const row = await upsertPresave(tx, { campaignId: campaign.id, fanId, platform: 'spotify' });
+      const row = await upsertPresave(tx, { campaignId: campaign.id, fanId: id, platform: 'spotify' });
       const waveSoon = row.dueAt <= Date.now() + WAVE_MARGIN_MS;
       const tell = row.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(tx, { presaveId: row.id })));
+      await insertEvent(tx, {
+        campaignId: campaign.id,
+        fanId: id,
+        type: 'AUTH',
+        dedupeKey: `AUTH:${campaign.id}:${id}`,
+        platform: 'spotify',
+        ...tracking.clientDimensions(res.req),
+      });
       return {
+        fanId: id,
         presave: row,
         handoffId: tell ? await queueReleaseHandoff(tx, { campaignId: campaign.id, dueAt: row.dueAt }) : null,
       };
-    });
-    await insertEvent(pool, {
-      campaignId: campaign.id,
-      fanId,
-      type: 'AUTH',
-      dedupeKey: `AUTH:${campaign.id}:${fanId}`,
-      platform: 'spotify',
-      ...tracking.clientDimensions(res.req),
     });
     if (handoffId) {
       try {

@@ -1,15 +1,17 @@
 // The fan's side of a campaign: the smart link page, the start of the Spotify sign-in and the thank-you page (what
 // the callback does for a pre-save is in ../oauth/presave-completion.ts).
 import { type Response, Router } from 'express';
-import { type Campaign, findCampaignBySlug, isKnownTimeZone } from '../../db/campaigns';
+import { type Campaign, isKnownTimeZone } from '../../db/campaigns';
 import { type DatabasePool } from '../../db/pool';
 import { presaveDueAt } from '../../db/presaves';
+import { campaignCacheFor } from '../campaign-cache';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
 import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
+import { type Html } from '../pages/layout';
 import { listenPage, presavePage, releaseNotFoundPage, thanksPage } from '../pages/smart-link';
 import { type Tracking } from '../tracking';
 
@@ -18,28 +20,40 @@ const isOpen = (c: Campaign) => c.status !== 'cancelled' && c.status !== 'comple
 const notAvailable = (res: Response) => sendPage(res, 404, releaseNotFoundPage());
 
 export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking): Router {
-  const { pool } = deps;
+  const { pool, config } = deps;
   const router = Router();
   const conversions = createConversionTracking(deps);
+  const campaigns = campaignCacheFor(deps);
+  // A page without personal parts may be kept by a CDN in front, briefly (a cancel or a release going live shows
+  // within s-maxage + stale-while-revalidate there); browsers always ask again, cheaply with the ETag (304).
+  const shared = `public, max-age=0, s-maxage=${config.SMART_LINK_S_MAXAGE}, stale-while-revalidate=${config.SMART_LINK_STALE_WHILE_REVALIDATE}`;
 
   router.get('/l/:slug', async (req, res) => {
-    const campaign = await findCampaignBySlug(pool, req.params.slug);
-    if (!campaign || campaign.status === 'cancelled') return notAvailable(res);
-    const consent = CONSENT_TEXT(campaign.artistName);
-    tracking.pageView(req, campaign); // buffered: no database round trip on this path
-    const links = tracking.linkQuery(req); // the page's links keep this visit's source for their clicks
-    const adMeasurement = await conversions.pageView(req, res, campaign);
-    sendPage(
-      res,
-      200,
-      isOpen(campaign)
+    const cached = await campaigns.bySlug(req.params.slug);
+    if (!cached || cached.campaign.status === 'cancelled') return notAvailable(res);
+    const { campaign } = cached;
+    // buffered: no database round trip on this path; the page's links keep this visit's source for their clicks
+    const links = tracking.pageView(req, campaign);
+    const open = isOpen(campaign);
+    const render = (adMeasurement?: Html) => {
+      const consent = CONSENT_TEXT(campaign.artistName);
+      return open
         ? presavePage(campaign, consent, links, adMeasurement)
-        : listenPage(campaign, consent, links, adMeasurement),
-    );
+        : listenPage(campaign, consent, links, adMeasurement);
+    };
+    // Ad measurement (an artist's pixel, a Google ad's click) depends on the visitor's consent cookie and may set
+    // cookies: such a page is rendered for them alone, and no shared cache may keep it.
+    if (campaign.hasMetaPixel || req.query.gclid !== undefined) {
+      const adMeasurement = await conversions.pageView(req, res, campaign);
+      return sendPage(res, 200, render(adMeasurement), { 'Cache-Control': 'private, no-cache' });
+    }
+    // The same bytes for everyone with these links: rendered once per campaign state.
+    const page = cached.page(`${open ? 'presave' : 'listen'}${links}`, render);
+    sendPage(res, 200, page.body, { 'Cache-Control': shared, ETag: page.etag });
   });
 
   router.get('/l/:slug/presave/spotify', async (req, res) => {
-    const campaign = await findCampaignBySlug(pool, req.params.slug);
+    const campaign = (await campaigns.bySlug(req.params.slug))?.campaign;
     if (!campaign || campaign.status === 'cancelled') return notAvailable(res);
     if (!isOpen(campaign)) return res.redirect(303, `/l/${campaign.slug}`);
     tracking.click(req, campaign, 'spotify', 'presave');
@@ -49,7 +63,7 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
   });
 
   router.get('/l/:slug/thanks', async (req, res) => {
-    const campaign = await findCampaignBySlug(pool, req.params.slug);
+    const campaign = (await campaigns.bySlug(req.params.slug))?.campaign;
     if (!campaign) return notAvailable(res);
     const fanId = parseCookie(req.get('cookie'), FAN_COOKIE);
     const adMeasurement = await conversions.thanksPixel(req, res, campaign, fanId);

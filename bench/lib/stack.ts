@@ -81,6 +81,19 @@ export async function startBenchStack(opts: {
     spotify,
     pool,
     client,
+    /** Another API process on the same database and Temporal, with `extra` in its env; resolves to its URL. */
+    async startApi(extra: Record<string, string>): Promise<string> {
+      const port = await freePort();
+      const child = startProcess('api/main.ts', {
+        ...env,
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        ...extra,
+      });
+      cleanups.push(() => stopChild(child));
+      await waitForPort(port, '127.0.0.1', 60_000);
+      return `http://127.0.0.1:${port}`;
+    },
     /** A fresh worker process (the production one unless told); resolves once it polls. */
     async startWorker(script = 'workers/main.ts'): Promise<ChildProcess> {
       const worker = startProcess(script, { ...env, LOG_LEVEL: 'info' }, (line) => line.includes('worker started'));

@@ -3,6 +3,7 @@ import { type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
+import { type AppDeps } from '../../api/deps';
 import { createMetricsRegistry, providerCallMetrics } from '../../api/metrics';
 import { createReleaseEngine } from '../../api/release-engine';
 import { createProviderClients } from '../../lib/providers';
@@ -27,19 +28,23 @@ export async function startTestApi(deps: {
   port?: number;
 }): Promise<TestApi> {
   const metrics = createMetricsRegistry();
-  const app = createApp({
+  const appDeps: AppDeps = {
     ...deps,
     logger: createLogger({ level: 'silent' }),
     metrics,
     releaseEngine: createReleaseEngine(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, deps.timings),
     providers: createProviderClients(deps.config, { onCall: providerCallMetrics(metrics) }),
-  });
+  };
+  const app = createApp(appDeps);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(deps.port ?? 0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await appDeps.campaigns?.close(); // its LISTEN connection
+    },
   };
 }

@@ -121,27 +121,31 @@ export function useReleaseStack(opts: ReleaseStackOptions | (() => ReleaseStackO
  * Temporal and Spotify simulator; `env` adds to that.
  */
 export function spawnWorkerProcess(stack: ReleaseStack, env: Record<string, string> = {}): ChildProcess {
-  const c = stack.config;
   const root = path.resolve(__dirname, '..', '..');
   return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], {
     cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: stack.db.url,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
-      ENCRYPTION_KEYS: c.ENCRYPTION_KEYS,
-      STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
-      SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID,
-      SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
-      SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
-      SPOTIFY_API_URL: c.SPOTIFY_API_URL,
-      ...env,
-    },
+    env: { ...stackProcessEnv(stack), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+/** What a process of the stack (a spawned worker or API) needs to reach its database, Temporal and simulator. */
+export function stackProcessEnv(stack: ReleaseStack): Record<string, string | undefined> {
+  const c = stack.config;
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: stack.db.url,
+    TEMPORAL_ADDRESS: stack.temporal.address,
+    TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
+    ENCRYPTION_KEYS: c.ENCRYPTION_KEYS,
+    STATE_SIGNING_SECRET: c.STATE_SIGNING_SECRET,
+    SPOTIFY_CLIENT_ID: c.SPOTIFY_CLIENT_ID,
+    SPOTIFY_CLIENT_SECRET: c.SPOTIFY_CLIENT_SECRET!,
+    SPOTIFY_ACCOUNTS_URL: c.SPOTIFY_ACCOUNTS_URL,
+    SPOTIFY_API_URL: c.SPOTIFY_API_URL,
+  };
 }
 
 export const http = axios.create({ validateStatus: () => true, maxRedirects: 0 });

@@ -1,0 +1,86 @@
+// The pre-save capture under load, run in its own process (bench/api.ts forks it): `concurrency` fans at a time
+// for `seconds`, each as a browser would after the smart link: our start URL (302 to Spotify, with the sign-in
+// cookie) → the Spotify simulator's authorize step (the consent form's POST, a fresh user each time) → our callback
+// (code exchange, profile, fan and pre-save writes, hand-off to the release engine; 303 to the thank-you page).
+// Prints {completed, errors, rps, p50Ms, p99Ms, callbackP99Ms} as one JSON line; the latencies are our API's part
+// of one pre-save (start + callback), the simulator's step not included.
+import http from 'node:http';
+
+const [startUrl, concurrencyArg, secondsArg] = process.argv.slice(2);
+const concurrency = Number(concurrencyArg);
+const seconds = Number(secondsArg);
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency * 2 });
+const ours: number[] = [];
+const callbacks: number[] = [];
+let errors = 0;
+let next = 0;
+
+interface Answer {
+  status: number;
+  location: string;
+  cookies: string[];
+  ms: number;
+}
+
+function request(url: string, init: { method?: string; body?: string; cookie?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const headers: Record<string, string> = {};
+    if (init.cookie) headers.cookie = init.cookie;
+    if (init.body) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const req = http.request(url, { method: init.method ?? 'GET', agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          location: String(res.headers.location ?? ''),
+          cookies: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]),
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+async function onePresave(): Promise<void> {
+  const start = await request(startUrl);
+  if (start.status !== 302) throw new Error(`start answered ${start.status}`);
+  const authorize = new URL(start.location);
+  const form = new URLSearchParams(authorize.searchParams);
+  form.set('user', `capture-${process.pid}-${next++}`);
+  form.set('decision', 'accept');
+  const consent = await request(`${authorize.origin}/authorize`, { method: 'POST', body: form.toString() });
+  if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}`);
+  const callback = await request(consent.location, { cookie: start.cookies.join('; ') });
+  if (callback.status !== 303) throw new Error(`callback answered ${callback.status}`);
+  ours.push(start.ms + callback.ms);
+  callbacks.push(callback.ms);
+}
+
+async function main() {
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) await onePresave().catch(() => errors++);
+    }),
+  );
+  const pick = (list: number[], p: number) => {
+    list.sort((a, b) => a - b);
+    return list[Math.min(list.length - 1, Math.ceil((p / 100) * list.length) - 1)] ?? null;
+  };
+  console.log(
+    JSON.stringify({
+      completed: ours.length,
+      errors,
+      rps: Math.round(ours.length / seconds),
+      p50Ms: pick(ours, 50),
+      p99Ms: pick(ours, 99),
+      callbackP99Ms: pick(callbacks, 99),
+    }),
+  );
+  agent.destroy();
+}
+
+void main();
