@@ -41,6 +41,7 @@ import { appAccountRoutes } from './routes/app-accounts';
 import { appSettingsRoutes } from './routes/app-settings';
 import { appPageKit } from './app-page-kit';
 import { createMemberAccounts } from './member-accounts';
+import { auditMemberChanges } from './member-audit';
 import { billingRoutes } from './routes/billing';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks';
 import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
@@ -131,8 +132,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1', jsonBody({ limit: '64kb' }));
   app.use(accountRoutes(deps, emailVerification));
   app.use(billingRoutes(deps)); // authenticates per route: a shop package may be bought signed out
-  // The artist dashboard's session cookie is accepted for reads; writes need the bearer key.
+  // The app's session cookie: reads, and a member's writes with the session's X-CSRF-Token (./app-session.ts).
   app.use('/v1', requireApiKeyOrAppSession(deps.pool, signingKeys(deps.config)));
+  app.use('/v1', auditMemberChanges(deps.pool, deps.logger));
   // An ops key works the /v1/ops routes only: it cannot delete its own account or open billing as an artist.
   const artistOnly = requireRole('artist');
   app.use('/v1', (req, res, next) => (req.path.startsWith('/ops/') ? next() : artistOnly(req, res, next)));

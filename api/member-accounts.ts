@@ -200,7 +200,7 @@ export function createMemberAccounts(deps: AppDeps, verification: EmailVerificat
       return open.member;
     },
 
-    /** A new role for a member of the account, or their removal (which signs them out everywhere). */
+    /** A new role for a member of the account, or their removal (their sessions go with the row: signed out). */
     async changeMember(input: {
       accountId: string;
       byMemberId: string;
@@ -209,7 +209,6 @@ export function createMemberAccounts(deps: AppDeps, verification: EmailVerificat
     }) {
       const outcome = await changeMember(pool, input);
       if (outcome !== 'changed') return outcome;
-      if (input.role === 'removed') await revokeAllMemberSessions(pool, input.memberId);
       await audit(pool, {
         action: input.role === 'removed' ? 'member.remove' : `member.role.${input.role}`,
         target: `member:${input.memberId}`,
