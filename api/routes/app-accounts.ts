@@ -58,10 +58,16 @@ export function appAccountRoutes({ pool }: AppDeps, kit: AppPageKit, people: Mem
 
   router.get('/app/reset', (req, res) => send(res, 200, resetRequestPage({ csrf: csrf(req, res) })));
 
-  // The same page whether or not the address signs in anywhere.
+  // The same page whether or not the address signs in anywhere (only a malformed address is told apart).
   router.post('/app/reset', ...form, async (req, res) => {
     const body = parse(resetRequestForm, req.body);
-    if (body.success && body.data.email) await people.requestPasswordReset(body.data.email);
+    if (!body.success)
+      return send(
+        res,
+        400,
+        resetRequestPage({ csrf: csrf(req, res), error: 'Enter the e-mail address you sign in with.' }),
+      );
+    await people.requestPasswordReset(body.data.email);
     send(res, 200, resetRequestPage({ csrf: csrf(req, res), sent: true }));
   });
 
