@@ -53,7 +53,7 @@ ${
 <section class="panel" aria-labelledby="keys-h">
 <h2 id="keys-h">API keys</h2>
 <p class="muted">For scripts and integrations: a key can do everything an owner can. Revoking one stops it at once.</p>
-<div class="table-wrap"><table id="keys-table"><thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>
+<div class="table-wrap" tabindex="0" role="region" aria-label="API keys"><table id="keys-table"><thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>
 ${v.keys.map(
   (k) =>
     html`<tr><td>${k.name ?? '(made at sign-up)'}</td><td>${when(k.createdAt)}</td><td>${
@@ -74,7 +74,7 @@ ${
 <section class="panel" aria-labelledby="members-h">
 <h2 id="members-h">Members</h2>
 <p class="muted">Owners manage members and keys; managers set up and change campaigns; viewers see everything and change nothing.</p>
-<div class="table-wrap"><table id="members-table"><thead><tr><th scope="col">Address</th><th scope="col">Role</th><th scope="col">State</th></tr></thead><tbody>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Members"><table id="members-table"><thead><tr><th scope="col">Address</th><th scope="col">Role</th><th scope="col">State</th></tr></thead><tbody>
 ${v.members.map(
   (m) =>
     html`<tr><td>${m.email}</td><td>${v.canManage && m.id !== v.me?.id ? roleSelect(m) : m.role}</td><td>${
