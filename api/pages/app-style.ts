@@ -8,6 +8,7 @@ a{color:#0b57d0}a:focus-visible,button:focus-visible,input:focus-visible,select:
 .page{max-width:960px;margin:0 auto;padding:16px}
 .page form{display:grid;gap:8px;max-width:480px}.page form.inline{display:inline-flex;gap:8px;align-items:center;max-width:none}
 input,select,textarea{font:inherit;padding:9px;border:1px solid #8a8a8f;border-radius:6px;min-width:0}
+input[type=radio],input[type=checkbox]{padding:0;width:20px;height:20px;flex:none;margin:2px 0 0}
 label{font-weight:600}.notice{color:#1d5c2e}.banner{margin:0;padding:10px 20px;background:#e8f3ea}
 .error{font-weight:600}.secret{font-family:ui-monospace,monospace;word-break:break-all;background:#fff6d6;padding:8px;border-radius:6px}
 button.secondary{background:#fff;color:#1d1d1f;border:1px solid #1d1d1f}button.danger{background:#b3261e}

@@ -22,6 +22,7 @@ ${notice ?? ''}
 <section id="campaign" hidden>
 <h1 id="campaign-title"></h1>
 <p id="campaign-meta" class="muted"></p>
+<p><a id="campaign-page" href="/app">Open the campaign page: delivery per fan, export, reschedule, cancel</a></p>
 <div class="panel">
 <h2>Release-day delivery</h2>
 <svg id="progress-bar" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" aria-label="delivery progress">

@@ -170,6 +170,26 @@ describe('the artist app in Chromium', () => {
     }, campaignId);
     expect(refused).toBe(403);
     await viewer.close();
+
+    // Reschedule, then cancel, a second campaign: each form says what happens to the fans and needs its box ticked.
+    await page.goto(`${stack.api.url}/app/campaigns/new`);
+    await page.fill('#upc', liveAlbumUpc(stack));
+    await page.fill('#title', 'Second Light');
+    await page.fill('#releaseDate', '2031-01-09');
+    await page.click('#create-campaign');
+    await page.waitForURL(/\/app\/campaigns\/[0-9a-f-]{36}$/);
+    expect(await page.textContent('#reschedule-form')).toContain('keep their pre-save');
+    await page.fill('#r-date', '2031-02-06');
+    await page.click('#reschedule'); // refused by the browser until the box is ticked
+    expect(await page.textContent('#when-h + p')).toContain('2031-01-09');
+    await page.check('#reschedule-form input[name=confirm]');
+    await Promise.all([page.waitForNavigation(), page.click('#reschedule')]);
+    expect(await page.textContent('#when-h + p')).toContain('2031-02-06');
+    expect(await page.textContent('#cancel-form')).toContain('cannot be undone');
+    await page.check('#cancel-form input[name=confirm]');
+    await Promise.all([page.waitForNavigation(), page.click('#cancel')]);
+    expect(await page.textContent('h1 + p')).toContain('cancelled');
+    expect(await page.locator('#cancel-form').count()).toBe(0);
     await owner.close();
 
     expect(problems).toEqual([]);

@@ -2,6 +2,7 @@
 // defaults (PostgreSQL, the Temporal dev server, the simulators, stripe-mock, API, worker, the demo release), every
 // socket it listens on is bound to loopback (the dev stack runs with sandbox secrets anyone can read), and Ctrl-C
 // stops all of it.
+import { AppClient } from '../helpers/app-client';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -103,6 +104,13 @@ describe('npm run dev', () => {
     const page = await http.get(landing!);
     expect(page.status).toBe(200);
     expect(page.data).toContain('Midnight Sun');
+    // The printed demo login signs in to the artist app, which shows the demo campaign's page.
+    const login = /demo login (\S+) \/ (\S+),/.exec(output);
+    const app = new AppClient(`http://127.0.0.1:${port}`);
+    const signedIn = await app.submit('/app', '/app/sign-in', { email: login![1]!, password: login![2]! });
+    expect(signedIn.status).toBe(303);
+    const campaignPage = await app.get(/the artist app\s+(\S+)/.exec(output)![1]!);
+    expect([campaignPage.status, campaignPage.data.includes('Midnight Sun')]).toEqual([200, true]);
   });
 
   it('listens on loopback only, every process of it', async () => {
