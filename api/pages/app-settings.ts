@@ -52,7 +52,7 @@ ${
 }
 <section class="panel" aria-labelledby="keys-h">
 <h2 id="keys-h">API keys</h2>
-<p class="muted">For scripts and integrations: a key can do everything an owner can. Revoking one stops it at once.</p>
+<p class="muted">For scripts and integrations: a key uses the whole /v1 API for this account. Revoking one stops it at once.</p>
 <div class="table-wrap" tabindex="0" role="region" aria-label="API keys"><table id="keys-table"><thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>
 ${v.keys.map(
   (k) =>
@@ -63,6 +63,7 @@ ${v.keys.map(
     }</td></tr>`,
 )}
 </tbody></table></div>
+${v.keys.length === 0 ? html`<p class="muted">No API key yet.</p>` : ''}
 ${
   v.canManage
     ? html`<form method="post" action="/app/keys">${csrfField(v.csrf)}
