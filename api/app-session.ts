@@ -126,6 +126,9 @@ export function requireApiKeyOrAppSession(pool: DatabasePool, keys: SigningKeys)
         'forbidden',
         'a session made with an API key can only read; send the key as a bearer token',
       );
+    // The account itself (its deletion, its verification mail) is the owners' to change.
+    if (!reading && /^\/accounts\/me(\/|$)/.test(req.path) && session.member?.role !== 'owner')
+      throw new ApiError(403, 'forbidden', 'only an owner of the account can change the account itself');
     if (!reading && session.member?.role === 'viewer')
       throw new ApiError(
         403,

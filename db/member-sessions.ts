@@ -40,3 +40,10 @@ export async function countActiveMemberSessions(pool: DatabasePool, memberId: st
       SELECT count(*) AS n FROM member_sessions WHERE member_id = ${memberId} AND revoked_at IS NULL AND expires_at > now()`),
   );
 }
+
+/** Every session of every member of the account (its deletion has begun: nothing new may happen in it). */
+export async function revokeAccountMemberSessions(pool: DatabasePool, accountId: string): Promise<void> {
+  await pool.query(sql.unsafe`
+    UPDATE member_sessions SET revoked_at = now()
+    WHERE revoked_at IS NULL AND member_id IN (SELECT id FROM members WHERE account_id = ${accountId})`);
+}

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { auth } from '../auth';
 import { type Account, findAccount, insertApiKey, revokeAccountKeys } from '../../db/accounts';
+import { revokeAccountMemberSessions } from '../../db/member-sessions';
 import { createAccount } from '../account-creation';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { startAccountDeletion } from '../../lib/starters/account-deletion';
@@ -63,6 +64,7 @@ export function ownAccountRoutes({ pool, temporal, config }: AppDeps, verificati
     const { accountId } = auth(res);
     const workflowId = await startAccountDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { accountId });
     await revokeAccountKeys(pool, accountId); // after the start: a failed start leaves the account usable
+    await revokeAccountMemberSessions(pool, accountId); // the app's sessions end too
     res.status(202).json({ status: 'deleting', workflowId });
   });
   return router;

@@ -104,4 +104,15 @@ describe('artist app members', () => {
     );
     expect(actions).toEqual(['member.invite', 'member.role.manager', 'member.remove']);
   });
+
+  it('only an owner deletes the account, and the deletion signs every member out', async () => {
+    const label = await owner();
+    const { browser: manager } = await invited(label, 'manager');
+    const refused = await http.delete(`${stack.api.url}/v1/accounts/me`, v1(manager, await manager.csrfToken()));
+    expect(refused.status).toBe(403);
+    const deleted = await http.delete(`${stack.api.url}/v1/accounts/me`, v1(label, await label.csrfToken()));
+    expect(deleted.status).toBe(202);
+    expect((await manager.get('/app')).data).not.toContain('id="sign-out"');
+    expect((await label.get('/app')).data).not.toContain('id="sign-out"');
+  });
 });
