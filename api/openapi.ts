@@ -16,6 +16,8 @@ import {
   googleConversionBody,
   campaignListQuery,
   presaveListQuery,
+  presaveExportQuery,
+  releaseLookupQuery,
   rejectAdCopyBody,
   rescheduleCampaignBody,
   adConsentForm,
@@ -28,6 +30,15 @@ import {
   sessionConfirmForm,
   subscribeForm,
 } from './schemas';
+import {
+  changeMemberForm,
+  choosePasswordForm,
+  createKeyForm,
+  inviteForm,
+  resetRequestForm,
+  signInForm,
+  signUpForm,
+} from './app-forms';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
 interface Operation {
@@ -40,6 +51,51 @@ interface Operation {
   query?: z.ZodType;
   response?: string; // content type of the success response
 }
+
+const page = (path: string, summary: string): Operation => ({
+  method: 'get',
+  path,
+  summary,
+  auth: 'none',
+  response: 'text/html',
+});
+const post = (path: string, summary: string, form: z.ZodType): Operation => ({
+  method: 'post',
+  path,
+  summary,
+  auth: 'none',
+  form,
+});
+
+/** The artist app's pages and forms (docs/artist-app.md): the session cookie, every form with its csrf field. */
+const artistAppOperations: Operation[] = [
+  page('/app/sign-up', 'Sign-up page'),
+  post('/app/sign-up', 'Create an account and its owner; signed in, 303 to /app', signUpForm),
+  post('/app/sign-in', "A member's password sign-in; 303 to /app (401 page, same words for every refusal)", signInForm),
+  page('/app/reset', 'Ask for a password reset link'),
+  post('/app/reset', 'Mails a reset link if the address signs in (the same page either way)', resetRequestForm),
+  page('/app/reset/:token', 'Choose a new password (the mailed link)'),
+  post('/app/reset/:token', 'Sets it, signs out everywhere else, signs in here', choosePasswordForm),
+  page('/app/invite/:token', 'Accept an invitation (the mailed link)'),
+  post('/app/invite/:token', 'Accepts with a password; signed in', choosePasswordForm),
+  post('/app/sign-out-everywhere', 'Revokes every session of the member', sessionConfirmForm),
+  page('/app/settings', 'Account, API keys, members, sessions'),
+  post('/app/keys', 'Create an API key (owner; shown once)', createKeyForm),
+  post('/app/keys/:id/revoke', 'Revoke an API key (owner)', sessionConfirmForm),
+  post('/app/members', 'Invite a member by e-mail with a role (owner)', inviteForm),
+  post('/app/members/:id', "Change a member's role or remove them (owner; the last owner stays)", changeMemberForm),
+  post('/app/verification', 'E-mail the verification link again (owner)', sessionConfirmForm),
+  page('/app/artists', 'Artists (add one: POST /v1/artists from the page)'),
+  page('/app/campaigns/new', 'The guided new-campaign page (POST /v1/campaigns from the page)'),
+  page('/app/campaigns/:id', 'A campaign: countdown, resolution, delivery, per-fan states, reschedule and cancel'),
+  {
+    method: 'get',
+    path: '/app/setup.js',
+    summary: "The release pages' script",
+    auth: 'none',
+    response: 'application/javascript',
+  },
+];
 
 export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/healthz', summary: 'Liveness', auth: 'none' },
@@ -107,6 +163,7 @@ export const OPERATIONS: Operation[] = [
     auth: 'none',
     form: sessionConfirmForm,
   },
+  ...artistAppOperations,
   { method: 'get', path: '/app/app.js', summary: 'Dashboard script', auth: 'none', response: 'application/javascript' },
   { method: 'get', path: '/app/app.css', summary: 'Dashboard style', auth: 'none', response: 'text/css' },
   { method: 'get', path: '/l/:slug', summary: 'Smart link page', auth: 'none', response: 'text/html' },
@@ -345,6 +402,21 @@ export const OPERATIONS: Operation[] = [
     summary: 'Pre-saves, cursor-paginated',
     auth: 'artist',
     query: presaveListQuery,
+  },
+  {
+    method: 'get',
+    path: '/v1/campaigns/:id/presaves.csv',
+    summary: 'Every pre-save state with its reason, CSV (no fan data)',
+    auth: 'artist',
+    query: presaveExportQuery,
+    response: 'text/csv',
+  },
+  {
+    method: 'get',
+    path: '/v1/releases/lookup',
+    summary: 'The release of a UPC or ISRC in the catalogue ({found, release:{title, artworkUrl, trackCount, ...}})',
+    auth: 'artist',
+    query: releaseLookupQuery,
   },
   { method: 'get', path: '/v1/campaigns/:id/ledger', summary: 'Fan token ledger', auth: 'artist' },
   {

@@ -12,8 +12,11 @@ import { errorBody } from './errors';
 
 /** Which requests each policy counts. Limits come from configuration (RATE_LIMIT_DEFAULTS, RATE_LIMITS). */
 export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: string; path: RegExp }[] = [
-  { policy: 'signup', method: 'POST', path: /^\/v1\/accounts\/?$/ },
-  { policy: 'login', method: 'POST', path: /^\/(app\/session|ops\/login)\/?$/ },
+  { policy: 'signup', method: 'POST', path: /^\/(v1\/accounts|app\/sign-up)\/?$/ },
+  { policy: 'login', method: 'POST', path: /^\/(app\/session|app\/sign-in|ops\/login)\/?$/ },
+  // The artist app's mailed links (a password reset, an invitation): someone guessing tokens.
+  { policy: 'login', method: 'POST', path: /^\/app\/(reset|invite)\/[^/]+\/?$/ },
+  { policy: 'verification', method: 'POST', path: /^\/app\/(reset|verification)\/?$/ },
   { policy: 'subscribe', method: 'POST', path: /^\/l\/[^/]+\/(subscribe|ad-consent)\/?$/ },
   // The confirmation (double opt-in) and unsubscribe links' POSTs: someone guessing tokens.
   { policy: 'subscribe', method: 'POST', path: /^\/(s|u)\/[^/]+\/?$/ },

@@ -52,22 +52,35 @@ const timeZone = z
   .max(64)
   .regex(/^[A-Za-z0-9_+\-/]+$/, 'must be an IANA time zone such as Europe/Paris');
 
+const upcField = z
+  .string()
+  .trim()
+  .transform(gtinDigits)
+  .refine(isValidGtin, 'must be a UPC-A (12 digits), EAN-13 or zero-padded GTIN-14 with a valid check digit');
+const isrcField = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/-/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[A-Z]{2}[A-Z0-9]{3}\d{7}$/, 'must be an ISRC such as USRC17607839'));
+
+/** GET /v1/releases/lookup: the release a campaign would be made for, shown before it is saved. */
+export const releaseLookupQuery = z
+  .strictObject({ upc: upcField.optional(), isrc: isrcField.optional() })
+  .refine((q) => (q.upc === undefined) !== (q.isrc === undefined), {
+    message: 'give a upc or an isrc (one of them)',
+    path: ['upc'],
+  });
+
+export const presaveExportQuery = z.strictObject({
+  status: z.enum(['pending', 'running', 'done', 'failed', 'revoked', 'cancelled']).optional(),
+});
+
 export const createCampaignBody = z
   .strictObject({
     artistId: z.string().uuid(),
     title: z.string().trim().min(1).max(200),
-    upc: z
-      .string()
-      .trim()
-      .transform(gtinDigits)
-      .refine(isValidGtin, 'must be a UPC-A (12 digits), EAN-13 or zero-padded GTIN-14 with a valid check digit')
-      .optional(),
-    isrc: z
-      .string()
-      .trim()
-      .transform((s) => s.replace(/-/g, '').toUpperCase())
-      .pipe(z.string().regex(/^[A-Z]{2}[A-Z0-9]{3}\d{7}$/, 'must be an ISRC such as USRC17607839'))
-      .optional(),
+    upc: upcField.optional(),
+    isrc: isrcField.optional(),
     releaseDate,
     releaseTime: releaseTime.default('00:00:00'),
     releasePolicy: z.enum(['local', 'global']),

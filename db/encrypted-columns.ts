@@ -60,6 +60,7 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
     columns: [{ name: 'gclid_enc', aad: (id) => `google_click_conversions:${id}:gclid` }],
   },
   { table: 'orders', key: 'id', columns: [{ name: 'email_enc', aad: orderEmailContext }] },
+  { table: 'members', key: 'id', columns: [{ name: 'email_enc', aad: (id) => `members:${id}:email` }] },
 ];
 
 export interface ResealProgress {

@@ -13,7 +13,7 @@ import { startGoogleSimulator } from '../simulators/google';
 import { SANDBOX_DEVELOPER_TOKEN } from '../simulators/google/ads';
 import { startMetaSimulator } from '../simulators/meta';
 import { startSpotifySimulator } from '../simulators/spotify';
-import { describeDemo, seedDemoCampaign } from './lib/demo';
+import { DEMO_LOGIN, describeDemo, seedDemoCampaign } from './lib/demo';
 import { loadOrCreateDevSecrets } from './lib/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './lib/embedded-postgres';
 import { ensureDevOpsKey } from './lib/ops-key';
@@ -203,7 +203,7 @@ async function main() {
   console.log(`
   dropday is running
     API            ${config.PUBLIC_URL}   (readiness: ${config.PUBLIC_URL}/readyz, docs: ${config.PUBLIC_URL}/docs)
-    Dashboard      ${config.PUBLIC_URL}/app   (sign in with an artist API key)
+    Artist app     ${config.PUBLIC_URL}/app   (${simulatorUrl ? `demo login ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}, or sign up` : 'sign up there'})
     Worker metrics ${config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : 'off'}
     Temporal UI    ${hasTemporalUi ? `${config.TEMPORAL_UI_URL}   (payloads decode once an ops user signs in at ${config.PUBLIC_URL}/ops/login)` : 'none: the temporal CLI with --codec-endpoint (README)'}
     Temporal       ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})

@@ -169,6 +169,7 @@ export const dashboardScript = String.raw`(function () {
     $('campaign').hidden = false;
     api('/v1/campaigns/' + id).then(function (c) {
       $('campaign-title').textContent = c.title;
+      $('campaign-page').href = '/app/campaigns/' + c.id;
       renderProgress(c);
       return refreshAnalytics(id);
     }).then(function () {

@@ -56,8 +56,9 @@ describe('artist dashboard in Chromium', () => {
     });
 
     await page.goto(`${stack.api.url}/app`);
+    await page.click('summary'); // "Sign in with an API key", under the password form
     await page.fill('input[name=key]', owner.apiKey);
-    await page.click('button[type=submit]');
+    await page.click('#key-sign-in');
     await page.waitForSelector(`a[data-campaign="${campaignId}"]`);
     // The key went to the server once; the browser keeps only the HttpOnly session cookie.
     const stored = await page.evaluate(
@@ -138,7 +139,7 @@ describe('artist dashboard in Chromium', () => {
 
     // Sign out: the session is gone and the API no longer answers the page.
     await page.click('#sign-out');
-    await page.waitForSelector('input[name=key]');
+    await page.waitForSelector('input[name=email]');
     expect(problems).toEqual([]);
     const status = await page.evaluate(() => fetch('/v1/campaigns').then((r) => r.status));
     expect(status).toBe(401);

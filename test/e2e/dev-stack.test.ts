@@ -8,6 +8,7 @@ import { mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, isPortFree } from '../../scripts/lib/ports';
+import { AppClient } from '../helpers/app-client';
 import { http } from '../helpers/release-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -113,6 +114,13 @@ describe.each(['dev-server', 'cluster'] as const)('npm run dev (TEMPORAL_MODE=%s
     const page = await http.get(landing!);
     expect(page.status).toBe(200);
     expect(page.data).toContain('Midnight Sun');
+    // The printed demo login signs in to the artist app, which shows the demo campaign's page.
+    const login = /demo login (\S+) \/ (\S+),/.exec(output);
+    const app = new AppClient(`http://127.0.0.1:${port}`);
+    const signedIn = await app.submit('/app', '/app/sign-in', { email: login![1]!, password: login![2]! });
+    expect(signedIn.status).toBe(303);
+    const campaignPage = await app.get(/the artist app\s+(\S+)/.exec(output)![1]!);
+    expect([campaignPage.status, campaignPage.data.includes('Midnight Sun')]).toEqual([200, true]);
   });
 
   it('has a Temporal Web UI whose payloads decode through the codec endpoint for a signed-in operator', async () => {

@@ -1,5 +1,6 @@
 // Rotating the encryption key ring on stored secrets: the key rotation workflow, started by an ops key through the
 // API, re-encrypts every encrypted column under the new key; reads keep working and the old key can be retired.
+import { insertMember } from '../../db/members';
 import { randomUUID } from 'node:crypto';
 import axios from 'axios';
 import { z } from 'zod';
@@ -160,6 +161,13 @@ describe('key rotation', () => {
       dedupeKey: 'presave:rot',
       gclid: 'Cj0_rotation',
     });
+    await insertMember(db.pool, before, {
+      accountId,
+      role: 'owner',
+      email: 'member@example.com',
+      emailLookup: 'rotation-member',
+      passwordHash: null,
+    });
     const all = (k: string) =>
       Object.fromEntries(ENCRYPTED_TABLES.flatMap((t) => t.columns.map((c) => [`${t.table}.${c.name}`, [k]])));
     expect(await keyIdsInUse()).toEqual(all('k1'));
@@ -179,7 +187,7 @@ describe('key rotation', () => {
       keyId: 'k2',
       done: true,
       staleLeft: 0,
-      resealed: 20, // every ciphertext seeded above, the order's e-mail included
+      resealed: 21, // every ciphertext seeded above, the order's and the member's e-mail included
       tablesDone: ENCRYPTED_TABLES.map((t) => t.table),
     });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);
