@@ -150,7 +150,6 @@ async function main() {
         return events;
       },
     });
-    const cpuSeconds = await cpuSecondsOf(workerA.pid!);
     workerA.kill('SIGTERM');
     await new Promise((r) => workerA.once('exit', r));
 
@@ -173,7 +172,6 @@ async function main() {
         failed: failedPresaves,
       },
       bulkSeeding: { fans: bulkFans, seconds: round(seedSeconds) },
-      workerCpuSeconds: cpuSeconds,
       perFanFans,
       perFanWorkflowStarts: variantB?.starts ?? null,
       batch,
@@ -245,6 +243,7 @@ async function measure(
   },
 ) {
   const before = stack.spotify.state.stats();
+  const cpuBefore = (await cpuSecondsOf(m.workerPid)) ?? 0;
   const deadline = m.waveAt + (m.fans / (m.ceiling * 0.5)) * 1000 + 180_000;
   let peakRss = 0;
   log(`${m.label}: waiting for the wave at ${new Date(m.waveAt).toISOString()}`);
@@ -277,6 +276,7 @@ async function measure(
   const saves = stack.spotify.state
     .calls()
     .filter((c) => c.method === 'PUT' && c.status === 200 && String(c.query.uris ?? '').includes(m.albumUri)).length;
+  const cpuSeconds = ((await cpuSecondsOf(m.workerPid)) ?? 0) - cpuBefore;
   const history = await m.historyEvents();
   const result = {
     delivered: late.length,
@@ -296,6 +296,9 @@ async function measure(
     duplicateProviderSaves: after.duplicateSaves - before.duplicateSaves + Math.max(0, saves - late.length),
     http429: (after.byStatus['429'] ?? 0) - (before.byStatus['429'] ?? 0),
     peakWorkerRssMiB: peakRss,
+    // The worker's CPU from the start of the wait to the end: per delivery, it holds whatever the machine's load.
+    workerCpuSeconds: round(cpuSeconds),
+    workerCpuMsPerDelivery: round((cpuSeconds * 1000) / Math.max(1, late.length)),
     historyEventsPerFan: round(history / m.fans),
   };
   log(`${m.label}: ${JSON.stringify(result)}`);

@@ -163,7 +163,8 @@ export async function releaseWorkflow(
     phase = 'delivering';
     let claimedTotal = 0;
     deliveryRate ??= { since: Date.now(), count: 0 };
-    if (!markedReleasing) await markStatus('releasing');
+    // Marked beside the first batches rather than before them: nothing in a delivery waits for the mark.
+    const marking = markedReleasing ? Promise.resolve() : markStatus('releasing');
     markedReleasing = true;
     for (;;) {
       const { batchSize, lanes } = batchWindow(dueNow);
@@ -194,6 +195,7 @@ export async function releaseWorkflow(
       } finally {
         drainScope = null;
       }
+      await marking;
       const pausedUntil = window.paused;
       if (pausedUntil) {
         // Spotify's quota is spent: the wave waits, and `progress` says why and until when.
