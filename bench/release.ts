@@ -105,7 +105,7 @@ async function main() {
     );
     // The first wave comes once the bulk fans are in; the HTTP fans are due at it (the campaign's instant).
     const bulkFans = fans - httpFans;
-    const releaseA = releaseInSeconds(Math.ceil(12 + bulkFans / 2_000));
+    const releaseA = releaseInSeconds(Math.ceil(15 + bulkFans / 600)); // bulk seeding runs at ~800 fans/s here
     await http.patch(
       `${stack.apiUrl}/v1/campaigns/${campaign.data.id}`,
       { releaseDate: releaseA.releaseDate, releaseTime: releaseA.releaseTime },
