@@ -66,37 +66,44 @@ export function createBatchSettler(opts: {
   let writing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
 
+  /** The rows and their events in one transaction: a row is never seen done without its SAVE_TRACK event. */
   async function write(items: typeof unwritten): Promise<void> {
-    const written = new Map(
-      (await settlePresaves(pool, { claimToken, settlements: items.map((i) => i.settlement) })).map((w) => [
-        w.id,
-        w.state,
-      ]),
-    );
-    const events: NewEvent[] = [];
-    for (const { row, followed } of items) {
-      const state = written.get(row.id);
-      if (state === 'done') {
-        result.done++;
-        recordLateness((Date.now() - row.dueAt) / 1000);
-        events.push({
-          campaignId: campaign.id,
-          fanId: row.fanId,
-          type: 'SAVE_TRACK',
-          dedupeKey: `SAVE_TRACK:${row.id}`,
-        });
-        if (followed)
+    const counts = { done: 0, failed: 0, revoked: 0, returned: 0 };
+    const delivered: SettledRow[] = [];
+    await pool.transaction(async (tx) => {
+      const settled = await settlePresaves(tx, { claimToken, settlements: items.map((i) => i.settlement) });
+      const written = new Map(settled.map((w) => [w.id, w.state]));
+      const events: NewEvent[] = [];
+      for (const { row, followed } of items) {
+        const state = written.get(row.id);
+        if (state === 'done') {
+          counts.done++;
+          delivered.push(row);
           events.push({
             campaignId: campaign.id,
             fanId: row.fanId,
-            type: 'FOLLOW_ARTIST',
-            dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}`,
+            type: 'SAVE_TRACK',
+            dedupeKey: `SAVE_TRACK:${row.id}`,
           });
-      } else if (state === 'failed') result.failed++;
-      else if (state === 'revoked') result.revoked++;
-      else if (state === 'pending') result.returned++;
-    }
-    await insertEvents(pool, events);
+          if (followed)
+            events.push({
+              campaignId: campaign.id,
+              fanId: row.fanId,
+              type: 'FOLLOW_ARTIST',
+              dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}`,
+            });
+        } else if (state === 'failed') counts.failed++;
+        else if (state === 'revoked') counts.revoked++;
+        else if (state === 'pending') counts.returned++;
+      }
+      await insertEvents(tx, events);
+    });
+    // Counted once committed (a transaction retried by nobody: a failed write fails the batch, as before).
+    result.done += counts.done;
+    result.failed += counts.failed;
+    result.revoked += counts.revoked;
+    result.returned += counts.returned;
+    for (const row of delivered) recordLateness((Date.now() - row.dueAt) / 1000);
   }
 
   /** Writes what is collected (after the writes already under way; a failed write fails every later one). */
