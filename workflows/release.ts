@@ -196,19 +196,22 @@ export async function releaseWorkflow(
         drainScope = null;
       }
       await marking;
-      const pausedUntil = window.paused;
-      if (pausedUntil) {
-        // Spotify's quota is spent: the wave waits, and `progress` says why and until when.
-        pause = pausedUntil;
-        phase = 'paused';
-        await condition(() => cancelled, Math.max(1, pausedUntil.untilMs - Date.now()));
-        pause = null;
-        phase = 'delivering';
+      if (window.paused) {
+        await waitOutPause(window.paused);
         if (!cancelled && !historyIsLong()) continue;
       }
       if (window.notLive && plan) plan.resolution = 'unresolved'; // the main loop checks again until it is live
       return claimedTotal;
     }
+  }
+
+  /** Spotify's quota is spent: the wave waits, and `progress` says why and until when. */
+  async function waitOutPause(paused: { reason: string; untilMs: number }): Promise<void> {
+    pause = paused;
+    phase = 'paused';
+    await condition(() => cancelled, Math.max(1, paused.untilMs - Date.now()));
+    pause = null;
+    phase = 'delivering';
   }
 
   /**
@@ -250,14 +253,7 @@ export async function releaseWorkflow(
       delivered += count;
       deliveryRate.count += count;
       const paused = results.find((r) => r.paused)?.paused;
-      if (paused) {
-        // Spotify's quota is spent: the wave waits, and `progress` says why and until when.
-        pause = paused;
-        phase = 'paused';
-        await condition(() => cancelled, Math.max(1, paused.untilMs - Date.now()));
-        pause = null;
-        phase = 'delivering';
-      }
+      if (paused) await waitOutPause(paused);
       if (cancelled || historyIsLong() || results.every((r) => r.claimed === 0)) return claimedTotal;
       if (results.some((r) => r.notLive)) {
         if (plan) plan.resolution = 'unresolved'; // the main loop checks again until it is live
