@@ -94,9 +94,19 @@ export async function startBenchStack(opts: {
       await waitForPort(port, '127.0.0.1', 60_000);
       return `http://127.0.0.1:${port}`;
     },
-    /** A fresh worker process (the production one unless told); resolves once it polls. */
-    async startWorker(script = 'workers/main.ts'): Promise<ChildProcess> {
-      const worker = startProcess(script, { ...env, LOG_LEVEL: 'info' }, (line) => line.includes('worker started'));
+    /** the key ring the API and worker use (the bulk seeding path encrypts with it) */
+    keyRing,
+    /**
+     * A fresh worker process (the production one unless told); resolves once it polls. `nodeArgs`: flags for its
+     * node, e.g. `--cpu-prof` (the profile is written when the worker exits after SIGTERM).
+     */
+    async startWorker(script = 'workers/main.ts', nodeArgs: string[] = []): Promise<ChildProcess> {
+      const worker = startProcess(
+        script,
+        { ...env, LOG_LEVEL: 'info' },
+        (line) => line.includes('worker started'),
+        nodeArgs,
+      );
       cleanups.push(() => stopChild(worker));
       await new Promise<void>((resolve, reject) => {
         worker.once('ready' as never, resolve);
@@ -194,8 +204,9 @@ export function startProcess(
   script: string,
   env: Record<string, string>,
   isReady?: (line: string) => boolean,
+  nodeArgs: string[] = [],
 ): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -214,6 +225,13 @@ export async function peakRssMiB(pid: number): Promise<number | null> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match ? Math.round(Number(match[1]) / 1024) : null;
+}
+
+/** CPU time a process has used so far (Linux /proc, user + system), in seconds. */
+export async function cpuSecondsOf(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) / 100 : null; // USER_HZ is 100 on Linux
 }
 
 export function percentile(sorted: number[], p: number): number | null {
