@@ -9,6 +9,7 @@ import { type DatabasePool } from '../db/pool';
 import {
   claimDuePresaves,
   finishPresave,
+  platformsOfPresaves,
   pendingWaves,
   type PresaveProgress,
   presaveProgress,
@@ -18,6 +19,7 @@ import {
 import { orderSessionOfCampaign } from '../db/billing';
 import { signalOrder } from '../lib/starters/order';
 import { ensureAttributionScheduleFor } from './attribution';
+import { appleMusicDeliveryFor } from './apple-music-dispatch';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
 import { countPresave, recordLateness } from './metrics';
@@ -50,11 +52,17 @@ const MAX_ATTEMPTS = 8;
 const DELIVERY_CONCURRENCY = 8;
 
 export function createReleaseActivities(
-  deps: ActivityDeps & { spotify: SpotifyClient; spotifyLimiter: SharedRateLimiter; spotifyAccess: SpotifyAccess },
+  deps: ActivityDeps & {
+    spotify: SpotifyClient;
+    spotifyLimiter: SharedRateLimiter;
+    spotifyAccess: SpotifyAccess;
+    appleMusicLimiter?: SharedRateLimiter;
+  },
 ) {
   const { pool, spotify, spotifyLimiter: limiter, spotifyAccess, logger } = deps;
   const { tokens, catalogToken } = spotifyAccess;
   const delivery = createPresaveDelivery({ config: deps.config, spotify, limiter, tokens });
+  const deliverAppleMusic = appleMusicDeliveryFor(deps);
 
   const holdClaim = (claimToken: string, leaseMs: number, heartbeat: () => void) =>
     holdPresaveClaim(deps, claimToken, leaseMs, heartbeat);
@@ -151,19 +159,25 @@ export function createReleaseActivities(
       });
       result.claimed = claimed.length;
       if (claimed.length === 0) return result;
-      if (!campaign.spotifyAlbumId || campaign.resolution !== 'live') {
-        for (const row of claimed)
-          await returnPresave(pool, { id: row.id, claimToken, lastError: 'release not live yet', attempted: false });
-        return { ...result, returned: claimed.length, notLive: true };
-      }
-      const target = targetOf(campaign);
+      // Each row goes to its platform's delivery; Spotify's rows wait for the release to be live on Spotify.
+      const platforms = await platformsOfPresaves(
+        pool,
+        claimed.map((row) => row.id),
+      );
+      const spotifyLive = Boolean(campaign.spotifyAlbumId) && campaign.resolution === 'live';
+      const waiting = spotifyLive ? [] : claimed.filter((row) => platforms.get(row.id)?.platform !== 'apple_music');
+      for (const row of waiting)
+        await returnPresave(pool, { id: row.id, claimToken, lastError: 'release not live yet', attempted: false });
+      if (waiting.length === claimed.length) return { ...result, returned: claimed.length, notLive: true };
+      result.returned = waiting.length;
+      const target = spotifyLive ? targetOf(campaign) : null;
       const heartbeat = () => ctx.heartbeat({ done: result.done, failed: result.failed, revoked: result.revoked });
 
       const releaseClaim = holdClaim(claimToken, leaseMs, heartbeat);
       // One lane failing (a database error) stops the others before the activity fails and is retried.
       const stop = new AbortController();
       const stopSignals = AbortSignal.any([stop.signal, ctx.cancellationSignal]);
-      const queue = [...claimed];
+      const queue = claimed.filter((row) => !waiting.includes(row));
       const runLane = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
           if (result.paused || stopSignals.aborted) {
@@ -178,7 +192,10 @@ export function createReleaseActivities(
             continue;
           }
           try {
-            const outcome = await delivery.deliver(row.fanId, target, row.attempts > 1, heartbeat, stopSignals);
+            const outcome =
+              platforms.get(row.id)?.platform === 'apple_music'
+                ? await deliverAppleMusic(campaign, { ...row, ...platforms.get(row.id) }, heartbeat, stopSignals)
+                : await delivery.deliver(row.fanId, target!, row.attempts > 1, heartbeat, stopSignals);
             await settle({ campaign, row, claimToken, outcome, result }, pool);
           } catch (error) {
             stop.abort(error);

@@ -39,6 +39,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { dashboardRoutes } from './routes/dashboard';
 import { billingRoutes } from './routes/billing';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks';
+import { appleMusicRoutes } from './routes/apple-music';
 import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
 import { eventBufferFor } from './event-buffer';
 import { createTracking } from './tracking';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(dashboardRoutes(deps, connections));
   const tracking = createTracking(deps.config, eventBufferFor(deps));
   app.use(smartLinkRoutes(deps, signIn, tracking));
+  app.use(appleMusicRoutes(deps, tracking));
   app.use(listenLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
   const emailVerification = createEmailVerification(deps);

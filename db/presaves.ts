@@ -287,3 +287,22 @@ export async function presavesNeedingReconsent(db: Db) {
 export async function deletePresavesOfFan(db: Db, fanId: string): Promise<number> {
   return (await db.query(sql.unsafe`DELETE FROM presaves WHERE fan_id = ${fanId}`)).rowCount;
 }
+
+/** An Apple Music pre-add made at consent time and read back (the row stays pending until its release instant). */
+export async function markPreadded(db: Db, presaveId: string): Promise<void> {
+  await db.query(sql.unsafe`UPDATE presaves SET preadded_at = coalesce(preadded_at, now()) WHERE id = ${presaveId}`);
+}
+
+/**
+ * The platform of each of these pre-saves, and whether it was pre-added at consent (a batch is dispatched per
+ * platform: activities/release.ts).
+ */
+export async function platformsOfPresaves(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, { platform: string; preadded: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.any(sql.type(z.object({ id: z.string(), platform: z.string(), preadded: z.boolean() }))`
+    SELECT id, platform, preadded_at IS NOT NULL AS preadded FROM presaves WHERE id = ANY(${sql.array([...ids], 'uuid')})`);
+  return new Map(rows.map((r) => [r.id, { platform: r.platform, preadded: r.preadded }]));
+}

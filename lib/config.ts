@@ -16,7 +16,7 @@ export const RATE_LIMIT_DEFAULTS = {
   subscribe: { limit: 20, windowSeconds: 600 }, // POST /l/:slug/subscribe, /l/:slug/ad-consent, /u/:token
   deletion: { limit: 10, windowSeconds: 3600 }, // /privacy/delete/email, /confirm/:token, /spotify, /meta/data-deletion
   status: { limit: 60, windowSeconds: 600 }, // GET /privacy/deletion/:id (no guessing confirmation codes)
-  presave: { limit: 30, windowSeconds: 600 }, // GET /l/:slug/presave/*
+  presave: { limit: 30, windowSeconds: 600 }, // GET /l/:slug/presave/*, POST …/apple-music, GET /apple-music/developer-token
   oauth: { limit: 60, windowSeconds: 600 }, // GET /oauth/*/callback
   checkout: { limit: 20, windowSeconds: 600 }, // POST /v1/billing/checkout (may be signed out)
   verification: { limit: 10, windowSeconds: 3600 }, // POST /account/verify/:token, /v1/accounts/me/verification

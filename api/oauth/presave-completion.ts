@@ -1,26 +1,19 @@
 // What the fans' Spotify callback does for a pre-save: the fan, their encrypted tokens and consent time, the
-// pre-save, the AUTH event, a word to the release engine when its plan changes, and the thank-you redirect.
-// The word is durable: it is queued (release_handoffs) in the pre-save's own transaction, so should the signal
-// below never happen (the API dies, Temporal is away) the `release-handoffs` Schedule delivers it.
+// pre-save with its AUTH event and word to the release engine (./presave-record.ts), and the thank-you redirect.
 import { type Response } from 'express';
 import { findCampaignById } from '../../db/campaigns';
-import { insertEvent } from '../../db/events';
 import { storeFanTokens, upsertFan } from '../../db/fans';
-import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
-import { deleteReleaseHandoff, queueReleaseHandoff } from '../../db/release-handoffs';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE } from '../http/cookies';
 import { sendPage } from '../pages/send-page';
 import { messagePage, releaseNotFoundPage } from '../pages/smart-link';
 import { type Tracking } from '../tracking';
+import { recordPresave } from './presave-record';
 import { type CompletedSignIn, type SpotifySignIn } from './spotify-fan-sign-in';
 
-// Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
-const WAVE_MARGIN_MS = 10_000;
-
 export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking) {
-  const { pool, keyRing, releaseEngine, logger } = deps;
+  const { pool, keyRing } = deps;
   const conversions = createConversionTracking(deps);
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
     const campaign = signedIn.campaignId ? await findCampaignById(pool, signedIn.campaignId) : null;
@@ -42,37 +35,7 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
       await storeFanTokens(tx, keyRing, id, { ...tokens, refreshToken: tokens.refreshToken!, consentedAt: Date.now() });
       return id;
     });
-    // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
-    // (delivered at once). Fans joining a wave already planned need no word, which keeps the history small.
-    const { presave, handoffId } = await pool.transaction(async (tx) => {
-      const row = await upsertPresave(tx, { campaignId: campaign.id, fanId, platform: 'spotify' });
-      const waveSoon = row.dueAt <= Date.now() + WAVE_MARGIN_MS;
-      const tell = row.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(tx, { presaveId: row.id })));
-      return {
-        presave: row,
-        handoffId: tell ? await queueReleaseHandoff(tx, { campaignId: campaign.id, dueAt: row.dueAt }) : null,
-      };
-    });
-    await insertEvent(pool, {
-      campaignId: campaign.id,
-      fanId,
-      type: 'AUTH',
-      dedupeKey: `AUTH:${campaign.id}:${fanId}`,
-      platform: 'spotify',
-      ...tracking.clientDimensions(res.req),
-    });
-    if (handoffId) {
-      try {
-        await releaseEngine.presaveAdded(campaign, presave.dueAt);
-        await deleteReleaseHandoff(pool, handoffId);
-      } catch (error) {
-        // Stored and queued: the release-handoffs Schedule signals it shortly, so the fan still gets their page.
-        logger.warn(
-          { err: error, campaignId: campaign.id },
-          'release engine not signalled; left to the hand-off Schedule',
-        );
-      }
-    }
+    await recordPresave(deps, tracking, res.req, { campaign, fanId, platform: 'spotify' });
     await conversions.presaveCompleted(res.req, campaign, fanId);
     res.cookie(FAN_COOKIE, fanId, {
       httpOnly: true,

@@ -4,10 +4,12 @@ import { type Response, Router } from 'express';
 import { type Campaign, findCampaignBySlug, isKnownTimeZone } from '../../db/campaigns';
 import { type DatabasePool } from '../../db/pool';
 import { presaveDueAt } from '../../db/presaves';
+import { offersAppleMusic } from '../apple-music-presave';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
 import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
+import { allowMusicKit, appleMusicPresaveButton } from '../pages/apple-music-presave';
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
 import { listenPage, presavePage, releaseNotFoundPage, thanksPage } from '../pages/smart-link';
@@ -21,6 +23,11 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
   const { pool } = deps;
   const router = Router();
   const conversions = createConversionTracking(deps);
+  const appleMusicButton = (res: Response, campaign: Campaign) => {
+    if (!offersAppleMusic(campaign, deps.providers.appleMusic)) return undefined;
+    allowMusicKit(res, deps.config.APPLE_MUSIC_MUSICKIT_URL, deps.config.APPLE_MUSIC_API_URL);
+    return appleMusicPresaveButton(campaign, deps.config.APPLE_MUSIC_MUSICKIT_URL);
+  };
 
   router.get('/l/:slug', async (req, res) => {
     const campaign = await findCampaignBySlug(pool, req.params.slug);
@@ -33,7 +40,7 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
       res,
       200,
       isOpen(campaign)
-        ? presavePage(campaign, consent, links, adMeasurement)
+        ? presavePage(campaign, consent, links, adMeasurement, appleMusicButton(res, campaign))
         : listenPage(campaign, consent, links, adMeasurement),
     );
   });
