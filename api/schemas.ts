@@ -97,6 +97,7 @@ export const campaignListQuery = z.strictObject({
 
 export const presaveListQuery = z.strictObject({
   status: z.enum(['pending', 'running', 'done', 'failed', 'revoked', 'cancelled']).optional(),
+  platform: z.enum(['spotify', 'apple_music']).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -186,7 +186,13 @@ const listedRow = z.object({
 /** Keyset pagination over (created_at, id), so pages stay stable while fans keep arriving. */
 export async function listPresaves(
   db: Db,
-  input: { campaignId: string; status?: PresaveState; after?: { createdAtKey: string; id: string }; limit: number },
+  input: {
+    campaignId: string;
+    status?: PresaveState;
+    platform?: string;
+    after?: { createdAtKey: string; id: string };
+    limit: number;
+  },
 ) {
   return db.any(sql.type(listedRow)`
     SELECT id, platform, state AS status, due_at AS "dueAt", executed_at AS "executedAt", reason,
@@ -194,6 +200,7 @@ export async function listPresaves(
     FROM presaves
     WHERE campaign_id = ${input.campaignId}
       ${input.status ? sql.fragment`AND state = ${input.status}` : sql.fragment``}
+      ${input.platform ? sql.fragment`AND platform = ${input.platform}` : sql.fragment``}
       ${input.after ? sql.fragment`AND (created_at, id) > (${input.after.createdAtKey}::timestamptz, ${input.after.id}::uuid)` : sql.fragment``}
     ORDER BY created_at, id
     LIMIT ${input.limit}`);

@@ -79,6 +79,15 @@ describe('Apple Music pre-adds', () => {
     expect(sim().counters.userTokenRefused).toBe(refused);
     const list = await http.get(`${stack.api.url}/v1/campaigns/${c.id}/presaves`, { headers: c.headers });
     expect(list.data.items.map((i: { platform: string }) => i.platform)).toEqual(['apple_music', 'apple_music']);
+    const spotifyOnly = await http.get(`${stack.api.url}/v1/campaigns/${c.id}/presaves?platform=spotify`, {
+      headers: c.headers,
+    });
+    expect(spotifyOnly.data.items).toEqual([]);
+    // Per platform in the analytics (and the dashboard's table built from it).
+    const analytics = await http.get(`${stack.api.url}/v1/campaigns/${c.id}/analytics`, { headers: c.headers });
+    expect(analytics.data.delivery.byPlatform).toEqual([
+      { platform: 'apple_music', total: 2, pending: 0, done: 1, failed: 0, revoked: 1, cancelled: 0 },
+    ]);
   });
 
   it('adds an album already out at the release instant, through 429s without Retry-After, losing no one', async () => {
