@@ -3,6 +3,11 @@
 // The same N fans then go through the one-workflow-per-fan variant, in the same run, for comparison.
 //
 //   [TEMPORAL_MODE=cluster] npm run bench:release -- [--fans 20000] [--ceiling 200] [--concurrency 32]
+//                                                    [--apple-share 0.3] [--apple-ceiling 20]
+//
+// --apple-share: that share of the fans pre-add on Apple Music instead (POST of a simulator-issued Music-User-Token,
+// album already out, so added in the wave) under the Apple simulator's own per-team ceiling; the batch variant then
+// reports each platform's figures as well (the per-fan variant stays Spotify-only).
 //
 // Prints a table, then (last line) one JSON object with every figure. Figures, not assertions.
 import { sql } from '../db/pool';
@@ -29,8 +34,18 @@ async function main() {
   const ceiling = arg('ceiling', 200); // the simulator's app-wide rate limit, requests per second
   const concurrency = arg('concurrency', 32);
   const maxRps = Math.floor(ceiling * 0.9); // SPOTIFY_MAX_RPS: stay under the ceiling's rolling window
+  const appleShare = process.argv.includes('--apple-share') ? arg('apple-share', 0) : 0;
+  if (appleShare > 1) throw new Error('--apple-share is a share of the fans, at most 1');
+  const appleCeiling = arg('apple-ceiling', 20);
+  const appleFans = Math.round(fans * appleShare);
   log(`${fans} fans across ${ZONES.length} zones, Spotify ceiling ${ceiling} req/s, SPOTIFY_MAX_RPS=${maxRps}`);
-  const stack = await startBenchStack({ ceilingRps: ceiling, maxRps, log });
+  if (appleFans) log(`${appleFans} of them on Apple Music, Apple ceiling ${appleCeiling} req/s per team`);
+  const stack = await startBenchStack({
+    ceilingRps: ceiling,
+    maxRps,
+    log,
+    appleCeilingRps: appleFans ? appleCeiling : undefined,
+  });
   // Ctrl-C stops the servers and processes it started, too.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stack.close().finally(() => process.exit(130)));
@@ -39,12 +54,26 @@ async function main() {
     // --- pre-saves through the real HTTP path ---
     const target = { api: { url: stack.apiUrl }, spotify: stack.spotify };
     const { headers, artistId } = await artistAccount(target);
-    const { album: albumA, campaign: created } = await benchCampaign(target, { headers, artistId }, 'Bench release');
+    const platforms = appleFans ? ['spotify', 'apple_music'] : ['spotify'];
+    const bench = await benchCampaign(target, { headers, artistId }, 'Bench release', platforms);
+    const { album: albumA, campaign: created } = bench;
     const campaign = { data: created };
+    const apple = stack.appleMusic;
+    apple?.state.addAlbum({ storefront: 'us', upc: bench.upc, name: 'Bench', artistName: 'B', liveAt: Date.now() - 1 });
     const users = Array.from({ length: fans }, (_, i) => `bench-fan-${i}`);
     const presaveStart = Date.now();
     let failedPresaves = 0;
     await forEachLimited(users, concurrency, async (user, i) => {
+      if (apple && i < appleFans) {
+        const musicUserToken = apple.state.issueUserToken(apple.teamId, user, 'us');
+        const res = await http.post(
+          `${stack.apiUrl}/l/${campaign.data.slug}/presave/apple-music`,
+          { musicUserToken, timeZone: ZONES[i % ZONES.length] },
+          { headers: { origin: stack.apiUrl } },
+        );
+        if (res.status !== 201) failedPresaves++;
+        return;
+      }
       const { callback } = await fanPresaves(target, campaign.data.slug, { user, tz: ZONES[i % ZONES.length] });
       if (callback.status !== 303) failedPresaves++;
       if ((i + 1) % 2000 === 0) log(`  ${i + 1} pre-saves`);
@@ -67,6 +96,7 @@ async function main() {
       waveAt: releaseA.at,
       fans,
       ceiling,
+      apple,
       workerPid: workerA.pid!,
       historyEvents: async () => {
         // Every run of the workflow (it continues as new when its history grows).
@@ -98,7 +128,8 @@ async function main() {
     const dueB = Date.now() + Math.max(20_000, fans * 12); // room to start every workflow before the instant (~170/s seen)
     const presaveIds = await stack.pool.anyFirst(sql.type(z.object({ id: z.string() }))`
       INSERT INTO presaves (campaign_id, fan_id, platform, due_at)
-      SELECT ${campaignB}, fan_id, 'spotify', to_timestamp(${dueB / 1000}) FROM presaves WHERE campaign_id = ${campaign.data.id}
+      SELECT ${campaignB}, fan_id, 'spotify', to_timestamp(${dueB / 1000}) FROM presaves
+      WHERE campaign_id = ${campaign.data.id} AND platform = 'spotify'
       RETURNING id`);
     await forEachLimited([...presaveIds], 64, async (presaveId) => {
       await startPerFanPresave(stack.client, { presaveId, dueAt: dueB });
@@ -110,7 +141,7 @@ async function main() {
       campaignId: campaignB,
       albumUri: albumB.album.uri,
       waveAt: dueB,
-      fans,
+      fans: presaveIds.length,
       ceiling,
       workerPid: workerB.pid!,
       historyEvents: async () => {
@@ -129,6 +160,8 @@ async function main() {
       zones: ZONES.length,
       ceilingRps: ceiling,
       spotifyMaxRps: maxRps,
+      appleMusicFans: appleFans,
+      appleCeilingRps: appleFans ? appleCeiling : null,
       presavePhase: {
         seconds: round(presaveSeconds),
         fansPerSecond: round(fans / presaveSeconds),
@@ -156,11 +189,14 @@ async function measure(
     waveAt: number;
     fans: number;
     ceiling: number;
+    /** the Apple Music simulator, when some fans pre-added there: its figures are reported too */
+    apple?: Stack['appleMusic'];
     workerPid: number;
     historyEvents: () => Promise<number>;
   },
 ) {
   const before = stack.spotify.state.stats();
+  const appleBefore = m.apple ? { ...m.apple.state.counters } : null;
   const deadline = m.waveAt + (m.fans / (m.ceiling * 0.5)) * 1000 + 180_000;
   let peakRss = 0;
   log(`${m.label}: waiting for the wave at ${new Date(m.waveAt).toISOString()}`);
@@ -171,8 +207,11 @@ async function measure(
     if (open === 0 || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 1_000));
   }
-  const rows = await stack.pool.any(sql.type(z.object({ state: z.string(), lateMs: z.number().nullable() }))`
-    SELECT state, (extract(epoch FROM executed_at - due_at) * 1000)::float8 AS "lateMs" FROM presaves WHERE campaign_id = ${m.campaignId}`);
+  const rows = await stack.pool.any(sql.type(
+    z.object({ state: z.string(), platform: z.string(), lateMs: z.number().nullable() }),
+  )`
+    SELECT state, platform, (extract(epoch FROM executed_at - due_at) * 1000)::float8 AS "lateMs"
+    FROM presaves WHERE campaign_id = ${m.campaignId}`);
   const late = rows
     .filter((r) => r.state === 'done' && r.lateMs !== null)
     .map((r) => r.lateMs!)
@@ -204,8 +243,43 @@ async function measure(
     peakWorkerRssMiB: peakRss,
     historyEventsPerFan: round(history / m.fans),
   };
-  log(`${m.label}: ${JSON.stringify(result)}`);
-  return result;
+  const byPlatform = m.apple ? platformFigures(rows, m.apple, appleBefore!) : undefined;
+  log(`${m.label}: ${JSON.stringify({ ...result, byPlatform })}`);
+  return byPlatform ? { ...result, byPlatform } : result;
+}
+
+/** Each platform's delivered / lost / lateness, and Apple's own calls and 429s (its simulator's counters). */
+function platformFigures(
+  rows: readonly { state: string; platform: string; lateMs: number | null }[],
+  apple: NonNullable<Stack['appleMusic']>,
+  before: Record<string, number>,
+) {
+  const figures: Record<string, Record<string, number | null>> = {};
+  for (const platform of ['spotify', 'apple_music']) {
+    const mine = rows.filter((r) => r.platform === platform);
+    const late = mine
+      .filter((r) => r.state === 'done' && r.lateMs !== null)
+      .map((r) => r.lateMs!)
+      .sort((a, b) => a - b);
+    const open = mine.filter((r) => r.state === 'pending' || r.state === 'running').length;
+    figures[platform] = {
+      fans: mine.length,
+      delivered: late.length,
+      lost: mine.length - late.length - open,
+      pendingAtDeadline: open,
+      latenessP50Ms: round(percentile(late, 50)),
+      latenessP99Ms: round(percentile(late, 99)),
+      latenessMaxMs: round(late.at(-1) ?? null),
+    };
+  }
+  const appleLate = rows.filter((r) => r.platform === 'apple_music' && r.lateMs !== null).map((r) => r.lateMs!);
+  const seconds = Math.max(0.001, Math.max(...appleLate, 1) / 1000);
+  const requests = apple.state.counters.requests - before.requests;
+  figures.apple_music.requests = requests;
+  figures.apple_music.requestsPerSecond = round(requests / seconds);
+  figures.apple_music.http429 = apple.state.counters.rateLimited - before.rateLimited;
+  figures.apple_music.libraryAdds = apple.state.counters.libraryAdds - before.libraryAdds;
+  return figures;
 }
 
 function round(n: number | null): number | null {
@@ -213,7 +287,8 @@ function round(n: number | null): number | null {
 }
 
 function printTable(f: { batch: Record<string, unknown>; perFan: Record<string, unknown> } & Record<string, unknown>) {
-  const keys = Object.keys(f.batch);
+  const { byPlatform, ...batch } = f.batch as { byPlatform?: Record<string, Record<string, unknown>> };
+  const keys = Object.keys(batch);
   console.log(
     `\nbench:release — ${f.fans} fans, ${f.zones} zones, ceiling ${f.ceilingRps} req/s (SPOTIFY_MAX_RPS ${f.spotifyMaxRps}), Temporal ${f.temporal}`,
   );
@@ -221,6 +296,17 @@ function printTable(f: { batch: Record<string, unknown>; perFan: Record<string, 
   console.log(`${'figure'.padEnd(26)}${'releaseWorkflow'.padStart(18)}${'per-fan workflows'.padStart(20)}`);
   for (const k of keys)
     console.log(`${k.padEnd(26)}${String(f.batch[k]).padStart(18)}${String(f.perFan[k]).padStart(20)}`);
+  if (byPlatform) {
+    // With --apple-share: the releaseWorkflow run's figures per platform (Apple's 429s carry no Retry-After).
+    console.log(
+      `\n${'releaseWorkflow, per platform'.padEnd(26)}${'spotify'.padStart(18)}${'apple_music'.padStart(20)}`,
+    );
+    const rows = new Set([...Object.keys(byPlatform.spotify), ...Object.keys(byPlatform.apple_music)]);
+    for (const k of rows)
+      console.log(
+        `${k.padEnd(26)}${String(byPlatform.spotify[k] ?? '–').padStart(18)}${String(byPlatform.apple_music[k] ?? '–').padStart(20)}`,
+      );
+  }
   console.log('');
 }
 
