@@ -21,6 +21,20 @@ const ABSENT_RECHECK_MS = 15 * 60_000;
 /** Adds show up after a delay ("There may be a delay"): read back this many times, this far apart. */
 const READ_BACKS = 4;
 const READ_BACK_GAP_MS = 500;
+/** Apple's 429s carry no Retry-After and clear within seconds: a fan waits through a few (0.5, 1, 2, 4 s). */
+const THROTTLED_TRIES = 5;
+
+/** One Apple call, tried again after each 429 (from 0.5 s, doubling) rather than refusing the fan. */
+async function throughThrottling<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.kind !== 'rate_limited' || attempt >= THROTTLED_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs ?? 500 * 2 ** (attempt - 1)));
+    }
+  }
+}
 
 /** Whether the smart link offers the Apple Music pre-add for this campaign. */
 export function offersAppleMusic(campaign: Campaign, appleMusic: AppleMusicClient | null): boolean {
@@ -41,7 +55,7 @@ export function createAppleMusicPresave(deps: AppDeps, tracking: Tracking) {
   async function albumIn(client: AppleMusicClient, campaign: Campaign, storefront: string): Promise<AppleMusicAlbum> {
     const known = await findAppleMusicAlbum(pool, campaign.id, storefront);
     if (known && (known.albumId !== null || Date.now() - known.checkedAt < ABSENT_RECHECK_MS)) return known;
-    const found = await client.albumByUpc(storefront, campaign.upc!);
+    const found = await throughThrottling(() => client.albumByUpc(storefront, campaign.upc!));
     const album = { storefront, albumId: found?.id ?? null, preRelease: found?.preRelease ?? false };
     await recordAppleMusicAlbum(pool, campaign.id, album);
     return { ...album, checkedAt: Date.now() };
@@ -49,9 +63,9 @@ export function createAppleMusicPresave(deps: AppDeps, tracking: Tracking) {
 
   /** Adds the album and reads it back; true once Apple shows it in the library. */
   async function preAdd(client: AppleMusicClient, token: string, album: AppleMusicAlbum): Promise<boolean> {
-    await client.addAlbumToLibrary(token, album.albumId!);
+    await throughThrottling(() => client.addAlbumToLibrary(token, album.albumId!));
     for (let i = 0; i < READ_BACKS; i++) {
-      if (await client.libraryAlbumOf(token, album.storefront, album.albumId!)) return true;
+      if (await throughThrottling(() => client.libraryAlbumOf(token, album.storefront, album.albumId!))) return true;
       await new Promise((resolve) => setTimeout(resolve, READ_BACK_GAP_MS));
     }
     return false;
@@ -70,7 +84,7 @@ export function createAppleMusicPresave(deps: AppDeps, tracking: Tracking) {
     let storefront: string;
     let album: AppleMusicAlbum;
     try {
-      storefront = await client.userStorefront(token);
+      storefront = await throughThrottling(() => client.userStorefront(token));
       album = await albumIn(client, campaign, storefront);
     } catch (error) {
       throw apiErrorOf(error);

@@ -4,7 +4,13 @@
 // one; bad input changes nothing. Real PostgreSQL, Temporal, worker and API; Apple only through its simulator.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { accountWithLiveAlbumCampaign, http, useReleaseStack, waitForCampaign } from '../helpers/release-stack';
+import {
+  accountWithLiveAlbumCampaign,
+  artistAccount,
+  http,
+  useReleaseStack,
+  waitForCampaign,
+} from '../helpers/release-stack';
 
 const stack = useReleaseStack({ appleMusic: { ratePerSecond: 1000 } });
 afterEach(() => stack.appleMusic.state.faults.clear());
@@ -128,5 +134,28 @@ describe('Apple Music pre-adds', () => {
     expect((await postToken(slug, { musicUserToken: fan.musicUserToken })).status).toBe(404);
     expect(await count()).toBe(before);
     expect(inLibrary('carl', c.album.id)).toBe(false);
+  });
+
+  it('waits through Apple’s 429s at consent instead of refusing the fan', async () => {
+    const c = await appleCampaign('Throttled', 3600, 'at-release');
+    sim().faults.add({ kind: '429', count: 2, path: '/v1/me/storefront' });
+    sim().faults.add({ kind: '429', count: 1, path: '/v1/me/library' });
+    const res = await postToken(c.slug, { musicUserToken: appleFan('eve').musicUserToken });
+    expect(res.status).toBe(201);
+    expect(res.data.preAdded).toBe(true);
+    expect(sim().faults.list()).toEqual([]);
+  });
+
+  it('shows one account’s per-platform state to no other account', async () => {
+    const c = await appleCampaign('Tenant', 3600, 'at-release');
+    expect((await postToken(c.slug, { musicUserToken: appleFan('dora').musicUserToken })).status).toBe(201);
+    const other = await artistAccount(stack);
+    for (const path of [`/presaves?platform=apple_music`, `/analytics`]) {
+      const mine = await http.get(`${stack.api.url}/v1/campaigns/${c.id}${path}`, { headers: c.headers });
+      expect(mine.status).toBe(200);
+      const theirs = await http.get(`${stack.api.url}/v1/campaigns/${c.id}${path}`, { headers: other.headers });
+      expect(theirs.status).toBe(404);
+      expect(JSON.stringify(theirs.data)).not.toContain('apple_music');
+    }
   });
 });
