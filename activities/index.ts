@@ -26,9 +26,15 @@ export function createActivities(deps: ActivityDeps) {
   const { spotify } = deps.providers;
   const spotifyLimiter = new SharedRateLimiter(pool, `spotify:${config.SPOTIFY_CLIENT_ID}`, config.SPOTIFY_MAX_RPS);
   const spotifyAccess = createSpotifyAccess({ ...deps, spotify });
+  // Apple limits per developer account (Team ID), apart from Spotify's: docs/providers/apple-music.md "Rate limits".
+  const appleMusicLimiter = new SharedRateLimiter(
+    pool,
+    `apple_music:${config.APPLE_MUSIC_TEAM_ID ?? 'none'}`,
+    config.APPLE_MUSIC_MAX_RPS,
+  );
   return {
     ...createAccountActivities(deps),
-    ...createReleaseActivities({ ...deps, spotify, spotifyLimiter, spotifyAccess }),
+    ...createReleaseActivities({ ...deps, spotify, spotifyLimiter, spotifyAccess, appleMusicLimiter }),
     // the same limiter as release day: one Spotify rate for the whole app
     ...createAttributionActivities({ ...deps, spotify, spotifyLimiter, spotifyAccess }),
     ...createReleaseHandoffActivities(deps),

@@ -14,7 +14,7 @@ export interface DeliveryTarget {
 
 export type DeliveryOutcome =
   | { kind: 'done'; alreadyThere: boolean; followed: boolean }
-  | { kind: 'revoked'; reason: 'revoked' | 'token_expired' }
+  | { kind: 'revoked'; reason: 'revoked' | 'token_expired' | 'reauthorize' } // reauthorize: Apple Music (no refresh)
   | { kind: 'failed'; reason: string; error: string }
   | { kind: 'retry_later'; reason: string; error: string }
   /**

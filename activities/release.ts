@@ -5,11 +5,19 @@ import { type Campaign, findCampaignById, markAlerted, recordResolution, setCamp
 import { notifyAccount } from '../db/notifications';
 import { queueEmail } from '../db/outbox';
 import { type DatabasePool } from '../db/pool';
-import { claimDuePresaves, pendingWaves, type PresaveProgress, presaveProgress, renewLease } from '../db/presaves';
+import {
+  claimDuePresaves,
+  pendingWaves,
+  platformsOfPresaves,
+  type PresaveProgress,
+  presaveProgress,
+  renewLease,
+} from '../db/presaves';
 import { type FanTokens } from '../db/fans';
 import { orderSessionOfCampaign } from '../db/billing';
 import { signalOrder } from '../lib/starters/order';
 import { ensureAttributionScheduleFor } from './attribution';
+import { appleMusicDeliveryFor } from './apple-music-dispatch';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
 import { createBatchSettler, type SettledRow } from './presave-settlement';
@@ -40,11 +48,17 @@ export interface BatchResult {
 }
 
 export function createReleaseActivities(
-  deps: ActivityDeps & { spotify: SpotifyClient; spotifyLimiter: SharedRateLimiter; spotifyAccess: SpotifyAccess },
+  deps: ActivityDeps & {
+    spotify: SpotifyClient;
+    spotifyLimiter: SharedRateLimiter;
+    spotifyAccess: SpotifyAccess;
+    appleMusicLimiter?: SharedRateLimiter;
+  },
 ) {
   const { pool, spotify, spotifyLimiter: limiter, spotifyAccess, logger } = deps;
   const { tokens, catalogToken } = spotifyAccess;
   const delivery = createPresaveDelivery({ config: deps.config, spotify, limiter, tokens });
+  const deliverAppleMusic = appleMusicDeliveryFor(deps);
 
   const holdClaim = (claimToken: string, leaseMs: number, heartbeat: () => void) =>
     holdPresaveClaim(deps, claimToken, leaseMs, heartbeat);
@@ -143,19 +157,26 @@ export function createReleaseActivities(
       result.claimed = claimed.length;
       if (claimed.length === 0) return result;
       const settler = createBatchSettler({ pool, campaign, claimToken, result });
-      if (!campaign.spotifyAlbumId || campaign.resolution !== 'live') {
-        for (const row of claimed) void settler.giveBack(row, 'release not live yet');
+      // Each row goes to its platform's delivery; Spotify's rows wait for the release to be live on Spotify.
+      const platforms = await platformsOfPresaves(
+        pool,
+        claimed.map((row) => row.id),
+      );
+      const spotifyLive = Boolean(campaign.spotifyAlbumId) && campaign.resolution === 'live';
+      const waiting = spotifyLive ? [] : claimed.filter((row) => platforms.get(row.id)?.platform !== 'apple_music');
+      for (const row of waiting) void settler.giveBack(row, 'release not live yet');
+      if (waiting.length === claimed.length) {
         await settler.flush();
         return { ...result, notLive: true };
       }
-      const target = targetOf(campaign);
+      const target = spotifyLive ? targetOf(campaign) : null;
       const heartbeat = () => ctx.heartbeat({ done: result.done, failed: result.failed, revoked: result.revoked });
 
       const releaseClaim = holdClaim(claimToken, leaseMs, heartbeat);
       // One lane failing (a database error) stops the others before the activity fails and is retried.
       const stop = new AbortController();
       const stopSignals = AbortSignal.any([stop.signal, ctx.cancellationSignal]);
-      const queue = [...claimed];
+      const queue = claimed.filter((row) => !waiting.includes(row));
       const runLane = async (known: Map<string, FanTokens | null>) => {
         for (let row = queue.shift(); row; row = queue.shift()) {
           if (result.paused || stopSignals.aborted) {
@@ -163,14 +184,18 @@ export function createReleaseActivities(
             continue;
           }
           try {
-            const outcome = await delivery.deliver(
-              row.fanId,
-              target,
-              row.attempts > 1,
-              heartbeat,
-              stopSignals,
-              known.get(row.fanId),
-            );
+            const platform = platforms.get(row.id);
+            const outcome =
+              platform?.platform === 'apple_music'
+                ? await deliverAppleMusic(campaign, { ...row, ...platform }, heartbeat, stopSignals)
+                : await delivery.deliver(
+                    row.fanId,
+                    target!,
+                    row.attempts > 1,
+                    heartbeat,
+                    stopSignals,
+                    known.get(row.fanId),
+                  );
             await settler.add(row, outcome);
           } catch (error) {
             stop.abort(error);

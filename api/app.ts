@@ -46,6 +46,7 @@ import { createMemberAccounts } from './member-accounts';
 import { auditMemberChanges } from './member-audit';
 import { billingRoutes } from './routes/billing';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks';
+import { appleMusicRoutes } from './routes/apple-music';
 import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
 import { eventBufferFor } from './event-buffer';
 import { createTracking } from './tracking';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): Express {
   const signIn = createSpotifySignIn(deps, oauthStates);
   const tracking = createTracking(deps.config, eventBufferFor(deps));
   app.use(smartLinkRoutes(deps, signIn, tracking));
+  app.use(appleMusicRoutes(deps, tracking));
   // Raw body for the signature check: before any body parser.
   app.use(stripeWebhookRoutes(deps));
   app.use(docsRoutes(deps));

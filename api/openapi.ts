@@ -2,6 +2,7 @@
 // routes validate with (z.toJSONSchema). A test checks every route the app registers is listed here.
 import { z } from 'zod';
 import {
+  appleMusicPresaveBody,
   analyticsQueryShape,
   approveAdCopyBody,
   checkoutBody,
@@ -187,6 +188,26 @@ export const OPERATIONS: Operation[] = [
     summary: "Start a fan's Spotify sign-in (302 to Spotify)",
     auth: 'none',
     query: z.object({ tz: z.string().optional() }),
+  },
+  {
+    method: 'post',
+    path: '/l/:slug/presave/apple-music',
+    summary: "A fan's Apple Music pre-add: the Music-User-Token from MusicKit (same origin only)",
+    auth: 'none',
+    body: appleMusicPresaveBody,
+  },
+  {
+    method: 'get',
+    path: '/apple-music/developer-token',
+    summary: 'The Apple Music developer token MusicKit on the smart link is configured with',
+    auth: 'none',
+  },
+  {
+    method: 'get',
+    path: '/static/apple-music-presave.js',
+    summary: 'Script of the Apple Music pre-add button',
+    auth: 'none',
+    response: 'application/javascript',
   },
   {
     method: 'get',

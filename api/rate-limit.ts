@@ -25,6 +25,8 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'deletion', method: 'POST', path: /^\/meta\/data-deletion\/?$/ },
   { policy: 'status', method: 'GET', path: /^\/privacy\/deletion\/[^/]+\/?$/ },
   { policy: 'presave', method: 'GET', path: /^\/l\/[^/]+\/presave\/[^/]+\/?$/ },
+  { policy: 'presave', method: 'POST', path: /^\/l\/[^/]+\/presave\/apple-music\/?$/ },
+  { policy: 'presave', method: 'GET', path: /^\/apple-music\/developer-token\/?$/ },
   { policy: 'oauth', method: 'GET', path: /^\/oauth\/.+\/callback\/?$/ },
   { policy: 'checkout', method: 'POST', path: /^\/v1\/billing\/checkout\/?$/ },
   // The link's POST, and the resend (authenticated, but each one may send an e-mail).

@@ -87,9 +87,10 @@ export const createCampaignBody = z
     timeZone,
     followArtist: z.boolean().default(true),
     platforms: z
-      .array(z.enum(['spotify'], { message: 'supported platforms: spotify' }))
+      .array(z.enum(['spotify', 'apple_music'], { message: 'supported platforms: spotify, apple_music' }))
       .min(1)
-      .max(1)
+      .max(2)
+      .refine((p) => new Set(p).size === p.length, 'each platform once')
       .default(['spotify']),
   })
   .refine((b) => b.upc !== undefined || b.isrc !== undefined, { message: 'upc or isrc is required', path: ['upc'] });
@@ -109,6 +110,7 @@ export const campaignListQuery = z.strictObject({
 
 export const presaveListQuery = z.strictObject({
   status: z.enum(['pending', 'running', 'done', 'failed', 'revoked', 'cancelled']).optional(),
+  platform: z.enum(['spotify', 'apple_music']).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -391,4 +393,10 @@ export const opsResetBody = z.strictObject({
 export const opsSignalBody = z.strictObject({
   name: z.enum(['reschedule', 'cancel', 'presaveAdded', 'disconnect']),
   args: z.array(z.unknown()).max(1).default([]),
+});
+
+/** The smart link's Apple Music pre-add: the Music-User-Token MusicKit gave the fan's browser, and the fan's zone. */
+export const appleMusicPresaveBody = z.strictObject({
+  musicUserToken: z.string().min(16).max(4096),
+  timeZone: z.string().max(64).optional(),
 });

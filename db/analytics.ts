@@ -182,7 +182,7 @@ async function flaggedEvents(tx: Tx, limit = 200) {
   return { excludedEvents: total, byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.count])), items };
 }
 
-/** Pre-saves by the fan's time zone (null: the browser did not say) and by wave (due instant). */
+/** Pre-saves by the fan's time zone (null: the browser did not say), by wave (due instant) and by platform. */
 async function delivery(tx: Tx, campaignId: string) {
   const byZone = await tx.any(sql.type(z.object({ zone: z.string().nullable(), ...countsByStateShape }))`
       SELECT f.time_zone AS zone, ${countsByState}
@@ -192,7 +192,10 @@ async function delivery(tx: Tx, campaignId: string) {
       SELECT p.due_at AS "dueAt", ${countsByState}
       FROM presaves p WHERE p.campaign_id = ${campaignId}
       GROUP BY p.due_at ORDER BY p.due_at LIMIT 500`);
-  return { byZone, byWave };
+  const byPlatform = await tx.any(sql.type(z.object({ platform: z.string(), ...countsByStateShape }))`
+      SELECT p.platform, ${countsByState}
+      FROM presaves p WHERE p.campaign_id = ${campaignId} GROUP BY p.platform ORDER BY p.platform`);
+  return { byZone, byWave, byPlatform };
 }
 
 export type Bucket = 'hour' | 'day';

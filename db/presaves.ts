@@ -246,7 +246,13 @@ const listedRow = z.object({
 /** Keyset pagination over (created_at, id), so pages stay stable while fans keep arriving. */
 export async function listPresaves(
   db: Db,
-  input: { campaignId: string; status?: PresaveState; after?: { createdAtKey: string; id: string }; limit: number },
+  input: {
+    campaignId: string;
+    status?: PresaveState;
+    platform?: string;
+    after?: { createdAtKey: string; id: string };
+    limit: number;
+  },
 ) {
   return db.any(sql.type(listedRow)`
     SELECT id, platform, state AS status, due_at AS "dueAt", executed_at AS "executedAt", reason,
@@ -254,6 +260,7 @@ export async function listPresaves(
     FROM presaves
     WHERE campaign_id = ${input.campaignId}
       ${input.status ? sql.fragment`AND state = ${input.status}` : sql.fragment``}
+      ${input.platform ? sql.fragment`AND platform = ${input.platform}` : sql.fragment``}
       ${input.after ? sql.fragment`AND (created_at, id) > (${input.after.createdAtKey}::timestamptz, ${input.after.id}::uuid)` : sql.fragment``}
     ORDER BY created_at, id
     LIMIT ${input.limit}`);
@@ -346,4 +353,23 @@ export async function presavesNeedingReconsent(db: Db) {
 /** Every pre-save of the fan (erasure); returns how many went. */
 export async function deletePresavesOfFan(db: Db, fanId: string): Promise<number> {
   return (await db.query(sql.unsafe`DELETE FROM presaves WHERE fan_id = ${fanId}`)).rowCount;
+}
+
+/** An Apple Music pre-add made at consent time and read back (the row stays pending until its release instant). */
+export async function markPreadded(db: Db, presaveId: string): Promise<void> {
+  await db.query(sql.unsafe`UPDATE presaves SET preadded_at = coalesce(preadded_at, now()) WHERE id = ${presaveId}`);
+}
+
+/**
+ * The platform of each of these pre-saves, and whether it was pre-added at consent (a batch is dispatched per
+ * platform: activities/release.ts).
+ */
+export async function platformsOfPresaves(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, { platform: string; preadded: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.any(sql.type(z.object({ id: z.string(), platform: z.string(), preadded: z.boolean() }))`
+    SELECT id, platform, preadded_at IS NOT NULL AS preadded FROM presaves WHERE id = ANY(${sql.array([...ids], 'uuid')})`);
+  return new Map(rows.map((r) => [r.id, { platform: r.platform, preadded: r.preadded }]));
 }

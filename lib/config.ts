@@ -16,7 +16,7 @@ export const RATE_LIMIT_DEFAULTS = {
   subscribe: { limit: 20, windowSeconds: 600 }, // POST /l/:slug/subscribe, /l/:slug/ad-consent, /u/:token
   deletion: { limit: 10, windowSeconds: 3600 }, // /privacy/delete/email, /confirm/:token, /spotify, /meta/data-deletion
   status: { limit: 60, windowSeconds: 600 }, // GET /privacy/deletion/:id (no guessing confirmation codes)
-  presave: { limit: 30, windowSeconds: 600 }, // GET /l/:slug/presave/*
+  presave: { limit: 30, windowSeconds: 600 }, // GET /l/:slug/presave/*, POST …/apple-music, GET /apple-music/developer-token
   oauth: { limit: 60, windowSeconds: 600 }, // GET /oauth/*/callback
   checkout: { limit: 20, windowSeconds: 600 }, // POST /v1/billing/checkout (may be signed out)
   verification: { limit: 10, windowSeconds: 3600 }, // POST /account/verify/:token, /v1/accounts/me/verification
@@ -160,6 +160,11 @@ const configSchema = z.object({
   APPLE_MUSIC_TEAM_ID: optionalSecret,
   APPLE_MUSIC_KEY_ID: optionalSecret,
   APPLE_MUSIC_PRIVATE_KEY: optionalSecret,
+  // docs/providers/apple-music.md: developer tokens live this long (Apple allows six months) and are signed anew
+  // before they run out; the MusicKit script the smart link loads; Apple's rate per developer account (Team ID).
+  APPLE_MUSIC_TOKEN_TTL_SECONDS: z.coerce.number().int().min(600).max(15_777_000).default(43_200),
+  APPLE_MUSIC_MUSICKIT_URL: url.default('https://js-cdn.music.apple.com/musickit/v3/musickit.js'),
+  APPLE_MUSIC_MAX_RPS: z.coerce.number().positive().default(20),
 
   META_DIALOG_URL: url.default('https://www.facebook.com'),
   META_GRAPH_URL: url.default('https://graph.facebook.com'),

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
+import { MUSICKIT_SCRIPT_PATH, sandboxDeveloperKey, startAppleMusicSimulator } from '../simulators/apple-music';
 import { startGeminiSimulator } from '../simulators/gemini';
 import { startGoogleSimulator } from '../simulators/google';
 import { SANDBOX_DEVELOPER_TOKEN } from '../simulators/google/ads';
@@ -123,6 +124,19 @@ async function main() {
     env.SPOTIFY_ACCOUNTS_URL = sim.url;
     env.SPOTIFY_API_URL = sim.url;
     sandboxed.push(`spotify → ${sim.url}`);
+  }
+
+  if (!env.APPLE_MUSIC_PRIVATE_KEY) {
+    // A fresh developer key each start: the simulator trusts its public half, dropday signs with the private one.
+    const key = sandboxDeveloperKey();
+    const sim = await startAppleMusicSimulator({ keys: [key], port: Number(env.APPLE_MUSIC_SIMULATOR_PORT || 4014) });
+    cleanups.push(sim.close);
+    env.APPLE_MUSIC_TEAM_ID = key.teamId;
+    env.APPLE_MUSIC_KEY_ID = key.keyId;
+    env.APPLE_MUSIC_PRIVATE_KEY = key.privateKeyPem;
+    env.APPLE_MUSIC_API_URL = sim.url;
+    env.APPLE_MUSIC_MUSICKIT_URL = `${sim.url}${MUSICKIT_SCRIPT_PATH}`;
+    sandboxed.push(`apple music (API, MusicKit stand-in) → ${sim.url}`);
   }
 
   if (!env.GOOGLE_CLIENT_ID) {

@@ -54,7 +54,9 @@ ${notice ?? ''}
 <div><h2>Value <span class="muted">(points)</span></h2><p>Total <strong id="value-total">–</strong></p>
 <table id="value-table"><thead><tr><th>Event</th><th>Count</th><th>Points each</th><th>Value</th></tr></thead><tbody></tbody></table></div>
 <div><h2>Delivery by zone</h2>
-<table id="zones-table"><thead><tr><th>Zone</th><th>Delivered</th><th>Pending</th><th>Failed</th><th>Total</th></tr></thead><tbody></tbody></table></div>
+<table id="zones-table"><thead><tr><th>Zone</th><th>Delivered</th><th>Pending</th><th>Failed</th><th>Total</th></tr></thead><tbody></tbody></table>
+<h2>Delivery by platform</h2>
+<table id="platforms-table"><thead><tr><th>Platform</th><th>Delivered</th><th>Pending</th><th>Needs sign-in again</th><th>Failed</th><th>Total</th></tr></thead><tbody></tbody></table></div>
 </div>
 <div class="panel">
 <h2>Abuse flags</h2>

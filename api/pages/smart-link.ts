@@ -35,7 +35,13 @@ const deletionLink = html`<p class="note"><a href="/privacy/delete">Delete my da
  * `links`: the visit's source as a query string, carried by the page's links so clicks are attributed like the view.
  * `extra`: the ad-measurement part (consent question or pixel), see api/conversions.ts.
  */
-export function presavePage(campaign: Campaign, consentText: string, links = '', extra: Html = html``): string {
+export function presavePage(
+  campaign: Campaign,
+  consentText: string,
+  links = '',
+  extra: Html = html``,
+  otherPlatforms: Html = html``, // other platforms' pre-save buttons (./apple-music-presave.ts)
+): string {
   const at = `${campaign.releaseTime.slice(0, 5)} on ${campaign.releaseDate}`;
   const policy =
     campaign.releasePolicy === 'local'
@@ -45,6 +51,7 @@ export function presavePage(campaign: Campaign, consentText: string, links = '',
     `${campaign.title} — pre-save`,
     html`${header(campaign)}
 <a class="button" data-presave="/l/${campaign.slug}/presave/spotify${links}" href="/l/${campaign.slug}/presave/spotify${links}">Pre-save on Spotify</a>
+${otherPlatforms}
 <p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''} and, for a few weeks after the release, to see whether you play it.</p>
 ${subscribeForm(campaign, consentText, links)}
 ${deletionLink}

@@ -105,6 +105,7 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
       funnel: funnelCounts,
       delivery: {
         byZone: byState.byZone,
+        byPlatform: byState.byPlatform,
         byWave: byState.byWave.map(({ dueAt, ...rest }) => ({ dueAt: iso(dueAt), ...rest })),
       },
       sources: bySource.map((s) => ({

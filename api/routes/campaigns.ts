@@ -171,6 +171,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     const rows = await listPresaves(pool, {
       campaignId: id,
       status: query.status,
+      platform: query.platform,
       after: decodeCursor(query.cursor),
       limit: query.limit + 1,
     });

@@ -17,6 +17,7 @@ import { startTemporalCluster, type TemporalCluster } from '../../scripts/lib/te
 import { startTemporalDevServer, stopChild } from '../../scripts/lib/temporal-dev-server';
 import { resolveTemporalClusterTools } from '../../scripts/lib/temporal-server';
 import { startSpotifySimulator, type SpotifySimState } from '../../simulators/spotify';
+import { sandboxDeveloperKey, startAppleMusicSimulator } from '../../simulators/apple-music';
 import { addRelease, http, nextUpc, releaseInSeconds } from '../../test/helpers/release-stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -26,6 +27,8 @@ export async function startBenchStack(opts: {
   maxRps: number;
   log: (m: string) => void;
   env?: Record<string, string>;
+  /** Apple Music's rate per developer account (req/s): starts its simulator and configures a key for it */
+  appleCeilingRps?: number;
 }) {
   const cleanups: (() => Promise<void>)[] = [];
   const mode = process.env.TEMPORAL_MODE || 'dev-server';
@@ -53,6 +56,8 @@ export async function startBenchStack(opts: {
   cleanups.push(temporal.stop);
   const spotify = await startBenchSpotify(opts.ceilingRps);
   cleanups.push(spotify.close);
+  const appleMusic = opts.appleCeilingRps ? await startBenchAppleMusic(opts.appleCeilingRps) : null;
+  if (appleMusic) cleanups.push(appleMusic.close);
   const apiPort = await freePort();
   const keys = `bench:${KeyRing.generateKey()}`;
   const env: Record<string, string> = {
@@ -62,6 +67,7 @@ export async function startBenchStack(opts: {
     // Every simulated fan comes from 127.0.0.1: the limiter stays in the path (its upsert is part of the figures)
     // with the fans' limits out of reach.
     RATE_LIMITS: 'presave=100000000/60,oauth=100000000/60',
+    ...(appleMusic?.env ?? {}),
     ...opts.env,
   };
   const api = startProcess('api/main.ts', env);
@@ -79,6 +85,8 @@ export async function startBenchStack(opts: {
     cluster,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     spotify,
+    /** null unless appleCeilingRps was given */
+    appleMusic,
     pool,
     client,
     /** Another API process on the same database and Temporal, with `extra` in its env; resolves to its URL. */
@@ -131,6 +139,20 @@ export function startBenchSpotify(ceilingRps: number) {
   });
 }
 
+/** The Apple Music simulator with a rate of `ceilingRps` per developer account, and the env that points at it. */
+async function startBenchAppleMusic(ceilingRps: number) {
+  const key = sandboxDeveloperKey();
+  const sim = await startAppleMusicSimulator({ keys: [key], ratePerSecond: ceilingRps });
+  const env = {
+    APPLE_MUSIC_API_URL: sim.url,
+    APPLE_MUSIC_TEAM_ID: key.teamId,
+    APPLE_MUSIC_KEY_ID: key.keyId,
+    APPLE_MUSIC_PRIVATE_KEY: key.privateKeyPem,
+    APPLE_MUSIC_MAX_RPS: String(Math.max(1, Math.floor(ceilingRps * 0.9))),
+  };
+  return { ...sim, teamId: key.teamId, env };
+}
+
 /** What the API and worker processes of a bench need, and nothing from the shell that started it. */
 export function processEnv(p: {
   apiPort: number;
@@ -162,6 +184,7 @@ export async function benchCampaign(
   target: { api: { url: string }; spotify: { state: SpotifySimState } },
   account: { headers: Record<string, string>; artistId: string },
   title: string,
+  platforms: string[] = ['spotify'],
 ) {
   const upc = nextUpc();
   const album = addRelease(target, upc, Date.now() - 1_000);
@@ -176,11 +199,12 @@ export async function benchCampaign(
       releaseTime: later.releaseTime,
       releasePolicy: 'global',
       timeZone: 'UTC',
+      platforms,
     },
     { headers: account.headers },
   );
   if (campaign.status !== 201) throw new Error(`campaign: ${JSON.stringify(campaign.data)}`);
-  return { album, campaign: campaign.data as { id: string; slug: string } };
+  return { album, upc, campaign: campaign.data as { id: string; slug: string } };
 }
 
 /** Moves the campaign's release instant `seconds` from now; the instant. */

@@ -1,6 +1,7 @@
 // Every provider client, built once per process from configuration: the worker hands them to its activities, the
 // API to its routes, and both pass the hook that counts each call in their own metrics. Nothing else builds one.
 import { type Config } from '../config';
+import { type AppleMusicClient, appleMusicClientFrom } from './apple-music';
 import { type GeminiCopyClient, geminiClientFrom } from './gemini';
 import { type GoogleAdsClient, googleAdsFrom } from './google-ads';
 import { type GoogleOAuthClient, googleOAuthFrom } from './google-oauth';
@@ -12,6 +13,8 @@ import { type SpotifyClient, spotifyClientFrom } from './spotify';
 
 export interface ProviderClients {
   spotify: SpotifyClient;
+  /** null when no Apple Music key is configured: the smart link then offers no Apple Music pre-add */
+  appleMusic: AppleMusicClient | null;
   googleOAuth: GoogleOAuthClient;
   googleAds: GoogleAdsClient;
   metaOAuth: MetaOAuthClient;
@@ -25,6 +28,7 @@ export function createProviderClients(config: Config, hooks: { onCall?: OnProvid
   const { onCall } = hooks;
   return {
     spotify: spotifyClientFrom(config, onCall),
+    appleMusic: appleMusicClientFrom(config, onCall),
     googleOAuth: googleOAuthFrom(config, onCall),
     googleAds: googleAdsFrom(config, onCall),
     metaOAuth: metaOAuthFrom(config, onCall),

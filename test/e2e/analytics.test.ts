@@ -146,6 +146,9 @@ describe('campaign analytics', () => {
       { dueAt: iso(release), total: 5, pending: 0, done: 5, failed: 0, revoked: 0, cancelled: 0 },
       { dueAt: '2031-06-01T00:00:00.000Z', total: 10, pending: 10, failed: 0, done: 0, revoked: 0, cancelled: 0 },
     ]);
+    expect(data.delivery.byPlatform).toEqual([
+      { platform: 'spotify', total: 15, pending: 10, done: 5, failed: 0, revoked: 0, cancelled: 0 },
+    ]);
   });
 
   it('buckets unflagged events by UTC day and hour, empty buckets included', async () => {

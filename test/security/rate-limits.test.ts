@@ -143,6 +143,17 @@ describe('rate limits', () => {
         send: (h) => http.get(`${stack.api.url}/l/${campaign.slug}/presave/spotify`, { headers: h }),
       },
       {
+        // Someone trying Music-User-Tokens (each would cost an Apple call).
+        policy: 'presave',
+        send: (h) =>
+          http.post(
+            `${stack.api.url}/l/${campaign.slug}/presave/apple-music`,
+            { musicUserToken: 'mut.guessed-guessed-guessed' },
+            { headers: { ...h, origin: stack.api.url } },
+          ),
+      },
+      { policy: 'presave', send: (h) => http.get(`${stack.api.url}/apple-music/developer-token`, { headers: h }) },
+      {
         policy: 'oauth',
         send: (h) => http.get(`${stack.api.url}/oauth/spotify/callback?code=x&state=y`, { headers: h }),
       },
