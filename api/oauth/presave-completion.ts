@@ -13,7 +13,7 @@ import { recordPresave } from './presave-record';
 import { type CompletedSignIn, type SpotifySignIn } from './spotify-fan-sign-in';
 
 export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking) {
-  const { pool, keyRing } = deps;
+  const { keyRing } = deps;
   const conversions = createConversionTracking(deps);
   const campaigns = campaignCacheFor(deps);
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
