@@ -39,6 +39,8 @@ import { analyticsRoutes } from './routes/analytics';
 import { dashboardRoutes } from './routes/dashboard';
 import { billingRoutes } from './routes/billing';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks';
+import { instagramWebhookRoutes } from './routes/instagram-webhooks';
+import { instagramRoutes } from './routes/instagram';
 import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
 import { eventBufferFor } from './event-buffer';
 import { createTracking } from './tracking';
@@ -95,6 +97,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(rateLimiter(deps));
   // Raw body for the signature check: before any body parser.
   app.use(stripeWebhookRoutes(deps));
+  app.use(instagramWebhookRoutes(deps));
   app.use(docsRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
@@ -137,6 +140,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(connectionRoutes(deps, connections));
   app.use(adCopyRoutes(deps));
   app.use(adRoutes(deps));
+  app.use(instagramRoutes(deps));
   app.use(opsRoutes(deps));
   app.use(opsWorkflowRoutes(deps));
   app.use(conversionRoutes(deps));

@@ -173,6 +173,8 @@ const configSchema = z.object({
   INSTAGRAM_WEBHOOK_VERIFY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // Release-day posts: the container is made this long before the instant (it expires after 24 h at Instagram).
   INSTAGRAM_CONTAINER_LEAD_SECONDS: z.coerce.number().int().min(0).max(86_000).default(900),
+  // How often a post whose release instant has come looks again whether the release is live.
+  INSTAGRAM_LIVE_CHECK_MS: z.coerce.number().int().min(100).default(60_000),
   // Inbox: messages and comments are deleted this long after they arrive (30 days).
   INSTAGRAM_INBOX_RETENTION_SECONDS: z.coerce
     .number()
