@@ -80,11 +80,12 @@ export function createInstagramPostActivities({ pool, keyRing, providers }: Acti
     /** When the post goes out (the release instant), whether the release is live yet, and whether it was cancelled. */
     async instagramPostSchedule(input: {
       postId: string;
-    }): Promise<{ publishAt: number; live: boolean; cancelled: boolean; done: boolean }> {
+    }): Promise<{ campaignId: string; publishAt: number; live: boolean; cancelled: boolean; done: boolean }> {
       const post = await load(input.postId);
       const campaign = await findCampaignById(pool, post.campaignId);
       if (!campaign) throw ApplicationFailure.nonRetryable('the release campaign is gone', 'InstagramPostMissing');
       return {
+        campaignId: campaign.id,
         publishAt: campaign.releaseAt,
         live: campaign.resolution === 'live',
         cancelled: campaign.status === 'cancelled',

@@ -114,7 +114,10 @@ export async function instagramPostWorkflow(input: InstagramPostInput): Promise<
   }
 }
 
-/** The instant has come: publish only once the release is live (a late release is waited for, visibly). */
+/**
+ * The instant has come: publish only once the release is live (a late release is waited for, visibly). The release
+ * engine records `live` when it delivers pre-saves; without any, this looks the release up the same way.
+ */
 async function waitUntilLive(
   postId: string,
   checkMs: number,
@@ -122,7 +125,10 @@ async function waitUntilLive(
 ): Promise<void> {
   for (let waited = false; ; waited = true) {
     const schedule = await bookkeeping.instagramPostSchedule({ postId });
-    if (schedule.live) {
+    const live =
+      schedule.live ||
+      (await bookkeeping.verifyRelease({ campaignId: schedule.campaignId, alertWithinMs: 0 })).resolution === 'live';
+    if (live) {
       if (waited) await moveTo('ready');
       return;
     }
