@@ -90,6 +90,46 @@ describe('webhook endpoint', () => {
   });
 });
 
+describe('tenants', () => {
+  it("answers 404 to every Instagram route called with another account's ids, and changes nothing", async () => {
+    const a = await labelWithPublishedPost('label_tenant_a');
+    await comment(a.connection.igUserId, a.mediaId, 'for A only');
+    const [item] = (await inbox(a.account.headers)).data.items as { id: string }[];
+    const b = await artistAccount(stack);
+    const bConnection = await connectInstagram(stack, ig, b, 'label_tenant_b');
+    const ids: Record<string, string> = { campaigns: a.campaign.id, 'instagram-posts': a.post.id, inbox: item.id };
+    const bodies: Record<string, unknown> = {
+      'instagram-posts': {
+        connectionId: bConnection.id,
+        media: { kind: 'image', imageUrl: 'https://cdn.example/b.jpg' },
+        caption: 'B steals',
+      },
+      reply: { text: 'x' },
+      'private-reply': { text: 'x' },
+      message: { text: 'x' },
+      hide: { hidden: true },
+    };
+    const doc = (await http.get(`${stack.api.url}/openapi.json`)).data as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const routes = Object.entries(doc.paths)
+      .filter(([path]) => path.includes('instagram') && path.includes('{id}'))
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method, path })));
+    expect(routes.length).toBeGreaterThanOrEqual(9);
+    const before = JSON.stringify((await inbox(a.account.headers)).data);
+    for (const { method, path } of routes) {
+      const segments = path.split('/');
+      const collection = segments[segments.indexOf('{id}') - 1];
+      const url = `${stack.api.url}${path.replace('{id}', ids[collection])}`;
+      const res = await http.request({ method, url, headers: b.headers, data: bodies[segments.at(-1)!] ?? {} });
+      expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+    }
+    expect(JSON.stringify((await inbox(a.account.headers)).data)).toBe(before);
+    expect((await postView(stack, a.account.headers, a.post.id)).data.state).toBe('published');
+    expect((await inbox(b.headers)).data.items).toEqual([]);
+  });
+});
+
 describe('inbox', () => {
   it('a keyword comment gets exactly one private reply with the smart link, even delivered twice', async () => {
     const { account, connection, campaign, post, mediaId } = await labelWithPublishedPost('label_keyword');
