@@ -3,7 +3,7 @@
 // and the token endpoints of graph.instagram.com (short → long-lived, refresh of a long-lived token ≥ 24 h old).
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type Response } from 'express';
-import { escapeHtml, hiddenFields } from '../hidden-fields';
+import { consentTarget, escapeHtml, hiddenFields } from '../hidden-fields';
 import { graphErrorBody } from '../meta/graph-http';
 import { DAY_MS, type InstagramSimState } from './state';
 
@@ -35,14 +35,8 @@ export function mountInstagramLogin(app: Express, state: InstagramSimState): voi
 
   app.post('/oauth/authorize', form, (req, res) => {
     const b = req.body as Record<string, string>;
-    const target = new URL(b.redirect_uri);
-    target.searchParams.set('state', b.state ?? '');
-    if (b.decision !== 'accept') {
-      target.searchParams.set('error', 'access_denied');
-      target.searchParams.set('error_reason', 'user_denied');
-      target.searchParams.set('error_description', 'The user denied your request');
-      return res.redirect(302, target.toString());
-    }
+    const target = consentTarget(b, res, { error_description: 'The user denied your request' });
+    if (!target) return;
     const account = state.account(b.user || 'sandbox_label');
     state.revokedUsers.delete(account.userId); // consenting again restores access
     const code = `AQ${randomBytes(20).toString('base64url')}`;

@@ -4,7 +4,7 @@
 // {error:{message,type:"OAuthException",code:190,error_subcode,fbtrace_id}} with HTTP 400. Every Graph path is
 // served under each version Graph still serves (graph-http.ts), with form or JSON bodies, as the Business SDK calls it.
 import { createHash, randomBytes } from 'node:crypto';
-import { escapeHtml, hiddenFields } from '../hidden-fields';
+import { consentTarget, escapeHtml, hiddenFields } from '../hidden-fields';
 import { answerUnmatchedInJson } from '../json-fallbacks';
 import { listenOnLoopback } from '../listen';
 import { mountConversionsApi } from './conversions';
@@ -86,13 +86,8 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
 
   graph.post('/dialog/oauth', (req, res) => {
     const b = req.body as Record<string, string>;
-    const target = new URL(b.redirect_uri);
-    target.searchParams.set('state', b.state ?? '');
-    if (b.decision !== 'accept') {
-      target.searchParams.set('error', 'access_denied');
-      target.searchParams.set('error_reason', 'user_denied');
-      return res.redirect(302, target.toString());
-    }
+    const target = consentTarget(b, res);
+    if (!target) return;
     const code = `AQ${randomBytes(16).toString('base64url')}`;
     state.codes.set(code, { user: b.user || 'sandbox-meta-user', redirectUri: b.redirect_uri });
     state.revokedUsers.delete(b.user || 'sandbox-meta-user'); // consenting again restores access
