@@ -13,6 +13,8 @@ import { createConnectionActivities } from './connections';
 import { createConversionActivities } from './conversions';
 import { createDeletionActivities } from './deletion';
 import { createGoogleConversionActivities } from './google-conversions';
+import { createInstagramPostActivities } from './instagram-posts';
+import { createInstagramInboxActivities } from './instagram-inbox';
 import { createKeyRotationActivities } from './key-rotation';
 import { createMailActivities } from './mail';
 import { createMetaUserDeletionActivities } from './meta-user-deletion';
@@ -44,6 +46,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createMetaUserDeletionActivities(deps),
     ...createAccountDeletionActivities(deps),
     ...createMailActivities(deps),
+    ...createInstagramPostActivities(deps),
+    ...createInstagramInboxActivities(deps),
     ...createConnectionActivities(deps),
     ...createStuckDetectionActivities(deps),
     ...createConversionActivities(deps),

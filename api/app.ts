@@ -47,6 +47,8 @@ import { auditMemberChanges } from './member-audit';
 import { billingRoutes } from './routes/billing';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks';
 import { appleMusicRoutes } from './routes/apple-music';
+import { instagramWebhookRoutes } from './routes/instagram-webhooks';
+import { instagramRoutes } from './routes/instagram';
 import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
 import { eventBufferFor } from './event-buffer';
 import { createTracking } from './tracking';
@@ -110,6 +112,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(appleMusicRoutes(deps, tracking));
   // Raw body for the signature check: before any body parser.
   app.use(stripeWebhookRoutes(deps));
+  app.use(instagramWebhookRoutes(deps));
   app.use(docsRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
@@ -155,6 +158,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(connectionRoutes(deps, connections));
   app.use(adCopyRoutes(deps));
   app.use(adRoutes(deps));
+  app.use(instagramRoutes(deps));
   app.use(opsRoutes(deps));
   app.use(opsWorkflowRoutes(deps));
   app.use(conversionRoutes(deps));

@@ -30,6 +30,11 @@ import {
   opsSignInForm,
   sessionConfirmForm,
   subscribeForm,
+  createInstagramPostBody,
+  instagramHideBody,
+  instagramInboxQuery,
+  instagramTextBody,
+  instagramWebhookHandshake,
 } from './schemas';
 import {
   changeMemberForm,
@@ -273,6 +278,13 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/oauth/meta/callback',
     summary: 'Meta connection callback',
+    auth: 'none',
+    response: 'text/html',
+  },
+  {
+    method: 'get',
+    path: '/oauth/instagram/callback',
+    summary: 'Instagram connection callback (Instagram Login; the code may end in #_)',
     auth: 'none',
     response: 'text/html',
   },
@@ -540,14 +552,16 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/v1/connections/:provider',
-    summary: 'Start connecting google, meta or spotify: the consent URL to open',
+    summary:
+      'Start connecting google, meta, spotify or instagram (several Instagram accounts per label): the link to confirm',
     auth: 'artist',
   },
   { method: 'get', path: '/v1/connections', summary: 'Connected accounts', auth: 'artist' },
   {
     method: 'delete',
     path: '/v1/connections/:id',
-    summary: 'Disconnect (the grant is revoked); 409 connection_in_use while ad campaigns still run or wait with it',
+    summary:
+      'Disconnect (the grant is revoked; an Instagram inbox is erased at once); 409 connection_in_use while ad campaigns or Instagram posts still run or wait with it',
     auth: 'artist',
   },
   {
@@ -576,6 +590,83 @@ export const OPERATIONS: Operation[] = [
     auth: 'none',
     response: 'text/html',
     query: z.object({ status: z.enum(['success', 'cancelled', 'portal']).optional() }),
+  },
+  {
+    method: 'get',
+    path: '/webhooks/instagram',
+    summary: "Meta's subscribe handshake: hub.challenge back when hub.verify_token matches, else 403",
+    auth: 'none',
+    query: instagramWebhookHandshake,
+    response: 'text/plain',
+  },
+  {
+    method: 'post',
+    path: '/webhooks/instagram',
+    summary:
+      'Instagram comments and messages (X-Hub-Signature-256 over the raw body with the app secret; each event stored once, sealed)',
+    auth: 'none',
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/:id/instagram-posts',
+    summary:
+      'Schedule a release-day Instagram post (image, reel or carousel; caption limits checked; optional keyword private reply)',
+    auth: 'artist',
+    body: createInstagramPostBody,
+  },
+  { method: 'get', path: '/v1/campaigns/:id/instagram-posts', summary: "A campaign's Instagram posts", auth: 'artist' },
+  {
+    method: 'get',
+    path: '/v1/campaigns/:id/instagram-counts',
+    summary: 'Comments, messages and private replies counted per post (kept after the inbox forgets them)',
+    auth: 'artist',
+  },
+  {
+    method: 'get',
+    path: '/v1/instagram-posts/:id',
+    summary: 'An Instagram post: state, waiting reason, permalink, error',
+    auth: 'artist',
+  },
+  {
+    method: 'post',
+    path: '/v1/instagram-posts/:id/cancel',
+    summary: 'Cancel a post not yet published',
+    auth: 'artist',
+  },
+  {
+    method: 'get',
+    path: '/v1/instagram/inbox',
+    summary: 'Comments and messages of the last 30 days, newest first, filtered by kind, account, campaign, post',
+    auth: 'artist',
+    query: instagramInboxQuery,
+  },
+  {
+    method: 'post',
+    path: '/v1/instagram/inbox/:id/reply',
+    summary: 'Answer a comment in public',
+    auth: 'artist',
+    body: instagramTextBody,
+  },
+  {
+    method: 'post',
+    path: '/v1/instagram/inbox/:id/private-reply',
+    summary: 'Answer a comment with a direct message: once per comment, within 7 days of it',
+    auth: 'artist',
+    body: instagramTextBody,
+  },
+  {
+    method: 'post',
+    path: '/v1/instagram/inbox/:id/message',
+    summary: "Answer a message: within 24 hours of the person's last message",
+    auth: 'artist',
+    body: instagramTextBody,
+  },
+  {
+    method: 'post',
+    path: '/v1/instagram/inbox/:id/hide',
+    summary: 'Hide or show a comment',
+    auth: 'artist',
+    body: instagramHideBody,
   },
   {
     method: 'post',

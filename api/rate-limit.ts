@@ -33,6 +33,8 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'verification', method: 'POST', path: /^\/(account\/verify\/[^/]+|v1\/accounts\/me\/verification)\/?$/ },
   { policy: 'codec', method: 'POST', path: /^\/codec\/[^/]+\/?$/ },
   { policy: 'webhooks', method: 'POST', path: /^\/webhooks\/.+$/ },
+  // Instagram's subscribe handshake: someone guessing the verify token.
+  { policy: 'webhooks', method: 'GET', path: /^\/webhooks\/instagram\/?$/ },
 ];
 
 const PURGE_EVERY_MS = 60_000;

@@ -400,3 +400,60 @@ export const appleMusicPresaveBody = z.strictObject({
   musicUserToken: z.string().min(16).max(4096),
   timeZone: z.string().max(64).optional(),
 });
+
+// --- instagram (docs/instagram.md) ----------------------------------------------------------------------------
+
+const publicUrl = z
+  .string()
+  .max(2048)
+  .url()
+  .refine((u) => u.startsWith('https://'), 'must be a public https URL (Instagram fetches it)');
+/** Instagram's caption limits: 2,200 characters, 30 hashtags, 20 @-mentions (docs/providers/instagram.md). */
+export const instagramCaption = z
+  .string()
+  .min(1)
+  .max(2200, 'Instagram captions are at most 2,200 characters')
+  .refine((c) => (c.match(/#[\p{L}\p{N}_]/gu) ?? []).length <= 30, 'Instagram allows at most 30 hashtags')
+  .refine((c) => (c.match(/@[\w.]/g) ?? []).length <= 20, 'Instagram allows at most 20 @-mentions');
+
+export const instagramMediaBody = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('image'), imageUrl: publicUrl, altText: z.string().max(1000).optional() }),
+  z.strictObject({ kind: z.literal('reel'), videoUrl: publicUrl, coverUrl: publicUrl.optional() }),
+  z.strictObject({ kind: z.literal('carousel'), imageUrls: z.array(publicUrl).min(2).max(10) }),
+]);
+
+export const createInstagramPostBody = z
+  .strictObject({
+    connectionId: z.string().uuid(),
+    media: instagramMediaBody,
+    caption: instagramCaption,
+    /** a comment containing it gets one private reply: replyText and the smart link */
+    keyword: z.string().trim().min(1).max(50).optional(),
+    replyText: z.string().max(600).optional(),
+  })
+  .refine((b) => !b.replyText || b.keyword, { message: 'replyText needs a keyword', path: ['replyText'] });
+
+export const instagramInboxQuery = z.strictObject({
+  kind: z.enum(['comment', 'message']).optional(),
+  connectionId: z.string().uuid().optional(),
+  campaignId: z.string().uuid().optional(),
+  postId: z.string().uuid().optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** A reply, private reply or direct message: Instagram takes at most 1,000 bytes of text. */
+export const instagramTextBody = z.strictObject({
+  text: z
+    .string()
+    .min(1)
+    .refine((t) => Buffer.byteLength(t) <= 1000, 'at most 1,000 bytes'),
+});
+
+export const instagramHideBody = z.strictObject({ hidden: z.boolean() });
+
+export const instagramWebhookHandshake = z.object({
+  'hub.mode': z.string().max(50).optional(),
+  'hub.challenge': z.string().max(100).optional(),
+  'hub.verify_token': z.string().max(500).optional(),
+});

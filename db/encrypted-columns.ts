@@ -15,6 +15,15 @@ export interface EncryptedTable {
 
 export const ENCRYPTED_TABLES: EncryptedTable[] = [
   {
+    table: 'instagram_inbox',
+    key: 'id',
+    columns: [
+      { name: 'sender_enc', aad: (id) => `instagram_inbox:${id}:sender` },
+      { name: 'username_enc', aad: (id) => `instagram_inbox:${id}:username` },
+      { name: 'text_enc', aad: (id) => `instagram_inbox:${id}:text` },
+    ],
+  },
+  {
     table: 'fan_tokens',
     key: 'fan_id',
     columns: [

@@ -175,6 +175,29 @@ const configSchema = z.object({
   META_APP_ID: optionalSecret,
   META_APP_SECRET: optionalSecret,
 
+  // Instagram API with Instagram Login (docs/instagram.md): consent page, code exchange, Graph host; the webhook's
+  // verify token (Meta's subscribe handshake) and the app secret that signs deliveries (X-Hub-Signature-256).
+  INSTAGRAM_AUTH_URL: url.default('https://www.instagram.com'),
+  INSTAGRAM_API_URL: url.default('https://api.instagram.com'),
+  INSTAGRAM_GRAPH_URL: url.default('https://graph.instagram.com'),
+  INSTAGRAM_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.0$/, 'must look like v26.0')
+    .default('v26.0'),
+  INSTAGRAM_APP_ID: optionalSecret,
+  INSTAGRAM_APP_SECRET: optionalSecret,
+  INSTAGRAM_WEBHOOK_VERIFY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Release-day posts: the container is made this long before the instant (it expires after 24 h at Instagram).
+  INSTAGRAM_CONTAINER_LEAD_SECONDS: z.coerce.number().int().min(0).max(86_000).default(900),
+  // How often a post whose release instant has come looks again whether the release is live.
+  INSTAGRAM_LIVE_CHECK_MS: z.coerce.number().int().min(100).default(60_000),
+  // Inbox: messages and comments are deleted this long after they arrive (30 days).
+  INSTAGRAM_INBOX_RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30 * 24 * 3600),
+
   GOOGLE_AUTH_URL: url.default('https://accounts.google.com'),
   GOOGLE_OAUTH_URL: url.default('https://oauth2.googleapis.com'),
   GOOGLE_ADS_API_URL: url.default('https://googleads.googleapis.com'),

@@ -13,6 +13,7 @@ import { startGeminiSimulator } from '../simulators/gemini';
 import { startGoogleSimulator } from '../simulators/google';
 import { SANDBOX_DEVELOPER_TOKEN } from '../simulators/google/ads';
 import { startMetaSimulator } from '../simulators/meta';
+import { startInstagramSimulator } from '../simulators/instagram';
 import { startSpotifySimulator } from '../simulators/spotify';
 import { DEMO_LOGIN, describeDemo, seedDemoCampaign } from './lib/demo';
 import { loadOrCreateDevSecrets } from './lib/dev-secrets';
@@ -29,6 +30,8 @@ import { startTemporalUi } from './lib/temporal-ui';
 const ROOT = path.resolve(__dirname, '..');
 const log = (m: string) => console.log(`[dev] ${m}`);
 const cleanups: (() => Promise<void>)[] = [];
+/** Steps that need the API listening (a simulator's webhook registration calls it back). */
+const afterStart: (() => Promise<void>)[] = [];
 
 async function main() {
   if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
@@ -169,6 +172,33 @@ async function main() {
     sandboxed.push(`meta (login, Marketing API, Conversions API) → ${sim.url}`);
   }
 
+  if (!env.INSTAGRAM_APP_ID) {
+    const sim = await startInstagramSimulator({
+      appId: 'dropday-sandbox-instagram',
+      appSecret: 'dropday-sandbox-instagram-secret',
+      port: Number(env.INSTAGRAM_SIMULATOR_PORT || 4015),
+    });
+    cleanups.push(sim.close);
+    env.INSTAGRAM_APP_ID = 'dropday-sandbox-instagram';
+    env.INSTAGRAM_APP_SECRET = 'dropday-sandbox-instagram-secret';
+    env.INSTAGRAM_AUTH_URL = sim.url;
+    env.INSTAGRAM_API_URL = sim.url;
+    env.INSTAGRAM_GRAPH_URL = sim.url;
+    env.INSTAGRAM_WEBHOOK_VERIFY_TOKEN ||= 'dropday-sandbox-instagram-verify';
+    // Deliveries go to this stack's webhook endpoint (the simulator makes Meta's verification call first).
+    afterStart.push(() =>
+      fetch(`${sim.url}/__control/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          callbackUrl: `${env.PUBLIC_URL}/webhooks/instagram`,
+          verifyToken: env.INSTAGRAM_WEBHOOK_VERIFY_TOKEN,
+        }),
+      }).then(() => undefined),
+    );
+    sandboxed.push(`instagram (login, publishing, comments, messages, webhooks) → ${sim.url}`);
+  }
+
   // Ad copy: Gemini with a key; without one the deterministic template writer (no model at all), or, with
   // GEMINI_SANDBOX=1, the Gemini simulator behind a sandbox key so the model path can be tried locally.
   let adCopyWriter = 'gemini';
@@ -213,6 +243,7 @@ async function main() {
     () => stopChild(worker),
   );
   await waitForPort(config.PORT, '127.0.0.1', 60_000);
+  for (const step of afterStart) await step().catch((e: unknown) => log(`sandbox set-up failed: ${String(e)}`));
 
   console.log(`
   dropday is running

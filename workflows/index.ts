@@ -18,3 +18,6 @@ export { subscriptionGraceWorkflow } from './subscription';
 export { adCampaignWorkflow } from './ad-campaign';
 export { adInsightsSyncWorkflow } from './ad-insights-sync';
 export { attributionWorkflow } from './attribution';
+export { instagramPostWorkflow } from './instagram-post';
+export { instagramAutoReplyWorkflow } from './instagram-auto-reply';
+export { instagramInboxRetentionWorkflow } from './instagram-inbox-retention';

@@ -6,6 +6,7 @@ import { type GeminiCopyClient, geminiClientFrom } from './gemini';
 import { type GoogleAdsClient, googleAdsFrom } from './google-ads';
 import { type GoogleOAuthClient, googleOAuthFrom } from './google-oauth';
 import { type OnProviderCall } from './http';
+import { type InstagramClient, instagramFrom } from './instagram';
 import { type MetaConversionsClient, metaConversionsFrom } from './meta-conversions';
 import { type MetaMarketingClient, metaMarketingFrom } from './meta-marketing';
 import { type MetaOAuthClient, metaOAuthFrom } from './meta-oauth';
@@ -20,6 +21,7 @@ export interface ProviderClients {
   metaOAuth: MetaOAuthClient;
   metaMarketing: MetaMarketingClient;
   metaConversions: MetaConversionsClient;
+  instagram: InstagramClient;
   /** null when no key is configured: the template writer serves instead */
   gemini: GeminiCopyClient | null;
 }
@@ -34,6 +36,7 @@ export function createProviderClients(config: Config, hooks: { onCall?: OnProvid
     metaOAuth: metaOAuthFrom(config, onCall),
     metaMarketing: metaMarketingFrom(config, onCall),
     metaConversions: metaConversionsFrom(config, onCall),
+    instagram: instagramFrom(config, onCall),
     gemini: geminiClientFrom(config, onCall),
   };
 }

@@ -4,6 +4,7 @@ import { type Workflow } from '@temporalio/common';
 import { adInsightsSyncWorkflow } from '../../workflows/ad-insights-sync';
 import { conversionDeliveryWorkflow } from '../../workflows/conversions';
 import { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from '../../workflows/mail';
+import { instagramInboxRetentionWorkflow } from '../../workflows/instagram-inbox-retention';
 import { releaseHandoffWorkflow } from '../../workflows/release-handoffs';
 import { retentionSweepWorkflow } from '../../workflows/retention-sweep';
 import { stuckDetectionWorkflow } from '../../workflows/stuck-detection';
@@ -12,6 +13,7 @@ import { Kind } from '../temporal/search-attributes';
 export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
 export const AD_INSIGHTS_SCHEDULE_ID = 'ad-insights-sync';
 export const RELEASE_HANDOFFS_SCHEDULE_ID = 'release-handoffs';
+export const INSTAGRAM_INBOX_RETENTION_SCHEDULE_ID = 'instagram-inbox-retention';
 
 const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = [
   {
@@ -29,6 +31,12 @@ const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = 
     id: RELEASE_HANDOFFS_SCHEDULE_ID,
     workflowType: releaseHandoffWorkflow,
     spec: { intervals: [{ every: '5 seconds' }] },
+  },
+  // Instagram comments and messages are kept 30 days from arrival (INSTAGRAM_INBOX_RETENTION_SECONDS): hourly.
+  {
+    id: INSTAGRAM_INBOX_RETENTION_SCHEDULE_ID,
+    workflowType: instagramInboxRetentionWorkflow,
+    spec: { intervals: [{ every: '1 hour' }], jitter: '5 minutes' },
   },
   { id: 'outbox-delivery', workflowType: outboxDeliveryWorkflow, spec: { intervals: [{ every: '1 minute' }] } },
   { id: 'conversion-delivery', workflowType: conversionDeliveryWorkflow, spec: { intervals: [{ every: '1 minute' }] } },

@@ -67,7 +67,7 @@ describe.each(['dev-server', 'cluster'] as const)('npm run dev (TEMPORAL_MODE=%s
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'dropday-dev-'));
     port = await freePort();
-    const ports = await Promise.all(Array.from({ length: 8 }, () => freePort()));
+    const ports = await Promise.all(Array.from({ length: 11 }, () => freePort()));
     uiPort = ports[2];
     // Only what a fresh shell has: none of the test run's DATABASE_URL, TEMPORAL_ADDRESS or provider settings.
     const env = {
@@ -85,6 +85,9 @@ describe.each(['dev-server', 'cluster'] as const)('npm run dev (TEMPORAL_MODE=%s
       META_SIMULATOR_PORT: String(ports[5]),
       STRIPE_MOCK_PORT: String(ports[6]),
       WORKER_METRICS_ADDRESS: `127.0.0.1:${ports[7]}`,
+      APPLE_MUSIC_SIMULATOR_PORT: String(ports[8]),
+      INSTAGRAM_SIMULATOR_PORT: String(ports[9]),
+      GEMINI_SIMULATOR_PORT: String(ports[10]),
     };
     dev = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/dev.ts'], { cwd: ROOT, env });
     dev.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

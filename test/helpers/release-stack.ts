@@ -202,7 +202,7 @@ export async function dashboardSession(stack: { api: { url: string } }, apiKey: 
 export async function confirmConnect(
   stack: { api: { url: string } },
   account: { apiKey: string },
-  provider: 'google' | 'meta' | 'spotify',
+  provider: 'google' | 'meta' | 'spotify' | 'instagram',
 ): Promise<{ authorizeUrl: string; cookie: string; link: string }> {
   const start = await http.post(
     `${stack.api.url}/v1/connections/${provider}`,

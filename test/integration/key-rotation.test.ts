@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { insertAccount, insertApiKey } from '../../db/accounts';
 import { insertOrder, orderEmailContext } from '../../db/billing';
 import { ENCRYPTED_TABLES } from '../../db/encrypted-columns';
+import { storeInboxEvent } from '../../db/instagram-inbox';
 import { PACKAGE_IDS } from '../../lib/billing/plans';
 import { loadFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
 import { saveOAuthState } from '../../db/oauth-states';
@@ -64,7 +65,8 @@ async function keyIdsInUse(): Promise<Record<string, string[]>> {
     for (const c of t.columns) {
       out[`${t.table}.${c.name}`] = [
         ...(await db.pool.anyFirst(sql.type(z.object({ k: z.string() }))`
-        SELECT DISTINCT split_part(${sql.identifier([c.name])}, ':', 3) AS k FROM ${sql.identifier([t.table])} ORDER BY 1`)),
+        SELECT DISTINCT split_part(${sql.identifier([c.name])}, ':', 3) AS k FROM ${sql.identifier([t.table])}
+        WHERE ${sql.identifier([c.name])} IS NOT NULL ORDER BY 1`)), // nullable columns (an Instagram connection has no refresh token)
       ];
     }
   }
@@ -137,6 +139,29 @@ describe('key rotation', () => {
       expiresInSeconds: 3600,
       scope: 's',
     });
+    const instagram = await createConnection(db.pool, before, {
+      accountId,
+      provider: 'instagram',
+      accessToken: 'IGAAL-rotation',
+      expiresInSeconds: 3600,
+      scope: 's',
+      externalAccountId: '17841400000000000',
+    });
+    await storeInboxEvent(db.pool, before, {
+      accountId,
+      connectionId: instagram.id,
+      campaignId,
+      postId: null,
+      kind: 'comment',
+      externalId: 'comment-rotation',
+      mediaId: null,
+      parentExternalId: null,
+      senderId: 'igsid-rotation',
+      senderHash: 'hash',
+      username: 'a_fan',
+      text: 'rotate me',
+      sentAt: Date.now(),
+    });
     const artistId = await db.pool.oneFirst(
       sql.type(z.object({ id: z.string() }))`SELECT artist_id AS id FROM campaigns WHERE id = ${campaignId}`,
     );
@@ -187,7 +212,7 @@ describe('key rotation', () => {
       keyId: 'k2',
       done: true,
       staleLeft: 0,
-      resealed: 21, // every ciphertext seeded above, the order's and the member's e-mail included
+      resealed: 23, // every ciphertext seeded above: the order's and the member's e-mail, the Instagram connection and comment
       tablesDone: ENCRYPTED_TABLES.map((t) => t.table),
     });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);
