@@ -31,6 +31,11 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
       { name: 'refresh_token_enc', aad: (id) => `fan_tokens:${id}:refresh` },
     ],
   },
+  {
+    table: 'apple_music_tokens',
+    key: 'fan_id',
+    columns: [{ name: 'user_token_enc', aad: (id) => `apple_music_tokens:${id}:user` }],
+  },
   { table: 'oauth_states', key: 'nonce', columns: [{ name: 'verifier_enc', aad: (nonce) => `oauth_states:${nonce}` }] },
   {
     table: 'subscribers',

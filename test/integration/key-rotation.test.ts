@@ -9,6 +9,7 @@ import { insertOrder, orderEmailContext } from '../../db/billing';
 import { ENCRYPTED_TABLES } from '../../db/encrypted-columns';
 import { storeInboxEvent } from '../../db/instagram-inbox';
 import { PACKAGE_IDS } from '../../lib/billing/plans';
+import { loadAppleMusicToken, storeAppleMusicToken } from '../../db/apple-music-tokens';
 import { loadFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
 import { saveOAuthState } from '../../db/oauth-states';
 import { createConnection } from '../../db/connections';
@@ -96,6 +97,16 @@ describe('key rotation', () => {
       });
       fanIds.push(fanId);
     }
+    const appleFanId = await upsertFan(db.pool, {
+      provider: 'apple_music',
+      providerUserId: 'rot-apple',
+      timeZone: null,
+    });
+    await storeAppleMusicToken(db.pool, before, appleFanId, {
+      musicUserToken: 'music-user-token-for-rotation',
+      storefront: 'us',
+      consentedAt: Date.now(),
+    });
     const campaignId = await seedCampaign();
     await saveOAuthState(db.pool, before, {
       nonce: 'n-1',
@@ -212,7 +223,7 @@ describe('key rotation', () => {
       keyId: 'k2',
       done: true,
       staleLeft: 0,
-      resealed: 23, // every ciphertext seeded above: the order's and the member's e-mail, the Instagram connection and comment
+      resealed: 24, // every ciphertext seeded above: the order's and the member's e-mail, the Instagram connection and comment, the Apple Music token
       tablesDone: ENCRYPTED_TABLES.map((t) => t.table),
     });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);
@@ -228,6 +239,9 @@ describe('key rotation', () => {
       });
     }
     expect(await conversionsAccessToken(db.pool, retired, artistId)).toBe('EAAcapi-token-for-rotation');
+    expect((await loadAppleMusicToken(db.pool, retired, appleFanId))?.musicUserToken).toBe(
+      'music-user-token-for-rotation',
+    );
   });
 });
 
