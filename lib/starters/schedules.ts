@@ -2,6 +2,7 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
 import { type Workflow } from '@temporalio/common';
 import { adInsightsSyncWorkflow } from '../../workflows/ad-insights-sync';
+import { analyticsRollupWorkflow } from '../../workflows/analytics-rollup';
 import { conversionDeliveryWorkflow } from '../../workflows/conversions';
 import { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from '../../workflows/mail';
 import { releaseHandoffWorkflow } from '../../workflows/release-handoffs';
@@ -12,6 +13,7 @@ import { Kind } from '../temporal/search-attributes';
 export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
 export const AD_INSIGHTS_SCHEDULE_ID = 'ad-insights-sync';
 export const RELEASE_HANDOFFS_SCHEDULE_ID = 'release-handoffs';
+export const ANALYTICS_ROLLUP_SCHEDULE_ID = 'analytics-rollup';
 
 const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = [
   {
@@ -28,6 +30,12 @@ const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = 
   {
     id: RELEASE_HANDOFFS_SCHEDULE_ID,
     workflowType: releaseHandoffWorkflow,
+    spec: { intervals: [{ every: '5 seconds' }] },
+  },
+  // Analytics read rollups (docs/analytics.md): new events are counted within one interval plus one round.
+  {
+    id: ANALYTICS_ROLLUP_SCHEDULE_ID,
+    workflowType: analyticsRollupWorkflow,
     spec: { intervals: [{ every: '5 seconds' }] },
   },
   { id: 'outbox-delivery', workflowType: outboxDeliveryWorkflow, spec: { intervals: [{ every: '1 minute' }] } },

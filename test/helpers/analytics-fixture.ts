@@ -2,6 +2,9 @@
 // column contract of migration 008), plus fans and pre-saves through the db helpers. The tests state the numbers
 // this must produce by hand; nothing here computes them.
 import { randomUUID } from 'node:crypto';
+import { insertAccount } from '../../db/accounts';
+import { insertArtist } from '../../db/artists';
+import { insertCampaign } from '../../db/campaigns';
 import { upsertFan } from '../../db/fans';
 import { type DatabasePool, sql } from '../../db/pool';
 import { upsertPresave } from '../../db/presaves';
@@ -33,7 +36,30 @@ export async function insertEvent(pool: DatabasePool, campaignId: string, e: Eve
             ${e.playedAt === undefined ? null : new Date(e.playedAt).toISOString()}::timestamptz, ${JSON.stringify(e.properties ?? {})}::jsonb)`);
 }
 
-async function fan(
+/** A campaign straight in the database (no API, no release workflow): for analytics over hand-made events. */
+export async function bareCampaign(pool: DatabasePool, title: string): Promise<string> {
+  const account = await pool.transaction((tx) =>
+    insertAccount(tx, { name: title, email: `${randomUUID()}@example.com` }),
+  );
+  const artist = await insertArtist(pool, { accountId: account.id, name: title });
+  const campaign = await insertCampaign(pool, {
+    accountId: account.id,
+    artistId: artist.id,
+    title,
+    upc: '00000000000000',
+    releaseDate: '2031-06-01',
+    releaseTime: '00:00',
+    releasePolicy: 'global',
+    timeZone: 'UTC',
+    followArtist: false,
+    platforms: ['spotify'],
+    slug: `a-${randomUUID()}`,
+  });
+  return campaign.id;
+}
+
+/** A fan with a pre-save of the campaign, delivered at `delivered.at` (as the release workflow marks it) or pending. */
+export async function fan(
   pool: DatabasePool,
   campaignId: string,
   name: string,

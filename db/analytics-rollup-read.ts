@@ -1,0 +1,132 @@
+// A campaign's analytics read from its rollup (db/analytics-rollup.ts, migration 024): the same answer as
+// db/analytics.ts computes from every event, as of the rollup's watermark. Only pre-saves (delivery, and which fans
+// were delivered when) are read live, as before. Cost grows with hours, sources and flagged events, not with events.
+import { z } from 'zod';
+import { type DatabaseTransactionConnection } from 'slonik';
+import {
+  type AbuseRules,
+  BUCKET_MS,
+  countsRow,
+  delivery,
+  flaggedEvents,
+  funnelRow,
+  type SeriesRange,
+  seriesFrom,
+  sourceRow,
+} from './analytics';
+import { type DatabasePool, sql } from './pool';
+
+type Tx = DatabaseTransactionConnection;
+
+const rollupRow = z.object({ eventsThrough: z.coerce.number(), rules: z.unknown(), rolledAt: z.number() });
+
+/** Unflagged events per type, from the hourly counts. */
+async function eventCounts(tx: Tx, campaignId: string) {
+  return tx.any(sql.type(countsRow)`
+    SELECT type, sum(n)::int AS count FROM analytics_hourly WHERE campaign_id = ${campaignId}
+    GROUP BY type HAVING sum(n) > 0 ORDER BY type`);
+}
+
+/** The funnel of db/analytics.ts: event totals from the rollup, delivered fans from `presaves` now. */
+async function funnel(tx: Tx, campaignId: string) {
+  return tx.one(sql.type(funnelRow)`
+    WITH delivered AS (
+      SELECT p.fan_id, min(p.due_at) AS release_at FROM presaves p
+      WHERE p.campaign_id = ${campaignId} AND p.state = 'done'
+        AND NOT EXISTS (SELECT 1 FROM analytics_fans af
+                        WHERE af.campaign_id = ${campaignId} AND af.fan_id = p.fan_id AND af.flagged)
+      GROUP BY p.fan_id
+    ),
+    first_play AS (
+      SELECT d.fan_id, min(pl.at) - d.release_at AS after_release
+      FROM delivered d
+      JOIN analytics_plays pl ON pl.campaign_id = ${campaignId} AND pl.type = 'STREAM' AND pl.fan_id = d.fan_id
+                             AND pl.at >= d.release_at
+      GROUP BY d.fan_id, d.release_at
+    )
+    SELECT coalesce((SELECT sum(n) FROM analytics_hourly WHERE campaign_id = ${campaignId} AND type = 'PAGE_VIEW'), 0)::int AS views,
+           coalesce((SELECT sum(n) FROM analytics_hourly WHERE campaign_id = ${campaignId} AND type = 'CLICK'), 0)::int AS clicks,
+           (SELECT count(*) FILTER (WHERE fan_id IS NOT NULL AND clean_auths > 0)
+                   + coalesce(sum(clean_auths) FILTER (WHERE fan_id IS NULL), 0)
+            FROM analytics_fans WHERE campaign_id = ${campaignId})::int AS authorisations,
+           (SELECT count(*) FROM delivered)::int AS delivered,
+           (SELECT count(*) FROM first_play WHERE after_release < interval '7 days')::int AS "streamed7d",
+           (SELECT count(*) FROM first_play WHERE after_release < interval '28 days')::int AS "streamed28d"`);
+}
+
+/** First-party events by where the visit came from, most viewed first (the order of db/analytics.ts). */
+async function sources(tx: Tx, campaignId: string, limit = 100) {
+  const of = (type: string) => sql.fragment`coalesce(sum(n) FILTER (WHERE type = ${type}), 0)::int`;
+  return tx.any(sql.type(sourceRow)`
+    SELECT channel, source, medium, ${of('PAGE_VIEW')} AS views, ${of('CLICK')} AS clicks,
+           ${of('AUTH')} AS authorisations, ${of('EMAIL_SIGNUP')} AS "emailSignups"
+    FROM analytics_sources
+    WHERE campaign_id = ${campaignId} AND type IN ('PAGE_VIEW', 'CLICK', 'AUTH', 'EMAIL_SIGNUP')
+    GROUP BY channel, source, medium HAVING sum(n) > 0
+    ORDER BY views DESC, clicks DESC, authorisations DESC, channel NULLS LAST, source NULLS LAST, medium NULLS LAST
+    LIMIT ${limit}`);
+}
+
+/**
+ * The series: whole hours from the hourly counts; a range that starts or ends inside an hour counts that part from
+ * the events themselves (unflagged, up to the watermark): at most an hour of events at either end.
+ */
+async function series(tx: Tx, campaignId: string, through: number, range: SeriesRange) {
+  const hour = BUCKET_MS.hour;
+  const from = range.from.getTime();
+  const to = range.to.getTime();
+  const wholeFrom = Math.min(Math.ceil(from / hour) * hour, to);
+  const wholeTo = Math.max(Math.floor(to / hour) * hour, wholeFrom);
+  const t = (ms: number) => sql.fragment`${new Date(ms).toISOString()}::timestamptz`;
+  const inEdges = (at: ReturnType<typeof sql.fragment>) =>
+    sql.fragment`((${at} >= ${t(from)} AND ${at} < ${t(wholeFrom)}) OR (${at} >= ${t(wholeTo)} AND ${at} < ${t(to)}))`;
+  const bucketOf = (at: ReturnType<typeof sql.fragment>) =>
+    sql.fragment`date_trunc(${range.bucket}, ${at} AT TIME ZONE 'UTC')`;
+  return seriesFrom(
+    tx,
+    range,
+    sql.fragment`
+    WITH counted AS (
+      SELECT bucket, type, sum(n) AS n FROM (
+        SELECT ${bucketOf(sql.fragment`hour`)} AS bucket, type, n FROM analytics_hourly
+        WHERE campaign_id = ${campaignId} AND hour >= ${t(wholeFrom)} AND hour < ${t(wholeTo)}
+        UNION ALL
+        SELECT ${bucketOf(sql.fragment`e.occurred_at`)}, e.type, 1 FROM events e
+        WHERE e.campaign_id = ${campaignId} AND e.id <= ${through} AND e.played_at IS NULL
+          AND ${inEdges(sql.fragment`e.occurred_at`)}
+          AND NOT EXISTS (SELECT 1 FROM analytics_event_flags f WHERE f.event_id = e.id)
+        UNION ALL
+        SELECT ${bucketOf(sql.fragment`at`)}, type, 1 FROM analytics_plays
+        WHERE campaign_id = ${campaignId} AND played AND ${inEdges(sql.fragment`at`)}
+      ) parts
+      GROUP BY bucket, type
+    )`,
+  );
+}
+
+/**
+ * Everything the analytics route shows, from the rollup, in one snapshot (REPEATABLE READ). `asOf` says how fresh
+ * it is: every event up to `eventsThrough` is in, rolled up at `rolledAt` under `rules` (null: not rolled up yet).
+ */
+export async function rolledUpAnalytics(pool: DatabasePool, campaignId: string, range: SeriesRange) {
+  return pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`);
+    const rollup = await tx.maybeOne(sql.type(rollupRow)`
+      SELECT events_through AS "eventsThrough", rules, rolled_at AS "rolledAt"
+      FROM analytics_rollups WHERE campaign_id = ${campaignId}`);
+    const through = rollup?.eventsThrough ?? 0;
+    return {
+      asOf: rollup ? { ...rollup, rules: rollup.rules as AbuseRules | null } : null,
+      counts: await eventCounts(tx, campaignId),
+      funnel: await funnel(tx, campaignId),
+      sources: await sources(tx, campaignId),
+      flags: await flaggedEvents(
+        tx,
+        sql.fragment`(SELECT event_id, reason, detail, type, at FROM analytics_event_flags
+                      WHERE campaign_id = ${campaignId})`,
+      ),
+      delivery: await delivery(tx, campaignId),
+      series: await series(tx, campaignId, through, range),
+    };
+  });
+}
