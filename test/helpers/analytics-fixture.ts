@@ -3,11 +3,14 @@
 // this must produce by hand; nothing here computes them.
 import { randomUUID } from 'node:crypto';
 import { insertAccount } from '../../db/accounts';
+import { abuseRulesFrom } from '../../db/analytics';
+import { rollUpAnalytics } from '../../db/analytics-rollup';
 import { insertArtist } from '../../db/artists';
 import { insertCampaign } from '../../db/campaigns';
 import { upsertFan } from '../../db/fans';
 import { type DatabasePool, sql } from '../../db/pool';
 import { upsertPresave } from '../../db/presaves';
+import { type Config } from '../../lib/config';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -154,4 +157,13 @@ export async function seedAnalytics(pool: DatabasePool, campaignId: string, day0
 export function utcMidnightDaysAgo(days: number): number {
   const now = new Date();
   return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - days * DAY;
+}
+
+/**
+ * The analytics route reads rollups, which the `analytics-rollup` Schedule brings up to date every 5 s
+ * (docs/analytics.md). Stacks without a worker run that round here, once, after writing events: the wait for
+ * freshness made explicit, and bounded by one round.
+ */
+export async function rollUp(stack: { db: { pool: DatabasePool }; config: Config }): Promise<void> {
+  await rollUpAnalytics(stack.db.pool, abuseRulesFrom(stack.config));
 }
