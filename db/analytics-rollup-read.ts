@@ -1,24 +1,29 @@
 // A campaign's analytics read from its rollup (db/analytics-rollup.ts, migration 024): the same answer as
-// db/analytics.ts computes from every event, as of the rollup's watermark. Only pre-saves (delivery, and which fans
-// were delivered when) are read live, as before. Cost grows with hours, sources and flagged events, not with events.
+// db/analytics.ts computes from every event and pre-save, as of the rollup's last round (events up to its watermark,
+// pre-saves as of its snapshot). Cost grows with hours, sources and flagged events, not with events or fans.
 import { z } from 'zod';
 import { type DatabaseTransactionConnection } from 'slonik';
 import {
   type AbuseRules,
   BUCKET_MS,
   countsRow,
-  delivery,
   flaggedEvents,
-  funnelRow,
+  type Funnel,
   type SeriesRange,
   seriesFrom,
   sourceRow,
 } from './analytics';
+import { deliverySnapshot, EMPTY_DELIVERY } from './analytics-delivery';
 import { type DatabasePool, sql } from './pool';
 
 type Tx = DatabaseTransactionConnection;
 
-const rollupRow = z.object({ eventsThrough: z.coerce.number(), rules: z.unknown(), rolledAt: z.number() });
+const rollupRow = z.object({
+  eventsThrough: z.coerce.number(),
+  rules: z.unknown(),
+  rolledAt: z.number(),
+  delivery: deliverySnapshot.nullable(),
+});
 
 /** Unflagged events per type, from the hourly counts. */
 async function eventCounts(tx: Tx, campaignId: string) {
@@ -27,31 +32,14 @@ async function eventCounts(tx: Tx, campaignId: string) {
     GROUP BY type HAVING sum(n) > 0 ORDER BY type`);
 }
 
-/** The funnel of db/analytics.ts: event totals from the rollup, delivered fans from `presaves` now. */
-async function funnel(tx: Tx, campaignId: string) {
-  return tx.one(sql.type(funnelRow)`
-    WITH delivered AS (
-      SELECT p.fan_id, min(p.due_at) AS release_at FROM presaves p
-      WHERE p.campaign_id = ${campaignId} AND p.state = 'done'
-        AND NOT EXISTS (SELECT 1 FROM analytics_fans af
-                        WHERE af.campaign_id = ${campaignId} AND af.fan_id = p.fan_id AND af.flagged)
-      GROUP BY p.fan_id
-    ),
-    first_play AS (
-      SELECT d.fan_id, min(pl.at) - d.release_at AS after_release
-      FROM delivered d
-      JOIN analytics_plays pl ON pl.campaign_id = ${campaignId} AND pl.type = 'STREAM' AND pl.fan_id = d.fan_id
-                             AND pl.at >= d.release_at
-      GROUP BY d.fan_id, d.release_at
-    )
+/** The event side of the funnel of db/analytics.ts, from the rollup (the pre-save side is in the snapshot). */
+async function eventFunnel(tx: Tx, campaignId: string) {
+  return tx.one(sql.type(z.object({ views: z.number(), clicks: z.number(), authorisations: z.number() }))`
     SELECT coalesce((SELECT sum(n) FROM analytics_hourly WHERE campaign_id = ${campaignId} AND type = 'PAGE_VIEW'), 0)::int AS views,
            coalesce((SELECT sum(n) FROM analytics_hourly WHERE campaign_id = ${campaignId} AND type = 'CLICK'), 0)::int AS clicks,
            (SELECT count(*) FILTER (WHERE fan_id IS NOT NULL AND clean_auths > 0)
                    + coalesce(sum(clean_auths) FILTER (WHERE fan_id IS NULL), 0)
-            FROM analytics_fans WHERE campaign_id = ${campaignId})::int AS authorisations,
-           (SELECT count(*) FROM delivered)::int AS delivered,
-           (SELECT count(*) FROM first_play WHERE after_release < interval '7 days')::int AS "streamed7d",
-           (SELECT count(*) FROM first_play WHERE after_release < interval '28 days')::int AS "streamed28d"`);
+            FROM analytics_fans WHERE campaign_id = ${campaignId})::int AS authorisations`);
 }
 
 /** First-party events by where the visit came from, most viewed first (the order of db/analytics.ts). */
@@ -112,20 +100,24 @@ export async function rolledUpAnalytics(pool: DatabasePool, campaignId: string, 
   return pool.transaction(async (tx) => {
     await tx.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`);
     const rollup = await tx.maybeOne(sql.type(rollupRow)`
-      SELECT events_through AS "eventsThrough", rules, rolled_at AS "rolledAt"
+      SELECT events_through AS "eventsThrough", rules, rolled_at AS "rolledAt", delivery
       FROM analytics_rollups WHERE campaign_id = ${campaignId}`);
     const through = rollup?.eventsThrough ?? 0;
+    const { byZone, byWave, ...delivered } = rollup?.delivery ?? EMPTY_DELIVERY;
+    const funnel: Funnel = { ...(await eventFunnel(tx, campaignId)), ...delivered };
     return {
-      asOf: rollup ? { ...rollup, rules: rollup.rules as AbuseRules | null } : null,
+      asOf: rollup
+        ? { eventsThrough: through, rolledAt: rollup.rolledAt, rules: rollup.rules as AbuseRules | null }
+        : null,
       counts: await eventCounts(tx, campaignId),
-      funnel: await funnel(tx, campaignId),
+      funnel,
       sources: await sources(tx, campaignId),
       flags: await flaggedEvents(
         tx,
         sql.fragment`(SELECT event_id, reason, detail, type, at FROM analytics_event_flags
                       WHERE campaign_id = ${campaignId})`,
       ),
-      delivery: await delivery(tx, campaignId),
+      delivery: { byZone, byWave },
       series: await series(tx, campaignId, through, range),
     };
   });

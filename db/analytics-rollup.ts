@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { type AbuseRules, computeFlags } from './analytics';
+import { deliveryIsOpen, takeDeliverySnapshot } from './analytics-delivery';
 import { type DatabasePool, sql } from './pool';
 
 type Tx = DatabaseTransactionConnection;
@@ -28,6 +29,8 @@ export interface RollupRound {
   through: number;
   incremental: number;
   rebuilt: number;
+  /** campaigns whose events were current, whose pre-save snapshot was retaken */
+  snapshots: number;
   /** new events the incremental steps read */
   events: number;
 }
@@ -63,7 +66,7 @@ export async function rollUpAnalytics(pool: DatabasePool, rules: AbuseRules): Pr
     sql.type(z.object({ s: num }))`SELECT scanned_through AS s FROM analytics_rollup_cursor`,
   );
   const through = await settledThrough(pool);
-  if (through === null) return { through: scanned, incremental: 0, rebuilt: 0, events: 0 };
+  if (through === null) return { through: scanned, incremental: 0, rebuilt: 0, snapshots: 0, events: 0 };
   const due = await pool.any(sql.type(z.object({ campaignId: z.string(), newEvents: num }))`
     WITH fresh AS (
       SELECT campaign_id, count(*) AS n FROM events
@@ -72,12 +75,14 @@ export async function rollUpAnalytics(pool: DatabasePool, rules: AbuseRules): Pr
     SELECT campaign_id AS "campaignId", n AS "newEvents" FROM fresh
     UNION ALL
     SELECT r.campaign_id, 0 FROM analytics_rollups r
-    WHERE (r.stale OR r.events_through < ${scanned} OR r.rules IS DISTINCT FROM ${JSON.stringify(rules)}::jsonb)
+    WHERE (r.stale OR r.events_through < ${scanned} OR r.rules IS DISTINCT FROM ${JSON.stringify(rules)}::jsonb
+           OR r.delivery_open OR ${deliveryIsOpen(sql.fragment`r.campaign_id`)})
       AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.campaign_id = r.campaign_id)`);
-  const round: RollupRound = { through, incremental: 0, rebuilt: 0, events: 0 };
+  const round: RollupRound = { through, incremental: 0, rebuilt: 0, snapshots: 0, events: 0 };
   for (const { campaignId, newEvents } of due) {
     const step = await rollUpCampaign(pool, campaignId, rules, { scanned, through, newEvents });
     if (step === 'rebuilt') round.rebuilt++;
+    if (step === 'snapshot') round.snapshots++;
     if (step === 'incremental') {
       round.incremental++;
       round.events += newEvents;
@@ -98,13 +103,16 @@ export async function rollUpAnalytics(pool: DatabasePool, rules: AbuseRules): Pr
 
 const stateRow = z.object({ eventsThrough: num, sameRules: z.boolean(), stale: z.boolean() });
 
-/** One campaign up to `through`, under a lock on its rollup row (rounds may overlap; each step is retry-safe). */
+/**
+ * One campaign up to `through`, under a lock on its rollup row (rounds may overlap; each step is retry-safe), and
+ * then its pre-save snapshot (db/analytics-delivery.ts), which reads the flags and plays just settled.
+ */
 async function rollUpCampaign(
   pool: DatabasePool,
   campaignId: string,
   rules: AbuseRules,
   at: { scanned: number; through: number; newEvents: number },
-): Promise<'current' | 'incremental' | 'rebuilt'> {
+): Promise<'gone' | 'snapshot' | 'incremental' | 'rebuilt'> {
   return pool.transaction(async (tx) => {
     await tx.query(sql.unsafe`
       INSERT INTO analytics_rollups (campaign_id) SELECT id FROM campaigns WHERE id = ${campaignId}
@@ -112,24 +120,28 @@ async function rollUpCampaign(
     const state = await tx.maybeOne(sql.type(stateRow)`
       SELECT events_through AS "eventsThrough", coalesce(rules = ${JSON.stringify(rules)}::jsonb, false) AS "sameRules",
              stale
-      FROM analytics_rollups
-      WHERE campaign_id = ${campaignId} FOR UPDATE`);
-    if (!state) return 'current'; // the campaign is gone
+      FROM analytics_rollups WHERE campaign_id = ${campaignId} FOR UPDATE`);
+    if (!state) return 'gone';
     const { sameRules } = state;
-    if (state.eventsThrough >= at.through && !state.stale && sameRules) return 'current';
+    const eventsCurrent = state.eventsThrough >= at.through && !state.stale && sameRules;
     const incremental =
       sameRules &&
       !state.stale &&
       state.eventsThrough > 0 &&
       state.eventsThrough >= at.scanned &&
       at.newEvents <= INCREMENTAL_LIMIT;
-    if (incremental) await rollUpNewEvents(tx, campaignId, rules, state.eventsThrough, at.through);
+    if (eventsCurrent) {
+      // only the pre-saves moved
+    } else if (incremental) await rollUpNewEvents(tx, campaignId, rules, state.eventsThrough, at.through);
     else await rebuild(tx, campaignId, rules, at.through);
+    const snapshot = await takeDeliverySnapshot(tx, campaignId);
     await tx.query(sql.unsafe`
       UPDATE analytics_rollups
-      SET events_through = ${at.through}, rules = ${JSON.stringify(rules)}::jsonb, stale = false, rolled_at = now()
+      SET events_through = greatest(events_through, ${at.through}), rules = ${JSON.stringify(rules)}::jsonb,
+          stale = false, delivery = ${JSON.stringify(snapshot)}::jsonb,
+          delivery_open = ${deliveryIsOpen(sql.fragment`${campaignId}::uuid`)}, rolled_at = now()
       WHERE campaign_id = ${campaignId}`);
-    return incremental ? 'incremental' : 'rebuilt';
+    return eventsCurrent ? 'snapshot' : incremental ? 'incremental' : 'rebuilt';
   });
 }
 

@@ -8,7 +8,12 @@ const { rollUpAnalytics } = proxyActivities<ReturnType<typeof createActivities>>
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-export async function analyticsRollupWorkflow(): Promise<{ through: number; incremental: number; rebuilt: number }> {
-  const { through, incremental, rebuilt } = await rollUpAnalytics();
-  return { through, incremental, rebuilt };
+export async function analyticsRollupWorkflow(): Promise<{
+  through: number;
+  incremental: number;
+  rebuilt: number;
+  snapshots: number;
+}> {
+  const { through, incremental, rebuilt, snapshots } = await rollUpAnalytics();
+  return { through, incremental, rebuilt, snapshots };
 }

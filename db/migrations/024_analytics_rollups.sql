@@ -5,11 +5,15 @@
 
 -- Per campaign: every event with id <= events_through is in the rollup, its abuse flags settled under `rules`.
 -- `stale`: events were deleted or changed (erasure, anonymisation), which may clear flags: rebuild from scratch.
+-- `delivery`: the pre-save side (delivered, streamed, by zone, by wave) as of `rolled_at` (db/analytics-delivery.ts);
+-- `delivery_open`: pre-saves were still pending then, so the next round takes it again.
 CREATE TABLE analytics_rollups (
   campaign_id     uuid PRIMARY KEY REFERENCES campaigns(id) ON DELETE CASCADE,
   events_through  bigint NOT NULL DEFAULT 0,
   rules           jsonb,
   stale           boolean NOT NULL DEFAULT false,
+  delivery        jsonb,
+  delivery_open   boolean NOT NULL DEFAULT false,
   rolled_at       timestamptz NOT NULL DEFAULT now()
 );
 
