@@ -114,6 +114,8 @@ async function rollUpCampaign(
   at: { scanned: number; through: number; newEvents: number },
 ): Promise<'gone' | 'snapshot' | 'incremental' | 'rebuilt'> {
   return pool.transaction(async (tx) => {
+    // A rebuild over millions of events runs past the pool's statement timeout; the activity's own timeout bounds it.
+    await tx.query(sql.unsafe`SET LOCAL statement_timeout = '9min'`);
     await tx.query(sql.unsafe`
       INSERT INTO analytics_rollups (campaign_id) SELECT id FROM campaigns WHERE id = ${campaignId}
       ON CONFLICT DO NOTHING`);
