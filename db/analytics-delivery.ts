@@ -1,16 +1,19 @@
-// The pre-save side of a campaign's analytics: delivered fans (their authorisation not flagged), those who then
-// played within 7 / 28 days of their own release instant, and pre-saves by zone and by wave. These read every
-// pre-save of the campaign (hundreds of thousands for a superstar), so the rollup round takes them as a snapshot
-// (analytics_rollups.delivery) instead of each request: see `deliveryIsOpen` for when a round retakes it.
+// What the rollup round takes as a snapshot (analytics_rollups.delivery) instead of each request, because it reads
+// a whole table of the campaign: the pre-save side — delivered fans (their authorisation not flagged), those who then
+// played within 7 / 28 days of their own release instant, pre-saves by zone and by wave — and the totals over every
+// fan and every flag (authorisations, excluded events per reason). See `deliveryIsOpen` for when a round retakes it.
 import { z } from 'zod';
 import { type DatabaseTransactionConnection } from 'slonik';
-import { delivery } from './analytics';
+import { delivery, FLAG_REASONS, flagTotals } from './analytics';
 import { sql } from './pool';
 import { countsByStateShape } from './presaves';
 
 type Tx = DatabaseTransactionConnection;
 
 export const deliverySnapshot = z.object({
+  authorisations: z.number(),
+  excludedEvents: z.number(),
+  byReason: z.partialRecord(z.enum(FLAG_REASONS), z.number()),
   delivered: z.number(),
   streamed7d: z.number(),
   streamed28d: z.number(),
@@ -19,7 +22,16 @@ export const deliverySnapshot = z.object({
 });
 export type DeliverySnapshot = z.infer<typeof deliverySnapshot>;
 
-export const EMPTY_DELIVERY: DeliverySnapshot = { delivered: 0, streamed7d: 0, streamed28d: 0, byZone: [], byWave: [] };
+export const EMPTY_DELIVERY: DeliverySnapshot = {
+  authorisations: 0,
+  excludedEvents: 0,
+  byReason: {},
+  delivered: 0,
+  streamed7d: 0,
+  streamed28d: 0,
+  byZone: [],
+  byWave: [],
+};
 
 /** The funnel's delivered and streamed counts over the rollup's flags and plays (db/analytics.ts `funnel`). */
 async function deliveredAndStreamed(tx: Tx, campaignId: string) {
@@ -46,7 +58,21 @@ async function deliveredAndStreamed(tx: Tx, campaignId: string) {
 /** Takes the snapshot (inside the round's transaction, after the campaign's flags and plays are settled). */
 export async function takeDeliverySnapshot(tx: Tx, campaignId: string): Promise<DeliverySnapshot> {
   const { byZone, byWave } = await delivery(tx, campaignId);
-  return { ...(await deliveredAndStreamed(tx, campaignId)), byZone: [...byZone], byWave: [...byWave] };
+  const authorisations = await tx.oneFirst(sql.type(z.object({ n: z.number() }))`
+    SELECT (count(*) FILTER (WHERE fan_id IS NOT NULL AND clean_auths > 0)
+            + coalesce(sum(clean_auths) FILTER (WHERE fan_id IS NULL), 0))::int AS n
+    FROM analytics_fans WHERE campaign_id = ${campaignId}`);
+  const flags = await flagTotals(
+    tx,
+    sql.fragment`(SELECT event_id, reason FROM analytics_event_flags WHERE campaign_id = ${campaignId})`,
+  );
+  return {
+    authorisations,
+    ...flags,
+    ...(await deliveredAndStreamed(tx, campaignId)),
+    byZone: [...byZone],
+    byWave: [...byWave],
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   type AbuseRules,
   BUCKET_MS,
   countsRow,
-  flaggedEvents,
+  flagItems,
   type Funnel,
   type SeriesRange,
   seriesFrom,
@@ -30,16 +30,6 @@ async function eventCounts(tx: Tx, campaignId: string) {
   return tx.any(sql.type(countsRow)`
     SELECT type, sum(n)::int AS count FROM analytics_hourly WHERE campaign_id = ${campaignId}
     GROUP BY type HAVING sum(n) > 0 ORDER BY type`);
-}
-
-/** The event side of the funnel of db/analytics.ts, from the rollup (the pre-save side is in the snapshot). */
-async function eventFunnel(tx: Tx, campaignId: string) {
-  return tx.one(sql.type(z.object({ views: z.number(), clicks: z.number(), authorisations: z.number() }))`
-    SELECT coalesce((SELECT sum(n) FROM analytics_hourly WHERE campaign_id = ${campaignId} AND type = 'PAGE_VIEW'), 0)::int AS views,
-           coalesce((SELECT sum(n) FROM analytics_hourly WHERE campaign_id = ${campaignId} AND type = 'CLICK'), 0)::int AS clicks,
-           (SELECT count(*) FILTER (WHERE fan_id IS NOT NULL AND clean_auths > 0)
-                   + coalesce(sum(clean_auths) FILTER (WHERE fan_id IS NULL), 0)
-            FROM analytics_fans WHERE campaign_id = ${campaignId})::int AS authorisations`);
 }
 
 /** First-party events by where the visit came from, most viewed first (the order of db/analytics.ts). */
@@ -103,21 +93,35 @@ export async function rolledUpAnalytics(pool: DatabasePool, campaignId: string, 
       SELECT events_through AS "eventsThrough", rules, rolled_at AS "rolledAt", delivery
       FROM analytics_rollups WHERE campaign_id = ${campaignId}`);
     const through = rollup?.eventsThrough ?? 0;
-    const { byZone, byWave, ...delivered } = rollup?.delivery ?? EMPTY_DELIVERY;
-    const funnel: Funnel = { ...(await eventFunnel(tx, campaignId)), ...delivered };
+    const snapshot = rollup?.delivery ?? EMPTY_DELIVERY;
+    const counts = await eventCounts(tx, campaignId);
+    const countOf = (type: string) => counts.find((c) => c.type === type)?.count ?? 0;
+    const funnel: Funnel = {
+      views: countOf('PAGE_VIEW'),
+      clicks: countOf('CLICK'),
+      authorisations: snapshot.authorisations,
+      delivered: snapshot.delivered,
+      streamed7d: snapshot.streamed7d,
+      streamed28d: snapshot.streamed28d,
+    };
     return {
       asOf: rollup
         ? { eventsThrough: through, rolledAt: rollup.rolledAt, rules: rollup.rules as AbuseRules | null }
         : null,
-      counts: await eventCounts(tx, campaignId),
+      counts,
       funnel,
       sources: await sources(tx, campaignId),
-      flags: await flaggedEvents(
-        tx,
-        sql.fragment`(SELECT event_id, reason, detail, type, at FROM analytics_event_flags
-                      WHERE campaign_id = ${campaignId})`,
-      ),
-      delivery: { byZone, byWave },
+      flags: {
+        excludedEvents: snapshot.excludedEvents,
+        byReason: snapshot.byReason,
+        // An event has at most five reasons: its newest 1,000 rows hold the 200 newest flagged events.
+        items: await flagItems(
+          tx,
+          sql.fragment`(SELECT event_id, reason, detail, type, at FROM analytics_event_flags
+                        WHERE campaign_id = ${campaignId} ORDER BY at DESC, event_id DESC LIMIT 1000)`,
+        ),
+      },
+      delivery: { byZone: snapshot.byZone, byWave: snapshot.byWave },
       series: await series(tx, campaignId, through, range),
     };
   });

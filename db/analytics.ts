@@ -188,22 +188,23 @@ export const flagRow = z.object({
   reasons: z.array(z.object({ code: z.enum(FLAG_REASONS), detail: z.string() })),
 });
 
-/**
- * Flagged events with why, newest first, and how many there are per reason, from `flags`: a relation of (event_id,
- * reason, detail, type, at).
- */
-export async function flaggedEvents(tx: Tx, flags: ReturnType<typeof sql.fragment>, limit = 200) {
-  const items = await tx.any(sql.type(flagRow)`
+/** Flagged events with why, newest first, from `flags`: a relation of (event_id, reason, detail, type, at). */
+export async function flagItems(tx: Tx, flags: ReturnType<typeof sql.fragment>, limit = 200) {
+  return tx.any(sql.type(flagRow)`
     SELECT f.event_id::text AS "eventId", f.type, f.at,
            json_agg(json_build_object('code', f.reason, 'detail', f.detail) ORDER BY f.reason) AS reasons
     FROM ${flags} f
     GROUP BY f.event_id, f.type, f.at ORDER BY f.at DESC, f.event_id DESC LIMIT ${limit}`);
+}
+
+/** How many events `flags` excludes, and how many per reason. */
+export async function flagTotals(tx: Tx, flags: ReturnType<typeof sql.fragment>) {
   const byReason = await tx.any(sql.type(z.object({ reason: z.enum(FLAG_REASONS), count: z.number() }))`
     SELECT reason, count(DISTINCT event_id)::int AS count FROM ${flags} f GROUP BY reason ORDER BY reason`);
   const total = await tx.oneFirst(
     sql.type(z.object({ count: z.number() }))`SELECT count(DISTINCT event_id)::int AS count FROM ${flags} f`,
   );
-  return { excludedEvents: total, byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.count])), items };
+  return { excludedEvents: total, byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.count])) };
 }
 
 /** This transaction's `analytics_flags` with each event's type and instant. */
@@ -292,7 +293,7 @@ export async function campaignAnalytics(pool: DatabasePool, campaignId: string, 
       counts: await eventCounts(tx, campaignId),
       funnel: await funnel(tx, campaignId),
       sources: await sources(tx, campaignId),
-      flags: await flaggedEvents(tx, computedFlags),
+      flags: { ...(await flagTotals(tx, computedFlags)), items: await flagItems(tx, computedFlags) },
       delivery: await delivery(tx, campaignId),
       series: await series(tx, campaignId, range),
     };
