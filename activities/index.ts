@@ -1,6 +1,7 @@
 // All activities, built once per worker process from injected dependencies. The provider clients come in with the
 // deps; the shared rate limiter is made here from configuration, so every activity of the process shares them.
 import { createAccountActivities } from './accounts';
+import { createAnalyticsRollupActivities } from './analytics-rollup';
 import { createAdCopyActivities } from './ad-copy';
 import { createAdCampaignActivities } from './ad-campaigns';
 import { type ActivityDeps } from './deps';
@@ -41,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAttributionActivities({ ...deps, spotify, spotifyLimiter, spotifyAccess }),
     ...createReleaseHandoffActivities(deps),
     ...createRetentionActivities(deps),
+    ...createAnalyticsRollupActivities(deps),
     ...createKeyRotationActivities(deps),
     ...createDeletionActivities(deps),
     ...createMetaUserDeletionActivities(deps),

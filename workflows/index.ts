@@ -7,6 +7,7 @@ export { keyRotationWorkflow } from './key-rotation';
 export { contactDeletionWorkflow, fanDeletionWorkflow } from './fan-deletion';
 export { metaUserDeletionWorkflow } from './meta-user-deletion';
 export { retentionSweepWorkflow } from './retention-sweep';
+export { analyticsRollupWorkflow } from './analytics-rollup';
 export { accountDeletionWorkflow } from './account-deletion';
 export { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from './mail';
 export { connectionTokenWorkflow } from './connection-token';

@@ -84,6 +84,7 @@ export async function startBenchStack(opts: {
     /** the cluster's service processes in cluster mode (to restart one), else null */
     cluster,
     apiUrl: `http://127.0.0.1:${apiPort}`,
+    databaseUrl,
     spotify,
     /** null unless appleCeilingRps was given */
     appleMusic,

@@ -2,6 +2,7 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
 import { type Workflow } from '@temporalio/common';
 import { adInsightsSyncWorkflow } from '../../workflows/ad-insights-sync';
+import { analyticsRollupWorkflow } from '../../workflows/analytics-rollup';
 import { conversionDeliveryWorkflow } from '../../workflows/conversions';
 import { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from '../../workflows/mail';
 import { instagramInboxRetentionWorkflow } from '../../workflows/instagram-inbox-retention';
@@ -14,6 +15,7 @@ export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
 export const AD_INSIGHTS_SCHEDULE_ID = 'ad-insights-sync';
 export const RELEASE_HANDOFFS_SCHEDULE_ID = 'release-handoffs';
 export const INSTAGRAM_INBOX_RETENTION_SCHEDULE_ID = 'instagram-inbox-retention';
+export const ANALYTICS_ROLLUP_SCHEDULE_ID = 'analytics-rollup';
 
 const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = [
   {
@@ -37,6 +39,12 @@ const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = 
     id: INSTAGRAM_INBOX_RETENTION_SCHEDULE_ID,
     workflowType: instagramInboxRetentionWorkflow,
     spec: { intervals: [{ every: '1 hour' }], jitter: '5 minutes' },
+  },
+  // Analytics read rollups (docs/analytics.md): new events are counted within one interval plus one round.
+  {
+    id: ANALYTICS_ROLLUP_SCHEDULE_ID,
+    workflowType: analyticsRollupWorkflow,
+    spec: { intervals: [{ every: '5 seconds' }] },
   },
   { id: 'outbox-delivery', workflowType: outboxDeliveryWorkflow, spec: { intervals: [{ every: '1 minute' }] } },
   { id: 'conversion-delivery', workflowType: conversionDeliveryWorkflow, spec: { intervals: [{ every: '1 minute' }] } },

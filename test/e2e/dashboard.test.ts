@@ -9,7 +9,7 @@ import { type Page } from 'playwright-core';
 import { useChromium } from '../helpers/chromium';
 import { sql } from '../../db/pool';
 import { artistAccount, postCampaign, useReleaseStack } from '../helpers/release-stack';
-import { seedAnalytics, utcMidnightDaysAgo } from '../helpers/analytics-fixture';
+import { rollUp, seedAnalytics, utcMidnightDaysAgo } from '../helpers/analytics-fixture';
 import { countColour, decodePng } from '../helpers/png';
 
 const stack = useReleaseStack({ startWorker: false, env: { ABUSE_AUTH_MAX_PER_UA: '3' } });
@@ -42,6 +42,7 @@ describe('artist dashboard in Chromium', () => {
     const { campaign: created } = await postCampaign(stack, owner, 'Midnight Sun', { releaseDate: '2031-06-01' });
     const campaignId = created.data.id as string;
     await seedAnalytics(stack.db.pool, campaignId, utcMidnightDaysAgo(3));
+    await rollUp(stack);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
     const page = await context.newPage();
