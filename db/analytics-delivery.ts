@@ -19,6 +19,8 @@ export const deliverySnapshot = z.object({
   streamed28d: z.number(),
   byZone: z.array(z.object({ zone: z.string().nullable(), ...countsByStateShape })),
   byWave: z.array(z.object({ dueAt: z.number(), ...countsByStateShape })),
+  // Snapshots taken before Apple Music have none: the next round's retake fills it.
+  byPlatform: z.array(z.object({ platform: z.string(), ...countsByStateShape })).default([]),
 });
 export type DeliverySnapshot = z.infer<typeof deliverySnapshot>;
 
@@ -31,6 +33,7 @@ export const EMPTY_DELIVERY: DeliverySnapshot = {
   streamed28d: 0,
   byZone: [],
   byWave: [],
+  byPlatform: [],
 };
 
 /** The funnel's delivered and streamed counts over the rollup's flags and plays (db/analytics.ts `funnel`). */
@@ -57,7 +60,7 @@ async function deliveredAndStreamed(tx: Tx, campaignId: string) {
 
 /** Takes the snapshot (inside the round's transaction, after the campaign's flags and plays are settled). */
 export async function takeDeliverySnapshot(tx: Tx, campaignId: string): Promise<DeliverySnapshot> {
-  const { byZone, byWave } = await delivery(tx, campaignId);
+  const { byZone, byWave, byPlatform } = await delivery(tx, campaignId);
   const authorisations = await tx.oneFirst(sql.type(z.object({ n: z.number() }))`
     SELECT (count(*) FILTER (WHERE fan_id IS NOT NULL AND clean_auths > 0)
             + coalesce(sum(clean_auths) FILTER (WHERE fan_id IS NULL), 0))::int AS n
@@ -72,6 +75,7 @@ export async function takeDeliverySnapshot(tx: Tx, campaignId: string): Promise<
     ...(await deliveredAndStreamed(tx, campaignId)),
     byZone: [...byZone],
     byWave: [...byWave],
+    byPlatform: [...byPlatform],
   };
 }
 

@@ -121,7 +121,7 @@ export async function rolledUpAnalytics(pool: DatabasePool, campaignId: string, 
                         WHERE campaign_id = ${campaignId} ORDER BY at DESC, event_id DESC LIMIT 1000)`,
         ),
       },
-      delivery: { byZone: snapshot.byZone, byWave: snapshot.byWave },
+      delivery: { byZone: snapshot.byZone, byWave: snapshot.byWave, byPlatform: snapshot.byPlatform },
       series: await series(tx, campaignId, through, range),
     };
   });
