@@ -4,6 +4,7 @@
 // one; bad input changes nothing. Real PostgreSQL, Temporal, worker and API; Apple only through its simulator.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
+import { rollUp } from '../helpers/analytics-fixture';
 import {
   accountWithLiveAlbumCampaign,
   artistAccount,
@@ -89,7 +90,8 @@ describe('Apple Music pre-adds', () => {
       headers: c.headers,
     });
     expect(spotifyOnly.data.items).toEqual([]);
-    // Per platform in the analytics (and the dashboard's table built from it).
+    // Per platform in the analytics (and the dashboard's table built from it), once the rollup has caught up.
+    await rollUp(stack);
     const analytics = await http.get(`${stack.api.url}/v1/campaigns/${c.id}/analytics`, { headers: c.headers });
     expect(analytics.data.delivery.byPlatform).toEqual([
       { platform: 'apple_music', total: 2, pending: 0, done: 1, failed: 0, revoked: 1, cancelled: 0 },
