@@ -49,7 +49,11 @@ export async function approvedCopyThroughApi(
   const written = await waitFor(
     'the ad copy variants',
     () => http.get(base, { headers: account.headers }),
-    (r) => r.data.items?.find((i: { id: string }) => i.id === request.data.id)?.variants?.length > 0,
+    // Variants are stored a moment before the request turns to awaiting approval: wait for both, as an artist would.
+    (r) => {
+      const item = r.data.items?.find((i: { id: string }) => i.id === request.data.id);
+      return item?.status === 'awaiting_approval' && item.variants?.length > 0;
+    },
     30_000,
   );
   const variantId = written.data.items.find((i: { id: string }) => i.id === request.data.id).variants[0].id as string;
