@@ -39,7 +39,8 @@ import { analyticsRoutes } from './routes/analytics';
 import { dashboardRoutes } from './routes/dashboard';
 import { billingRoutes } from './routes/billing';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks';
-import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
+import { attributionRoutes } from './routes/attribution';
+import { platformLinkAdminRoutes, platformLinkRoutes } from './routes/platform-links';
 import { eventBufferFor } from './event-buffer';
 import { createTracking } from './tracking';
 import { signingKeys } from '../lib/crypto/signed-value';
@@ -107,7 +108,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(conversionPublicRoutes(deps));
   const connections = createArtistConnections(deps, oauthStates);
   app.use(dashboardRoutes(deps, connections));
-  app.use(listenLinkRoutes(deps, tracking));
+  app.use(platformLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
   const emailVerification = createEmailVerification(deps);
   app.use(accountVerificationRoutes(deps, emailVerification));
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
   app.use(analyticsRoutes(deps));
+  app.use(platformLinkAdminRoutes(deps));
   app.use(attributionRoutes(deps));
   app.use(subscriberExportRoutes(deps));
   app.use(connectionRoutes(deps, connections));

@@ -84,7 +84,7 @@ function withCleanEvents(campaignId: string) {
       WHERE f.reason <> 'fan_flagged' AND e.type = 'AUTH' AND e.fan_id IS NOT NULL
     ),
     clean AS (
-      SELECT e.id, e.type, e.fan_id, e.channel, e.source, e.medium, coalesce(e.played_at, e.occurred_at) AS at
+      SELECT e.id, e.type, e.fan_id, e.channel, e.source, e.medium, e.platform, coalesce(e.played_at, e.occurred_at) AS at
       FROM events e
       WHERE e.campaign_id = ${campaignId} AND NOT EXISTS (SELECT 1 FROM analytics_flags f WHERE f.id = e.id)
     )`;
@@ -158,6 +158,14 @@ async function sources(tx: Tx, campaignId: string, limit = 100) {
     GROUP BY channel, source, medium
     ORDER BY views DESC, clicks DESC, authorisations DESC, channel NULLS LAST, source NULLS LAST, medium NULLS LAST
     LIMIT ${limit}`);
+}
+
+/** Unflagged clicks per platform (the smart link's buttons and tracked links), most clicked first. */
+async function clicksByPlatform(tx: Tx, campaignId: string) {
+  return tx.any(sql.type(z.object({ platform: z.string().nullable(), clicks: z.number() }))`
+    ${withCleanEvents(campaignId)}
+    SELECT platform, count(*)::int AS clicks FROM clean WHERE type = 'CLICK'
+    GROUP BY platform ORDER BY clicks DESC, platform NULLS LAST`);
 }
 
 const flagRow = z.object({
@@ -248,6 +256,7 @@ export async function campaignAnalytics(pool: DatabasePool, campaignId: string, 
       counts: await eventCounts(tx, campaignId),
       funnel: await funnel(tx, campaignId),
       sources: await sources(tx, campaignId),
+      clicksByPlatform: await clicksByPlatform(tx, campaignId),
       flags: await flaggedEvents(tx),
       delivery: await delivery(tx, campaignId),
       series: await series(tx, campaignId, range),

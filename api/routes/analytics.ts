@@ -90,6 +90,7 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
       counts,
       funnel: funnelCounts,
       sources: bySource,
+      clicksByPlatform,
       flags,
       delivery: byState,
       series: buckets,
@@ -103,6 +104,7 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
       campaignId: id,
       releaseAt: iso(campaign.releaseAt),
       funnel: funnelCounts,
+      clicksByPlatform,
       delivery: {
         byZone: byState.byZone,
         byWave: byState.byWave.map(({ dueAt, ...rest }) => ({ dueAt: iso(dueAt), ...rest })),

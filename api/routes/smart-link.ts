@@ -12,10 +12,13 @@ import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in'
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
 import { type Html } from '../pages/layout';
+import { platformButtons, remindMeNote } from '../pages/platform-links';
 import { listenPage, presavePage, releaseNotFoundPage, thanksPage } from '../pages/smart-link';
 import { type Tracking } from '../tracking';
 
 const isOpen = (c: Campaign) => c.status !== 'cancelled' && c.status !== 'completed' && Date.now() < c.closesAt;
+/** Out on the platforms: the page becomes a plain smart link with every platform (issue 16). */
+const isReleased = (c: Campaign) => c.resolution === 'live' && Date.now() >= c.releaseAt;
 
 const notAvailable = (res: Response) => sendPage(res, 404, releaseNotFoundPage());
 
@@ -34,12 +37,16 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     const { campaign } = cached;
     // buffered: no database round trip on this path; the page's links keep this visit's source for their clicks
     const links = tracking.pageView(req, campaign);
-    const open = isOpen(campaign);
+    const open = isOpen(campaign) && !isReleased(campaign);
     const render = (adMeasurement?: Html) => {
       const consent = CONSENT_TEXT(campaign.artistName);
       return open
-        ? presavePage(campaign, consent, links, adMeasurement)
-        : listenPage(campaign, consent, links, adMeasurement);
+        ? presavePage(campaign, consent, { links, extra: adMeasurement, platforms: remindMeNote(cached.links) })
+        : listenPage(campaign, consent, {
+            links,
+            extra: adMeasurement,
+            platforms: platformButtons(campaign, cached.links, links),
+          });
     };
     // Ad measurement (an artist's pixel, a Google ad's click) depends on the visitor's consent cookie and may set
     // cookies: such a page is rendered for them alone, and no shared cache may keep it.

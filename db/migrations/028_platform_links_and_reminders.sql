@@ -1,0 +1,24 @@
+-- Issue 16: every platform on the smart link, and reminders for fans dropday cannot save for.
+--
+-- A campaign's release links per streaming platform, in the artist's order. A NULL url asks dropday to fill the
+-- link from its own catalog lookup (Spotify: the resolved album; Apple Music: its lookup, when it lands). A
+-- campaign without rows shows Spotify alone, as before.
+CREATE TABLE campaign_platform_links (
+  campaign_id  uuid NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  platform     text NOT NULL CHECK (platform IN ('spotify', 'apple_music', 'youtube_music', 'deezer', 'tidal',
+                                                 'amazon_music', 'soundcloud', 'bandcamp', 'beatport', 'audiomack')),
+  url          text CHECK (url IS NULL OR url LIKE 'https://%'),
+  position     smallint NOT NULL,
+  PRIMARY KEY (campaign_id, platform),
+  CHECK (url IS NOT NULL OR platform IN ('spotify', 'apple_music'))
+);
+
+-- The smart link keeps campaigns in memory (api/campaign-cache.ts, migration 023): a change of a campaign's links
+-- is announced like a change of the campaign itself.
+CREATE FUNCTION announce_platform_links_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('campaign_changed', COALESCE(NEW.campaign_id, OLD.campaign_id)::text);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER campaign_platform_links_announce_change AFTER INSERT OR UPDATE OR DELETE ON campaign_platform_links
+  FOR EACH ROW EXECUTE FUNCTION announce_platform_links_change();
