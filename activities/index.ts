@@ -18,6 +18,7 @@ import { createMailActivities } from './mail';
 import { createMetaUserDeletionActivities } from './meta-user-deletion';
 import { createReleaseActivities } from './release';
 import { createReleaseHandoffActivities } from './release-handoffs';
+import { createReminderActivities } from './reminders';
 import { createRetentionActivities } from './retention';
 import { createStuckDetectionActivities } from './stuck-detection';
 
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMetaUserDeletionActivities(deps),
     ...createAccountDeletionActivities(deps),
     ...createMailActivities(deps),
+    ...createReminderActivities(deps),
     ...createConnectionActivities(deps),
     ...createStuckDetectionActivities(deps),
     ...createConversionActivities(deps),

@@ -351,6 +351,10 @@ export const subscribeForm = z
           .optional(),
       ),
     consent: z.literal('yes', { message: 'tick the box to agree to receive messages' }),
+    /** the "remind me" form: also one message on release day, on `platform`, at the release in zone `tz` */
+    remind: z.literal('yes').optional(),
+    platform: z.enum(PLATFORMS).optional(),
+    tz: z.string().max(64).optional(),
   })
   .refine((f) => f.email || f.phone, { message: 'give an e-mail address or a phone number' });
 

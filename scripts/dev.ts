@@ -9,6 +9,7 @@ import { loadConfig } from '../lib/config';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { startGeminiSimulator } from '../simulators/gemini';
+import { SANDBOX_TWILIO, startTwilioSimulator } from '../simulators/twilio';
 import { startGoogleSimulator } from '../simulators/google';
 import { SANDBOX_DEVELOPER_TOKEN } from '../simulators/google/ads';
 import { startMetaSimulator } from '../simulators/meta';
@@ -153,6 +154,17 @@ async function main() {
     env.META_DIALOG_URL = sim.url;
     env.META_GRAPH_URL = sim.url;
     sandboxed.push(`meta (login, Marketing API, Conversions API) → ${sim.url}`);
+  }
+
+  if (!env.TWILIO_ACCOUNT_SID) {
+    // SMS reminders: Twilio's Messages API simulated; what it "sent" is at <url>/__control/messages.
+    const sim = await startTwilioSimulator({ ...SANDBOX_TWILIO, port: Number(env.TWILIO_SIMULATOR_PORT || 4014) });
+    cleanups.push(sim.close);
+    env.TWILIO_ACCOUNT_SID = SANDBOX_TWILIO.accountSid;
+    env.TWILIO_AUTH_TOKEN = SANDBOX_TWILIO.authToken;
+    env.TWILIO_FROM ||= '+15005550006';
+    env.TWILIO_API_URL = sim.url;
+    sandboxed.push(`twilio (SMS) → ${sim.url}`);
   }
 
   // Ad copy: Gemini with a key; without one the deterministic template writer (no model at all), or, with

@@ -33,10 +33,13 @@ export function remindMeNote(links: readonly ReleaseLink[]): Html {
 }
 
 /**
- * Reorders the buttons with the fan's remembered platform first, and remembers a click's platform when the fan
+ * Fills the reminder form's time zone (a local release reminds the fan at their own midnight), reorders the buttons with the fan's remembered platform first, and remembers a click's platform when the fan
  * ticked the box (the redirect sets the cookie only when asked with remember=1).
  */
 export const platformChoiceScript = `(function () {
+  var zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { zone = ''; }
+  document.querySelectorAll('input[data-fan-zone]').forEach(function (input) { input.value = zone; });
   var box = document.querySelector('[data-choice-cookie]');
   if (!box) return;
   var name = box.getAttribute('data-choice-cookie');

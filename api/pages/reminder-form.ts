@@ -18,5 +18,6 @@ export function reminderForm(campaign: Campaign, links: readonly ReleaseLink[], 
 <label>I listen on <select name="platform">${options}</select></label>
 <label><input type="checkbox" name="consent" value="yes" required> ${consentText}</label>
 <button type="submit">Remind me</button>
-</form>`;
+</form>
+<script src="/static/platform-choice.js"></script>`;
 }

@@ -11,7 +11,8 @@ import { FAN_COOKIE, parseCookie } from '../http/cookies';
 import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
-import { type Html } from '../pages/layout';
+import { type Html, html } from '../pages/layout';
+import { reminderForm } from '../pages/reminder-form';
 import { platformButtons, remindMeNote } from '../pages/platform-links';
 import { listenPage, presavePage, releaseNotFoundPage, thanksPage } from '../pages/smart-link';
 import { type Tracking } from '../tracking';
@@ -41,7 +42,11 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     const render = (adMeasurement?: Html) => {
       const consent = CONSENT_TEXT(campaign.artistName);
       return open
-        ? presavePage(campaign, consent, { links, extra: adMeasurement, platforms: remindMeNote(cached.links) })
+        ? presavePage(campaign, consent, {
+            links,
+            extra: adMeasurement,
+            platforms: html`${remindMeNote(cached.links)}${reminderForm(campaign, cached.links, consent, links)}`,
+          })
         : listenPage(campaign, consent, {
             links,
             extra: adMeasurement,

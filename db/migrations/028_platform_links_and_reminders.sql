@@ -22,3 +22,17 @@ BEGIN
 END $$;
 CREATE TRIGGER campaign_platform_links_announce_change AFTER INSERT OR UPDATE OR DELETE ON campaign_platform_links
   FOR EACH ROW EXECUTE FUNCTION announce_platform_links_change();
+
+-- Release-day reminders: a subscription (same double opt-in, consent text and unsubscribe link) that also asked for
+-- one message when the release is out, with the fan's platform (their link comes first) and time zone (a local
+-- release reaches them at their own midnight). reminded_at: the reminder was queued, once, in the outbox.
+ALTER TABLE subscribers ADD COLUMN wants_reminder boolean NOT NULL DEFAULT false;
+ALTER TABLE subscribers ADD COLUMN reminder_platform text CHECK (reminder_platform IN ('spotify', 'apple_music',
+  'youtube_music', 'deezer', 'tidal', 'amazon_music', 'soundcloud', 'bandcamp', 'beatport', 'audiomack'));
+ALTER TABLE subscribers ADD COLUMN reminder_zone text;
+ALTER TABLE subscribers ADD COLUMN reminded_at timestamptz;
+CREATE INDEX subscribers_reminders_due ON subscribers(campaign_id)
+  WHERE wants_reminder AND reminded_at IS NULL AND confirmed_at IS NOT NULL AND unsubscribed_at IS NULL;
+
+-- The outbox carries SMS too (a reminder's text message, sent through Twilio), under the same delivery rule.
+ALTER TABLE outbox_emails ADD COLUMN channel text NOT NULL DEFAULT 'email' CHECK (channel IN ('email', 'sms'));
