@@ -84,7 +84,7 @@ function withCleanEvents(campaignId: string) {
       WHERE f.reason <> 'fan_flagged' AND e.type = 'AUTH' AND e.fan_id IS NOT NULL
     ),
     clean AS (
-      SELECT e.id, e.type, e.fan_id, e.channel, e.source, e.medium, e.platform, coalesce(e.played_at, e.occurred_at) AS at
+      SELECT e.id, e.type, e.fan_id, e.channel, e.source, e.medium, e.platform, e.properties, coalesce(e.played_at, e.occurred_at) AS at
       FROM events e
       WHERE e.campaign_id = ${campaignId} AND NOT EXISTS (SELECT 1 FROM analytics_flags f WHERE f.id = e.id)
     )`;
@@ -166,6 +166,19 @@ async function clicksByPlatform(tx: Tx, campaignId: string) {
     ${withCleanEvents(campaignId)}
     SELECT platform, count(*)::int AS clicks FROM clean WHERE type = 'CLICK'
     GROUP BY platform ORDER BY clicks DESC, platform NULLS LAST`);
+}
+
+/**
+ * Pre-save clicks from in-app browsers (Instagram, Facebook, TikTok): offered the "open in browser" stop, went on
+ * to Spotify anyway, and the drop-off between.
+ */
+async function inAppBrowser(tx: Tx, campaignId: string) {
+  const row = await tx.one(sql.type(z.object({ offered: z.number(), continued: z.number() }))`
+    ${withCleanEvents(campaignId)}
+    SELECT (count(*) FILTER (WHERE properties->>'continued' = 'false'))::int AS offered,
+           (count(*) FILTER (WHERE properties->>'continued' = 'true'))::int AS continued
+    FROM clean WHERE type = 'CLICK' AND properties ? 'inAppBrowser'`);
+  return { ...row, droppedOff: Math.max(0, row.offered - row.continued) };
 }
 
 const flagRow = z.object({
@@ -257,6 +270,7 @@ export async function campaignAnalytics(pool: DatabasePool, campaignId: string, 
       funnel: await funnel(tx, campaignId),
       sources: await sources(tx, campaignId),
       clicksByPlatform: await clicksByPlatform(tx, campaignId),
+      inAppBrowser: await inAppBrowser(tx, campaignId),
       flags: await flaggedEvents(tx),
       delivery: await delivery(tx, campaignId),
       series: await series(tx, campaignId, range),

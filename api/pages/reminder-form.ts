@@ -5,7 +5,7 @@
 import { type Campaign } from '../../db/campaigns';
 import { type ReleaseLink } from '../../lib/platforms/catalog-fill';
 import { PLATFORM_FACTS } from '../../lib/platforms/catalog';
-import { type Html, html } from './layout';
+import { type Html, html, page } from './layout';
 
 export function reminderForm(campaign: Campaign, links: readonly ReleaseLink[], consentText: string, query = ''): Html {
   const options = links.map((l) => html`<option value="${l.platform}">${PLATFORM_FACTS[l.platform].label}</option>`);
@@ -20,4 +20,41 @@ export function reminderForm(campaign: Campaign, links: readonly ReleaseLink[], 
 <button type="submit">Remind me</button>
 </form>
 <script src="/static/platform-choice.js"></script>`;
+}
+
+const NO_PRESAVE: Record<'declined' | 'not_allowed' | 'unavailable', [string, string]> = {
+  declined: ['No pre-save', 'You did not allow access on Spotify, so nothing was saved.'],
+  not_allowed: ['Spotify did not let us in', 'Spotify does not let this app save for your account right now.'],
+  unavailable: ['Spotify did not answer', 'We could not complete the sign-in with Spotify.'],
+};
+
+/** A pre-save that could not happen (declined, refused by Spotify, Spotify down): the reminder instead. */
+export function reminderInsteadPage(campaign: Campaign, failure?: 'not_allowed' | 'unavailable'): string {
+  const [title, why] = NO_PRESAVE[failure ?? 'declined'];
+  return page(
+    title,
+    html`<h1>${title}</h1><p>${why}</p>
+<p><a class="button" href="/l/${campaign.slug}#remind">Remind me on release day instead</a></p>
+<p class="note">Or try again any time from the <a href="/l/${campaign.slug}">release page</a>.</p>`,
+  );
+}
+
+/** Browsers inside apps (Instagram, Facebook, TikTok), where a Spotify sign-in often fails or loses its session. */
+export function inAppBrowserOf(userAgent: string | undefined): string | null {
+  if (!userAgent) return null;
+  if (/Instagram/i.test(userAgent)) return 'instagram';
+  if (/FBAN|FBAV|FB_IAB|FBIOS/.test(userAgent)) return 'facebook';
+  if (/musical_ly|BytedanceWebview|TikTok|trill_/i.test(userAgent)) return 'tiktok';
+  return null;
+}
+
+/** The in-app browser's stop before the Spotify sign-in: open in the real browser, continue anyway, or a reminder. */
+export function inAppBrowserPage(campaign: Campaign, continueUrl: string): string {
+  return page(
+    `${campaign.title} — open in your browser`,
+    html`<h1>Open this page in your browser</h1>
+<p>Signing in with Spotify works best in your phone's browser: tap the ••• menu and choose "Open in browser".</p>
+<p><a class="button" href="${continueUrl}">Continue here anyway</a></p>
+<p><a href="/l/${campaign.slug}#remind">Or get a reminder on release day</a></p>`,
+  );
 }

@@ -91,6 +91,7 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
       funnel: funnelCounts,
       sources: bySource,
       clicksByPlatform,
+      inAppBrowser,
       flags,
       delivery: byState,
       series: buckets,
@@ -105,6 +106,7 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
       releaseAt: iso(campaign.releaseAt),
       funnel: funnelCounts,
       clicksByPlatform,
+      inAppBrowser,
       delivery: {
         byZone: byState.byZone,
         byWave: byState.byWave.map(({ dueAt, ...rest }) => ({ dueAt: iso(dueAt), ...rest })),

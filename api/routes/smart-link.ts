@@ -12,7 +12,7 @@ import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in'
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
 import { type Html, html } from '../pages/layout';
-import { reminderForm } from '../pages/reminder-form';
+import { inAppBrowserOf, inAppBrowserPage, reminderForm } from '../pages/reminder-form';
 import { platformButtons, remindMeNote } from '../pages/platform-links';
 import { listenPage, presavePage, releaseNotFoundPage, thanksPage } from '../pages/smart-link';
 import { type Tracking } from '../tracking';
@@ -68,7 +68,17 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     const campaign = (await campaigns.bySlug(req.params.slug))?.campaign;
     if (!campaign || campaign.status === 'cancelled') return notAvailable(res);
     if (!isOpen(campaign)) return res.redirect(303, `/l/${campaign.slug}`);
-    tracking.click(req, campaign, 'spotify', 'presave');
+    // In-app browsers (Instagram, Facebook, TikTok) get a stop first: the click is counted with the app, and so is
+    // the fan's going on anyway (`inapp=continue`); those who do not are the drop-off (analytics `inAppBrowser`).
+    const inApp = inAppBrowserOf(req.get('user-agent'));
+    const going = req.query.inapp === 'continue';
+    tracking.click(req, campaign, 'spotify', 'presave', inApp ? { inAppBrowser: inApp, continued: going } : {});
+    if (inApp && !going) {
+      const query = new URLSearchParams(req.query as Record<string, string>);
+      query.set('inapp', 'continue');
+      const continueUrl = `/l/${campaign.slug}/presave/spotify?${query.toString()}`;
+      return sendPage(res, 200, inAppBrowserPage(campaign, continueUrl), { 'Cache-Control': 'private, no-store' });
+    }
     const tz = typeof req.query.tz === 'string' ? req.query.tz.slice(0, 64) : '';
     const timeZone = tz && (await isKnownTimeZone(pool, tz)) ? tz : null; // unknown → the campaign's zone
     await signIn.start(res, { purpose: 'presave', campaignId: campaign.id, timeZone, scopes: presaveScopes(campaign) });

@@ -9,8 +9,12 @@ import { mailTo } from '../helpers/mailbox';
 import {
   accountWithLiveAlbumCampaign,
   confirmSubscription,
+  createCampaign,
+  fanPresaves,
+  artistAccount,
   http,
   useReleaseStack,
+  waitFor,
   waitForCampaign,
 } from '../helpers/release-stack';
 import { usePerFile } from '../helpers/per-file';
@@ -26,6 +30,7 @@ const stack = useReleaseStack(() => ({
     TWILIO_ACCOUNT_SID: SANDBOX_TWILIO.accountSid,
     TWILIO_AUTH_TOKEN: SANDBOX_TWILIO.authToken,
     TWILIO_FROM: '+15005550006',
+    EVENT_BUFFER_FLUSH_MS: '50',
   },
 }));
 
@@ -101,5 +106,46 @@ describe('release-day reminders', () => {
     expect(await remindersTo('leaver@example.com')).toEqual([]);
     expect(smsTo('+33698765432')).toEqual([]);
     expect(await remindersTo('unconfirmed@example.com')).toEqual([]);
+  });
+
+  it('offers the reminder when Spotify sign-in is declined or fails, and stops in-app browsers (counted)', async () => {
+    const account = await artistAccount(stack);
+    const campaign = await createCampaign(stack, account, 'No Dead End');
+    const offersReminder = (page: unknown) =>
+      expect(String(page)).toContain(`href="/l/${campaign.slug}#remind">Remind me on release day instead`);
+
+    const declined = await fanPresaves(stack, campaign.slug, { user: 'fan-declines', decision: 'deny' });
+    expect(declined.callback.status).toBe(200);
+    offersReminder(declined.callback.data);
+
+    stack.spotify.state.injectFault({ kind: '5xx', path: '/v1/me', count: 1, status: 503 });
+    const failed = await fanPresaves(stack, campaign.slug, { user: 'fan-spotify-down' });
+    expect(failed.callback.status).toBe(502);
+    offersReminder(failed.callback.data);
+
+    const instagram = { 'user-agent': 'Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Instagram 300.0.0.0 (iPhone14,2)' };
+    const stop = await http.get(`${stack.api.url}/l/${campaign.slug}/presave/spotify?utm_source=ig`, {
+      headers: instagram,
+    });
+    expect(stop.status).toBe(200);
+    expect(stop.headers['cache-control']).toBe('private, no-store');
+    expect(stop.data).toContain('Open this page in your browser');
+    expect(stop.data).toContain(`href="/l/${campaign.slug}#remind"`);
+    const going = String(stop.data)
+      .match(/href="(\/l\/[^"]+inapp=continue[^"]*)"/)![1]
+      .replace(/&amp;/g, '&');
+    const onward = await http.get(`${stack.api.url}${going}`, { headers: instagram });
+    expect(onward.status).toBe(302); // on to Spotify's consent page
+    const tiktok = { 'user-agent': 'Mozilla/5.0 (Linux; Android 13) musical_ly_2023 BytedanceWebview/d8a21c6' };
+    expect((await http.get(`${stack.api.url}/l/${campaign.slug}/presave/spotify`, { headers: tiktok })).status).toBe(
+      200,
+    );
+    const analytics = await waitFor(
+      'the in-app browser clicks',
+      () => http.get(`${stack.api.url}/v1/campaigns/${campaign.id}/analytics`, { headers: account.headers }),
+      (r) => r.data.inAppBrowser?.offered === 2,
+      10_000,
+    );
+    expect(analytics.data.inAppBrowser).toEqual({ offered: 2, continued: 1, droppedOff: 1 });
   });
 });
