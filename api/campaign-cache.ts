@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { type Campaign, findCampaignById, findCampaignBySlug } from '../db/campaigns';
 import { type CampaignChangeListener, listenForCampaignChanges } from '../db/campaign-changes';
-import { platformLinksBySlug } from '../db/platform-links';
+import { countdownUrlBySlug, platformLinksBySlug } from '../db/platform-links';
 import { type DatabasePool } from '../db/pool';
 import { type ReleaseLink, releaseLinks } from '../lib/platforms/catalog-fill';
 import { type Logger } from '../lib/logger';
@@ -32,6 +32,8 @@ export interface CachedCampaign {
   campaign: Campaign;
   /** the release's links per platform, filled ones resolved, in the artist's order (db/platform-links.ts) */
   links: ReleaseLink[];
+  /** the release's Spotify Countdown Page, when the artist added it */
+  countdownUrl: string | null;
   /** rendered pages of this state, by variant key; private to the entry, so it goes when the entry goes */
   page(key: string, render: () => string): RenderedPage;
 }
@@ -113,11 +115,12 @@ export class CampaignCache {
   }
 
   private async read(slug: string): Promise<CachedCampaign | null> {
-    const [campaign, rows] = await Promise.all([
+    const [campaign, rows, countdownUrl] = await Promise.all([
       findCampaignBySlug(this.pool, slug),
       platformLinksBySlug(this.pool, slug),
+      countdownUrlBySlug(this.pool, slug),
     ]);
-    return campaign ? withPages(campaign, releaseLinks(campaign, rows)) : null;
+    return campaign ? withPages(campaign, releaseLinks(campaign, rows), countdownUrl) : null;
   }
 
   private forget(id: string): void {
@@ -144,11 +147,12 @@ export class CampaignCache {
   }
 }
 
-function withPages(campaign: Campaign, links: ReleaseLink[]): CachedCampaign {
+function withPages(campaign: Campaign, links: ReleaseLink[], countdownUrl: string | null): CachedCampaign {
   const pages = new Map<string, RenderedPage>();
   return {
     campaign,
     links,
+    countdownUrl,
     page(key, render) {
       const known = pages.get(key);
       if (known) return known;

@@ -419,6 +419,14 @@ export const platformLinksBody = z.strictObject({
     .refine((links) => new Set(links.map((l) => l.platform)).size === links.length, {
       message: 'each platform at most once',
     }),
+  /** the release's Spotify Countdown Page (open.spotify.com), shown before release; null removes it */
+  spotifyCountdownUrl: z
+    .string()
+    .trim()
+    .max(500)
+    .refine((url) => platformUrlProblem('spotify', url) === null, 'must be an https link on open.spotify.com')
+    .nullable()
+    .optional(),
 });
 
 /** GET /l/:slug/go/:platform: the visit's source (see api/tracking.ts) and the fan's "remember my choice". */

@@ -1,4 +1,5 @@
-// A campaign's release links per streaming platform (migration 028), the one writer of campaign_platform_links.
+// A campaign's release links per streaming platform and its Spotify Countdown Page (migration 028): the one writer
+// of campaign_platform_links and campaign_countdown_pages.
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { PLATFORMS, type Platform } from '../lib/platforms/catalog';
@@ -46,4 +47,37 @@ export async function replacePlatformLinks(
         'int4',
       )}::int[]) AS l(platform, url, position)`);
   });
+}
+
+const countdownRow = z.object({ url: z.string() });
+
+/** The Spotify Countdown Page the artist added, or null. */
+export async function countdownUrlOf(db: Db, campaignId: string): Promise<string | null> {
+  return (
+    (
+      await db.maybeOne(sql.type(countdownRow)`
+    SELECT url FROM campaign_countdown_pages WHERE campaign_id = ${campaignId}`)
+    )?.url ?? null
+  );
+}
+
+/** The Countdown Page of the campaign behind a smart link's slug (read beside the campaign). */
+export async function countdownUrlBySlug(db: Db, slug: string): Promise<string | null> {
+  return (
+    (
+      await db.maybeOne(sql.type(countdownRow)`
+    SELECT p.url FROM campaign_countdown_pages p JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = ${slug}`)
+    )?.url ?? null
+  );
+}
+
+/** Sets (or, with null, removes) the campaign's Countdown Page link. */
+export async function setCountdownUrl(pool: DatabasePool, campaignId: string, url: string | null): Promise<void> {
+  await pool.query(
+    url === null
+      ? sql.unsafe`DELETE FROM campaign_countdown_pages WHERE campaign_id = ${campaignId}`
+      : sql.unsafe`
+          INSERT INTO campaign_countdown_pages (campaign_id, url) VALUES (${campaignId}, ${url})
+          ON CONFLICT (campaign_id) DO UPDATE SET url = EXCLUDED.url`,
+  );
 }

@@ -24,12 +24,18 @@ export function platformButtons(campaign: Campaign, links: readonly ReleaseLink[
 <script src="/static/platform-choice.js"></script>`;
 }
 
-/** Before the release: the listed platforms dropday cannot pre-save on, pointing at the reminder form. */
-export function remindMeNote(links: readonly ReleaseLink[]): Html {
+/**
+ * Before the release: the Spotify Countdown Page when the artist added one, and the listed platforms dropday cannot
+ * pre-save on, pointing at the reminder form.
+ */
+export function remindMeNote(links: readonly ReleaseLink[], countdownUrl: string | null = null): Html {
+  const countdown = countdownUrl
+    ? html`<p class="note countdown"><a href="${countdownUrl}" rel="noopener">Countdown on Spotify</a></p>`
+    : html``;
   const others = links.filter((l) => !PRESAVE_PLATFORMS.includes(l.platform));
-  if (others.length === 0) return html``;
+  if (others.length === 0) return countdown;
   const names = others.map((l) => PLATFORM_FACTS[l.platform].label).join(', ');
-  return html`<p class="note remind-me">Listening on ${names}? <a href="#remind">Remind me on release day</a></p>`;
+  return html`${countdown}<p class="note remind-me">Listening on ${names}? <a href="#remind">Remind me on release day</a></p>`;
 }
 
 /**

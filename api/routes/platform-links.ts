@@ -3,7 +3,7 @@
 // which also remembers the fan's platform for the artist when they asked for it.
 import { type RequestHandler, Router } from 'express';
 import { findCampaign } from '../../db/campaigns';
-import { platformLinksOf, replacePlatformLinks } from '../../db/platform-links';
+import { countdownUrlOf, platformLinksOf, replacePlatformLinks, setCountdownUrl } from '../../db/platform-links';
 import { releaseLinks } from '../../lib/platforms/catalog-fill';
 import { auth } from '../auth';
 import { campaignCacheFor } from '../campaign-cache';
@@ -58,6 +58,7 @@ export function platformLinkAdminRoutes({ pool }: AppDeps): Router {
     const rows = await platformLinksOf(pool, campaign.id);
     const shown = releaseLinks(campaign, rows);
     return {
+      spotifyCountdownUrl: await countdownUrlOf(pool, campaign.id),
       links: rows.map((r) => ({
         platform: r.platform,
         url: r.url ?? 'auto',
@@ -85,6 +86,7 @@ export function platformLinkAdminRoutes({ pool }: AppDeps): Router {
       id,
       body.links.map((l) => ({ platform: l.platform, url: l.url === 'auto' ? null : l.url })),
     );
+    if (body.spotifyCountdownUrl !== undefined) await setCountdownUrl(pool, id, body.spotifyCountdownUrl);
     res.json(await present(campaign));
   });
   return router;

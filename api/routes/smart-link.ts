@@ -45,7 +45,7 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
         ? presavePage(campaign, consent, {
             links,
             extra: adMeasurement,
-            platforms: html`${remindMeNote(cached.links)}${reminderForm(campaign, cached.links, consent, links)}`,
+            platforms: html`${remindMeNote(cached.links, cached.countdownUrl)}${reminderForm(campaign, cached.links, consent, links)}`,
           })
         : listenPage(campaign, consent, {
             links,

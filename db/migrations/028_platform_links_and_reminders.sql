@@ -36,3 +36,11 @@ CREATE INDEX subscribers_reminders_due ON subscribers(campaign_id)
 
 -- The outbox carries SMS too (a reminder's text message, sent through Twilio), under the same delivery rule.
 ALTER TABLE outbox_emails ADD COLUMN channel text NOT NULL DEFAULT 'email' CHECK (channel IN ('email', 'sms'));
+
+-- The release's Spotify Countdown Page, where Spotify offers one and the artist adds its link: shown before release.
+CREATE TABLE campaign_countdown_pages (
+  campaign_id  uuid PRIMARY KEY REFERENCES campaigns(id) ON DELETE CASCADE,
+  url          text NOT NULL CHECK (url LIKE 'https://open.spotify.com/%')
+);
+CREATE TRIGGER campaign_countdown_pages_announce_change AFTER INSERT OR UPDATE OR DELETE ON campaign_countdown_pages
+  FOR EACH ROW EXECUTE FUNCTION announce_platform_links_change();

@@ -88,6 +88,29 @@ describe('platform links', () => {
     expect(page.data).toContain('Pre-save on Spotify');
     expect(page.data).toContain('Listening on YouTube Music, Deezer, TIDAL, Amazon Music, SoundCloud, Bandcamp');
     expect(page.data).not.toContain('/go/deezer');
+    expect(page.data).not.toContain('Countdown on Spotify');
+
+    // The Spotify Countdown Page: only on open.spotify.com; once added, the page (cache and all) shows it.
+    const countdown = 'https://open.spotify.com/prerelease/5yDqGxXdvXsFsCkRS0MzHu';
+    const wrong = await http.put(
+      `${stack.api.url}/v1/campaigns/${campaign.id}/links`,
+      { links: LINKS, spotifyCountdownUrl: 'https://countdown.example/x' },
+      { headers: account.headers },
+    );
+    expect(wrong.status).toBe(400);
+    const added = await http.put(
+      `${stack.api.url}/v1/campaigns/${campaign.id}/links`,
+      { links: LINKS, spotifyCountdownUrl: countdown },
+      { headers: account.headers },
+    );
+    expect(added.data.spotifyCountdownUrl).toBe(countdown);
+    const shown = await waitFor(
+      'the countdown link on the page',
+      () => http.get(campaign.landingUrl),
+      (p) => String(p.data).includes(`href="${countdown}"`),
+      5_000,
+    );
+    expect(shown.data).toContain('Countdown on Spotify');
   });
 
   it('after the release shows every listed platform; each click is recorded with its attribution and counted', async () => {
