@@ -13,6 +13,7 @@ import { queueEmail } from '../db/outbox';
 import { notifyAccount } from '../db/notifications';
 import { type DatabasePool } from '../db/pool';
 import { audit } from '../db/audit-log';
+import { eraseInboxOfConnection } from '../db/instagram-inbox';
 import { type ActivityDeps } from './deps';
 import { ProviderError } from '../lib/providers/errors';
 
@@ -37,7 +38,7 @@ export async function connectionNeedsReconnect(pool: DatabasePool, connectionId:
 }
 
 export function createConnectionActivities({ pool, keyRing, providers }: ActivityDeps) {
-  const { googleOAuth: google, metaOAuth: meta, spotify } = providers;
+  const { googleOAuth: google, metaOAuth: meta, spotify, instagram } = providers;
 
   /** Google refreshes with the refresh token; Meta exchanges the long-lived token for a new one before it ends. */
   async function renew(
@@ -46,6 +47,7 @@ export function createConnectionActivities({ pool, keyRing, providers }: Activit
     if (c.provider === 'google' && c.refreshToken) return google.refresh(c.refreshToken);
     if (c.provider === 'spotify' && c.refreshToken) return spotify.refresh(c.refreshToken);
     if (c.provider === 'meta' && c.accessToken) return meta.exchangeForLongLived(c.accessToken);
+    if (c.provider === 'instagram' && c.accessToken) return instagram.refresh(c.accessToken);
     return null;
   }
 
@@ -90,6 +92,10 @@ export function createConnectionActivities({ pool, keyRing, providers }: Activit
       if (held?.provider === 'google' && (held.refreshToken ?? held.accessToken))
         await google.revoke((held.refreshToken ?? held.accessToken)!);
       if (held?.provider === 'meta' && held.accessToken) await meta.revokePermissions(held.accessToken);
+      // Instagram Login has no revoke endpoint: its webhooks stop, and its inbox is forgotten at once.
+      if (held?.provider === 'instagram' && held.accessToken) await instagram.unsubscribeWebhooks(held.accessToken);
+      const erased = await eraseInboxOfConnection(pool, input.connectionId);
+      if (erased) await audit(pool, { action: 'instagram_inbox_erased', target: `connection:${input.connectionId}` });
       // Spotify has no revocation endpoint: forgetting the tokens is all we can do (the artist can remove the app).
       await audit(pool, { action: 'connection_disconnected', target: `connection:${input.connectionId}` });
     },

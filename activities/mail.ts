@@ -65,6 +65,16 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
           subject: 'Verify your e-mail address for dropday',
           body: `Someone (we hope you) signed up to dropday with this address${email.accountName ? ` as "${email.accountName}"` : ''}. To verify it, open ${config.PUBLIC_URL}/account/verify/${d.token} within 48 hours. Shop packages bought with this address go to the account that verifies it. If it was not you, ignore this message.`,
         };
+      case 'password_reset':
+        return {
+          subject: 'Reset your dropday password',
+          body: `Someone (we hope you) asked to reset the password of your dropday sign-in. To choose a new one, open ${config.PUBLIC_URL}/app/reset/${d.token} within an hour. Choosing it signs you out everywhere. If it was not you, ignore this message: your password stays as it is.`,
+        };
+      case 'member_invite':
+        return {
+          subject: `You are invited to ${email.accountName ?? 'a dropday account'}`,
+          body: `${email.accountName ?? 'A dropday account'} invites you to its dropday workspace as ${d.role === 'viewer' ? 'a viewer (you can see, not change)' : `a ${d.role}`}. To accept, open ${config.PUBLIC_URL}/app/invite/${d.token} within 7 days and choose a password. If you do not know them, ignore this message.`,
+        };
       case 'order_confirmed':
         return {
           subject: `Order confirmed: ${d.packageName}`,
@@ -102,6 +112,8 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
       return keyRing.decrypt(email.subscriberEmailEnc, `subscribers:${email.subscriberId}:email`);
     if (email.orderId && email.orderEmailEnc)
       return keyRing.decrypt(email.orderEmailEnc, orderEmailContext(email.orderId));
+    if (email.memberId && email.memberEmailEnc)
+      return keyRing.decrypt(email.memberEmailEnc, `members:${email.memberId}:email`);
     if (email.accountEmail) return email.accountEmail;
     throw new Error('e-mail without a recipient');
   }

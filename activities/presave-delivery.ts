@@ -3,6 +3,7 @@
 import { type Config } from '../lib/config';
 import { ProviderPaused, type SharedRateLimiter } from './rate-limiter';
 import { FanAccessLost, type createFanTokenSource } from './spotify-tokens';
+import { type FanTokens } from '../db/fans';
 import { ProviderError } from '../lib/providers/errors';
 import { isForbidden, type SpotifyClient } from '../lib/providers/spotify';
 
@@ -13,7 +14,7 @@ export interface DeliveryTarget {
 
 export type DeliveryOutcome =
   | { kind: 'done'; alreadyThere: boolean; followed: boolean }
-  | { kind: 'revoked'; reason: 'revoked' | 'token_expired' }
+  | { kind: 'revoked'; reason: 'revoked' | 'token_expired' | 'reauthorize' } // reauthorize: Apple Music (no refresh)
   | { kind: 'failed'; reason: string; error: string }
   | { kind: 'retry_later'; reason: string; error: string }
   /**
@@ -68,13 +69,17 @@ export function createPresaveDelivery(deps: {
     }
   }
 
-  /** `uncertain`: an earlier attempt may have saved already, so look before saving again. */
+  /**
+   * `uncertain`: an earlier attempt may have saved already, so look before saving again. `known`: the fan's tokens
+   * read with the rest of the batch.
+   */
   async function deliver(
     fanId: string,
     target: DeliveryTarget,
     uncertain: boolean,
     onWait: () => void,
     signal?: AbortSignal,
+    known?: FanTokens | null,
   ): Promise<DeliveryOutcome> {
     const wait: Wait = () => limiter.acquire(onWait, signal);
     let withArtists = target.artistIds.length > 0 && (extended || !artistUrisRefused);
@@ -84,7 +89,7 @@ export function createPresaveDelivery(deps: {
     let transientFailures = 0;
     for (;;) {
       try {
-        token = await tokens.accessToken(fanId, stale);
+        token = await tokens.accessToken(fanId, stale, token === undefined ? known : undefined);
         if (uncertain && (await isDelivered(token, target, withArtists, wait))) {
           return { kind: 'done', alreadyThere: true, followed: withArtists };
         }

@@ -2,25 +2,25 @@
 // claimed batches, close the campaign. Every one may run again after a crash and does the right thing.
 import { Context } from '@temporalio/activity';
 import { type Campaign, findCampaignById, markAlerted, recordResolution, setCampaignStatus } from '../db/campaigns';
-import { insertEvent } from '../db/events';
 import { notifyAccount } from '../db/notifications';
 import { queueEmail } from '../db/outbox';
 import { type DatabasePool } from '../db/pool';
 import {
   claimDuePresaves,
-  finishPresave,
   pendingWaves,
+  platformsOfPresaves,
   type PresaveProgress,
   presaveProgress,
   renewLease,
-  returnPresave,
 } from '../db/presaves';
+import { type FanTokens } from '../db/fans';
 import { orderSessionOfCampaign } from '../db/billing';
 import { signalOrder } from '../lib/starters/order';
 import { ensureAttributionScheduleFor } from './attribution';
+import { appleMusicDeliveryFor } from './apple-music-dispatch';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
-import { countPresave, recordLateness } from './metrics';
+import { createBatchSettler, type SettledRow } from './presave-settlement';
 import { type SpotifyAlbum, type SpotifyClient } from '../lib/providers/spotify';
 import { type SharedRateLimiter } from './rate-limiter';
 import { type SpotifyAccess } from './spotify-access';
@@ -33,6 +33,8 @@ export interface ReleasePlan {
   progress: PresaveProgress;
   waves: number[];
   pause: { reason: string; untilMs: number } | null;
+  /** the worker's configured batch size and batches in flight per wave (absent in plans recorded before) */
+  delivery?: { batchSize: number; parallelBatches: number };
 }
 
 export interface BatchResult {
@@ -45,16 +47,18 @@ export interface BatchResult {
   notLive: boolean;
 }
 
-/** Rows that failed this often for provider reasons are given up on, with their last error. */
-const MAX_ATTEMPTS = 8;
-const DELIVERY_CONCURRENCY = 8;
-
 export function createReleaseActivities(
-  deps: ActivityDeps & { spotify: SpotifyClient; spotifyLimiter: SharedRateLimiter; spotifyAccess: SpotifyAccess },
+  deps: ActivityDeps & {
+    spotify: SpotifyClient;
+    spotifyLimiter: SharedRateLimiter;
+    spotifyAccess: SpotifyAccess;
+    appleMusicLimiter?: SharedRateLimiter;
+  },
 ) {
   const { pool, spotify, spotifyLimiter: limiter, spotifyAccess, logger } = deps;
   const { tokens, catalogToken } = spotifyAccess;
   const delivery = createPresaveDelivery({ config: deps.config, spotify, limiter, tokens });
+  const deliverAppleMusic = appleMusicDeliveryFor(deps);
 
   const holdClaim = (claimToken: string, leaseMs: number, heartbeat: () => void) =>
     holdPresaveClaim(deps, claimToken, leaseMs, heartbeat);
@@ -88,6 +92,7 @@ export function createReleaseActivities(
         progress,
         waves: [...waves],
         pause,
+        delivery: { batchSize: deps.config.RELEASE_BATCH_SIZE, parallelBatches: deps.config.RELEASE_PARALLEL_BATCHES },
       };
     },
 
@@ -151,35 +156,47 @@ export function createReleaseActivities(
       });
       result.claimed = claimed.length;
       if (claimed.length === 0) return result;
-      if (!campaign.spotifyAlbumId || campaign.resolution !== 'live') {
-        for (const row of claimed)
-          await returnPresave(pool, { id: row.id, claimToken, lastError: 'release not live yet', attempted: false });
-        return { ...result, returned: claimed.length, notLive: true };
+      const settler = createBatchSettler({ pool, campaign, claimToken, result });
+      // Each row goes to its platform's delivery; Spotify's rows wait for the release to be live on Spotify.
+      const platforms = await platformsOfPresaves(
+        pool,
+        claimed.map((row) => row.id),
+      );
+      const spotifyLive = Boolean(campaign.spotifyAlbumId) && campaign.resolution === 'live';
+      const waiting = spotifyLive ? [] : claimed.filter((row) => platforms.get(row.id)?.platform !== 'apple_music');
+      for (const row of waiting) void settler.giveBack(row, 'release not live yet');
+      if (waiting.length === claimed.length) {
+        await settler.flush();
+        return { ...result, notLive: true };
       }
-      const target = targetOf(campaign);
+      const target = spotifyLive ? targetOf(campaign) : null;
       const heartbeat = () => ctx.heartbeat({ done: result.done, failed: result.failed, revoked: result.revoked });
 
       const releaseClaim = holdClaim(claimToken, leaseMs, heartbeat);
       // One lane failing (a database error) stops the others before the activity fails and is retried.
       const stop = new AbortController();
       const stopSignals = AbortSignal.any([stop.signal, ctx.cancellationSignal]);
-      const queue = [...claimed];
-      const runLane = async () => {
+      const queue = claimed.filter((row) => !waiting.includes(row));
+      const runLane = async (known: Map<string, FanTokens | null>) => {
         for (let row = queue.shift(); row; row = queue.shift()) {
           if (result.paused || stopSignals.aborted) {
-            await returnPresave(pool, {
-              id: row.id,
-              claimToken,
-              lastError: 'batch stopped',
-              reason: result.paused?.reason,
-              attempted: false,
-            });
-            result.returned++;
+            await settler.giveBack(row, 'batch stopped', result.paused?.reason);
             continue;
           }
           try {
-            const outcome = await delivery.deliver(row.fanId, target, row.attempts > 1, heartbeat, stopSignals);
-            await settle({ campaign, row, claimToken, outcome, result }, pool);
+            const platform = platforms.get(row.id);
+            const outcome =
+              platform?.platform === 'apple_music'
+                ? await deliverAppleMusic(campaign, { ...row, ...platform }, heartbeat, stopSignals)
+                : await delivery.deliver(
+                    row.fanId,
+                    target!,
+                    row.attempts > 1,
+                    heartbeat,
+                    stopSignals,
+                    known.get(row.fanId),
+                  );
+            await settler.add(row, outcome);
           } catch (error) {
             stop.abort(error);
             throw error;
@@ -187,9 +204,12 @@ export function createReleaseActivities(
         }
       };
       try {
+        // Every fan's tokens in one read, rather than one read per fan.
+        const known = await tokens.tokensOf(claimed.map((row) => row.fanId));
         const lanes = await Promise.allSettled(
-          Array.from({ length: Math.min(DELIVERY_CONCURRENCY, claimed.length) }, runLane),
+          Array.from({ length: Math.min(deps.config.RELEASE_BATCH_LANES, claimed.length) }, () => runLane(known)),
         );
+        await settler.flush();
         const failure = lanes.find((lane) => lane.status === 'rejected');
         if (failure) throw failure.reason;
       } finally {
@@ -244,66 +264,12 @@ export async function loadReleaseCampaign(pool: DatabasePool, campaignId: string
 
 /** Records what one delivery came to, and counts it (only while this claim still holds the row). */
 export async function settle(
-  args: {
-    campaign: Campaign;
-    row: { id: string; fanId: string; attempts: number; dueAt: number };
-    claimToken: string;
-    outcome: DeliveryOutcome;
-    result: BatchResult;
-  },
+  args: { campaign: Campaign; row: SettledRow; claimToken: string; outcome: DeliveryOutcome; result: BatchResult },
   pool: DatabasePool,
 ): Promise<void> {
-  const { campaign, row, claimToken, outcome, result } = args;
-  countPresave(outcome.kind, 'reason' in outcome ? outcome.reason : undefined);
-  const finish = (state: 'done' | 'failed' | 'revoked', reason?: string, lastError?: string) =>
-    finishPresave(pool, { id: row.id, claimToken, state, reason, lastError });
-  switch (outcome.kind) {
-    case 'done':
-      if (!(await finish('done'))) return;
-      result.done++;
-      recordLateness((Date.now() - row.dueAt) / 1000);
-      await insertEvent(pool, {
-        campaignId: campaign.id,
-        fanId: row.fanId,
-        type: 'SAVE_TRACK',
-        dedupeKey: `SAVE_TRACK:${row.id}`,
-      });
-      if (outcome.followed) {
-        await insertEvent(pool, {
-          campaignId: campaign.id,
-          fanId: row.fanId,
-          type: 'FOLLOW_ARTIST',
-          dedupeKey: `FOLLOW_ARTIST:${campaign.id}:${row.fanId}`,
-        });
-      }
-      return;
-    case 'revoked':
-      if (await finish('revoked', outcome.reason)) result.revoked++;
-      return;
-    case 'failed':
-      if (await finish('failed', outcome.reason, outcome.error)) result.failed++;
-      return;
-    case 'retry_later':
-      if (row.attempts >= MAX_ATTEMPTS) {
-        if (await finish('failed', outcome.reason, outcome.error)) result.failed++;
-        return;
-      }
-      await returnPresave(pool, { id: row.id, claimToken, lastError: outcome.error, reason: outcome.reason });
-      result.returned++;
-      return;
-    case 'paused':
-      await returnPresave(pool, {
-        id: row.id,
-        claimToken,
-        lastError: `Spotify paused: ${outcome.reason}`,
-        reason: outcome.reason,
-        // Counted as an attempt when one of its tries may have been applied: the next one then looks first.
-        attempted: outcome.uncertain,
-      });
-      result.returned++;
-      result.paused = { reason: outcome.reason, untilMs: outcome.untilMs };
-      return;
-  }
+  const settler = createBatchSettler({ pool, ...args });
+  await settler.add(args.row, args.outcome);
+  await settler.flush();
 }
 
 /** Unique per activity attempt, so a superseded attempt can never finish a row its successor has taken over. */

@@ -14,6 +14,7 @@ import {
   claimTokenRefresh,
   type FanTokens,
   loadFanTokens,
+  loadFanTokensOf,
   markFanRevoked,
   releaseTokenRefreshClaim,
   storeRefreshedTokens,
@@ -62,13 +63,16 @@ export function createFanTokenSource(deps: {
     }
   }
 
-  /** `stale`: the token a 401 was just received with; refresh unless someone already replaced it. */
-  async function accessToken(fanId: string, stale?: string): Promise<string> {
+  /**
+   * `stale`: the token a 401 was just received with; refresh unless someone already replaced it. `known`: the fan's
+   * tokens as read a moment ago with the rest of a batch (tokensOf), instead of reading them again.
+   */
+  async function accessToken(fanId: string, stale?: string, known?: FanTokens | null): Promise<string> {
     const pending = unwritten.get(fanId);
     if (pending) await write(fanId, pending);
     const deadline = Date.now() + REFRESH_CLAIM_MS + 5_000;
-    for (;;) {
-      const current = await loadFanTokens(pool, keyRing, fanId);
+    for (let first = true; ; first = false) {
+      const current = first && known !== undefined && !pending ? known : await loadFanTokens(pool, keyRing, fanId);
       if (!current || current.status === 'revoked') throw new FanAccessLost('revoked');
       if (current.refreshExpiresAt <= Date.now()) throw new FanAccessLost('token_expired');
       if (usable(current, stale)) return current.accessToken;
@@ -104,7 +108,13 @@ export function createFanTokenSource(deps: {
     return fresh.accessToken;
   }
 
-  return { accessToken };
+  /** A batch's fans' tokens in one read, for accessToken's `known` (a fan without tokens maps to null). */
+  async function tokensOf(fanIds: readonly string[]): Promise<Map<string, FanTokens | null>> {
+    const found = await loadFanTokensOf(pool, keyRing, fanIds);
+    return new Map(fanIds.map((id) => [id, found.get(id) ?? null]));
+  }
+
+  return { accessToken, tokensOf };
 }
 
 const usable = (t: FanTokens, stale?: string) =>

@@ -1,47 +1,65 @@
-// The artist dashboard's session: signing in at /app with an artist API key sets a signed, expiring, HttpOnly,
-// SameSite=Strict cookie naming the key's id (never the key). It lasts while the key is not revoked. /v1 accepts it
-// for reads only (GET / HEAD): anything that changes data still needs the key as a bearer token, so a forged
-// cross-site form can change nothing even if a browser ignored SameSite.
+// The artist app's session: a signed, expiring, HttpOnly, SameSite=Strict cookie. Two kinds sign in:
+// - a member (e-mail and password, api/member-accounts.ts): the cookie names a server-side session row
+//   (db/member-sessions.ts), so sign-out, "sign out everywhere" and a password reset revoke it;
+// - an artist API key (the original dashboard sign-in, kept for scripts and tests): the cookie names the key's id
+//   (never the key) and lasts while the key is not revoked.
+// /v1 accepts the cookie for reads. A write with the cookie needs the session's anti-forgery token in the
+// X-CSRF-Token header (which no cross-site form can set) and a member who may change things (not a viewer); a key
+// session stays read-only, as before.
 import { type Request, type RequestHandler, type Response } from 'express';
 import { findApiKeyByHash, isActiveArtistKey } from '../db/accounts';
+import { activeMemberSession, insertMemberSession, revokeMemberSession } from '../db/member-sessions';
 import { type DatabasePool } from '../db/pool';
 import { hashApiKey } from '../lib/crypto/hash';
 import { SignedValueError, type SigningKeys } from '../lib/crypto/signed-value';
 import { type AuthContext, requireApiKey } from './auth';
 import { ApiError } from './errors';
 import { parseCookie } from './http/cookies';
+import { sameSecret } from './http/form-csrf';
 
 export const APP_SESSION_COOKIE = 'dd_app_session';
 export const APP_SESSION_TTL_MS = 12 * 3600_000;
+export const CSRF_HEADER = 'x-csrf-token';
 
-interface SessionPayload {
-  /** account id */
-  a: string;
-  /** api key id */
-  k: string;
-}
+/** `a`/`k`: account and API key id of a key session; `s`: the member session's row id. */
+type SessionPayload = { a: string; k: string } | { s: string };
+const UUID = /^[0-9a-f-]{36}$/;
 
-/** The signed-in account, or null (no cookie, a forged or expired one, or its key was revoked). */
-export async function appSession(pool: DatabasePool, keys: SigningKeys, req: Request): Promise<AuthContext | null> {
+function sessionPayload(keys: SigningKeys, req: Request): SessionPayload | null {
   const cookie = parseCookie(req.get('cookie'), APP_SESSION_COOKIE);
   if (!cookie) return null;
-  let session: SessionPayload;
   try {
-    session = keys.verify<SessionPayload>('app-session', cookie).payload;
+    return keys.verify<SessionPayload>('app-session', cookie).payload;
   } catch (error) {
     if (error instanceof SignedValueError) return null;
     throw error;
   }
-  if (
-    typeof session?.a !== 'string' ||
-    typeof session.k !== 'string' ||
-    !/^[0-9a-f-]{36}$/.test(session.k) ||
-    !/^[0-9a-f-]{36}$/.test(session.a)
-  )
-    return null;
+}
+
+/** The signed-in account, or null (no cookie, a forged or expired one, a revoked session or key). */
+export async function appSession(pool: DatabasePool, keys: SigningKeys, req: Request): Promise<AuthContext | null> {
+  const session = sessionPayload(keys, req);
+  if (session && 's' in session && typeof session.s === 'string' && UUID.test(session.s)) {
+    const member = await activeMemberSession(pool, session.s);
+    return member
+      ? { accountId: member.accountId, role: 'artist', member: { id: member.memberId, role: member.role } }
+      : null;
+  }
+  if (!session || !('a' in session) || typeof session.a !== 'string' || typeof session.k !== 'string') return null;
+  if (!UUID.test(session.k) || !UUID.test(session.a)) return null;
   return (await isActiveArtistKey(pool, { keyId: session.k, accountId: session.a }))
     ? { accountId: session.a, role: 'artist' }
     : null;
+}
+
+function setSessionCookie(keys: SigningKeys, res: Response, payload: SessionPayload, secure: boolean) {
+  res.cookie(APP_SESSION_COOKIE, keys.sign<SessionPayload>('app-session', payload, APP_SESSION_TTL_MS), {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    maxAge: APP_SESSION_TTL_MS,
+    path: '/',
+  });
 }
 
 /** Signs in with an artist key: sets the session cookie and returns true, or returns false for any other key. */
@@ -54,42 +72,69 @@ export async function startAppSession(
 ): Promise<boolean> {
   const found = key ? await findApiKeyByHash(pool, hashApiKey(key)) : null;
   if (!found || found.role !== 'artist') return false;
-  const value = keys.sign<SessionPayload>('app-session', { a: found.accountId, k: found.id }, APP_SESSION_TTL_MS);
-  res.cookie(APP_SESSION_COOKIE, value, {
-    httpOnly: true,
-    sameSite: 'strict',
-    secure,
-    maxAge: APP_SESSION_TTL_MS,
-    path: '/',
-  });
+  setSessionCookie(keys, res, { a: found.accountId, k: found.id }, secure);
   return true;
 }
 
-export function endAppSession(res: Response, secure: boolean): void {
+/** Signs a member in: a new server-side session, named by the cookie. */
+export async function startMemberSession(
+  pool: DatabasePool,
+  keys: SigningKeys,
+  res: Response,
+  memberId: string,
+  secure: boolean,
+): Promise<void> {
+  const id = await insertMemberSession(pool, { memberId, ttlMs: APP_SESSION_TTL_MS });
+  setSessionCookie(keys, res, { s: id }, secure);
+}
+
+/** Signs this browser out: a member session's row is revoked too, so a copy of the cookie stops working. */
+export async function endAppSession(
+  pool: DatabasePool,
+  keys: SigningKeys,
+  req: Request,
+  res: Response,
+  secure: boolean,
+): Promise<void> {
+  const session = sessionPayload(keys, req);
+  if (session && 's' in session && typeof session.s === 'string' && UUID.test(session.s))
+    await revokeMemberSession(pool, session.s);
   res.clearCookie(APP_SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
 }
 
-/** /v1: a bearer API key, or for reads the dashboard's session cookie. */
+/** /v1: a bearer API key, or the app's session cookie (see the header for what it may do). */
 export function requireApiKeyOrAppSession(pool: DatabasePool, keys: SigningKeys): RequestHandler {
   const bearer = requireApiKey(pool);
   return async (req, res, next) => {
     if (req.get('authorization') || !parseCookie(req.get('cookie'), APP_SESSION_COOKIE)) return bearer(req, res, next);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const reading = req.method === 'GET' || req.method === 'HEAD';
+    const csrf = sessionCsrf(keys, req);
+    if (!reading && !(csrf && sameSecret(req.get(CSRF_HEADER), csrf)))
       throw new ApiError(
         403,
         'forbidden',
-        'the dashboard session can only read; send the API key as a bearer token to change data',
+        'a change from the app needs its X-CSRF-Token header; scripts send the API key as a bearer token instead',
       );
-    }
     const session = await appSession(pool, keys, req);
     if (!session) {
       res.set('WWW-Authenticate', 'Bearer');
-      throw new ApiError(
-        401,
-        'unauthorized',
-        'the dashboard session expired or its key was revoked: sign in again at /app',
-      );
+      throw new ApiError(401, 'unauthorized', 'the app session expired or was signed out: sign in again at /app');
     }
+    if (!reading && !session.member)
+      throw new ApiError(
+        403,
+        'forbidden',
+        'a session made with an API key can only read; send the key as a bearer token',
+      );
+    // The account itself (its deletion, its verification mail) is the owners' to change.
+    if (!reading && /^\/accounts\/me(\/|$)/.test(req.path) && session.member?.role !== 'owner')
+      throw new ApiError(403, 'forbidden', 'only an owner of the account can change the account itself');
+    if (!reading && session.member?.role === 'viewer')
+      throw new ApiError(
+        403,
+        'forbidden',
+        'viewers can see this account but not change it; ask an owner for the manager role',
+      );
     res.locals.auth = session satisfies AuthContext;
     next();
   };

@@ -15,6 +15,7 @@ import { accountVerificationRoutes } from './routes/account-verification';
 import { createEmailVerification } from './email-verification';
 import { artistRoutes } from './routes/artists';
 import { campaignRoutes } from './routes/campaigns';
+import { releaseRoutes } from './routes/releases';
 import { opsRoutes } from './routes/ops';
 import { opsWorkflowRoutes } from './routes/ops-workflows';
 import { smartLinkRoutes } from './routes/smart-link';
@@ -37,8 +38,17 @@ import { docsRoutes } from './routes/docs';
 import { conversionPublicRoutes, conversionRoutes } from './routes/conversions';
 import { analyticsRoutes } from './routes/analytics';
 import { dashboardRoutes } from './routes/dashboard';
+import { appAccountRoutes } from './routes/app-accounts';
+import { appSettingsRoutes } from './routes/app-settings';
+import { appCampaignRoutes } from './routes/app-campaigns';
+import { appPageKit } from './app-page-kit';
+import { createMemberAccounts } from './member-accounts';
+import { auditMemberChanges } from './member-audit';
 import { billingRoutes } from './routes/billing';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks';
+import { appleMusicRoutes } from './routes/apple-music';
+import { instagramWebhookRoutes } from './routes/instagram-webhooks';
+import { instagramRoutes } from './routes/instagram';
 import { attributionRoutes } from './routes/attribution';
 import { platformLinkAdminRoutes, platformLinkRoutes } from './routes/platform-links';
 import { eventBufferFor } from './event-buffer';
@@ -100,17 +110,24 @@ export function createApp(deps: AppDeps): Express {
   const signIn = createSpotifySignIn(deps, oauthStates);
   const tracking = createTracking(deps.config, eventBufferFor(deps));
   app.use(smartLinkRoutes(deps, signIn, tracking));
+  app.use(appleMusicRoutes(deps, tracking));
   // Raw body for the signature check: before any body parser.
   app.use(stripeWebhookRoutes(deps));
+  app.use(instagramWebhookRoutes(deps));
   app.use(docsRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
   app.use(conversionPublicRoutes(deps));
   const connections = createArtistConnections(deps, oauthStates);
-  app.use(dashboardRoutes(deps, connections));
+  const appKit = appPageKit(deps);
+  const emailVerification = createEmailVerification(deps);
+  const people = createMemberAccounts(deps, emailVerification);
+  app.use(dashboardRoutes(deps, appKit, connections));
+  app.use(appAccountRoutes(deps, appKit, people));
+  app.use(appSettingsRoutes(deps, appKit, people, emailVerification));
+  app.use(appCampaignRoutes(deps, appKit));
   app.use(platformLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
-  const emailVerification = createEmailVerification(deps);
   app.use(accountVerificationRoutes(deps, emailVerification));
   app.use(subscriberRoutes(deps, tracking));
   app.use(metaCallbackRoutes(deps));
@@ -126,14 +143,16 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1', jsonBody({ limit: '64kb' }));
   app.use(accountRoutes(deps, emailVerification));
   app.use(billingRoutes(deps)); // authenticates per route: a shop package may be bought signed out
-  // The artist dashboard's session cookie is accepted for reads; writes need the bearer key.
+  // The app's session cookie: reads, and a member's writes with the session's X-CSRF-Token (./app-session.ts).
   app.use('/v1', requireApiKeyOrAppSession(deps.pool, signingKeys(deps.config)));
+  app.use('/v1', auditMemberChanges(deps.pool, deps.logger));
   // An ops key works the /v1/ops routes only: it cannot delete its own account or open billing as an artist.
   const artistOnly = requireRole('artist');
   app.use('/v1', (req, res, next) => (req.path.startsWith('/ops/') ? next() : artistOnly(req, res, next)));
   app.use(ownAccountRoutes(deps, emailVerification));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
+  app.use(releaseRoutes(deps));
   app.use(analyticsRoutes(deps));
   app.use(platformLinkAdminRoutes(deps));
   app.use(attributionRoutes(deps));
@@ -141,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(connectionRoutes(deps, connections));
   app.use(adCopyRoutes(deps));
   app.use(adRoutes(deps));
+  app.use(instagramRoutes(deps));
   app.use(opsRoutes(deps));
   app.use(opsWorkflowRoutes(deps));
   app.use(conversionRoutes(deps));

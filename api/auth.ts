@@ -5,6 +5,7 @@ import { findApiKeyByHash, hasActiveOpsKey } from '../db/accounts';
 import { SignedValueError, type SigningKeys } from '../lib/crypto/signed-value';
 import { parseCookie } from './http/cookies';
 import { hashApiKey } from '../lib/crypto/hash';
+import { type MemberRole } from '../db/members';
 import { type DatabasePool } from '../db/pool';
 import { ApiError } from './errors';
 
@@ -12,6 +13,8 @@ export type Role = 'artist' | 'ops';
 export interface AuthContext {
   accountId: string;
   role: Role;
+  /** signed in to the artist app as a member (not with a key): who, and what their role lets them do */
+  member?: { id: string; role: MemberRole };
 }
 
 export function requireApiKey(pool: DatabasePool): RequestHandler {

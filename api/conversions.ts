@@ -9,6 +9,7 @@
 // completed) and CompleteRegistration (a sign-up, its e-mail/phone SHA-256 hashed), held until the subscriber
 // confirms (double opt-in). Google learns of the pre-save and of the confirmed sign-up, by gclid only. Only these
 // first-party events go out — never Spotify listening data.
+import { addContentSecuritySources } from './http/content-security';
 import { randomInt, randomUUID } from 'node:crypto';
 import { signingKeys } from '../lib/crypto/signed-value';
 import { type Request, type Response } from 'express';
@@ -49,26 +50,11 @@ const clickId = (value: unknown) => (typeof value === 'string' && CLICK_ID.test(
 
 /** Adds Meta's hosts to this response's Content-Security-Policy (set by helmet), only on pages that load the pixel. */
 export function allowMetaPixel(res: Response): void {
-  const current = String(res.getHeader('Content-Security-Policy') ?? "default-src 'self'");
-  const directives = new Map<string, string[]>();
-  for (const part of current
-    .split(';')
-    .map((d) => d.trim())
-    .filter(Boolean)) {
-    const [name, ...values] = part.split(/\s+/);
-    directives.set(name, values);
-  }
-  const add = (name: string, ...sources: string[]) => {
-    const values = directives.get(name) ?? ["'self'"];
-    directives.set(name, [...values, ...sources.filter((s) => !values.includes(s))]);
-  };
-  add('script-src', 'https://connect.facebook.net');
-  add('img-src', 'https://www.facebook.com');
-  add('connect-src', 'https://www.facebook.com', 'https://connect.facebook.net');
-  res.setHeader(
-    'Content-Security-Policy',
-    [...directives].map(([name, values]) => [name, ...values].join(' ')).join(';'),
-  );
+  addContentSecuritySources(res, {
+    'script-src': ['https://connect.facebook.net'],
+    'img-src': ['https://www.facebook.com'],
+    'connect-src': ['https://www.facebook.com', 'https://connect.facebook.net'],
+  });
 }
 
 function pixelSnippet(pixelId: string, eventName: EventName, eventId: string): Html {

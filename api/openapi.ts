@@ -2,6 +2,7 @@
 // routes validate with (z.toJSONSchema). A test checks every route the app registers is listed here.
 import { z } from 'zod';
 import {
+  appleMusicPresaveBody,
   analyticsQueryShape,
   approveAdCopyBody,
   checkoutBody,
@@ -16,6 +17,8 @@ import {
   googleConversionBody,
   campaignListQuery,
   presaveListQuery,
+  presaveExportQuery,
+  releaseLookupQuery,
   rejectAdCopyBody,
   rescheduleCampaignBody,
   adConsentForm,
@@ -29,7 +32,21 @@ import {
   subscribeForm,
   platformLinksBody,
   platformGoQuery,
+  createInstagramPostBody,
+  instagramHideBody,
+  instagramInboxQuery,
+  instagramTextBody,
+  instagramWebhookHandshake,
 } from './schemas';
+import {
+  changeMemberForm,
+  choosePasswordForm,
+  createKeyForm,
+  inviteForm,
+  resetRequestForm,
+  signInForm,
+  signUpForm,
+} from './app-forms';
 
 type Auth = 'none' | 'artist' | 'ops' | 'any';
 interface Operation {
@@ -42,6 +59,51 @@ interface Operation {
   query?: z.ZodType;
   response?: string; // content type of the success response
 }
+
+const page = (path: string, summary: string): Operation => ({
+  method: 'get',
+  path,
+  summary,
+  auth: 'none',
+  response: 'text/html',
+});
+const post = (path: string, summary: string, form: z.ZodType): Operation => ({
+  method: 'post',
+  path,
+  summary,
+  auth: 'none',
+  form,
+});
+
+/** The artist app's pages and forms (docs/artist-app.md): the session cookie, every form with its csrf field. */
+const artistAppOperations: Operation[] = [
+  page('/app/sign-up', 'Sign-up page'),
+  post('/app/sign-up', 'Create an account and its owner; signed in, 303 to /app', signUpForm),
+  post('/app/sign-in', "A member's password sign-in; 303 to /app (401 page, same words for every refusal)", signInForm),
+  page('/app/reset', 'Ask for a password reset link'),
+  post('/app/reset', 'Mails a reset link if the address signs in (the same page either way)', resetRequestForm),
+  page('/app/reset/:token', 'Choose a new password (the mailed link)'),
+  post('/app/reset/:token', 'Sets it, signs out everywhere else, signs in here', choosePasswordForm),
+  page('/app/invite/:token', 'Accept an invitation (the mailed link)'),
+  post('/app/invite/:token', 'Accepts with a password; signed in', choosePasswordForm),
+  post('/app/sign-out-everywhere', 'Revokes every session of the member', sessionConfirmForm),
+  page('/app/settings', 'Account, API keys, members, sessions'),
+  post('/app/keys', 'Create an API key (owner; shown once)', createKeyForm),
+  post('/app/keys/:id/revoke', 'Revoke an API key (owner)', sessionConfirmForm),
+  post('/app/members', 'Invite a member by e-mail with a role (owner)', inviteForm),
+  post('/app/members/:id', "Change a member's role or remove them (owner; the last owner stays)", changeMemberForm),
+  post('/app/verification', 'E-mail the verification link again (owner)', sessionConfirmForm),
+  page('/app/artists', 'Artists (add one: POST /v1/artists from the page)'),
+  page('/app/campaigns/new', 'The guided new-campaign page (POST /v1/campaigns from the page)'),
+  page('/app/campaigns/:id', 'A campaign: countdown, resolution, delivery, per-fan states, reschedule and cancel'),
+  {
+    method: 'get',
+    path: '/app/setup.js',
+    summary: "The release pages' script",
+    auth: 'none',
+    response: 'application/javascript',
+  },
+];
 
 export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/healthz', summary: 'Liveness', auth: 'none' },
@@ -109,6 +171,7 @@ export const OPERATIONS: Operation[] = [
     auth: 'none',
     form: sessionConfirmForm,
   },
+  ...artistAppOperations,
   { method: 'get', path: '/app/app.js', summary: 'Dashboard script', auth: 'none', response: 'application/javascript' },
   { method: 'get', path: '/app/app.css', summary: 'Dashboard style', auth: 'none', response: 'text/css' },
   { method: 'get', path: '/l/:slug', summary: 'Smart link page', auth: 'none', response: 'text/html' },
@@ -132,6 +195,26 @@ export const OPERATIONS: Operation[] = [
     summary: "Start a fan's Spotify sign-in (302 to Spotify)",
     auth: 'none',
     query: z.object({ tz: z.string().optional() }),
+  },
+  {
+    method: 'post',
+    path: '/l/:slug/presave/apple-music',
+    summary: "A fan's Apple Music pre-add: the Music-User-Token from MusicKit (same origin only)",
+    auth: 'none',
+    body: appleMusicPresaveBody,
+  },
+  {
+    method: 'get',
+    path: '/apple-music/developer-token',
+    summary: 'The Apple Music developer token MusicKit on the smart link is configured with',
+    auth: 'none',
+  },
+  {
+    method: 'get',
+    path: '/static/apple-music-presave.js',
+    summary: 'Script of the Apple Music pre-add button',
+    auth: 'none',
+    response: 'application/javascript',
   },
   {
     method: 'get',
@@ -212,6 +295,13 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/oauth/meta/callback',
     summary: 'Meta connection callback',
+    auth: 'none',
+    response: 'text/html',
+  },
+  {
+    method: 'get',
+    path: '/oauth/instagram/callback',
+    summary: 'Instagram connection callback (Instagram Login; the code may end in #_)',
     auth: 'none',
     response: 'text/html',
   },
@@ -363,6 +453,21 @@ export const OPERATIONS: Operation[] = [
     auth: 'artist',
     query: presaveListQuery,
   },
+  {
+    method: 'get',
+    path: '/v1/campaigns/:id/presaves.csv',
+    summary: 'Every pre-save state with its reason, CSV (no fan data)',
+    auth: 'artist',
+    query: presaveExportQuery,
+    response: 'text/csv',
+  },
+  {
+    method: 'get',
+    path: '/v1/releases/lookup',
+    summary: 'The release of a UPC or ISRC in the catalogue ({found, release:{title, artworkUrl, trackCount, ...}})',
+    auth: 'artist',
+    query: releaseLookupQuery,
+  },
   { method: 'get', path: '/v1/campaigns/:id/ledger', summary: 'Fan token ledger', auth: 'artist' },
   {
     method: 'get',
@@ -477,14 +582,16 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/v1/connections/:provider',
-    summary: 'Start connecting google, meta or spotify: the consent URL to open',
+    summary:
+      'Start connecting google, meta, spotify or instagram (several Instagram accounts per label): the link to confirm',
     auth: 'artist',
   },
   { method: 'get', path: '/v1/connections', summary: 'Connected accounts', auth: 'artist' },
   {
     method: 'delete',
     path: '/v1/connections/:id',
-    summary: 'Disconnect (the grant is revoked); 409 connection_in_use while ad campaigns still run or wait with it',
+    summary:
+      'Disconnect (the grant is revoked; an Instagram inbox is erased at once); 409 connection_in_use while ad campaigns or Instagram posts still run or wait with it',
     auth: 'artist',
   },
   {
@@ -513,6 +620,83 @@ export const OPERATIONS: Operation[] = [
     auth: 'none',
     response: 'text/html',
     query: z.object({ status: z.enum(['success', 'cancelled', 'portal']).optional() }),
+  },
+  {
+    method: 'get',
+    path: '/webhooks/instagram',
+    summary: "Meta's subscribe handshake: hub.challenge back when hub.verify_token matches, else 403",
+    auth: 'none',
+    query: instagramWebhookHandshake,
+    response: 'text/plain',
+  },
+  {
+    method: 'post',
+    path: '/webhooks/instagram',
+    summary:
+      'Instagram comments and messages (X-Hub-Signature-256 over the raw body with the app secret; each event stored once, sealed)',
+    auth: 'none',
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/:id/instagram-posts',
+    summary:
+      'Schedule a release-day Instagram post (image, reel or carousel; caption limits checked; optional keyword private reply)',
+    auth: 'artist',
+    body: createInstagramPostBody,
+  },
+  { method: 'get', path: '/v1/campaigns/:id/instagram-posts', summary: "A campaign's Instagram posts", auth: 'artist' },
+  {
+    method: 'get',
+    path: '/v1/campaigns/:id/instagram-counts',
+    summary: 'Comments, messages and private replies counted per post (kept after the inbox forgets them)',
+    auth: 'artist',
+  },
+  {
+    method: 'get',
+    path: '/v1/instagram-posts/:id',
+    summary: 'An Instagram post: state, waiting reason, permalink, error',
+    auth: 'artist',
+  },
+  {
+    method: 'post',
+    path: '/v1/instagram-posts/:id/cancel',
+    summary: 'Cancel a post not yet published',
+    auth: 'artist',
+  },
+  {
+    method: 'get',
+    path: '/v1/instagram/inbox',
+    summary: 'Comments and messages of the last 30 days, newest first, filtered by kind, account, campaign, post',
+    auth: 'artist',
+    query: instagramInboxQuery,
+  },
+  {
+    method: 'post',
+    path: '/v1/instagram/inbox/:id/reply',
+    summary: 'Answer a comment in public',
+    auth: 'artist',
+    body: instagramTextBody,
+  },
+  {
+    method: 'post',
+    path: '/v1/instagram/inbox/:id/private-reply',
+    summary: 'Answer a comment with a direct message: once per comment, within 7 days of it',
+    auth: 'artist',
+    body: instagramTextBody,
+  },
+  {
+    method: 'post',
+    path: '/v1/instagram/inbox/:id/message',
+    summary: "Answer a message: within 24 hours of the person's last message",
+    auth: 'artist',
+    body: instagramTextBody,
+  },
+  {
+    method: 'post',
+    path: '/v1/instagram/inbox/:id/hide',
+    summary: 'Hide or show a comment',
+    auth: 'artist',
+    body: instagramHideBody,
   },
   {
     method: 'post',

@@ -12,8 +12,11 @@ import { errorBody } from './errors';
 
 /** Which requests each policy counts. Limits come from configuration (RATE_LIMIT_DEFAULTS, RATE_LIMITS). */
 export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: string; path: RegExp }[] = [
-  { policy: 'signup', method: 'POST', path: /^\/v1\/accounts\/?$/ },
-  { policy: 'login', method: 'POST', path: /^\/(app\/session|ops\/login)\/?$/ },
+  { policy: 'signup', method: 'POST', path: /^\/(v1\/accounts|app\/sign-up)\/?$/ },
+  { policy: 'login', method: 'POST', path: /^\/(app\/session|app\/sign-in|ops\/login)\/?$/ },
+  // The artist app's mailed links (a password reset, an invitation): someone guessing tokens.
+  { policy: 'login', method: 'POST', path: /^\/app\/(reset|invite)\/[^/]+\/?$/ },
+  { policy: 'verification', method: 'POST', path: /^\/app\/(reset|verification)\/?$/ },
   { policy: 'subscribe', method: 'POST', path: /^\/l\/[^/]+\/(subscribe|ad-consent)\/?$/ },
   // The confirmation (double opt-in) and unsubscribe links' POSTs: someone guessing tokens.
   { policy: 'subscribe', method: 'POST', path: /^\/(s|u)\/[^/]+\/?$/ },
@@ -24,12 +27,16 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'presave', method: 'GET', path: /^\/l\/[^/]+\/presave\/[^/]+\/?$/ },
   // Each click is an event row: a script clicking in a loop is slowed like one pre-saving in a loop.
   { policy: 'outbound', method: 'GET', path: /^\/l\/[^/]+\/(go|listen)\/[^/]+\/?$/ },
+  { policy: 'presave', method: 'POST', path: /^\/l\/[^/]+\/presave\/apple-music\/?$/ },
+  { policy: 'presave', method: 'GET', path: /^\/apple-music\/developer-token\/?$/ },
   { policy: 'oauth', method: 'GET', path: /^\/oauth\/.+\/callback\/?$/ },
   { policy: 'checkout', method: 'POST', path: /^\/v1\/billing\/checkout\/?$/ },
   // The link's POST, and the resend (authenticated, but each one may send an e-mail).
   { policy: 'verification', method: 'POST', path: /^\/(account\/verify\/[^/]+|v1\/accounts\/me\/verification)\/?$/ },
   { policy: 'codec', method: 'POST', path: /^\/codec\/[^/]+\/?$/ },
   { policy: 'webhooks', method: 'POST', path: /^\/webhooks\/.+$/ },
+  // Instagram's subscribe handshake: someone guessing the verify token.
+  { policy: 'webhooks', method: 'GET', path: /^\/webhooks\/instagram\/?$/ },
 ];
 
 const PURGE_EVERY_MS = 60_000;

@@ -54,31 +54,45 @@ const timeZone = z
   .max(64)
   .regex(/^[A-Za-z0-9_+\-/]+$/, 'must be an IANA time zone such as Europe/Paris');
 
+const upcField = z
+  .string()
+  .trim()
+  .transform(gtinDigits)
+  .refine(isValidGtin, 'must be a UPC-A (12 digits), EAN-13 or zero-padded GTIN-14 with a valid check digit');
+const isrcField = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/-/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[A-Z]{2}[A-Z0-9]{3}\d{7}$/, 'must be an ISRC such as USRC17607839'));
+
+/** GET /v1/releases/lookup: the release a campaign would be made for, shown before it is saved. */
+export const releaseLookupQuery = z
+  .strictObject({ upc: upcField.optional(), isrc: isrcField.optional() })
+  .refine((q) => (q.upc === undefined) !== (q.isrc === undefined), {
+    message: 'give a upc or an isrc (one of them)',
+    path: ['upc'],
+  });
+
+export const presaveExportQuery = z.strictObject({
+  status: z.enum(['pending', 'running', 'done', 'failed', 'revoked', 'cancelled']).optional(),
+});
+
 export const createCampaignBody = z
   .strictObject({
     artistId: z.string().uuid(),
     title: z.string().trim().min(1).max(200),
-    upc: z
-      .string()
-      .trim()
-      .transform(gtinDigits)
-      .refine(isValidGtin, 'must be a UPC-A (12 digits), EAN-13 or zero-padded GTIN-14 with a valid check digit')
-      .optional(),
-    isrc: z
-      .string()
-      .trim()
-      .transform((s) => s.replace(/-/g, '').toUpperCase())
-      .pipe(z.string().regex(/^[A-Z]{2}[A-Z0-9]{3}\d{7}$/, 'must be an ISRC such as USRC17607839'))
-      .optional(),
+    upc: upcField.optional(),
+    isrc: isrcField.optional(),
     releaseDate,
     releaseTime: releaseTime.default('00:00:00'),
     releasePolicy: z.enum(['local', 'global']),
     timeZone,
     followArtist: z.boolean().default(true),
     platforms: z
-      .array(z.enum(['spotify'], { message: 'supported platforms: spotify' }))
+      .array(z.enum(['spotify', 'apple_music'], { message: 'supported platforms: spotify, apple_music' }))
       .min(1)
-      .max(1)
+      .max(2)
+      .refine((p) => new Set(p).size === p.length, 'each platform once')
       .default(['spotify']),
   })
   .refine((b) => b.upc !== undefined || b.isrc !== undefined, { message: 'upc or isrc is required', path: ['upc'] });
@@ -98,6 +112,7 @@ export const campaignListQuery = z.strictObject({
 
 export const presaveListQuery = z.strictObject({
   status: z.enum(['pending', 'running', 'done', 'failed', 'revoked', 'cancelled']).optional(),
+  platform: z.enum(['spotify', 'apple_music']).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -431,3 +446,66 @@ export const platformLinksBody = z.strictObject({
 
 /** GET /l/:slug/go/:platform: the visit's source (see api/tracking.ts) and the fan's "remember my choice". */
 export const platformGoQuery = z.object({ remember: z.literal('1').optional() }).catchall(z.string().max(500));
+
+/** The smart link's Apple Music pre-add: the Music-User-Token MusicKit gave the fan's browser, and the fan's zone. */
+export const appleMusicPresaveBody = z.strictObject({
+  musicUserToken: z.string().min(16).max(4096),
+  timeZone: z.string().max(64).optional(),
+});
+
+// --- instagram (docs/instagram.md) ----------------------------------------------------------------------------
+
+const publicUrl = z
+  .string()
+  .max(2048)
+  .url()
+  .refine((u) => u.startsWith('https://'), 'must be a public https URL (Instagram fetches it)');
+/** Instagram's caption limits: 2,200 characters, 30 hashtags, 20 @-mentions (docs/providers/instagram.md). */
+export const instagramCaption = z
+  .string()
+  .min(1)
+  .max(2200, 'Instagram captions are at most 2,200 characters')
+  .refine((c) => (c.match(/#[\p{L}\p{N}_]/gu) ?? []).length <= 30, 'Instagram allows at most 30 hashtags')
+  .refine((c) => (c.match(/@[\w.]/g) ?? []).length <= 20, 'Instagram allows at most 20 @-mentions');
+
+export const instagramMediaBody = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('image'), imageUrl: publicUrl, altText: z.string().max(1000).optional() }),
+  z.strictObject({ kind: z.literal('reel'), videoUrl: publicUrl, coverUrl: publicUrl.optional() }),
+  z.strictObject({ kind: z.literal('carousel'), imageUrls: z.array(publicUrl).min(2).max(10) }),
+]);
+
+export const createInstagramPostBody = z
+  .strictObject({
+    connectionId: z.string().uuid(),
+    media: instagramMediaBody,
+    caption: instagramCaption,
+    /** a comment containing it gets one private reply: replyText and the smart link */
+    keyword: z.string().trim().min(1).max(50).optional(),
+    replyText: z.string().max(600).optional(),
+  })
+  .refine((b) => !b.replyText || b.keyword, { message: 'replyText needs a keyword', path: ['replyText'] });
+
+export const instagramInboxQuery = z.strictObject({
+  kind: z.enum(['comment', 'message']).optional(),
+  connectionId: z.string().uuid().optional(),
+  campaignId: z.string().uuid().optional(),
+  postId: z.string().uuid().optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** A reply, private reply or direct message: Instagram takes at most 1,000 bytes of text. */
+export const instagramTextBody = z.strictObject({
+  text: z
+    .string()
+    .min(1)
+    .refine((t) => Buffer.byteLength(t) <= 1000, 'at most 1,000 bytes'),
+});
+
+export const instagramHideBody = z.strictObject({ hidden: z.boolean() });
+
+export const instagramWebhookHandshake = z.object({
+  'hub.mode': z.string().max(50).optional(),
+  'hub.challenge': z.string().max(100).optional(),
+  'hub.verify_token': z.string().max(500).optional(),
+});

@@ -1,25 +1,61 @@
-// bench:release — N fans pre-save through the real path (HTTP smart link and OAuth → PostgreSQL → Temporal →
-// worker → Spotify simulator with a rate ceiling), then the release instant comes and we measure the delivery.
-// The same N fans then go through the one-workflow-per-fan variant, in the same run, for comparison.
+// bench:release — the release engine at scale: a share of the fans pre-saves through the real path (HTTP smart link
+// and OAuth → PostgreSQL → Temporal), the rest is seeded in bulk (bench/lib/seed.ts: simulator-issued tokens,
+// encrypted, straight into the tables); then the release instant comes and the worker delivers to the Spotify
+// simulator with a rate ceiling. A share of the same fans then goes through the one-workflow-per-fan variant.
 //
-//   [TEMPORAL_MODE=cluster] npm run bench:release -- [--fans 20000] [--ceiling 200] [--concurrency 32]
+//   [TEMPORAL_MODE=cluster] npm run bench:release -- [--fans 20000] [--ceiling 200] [--http-fans 1000]
+//       [--policy global|local] [--zones 24] [--per-fan-fans N] [--profile DIR] [--concurrency 32]
 //
-// Prints a table, then (last line) one JSON object with every figure. Figures, not assertions.
+// `--policy local`: one wave per zone; their instants (hours apart in life) are compressed, zone k due k × spacing
+// after the first, every wave arriving within the first half of the drain. `--profile DIR`: the worker's CPU
+// profile (node --cpu-prof). Prints a table, then (last line) one JSON object with every figure. Not assertions.
 import { sql } from '../db/pool';
 import { z } from 'zod';
 import { perFanPresaveWorkflowId } from '../lib/starters/per-fan-presave';
-import { releaseWorkflowId } from '../lib/starters/release';
+import { releaseWorkflowId, signalReleaseRescheduled } from '../lib/starters/release';
 import { startPerFanPresave } from './per-fan/starter';
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds } from '../test/helpers/release-stack';
-import { benchCampaign, forEachLimited, peakRssMiB, percentile, startBenchStack } from './lib/stack';
+import { benchCampaign, cpuSecondsOf, forEachLimited, peakRssMiB, percentile, startBenchStack } from './lib/stack';
+import { seedPresavesInBulk } from './lib/seed';
 
-const ZONES = ['Europe/London', 'Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'];
+// 24 zones, one per hour of offset from UTC−11 to UTC+12.
+const ZONES = [
+  'Pacific/Pago_Pago',
+  'Pacific/Honolulu',
+  'America/Anchorage',
+  'America/Los_Angeles',
+  'America/Denver',
+  'America/Chicago',
+  'America/New_York',
+  'America/Halifax',
+  'America/Sao_Paulo',
+  'Atlantic/South_Georgia',
+  'Atlantic/Cape_Verde',
+  'UTC',
+  'Europe/Paris',
+  'Europe/Athens',
+  'Europe/Moscow',
+  'Asia/Dubai',
+  'Asia/Karachi',
+  'Asia/Dhaka',
+  'Asia/Bangkok',
+  'Asia/Shanghai',
+  'Asia/Tokyo',
+  'Australia/Brisbane',
+  'Pacific/Noumea',
+  'Pacific/Auckland',
+];
 
-function arg(name: string, fallback: number): number {
+function arg(name: string, fallback: number, min = 1): number {
   const i = process.argv.indexOf(`--${name}`);
   const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}`);
   return value;
+}
+
+function textArg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -28,38 +64,71 @@ async function main() {
   const fans = arg('fans', 20_000);
   const ceiling = arg('ceiling', 200); // the simulator's app-wide rate limit, requests per second
   const concurrency = arg('concurrency', 32);
-  const maxRps = Math.floor(ceiling * 0.9); // SPOTIFY_MAX_RPS: stay under the ceiling's rolling window
-  log(`${fans} fans across ${ZONES.length} zones, Spotify ceiling ${ceiling} req/s, SPOTIFY_MAX_RPS=${maxRps}`);
+  const httpFans = Math.min(fans, arg('http-fans', 1_000, 0));
+  const policy = textArg('policy') ?? 'global';
+  if (policy !== 'global' && policy !== 'local') throw new Error('--policy must be global or local');
+  const zones = Math.min(ZONES.length, arg('zones', policy === 'local' ? ZONES.length : 1));
+  // SPOTIFY_MAX_RPS: the limiter's bucket holds one second's worth, so over the simulator's 30 s window it may send
+  // 31 × the rate: 0.96 × the ceiling stays under the ceiling.
+  const maxRps = Math.floor(ceiling * 0.96);
+  log(
+    `${fans} fans (${httpFans} over HTTP), ${policy} release, ${zones} zone(s), ceiling ${ceiling} req/s, SPOTIFY_MAX_RPS=${maxRps}`,
+  );
   const stack = await startBenchStack({ ceilingRps: ceiling, maxRps, log });
   // Ctrl-C stops the servers and processes it started, too.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stack.close().finally(() => process.exit(130)));
   }
   try {
-    // --- pre-saves through the real HTTP path ---
+    // --- a share of the pre-saves through the real HTTP path ---
     const target = { api: { url: stack.apiUrl }, spotify: stack.spotify };
     const { headers, artistId } = await artistAccount(target);
     const { album: albumA, campaign: created } = await benchCampaign(target, { headers, artistId }, 'Bench release');
     const campaign = { data: created };
-    const users = Array.from({ length: fans }, (_, i) => `bench-fan-${i}`);
+    const users = Array.from({ length: httpFans }, (_, i) => `bench-fan-${i}`);
     const presaveStart = Date.now();
     let failedPresaves = 0;
     await forEachLimited(users, concurrency, async (user, i) => {
-      const { callback } = await fanPresaves(target, campaign.data.slug, { user, tz: ZONES[i % ZONES.length] });
+      const { callback } = await fanPresaves(target, campaign.data.slug, { user, tz: ZONES[i % zones] });
       if (callback.status !== 303) failedPresaves++;
       if ((i + 1) % 2000 === 0) log(`  ${i + 1} pre-saves`);
     });
     const presaveSeconds = (Date.now() - presaveStart) / 1000;
-    log(`pre-save phase: ${fans} fans in ${presaveSeconds.toFixed(1)} s`);
+    log(`HTTP pre-save phase: ${httpFans} fans in ${presaveSeconds.toFixed(1)} s`);
 
     // --- variant A: releaseWorkflow (batches) ---
-    const workerA = await stack.startWorker();
-    const releaseA = releaseInSeconds(8);
+    // --profile DIR: the batched worker's CPU profile (node --cpu-prof), written when it stops after the wave.
+    const profileDir = textArg('profile');
+    const workerA = await stack.startWorker(
+      'workers/main.ts',
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    );
+    // The first wave comes once the bulk fans are in; the HTTP fans are due at it (the campaign's instant).
+    const bulkFans = fans - httpFans;
+    const releaseA = releaseInSeconds(Math.ceil(15 + bulkFans / 600)); // bulk seeding runs at ~800 fans/s here
     await http.patch(
       `${stack.apiUrl}/v1/campaigns/${campaign.data.id}`,
       { releaseDate: releaseA.releaseDate, releaseTime: releaseA.releaseTime },
       { headers },
     );
+    const spacingMs = zones > 1 ? Math.max(1_000, Math.round(((fans / ceiling) * 1000) / zones / 2)) : 0;
+    const seedStart = Date.now();
+    await seedPresavesInBulk(
+      { pool: stack.pool, keyRing: stack.keyRing, spotify: stack.spotify.state },
+      {
+        campaignId: campaign.data.id,
+        fans: Array.from({ length: bulkFans }, (_, i) => ({
+          user: `bulk-fan-${i}`,
+          timeZone: ZONES[i % zones],
+          dueAt: releaseA.at + (i % zones) * spacingMs,
+        })),
+      },
+    );
+    const seedSeconds = (Date.now() - seedStart) / 1000;
+    log(
+      `bulk seeding: ${bulkFans} fans in ${seedSeconds.toFixed(1)} s${Date.now() > releaseA.at ? ' (after the first wave!)' : ''}`,
+    );
+    await signalReleaseRescheduled(stack.client, { campaignId: campaign.data.id });
     const batch = await measure(stack, {
       label: 'releaseWorkflow (batched)',
       campaignId: campaign.data.id,
@@ -84,59 +153,29 @@ async function main() {
     workerA.kill('SIGTERM');
     await new Promise((r) => workerA.once('exit', r));
 
-    // --- variant B: one workflow per fan, same fans, another album (the bench's own worker: never in production) ---
-    const workerB = await stack.startWorker('bench/per-fan/worker.ts');
-    const upcB = nextUpc();
-    const albumB = addRelease(target, upcB, Date.now() - 1_000);
-    const campaignB = await stack.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
-      INSERT INTO campaigns (account_id, artist_id, title, upc, release_date, release_time, release_policy, time_zone,
-                             follow_artist, slug, resolution, spotify_album_id, spotify_artist_ids, status)
-      SELECT account_id, artist_id, 'Bench per-fan', ${upcB}, release_date, release_time, release_policy, time_zone,
-             follow_artist, slug || '-per-fan', 'live', ${albumB.album.id}, ${sql.array([albumB.artist.id], 'text')}, 'releasing'
-      FROM campaigns WHERE id = ${campaign.data.id} RETURNING id`);
-    const startsAt = Date.now();
-    const dueB = Date.now() + Math.max(20_000, fans * 12); // room to start every workflow before the instant (~170/s seen)
-    const presaveIds = await stack.pool.anyFirst(sql.type(z.object({ id: z.string() }))`
-      INSERT INTO presaves (campaign_id, fan_id, platform, due_at)
-      SELECT ${campaignB}, fan_id, 'spotify', to_timestamp(${dueB / 1000}) FROM presaves WHERE campaign_id = ${campaign.data.id}
-      RETURNING id`);
-    await forEachLimited([...presaveIds], 64, async (presaveId) => {
-      await startPerFanPresave(stack.client, { presaveId, dueAt: dueB });
-    });
-    const startSeconds = (Date.now() - startsAt) / 1000;
-    log(`per-fan variant: ${presaveIds.length} workflows started in ${startSeconds.toFixed(1)} s`);
-    const perFan = await measure(stack, {
-      label: 'one workflow per fan',
-      campaignId: campaignB,
-      albumUri: albumB.album.uri,
-      waveAt: dueB,
-      fans,
-      ceiling,
-      workerPid: workerB.pid!,
-      historyEvents: async () => {
-        // Sampled: describing 20,000 executions would dominate the run.
-        const sample = presaveIds.slice(0, 100);
-        let events = 0;
-        for (const id of sample)
-          events += (await stack.client.workflow.getHandle(perFanPresaveWorkflowId(id)).describe()).historyLength;
-        return (events / sample.length) * presaveIds.length;
-      },
-    });
+    // --- variant B: one workflow per fan, another album (the bench's own worker: never in production) ---
+    const perFanFans = Math.min(fans, arg('per-fan-fans', fans, 0));
+    const variantB = perFanFans > 0 ? await perFanVariant(stack, target, campaign.data.id, perFanFans, ceiling) : null;
 
     const figures = {
       temporal: stack.mode,
       fans,
-      zones: ZONES.length,
+      policy,
+      zones,
+      waveSpacingMs: spacingMs,
       ceilingRps: ceiling,
       spotifyMaxRps: maxRps,
       presavePhase: {
+        fans: httpFans,
         seconds: round(presaveSeconds),
-        fansPerSecond: round(fans / presaveSeconds),
+        fansPerSecond: round(httpFans / presaveSeconds),
         failed: failedPresaves,
       },
-      perFanWorkflowStarts: { seconds: round(startSeconds), perSecond: round(fans / startSeconds) },
+      bulkSeeding: { fans: bulkFans, seconds: round(seedSeconds) },
+      perFanFans,
+      perFanWorkflowStarts: variantB?.starts ?? null,
       batch,
-      perFan,
+      perFan: variantB?.perFan ?? null,
     };
     printTable(figures);
     console.log(JSON.stringify(figures));
@@ -146,6 +185,49 @@ async function main() {
 }
 
 type Stack = Awaited<ReturnType<typeof startBenchStack>>;
+type Target = Parameters<typeof addRelease>[0];
+
+/** The same fans' pre-saves (the first `fans` of them) through one workflow per fan, for the ratio. */
+async function perFanVariant(stack: Stack, target: Target, campaignA: string, fans: number, ceiling: number) {
+  const workerB = await stack.startWorker('bench/per-fan/worker.ts');
+  const upcB = nextUpc();
+  const albumB = addRelease(target, upcB, Date.now() - 1_000);
+  const campaignB = await stack.pool.oneFirst(sql.type(z.object({ id: z.string() }))`
+    INSERT INTO campaigns (account_id, artist_id, title, upc, release_date, release_time, release_policy, time_zone,
+                           follow_artist, slug, resolution, spotify_album_id, spotify_artist_ids, status)
+    SELECT account_id, artist_id, 'Bench per-fan', ${upcB}, release_date, release_time, release_policy, time_zone,
+           follow_artist, slug || '-per-fan', 'live', ${albumB.album.id}, ${sql.array([albumB.artist.id], 'text')}, 'releasing'
+    FROM campaigns WHERE id = ${campaignA} RETURNING id`);
+  const startsAt = Date.now();
+  const dueB = Date.now() + Math.max(20_000, fans * 12); // room to start every workflow before the instant (~170/s seen)
+  const presaveIds = await stack.pool.anyFirst(sql.type(z.object({ id: z.string() }))`
+    INSERT INTO presaves (campaign_id, fan_id, platform, due_at)
+    SELECT ${campaignB}, fan_id, 'spotify', to_timestamp(${dueB / 1000}) FROM presaves WHERE campaign_id = ${campaignA}
+    LIMIT ${fans} RETURNING id`);
+  await forEachLimited([...presaveIds], 64, async (presaveId) => {
+    await startPerFanPresave(stack.client, { presaveId, dueAt: dueB });
+  });
+  const startSeconds = (Date.now() - startsAt) / 1000;
+  log(`per-fan variant: ${presaveIds.length} workflows started in ${startSeconds.toFixed(1)} s`);
+  const perFan = await measure(stack, {
+    label: 'one workflow per fan',
+    campaignId: campaignB,
+    albumUri: albumB.album.uri,
+    waveAt: dueB,
+    fans,
+    ceiling,
+    workerPid: workerB.pid!,
+    historyEvents: async () => {
+      // Sampled: describing 20,000 executions would dominate the run.
+      const sample = presaveIds.slice(0, 100);
+      let events = 0;
+      for (const id of sample)
+        events += (await stack.client.workflow.getHandle(perFanPresaveWorkflowId(id)).describe()).historyLength;
+      return (events / sample.length) * presaveIds.length;
+    },
+  });
+  return { perFan, starts: { seconds: round(startSeconds), perSecond: round(fans / startSeconds) } };
+}
 
 async function measure(
   stack: Stack,
@@ -161,6 +243,7 @@ async function measure(
   },
 ) {
   const before = stack.spotify.state.stats();
+  const cpuBefore = (await cpuSecondsOf(m.workerPid)) ?? 0;
   const deadline = m.waveAt + (m.fans / (m.ceiling * 0.5)) * 1000 + 180_000;
   let peakRss = 0;
   log(`${m.label}: waiting for the wave at ${new Date(m.waveAt).toISOString()}`);
@@ -173,6 +256,13 @@ async function measure(
   }
   const rows = await stack.pool.any(sql.type(z.object({ state: z.string(), lateMs: z.number().nullable() }))`
     SELECT state, (extract(epoch FROM executed_at - due_at) * 1000)::float8 AS "lateMs" FROM presaves WHERE campaign_id = ${m.campaignId}`);
+  // Each wave (due instant): from its instant to its first delivery; and the wave's delivery span.
+  const waves = await stack.pool.any(sql.type(z.object({ firstMs: z.number(), lastAt: z.number() }))`
+    SELECT (extract(epoch FROM min(executed_at) - due_at) * 1000)::float8 AS "firstMs",
+           (extract(epoch FROM max(executed_at)) * 1000)::float8 AS "lastAt"
+    FROM presaves WHERE campaign_id = ${m.campaignId} AND state = 'done' GROUP BY due_at`);
+  const firstDelivery = waves.map((w) => w.firstMs).sort((a, b) => a - b);
+  const lastDelivery = Math.max(...waves.map((w) => w.lastAt), m.waveAt + 1);
   const late = rows
     .filter((r) => r.state === 'done' && r.lateMs !== null)
     .map((r) => r.lateMs!)
@@ -186,6 +276,7 @@ async function measure(
   const saves = stack.spotify.state
     .calls()
     .filter((c) => c.method === 'PUT' && c.status === 200 && String(c.query.uris ?? '').includes(m.albumUri)).length;
+  const cpuSeconds = ((await cpuSecondsOf(m.workerPid)) ?? 0) - cpuBefore;
   const history = await m.historyEvents();
   const result = {
     delivered: late.length,
@@ -194,6 +285,9 @@ async function measure(
     lost: m.fans - late.length - open,
     pendingAtDeadline: open,
     deliverySeconds: round(deliverySeconds),
+    deliveriesPerSecond: round(late.length / ((lastDelivery - m.waveAt) / 1000)),
+    waves: waves.length,
+    firstDeliveryP99Ms: round(percentile(firstDelivery, 99)),
     providerCallsPerSecond: round(okCalls / deliverySeconds),
     ratioToCeiling: round(okCalls / deliverySeconds / m.ceiling),
     latenessP50Ms: round(percentile(late, 50)),
@@ -202,6 +296,9 @@ async function measure(
     duplicateProviderSaves: after.duplicateSaves - before.duplicateSaves + Math.max(0, saves - late.length),
     http429: (after.byStatus['429'] ?? 0) - (before.byStatus['429'] ?? 0),
     peakWorkerRssMiB: peakRss,
+    // The worker's CPU from the start of the wait to the end: per delivery, it holds whatever the machine's load.
+    workerCpuSeconds: round(cpuSeconds),
+    workerCpuMsPerDelivery: round((cpuSeconds * 1000) / Math.max(1, late.length)),
     historyEventsPerFan: round(history / m.fans),
   };
   log(`${m.label}: ${JSON.stringify(result)}`);
@@ -212,7 +309,9 @@ function round(n: number | null): number | null {
   return n === null ? null : Math.round(n * 100) / 100;
 }
 
-function printTable(f: { batch: Record<string, unknown>; perFan: Record<string, unknown> } & Record<string, unknown>) {
+function printTable(
+  f: { batch: Record<string, unknown>; perFan: Record<string, unknown> | null } & Record<string, unknown>,
+) {
   const keys = Object.keys(f.batch);
   console.log(
     `\nbench:release — ${f.fans} fans, ${f.zones} zones, ceiling ${f.ceilingRps} req/s (SPOTIFY_MAX_RPS ${f.spotifyMaxRps}), Temporal ${f.temporal}`,
@@ -220,7 +319,7 @@ function printTable(f: { batch: Record<string, unknown>; perFan: Record<string, 
   console.log(`pre-save phase over HTTP: ${JSON.stringify(f.presavePhase)}`);
   console.log(`${'figure'.padEnd(26)}${'releaseWorkflow'.padStart(18)}${'per-fan workflows'.padStart(20)}`);
   for (const k of keys)
-    console.log(`${k.padEnd(26)}${String(f.batch[k]).padStart(18)}${String(f.perFan[k]).padStart(20)}`);
+    console.log(`${k.padEnd(26)}${String(f.batch[k]).padStart(18)}${String(f.perFan?.[k] ?? '-').padStart(20)}`);
   console.log('');
 }
 

@@ -2,8 +2,9 @@
 // real HTTP path) delivered by 1, 2 and 4 worker processes in turn, with Spotify's ceiling set high enough not to
 // bind, on the Temporal the environment names (TEMPORAL_MODE=cluster for the production topology).
 //
-//   TEMPORAL_MODE=cluster npm run bench:scale-out -- [--fans 4000] [--workers 1,2,4] [--ceiling 5000]
+//   TEMPORAL_MODE=cluster npm run bench:scale-out -- [--fans 4000] [--workers 1,2,4] [--ceiling 5000] [--http-fans 100]
 //
+// `--http-fans` of each wave's fans pre-save over HTTP; the rest are seeded in bulk (bench/lib/seed.ts).
 // Prints a table, then (last line) one JSON object. Figures, not assertions.
 import { type ChildProcess } from 'node:child_process';
 import { z } from 'zod';
@@ -11,6 +12,8 @@ import { sql } from '../db/pool';
 import { stopChild } from '../scripts/lib/temporal-dev-server';
 import { artistAccount, fanPresaves } from '../test/helpers/release-stack';
 import { benchCampaign, forEachLimited, releaseIn, startBenchStack } from './lib/stack';
+import { seedPresavesInBulk } from './lib/seed';
+import { signalReleaseRescheduled } from '../lib/starters/release';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,6 +27,7 @@ async function main() {
   const fans = Number(arg('fans', '4000'));
   const ceiling = Number(arg('ceiling', '5000'));
   const workerCounts = arg('workers', '1,2,4').split(',').map(Number);
+  const httpFans = Math.min(fans, Number(arg('http-fans', '100')));
   if (!(fans > 0) || !(ceiling > 0) || workerCounts.some((n) => !(n > 0)))
     throw new Error('--fans, --ceiling and each of --workers must be positive numbers');
   const mode = process.env.TEMPORAL_MODE || 'dev-server';
@@ -34,7 +38,7 @@ async function main() {
   try {
     const target = { api: { url: stack.apiUrl }, spotify: stack.spotify };
     const { headers, artistId } = await artistAccount(target);
-    const users = Array.from({ length: fans }, (_, i) => `scale-fan-${i}`);
+    const users = Array.from({ length: httpFans }, (_, i) => `scale-fan-${i}`);
     const results: { workers: number; deliveriesPerSecond: number; seconds: number; delivered: number }[] = [];
     for (const count of workerCounts) {
       // A campaign of its own per run, its fans pre-saved over HTTP while no worker runs.
@@ -45,7 +49,19 @@ async function main() {
       });
       const workers: ChildProcess[] = [];
       for (let i = 0; i < count; i++) workers.push(await stack.startWorker());
-      const waveAt = await releaseIn(target, { headers }, campaign.id, 10);
+      const waveAt = await releaseIn(target, { headers }, campaign.id, Math.ceil(15 + fans / 600));
+      await seedPresavesInBulk(
+        { pool: stack.pool, keyRing: stack.keyRing, spotify: stack.spotify.state },
+        {
+          campaignId: campaign.id,
+          fans: Array.from({ length: fans - httpFans }, (_, i) => ({
+            user: `scale-bulk-${count}-${i}`,
+            timeZone: 'UTC',
+            dueAt: waveAt,
+          })),
+        },
+      );
+      await signalReleaseRescheduled(stack.client, { campaignId: campaign.id });
       log(`${count} worker(s): wave at ${new Date(waveAt).toISOString()}`);
       for (;;) {
         const open = await stack.pool.oneFirst(sql.type(z.object({ n: z.number() }))`

@@ -24,10 +24,28 @@ export async function insertAccount(
 
 export async function insertApiKey(
   tx: DatabaseTransactionConnection | DatabasePool,
-  input: { accountId: string; role: 'artist' | 'ops'; keyHash: string },
+  input: { accountId: string; role: 'artist' | 'ops'; keyHash: string; name?: string },
 ): Promise<void> {
   await tx.query(sql.unsafe`
-    INSERT INTO api_keys (account_id, role, key_hash) VALUES (${input.accountId}, ${input.role}, ${input.keyHash})`);
+    INSERT INTO api_keys (account_id, role, key_hash, name)
+    VALUES (${input.accountId}, ${input.role}, ${input.keyHash}, ${input.name ?? null})`);
+}
+
+const listedKeyRow = z.object({ id: z.string().uuid(), name: z.string().nullable(), createdAt: z.number() });
+
+/** The account's unrevoked artist keys (never their hashes), newest first. */
+export async function listArtistKeys(pool: DatabasePool, accountId: string) {
+  return pool.any(sql.type(listedKeyRow)`
+    SELECT id, name, created_at AS "createdAt" FROM api_keys
+    WHERE account_id = ${accountId} AND role = 'artist' AND revoked_at IS NULL ORDER BY created_at DESC`);
+}
+
+/** Revokes one artist key of the account; false when it has no such unrevoked key. */
+export async function revokeArtistKey(pool: DatabasePool, input: { accountId: string; keyId: string }) {
+  const result = await pool.query(sql.unsafe`
+    UPDATE api_keys SET revoked_at = now()
+    WHERE id = ${input.keyId} AND account_id = ${input.accountId} AND role = 'artist' AND revoked_at IS NULL`);
+  return result.rowCount === 1;
 }
 
 /** An unrevoked key by its hash, with its own id (the dashboard session names the key, never the key itself). */

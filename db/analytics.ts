@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from './events';
 import { type DatabaseTransactionConnection } from 'slonik';
+import { type Config } from '../lib/config';
 import { type DatabasePool, sql } from './pool';
 import { countsByState, countsByStateShape } from './presaves';
 
@@ -21,10 +22,29 @@ export interface AbuseRules {
   newAccountSeconds: number;
 }
 
+/** The rules as configured (lib/config.ts ABUSE_*). */
+export function abuseRulesFrom(config: Config): AbuseRules {
+  return {
+    authWindowSeconds: config.ABUSE_AUTH_WINDOW_SECONDS,
+    authMaxPerIp: config.ABUSE_AUTH_MAX_PER_IP,
+    authMaxPerUa: config.ABUSE_AUTH_MAX_PER_UA,
+    streamMinGapSeconds: config.ABUSE_STREAM_MIN_GAP_SECONDS,
+    newAccountSeconds: config.ABUSE_NEW_ACCOUNT_SECONDS,
+  };
+}
+
 export const FLAG_REASONS = ['auth_burst_ip', 'auth_burst_ua', 'new_account', 'stream_rate', 'fan_flagged'] as const;
 
-/** The flag rules as rows (event id, reason, detail) of `analytics_flags`, a temporary table of this transaction. */
-async function computeFlags(tx: DatabaseTransactionConnection, campaignId: string, rules: AbuseRules): Promise<void> {
+/**
+ * The flag rules as rows (event id, reason, detail) of `analytics_flags`, a temporary table of this transaction, over
+ * the campaign's events with an id up to `throughId` (all of them by default; a rollup settles up to its watermark).
+ */
+export async function computeFlags(
+  tx: DatabaseTransactionConnection,
+  campaignId: string,
+  rules: AbuseRules,
+  throughId: number = Number.MAX_SAFE_INTEGER,
+): Promise<void> {
   const window = sql.fragment`make_interval(secs => ${rules.authWindowSeconds})`;
   await tx.query(
     sql.unsafe`CREATE TEMPORARY TABLE analytics_flags (id bigint NOT NULL, reason text NOT NULL, detail text NOT NULL) ON COMMIT DROP`,
@@ -38,12 +58,13 @@ async function computeFlags(tx: DatabaseTransactionConnection, campaignId: strin
              CASE WHEN e.ua_hash IS NULL THEN 0 ELSE count(*) OVER (PARTITION BY e.ua_hash ORDER BY e.occurred_at
                RANGE BETWEEN ${window} PRECEDING AND ${window} FOLLOWING) END AS ua_count,
              analytics_try_timestamptz(e.properties->>'accountCreatedAt') AS account_created_at
-      FROM events e WHERE e.campaign_id = ${campaignId} AND e.type = 'AUTH'
+      FROM events e WHERE e.campaign_id = ${campaignId} AND e.type = 'AUTH' AND e.id <= ${throughId}
     ),
     plays AS (
       SELECT e.id, coalesce(e.played_at, e.occurred_at) AS at,
              lag(coalesce(e.played_at, e.occurred_at)) OVER (PARTITION BY e.fan_id ORDER BY coalesce(e.played_at, e.occurred_at), e.id) AS previous_at
-      FROM events e WHERE e.campaign_id = ${campaignId} AND e.type = 'STREAM' AND e.fan_id IS NOT NULL
+      FROM events e
+      WHERE e.campaign_id = ${campaignId} AND e.type = 'STREAM' AND e.fan_id IS NOT NULL AND e.id <= ${throughId}
     ),
     rule_flags AS (
       SELECT id, 'auth_burst_ip' AS reason,
@@ -69,7 +90,7 @@ async function computeFlags(tx: DatabaseTransactionConnection, campaignId: strin
     UNION ALL
     SELECT e.id, 'fan_flagged', 'the fan''s authorisation is flagged'
     FROM events e JOIN flagged_fans ff ON ff.fan_id = e.fan_id
-    WHERE e.campaign_id = ${campaignId} AND e.type <> 'AUTH'`);
+    WHERE e.campaign_id = ${campaignId} AND e.type <> 'AUTH' AND e.id <= ${throughId}`);
   await tx.query(sql.unsafe`ANALYZE analytics_flags`);
 }
 
@@ -90,7 +111,7 @@ function withCleanEvents(campaignId: string) {
     )`;
 }
 
-const countsRow = z.object({ type: z.string(), count: z.number() });
+export const countsRow = z.object({ type: z.string(), count: z.number() });
 
 /** Unflagged events per type. */
 async function eventCounts(tx: Tx, campaignId: string) {
@@ -99,7 +120,7 @@ async function eventCounts(tx: Tx, campaignId: string) {
     SELECT type, count(*)::int AS count FROM clean GROUP BY type ORDER BY type`);
 }
 
-const funnelRow = z.object({
+export const funnelRow = z.object({
   views: z.number(),
   clicks: z.number(),
   authorisations: z.number(),
@@ -135,7 +156,7 @@ async function funnel(tx: Tx, campaignId: string): Promise<Funnel> {
            (SELECT count(*) FROM first_play WHERE after_release < interval '28 days')::int AS "streamed28d"`);
 }
 
-const sourceRow = z.object({
+export const sourceRow = z.object({
   channel: z.string().nullable(),
   source: z.string().nullable(),
   medium: z.string().nullable(),
@@ -160,11 +181,15 @@ async function sources(tx: Tx, campaignId: string, limit = 100) {
     LIMIT ${limit}`);
 }
 
+/** A campaign's clicks not among `flagged` (a relation with the flagged events' `id`). */
+const cleanClicks = (campaignId: string, flagged: ReturnType<typeof sql.fragment>) => sql.fragment`
+  SELECT e.platform, e.properties FROM events e
+  WHERE e.campaign_id = ${campaignId} AND e.type = 'CLICK' AND NOT EXISTS (SELECT 1 FROM ${flagged} f WHERE f.id = e.id)`;
+
 /** Unflagged clicks per platform (the smart link's buttons and tracked links), most clicked first. */
-async function clicksByPlatform(tx: Tx, campaignId: string) {
+export async function clicksByPlatform(tx: Tx, campaignId: string, flagged: ReturnType<typeof sql.fragment>) {
   return tx.any(sql.type(z.object({ platform: z.string().nullable(), clicks: z.number() }))`
-    ${withCleanEvents(campaignId)}
-    SELECT platform, count(*)::int AS clicks FROM clean WHERE type = 'CLICK'
+    SELECT platform, count(*)::int AS clicks FROM (${cleanClicks(campaignId, flagged)}) c
     GROUP BY platform ORDER BY clicks DESC, platform NULLS LAST`);
 }
 
@@ -172,39 +197,50 @@ async function clicksByPlatform(tx: Tx, campaignId: string) {
  * Pre-save clicks from in-app browsers (Instagram, Facebook, TikTok): offered the "open in browser" stop, went on
  * to Spotify anyway, and the drop-off between.
  */
-async function inAppBrowser(tx: Tx, campaignId: string) {
+export async function inAppBrowser(tx: Tx, campaignId: string, flagged: ReturnType<typeof sql.fragment>) {
   const row = await tx.one(sql.type(z.object({ offered: z.number(), continued: z.number() }))`
-    ${withCleanEvents(campaignId)}
     SELECT (count(*) FILTER (WHERE properties->>'continued' = 'false'))::int AS offered,
            (count(*) FILTER (WHERE properties->>'continued' = 'true'))::int AS continued
-    FROM clean WHERE type = 'CLICK' AND properties ? 'inAppBrowser'`);
+    FROM (${cleanClicks(campaignId, flagged)}) c WHERE properties ? 'inAppBrowser'`);
   return { ...row, droppedOff: Math.max(0, row.offered - row.continued) };
 }
 
-const flagRow = z.object({
+export const flagRow = z.object({
   eventId: z.string(),
   type: z.string(),
   at: z.number(),
   reasons: z.array(z.object({ code: z.enum(FLAG_REASONS), detail: z.string() })),
 });
 
-/** Flagged events with why, newest first, and how many there are per reason. */
-async function flaggedEvents(tx: Tx, limit = 200) {
-  const items = await tx.any(sql.type(flagRow)`
-    SELECT e.id::text AS "eventId", e.type, coalesce(e.played_at, e.occurred_at) AS at,
+/** Flagged events with why, newest first, from `flags`: a relation of (event_id, reason, detail, type, at). */
+export async function flagItems(tx: Tx, flags: ReturnType<typeof sql.fragment>, limit = 200) {
+  return tx.any(sql.type(flagRow)`
+    SELECT f.event_id::text AS "eventId", f.type, f.at,
            json_agg(json_build_object('code', f.reason, 'detail', f.detail) ORDER BY f.reason) AS reasons
-    FROM analytics_flags f JOIN events e ON e.id = f.id
-    GROUP BY e.id ORDER BY at DESC, e.id DESC LIMIT ${limit}`);
-  const byReason = await tx.any(sql.type(z.object({ reason: z.enum(FLAG_REASONS), count: z.number() }))`
-    SELECT reason, count(DISTINCT id)::int AS count FROM analytics_flags GROUP BY reason ORDER BY reason`);
-  const total = await tx.oneFirst(
-    sql.type(z.object({ count: z.number() }))`SELECT count(DISTINCT id)::int AS count FROM analytics_flags`,
-  );
-  return { excludedEvents: total, byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.count])), items };
+    FROM ${flags} f
+    GROUP BY f.event_id, f.type, f.at ORDER BY f.at DESC, f.event_id DESC LIMIT ${limit}`);
 }
 
-/** Pre-saves by the fan's time zone (null: the browser did not say) and by wave (due instant). */
-async function delivery(tx: Tx, campaignId: string) {
+/** How many events `flags` excludes, and how many per reason. */
+export async function flagTotals(tx: Tx, flags: ReturnType<typeof sql.fragment>) {
+  const byReason = await tx.any(sql.type(z.object({ reason: z.enum(FLAG_REASONS), count: z.number() }))`
+    SELECT reason, count(DISTINCT event_id)::int AS count FROM ${flags} f GROUP BY reason ORDER BY reason`);
+  const total = await tx.oneFirst(
+    sql.type(z.object({ count: z.number() }))`SELECT count(DISTINCT event_id)::int AS count FROM ${flags} f`,
+  );
+  return { excludedEvents: total, byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.count])) };
+}
+
+/** This transaction's flagged event ids. */
+const computedFlagIds = sql.fragment`(SELECT id FROM analytics_flags)`;
+
+/** This transaction's `analytics_flags` with each event's type and instant. */
+const computedFlags = sql.fragment`(
+  SELECT f.id AS event_id, f.reason, f.detail, e.type, coalesce(e.played_at, e.occurred_at) AS at
+  FROM analytics_flags f JOIN events e ON e.id = f.id)`;
+
+/** Pre-saves by the fan's time zone (null: the browser did not say), by wave (due instant) and by platform. */
+export async function delivery(tx: Tx, campaignId: string) {
   const byZone = await tx.any(sql.type(z.object({ zone: z.string().nullable(), ...countsByStateShape }))`
       SELECT f.time_zone AS zone, ${countsByState}
       FROM presaves p JOIN fans f ON f.id = p.fan_id WHERE p.campaign_id = ${campaignId}
@@ -213,7 +249,10 @@ async function delivery(tx: Tx, campaignId: string) {
       SELECT p.due_at AS "dueAt", ${countsByState}
       FROM presaves p WHERE p.campaign_id = ${campaignId}
       GROUP BY p.due_at ORDER BY p.due_at LIMIT 500`);
-  return { byZone, byWave };
+  const byPlatform = await tx.any(sql.type(z.object({ platform: z.string(), ...countsByStateShape }))`
+      SELECT p.platform, ${countsByState}
+      FROM presaves p WHERE p.campaign_id = ${campaignId} GROUP BY p.platform ORDER BY p.platform`);
+  return { byZone, byWave, byPlatform };
 }
 
 export type Bucket = 'hour' | 'day';
@@ -237,6 +276,24 @@ const seriesRow = z.object({
 
 /** Unflagged events per UTC hour or day in [from, to); every bucket is present, empty ones with zeros. */
 async function series(tx: Tx, campaignId: string, range: SeriesRange) {
+  return seriesFrom(
+    tx,
+    range,
+    sql.fragment`
+    ${withCleanEvents(campaignId)},
+    counted AS (
+      SELECT date_trunc(${range.bucket}, at AT TIME ZONE 'UTC') AS bucket, type, count(*) AS n
+      FROM clean WHERE at >= ${range.from.toISOString()}::timestamptz AND at < ${range.to.toISOString()}::timestamptz
+      GROUP BY 1, 2
+    )`,
+  );
+}
+
+/**
+ * The series' buckets from `counted` (bucket: the UTC hour or day as a timestamp without zone, type, n), which
+ * `withCounted` defines as the last of its `WITH` queries.
+ */
+export async function seriesFrom(tx: Tx, range: SeriesRange, withCounted: ReturnType<typeof sql.fragment>) {
   const from = range.from.toISOString();
   const to = range.to.toISOString();
   const step = sql.fragment`${`1 ${range.bucket}`}::interval`;
@@ -244,12 +301,7 @@ async function series(tx: Tx, campaignId: string, range: SeriesRange) {
     (t) => sql.fragment`coalesce(sum(n) FILTER (WHERE type = ${t}), 0)::int AS ${sql.identifier([t])}`,
   );
   return tx.any(sql.type(seriesRow)`
-    ${withCleanEvents(campaignId)},
-    counted AS (
-      SELECT date_trunc(${range.bucket}, at AT TIME ZONE 'UTC') AS bucket, type, count(*) AS n
-      FROM clean WHERE at >= ${from}::timestamptz AND at < ${to}::timestamptz
-      GROUP BY 1, 2
-    )
+    ${withCounted}
     SELECT b AT TIME ZONE 'UTC' AS start, ${sql.join(perType, sql.fragment`, `)}
     FROM generate_series(date_trunc(${range.bucket}, ${from}::timestamptz AT TIME ZONE 'UTC'),
                          ${to}::timestamptz AT TIME ZONE 'UTC' - interval '1 microsecond', ${step}) AS b
@@ -258,8 +310,10 @@ async function series(tx: Tx, campaignId: string, range: SeriesRange) {
 }
 
 /**
- * Everything the analytics route shows, from one snapshot: one transaction (REPEATABLE READ, read only but for its
- * temporary table) computes the flags once and every total reads past them.
+ * Everything the analytics route shows, computed from every event, from one snapshot: one transaction (REPEATABLE
+ * READ, read only but for its temporary table) computes the flags once and every total reads past them. The route
+ * reads the rollups instead (db/analytics-rollup-read.ts, the same answer as of the rollup's watermark); this is the
+ * reference they are tested against and the benchmark's "before".
  */
 export async function campaignAnalytics(pool: DatabasePool, campaignId: string, rules: AbuseRules, range: SeriesRange) {
   return pool.transaction(async (tx) => {
@@ -269,9 +323,9 @@ export async function campaignAnalytics(pool: DatabasePool, campaignId: string, 
       counts: await eventCounts(tx, campaignId),
       funnel: await funnel(tx, campaignId),
       sources: await sources(tx, campaignId),
-      clicksByPlatform: await clicksByPlatform(tx, campaignId),
-      inAppBrowser: await inAppBrowser(tx, campaignId),
-      flags: await flaggedEvents(tx),
+      clicksByPlatform: await clicksByPlatform(tx, campaignId, computedFlagIds),
+      inAppBrowser: await inAppBrowser(tx, campaignId, computedFlagIds),
+      flags: { ...(await flagTotals(tx, computedFlags)), items: await flagItems(tx, computedFlags) },
       delivery: await delivery(tx, campaignId),
       series: await series(tx, campaignId, range),
     };

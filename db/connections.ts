@@ -4,22 +4,26 @@ import { type KeyRing } from '../lib/crypto/keyring';
 import { type DatabasePool, sql } from './pool';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
+export const CONNECTION_PROVIDER_NAMES = ['google', 'meta', 'spotify', 'instagram'] as const;
+export type ConnectionProviderName = (typeof CONNECTION_PROVIDER_NAMES)[number];
 const aad = (id: string, which: 'access' | 'refresh') => `connections:${id}:${which}`;
 
 export const connectionRow = z.object({
   id: z.string().uuid(),
   accountId: z.string().uuid(),
-  provider: z.enum(['google', 'meta', 'spotify']),
+  provider: z.enum(CONNECTION_PROVIDER_NAMES),
   status: z.enum(['active', 'needs_reconnect', 'disconnected']),
   accessExpiresAt: z.number().nullable(),
   scopes: z.string(),
+  externalAccountId: z.string().nullable(),
+  displayName: z.string().nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });
 export type Connection = z.infer<typeof connectionRow>;
 
 const columns = sql.fragment`id, account_id AS "accountId", provider, status, access_expires_at AS "accessExpiresAt", scopes,
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+  external_account_id AS "externalAccountId", display_name AS "displayName", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** A new connection (a reconnect replaces the provider's previous live one, which is marked disconnected). */
 export async function createConnection(
@@ -27,7 +31,10 @@ export async function createConnection(
   keyRing: KeyRing,
   input: {
     accountId: string;
-    provider: 'google' | 'meta' | 'spotify';
+    provider: ConnectionProviderName;
+    /** the provider's own account id where one artist account may connect several (Instagram) */
+    externalAccountId?: string;
+    displayName?: string;
     accessToken: string;
     refreshToken?: string;
     expiresInSeconds: number;
@@ -40,14 +47,15 @@ export async function createConnection(
     const replaced = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
       UPDATE connections SET status = 'disconnected', access_token_enc = NULL, refresh_token_enc = NULL, provider_user_hash = NULL,
           updated_at = now()
-      WHERE account_id = ${input.accountId} AND provider = ${input.provider} AND status <> 'disconnected' RETURNING id`);
+      WHERE account_id = ${input.accountId} AND provider = ${input.provider} AND status <> 'disconnected'
+        AND coalesce(external_account_id, '') = ${input.externalAccountId ?? ''} RETURNING id`);
     const id = await tx.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT gen_random_uuid() AS id`);
     await tx.query(sql.unsafe`
       INSERT INTO connections (id, account_id, provider, access_token_enc, refresh_token_enc, access_expires_at, scopes,
-                               provider_user_hash)
+                               provider_user_hash, external_account_id, display_name)
       VALUES (${id}, ${input.accountId}, ${input.provider}, ${keyRing.encrypt(input.accessToken, aad(id, 'access'))},
               ${input.refreshToken ? keyRing.encrypt(input.refreshToken, aad(id, 'refresh')) : null}, clock_timestamp() + ${input.expiresInSeconds} * interval '1 second', ${input.scope},
-              ${input.providerUserHash ?? null})`);
+              ${input.providerUserHash ?? null}, ${input.externalAccountId ?? null}, ${input.displayName ?? null})`);
     return { id, replaced };
   });
 }
@@ -68,7 +76,7 @@ export interface ConnectionCredentials {
 }
 
 const credentialsRow = z.object({
-  provider: z.enum(['google', 'meta', 'spotify']),
+  provider: z.enum(CONNECTION_PROVIDER_NAMES),
   status: z.string(),
   access: z.string().nullable(),
   refresh: z.string().nullable(),
@@ -151,4 +159,15 @@ export async function forgetMetaUserConnections(db: Db, providerUserHash: string
     UPDATE connections SET status = 'disconnected', access_token_enc = NULL, refresh_token_enc = NULL,
            provider_user_hash = NULL, updated_at = now()
     WHERE provider = 'meta' AND provider_user_hash = ${providerUserHash} RETURNING id`);
+}
+
+/** The live connections of a provider's account (an Instagram professional account named by a webhook). */
+export async function connectionsOfExternalAccount(
+  db: Db,
+  provider: ConnectionProviderName,
+  externalAccountId: string,
+): Promise<readonly { id: string; accountId: string }[]> {
+  return db.any(sql.type(z.object({ id: z.string(), accountId: z.string() }))`
+    SELECT id, account_id AS "accountId" FROM connections
+    WHERE provider = ${provider} AND external_account_id = ${externalAccountId} AND status = 'active'`);
 }

@@ -15,12 +15,26 @@ export interface EncryptedTable {
 
 export const ENCRYPTED_TABLES: EncryptedTable[] = [
   {
+    table: 'instagram_inbox',
+    key: 'id',
+    columns: [
+      { name: 'sender_enc', aad: (id) => `instagram_inbox:${id}:sender` },
+      { name: 'username_enc', aad: (id) => `instagram_inbox:${id}:username` },
+      { name: 'text_enc', aad: (id) => `instagram_inbox:${id}:text` },
+    ],
+  },
+  {
     table: 'fan_tokens',
     key: 'fan_id',
     columns: [
       { name: 'access_token_enc', aad: (id) => `fan_tokens:${id}:access` },
       { name: 'refresh_token_enc', aad: (id) => `fan_tokens:${id}:refresh` },
     ],
+  },
+  {
+    table: 'apple_music_tokens',
+    key: 'fan_id',
+    columns: [{ name: 'user_token_enc', aad: (id) => `apple_music_tokens:${id}:user` }],
   },
   { table: 'oauth_states', key: 'nonce', columns: [{ name: 'verifier_enc', aad: (nonce) => `oauth_states:${nonce}` }] },
   {
@@ -60,6 +74,7 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
     columns: [{ name: 'gclid_enc', aad: (id) => `google_click_conversions:${id}:gclid` }],
   },
   { table: 'orders', key: 'id', columns: [{ name: 'email_enc', aad: orderEmailContext }] },
+  { table: 'members', key: 'id', columns: [{ name: 'email_enc', aad: (id) => `members:${id}:email` }] },
 ];
 
 export interface ResealProgress {

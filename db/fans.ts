@@ -38,6 +38,46 @@ export async function storeFanTokens(
       status = 'active', refresh_claim = NULL, refresh_claimed_until = NULL, updated_at = now()`);
 }
 
+export interface ConsentedFan {
+  /** chosen by the caller: the tokens' ciphertexts are bound to it */
+  id: string;
+  provider: string;
+  providerUserId: string;
+  timeZone: string | null;
+  tokens: { accessToken: string; refreshToken: string; expiresInSeconds: number; scope: string; consentedAt: number };
+}
+
+/**
+ * Many new fans with their consent's tokens, encrypted as storeFanTokens does, in two statements (the bulk path
+ * that seeds a benchmark's fans: docs/performance.md). Fans that exist already are left as they are.
+ */
+export async function insertConsentedFans(db: Db, keyRing: KeyRing, fans: readonly ConsentedFan[]): Promise<number> {
+  if (fans.length === 0) return 0;
+  const column = (pick: (f: ConsentedFan) => string | number | null, type: string) => sql.array(fans.map(pick), type);
+  const inserted = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    INSERT INTO fans (id, provider, provider_user_id, time_zone)
+    SELECT * FROM unnest(${column((f) => f.id, 'uuid')}, ${column((f) => f.provider, 'text')},
+                         ${column((f) => f.providerUserId, 'text')}, ${column((f) => f.timeZone, 'text')})
+    ON CONFLICT (provider, provider_user_id) DO NOTHING
+    RETURNING id`);
+  const fresh = new Set(inserted);
+  const rows = fans.filter((f) => fresh.has(f.id));
+  if (rows.length === 0) return 0;
+  const tokens = (pick: (f: ConsentedFan) => string | number | null, type: string) => sql.array(rows.map(pick), type);
+  await db.query(sql.unsafe`
+    INSERT INTO fan_tokens (fan_id, access_token_enc, refresh_token_enc, access_expires_at, scopes, consented_at,
+                            refresh_expires_at)
+    SELECT id, access_enc, refresh_enc, to_timestamp((consented_ms + expires_in * 1000) / 1000), scope,
+           to_timestamp(consented_ms / 1000), to_timestamp((consented_ms + ${REFRESH_TOKEN_LIFETIME_MS}) / 1000)
+    FROM unnest(${tokens((f) => f.id, 'uuid')},
+                ${tokens((f) => keyRing.encrypt(f.tokens.accessToken, aad(f.id, 'access')), 'text')},
+                ${tokens((f) => keyRing.encrypt(f.tokens.refreshToken, aad(f.id, 'refresh')), 'text')},
+                ${tokens((f) => f.tokens.consentedAt, 'float8')}, ${tokens((f) => f.tokens.expiresInSeconds, 'float8')},
+                ${tokens((f) => f.tokens.scope, 'text')})
+         AS t(id, access_enc, refresh_enc, consented_ms, expires_in, scope)`);
+  return rows.length;
+}
+
 const tokenRow = z.object({
   accessTokenEnc: z.string(),
   refreshTokenEnc: z.string(),
@@ -73,6 +113,18 @@ const decryptTokens = (keyRing: KeyRing, fanId: string, row: z.infer<typeof toke
 export async function loadFanTokens(db: Db, keyRing: KeyRing, fanId: string): Promise<FanTokens | null> {
   const row = await db.maybeOne(sql.type(tokenRow)`SELECT ${tokenColumns} FROM fan_tokens WHERE fan_id = ${fanId}`);
   return row && decryptTokens(keyRing, fanId, row);
+}
+
+/** Many fans' tokens in one read (a release batch), decrypted; fans without tokens are absent. */
+export async function loadFanTokensOf(
+  db: Db,
+  keyRing: KeyRing,
+  fanIds: readonly string[],
+): Promise<Map<string, FanTokens>> {
+  if (fanIds.length === 0) return new Map();
+  const rows = await db.any(sql.type(tokenRow.extend({ fanId: z.string() }))`
+    SELECT fan_id AS "fanId", ${tokenColumns} FROM fan_tokens WHERE fan_id = ANY(${sql.array([...fanIds], 'uuid')})`);
+  return new Map(rows.map((row) => [row.fanId, decryptTokens(keyRing, row.fanId, row)]));
 }
 
 /**

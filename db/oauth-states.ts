@@ -6,7 +6,14 @@ import { type KeyRing } from '../lib/crypto/keyring';
 import { type DatabasePool, sql } from './pool';
 
 /** What a state was issued for; it is signed into the state too, so one kind cannot be replayed as another. */
-export const OAUTH_PURPOSES = ['presave', 'deletion', 'connect:google', 'connect:meta', 'connect:spotify'] as const;
+export const OAUTH_PURPOSES = [
+  'presave',
+  'deletion',
+  'connect:google',
+  'connect:meta',
+  'connect:spotify',
+  'connect:instagram',
+] as const;
 export type OAuthPurpose = (typeof OAUTH_PURPOSES)[number];
 
 export async function saveOAuthState(

@@ -16,6 +16,8 @@ export async function queueEmail(
     accountId?: string;
     subscriberId?: string;
     orderId?: string;
+    /** a member of the artist app: mailed at their own address (an invitation, a password reset) */
+    memberId?: string;
     template: string;
     kind?: EmailKind;
     /** `sms`: a text message to the subscriber's phone (Twilio), under the same delivery rule */
@@ -26,8 +28,9 @@ export async function queueEmail(
 ): Promise<string> {
   return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
     WITH inserted AS (
-      INSERT INTO outbox_emails (account_id, subscriber_id, order_id, template, kind, channel, data, dedupe_key)
-      VALUES (${input.accountId ?? null}, ${input.subscriberId ?? null}, ${input.orderId ?? null}, ${input.template},
+      INSERT INTO outbox_emails (account_id, subscriber_id, order_id, member_id, template, kind, channel, data, dedupe_key)
+      VALUES (${input.accountId ?? null}, ${input.subscriberId ?? null}, ${input.orderId ?? null},
+              ${input.memberId ?? null}, ${input.template},
               ${input.kind ?? 'marketing'}, ${input.channel ?? 'email'},
               ${sql.jsonb(JSON.parse(JSON.stringify(input.data ?? {})))}, ${input.dedupeKey})
       ON CONFLICT (dedupe_key) DO NOTHING
@@ -51,6 +54,8 @@ const pendingRow = z.object({
   subscriberPhoneEnc: z.string().nullable(),
   orderId: z.string().nullable(),
   orderEmailEnc: z.string().nullable(),
+  memberId: z.string().nullable(),
+  memberEmailEnc: z.string().nullable(),
 });
 export type PendingEmail = z.infer<typeof pendingRow>;
 
@@ -71,9 +76,10 @@ export async function sendPendingEmails(
       const email = await tx.maybeOne(sql.type(pendingRow)`
         SELECT o.id, o.template, o.kind, o.channel, o.data, a.email AS "accountEmail", a.name AS "accountName",
                o.subscriber_id AS "subscriberId", s.email_enc AS "subscriberEmailEnc", s.phone_enc AS "subscriberPhoneEnc",
-               o.order_id AS "orderId", ord.email_enc AS "orderEmailEnc"
+               o.order_id AS "orderId", ord.email_enc AS "orderEmailEnc",
+               o.member_id AS "memberId", m.email_enc AS "memberEmailEnc"
         FROM outbox_emails o LEFT JOIN accounts a ON a.id = o.account_id LEFT JOIN subscribers s ON s.id = o.subscriber_id
-             LEFT JOIN orders ord ON ord.id = o.order_id
+             LEFT JOIN orders ord ON ord.id = o.order_id LEFT JOIN members m ON m.id = o.member_id
         WHERE o.sent_at IS NULL AND o.attempts < 10
           -- the one rule on who may be mailed: see EmailKind
           AND (o.kind = 'transactional' OR s.id IS NULL OR (s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL))

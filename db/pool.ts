@@ -52,11 +52,14 @@ export async function createDatabasePool(
   opts: {
     maximumPoolSize?: number;
     /** more interceptors, after the row parser (tests count queries) */ interceptors?: Interceptor[];
+    /** ms, or no limit (benchmarks computing over millions of rows); slonik's default otherwise */
+    statementTimeout?: number | 'DISABLE_TIMEOUT';
   } = {},
 ): Promise<DatabasePool> {
   return createPool(url, {
     interceptors: [resultParser, ...(opts.interceptors ?? [])],
     maximumPoolSize: opts.maximumPoolSize ?? 10,
+    ...(opts.statementTimeout === undefined ? {} : { statementTimeout: opts.statementTimeout }),
     // Fail fast when the database is gone, rather than piling requests up.
     connectionTimeout: 5_000,
     driverFactory: handOverDeadClients,

@@ -36,6 +36,29 @@ export async function upsertPresave(db: Db, input: { campaignId: string; fanId: 
 }
 
 /**
+ * Many pending pre-saves of one campaign, each due at the instant given (the bulk path that seeds a benchmark's
+ * fans, which compresses the zones' local waves into minutes: docs/performance.md). Existing ones stay as they are.
+ */
+export async function insertDuePresaves(
+  db: Db,
+  input: { campaignId: string; platform: string; rows: readonly { fanId: string; dueAt: number }[] },
+): Promise<number> {
+  if (input.rows.length === 0) return 0;
+  const result = await db.query(sql.unsafe`
+    INSERT INTO presaves (campaign_id, fan_id, platform, due_at)
+    SELECT ${input.campaignId}, fan_id, ${input.platform}, to_timestamp(due_ms / 1000)
+    FROM unnest(${sql.array(
+      input.rows.map((r) => r.fanId),
+      'uuid',
+    )}, ${sql.array(
+      input.rows.map((r) => r.dueAt),
+      'float8',
+    )}) AS r(fan_id, due_ms)
+    ON CONFLICT (campaign_id, fan_id, platform) DO NOTHING`);
+  return result.rowCount;
+}
+
+/**
  * Whether a pending pre-save made before this one is due at the same instant, i.e. its wave was signalled
  * already. Only earlier rows count, so of fans arriving together the first always signals.
  */
@@ -99,17 +122,59 @@ export async function claimDuePresaves(
     RETURNING p.id, p.fan_id AS "fanId", p.attempts, p.due_at AS "dueAt"`);
 }
 
-/** Records an outcome, only while this claim still holds the row. */
+/**
+ * One row's outcome of a delivery attempt: finished (done, failed, revoked), or given back (`pending`) for a later
+ * round keeping what went wrong. `attempted: false` for a row given back when nothing was sent to the provider (not
+ * live yet, paused, batch stopped), so the claim does not count as an attempt.
+ */
+export interface PresaveSettlement {
+  id: string;
+  state: 'done' | 'failed' | 'revoked' | 'pending';
+  reason?: string;
+  lastError?: string;
+  attempted?: boolean;
+  /** when a done row was delivered (epoch ms); the time of the write when absent */
+  executedAt?: number;
+}
+
+/**
+ * Records many rows' outcomes in one statement, each row its own, and only where this claim still holds the row
+ * (a superseded attempt writes nothing). Returns the rows written.
+ */
+export async function settlePresaves(
+  db: Db,
+  input: { claimToken: string; settlements: readonly PresaveSettlement[] },
+): Promise<readonly { id: string; state: PresaveSettlement['state'] }[]> {
+  const { settlements } = input;
+  if (settlements.length === 0) return [];
+  const column = (pick: (s: PresaveSettlement) => string | number | boolean | null, type: string) =>
+    sql.array(settlements.map(pick), type);
+  const ids = column((s) => s.id, 'uuid');
+  const states = column((s) => s.state, 'text');
+  const reasons = column((s) => s.reason ?? null, 'text');
+  const errors = column((s) => s.lastError ?? null, 'text');
+  const attempted = column((s) => s.attempted !== false, 'bool');
+  const executedMs = column((s) => s.executedAt ?? null, 'float8');
+  return db.any(sql.type(z.object({ id: z.string().uuid(), state: z.enum(['done', 'failed', 'revoked', 'pending']) }))`
+    UPDATE presaves p
+    SET state = o.state, reason = o.reason, last_error = o.last_error,
+        executed_at = CASE WHEN o.state = 'done' THEN coalesce(to_timestamp(o.executed_ms / 1000), clock_timestamp())
+                           ELSE p.executed_at END,
+        attempts = p.attempts - CASE WHEN o.state = 'pending' AND NOT o.attempted THEN 1 ELSE 0 END,
+        claim_token = NULL, lease_until = NULL
+    FROM unnest(${ids}, ${states}, ${reasons}, ${errors}, ${attempted}, ${executedMs})
+         AS o(id, state, reason, last_error, attempted, executed_ms)
+    WHERE p.id = o.id AND p.claim_token = ${input.claimToken} AND p.state = 'running'
+    RETURNING p.id, p.state`);
+}
+
+/** Records one row's outcome, only while this claim still holds the row. */
 export async function finishPresave(
   db: Db,
   input: { id: string; claimToken: string; state: 'done' | 'failed' | 'revoked'; reason?: string; lastError?: string },
 ): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
-    UPDATE presaves SET state = ${input.state}, reason = ${input.reason ?? null}, last_error = ${input.lastError ?? null},
-           executed_at = CASE WHEN ${input.state} = 'done' THEN clock_timestamp() ELSE executed_at END,
-           claim_token = NULL, lease_until = NULL
-    WHERE id = ${input.id} AND claim_token = ${input.claimToken} AND state = 'running'`);
-  return result.rowCount === 1;
+  const { claimToken, ...settlement } = input;
+  return (await settlePresaves(db, { claimToken, settlements: [settlement] })).length === 1;
 }
 
 /** Keeps the claim alive while its holder works (a dead holder stops renewing, and the lease runs out). */
@@ -119,18 +184,13 @@ export async function renewLease(db: Db, input: { claimToken: string; leaseMs: n
     WHERE claim_token = ${input.claimToken} AND state = 'running'`);
 }
 
-/**
- * Gives a row back for a later round, keeping what went wrong. `attempted: false` when nothing was sent to the
- * provider (not live yet, paused, batch stopped), so the claim does not count as an attempt.
- */
+/** Gives one row back for a later round (see PresaveSettlement for `attempted`). */
 export async function returnPresave(
   db: Db,
   input: { id: string; claimToken: string; lastError: string; reason?: string; attempted?: boolean },
 ): Promise<void> {
-  await db.query(sql.unsafe`
-    UPDATE presaves SET state = 'pending', last_error = ${input.lastError}, reason = ${input.reason ?? null},
-           attempts = attempts - ${input.attempted === false ? 1 : 0}, claim_token = NULL, lease_until = NULL
-    WHERE id = ${input.id} AND claim_token = ${input.claimToken} AND state = 'running'`);
+  const { claimToken, ...settlement } = input;
+  await settlePresaves(db, { claimToken, settlements: [{ ...settlement, state: 'pending' }] });
 }
 
 /** Pre-saves counted by state (`p` is the presaves table), for progress and for analytics' delivery tables. */
@@ -186,7 +246,13 @@ const listedRow = z.object({
 /** Keyset pagination over (created_at, id), so pages stay stable while fans keep arriving. */
 export async function listPresaves(
   db: Db,
-  input: { campaignId: string; status?: PresaveState; after?: { createdAtKey: string; id: string }; limit: number },
+  input: {
+    campaignId: string;
+    status?: PresaveState;
+    platform?: string;
+    after?: { createdAtKey: string; id: string };
+    limit: number;
+  },
 ) {
   return db.any(sql.type(listedRow)`
     SELECT id, platform, state AS status, due_at AS "dueAt", executed_at AS "executedAt", reason,
@@ -194,6 +260,7 @@ export async function listPresaves(
     FROM presaves
     WHERE campaign_id = ${input.campaignId}
       ${input.status ? sql.fragment`AND state = ${input.status}` : sql.fragment``}
+      ${input.platform ? sql.fragment`AND platform = ${input.platform}` : sql.fragment``}
       ${input.after ? sql.fragment`AND (created_at, id) > (${input.after.createdAtKey}::timestamptz, ${input.after.id}::uuid)` : sql.fragment``}
     ORDER BY created_at, id
     LIMIT ${input.limit}`);
@@ -286,4 +353,23 @@ export async function presavesNeedingReconsent(db: Db) {
 /** Every pre-save of the fan (erasure); returns how many went. */
 export async function deletePresavesOfFan(db: Db, fanId: string): Promise<number> {
   return (await db.query(sql.unsafe`DELETE FROM presaves WHERE fan_id = ${fanId}`)).rowCount;
+}
+
+/** An Apple Music pre-add made at consent time and read back (the row stays pending until its release instant). */
+export async function markPreadded(db: Db, presaveId: string): Promise<void> {
+  await db.query(sql.unsafe`UPDATE presaves SET preadded_at = coalesce(preadded_at, now()) WHERE id = ${presaveId}`);
+}
+
+/**
+ * The platform of each of these pre-saves, and whether it was pre-added at consent (a batch is dispatched per
+ * platform: activities/release.ts).
+ */
+export async function platformsOfPresaves(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, { platform: string; preadded: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.any(sql.type(z.object({ id: z.string(), platform: z.string(), preadded: z.boolean() }))`
+    SELECT id, platform, preadded_at IS NOT NULL AS preadded FROM presaves WHERE id = ANY(${sql.array([...ids], 'uuid')})`);
+  return new Map(rows.map((r) => [r.id, { platform: r.platform, preadded: r.preadded }]));
 }

@@ -1,6 +1,7 @@
 // The shared token buckets of activities/rate-limiter.ts: one row per provider app, refilled by elapsed time and
 // leased in chunks, plus the pause any process sets on a 429 or a spent quota. Times come from the database's
 // clock, so every worker process sees the same bucket. The one writer of provider_rate_limits.
+import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { type DatabasePool, sql } from './pool';
 
@@ -50,7 +51,20 @@ export async function leaseTokens(
   pool: DatabasePool,
   input: { provider: string; capacity: number; ratePerSecond: number; chunk: number },
 ): Promise<TokenLease> {
-  return pool.one(sql.type(leaseRow)`
+  // The lease does not wait for its commit to reach the disk: each process leases ten times a second, one after
+  // the other, so a slow fsync (a busy disk) capped the send rate far below the budget. Should PostgreSQL crash
+  // within that moment, the bucket forgets the last grants: its next refill never exceeds one second's capacity.
+  return pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`SET LOCAL synchronous_commit = off`);
+    return leaseIn(tx, input);
+  });
+}
+
+function leaseIn(
+  tx: DatabaseTransactionConnection,
+  input: { provider: string; capacity: number; ratePerSecond: number; chunk: number },
+): Promise<TokenLease> {
+  return tx.one(sql.type(leaseRow)`
     WITH current AS (
       SELECT provider,
              least(${input.capacity}::float8,

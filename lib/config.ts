@@ -16,7 +16,7 @@ export const RATE_LIMIT_DEFAULTS = {
   subscribe: { limit: 20, windowSeconds: 600 }, // POST /l/:slug/subscribe, /l/:slug/ad-consent, /u/:token
   deletion: { limit: 10, windowSeconds: 3600 }, // /privacy/delete/email, /confirm/:token, /spotify, /meta/data-deletion
   status: { limit: 60, windowSeconds: 600 }, // GET /privacy/deletion/:id (no guessing confirmation codes)
-  presave: { limit: 30, windowSeconds: 600 }, // GET /l/:slug/presave/*
+  presave: { limit: 30, windowSeconds: 600 }, // GET /l/:slug/presave/*, POST …/apple-music, GET /apple-music/developer-token
   outbound: { limit: 120, windowSeconds: 600 }, // GET /l/:slug/go/*, /l/:slug/listen/* (tracked platform links)
   oauth: { limit: 60, windowSeconds: 600 }, // GET /oauth/*/callback
   checkout: { limit: 20, windowSeconds: 600 }, // POST /v1/billing/checkout (may be signed out)
@@ -151,11 +151,21 @@ const configSchema = z.object({
   SPOTIFY_API_URL: url.default('https://api.spotify.com'),
   SPOTIFY_API_MODE: z.enum(['development', 'extended']).default('development'),
   SPOTIFY_MAX_RPS: z.coerce.number().positive().default(20),
+  // Release day (docs/performance.md): a wave keeps up to RELEASE_PARALLEL_BATCHES batch activities of up to
+  // RELEASE_BATCH_SIZE pre-saves in flight (any worker process takes them), each delivering RELEASE_BATCH_LANES at once.
+  RELEASE_PARALLEL_BATCHES: z.coerce.number().int().min(1).max(500).default(16),
+  RELEASE_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+  RELEASE_BATCH_LANES: z.coerce.number().int().min(1).max(256).default(16),
 
   APPLE_MUSIC_API_URL: url.default('https://api.music.apple.com'),
   APPLE_MUSIC_TEAM_ID: optionalSecret,
   APPLE_MUSIC_KEY_ID: optionalSecret,
   APPLE_MUSIC_PRIVATE_KEY: optionalSecret,
+  // docs/providers/apple-music.md: developer tokens live this long (Apple allows six months) and are signed anew
+  // before they run out; the MusicKit script the smart link loads; Apple's rate per developer account (Team ID).
+  APPLE_MUSIC_TOKEN_TTL_SECONDS: z.coerce.number().int().min(600).max(15_777_000).default(43_200),
+  APPLE_MUSIC_MUSICKIT_URL: url.default('https://js-cdn.music.apple.com/musickit/v3/musickit.js'),
+  APPLE_MUSIC_MAX_RPS: z.coerce.number().positive().default(20),
 
   META_DIALOG_URL: url.default('https://www.facebook.com'),
   META_GRAPH_URL: url.default('https://graph.facebook.com'),
@@ -165,6 +175,29 @@ const configSchema = z.object({
     .default('v26.0'),
   META_APP_ID: optionalSecret,
   META_APP_SECRET: optionalSecret,
+
+  // Instagram API with Instagram Login (docs/instagram.md): consent page, code exchange, Graph host; the webhook's
+  // verify token (Meta's subscribe handshake) and the app secret that signs deliveries (X-Hub-Signature-256).
+  INSTAGRAM_AUTH_URL: url.default('https://www.instagram.com'),
+  INSTAGRAM_API_URL: url.default('https://api.instagram.com'),
+  INSTAGRAM_GRAPH_URL: url.default('https://graph.instagram.com'),
+  INSTAGRAM_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.0$/, 'must look like v26.0')
+    .default('v26.0'),
+  INSTAGRAM_APP_ID: optionalSecret,
+  INSTAGRAM_APP_SECRET: optionalSecret,
+  INSTAGRAM_WEBHOOK_VERIFY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Release-day posts: the container is made this long before the instant (it expires after 24 h at Instagram).
+  INSTAGRAM_CONTAINER_LEAD_SECONDS: z.coerce.number().int().min(0).max(86_000).default(900),
+  // How often a post whose release instant has come looks again whether the release is live.
+  INSTAGRAM_LIVE_CHECK_MS: z.coerce.number().int().min(100).default(60_000),
+  // Inbox: messages and comments are deleted this long after they arrive (30 days).
+  INSTAGRAM_INBOX_RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30 * 24 * 3600),
 
   GOOGLE_AUTH_URL: url.default('https://accounts.google.com'),
   GOOGLE_OAUTH_URL: url.default('https://oauth2.googleapis.com'),

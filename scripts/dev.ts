@@ -8,13 +8,15 @@ import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
+import { MUSICKIT_SCRIPT_PATH, sandboxDeveloperKey, startAppleMusicSimulator } from '../simulators/apple-music';
 import { startGeminiSimulator } from '../simulators/gemini';
 import { SANDBOX_TWILIO, startTwilioSimulator } from '../simulators/twilio';
 import { startGoogleSimulator } from '../simulators/google';
 import { SANDBOX_DEVELOPER_TOKEN } from '../simulators/google/ads';
 import { startMetaSimulator } from '../simulators/meta';
+import { startInstagramSimulator } from '../simulators/instagram';
 import { startSpotifySimulator } from '../simulators/spotify';
-import { describeDemo, seedDemoCampaign } from './lib/demo';
+import { DEMO_LOGIN, describeDemo, seedDemoCampaign } from './lib/demo';
 import { loadOrCreateDevSecrets } from './lib/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './lib/embedded-postgres';
 import { ensureDevOpsKey } from './lib/ops-key';
@@ -29,6 +31,8 @@ import { startTemporalUi } from './lib/temporal-ui';
 const ROOT = path.resolve(__dirname, '..');
 const log = (m: string) => console.log(`[dev] ${m}`);
 const cleanups: (() => Promise<void>)[] = [];
+/** Steps that need the API listening (a simulator's webhook registration calls it back). */
+const afterStart: (() => Promise<void>)[] = [];
 
 async function main() {
   if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
@@ -126,6 +130,19 @@ async function main() {
     sandboxed.push(`spotify → ${sim.url}`);
   }
 
+  if (!env.APPLE_MUSIC_PRIVATE_KEY) {
+    // A fresh developer key each start: the simulator trusts its public half, dropday signs with the private one.
+    const key = sandboxDeveloperKey();
+    const sim = await startAppleMusicSimulator({ keys: [key], port: Number(env.APPLE_MUSIC_SIMULATOR_PORT || 4014) });
+    cleanups.push(sim.close);
+    env.APPLE_MUSIC_TEAM_ID = key.teamId;
+    env.APPLE_MUSIC_KEY_ID = key.keyId;
+    env.APPLE_MUSIC_PRIVATE_KEY = key.privateKeyPem;
+    env.APPLE_MUSIC_API_URL = sim.url;
+    env.APPLE_MUSIC_MUSICKIT_URL = `${sim.url}${MUSICKIT_SCRIPT_PATH}`;
+    sandboxed.push(`apple music (API, MusicKit stand-in) → ${sim.url}`);
+  }
+
   if (!env.GOOGLE_CLIENT_ID) {
     const sim = await startGoogleSimulator({
       clientId: 'dropday-sandbox-google',
@@ -158,13 +175,39 @@ async function main() {
 
   if (!env.TWILIO_ACCOUNT_SID) {
     // SMS reminders: Twilio's Messages API simulated; what it "sent" is at <url>/__control/messages.
-    const sim = await startTwilioSimulator({ ...SANDBOX_TWILIO, port: Number(env.TWILIO_SIMULATOR_PORT || 4014) });
+    const sim = await startTwilioSimulator({ ...SANDBOX_TWILIO, port: Number(env.TWILIO_SIMULATOR_PORT || 4016) });
     cleanups.push(sim.close);
     env.TWILIO_ACCOUNT_SID = SANDBOX_TWILIO.accountSid;
     env.TWILIO_AUTH_TOKEN = SANDBOX_TWILIO.authToken;
     env.TWILIO_FROM ||= '+15005550006';
     env.TWILIO_API_URL = sim.url;
     sandboxed.push(`twilio (SMS) → ${sim.url}`);
+  }
+  if (!env.INSTAGRAM_APP_ID) {
+    const sim = await startInstagramSimulator({
+      appId: 'dropday-sandbox-instagram',
+      appSecret: 'dropday-sandbox-instagram-secret',
+      port: Number(env.INSTAGRAM_SIMULATOR_PORT || 4015),
+    });
+    cleanups.push(sim.close);
+    env.INSTAGRAM_APP_ID = 'dropday-sandbox-instagram';
+    env.INSTAGRAM_APP_SECRET = 'dropday-sandbox-instagram-secret';
+    env.INSTAGRAM_AUTH_URL = sim.url;
+    env.INSTAGRAM_API_URL = sim.url;
+    env.INSTAGRAM_GRAPH_URL = sim.url;
+    env.INSTAGRAM_WEBHOOK_VERIFY_TOKEN ||= 'dropday-sandbox-instagram-verify';
+    // Deliveries go to this stack's webhook endpoint (the simulator makes Meta's verification call first).
+    afterStart.push(() =>
+      fetch(`${sim.url}/__control/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          callbackUrl: `${env.PUBLIC_URL}/webhooks/instagram`,
+          verifyToken: env.INSTAGRAM_WEBHOOK_VERIFY_TOKEN,
+        }),
+      }).then(() => undefined),
+    );
+    sandboxed.push(`instagram (login, publishing, comments, messages, webhooks) → ${sim.url}`);
   }
 
   // Ad copy: Gemini with a key; without one the deterministic template writer (no model at all), or, with
@@ -211,11 +254,12 @@ async function main() {
     () => stopChild(worker),
   );
   await waitForPort(config.PORT, '127.0.0.1', 60_000);
+  for (const step of afterStart) await step().catch((e: unknown) => log(`sandbox set-up failed: ${String(e)}`));
 
   console.log(`
   dropday is running
     API            ${config.PUBLIC_URL}   (readiness: ${config.PUBLIC_URL}/readyz, docs: ${config.PUBLIC_URL}/docs)
-    Dashboard      ${config.PUBLIC_URL}/app   (sign in with an artist API key)
+    Artist app     ${config.PUBLIC_URL}/app   (${simulatorUrl ? `demo login ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}, or sign up` : 'sign up there'})
     Worker metrics ${config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : 'off'}
     Temporal UI    ${hasTemporalUi ? `${config.TEMPORAL_UI_URL}   (payloads decode once an ops user signs in at ${config.PUBLIC_URL}/ops/login)` : 'none: the temporal CLI with --codec-endpoint (README)'}
     Temporal       ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})

@@ -108,6 +108,7 @@ export async function releaseWorkflow(
   let nextVerifyAt = input.carried?.nextVerifyAt ?? Date.now();
   let deliveryRate: { since: number; count: number } | null = null;
   let drainScope: CancellationScope | null = null;
+  let markedReleasing = false;
 
   setHandler(progressQuery, () => progressOf(plan, phase, pause, delivered, deliveryRate));
   setHandler(rescheduleSignal, () => {
@@ -153,8 +154,79 @@ export async function releaseWorkflow(
     }
   }
 
-  /** Delivers the due pre-saves in parallel batches until none is left to claim; returns how many were claimed. */
-  async function deliverDueWave(): Promise<number> {
+  /**
+   * Delivers the due pre-saves with a window of batches in flight (any worker process takes them): each lane starts
+   * its next batch as soon as its last one ends, until nothing is left to claim. Returns how many were claimed.
+   */
+  async function deliverDueWave(dueNow: number): Promise<number> {
+    if (!patched('release-batch-window')) return deliverDueWaveInRounds();
+    phase = 'delivering';
+    let claimedTotal = 0;
+    deliveryRate ??= { since: Date.now(), count: 0 };
+    // Marked beside the first batches rather than before them: nothing in a delivery waits for the mark.
+    const marking = markedReleasing ? Promise.resolve() : markStatus('releasing');
+    markedReleasing = true;
+    for (;;) {
+      const { batchSize, lanes } = batchWindow(dueNow);
+      // Written by the lanes: whether to stop, and what stopped them.
+      const window: { stop: boolean; paused: BatchResult['paused']; notLive: boolean } = {
+        stop: false,
+        paused: null,
+        notLive: false,
+      };
+      const lane = async () => {
+        while (!window.stop && !cancelled) {
+          const r = await deliverDuePresaves({ campaignId, batchSize });
+          claimedTotal += r.claimed;
+          delivered += r.done;
+          deliveryRate!.count += r.done;
+          window.paused ??= r.paused;
+          window.notLive ||= r.notLive;
+          // A short batch means the backlog is drained (for now): the lane ends, and so do the others.
+          if (r.claimed < batchSize || r.paused || r.notLive || historyIsLong()) window.stop = true;
+        }
+      };
+      drainScope = new CancellationScope();
+      try {
+        await drainScope.run(() => Promise.all(Array.from({ length: lanes }, lane)));
+      } catch (error) {
+        if (cancelled && isCancellation(error)) return claimedTotal;
+        throw error;
+      } finally {
+        drainScope = null;
+      }
+      await marking;
+      if (window.paused) {
+        await waitOutPause(window.paused);
+        if (!cancelled && !historyIsLong()) continue;
+      }
+      if (window.notLive && plan) plan.resolution = 'unresolved'; // the main loop checks again until it is live
+      return claimedTotal;
+    }
+  }
+
+  /** Spotify's quota is spent: the wave waits, and `progress` says why and until when. */
+  async function waitOutPause(paused: { reason: string; untilMs: number }): Promise<void> {
+    pause = paused;
+    phase = 'paused';
+    await condition(() => cancelled, Math.max(1, paused.untilMs - Date.now()));
+    pause = null;
+    phase = 'delivering';
+  }
+
+  /**
+   * Batch size and lanes for a wave of `dueNow` rows: the size and window this run was given, else the worker's
+   * configuration as recorded with the plan; a small wave is split across the lanes, but not below 25 a batch.
+   */
+  function batchWindow(dueNow: number): { batchSize: number; lanes: number } {
+    const maxSize = input.timings?.batchSize ?? plan?.delivery?.batchSize ?? timings.batchSize;
+    const parallel = input.timings?.parallelBatches ?? plan?.delivery?.parallelBatches ?? timings.parallelBatches;
+    const batchSize = Math.min(maxSize, Math.max(25, Math.ceil(dueNow / parallel)));
+    return { batchSize, lanes: Math.max(1, Math.min(parallel, Math.ceil(dueNow / batchSize))) };
+  }
+
+  /** Runs recorded before the batch window: rounds of parallel batches, each round waiting for its slowest. */
+  async function deliverDueWaveInRounds(): Promise<number> {
     phase = 'delivering';
     let claimedTotal = 0;
     deliveryRate ??= { since: Date.now(), count: 0 };
@@ -181,14 +253,7 @@ export async function releaseWorkflow(
       delivered += count;
       deliveryRate.count += count;
       const paused = results.find((r) => r.paused)?.paused;
-      if (paused) {
-        // Spotify's quota is spent: the wave waits, and `progress` says why and until when.
-        pause = paused;
-        phase = 'paused';
-        await condition(() => cancelled, Math.max(1, paused.untilMs - Date.now()));
-        pause = null;
-        phase = 'delivering';
-      }
+      if (paused) await waitOutPause(paused);
       if (cancelled || historyIsLong() || results.every((r) => r.claimed === 0)) return claimedTotal;
       if (results.some((r) => r.notLive)) {
         if (plan) plan.resolution = 'unresolved'; // the main loop checks again until it is live
@@ -206,7 +271,7 @@ export async function releaseWorkflow(
     if (plan.progress.dueNow > 0) {
       if (plan.resolution !== 'live') await waitUntilLive();
       if (!cancelled && plan.resolution === 'live') {
-        const claimed = await deliverDueWave();
+        const claimed = await deliverDueWave(plan.progress.dueNow);
         // Due rows nobody could claim are leased by an attempt that died: wait for the lease to run out.
         if (claimed === 0 && !cancelled) await condition(() => cancelled, 2_000);
       }

@@ -1,4 +1,4 @@
-// Artists' connected accounts (Google Ads, Meta, Spotify). A connect is bound to a signed-in browser of the account,
+// Artists' connected accounts (Google Ads, Meta, Spotify, Instagram professional accounts: several per label). A connect is bound to a signed-in browser of the account,
 // so nobody can hand their own connect link to an artist and receive the artist's ad account:
 //   1. POST /v1/connections/:provider (API key) answers a dropday link, /app/connect/<token> (signed, purpose
 //      `connect-link`, 15 minutes), naming the account and the provider: never the provider's URL.
@@ -16,6 +16,7 @@ import { type Config } from '../../lib/config';
 import { signalDisconnect, startConnectionToken } from '../../lib/starters/connection-token';
 import { ProviderError } from '../../lib/providers/errors';
 import { META_ADS_SCOPES } from '../../lib/providers/meta-oauth';
+import { INSTAGRAM_SCOPES } from '../../lib/providers/instagram';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { metaUserLookupHash } from '../../lib/crypto/meta-signed-request';
 import { SignedValueError, signingKeys } from '../../lib/crypto/signed-value';
@@ -28,7 +29,7 @@ export const CONNECT_LINK_TTL_MS = 15 * 60_000;
 /** The browser binding of a connect's OAuth state: its nonce, sent back to every /oauth/<provider>/callback. */
 const CONNECT_STATE_COOKIE = 'dd_connect_state';
 const CONNECT_STATE_COOKIE_PATH = '/oauth';
-export const CONNECTION_PROVIDERS = ['google', 'meta', 'spotify'] as const;
+export const CONNECTION_PROVIDERS = ['google', 'meta', 'spotify', 'instagram'] as const;
 export type ConnectionProvider = (typeof CONNECTION_PROVIDERS)[number];
 const ARTIST_SPOTIFY_SCOPES = ['user-read-private'];
 
@@ -43,10 +44,13 @@ interface Granted {
   scope: string;
   /** Meta: which Meta user made the connection, so their data deletion callback finds it (lookup hash). */
   providerUserHash?: string;
+  /** Instagram: which professional account (a label may connect several) and its @username */
+  externalAccountId?: string;
+  displayName?: string;
 }
 
 /** What differs per provider: whether it is configured, its consent URL, and turning a code into tokens. */
-function providers({ config, providers: { googleOAuth: google, metaOAuth: meta, spotify } }: AppDeps) {
+function providers({ config, providers: { googleOAuth: google, metaOAuth: meta, spotify, instagram } }: AppDeps) {
   const hash = createLookupHasher(lookupHashSecret(config));
   const redirectUri = (p: ConnectionProvider) => `${config.PUBLIC_URL}${connectionCallbackPath(p)}`;
   return {
@@ -100,6 +104,23 @@ function providers({ config, providers: { googleOAuth: google, metaOAuth: meta, 
           refreshToken: t.refreshToken,
           expiresInSeconds: t.expiresInSeconds,
           scope: t.scope,
+        };
+      },
+    },
+    instagram: {
+      label: 'Instagram',
+      configured: Boolean(config.INSTAGRAM_APP_ID && config.INSTAGRAM_APP_SECRET),
+      authorizeUrl: (state: string) => instagram.authorizeUrl({ redirectUri: redirectUri('instagram'), state }),
+      async grant(code: string): Promise<Granted> {
+        const short = await instagram.exchangeCode({ code, redirectUri: redirectUri('instagram') });
+        const long = await instagram.exchangeForLongLived(short.accessToken); // 60 days, refreshed by the workflow
+        const account = await instagram.me(long.accessToken);
+        await instagram.subscribeWebhooks(long.accessToken); // comments and messages of this account
+        return {
+          ...long,
+          scope: INSTAGRAM_SCOPES.join(','),
+          externalAccountId: account.userId,
+          displayName: account.username,
         };
       },
     },

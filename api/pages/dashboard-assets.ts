@@ -144,6 +144,8 @@ export const dashboardScript = String.raw`(function () {
     $('value-total').textContent = a.value.total;
     fillRows($('value-table').tBodies[0], a.value.byType.map(function (t) { return [t.type, t.count, t.points, t.value]; }));
     fillRows($('zones-table').tBodies[0], a.delivery.byZone.map(function (z) { return [z.zone || 'unknown', z.done, z.pending, z.failed, z.total]; }));
+    var platformNames = { spotify: 'Spotify', apple_music: 'Apple Music' };
+    fillRows($('platforms-table').tBodies[0], a.delivery.byPlatform.map(function (p) { return [platformNames[p.platform] || p.platform, p.done, p.pending, p.revoked, p.failed, p.total]; }));
     $('flags-summary').textContent = a.flags.excludedEvents
       ? a.flags.excludedEvents + ' events are excluded from the totals above.'
       : 'No event is flagged.';
@@ -169,6 +171,7 @@ export const dashboardScript = String.raw`(function () {
     $('campaign').hidden = false;
     api('/v1/campaigns/' + id).then(function (c) {
       $('campaign-title').textContent = c.title;
+      $('campaign-page').href = '/app/campaigns/' + c.id;
       renderProgress(c);
       return refreshAnalytics(id);
     }).then(function () {

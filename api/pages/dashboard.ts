@@ -1,35 +1,17 @@
-// The artist dashboard's two pages: sign-in, and the shell that /app/app.js fills from the /v1 API.
+// The artist dashboard: the shell that /app/app.js fills from the /v1 API, and the connect confirmation's pages.
+import { appHeader } from './app-layout';
 import { html, htmlDocument, type Html } from './layout';
 
 function dashboardPage(title: string, body: Html): string {
   return htmlDocument({ title, stylesheet: '/app/app.css', body });
 }
 
-/** `next`: where to go once signed in (only a connect confirmation of ours, checked by the route). */
-export function signInPage(error?: string, next?: string): string {
-  return dashboardPage(
-    'dropday — sign in',
-    html`<main class="signin">
-<h1>dropday</h1>
-<p class="muted">Sign in with your artist API key. The key is checked once and not kept in the browser: you get a session for 12 hours.</p>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form method="post" action="/app/session">
-<label for="key">API key</label>
-<input id="key" type="password" name="key" autocomplete="off" required>
-${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
-<button type="submit">Sign in</button>
-</form>
-</main>`,
-  );
-}
-
-export function dashboardShell(): string {
+/** `notice`: a line above the campaigns (the verification reminder, a welcome). */
+export function dashboardShell(csrf: string, notice?: Html): string {
   return dashboardPage(
     'dropday — dashboard',
-    html`<header class="topbar">
-<strong>dropday</strong>
-<form method="post" action="/app/logout"><button type="submit" id="sign-out">Sign out</button></form>
-</header>
+    html`${appHeader('campaigns', csrf)}
+${notice ?? ''}
 <div class="layout">
 <nav>
 <h2>Campaigns</h2>
@@ -40,6 +22,7 @@ export function dashboardShell(): string {
 <section id="campaign" hidden>
 <h1 id="campaign-title"></h1>
 <p id="campaign-meta" class="muted"></p>
+<p><a id="campaign-page" href="/app">Open the campaign page: delivery per fan, export, reschedule, cancel</a></p>
 <div class="panel">
 <h2>Release-day delivery</h2>
 <svg id="progress-bar" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" aria-label="delivery progress">
@@ -71,7 +54,9 @@ export function dashboardShell(): string {
 <div><h2>Value <span class="muted">(points)</span></h2><p>Total <strong id="value-total">–</strong></p>
 <table id="value-table"><thead><tr><th>Event</th><th>Count</th><th>Points each</th><th>Value</th></tr></thead><tbody></tbody></table></div>
 <div><h2>Delivery by zone</h2>
-<table id="zones-table"><thead><tr><th>Zone</th><th>Delivered</th><th>Pending</th><th>Failed</th><th>Total</th></tr></thead><tbody></tbody></table></div>
+<table id="zones-table"><thead><tr><th>Zone</th><th>Delivered</th><th>Pending</th><th>Failed</th><th>Total</th></tr></thead><tbody></tbody></table>
+<h2>Delivery by platform</h2>
+<table id="platforms-table"><thead><tr><th>Platform</th><th>Delivered</th><th>Pending</th><th>Needs sign-in again</th><th>Failed</th><th>Total</th></tr></thead><tbody></tbody></table></div>
 </div>
 <div class="panel">
 <h2>Abuse flags</h2>

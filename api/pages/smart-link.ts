@@ -33,10 +33,12 @@ export interface PageParts {
   extra?: Html;
   /** the platforms' part (./platform-links.ts): "remind me" before the release, every platform after it */
   platforms?: Html;
+  /** other platforms' pre-save buttons (./apple-music-presave.ts) */
+  otherPlatforms?: Html;
 }
 
 export function presavePage(campaign: Campaign, consentText: string, parts: PageParts = {}): string {
-  const { links = '', extra = html``, platforms = html`` } = parts;
+  const { links = '', extra = html``, platforms = html``, otherPlatforms = html`` } = parts;
   const at = `${campaign.releaseTime.slice(0, 5)} on ${campaign.releaseDate}`;
   const policy =
     campaign.releasePolicy === 'local'
@@ -46,6 +48,7 @@ export function presavePage(campaign: Campaign, consentText: string, parts: Page
     `${campaign.title} — pre-save`,
     html`${header(campaign)}
 <a class="button" data-presave="/l/${campaign.slug}/presave/spotify${links}" href="/l/${campaign.slug}/presave/spotify${links}">Pre-save on Spotify</a>
+${otherPlatforms}
 <p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''} and, for a few weeks after the release, to see whether you play it.</p>
 ${platforms}
 ${subscribeForm(campaign, consentText, links)}

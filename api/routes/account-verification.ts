@@ -10,7 +10,8 @@ import { appSession, sessionCsrf } from '../app-session';
 import { type AppDeps } from '../deps';
 import { type EmailVerification } from '../email-verification';
 import { requireSameOrigin } from '../http/same-origin';
-import { signInPage } from '../pages/dashboard';
+import { formCsrf } from '../http/form-csrf';
+import { signInPage } from '../pages/app-accounts';
 import { html, page } from '../pages/layout';
 import { sendPage } from '../pages/send-page';
 import { messagePage } from '../pages/smart-link';
@@ -26,7 +27,15 @@ export function accountVerificationRoutes({ config, pool }: AppDeps, verificatio
     if (!accountId) return (invalidLink(res), null);
     const session = await appSession(pool, keys, req);
     if (!session) {
-      sendPage(res, 401, signInPage('Sign in to the dropday account this address is for, to verify it.', req.path));
+      sendPage(
+        res,
+        401,
+        signInPage({
+          csrf: formCsrf(keys, req, res, config.PUBLIC_URL.startsWith('https://')),
+          error: 'Sign in to the dropday account this address is for, to verify it.',
+          next: req.path,
+        }),
+      );
       return null;
     }
     if (session.accountId !== accountId) {

@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import { auth } from '../auth';
-import { type Account, findAccount, insertAccount, insertApiKey, revokeAccountKeys } from '../../db/accounts';
+import { type Account, findAccount, insertApiKey, revokeAccountKeys } from '../../db/accounts';
+import { revokeAccountMemberSessions } from '../../db/member-sessions';
+import { createAccount } from '../account-creation';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { startAccountDeletion } from '../../lib/starters/account-deletion';
-import { startAccountWelcome } from '../../lib/starters/account-welcome';
 import { type AppDeps } from '../deps';
 import { type EmailVerification } from '../email-verification';
 import { ApiError, notFound } from '../errors';
@@ -19,7 +20,7 @@ const accountView = (account: Account) => ({
   emailVerifiedAt: account.emailVerifiedAt === null ? null : new Date(account.emailVerifiedAt).toISOString(),
 });
 
-export function accountRoutes({ pool, temporal, config }: AppDeps, verification: EmailVerification): Router {
+export function accountRoutes(deps: AppDeps, verification: EmailVerification): Router {
   const router = Router();
 
   // Sign-up: the only unauthenticated /v1 route. The API key is shown here once; we keep its hash. The address is
@@ -27,14 +28,9 @@ export function accountRoutes({ pool, temporal, config }: AppDeps, verification:
   router.post('/v1/accounts', async (req, res) => {
     const body = parseBody(createAccountBody, req);
     const apiKey = generateApiKey('artist');
-    const account = await pool.transaction(async (tx) => {
-      const created = await insertAccount(tx, body);
-      await insertApiKey(tx, { accountId: created.id, role: 'artist', keyHash: hashApiKey(apiKey) });
-      await verification.queue(tx, created);
-      // Started inside the transaction: if Temporal is unreachable, the account is not created either.
-      await startAccountWelcome(temporal, config.TEMPORAL_TASK_QUEUE, { accountId: created.id });
-      return created;
-    });
+    const { account } = await createAccount(deps, verification, body, (tx, created) =>
+      insertApiKey(tx, { accountId: created.id, role: 'artist', keyHash: hashApiKey(apiKey) }),
+    );
     res.status(201).json({ account: accountView(account), apiKey });
   });
 
@@ -68,6 +64,7 @@ export function ownAccountRoutes({ pool, temporal, config }: AppDeps, verificati
     const { accountId } = auth(res);
     const workflowId = await startAccountDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { accountId });
     await revokeAccountKeys(pool, accountId); // after the start: a failed start leaves the account usable
+    await revokeAccountMemberSessions(pool, accountId); // the app's sessions end too
     res.status(202).json({ status: 'deleting', workflowId });
   });
   return router;

@@ -1,7 +1,8 @@
 // A campaign's analytics (funnel, delivery, sources, value, abuse flags, time series) and its value table.
 import { Router } from 'express';
 import { z } from 'zod';
-import { type AbuseRules, BUCKET_MS, type Bucket, campaignAnalytics } from '../../db/analytics';
+import { abuseRulesFrom, BUCKET_MS, type Bucket } from '../../db/analytics';
+import { rolledUpAnalytics } from '../../db/analytics-rollup-read';
 import { findCampaign } from '../../db/campaigns';
 import {
   DEFAULT_EVENT_VALUES,
@@ -10,7 +11,6 @@ import {
   eventValues,
   replaceEventValues,
 } from '../../db/event-values';
-import { type Config } from '../../lib/config';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
@@ -42,16 +42,6 @@ export const analyticsQuery = analyticsQueryShape.transform((q, ctx) => {
 /** The start of the UTC hour or day holding `at`. */
 function truncate(at: Date, bucket: Bucket): Date {
   return new Date(Math.floor(at.getTime() / BUCKET_MS[bucket]) * BUCKET_MS[bucket]);
-}
-
-export function abuseRulesFrom(config: Config): AbuseRules {
-  return {
-    authWindowSeconds: config.ABUSE_AUTH_WINDOW_SECONDS,
-    authMaxPerIp: config.ABUSE_AUTH_MAX_PER_IP,
-    authMaxPerUa: config.ABUSE_AUTH_MAX_PER_UA,
-    streamMinGapSeconds: config.ABUSE_STREAM_MIN_GAP_SECONDS,
-    newAccountSeconds: config.ABUSE_NEW_ACCOUNT_SECONDS,
-  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -87,6 +77,7 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
     const range = parseQuery(analyticsQuery, req);
     const values = await eventValues(pool, id);
     const {
+      asOf,
       counts,
       funnel: funnelCounts,
       sources: bySource,
@@ -95,7 +86,7 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
       flags,
       delivery: byState,
       series: buckets,
-    } = await campaignAnalytics(pool, id, rules, range);
+    } = await rolledUpAnalytics(pool, id, range);
     const countOf = new Map(counts.map((c) => [c.type, c.count]));
     const byType = EVENT_TYPES.map((type) => {
       const count = countOf.get(type) ?? 0;
@@ -104,11 +95,14 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
     res.json({
       campaignId: id,
       releaseAt: iso(campaign.releaseAt),
+      // The rollup this answer comes from (docs/analytics.md): every event up to `eventsThrough` is counted.
+      asOf: asOf ? { eventsThrough: String(asOf.eventsThrough), rolledAt: iso(asOf.rolledAt) } : null,
       funnel: funnelCounts,
       clicksByPlatform,
       inAppBrowser,
       delivery: {
         byZone: byState.byZone,
+        byPlatform: byState.byPlatform,
         byWave: byState.byWave.map(({ dueAt, ...rest }) => ({ dueAt: iso(dueAt), ...rest })),
       },
       sources: bySource.map((s) => ({
@@ -121,7 +115,7 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
       })),
       value: { unit: 'points', total: byType.reduce((sum, t) => sum + t.value, 0), byType },
       flags: {
-        rules,
+        rules: asOf?.rules ?? rules,
         excludedEvents: flags.excludedEvents,
         byReason: flags.byReason,
         items: flags.items.map((f) => ({ ...f, at: iso(f.at) })),

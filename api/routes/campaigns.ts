@@ -19,6 +19,7 @@ import { signalOrder } from '../../lib/starters/order';
 import { admitCampaign } from '../plan-gate';
 import { type AppDeps } from '../deps';
 import { adCampaignsFollowRelease } from '../ad-campaigns-follow-release';
+import { instagramPostsFollowRelease } from '../instagram-posts';
 import { ApiError, notFound } from '../errors';
 import { campaignListQuery, createCampaignBody, presaveListQuery, rescheduleCampaignBody, uuidParam } from '../schemas';
 import { parseBody, parseParams, parseQuery } from '../validation';
@@ -141,6 +142,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     await signalSoon(() => releaseEngine.reschedule(id));
     await nudgeOrderOf(id);
     await signalSoon(() => adCampaignsFollowRelease(temporal, pool, id, 'rescheduled'));
+    await signalSoon(() => instagramPostsFollowRelease(temporal, pool, id, 'rescheduled'));
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });
 
@@ -154,6 +156,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
       await signalSoon(() => releaseEngine.cancel(id));
       await nudgeOrderOf(id);
       await signalSoon(() => adCampaignsFollowRelease(temporal, pool, id, 'cancelled'));
+      await signalSoon(() => instagramPostsFollowRelease(temporal, pool, id, 'cancelled'));
     }
     res.json(await present((await findCampaign(pool, campaign.accountId, id))!));
   });
@@ -171,6 +174,7 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
     const rows = await listPresaves(pool, {
       campaignId: id,
       status: query.status,
+      platform: query.platform,
       after: decodeCursor(query.cursor),
       limit: query.limit + 1,
     });

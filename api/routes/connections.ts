@@ -5,6 +5,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { openAdCampaignIdsOfConnection } from '../../db/ad-campaigns';
 import { findConnection, listConnections, markDisconnected } from '../../db/connections';
+import { eraseInboxOfConnection } from '../../db/instagram-inbox';
+import { openInstagramPostIdsOfConnection } from '../../db/instagram-posts';
 import { disconnectWithStart } from '../../lib/starters/connection-token';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
@@ -37,6 +39,7 @@ export function connectionRoutes({ pool, config, temporal }: AppDeps, connection
         id: c.id,
         provider: c.provider,
         status: c.status,
+        ...(c.externalAccountId ? { externalAccountId: c.externalAccountId, username: c.displayName } : {}),
         accessExpiresAt: c.accessExpiresAt === null ? null : new Date(c.accessExpiresAt).toISOString(),
         createdAt: new Date(c.createdAt).toISOString(),
       })),
@@ -57,7 +60,19 @@ export function connectionRoutes({ pool, config, temporal }: AppDeps, connection
         { adCampaignIds },
       );
     }
+    const postIds = await openInstagramPostIdsOfConnection(pool, id);
+    if (postIds.length)
+      throw new ApiError(
+        409,
+        'connection_in_use',
+        'Instagram posts still wait to go out with this account; cancel them first',
+        {
+          postIds,
+        },
+      );
     await markDisconnected(pool, id);
+    // Its comments and messages go at once, not when the workflow gets to it.
+    await eraseInboxOfConnection(pool, id);
     // The workflow revokes the grant and forgets the tokens; signal-with-start also covers one that had ended.
     await disconnectWithStart(temporal, config.TEMPORAL_TASK_QUEUE, connectionStart(config, connection));
     res.json({ id, status: 'disconnected' });

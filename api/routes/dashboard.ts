@@ -1,49 +1,54 @@
-// The artist dashboard at /app: sign-in with the API key (a session cookie, not the key, stays in the browser),
-// then a static page whose script reads the /v1 API; and the confirmation of an ad-account connect
+// The artist dashboard at /app: the sign-in page (a member's password, see ./app-accounts.ts, or an API key: a
+// session cookie, not the key, stays in the browser), then a page whose script reads the /v1 API; and the confirmation of an ad-account connect
 // (/app/connect/<token>, see ../oauth/artist-connections.ts), which needs the session of the account it names.
-import { type Request, type Response, Router } from 'express';
+import { type Request, Router } from 'express';
 import { findAccount } from '../../db/accounts';
-import { signingKeys } from '../../lib/crypto/signed-value';
-import { sendPage as sendHtml } from '../pages/send-page';
+import { type AppPageKit, NEXT_PATH } from '../app-page-kit';
 import { appSession, endAppSession, sessionCsrf, startAppSession } from '../app-session';
 import { type AppDeps } from '../deps';
-import { requireSameOrigin } from '../http/same-origin';
 import { type ArtistConnections } from '../oauth/artist-connections';
+import { appStyle } from '../pages/app-style';
 import { dashboardScript, dashboardStyle } from '../pages/dashboard-assets';
-import { connectConfirmPage, connectRefusedPage, dashboardShell, signInPage } from '../pages/dashboard';
+import { connectConfirmPage, connectRefusedPage, dashboardShell } from '../pages/dashboard';
+import { signInPage } from '../pages/app-accounts';
+import { html } from '../pages/layout';
 import { formBody } from '../validation';
 
-/** Where sign-in may return to: the links that need a session (connect confirmations, e-mail verification). */
-const NEXT_PATH = /^\/(app\/connect|account\/verify)\/[A-Za-z0-9_.-]{1,2000}$/;
-
-export function dashboardRoutes({ pool, config }: AppDeps, connections: ArtistConnections): Router {
+export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections: ArtistConnections): Router {
   const router = Router();
-  const keys = signingKeys(config);
-  const secure = config.PUBLIC_URL.startsWith('https://');
-  const sameOrigin = requireSameOrigin(config.PUBLIC_URL);
-  const sendPage = (res: Response, status: number, body: string) =>
-    // same-origin (not helmet's no-referrer): the forms' posts then carry our Origin rather than "null".
-    sendHtml(res, status, body, { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' });
+  const { keys, secure, sameOrigin, send: sendPage } = kit;
   const csrfOf = (req: Request) => sessionCsrf(keys, req);
 
   router.get('/app', async (req, res) => {
     const session = await appSession(pool, keys, req);
-    sendPage(res, 200, session ? dashboardShell() : signInPage());
+    if (!session) return sendPage(res, 200, signInPage({ csrf: kit.csrf(req, res) }));
+    const account = await findAccount(pool, session.accountId);
+    const notice =
+      account && account.emailVerifiedAt === null
+        ? html`<p class="notice banner" role="status">We e-mailed ${account.email} a link to verify the address: open it to finish signing up. <a href="/app/settings#verification">Send it again</a></p>`
+        : undefined;
+    sendPage(res, 200, dashboardShell(csrfOf(req)!, notice));
   });
 
+  // Sign-in with an API key (scripts, tests, the API's users): the key itself is the secret a forger lacks.
   router.post('/app/session', sameOrigin, formBody({ limit: '4kb' }), async (req, res) => {
     const body = req.body as { key?: unknown; next?: unknown } | undefined;
     const next = typeof body?.next === 'string' && NEXT_PATH.test(body.next) ? body.next : undefined;
     const key = String(body?.key ?? '').trim();
     if (!(await startAppSession(pool, keys, res, key, secure))) {
-      sendPage(res, 401, signInPage('That is not an active artist API key.', next));
+      sendPage(
+        res,
+        401,
+        signInPage({ csrf: kit.csrf(req, res), error: 'That is not an active artist API key.', next }),
+      );
       return;
     }
     res.redirect(303, next ?? '/app');
   });
 
-  router.post('/app/logout', sameOrigin, (_req, res) => {
-    endAppSession(res, secure);
+  // Same origin only; no anti-forgery field is needed to sign out (the worst a forger can do is sign you out).
+  router.post('/app/logout', sameOrigin, async (req, res) => {
+    await endAppSession(pool, keys, req, res, secure);
     res.redirect(303, '/app');
   });
 
@@ -58,7 +63,15 @@ export function dashboardRoutes({ pool, config }: AppDeps, connections: ArtistCo
       );
     const session = await appSession(pool, keys, req);
     if (!session)
-      return sendPage(res, 401, signInPage(`Sign in to the dropday account to connect ${link.label} to.`, req.path));
+      return sendPage(
+        res,
+        401,
+        signInPage({
+          csrf: kit.csrf(req, res),
+          error: `Sign in to the dropday account to connect ${link.label} to.`,
+          next: req.path,
+        }),
+      );
     if (session.accountId !== link.accountId)
       return sendPage(
         res,
@@ -102,7 +115,10 @@ export function dashboardRoutes({ pool, config }: AppDeps, connections: ArtistCo
     res.type('application/javascript').set('Cache-Control', 'no-cache').send(dashboardScript);
   });
   router.get('/app/app.css', (_req, res) => {
-    res.type('text/css').set('Cache-Control', 'no-cache').send(dashboardStyle);
+    res
+      .type('text/css')
+      .set('Cache-Control', 'no-cache')
+      .send(dashboardStyle + appStyle);
   });
   return router;
 }

@@ -4,11 +4,13 @@ import { type Response, Router } from 'express';
 import { type Campaign, isKnownTimeZone } from '../../db/campaigns';
 import { type DatabasePool } from '../../db/pool';
 import { presaveDueAt } from '../../db/presaves';
+import { offersAppleMusic } from '../apple-music-presave';
 import { campaignCacheFor } from '../campaign-cache';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
 import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
+import { allowMusicKit, appleMusicPresaveButton } from '../pages/apple-music-presave';
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
 import { type Html, html } from '../pages/layout';
@@ -39,6 +41,9 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     // buffered: no database round trip on this path; the page's links keep this visit's source for their clicks
     const links = tracking.pageView(req, campaign);
     const open = isOpen(campaign) && !isReleased(campaign);
+    // The Apple Music pre-add loads MusicKit: the page's CSP lets that script (and its API) in, on every answer.
+    const appleMusic = open && offersAppleMusic(campaign, deps.providers.appleMusic);
+    if (appleMusic) allowMusicKit(res, config.APPLE_MUSIC_MUSICKIT_URL, config.APPLE_MUSIC_API_URL);
     const render = (adMeasurement?: Html) => {
       const consent = CONSENT_TEXT(campaign.artistName);
       return open
@@ -46,6 +51,7 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
             links,
             extra: adMeasurement,
             platforms: html`${remindMeNote(cached.links, cached.countdownUrl)}${reminderForm(campaign, cached.links, consent, links)}`,
+            otherPlatforms: appleMusic ? appleMusicPresaveButton(campaign, config.APPLE_MUSIC_MUSICKIT_URL) : undefined,
           })
         : listenPage(campaign, consent, {
             links,

@@ -20,6 +20,7 @@ import { requireSameOrigin } from '../http/same-origin';
 import { SignedValueError, type SigningKeys, signingKeys } from '../../lib/crypto/signed-value';
 import { auth } from '../auth';
 import { createConversionTracking } from '../conversions';
+import { csvCell } from '../csv';
 import { type AppDeps } from '../deps';
 import { insertEvent } from '../../db/events';
 import { type Tracking } from '../tracking';
@@ -265,11 +266,3 @@ function confirmationOf(
 
 const invalidLink = (res: Response, kind: 'unsubscribe' | 'confirmation') =>
   sendPage(res, 400, messagePage('Link not valid', `This ${kind} link is not valid.`));
-
-/** Quoted, with spreadsheet formulas defused (a cell starting with = + - @ would run in Excel); an E.164 phone
- * number (+ and digits only, validated on the way in) is left as it is. */
-function csvCell(value: string): string {
-  const formula = /^[=+\-@\t\r]/.test(value) && !/^\+\d{7,15}$/.test(value);
-  const safe = formula ? `'${value}` : value;
-  return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}

@@ -17,6 +17,7 @@ import { startTemporalCluster, type TemporalCluster } from '../../scripts/lib/te
 import { startTemporalDevServer, stopChild } from '../../scripts/lib/temporal-dev-server';
 import { resolveTemporalClusterTools } from '../../scripts/lib/temporal-server';
 import { startSpotifySimulator, type SpotifySimState } from '../../simulators/spotify';
+import { sandboxDeveloperKey, startAppleMusicSimulator } from '../../simulators/apple-music';
 import { addRelease, http, nextUpc, releaseInSeconds } from '../../test/helpers/release-stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -26,6 +27,8 @@ export async function startBenchStack(opts: {
   maxRps: number;
   log: (m: string) => void;
   env?: Record<string, string>;
+  /** Apple Music's rate per developer account (req/s): starts its simulator and configures a key for it */
+  appleCeilingRps?: number;
 }) {
   const cleanups: (() => Promise<void>)[] = [];
   const mode = process.env.TEMPORAL_MODE || 'dev-server';
@@ -53,6 +56,8 @@ export async function startBenchStack(opts: {
   cleanups.push(temporal.stop);
   const spotify = await startBenchSpotify(opts.ceilingRps);
   cleanups.push(spotify.close);
+  const appleMusic = opts.appleCeilingRps ? await startBenchAppleMusic(opts.appleCeilingRps) : null;
+  if (appleMusic) cleanups.push(appleMusic.close);
   const apiPort = await freePort();
   const keys = `bench:${KeyRing.generateKey()}`;
   const env: Record<string, string> = {
@@ -62,6 +67,7 @@ export async function startBenchStack(opts: {
     // Every simulated fan comes from 127.0.0.1: the limiter stays in the path (its upsert is part of the figures)
     // with the fans' limits out of reach.
     RATE_LIMITS: 'presave=100000000/60,oauth=100000000/60',
+    ...(appleMusic?.env ?? {}),
     ...opts.env,
   };
   const api = startProcess('api/main.ts', env);
@@ -78,7 +84,10 @@ export async function startBenchStack(opts: {
     /** the cluster's service processes in cluster mode (to restart one), else null */
     cluster,
     apiUrl: `http://127.0.0.1:${apiPort}`,
+    databaseUrl,
     spotify,
+    /** null unless appleCeilingRps was given */
+    appleMusic,
     pool,
     client,
     /** Another API process on the same database and Temporal, with `extra` in its env; resolves to its URL. */
@@ -94,9 +103,19 @@ export async function startBenchStack(opts: {
       await waitForPort(port, '127.0.0.1', 60_000);
       return `http://127.0.0.1:${port}`;
     },
-    /** A fresh worker process (the production one unless told); resolves once it polls. */
-    async startWorker(script = 'workers/main.ts'): Promise<ChildProcess> {
-      const worker = startProcess(script, { ...env, LOG_LEVEL: 'info' }, (line) => line.includes('worker started'));
+    /** the key ring the API and worker use (the bulk seeding path encrypts with it) */
+    keyRing,
+    /**
+     * A fresh worker process (the production one unless told); resolves once it polls. `nodeArgs`: flags for its
+     * node, e.g. `--cpu-prof` (the profile is written when the worker exits after SIGTERM).
+     */
+    async startWorker(script = 'workers/main.ts', nodeArgs: string[] = []): Promise<ChildProcess> {
+      const worker = startProcess(
+        script,
+        { ...env, LOG_LEVEL: 'info' },
+        (line) => line.includes('worker started'),
+        nodeArgs,
+      );
       cleanups.push(() => stopChild(worker));
       await new Promise<void>((resolve, reject) => {
         worker.once('ready' as never, resolve);
@@ -119,6 +138,20 @@ export function startBenchSpotify(ceilingRps: number) {
     rateLimitPerWindow: ceilingRps * 30,
     windowMs: 30_000,
   });
+}
+
+/** The Apple Music simulator with a rate of `ceilingRps` per developer account, and the env that points at it. */
+async function startBenchAppleMusic(ceilingRps: number) {
+  const key = sandboxDeveloperKey();
+  const sim = await startAppleMusicSimulator({ keys: [key], ratePerSecond: ceilingRps });
+  const env = {
+    APPLE_MUSIC_API_URL: sim.url,
+    APPLE_MUSIC_TEAM_ID: key.teamId,
+    APPLE_MUSIC_KEY_ID: key.keyId,
+    APPLE_MUSIC_PRIVATE_KEY: key.privateKeyPem,
+    APPLE_MUSIC_MAX_RPS: String(Math.max(1, Math.floor(ceilingRps * 0.9))),
+  };
+  return { ...sim, teamId: key.teamId, env };
 }
 
 /** What the API and worker processes of a bench need, and nothing from the shell that started it. */
@@ -152,6 +185,7 @@ export async function benchCampaign(
   target: { api: { url: string }; spotify: { state: SpotifySimState } },
   account: { headers: Record<string, string>; artistId: string },
   title: string,
+  platforms: string[] = ['spotify'],
 ) {
   const upc = nextUpc();
   const album = addRelease(target, upc, Date.now() - 1_000);
@@ -166,11 +200,12 @@ export async function benchCampaign(
       releaseTime: later.releaseTime,
       releasePolicy: 'global',
       timeZone: 'UTC',
+      platforms,
     },
     { headers: account.headers },
   );
   if (campaign.status !== 201) throw new Error(`campaign: ${JSON.stringify(campaign.data)}`);
-  return { album, campaign: campaign.data as { id: string; slug: string } };
+  return { album, upc, campaign: campaign.data as { id: string; slug: string } };
 }
 
 /** Moves the campaign's release instant `seconds` from now; the instant. */
@@ -194,8 +229,9 @@ export function startProcess(
   script: string,
   env: Record<string, string>,
   isReady?: (line: string) => boolean,
+  nodeArgs: string[] = [],
 ): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -214,6 +250,13 @@ export async function peakRssMiB(pid: number): Promise<number | null> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const match = /VmHWM:\s+(\d+) kB/.exec(status);
   return match ? Math.round(Number(match[1]) / 1024) : null;
+}
+
+/** CPU time a process has used so far (Linux /proc, user + system), in seconds. */
+export async function cpuSecondsOf(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) / 100 : null; // USER_HZ is 100 on Linux
 }
 
 export function percentile(sorted: number[], p: number): number | null {

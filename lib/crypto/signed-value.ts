@@ -20,6 +20,8 @@ export type SignedPurpose =
   | 'subscription-confirm' // the e-mailed link that confirms a subscription (double opt-in)
   | 'deletion-link' // the e-mailed link that confirms a deletion request
   | 'email-verification' // the e-mailed link that proves an account reads its address (/account/verify/<token>)
+  | 'password-reset' // the e-mailed link that sets a member's new password (/app/reset/<token>)
+  | 'member-invite' // the e-mailed invitation to an account's members (/app/invite/<token>)
   | 'conversion-event-id'; // Meta event ids (deterministic, not a signed value: see SigningKeys.mac)
 
 export class SignedValueError extends Error {

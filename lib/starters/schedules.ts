@@ -2,8 +2,10 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
 import { type Workflow } from '@temporalio/common';
 import { adInsightsSyncWorkflow } from '../../workflows/ad-insights-sync';
+import { analyticsRollupWorkflow } from '../../workflows/analytics-rollup';
 import { conversionDeliveryWorkflow } from '../../workflows/conversions';
 import { outboxDeliveryWorkflow, reconsentNudgeWorkflow } from '../../workflows/mail';
+import { instagramInboxRetentionWorkflow } from '../../workflows/instagram-inbox-retention';
 import { releaseHandoffWorkflow } from '../../workflows/release-handoffs';
 import { retentionSweepWorkflow } from '../../workflows/retention-sweep';
 import { stuckDetectionWorkflow } from '../../workflows/stuck-detection';
@@ -12,6 +14,8 @@ import { Kind } from '../temporal/search-attributes';
 export const RETENTION_SWEEP_SCHEDULE_ID = 'retention-sweep';
 export const AD_INSIGHTS_SCHEDULE_ID = 'ad-insights-sync';
 export const RELEASE_HANDOFFS_SCHEDULE_ID = 'release-handoffs';
+export const INSTAGRAM_INBOX_RETENTION_SCHEDULE_ID = 'instagram-inbox-retention';
+export const ANALYTICS_ROLLUP_SCHEDULE_ID = 'analytics-rollup';
 
 const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = [
   {
@@ -28,6 +32,18 @@ const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = 
   {
     id: RELEASE_HANDOFFS_SCHEDULE_ID,
     workflowType: releaseHandoffWorkflow,
+    spec: { intervals: [{ every: '5 seconds' }] },
+  },
+  // Instagram comments and messages are kept 30 days from arrival (INSTAGRAM_INBOX_RETENTION_SECONDS): hourly.
+  {
+    id: INSTAGRAM_INBOX_RETENTION_SCHEDULE_ID,
+    workflowType: instagramInboxRetentionWorkflow,
+    spec: { intervals: [{ every: '1 hour' }], jitter: '5 minutes' },
+  },
+  // Analytics read rollups (docs/analytics.md): new events are counted within one interval plus one round.
+  {
+    id: ANALYTICS_ROLLUP_SCHEDULE_ID,
+    workflowType: analyticsRollupWorkflow,
     spec: { intervals: [{ every: '5 seconds' }] },
   },
   { id: 'outbox-delivery', workflowType: outboxDeliveryWorkflow, spec: { intervals: [{ every: '1 minute' }] } },

@@ -20,6 +20,9 @@ function demoUpc(): string {
   return body + String((10 - (sum % 10)) % 10);
 }
 
+/** The demo account's sign-in to the artist app (sandbox mode only: printed by `npm run dev`). */
+export const DEMO_LOGIN = { email: 'demo@example.com', password: 'dropday-demo-login' };
+
 async function demoApiKey(apiUrl: string, dataDir: string): Promise<string> {
   const file = path.join(dataDir, 'demo-api-key');
   const saved = (await readFile(file, 'utf8').catch(() => '')).trim();
@@ -28,11 +31,51 @@ async function demoApiKey(apiUrl: string, dataDir: string): Promise<string> {
     (await http.get(`${apiUrl}/v1/artists`, { headers: { authorization: `Bearer ${saved}` } })).status === 200
   )
     return saved;
-  const res = await http.post(`${apiUrl}/v1/accounts`, { name: 'Demo Label', email: 'demo@example.com' });
-  if (res.status !== 201) throw new Error(`could not create the demo account: ${JSON.stringify(res.data)}`);
-  await writeFile(file, `${res.data.apiKey}\n`, { mode: 0o600 });
-  await subscribeInSandbox(apiUrl, res.data.account.id as string);
-  return res.data.apiKey as string;
+  const { apiKey, accountId } = await signUpInApp(apiUrl);
+  await writeFile(file, `${apiKey}\n`, { mode: 0o600 });
+  await subscribeInSandbox(apiUrl, accountId);
+  return apiKey;
+}
+
+/**
+ * The demo account made as a person makes one: sign up in the artist app with the demo login, then create an API key
+ * on its settings page (the demo's scripts use the key).
+ */
+async function signUpInApp(apiUrl: string): Promise<{ apiKey: string; accountId: string }> {
+  const cookies = new Map<string, string>();
+  const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const keep = (res: { headers: Record<string, unknown> }) => {
+    for (const line of (res.headers['set-cookie'] as string[] | undefined) ?? []) {
+      const [name, ...value] = line.split(';')[0]!.split('=');
+      cookies.set(name!, value.join('='));
+    }
+  };
+  const form = async (page: string, action: string, fields: Record<string, string>) => {
+    const opened = await http.get<string>(`${apiUrl}${page}`, { headers: { cookie: cookie() }, responseType: 'text' });
+    keep(opened);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(opened.data)?.[1] ?? '';
+    const res = await http.post<string>(`${apiUrl}${action}`, new URLSearchParams({ csrf, ...fields }).toString(), {
+      headers: {
+        cookie: cookie(),
+        origin: new URL(apiUrl).origin,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      responseType: 'text',
+      maxRedirects: 0,
+    });
+    keep(res);
+    return res;
+  };
+  const signUp = await form('/app/sign-up', '/app/sign-up', { name: 'Demo Label', ...DEMO_LOGIN });
+  if (signUp.status !== 303) {
+    const signIn = await form('/app', '/app/sign-in', DEMO_LOGIN);
+    if (signIn.status !== 303) throw new Error(`could not sign up or in with the demo login (${signUp.status})`);
+  }
+  const created = await form('/app/settings', '/app/keys', { name: 'demo scripts' });
+  const apiKey = /id="new-key">([^<]+)</.exec(created.data)?.[1];
+  if (!apiKey) throw new Error(`could not create the demo API key (${created.status})`);
+  const me = await http.get(`${apiUrl}/v1/accounts/me`, { headers: { authorization: `Bearer ${apiKey}` } });
+  return { apiKey, accountId: me.data.account.id as string };
 }
 
 /**
@@ -116,6 +159,7 @@ export async function seedDemoCampaign(opts: {
         `--codec-endpoint ${opts.apiUrl}/codec --codec-auth "Bearer $(cat ${path.join(opts.dataDir, 'ops-api-key')})"`,
     apiKeyFile: path.join(opts.dataDir, 'demo-api-key'),
     progressUrl: `${opts.apiUrl}/v1/campaigns/${campaign.data.id}`,
+    appUrl: `${opts.apiUrl}/app/campaigns/${campaign.data.id}`,
     libraryUrl: `${opts.simulatorUrl}/__control/library/<sandbox user id>`,
   };
 }
@@ -123,6 +167,7 @@ export async function seedDemoCampaign(opts: {
 export function describeDemo(demo: Awaited<ReturnType<typeof seedDemoCampaign>>): string {
   return `
   Demo release "Midnight Sun" goes live at ${demo.releaseAt}
+    0. the artist app           ${demo.appUrl}   demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
     1. open the smart link      ${demo.landingUrl}
     2. press "Pre-save on Spotify" and agree on the sandbox consent page (note the user id you type, or leave it empty)
     3. watch the release workflow ${demo.workflowUrl}

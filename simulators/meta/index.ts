@@ -4,6 +4,7 @@
 // {error:{message,type:"OAuthException",code:190,error_subcode,fbtrace_id}} with HTTP 400. Every Graph path is
 // served under each version Graph still serves (graph-http.ts), with form or JSON bodies, as the Business SDK calls it.
 import { createHash, randomBytes } from 'node:crypto';
+import { consentTarget, escapeHtml, hiddenFields } from '../hidden-fields';
 import { answerUnmatchedInJson } from '../json-fallbacks';
 import { listenOnLoopback } from '../listen';
 import { mountConversionsApi } from './conversions';
@@ -66,7 +67,6 @@ function oauthError(res: Response, message: string, code: number, subcode?: numb
     },
   });
 }
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express; state: MetaSimState } {
   const state = new MetaSimState(opts);
@@ -78,23 +78,16 @@ export function createMetaSimulator(opts: MetaSimulatorOptions): { app: Express;
   graph.get('/dialog/oauth', (req, res) => {
     const q = req.query as Record<string, string>;
     if (q.client_id !== opts.appId) return res.status(400).type('html').send('<h1>Invalid App ID</h1>');
-    const hidden = Object.entries(q)
-      .map(([k, val]) => `<input type="hidden" name="${escape(k)}" value="${escape(String(val))}">`)
-      .join('');
+    const hidden = hiddenFields(q);
     res.type('html')
-      .send(`<!doctype html><title>Sandbox Facebook</title><h1>Sandbox Facebook</h1><p>dropday asks for ${escape(q.scope ?? '')}</p>
+      .send(`<!doctype html><title>Sandbox Facebook</title><h1>Sandbox Facebook</h1><p>dropday asks for ${escapeHtml(q.scope ?? '')}</p>
 <form method="post" action="${req.baseUrl}/dialog/oauth">${hidden}<input name="user" value="sandbox-meta-user"><button name="decision" value="accept">Continue</button><button name="decision" value="deny">Cancel</button></form>`);
   });
 
   graph.post('/dialog/oauth', (req, res) => {
     const b = req.body as Record<string, string>;
-    const target = new URL(b.redirect_uri);
-    target.searchParams.set('state', b.state ?? '');
-    if (b.decision !== 'accept') {
-      target.searchParams.set('error', 'access_denied');
-      target.searchParams.set('error_reason', 'user_denied');
-      return res.redirect(302, target.toString());
-    }
+    const target = consentTarget(b, res);
+    if (!target) return;
     const code = `AQ${randomBytes(16).toString('base64url')}`;
     state.codes.set(code, { user: b.user || 'sandbox-meta-user', redirectUri: b.redirect_uri });
     state.revokedUsers.delete(b.user || 'sandbox-meta-user'); // consenting again restores access

@@ -47,7 +47,7 @@ const playSchema = z.object({
 
 const tokensSchema = z.object({ scopes: z.array(z.string()).optional() });
 
-const faultSchema = z.object({
+export const faultSchema = z.object({
   kind: z.enum(['5xx', 'timeout', '429', 'quota', 'lost-answer']),
   count: z.number().int().positive().optional(),
   rate: z.number().positive().max(1).optional(),

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { seededRandom } from '../../lib/seeded-random';
 import { sendApiError } from './errors';
 import { fullPath } from './http-util';
@@ -127,19 +127,22 @@ export function faultMiddleware(state: SpotifySimState): RequestHandler {
         res.on('close', () => void (res.end = end));
         return next();
       }
-      case 'timeout': {
-        // Never answer: hold the connection, then drop it like a dead upstream would.
-        const timer = setTimeout(() => {
-          state.faults.heldRequests.delete(timer);
-          req.socket.destroy();
-        }, fault.delayMs ?? 15_000);
-        state.faults.heldRequests.add(timer);
-        res.on('close', () => {
-          clearTimeout(timer);
-          state.faults.heldRequests.delete(timer);
-        });
+      case 'timeout':
+        holdWithoutAnswer(state.faults, req, res, fault.delayMs);
         return;
-      }
     }
   };
+}
+
+/** The `timeout` fault: never answer, hold the connection, then drop it like a dead upstream would. */
+export function holdWithoutAnswer(faults: FaultQueue, req: Request, res: Response, delayMs = 15_000): void {
+  const timer = setTimeout(() => {
+    faults.heldRequests.delete(timer);
+    req.socket.destroy();
+  }, delayMs);
+  faults.heldRequests.add(timer);
+  res.on('close', () => {
+    clearTimeout(timer);
+    faults.heldRequests.delete(timer);
+  });
 }

@@ -4,7 +4,7 @@
 import { sql } from '../../db/pool';
 import { hashApiKey } from '../../lib/crypto/hash';
 import { artistAccount, http, postCampaign, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
-import { DAY, insertEvent, seedAnalytics, utcMidnightDaysAgo } from '../helpers/analytics-fixture';
+import { DAY, insertEvent, rollUp, seedAnalytics, utcMidnightDaysAgo } from '../helpers/analytics-fixture';
 
 let stack: ReleaseStack;
 let owner: Awaited<ReturnType<typeof artistAccount>>;
@@ -20,6 +20,7 @@ beforeAll(async () => {
   campaignId = created.data.id;
   day0 = utcMidnightDaysAgo(3);
   ({ release } = await seedAnalytics(stack.db.pool, campaignId, day0));
+  await rollUp(stack);
 });
 afterAll(async () => {
   await stack?.close();
@@ -85,10 +86,12 @@ describe('campaign analytics', () => {
     // Five within four minutes (the limit is 5 per 600 s either side), a sixth 30 minutes later.
     for (const minute of [0, 1, 2, 3, 4, 34])
       await insertEvent(stack.db.pool, id, { type: 'AUTH', at: day0 + minute * 60_000, ipHash: 'ip-edge' });
+    await rollUp(stack);
     expect((await read()).data.flags.excludedEvents).toBe(0);
     expect((await read()).data.funnel.authorisations).toBe(6);
     // One more inside the burst tips it over: the six close together are flagged, the late one is not.
     await insertEvent(stack.db.pool, id, { type: 'AUTH', at: day0 + 5 * 60_000, ipHash: 'ip-edge' });
+    await rollUp(stack);
     const after = (await read()).data;
     expect(after.flags.byReason).toEqual({ auth_burst_ip: 6 });
     expect(after.funnel.authorisations).toBe(1);
@@ -145,6 +148,9 @@ describe('campaign analytics', () => {
     expect(data.delivery.byWave).toEqual([
       { dueAt: iso(release), total: 5, pending: 0, done: 5, failed: 0, revoked: 0, cancelled: 0 },
       { dueAt: '2031-06-01T00:00:00.000Z', total: 10, pending: 10, failed: 0, done: 0, revoked: 0, cancelled: 0 },
+    ]);
+    expect(data.delivery.byPlatform).toEqual([
+      { platform: 'spotify', total: 15, pending: 10, done: 5, failed: 0, revoked: 0, cancelled: 0 },
     ]);
   });
 

@@ -9,7 +9,7 @@ import { type Page } from 'playwright-core';
 import { useChromium } from '../helpers/chromium';
 import { sql } from '../../db/pool';
 import { artistAccount, postCampaign, useReleaseStack } from '../helpers/release-stack';
-import { seedAnalytics, utcMidnightDaysAgo } from '../helpers/analytics-fixture';
+import { rollUp, seedAnalytics, utcMidnightDaysAgo } from '../helpers/analytics-fixture';
 import { countColour, decodePng } from '../helpers/png';
 
 const stack = useReleaseStack({ startWorker: false, env: { ABUSE_AUTH_MAX_PER_UA: '3' } });
@@ -42,6 +42,7 @@ describe('artist dashboard in Chromium', () => {
     const { campaign: created } = await postCampaign(stack, owner, 'Midnight Sun', { releaseDate: '2031-06-01' });
     const campaignId = created.data.id as string;
     await seedAnalytics(stack.db.pool, campaignId, utcMidnightDaysAgo(3));
+    await rollUp(stack);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
     const page = await context.newPage();
@@ -56,8 +57,9 @@ describe('artist dashboard in Chromium', () => {
     });
 
     await page.goto(`${stack.api.url}/app`);
+    await page.click('summary'); // "Sign in with an API key", under the password form
     await page.fill('input[name=key]', owner.apiKey);
-    await page.click('button[type=submit]');
+    await page.click('#key-sign-in');
     await page.waitForSelector(`a[data-campaign="${campaignId}"]`);
     // The key went to the server once; the browser keeps only the HttpOnly session cookie.
     const stored = await page.evaluate(
@@ -138,7 +140,7 @@ describe('artist dashboard in Chromium', () => {
 
     // Sign out: the session is gone and the API no longer answers the page.
     await page.click('#sign-out');
-    await page.waitForSelector('input[name=key]');
+    await page.waitForSelector('input[name=email]');
     expect(problems).toEqual([]);
     const status = await page.evaluate(() => fetch('/v1/campaigns').then((r) => r.status));
     expect(status).toBe(401);

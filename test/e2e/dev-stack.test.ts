@@ -8,6 +8,7 @@ import { mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, isPortFree } from '../../scripts/lib/ports';
+import { AppClient } from '../helpers/app-client';
 import { http } from '../helpers/release-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -66,7 +67,7 @@ describe.each(['dev-server', 'cluster'] as const)('npm run dev (TEMPORAL_MODE=%s
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'dropday-dev-'));
     port = await freePort();
-    const ports = await Promise.all(Array.from({ length: 8 }, () => freePort()));
+    const ports = await Promise.all(Array.from({ length: 12 }, () => freePort()));
     uiPort = ports[2];
     // Only what a fresh shell has: none of the test run's DATABASE_URL, TEMPORAL_ADDRESS or provider settings.
     const env = {
@@ -84,6 +85,10 @@ describe.each(['dev-server', 'cluster'] as const)('npm run dev (TEMPORAL_MODE=%s
       META_SIMULATOR_PORT: String(ports[5]),
       STRIPE_MOCK_PORT: String(ports[6]),
       WORKER_METRICS_ADDRESS: `127.0.0.1:${ports[7]}`,
+      APPLE_MUSIC_SIMULATOR_PORT: String(ports[8]),
+      INSTAGRAM_SIMULATOR_PORT: String(ports[9]),
+      GEMINI_SIMULATOR_PORT: String(ports[10]),
+      TWILIO_SIMULATOR_PORT: String(ports[11]),
     };
     dev = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/dev.ts'], { cwd: ROOT, env });
     dev.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -113,6 +118,13 @@ describe.each(['dev-server', 'cluster'] as const)('npm run dev (TEMPORAL_MODE=%s
     const page = await http.get(landing!);
     expect(page.status).toBe(200);
     expect(page.data).toContain('Midnight Sun');
+    // The printed demo login signs in to the artist app, which shows the demo campaign's page.
+    const login = /demo login (\S+) \/ (\S+),/.exec(output);
+    const app = new AppClient(`http://127.0.0.1:${port}`);
+    const signedIn = await app.submit('/app', '/app/sign-in', { email: login![1]!, password: login![2]! });
+    expect(signedIn.status).toBe(303);
+    const campaignPage = await app.get(/the artist app\s+(\S+)/.exec(output)![1]!);
+    expect([campaignPage.status, campaignPage.data.includes('Midnight Sun')]).toEqual([200, true]);
   });
 
   it('has a Temporal Web UI whose payloads decode through the codec endpoint for a signed-in operator', async () => {

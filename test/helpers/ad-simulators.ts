@@ -39,3 +39,19 @@ export function useMetaSimulatorStack(): { meta: MetaSimulator; stack: ReleaseSt
   });
   return { meta: lazyProxy(() => meta!), stack };
 }
+
+export const INSTAGRAM_APP = {
+  appId: 'dropday-instagram',
+  appSecret: 'instagram-secret',
+  verifyToken: 'instagram-verify-token-0123',
+};
+
+/** Instagram login, Graph and the webhook verify token at the simulator. */
+export const instagramEnv = (instagram: { url: string }) => ({
+  INSTAGRAM_APP_ID: INSTAGRAM_APP.appId,
+  INSTAGRAM_APP_SECRET: INSTAGRAM_APP.appSecret,
+  INSTAGRAM_AUTH_URL: instagram.url,
+  INSTAGRAM_API_URL: instagram.url,
+  INSTAGRAM_GRAPH_URL: instagram.url,
+  INSTAGRAM_WEBHOOK_VERIFY_TOKEN: INSTAGRAM_APP.verifyToken,
+});

@@ -2,9 +2,15 @@
 // column contract of migration 008), plus fans and pre-saves through the db helpers. The tests state the numbers
 // this must produce by hand; nothing here computes them.
 import { randomUUID } from 'node:crypto';
+import { insertAccount } from '../../db/accounts';
+import { abuseRulesFrom } from '../../db/analytics';
+import { rollUpAnalytics } from '../../db/analytics-rollup';
+import { insertArtist } from '../../db/artists';
+import { insertCampaign } from '../../db/campaigns';
 import { upsertFan } from '../../db/fans';
 import { type DatabasePool, sql } from '../../db/pool';
 import { upsertPresave } from '../../db/presaves';
+import { type Config } from '../../lib/config';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -33,7 +39,30 @@ export async function insertEvent(pool: DatabasePool, campaignId: string, e: Eve
             ${e.playedAt === undefined ? null : new Date(e.playedAt).toISOString()}::timestamptz, ${JSON.stringify(e.properties ?? {})}::jsonb)`);
 }
 
-async function fan(
+/** A campaign straight in the database (no API, no release workflow): for analytics over hand-made events. */
+export async function bareCampaign(pool: DatabasePool, title: string): Promise<string> {
+  const account = await pool.transaction((tx) =>
+    insertAccount(tx, { name: title, email: `${randomUUID()}@example.com` }),
+  );
+  const artist = await insertArtist(pool, { accountId: account.id, name: title });
+  const campaign = await insertCampaign(pool, {
+    accountId: account.id,
+    artistId: artist.id,
+    title,
+    upc: '00000000000000',
+    releaseDate: '2031-06-01',
+    releaseTime: '00:00',
+    releasePolicy: 'global',
+    timeZone: 'UTC',
+    followArtist: false,
+    platforms: ['spotify'],
+    slug: `a-${randomUUID()}`,
+  });
+  return campaign.id;
+}
+
+/** A fan with a pre-save of the campaign, delivered at `delivered.at` (as the release workflow marks it) or pending. */
+export async function fan(
   pool: DatabasePool,
   campaignId: string,
   name: string,
@@ -128,4 +157,13 @@ export async function seedAnalytics(pool: DatabasePool, campaignId: string, day0
 export function utcMidnightDaysAgo(days: number): number {
   const now = new Date();
   return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - days * DAY;
+}
+
+/**
+ * The analytics route reads rollups, which the `analytics-rollup` Schedule brings up to date every 5 s
+ * (docs/analytics.md). Stacks without a worker run that round here, once, after writing events: the wait for
+ * freshness made explicit, and bounded by one round.
+ */
+export async function rollUp(stack: { db: { pool: DatabasePool }; config: Config }): Promise<void> {
+  await rollUpAnalytics(stack.db.pool, abuseRulesFrom(stack.config));
 }

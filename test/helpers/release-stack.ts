@@ -9,6 +9,12 @@ import { type Config } from '../../lib/config';
 import { type KeyRing } from '../../lib/crypto/keyring';
 import { createLogger } from '../../lib/logger';
 import { freePort } from '../../scripts/lib/ports';
+import {
+  type AppleMusicSimulatorOptions,
+  type AppleMusicSimState,
+  sandboxDeveloperKey,
+  startAppleMusicSimulator,
+} from '../../simulators/apple-music';
 import { startSpotifySimulator, type SpotifySimState, type SpotifySimulatorOptions } from '../../simulators/spotify';
 import { type ReleaseTimings } from '../../workflows/release';
 import { startTestApi, type TestApi } from './app';
@@ -33,6 +39,8 @@ export interface ReleaseStack {
   temporal: TestTemporal;
   api: TestApi;
   spotify: { url: string; state: SpotifySimState; close(): Promise<void> };
+  /** the Apple Music simulator; its developer key is the stack's APPLE_MUSIC_* configuration */
+  appleMusic: { url: string; state: AppleMusicSimState; close(): Promise<void> };
   config: Config;
   keyRing: KeyRing;
   worker: RunningWorker | null;
@@ -43,6 +51,7 @@ export interface ReleaseStack {
 export interface ReleaseStackOptions {
   env?: Record<string, string>;
   simulator?: Partial<SpotifySimulatorOptions>;
+  appleMusic?: Partial<AppleMusicSimulatorOptions>;
   timings?: Partial<ReleaseTimings>;
   startWorker?: boolean;
   /** another Temporal server than the run's dev server (test/helpers/temporal-cluster.ts) */
@@ -56,6 +65,8 @@ export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise
     port: 0,
     ...opts.simulator,
   });
+  const appleKey = sandboxDeveloperKey();
+  const appleMusic = await startAppleMusicSimulator({ keys: [appleKey], ...opts.appleMusic });
   const db = await createTestDatabase();
   const port = await freePort();
   const base = testConfig({
@@ -65,6 +76,12 @@ export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise
     SPOTIFY_ACCOUNTS_URL: spotify.url,
     SPOTIFY_API_URL: spotify.url,
     SPOTIFY_MAX_RPS: '200',
+    APPLE_MUSIC_API_URL: appleMusic.url,
+    APPLE_MUSIC_TEAM_ID: appleKey.teamId,
+    APPLE_MUSIC_KEY_ID: appleKey.keyId,
+    APPLE_MUSIC_PRIVATE_KEY: appleKey.privateKeyPem,
+    APPLE_MUSIC_MUSICKIT_URL: `${appleMusic.url}/musickit/v3/musickit.js`,
+    APPLE_MUSIC_MAX_RPS: '200',
     ...opts.env,
   });
   const temporal = await connectTestTemporal(base.keyRing, opts.temporalAddress);
@@ -83,6 +100,7 @@ export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise
     temporal,
     api,
     spotify,
+    appleMusic,
     config,
     keyRing: base.keyRing,
     worker: null,
@@ -99,6 +117,7 @@ export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise
       await api.close();
       await temporal.close();
       await spotify.close();
+      await appleMusic.close();
       await db.drop();
     },
   };
@@ -183,7 +202,7 @@ export async function dashboardSession(stack: { api: { url: string } }, apiKey: 
 export async function confirmConnect(
   stack: { api: { url: string } },
   account: { apiKey: string },
-  provider: 'google' | 'meta' | 'spotify',
+  provider: 'google' | 'meta' | 'spotify' | 'instagram',
 ): Promise<{ authorizeUrl: string; cookie: string; link: string }> {
   const start = await http.post(
     `${stack.api.url}/v1/connections/${provider}`,

@@ -1,12 +1,15 @@
 // Rotating the encryption key ring on stored secrets: the key rotation workflow, started by an ops key through the
 // API, re-encrypts every encrypted column under the new key; reads keep working and the old key can be retired.
+import { insertMember } from '../../db/members';
 import { randomUUID } from 'node:crypto';
 import axios from 'axios';
 import { z } from 'zod';
 import { insertAccount, insertApiKey } from '../../db/accounts';
 import { insertOrder, orderEmailContext } from '../../db/billing';
 import { ENCRYPTED_TABLES } from '../../db/encrypted-columns';
+import { storeInboxEvent } from '../../db/instagram-inbox';
 import { PACKAGE_IDS } from '../../lib/billing/plans';
+import { loadAppleMusicToken, storeAppleMusicToken } from '../../db/apple-music-tokens';
 import { loadFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
 import { saveOAuthState } from '../../db/oauth-states';
 import { createConnection } from '../../db/connections';
@@ -63,7 +66,8 @@ async function keyIdsInUse(): Promise<Record<string, string[]>> {
     for (const c of t.columns) {
       out[`${t.table}.${c.name}`] = [
         ...(await db.pool.anyFirst(sql.type(z.object({ k: z.string() }))`
-        SELECT DISTINCT split_part(${sql.identifier([c.name])}, ':', 3) AS k FROM ${sql.identifier([t.table])} ORDER BY 1`)),
+        SELECT DISTINCT split_part(${sql.identifier([c.name])}, ':', 3) AS k FROM ${sql.identifier([t.table])}
+        WHERE ${sql.identifier([c.name])} IS NOT NULL ORDER BY 1`)), // nullable columns (an Instagram connection has no refresh token)
       ];
     }
   }
@@ -93,6 +97,16 @@ describe('key rotation', () => {
       });
       fanIds.push(fanId);
     }
+    const appleFanId = await upsertFan(db.pool, {
+      provider: 'apple_music',
+      providerUserId: 'rot-apple',
+      timeZone: null,
+    });
+    await storeAppleMusicToken(db.pool, before, appleFanId, {
+      musicUserToken: 'music-user-token-for-rotation',
+      storefront: 'us',
+      consentedAt: Date.now(),
+    });
     const campaignId = await seedCampaign();
     await saveOAuthState(db.pool, before, {
       nonce: 'n-1',
@@ -136,6 +150,29 @@ describe('key rotation', () => {
       expiresInSeconds: 3600,
       scope: 's',
     });
+    const instagram = await createConnection(db.pool, before, {
+      accountId,
+      provider: 'instagram',
+      accessToken: 'IGAAL-rotation',
+      expiresInSeconds: 3600,
+      scope: 's',
+      externalAccountId: '17841400000000000',
+    });
+    await storeInboxEvent(db.pool, before, {
+      accountId,
+      connectionId: instagram.id,
+      campaignId,
+      postId: null,
+      kind: 'comment',
+      externalId: 'comment-rotation',
+      mediaId: null,
+      parentExternalId: null,
+      senderId: 'igsid-rotation',
+      senderHash: 'hash',
+      username: 'a_fan',
+      text: 'rotate me',
+      sentAt: Date.now(),
+    });
     const artistId = await db.pool.oneFirst(
       sql.type(z.object({ id: z.string() }))`SELECT artist_id AS id FROM campaigns WHERE id = ${campaignId}`,
     );
@@ -160,6 +197,13 @@ describe('key rotation', () => {
       dedupeKey: 'presave:rot',
       gclid: 'Cj0_rotation',
     });
+    await insertMember(db.pool, before, {
+      accountId,
+      role: 'owner',
+      email: 'member@example.com',
+      emailLookup: 'rotation-member',
+      passwordHash: null,
+    });
     const all = (k: string) =>
       Object.fromEntries(ENCRYPTED_TABLES.flatMap((t) => t.columns.map((c) => [`${t.table}.${c.name}`, [k]])));
     expect(await keyIdsInUse()).toEqual(all('k1'));
@@ -179,7 +223,7 @@ describe('key rotation', () => {
       keyId: 'k2',
       done: true,
       staleLeft: 0,
-      resealed: 20, // every ciphertext seeded above, the order's e-mail included
+      resealed: 24, // every ciphertext seeded above: the order's and the member's e-mail, the Instagram connection and comment, the Apple Music token
       tablesDone: ENCRYPTED_TABLES.map((t) => t.table),
     });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);
@@ -195,6 +239,9 @@ describe('key rotation', () => {
       });
     }
     expect(await conversionsAccessToken(db.pool, retired, artistId)).toBe('EAAcapi-token-for-rotation');
+    expect((await loadAppleMusicToken(db.pool, retired, appleFanId))?.musicUserToken).toBe(
+      'music-user-token-for-rotation',
+    );
   });
 });
 

@@ -18,6 +18,7 @@ afterAll(async () => {
     'conversion-delivery',
     'ad-insights-sync',
     'release-handoffs',
+    'analytics-rollup',
   ]) {
     await temporal?.client.schedule
       .getHandle(id)

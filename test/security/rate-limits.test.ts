@@ -1,5 +1,6 @@
 // Rate limits, as an attacker over HTTP against the real stack: the unauthenticated endpoints (sign-up, sign-in,
-// subscribe, deletion requests, pre-save start, OAuth callbacks, codec, webhooks, e-mail verification links) and the
+// subscribe, deletion requests, pre-save start, OAuth callbacks, codec, webhooks, e-mail verification links, the
+// artist app's password sign-in, reset and invitation links) and the
 // one authenticated route that sends mail (the verification e-mail again) answer 429 with Retry-After and the JSON
 // error past their limit, whichever API process is asked, and a refused request changes nothing. The smart-link
 // page itself is not limited and costs no counter. Clients are told apart by Express's req.ip: the test's loopback
@@ -105,6 +106,16 @@ describe('rate limits', () => {
         policy: 'login',
         send: (h) => http.post(`${stack.api.url}/ops/login`, 'key=nope', { headers: { ...h, ...form } }),
       },
+      // The artist app: password sign-in, and guessing the tokens of mailed reset and invitation links.
+      ...['/app/sign-in', '/app/reset/not-a-link', '/app/invite/not-a-link'].map((path) => ({
+        policy: 'login',
+        send: (h: Record<string, string>) =>
+          http.post(`${stack.api.url}${path}`, 'email=a%40example.com&password=nope', { headers: { ...h, ...form } }),
+      })),
+      {
+        policy: 'verification', // each one may send a mail
+        send: (h) => http.post(`${stack.api.url}/app/reset`, 'email=a%40example.com', { headers: { ...h, ...form } }),
+      },
       {
         policy: 'subscribe',
         send: (h) =>
@@ -136,6 +147,17 @@ describe('rate limits', () => {
         policy: 'outbound',
         send: (h) => http.get(`${stack.api.url}/l/${campaign.slug}/go/spotify`, { headers: h }),
       },
+      {
+        // Someone trying Music-User-Tokens (each would cost an Apple call).
+        policy: 'presave',
+        send: (h) =>
+          http.post(
+            `${stack.api.url}/l/${campaign.slug}/presave/apple-music`,
+            { musicUserToken: 'mut.guessed-guessed-guessed' },
+            { headers: { ...h, origin: stack.api.url } },
+          ),
+      },
+      { policy: 'presave', send: (h) => http.get(`${stack.api.url}/apple-music/developer-token`, { headers: h }) },
       {
         policy: 'oauth',
         send: (h) => http.get(`${stack.api.url}/oauth/spotify/callback?code=x&state=y`, { headers: h }),

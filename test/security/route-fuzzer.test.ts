@@ -28,6 +28,9 @@ beforeAll(async () => {
       STRIPE_WEBHOOK_SECRET: 'whsec_fuzz0123456789',
       META_APP_ID: 'fuzz-meta',
       META_APP_SECRET: 'fuzz-meta-secret',
+      INSTAGRAM_APP_ID: 'fuzz-instagram',
+      INSTAGRAM_APP_SECRET: 'fuzz-instagram-secret',
+      INSTAGRAM_WEBHOOK_VERIFY_TOKEN: 'fuzz-instagram-verify-token',
     },
   });
   const ops = generateApiKey('ops');

@@ -60,6 +60,11 @@ const validBodies: Record<string, unknown> = {
   'PUT /v1/artists/{id}/meta-pixel': { pixelId: '1234567890' },
   'PUT /v1/artists/{id}/google-conversion': { customerId: '1234567890', conversionAction: '1' },
   'POST /v1/campaigns/{id}/ads/copy': { platform: 'meta' },
+  'POST /v1/campaigns/{id}/instagram-posts': {
+    connectionId: '6f1c2a55-3c8e-4c1e-9a43-2b7f3f0c8d11',
+    media: { kind: 'image', imageUrl: 'https://cdn.example/cover.jpg' },
+    caption: 'B steals',
+  },
   'POST /v1/campaigns/{id}/ads/copy/{requestId}/reject': { feedback: 'shorter please' },
   'POST /v1/campaigns/{id}/ads': {
     platform: 'meta',

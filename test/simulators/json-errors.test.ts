@@ -2,6 +2,7 @@
 // simulator's own exceptions come back as JSON in that provider's error envelope (Graph's for Meta, the Web API's
 // or the accounts service's for Spotify, google.rpc.Status or OAuth's for Google and Gemini). Exceptions are
 // provoked by making a piece of the simulator's state throw, the way a bug would.
+import { sandboxDeveloperKey, startAppleMusicSimulator } from '../../simulators/apple-music';
 import { startGeminiSimulator } from '../../simulators/gemini';
 import { startGoogleSimulator } from '../../simulators/google';
 import { startMetaSimulator } from '../../simulators/meta';
@@ -184,6 +185,33 @@ describe('Google simulator errors (OAuth and Google Ads)', () => {
       expect(failed.body.error).toMatchObject({ code: 500, status: 'INTERNAL' });
     } finally {
       tokens.get = held;
+    }
+  });
+});
+
+describe('Apple Music simulator errors', () => {
+  let sim: Awaited<ReturnType<typeof startAppleMusicSimulator>>;
+  beforeAll(async () => {
+    sim = await startAppleMusicSimulator({ keys: [sandboxDeveloperKey()] });
+  });
+  afterAll(() => sim?.close());
+
+  it('answers unknown paths, refused tokens and its own exceptions in Apple’s errors[] shape', async () => {
+    const unknown = await jsonAnswer(`${sim.url}/v2/nothing`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ status: '404', code: '40400' })]);
+    const noToken = await jsonAnswer(`${sim.url}/v1/catalog/us/albums/1`);
+    expect(noToken.body.errors).toEqual([expect.objectContaining({ status: '401', code: '40100' })]);
+
+    const keys = sim.state.keys;
+    const check = keys.check.bind(keys);
+    keys.check = boom;
+    try {
+      const failed = await jsonAnswer(`${sim.url}/v1/catalog/us/albums/1`);
+      expect(failed.status).toBe(500);
+      expect(failed.body.errors).toEqual([expect.objectContaining({ status: '500', code: '50001' })]);
+    } finally {
+      keys.check = check;
     }
   });
 });

@@ -1,0 +1,62 @@
+// What every artist-app route shares: the signing keys, whether cookies are Secure, how a page is sent (never
+// cached; Referrer-Policy same-origin so that the forms' posts carry our Origin, not "null"), the forms' anti-forgery
+// field, the same-origin guard, and who may change what.
+import { type Request, type RequestHandler, type Response } from 'express';
+import { signingKeys } from '../lib/crypto/signed-value';
+import { appSession } from './app-session';
+import { type AuthContext } from './auth';
+import { type AppDeps } from './deps';
+import { formCsrf, hasFormCsrf } from './http/form-csrf';
+import { requireSameOrigin } from './http/same-origin';
+import { signedOutPage } from './pages/app-layout';
+import { html } from './pages/layout';
+import { sendPage as sendHtml } from './pages/send-page';
+import { formBody } from './validation';
+
+/** Where sign-in may return to: the links that need a session (connect confirmations, e-mail verification). */
+export const NEXT_PATH = /^\/(app\/connect|account\/verify)\/[A-Za-z0-9_.-]{1,2000}$/;
+
+const RANK = { viewer: 0, manager: 1, owner: 2 } as const;
+
+/**
+ * Whether the signed-in session may do something that needs `needs`: a member whose role is at least that. A session
+ * made with an API key reads only (as it always did), so it changes nothing here either.
+ */
+export function mayChange(session: AuthContext, needs: 'manager' | 'owner'): boolean {
+  return session.member !== undefined && RANK[session.member.role] >= RANK[needs];
+}
+
+export function appPageKit({ config, pool }: Pick<AppDeps, 'config' | 'pool'>) {
+  const keys = signingKeys(config);
+  const secure = config.PUBLIC_URL.startsWith('https://');
+  const send = (res: Response, status: number, body: string) =>
+    sendHtml(res, status, body, { 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' });
+  const sameOrigin = requireSameOrigin(config.PUBLIC_URL);
+  /** Same origin, a bounded form body, and this browser's anti-forgery field; else 403 and nothing changes. */
+  const form: RequestHandler[] = [
+    sameOrigin,
+    formBody({ limit: '4kb' }),
+    (req, res, next) => {
+      if (hasFormCsrf(keys, req)) return next();
+      send(
+        res,
+        403,
+        signedOutPage(
+          'form expired',
+          html`<h1>This form expired</h1><p class="error" role="alert">Open the page again and send the form from there. Nothing was changed.</p><p><a href="/app">Go to dropday</a></p>`,
+        ),
+      );
+    },
+  ];
+  return {
+    keys,
+    secure,
+    send,
+    sameOrigin,
+    form,
+    csrf: (req: Request, res: Response) => formCsrf(keys, req, res, secure),
+    session: (req: Request) => appSession(pool, keys, req),
+  };
+}
+
+export type AppPageKit = ReturnType<typeof appPageKit>;

@@ -1,0 +1,64 @@
+// What every platform's pre-save does once the fan has authorized: in one transaction, the fan and their encrypted
+// token (the caller's step), the pre-save row, the AUTH event and, when its plan changes, the word to the release
+// engine. The word is durable: it is queued (release_handoffs) in that same transaction, so should the signal
+// below never happen (the API dies, Temporal is away) the `release-handoffs` Schedule delivers it.
+import { type Request } from 'express';
+import { type DatabaseTransactionConnection } from 'slonik';
+import { type Campaign } from '../../db/campaigns';
+import { insertEvent } from '../../db/events';
+import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
+import { deleteReleaseHandoff, queueReleaseHandoff } from '../../db/release-handoffs';
+import { type AppDeps } from '../deps';
+import { type Tracking } from '../tracking';
+
+// Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
+const WAVE_MARGIN_MS = 10_000;
+
+export async function recordPresave(
+  deps: Pick<AppDeps, 'pool' | 'releaseEngine' | 'logger'>,
+  tracking: Tracking,
+  req: Request,
+  input: {
+    campaign: Campaign;
+    platform: 'spotify' | 'apple_music';
+    /** stores the fan and their token in the pre-save's transaction; resolves to the fan's id */
+    storeFan: (tx: DatabaseTransactionConnection) => Promise<string>;
+  },
+) {
+  const { pool, releaseEngine, logger } = deps;
+  const { campaign, platform } = input;
+  // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
+  // (delivered at once). Fans joining a wave already planned need no word, which keeps the history small.
+  const { fanId, presave, handoffId } = await pool.transaction(async (tx) => {
+    const id = await input.storeFan(tx);
+    const row = await upsertPresave(tx, { campaignId: campaign.id, fanId: id, platform });
+    const waveSoon = row.dueAt <= Date.now() + WAVE_MARGIN_MS;
+    const tell = row.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(tx, { presaveId: row.id })));
+    await insertEvent(tx, {
+      campaignId: campaign.id,
+      fanId: id,
+      type: 'AUTH',
+      dedupeKey: `AUTH:${campaign.id}:${id}`,
+      platform,
+      ...tracking.clientDimensions(req),
+    });
+    return {
+      fanId: id,
+      presave: row,
+      handoffId: tell ? await queueReleaseHandoff(tx, { campaignId: campaign.id, dueAt: row.dueAt }) : null,
+    };
+  });
+  if (handoffId) {
+    try {
+      await releaseEngine.presaveAdded(campaign, presave.dueAt);
+      await deleteReleaseHandoff(pool, handoffId);
+    } catch (error) {
+      // Stored and queued: the release-handoffs Schedule signals it shortly, so the fan still gets their page.
+      logger.warn(
+        { err: error, campaignId: campaign.id },
+        'release engine not signalled; left to the hand-off Schedule',
+      );
+    }
+  }
+  return { fanId, presave };
+}

@@ -1,0 +1,200 @@
+// The artist app in real headless Chromium, as a new user: sign up, verify the address from the sandbox mailbox, add
+// an artist, create a campaign from a UPC (looked up and shown before saving), open the smart link in a second
+// browser context and pre-save as a fan, watch the release deliver, export the fans' states, invite a member who
+// sees but cannot change. Every page is scanned with axe-core (no serious or critical violation), and screenshots at
+// desktop width and at 390 px are written to test-output/artist-app/ for a reviewer.
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { useChromium } from '../helpers/chromium';
+import { deliveredMailTo, verificationLink } from '../helpers/mailbox';
+import { liveAlbumUpc, releaseInSeconds, useReleaseStack } from '../helpers/release-stack';
+
+const stack = useReleaseStack();
+const browser = useChromium();
+const OUT = path.join(__dirname, '..', '..', 'test-output', 'artist-app');
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const PASSWORD = 'a long enough password';
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core run in the page (evaluated through the debugging protocol, so the strict CSP stays as it is). */
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(() =>
+    (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe
+      .run()
+      .then((r) => r.violations),
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) => `${page.url()} ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+}
+
+/** Watches a page for script errors, CSP violations and failed requests. */
+function watch(page: Page, problems: string[]) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+}
+
+describe('the artist app in Chromium', () => {
+  it('takes a new user from sign-up to a delivered release, accessibly, at desktop and phone width', async () => {
+    await mkdir(OUT, { recursive: true });
+    const problems: string[] = [];
+    const a11y: string[] = [];
+    const shots: string[] = [];
+    /** Scans the page, and screenshots it at desktop width and at 390 px. */
+    async function look(page: Page, name: string) {
+      a11y.push(...(await axeProblems(page)));
+      const size = page.viewportSize()!;
+      await page.screenshot({ path: path.join(OUT, `${name}-desktop.png`), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      // Nothing may force a sideways scroll at phone width.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 1) problems.push(`${name}: ${overflow}px wider than a 390 px screen`);
+      a11y.push(...(await axeProblems(page)));
+      await page.screenshot({ path: path.join(OUT, `${name}-phone.png`), fullPage: true });
+      await page.setViewportSize(size);
+      shots.push(name);
+    }
+
+    const owner: BrowserContext = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await owner.newPage();
+    watch(page, problems);
+    const email = `new-artist-${Date.now()}@example.com`;
+
+    // Sign up.
+    await page.goto(`${stack.api.url}/app`);
+    await look(page, 'sign-in');
+    await page.click('text=Create an account');
+    await look(page, 'sign-up');
+    await page.fill('#name', 'Luna Vey');
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await page.keyboard.press('Enter'); // keyboard only
+    await page.waitForSelector('#sign-out');
+    expect(await page.textContent('.banner')).toContain('verify the address');
+
+    // Verify the address from the mailbox.
+    await page.goto(await verificationLink(stack, email));
+    await page.click('button[type=submit]');
+    expect(await page.textContent('h1')).toContain('Address verified');
+
+    // An artist, then a campaign from a UPC that the catalogue knows.
+    await page.goto(`${stack.api.url}/app/artists`);
+    await look(page, 'artists');
+    await page.fill('#artist-name', 'Luna Vey');
+    await page.click('text=Add artist');
+    await page.waitForURL('**/app/campaigns/new');
+    const upc = liveAlbumUpc(stack);
+    await page.fill('#upc', upc);
+    await page.click('#lookup');
+    await page.waitForSelector('#lookup-result .found');
+    expect(await page.textContent('#lookup-result')).toContain('Found:');
+    const title = await page.inputValue('#title');
+    expect(title.length).toBeGreaterThan(0);
+    expect(await page.textContent('#preview-title')).toBe(title);
+    const release = releaseInSeconds(40, 'UTC');
+    await page.fill('#releaseDate', release.releaseDate);
+    await page.fill('#releaseTime', release.releaseTime);
+    await page.fill('#timeZone', 'UTC');
+    await page.check('input[name=releasePolicy][value=global]');
+    await look(page, 'new-campaign');
+    await page.click('#create-campaign');
+    await page.waitForURL(/\/app\/campaigns\/[0-9a-f-]{36}$/);
+    const campaignUrl = page.url();
+    const campaignId = campaignUrl.split('/').at(-1)!;
+    expect(await page.textContent('h1')).toBe(title);
+    await look(page, 'campaign');
+
+    // A fan pre-saves from the smart link in another browser.
+    const landing = await page.getAttribute('#smart-link', 'href');
+    const fan = await browser.newContext({ timezoneId: 'Europe/Berlin' });
+    const fanPage = await fan.newPage();
+    await fanPage.goto(landing!);
+    await fanPage.click('text=Pre-save on Spotify');
+    await fanPage.fill('input[name=user]', 'app-fan');
+    await fanPage.click('button[value=accept]');
+    await fanPage.waitForURL('**/thanks');
+    await fan.close();
+
+    // The campaign page shows the pre-save, then its delivery (the page refreshes the counts itself).
+    await page.reload();
+    expect(await page.textContent('#d-total')).toBe('1');
+    await page.waitForFunction(() => document.getElementById('d-done')?.textContent === '1', null, { timeout: 90_000 });
+    await page.goto(`${campaignUrl}?status=done`);
+    expect(await page.locator('#fans-table tbody tr').count()).toBe(1);
+    await look(page, 'campaign-delivered');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('id,platform,status,due_at,executed_at,reason');
+    expect(csv).toContain(',spotify,done,');
+
+    // Invite a viewer, who sees the campaign and cannot change it.
+    await page.goto(`${stack.api.url}/app/settings`);
+    const viewerEmail = `viewer-${Date.now()}@example.com`;
+    await page.fill('#invite-email', viewerEmail);
+    await page.selectOption('#invite-role', 'viewer');
+    await page.click('#invite');
+    await page.waitForSelector('.notice');
+    await look(page, 'settings');
+    const invitation = (await deliveredMailTo(stack, viewerEmail)).at(-1)!.body;
+    const viewer = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const viewerPage = await viewer.newPage();
+    watch(viewerPage, problems);
+    await viewerPage.goto(/(https?:\/\/\S+\/app\/invite\/\S+)/.exec(invitation)![1]!);
+    await look(viewerPage, 'invitation');
+    await viewerPage.fill('#password', PASSWORD);
+    await viewerPage.click('#choose-password');
+    await viewerPage.waitForSelector('#sign-out');
+    await viewerPage.goto(campaignUrl);
+    expect(await viewerPage.textContent('h1')).toBe(title);
+    expect(await viewerPage.locator('#cancel-form').count()).toBe(0);
+    const refused = await viewerPage.evaluate(async (id) => {
+      const csrf = (document.querySelector('input[name=csrf]') as HTMLInputElement).value;
+      const res = await fetch(`/v1/campaigns/${id}/cancel`, { method: 'POST', headers: { 'x-csrf-token': csrf } });
+      return res.status;
+    }, campaignId);
+    expect(refused).toBe(403);
+    await viewer.close();
+
+    // Reschedule, then cancel, a second campaign: each form says what happens to the fans and needs its box ticked.
+    await page.goto(`${stack.api.url}/app/campaigns/new`);
+    await page.fill('#upc', liveAlbumUpc(stack));
+    await page.fill('#title', 'Second Light');
+    await page.fill('#releaseDate', '2031-01-09');
+    await page.click('#create-campaign');
+    await page.waitForURL(/\/app\/campaigns\/[0-9a-f-]{36}$/);
+    expect(await page.textContent('#reschedule-form')).toContain('keep their pre-save');
+    await page.fill('#r-date', '2031-02-06');
+    await page.click('#reschedule'); // refused by the browser until the box is ticked
+    expect(await page.textContent('#when-h + p')).toContain('2031-01-09');
+    await page.check('#reschedule-form input[name=confirm]');
+    await Promise.all([page.waitForNavigation(), page.click('#reschedule')]);
+    expect(await page.textContent('#when-h + p')).toContain('2031-02-06');
+    expect(await page.textContent('#cancel-form')).toContain('cannot be undone');
+    await page.check('#cancel-form input[name=confirm]');
+    await Promise.all([page.waitForNavigation(), page.click('#cancel')]);
+    expect(await page.textContent('h1 + p')).toContain('cancelled');
+    expect(await page.locator('#cancel-form').count()).toBe(0);
+    await owner.close();
+
+    expect(problems).toEqual([]);
+    expect(a11y).toEqual([]);
+    expect(shots.length).toBeGreaterThanOrEqual(8);
+    process.stdout.write(`artist app screenshots: ${OUT}\n`);
+  });
+});
