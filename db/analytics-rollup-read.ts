@@ -116,9 +116,9 @@ export async function rolledUpAnalytics(pool: DatabasePool, campaignId: string, 
       counts,
       funnel,
       sources: await sources(tx, campaignId),
-      // Clicks are few beside views: counted live, less those the rollup has flagged.
-      clicksByPlatform: await clicksByPlatform(tx, campaignId, rolledUpFlagIds(campaignId)),
-      inAppBrowser: await inAppBrowser(tx, campaignId, rolledUpFlagIds(campaignId)),
+      // Clicks are few beside views: counted from the events up to the watermark, less those the rollup flagged.
+      clicksByPlatform: await clicksByPlatform(tx, campaignId, { flagged: rolledUpFlagIds(campaignId), through }),
+      inAppBrowser: await inAppBrowser(tx, campaignId, { flagged: rolledUpFlagIds(campaignId), through }),
       flags: {
         excludedEvents: snapshot.excludedEvents,
         byReason: snapshot.byReason,

@@ -181,15 +181,24 @@ async function sources(tx: Tx, campaignId: string, limit = 100) {
     LIMIT ${limit}`);
 }
 
-/** A campaign's clicks not among `flagged` (a relation with the flagged events' `id`). */
-const cleanClicks = (campaignId: string, flagged: ReturnType<typeof sql.fragment>) => sql.fragment`
+/**
+ * A campaign's clicks not among `flagged` (a relation with the flagged events' `id`), up to event id `through`
+ * when given (a rollup's watermark: its answer counts nothing past it).
+ */
+export interface ClickScope {
+  flagged: ReturnType<typeof sql.fragment>;
+  through?: number;
+}
+const cleanClicks = (campaignId: string, scope: ClickScope) => sql.fragment`
   SELECT e.platform, e.properties FROM events e
-  WHERE e.campaign_id = ${campaignId} AND e.type = 'CLICK' AND NOT EXISTS (SELECT 1 FROM ${flagged} f WHERE f.id = e.id)`;
+  WHERE e.campaign_id = ${campaignId} AND e.type = 'CLICK'
+    ${scope.through === undefined ? sql.fragment`` : sql.fragment`AND e.id <= ${scope.through}`}
+    AND NOT EXISTS (SELECT 1 FROM ${scope.flagged} f WHERE f.id = e.id)`;
 
 /** Unflagged clicks per platform (the smart link's buttons and tracked links), most clicked first. */
-export async function clicksByPlatform(tx: Tx, campaignId: string, flagged: ReturnType<typeof sql.fragment>) {
+export async function clicksByPlatform(tx: Tx, campaignId: string, scope: ClickScope) {
   return tx.any(sql.type(z.object({ platform: z.string().nullable(), clicks: z.number() }))`
-    SELECT platform, count(*)::int AS clicks FROM (${cleanClicks(campaignId, flagged)}) c
+    SELECT platform, count(*)::int AS clicks FROM (${cleanClicks(campaignId, scope)}) c
     GROUP BY platform ORDER BY clicks DESC, platform NULLS LAST`);
 }
 
@@ -197,11 +206,11 @@ export async function clicksByPlatform(tx: Tx, campaignId: string, flagged: Retu
  * Pre-save clicks from in-app browsers (Instagram, Facebook, TikTok): offered the "open in browser" stop, went on
  * to Spotify anyway, and the drop-off between.
  */
-export async function inAppBrowser(tx: Tx, campaignId: string, flagged: ReturnType<typeof sql.fragment>) {
+export async function inAppBrowser(tx: Tx, campaignId: string, scope: ClickScope) {
   const row = await tx.one(sql.type(z.object({ offered: z.number(), continued: z.number() }))`
     SELECT (count(*) FILTER (WHERE properties->>'continued' = 'false'))::int AS offered,
            (count(*) FILTER (WHERE properties->>'continued' = 'true'))::int AS continued
-    FROM (${cleanClicks(campaignId, flagged)}) c WHERE properties ? 'inAppBrowser'`);
+    FROM (${cleanClicks(campaignId, scope)}) c WHERE properties ? 'inAppBrowser'`);
   return { ...row, droppedOff: Math.max(0, row.offered - row.continued) };
 }
 
@@ -232,7 +241,7 @@ export async function flagTotals(tx: Tx, flags: ReturnType<typeof sql.fragment>)
 }
 
 /** This transaction's flagged event ids. */
-const computedFlagIds = sql.fragment`(SELECT id FROM analytics_flags)`;
+const computedFlagIds = { flagged: sql.fragment`(SELECT id FROM analytics_flags)` };
 
 /** This transaction's `analytics_flags` with each event's type and instant. */
 const computedFlags = sql.fragment`(

@@ -5,6 +5,7 @@
 // for the artist only when they ask.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
+import { rollUp } from '../helpers/analytics-fixture';
 import {
   accountWithLiveAlbumCampaign,
   artistAccount,
@@ -157,6 +158,7 @@ describe('platform links', () => {
     expect(clicks.map((c) => c.platform)).toEqual(shown.map((l) => l.platform));
     for (const c of clicks) expect(c).toMatchObject({ source: 'newsletter', channel: 'email', utmCampaign: 'Drop' });
 
+    await rollUp(stack); // the analytics route reads rollups (docs/analytics.md)
     const analytics = await http.get(`${stack.api.url}/v1/campaigns/${id}/analytics`, { headers: created.headers });
     expect(analytics.status).toBe(200);
     expect(analytics.data.funnel.clicks).toBe(shown.length);
