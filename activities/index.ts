@@ -21,6 +21,7 @@ import { createMailActivities } from './mail';
 import { createMetaUserDeletionActivities } from './meta-user-deletion';
 import { createReleaseActivities } from './release';
 import { createReleaseHandoffActivities } from './release-handoffs';
+import { createReminderActivities } from './reminders';
 import { createRetentionActivities } from './retention';
 import { createStuckDetectionActivities } from './stuck-detection';
 
@@ -48,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMetaUserDeletionActivities(deps),
     ...createAccountDeletionActivities(deps),
     ...createMailActivities(deps),
+    ...createReminderActivities(deps),
     ...createInstagramPostActivities(deps),
     ...createInstagramInboxActivities(deps),
     ...createConnectionActivities(deps),

@@ -15,7 +15,7 @@ interface RenderedEmail {
   headers?: Record<string, string>;
 }
 
-export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
+export function createMailActivities({ pool, keyRing, config, providers }: ActivityDeps) {
   /**
    * A marketing message to a subscriber carries its unsubscribe link (the consent text promises one in every
    * message): in the text, and as List-Unsubscribe (RFC 2369) with one-click unsubscribe (RFC 8058: the mail client
@@ -90,6 +90,13 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
           subject: `"${d.title}" has completed`,
           body: `Your campaign "${d.title}" (${d.packageName}) has completed. Its results stay in your dashboard.`,
         };
+      case 'release_reminder': {
+        const links = (email.data.links ?? []) as { label: string; url: string }[];
+        return {
+          subject: `"${d.title}" by ${d.artistName} is out`,
+          body: `"${d.title}" by ${d.artistName} is out now. You asked us to remind you:\n\n${links.map((l) => `${l.label}: ${l.url}`).join('\n')}\n\nEvery platform: ${config.PUBLIC_URL}/l/${d.slug}`,
+        };
+      }
       case 'connection_needs_reconnect':
         return {
           subject: `Reconnect your ${d.provider} account`,
@@ -131,9 +138,28 @@ export function createMailActivities({ pool, keyRing, config }: ActivityDeps) {
     await deliverToSandboxMailbox(tx, keyRing, { outboxId: email.id, to: recipient(email), ...render(email) });
   }
 
+  /**
+   * A text message (a release reminder) through Twilio: short, the fan's platform link first, and the unsubscribe
+   * link as in every message (Twilio's own STOP handling works too, docs/providers/twilio.md).
+   */
+  async function deliverBySms(email: PendingEmail): Promise<void> {
+    if (!providers.twilio) throw new Error('no SMS provider configured (TWILIO_*)');
+    if (!email.subscriberId || !email.subscriberPhoneEnc) throw new Error('text message without a phone number');
+    const d = email.data as { title?: string; artistName?: string; slug?: string; links?: { url: string }[] };
+    const first = d.links?.[0]?.url ?? `${config.PUBLIC_URL}/l/${d.slug}`;
+    await providers.twilio.sendSms({
+      to: keyRing.decrypt(email.subscriberPhoneEnc, `subscribers:${email.subscriberId}:phone`),
+      body: `"${d.title}" by ${d.artistName} is out: ${first}\nStop: ${unsubscribeLink(config, email.subscriberId)}`,
+    });
+  }
+
+  const deliverEmail = smtp ? deliverBySmtp : deliverToSandbox;
+
   return {
     async deliverOutbox(input: { limit: number }): Promise<{ sent: number; failed: number }> {
-      return sendPendingEmails(pool, input.limit, smtp ? deliverBySmtp : deliverToSandbox);
+      return sendPendingEmails(pool, input.limit, (email, tx) =>
+        email.channel === 'sms' ? deliverBySms(email) : deliverEmail(email, tx),
+      );
     },
 
     /**

@@ -49,7 +49,8 @@ import { stripeWebhookRoutes } from './routes/stripe-webhooks';
 import { appleMusicRoutes } from './routes/apple-music';
 import { instagramWebhookRoutes } from './routes/instagram-webhooks';
 import { instagramRoutes } from './routes/instagram';
-import { attributionRoutes, listenLinkRoutes } from './routes/attribution';
+import { attributionRoutes } from './routes/attribution';
+import { platformLinkAdminRoutes, platformLinkRoutes } from './routes/platform-links';
 import { eventBufferFor } from './event-buffer';
 import { createTracking } from './tracking';
 import { signingKeys } from '../lib/crypto/signed-value';
@@ -125,7 +126,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(appAccountRoutes(deps, appKit, people));
   app.use(appSettingsRoutes(deps, appKit, people, emailVerification));
   app.use(appCampaignRoutes(deps, appKit));
-  app.use(listenLinkRoutes(deps, tracking));
+  app.use(platformLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
   app.use(accountVerificationRoutes(deps, emailVerification));
   app.use(subscriberRoutes(deps, tracking));
@@ -153,6 +154,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(campaignRoutes(deps));
   app.use(releaseRoutes(deps));
   app.use(analyticsRoutes(deps));
+  app.use(platformLinkAdminRoutes(deps));
   app.use(attributionRoutes(deps));
   app.use(subscriberExportRoutes(deps));
   app.use(connectionRoutes(deps, connections));

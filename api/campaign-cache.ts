@@ -10,7 +10,9 @@
 import { createHash } from 'node:crypto';
 import { type Campaign, findCampaignById, findCampaignBySlug } from '../db/campaigns';
 import { type CampaignChangeListener, listenForCampaignChanges } from '../db/campaign-changes';
+import { countdownUrlBySlug, platformLinksBySlug } from '../db/platform-links';
 import { type DatabasePool } from '../db/pool';
+import { type ReleaseLink, releaseLinks } from '../lib/platforms/catalog-fill';
 import { type Logger } from '../lib/logger';
 import { type AppDeps } from './deps';
 
@@ -28,6 +30,10 @@ export interface RenderedPage {
 
 export interface CachedCampaign {
   campaign: Campaign;
+  /** the release's links per platform, filled ones resolved, in the artist's order (db/platform-links.ts) */
+  links: ReleaseLink[];
+  /** the release's Spotify Countdown Page, when the artist added it */
+  countdownUrl: string | null;
   /** rendered pages of this state, by variant key; private to the entry, so it goes when the entry goes */
   page(key: string, render: () => string): RenderedPage;
 }
@@ -109,8 +115,12 @@ export class CampaignCache {
   }
 
   private async read(slug: string): Promise<CachedCampaign | null> {
-    const campaign = await findCampaignBySlug(this.pool, slug);
-    return campaign ? withPages(campaign) : null;
+    const [campaign, rows, countdownUrl] = await Promise.all([
+      findCampaignBySlug(this.pool, slug),
+      platformLinksBySlug(this.pool, slug),
+      countdownUrlBySlug(this.pool, slug),
+    ]);
+    return campaign ? withPages(campaign, releaseLinks(campaign, rows), countdownUrl) : null;
   }
 
   private forget(id: string): void {
@@ -137,10 +147,12 @@ export class CampaignCache {
   }
 }
 
-function withPages(campaign: Campaign): CachedCampaign {
+function withPages(campaign: Campaign, links: ReleaseLink[], countdownUrl: string | null): CachedCampaign {
   const pages = new Map<string, RenderedPage>();
   return {
     campaign,
+    links,
+    countdownUrl,
     page(key, render) {
       const known = pages.get(key);
       if (known) return known;

@@ -30,6 +30,8 @@ import {
   opsSignInForm,
   sessionConfirmForm,
   subscribeForm,
+  platformLinksBody,
+  platformGoQuery,
   createInstagramPostBody,
   instagramHideBody,
   instagramInboxQuery,
@@ -217,8 +219,23 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/l/:slug/listen/:platform',
-    summary: 'Tracked listen link: records a click, 302 to the release on the platform',
+    summary: 'Tracked listen link (older spelling of /l/:slug/go/:platform)',
     auth: 'none',
+    query: platformGoQuery,
+  },
+  {
+    method: 'get',
+    path: '/l/:slug/go/:platform',
+    summary: 'Tracked platform link: records a click with the visit attribution, 302 to the release on the platform',
+    auth: 'none',
+    query: platformGoQuery,
+  },
+  {
+    method: 'get',
+    path: '/static/platform-choice.js',
+    summary: "Smart link script: the fan's remembered platform first",
+    auth: 'none',
+    response: 'application/javascript',
   },
   { method: 'get', path: '/l/:slug/thanks', summary: 'Thank-you page', auth: 'none', response: 'text/html' },
   {
@@ -464,6 +481,19 @@ export const OPERATIONS: Operation[] = [
     summary: 'Replace the points per event type',
     auth: 'artist',
     body: eventValuesBody,
+  },
+  {
+    method: 'get',
+    path: '/v1/campaigns/:id/links',
+    summary: "The release's links per platform",
+    auth: 'artist',
+  },
+  {
+    method: 'put',
+    path: '/v1/campaigns/:id/links',
+    summary: 'Replace the release links per platform (URL on the platform host, or "auto")',
+    auth: 'artist',
+    body: platformLinksBody,
   },
   {
     method: 'get',

@@ -25,6 +25,8 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'deletion', method: 'POST', path: /^\/meta\/data-deletion\/?$/ },
   { policy: 'status', method: 'GET', path: /^\/privacy\/deletion\/[^/]+\/?$/ },
   { policy: 'presave', method: 'GET', path: /^\/l\/[^/]+\/presave\/[^/]+\/?$/ },
+  // Each click is an event row: a script clicking in a loop is slowed like one pre-saving in a loop.
+  { policy: 'outbound', method: 'GET', path: /^\/l\/[^/]+\/(go|listen)\/[^/]+\/?$/ },
   { policy: 'presave', method: 'POST', path: /^\/l\/[^/]+\/presave\/apple-music\/?$/ },
   { policy: 'presave', method: 'GET', path: /^\/apple-music\/developer-token\/?$/ },
   { policy: 'oauth', method: 'GET', path: /^\/oauth\/.+\/callback\/?$/ },

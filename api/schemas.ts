@@ -6,6 +6,8 @@ import { youtubeVideoIdOf, youtubeWatchUrl } from '../lib/youtube';
 import { MAX_VARIANTS } from '../lib/ad-copy/template-writer';
 import { isIsoCurrency } from '../lib/currency';
 import { EVENT_TYPES } from '../db/event-values';
+import { PLATFORMS, platformUrlProblem } from '../lib/platforms/catalog';
+import { FILLABLE_PLATFORMS } from '../lib/platforms/catalog-fill';
 
 const name = z.string().trim().min(1).max(200);
 
@@ -364,6 +366,10 @@ export const subscribeForm = z
           .optional(),
       ),
     consent: z.literal('yes', { message: 'tick the box to agree to receive messages' }),
+    /** the "remind me" form: also one message on release day, on `platform`, at the release in zone `tz` */
+    remind: z.literal('yes').optional(),
+    platform: z.enum(PLATFORMS).optional(),
+    tz: z.string().max(64).optional(),
   })
   .refine((f) => f.email || f.phone, { message: 'give an e-mail address or a phone number' });
 
@@ -394,6 +400,52 @@ export const opsSignalBody = z.strictObject({
   name: z.enum(['reschedule', 'cancel', 'presaveAdded', 'disconnect']),
   args: z.array(z.unknown()).max(1).default([]),
 });
+
+// --- platform links ----------------------------------------------------------------------------------------
+
+/**
+ * PUT /v1/campaigns/:id/links: the release's link per platform, in the order the page shows them; "auto" asks
+ * dropday to fill it from its catalog lookup (Spotify, Apple Music). Each URL must be https on that platform's own
+ * hosts (lib/platforms/catalog.ts).
+ */
+export const platformLinksBody = z.strictObject({
+  links: z
+    .array(
+      z
+        .strictObject({
+          platform: z.enum(PLATFORMS),
+          url: z.union([z.literal('auto'), z.string().trim().min(1).max(500)]),
+        })
+        .superRefine((link, ctx) => {
+          if (link.url === 'auto') {
+            if (!FILLABLE_PLATFORMS.includes(link.platform))
+              ctx.addIssue({
+                code: 'custom',
+                path: ['url'],
+                message: `dropday cannot fill ${link.platform}: give its URL (auto works for ${FILLABLE_PLATFORMS.join(', ')})`,
+              });
+            return;
+          }
+          const problem = platformUrlProblem(link.platform, link.url);
+          if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: `${link.platform} link ${problem}` });
+        }),
+    )
+    .max(PLATFORMS.length)
+    .refine((links) => new Set(links.map((l) => l.platform)).size === links.length, {
+      message: 'each platform at most once',
+    }),
+  /** the release's Spotify Countdown Page (open.spotify.com), shown before release; null removes it */
+  spotifyCountdownUrl: z
+    .string()
+    .trim()
+    .max(500)
+    .refine((url) => platformUrlProblem('spotify', url) === null, 'must be an https link on open.spotify.com')
+    .nullable()
+    .optional(),
+});
+
+/** GET /l/:slug/go/:platform: the visit's source (see api/tracking.ts) and the fan's "remember my choice". */
+export const platformGoQuery = z.object({ remember: z.literal('1').optional() }).catchall(z.string().max(500));
 
 /** The smart link's Apple Music pre-add: the Music-User-Token MusicKit gave the fan's browser, and the fan's zone. */
 export const appleMusicPresaveBody = z.strictObject({

@@ -102,13 +102,19 @@ export function createTracking(config: Config, buffer: EventBuffer) {
     },
 
     /** A click on a pre-save button or a listen link of the page. */
-    click(req: Request, campaign: Campaign, platform: string, action: 'presave' | 'listen'): void {
+    click(
+      req: Request,
+      campaign: Campaign,
+      platform: string,
+      action: 'presave' | 'listen',
+      more: Record<string, string | boolean> = {},
+    ): void {
       buffer.add({
         campaignId: campaign.id,
         type: 'CLICK',
         dedupeKey: `CLICK:${randomUUID()}`,
         platform,
-        properties: { action },
+        properties: { ...more, action },
         ...sourceDimensions(req),
         ...clientDimensions(req),
       });

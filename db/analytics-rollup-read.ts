@@ -6,8 +6,10 @@ import { type DatabaseTransactionConnection } from 'slonik';
 import {
   type AbuseRules,
   BUCKET_MS,
+  clicksByPlatform,
   countsRow,
   flagItems,
+  inAppBrowser,
   type Funnel,
   type SeriesRange,
   seriesFrom,
@@ -86,6 +88,9 @@ async function series(tx: Tx, campaignId: string, through: number, range: Series
  * Everything the analytics route shows, from the rollup, in one snapshot (REPEATABLE READ). `asOf` says how fresh
  * it is: every event up to `eventsThrough` is in, rolled up at `rolledAt` under `rules` (null: not rolled up yet).
  */
+const rolledUpFlagIds = (campaignId: string) =>
+  sql.fragment`(SELECT event_id AS id FROM analytics_event_flags WHERE campaign_id = ${campaignId})`;
+
 export async function rolledUpAnalytics(pool: DatabasePool, campaignId: string, range: SeriesRange) {
   return pool.transaction(async (tx) => {
     await tx.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`);
@@ -111,6 +116,9 @@ export async function rolledUpAnalytics(pool: DatabasePool, campaignId: string, 
       counts,
       funnel,
       sources: await sources(tx, campaignId),
+      // Clicks are few beside views: counted from the events up to the watermark, less those the rollup flagged.
+      clicksByPlatform: await clicksByPlatform(tx, campaignId, { flagged: rolledUpFlagIds(campaignId), through }),
+      inAppBrowser: await inAppBrowser(tx, campaignId, { flagged: rolledUpFlagIds(campaignId), through }),
       flags: {
         excludedEvents: snapshot.excludedEvents,
         byReason: snapshot.byReason,

@@ -105,7 +105,7 @@ function withCleanEvents(campaignId: string) {
       WHERE f.reason <> 'fan_flagged' AND e.type = 'AUTH' AND e.fan_id IS NOT NULL
     ),
     clean AS (
-      SELECT e.id, e.type, e.fan_id, e.channel, e.source, e.medium, coalesce(e.played_at, e.occurred_at) AS at
+      SELECT e.id, e.type, e.fan_id, e.channel, e.source, e.medium, e.platform, e.properties, coalesce(e.played_at, e.occurred_at) AS at
       FROM events e
       WHERE e.campaign_id = ${campaignId} AND NOT EXISTS (SELECT 1 FROM analytics_flags f WHERE f.id = e.id)
     )`;
@@ -181,6 +181,39 @@ async function sources(tx: Tx, campaignId: string, limit = 100) {
     LIMIT ${limit}`);
 }
 
+/**
+ * A campaign's clicks not among `flagged` (a relation with the flagged events' `id`), up to event id `through`
+ * when given (a rollup's watermark: its answer counts nothing past it).
+ */
+export interface ClickScope {
+  flagged: ReturnType<typeof sql.fragment>;
+  through?: number;
+}
+const cleanClicks = (campaignId: string, scope: ClickScope) => sql.fragment`
+  SELECT e.platform, e.properties FROM events e
+  WHERE e.campaign_id = ${campaignId} AND e.type = 'CLICK'
+    ${scope.through === undefined ? sql.fragment`` : sql.fragment`AND e.id <= ${scope.through}`}
+    AND NOT EXISTS (SELECT 1 FROM ${scope.flagged} f WHERE f.id = e.id)`;
+
+/** Unflagged clicks per platform (the smart link's buttons and tracked links), most clicked first. */
+export async function clicksByPlatform(tx: Tx, campaignId: string, scope: ClickScope) {
+  return tx.any(sql.type(z.object({ platform: z.string().nullable(), clicks: z.number() }))`
+    SELECT platform, count(*)::int AS clicks FROM (${cleanClicks(campaignId, scope)}) c
+    GROUP BY platform ORDER BY clicks DESC, platform NULLS LAST`);
+}
+
+/**
+ * Pre-save clicks from in-app browsers (Instagram, Facebook, TikTok): offered the "open in browser" stop, went on
+ * to Spotify anyway, and the drop-off between.
+ */
+export async function inAppBrowser(tx: Tx, campaignId: string, scope: ClickScope) {
+  const row = await tx.one(sql.type(z.object({ offered: z.number(), continued: z.number() }))`
+    SELECT (count(*) FILTER (WHERE properties->>'continued' = 'false'))::int AS offered,
+           (count(*) FILTER (WHERE properties->>'continued' = 'true'))::int AS continued
+    FROM (${cleanClicks(campaignId, scope)}) c WHERE properties ? 'inAppBrowser'`);
+  return { ...row, droppedOff: Math.max(0, row.offered - row.continued) };
+}
+
 export const flagRow = z.object({
   eventId: z.string(),
   type: z.string(),
@@ -206,6 +239,9 @@ export async function flagTotals(tx: Tx, flags: ReturnType<typeof sql.fragment>)
   );
   return { excludedEvents: total, byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.count])) };
 }
+
+/** This transaction's flagged event ids. */
+const computedFlagIds = { flagged: sql.fragment`(SELECT id FROM analytics_flags)` };
 
 /** This transaction's `analytics_flags` with each event's type and instant. */
 const computedFlags = sql.fragment`(
@@ -296,6 +332,8 @@ export async function campaignAnalytics(pool: DatabasePool, campaignId: string, 
       counts: await eventCounts(tx, campaignId),
       funnel: await funnel(tx, campaignId),
       sources: await sources(tx, campaignId),
+      clicksByPlatform: await clicksByPlatform(tx, campaignId, computedFlagIds),
+      inAppBrowser: await inAppBrowser(tx, campaignId, computedFlagIds),
       flags: { ...(await flagTotals(tx, computedFlags)), items: await flagItems(tx, computedFlags) },
       delivery: await delivery(tx, campaignId),
       series: await series(tx, campaignId, range),

@@ -20,16 +20,18 @@ export async function queueEmail(
     memberId?: string;
     template: string;
     kind?: EmailKind;
+    /** `sms`: a text message to the subscriber's phone (Twilio), under the same delivery rule */
+    channel?: 'email' | 'sms';
     data?: Record<string, unknown>;
     dedupeKey: string;
   },
 ): Promise<string> {
   return pool.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
     WITH inserted AS (
-      INSERT INTO outbox_emails (account_id, subscriber_id, order_id, member_id, template, kind, data, dedupe_key)
+      INSERT INTO outbox_emails (account_id, subscriber_id, order_id, member_id, template, kind, channel, data, dedupe_key)
       VALUES (${input.accountId ?? null}, ${input.subscriberId ?? null}, ${input.orderId ?? null},
               ${input.memberId ?? null}, ${input.template},
-              ${input.kind ?? 'marketing'},
+              ${input.kind ?? 'marketing'}, ${input.channel ?? 'email'},
               ${sql.jsonb(JSON.parse(JSON.stringify(input.data ?? {})))}, ${input.dedupeKey})
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id
@@ -43,11 +45,13 @@ const pendingRow = z.object({
   id: z.string(),
   template: z.string(),
   kind: z.enum(['transactional', 'marketing']),
+  channel: z.enum(['email', 'sms']),
   data: z.record(z.string(), z.unknown()),
   accountEmail: z.string().nullable(),
   accountName: z.string().nullable(),
   subscriberId: z.string().nullable(),
   subscriberEmailEnc: z.string().nullable(),
+  subscriberPhoneEnc: z.string().nullable(),
   orderId: z.string().nullable(),
   orderEmailEnc: z.string().nullable(),
   memberId: z.string().nullable(),
@@ -70,8 +74,8 @@ export async function sendPendingEmails(
   for (let i = 0; i < limit; i++) {
     const outcome = await pool.transaction(async (tx) => {
       const email = await tx.maybeOne(sql.type(pendingRow)`
-        SELECT o.id, o.template, o.kind, o.data, a.email AS "accountEmail", a.name AS "accountName",
-               o.subscriber_id AS "subscriberId", s.email_enc AS "subscriberEmailEnc",
+        SELECT o.id, o.template, o.kind, o.channel, o.data, a.email AS "accountEmail", a.name AS "accountName",
+               o.subscriber_id AS "subscriberId", s.email_enc AS "subscriberEmailEnc", s.phone_enc AS "subscriberPhoneEnc",
                o.order_id AS "orderId", ord.email_enc AS "orderEmailEnc",
                o.member_id AS "memberId", m.email_enc AS "memberEmailEnc"
         FROM outbox_emails o LEFT JOIN accounts a ON a.id = o.account_id LEFT JOIN subscribers s ON s.id = o.subscriber_id

@@ -135,6 +135,51 @@ export async function confirmSubscriber(
   return row ? { ...row, signupDimensions: row.signupDimensions as EventDimensions | null } : null;
 }
 
+/** The subscription also asks for a release-day reminder, on `platform` (its link first), in `timeZone`. */
+export async function requestReminder(
+  db: Db,
+  id: string,
+  input: { platform: string | null; timeZone: string | null },
+): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE subscribers SET wants_reminder = true, reminder_platform = coalesce(${input.platform}, reminder_platform),
+           reminder_zone = coalesce(${input.timeZone}, reminder_zone)
+    WHERE id = ${id}`);
+}
+
+const dueReminderRow = z.object({
+  id: z.string(),
+  campaignId: z.string(),
+  platform: z.string().nullable(),
+  hasEmail: z.boolean(),
+  hasPhone: z.boolean(),
+});
+export type DueReminder = z.infer<typeof dueReminderRow>;
+
+/**
+ * Claims up to `limit` reminders whose moment has come: a confirmed, still subscribed fan of a release that is live
+ * on Spotify, at the release instant in the fan's zone (a local release) or the campaign's (a global one). Each is
+ * marked reminded in the caller's transaction, so it is queued once, whoever else claims at the same time.
+ */
+export async function claimDueReminders(
+  tx: DatabaseTransactionConnection,
+  limit: number,
+): Promise<readonly DueReminder[]> {
+  return tx.any(sql.type(dueReminderRow)`
+    WITH due AS (
+      SELECT s.id FROM subscribers s JOIN campaigns c ON c.id = s.campaign_id
+      WHERE s.wants_reminder AND s.reminded_at IS NULL AND s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL
+        AND c.status <> 'cancelled' AND c.resolution = 'live'
+        AND (c.release_date + c.release_time) AT TIME ZONE
+            (CASE WHEN c.release_policy = 'local' THEN coalesce(s.reminder_zone, c.time_zone) ELSE c.time_zone END)
+            <= now()
+      ORDER BY s.confirmed_at, s.id LIMIT ${limit} FOR UPDATE OF s SKIP LOCKED
+    )
+    UPDATE subscribers s SET reminded_at = now() FROM due WHERE s.id = due.id
+    RETURNING s.id, s.campaign_id AS "campaignId", s.reminder_platform AS platform,
+              s.email_enc IS NOT NULL AS "hasEmail", s.phone_enc IS NOT NULL AS "hasPhone"`);
+}
+
 export async function unsubscribe(pool: DatabasePool, id: string): Promise<boolean> {
   const result = await pool.query(sql.unsafe`
     UPDATE subscribers SET unsubscribed_at = coalesce(unsubscribed_at, now()) WHERE id = ${id}`);

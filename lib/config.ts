@@ -17,6 +17,7 @@ export const RATE_LIMIT_DEFAULTS = {
   deletion: { limit: 10, windowSeconds: 3600 }, // /privacy/delete/email, /confirm/:token, /spotify, /meta/data-deletion
   status: { limit: 60, windowSeconds: 600 }, // GET /privacy/deletion/:id (no guessing confirmation codes)
   presave: { limit: 30, windowSeconds: 600 }, // GET /l/:slug/presave/*, POST …/apple-music, GET /apple-music/developer-token
+  outbound: { limit: 120, windowSeconds: 600 }, // GET /l/:slug/go/*, /l/:slug/listen/* (tracked platform links)
   oauth: { limit: 60, windowSeconds: 600 }, // GET /oauth/*/callback
   checkout: { limit: 20, windowSeconds: 600 }, // POST /v1/billing/checkout (may be signed out)
   verification: { limit: 10, windowSeconds: 3600 }, // POST /account/verify/:token, /v1/accounts/me/verification
@@ -225,6 +226,20 @@ const configSchema = z.object({
     .int()
     .min(1)
     .default(7 * 24 * 3600),
+
+  // SMS (release-day reminders, docs/smart-link.md) through Twilio's Messages API; without an account set, the
+  // dev stack runs simulators/twilio/ (sandbox mode). TWILIO_API_KEY_SID: sign in with an API key instead of the
+  // Account SID (TWILIO_AUTH_TOKEN is then the key's secret).
+  TWILIO_API_URL: url.default('https://api.twilio.com'),
+  TWILIO_ACCOUNT_SID: optionalSecret,
+  TWILIO_API_KEY_SID: optionalSecret,
+  TWILIO_AUTH_TOKEN: optionalSecret,
+  TWILIO_FROM: z
+    .string()
+    .regex(/^(\+[1-9]\d{6,14}|[A-Za-z0-9 ]{1,11})$/, 'must be an E.164 number or an alphanumeric sender id')
+    .optional(),
+  // Release-day reminders queued per run of the outbox Schedule (every minute): the rate at which they go out.
+  REMINDERS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
 
   STRIPE_API_URL: url.default('https://api.stripe.com'),
   STRIPE_SECRET_KEY: optionalSecret,

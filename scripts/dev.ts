@@ -10,6 +10,7 @@ import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { MUSICKIT_SCRIPT_PATH, sandboxDeveloperKey, startAppleMusicSimulator } from '../simulators/apple-music';
 import { startGeminiSimulator } from '../simulators/gemini';
+import { SANDBOX_TWILIO, startTwilioSimulator } from '../simulators/twilio';
 import { startGoogleSimulator } from '../simulators/google';
 import { SANDBOX_DEVELOPER_TOKEN } from '../simulators/google/ads';
 import { startMetaSimulator } from '../simulators/meta';
@@ -172,6 +173,16 @@ async function main() {
     sandboxed.push(`meta (login, Marketing API, Conversions API) → ${sim.url}`);
   }
 
+  if (!env.TWILIO_ACCOUNT_SID) {
+    // SMS reminders: Twilio's Messages API simulated; what it "sent" is at <url>/__control/messages.
+    const sim = await startTwilioSimulator({ ...SANDBOX_TWILIO, port: Number(env.TWILIO_SIMULATOR_PORT || 4016) });
+    cleanups.push(sim.close);
+    env.TWILIO_ACCOUNT_SID = SANDBOX_TWILIO.accountSid;
+    env.TWILIO_AUTH_TOKEN = SANDBOX_TWILIO.authToken;
+    env.TWILIO_FROM ||= '+15005550006';
+    env.TWILIO_API_URL = sim.url;
+    sandboxed.push(`twilio (SMS) → ${sim.url}`);
+  }
   if (!env.INSTAGRAM_APP_ID) {
     const sim = await startInstagramSimulator({
       appId: 'dropday-sandbox-instagram',

@@ -7,7 +7,8 @@ import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE } from '../http/cookies';
 import { sendPage } from '../pages/send-page';
-import { messagePage, releaseNotFoundPage } from '../pages/smart-link';
+import { reminderInsteadPage } from '../pages/reminder-form';
+import { releaseNotFoundPage } from '../pages/smart-link';
 import { type Tracking } from '../tracking';
 import { recordPresave } from './presave-record';
 import { type CompletedSignIn, type SpotifySignIn } from './spotify-fan-sign-in';
@@ -20,13 +21,11 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
     const campaign = signedIn.campaignId ? await campaigns.byId(signedIn.campaignId) : null;
     if (!campaign || campaign.status === 'cancelled') return void sendPage(res, 404, releaseNotFoundPage());
     if (!signedIn.grant) {
+      // Declined, or Spotify would not let the fan in: not a dead end, the release-day reminder instead.
       return void sendPage(
         res,
-        200,
-        messagePage(
-          'No pre-save',
-          'You did not allow access on Spotify, so nothing was saved. You can try again any time from the release page.',
-        ),
+        signedIn.failure === 'unavailable' ? 502 : 200,
+        reminderInsteadPage(campaign, signedIn.failure),
       );
     }
     const { tokens, accountId } = signedIn.grant;

@@ -4,7 +4,7 @@
 import { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ProviderError } from '../../lib/providers/errors';
-import { type SpotifyTokens } from '../../lib/providers/spotify';
+import { isForbidden, type SpotifyTokens } from '../../lib/providers/spotify';
 import { type AppDeps } from '../deps';
 import { parseCookie } from '../http/cookies';
 import { sendPage } from '../pages/send-page';
@@ -40,8 +40,13 @@ export interface CompletedSignIn {
   purpose: SignInPurpose;
   campaignId: string | null;
   timeZone: string | null;
-  /** null when the fan declined on Spotify's consent page */
+  /** null when the fan declined on Spotify's consent page, or (a pre-save) Spotify did not let them in: `failure` */
   grant: { tokens: SpotifyTokens; accountId: string } | null;
+  /**
+   * A pre-save's sign-in that Spotify refused after consent (`not_allowed`: a 403, e.g. an app in Development Mode
+   * at its user cap) or could not complete (`unavailable`): the fan is offered a reminder instead of a dead end.
+   */
+  failure?: 'not_allowed' | 'unavailable';
 }
 
 /** The page for each refused state: [title, why]. */
@@ -110,6 +115,9 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
         logger.warn({ kind: error.kind, status: error.status }, 'spotify sign-in failed');
+        if (base.purpose === 'presave' && base.campaignId) {
+          return { ...base, grant: null, failure: isForbidden(error) ? 'not_allowed' : 'unavailable' };
+        }
         sendPage(
           res,
           502,

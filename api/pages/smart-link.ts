@@ -11,12 +11,6 @@ function header(campaign: Campaign) {
   return html`${artwork(campaign)}<h1>${campaign.title}</h1><p class="artist">${campaign.artistName}</p>`;
 }
 
-export function spotifyListenUrl(campaign: Campaign): string {
-  return campaign.spotifyAlbumId
-    ? `https://open.spotify.com/album/${campaign.spotifyAlbumId}`
-    : `https://open.spotify.com/search/${encodeURIComponent(`${campaign.artistName} ${campaign.title}`)}`;
-}
-
 /** The subscribe form: explicit, unticked consent with the exact text that is stored with the subscription. */
 function subscribeForm(campaign: Campaign, consentText: string, links: string) {
   return html`<form class="subscribe" method="post" action="/l/${campaign.slug}/subscribe${links}">
@@ -31,17 +25,20 @@ function subscribeForm(campaign: Campaign, consentText: string, links: string) {
 /** The fan's way to erasure (/privacy/delete), on every page of the smart link that may have collected data. */
 const deletionLink = html`<p class="note"><a href="/privacy/delete">Delete my data</a></p>`;
 
-/**
- * `links`: the visit's source as a query string, carried by the page's links so clicks are attributed like the view.
- * `extra`: the ad-measurement part (consent question or pixel), see api/conversions.ts.
- */
-export function presavePage(
-  campaign: Campaign,
-  consentText: string,
-  links = '',
-  extra: Html = html``,
-  otherPlatforms: Html = html``, // other platforms' pre-save buttons (./apple-music-presave.ts)
-): string {
+/** The parts of a smart-link page that vary beside the campaign. */
+export interface PageParts {
+  /** the visit's source as a query string, carried by the page's links so clicks are attributed like the view */
+  links?: string;
+  /** the ad-measurement part (consent question or pixel), see api/conversions.ts */
+  extra?: Html;
+  /** the platforms' part (./platform-links.ts): "remind me" before the release, every platform after it */
+  platforms?: Html;
+  /** other platforms' pre-save buttons (./apple-music-presave.ts) */
+  otherPlatforms?: Html;
+}
+
+export function presavePage(campaign: Campaign, consentText: string, parts: PageParts = {}): string {
+  const { links = '', extra = html``, platforms = html``, otherPlatforms = html`` } = parts;
   const at = `${campaign.releaseTime.slice(0, 5)} on ${campaign.releaseDate}`;
   const policy =
     campaign.releasePolicy === 'local'
@@ -53,16 +50,18 @@ export function presavePage(
 <a class="button" data-presave="/l/${campaign.slug}/presave/spotify${links}" href="/l/${campaign.slug}/presave/spotify${links}">Pre-save on Spotify</a>
 ${otherPlatforms}
 <p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''} and, for a few weeks after the release, to see whether you play it.</p>
+${platforms}
 ${subscribeForm(campaign, consentText, links)}
 ${deletionLink}
 ${extra}`,
   );
 }
 
-export function listenPage(campaign: Campaign, consentText: string, links = '', extra: Html = html``): string {
+export function listenPage(campaign: Campaign, consentText: string, parts: PageParts = {}): string {
+  const { links = '', extra = html``, platforms = html`` } = parts;
   return page(
     `${campaign.title} — listen`,
-    html`${header(campaign)}<a class="button" href="/l/${campaign.slug}/listen/spotify${links}">Listen on Spotify</a>
+    html`${header(campaign)}${platforms}
 ${subscribeForm(campaign, consentText, links)}
 ${deletionLink}
 ${extra}`,

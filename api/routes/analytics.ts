@@ -81,6 +81,8 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
       counts,
       funnel: funnelCounts,
       sources: bySource,
+      clicksByPlatform,
+      inAppBrowser,
       flags,
       delivery: byState,
       series: buckets,
@@ -96,6 +98,8 @@ export function analyticsRoutes({ pool, config }: AppDeps): Router {
       // The rollup this answer comes from (docs/analytics.md): every event up to `eventsThrough` is counted.
       asOf: asOf ? { eventsThrough: String(asOf.eventsThrough), rolledAt: iso(asOf.rolledAt) } : null,
       funnel: funnelCounts,
+      clicksByPlatform,
+      inAppBrowser,
       delivery: {
         byZone: byState.byZone,
         byPlatform: byState.byPlatform,

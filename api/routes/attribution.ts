@@ -1,8 +1,8 @@
-// Attribution routes: the tracked outbound listen link of a smart link (a CLICK, then 302 to the platform), and the
-// artist's control of a campaign's backfill Schedule (status, pause, resume, run a backfill now).
+// Attribution routes: the artist's control of a campaign's backfill Schedule (status, pause, resume, run a backfill
+// now). The smart link's tracked outbound links are in platform-links.ts.
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { type Request, Router } from 'express';
-import { findCampaign, findCampaignBySlug } from '../../db/campaigns';
+import { findCampaign } from '../../db/campaigns';
 import { attributionSummary } from '../../db/attribution';
 import {
   attributionScheduleId,
@@ -13,24 +13,8 @@ import {
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
-import { spotifyListenUrl } from '../pages/smart-link';
 import { uuidParam } from '../schemas';
-import { type Tracking } from '../tracking';
 import { parseParams } from '../validation';
-
-/** Public: `/l/:slug/listen/spotify` records the click and sends the fan on to the release on Spotify. */
-export function listenLinkRoutes({ pool }: AppDeps, tracking: Tracking): Router {
-  const router = Router();
-  router.get('/l/:slug/listen/:platform', async (req, res) => {
-    const campaign = await findCampaignBySlug(pool, req.params.slug);
-    if (!campaign || campaign.status === 'cancelled' || req.params.platform !== 'spotify') {
-      throw new ApiError(404, 'not_found', 'no such release link');
-    }
-    tracking.click(req, campaign, 'spotify', 'listen');
-    res.redirect(302, spotifyListenUrl(campaign));
-  });
-  return router;
-}
 
 /** Artist key: the campaign's attribution Schedule. It exists from the release on; before that these answer 409. */
 export function attributionRoutes({ pool, temporal, config }: AppDeps): Router {

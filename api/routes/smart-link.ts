@@ -13,11 +13,15 @@ import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in'
 import { allowMusicKit, appleMusicPresaveButton } from '../pages/apple-music-presave';
 import { CONSENT_TEXT } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
-import { type Html } from '../pages/layout';
+import { type Html, html } from '../pages/layout';
+import { inAppBrowserOf, inAppBrowserPage, reminderForm } from '../pages/reminder-form';
+import { platformButtons, remindMeNote } from '../pages/platform-links';
 import { listenPage, presavePage, releaseNotFoundPage, thanksPage } from '../pages/smart-link';
 import { type Tracking } from '../tracking';
 
 const isOpen = (c: Campaign) => c.status !== 'cancelled' && c.status !== 'completed' && Date.now() < c.closesAt;
+/** Out on the platforms: the page becomes a plain smart link with every platform (issue 16). */
+const isReleased = (c: Campaign) => c.resolution === 'live' && Date.now() >= c.releaseAt;
 
 const notAvailable = (res: Response) => sendPage(res, 404, releaseNotFoundPage());
 
@@ -36,21 +40,24 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     const { campaign } = cached;
     // buffered: no database round trip on this path; the page's links keep this visit's source for their clicks
     const links = tracking.pageView(req, campaign);
-    const open = isOpen(campaign);
+    const open = isOpen(campaign) && !isReleased(campaign);
     // The Apple Music pre-add loads MusicKit: the page's CSP lets that script (and its API) in, on every answer.
     const appleMusic = open && offersAppleMusic(campaign, deps.providers.appleMusic);
     if (appleMusic) allowMusicKit(res, config.APPLE_MUSIC_MUSICKIT_URL, config.APPLE_MUSIC_API_URL);
     const render = (adMeasurement?: Html) => {
       const consent = CONSENT_TEXT(campaign.artistName);
       return open
-        ? presavePage(
-            campaign,
-            consent,
+        ? presavePage(campaign, consent, {
             links,
-            adMeasurement,
-            appleMusic ? appleMusicPresaveButton(campaign, config.APPLE_MUSIC_MUSICKIT_URL) : undefined,
-          )
-        : listenPage(campaign, consent, links, adMeasurement);
+            extra: adMeasurement,
+            platforms: html`${remindMeNote(cached.links, cached.countdownUrl)}${reminderForm(campaign, cached.links, consent, links)}`,
+            otherPlatforms: appleMusic ? appleMusicPresaveButton(campaign, config.APPLE_MUSIC_MUSICKIT_URL) : undefined,
+          })
+        : listenPage(campaign, consent, {
+            links,
+            extra: adMeasurement,
+            platforms: platformButtons(campaign, cached.links, links),
+          });
     };
     // Ad measurement (an artist's pixel, a Google ad's click) depends on the visitor's consent cookie and may set
     // cookies: such a page is rendered for them alone, and no shared cache may keep it.
@@ -67,7 +74,17 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     const campaign = (await campaigns.bySlug(req.params.slug))?.campaign;
     if (!campaign || campaign.status === 'cancelled') return notAvailable(res);
     if (!isOpen(campaign)) return res.redirect(303, `/l/${campaign.slug}`);
-    tracking.click(req, campaign, 'spotify', 'presave');
+    // In-app browsers (Instagram, Facebook, TikTok) get a stop first: the click is counted with the app, and so is
+    // the fan's going on anyway (`inapp=continue`); those who do not are the drop-off (analytics `inAppBrowser`).
+    const inApp = inAppBrowserOf(req.get('user-agent'));
+    const going = req.query.inapp === 'continue';
+    tracking.click(req, campaign, 'spotify', 'presave', inApp ? { inAppBrowser: inApp, continued: going } : {});
+    if (inApp && !going) {
+      const query = new URLSearchParams(req.query as Record<string, string>);
+      query.set('inapp', 'continue');
+      const continueUrl = `/l/${campaign.slug}/presave/spotify?${query.toString()}`;
+      return sendPage(res, 200, inAppBrowserPage(campaign, continueUrl), { 'Cache-Control': 'private, no-store' });
+    }
     const tz = typeof req.query.tz === 'string' ? req.query.tz.slice(0, 64) : '';
     const timeZone = tz && (await isKnownTimeZone(pool, tz)) ? tz : null; // unknown → the campaign's zone
     await signIn.start(res, { purpose: 'presave', campaignId: campaign.id, timeZone, scopes: presaveScopes(campaign) });

@@ -2,9 +2,17 @@
 // link, and the artist's CSV export of consented subscribers, streamed page by page.
 import { type Response, Router } from 'express';
 import { z } from 'zod';
-import { findCampaign, findCampaignById, findCampaignBySlug } from '../../db/campaigns';
+import { findCampaign, findCampaignById, findCampaignBySlug, isKnownTimeZone } from '../../db/campaigns';
 import { fanExists } from '../../db/fans';
-import { confirmSubscriber, subscribersPage, unsubscribe, upsertSubscriber } from '../../db/subscribers';
+import {
+  confirmSubscriber,
+  requestReminder,
+  subscribersPage,
+  unsubscribe,
+  upsertSubscriber,
+} from '../../db/subscribers';
+import { isPlatform } from '../../lib/platforms/catalog';
+import { platformChoiceCookie } from '../pages/platform-links';
 import { queueEmail } from '../../db/outbox';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { unsubscribeLink } from '../../lib/crypto/unsubscribe-link';
@@ -51,13 +59,22 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
     }
     // The browser that pre-saved carries the fan's id: linking it lets a consent-expiry nudge reach this fan.
     const fanId = await knownFan(parseCookie(req.get('cookie'), FAN_COOKIE));
+    const { remind, platform, tz, ...contacts } = parsed.data;
     const outcome = await upsertSubscriber(pool, keyRing, hash, {
       campaignId: campaign.id,
       fanId,
-      ...parsed.data,
+      ...contacts,
       consentText: CONSENT_TEXT(campaign.artistName),
       signupDimensions: tracking.requestDimensions(req),
     });
+    if (remind && outcome.id) {
+      // The fan's platform: the one picked in the form, else the one they asked us to remember for this artist.
+      const remembered = parseCookie(req.get('cookie'), platformChoiceCookie(campaign.artistId));
+      await requestReminder(pool, outcome.id, {
+        platform: platform ?? (remembered && isPlatform(remembered) ? remembered : null),
+        timeZone: tz && (await isKnownTimeZone(pool, tz)) ? tz : null,
+      });
+    }
     if (outcome.status === 'confirm') {
       // Double opt-in: the subscription counts once the address's owner opens this link. One e-mail per
       // subscription and hour, however often the form is posted.

@@ -11,6 +11,7 @@ import { type MetaConversionsClient, metaConversionsFrom } from './meta-conversi
 import { type MetaMarketingClient, metaMarketingFrom } from './meta-marketing';
 import { type MetaOAuthClient, metaOAuthFrom } from './meta-oauth';
 import { type SpotifyClient, spotifyClientFrom } from './spotify';
+import { type TwilioClient, twilioClientFrom } from './twilio';
 
 export interface ProviderClients {
   spotify: SpotifyClient;
@@ -24,6 +25,8 @@ export interface ProviderClients {
   instagram: InstagramClient;
   /** null when no key is configured: the template writer serves instead */
   gemini: GeminiCopyClient | null;
+  /** null when no Twilio account is configured: SMS reminders are not sent */
+  twilio: TwilioClient | null;
 }
 
 export function createProviderClients(config: Config, hooks: { onCall?: OnProviderCall } = {}): ProviderClients {
@@ -38,6 +41,7 @@ export function createProviderClients(config: Config, hooks: { onCall?: OnProvid
     metaConversions: metaConversionsFrom(config, onCall),
     instagram: instagramFrom(config, onCall),
     gemini: geminiClientFrom(config, onCall),
+    twilio: twilioClientFrom(config, onCall),
   };
 }
 

@@ -67,7 +67,7 @@ describe.each(['dev-server', 'cluster'] as const)('npm run dev (TEMPORAL_MODE=%s
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'dropday-dev-'));
     port = await freePort();
-    const ports = await Promise.all(Array.from({ length: 11 }, () => freePort()));
+    const ports = await Promise.all(Array.from({ length: 12 }, () => freePort()));
     uiPort = ports[2];
     // Only what a fresh shell has: none of the test run's DATABASE_URL, TEMPORAL_ADDRESS or provider settings.
     const env = {
@@ -88,6 +88,7 @@ describe.each(['dev-server', 'cluster'] as const)('npm run dev (TEMPORAL_MODE=%s
       APPLE_MUSIC_SIMULATOR_PORT: String(ports[8]),
       INSTAGRAM_SIMULATOR_PORT: String(ports[9]),
       GEMINI_SIMULATOR_PORT: String(ports[10]),
+      TWILIO_SIMULATOR_PORT: String(ports[11]),
     };
     dev = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/dev.ts'], { cwd: ROOT, env });
     dev.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -95,8 +95,8 @@ describe('pre-save from the smart link to the library', () => {
     await waitForCampaign(stack, campaign.data.id, headers, 'completion', (r) => r.data.status === 'completed');
     const after = await http.get(campaign.data.landingUrl);
     // Its listen link goes through our tracked redirect (a CLICK) to the album on Spotify.
-    expect(after.data).toContain(`/l/${campaign.data.slug}/listen/spotify`);
-    const listen = await http.get(`${stack.api.url}/l/${campaign.data.slug}/listen/spotify`);
+    expect(after.data).toContain(`/l/${campaign.data.slug}/go/spotify`);
+    const listen = await http.get(`${stack.api.url}/l/${campaign.data.slug}/go/spotify`);
     expect(listen.headers.location).toBe(`https://open.spotify.com/album/${created.album.id}`);
     expect(after.data).not.toContain('Pre-save on Spotify');
     // The way to erasure stays on the page after the release, as before it.

@@ -14,7 +14,7 @@ import { artistAccount, createCampaign, http, startReleaseStack, type ReleaseSta
 
 const LIMITS =
   'signup=3/3600,login=2/3600,subscribe=2/3600,deletion=2/3600,status=2/3600,presave=2/3600,oauth=2/3600,' +
-  'checkout=2/3600,codec=2/3600,webhooks=2/3600,verification=2/3600';
+  'checkout=2/3600,codec=2/3600,webhooks=2/3600,verification=2/3600,outbound=2/3600';
 
 let stack: ReleaseStack;
 let secondPool: DatabasePool;
@@ -141,6 +141,11 @@ describe('rate limits', () => {
       {
         policy: 'presave',
         send: (h) => http.get(`${stack.api.url}/l/${campaign.slug}/presave/spotify`, { headers: h }),
+      },
+      {
+        // A script clicking a tracked platform link in a loop (each click is an event row).
+        policy: 'outbound',
+        send: (h) => http.get(`${stack.api.url}/l/${campaign.slug}/go/spotify`, { headers: h }),
       },
       {
         // Someone trying Music-User-Tokens (each would cost an Apple call).

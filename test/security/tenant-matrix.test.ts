@@ -1,5 +1,5 @@
 // The tenant matrix, generated from GET /openapi.json: account A creates one of everything it can (artist, Meta
-// pixel, Google conversion action, campaign, event values, ad copy request with its variants, a Google Ads
+// pixel, Google conversion action, campaign, event values, platform links, ad copy request with its variants, a Google Ads
 // connection through the simulator's consent page, and a Google ad campaign); account B, with its own valid key,
 // calls every id-taking artist route with A's ids (and A's ids in B's bodies): every answer is 404 (never 200, 403
 // or 500) and nothing of A's changes.
@@ -56,6 +56,7 @@ const validBodies: Record<string, unknown> = {
   'PATCH /v1/campaigns/{id}': { releaseDate: '2031-01-01' },
   'PATCH /v1/artists/{id}': { spotifyArtistId: '0TnOYISbd1XYRBk9myaseg' },
   'PUT /v1/campaigns/{id}/values': { values: { PAGE_VIEW: 0 } },
+  'PUT /v1/campaigns/{id}/links': { links: [{ platform: 'deezer', url: 'https://www.deezer.com/album/1' }] },
   'PUT /v1/artists/{id}/meta-pixel': { pixelId: '1234567890' },
   'PUT /v1/artists/{id}/google-conversion': { customerId: '1234567890', conversionAction: '1' },
   'POST /v1/campaigns/{id}/ads/copy': { platform: 'meta' },
@@ -128,6 +129,12 @@ describe('tenant matrix', () => {
       { headers: a.headers },
     );
     expect(googleConversion.status).toBe(200);
+    const platformLinks = await http.put(
+      `${stack.api.url}/v1/campaigns/${campaign.id}/links`,
+      { links: [{ platform: 'tidal', url: 'https://tidal.com/browse/album/1' }] },
+      { headers: a.headers },
+    );
+    expect(platformLinks.status).toBe(200);
     const copy = await http.post(
       `${stack.api.url}/v1/campaigns/${campaign.id}/ads/copy`,
       { platform: 'google', variants: 2 },
@@ -158,6 +165,7 @@ describe('tenant matrix', () => {
           `/v1/artists/${a.artistId}/google-conversion`,
           `/v1/campaigns/${campaign.id}`,
           `/v1/campaigns/${campaign.id}/values`,
+          `/v1/campaigns/${campaign.id}/links`,
           `/v1/campaigns/${campaign.id}/ads/copy`,
           `/v1/campaigns/${campaign.id}/ads`,
           '/v1/connections',
