@@ -5,14 +5,7 @@ import { type Campaign, findCampaignById, markAlerted, recordResolution, setCamp
 import { notifyAccount } from '../db/notifications';
 import { queueEmail } from '../db/outbox';
 import { type DatabasePool } from '../db/pool';
-import {
-  claimDuePresaves,
-  pendingWaves,
-  platformsOfPresaves,
-  type PresaveProgress,
-  presaveProgress,
-  renewLease,
-} from '../db/presaves';
+import { claimDuePresaves, pendingWaves, type PresaveProgress, presaveProgress, renewLease } from '../db/presaves';
 import { type FanTokens } from '../db/fans';
 import { orderSessionOfCampaign } from '../db/billing';
 import { signalOrder } from '../lib/starters/order';
@@ -158,12 +151,8 @@ export function createReleaseActivities(
       if (claimed.length === 0) return result;
       const settler = createBatchSettler({ pool, campaign, claimToken, result });
       // Each row goes to its platform's delivery; Spotify's rows wait for the release to be live on Spotify.
-      const platforms = await platformsOfPresaves(
-        pool,
-        claimed.map((row) => row.id),
-      );
       const spotifyLive = Boolean(campaign.spotifyAlbumId) && campaign.resolution === 'live';
-      const waiting = spotifyLive ? [] : claimed.filter((row) => platforms.get(row.id)?.platform !== 'apple_music');
+      const waiting = spotifyLive ? [] : claimed.filter((row) => row.platform !== 'apple_music');
       for (const row of waiting) void settler.giveBack(row, 'release not live yet');
       if (waiting.length === claimed.length) {
         await settler.flush();
@@ -184,10 +173,9 @@ export function createReleaseActivities(
             continue;
           }
           try {
-            const platform = platforms.get(row.id);
             const outcome =
-              platform?.platform === 'apple_music'
-                ? await deliverAppleMusic(campaign, { ...row, ...platform }, heartbeat, stopSignals)
+              row.platform === 'apple_music'
+                ? await deliverAppleMusic(campaign, row, heartbeat, stopSignals)
                 : await delivery.deliver(
                     row.fanId,
                     target!,

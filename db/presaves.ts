@@ -94,6 +94,9 @@ export interface ClaimedPresave {
   /** counting this one; above 1 the outcome of an earlier attempt is unknown */
   attempts: number;
   dueAt: number;
+  platform: string;
+  /** added to the fan's library already at consent (an Apple Music pre-add) */
+  preadded: boolean;
 }
 
 /**
@@ -105,7 +108,14 @@ export async function claimDuePresaves(
   input: { campaignId: string; claimToken: string; limit: number; leaseMs: number },
 ): Promise<readonly ClaimedPresave[]> {
   return pool.any(sql.type(
-    z.object({ id: z.string().uuid(), fanId: z.string().uuid(), attempts: z.number(), dueAt: z.number() }),
+    z.object({
+      id: z.string().uuid(),
+      fanId: z.string().uuid(),
+      attempts: z.number(),
+      dueAt: z.number(),
+      platform: z.string(),
+      preadded: z.boolean(),
+    }),
   )`
     WITH candidates AS (
       SELECT id FROM presaves
@@ -119,7 +129,8 @@ export async function claimDuePresaves(
     SET state = 'running', claim_token = ${input.claimToken}, attempts = p.attempts + 1,
         lease_until = clock_timestamp() + ${input.leaseMs} * interval '1 millisecond'
     FROM candidates WHERE p.id = candidates.id
-    RETURNING p.id, p.fan_id AS "fanId", p.attempts, p.due_at AS "dueAt"`);
+    RETURNING p.id, p.fan_id AS "fanId", p.attempts, p.due_at AS "dueAt", p.platform,
+              p.preadded_at IS NOT NULL AS preadded`);
 }
 
 /**
@@ -358,18 +369,4 @@ export async function deletePresavesOfFan(db: Db, fanId: string): Promise<number
 /** An Apple Music pre-add made at consent time and read back (the row stays pending until its release instant). */
 export async function markPreadded(db: Db, presaveId: string): Promise<void> {
   await db.query(sql.unsafe`UPDATE presaves SET preadded_at = coalesce(preadded_at, now()) WHERE id = ${presaveId}`);
-}
-
-/**
- * The platform of each of these pre-saves, and whether it was pre-added at consent (a batch is dispatched per
- * platform: activities/release.ts).
- */
-export async function platformsOfPresaves(
-  db: Db,
-  ids: readonly string[],
-): Promise<Map<string, { platform: string; preadded: boolean }>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.any(sql.type(z.object({ id: z.string(), platform: z.string(), preadded: z.boolean() }))`
-    SELECT id, platform, preadded_at IS NOT NULL AS preadded FROM presaves WHERE id = ANY(${sql.array([...ids], 'uuid')})`);
-  return new Map(rows.map((r) => [r.id, { platform: r.platform, preadded: r.preadded }]));
 }
