@@ -240,8 +240,8 @@ export async function flagTotals(tx: Tx, flags: ReturnType<typeof sql.fragment>)
   return { excludedEvents: total, byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.count])) };
 }
 
-/** This transaction's flagged event ids. */
-const computedFlagIds = { flagged: sql.fragment`(SELECT id FROM analytics_flags)` };
+/** Clicks counted against this transaction's flagged events. */
+const computedClickScope = { flagged: sql.fragment`(SELECT id FROM analytics_flags)` };
 
 /** This transaction's `analytics_flags` with each event's type and instant. */
 const computedFlags = sql.fragment`(
@@ -332,8 +332,8 @@ export async function campaignAnalytics(pool: DatabasePool, campaignId: string, 
       counts: await eventCounts(tx, campaignId),
       funnel: await funnel(tx, campaignId),
       sources: await sources(tx, campaignId),
-      clicksByPlatform: await clicksByPlatform(tx, campaignId, computedFlagIds),
-      inAppBrowser: await inAppBrowser(tx, campaignId, computedFlagIds),
+      clicksByPlatform: await clicksByPlatform(tx, campaignId, computedClickScope),
+      inAppBrowser: await inAppBrowser(tx, campaignId, computedClickScope),
       flags: { ...(await flagTotals(tx, computedFlags)), items: await flagItems(tx, computedFlags) },
       delivery: await delivery(tx, campaignId),
       series: await series(tx, campaignId, range),
