@@ -52,6 +52,8 @@ const pendingRow = z.object({
   subscriberId: z.string().nullable(),
   subscriberEmailEnc: z.string().nullable(),
   subscriberPhoneEnc: z.string().nullable(),
+  /** the fan's language (migration 030): their messages are written in it */
+  subscriberLang: z.string().nullable(),
   orderId: z.string().nullable(),
   orderEmailEnc: z.string().nullable(),
   memberId: z.string().nullable(),
@@ -76,6 +78,7 @@ export async function sendPendingEmails(
       const email = await tx.maybeOne(sql.type(pendingRow)`
         SELECT o.id, o.template, o.kind, o.channel, o.data, a.email AS "accountEmail", a.name AS "accountName",
                o.subscriber_id AS "subscriberId", s.email_enc AS "subscriberEmailEnc", s.phone_enc AS "subscriberPhoneEnc",
+               s.lang AS "subscriberLang",
                o.order_id AS "orderId", ord.email_enc AS "orderEmailEnc",
                o.member_id AS "memberId", m.email_enc AS "memberEmailEnc"
         FROM outbox_emails o LEFT JOIN accounts a ON a.id = o.account_id LEFT JOIN subscribers s ON s.id = o.subscriber_id

@@ -16,16 +16,28 @@ export type PresaveState = (typeof PRESAVE_STATES)[number];
 
 /** A new pre-save, due at the release instant for this fan. A fan who consents again after a revocation or
  * failure gets a fresh pending row; a delivered one stays delivered. */
-export async function upsertPresave(db: Db, input: { campaignId: string; fanId: string; platform: string }) {
+/** `lang`: the fan's language (migration 030), kept as given at the latest consent. */
+export async function upsertPresave(
+  db: Db,
+  input: { campaignId: string; fanId: string; platform: string; lang?: string | null },
+) {
   const row = z.object({ id: z.string().uuid(), dueAt: z.number(), state: z.enum(PRESAVE_STATES) });
+  const lang = input.lang ?? null;
   const upserted = await db.maybeOne(sql.type(row)`
-    INSERT INTO presaves (campaign_id, fan_id, platform, due_at)
-    SELECT c.id, f.id, ${input.platform}, ${dueAtExpression(sql.fragment`f.time_zone`)}
+    INSERT INTO presaves (campaign_id, fan_id, platform, due_at, lang)
+    SELECT c.id, f.id, ${input.platform}, ${dueAtExpression(sql.fragment`f.time_zone`)}, ${lang}
     FROM campaigns c, fans f WHERE c.id = ${input.campaignId} AND f.id = ${input.fanId}
     ON CONFLICT (campaign_id, fan_id, platform) DO UPDATE
-      SET state = 'pending', reason = NULL, last_error = NULL, attempts = 0, due_at = EXCLUDED.due_at
+      SET state = 'pending', reason = NULL, last_error = NULL, attempts = 0, due_at = EXCLUDED.due_at,
+          lang = coalesce(EXCLUDED.lang, presaves.lang)
       WHERE presaves.state IN ('failed', 'revoked')
     RETURNING id, due_at AS "dueAt", state`);
+  // A fan who consents again in another language: their pre-save speaks it from now on.
+  if (!upserted && lang)
+    await db.query(sql.unsafe`
+      UPDATE presaves SET lang = ${lang}
+      WHERE campaign_id = ${input.campaignId} AND fan_id = ${input.fanId} AND platform = ${input.platform}
+        AND lang IS DISTINCT FROM ${lang}`);
   // No row back means the existing pre-save stands as it is.
   return (
     upserted ??
@@ -317,9 +329,17 @@ export async function cancelOpenPresaves(tx: DatabaseTransactionConnection, camp
 }
 
 /** When this fan's Spotify pre-save of the campaign is due (the thank-you page says so). */
-export async function presaveDueAt(db: Db, campaignId: string, fanId: string): Promise<number | null> {
-  return db.maybeOneFirst(sql.type(z.object({ dueAt: z.number() }))`
-    SELECT due_at AS "dueAt" FROM presaves WHERE campaign_id = ${campaignId} AND fan_id = ${fanId} AND platform = 'spotify'`);
+/** When the fan's pre-save on `platform` is delivered, and the zone to show it in (the fan's, else the campaign's). */
+export async function presaveDueAt(
+  db: Db,
+  campaignId: string,
+  fanId: string,
+  platform = 'spotify',
+): Promise<{ at: number; zone: string } | null> {
+  return db.maybeOne(sql.type(z.object({ at: z.number(), zone: z.string() }))`
+    SELECT p.due_at AS at, coalesce(f.time_zone, c.time_zone) AS zone
+    FROM presaves p JOIN fans f ON f.id = p.fan_id JOIN campaigns c ON c.id = p.campaign_id
+    WHERE p.campaign_id = ${campaignId} AND p.fan_id = ${fanId} AND p.platform = ${platform}`);
 }
 
 /** Whether the fan pre-saved the campaign on any platform. */
@@ -349,9 +369,15 @@ export async function recentPresaversWithActiveTokens(
  */
 export async function presavesNeedingReconsent(db: Db) {
   return db.any(sql.type(
-    z.object({ presaveId: z.string(), subscriberId: z.string(), title: z.string(), slug: z.string() }),
+    z.object({
+      presaveId: z.string(),
+      subscriberId: z.string(),
+      title: z.string(),
+      slug: z.string(),
+      lang: z.string().nullable(),
+    }),
   )`
-    SELECT p.id AS "presaveId", s.id AS "subscriberId", c.title, c.slug
+    SELECT p.id AS "presaveId", s.id AS "subscriberId", c.title, c.slug, coalesce(p.lang, s.lang) AS lang
     FROM presaves p
     JOIN campaigns c ON c.id = p.campaign_id AND c.status IN ('scheduled', 'releasing')
     JOIN fan_tokens t ON t.fan_id = p.fan_id AND t.status = 'active'

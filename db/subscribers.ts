@@ -13,6 +13,9 @@ export interface NewSubscriber {
   email?: string;
   phone?: string;
   consentText: string;
+  /** the consent wording's version (one per language, lib/i18n) and the fan's language (migration 030) */
+  consentVersion?: string | null;
+  lang?: string | null;
   /** where the sign-up came from, kept for its EMAIL_SIGNUP event, recorded once confirmed */
   signupDimensions?: EventDimensions;
 }
@@ -94,15 +97,17 @@ export async function upsertSubscriber(
       value ? keyRing.encrypt(value, `subscribers:${id}:${field}`) : null;
     await tx.query(sql.unsafe`
       INSERT INTO subscribers (id, campaign_id, fan_id, email_enc, email_hash, phone_enc, phone_hash, consent_text,
-                               signup_dimensions)
+                               consent_version, lang, signup_dimensions)
       VALUES (${id}, ${input.campaignId}, ${input2.fanId ?? null}, ${seal(input2.email, 'email')}, ${emailHash},
-              ${seal(input2.phone, 'phone')}, ${phoneHash}, ${input.consentText},
+              ${seal(input2.phone, 'phone')}, ${phoneHash}, ${input.consentText}, ${input.consentVersion ?? null},
+              ${input.lang ?? null},
               ${input.signupDimensions ? sql.jsonb(JSON.parse(JSON.stringify(input.signupDimensions))) : null})
       ON CONFLICT (id) DO UPDATE SET
         fan_id = ${sameContacts ? sql.fragment`coalesce(EXCLUDED.fan_id, subscribers.fan_id)` : sql.fragment`EXCLUDED.fan_id`},
         email_enc = EXCLUDED.email_enc, email_hash = EXCLUDED.email_hash,
         phone_enc = EXCLUDED.phone_enc, phone_hash = EXCLUDED.phone_hash,
-        consent_text = EXCLUDED.consent_text, consented_at = now(), signup_dimensions = EXCLUDED.signup_dimensions`);
+        consent_text = EXCLUDED.consent_text, consent_version = EXCLUDED.consent_version, lang = EXCLUDED.lang,
+        consented_at = now(), signup_dimensions = EXCLUDED.signup_dimensions`);
     return emailHash ? { status: 'confirm', id, emailHash, phoneHash, round: '' } : { status: 'unconfirmable', id };
   });
 }
@@ -153,6 +158,9 @@ const dueReminderRow = z.object({
   platform: z.string().nullable(),
   hasEmail: z.boolean(),
   hasPhone: z.boolean(),
+  /** the release instant this fan is reminded of, and the zone to show it in (theirs, else the campaign's) */
+  releaseAt: z.number(),
+  zone: z.string(),
 });
 export type DueReminder = z.infer<typeof dueReminderRow>;
 
@@ -167,7 +175,12 @@ export async function claimDueReminders(
 ): Promise<readonly DueReminder[]> {
   return tx.any(sql.type(dueReminderRow)`
     WITH due AS (
-      SELECT s.id FROM subscribers s JOIN campaigns c ON c.id = s.campaign_id
+      SELECT s.id,
+             (c.release_date + c.release_time) AT TIME ZONE
+               (CASE WHEN c.release_policy = 'local' THEN coalesce(s.reminder_zone, c.time_zone) ELSE c.time_zone END)
+               AS release_at,
+             coalesce(s.reminder_zone, c.time_zone) AS zone
+      FROM subscribers s JOIN campaigns c ON c.id = s.campaign_id
       WHERE s.wants_reminder AND s.reminded_at IS NULL AND s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL
         AND c.status <> 'cancelled' AND c.resolution = 'live'
         AND (c.release_date + c.release_time) AT TIME ZONE
@@ -177,7 +190,8 @@ export async function claimDueReminders(
     )
     UPDATE subscribers s SET reminded_at = now() FROM due WHERE s.id = due.id
     RETURNING s.id, s.campaign_id AS "campaignId", s.reminder_platform AS platform,
-              s.email_enc IS NOT NULL AS "hasEmail", s.phone_enc IS NOT NULL AS "hasPhone"`);
+              s.email_enc IS NOT NULL AS "hasEmail", s.phone_enc IS NOT NULL AS "hasPhone",
+              due.release_at AS "releaseAt", due.zone`);
 }
 
 export async function unsubscribe(pool: DatabasePool, id: string): Promise<boolean> {

@@ -21,6 +21,8 @@ export async function recordPresave(
   input: {
     campaign: Campaign;
     platform: 'spotify' | 'apple_music';
+    /** the fan's language: their pre-save's messages (a re-consent nudge) are in it */
+    lang?: string | null;
     /** stores the fan and their token in the pre-save's transaction; resolves to the fan's id */
     storeFan: (tx: DatabaseTransactionConnection) => Promise<string>;
   },
@@ -31,7 +33,7 @@ export async function recordPresave(
   // (delivered at once). Fans joining a wave already planned need no word, which keeps the history small.
   const { fanId, presave, handoffId } = await pool.transaction(async (tx) => {
     const id = await input.storeFan(tx);
-    const row = await upsertPresave(tx, { campaignId: campaign.id, fanId: id, platform });
+    const row = await upsertPresave(tx, { campaignId: campaign.id, fanId: id, platform, lang: input.lang ?? null });
     const waveSoon = row.dueAt <= Date.now() + WAVE_MARGIN_MS;
     const tell = row.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(tx, { presaveId: row.id })));
     await insertEvent(tx, {
