@@ -99,8 +99,10 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
           : undefined;
       return sendPage(res, 200, render(adMeasurement), { 'Cache-Control': 'private, no-cache' });
     }
-    // The same bytes for everyone with these links and this language: rendered once per campaign state and language.
-    const page = cached.page(`${language.lang}:${open ? 'presave' : 'listen'}${links}`, render);
+    // The same bytes for everyone with these links and this language: rendered once per campaign state and language
+    // (a page whose language came from its URL has links carrying it: a variant of its own).
+    const variant = `${language.lang}${language.from === 'url' ? '+url' : ''}:${open ? 'presave' : 'listen'}${links}`;
+    const page = cached.page(variant, render);
     sendPage(res, 200, page.body, { 'Cache-Control': shared, ETag: page.etag });
   });
 
