@@ -95,6 +95,12 @@ export function instant(text: string, instantMs: number): Html {
   return html`<time datetime="${new Date(instantMs).toISOString()}" data-instant>${text}</time>`;
 }
 
+/** A message with an element (`inner`, e.g. an instant()) where its `when` goes, the rest escaped as text. */
+export function withWhen(message: (p: { when: string }) => string, inner: Html): Html {
+  const [before, after = ''] = message({ when: '\u0000' }).split('\u0000');
+  return html`${before}${inner}${after}`;
+}
+
 /** A page of the fan's side (smart link, thank-you, privacy): in their language, with the language switch. */
 export function page(title: string, body: Html, fan?: FanPage): string {
   return htmlDocument({

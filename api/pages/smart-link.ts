@@ -1,7 +1,7 @@
 import { type Campaign } from '../../db/campaigns';
 import { formatInstant, formatWallClock, messagesFor } from '../../lib/i18n';
 import { withLanguage } from '../http/fan-language';
-import { type FanPage, type Html, html, instant, page } from './layout';
+import { type FanPage, type Html, html, instant, page, withWhen } from './layout';
 
 function artwork(campaign: Campaign, fan: FanPage) {
   return campaign.artworkUrl
@@ -53,8 +53,10 @@ function landing(campaign: Campaign, fan: FanPage): Html {
     const when = formatWallClock(lang, campaign.releaseDate, campaign.releaseTime);
     return html`${t.landsLocal({ when })} (<span id="fan-zone">${campaign.timeZone}</span>).`;
   }
-  const [before, after] = t.landsGlobal({ when: '\u0000' }).split('\u0000');
-  return html`${before}${instant(formatInstant(lang, campaign.releaseAt, campaign.timeZone), campaign.releaseAt)}${after}`;
+  return withWhen(
+    t.landsGlobal,
+    instant(formatInstant(lang, campaign.releaseAt, campaign.timeZone), campaign.releaseAt),
+  );
 }
 
 export function presavePage(campaign: Campaign, consentText: string, fan: FanPage, parts: PageParts = {}): string {
@@ -98,8 +100,7 @@ export function thanksPage(
   const t = messagesFor(lang).smartLink;
   let when: Html | string = '';
   if (due) {
-    const [before, after] = t.inYourLibraryAt({ when: '\u0000' }).split('\u0000');
-    when = html` ${before}${instant(formatInstant(lang, due.at, due.zone), due.at)}${after}`;
+    when = html` ${withWhen(t.inYourLibraryAt, instant(formatInstant(lang, due.at, due.zone), due.at))}`;
   }
   return page(
     t.presavedTitle({ title: campaign.title }),
