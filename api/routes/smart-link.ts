@@ -9,7 +9,7 @@ import { campaignCacheFor } from '../campaign-cache';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
-import { type FanLanguage, fanLanguage, rememberLanguage, withLanguage } from '../http/fan-language';
+import { fanLanguage, rememberLanguage, withLanguage } from '../http/fan-language';
 import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
 import { allowMusicKit, appleMusicPresaveButton } from '../pages/apple-music-presave';
 import { consentWording } from '../pages/consent';
