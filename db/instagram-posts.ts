@@ -84,6 +84,12 @@ export async function openInstagramPostIds(db: Db, campaignId: string): Promise<
     WHERE campaign_id = ${campaignId} AND state NOT IN ('published', 'failed', 'cancelled')`);
 }
 
+/** Every post of the account (their workflows go with the account). */
+export async function instagramPostIdsOfAccount(db: Db, accountId: string): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM instagram_posts WHERE account_id = ${accountId}`);
+}
+
 /** Posts of a connection that have not ended (a disconnect waits for them, or cancels them). */
 export async function openInstagramPostIdsOfConnection(db: Db, connectionId: string): Promise<readonly string[]> {
   return db.anyFirst(sql.type(z.object({ id: z.string() }))`
