@@ -49,6 +49,7 @@ import { stripeWebhookRoutes } from './routes/stripe-webhooks';
 import { appleMusicRoutes } from './routes/apple-music';
 import { instagramWebhookRoutes } from './routes/instagram-webhooks';
 import { instagramRoutes } from './routes/instagram';
+import { instagramCaptionRoutes } from './routes/instagram-captions';
 import { attributionRoutes } from './routes/attribution';
 import { platformLinkAdminRoutes, platformLinkRoutes } from './routes/platform-links';
 import { eventBufferFor } from './event-buffer';
@@ -161,6 +162,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adCopyRoutes(deps));
   app.use(adRoutes(deps));
   app.use(instagramRoutes(deps));
+  app.use(instagramCaptionRoutes(deps));
   app.use(opsRoutes(deps));
   app.use(opsWorkflowRoutes(deps));
   app.use(conversionRoutes(deps));

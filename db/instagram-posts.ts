@@ -110,6 +110,19 @@ export async function setInstagramPostState(
     WHERE id = ${id} AND state NOT IN ('published', 'cancelled')`);
 }
 
+/**
+ * An approved caption draft becomes the post's caption while the post has no container yet (a container carries
+ * its caption; once it exists or publishing started, the caption stays). True when it was changed.
+ */
+export async function setCaptionOfUnpreparedPost(db: Db, id: string, caption: string): Promise<boolean> {
+  const changed = await db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    UPDATE instagram_posts SET caption = ${caption}, updated_at = now()
+    WHERE id = ${id} AND container_id IS NULL AND publish_started_at IS NULL
+      AND state NOT IN ('published', 'failed', 'cancelled')
+    RETURNING id`);
+  return changed !== null;
+}
+
 export async function recordInstagramContainer(db: Db, id: string, containerId: string | null): Promise<void> {
   await db.query(sql.unsafe`
     UPDATE instagram_posts SET container_id = ${containerId},
