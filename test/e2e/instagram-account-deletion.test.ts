@@ -2,6 +2,7 @@
 // the request, before the workflow gets there), every connected professional account's webhooks are unsubscribed at
 // Instagram (the simulator records it, and delivers nothing more), the accounts' post and token workflows go with
 // the account, and the audit keeps ids and counts only. Another label's account stays as it was.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { connectInstagram, postView, schedulePost, useInstagramStack } from '../helpers/instagram';
@@ -68,9 +69,21 @@ describe('deleting an account with Instagram connected', () => {
     expect(late.data.statuses).toEqual([]);
     expect(await inboxOf(leaving.accountId)).toBe(0);
 
-    // Its post and token workflows went with it.
+    // Its post and token workflows went with it (the server deletes a history asynchronously).
     for (const id of [`instagram-post:${leaving.postId}`, `connection:${leaving.connection.id}`])
-      await expect(stack.temporal.client.workflow.getHandle(id).describe()).rejects.toThrow();
+      await waitFor(
+        `${id} deleted`,
+        () =>
+          stack.temporal.client.workflow
+            .getHandle(id)
+            .describe()
+            .then(
+              () => 'there',
+              (e: unknown) => (e instanceof WorkflowNotFoundError ? 'gone' : String(e)),
+            ),
+        (s) => s === 'gone',
+        30_000,
+      );
 
     const audit = await stack.db.pool.anyFirst(sql.type(z.object({ line: z.string() }))`
       SELECT action || ' ' || target AS line FROM audit_log
