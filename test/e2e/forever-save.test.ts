@@ -105,7 +105,7 @@ describe('forever-save', () => {
     // The opt-in keeps the words the fan was shown; the thank-you page says what it does and links its stop.
     const consent = await stack.db.pool.any(sql.type(z.object({ text: z.string(), version: z.string() }))`
       SELECT consent_text AS text, consent_version AS version FROM forever_saves`);
-    expect(consent).toHaveLength(5);
+    expect(consent).toHaveLength(6);
     expect(consent[0]).toEqual({
       text: expect.stringContaining("Also save Luna Vey's next releases"),
       version: 'forever-save-1',
