@@ -18,6 +18,7 @@ export type SignedPurpose =
   | 'csrf' // the anti-forgery field of the dashboard's forms, bound to the session
   | 'unsubscribe' // the unsubscribe link in every message to a subscriber
   | 'subscription-confirm' // the e-mailed link that confirms a subscription (double opt-in)
+  | 'phone-confirm' // the texted link by which a phone's owner confirms SMS to it (/p/<token>)
   | 'deletion-link' // the e-mailed link that confirms a deletion request
   | 'email-verification' // the e-mailed link that proves an account reads its address (/account/verify/<token>)
   | 'password-reset' // the e-mailed link that sets a member's new password (/app/reset/<token>)
