@@ -16,7 +16,12 @@ import { SANDBOX_DEVELOPER_TOKEN } from '../simulators/google/ads';
 import { startMetaSimulator } from '../simulators/meta';
 import { startInstagramSimulator } from '../simulators/instagram';
 import { startSpotifySimulator } from '../simulators/spotify';
-import { DEMO_LOGIN, describeDemo, seedDemoCampaign } from './lib/demo';
+import { DEMO_LOGIN, describeDemo, printDemoReminder, seedDemoCampaign } from './lib/demo';
+import { type DemoInbox } from './lib/demo-fans';
+import { sandboxMailTo } from '../db/sandbox-mailbox';
+import { keyRingFrom } from '../lib/runtime';
+import { deliverOutboxNow } from '../lib/starters/schedules';
+import { connectTemporalClient } from '../lib/temporal/client';
 import { loadOrCreateDevSecrets } from './lib/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './lib/embedded-postgres';
 import { ensureDevOpsKey } from './lib/ops-key';
@@ -115,6 +120,8 @@ async function main() {
   // Providers without credentials run against loopback simulators ("sandbox mode").
   const sandboxed: string[] = [];
   let simulatorUrl: string | null = null;
+  let appleMusicUrl: string | undefined;
+  let twilioUrl: string | undefined;
   if (!env.SPOTIFY_CLIENT_ID) {
     const sim = await startSpotifySimulator({
       clientId: 'dropday-sandbox',
@@ -140,6 +147,7 @@ async function main() {
     env.APPLE_MUSIC_PRIVATE_KEY = key.privateKeyPem;
     env.APPLE_MUSIC_API_URL = sim.url;
     env.APPLE_MUSIC_MUSICKIT_URL = `${sim.url}${MUSICKIT_SCRIPT_PATH}`;
+    appleMusicUrl = sim.url;
     sandboxed.push(`apple music (API, MusicKit stand-in) → ${sim.url}`);
   }
 
@@ -181,6 +189,7 @@ async function main() {
     env.TWILIO_AUTH_TOKEN = SANDBOX_TWILIO.authToken;
     env.TWILIO_FROM ||= '+15005550006';
     env.TWILIO_API_URL = sim.url;
+    twilioUrl = sim.url;
     sandboxed.push(`twilio (SMS) → ${sim.url}`);
   }
   if (!env.INSTAGRAM_APP_ID) {
@@ -245,7 +254,7 @@ async function main() {
   await migrate(config.DATABASE_URL!, log);
   const pool = await createDatabasePool(config.DATABASE_URL!, { maximumPoolSize: 2 });
   const opsKeyFile = await ensureDevOpsKey(pool, config.DATA_DIR);
-  await pool.end();
+  cleanups.push(() => pool.end());
 
   const worker = startChild('worker', 'workers/main.ts', env);
   const api = startChild('api', 'api/main.ts', env);
@@ -270,16 +279,34 @@ async function main() {
   Ctrl-C stops everything; data stays in ${config.DATA_DIR}.
 `);
   if (simulatorUrl) {
+    // The demo's reminder fan reads the sandbox mailbox as its owner would; the outbox is delivered on demand.
+    const keyRing = keyRingFrom(config);
+    const temporal = await connectTemporalClient({
+      address: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      keyRing,
+    });
+    cleanups.push(() => temporal.connection.close());
+    const inbox: DemoInbox = {
+      mailTo: (address) => sandboxMailTo(pool, keyRing, address),
+      // The worker creates the Schedule as it starts: until then, the next try.
+      deliverOutbox: () => deliverOutboxNow(temporal).catch(() => undefined),
+    };
     // A demo release five minutes out, so a newcomer can watch one happen (npm run demo makes more).
     const demo = await seedDemoCampaign({
       apiUrl: config.PUBLIC_URL,
       simulatorUrl,
+      appleMusicUrl,
+      reminders: twilioUrl && !config.SMTP_URL ? { twilioUrl, inbox } : undefined,
       temporalUiUrl: hasTemporalUi ? config.TEMPORAL_UI_URL : undefined,
       temporalAddress: config.TEMPORAL_ADDRESS,
       dataDir: config.DATA_DIR,
       inSeconds: 300,
     }).catch((error: unknown) => log(`demo campaign not seeded: ${String(error)}`));
-    if (demo) console.log(describeDemo(demo));
+    if (demo) {
+      console.log(describeDemo(demo));
+      void printDemoReminder(demo, inbox, log).catch((error: unknown) => log(`demo reminder: ${String(error)}`));
+    }
   }
 }
 
