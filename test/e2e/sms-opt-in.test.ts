@@ -42,11 +42,17 @@ const runOutbox = () =>
     workflowId: `outbox-${randomBytes(6).toString('hex')}`,
     taskQueue: stack.temporal.taskQueue,
   });
-const ask = (slug: string, fields: Record<string, string>) =>
+/** The remind-me form posted; `client`: the address it comes from (through the trusted loopback proxy). */
+const ask = (slug: string, fields: Record<string, string>, client?: string) =>
   http.post(
     `${stack.api.url}/l/${slug}/subscribe`,
     new URLSearchParams({ remind: 'yes', consent: 'yes', ...fields }).toString(),
-    { headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(client ? { 'x-forwarded-for': client } : {}),
+      },
+    },
   );
 const remindersBySms = (phone: string) => textsTo(twilio.state, phone).filter((m) => m.body.includes(' is out'));
 const subscription = (phoneSuffix: string) =>
@@ -79,7 +85,8 @@ describe('SMS double opt-in and STOP', () => {
     // Opening the link only asks (link previews follow links); a forged or foreign token confirms nothing.
     const link = phoneConfirmationLink(twilio.state, owner.phone);
     expect((await http.get(`${stack.api.url}${link}`)).data).toContain('Yes, text me');
-    expect((await http.post(`${stack.api.url}${link}x`)).status).toBe(400);
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await http.post(`${stack.api.url}${link}x`, '', { headers: form })).status).toBe(400);
     expect((await confirmPhone(stack.api.url, twilio.state, owner.phone)).status).toBe(200);
     expect((await confirmPhone(stack.api.url, twilio.state, stopper.phone)).status).toBe(200);
     expect(await subscription(link.slice(3))).toEqual({ unsubscribed: false, phoneConfirmed: true });
@@ -117,20 +124,28 @@ describe('SMS double opt-in and STOP', () => {
     const texted = 'open the link we have texted to your phone';
     const notTexted = 'We could not text your phone now';
     // Per number (2 a window here), whoever asks: a third form for the same number texts nothing.
-    expect((await ask(campaign.slug, { email: 'a1@example.com', phone: '+33644444444' })).data).toContain(texted);
-    expect((await ask(campaign.slug, { email: 'a2@example.com', phone: '+33644444444' })).data).toContain(texted);
-    expect((await ask(campaign.slug, { email: 'a3@example.com', phone: '+33644444444' })).data).toContain(notTexted);
-    // Per client (6 a window here, three used above): other numbers from the same address, until the limit.
-    expect((await ask(campaign.slug, { email: 'b1@example.com', phone: '+33655555551' })).data).toContain(texted);
-    expect((await ask(campaign.slug, { email: 'b2@example.com', phone: '+33655555552' })).data).toContain(texted);
-    expect((await ask(campaign.slug, { email: 'b3@example.com', phone: '+33655555553' })).data).toContain(texted);
-    const limited = await ask(campaign.slug, { email: 'b4@example.com', phone: '+33655555554' });
+    const number = '+33644444444';
+    expect((await ask(campaign.slug, { email: 'a1@example.com', phone: number }, '203.0.113.1')).data).toContain(
+      texted,
+    );
+    expect((await ask(campaign.slug, { email: 'a2@example.com', phone: number }, '203.0.113.2')).data).toContain(
+      texted,
+    );
+    const third = await ask(campaign.slug, { email: 'a3@example.com', phone: number }, '203.0.113.3');
+    expect(third.data).toContain(notTexted);
+    // Per client (6 a window here): other numbers from one address, until its limit.
+    const client = '198.51.100.7';
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      const asked = await ask(campaign.slug, { email: `b${n}@example.com`, phone: `+3365555555${n}` }, client);
+      expect([n, asked.data]).toEqual([n, expect.stringContaining(texted)]);
+    }
+    const limited = await ask(campaign.slug, { email: 'b7@example.com', phone: '+33655555557' }, client);
     expect(limited.status).toBe(200); // the subscription itself is saved: its e-mail confirmation goes out
     expect(limited.data).toContain(notTexted);
     await runOutbox();
-    expect(textsTo(twilio.state, '+33655555554')).toEqual([]);
-    expect(textsTo(twilio.state, '+33655555553')).toHaveLength(1);
-    expect((await mailTo(stack, 'b4@example.com')).map((m) => m.subject)).toEqual([
+    expect(textsTo(twilio.state, '+33655555557')).toEqual([]);
+    expect(textsTo(twilio.state, '+33655555556')).toHaveLength(1);
+    expect((await mailTo(stack, 'b7@example.com')).map((m) => m.subject)).toEqual([
       'Confirm your subscription to Luna Vey',
     ]);
   });
