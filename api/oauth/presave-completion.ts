@@ -39,6 +39,7 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
       campaign,
       platform: 'spotify',
       lang: signedIn.lang,
+      foreverSave: signedIn.foreverSave,
       storeFan: async (tx) => {
         const id = await upsertFan(tx, { provider: 'spotify', providerUserId: accountId, timeZone: signedIn.timeZone });
         await storeFanTokens(tx, keyRing, id, {

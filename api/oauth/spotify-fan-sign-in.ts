@@ -38,6 +38,8 @@ export interface SignInStart {
   /** the fan's language: the pages after the callback and the pre-save are in it */
   lang: Lang;
   scopes: string[];
+  /** a pre-save's forever-save tick, carried through Spotify's consent page */
+  foreverSave?: boolean;
 }
 
 export interface CompletedSignIn {
@@ -45,6 +47,7 @@ export interface CompletedSignIn {
   campaignId: string | null;
   timeZone: string | null;
   lang: Lang;
+  foreverSave: boolean;
   /** null when the fan declined on Spotify's consent page, or (a pre-save) Spotify did not let them in: `failure` */
   grant: { tokens: SpotifyTokens; accountId: string } | null;
   /**
@@ -81,8 +84,8 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
     secureCookie,
 
     async start(res: Response, input: SignInStart) {
-      const { purpose, campaignId, timeZone, lang, scopes } = input;
-      const issued = await states.issue(purpose, { campaignId, timeZone, lang }, STATE_TTL_MS);
+      const { purpose, campaignId, timeZone, lang, scopes, foreverSave } = input;
+      const issued = await states.issue(purpose, { campaignId, timeZone, lang, foreverSave }, STATE_TTL_MS);
       res.cookie(STATE_COOKIE, issued.nonce, {
         httpOnly: true,
         sameSite: 'lax',
@@ -121,6 +124,7 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
         campaignId: state.campaignId,
         timeZone: state.timeZone,
         lang: languageOr(state.lang, fanLanguage(req).lang),
+        foreverSave: state.foreverSave,
       };
       if (query.data.error || !query.data.code) return { ...base, grant: null };
       try {

@@ -23,6 +23,8 @@ export interface OAuthStateContext {
   timeZone: string | null;
   /** the fan's language (lib/i18n), for the pages and the pre-save after the callback */
   lang: string | null;
+  /** a pre-save's "also save this artist's next releases" tick (docs/forever-save.md) */
+  foreverSave: boolean;
 }
 
 export interface IssuedOAuthState {
@@ -65,6 +67,7 @@ export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool
         codeVerifier,
         timeZone: context.timeZone ?? null,
         lang: context.lang ?? null,
+        foreverSave: context.foreverSave ?? false,
         expiresAt,
       });
       const state = keys.sign<SignedState>('oauth-state', { n: nonce, p: purpose }, ttlMs);
@@ -96,8 +99,8 @@ export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool
       if (!row) return { ok: false, refusal: 'used' };
       // The row's purpose was written at issue with the same value that was signed; a mismatch means tampering.
       if (row.purpose !== signed.p) return { ok: false, refusal: 'wrong_purpose' };
-      const { campaignId, accountId, timeZone, lang, codeVerifier } = row;
-      return { ok: true, purpose: signed.p, campaignId, accountId, timeZone, lang, codeVerifier };
+      const { campaignId, accountId, timeZone, lang, foreverSave, codeVerifier } = row;
+      return { ok: true, purpose: signed.p, campaignId, accountId, timeZone, lang, foreverSave, codeVerifier };
     },
   };
 }

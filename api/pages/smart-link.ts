@@ -39,6 +39,8 @@ export interface PageParts {
   platforms?: Html;
   /** other platforms' pre-save buttons (./apple-music-presave.ts) */
   otherPlatforms?: Html;
+  /** the forever-save box (./forever-save.ts), read by every pre-save button */
+  foreverSave?: Html;
 }
 
 /**
@@ -60,7 +62,7 @@ function landing(campaign: Campaign, fan: FanPage): Html {
 }
 
 export function presavePage(campaign: Campaign, consentText: string, fan: FanPage, parts: PageParts = {}): string {
-  const { links = '', extra = html``, platforms = html``, otherPlatforms = html`` } = parts;
+  const { links = '', extra = html``, platforms = html``, otherPlatforms = html``, foreverSave = html`` } = parts;
   const t = messagesFor(fan.language.lang).smartLink;
   const presave = withLanguage(`/l/${campaign.slug}/presave/spotify${links}`, fan.language);
   return page(
@@ -68,6 +70,7 @@ export function presavePage(campaign: Campaign, consentText: string, fan: FanPag
     html`${header(campaign, fan)}
 <a class="button" data-presave="${presave}" href="${presave}">${t.presaveOnSpotify}</a>
 ${otherPlatforms}
+${foreverSave}
 <p class="note">${landing(campaign, fan)} ${t.signInNote({ followArtist: campaign.followArtist })}</p>
 ${platforms}
 ${subscribeForm(campaign, consentText, links, fan)}
@@ -95,6 +98,7 @@ export function thanksPage(
   due: { at: number; zone: string } | null,
   fan: FanPage,
   extra: Html = html``,
+  foreverSave: Html = html``,
 ): string {
   const { lang } = fan.language;
   const t = messagesFor(lang).smartLink;
@@ -106,6 +110,7 @@ export function thanksPage(
     t.presavedTitle({ title: campaign.title }),
     html`${header(campaign, fan)}<p><strong>${t.youreIn}</strong>${when}</p>
 <p class="note">${t.disconnectNote}</p>
+${foreverSave}
 ${extra}`,
     fan,
   );

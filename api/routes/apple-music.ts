@@ -53,6 +53,7 @@ export function appleMusicRoutes(deps: AppDeps, tracking: Tracking): Router {
         timeZone: tz,
         previousFanId: cookieFan && /^[0-9a-f-]{36}$/.test(cookieFan) ? cookieFan : null,
         lang: fanLanguage(req).lang,
+        foreverSave: body.foreverSave === true,
       });
       await conversions.presaveCompleted(req, campaign, result.fanId);
       res.cookie(FAN_COOKIE, result.fanId, {

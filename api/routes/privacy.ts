@@ -8,7 +8,11 @@ import { queueEmail } from '../../db/outbox';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { SignedValueError, signingKeys } from '../../lib/crypto/signed-value';
 import { startContactDeletion } from '../../lib/starters/fan-deletion';
+import { activeForeverSavesOfFans } from '../../db/forever-saves';
+import { FOREVER_SAVE_STOP_PATH, foreverSaveStopToken } from '../../lib/crypto/forever-save-stop-link';
 import { type AppDeps } from '../deps';
+import { FAN_COOKIE, parseCookie } from '../http/cookies';
+import { foreverSaveDeletionSection } from '../pages/forever-save';
 import { deletionEmailForm } from '../schemas';
 import { type FanPage, html, page } from '../pages/layout';
 import { formatDate, type Lang, messagesFor } from '../../lib/i18n';
@@ -51,10 +55,20 @@ export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: Spoti
     }
   };
 
-  router.get('/privacy/delete', (req, res) => {
+  router.get('/privacy/delete', async (req, res) => {
     const fan = fanPage(req, '/privacy/delete');
     const t = messagesFor(fan.language.lang);
     res.vary('Accept-Language');
+    // This browser's fan (the pre-save cookie) sees the artists whose next releases we save for them, to stop each.
+    const fanId = parseCookie(req.get('cookie'), FAN_COOKIE);
+    const optIns =
+      fanId && z.string().uuid().safeParse(fanId).success ? await activeForeverSavesOfFans(pool, [fanId]) : [];
+    const foreverSaves = foreverSaveDeletionSection(
+      optIns.map((o) => ({
+        artistName: o.artistName,
+        stopAction: `${FOREVER_SAVE_STOP_PATH}/${foreverSaveStopToken(config, o.id)}`,
+      })),
+    );
     sendPage(
       res,
       200,
@@ -68,9 +82,11 @@ export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: Spoti
 <p>${t.privacy.emailOnly}</p>
 <input type="email" name="email" placeholder="${t.smartLink.emailPlaceholder}" aria-label="${t.smartLink.emailPlaceholder}" required>
 <button type="submit">${t.privacy.sendLink}</button>
-</form>`,
+</form>
+${foreverSaves}`,
         fan,
       ),
+      { 'Cache-Control': 'private, no-store' },
     );
   });
 

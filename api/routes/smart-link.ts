@@ -1,8 +1,10 @@
 // The fan's side of a campaign: the smart link page, the start of the Spotify sign-in and the thank-you page (what
 // the callback does for a pre-save is in ../oauth/presave-completion.ts).
 import { type Request, type Response, Router } from 'express';
+import { type DatabasePool } from 'slonik';
 import { type Campaign, isKnownTimeZone } from '../../db/campaigns';
-import { type DatabasePool } from '../../db/pool';
+import { activeForeverSaveOf } from '../../db/forever-saves';
+import { foreverSaveStopLink } from '../../lib/crypto/forever-save-stop-link';
 import { presaveDueAt } from '../../db/presaves';
 import { offersAppleMusic } from '../apple-music-presave';
 import { campaignCacheFor } from '../campaign-cache';
@@ -13,6 +15,7 @@ import { fanLanguage, rememberLanguage, withLanguage } from '../http/fan-languag
 import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
 import { allowMusicKit, appleMusicPresaveButton } from '../pages/apple-music-presave';
 import { consentWording } from '../pages/consent';
+import { foreverSaveBox, foreverSaveThanksNote } from '../pages/forever-save';
 import { sendPage } from '../pages/send-page';
 import { type FanPage, type Html, html } from '../pages/layout';
 import { inAppBrowserOf, inAppBrowserPage, reminderForm } from '../pages/reminder-form';
@@ -78,6 +81,7 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
             otherPlatforms: appleMusic
               ? appleMusicPresaveButton(campaign, config.APPLE_MUSIC_MUSICKIT_URL, language)
               : undefined,
+            foreverSave: foreverSaveBox(campaign.artistName),
           })
         : listenPage(campaign, consent, fan, {
             links,
@@ -132,6 +136,7 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
       timeZone,
       lang: language.lang,
       scopes: presaveScopes(campaign),
+      foreverSave: req.query.forever === '1', // the page's box, ticked (docs/forever-save.md)
     });
   });
 
@@ -141,9 +146,22 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     const fanId = parseCookie(req.get('cookie'), FAN_COOKIE);
     const adMeasurement = await conversions.thanksPixel(req, res, campaign, fanId);
     const platform = req.query.platform === 'apple_music' ? 'apple_music' : 'spotify';
-    const due = fanId ? await dueAtFor(pool, campaign.id, fanId, platform) : null;
+    const known = fanId && /^[0-9a-f-]{36}$/.test(fanId) ? fanId : null;
+    const due = known ? await dueAtFor(pool, campaign.id, known, platform) : null;
+    const foreverSave = known && (await activeForeverSaveOf(pool, { fanId: known, artistId: campaign.artistId }));
     const path = `/l/${campaign.slug}/thanks${platform === 'apple_music' ? '?platform=apple_music' : ''}`;
-    sendPage(res, 200, thanksPage(campaign, due, fanPage(req, path), adMeasurement));
+    sendPage(
+      res,
+      200,
+      thanksPage(
+        campaign,
+        due,
+        fanPage(req, path),
+        adMeasurement,
+        foreverSave ? foreverSaveThanksNote(campaign.artistName, foreverSaveStopLink(config, foreverSave)) : undefined,
+      ),
+      { 'Cache-Control': 'private, no-store' },
+    );
   });
 
   return router;

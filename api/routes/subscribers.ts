@@ -6,6 +6,7 @@ import { findCampaign, findCampaignById, findCampaignBySlug, isKnownTimeZone } f
 import { fanExists } from '../../db/fans';
 import {
   confirmSubscriber,
+  confirmSubscriberPhone,
   requestReminder,
   subscribersPage,
   unsubscribe,
@@ -17,6 +18,7 @@ import { queueEmail } from '../../db/outbox';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { unsubscribeLink } from '../../lib/crypto/unsubscribe-link';
 import { requireSameOrigin } from '../http/same-origin';
+import { phoneConfirmationOf, textPhoneConfirmation } from '../phone-confirmation';
 import { SignedValueError, type SigningKeys, signingKeys } from '../../lib/crypto/signed-value';
 import { auth } from '../auth';
 import { createConversionTracking } from '../conversions';
@@ -98,6 +100,17 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
         dedupeKey: `subscription-confirm:${outcome.id}:${outcome.emailHash}:${outcome.phoneHash ?? ''}:${outcome.round}:${Math.floor(Date.now() / 3_600_000)}`,
       });
     }
+    // SMS double opt-in: a reminder by SMS also waits for the phone's owner to open the link texted to it.
+    const phoneToConfirm = outcome.status === 'unconfirmable' ? null : outcome.phoneToConfirm;
+    const texted =
+      remind && phoneToConfirm && outcome.id && deps.providers.twilio
+        ? await textPhoneConfirmation(deps, {
+            subscriberId: outcome.id,
+            phoneHash: phoneToConfirm,
+            campaign,
+            ip: req.ip ?? '',
+          })
+        : null;
     // A sign-up counts once confirmed (POST /s/:token): its EMAIL_SIGNUP event and ad conversions wait till then.
     if (outcome.status === 'confirm')
       await conversions.signupPosted(req, campaign, {
@@ -114,7 +127,14 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
         t.checkInbox,
         parsed.data.email
           ? html`<h1>${t.checkInbox}</h1>
-              <p>${t.checkInboxBody(artist)}</p>`
+              <p>${t.checkInboxBody(artist)}</p>
+              ${
+                texted === 'queued'
+                  ? html`<p>${t.smsTexted}</p>`
+                  : texted === 'limited'
+                    ? html`<p>${t.smsNotNow}</p>`
+                    : html``
+              }`
           : html`<h1>${t.almostThere}</h1>
               <p>${t.almostThereBody(artist)}</p>`,
         fan,
@@ -175,6 +195,34 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
         fan,
       ),
     );
+  });
+
+  // The link texted to a phone (SMS double opt-in). GET only asks (link previews follow links); POST confirms.
+  router.get('/p/:token', (req, res) => {
+    const fan = fanPage(req, `/p/${req.params.token}`);
+    const t = messagesFor(fan.language.lang).subscription;
+    if (!phoneConfirmationOf(String(req.params.token), signingKeys(config)))
+      return invalidLink(res, 'confirmation', fan);
+    sendPage(
+      res,
+      200,
+      page(
+        t.phoneConfirmTitle,
+        html`<h1>${t.phoneConfirmQuestion}</h1>
+          <form method="post" action="${withLanguage(`/p/${req.params.token}`, fan.language)}">
+            <button class="button" type="submit">${t.phoneConfirmButton}</button>
+          </form>`,
+        fan,
+      ),
+    );
+  });
+
+  router.post('/p/:token', requireSameOrigin(config.PUBLIC_URL), async (req, res) => {
+    const fan = fanPage(req, `/p/${req.params.token}`);
+    const t = messagesFor(fan.language.lang).subscription;
+    const link = phoneConfirmationOf(String(req.params.token), signingKeys(config));
+    if (!link || !(await confirmSubscriberPhone(pool, link))) return invalidLink(res, 'confirmation', fan);
+    sendPage(res, 200, messagePage(t.phoneConfirmedTitle, t.phoneConfirmedBody, fan));
   });
 
   // GET only asks (mail scanners follow links); POST unsubscribes.

@@ -108,6 +108,15 @@ export const de: Messages = {
     linkNotValid: 'Link ungültig',
     unsubscribeLinkNotValid: 'Dieser Abmeldelink ist ungültig.',
     confirmationLinkNotValid: 'Dieser Bestätigungslink ist ungültig.',
+    smsTexted: 'Für die Erinnerung auch per SMS öffne den Link, den wir an dein Telefon geschickt haben.',
+    smsNotNow:
+      'Wir konnten dir gerade keine SMS schicken: Sende das Formular später noch einmal für die Erinnerung per SMS.',
+    phoneConfirmTitle: 'SMS-Erinnerungen bestätigen',
+    phoneConfirmQuestion: 'Die Erinnerung per SMS erhalten?',
+    phoneConfirmButton: 'Ja, schickt mir eine SMS',
+    phoneConfirmedTitle: 'SMS bestätigt',
+    phoneConfirmedBody:
+      'Dein Telefon erhält die Erinnerung, sobald auch deine E-Mail-Adresse bestätigt ist. Jede SMS enthält einen Link zum Abmelden.',
   },
 
   privacy: {
@@ -174,5 +183,7 @@ export const de: Messages = {
     everyPlatform: 'Alle Plattformen',
     reminderSms: (p) => `„${p.title}“ von ${p.artist} ist erschienen (${p.when}): ${p.link}`,
     smsStop: 'Abmelden',
+    phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
+      `Bestätige SMS-Erinnerungen für „${p.title}“ von ${p.artist}: ${p.link}\nNicht du? Ignoriere diese Nachricht.`,
   },
 };

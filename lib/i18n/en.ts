@@ -108,6 +108,14 @@ export const en = {
     linkNotValid: 'Link not valid',
     unsubscribeLinkNotValid: 'This unsubscribe link is not valid.',
     confirmationLinkNotValid: 'This confirmation link is not valid.',
+    smsTexted: 'For the reminder by SMS too, open the link we have texted to your phone.',
+    smsNotNow: 'We could not text your phone now: send the form again later for the reminder by SMS.',
+    phoneConfirmTitle: 'Confirm SMS reminders',
+    phoneConfirmQuestion: 'Get the reminder by SMS?',
+    phoneConfirmButton: 'Yes, text me',
+    phoneConfirmedTitle: 'SMS confirmed',
+    phoneConfirmedBody:
+      'Your phone will get the reminder once your e-mail address is confirmed too. Every text carries a link to stop.',
   },
 
   privacy: {
@@ -172,5 +180,7 @@ export const en = {
     reminderSms: (p: { title: string; artist: string; when: string; link: string }) =>
       `"${p.title}" by ${p.artist} is out (${p.when}): ${p.link}`,
     smsStop: 'Stop',
+    phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
+      `Confirm SMS reminders for "${p.title}" by ${p.artist}: ${p.link}\nNot you? Ignore this text.`,
   },
 };

@@ -108,6 +108,15 @@ export const es: Messages = {
     linkNotValid: 'Enlace no válido',
     unsubscribeLinkNotValid: 'Este enlace para darse de baja no es válido.',
     confirmationLinkNotValid: 'Este enlace de confirmación no es válido.',
+    smsTexted: 'Para recibir también el recordatorio por SMS, abre el enlace que hemos enviado a tu teléfono.',
+    smsNotNow:
+      'No hemos podido enviar un SMS a tu teléfono ahora: vuelve a enviar el formulario más tarde para el recordatorio por SMS.',
+    phoneConfirmTitle: 'Confirmar recordatorios por SMS',
+    phoneConfirmQuestion: '¿Recibir el recordatorio por SMS?',
+    phoneConfirmButton: 'Sí, envíame un SMS',
+    phoneConfirmedTitle: 'SMS confirmado',
+    phoneConfirmedBody:
+      'Tu teléfono recibirá el recordatorio en cuanto confirmes también tu dirección de correo. Cada SMS incluye un enlace para darte de baja.',
   },
 
   privacy: {
@@ -171,5 +180,7 @@ export const es: Messages = {
     everyPlatform: 'Todas las plataformas',
     reminderSms: (p) => `Ya salió «${p.title}» de ${p.artist} (${p.when}): ${p.link}`,
     smsStop: 'Baja',
+    phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
+      `Confirma los recordatorios por SMS de "${p.title}" de ${p.artist}: ${p.link}\n¿No fuiste tú? Ignora este mensaje.`,
   },
 };

@@ -109,6 +109,15 @@ export const fr: Messages = {
     linkNotValid: 'Lien non valide',
     unsubscribeLinkNotValid: "Ce lien de désabonnement n'est pas valide.",
     confirmationLinkNotValid: "Ce lien de confirmation n'est pas valide.",
+    smsTexted: 'Pour recevoir aussi le rappel par SMS, ouvrez le lien que nous avons envoyé à votre téléphone.',
+    smsNotNow:
+      "Nous n'avons pas pu envoyer de SMS à votre téléphone : renvoyez le formulaire plus tard pour le rappel par SMS.",
+    phoneConfirmTitle: 'Confirmer les rappels par SMS',
+    phoneConfirmQuestion: 'Recevoir le rappel par SMS ?',
+    phoneConfirmButton: 'Oui, envoyez-moi un SMS',
+    phoneConfirmedTitle: 'SMS confirmé',
+    phoneConfirmedBody:
+      'Votre téléphone recevra le rappel dès que votre adresse e-mail sera confirmée aussi. Chaque SMS contient un lien pour arrêter.',
   },
 
   privacy: {
@@ -173,5 +182,7 @@ export const fr: Messages = {
     everyPlatform: 'Toutes les plateformes',
     reminderSms: (p) => `« ${p.title} » de ${p.artist} est sorti (${p.when}) : ${p.link}`,
     smsStop: 'Stop',
+    phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
+      `Confirmez les rappels par SMS pour « ${p.title} » de ${p.artist} : ${p.link}\nCe n'est pas vous ? Ignorez ce message.`,
   },
 };

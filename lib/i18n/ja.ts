@@ -108,6 +108,15 @@ export const ja: Messages = {
     linkNotValid: '無効なリンク',
     unsubscribeLinkNotValid: 'この配信停止リンクは無効です。',
     confirmationLinkNotValid: 'この確認リンクは無効です。',
+    smsTexted: 'SMSでもリマインダーを受け取るには、お使いの電話に送ったリンクを開いてください。',
+    smsNotNow:
+      '今はSMSを送信できませんでした。SMSでのリマインダーを希望する場合は、後でもう一度フォームを送信してください。',
+    phoneConfirmTitle: 'SMSリマインダーの確認',
+    phoneConfirmQuestion: 'SMSでリマインダーを受け取りますか？',
+    phoneConfirmButton: 'はい、SMSを受け取る',
+    phoneConfirmedTitle: 'SMSを確認しました',
+    phoneConfirmedBody:
+      'メールアドレスも確認されると、この電話にリマインダーが届きます。すべてのSMSに配信停止のリンクがあります。',
   },
 
   privacy: {
@@ -171,5 +180,7 @@ export const ja: Messages = {
     everyPlatform: 'すべてのサービス',
     reminderSms: (p) => `${p.artist}「${p.title}」配信開始(${p.when}): ${p.link}`,
     smsStop: '配信停止',
+    phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
+      `${p.artist}「${p.title}」のSMSリマインダーを確認: ${p.link}\nお心当たりがない場合は、このメッセージを無視してください。`,
   },
 };

@@ -109,6 +109,15 @@ export const pt: Messages = {
     linkNotValid: 'Link inválido',
     unsubscribeLinkNotValid: 'Este link de cancelamento não é válido.',
     confirmationLinkNotValid: 'Este link de confirmação não é válido.',
+    smsTexted: 'Para receber também o lembrete por SMS, abra o link que enviamos para o seu telefone.',
+    smsNotNow:
+      'Não conseguimos enviar um SMS para o seu telefone agora: envie o formulário de novo mais tarde para o lembrete por SMS.',
+    phoneConfirmTitle: 'Confirmar lembretes por SMS',
+    phoneConfirmQuestion: 'Receber o lembrete por SMS?',
+    phoneConfirmButton: 'Sim, envie um SMS',
+    phoneConfirmedTitle: 'SMS confirmado',
+    phoneConfirmedBody:
+      'Seu telefone receberá o lembrete assim que o seu e-mail também for confirmado. Cada SMS traz um link para sair.',
   },
 
   privacy: {
@@ -172,5 +181,7 @@ export const pt: Messages = {
     everyPlatform: 'Todas as plataformas',
     reminderSms: (p) => `"${p.title}" de ${p.artist} já saiu (${p.when}): ${p.link}`,
     smsStop: 'Sair',
+    phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
+      `Confirme os lembretes por SMS de "${p.title}" de ${p.artist}: ${p.link}\nNão foi você? Ignore esta mensagem.`,
   },
 };
