@@ -13,6 +13,7 @@ import { SANDBOX_TWILIO, startTwilioSimulator } from '../../simulators/twilio';
 import { outboxDeliveryWorkflow } from '../../workflows/mail';
 import { useChromium } from '../helpers/chromium';
 import { mailTo } from '../helpers/mailbox';
+import { confirmationTextsTo, confirmPhone, textsTo } from '../helpers/sms';
 import { usePerFile } from '../helpers/per-file';
 import {
   accountWithLiveAlbumCampaign,
@@ -186,6 +187,12 @@ describe("the fan's language", () => {
       expect(confirm.subject).toBe(messagesFor(fan.lang).mail.confirmSubject({ artist: 'Luna Vey' }));
       expect(confirm.body).toMatch(new RegExp(`/s/[^\\s?]+\\?lang=${fan.lang}`));
       await confirmSubscription(stack, fan.email);
+      // The phone's owner confirms too (SMS double opt-in), from a text in the fan's language.
+      const [confirmText] = confirmationTextsTo(twilio.state, fan.phone);
+      expect(confirmText.body).toContain(
+        messagesFor(fan.lang).mail.phoneConfirmSms({ title: 'Recuerdo', artist: 'Luna Vey', link: '' }).split('\n')[0],
+      );
+      expect((await confirmPhone(stack.api.url, twilio.state, fan.phone)).status).toBe(200);
     }
 
     await waitForCampaign(stack, id, created.headers, 'the release live', (r) => r.data.resolution === 'live');
@@ -203,7 +210,8 @@ describe("the fan's language", () => {
       expect(mails[0].body).toMatch(
         new RegExp(`${escapeRegExp(t.unsubscribeLine({ link: '' }))}http://\\S+/u/\\S+\\?lang=${fan.lang}`),
       );
-      const texts = twilio.state.sent.filter((m) => m.to === fan.phone);
+      const confirmations = confirmationTextsTo(twilio.state, fan.phone);
+      const texts = textsTo(twilio.state, fan.phone).filter((m) => !confirmations.includes(m));
       expect([fan.lang, texts.length]).toEqual([fan.lang, 1]);
       expect(texts[0].body).toContain(`(${when})`);
       expect(texts[0].body).toContain(`\n${t.smsStop}: `);
