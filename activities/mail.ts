@@ -7,6 +7,8 @@ import { type DroppedMessage, type PendingEmail, queueEmail, sendPendingEmails }
 import { presavesNeedingReconsent } from '../db/presaves';
 import { deliverToSandboxMailbox } from '../db/sandbox-mailbox';
 import { unsubscribe } from '../db/subscribers';
+import { foreverSaveStopLink } from '../lib/crypto/forever-save-stop-link';
+import { FOREVER_SAVE_TEXT } from '../lib/forever-save-text';
 import { unsubscribeLink } from '../lib/crypto/unsubscribe-link';
 import { ProviderError } from '../lib/providers/errors';
 import { type ActivityDeps } from './deps';
@@ -24,7 +26,7 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
    * POSTs to the link, which POST /u/:token accepts).
    */
   function render(email: PendingEmail): RenderedEmail {
-    const content = renderTemplate(email);
+    const content = withForeverSaveStop(email, renderTemplate(email));
     if (email.kind !== 'marketing' || !email.subscriberId) return content;
     const link = unsubscribeLink(config, email.subscriberId);
     return {
@@ -32,6 +34,13 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
       body: `${content.body}\n\nUnsubscribe from these messages: ${link}`,
       headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     };
+  }
+
+  /** A fan whose forever-save with this artist is on can stop it from every message (docs/forever-save.md). */
+  function withForeverSaveStop(email: PendingEmail, content: RenderedEmail): RenderedEmail {
+    if (!email.foreverSaveId || !email.foreverSaveArtist) return content;
+    const stop = FOREVER_SAVE_TEXT.message(email.foreverSaveArtist, foreverSaveStopLink(config, email.foreverSaveId));
+    return { ...content, body: `${content.body}\n\n${stop}` };
   }
 
   function renderTemplate(email: PendingEmail): RenderedEmail {
@@ -153,7 +162,10 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
       return `Confirm SMS reminders for "${d.title}" by ${d.artistName}: ${config.PUBLIC_URL}/p/${d.token}\nNot you? Ignore this text.`;
     // Short, the fan's platform link first, and the unsubscribe link as in every message.
     const first = d.links?.[0]?.url ?? `${config.PUBLIC_URL}/l/${d.slug}`;
-    return `"${d.title}" by ${d.artistName} is out: ${first}\nStop: ${unsubscribeLink(config, email.subscriberId)}`;
+    return withForeverSaveStop(email, {
+      subject: '',
+      body: `"${d.title}" by ${d.artistName} is out: ${first}\nStop: ${unsubscribeLink(config, email.subscriberId)}`,
+    }).body;
   }
 
   /**
