@@ -237,7 +237,7 @@ ${
     : ''
 }${
     demo.smsOutboxUrl
-      ? `    reminder fan ${DEMO_FANS.reminder.email} / ${DEMO_FANS.reminder.phone}  after the release: the e-mail in the sandbox mailbox (npm run admin -- mailbox ${DEMO_FANS.reminder.email}), the SMS in ${demo.smsOutboxUrl}
+      ? `    reminder fan ${DEMO_FANS.reminder.email} / ${DEMO_FANS.reminder.phone}  after the release: its e-mail (sandbox mailbox) printed here, its SMS in ${demo.smsOutboxUrl}
 `
       : ''
   }`;
