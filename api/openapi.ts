@@ -275,6 +275,20 @@ export const OPERATIONS: Operation[] = [
     form: sessionConfirmForm,
     response: 'text/html',
   },
+  {
+    method: 'get',
+    path: '/p/:token',
+    summary: "A phone's confirmation link, texted (SMS double opt-in): asks",
+    auth: 'none',
+    response: 'text/html',
+  },
+  {
+    method: 'post',
+    path: '/p/:token',
+    summary: "A phone's confirmation link, texted (SMS double opt-in): confirms",
+    auth: 'none',
+    response: 'text/html',
+  },
   { method: 'get', path: '/u/:token', summary: 'Unsubscribe: confirmation page', auth: 'none', response: 'text/html' },
   { method: 'post', path: '/u/:token', summary: 'Unsubscribe', auth: 'none', response: 'text/html' },
   {

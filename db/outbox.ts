@@ -62,17 +62,24 @@ const pendingRow = z.object({
 });
 export type PendingEmail = z.infer<typeof pendingRow>;
 
+/** What `send` may answer instead of sending: this message must never go (e.g. the recipient replied STOP). */
+export interface DroppedMessage {
+  dropped: string;
+}
+
 /**
  * Sends unsent e-mails one at a time: each is locked (SKIP LOCKED, so several senders share the work), handed to
- * `send`, and marked sent in the same transaction. A failure is recorded and the e-mail tried again next round.
+ * `send`, and marked sent in the same transaction. A failure is recorded and the e-mail tried again next round; a
+ * message `send` drops is marked dropped with its reason and never tried again.
  */
 export async function sendPendingEmails(
   pool: DatabasePool,
   limit: number,
-  send: (email: PendingEmail, tx: DatabaseTransactionConnection) => Promise<void>,
-): Promise<{ sent: number; failed: number }> {
+  send: (email: PendingEmail, tx: DatabaseTransactionConnection) => Promise<void | DroppedMessage>,
+): Promise<{ sent: number; failed: number; dropped: number }> {
   let sent = 0;
   let failed = 0;
+  let dropped = 0;
   const failedIds: string[] = []; // not again in this round
   for (let i = 0; i < limit; i++) {
     const outcome = await pool.transaction(async (tx) => {
@@ -90,14 +97,22 @@ export async function sendPendingEmails(
                JOIN artists ar ON ar.id = fs.artist_id
                WHERE sc.id = s.campaign_id
              ) fsv ON true
-        WHERE o.sent_at IS NULL AND o.attempts < 10
+        WHERE o.sent_at IS NULL AND o.dropped_at IS NULL AND o.attempts < 10
           -- the one rule on who may be mailed: see EmailKind
           AND (o.kind = 'transactional' OR s.id IS NULL OR (s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL))
+          -- and texted: only a phone whose owner confirmed it (migration 031)
+          AND (o.channel <> 'sms' OR o.kind = 'transactional' OR s.phone_confirmed_at IS NOT NULL)
           AND o.id <> ALL(${sql.array(failedIds, 'uuid')})
         ORDER BY o.created_at LIMIT 1 FOR UPDATE OF o SKIP LOCKED`);
       if (!email) return 'none';
       try {
-        await send(email, tx);
+        const outcome = await send(email, tx);
+        if (outcome) {
+          await tx.query(sql.unsafe`
+            UPDATE outbox_emails SET dropped_at = now(), attempts = attempts + 1,
+                   last_error = ${outcome.dropped.slice(0, 500)} WHERE id = ${email.id}`);
+          return 'dropped';
+        }
         await tx.query(
           sql.unsafe`UPDATE outbox_emails SET sent_at = now(), attempts = attempts + 1 WHERE id = ${email.id}`,
         );
@@ -112,7 +127,8 @@ export async function sendPendingEmails(
     });
     if (outcome === 'none') break;
     if (outcome === 'sent') sent++;
+    else if (outcome === 'dropped') dropped++;
     else failed++;
   }
-  return { sent, failed };
+  return { sent, failed, dropped };
 }
