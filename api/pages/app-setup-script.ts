@@ -53,7 +53,10 @@ export const setupScript = `'use strict';
   function describe(answer) {
     var e = answer && answer.error;
     if (!e) return 'Something went wrong. Nothing was changed.';
-    var details = (e.details || []).map(function (d) { return (d.path || []).join('.') + ': ' + d.message; }).join('; ');
+    var details = (Array.isArray(e.details) ? e.details : []).map(function (d) {
+      var where = d.field || (d.path || []).join('.');
+      return (where ? where + ': ' : '') + d.message;
+    }).join('; ');
     return e.message + (details ? ' (' + details + ')' : '');
   }
   document.querySelectorAll('form[data-api]').forEach(function (form) {

@@ -82,6 +82,12 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
         ),
       );
     const account = await findAccount(pool, session.accountId);
+    // Browsers hold a form's redirect to the CSP's form-action too: this form's 303 goes to the provider's consent.
+    const csp = String(res.getHeader('Content-Security-Policy') ?? '');
+    res.setHeader(
+      'Content-Security-Policy',
+      csp.replace("form-action 'self'", `form-action 'self' ${connections.consentOrigin(link.provider)}`),
+    );
     sendPage(
       res,
       200,
