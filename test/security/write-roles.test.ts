@@ -14,7 +14,7 @@ import { testConfig } from '../helpers/config';
 import { deliveredMailTo } from '../helpers/mailbox';
 import { http, useReleaseStack } from '../helpers/release-stack';
 
-const stack = useReleaseStack({ startWorker: false });
+const stack = useReleaseStack(); // the worker sends the invitations
 const PASSWORD = 'correct horse battery';
 const WRITES = new Set(['post', 'put', 'patch', 'delete']);
 let seq = 0;
@@ -141,5 +141,5 @@ describe('write roles', () => {
       { headers: { cookie: owner.cookie, 'x-csrf-token': ownerCsrf } },
     );
     expect([undeclared.status, undeclared.data.error.details]).toEqual([403, { needs: 'undeclared', role: 'owner' }]);
-  });
+  }, 300_000);
 });
