@@ -19,10 +19,12 @@ export const utc = (ms: number | null) =>
 
 /** Minor units as people read money: 5000 USD → "USD 50.00". */
 export function money(minor: number, currency: string): string {
-  return new Intl.NumberFormat('en', { style: 'currency', currency, currencyDisplay: 'code' }).format(
-    minor /
-      10 ** (new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2),
+  const digits =
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const shown = new Intl.NumberFormat('en', { style: 'currency', currency, currencyDisplay: 'code' }).format(
+    minor / 10 ** digits,
   );
+  return shown.replace(/\s/g, ' '); // ICU puts a no-break space after the code
 }
 
 export interface AdsView {

@@ -2,7 +2,7 @@
 // (Stripe Checkout) and the billing portal (invoices, card, cancelling). Owners pay; the others see. The buttons send
 // to /v1/billing/* from /app/setup.js and follow Stripe's link.
 import { type AccountBilling, type PlanUsage } from '../../db/billing';
-import { PACKAGES, type PaidTier, PLANS } from '../../lib/billing/plans';
+import { PACKAGES, type PaidTier, type PlanLimits, PLANS } from '../../lib/billing/plans';
 import { csrfField, signedInPage } from './app-layout';
 import { money } from './app-ads';
 import { html } from './layout';
@@ -16,6 +16,14 @@ export interface BillingView {
 }
 
 const yes = (b: boolean) => (b ? 'yes' : 'no');
+const includes = (l: PlanLimits) =>
+  [
+    `${l.activeCampaigns} active ${l.activeCampaigns === 1 ? 'campaign' : 'campaigns'}`,
+    l.adAutomation ? 'ads' : null,
+    l.fanExport ? 'subscriber export' : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
 
 export function billingPage(v: BillingView): string {
   const plan = PLANS[v.billing.tier];
@@ -48,10 +56,10 @@ ${
 }
 </section>
 <section class="panel" aria-labelledby="plans-h"><h2 id="plans-h">Plans</h2>
-<div class="table-wrap" tabindex="0" role="region" aria-label="Plans"><table id="plans-table"><thead><tr><th scope="col">Plan</th><th scope="col">Per month</th><th scope="col">Active campaigns</th><th scope="col">Ads</th><th scope="col">Subscriber export</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Plans"><table id="plans-table"><thead><tr><th scope="col">Plan</th><th scope="col">Per month</th><th scope="col">Includes</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>
 ${Object.values(PLANS).map(
   (p) =>
-    html`<tr><td>${p.name}${p.tier === v.billing.tier ? ' (yours)' : ''}</td><td>${p.monthlyPrice ? money(p.monthlyPrice.eur, 'EUR') : 'free'}</td><td>${p.limits.activeCampaigns}</td><td>${yes(p.limits.adAutomation)}</td><td>${yes(p.limits.fanExport)}</td><td>${
+    html`<tr><td>${p.name}${p.tier === v.billing.tier ? ' (yours)' : ''}</td><td>${p.monthlyPrice ? money(p.monthlyPrice.eur, 'EUR') : 'free'}</td><td>${includes(p.limits)}</td><td>${
       v.isOwner && v.enabled && p.tier !== 'free' && p.tier !== v.billing.tier ? checkout(p.tier as PaidTier) : ''
     }</td></tr>`,
 )}

@@ -156,7 +156,7 @@ describe('the artist app in Chromium', () => {
     expect(await page.textContent('#conn-meta')).toBe('not connected');
     await page.click('#connect-meta button[type=submit]');
     await page.waitForURL('**/app/connect/**');
-    await page.click('text=Continue to Meta');
+    await page.click('button:has-text("Continue to Meta")');
     await page.click('button[value=accept]'); // the simulator's dialog
     await page.waitForSelector('text=Meta connected');
     await page.goto(`${campaignUrl}/ads`);
