@@ -6,6 +6,8 @@ import { orderEmailContext } from '../db/billing';
 import { type PendingEmail, queueEmail, sendPendingEmails } from '../db/outbox';
 import { presavesNeedingReconsent } from '../db/presaves';
 import { deliverToSandboxMailbox } from '../db/sandbox-mailbox';
+import { foreverSaveStopLink } from '../lib/crypto/forever-save-stop-link';
+import { FOREVER_SAVE_TEXT } from '../lib/forever-save-text';
 import { unsubscribeLink } from '../lib/crypto/unsubscribe-link';
 import { type ActivityDeps } from './deps';
 
@@ -22,7 +24,7 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
    * POSTs to the link, which POST /u/:token accepts).
    */
   function render(email: PendingEmail): RenderedEmail {
-    const content = renderTemplate(email);
+    const content = withForeverSaveStop(email, renderTemplate(email));
     if (email.kind !== 'marketing' || !email.subscriberId) return content;
     const link = unsubscribeLink(config, email.subscriberId);
     return {
@@ -30,6 +32,13 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
       body: `${content.body}\n\nUnsubscribe from these messages: ${link}`,
       headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     };
+  }
+
+  /** A fan whose forever-save with this artist is on can stop it from every message (docs/forever-save.md). */
+  function withForeverSaveStop(email: PendingEmail, content: RenderedEmail): RenderedEmail {
+    if (!email.foreverSaveId || !email.foreverSaveArtist) return content;
+    const stop = FOREVER_SAVE_TEXT.message(email.foreverSaveArtist, foreverSaveStopLink(config, email.foreverSaveId));
+    return { ...content, body: `${content.body}\n\n${stop}` };
   }
 
   function renderTemplate(email: PendingEmail): RenderedEmail {
@@ -149,7 +158,10 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
     const first = d.links?.[0]?.url ?? `${config.PUBLIC_URL}/l/${d.slug}`;
     await providers.twilio.sendSms({
       to: keyRing.decrypt(email.subscriberPhoneEnc, `subscribers:${email.subscriberId}:phone`),
-      body: `"${d.title}" by ${d.artistName} is out: ${first}\nStop: ${unsubscribeLink(config, email.subscriberId)}`,
+      body: withForeverSaveStop(email, {
+        subject: '',
+        body: `"${d.title}" by ${d.artistName} is out: ${first}\nStop: ${unsubscribeLink(config, email.subscriberId)}`,
+      }).body,
     });
   }
 

@@ -19,6 +19,7 @@ import { releaseRoutes } from './routes/releases';
 import { opsRoutes } from './routes/ops';
 import { opsWorkflowRoutes } from './routes/ops-workflows';
 import { smartLinkRoutes } from './routes/smart-link';
+import { foreverSaveRoutes } from './routes/forever-save';
 import { privacyRoutes } from './routes/privacy';
 import { subscriberExportRoutes, subscriberRoutes } from './routes/subscribers';
 import { metaCallbackRoutes } from './routes/meta-callbacks';
@@ -132,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(appAccountPageRoutes(deps, appKit));
   app.use(platformLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
+  app.use(foreverSaveRoutes(deps));
   app.use(accountVerificationRoutes(deps, emailVerification));
   app.use(subscriberRoutes(deps, tracking));
   app.use(metaCallbackRoutes(deps));

@@ -205,7 +205,7 @@ export const OPERATIONS: Operation[] = [
     path: '/l/:slug/presave/spotify',
     summary: "Start a fan's Spotify sign-in (302 to Spotify)",
     auth: 'none',
-    query: z.object({ tz: z.string().optional() }),
+    query: z.object({ tz: z.string().optional(), forever: z.literal('1').optional() }),
   },
   {
     method: 'post',
@@ -288,6 +288,20 @@ export const OPERATIONS: Operation[] = [
   },
   { method: 'get', path: '/u/:token', summary: 'Unsubscribe: confirmation page', auth: 'none', response: 'text/html' },
   { method: 'post', path: '/u/:token', summary: 'Unsubscribe', auth: 'none', response: 'text/html' },
+  {
+    method: 'get',
+    path: '/f/:token',
+    summary: 'Stop a forever-save (its signed link): confirmation page naming the artist (docs/forever-save.md)',
+    auth: 'none',
+    response: 'text/html',
+  },
+  {
+    method: 'post',
+    path: '/f/:token',
+    summary: "Stop a forever-save: no more of the artist's next releases; its enrolled, undelivered pre-saves go",
+    auth: 'none',
+    response: 'text/html',
+  },
   {
     method: 'get',
     path: '/oauth/spotify/callback',

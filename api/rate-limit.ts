@@ -20,6 +20,9 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'subscribe', method: 'POST', path: /^\/l\/[^/]+\/(subscribe|ad-consent)\/?$/ },
   // The confirmation (double opt-in) and unsubscribe links' POSTs: someone guessing tokens.
   { policy: 'subscribe', method: 'POST', path: /^\/(s|u)\/[^/]+\/?$/ },
+  // A forever-save's stop link (its page reads the database too): someone guessing tokens.
+  { policy: 'subscribe', method: 'POST', path: /^\/f\/[^/]+\/?$/ },
+  { policy: 'subscribe', method: 'GET', path: /^\/f\/[^/]+\/?$/ },
   { policy: 'deletion', method: 'POST', path: /^\/privacy\/delete\/(email|confirm\/[^/]+)\/?$/ },
   { policy: 'deletion', method: 'GET', path: /^\/privacy\/delete\/spotify\/?$/ },
   { policy: 'deletion', method: 'POST', path: /^\/meta\/data-deletion\/?$/ },

@@ -460,6 +460,8 @@ export const platformGoQuery = z.object({ remember: z.literal('1').optional() })
 export const appleMusicPresaveBody = z.strictObject({
   musicUserToken: z.string().min(16).max(4096),
   timeZone: z.string().max(64).optional(),
+  /** the page's "also save this artist's next releases" box, ticked (docs/forever-save.md) */
+  foreverSave: z.boolean().optional(),
 });
 
 // --- instagram (docs/instagram.md) ----------------------------------------------------------------------------

@@ -56,6 +56,9 @@ const pendingRow = z.object({
   orderEmailEnc: z.string().nullable(),
   memberId: z.string().nullable(),
   memberEmailEnc: z.string().nullable(),
+  /** the subscriber's forever-save with the artist of their subscription, when on: every message links its stop */
+  foreverSaveId: z.string().nullable(),
+  foreverSaveArtist: z.string().nullable(),
 });
 export type PendingEmail = z.infer<typeof pendingRow>;
 
@@ -77,9 +80,16 @@ export async function sendPendingEmails(
         SELECT o.id, o.template, o.kind, o.channel, o.data, a.email AS "accountEmail", a.name AS "accountName",
                o.subscriber_id AS "subscriberId", s.email_enc AS "subscriberEmailEnc", s.phone_enc AS "subscriberPhoneEnc",
                o.order_id AS "orderId", ord.email_enc AS "orderEmailEnc",
-               o.member_id AS "memberId", m.email_enc AS "memberEmailEnc"
+               o.member_id AS "memberId", m.email_enc AS "memberEmailEnc",
+               fsv.id AS "foreverSaveId", fsv.name AS "foreverSaveArtist"
         FROM outbox_emails o LEFT JOIN accounts a ON a.id = o.account_id LEFT JOIN subscribers s ON s.id = o.subscriber_id
              LEFT JOIN orders ord ON ord.id = o.order_id LEFT JOIN members m ON m.id = o.member_id
+             LEFT JOIN LATERAL (
+               SELECT fs.id, ar.name FROM campaigns sc
+               JOIN forever_saves fs ON fs.artist_id = sc.artist_id AND fs.fan_id = s.fan_id AND fs.stopped_at IS NULL
+               JOIN artists ar ON ar.id = fs.artist_id
+               WHERE sc.id = s.campaign_id
+             ) fsv ON true
         WHERE o.sent_at IS NULL AND o.attempts < 10
           -- the one rule on who may be mailed: see EmailKind
           AND (o.kind = 'transactional' OR s.id IS NULL OR (s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL))
