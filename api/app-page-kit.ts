@@ -1,6 +1,6 @@
 // What every artist-app route shares: the signing keys, whether cookies are Secure, how a page is sent (never
 // cached; Referrer-Policy same-origin so that the forms' posts carry our Origin, not "null"), the forms' anti-forgery
-// field, the same-origin guard, and who may change what.
+// field, the same-origin guard, and who may change what (./write-roles.ts).
 import { type Request, type RequestHandler, type Response } from 'express';
 import { signingKeys } from '../lib/crypto/signed-value';
 import { appSession } from './app-session';
@@ -12,6 +12,7 @@ import { signedOutPage } from './pages/app-layout';
 import { html } from './pages/layout';
 import { sendPage as sendHtml } from './pages/send-page';
 import { formBody } from './validation';
+import { memberMayWrite, writeAccessOf } from './write-roles';
 
 /** Where sign-in may return to: the links that need a session (connect confirmations, e-mail verification). */
 export const NEXT_PATH = /^\/(app\/connect|account\/verify)\/[A-Za-z0-9_.-]{1,2000}$/;
@@ -19,11 +20,18 @@ export const NEXT_PATH = /^\/(app\/connect|account\/verify)\/[A-Za-z0-9_.-]{1,20
 const RANK = { viewer: 0, manager: 1, owner: 2 } as const;
 
 /**
- * Whether the signed-in session may do something that needs `needs`: a member whose role is at least that. A session
- * made with an API key reads only (as it always did), so it changes nothing here either.
+ * Whether the signed-in session's controls for something that needs `needs` are shown: a member whose role is at
+ * least that. A session made with an API key reads only (as it always did). The routes decide by `mayWrite`.
  */
 export function mayChange(session: AuthContext, needs: 'manager' | 'owner'): boolean {
   return session.member !== undefined && RANK[session.member.role] >= RANK[needs];
+}
+
+/** Whether this session may make the change of the route handling `req`, as its entry in ./write-roles.ts says. */
+export function mayWrite(session: AuthContext, req: Request): boolean {
+  const route = (req.route as { path?: unknown } | undefined)?.path;
+  const access = writeAccessOf(req.method, typeof route === 'string' ? route : req.path);
+  return session.member !== undefined && memberMayWrite(session.member.role, access);
 }
 
 export function appPageKit({ config, pool }: Pick<AppDeps, 'config' | 'pool'>) {

@@ -4,8 +4,8 @@
 // - an artist API key (the original dashboard sign-in, kept for scripts and tests): the cookie names the key's id
 //   (never the key) and lasts while the key is not revoked.
 // /v1 accepts the cookie for reads. A write with the cookie needs the session's anti-forgery token in the
-// X-CSRF-Token header (which no cross-site form can set) and a member who may change things (not a viewer); a key
-// session stays read-only, as before.
+// X-CSRF-Token header (which no cross-site form can set) and a member whose role the route admits (./write-roles.ts:
+// deny by default); a key session stays read-only, as before.
 import { type Request, type RequestHandler, type Response } from 'express';
 import { findApiKeyByHash, isActiveArtistKey } from '../db/accounts';
 import { activeMemberSession, insertMemberSession, revokeMemberSession } from '../db/member-sessions';
@@ -16,6 +16,7 @@ import { type AuthContext, requireApiKey } from './auth';
 import { ApiError } from './errors';
 import { parseCookie } from './http/cookies';
 import { sameSecret } from './http/form-csrf';
+import { memberMayWrite, refusalOf, writeAccessOf } from './write-roles';
 
 export const APP_SESSION_COOKIE = 'dd_app_session';
 export const APP_SESSION_TTL_MS = 12 * 3600_000;
@@ -126,15 +127,15 @@ export function requireApiKeyOrAppSession(pool: DatabasePool, keys: SigningKeys)
         'forbidden',
         'a session made with an API key can only read; send the key as a bearer token',
       );
-    // The account itself (its deletion, its verification mail) is the owners' to change.
-    if (!reading && /^\/accounts\/me(\/|$)/.test(req.path) && session.member?.role !== 'owner')
-      throw new ApiError(403, 'forbidden', 'only an owner of the account can change the account itself');
-    if (!reading && session.member?.role === 'viewer')
-      throw new ApiError(
-        403,
-        'forbidden',
-        'viewers can see this account but not change it; ask an owner for the manager role',
-      );
+    // Each write route declares the least role it needs (./write-roles.ts); an undeclared one is refused.
+    if (!reading && session.member) {
+      const access = writeAccessOf(req.method, req.originalUrl.split('?')[0]!);
+      if (!memberMayWrite(session.member.role, access))
+        throw new ApiError(403, 'forbidden', refusalOf(session.member.role, access), {
+          needs: access ?? 'undeclared',
+          role: session.member.role,
+        });
+    }
     res.locals.auth = session satisfies AuthContext;
     next();
   };

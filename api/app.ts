@@ -42,6 +42,8 @@ import { dashboardRoutes } from './routes/dashboard';
 import { appAccountRoutes } from './routes/app-accounts';
 import { appSettingsRoutes } from './routes/app-settings';
 import { appCampaignRoutes } from './routes/app-campaigns';
+import { appAdRoutes } from './routes/app-ads';
+import { appAccountPageRoutes } from './routes/app-account-pages';
 import { appPageKit } from './app-page-kit';
 import { createMemberAccounts } from './member-accounts';
 import { auditMemberChanges } from './member-audit';
@@ -128,6 +130,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(appAccountRoutes(deps, appKit, people));
   app.use(appSettingsRoutes(deps, appKit, people, emailVerification));
   app.use(appCampaignRoutes(deps, appKit));
+  app.use(appAdRoutes(deps, appKit));
+  app.use(appAccountPageRoutes(deps, appKit));
   app.use(platformLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
   app.use(foreverSaveRoutes(deps));

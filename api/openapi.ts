@@ -20,6 +20,7 @@ import {
   presaveExportQuery,
   releaseLookupQuery,
   rejectAdCopyBody,
+  editAdCopyVariantBody,
   rescheduleCampaignBody,
   adConsentForm,
   appSignInForm,
@@ -98,6 +99,16 @@ const artistAppOperations: Operation[] = [
   page('/app/artists', 'Artists (add one: POST /v1/artists from the page)'),
   page('/app/campaigns/new', 'The guided new-campaign page (POST /v1/campaigns from the page)'),
   page('/app/campaigns/:id', 'A campaign: countdown, resolution, delivery, per-fan states, reschedule and cancel'),
+  page(
+    '/app/campaigns/:id/ads',
+    "A campaign's ads: connections, ad copy to review, edit, approve or reject, ad campaigns",
+  ),
+  page(
+    '/app/campaigns/:id/ads/review',
+    'The summary of an ad campaign before it is created (POST /v1/campaigns/:id/ads)',
+  ),
+  page('/app/billing', 'Plan, usage and limits; checkout and the billing portal (/v1/billing/* from the page)'),
+  page('/app/privacy', "The account's data export, and its deletion with what is deleted and stopped"),
   {
     method: 'get',
     path: '/app/setup.js',
@@ -405,6 +416,12 @@ export const OPERATIONS: Operation[] = [
     auth: 'artist',
   },
   { method: 'delete', path: '/v1/accounts/me', summary: 'Delete this account and everything of it', auth: 'artist' },
+  {
+    method: 'get',
+    path: '/v1/accounts/me/export',
+    summary: "The account's data as JSON: account, members, artists, campaigns, connections (no tokens), ads, orders",
+    auth: 'artist',
+  },
   { method: 'post', path: '/v1/artists', summary: 'Create an artist', auth: 'artist', body: createArtistBody },
   { method: 'get', path: '/v1/artists', summary: 'List artists', auth: 'artist' },
   { method: 'get', path: '/v1/artists/:id', summary: 'An artist', auth: 'artist' },
@@ -582,6 +599,13 @@ export const OPERATIONS: Operation[] = [
     summary: "Approve a variant: it becomes the platform's ad copy",
     auth: 'artist',
     body: approveAdCopyBody,
+  },
+  {
+    method: 'patch',
+    path: '/v1/campaigns/:id/ads/copy/:requestId/variants/:variantId',
+    summary: "Edit a passing variant's words before approving it (linted again: 422 with the findings changes nothing)",
+    auth: 'artist',
+    body: editAdCopyVariantBody,
   },
   {
     method: 'post',

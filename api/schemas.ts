@@ -202,6 +202,15 @@ export const createAdCopyBody = z.strictObject({
 });
 export const approveAdCopyBody = z.strictObject({ variantId: z.string().uuid() });
 export const rejectAdCopyBody = z.strictObject({ feedback: z.string().trim().min(1).max(1000) });
+/** The artist's words for a variant; fields left out keep theirs. Lengths are the linter's to judge (per platform). */
+const copyText = z
+  .string()
+  .trim()
+  .max(2000)
+  .regex(/^[^\p{Cc}]*$/u, 'no control characters');
+export const editAdCopyVariantBody = z
+  .strictObject({ headline: copyText.optional(), primaryText: copyText.optional(), description: copyText.optional() })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give headline, primaryText or description');
 
 // --- ad campaigns ------------------------------------------------------------------------------------------
 const country = z

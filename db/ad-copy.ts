@@ -48,6 +48,8 @@ export const adCopyVariantRow = z.object({
   source: z.enum(['gemini', 'template']),
   violations: z.array(violation),
   approvedAt: z.number().nullable(),
+  /** set when the artist changed the words (migration 033) */
+  editedAt: z.number().nullable(),
 });
 export type AdCopyVariant = z.infer<typeof adCopyVariantRow>;
 
@@ -57,7 +59,7 @@ const requestColumns = sql.fragment`
   r.created_at AS "createdAt", r.decided_at AS "decidedAt"`;
 const variantColumns = sql.fragment`
   v.id, v.request_id AS "requestId", v.generation, v.position, v.headline, v.primary_text AS "primaryText", v.description,
-  v.source, v.violations, v.approved_at AS "approvedAt"`;
+  v.source, v.violations, v.approved_at AS "approvedAt", v.edited_at AS "editedAt"`;
 
 export class OpenAdCopyRequestError extends Error {}
 
@@ -141,6 +143,23 @@ async function withVariants(
 
 export async function findAdCopyVariant(db: Db, id: string): Promise<AdCopyVariant | null> {
   return db.maybeOne(sql.type(adCopyVariantRow)`SELECT ${variantColumns} FROM ad_copy_variants v WHERE v.id = ${id}`);
+}
+
+/**
+ * The artist's words for a variant (already linted clean): only while its request waits for a decision and the
+ * variant is not approved, so approved copy never changes under an ad. Null when that no longer holds.
+ */
+export async function editAdCopyVariant(
+  db: Db,
+  input: { variantId: string; headline: string; primaryText: string; description: string },
+): Promise<AdCopyVariant | null> {
+  const edited = await db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    UPDATE ad_copy_variants v SET headline = ${input.headline}, primary_text = ${input.primaryText},
+      description = ${input.description}, edited_at = now()
+    FROM ad_copy_requests r
+    WHERE v.id = ${input.variantId} AND r.id = v.request_id AND r.status = 'awaiting_approval' AND v.approved_at IS NULL
+    RETURNING v.id`);
+  return edited ? findAdCopyVariant(db, edited) : null;
 }
 
 /** The facts a copywriter may use: nothing about fans. Null for a caption request (captionFactsFor). */

@@ -184,6 +184,11 @@ export function createArtistConnections(deps: AppDeps, states: OAuthStates) {
       return { accountId: payload.a, provider, label: byProvider[provider].label };
     },
 
+    /** Where the confirmation's form ends up (the provider's consent page): the confirm page's CSP must allow it. */
+    consentOrigin(provider: ConnectionProvider): string {
+      return new URL(byProvider[provider].authorizeUrl('state', 'challenge')).origin;
+    },
+
     /**
      * The confirmation (step 3), from the account's own signed-in browser: a state bound to this browser's cookie,
      * and the provider's consent URL to redirect it to.

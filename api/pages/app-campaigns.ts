@@ -149,6 +149,7 @@ ${v.alerts.map((a) => html`<p class="error" role="alert">${a}</p>`)}
 <p>${c.releaseDate} ${c.releaseTime.slice(0, 5)} (${c.timeZone}) · <span id="countdown" data-release-at="${new Date(c.releaseAt).toISOString()}">${when(c.releaseAt)}</span></p>
 <p>Catalogue: <strong id="resolution">${RESOLUTION_WORDS[c.resolution]}</strong></p>
 <p>Smart link: <a id="smart-link" href="${v.landingUrl}">${v.landingUrl}</a></p>
+<p><a id="ads-link" href="/app/campaigns/${c.id}/ads">Ads for this release</a>: copy, Meta and Google campaigns, their results.</p>
 </section>
 <section class="panel" aria-labelledby="delivery-h" id="delivery" data-campaign="${c.id}"><h2 id="delivery-h">Delivery</h2>
 <dl class="stats">${stat('d-total', 'Pre-saves', v.progress.total)}${stat('d-pending', 'Waiting', pending)}${stat('d-done', 'Delivered', v.progress.done)}${stat('d-failed', 'Failed', v.progress.failed)}${stat('d-revoked', 'Revoked', v.progress.revoked)}</dl>

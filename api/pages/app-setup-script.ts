@@ -1,5 +1,6 @@
-// /app/setup.js: the small enhancement of the release pages. Forms marked data-api send their fields as JSON to that
-// /v1 route with the session's X-CSRF-Token (the form's csrf field) and go on to data-next; the UPC/ISRC lookup shows
+// /app/setup.js: the small enhancement of the app's pages. Forms marked data-api send their fields (or data-body) as
+// JSON to that /v1 route with the session's X-CSRF-Token (the form's csrf field) and go on to data-next (empty: this
+// page again), the answer's data-next-from link (Stripe, a connect), or show data-done; the UPC/ISRC lookup shows
 // the release before saving; the preview follows the fields; the countdown ticks and delivery refreshes every 5 s.
 export const setupScript = `'use strict';
 (function () {
@@ -11,18 +12,51 @@ export const setupScript = `'use strict';
     p.textContent = text; p.hidden = false; p.setAttribute('tabindex', '-1'); p.focus();
   }
   function bodyOf(form) {
+    if (form.dataset.body) return JSON.parse(form.dataset.body);
     var body = {};
     new FormData(form).forEach(function (value, key) {
       if (key === 'csrf' || key === 'confirm' || value === '') return;
-      body[key] = key === 'followArtist' ? value === 'true' : value;
+      var field = form.elements[key];
+      var type = field && field.dataset ? field.dataset.type : '';
+      body[key] = key === 'followArtist' ? value === 'true' : type === 'number' ? Number(value) : value;
     });
+    form.querySelectorAll('input[type=checkbox][data-type=boolean]').forEach(function (box) { body[box.name] = box.checked; });
     if (form.querySelector('input[name=followArtist]') && !('followArtist' in body)) body.followArtist = false;
     return body;
+  }
+  /** After a signal (202), waits until the workflow has recorded the decision, then shows the page again. */
+  function untilDecided(form) {
+    var tries = 0;
+    (function poll() {
+      fetch(form.dataset.poll).then(function (res) { return res.ok ? res.json() : null; }).then(function (list) {
+        var item = list && list.items.filter(function (i) { return i.id === form.dataset.pollRequest; })[0];
+        if ((item && item.status !== 'awaiting_approval') || ++tries > 20) location.reload();
+        else setTimeout(poll, 500);
+      });
+    })();
+  }
+  function done(form, answer) {
+    if (form.dataset.nextFrom) return location.assign(answer[form.dataset.nextFrom]);
+    if (form.dataset.done) {
+      var main = document.querySelector('main');
+      main.textContent = '';
+      var p = document.createElement('p'); p.className = 'notice'; p.setAttribute('role', 'status'); p.id = 'done';
+      p.textContent = form.dataset.done;
+      var a = document.createElement('a'); a.href = '/app'; a.textContent = 'Go to dropday';
+      main.appendChild(p); main.appendChild(a);
+      return;
+    }
+    if (form.dataset.poll) return untilDecided(form);
+    if (form.dataset.next === '') return location.reload();
+    location.assign(form.dataset.next.replace('{id}', answer.id || ''));
   }
   function describe(answer) {
     var e = answer && answer.error;
     if (!e) return 'Something went wrong. Nothing was changed.';
-    var details = (e.details || []).map(function (d) { return (d.path || []).join('.') + ': ' + d.message; }).join('; ');
+    var details = (Array.isArray(e.details) ? e.details : []).map(function (d) {
+      var where = d.field || (d.path || []).join('.');
+      return (where ? where + ': ' : '') + d.message;
+    }).join('; ');
     return e.message + (details ? ' (' + details + ')' : '');
   }
   document.querySelectorAll('form[data-api]').forEach(function (form) {
@@ -37,7 +71,7 @@ export const setupScript = `'use strict';
       }).then(function (res) {
         return res.json().catch(function () { return {}; }).then(function (answer) {
           if (!res.ok) throw answer;
-          location.assign(form.dataset.next.replace('{id}', answer.id || ''));
+          done(form, answer);
         });
       }).catch(function (answer) {
         showError(form, describe(answer));
@@ -96,6 +130,10 @@ export const setupScript = `'use strict';
         .catch(function (answer) { out.textContent = describe(answer); });
     });
   }
+
+  // A page showing work in progress (copy being written, an ad being created) shows itself again shortly.
+  var reload = document.querySelector('[data-reload-after]');
+  if (reload) setTimeout(function () { location.reload(); }, Number(reload.dataset.reloadAfter) * 1000);
 
   var countdown = $('countdown');
   function tick() {

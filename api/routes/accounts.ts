@@ -3,6 +3,7 @@ import { auth } from '../auth';
 import { type Account, findAccount, insertApiKey, revokeAccountKeys } from '../../db/accounts';
 import { revokeAccountMemberSessions } from '../../db/member-sessions';
 import { createAccount } from '../account-creation';
+import { accountExport } from '../account-export';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
 import { eraseInboxOfAccount } from '../../db/instagram-inbox';
 import { startAccountDeletion } from '../../lib/starters/account-deletion';
@@ -38,8 +39,11 @@ export function accountRoutes(deps: AppDeps, verification: EmailVerification): R
   return router;
 }
 
-/** The signed-in account itself: read it, have its verification e-mail sent again, delete it. */
-export function ownAccountRoutes({ pool, temporal, config }: AppDeps, verification: EmailVerification): Router {
+/** The signed-in account itself: read it, export its data, have its verification e-mail sent again, delete it. */
+export function ownAccountRoutes(
+  { pool, temporal, config, keyRing }: AppDeps,
+  verification: EmailVerification,
+): Router {
   const router = Router();
   const ownAccount = async (accountId: string) => {
     const account = await findAccount(pool, accountId);
@@ -49,6 +53,13 @@ export function ownAccountRoutes({ pool, temporal, config }: AppDeps, verificati
 
   router.get('/v1/accounts/me', async (_req, res) => {
     res.json({ account: accountView(await ownAccount(auth(res).accountId)) });
+  });
+
+  // A download of the account's data (../account-export.ts says what is in it).
+  router.get('/v1/accounts/me/export', async (_req, res) => {
+    const data = await accountExport({ pool, keyRing }, auth(res).accountId);
+    if (!data) throw notFound('account');
+    res.attachment('dropday-account.json').set('Cache-Control', 'no-store').json(data);
   });
 
   // The same answer whether or not a mail went out (another account may hold the address verified).

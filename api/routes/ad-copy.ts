@@ -7,6 +7,7 @@ import {
   type AdCopyRequest,
   type AdCopyVariant,
   createAdCopyRequest,
+  editAdCopyVariant,
   findAdCopyRequest,
   findAdCopyVariant,
   listAdCopyRequests,
@@ -18,11 +19,13 @@ import { signalAdCopyApproved, signalAdCopyRejected, startAdCopy } from '../../l
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
-import { approveAdCopyBody, createAdCopyBody, rejectAdCopyBody, uuidParam } from '../schemas';
+import { lintCopy } from '../../lib/ad-copy/linter';
+import { approveAdCopyBody, createAdCopyBody, editAdCopyVariantBody, rejectAdCopyBody, uuidParam } from '../schemas';
 import { requirePlanFeature } from '../plan-gate';
 import { parseBody, parseParams } from '../validation';
 
 const requestParams = z.object({ id: z.string().uuid(), requestId: z.string().uuid() });
+const variantParams = requestParams.extend({ variantId: z.string().uuid() });
 
 function presentVariant(request: AdCopyRequest, v: AdCopyVariant) {
   return {
@@ -34,6 +37,7 @@ function presentVariant(request: AdCopyRequest, v: AdCopyVariant) {
     description: v.description,
     source: v.source,
     violations: v.violations,
+    editedAt: v.editedAt === null ? null : new Date(v.editedAt).toISOString(),
     approvable:
       request.status === 'awaiting_approval' && v.generation === request.generation && v.violations.length === 0,
     approvedAt: v.approvedAt === null ? null : new Date(v.approvedAt).toISOString(),
@@ -72,7 +76,9 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
   const awaitingRequest = async (accountId: string, campaignId: string, requestId: string) => {
     await ownedCampaign(accountId, campaignId);
     const request = await findAdCopyRequest(pool, requestId);
-    if (!request || request.campaignId !== campaignId) throw notFound('ad copy request');
+    // A caption request (platform 'instagram') is answered by the Instagram caption routes, never here.
+    if (!request || request.campaignId !== campaignId || request.platform === 'instagram')
+      throw notFound('ad copy request');
     if (request.status !== 'awaiting_approval') {
       throw new ApiError(
         409,
@@ -80,7 +86,7 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
         `the ad copy request is ${request.status}, not awaiting approval`,
       );
     }
-    return request;
+    return { ...request, platform: request.platform };
   };
 
   router.post('/v1/campaigns/:id/ads/copy', requirePlanFeature({ pool, config }, 'adAutomation'), async (req, res) => {
@@ -160,6 +166,43 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
     }
     await signalAdCopyApproved(temporal, { requestId, variantId });
     res.status(202).json({ id: requestId, variantId, status: 'approving' });
+  });
+
+  // The artist's edit of a variant that passed: linted like written copy (a failing edit changes nothing), so it stays
+  // approvable. A failing variant is not edited: rejecting with feedback has new ones written.
+  router.patch('/v1/campaigns/:id/ads/copy/:requestId/variants/:variantId', async (req, res) => {
+    const { id, requestId, variantId } = parseParams(variantParams, req);
+    const campaign = await ownedCampaign(auth(res).accountId, id);
+    const request = await awaitingRequest(auth(res).accountId, id, requestId);
+    const edit = parseBody(editAdCopyVariantBody, req);
+    const variant = await findAdCopyVariant(pool, variantId);
+    if (!variant || variant.requestId !== requestId) throw notFound('variant');
+    if (variant.generation !== request.generation || variant.violations.length > 0)
+      throw new ApiError(
+        422,
+        'variant_not_editable',
+        'only a variant of the newest generation that passed the checks can be edited; reject with feedback to have new ones written',
+      );
+    const draft = {
+      headline: edit.headline ?? variant.headline,
+      primaryText: edit.primaryText ?? variant.primaryText,
+      description: edit.description ?? variant.description,
+    };
+    const violations = lintCopy(draft, {
+      platform: request.platform,
+      explicit: request.explicit,
+      names: [campaign.artistName, campaign.title],
+    });
+    if (violations.length > 0)
+      throw new ApiError(
+        422,
+        'copy_not_allowed',
+        'the edited copy breaks the platform limits or the ad policy; nothing was changed',
+        violations,
+      );
+    const edited = await editAdCopyVariant(pool, { variantId, ...draft });
+    if (!edited) throw new ApiError(409, 'not_awaiting_approval', 'the ad copy request was decided meanwhile');
+    res.json(presentVariant({ ...request }, edited));
   });
 
   router.post('/v1/campaigns/:id/ads/copy/:requestId/reject', async (req, res) => {

@@ -1,5 +1,5 @@
 // The settings routes of the artist app: API keys (created and shown once, revoked), members (invited, given a role,
-// removed), the verification e-mail again. Changing keys and members needs an owner; every change is audited with
+// removed), the verification e-mail again. Changing keys and members needs an owner (../write-roles.ts); every change is audited with
 // the member's id. Another account's key or member id is "not found", as on /v1.
 import { type Request, type Response, Router } from 'express';
 import { findAccount, insertApiKey, listArtistKeys, revokeArtistKey } from '../../db/accounts';
@@ -7,7 +7,7 @@ import { audit } from '../../db/audit-log';
 import { countActiveMemberSessions } from '../../db/member-sessions';
 import { findMember, listMembers } from '../../db/members';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
-import { type AppPageKit, mayChange } from '../app-page-kit';
+import { type AppPageKit, mayChange, mayWrite } from '../app-page-kit';
 import { changeMemberForm, createKeyForm, formProblem, inviteForm } from '../app-forms';
 import { sessionCsrf } from '../app-session';
 import { type AuthContext } from '../auth';
@@ -52,14 +52,15 @@ export function appSettingsRoutes(
     );
   }
 
-  /** The session, when it may do what `needs` asks; otherwise answers (sign-in, or 403 with the page) and null. */
-  async function allowed(req: Request, res: Response, needs: 'owner' | 'read') {
+  /** The session, when it may read or make this route's change (../write-roles.ts); otherwise answers (sign-in, or
+   * 403 with the page) and null. */
+  async function allowed(req: Request, res: Response, needs: 'write' | 'read') {
     const session = await kit.session(req);
     if (!session) {
       res.redirect(303, '/app');
       return null;
     }
-    if (needs === 'owner' && !mayChange(session, 'owner')) {
+    if (needs === 'write' && !mayWrite(session, req)) {
       await render(
         req,
         res,
@@ -80,7 +81,7 @@ export function appSettingsRoutes(
   });
 
   router.post('/app/keys', ...form, async (req, res) => {
-    const session = await allowed(req, res, 'owner');
+    const session = await allowed(req, res, 'write');
     if (!session) return;
     const body = createKeyForm.safeParse(req.body);
     if (!body.success) return render(req, res, session, { error: formProblem(body.error) }, 400);
@@ -101,7 +102,7 @@ export function appSettingsRoutes(
   });
 
   router.post('/app/keys/:id/revoke', ...form, async (req, res) => {
-    const session = await allowed(req, res, 'owner');
+    const session = await allowed(req, res, 'write');
     if (!session) return;
     const keyId = String(req.params.id);
     const revoked =
@@ -117,7 +118,7 @@ export function appSettingsRoutes(
   });
 
   router.post('/app/members', ...form, async (req, res) => {
-    const session = await allowed(req, res, 'owner');
+    const session = await allowed(req, res, 'write');
     if (!session) return;
     const body = inviteForm.safeParse(req.body);
     if (!body.success) return render(req, res, session, { error: formProblem(body.error) }, 400);
@@ -136,7 +137,7 @@ export function appSettingsRoutes(
   });
 
   router.post('/app/members/:id', ...form, async (req, res) => {
-    const session = await allowed(req, res, 'owner');
+    const session = await allowed(req, res, 'write');
     if (!session) return;
     const body = changeMemberForm.safeParse(req.body);
     if (!body.success) return render(req, res, session, { error: formProblem(body.error) }, 400);
@@ -165,7 +166,7 @@ export function appSettingsRoutes(
   });
 
   router.post('/app/verification', ...form, async (req, res) => {
-    const session = await allowed(req, res, 'owner');
+    const session = await allowed(req, res, 'write');
     if (!session) return;
     const account = await findAccount(pool, session.accountId);
     if (account && account.emailVerifiedAt === null) await verification.queue(pool, account);

@@ -7,7 +7,11 @@ import { findAccount } from '../../db/accounts';
 import { accountBilling, planUsage, saveStripeCustomer } from '../../db/billing';
 import { PACKAGES, PLANS, TIERS } from '../../lib/billing/plans';
 import { billingEnabled, stripeClientFrom } from '../../lib/billing/stripe';
-import { auth, requireApiKey, requireRole } from '../auth';
+import { APP_SESSION_COOKIE, requireApiKeyOrAppSession } from '../app-session';
+import { auth, requireRole } from '../auth';
+import { parseCookie } from '../http/cookies';
+import { auditMemberChanges } from '../member-audit';
+import { signingKeys } from '../../lib/crypto/signed-value';
 import { type AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { html, page } from '../pages/layout';
@@ -27,10 +31,15 @@ export function billingRoutes(deps: AppDeps): Router {
   const { pool, config, logger } = deps;
   const router = Router();
   const stripe = stripeClientFrom(config);
-  const bearer = requireApiKey(pool);
-  // A shop package may be bought signed out; with an Authorization header the key must be valid.
+  // An API key, or the app's session (its writes need an owner: ../write-roles.ts), audited like the rest of /v1.
+  const signedIn = requireApiKeyOrAppSession(pool, signingKeys(config));
+  const audited = auditMemberChanges(pool, logger);
+  const bearer: RequestHandler[] = [signedIn, audited];
+  // A shop package may be bought signed out; with an Authorization header or the app's cookie, it must be valid.
   const optionalApiKey: RequestHandler = (req, res, next) =>
-    req.get('authorization') ? bearer(req, res, next) : next();
+    req.get('authorization') || parseCookie(req.get('cookie'), APP_SESSION_COOKIE)
+      ? signedIn(req, res, (error?: unknown) => (error ? next(error) : audited(req, res, next)))
+      : next();
   // Billing is an artist account's: an ops key is refused here as on every other /v1 artist route.
   const artistOnly = requireRole('artist');
   const returnUrl = (status: 'success' | 'cancelled') => `${config.PUBLIC_URL}/billing/return?status=${status}`;
@@ -142,7 +151,7 @@ export function billingRoutes(deps: AppDeps): Router {
     res.status(201).json({ id: session.id, url: session.url, kind: body.kind });
   });
 
-  router.post('/v1/billing/portal', bearer, artistOnly, async (_req, res) => {
+  router.post('/v1/billing/portal', ...bearer, artistOnly, async (_req, res) => {
     const client = requireStripe();
     const { stripeCustomerId } = await accountBilling(pool, auth(res).accountId);
     if (!stripeCustomerId)
@@ -153,7 +162,7 @@ export function billingRoutes(deps: AppDeps): Router {
     res.status(201).json({ url: portal.url });
   });
 
-  router.get('/v1/billing', bearer, artistOnly, async (_req, res) => {
+  router.get('/v1/billing', ...bearer, artistOnly, async (_req, res) => {
     const { accountId } = auth(res);
     const [billing, usage] = await Promise.all([accountBilling(pool, accountId), planUsage(pool, accountId)]);
     const plan = PLANS[billing.tier];

@@ -3,7 +3,7 @@
 // (/app/connect/<token>, see ../oauth/artist-connections.ts), which needs the session of the account it names.
 import { type Request, Router } from 'express';
 import { findAccount } from '../../db/accounts';
-import { type AppPageKit, NEXT_PATH } from '../app-page-kit';
+import { type AppPageKit, mayWrite, NEXT_PATH } from '../app-page-kit';
 import { appSession, endAppSession, sessionCsrf, startAppSession } from '../app-session';
 import { type AppDeps } from '../deps';
 import { type ArtistConnections } from '../oauth/artist-connections';
@@ -82,6 +82,12 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
         ),
       );
     const account = await findAccount(pool, session.accountId);
+    // Browsers hold a form's redirect to the CSP's form-action too: this form's 303 goes to the provider's consent.
+    const csp = String(res.getHeader('Content-Security-Policy') ?? '');
+    res.setHeader(
+      'Content-Security-Policy',
+      csp.replace("form-action 'self'", `form-action 'self' ${connections.consentOrigin(link.provider)}`),
+    );
     sendPage(
       res,
       200,
@@ -95,11 +101,23 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
   });
 
   router.post('/app/connect/:token', sameOrigin, formBody({ limit: '2kb' }), async (req, res) => {
-    const link = connections.readLink(String(req.params.token));
     const session = await appSession(pool, keys, req);
+    if (session?.member && !mayWrite(session, req))
+      return sendPage(
+        res,
+        403,
+        connectRefusedPage('Not connected', 'Viewers cannot connect accounts: ask an owner for the manager role.'),
+      );
+    const link = connections.readLink(String(req.params.token));
+    if (!link)
+      return sendPage(
+        res,
+        400,
+        connectRefusedPage('Link not valid', 'This connect link is not valid or expired. Start again from dropday.'),
+      );
     const csrf = csrfOf(req);
     const given = (req.body as { csrf?: unknown } | undefined)?.csrf;
-    if (!link || !session || session.accountId !== link.accountId || !csrf || given !== csrf)
+    if (!session || session.accountId !== link.accountId || !csrf || given !== csrf)
       return sendPage(
         res,
         403,

@@ -43,11 +43,13 @@ function idFor(path: string, param: string, ids: Record<string, string>): string
       ? 'adCopyRequest'
       : param === 'adId'
         ? 'adCampaign'
-        : param !== 'id'
-          ? undefined // e.g. the provider of POST /v1/connections/{provider}
-          : ({ artists: 'artist', campaigns: 'campaign', connections: 'connection' } as Record<string, string>)[
-              collection
-            ];
+        : param === 'variantId'
+          ? 'variant'
+          : param !== 'id'
+            ? undefined // e.g. the provider of POST /v1/connections/{provider}
+            : ({ artists: 'artist', campaigns: 'campaign', connections: 'connection' } as Record<string, string>)[
+                collection
+              ];
   return key ? ids[key] : undefined;
 }
 
@@ -66,6 +68,7 @@ const validBodies: Record<string, unknown> = {
     caption: 'B steals',
   },
   'POST /v1/campaigns/{id}/ads/copy/{requestId}/reject': { feedback: 'shorter please' },
+  'PATCH /v1/campaigns/{id}/ads/copy/{requestId}/variants/{variantId}': { headline: 'B edits' },
   'POST /v1/campaigns/{id}/ads': {
     platform: 'meta',
     budget: { amount: 1000, currency: 'USD' },
