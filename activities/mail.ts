@@ -8,7 +8,7 @@ import { presavesNeedingReconsent } from '../db/presaves';
 import { deliverToSandboxMailbox } from '../db/sandbox-mailbox';
 import { unsubscribe } from '../db/subscribers';
 import { foreverSaveStopLink } from '../lib/crypto/forever-save-stop-link';
-import { FOREVER_SAVE_TEXT } from '../lib/forever-save-text';
+import { foreverSaveText } from '../lib/forever-save-text';
 import { unsubscribeLink } from '../lib/crypto/unsubscribe-link';
 import { DEFAULT_LANGUAGE, formatInstant, type Lang, languageOr, messagesFor } from '../lib/i18n';
 import { ProviderError } from '../lib/providers/errors';
@@ -60,7 +60,11 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
   /** A fan whose forever-save with this artist is on can stop it from every message (docs/forever-save.md). */
   function withForeverSaveStop(email: PendingEmail, content: RenderedEmail): RenderedEmail {
     if (!email.foreverSaveId || !email.foreverSaveArtist) return content;
-    const stop = FOREVER_SAVE_TEXT.message(email.foreverSaveArtist, foreverSaveStopLink(config, email.foreverSaveId));
+    const lang = languageOf(email);
+    const stop = foreverSaveText(lang).message({
+      artist: email.foreverSaveArtist,
+      link: inLanguage(foreverSaveStopLink(config, email.foreverSaveId), lang),
+    });
     return { ...content, body: `${content.body}\n\n${stop}` };
   }
 

@@ -11,7 +11,8 @@ import { startForeverSave } from '../../db/forever-saves';
 import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
 import { deleteReleaseHandoff, queueReleaseHandoff } from '../../db/release-handoffs';
 import { type AppDeps } from '../deps';
-import { FOREVER_SAVE_CONSENT_VERSION, FOREVER_SAVE_TEXT } from '../../lib/forever-save-text';
+import { foreverSaveConsentVersion, foreverSaveText } from '../../lib/forever-save-text';
+import { languageOr } from '../../lib/i18n';
 import { type Tracking } from '../tracking';
 
 // Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
@@ -44,8 +45,9 @@ export async function recordPresave(
         fanId: id,
         artistId: campaign.artistId,
         campaignId: campaign.id,
-        consentVersion: FOREVER_SAVE_CONSENT_VERSION,
-        consentText: FOREVER_SAVE_TEXT.consent(campaign.artistName),
+        // the words the fan saw, in the language of their page
+        consentVersion: foreverSaveConsentVersion(languageOr(input.lang)),
+        consentText: foreverSaveText(languageOr(input.lang)).consent({ artist: campaign.artistName }),
       });
     }
     const waveSoon = row.dueAt <= Date.now() + WAVE_MARGIN_MS;

@@ -66,8 +66,9 @@ export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: Spoti
     const foreverSaves = foreverSaveDeletionSection(
       optIns.map((o) => ({
         artistName: o.artistName,
-        stopAction: `${FOREVER_SAVE_STOP_PATH}/${foreverSaveStopToken(config, o.id)}`,
+        stopAction: withLanguage(`${FOREVER_SAVE_STOP_PATH}/${foreverSaveStopToken(config, o.id)}`, fan.language),
       })),
+      fan.language.lang,
     );
     sendPage(
       res,

@@ -81,7 +81,7 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
             otherPlatforms: appleMusic
               ? appleMusicPresaveButton(campaign, config.APPLE_MUSIC_MUSICKIT_URL, language)
               : undefined,
-            foreverSave: foreverSaveBox(campaign.artistName),
+            foreverSave: foreverSaveBox(campaign.artistName, lang),
           })
         : listenPage(campaign, consent, fan, {
             links,
@@ -150,15 +150,17 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     const due = known ? await dueAtFor(pool, campaign.id, known, platform) : null;
     const foreverSave = known && (await activeForeverSaveOf(pool, { fanId: known, artistId: campaign.artistId }));
     const path = `/l/${campaign.slug}/thanks${platform === 'apple_music' ? '?platform=apple_music' : ''}`;
+    const thanksFan = fanPage(req, path);
+    const stopLink = foreverSave && withLanguage(foreverSaveStopLink(config, foreverSave), thanksFan.language);
     sendPage(
       res,
       200,
       thanksPage(
         campaign,
         due,
-        fanPage(req, path),
+        thanksFan,
         adMeasurement,
-        foreverSave ? foreverSaveThanksNote(campaign.artistName, foreverSaveStopLink(config, foreverSave)) : undefined,
+        stopLink ? foreverSaveThanksNote(campaign.artistName, stopLink, thanksFan.language.lang) : undefined,
       ),
       { 'Cache-Control': 'private, no-store' },
     );

@@ -186,4 +186,21 @@ export const de: Messages = {
     phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
       `Bestätige SMS-Erinnerungen für „${p.title}“ von ${p.artist}: ${p.link}\nNicht du? Ignoriere diese Nachricht.`,
   },
+  foreverSave: {
+    consent: (p: { artist: string }) =>
+      `Auch die nächsten Veröffentlichungen von ${p.artist} bei Erscheinen in meiner Bibliothek speichern, mit derselben Anmeldung, ohne mich erneut zu fragen. Nur ${p.artist}. Ich kann das jederzeit beenden: Der Link steht auf der nächsten Seite, in jeder Nachricht, die ihr mir schickt, und auf der Seite „Meine Daten löschen“.`,
+    thanks: (p: { artist: string }) => `Wir speichern auch die nächsten Veröffentlichungen von ${p.artist} für dich.`,
+    stopLinkLabel: 'Nächste Veröffentlichungen nicht mehr speichern',
+    stopQuestion: (p: { artist: string }) => `Die nächsten Veröffentlichungen von ${p.artist} nicht mehr speichern?`,
+    stopButton: 'Beenden',
+    stoppedTitle: 'Beendet',
+    stopped: (p: { artist: string }) =>
+      `Wir speichern die nächsten Veröffentlichungen von ${p.artist} nicht mehr für dich. Was du selbst vorgemerkt hast, bleibt, wie es ist.`,
+    invalidTitle: 'Link ungültig',
+    invalid: 'Dieser Link ist ungültig. Du kannst es auch auf der Seite „Meine Daten löschen“ beenden.',
+    deletionHeading: 'Nächste Veröffentlichungen, die wir für dich speichern',
+    deletionNone: 'Keine von diesem Browser aus.',
+    message: (p: { artist: string; link: string }) =>
+      `Nächste Veröffentlichungen von ${p.artist} nicht mehr speichern: ${p.link}`,
+  },
 };

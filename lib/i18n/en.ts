@@ -183,4 +183,20 @@ export const en = {
     phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
       `Confirm SMS reminders for "${p.title}" by ${p.artist}: ${p.link}\nNot you? Ignore this text.`,
   },
+  foreverSave: {
+    consent: (p: { artist: string }) =>
+      `Also save ${p.artist}'s next releases to my library when they come out, with this same sign-in, without asking me again. Only ${p.artist}. I can stop it at any time: the link is on the next page, in every message we send me and on the "Delete my data" page.`,
+    thanks: (p: { artist: string }) => `We will also save ${p.artist}'s next releases for you.`,
+    stopLinkLabel: 'Stop saving their next releases',
+    stopQuestion: (p: { artist: string }) => `Stop saving ${p.artist}'s next releases?`,
+    stopButton: 'Stop',
+    stoppedTitle: 'Stopped',
+    stopped: (p: { artist: string }) =>
+      `We will not save ${p.artist}'s next releases for you any more. Releases you pre-saved yourself stay as they are.`,
+    invalidTitle: 'Link not valid',
+    invalid: 'This link is not valid. You can also stop it from the "Delete my data" page.',
+    deletionHeading: 'Next releases we save for you',
+    deletionNone: 'None from this browser.',
+    message: (p: { artist: string; link: string }) => `Stop saving ${p.artist}'s next releases: ${p.link}`,
+  },
 };

@@ -183,4 +183,21 @@ export const es: Messages = {
     phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
       `Confirma los recordatorios por SMS de "${p.title}" de ${p.artist}: ${p.link}\n¿No fuiste tú? Ignora este mensaje.`,
   },
+  foreverSave: {
+    consent: (p: { artist: string }) =>
+      `Guardar también en mi biblioteca los próximos lanzamientos de ${p.artist} cuando salgan, con este mismo inicio de sesión, sin volver a preguntarme. Solo de ${p.artist}. Puedo detenerlo en cualquier momento: el enlace está en la página siguiente, en cada mensaje que me enviéis y en la página «Borrar mis datos».`,
+    thanks: (p: { artist: string }) => `También guardaremos para ti los próximos lanzamientos de ${p.artist}.`,
+    stopLinkLabel: 'Dejar de guardar sus próximos lanzamientos',
+    stopQuestion: (p: { artist: string }) => `¿Dejar de guardar los próximos lanzamientos de ${p.artist}?`,
+    stopButton: 'Detener',
+    stoppedTitle: 'Detenido',
+    stopped: (p: { artist: string }) =>
+      `Ya no guardaremos para ti los próximos lanzamientos de ${p.artist}. Los lanzamientos que guardaste tú mismo siguen igual.`,
+    invalidTitle: 'Enlace no válido',
+    invalid: 'Este enlace no es válido. También puedes detenerlo desde la página «Borrar mis datos».',
+    deletionHeading: 'Próximos lanzamientos que guardamos para ti',
+    deletionNone: 'Ninguno desde este navegador.',
+    message: (p: { artist: string; link: string }) =>
+      `Dejar de guardar los próximos lanzamientos de ${p.artist}: ${p.link}`,
+  },
 };

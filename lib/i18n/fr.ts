@@ -185,4 +185,21 @@ export const fr: Messages = {
     phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
       `Confirmez les rappels par SMS pour « ${p.title} » de ${p.artist} : ${p.link}\nCe n'est pas vous ? Ignorez ce message.`,
   },
+  foreverSave: {
+    consent: (p: { artist: string }) =>
+      `Enregistrer aussi dans ma bibliothèque les prochaines sorties de ${p.artist} dès leur parution, avec cette même connexion, sans me redemander. Uniquement ${p.artist}. Je peux arrêter à tout moment : le lien figure sur la page suivante, dans chaque message que vous m'envoyez et sur la page « Supprimer mes données ».`,
+    thanks: (p: { artist: string }) => `Nous enregistrerons aussi pour vous les prochaines sorties de ${p.artist}.`,
+    stopLinkLabel: 'Ne plus enregistrer ses prochaines sorties',
+    stopQuestion: (p: { artist: string }) => `Ne plus enregistrer les prochaines sorties de ${p.artist} ?`,
+    stopButton: 'Arrêter',
+    stoppedTitle: 'Arrêté',
+    stopped: (p: { artist: string }) =>
+      `Nous n'enregistrerons plus pour vous les prochaines sorties de ${p.artist}. Les sorties que vous avez pré-enregistrées vous-même restent inchangées.`,
+    invalidTitle: 'Lien non valide',
+    invalid: "Ce lien n'est pas valide. Vous pouvez aussi arrêter depuis la page « Supprimer mes données ».",
+    deletionHeading: 'Prochaines sorties que nous enregistrons pour vous',
+    deletionNone: 'Aucune depuis ce navigateur.',
+    message: (p: { artist: string; link: string }) =>
+      `Ne plus enregistrer les prochaines sorties de ${p.artist} : ${p.link}`,
+  },
 };

@@ -183,4 +183,20 @@ export const ja: Messages = {
     phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
       `${p.artist}「${p.title}」のSMSリマインダーを確認: ${p.link}\nお心当たりがない場合は、このメッセージを無視してください。`,
   },
+  foreverSave: {
+    consent: (p: { artist: string }) =>
+      `${p.artist}の今後のリリースも、公開時に同じサインインで、改めて確認せずに私のライブラリに保存する。${p.artist}のみ。いつでも停止できます：リンクは次のページ、送られるすべてのメッセージ、「データを削除」ページにあります。`,
+    thanks: (p: { artist: string }) => `${p.artist}の今後のリリースも保存します。`,
+    stopLinkLabel: '今後のリリースの保存を停止',
+    stopQuestion: (p: { artist: string }) => `${p.artist}の今後のリリースの保存を停止しますか？`,
+    stopButton: '停止',
+    stoppedTitle: '停止しました',
+    stopped: (p: { artist: string }) =>
+      `${p.artist}の今後のリリースは保存されなくなります。ご自身でプリセーブしたリリースはそのままです。`,
+    invalidTitle: '無効なリンク',
+    invalid: 'このリンクは無効です。「データを削除」ページからも停止できます。',
+    deletionHeading: '保存している今後のリリース',
+    deletionNone: 'このブラウザからはありません。',
+    message: (p: { artist: string; link: string }) => `${p.artist}の今後のリリースの保存を停止：${p.link}`,
+  },
 };

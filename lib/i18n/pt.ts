@@ -184,4 +184,21 @@ export const pt: Messages = {
     phoneConfirmSms: (p: { title: string; artist: string; link: string }) =>
       `Confirme os lembretes por SMS de "${p.title}" de ${p.artist}: ${p.link}\nNão foi você? Ignore esta mensagem.`,
   },
+  foreverSave: {
+    consent: (p: { artist: string }) =>
+      `Salvar também na minha biblioteca os próximos lançamentos de ${p.artist} quando saírem, com este mesmo login, sem me perguntar de novo. Só de ${p.artist}. Posso parar a qualquer momento: o link está na próxima página, em cada mensagem que vocês me enviarem e na página "Apagar meus dados".`,
+    thanks: (p: { artist: string }) => `Também vamos salvar para você os próximos lançamentos de ${p.artist}.`,
+    stopLinkLabel: 'Parar de salvar os próximos lançamentos',
+    stopQuestion: (p: { artist: string }) => `Parar de salvar os próximos lançamentos de ${p.artist}?`,
+    stopButton: 'Parar',
+    stoppedTitle: 'Parado',
+    stopped: (p: { artist: string }) =>
+      `Não vamos mais salvar para você os próximos lançamentos de ${p.artist}. Os lançamentos que você mesmo pré-salvou continuam como estão.`,
+    invalidTitle: 'Link inválido',
+    invalid: 'Este link não é válido. Você também pode parar na página "Apagar meus dados".',
+    deletionHeading: 'Próximos lançamentos que salvamos para você',
+    deletionNone: 'Nenhum a partir deste navegador.',
+    message: (p: { artist: string; link: string }) =>
+      `Parar de salvar os próximos lançamentos de ${p.artist}: ${p.link}`,
+  },
 };

@@ -78,6 +78,8 @@ describe("the fan's language", () => {
         expect(body).toContain(consentIn(lang));
         expect(body).toContain(asHtml(messagesFor(lang).smartLink.presaveOnSpotify));
         expect(body).toContain(asHtml(messagesFor(lang).reminders.remindMe));
+        // the forever-save box's consent too (a consent text like the subscription's)
+        expect(body).toContain(asHtml(messagesFor(lang).foreverSave.consent({ artist: 'Luna Vey' })));
         expect(String(res.headers.vary)).toMatch(/Accept-Language/i);
         expect(String(res.headers['cache-control'])).toMatch(/^public/);
         if (round === 1) etags.set(lang, String(res.headers.etag));
