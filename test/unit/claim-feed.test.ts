@@ -96,14 +96,19 @@ describe('claim order and pace', () => {
     expect(interleaveWaves(rows).map((r) => r.id)).toEqual(['c1', 'b1', 'a1', 'c2', 'a2', 'a3']);
   });
 
-  it('keeps about half a second of the provider rate in flight per worker', () => {
+  it('keeps about 1.5 s of the provider rate in flight per worker', () => {
     const config = {
       SPOTIFY_MAX_RPS: 192,
       APPLE_MUSIC_MAX_RPS: 20,
       RELEASE_PARALLEL_BATCHES: 16,
       RELEASE_BATCH_LANES: 16,
     };
-    expect(batchPaceOf(config, { batchSize: 500, appleMusic: false })).toEqual({ lanes: 6, chunk: 24, lowWater: 6 });
+    expect(batchPaceOf({ ...config, SPOTIFY_MAX_RPS: 40 }, { batchSize: 500, appleMusic: false })).toEqual({
+      lanes: 4,
+      chunk: 16,
+      lowWater: 4,
+    });
+    expect(batchPaceOf(config, { batchSize: 500, appleMusic: true }).lanes).toBe(16); // (192 + 20) × 1.5 ÷ 16 = 20
     // A ceiling far above what one worker sends: every lane.
     expect(batchPaceOf({ ...config, SPOTIFY_MAX_RPS: 4_800 }, { batchSize: 500, appleMusic: false }).lanes).toBe(16);
     // A low rate: still two lanes, and no chunk above the batch.
