@@ -22,9 +22,12 @@ interface RunFigures {
 /** `argv`: bench:release's own arguments, without --growth and --fans. */
 export async function runGrowth(sizes: number[], argv: string[], log: (m: string) => void): Promise<void> {
   const runs: RunFigures[] = [];
-  for (const fans of sizes) {
+  // The per-fan variant (minutes per run on this machine) beside the first size only, unless told otherwise.
+  const perFanOnce = !argv.includes('--per-fan-fans');
+  for (const [i, fans] of sizes.entries()) {
     log(`growth: ${fans} fans`);
-    const figures = await runOnce([...argv, '--fans', String(fans)]);
+    const perFan = perFanOnce && i > 0 ? ['--per-fan-fans', '0'] : [];
+    const figures = await runOnce([...argv, ...perFan, '--fans', String(fans)]);
     if (figures) runs.push(figures);
     else log(`growth: the ${fans}-fan run printed no figures (see above)`);
   }
