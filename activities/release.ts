@@ -264,7 +264,7 @@ export function holdPresaveClaim(
 async function waitUntil(at: number, heartbeat: () => void, signal: AbortSignal): Promise<void> {
   while (Date.now() < at && !signal.aborted) {
     heartbeat();
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, at - Date.now())));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(1_000, at - Date.now()))));
   }
 }
 
