@@ -21,6 +21,8 @@ export function createClaimFeed<T>(opts: {
   lowWater: number;
   /** the batch is stopping (paused, cancelled, failed): what is queued still comes out, nothing more is claimed */
   stopped: () => boolean;
+  /** the order of what waits, after each chunk (the newest wave's first rows ahead of older waves' rest) */
+  order?: (waiting: readonly T[]) => T[];
 }): ClaimFeed<T> {
   const queue: T[] = [];
   let asked = 0;
@@ -36,6 +38,7 @@ export function createClaimFeed<T>(opts: {
       // A short chunk: nothing more is due and unclaimed (for now); the batch ends with what it has.
       if (rows.length < limit || asked >= opts.total) exhausted = true;
       queue.push(...rows);
+      if (opts.order && rows.length > 0) queue.splice(0, queue.length, ...opts.order(queue));
     })()
       .catch((error: unknown) => {
         failure = { error };

@@ -5,7 +5,14 @@ import { type Campaign, findCampaignById, markAlerted, recordResolution, setCamp
 import { notifyAccount } from '../db/notifications';
 import { queueEmail } from '../db/outbox';
 import { type DatabasePool } from '../db/pool';
-import { claimDuePresaves, pendingWaves, type PresaveProgress, presaveProgress, renewLease } from '../db/presaves';
+import {
+  claimDuePresaves,
+  interleaveWaves,
+  pendingWaves,
+  type PresaveProgress,
+  presaveProgress,
+  renewLease,
+} from '../db/presaves';
 import { type FanTokens } from '../db/fans';
 import { orderSessionOfCampaign } from '../db/billing';
 import { signalOrder } from '../lib/starters/order';
@@ -183,6 +190,8 @@ export function createReleaseActivities(
         chunk: spotifyLive ? pace.chunk : input.batchSize,
         lowWater: pace.lowWater,
         stopped: () => Boolean(result.paused) || stopSignals.aborted,
+        // A chunk bringing a wave whose instant has just come puts its first rows ahead of the rows still waiting.
+        order: interleaveWaves,
       });
       const runLane = async () => {
         for (let row = await feed.next(); row; row = await feed.next()) {

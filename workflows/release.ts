@@ -186,6 +186,11 @@ export async function releaseWorkflow(
         ? instant.then(() => markStatus('releasing'))
         : markStatus('releasing');
     markedReleasing = true;
+    // Since the wave lead, a lane whose batch comes back short ends alone (the others go on draining), or, when the
+    // plan's next wave is within the lead, starts its next batch at once to claim at that wave's instant; a full
+    // batch (a backlog) brings ended lanes back. Before, one short batch ended every lane after its current batch:
+    // with waves a second apart that left a few lanes carrying every later wave (docs/performance.md).
+    const lanesComeBack = patched('release-wave-lead');
     for (;;) {
       const { batchSize, lanes } = batchWindow(dueNow);
       // Written by the lanes: whether to stop, and what stopped them.
@@ -194,21 +199,49 @@ export async function releaseWorkflow(
         paused: null,
         notLive: false,
       };
-      const lane = async () => {
+      let running = 0;
+      let laneFailure: { error: unknown } | null = null;
+      const lane = async (start: number | undefined) => {
         while (!window.stop && !cancelled) {
-          const r = await deliverDuePresaves({ campaignId, batchSize, ...(notBefore ? { notBefore } : {}) });
+          const r = await deliverDuePresaves({ campaignId, batchSize, ...(start ? { notBefore: start } : {}) });
+          start = lanesComeBack ? undefined : start;
           claimedTotal += r.claimed;
           delivered += r.done;
           deliveryRate!.count += r.done;
           window.paused ??= r.paused;
           window.notLive ||= r.notLive;
-          // A short batch means the backlog is drained (for now): the lane ends, and so do the others.
-          if (r.claimed < batchSize || r.paused || r.notLive || historyIsLong()) window.stop = true;
+          if (r.paused || r.notLive || historyIsLong()) window.stop = true;
+          else if (r.claimed >= batchSize) {
+            if (lanesComeBack) openLanes(undefined);
+          } else if (!lanesComeBack) {
+            window.stop = true; // a short batch: the backlog is drained (for now): the lane ends, and so do the others
+          } else {
+            const next = plan?.waves.find((at) => at > Date.now());
+            if (next === undefined || next - Date.now() > timings.waveLeadMs) return;
+            start = next;
+          }
         }
+      };
+      const openLanes = (start: number | undefined) => {
+        for (; running < lanes && !window.stop && !cancelled; running++)
+          void lane(start)
+            .catch((error: unknown) => {
+              laneFailure ??= { error };
+              window.stop = true;
+            })
+            .finally(() => running--);
       };
       drainScope = new CancellationScope();
       try {
-        await drainScope.run(() => Promise.all(Array.from({ length: lanes }, lane)));
+        await drainScope.run(async () => {
+          if (!lanesComeBack) {
+            await Promise.all(Array.from({ length: lanes }, () => lane(notBefore)));
+            return;
+          }
+          openLanes(notBefore);
+          await condition(() => running === 0);
+          if (laneFailure) throw laneFailure.error;
+        });
       } catch (error) {
         if (cancelled && isCancellation(error)) return claimedTotal;
         throw error;
