@@ -3,10 +3,14 @@
 import nodemailer from 'nodemailer';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { orderEmailContext } from '../db/billing';
-import { type PendingEmail, queueEmail, sendPendingEmails } from '../db/outbox';
+import { type DroppedMessage, type PendingEmail, queueEmail, sendPendingEmails } from '../db/outbox';
 import { presavesNeedingReconsent } from '../db/presaves';
 import { deliverToSandboxMailbox } from '../db/sandbox-mailbox';
+import { unsubscribe } from '../db/subscribers';
+import { foreverSaveStopLink } from '../lib/crypto/forever-save-stop-link';
+import { FOREVER_SAVE_TEXT } from '../lib/forever-save-text';
 import { unsubscribeLink } from '../lib/crypto/unsubscribe-link';
+import { ProviderError } from '../lib/providers/errors';
 import { type ActivityDeps } from './deps';
 
 interface RenderedEmail {
@@ -22,7 +26,7 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
    * POSTs to the link, which POST /u/:token accepts).
    */
   function render(email: PendingEmail): RenderedEmail {
-    const content = renderTemplate(email);
+    const content = withForeverSaveStop(email, renderTemplate(email));
     if (email.kind !== 'marketing' || !email.subscriberId) return content;
     const link = unsubscribeLink(config, email.subscriberId);
     return {
@@ -30,6 +34,13 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
       body: `${content.body}\n\nUnsubscribe from these messages: ${link}`,
       headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     };
+  }
+
+  /** A fan whose forever-save with this artist is on can stop it from every message (docs/forever-save.md). */
+  function withForeverSaveStop(email: PendingEmail, content: RenderedEmail): RenderedEmail {
+    if (!email.foreverSaveId || !email.foreverSaveArtist) return content;
+    const stop = FOREVER_SAVE_TEXT.message(email.foreverSaveArtist, foreverSaveStopLink(config, email.foreverSaveId));
+    return { ...content, body: `${content.body}\n\n${stop}` };
   }
 
   function renderTemplate(email: PendingEmail): RenderedEmail {
@@ -138,27 +149,52 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
     await deliverToSandboxMailbox(tx, keyRing, { outboxId: email.id, to: recipient(email), ...render(email) });
   }
 
-  /**
-   * A text message (a release reminder) through Twilio: short, the fan's platform link first, and the unsubscribe
-   * link as in every message (Twilio's own STOP handling works too, docs/providers/twilio.md).
-   */
-  async function deliverBySms(email: PendingEmail): Promise<void> {
-    if (!providers.twilio) throw new Error('no SMS provider configured (TWILIO_*)');
-    if (!email.subscriberId || !email.subscriberPhoneEnc) throw new Error('text message without a phone number');
-    const d = email.data as { title?: string; artistName?: string; slug?: string; links?: { url: string }[] };
+  /** A text message's words: a phone's confirmation link (double opt-in), or a release reminder. */
+  function renderSms(email: PendingEmail & { subscriberId: string }): string {
+    const d = email.data as {
+      title?: string;
+      artistName?: string;
+      slug?: string;
+      token?: string;
+      links?: { url: string }[];
+    };
+    if (email.template === 'phone_confirm')
+      return `Confirm SMS reminders for "${d.title}" by ${d.artistName}: ${config.PUBLIC_URL}/p/${d.token}\nNot you? Ignore this text.`;
+    // Short, the fan's platform link first, and the unsubscribe link as in every message.
     const first = d.links?.[0]?.url ?? `${config.PUBLIC_URL}/l/${d.slug}`;
-    await providers.twilio.sendSms({
-      to: keyRing.decrypt(email.subscriberPhoneEnc, `subscribers:${email.subscriberId}:phone`),
+    return withForeverSaveStop(email, {
+      subject: '',
       body: `"${d.title}" by ${d.artistName} is out: ${first}\nStop: ${unsubscribeLink(config, email.subscriberId)}`,
-    });
+    }).body;
+  }
+
+  /**
+   * A text message through Twilio. Twilio's own STOP handling applies too (docs/providers/twilio.md): a recipient
+   * who replied STOP is final. Their reminder is dropped, not retried, and their subscription ends; a confirmation
+   * text to such a phone is dropped alone (the e-mail's owner may still confirm the subscription for e-mail).
+   */
+  async function deliverBySms(email: PendingEmail, tx: DatabaseTransactionConnection): Promise<void | DroppedMessage> {
+    if (!providers.twilio) throw new Error('no SMS provider configured (TWILIO_*)');
+    const { subscriberId, subscriberPhoneEnc } = email;
+    if (!subscriberId || !subscriberPhoneEnc) throw new Error('text message without a phone number');
+    try {
+      await providers.twilio.sendSms({
+        to: keyRing.decrypt(subscriberPhoneEnc, `subscribers:${subscriberId}:phone`),
+        body: renderSms({ ...email, subscriberId }),
+      });
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.kind !== 'recipient_opted_out') throw error;
+      if (email.kind === 'marketing') await unsubscribe(tx, subscriberId);
+      return { dropped: error.message };
+    }
   }
 
   const deliverEmail = smtp ? deliverBySmtp : deliverToSandbox;
 
   return {
-    async deliverOutbox(input: { limit: number }): Promise<{ sent: number; failed: number }> {
+    async deliverOutbox(input: { limit: number }): Promise<{ sent: number; failed: number; dropped: number }> {
       return sendPendingEmails(pool, input.limit, (email, tx) =>
-        email.channel === 'sms' ? deliverBySms(email) : deliverEmail(email, tx),
+        email.channel === 'sms' ? deliverBySms(email, tx) : deliverEmail(email, tx),
       );
     },
 

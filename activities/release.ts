@@ -7,6 +7,7 @@ import { queueEmail } from '../db/outbox';
 import { type DatabasePool } from '../db/pool';
 import {
   claimDuePresaves,
+  enrolForeverSaveFans,
   interleaveWaves,
   pendingWaves,
   type PresaveProgress,
@@ -81,6 +82,10 @@ export function createReleaseActivities(
   return {
     async planRelease(input: { campaignId: string }): Promise<ReleasePlan> {
       const campaign = await loadCampaign(input.campaignId);
+      // Forever-save fans of the artist are part of the plan (docs/forever-save.md): enrolled from the first plan
+      // (the workflow starts with the campaign, so they count at once) and again before every wave, for fans who
+      // opt in meanwhile. Idempotent, and a no-op once the campaign is closed.
+      await enrolForeverSaveFans(pool, campaign.id);
       const [progress, waves, pause] = await Promise.all([
         presaveProgress(pool, campaign.id),
         pendingWaves(pool, campaign.id),

@@ -34,6 +34,7 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
     const { fanId } = await recordPresave(deps, tracking, res.req, {
       campaign,
       platform: 'spotify',
+      foreverSave: signedIn.foreverSave,
       storeFan: async (tx) => {
         const id = await upsertFan(tx, { provider: 'spotify', providerUserId: accountId, timeZone: signedIn.timeZone });
         await storeFanTokens(tx, keyRing, id, {

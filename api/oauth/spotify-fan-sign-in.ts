@@ -34,12 +34,15 @@ export interface SignInStart {
   campaignId: string | null;
   timeZone: string | null;
   scopes: string[];
+  /** a pre-save's forever-save tick, carried through Spotify's consent page */
+  foreverSave?: boolean;
 }
 
 export interface CompletedSignIn {
   purpose: SignInPurpose;
   campaignId: string | null;
   timeZone: string | null;
+  foreverSave: boolean;
   /** null when the fan declined on Spotify's consent page, or (a pre-save) Spotify did not let them in: `failure` */
   grant: { tokens: SpotifyTokens; accountId: string } | null;
   /**
@@ -68,8 +71,8 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
     secureCookie,
 
     async start(res: Response, input: SignInStart) {
-      const { purpose, campaignId, timeZone, scopes } = input;
-      const issued = await states.issue(purpose, { campaignId, timeZone }, STATE_TTL_MS);
+      const { purpose, campaignId, timeZone, scopes, foreverSave } = input;
+      const issued = await states.issue(purpose, { campaignId, timeZone, foreverSave }, STATE_TTL_MS);
       res.cookie(STATE_COOKIE, issued.nonce, {
         httpOnly: true,
         sameSite: 'lax',
@@ -102,7 +105,12 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
         startAgain(res, 400, ...REFUSED[state.refusal]);
         return null;
       }
-      const base = { purpose: state.purpose, campaignId: state.campaignId, timeZone: state.timeZone };
+      const base = {
+        purpose: state.purpose,
+        campaignId: state.campaignId,
+        timeZone: state.timeZone,
+        foreverSave: state.foreverSave,
+      };
       if (query.data.error || !query.data.code) return { ...base, grant: null };
       try {
         const tokens = await spotify.exchangeCode({

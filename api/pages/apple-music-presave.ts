@@ -62,6 +62,8 @@ export const appleMusicPresaveScript = `(function () {
       .then(function (token) {
         var body = { musicUserToken: token || music.musicUserToken };
         if (zone) body.timeZone = zone;
+        var forever = document.getElementById('forever-save');
+        if (forever && forever.checked) body.foreverSave = true;
         return fetch(button.getAttribute('data-presave-url'), {
           method: 'POST',
           credentials: 'same-origin',

@@ -35,10 +35,12 @@ export interface PageParts {
   platforms?: Html;
   /** other platforms' pre-save buttons (./apple-music-presave.ts) */
   otherPlatforms?: Html;
+  /** the forever-save box (./forever-save.ts), read by every pre-save button */
+  foreverSave?: Html;
 }
 
 export function presavePage(campaign: Campaign, consentText: string, parts: PageParts = {}): string {
-  const { links = '', extra = html``, platforms = html``, otherPlatforms = html`` } = parts;
+  const { links = '', extra = html``, platforms = html``, otherPlatforms = html``, foreverSave = html`` } = parts;
   const at = `${campaign.releaseTime.slice(0, 5)} on ${campaign.releaseDate}`;
   const policy =
     campaign.releasePolicy === 'local'
@@ -49,6 +51,7 @@ export function presavePage(campaign: Campaign, consentText: string, parts: Page
     html`${header(campaign)}
 <a class="button" data-presave="/l/${campaign.slug}/presave/spotify${links}" href="/l/${campaign.slug}/presave/spotify${links}">Pre-save on Spotify</a>
 ${otherPlatforms}
+${foreverSave}
 <p class="note">${policy} You sign in with Spotify once; we only ask to save this release${campaign.followArtist ? ' and follow the artist' : ''} and, for a few weeks after the release, to see whether you play it.</p>
 ${platforms}
 ${subscribeForm(campaign, consentText, links)}
@@ -68,7 +71,12 @@ ${extra}`,
   );
 }
 
-export function thanksPage(campaign: Campaign, dueAt: number | null, extra: Html = html``): string {
+export function thanksPage(
+  campaign: Campaign,
+  dueAt: number | null,
+  extra: Html = html``,
+  foreverSave: Html = html``,
+): string {
   const when = dueAt
     ? html` It will be in your library at ${new Date(dueAt).toISOString().replace('T', ' ').slice(0, 16)} UTC.`
     : '';
@@ -76,6 +84,7 @@ export function thanksPage(campaign: Campaign, dueAt: number | null, extra: Html
     `${campaign.title} — pre-saved`,
     html`${header(campaign)}<p><strong>You're in.</strong>${when}</p>
 <p class="note">You can disconnect dropday at any time in your Spotify account settings (Apps).</p>
+${foreverSave}
 ${extra}`,
   );
 }

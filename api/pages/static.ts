@@ -1,14 +1,22 @@
 // The pages' only script and style, served from our origin so the Content-Security-Policy can stay strict.
 import { Router } from 'express';
 
-// Carries the fan's time zone (from the browser) to the pre-save link, so a local release lands at their midnight.
+// Carries the fan's time zone (from the browser) to the pre-save link, so a local release lands at their midnight,
+// and the forever-save box when ticked (docs/forever-save.md).
 const script = `(function () {
   var zone;
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { zone = ''; }
-  document.querySelectorAll('a[data-presave]').forEach(function (a) {
-    var base = a.getAttribute('data-presave');
-    if (zone) a.href = base + (base.indexOf('?') < 0 ? '?' : '&') + 'tz=' + encodeURIComponent(zone);
-  });
+  var forever = document.getElementById('forever-save');
+  function links() {
+    document.querySelectorAll('a[data-presave]').forEach(function (a) {
+      var href = a.getAttribute('data-presave');
+      if (zone) href += (href.indexOf('?') < 0 ? '?' : '&') + 'tz=' + encodeURIComponent(zone);
+      if (forever && forever.checked) href += (href.indexOf('?') < 0 ? '?' : '&') + 'forever=1';
+      a.href = href;
+    });
+  }
+  links();
+  if (forever) forever.addEventListener('change', links);
   var zoneLabel = document.getElementById('fan-zone');
   if (zoneLabel && zone) zoneLabel.textContent = zone;
 })();

@@ -51,6 +51,7 @@ export function appleMusicRoutes(deps: AppDeps, tracking: Tracking): Router {
         musicUserToken: body.musicUserToken,
         timeZone: tz,
         previousFanId: cookieFan && /^[0-9a-f-]{36}$/.test(cookieFan) ? cookieFan : null,
+        foreverSave: body.foreverSave === true,
       });
       await conversions.presaveCompleted(req, campaign, result.fanId);
       res.cookie(FAN_COOKIE, result.fanId, {

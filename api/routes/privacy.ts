@@ -8,7 +8,11 @@ import { queueEmail } from '../../db/outbox';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { SignedValueError, signingKeys } from '../../lib/crypto/signed-value';
 import { startContactDeletion } from '../../lib/starters/fan-deletion';
+import { activeForeverSavesOfFans } from '../../db/forever-saves';
+import { FOREVER_SAVE_STOP_PATH, foreverSaveStopToken } from '../../lib/crypto/forever-save-stop-link';
 import { type AppDeps } from '../deps';
+import { FAN_COOKIE, parseCookie } from '../http/cookies';
+import { foreverSaveDeletionSection } from '../pages/forever-save';
 import { deletionEmailForm } from '../schemas';
 import { html, page } from '../pages/layout';
 import { messagePage } from '../pages/smart-link';
@@ -46,7 +50,17 @@ export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: Spoti
     }
   };
 
-  router.get('/privacy/delete', (_req, res) => {
+  router.get('/privacy/delete', async (req, res) => {
+    // This browser's fan (the pre-save cookie) sees the artists whose next releases we save for them, to stop each.
+    const fanId = parseCookie(req.get('cookie'), FAN_COOKIE);
+    const optIns =
+      fanId && z.string().uuid().safeParse(fanId).success ? await activeForeverSavesOfFans(pool, [fanId]) : [];
+    const foreverSaves = foreverSaveDeletionSection(
+      optIns.map((o) => ({
+        artistName: o.artistName,
+        stopAction: `${FOREVER_SAVE_STOP_PATH}/${foreverSaveStopToken(config, o.id)}`,
+      })),
+    );
     sendPage(
       res,
       200,
@@ -61,8 +75,10 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
 <p>Gave us only an e-mail address? We send it a link to confirm.</p>
 <input type="email" name="email" placeholder="e-mail" required>
 <button type="submit">Send me the link</button>
-</form>`,
+</form>
+${foreverSaves}`,
       ),
+      { 'Cache-Control': 'private, no-store' },
     );
   });
 

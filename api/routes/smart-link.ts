@@ -2,7 +2,8 @@
 // the callback does for a pre-save is in ../oauth/presave-completion.ts).
 import { type Response, Router } from 'express';
 import { type Campaign, isKnownTimeZone } from '../../db/campaigns';
-import { type DatabasePool } from '../../db/pool';
+import { activeForeverSaveOf } from '../../db/forever-saves';
+import { foreverSaveStopLink } from '../../lib/crypto/forever-save-stop-link';
 import { presaveDueAt } from '../../db/presaves';
 import { offersAppleMusic } from '../apple-music-presave';
 import { campaignCacheFor } from '../campaign-cache';
@@ -12,6 +13,7 @@ import { FAN_COOKIE, parseCookie } from '../http/cookies';
 import { presaveScopes, type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
 import { allowMusicKit, appleMusicPresaveButton } from '../pages/apple-music-presave';
 import { CONSENT_TEXT } from '../pages/consent';
+import { foreverSaveBox, foreverSaveThanksNote } from '../pages/forever-save';
 import { sendPage } from '../pages/send-page';
 import { type Html, html } from '../pages/layout';
 import { inAppBrowserOf, inAppBrowserPage, reminderForm } from '../pages/reminder-form';
@@ -52,6 +54,7 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
             extra: adMeasurement,
             platforms: html`${remindMeNote(cached.links, cached.countdownUrl)}${reminderForm(campaign, cached.links, consent, links)}`,
             otherPlatforms: appleMusic ? appleMusicPresaveButton(campaign, config.APPLE_MUSIC_MUSICKIT_URL) : undefined,
+            foreverSave: foreverSaveBox(campaign.artistName),
           })
         : listenPage(campaign, consent, {
             links,
@@ -87,7 +90,13 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     }
     const tz = typeof req.query.tz === 'string' ? req.query.tz.slice(0, 64) : '';
     const timeZone = tz && (await isKnownTimeZone(pool, tz)) ? tz : null; // unknown → the campaign's zone
-    await signIn.start(res, { purpose: 'presave', campaignId: campaign.id, timeZone, scopes: presaveScopes(campaign) });
+    await signIn.start(res, {
+      purpose: 'presave',
+      campaignId: campaign.id,
+      timeZone,
+      scopes: presaveScopes(campaign),
+      foreverSave: req.query.forever === '1', // the page's box, ticked (docs/forever-save.md)
+    });
   });
 
   router.get('/l/:slug/thanks', async (req, res) => {
@@ -95,13 +104,20 @@ export function smartLinkRoutes(deps: AppDeps, signIn: SpotifySignIn, tracking: 
     if (!campaign) return notAvailable(res);
     const fanId = parseCookie(req.get('cookie'), FAN_COOKIE);
     const adMeasurement = await conversions.thanksPixel(req, res, campaign, fanId);
-    sendPage(res, 200, thanksPage(campaign, fanId ? await dueAtFor(pool, campaign.id, fanId) : null, adMeasurement));
+    const known = fanId && /^[0-9a-f-]{36}$/.test(fanId) ? fanId : null;
+    const foreverSave = known && (await activeForeverSaveOf(pool, { fanId: known, artistId: campaign.artistId }));
+    sendPage(
+      res,
+      200,
+      thanksPage(
+        campaign,
+        known ? await presaveDueAt(pool, campaign.id, known) : null,
+        adMeasurement,
+        foreverSave ? foreverSaveThanksNote(campaign.artistName, foreverSaveStopLink(config, foreverSave)) : undefined,
+      ),
+      { 'Cache-Control': 'private, no-store' },
+    );
   });
 
   return router;
-}
-
-async function dueAtFor(pool: DatabasePool, campaignId: string, fanId: string): Promise<number | null> {
-  if (!/^[0-9a-f-]{36}$/.test(fanId)) return null;
-  return presaveDueAt(pool, campaignId, fanId);
 }

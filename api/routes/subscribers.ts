@@ -6,6 +6,7 @@ import { findCampaign, findCampaignById, findCampaignBySlug, isKnownTimeZone } f
 import { fanExists } from '../../db/fans';
 import {
   confirmSubscriber,
+  confirmSubscriberPhone,
   requestReminder,
   subscribersPage,
   unsubscribe,
@@ -17,6 +18,7 @@ import { queueEmail } from '../../db/outbox';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { unsubscribeLink } from '../../lib/crypto/unsubscribe-link';
 import { requireSameOrigin } from '../http/same-origin';
+import { phoneConfirmationOf, textPhoneConfirmation } from '../phone-confirmation';
 import { SignedValueError, type SigningKeys, signingKeys } from '../../lib/crypto/signed-value';
 import { auth } from '../auth';
 import { createConversionTracking } from '../conversions';
@@ -91,6 +93,17 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
         dedupeKey: `subscription-confirm:${outcome.id}:${outcome.emailHash}:${outcome.phoneHash ?? ''}:${outcome.round}:${Math.floor(Date.now() / 3_600_000)}`,
       });
     }
+    // SMS double opt-in: a reminder by SMS also waits for the phone's owner to open the link texted to it.
+    const phoneToConfirm = outcome.status === 'unconfirmable' ? null : outcome.phoneToConfirm;
+    const texted =
+      remind && phoneToConfirm && outcome.id && deps.providers.twilio
+        ? await textPhoneConfirmation(deps, {
+            subscriberId: outcome.id,
+            phoneHash: phoneToConfirm,
+            campaign,
+            ip: req.ip ?? '',
+          })
+        : null;
     // A sign-up counts once confirmed (POST /s/:token): its EMAIL_SIGNUP event and ad conversions wait till then.
     if (outcome.status === 'confirm')
       await conversions.signupPosted(req, campaign, {
@@ -109,7 +122,14 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
               <p>
                 To subscribe to news from ${campaign.artistName}, open the link we have sent to your e-mail address.
                 Nothing is sent to you before you do.
-              </p>`
+              </p>
+              ${
+                texted === 'queued'
+                  ? html`<p>For the reminder by SMS too, open the link we have texted to your phone.</p>`
+                  : texted === 'limited'
+                    ? html`<p>We could not text your phone now: send the form again later for the reminder by SMS.</p>`
+                    : html``
+              }`
           : html`<h1>Almost there</h1>
               <p>
                 We confirm every subscription by e-mail before sending anything: give your e-mail address too to receive
@@ -164,6 +184,35 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
           <p>You will now receive news about this release. Every message carries a link to unsubscribe.</p>
           <p class="note"><a href="${unsubscribeLink(config, link.id)}">Unsubscribe now</a></p>
           ${adMeasurement}`,
+      ),
+    );
+  });
+
+  // The link texted to a phone (SMS double opt-in). GET only asks (link previews follow links); POST confirms.
+  router.get('/p/:token', (req, res) => {
+    if (!phoneConfirmationOf(String(req.params.token), signingKeys(config))) return invalidLink(res, 'confirmation');
+    sendPage(
+      res,
+      200,
+      page(
+        'Confirm SMS reminders',
+        html`<h1>Get the reminder by SMS?</h1>
+          <form method="post" action="/p/${req.params.token}">
+            <button class="button" type="submit">Yes, text me</button>
+          </form>`,
+      ),
+    );
+  });
+
+  router.post('/p/:token', requireSameOrigin(config.PUBLIC_URL), async (req, res) => {
+    const link = phoneConfirmationOf(String(req.params.token), signingKeys(config));
+    if (!link || !(await confirmSubscriberPhone(pool, link))) return invalidLink(res, 'confirmation');
+    sendPage(
+      res,
+      200,
+      messagePage(
+        'SMS confirmed',
+        'Your phone will get the reminder once your e-mail address is confirmed too. Every text carries a link to stop.',
       ),
     );
   });
