@@ -8,6 +8,7 @@ import { type DatabasePool } from '../db/pool';
 import {
   claimDuePresaves,
   enrolForeverSaveFans,
+  interleaveWaves,
   pendingWaves,
   type PresaveProgress,
   presaveProgress,
@@ -21,6 +22,8 @@ import { appleMusicDeliveryFor } from './apple-music-dispatch';
 import { type ActivityDeps } from './deps';
 import { createPresaveDelivery, type DeliveryOutcome, type DeliveryTarget } from './presave-delivery';
 import { createBatchSettler, type SettledRow } from './presave-settlement';
+import { batchPaceOf } from './batch-pace';
+import { createClaimFeed } from './claim-feed';
 import { type SpotifyAlbum, type SpotifyClient } from '../lib/providers/spotify';
 import { type SharedRateLimiter } from './rate-limiter';
 import { type SpotifyAccess } from './spotify-access';
@@ -141,44 +144,62 @@ export function createReleaseActivities(
     },
 
     /**
-     * Claims a batch of due pre-saves and delivers it, heartbeating progress. The claim is this attempt's own and
-     * its lease is renewed while the attempt lives: a retry after a crash takes the rows over only once the dead
-     * attempt's lease has run out, so two attempts never work on one row.
+     * Claims due pre-saves a chunk at a time (fairly across due waves) and delivers them, up to `batchSize` in all,
+     * heartbeating progress. The claim is this attempt's own and its lease is renewed while the attempt lives: a
+     * retry after a crash takes the rows over only once the dead attempt's lease has run out, so two attempts never
+     * work on one row. `notBefore`: started ahead of a wave's instant, the batch claims nothing before it.
      */
-    async deliverDuePresaves(input: { campaignId: string; batchSize: number }): Promise<BatchResult> {
+    async deliverDuePresaves(input: {
+      campaignId: string;
+      batchSize: number;
+      notBefore?: number;
+    }): Promise<BatchResult> {
       const ctx = Context.current();
       const claimToken = claimTokenOf(ctx.info);
       const leaseMs = leaseFor(ctx.info.heartbeatTimeoutMs);
       const result = emptyResult();
+      const heartbeat = () => ctx.heartbeat({ done: result.done, failed: result.failed, revoked: result.revoked });
+      if (input.notBefore) await waitUntil(input.notBefore, heartbeat, ctx.cancellationSignal);
       const campaign = await loadCampaign(input.campaignId);
       if (campaign.status === 'cancelled') return result;
-      const claimed = await claimDuePresaves(pool, {
-        campaignId: campaign.id,
-        claimToken,
-        limit: input.batchSize,
-        leaseMs,
-      });
-      result.claimed = claimed.length;
-      if (claimed.length === 0) return result;
       const settler = createBatchSettler({ pool, campaign, claimToken, result });
-      // Each row goes to its platform's delivery; Spotify's rows wait for the release to be live on Spotify.
+      // Each row goes to its platform's delivery; Spotify's rows wait for the release to be live on Spotify: then
+      // one claim as before, its Spotify rows given back, and no more (they would only be claimed again).
       const spotifyLive = Boolean(campaign.spotifyAlbumId) && campaign.resolution === 'live';
-      const waiting = spotifyLive ? [] : claimed.filter((row) => row.platform !== 'apple_music');
-      for (const row of waiting) void settler.giveBack(row, 'release not live yet');
-      if (waiting.length === claimed.length) {
-        await settler.flush();
-        return { ...result, notLive: true };
-      }
       const target = spotifyLive ? targetOf(campaign) : null;
-      const heartbeat = () => ctx.heartbeat({ done: result.done, failed: result.failed, revoked: result.revoked });
+      const pace = batchPaceOf(deps.config, {
+        batchSize: input.batchSize,
+        appleMusic: Boolean(deps.appleMusicLimiter),
+      });
+      let givenBack = 0;
+      // Every chunk's fans' tokens in one read, dropped once the fan's row is delivered.
+      const known = new Map<string, FanTokens | null>();
+      const claim = async (limit: number) => {
+        const claimed = await claimDuePresaves(pool, { campaignId: campaign.id, claimToken, limit, leaseMs });
+        result.claimed += claimed.length;
+        const ready = spotifyLive ? claimed : claimed.filter((row) => row.platform === 'apple_music');
+        for (const row of claimed) if (!ready.includes(row)) void settler.giveBack(row, 'release not live yet');
+        givenBack += claimed.length - ready.length;
+        const spotifyFans = ready.filter((row) => row.platform !== 'apple_music').map((row) => row.fanId);
+        if (spotifyFans.length > 0) for (const [id, t] of await tokens.tokensOf(spotifyFans)) known.set(id, t);
+        return ready;
+      };
 
       const releaseClaim = holdClaim(claimToken, leaseMs, heartbeat);
       // One lane failing (a database error) stops the others before the activity fails and is retried.
       const stop = new AbortController();
       const stopSignals = AbortSignal.any([stop.signal, ctx.cancellationSignal]);
-      const queue = claimed.filter((row) => !waiting.includes(row));
-      const runLane = async (known: Map<string, FanTokens | null>) => {
-        for (let row = queue.shift(); row; row = queue.shift()) {
+      const feed = createClaimFeed({
+        claim,
+        total: input.batchSize,
+        chunk: spotifyLive ? pace.chunk : input.batchSize,
+        lowWater: pace.lowWater,
+        stopped: () => Boolean(result.paused) || stopSignals.aborted,
+        // A chunk bringing a wave whose instant has just come puts its first rows ahead of the rows still waiting.
+        order: interleaveWaves,
+      });
+      const runLane = async () => {
+        for (let row = await feed.next(); row; row = await feed.next()) {
           if (result.paused || stopSignals.aborted) {
             await settler.giveBack(row, 'batch stopped', result.paused?.reason);
             continue;
@@ -195,6 +216,7 @@ export function createReleaseActivities(
                     stopSignals,
                     known.get(row.fanId),
                   );
+            known.delete(row.fanId);
             await settler.add(row, outcome);
           } catch (error) {
             stop.abort(error);
@@ -203,18 +225,15 @@ export function createReleaseActivities(
         }
       };
       try {
-        // Every fan's tokens in one read, rather than one read per fan.
-        const known = await tokens.tokensOf(claimed.map((row) => row.fanId));
-        const lanes = await Promise.allSettled(
-          Array.from({ length: Math.min(deps.config.RELEASE_BATCH_LANES, claimed.length) }, () => runLane(known)),
-        );
+        const lanes = await Promise.allSettled(Array.from({ length: pace.lanes }, runLane));
         await settler.flush();
         const failure = lanes.find((lane) => lane.status === 'rejected');
         if (failure) throw failure.reason;
       } finally {
         releaseClaim();
       }
-      logger.debug({ campaignId: campaign.id, ...result }, 'pre-save batch delivered');
+      if (givenBack > 0 && givenBack === result.claimed) return { ...result, notLive: true };
+      if (result.claimed > 0) logger.debug({ campaignId: campaign.id, ...result }, 'pre-save batch delivered');
       return result;
     },
 
@@ -253,6 +272,14 @@ export function holdPresaveClaim(
     Math.max(500, Math.floor(leaseMs / 3)),
   );
   return () => clearInterval(timer);
+}
+
+/** Waits until `at` (a batch started ahead of its wave), heartbeating; stops early when the activity is cancelled. */
+async function waitUntil(at: number, heartbeat: () => void, signal: AbortSignal): Promise<void> {
+  while (Date.now() < at && !signal.aborted) {
+    heartbeat();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(1_000, at - Date.now()))));
+  }
 }
 
 export async function loadReleaseCampaign(pool: DatabasePool, campaignId: string): Promise<Campaign> {

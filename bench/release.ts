@@ -6,11 +6,14 @@
 //   [TEMPORAL_MODE=cluster] npm run bench:release -- [--fans 20000] [--ceiling 200] [--http-fans 1000]
 //       [--policy global|local] [--zones 24] [--per-fan-fans N] [--profile DIR] [--concurrency 32]
 //       [--apple-share 0.3] [--apple-ceiling 20]
+//   npm run bench:release -- --growth [10000,30000,100000] [other options]   (bench/lib/growth.ts)
 //
 // `--apple-share`: that share of the fans is on Apple Music (default 0): seeded in bulk like the Spotify ones (a
 // simulator-issued Music-User-Token, encrypted), due in the same waves, their album already out so added in the wave,
 // under the Apple simulator's own per-team ceiling (`--apple-ceiling`, req/s). The batched run then reports each
 // platform's figures (the per-fan variant stays Spotify-only).
+// The per-fan variant runs on the first `--per-fan-fans` fans (default 200, a size it finishes here) and the
+// ratio batched ÷ per-fan is printed beside it. The machine's load average during the run is printed with it.
 // `--policy local`: one wave per zone; their instants (hours apart in life) are compressed, zone k due k × spacing
 // after the first, every wave arriving within the first half of the drain. `--profile DIR`: the worker's CPU
 // profile (node --cpu-prof). Prints a table, then (last line) one JSON object with every figure. Not assertions.
@@ -22,6 +25,9 @@ import { startPerFanPresave } from './per-fan/starter';
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds } from '../test/helpers/release-stack';
 import { benchCampaign, cpuSecondsOf, forEachLimited, peakRssMiB, percentile, startBenchStack } from './lib/stack';
 import { seedAppleMusicPresavesInBulk, seedPresavesInBulk } from './lib/seed';
+import { DEFAULT_GROWTH_SIZES, runGrowth } from './lib/growth';
+import { formatLoad, sampleLoadAverage } from './lib/load-average';
+import { perFanRatio, printPerFanRatio } from './lib/per-fan-ratio';
 
 // 24 zones, one per hour of offset from UTC−11 to UTC+12.
 const ZONES = [
@@ -66,6 +72,17 @@ function textArg(name: string): string | undefined {
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 async function main() {
+  const growth = process.argv.indexOf('--growth');
+  if (growth >= 0) {
+    const list = /^[\d,]+$/.test(process.argv[growth + 1] ?? '') ? process.argv[growth + 1] : null;
+    const sizes = list ? list.split(',').map(Number) : DEFAULT_GROWTH_SIZES;
+    const rest = process.argv.slice(2).filter((_, i, all) => {
+      const at = i + 2;
+      return at !== growth && !(list && at === growth + 1) && all[i] !== '--fans' && all[i - 1] !== '--fans';
+    });
+    return runGrowth(sizes, rest, log);
+  }
+  const load = sampleLoadAverage();
   const fans = arg('fans', 20_000);
   const ceiling = arg('ceiling', 200); // the simulator's app-wide rate limit, requests per second
   const concurrency = arg('concurrency', 32);
@@ -93,7 +110,10 @@ async function main() {
   });
   // Ctrl-C stops the servers and processes it started, too.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void stack.close().finally(() => process.exit(130)));
+    process.once(signal, () => {
+      log(`${signal}: stopping the stack (the figures of this run are lost)`);
+      void stack.close().finally(() => process.exit(130));
+    });
   }
   try {
     // --- a share of the pre-saves through the real HTTP path ---
@@ -179,8 +199,16 @@ async function main() {
     await new Promise((r) => workerA.once('exit', r));
 
     // --- variant B: one workflow per fan, another album (the bench's own worker: never in production) ---
-    const perFanFans = Math.min(fans, arg('per-fan-fans', fans, 0));
-    const variantB = perFanFans > 0 ? await perFanVariant(stack, target, campaign.data.id, perFanFans, ceiling) : null;
+    const perFanFans = Math.min(fans, arg('per-fan-fans', 200, 0));
+    // The batched figures first, as a JSON line of their own: should the per-fan run not finish, they still stand.
+    console.log(JSON.stringify({ fans, policy, zones, ceilingRps: ceiling, batch, perFan: null }));
+    const variantB =
+      perFanFans > 0
+        ? await perFanVariant(stack, target, campaign.data.id, perFanFans, ceiling).catch((error: unknown) => {
+            log(`per-fan variant failed: ${error instanceof Error ? error.stack : String(error)}`);
+            return null;
+          })
+        : null;
 
     const figures = {
       temporal: stack.mode,
@@ -203,8 +231,12 @@ async function main() {
       perFanWorkflowStarts: variantB?.starts ?? null,
       batch,
       perFan: variantB?.perFan ?? null,
+      perFanRatio: perFanRatio(batch, variantB?.perFan ?? null),
+      load: load.stop(),
     };
     printTable(figures);
+    printPerFanRatio(figures.perFanRatio, perFanFans);
+    console.log(`load average (1 min) during the run: ${formatLoad(figures.load)}`);
     console.log(JSON.stringify(figures));
   } finally {
     await stack.close();
@@ -278,7 +310,8 @@ async function measure(
   let appleRequests = appleBefore?.requests ?? 0;
   let appleLastCallAt = m.waveAt;
   const cpuBefore = (await cpuSecondsOf(m.workerPid)) ?? 0;
-  const deadline = m.waveAt + (m.fans / (m.ceiling * 0.5)) * 1000 + 180_000;
+  // Room for the per-fan variant too, whose 200 fans took minutes on the loaded machine.
+  const deadline = m.waveAt + (m.fans / (m.ceiling * 0.5)) * 1000 + 400_000;
   let peakRss = 0;
   log(`${m.label}: waiting for the wave at ${new Date(m.waveAt).toISOString()}`);
   for (;;) {
@@ -303,7 +336,7 @@ async function measure(
            (extract(epoch FROM max(executed_at)) * 1000)::float8 AS "lastAt"
     FROM presaves WHERE campaign_id = ${m.campaignId} AND state = 'done' GROUP BY due_at`);
   const firstDelivery = waves.map((w) => w.firstMs).sort((a, b) => a - b);
-  const lastDelivery = Math.max(...waves.map((w) => w.lastAt), m.waveAt + 1);
+  const lastDelivery = waves.reduce((last, w) => Math.max(last, w.lastAt), m.waveAt + 1);
   const late = rows
     .filter((r) => r.state === 'done' && r.lateMs !== null)
     .map((r) => r.lateMs!)
@@ -311,7 +344,7 @@ async function measure(
   const open = rows.filter((r) => r.state === 'pending' || r.state === 'running').length;
   const after = stack.spotify.state.stats();
   const calls = stack.spotify.state.calls().filter((c) => c.at >= m.waveAt && c.path.startsWith('/v1/'));
-  const lastCall = Math.max(...calls.map((c) => c.at), m.waveAt + 1);
+  const lastCall = calls.reduce((last, c) => Math.max(last, c.at), m.waveAt + 1); // no spread: 100k+ calls
   const deliverySeconds = (lastCall - m.waveAt) / 1000;
   const okCalls = calls.filter((c) => c.status === 200 || c.status === 204).length;
   const saves = stack.spotify.state

@@ -118,15 +118,26 @@ export interface ClaimedPresave {
   preadded: boolean;
 }
 
+/** At most this many due instants share a claim fairly; older ones beyond it are served by the claim's remainder. */
+const FAIR_CLAIM_MAX_WAVES = 64;
+
 /**
- * Claims up to `limit` due pre-saves for one batch. SKIP LOCKED lets parallel batches take disjoint rows. A row
- * whose lease ran out (its holder died and stopped renewing it) is taken again; its outcome is unknown.
+ * Claims up to `limit` due pre-saves for one batch, fairly across the due waves (instants): each due wave, newest
+ * first, gets an equal share of the claim (at least one row), and what the shares leave (a wave with fewer rows
+ * left than its share) goes to the oldest due rows. So a zone whose instant has just come is served by the very
+ * next claim instead of waiting behind earlier zones' backlog. SKIP LOCKED lets parallel batches take disjoint rows.
+ * A row whose lease ran out (its holder died and stopped renewing it) is taken again; its outcome is unknown.
+ * Rows come back wave by wave in turn (`interleaveWaves`), so each wave's first row is among the first delivered.
+ * Every probe walks the partial index presaves_due (campaign_id, due_at), in its order: no sort of a wave's rows.
  */
 export async function claimDuePresaves(
   pool: DatabasePool,
   input: { campaignId: string; claimToken: string; limit: number; leaseMs: number },
 ): Promise<readonly ClaimedPresave[]> {
-  return pool.any(sql.type(
+  const { campaignId, limit } = input;
+  const claimable = sql.fragment`p.state IN ('pending', 'running')
+      AND (p.state = 'pending' OR p.lease_until < clock_timestamp())`;
+  const rows = await pool.any(sql.type(
     z.object({
       id: z.string().uuid(),
       fanId: z.string().uuid(),
@@ -136,20 +147,57 @@ export async function claimDuePresaves(
       preadded: z.boolean(),
     }),
   )`
-    WITH candidates AS (
-      SELECT id FROM presaves
-      WHERE campaign_id = ${input.campaignId} AND due_at <= clock_timestamp()
-        AND (state = 'pending' OR (state = 'running' AND lease_until < clock_timestamp()))
-      ORDER BY due_at, id
-      LIMIT ${input.limit}
+    WITH RECURSIVE waves(due_at, n) AS (
+      SELECT max(p.due_at), 1 FROM presaves p
+      WHERE p.campaign_id = ${campaignId} AND p.state IN ('pending', 'running') AND p.due_at <= clock_timestamp()
+      UNION ALL
+      SELECT (SELECT max(p.due_at) FROM presaves p
+              WHERE p.campaign_id = ${campaignId} AND p.state IN ('pending', 'running') AND p.due_at < w.due_at),
+             w.n + 1
+      FROM waves w WHERE w.due_at IS NOT NULL AND w.n < ${FAIR_CLAIM_MAX_WAVES}
+    ),
+    due AS (SELECT due_at, n FROM waves WHERE due_at IS NOT NULL),
+    share AS (SELECT greatest(1, ${limit} / greatest(1, count(*)))::int AS rows FROM due),
+    fair AS (
+      SELECT picked.id FROM due CROSS JOIN LATERAL (
+        SELECT p.id FROM presaves p
+        WHERE p.campaign_id = ${campaignId} AND p.due_at = due.due_at AND ${claimable}
+        LIMIT (SELECT rows FROM share)
+        FOR UPDATE SKIP LOCKED
+      ) picked
+      LIMIT ${limit}
+    ),
+    rest AS (
+      SELECT p.id FROM presaves p
+      WHERE p.campaign_id = ${campaignId} AND p.due_at <= clock_timestamp() AND ${claimable}
+        AND p.id NOT IN (SELECT id FROM fair)
+      ORDER BY p.due_at
+      LIMIT greatest(0, ${limit} - (SELECT count(*) FROM fair))
       FOR UPDATE SKIP LOCKED
-    )
+    ),
+    candidates AS (SELECT id FROM fair UNION ALL SELECT id FROM rest)
     UPDATE presaves p
     SET state = 'running', claim_token = ${input.claimToken}, attempts = p.attempts + 1,
         lease_until = clock_timestamp() + ${input.leaseMs} * interval '1 millisecond'
     FROM candidates WHERE p.id = candidates.id
     RETURNING p.id, p.fan_id AS "fanId", p.attempts, p.due_at AS "dueAt", p.platform,
               p.preadded_at IS NOT NULL AS preadded`);
+  return interleaveWaves(rows);
+}
+
+/** Rows in turns across their due instants (newest wave first in each turn): every wave's first row comes early. */
+export function interleaveWaves<T extends { dueAt: number }>(rows: readonly T[]): T[] {
+  const byWave = new Map<number, T[]>();
+  for (const row of rows) {
+    const wave = byWave.get(row.dueAt);
+    if (wave) wave.push(row);
+    else byWave.set(row.dueAt, [row]);
+  }
+  const waves = [...byWave.entries()].sort((a, b) => b[0] - a[0]).map(([, wave]) => wave);
+  const out: T[] = [];
+  for (let turn = 0; out.length < rows.length; turn++)
+    for (const wave of waves) if (turn < wave.length) out.push(wave[turn]);
+  return out;
 }
 
 /**

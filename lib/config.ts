@@ -156,7 +156,8 @@ const configSchema = z.object({
   SPOTIFY_API_MODE: z.enum(['development', 'extended']).default('development'),
   SPOTIFY_MAX_RPS: z.coerce.number().positive().default(20),
   // Release day (docs/performance.md): a wave keeps up to RELEASE_PARALLEL_BATCHES batch activities of up to
-  // RELEASE_BATCH_SIZE pre-saves in flight (any worker process takes them), each delivering RELEASE_BATCH_LANES at once.
+  // RELEASE_BATCH_SIZE pre-saves in flight (any worker process takes them), each delivering at most
+  // RELEASE_BATCH_LANES at once (fewer when the provider rate is low: activities/batch-pace.ts).
   RELEASE_PARALLEL_BATCHES: z.coerce.number().int().min(1).max(500).default(16),
   RELEASE_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   RELEASE_BATCH_LANES: z.coerce.number().int().min(1).max(256).default(16),

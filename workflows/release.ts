@@ -12,6 +12,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -33,6 +34,11 @@ export interface ReleaseTimings {
   maxHistoryEvents: number;
   /** re-read the plan at least this often while waiting (a safety net should a presaveAdded signal be lost) */
   replanEveryMs: number;
+  /**
+   * how long before a wave's instant (the release live) its first batches start: they claim nothing before the
+   * instant, so the workflow's and Temporal's own latency is not between the instant and the first delivery
+   */
+  waveLeadMs: number;
 }
 
 export const DEFAULT_RELEASE_TIMINGS: ReleaseTimings = {
@@ -45,6 +51,7 @@ export const DEFAULT_RELEASE_TIMINGS: ReleaseTimings = {
   heartbeatTimeoutMs: 30_000,
   maxHistoryEvents: 2_000,
   replanEveryMs: 10 * 60_000,
+  waveLeadMs: 5_000,
 };
 
 export interface ReleaseWorkflowInput {
@@ -157,15 +164,33 @@ export async function releaseWorkflow(
   /**
    * Delivers the due pre-saves with a window of batches in flight (any worker process takes them): each lane starts
    * its next batch as soon as its last one ends, until nothing is left to claim. Returns how many were claimed.
+   * `notBefore`: the wave's instant, when its batches start ahead of it (they claim nothing before it).
    */
-  async function deliverDueWave(dueNow: number): Promise<number> {
+  async function deliverDueWave(dueNow: number, notBefore?: number): Promise<number> {
     if (!patched('release-batch-window')) return deliverDueWaveInRounds();
-    phase = 'delivering';
     let claimedTotal = 0;
-    deliveryRate ??= { since: Date.now(), count: 0 };
-    // Marked beside the first batches rather than before them: nothing in a delivery waits for the mark.
-    const marking = markedReleasing ? Promise.resolve() : markStatus('releasing');
+    deliveryRate ??= { since: Math.max(Date.now(), notBefore ?? 0), count: 0 };
+    // A wave started ahead shows as scheduled until its instant, and is marked releasing then (the mark tells the
+    // artist's order that the release is out). Otherwise marked beside the first batches rather than before them:
+    // nothing in a delivery waits for the mark.
+    const ahead = notBefore !== undefined && notBefore > Date.now();
+    phase = ahead ? 'scheduled' : 'delivering';
+    const instant = ahead
+      ? sleep(notBefore - Date.now()).then(() => {
+          if (phase === 'scheduled') phase = 'delivering';
+        })
+      : null;
+    const marking = markedReleasing
+      ? Promise.resolve()
+      : instant
+        ? instant.then(() => markStatus('releasing'))
+        : markStatus('releasing');
     markedReleasing = true;
+    // Since the wave lead, a lane whose batch comes back short ends alone (the others go on draining), or, when the
+    // plan's next wave is within the lead, starts its next batch at once to claim at that wave's instant; a full
+    // batch (a backlog) brings ended lanes back. Before, one short batch ended every lane after its current batch:
+    // with waves a second apart that left a few lanes carrying every later wave (docs/performance.md).
+    const lanesComeBack = patched('release-wave-lead');
     for (;;) {
       const { batchSize, lanes } = batchWindow(dueNow);
       // Written by the lanes: whether to stop, and what stopped them.
@@ -174,21 +199,49 @@ export async function releaseWorkflow(
         paused: null,
         notLive: false,
       };
-      const lane = async () => {
+      let running = 0;
+      let laneFailure: { error: unknown } | null = null;
+      const lane = async (start: number | undefined) => {
         while (!window.stop && !cancelled) {
-          const r = await deliverDuePresaves({ campaignId, batchSize });
+          const r = await deliverDuePresaves({ campaignId, batchSize, ...(start ? { notBefore: start } : {}) });
+          start = lanesComeBack ? undefined : start;
           claimedTotal += r.claimed;
           delivered += r.done;
           deliveryRate!.count += r.done;
           window.paused ??= r.paused;
           window.notLive ||= r.notLive;
-          // A short batch means the backlog is drained (for now): the lane ends, and so do the others.
-          if (r.claimed < batchSize || r.paused || r.notLive || historyIsLong()) window.stop = true;
+          if (r.paused || r.notLive || historyIsLong()) window.stop = true;
+          else if (r.claimed >= batchSize) {
+            if (lanesComeBack) openLanes(undefined);
+          } else if (!lanesComeBack) {
+            window.stop = true; // a short batch: the backlog is drained (for now): the lane ends, and so do the others
+          } else {
+            const next = plan?.waves.find((at) => at > Date.now());
+            if (next === undefined || next - Date.now() > timings.waveLeadMs) return;
+            start = next;
+          }
         }
+      };
+      const openLanes = (start: number | undefined) => {
+        for (; running < lanes && !window.stop && !cancelled; running++)
+          void lane(start)
+            .catch((error: unknown) => {
+              laneFailure ??= { error };
+              window.stop = true;
+            })
+            .finally(() => running--);
       };
       drainScope = new CancellationScope();
       try {
-        await drainScope.run(() => Promise.all(Array.from({ length: lanes }, lane)));
+        await drainScope.run(async () => {
+          if (!lanesComeBack) {
+            await Promise.all(Array.from({ length: lanes }, () => lane(notBefore)));
+            return;
+          }
+          openLanes(notBefore);
+          await condition(() => running === 0);
+          if (laneFailure) throw laneFailure.error;
+        });
       } catch (error) {
         if (cancelled && isCancellation(error)) return claimedTotal;
         throw error;
@@ -262,6 +315,12 @@ export async function releaseWorkflow(
     }
   }
 
+  /** A live release whose next wave comes within `withinMs` (the lead by default). */
+  function waveIsNear(p: ReleasePlan, withinMs = timings.waveLeadMs): boolean {
+    const next = p.progress.nextDueAt;
+    return p.resolution === 'live' && p.progress.pending > 0 && next !== null && next - Date.now() <= withinMs;
+  }
+
   while (!cancelled) {
     replan = false;
     plan = await planRelease({ campaignId });
@@ -284,10 +343,15 @@ export async function releaseWorkflow(
     } else if (plan.resolution !== 'live' && Date.now() >= nextVerifyAt) {
       await verifyRelease({ campaignId, alertWithinMs: timings.alertWithinMs });
       nextVerifyAt = Date.now() + timings.verifyEveryMs;
+    } else if (waveIsNear(plan) && patched('release-wave-lead')) {
+      // The release is live and the next wave seconds away: its batches start now and claim at its instant.
+      const claimed = await deliverDueWave(plan.progress.pending, plan.progress.nextDueAt!);
+      if (claimed === 0 && !cancelled) await condition(() => cancelled || replan, 1_000);
     } else {
       phase = 'scheduled';
+      const lead = waveIsNear(plan, Infinity) && patched('release-wave-lead') ? timings.waveLeadMs : 0;
       wakeAt = Math.min(
-        plan.progress.nextDueAt ?? plan.closesAt,
+        (plan.progress.nextDueAt ?? plan.closesAt) - lead,
         plan.closesAt,
         plan.resolution === 'live' ? Infinity : nextVerifyAt,
         Date.now() + timings.replanEveryMs,

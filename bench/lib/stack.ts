@@ -6,7 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { writeFile } from 'node:fs/promises';
 import { migrate } from '../../db/migrate';
+import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { createDatabasePool, type DatabasePool } from '../../db/pool';
 import { KeyRing } from '../../lib/crypto/keyring';
 import { connectTemporalClient } from '../../lib/temporal/client';
@@ -60,9 +63,11 @@ export async function startBenchStack(opts: {
   if (appleMusic) cleanups.push(appleMusic.close);
   const apiPort = await freePort();
   const keys = `bench:${KeyRing.generateKey()}`;
+  const bundles = await prebuiltWorkflowBundles(dir);
   const env: Record<string, string> = {
     ...processEnv({ apiPort, databaseUrl, temporalAddress: temporal.address, keys, spotifyUrl: spotify.url }),
     DATABASE_POOL_SIZE: '20',
+    ...bundles,
     SPOTIFY_MAX_RPS: String(opts.maxRps),
     // Every simulated fan comes from 127.0.0.1: the limiter stays in the path (its upsert is part of the figures)
     // with the fans' limits out of reach.
@@ -127,6 +132,21 @@ export async function startBenchStack(opts: {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The workers' workflow code, bundled once here as production images do it (Dockerfile, `npm run bundle`): a worker
+ * that bundled at its start would carry webpack's peak in its memory figures, which production never pays.
+ */
+async function prebuiltWorkflowBundles(dir: string): Promise<Record<string, string>> {
+  const WORKFLOW_BUNDLE_PATH = await buildWorkflowBundle(path.join(dir, 'workflow-bundle.js'));
+  const perFan = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../per-fan/workflow'),
+    logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: console.error },
+  });
+  const PER_FAN_WORKFLOW_BUNDLE_PATH = path.join(dir, 'per-fan-workflow-bundle.js');
+  await writeFile(PER_FAN_WORKFLOW_BUNDLE_PATH, perFan.code);
+  return { WORKFLOW_BUNDLE_PATH, PER_FAN_WORKFLOW_BUNDLE_PATH };
 }
 
 /** The Spotify simulator with an app-wide ceiling of `ceilingRps` (over a 30 s window), for the processes' env. */

@@ -22,7 +22,10 @@ async function main() {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: PER_FAN_TASK_QUEUE,
-    workflowsPath: require.resolve('./workflow'),
+    // Prebuilt by bench/lib/stack.ts like the production worker's bundle, so both workers' memory compares.
+    ...(process.env.PER_FAN_WORKFLOW_BUNDLE_PATH
+      ? { workflowBundle: { codePath: process.env.PER_FAN_WORKFLOW_BUNDLE_PATH } }
+      : { workflowsPath: require.resolve('./workflow') }),
     activities: createPerFanActivities({
       config,
       pool,
