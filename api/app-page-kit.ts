@@ -51,6 +51,8 @@ export function appPageKit({ config, pool }: Pick<AppDeps, 'config' | 'pool'>) {
   return {
     keys,
     secure,
+    /** whether "Sign in with Google" is offered */
+    google: Boolean(config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET),
     send,
     sameOrigin,
     form,

@@ -39,6 +39,9 @@ import { conversionPublicRoutes, conversionRoutes } from './routes/conversions';
 import { analyticsRoutes } from './routes/analytics';
 import { dashboardRoutes } from './routes/dashboard';
 import { appAccountRoutes } from './routes/app-accounts';
+import { appGoogleRoutes } from './routes/app-google';
+import { createGoogleMembers } from './google-members';
+import { createGoogleSignIn } from './oauth/google-sign-in';
 import { appSettingsRoutes } from './routes/app-settings';
 import { appCampaignRoutes } from './routes/app-campaigns';
 import { appPageKit } from './app-page-kit';
@@ -124,11 +127,12 @@ export function createApp(deps: AppDeps): Express {
   const people = createMemberAccounts(deps, emailVerification);
   app.use(dashboardRoutes(deps, appKit, connections));
   app.use(appAccountRoutes(deps, appKit, people));
+  app.use(appGoogleRoutes(deps, appKit, createGoogleSignIn(deps, oauthStates), createGoogleMembers(deps, emailVerification, people)));
   app.use(appSettingsRoutes(deps, appKit, people, emailVerification));
   app.use(appCampaignRoutes(deps, appKit));
   app.use(platformLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
-  app.use(accountVerificationRoutes(deps, emailVerification));
+  app.use(accountVerificationRoutes(deps, emailVerification, people));
   app.use(subscriberRoutes(deps, tracking));
   app.use(metaCallbackRoutes(deps));
   app.use(

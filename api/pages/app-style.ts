@@ -20,7 +20,7 @@ fieldset{border:1px solid #d0d0cc;border-radius:8px;display:grid;gap:8px;padding
 .preview{background:#121212;color:#fff;border-radius:12px;padding:16px;text-align:center}.preview .muted{color:#c8c8c8}
 .art{width:160px;height:160px;margin:0 auto;background:#333;display:grid;place-items:center;font-size:48px;border-radius:6px;overflow:hidden}
 .art img{width:100%;height:100%}.p-title{font-weight:700;font-size:1.2rem}.fake-button{display:inline-block;background:#1db954;color:#000;padding:8px 16px;border-radius:20px;font-weight:700}
-.found{display:flex;gap:12px;align-items:center}
+.found{display:flex;gap:12px;align-items:center}form.google{margin-top:12px}
 @media (max-width:800px){.setup{grid-template-columns:1fr}}
 @media (max-width:480px){.signin{margin:16px;padding:20px}.stats{flex-wrap:wrap;gap:16px}.layout{padding:8px}}
 `;

@@ -21,7 +21,7 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
 
   router.get('/app', async (req, res) => {
     const session = await appSession(pool, keys, req);
-    if (!session) return sendPage(res, 200, signInPage({ csrf: kit.csrf(req, res) }));
+    if (!session) return sendPage(res, 200, signInPage({ csrf: kit.csrf(req, res), google: kit.google }));
     const account = await findAccount(pool, session.accountId);
     const notice =
       account && account.emailVerifiedAt === null

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { AppClient } from '../helpers/app-client';
+import { signUpVerified } from '../helpers/app-sign-up';
 import { changedTables, countRows, seededRandom, seededUuid } from '../helpers/attack-inputs';
 import { http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
 
@@ -17,11 +18,8 @@ afterAll(() => stack?.close());
 
 let seq = 0;
 async function signedUpOwner(name: string) {
-  const browser = new AppClient(stack.api.url);
   const email = `${name.toLowerCase()}-${Date.now()}-${seq++}@example.com`;
-  const res = await browser.submit('/app/sign-up', '/app/sign-up', { name, email, password: 'correct horse battery' });
-  if (res.status !== 303) throw new Error(`sign-up answered ${res.status}`);
-  return browser;
+  return signUpVerified(stack, { name, email });
 }
 
 async function idsOf(browser: AppClient) {
