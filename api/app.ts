@@ -16,6 +16,8 @@ import { createEmailVerification } from './email-verification';
 import { artistRoutes } from './routes/artists';
 import { campaignRoutes } from './routes/campaigns';
 import { releaseRoutes } from './routes/releases';
+import { artworkRoutes, artworkUploadRoutes } from './routes/artwork';
+import { createArtwork } from './artwork';
 import { opsRoutes } from './routes/ops';
 import { opsWorkflowRoutes } from './routes/ops-workflows';
 import { smartLinkRoutes } from './routes/smart-link';
@@ -66,12 +68,12 @@ export function createApp(deps: AppDeps): Express {
   const https = deps.config.PUBLIC_URL.startsWith('https://');
   app.use(
     helmet({
-      // Pages load only our own script and style; artwork comes from the provider's image CDN (in sandbox mode the
-      // Spotify simulator, over http). HTTPS-only headers only where we are served over HTTPS (a local
+      // Pages load only our own script, style and images: artwork is served by dropday itself (./routes/artwork.ts),
+      // uploads and catalogue covers alike (pages with a Meta pixel add Meta's host: ./conversions.ts). HTTPS-only headers only where we are served over HTTPS (a local
       // http://127.0.0.1 stack must keep working).
       contentSecurityPolicy: {
         directives: {
-          'img-src': ["'self'", 'https:', 'data:', ...(https ? [] : [new URL(deps.config.SPOTIFY_API_URL).origin])],
+          'img-src': ["'self'"],
           'upgrade-insecure-requests': https ? [] : null,
         },
       },
@@ -120,6 +122,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
+  const artwork = createArtwork(deps);
+  app.use(artworkRoutes(artwork));
   app.use(conversionPublicRoutes(deps));
   const connections = createArtistConnections(deps, oauthStates);
   const appKit = appPageKit(deps);
@@ -127,7 +131,14 @@ export function createApp(deps: AppDeps): Express {
   const people = createMemberAccounts(deps, emailVerification);
   app.use(dashboardRoutes(deps, appKit, connections));
   app.use(appAccountRoutes(deps, appKit, people));
-  app.use(appGoogleRoutes(deps, appKit, createGoogleSignIn(deps, oauthStates), createGoogleMembers(deps, emailVerification, people)));
+  app.use(
+    appGoogleRoutes(
+      deps,
+      appKit,
+      createGoogleSignIn(deps, oauthStates),
+      createGoogleMembers(deps, emailVerification, people),
+    ),
+  );
   app.use(appSettingsRoutes(deps, appKit, people, emailVerification));
   app.use(appCampaignRoutes(deps, appKit));
   app.use(platformLinkRoutes(deps, tracking));
@@ -156,7 +167,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(ownAccountRoutes(deps, emailVerification));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
-  app.use(releaseRoutes(deps));
+  app.use(releaseRoutes(deps, artwork));
+  app.use(artworkUploadRoutes(artwork));
   app.use(analyticsRoutes(deps));
   app.use(platformLinkAdminRoutes(deps));
   app.use(attributionRoutes(deps));

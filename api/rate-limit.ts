@@ -33,6 +33,7 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'checkout', method: 'POST', path: /^\/v1\/billing\/checkout\/?$/ },
   // The link's POST, and the resend (authenticated, but each one may send an e-mail).
   { policy: 'verification', method: 'POST', path: /^\/(account\/verify\/[^/]+|v1\/accounts\/me\/verification)\/?$/ },
+  { policy: 'artwork', method: 'GET', path: /^\/artwork\/.+$/ },
   { policy: 'codec', method: 'POST', path: /^\/codec\/[^/]+\/?$/ },
   { policy: 'webhooks', method: 'POST', path: /^\/webhooks\/.+$/ },
   // Instagram's subscribe handshake: someone guessing the verify token.

@@ -23,6 +23,7 @@ export const RATE_LIMIT_DEFAULTS = {
   verification: { limit: 10, windowSeconds: 3600 }, // POST /account/verify/:token, /v1/accounts/me/verification
   codec: { limit: 600, windowSeconds: 60 }, // POST /codec/*
   webhooks: { limit: 600, windowSeconds: 60 }, // POST /webhooks/*
+  artwork: { limit: 600, windowSeconds: 60 }, // GET /artwork/* (immutable: a browser or CDN asks once per size)
 } as const satisfies Record<string, RateLimit>;
 export type RateLimitPolicy = keyof typeof RATE_LIMIT_DEFAULTS;
 export interface RateLimit {

@@ -38,8 +38,12 @@ export function htmlDocument(input: {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${input.refreshTo ? html`<meta http-equiv="refresh" content="0;url=${input.refreshTo}">
-` : ''}<title>${input.title}</title>
+${
+  input.refreshTo
+    ? html`<meta http-equiv="refresh" content="0;url=${input.refreshTo}">
+`
+    : ''
+}<title>${input.title}</title>
 <link rel="stylesheet" href="${input.stylesheet}">
 </head>
 <body>

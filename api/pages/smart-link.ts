@@ -1,9 +1,12 @@
 import { type Campaign } from '../../db/campaigns';
+import { artworkSrc } from './artwork-src';
 import { type Html, html, page } from './layout';
 
+/** The artwork from dropday's own origin (an upload, or the catalogue's cover copied): ./artwork-src.ts. */
 function artwork(campaign: Campaign) {
-  return campaign.artworkUrl
-    ? html`<img class="art" src="${campaign.artworkUrl}" alt="Artwork of ${campaign.title}">`
+  const src = artworkSrc(campaign, 320);
+  return src
+    ? html`<img class="art" src="${src}" srcset="${artworkSrc(campaign, 640)} 2x" width="320" height="320" alt="Artwork of ${campaign.title}">`
     : html`<div class="art placeholder" aria-hidden="true">♪</div>`;
 }
 

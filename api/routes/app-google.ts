@@ -9,12 +9,7 @@ import { type AppDeps } from '../deps';
 import { type GoogleMembers } from '../google-members';
 import { GOOGLE_SIGN_IN_CALLBACK_PATH, googleCallbackQuery, type GoogleSignIn } from '../oauth/google-sign-in';
 import { SIGN_IN_REFUSED } from '../pages/app-accounts';
-import {
-  googleProblemPage,
-  linkGooglePage,
-  newGoogleAccountPage,
-  signedInWithGooglePage,
-} from '../pages/app-google';
+import { googleProblemPage, linkGooglePage, newGoogleAccountPage, signedInWithGooglePage } from '../pages/app-google';
 
 export function appGoogleRoutes(
   { pool }: AppDeps,
@@ -34,7 +29,9 @@ export function appGoogleRoutes(
 
   router.get(GOOGLE_SIGN_IN_CALLBACK_PATH, async (req, res) => {
     const query = googleCallbackQuery.safeParse(req.query);
-    const result = query.success ? await google.finish(query.data, req.get('cookie'), res) : { outcome: 'refused' as const };
+    const result = query.success
+      ? await google.finish(query.data, req.get('cookie'), res)
+      : { outcome: 'refused' as const };
     switch (result.outcome) {
       case 'refused':
         return send(
@@ -51,7 +48,10 @@ export function appGoogleRoutes(
         return send(
           res,
           400,
-          googleProblemPage('Not signed in', `Google's answer could not be verified, so nobody was signed in. ${startOver}`),
+          googleProblemPage(
+            'Not signed in',
+            `Google's answer could not be verified, so nobody was signed in. ${startOver}`,
+          ),
         );
       case 'provider_failed':
         return send(
@@ -86,7 +86,12 @@ export function appGoogleRoutes(
         return send(
           res,
           200,
-          newGoogleAccountPage({ csrf: csrf(req, res), pending: arrival.pending, email: arrival.email, name: arrival.name }),
+          newGoogleAccountPage({
+            csrf: csrf(req, res),
+            pending: arrival.pending,
+            email: arrival.email,
+            name: arrival.name,
+          }),
         );
       case 'signed_in':
         await startMemberSession(pool, keys, res, arrival.member.id, secure);
@@ -96,7 +101,8 @@ export function appGoogleRoutes(
 
   router.post('/app/sign-in/google/link', ...form, async (req, res) => {
     const body = googleLinkForm.safeParse(req.body ?? {});
-    if (!body.success) return send(res, 400, googleProblemPage('Not linked', `The form was not complete. ${startOver}`));
+    if (!body.success)
+      return send(res, 400, googleProblemPage('Not linked', `The form was not complete. ${startOver}`));
     const member = await members.link(body.data.pending, body.data.password);
     if (member === 'invalid')
       return send(res, 400, googleProblemPage('Not linked', `This Google sign-in expired. ${startOver}`));

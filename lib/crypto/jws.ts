@@ -38,7 +38,10 @@ export function decodeJws(token: string): DecodedJws | null {
   const payload = json(parts[1]!);
   if (!header || !payload) return null;
   return {
-    header: { alg: typeof header.alg === 'string' ? header.alg : undefined, kid: typeof header.kid === 'string' ? header.kid : undefined },
+    header: {
+      alg: typeof header.alg === 'string' ? header.alg : undefined,
+      kid: typeof header.kid === 'string' ? header.kid : undefined,
+    },
     payload,
     signingInput: `${parts[0]}.${parts[1]}`,
     signature: Buffer.from(parts[2]!, 'base64url'),

@@ -115,7 +115,10 @@ describe('sign in with Google', () => {
     expect(page.status).toBe(200);
     expect(page.data).toContain('Link your Google account');
     const pending = /name="pending" value="([^"]+)"/.exec(page.data)![1]!;
-    const wrong = await postFrom(browser, page.data, '/app/sign-in/google/link', { pending, password: 'not the password' });
+    const wrong = await postFrom(browser, page.data, '/app/sign-in/google/link', {
+      pending,
+      password: 'not the password',
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.data).toContain(SIGN_IN_REFUSED.replace(/'/g, '&#39;'));
     expect(await signedIn(browser)).toBe(false);

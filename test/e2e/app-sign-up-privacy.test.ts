@@ -57,7 +57,9 @@ describe('sign-up privacy', () => {
     expect(note?.body).toContain('/app');
     const verification = (await mailUntil(fresh, /^Verify/)).find((m) => /^Verify/.test(m.subject));
     expect(verification?.body).toContain('/account/verify/');
-    expect((await deliveredMailTo(stack, taken)).some((m) => /^Verify/.test(m.subject) && m.body.includes('Impostor'))).toBe(false);
+    expect(
+      (await deliveredMailTo(stack, taken)).some((m) => /^Verify/.test(m.subject) && m.body.includes('Impostor')),
+    ).toBe(false);
 
     // The account that holds the address is unchanged: its name, its password; no second account.
     const accounts = await stack.db.pool.anyFirst(

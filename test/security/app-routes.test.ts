@@ -5,7 +5,7 @@
 // none may answer 5xx, and none may change a row of any table.
 import { z } from 'zod';
 import { sql } from '../../db/pool';
-import { AppClient } from '../helpers/app-client';
+import { type AppClient } from '../helpers/app-client';
 import { signUpVerified } from '../helpers/app-sign-up';
 import { changedTables, countRows, seededRandom, seededUuid } from '../helpers/attack-inputs';
 import { http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
