@@ -103,7 +103,7 @@ describe('artwork', () => {
     huge.writeUInt32BE(7000, 20);
     await refused(huge, 'image/png', 400, 'too_large');
     await refused(Buffer.alloc(10 * 1024 * 1024 + 1, 0x89), 'image/png', 413, 'payload_too_large');
-    await refused(await png(400), 'application/json', 415, 'unsupported_media_type');
+    await refused(await png(400), 'text/plain', 415, 'unsupported_media_type');
     expect(await uploadedId(campaign.id)).toBeNull();
     expect(await imagesOf(account.headers)).toBe(0);
   });
