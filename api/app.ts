@@ -29,6 +29,7 @@ import { oauthCallbackRoutes } from './routes/oauth-callbacks';
 import { adCopyRoutes } from './routes/ad-copy';
 import { adRoutes } from './routes/ads';
 import { createArtistConnections } from './oauth/artist-connections';
+import { createConnectionDisconnect } from './connection-disconnect';
 import { createDeletionRequester } from './oauth/deletion-sign-in';
 import { createPresaveCompletion } from './oauth/presave-completion';
 import { createSpotifySignIn } from './oauth/spotify-fan-sign-in';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(artworkRoutes(artwork));
   app.use(conversionPublicRoutes(deps));
   const connections = createArtistConnections(deps, oauthStates);
+  const disconnect = createConnectionDisconnect(deps);
   const appKit = appPageKit(deps);
   const emailVerification = createEmailVerification(deps);
   const people = createMemberAccounts(deps, emailVerification);
@@ -173,7 +175,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(platformLinkAdminRoutes(deps));
   app.use(attributionRoutes(deps));
   app.use(subscriberExportRoutes(deps));
-  app.use(connectionRoutes(deps, connections));
+  app.use(connectionRoutes(deps, connections, disconnect));
   app.use(adCopyRoutes(deps));
   app.use(adRoutes(deps));
   app.use(instagramRoutes(deps));
