@@ -47,6 +47,7 @@ import { createGoogleMembers } from './google-members';
 import { createGoogleSignIn } from './oauth/google-sign-in';
 import { appSettingsRoutes } from './routes/app-settings';
 import { appCampaignRoutes } from './routes/app-campaigns';
+import { appConnectionRoutes } from './routes/app-connections';
 import { appPageKit } from './app-page-kit';
 import { createMemberAccounts } from './member-accounts';
 import { auditMemberChanges } from './member-audit';
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(appSettingsRoutes(deps, appKit, people, emailVerification));
   app.use(appCampaignRoutes(deps, appKit));
+  app.use(appConnectionRoutes(deps, appKit, connections, disconnect));
   app.use(platformLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
   app.use(accountVerificationRoutes(deps, emailVerification, people));

@@ -162,6 +162,9 @@ export function createArtistConnections(deps: AppDeps, states: OAuthStates) {
   const secureCookie = config.PUBLIC_URL.startsWith('https://');
 
   return {
+    /** Whether the provider's app credentials are configured (else it cannot be connected here). */
+    configured: (provider: ConnectionProvider) => byProvider[provider].configured,
+
     /** The dropday link for the artist to open (step 1): it confirms the connect in a signed-in browser. */
     start(provider: ConnectionProvider, accountId: string): ConnectStart {
       if (!byProvider[provider].configured) return { configured: false, label: byProvider[provider].label };
