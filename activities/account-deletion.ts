@@ -2,9 +2,11 @@
 import { campaignIdsOf, deleteAccountData } from '../db/account-deletion';
 import { adCampaignsOfAccount } from '../db/ad-campaigns';
 import { adCopyRequestIdsOfAccount } from '../db/ad-copy';
-import { audit } from '../db/audit-log';
+import { connectionIdsOfAccount } from '../db/connections';
+import { instagramPostIdsOfAccount } from '../db/instagram-posts';
 import { accountErasureWorkflowIds } from '../lib/starters/account-deletion';
 import { createAccountAdsStopActivities } from './account-ads-stop';
+import { createAccountInstagramStopActivities } from './account-instagram-stop';
 import { type ActivityDeps } from './deps';
 import { deleteWorkflowsAndHistories } from './workflow-deletion';
 
@@ -12,14 +14,17 @@ export function createAccountDeletionActivities(deps: ActivityDeps) {
   const { pool } = deps;
   return {
     ...createAccountAdsStopActivities(deps),
+    ...createAccountInstagramStopActivities(deps),
 
-    /** The account's workflows (its campaigns' release engines, ad copy requests and ad campaigns, its welcome) with their histories. */
+    /** The account's workflows (see accountErasureWorkflowIds) with their histories. */
     async deleteAccountWorkflows(input: { accountId: string }): Promise<number> {
       const ids = accountErasureWorkflowIds({
         accountId: input.accountId,
         campaignIds: await campaignIdsOf(pool, input.accountId),
         adCopyRequestIds: await adCopyRequestIdsOfAccount(pool, input.accountId),
         adCampaignIds: (await adCampaignsOfAccount(pool, input.accountId)).map((ad) => ad.id),
+        connectionIds: await connectionIdsOfAccount(pool, input.accountId),
+        instagramPostIds: await instagramPostIdsOfAccount(pool, input.accountId),
       });
       return deleteWorkflowsAndHistories(ids);
     },
@@ -28,12 +33,7 @@ export function createAccountDeletionActivities(deps: ActivityDeps) {
       accountId: string;
       workflowsDeleted: number;
     }): Promise<{ campaigns: number; fans: number }> {
-      const counts = await deleteAccountData(pool, input.accountId);
-      await audit(pool, {
-        action: 'account_deleted',
-        target: `account:${input.accountId} campaigns:${counts.campaigns} fans:${counts.fans} workflows:${input.workflowsDeleted}`,
-      });
-      return counts;
+      return deleteAccountData(pool, input.accountId, input.workflowsDeleted);
     },
   };
 }

@@ -1,11 +1,12 @@
 // Ad copy (see workflows/ad-copy.ts): write variants with Gemini — or the template writer when no key is configured
-// — check each against the platform limits and the policy linter, store them, record decisions. Gemini failures
+// — (an Instagram caption request: captions, ./caption-drafts.ts), check each against the platform limits and the policy linter, store them, record decisions. Gemini failures
 // become Temporal failures the workflow's retry policy understands: 429 waits for Google's RetryInfo delay, 5xx
 // retries with backoff, 400/403/404 never retry (a bad key or request does not get better).
 import { ApplicationFailure } from '@temporalio/common';
 import {
   approveAdCopyVariant,
   type AdCopyStatus,
+  captionFactsFor,
   releaseMetadataFor,
   setAdCopyStatus,
   storeAdCopyVariants,
@@ -13,6 +14,7 @@ import {
 import { type CopyDraft, lintCopy, type Violation } from '../lib/ad-copy/linter';
 import { buildCopyPrompt } from '../lib/ad-copy/prompt';
 import { writeTemplateVariants } from '../lib/ad-copy/template-writer';
+import { writeCaptionDrafts } from './caption-drafts';
 import { type ActivityDeps } from './deps';
 import { ProviderError } from '../lib/providers/errors';
 
@@ -27,7 +29,7 @@ const failedDraft = (violation: Violation): CheckedDraft => ({
   violations: [violation],
 });
 
-export function createAdCopyActivities({ pool, logger, providers }: ActivityDeps) {
+export function createAdCopyActivities({ pool, logger, providers, config }: ActivityDeps) {
   const { gemini } = providers;
 
   return {
@@ -38,6 +40,9 @@ export function createAdCopyActivities({ pool, logger, providers }: ActivityDeps
       refused?: Violation[];
       feedback?: string | null;
     }): Promise<{ source: 'gemini' | 'template'; drafts: CheckedDraft[] }> {
+      // An Instagram post's caption request: captions, not ad copy (activities/caption-drafts.ts).
+      const captionFacts = await captionFactsFor(pool, input.requestId);
+      if (captionFacts) return writeCaptionDrafts({ config, logger, providers }, captionFacts, input);
       const meta = await releaseMetadataFor(pool, input.requestId);
       if (!meta)
         throw ApplicationFailure.nonRetryable(

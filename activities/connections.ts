@@ -94,8 +94,7 @@ export function createConnectionActivities({ pool, keyRing, providers }: Activit
       if (held?.provider === 'meta' && held.accessToken) await meta.revokePermissions(held.accessToken);
       // Instagram Login has no revoke endpoint: its webhooks stop, and its inbox is forgotten at once.
       if (held?.provider === 'instagram' && held.accessToken) await instagram.unsubscribeWebhooks(held.accessToken);
-      const erased = await eraseInboxOfConnection(pool, input.connectionId);
-      if (erased) await audit(pool, { action: 'instagram_inbox_erased', target: `connection:${input.connectionId}` });
+      await eraseInboxOfConnection(pool, input.connectionId); // audited with the delete
       // Spotify has no revocation endpoint: forgetting the tokens is all we can do (the artist can remove the app).
       await audit(pool, { action: 'connection_disconnected', target: `connection:${input.connectionId}` });
     },

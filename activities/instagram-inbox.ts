@@ -57,12 +57,12 @@ export function createInstagramInboxActivities({ pool, keyRing, providers, confi
       return 'sent';
     },
 
-    /** Comments and messages older than the retention period, deleted in batches; the audit keeps their ids. */
+    /** Comments and messages older than the retention period, deleted in batches; the audit keeps their ids
+     * (written with each batch's delete). */
     async eraseExpiredInstagramInbox(): Promise<{ deleted: number }> {
       let deleted = 0;
       for (;;) {
         const ids = await eraseExpiredInbox(pool, config.INSTAGRAM_INBOX_RETENTION_SECONDS);
-        for (const id of ids) await audit(pool, { action: 'instagram_inbox_expired', target: `instagram_inbox:${id}` });
         deleted += ids.length;
         if (ids.length === 0) return { deleted };
       }

@@ -3,11 +3,35 @@
 import nodemailer from 'nodemailer';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { orderEmailContext } from '../db/billing';
-import { type PendingEmail, queueEmail, sendPendingEmails } from '../db/outbox';
+import { type DroppedMessage, type PendingEmail, queueEmail, sendPendingEmails } from '../db/outbox';
 import { presavesNeedingReconsent } from '../db/presaves';
 import { deliverToSandboxMailbox } from '../db/sandbox-mailbox';
+import { unsubscribe } from '../db/subscribers';
+import { foreverSaveStopLink } from '../lib/crypto/forever-save-stop-link';
+import { FOREVER_SAVE_TEXT } from '../lib/forever-save-text';
 import { unsubscribeLink } from '../lib/crypto/unsubscribe-link';
+import { DEFAULT_LANGUAGE, formatInstant, type Lang, languageOr, messagesFor } from '../lib/i18n';
+import { ProviderError } from '../lib/providers/errors';
 import { type ActivityDeps } from './deps';
+
+/**
+ * The language a fan's message is written in: the one the message was queued with (a deletion link asked for on a
+ * page), else the subscription's (migration 030), else English (a row from before languages).
+ */
+const languageOf = (email: PendingEmail): Lang => languageOr(email.data.lang, languageOr(email.subscriberLang));
+
+/** A link of ours for the fan, carrying their language when it is not the default (so the page opens in it). */
+const inLanguage = (link: string, lang: Lang) =>
+  lang === DEFAULT_LANGUAGE ? link : `${link}${link.includes('?') ? '&' : '?'}lang=${lang}`;
+
+/**
+ * When a release came out, in the fan's zone and language. A reminder queued before the instant was carried (an
+ * outbox row from before languages) says when it is sent, which is within a minute of the release.
+ */
+function releasedWhen(data: Record<string, unknown>, lang: Lang): string {
+  const at = typeof data.releaseAt === 'number' ? data.releaseAt : Date.now();
+  return formatInstant(lang, at, typeof data.zone === 'string' ? data.zone : 'UTC');
+}
 
 interface RenderedEmail {
   subject: string;
@@ -22,18 +46,28 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
    * POSTs to the link, which POST /u/:token accepts).
    */
   function render(email: PendingEmail): RenderedEmail {
-    const content = renderTemplate(email);
+    const content = withForeverSaveStop(email, renderTemplate(email));
     if (email.kind !== 'marketing' || !email.subscriberId) return content;
-    const link = unsubscribeLink(config, email.subscriberId);
+    const lang = languageOf(email);
+    const link = inLanguage(unsubscribeLink(config, email.subscriberId), lang);
     return {
       subject: content.subject,
-      body: `${content.body}\n\nUnsubscribe from these messages: ${link}`,
+      body: `${content.body}\n\n${messagesFor(lang).mail.unsubscribeLine({ link })}`,
       headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     };
   }
 
+  /** A fan whose forever-save with this artist is on can stop it from every message (docs/forever-save.md). */
+  function withForeverSaveStop(email: PendingEmail, content: RenderedEmail): RenderedEmail {
+    if (!email.foreverSaveId || !email.foreverSaveArtist) return content;
+    const stop = FOREVER_SAVE_TEXT.message(email.foreverSaveArtist, foreverSaveStopLink(config, email.foreverSaveId));
+    return { ...content, body: `${content.body}\n\n${stop}` };
+  }
+
   function renderTemplate(email: PendingEmail): RenderedEmail {
     const d = email.data as Record<string, string | undefined>;
+    const lang = languageOf(email);
+    const fan = messagesFor(lang).mail;
     switch (email.template) {
       case 'welcome':
         return {
@@ -45,20 +79,28 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
           subject: `We cannot find "${d.title}" on Spotify yet`,
           body: `Your release "${d.title}" is close and Spotify does not list it by its UPC/ISRC yet, or the album it lists does not carry both. Check the identifiers with your distributor.`,
         };
+      // The fan's messages: in their language (languageOf), links opening pages in it.
       case 'reconsent_nudge':
         return {
-          subject: `Keep your pre-save of "${d.title}"`,
-          body: `Your Spotify sign-in for "${d.title}" ends before the release. Pre-save again to keep it: ${config.PUBLIC_URL}/l/${d.slug}`,
+          subject: fan.reconsentSubject({ title: d.title ?? '' }),
+          body: fan.reconsentBody({
+            title: d.title ?? '',
+            link: inLanguage(`${config.PUBLIC_URL}/l/${d.slug}`, lang),
+          }),
         };
       case 'deletion_link':
         return {
-          subject: 'Confirm the deletion of your data',
-          body: `Someone (we hope you) asked dropday to delete the data we hold about this e-mail address. To confirm, open ${config.PUBLIC_URL}/privacy/delete/confirm/${d.token} within 24 hours. If it was not you, ignore this message.`,
+          subject: fan.deletionSubject,
+          body: fan.deletionBody({ link: inLanguage(`${config.PUBLIC_URL}/privacy/delete/confirm/${d.token}`, lang) }),
         };
       case 'subscription_confirm':
         return {
-          subject: `Confirm your subscription to ${d.artistName ?? 'this artist'}`,
-          body: `Someone (we hope you) asked to receive news from ${d.artistName ?? 'an artist'} about "${d.title ?? 'a release'}" at this address. To confirm, open ${config.PUBLIC_URL}/s/${d.token} within 7 days. If it was not you, ignore this message: nothing more will be sent to you.`,
+          subject: fan.confirmSubject({ artist: d.artistName ?? '' }),
+          body: fan.confirmBody({
+            artist: d.artistName ?? '',
+            title: d.title ?? '',
+            link: inLanguage(`${config.PUBLIC_URL}/s/${d.token}`, lang),
+          }),
         };
       case 'email_verification':
         return {
@@ -97,9 +139,10 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
         };
       case 'release_reminder': {
         const links = (email.data.links ?? []) as { label: string; url: string }[];
+        const release = { title: d.title ?? '', artist: d.artistName ?? '' };
         return {
-          subject: `"${d.title}" by ${d.artistName} is out`,
-          body: `"${d.title}" by ${d.artistName} is out now. You asked us to remind you:\n\n${links.map((l) => `${l.label}: ${l.url}`).join('\n')}\n\nEvery platform: ${config.PUBLIC_URL}/l/${d.slug}`,
+          subject: fan.reminderSubject(release),
+          body: `${fan.reminderBody({ ...release, when: releasedWhen(email.data, lang) })}\n\n${links.map((l) => `${l.label}: ${l.url}`).join('\n')}\n\n${fan.everyPlatform}: ${inLanguage(`${config.PUBLIC_URL}/l/${d.slug}`, lang)}`,
         };
       }
       case 'connection_needs_reconnect':
@@ -143,27 +186,60 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
     await deliverToSandboxMailbox(tx, keyRing, { outboxId: email.id, to: recipient(email), ...render(email) });
   }
 
-  /**
-   * A text message (a release reminder) through Twilio: short, the fan's platform link first, and the unsubscribe
-   * link as in every message (Twilio's own STOP handling works too, docs/providers/twilio.md).
-   */
-  async function deliverBySms(email: PendingEmail): Promise<void> {
-    if (!providers.twilio) throw new Error('no SMS provider configured (TWILIO_*)');
-    if (!email.subscriberId || !email.subscriberPhoneEnc) throw new Error('text message without a phone number');
-    const d = email.data as { title?: string; artistName?: string; slug?: string; links?: { url: string }[] };
+  /** A text message's words, in the fan's language: a phone's confirmation link (double opt-in), or a release reminder. */
+  function renderSms(email: PendingEmail & { subscriberId: string }): string {
+    const d = email.data as {
+      title?: string;
+      artistName?: string;
+      slug?: string;
+      token?: string;
+      links?: { url: string }[];
+    };
+    const lang = languageOf(email);
+    const fan = messagesFor(lang).mail;
+    if (email.template === 'phone_confirm')
+      return fan.phoneConfirmSms({
+        title: d.title ?? '',
+        artist: d.artistName ?? '',
+        link: inLanguage(`${config.PUBLIC_URL}/p/${d.token}`, lang),
+      });
+    // Short, the fan's platform link first, and the unsubscribe link as in every message.
     const first = d.links?.[0]?.url ?? `${config.PUBLIC_URL}/l/${d.slug}`;
-    await providers.twilio.sendSms({
-      to: keyRing.decrypt(email.subscriberPhoneEnc, `subscribers:${email.subscriberId}:phone`),
-      body: `"${d.title}" by ${d.artistName} is out: ${first}\nStop: ${unsubscribeLink(config, email.subscriberId)}`,
-    });
+    const when = releasedWhen(email.data, lang);
+    const stop = inLanguage(unsubscribeLink(config, email.subscriberId), lang);
+    return withForeverSaveStop(email, {
+      subject: '',
+      body: `${fan.reminderSms({ title: d.title ?? '', artist: d.artistName ?? '', when, link: first })}\n${fan.smsStop}: ${stop}`,
+    }).body;
+  }
+
+  /**
+   * A text message through Twilio. Twilio's own STOP handling applies too (docs/providers/twilio.md): a recipient
+   * who replied STOP is final. Their reminder is dropped, not retried, and their subscription ends; a confirmation
+   * text to such a phone is dropped alone (the e-mail's owner may still confirm the subscription for e-mail).
+   */
+  async function deliverBySms(email: PendingEmail, tx: DatabaseTransactionConnection): Promise<void | DroppedMessage> {
+    if (!providers.twilio) throw new Error('no SMS provider configured (TWILIO_*)');
+    const { subscriberId, subscriberPhoneEnc } = email;
+    if (!subscriberId || !subscriberPhoneEnc) throw new Error('text message without a phone number');
+    try {
+      await providers.twilio.sendSms({
+        to: keyRing.decrypt(subscriberPhoneEnc, `subscribers:${subscriberId}:phone`),
+        body: renderSms({ ...email, subscriberId }),
+      });
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.kind !== 'recipient_opted_out') throw error;
+      if (email.kind === 'marketing') await unsubscribe(tx, subscriberId);
+      return { dropped: error.message };
+    }
   }
 
   const deliverEmail = smtp ? deliverBySmtp : deliverToSandbox;
 
   return {
-    async deliverOutbox(input: { limit: number }): Promise<{ sent: number; failed: number }> {
+    async deliverOutbox(input: { limit: number }): Promise<{ sent: number; failed: number; dropped: number }> {
       return sendPendingEmails(pool, input.limit, (email, tx) =>
-        email.channel === 'sms' ? deliverBySms(email) : deliverEmail(email, tx),
+        email.channel === 'sms' ? deliverBySms(email, tx) : deliverEmail(email, tx),
       );
     },
 
@@ -177,7 +253,8 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
         await queueEmail(pool, {
           subscriberId: nudge.subscriberId,
           template: 'reconsent_nudge',
-          data: { title: nudge.title, slug: nudge.slug },
+          // the language the fan pre-saved in (else their subscription's): the nudge is written in it
+          data: { title: nudge.title, slug: nudge.slug, lang: nudge.lang },
           dedupeKey: `reconsent:${nudge.presaveId}`,
         });
       }

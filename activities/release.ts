@@ -5,7 +5,14 @@ import { type Campaign, findCampaignById, markAlerted, recordResolution, setCamp
 import { notifyAccount } from '../db/notifications';
 import { queueEmail } from '../db/outbox';
 import { type DatabasePool } from '../db/pool';
-import { claimDuePresaves, pendingWaves, type PresaveProgress, presaveProgress, renewLease } from '../db/presaves';
+import {
+  claimDuePresaves,
+  enrolForeverSaveFans,
+  pendingWaves,
+  type PresaveProgress,
+  presaveProgress,
+  renewLease,
+} from '../db/presaves';
 import { type FanTokens } from '../db/fans';
 import { orderSessionOfCampaign } from '../db/billing';
 import { signalOrder } from '../lib/starters/order';
@@ -72,6 +79,10 @@ export function createReleaseActivities(
   return {
     async planRelease(input: { campaignId: string }): Promise<ReleasePlan> {
       const campaign = await loadCampaign(input.campaignId);
+      // Forever-save fans of the artist are part of the plan (docs/forever-save.md): enrolled from the first plan
+      // (the workflow starts with the campaign, so they count at once) and again before every wave, for fans who
+      // opt in meanwhile. Idempotent, and a no-op once the campaign is closed.
+      await enrolForeverSaveFans(pool, campaign.id);
       const [progress, waves, pause] = await Promise.all([
         presaveProgress(pool, campaign.id),
         pendingWaves(pool, campaign.id),

@@ -46,7 +46,15 @@ export function createReminderActivities({ pool, config, providers }: ActivityDe
           // The fan's platform first, then the others in the artist's order.
           const first = (l: ReminderLink) => Number(l.platform === reminder.platform);
           const links = [...release.links].sort((a, b) => first(b) - first(a));
-          const data = { title: release.title, artistName: release.artistName, slug: release.slug, links };
+          // The release instant and the fan's zone: the message shows it as the fan reads a date (activities/mail.ts).
+          const data = {
+            title: release.title,
+            artistName: release.artistName,
+            slug: release.slug,
+            links,
+            releaseAt: reminder.releaseAt,
+            zone: reminder.zone,
+          };
           if (reminder.hasEmail) {
             await queueEmail(tx, {
               subscriberId: reminder.id,

@@ -74,7 +74,14 @@ export function createAppleMusicPresave(deps: AppDeps, tracking: Tracking) {
   return async function presave(
     req: Request,
     campaign: Campaign,
-    input: { musicUserToken: string; timeZone: string | null; previousFanId: string | null },
+    input: {
+      musicUserToken: string;
+      timeZone: string | null;
+      previousFanId: string | null;
+      lang?: string | null;
+      /** the page's forever-save box, ticked */
+      foreverSave?: boolean;
+    },
   ): Promise<AppleMusicPresaveResult> {
     const client = deps.providers.appleMusic;
     if (!client || !offersAppleMusic(campaign, client)) {
@@ -95,6 +102,8 @@ export function createAppleMusicPresave(deps: AppDeps, tracking: Tracking) {
     const { fanId, presave: row } = await recordPresave(deps, tracking, req, {
       campaign,
       platform: 'apple_music',
+      lang: input.lang ?? null,
+      foreverSave: input.foreverSave,
       storeFan: async (tx) => {
         const id = await upsertFan(tx, {
           provider: 'apple_music',

@@ -16,11 +16,15 @@ import { type ReleaseLink, releaseLinks } from '../lib/platforms/catalog-fill';
 import { type Logger } from '../lib/logger';
 import { type AppDeps } from './deps';
 
-// Bounds on memory: at most 2,000 campaigns × 8 rendered variants of ~3 KB, about 50 MB, should someone request
-// every campaign with many source queries; a real hot set (the pages being shared right now) is far smaller.
+// Bounds on memory: at most 2,000 campaigns × 16 rendered variants of ~3-4 KB, about 120 MB, should someone
+// request every campaign in every language with many source queries; a real hot set (the pages being shared right
+// now) is far smaller.
 const MAX_CAMPAIGNS = 2_000;
-/** Rendered variants kept per campaign state (one per distinct source query of the page's links). */
-const MAX_PAGES_PER_CAMPAIGN = 8;
+/**
+ * Rendered variants kept per campaign state: one per language (six, lib/i18n) and distinct source query of the
+ * page's links. Past the bound a variant is rendered for each request, as without a cache.
+ */
+const MAX_PAGES_PER_CAMPAIGN = 16;
 
 export interface RenderedPage {
   body: Buffer;

@@ -26,6 +26,8 @@ import { hasPresaved } from '../db/presaves';
 import { type AppDeps } from './deps';
 import { type Html, html } from './pages/layout';
 import { parseCookie } from './http/cookies';
+import { type FanLanguage, withLanguage } from './http/fan-language';
+import { messagesFor } from '../lib/i18n';
 
 /**
  * The fan's answer for one artist (the question names the artist): `dd_ad_consent_<artist id without dashes>`, so
@@ -64,13 +66,9 @@ function pixelSnippet(pixelId: string, eventName: EventName, eventId: string): H
 }
 
 /** Exactly who learns what, with the fan's OK: only the platforms this artist measures with. */
-function whoIsTold(campaign: Campaign, told: { meta: boolean; google: boolean }): string {
-  return [
-    told.meta &&
-      'Meta (Facebook, Instagram) learns of your visit, your pre-save and your confirmed sign-up (your e-mail address and phone number only hashed)',
-    told.google &&
-      `Google Ads learns that your click on ${campaign.artistName}'s Google ad led to a pre-save or a confirmed sign-up`,
-  ]
+function whoIsTold(campaign: Campaign, told: { meta: boolean; google: boolean }, language: FanLanguage): string {
+  const t = messagesFor(language.lang).adConsent;
+  return [told.meta && t.toldMeta, told.google && t.toldGoogle({ artist: campaign.artistName })]
     .filter(Boolean)
     .join('; ');
 }
@@ -79,11 +77,13 @@ function consentBanner(
   campaign: Campaign,
   query: { fbclid: string | null; gclid: string | null },
   told: { meta: boolean; google: boolean },
+  language: FanLanguage,
 ): Html {
-  return html`<form class="ad-consent" method="post" action="/l/${campaign.slug}/ad-consent">
-<p>May ${campaign.artistName} measure their ads on this page? With your OK this page sets advertising cookies, and ${whoIsTold(campaign, told)}. Nobody else is told.</p>
+  const t = messagesFor(language.lang).adConsent;
+  return html`<form class="ad-consent" method="post" action="${withLanguage(`/l/${campaign.slug}/ad-consent`, language)}">
+<p>${t.question({ artist: campaign.artistName, told: whoIsTold(campaign, told, language) })}</p>
 ${query.fbclid ? html`<input type="hidden" name="fbclid" value="${query.fbclid}">` : ''}${query.gclid ? html`<input type="hidden" name="gclid" value="${query.gclid}">` : ''}
-<button type="submit" name="choice" value="allow">Allow</button> <button type="submit" name="choice" value="deny">No thanks</button>
+<button type="submit" name="choice" value="allow">${t.allow}</button> <button type="submit" name="choice" value="deny">${t.deny}</button>
 </form>`;
 }
 
@@ -167,7 +167,7 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
      * The smart link's part: the consent question, or (consent given) the first-party cookies, the pixel with a
      * PageView whose event_id is generated here, and the same PageView queued for the Conversions API.
      */
-    async pageView(req: Request, res: Response, campaign: Campaign): Promise<Html> {
+    async pageView(req: Request, res: Response, campaign: Campaign, language: FanLanguage): Promise<Html> {
       const query = { fbclid: clickId(req.query.fbclid), gclid: clickId(req.query.gclid) };
       // Folded into the campaign's own query, so a page without a pixel costs no extra round trip.
       const pixel = campaign.hasMetaPixel ? await findMetaPixel(pool, campaign.artistId) : null;
@@ -176,7 +176,9 @@ export function createConversionTracking({ pool, keyRing, config, logger }: AppD
       if (!pixel && !google) return html``;
       const choice = consent(req, campaign);
       if (choice !== 'granted')
-        return choice === 'denied' ? html`` : consentBanner(campaign, query, { meta: Boolean(pixel), google });
+        return choice === 'denied'
+          ? html``
+          : consentBanner(campaign, query, { meta: Boolean(pixel), google }, language);
       if (google) cookie(res, 'gclid', query.gclid!, GCLID_COOKIE_MAX_AGE_MS, true);
       if (!pixel) return html``;
 

@@ -19,7 +19,10 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'verification', method: 'POST', path: /^\/app\/(reset|verification)\/?$/ },
   { policy: 'subscribe', method: 'POST', path: /^\/l\/[^/]+\/(subscribe|ad-consent)\/?$/ },
   // The confirmation (double opt-in) and unsubscribe links' POSTs: someone guessing tokens.
-  { policy: 'subscribe', method: 'POST', path: /^\/(s|u)\/[^/]+\/?$/ },
+  { policy: 'subscribe', method: 'POST', path: /^\/(s|u|p)\/[^/]+\/?$/ },
+  // A forever-save's stop link (its page reads the database too): someone guessing tokens.
+  { policy: 'subscribe', method: 'POST', path: /^\/f\/[^/]+\/?$/ },
+  { policy: 'subscribe', method: 'GET', path: /^\/f\/[^/]+\/?$/ },
   { policy: 'deletion', method: 'POST', path: /^\/privacy\/delete\/(email|confirm\/[^/]+)\/?$/ },
   { policy: 'deletion', method: 'GET', path: /^\/privacy\/delete\/spotify\/?$/ },
   { policy: 'deletion', method: 'POST', path: /^\/meta\/data-deletion\/?$/ },
@@ -39,6 +42,21 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   // Instagram's subscribe handshake: someone guessing the verify token.
   { policy: 'webhooks', method: 'GET', path: /^\/webhooks\/instagram\/?$/ },
 ];
+
+/**
+ * Counts one use of a costly action (a text message) against `policy` for `client` (an IP's key, or a keyed hash)
+ * and says whether it is within the limit. For limits a route applies itself, beyond its request's own.
+ */
+export async function withinRateLimit(
+  { pool, config }: Pick<AppDeps, 'pool' | 'config'>,
+  policy: RateLimitPolicy,
+  client: string,
+): Promise<boolean> {
+  const limits = config.RATE_LIMITS;
+  if (limits === 'off') return true;
+  const { limit, windowSeconds } = limits[policy];
+  return (await hitRateLimit(pool, { policy, client, windowSeconds })).hits <= limit;
+}
 
 const PURGE_EVERY_MS = 60_000;
 

@@ -451,6 +451,8 @@ export const platformGoQuery = z.object({ remember: z.literal('1').optional() })
 export const appleMusicPresaveBody = z.strictObject({
   musicUserToken: z.string().min(16).max(4096),
   timeZone: z.string().max(64).optional(),
+  /** the page's "also save this artist's next releases" box, ticked (docs/forever-save.md) */
+  foreverSave: z.boolean().optional(),
 });
 
 // --- instagram (docs/instagram.md) ----------------------------------------------------------------------------
@@ -484,6 +486,18 @@ export const createInstagramPostBody = z
     replyText: z.string().max(600).optional(),
   })
   .refine((b) => !b.replyText || b.keyword, { message: 'replyText needs a keyword', path: ['replyText'] });
+
+/** Ask the AI copy writer (or the template writer) for caption drafts of a post (docs/instagram.md). */
+export const createCaptionDraftBody = z.strictObject({
+  variants: z.number().int().min(1).max(MAX_VARIANTS).default(3),
+  explicit: z.boolean().default(false),
+  genres: z.array(z.string().trim().min(1).max(40)).max(5).default([]),
+});
+/** The artist's own wording of a draft: checked by the caption linter (limits, smart link, policy) when stored. */
+export const editCaptionDraftBody = z.strictObject({
+  variantId: z.string().uuid(),
+  caption: z.string().trim().min(1).max(4000),
+});
 
 export const instagramInboxQuery = z.strictObject({
   kind: z.enum(['comment', 'message']).optional(),

@@ -5,7 +5,12 @@
 //
 //   [TEMPORAL_MODE=cluster] npm run bench:release -- [--fans 20000] [--ceiling 200] [--http-fans 1000]
 //       [--policy global|local] [--zones 24] [--per-fan-fans N] [--profile DIR] [--concurrency 32]
+//       [--apple-share 0.3] [--apple-ceiling 20]
 //
+// `--apple-share`: that share of the fans is on Apple Music (default 0): seeded in bulk like the Spotify ones (a
+// simulator-issued Music-User-Token, encrypted), due in the same waves, their album already out so added in the wave,
+// under the Apple simulator's own per-team ceiling (`--apple-ceiling`, req/s). The batched run then reports each
+// platform's figures (the per-fan variant stays Spotify-only).
 // `--policy local`: one wave per zone; their instants (hours apart in life) are compressed, zone k due k × spacing
 // after the first, every wave arriving within the first half of the drain. `--profile DIR`: the worker's CPU
 // profile (node --cpu-prof). Prints a table, then (last line) one JSON object with every figure. Not assertions.
@@ -16,7 +21,7 @@ import { releaseWorkflowId, signalReleaseRescheduled } from '../lib/starters/rel
 import { startPerFanPresave } from './per-fan/starter';
 import { addRelease, artistAccount, fanPresaves, http, nextUpc, releaseInSeconds } from '../test/helpers/release-stack';
 import { benchCampaign, cpuSecondsOf, forEachLimited, peakRssMiB, percentile, startBenchStack } from './lib/stack';
-import { seedPresavesInBulk } from './lib/seed';
+import { seedAppleMusicPresavesInBulk, seedPresavesInBulk } from './lib/seed';
 
 // 24 zones, one per hour of offset from UTC−11 to UTC+12.
 const ZONES = [
@@ -71,10 +76,21 @@ async function main() {
   // SPOTIFY_MAX_RPS: the limiter's bucket holds one second's worth, so over the simulator's 30 s window it may send
   // 31 × the rate: 0.96 × the ceiling stays under the ceiling.
   const maxRps = Math.floor(ceiling * 0.96);
+  const appleShare = arg('apple-share', 0, 0);
+  if (appleShare > 1) throw new Error('--apple-share is a share of the fans, at most 1');
+  const appleCeiling = arg('apple-ceiling', 20);
+  // Apple Music fans come from the bulk-seeded ones (the HTTP share pre-saves on Spotify).
+  const appleFans = Math.min(fans - httpFans, Math.round(fans * appleShare));
   log(
     `${fans} fans (${httpFans} over HTTP), ${policy} release, ${zones} zone(s), ceiling ${ceiling} req/s, SPOTIFY_MAX_RPS=${maxRps}`,
   );
-  const stack = await startBenchStack({ ceilingRps: ceiling, maxRps, log });
+  if (appleFans) log(`${appleFans} of them on Apple Music, Apple ceiling ${appleCeiling} req/s per team`);
+  const stack = await startBenchStack({
+    ceilingRps: ceiling,
+    maxRps,
+    log,
+    appleCeilingRps: appleFans ? appleCeiling : undefined,
+  });
   // Ctrl-C stops the servers and processes it started, too.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stack.close().finally(() => process.exit(130)));
@@ -83,8 +99,12 @@ async function main() {
     // --- a share of the pre-saves through the real HTTP path ---
     const target = { api: { url: stack.apiUrl }, spotify: stack.spotify };
     const { headers, artistId } = await artistAccount(target);
-    const { album: albumA, campaign: created } = await benchCampaign(target, { headers, artistId }, 'Bench release');
+    const platforms = appleFans ? ['spotify', 'apple_music'] : ['spotify'];
+    const bench = await benchCampaign(target, { headers, artistId }, 'Bench release', platforms);
+    const { album: albumA, campaign: created } = bench;
     const campaign = { data: created };
+    const apple = stack.appleMusic;
+    apple?.state.addAlbum({ storefront: 'us', upc: bench.upc, name: 'Bench', artistName: 'B', liveAt: Date.now() - 1 });
     const users = Array.from({ length: httpFans }, (_, i) => `bench-fan-${i}`);
     const presaveStart = Date.now();
     let failedPresaves = 0;
@@ -113,17 +133,21 @@ async function main() {
     );
     const spacingMs = zones > 1 ? Math.max(1_000, Math.round(((fans / ceiling) * 1000) / zones / 2)) : 0;
     const seedStart = Date.now();
+    // Both platforms' fans in the same waves: fan i of the bulk is due with zone i's wave, whichever platform.
+    const bulk = Array.from({ length: bulkFans }, (_, i) => ({
+      user: `bulk-fan-${i}`,
+      timeZone: ZONES[i % zones],
+      dueAt: releaseA.at + (i % zones) * spacingMs,
+    }));
     await seedPresavesInBulk(
       { pool: stack.pool, keyRing: stack.keyRing, spotify: stack.spotify.state },
-      {
-        campaignId: campaign.data.id,
-        fans: Array.from({ length: bulkFans }, (_, i) => ({
-          user: `bulk-fan-${i}`,
-          timeZone: ZONES[i % zones],
-          dueAt: releaseA.at + (i % zones) * spacingMs,
-        })),
-      },
+      { campaignId: campaign.data.id, fans: bulk.slice(appleFans) },
     );
+    if (apple)
+      await seedAppleMusicPresavesInBulk(
+        { pool: stack.pool, keyRing: stack.keyRing, appleMusic: apple.state, teamId: apple.teamId },
+        { campaignId: campaign.data.id, fans: bulk.slice(0, appleFans) },
+      );
     const seedSeconds = (Date.now() - seedStart) / 1000;
     log(
       `bulk seeding: ${bulkFans} fans in ${seedSeconds.toFixed(1)} s${Date.now() > releaseA.at ? ' (after the first wave!)' : ''}`,
@@ -136,6 +160,7 @@ async function main() {
       waveAt: releaseA.at,
       fans,
       ceiling,
+      apple: apple ? { state: apple.state, ceiling: appleCeiling } : undefined,
       workerPid: workerA.pid!,
       historyEvents: async () => {
         // Every run of the workflow (it continues as new when its history grows).
@@ -165,6 +190,8 @@ async function main() {
       waveSpacingMs: spacingMs,
       ceilingRps: ceiling,
       spotifyMaxRps: maxRps,
+      appleMusicFans: appleFans,
+      appleCeilingRps: appleFans ? appleCeiling : null,
       presavePhase: {
         fans: httpFans,
         seconds: round(presaveSeconds),
@@ -202,7 +229,8 @@ async function perFanVariant(stack: Stack, target: Target, campaignA: string, fa
   const dueB = Date.now() + Math.max(20_000, fans * 12); // room to start every workflow before the instant (~170/s seen)
   const presaveIds = await stack.pool.anyFirst(sql.type(z.object({ id: z.string() }))`
     INSERT INTO presaves (campaign_id, fan_id, platform, due_at)
-    SELECT ${campaignB}, fan_id, 'spotify', to_timestamp(${dueB / 1000}) FROM presaves WHERE campaign_id = ${campaignA}
+    SELECT ${campaignB}, fan_id, 'spotify', to_timestamp(${dueB / 1000}) FROM presaves
+    WHERE campaign_id = ${campaignA} AND platform = 'spotify'
     LIMIT ${fans} RETURNING id`);
   await forEachLimited([...presaveIds], 64, async (presaveId) => {
     await startPerFanPresave(stack.client, { presaveId, dueAt: dueB });
@@ -214,7 +242,7 @@ async function perFanVariant(stack: Stack, target: Target, campaignA: string, fa
     campaignId: campaignB,
     albumUri: albumB.album.uri,
     waveAt: dueB,
-    fans,
+    fans: presaveIds.length,
     ceiling,
     workerPid: workerB.pid!,
     historyEvents: async () => {
@@ -238,24 +266,37 @@ async function measure(
     waveAt: number;
     fans: number;
     ceiling: number;
+    /** the Apple Music simulator and its ceiling, when some fans are on Apple Music: their figures apart */
+    apple?: { state: NonNullable<Stack['appleMusic']>['state']; ceiling: number };
     workerPid: number;
     historyEvents: () => Promise<number>;
   },
 ) {
   const before = stack.spotify.state.stats();
+  const appleBefore = m.apple ? { ...m.apple.state.counters } : null;
+  // Apple's simulator counts requests but keeps no call log: the last moment its count moved ends its span.
+  let appleRequests = appleBefore?.requests ?? 0;
+  let appleLastCallAt = m.waveAt;
   const cpuBefore = (await cpuSecondsOf(m.workerPid)) ?? 0;
   const deadline = m.waveAt + (m.fans / (m.ceiling * 0.5)) * 1000 + 180_000;
   let peakRss = 0;
   log(`${m.label}: waiting for the wave at ${new Date(m.waveAt).toISOString()}`);
   for (;;) {
     peakRss = Math.max(peakRss, (await peakRssMiB(m.workerPid)) ?? 0);
+    if (m.apple && m.apple.state.counters.requests !== appleRequests) {
+      appleRequests = m.apple.state.counters.requests;
+      appleLastCallAt = Date.now();
+    }
     const open = await stack.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
       SELECT count(*)::int AS n FROM presaves WHERE campaign_id = ${m.campaignId} AND state IN ('pending', 'running')`);
     if (open === 0 || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 1_000));
   }
-  const rows = await stack.pool.any(sql.type(z.object({ state: z.string(), lateMs: z.number().nullable() }))`
-    SELECT state, (extract(epoch FROM executed_at - due_at) * 1000)::float8 AS "lateMs" FROM presaves WHERE campaign_id = ${m.campaignId}`);
+  const rows = await stack.pool.any(sql.type(
+    z.object({ state: z.string(), platform: z.string(), lateMs: z.number().nullable() }),
+  )`
+    SELECT state, platform, (extract(epoch FROM executed_at - due_at) * 1000)::float8 AS "lateMs"
+    FROM presaves WHERE campaign_id = ${m.campaignId}`);
   // Each wave (due instant): from its instant to its first delivery; and the wave's delivery span.
   const waves = await stack.pool.any(sql.type(z.object({ firstMs: z.number(), lastAt: z.number() }))`
     SELECT (extract(epoch FROM min(executed_at) - due_at) * 1000)::float8 AS "firstMs",
@@ -293,7 +334,10 @@ async function measure(
     latenessP50Ms: round(percentile(late, 50)),
     latenessP99Ms: round(percentile(late, 99)),
     latenessMaxMs: round(late.at(-1) ?? null),
-    duplicateProviderSaves: after.duplicateSaves - before.duplicateSaves + Math.max(0, saves - late.length),
+    duplicateProviderSaves:
+      after.duplicateSaves -
+      before.duplicateSaves +
+      Math.max(0, saves - rows.filter((r) => r.platform === 'spotify' && r.state === 'done').length),
     http429: (after.byStatus['429'] ?? 0) - (before.byStatus['429'] ?? 0),
     peakWorkerRssMiB: peakRss,
     // The worker's CPU from the start of the wait to the end: per delivery, it holds whatever the machine's load.
@@ -301,8 +345,74 @@ async function measure(
     workerCpuMsPerDelivery: round((cpuSeconds * 1000) / Math.max(1, late.length)),
     historyEventsPerFan: round(history / m.fans),
   };
-  log(`${m.label}: ${JSON.stringify(result)}`);
-  return result;
+  const byPlatform = m.apple
+    ? {
+        spotify: { ...platformRows(rows, 'spotify'), ...spotifyCalls(result) },
+        apple_music: {
+          ...platformRows(rows, 'apple_music'),
+          ...appleCalls(m.apple, appleBefore!, (appleLastCallAt - m.waveAt) / 1000),
+        },
+      }
+    : undefined;
+  log(`${m.label}: ${JSON.stringify({ ...result, byPlatform })}`);
+  return byPlatform ? { ...result, byPlatform } : result;
+}
+
+type PlatformFigures = Record<string, number | null>;
+
+/** One platform's rows: delivered, lost, still open, lateness. */
+function platformRows(
+  rows: readonly { state: string; platform: string; lateMs: number | null }[],
+  platform: string,
+): PlatformFigures {
+  const mine = rows.filter((r) => r.platform === platform);
+  const late = mine
+    .filter((r) => r.state === 'done' && r.lateMs !== null)
+    .map((r) => r.lateMs!)
+    .sort((a, b) => a - b);
+  const open = mine.filter((r) => r.state === 'pending' || r.state === 'running').length;
+  return {
+    fans: mine.length,
+    delivered: late.length,
+    lost: mine.length - late.length - open,
+    failedRows: mine.filter((r) => r.state === 'failed').length,
+    revokedRows: mine.filter((r) => r.state === 'revoked').length,
+    pendingAtDeadline: open,
+    latenessP50Ms: round(percentile(late, 50)),
+    latenessP99Ms: round(percentile(late, 99)),
+  };
+}
+
+/** Spotify's calls from the run's figures (its simulator logs every call). */
+function spotifyCalls(result: {
+  providerCallsPerSecond: number | null;
+  ratioToCeiling: number | null;
+  http429: number;
+}) {
+  return {
+    callsPerSecond: result.providerCallsPerSecond,
+    ratioToCeiling: result.ratioToCeiling,
+    http429: result.http429,
+  };
+}
+
+/** Apple's calls from its simulator's counters over its delivery span: calls/s against its ceiling, its refusals. */
+function appleCalls(
+  apple: { state: NonNullable<Stack['appleMusic']>['state']; ceiling: number },
+  before: Record<string, number>,
+  seconds: number,
+): PlatformFigures {
+  const c = apple.state.counters;
+  const requests = c.requests - before.requests;
+  const refused = c.rateLimited - before.rateLimited + (c.userTokenRefused - before.userTokenRefused);
+  const perSecond = (requests - refused) / Math.max(0.001, seconds);
+  return {
+    callsPerSecond: round(perSecond),
+    ratioToCeiling: round(perSecond / apple.ceiling),
+    http429: c.rateLimited - before.rateLimited,
+    userTokenRefused: c.userTokenRefused - before.userTokenRefused,
+    libraryAdds: c.libraryAdds - before.libraryAdds,
+  };
 }
 
 function round(n: number | null): number | null {
@@ -312,7 +422,8 @@ function round(n: number | null): number | null {
 function printTable(
   f: { batch: Record<string, unknown>; perFan: Record<string, unknown> | null } & Record<string, unknown>,
 ) {
-  const keys = Object.keys(f.batch);
+  const { byPlatform, ...batch } = f.batch as { byPlatform?: Record<string, Record<string, unknown>> };
+  const keys = Object.keys(batch);
   console.log(
     `\nbench:release — ${f.fans} fans, ${f.zones} zones, ceiling ${f.ceilingRps} req/s (SPOTIFY_MAX_RPS ${f.spotifyMaxRps}), Temporal ${f.temporal}`,
   );
@@ -320,6 +431,17 @@ function printTable(
   console.log(`${'figure'.padEnd(26)}${'releaseWorkflow'.padStart(18)}${'per-fan workflows'.padStart(20)}`);
   for (const k of keys)
     console.log(`${k.padEnd(26)}${String(f.batch[k]).padStart(18)}${String(f.perFan?.[k] ?? '-').padStart(20)}`);
+  if (byPlatform) {
+    // With --apple-share: the releaseWorkflow run's figures per platform (Apple's 429s carry no Retry-After).
+    console.log(
+      `\n${'releaseWorkflow, per platform'.padEnd(30)}${'spotify'.padStart(14)}${'apple_music'.padStart(20)}`,
+    );
+    const rows = new Set([...Object.keys(byPlatform.spotify), ...Object.keys(byPlatform.apple_music)]);
+    for (const k of rows)
+      console.log(
+        `${k.padEnd(30)}${String(byPlatform.spotify[k] ?? '-').padStart(14)}${String(byPlatform.apple_music[k] ?? '-').padStart(20)}`,
+      );
+  }
   console.log('');
 }
 

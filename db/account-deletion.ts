@@ -1,8 +1,10 @@
 // Deleting an artist account (see workflows/account-deletion.ts): one transaction, because the account must go
-// whole or not at all. It writes nothing itself: each table's rows go through that table's module (orders'
-// address, campaigns, the account, then the events and rows of fans left with nothing to be kept for).
+// whole or not at all, and its audit record with it. It writes nothing itself: each table's rows go through that
+// table's module (orders' address, campaigns, the account, then the events and rows of fans left with nothing to be
+// kept for, then the audit record).
 import { z } from 'zod';
 import { deleteAccount } from './accounts';
+import { audit } from './audit-log';
 import { forgetOrderEmails } from './billing';
 import { deleteCampaignsOfAccount } from './campaigns';
 import { deleteEventsOfFans } from './events';
@@ -24,6 +26,8 @@ export async function campaignIdsOf(pool: DatabasePool, accountId: string): Prom
 export async function deleteAccountData(
   pool: DatabasePool,
   accountId: string,
+  /** the workflows whose histories went first, for the audit record */
+  workflowsDeleted: number,
 ): Promise<{ campaigns: number; fans: number }> {
   return pool.transaction(async (tx) => {
     // A fan goes only if nothing of theirs belongs to another tenant: no pre-save, subscription, event, queued
@@ -43,12 +47,18 @@ export async function deleteAccountData(
     // Shop orders stay (bookkeeping) without the buyer's address.
     await forgetOrderEmails(tx, { accountId });
     const campaigns = await deleteCampaignsOfAccount(tx, accountId);
-    await deleteAccount(tx, accountId);
+    const existed = await deleteAccount(tx, accountId);
     let fans = 0;
     if (onlyOurs.length > 0) {
       await deleteEventsOfFans(tx, onlyOurs);
       fans = await deleteFans(tx, onlyOurs);
     }
+    // In the delete's transaction: a retry after a lost commit finds no account and records nothing twice.
+    if (existed)
+      await audit(tx, {
+        action: 'account_deleted',
+        target: `account:${accountId} campaigns:${campaigns} fans:${fans} workflows:${workflowsDeleted}`,
+      });
     return { campaigns, fans };
   });
 }

@@ -130,6 +130,9 @@ export async function revokeAccountKeys(pool: DatabasePool, accountId: string): 
 }
 
 /** The account row; it cascades to keys, artists, campaigns, outbox and notifications (see db/account-deletion.ts). */
-export async function deleteAccount(tx: DatabaseTransactionConnection, id: string): Promise<void> {
-  await tx.query(sql.unsafe`DELETE FROM accounts WHERE id = ${id}`);
+/** True when the account existed (a repeated deletion finds nothing). */
+export async function deleteAccount(tx: DatabaseTransactionConnection, id: string): Promise<boolean> {
+  const deleted = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    DELETE FROM accounts WHERE id = ${id} RETURNING id`);
+  return deleted !== null;
 }

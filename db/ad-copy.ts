@@ -1,13 +1,18 @@
 // Ad copy requests (one adCopyWorkflow each) and their variants. A variant with approved_at set is the copy an ad
-// campaign of that platform uses (the newest approval wins); see migrations 008 and 009.
+// campaign of that platform uses (the newest approval wins); see migrations 008 and 009. A request of platform
+// 'instagram' drafts one Instagram post's caption (migration 034): its variants keep the caption in primary_text,
+// and approving one makes it the post's caption.
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
+import { type CaptionMetadata } from '../lib/ad-copy/caption-template-writer';
 import { type ReleaseMetadata } from '../lib/ad-copy/metadata';
+import { setCaptionOfUnpreparedPost } from './instagram-posts';
 import { type DatabasePool, sql } from './pool';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
 
-const platform = z.enum(['meta', 'google']);
+const adPlatform = z.enum(['meta', 'google']);
+const platform = z.enum(['meta', 'google', 'instagram']);
 const status = z.enum(['generating', 'awaiting_approval', 'approved', 'rejected', 'expired', 'failed']);
 export type AdCopyStatus = z.infer<typeof status>;
 
@@ -18,6 +23,7 @@ export const adCopyRequestRow = z.object({
   campaignId: z.string().uuid(),
   accountId: z.string().uuid(),
   platform,
+  instagramPostId: z.string().uuid().nullable(),
   status,
   variantCount: z.number().int(),
   explicit: z.boolean(),
@@ -46,7 +52,7 @@ export const adCopyVariantRow = z.object({
 export type AdCopyVariant = z.infer<typeof adCopyVariantRow>;
 
 const requestColumns = sql.fragment`
-  r.id, r.campaign_id AS "campaignId", c.account_id AS "accountId", r.platform, r.status, r.variant_count AS "variantCount",
+  r.id, r.campaign_id AS "campaignId", c.account_id AS "accountId", r.platform, r.instagram_post_id AS "instagramPostId", r.status, r.variant_count AS "variantCount",
   r.explicit, r.genres, r.generation, r.feedback, r.failure_reason AS "failureReason", r.expires_at AS "expiresAt",
   r.created_at AS "createdAt", r.decided_at AS "decidedAt"`;
 const variantColumns = sql.fragment`
@@ -55,15 +61,28 @@ const variantColumns = sql.fragment`
 
 export class OpenAdCopyRequestError extends Error {}
 
-/** Throws OpenAdCopyRequestError when the campaign already has an open request for the platform. */
+/**
+ * Throws OpenAdCopyRequestError when the campaign already has an open request for the platform (for 'instagram':
+ * for the post).
+ */
 export async function createAdCopyRequest(
   db: Db,
-  input: { campaignId: string; platform: 'meta' | 'google'; variantCount: number; explicit: boolean; genres: string[] },
+  input: {
+    campaignId: string;
+    platform: 'meta' | 'google' | 'instagram';
+    /** the post whose caption is drafted (platform 'instagram' only) */
+    instagramPostId?: string;
+    variantCount: number;
+    explicit: boolean;
+    genres: string[];
+  },
 ): Promise<string> {
+  // The only unique constraint a new row can meet is ad_copy_requests_open.
   const id = await db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
-    INSERT INTO ad_copy_requests (campaign_id, platform, variant_count, explicit, genres)
-    VALUES (${input.campaignId}, ${input.platform}, ${input.variantCount}, ${input.explicit}, ${sql.array(input.genres, 'text')})
-    ON CONFLICT (campaign_id, platform) WHERE status IN ('generating', 'awaiting_approval') DO NOTHING
+    INSERT INTO ad_copy_requests (campaign_id, platform, instagram_post_id, variant_count, explicit, genres)
+    VALUES (${input.campaignId}, ${input.platform}, ${input.instagramPostId ?? null}, ${input.variantCount},
+            ${input.explicit}, ${sql.array(input.genres, 'text')})
+    ON CONFLICT DO NOTHING
     RETURNING id`);
   if (!id) throw new OpenAdCopyRequestError('open request exists');
   return id;
@@ -80,13 +99,36 @@ export async function findAdCopyRequest(db: Db, id: string): Promise<AdCopyReque
     SELECT ${requestColumns} FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = ${id}`);
 }
 
+/** The campaign's ad copy requests (Meta, Google) with their variants, newest first. */
 export async function listAdCopyRequests(
   db: Db,
   campaignId: string,
 ): Promise<{ request: AdCopyRequest; variants: AdCopyVariant[] }[]> {
-  const requests = await db.any(sql.type(adCopyRequestRow)`
-    SELECT ${requestColumns} FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id
-    WHERE r.campaign_id = ${campaignId} ORDER BY r.created_at DESC, r.id`);
+  return withVariants(
+    db,
+    await db.any(sql.type(adCopyRequestRow)`
+      SELECT ${requestColumns} FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id
+      WHERE r.campaign_id = ${campaignId} AND r.instagram_post_id IS NULL ORDER BY r.created_at DESC, r.id`),
+  );
+}
+
+/** An Instagram post's caption requests with their variants, newest first. */
+export async function listCaptionRequests(
+  db: Db,
+  instagramPostId: string,
+): Promise<{ request: AdCopyRequest; variants: AdCopyVariant[] }[]> {
+  return withVariants(
+    db,
+    await db.any(sql.type(adCopyRequestRow)`
+      SELECT ${requestColumns} FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id
+      WHERE r.instagram_post_id = ${instagramPostId} ORDER BY r.created_at DESC, r.id`),
+  );
+}
+
+async function withVariants(
+  db: Db,
+  requests: readonly AdCopyRequest[],
+): Promise<{ request: AdCopyRequest; variants: AdCopyVariant[] }[]> {
   if (requests.length === 0) return [];
   const variants = await db.any(sql.type(adCopyVariantRow)`
     SELECT ${variantColumns} FROM ad_copy_variants v
@@ -101,7 +143,7 @@ export async function findAdCopyVariant(db: Db, id: string): Promise<AdCopyVaria
   return db.maybeOne(sql.type(adCopyVariantRow)`SELECT ${variantColumns} FROM ad_copy_variants v WHERE v.id = ${id}`);
 }
 
-/** The facts a copywriter may use: nothing about fans. */
+/** The facts a copywriter may use: nothing about fans. Null for a caption request (captionFactsFor). */
 export async function releaseMetadataFor(db: Db, requestId: string): Promise<ReleaseMetadata | null> {
   return db.maybeOne(sql.type(
     z.object({
@@ -110,12 +152,46 @@ export async function releaseMetadataFor(db: Db, requestId: string): Promise<Rel
       genres: z.array(z.string()),
       releaseDate: z.string(),
       explicit: z.boolean(),
-      platform,
+      platform: adPlatform,
     }),
   )`
     SELECT a.name AS artist, c.title, r.genres, to_char(c.release_date, 'YYYY-MM-DD') AS "releaseDate", r.explicit, r.platform
     FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id JOIN artists a ON a.id = c.artist_id
-    WHERE r.id = ${requestId}`);
+    WHERE r.id = ${requestId} AND r.platform <> 'instagram'`);
+}
+
+/** A caption request's facts: the release's (nothing about fans) and the campaign's slug (its smart link). */
+export async function captionFactsFor(db: Db, requestId: string): Promise<(CaptionMetadata & { slug: string }) | null> {
+  return db.maybeOne(sql.type(
+    z.object({
+      artist: z.string(),
+      title: z.string(),
+      genres: z.array(z.string()),
+      releaseDate: z.string(),
+      explicit: z.boolean(),
+      slug: z.string(),
+    }),
+  )`
+    SELECT a.name AS artist, c.title, r.genres, to_char(c.release_date, 'YYYY-MM-DD') AS "releaseDate", r.explicit, c.slug
+    FROM ad_copy_requests r JOIN campaigns c ON c.id = r.campaign_id JOIN artists a ON a.id = c.artist_id
+    WHERE r.id = ${requestId} AND r.platform = 'instagram'`);
+}
+
+/**
+ * The artist's edit of a caption variant waiting for a decision (current generation only), with its new lint
+ * result. False when the variant is not one that can be edited now.
+ */
+export async function editCaptionVariant(
+  db: Db,
+  input: { requestId: string; variantId: string; caption: string; violations: z.infer<typeof violation>[] },
+): Promise<boolean> {
+  const edited = await db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    UPDATE ad_copy_variants v SET primary_text = ${input.caption}, violations = ${sql.jsonb(input.violations)}
+    FROM ad_copy_requests r
+    WHERE v.id = ${input.variantId} AND v.request_id = ${input.requestId} AND r.id = v.request_id
+      AND r.platform = 'instagram' AND r.status = 'awaiting_approval' AND v.generation = r.generation
+    RETURNING v.id`);
+  return edited !== null;
 }
 
 /**
@@ -175,16 +251,24 @@ export async function setAdCopyStatus(
     WHERE id = ${input.requestId}`);
 }
 
-/** Marks the variant approved and the request decided; approving again changes nothing. */
+/**
+ * Marks the variant approved and the request decided; approving again changes nothing. A caption variant becomes
+ * its post's caption in the same transaction (while the post has no container yet).
+ */
 export async function approveAdCopyVariant(
   pool: DatabasePool,
   input: { requestId: string; variantId: string },
 ): Promise<boolean> {
   return pool.transaction(async (tx) => {
-    const updated = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
-      UPDATE ad_copy_variants SET approved_at = coalesce(approved_at, now())
-      WHERE id = ${input.variantId} AND request_id = ${input.requestId} RETURNING id`);
+    const updated = await tx.maybeOne(sql.type(
+      z.object({ primaryText: z.string(), instagramPostId: z.string().nullable() }),
+    )`
+      UPDATE ad_copy_variants v SET approved_at = coalesce(v.approved_at, now())
+      FROM ad_copy_requests r
+      WHERE v.id = ${input.variantId} AND v.request_id = ${input.requestId} AND r.id = v.request_id
+      RETURNING v.primary_text AS "primaryText", r.instagram_post_id AS "instagramPostId"`);
     if (!updated) return false;
+    if (updated.instagramPostId) await setCaptionOfUnpreparedPost(tx, updated.instagramPostId, updated.primaryText);
     await tx.query(sql.unsafe`
       UPDATE ad_copy_requests SET status = 'approved', decided_at = coalesce(decided_at, now()), expires_at = NULL, failure_reason = NULL
       WHERE id = ${input.requestId}`);

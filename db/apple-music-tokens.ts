@@ -24,6 +24,36 @@ export async function storeAppleMusicToken(
       consented_at = EXCLUDED.consented_at, status = 'active', updated_at = now()`);
 }
 
+/**
+ * Many fresh authorizations in one statement, encrypted as storeAppleMusicToken does (the bulk path that seeds a
+ * benchmark's Apple Music fans, bench/lib/seed.ts). Fans that hold a token already keep it.
+ */
+export async function insertAppleMusicTokensInBulk(
+  db: Db,
+  keyRing: KeyRing,
+  rows: readonly { fanId: string; musicUserToken: string; storefront: string; consentedAt: number }[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await db.query(sql.unsafe`
+    INSERT INTO apple_music_tokens (fan_id, user_token_enc, storefront, consented_at)
+    SELECT fan_id, token_enc, storefront, to_timestamp(consented_ms / 1000)
+    FROM unnest(${sql.array(
+      rows.map((r) => r.fanId),
+      'uuid',
+    )}, ${sql.array(
+      rows.map((r) => keyRing.encrypt(r.musicUserToken, aad(r.fanId))),
+      'text',
+    )}, ${sql.array(
+      rows.map((r) => r.storefront),
+      'text',
+    )}, ${sql.array(
+      rows.map((r) => r.consentedAt),
+      'float8',
+    )}) AS t(fan_id, token_enc, storefront, consented_ms)
+    ON CONFLICT (fan_id) DO NOTHING`);
+  return result.rowCount;
+}
+
 export interface AppleMusicToken {
   musicUserToken: string;
   storefront: string;

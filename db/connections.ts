@@ -122,6 +122,31 @@ export async function activeAccessToken(db: Db, keyRing: KeyRing, id: string): P
   return row && row.status === 'active' ? open(keyRing, id, row).accessToken : null;
 }
 
+/** Every connection of the account, disconnected ones too (their token workflows go with the account). */
+export async function connectionIdsOfAccount(db: Db, accountId: string): Promise<readonly string[]> {
+  return db.anyFirst(
+    sql.type(z.object({ id: z.string() }))`SELECT id FROM connections WHERE account_id = ${accountId}`,
+  );
+}
+
+/**
+ * The account's Instagram connections that still hold a token (active or needing reconnect), with it: an account
+ * deletion turns their webhooks off at Instagram before the rows go.
+ */
+export async function instagramTokensOfAccount(
+  db: Db,
+  keyRing: KeyRing,
+  accountId: string,
+): Promise<{ connectionId: string; accessToken: string }[]> {
+  const rows = await db.any(sql.type(credentialsRow.extend({ id: z.string() }))`
+    SELECT id, provider, status, access_token_enc AS access, refresh_token_enc AS refresh FROM connections
+    WHERE account_id = ${accountId} AND provider = 'instagram' AND access_token_enc IS NOT NULL`);
+  return rows.flatMap((row) => {
+    const { accessToken } = open(keyRing, row.id, row);
+    return accessToken ? [{ connectionId: row.id, accessToken }] : [];
+  });
+}
+
 export async function markNeedsReconnect(db: Db, id: string): Promise<void> {
   await db.query(
     sql.unsafe`UPDATE connections SET status = 'needs_reconnect', updated_at = now() WHERE id = ${id} AND status = 'active'`,

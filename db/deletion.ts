@@ -7,6 +7,7 @@ import { forgetMetaUserConnections } from './connections';
 import { deleteEventsOfFans, deleteSignupEventsOfEmail } from './events';
 import { deleteFans, deleteFanTokens } from './fans';
 import { type DatabasePool, sql } from './pool';
+import { deleteForeverSavesOfFan } from './forever-saves';
 import { deletePresavesOfFan } from './presaves';
 import { deleteSubscribersByEmailHash } from './subscribers';
 
@@ -89,6 +90,7 @@ export async function eraseFan(pool: DatabasePool, fanId: string): Promise<Recor
     counts.events = await deleteEventsOfFans(tx, [fanId]);
     counts.presaves = await deletePresavesOfFan(tx, fanId);
     counts.fan_tokens = (await deleteFanTokens(tx, fanId)) ? 1 : 0; // one row per fan at most
+    counts.forever_saves = await deleteForeverSavesOfFan(tx, fanId);
     counts.fans = await deleteFans(tx, [fanId]);
     return counts;
   });

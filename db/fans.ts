@@ -53,14 +53,7 @@ export interface ConsentedFan {
  */
 export async function insertConsentedFans(db: Db, keyRing: KeyRing, fans: readonly ConsentedFan[]): Promise<number> {
   if (fans.length === 0) return 0;
-  const column = (pick: (f: ConsentedFan) => string | number | null, type: string) => sql.array(fans.map(pick), type);
-  const inserted = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
-    INSERT INTO fans (id, provider, provider_user_id, time_zone)
-    SELECT * FROM unnest(${column((f) => f.id, 'uuid')}, ${column((f) => f.provider, 'text')},
-                         ${column((f) => f.providerUserId, 'text')}, ${column((f) => f.timeZone, 'text')})
-    ON CONFLICT (provider, provider_user_id) DO NOTHING
-    RETURNING id`);
-  const fresh = new Set(inserted);
+  const fresh = await insertFansInBulk(db, fans);
   const rows = fans.filter((f) => fresh.has(f.id));
   if (rows.length === 0) return 0;
   const tokens = (pick: (f: ConsentedFan) => string | number | null, type: string) => sql.array(rows.map(pick), type);
@@ -76,6 +69,22 @@ export async function insertConsentedFans(db: Db, keyRing: KeyRing, fans: readon
                 ${tokens((f) => f.tokens.scope, 'text')})
          AS t(id, access_enc, refresh_enc, consented_ms, expires_in, scope)`);
   return rows.length;
+}
+
+/** Many new fans in one statement (the bulk seeding path); the ids of those that did not exist already. */
+export async function insertFansInBulk(
+  db: Db,
+  fans: readonly Pick<ConsentedFan, 'id' | 'provider' | 'providerUserId' | 'timeZone'>[],
+): Promise<Set<string>> {
+  if (fans.length === 0) return new Set();
+  const column = (pick: (f: (typeof fans)[number]) => string | null, type: string) => sql.array(fans.map(pick), type);
+  const inserted = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    INSERT INTO fans (id, provider, provider_user_id, time_zone)
+    SELECT * FROM unnest(${column((f) => f.id, 'uuid')}, ${column((f) => f.provider, 'text')},
+                         ${column((f) => f.providerUserId, 'text')}, ${column((f) => f.timeZone, 'text')})
+    ON CONFLICT (provider, provider_user_id) DO NOTHING
+    RETURNING id`);
+  return new Set(inserted);
 }
 
 const tokenRow = z.object({

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { type KeyRing } from '../lib/crypto/keyring';
+import { audit } from './audit-log';
 import { type DatabasePool, sql } from './pool';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
@@ -177,20 +178,49 @@ export async function lastMessageFrom(db: Db, connectionId: string, senderHash: 
     WHERE connection_id = ${connectionId} AND sender_hash = ${senderHash} AND kind = 'message'`);
 }
 
-/** Every event of a connection, at once (disconnect, account deletion): the ids deleted, for the audit. */
-export async function eraseInboxOfConnection(db: Db, connectionId: string): Promise<number> {
-  const ids = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
-    DELETE FROM instagram_inbox WHERE connection_id = ${connectionId} RETURNING id`);
-  return ids.length;
+/**
+ * Every event of a connection, at once (disconnect): the audit record (ids and the count only) commits with the
+ * delete. Returns how many went.
+ */
+export async function eraseInboxOfConnection(pool: DatabasePool, connectionId: string): Promise<number> {
+  return pool.transaction(async (tx) => {
+    const ids = await tx.anyFirst(sql.type(z.object({ id: z.string() }))`
+      DELETE FROM instagram_inbox WHERE connection_id = ${connectionId} RETURNING id`);
+    if (ids.length)
+      await audit(tx, { action: 'instagram_inbox_erased', target: `connection:${connectionId} items:${ids.length}` });
+    return ids.length;
+  });
 }
 
-/** Events that arrived more than `olderThanSeconds` ago, in batches; returns the ids deleted. */
-export async function eraseExpiredInbox(db: Db, olderThanSeconds: number, batch = 1000): Promise<readonly string[]> {
-  return db.anyFirst(sql.type(z.object({ id: z.string() }))`
-    DELETE FROM instagram_inbox WHERE id IN (
-      SELECT id FROM instagram_inbox WHERE received_at < now() - ${olderThanSeconds} * interval '1 second'
-      ORDER BY received_at LIMIT ${batch})
-    RETURNING id`);
+/** Every event of an account, at once (account deletion), with its audit record in the same transaction. */
+export async function eraseInboxOfAccount(pool: DatabasePool, accountId: string): Promise<number> {
+  return pool.transaction(async (tx) => {
+    const ids = await tx.anyFirst(sql.type(z.object({ id: z.string() }))`
+      DELETE FROM instagram_inbox WHERE account_id = ${accountId} RETURNING id`);
+    if (ids.length)
+      await audit(tx, { action: 'instagram_inbox_erased', target: `account:${accountId} items:${ids.length}` });
+    return ids.length;
+  });
+}
+
+/**
+ * One batch of events that arrived more than `olderThanSeconds` ago, each with its audit record (its id only) in
+ * the delete's transaction; returns the ids deleted (none left: empty).
+ */
+export async function eraseExpiredInbox(
+  pool: DatabasePool,
+  olderThanSeconds: number,
+  batch = 1000,
+): Promise<readonly string[]> {
+  return pool.transaction(async (tx) => {
+    const ids = await tx.anyFirst(sql.type(z.object({ id: z.string() }))`
+      DELETE FROM instagram_inbox WHERE id IN (
+        SELECT id FROM instagram_inbox WHERE received_at < now() - ${olderThanSeconds} * interval '1 second'
+        ORDER BY received_at LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+      RETURNING id`);
+    for (const id of ids) await audit(tx, { action: 'instagram_inbox_expired', target: `instagram_inbox:${id}` });
+    return ids;
+  });
 }
 
 const countRow = z.object({ postId: z.string().nullable(), kind: z.string(), count: z.number() });

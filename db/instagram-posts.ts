@@ -84,6 +84,12 @@ export async function openInstagramPostIds(db: Db, campaignId: string): Promise<
     WHERE campaign_id = ${campaignId} AND state NOT IN ('published', 'failed', 'cancelled')`);
 }
 
+/** Every post of the account (their workflows go with the account). */
+export async function instagramPostIdsOfAccount(db: Db, accountId: string): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    SELECT id FROM instagram_posts WHERE account_id = ${accountId}`);
+}
+
 /** Posts of a connection that have not ended (a disconnect waits for them, or cancels them). */
 export async function openInstagramPostIdsOfConnection(db: Db, connectionId: string): Promise<readonly string[]> {
   return db.anyFirst(sql.type(z.object({ id: z.string() }))`
@@ -102,6 +108,19 @@ export async function setInstagramPostState(
            error_code = coalesce(${detail.error?.code ?? null}, error_code),
            error_message = coalesce(${detail.error?.message ?? null}, error_message), updated_at = now()
     WHERE id = ${id} AND state NOT IN ('published', 'cancelled')`);
+}
+
+/**
+ * An approved caption draft becomes the post's caption while the post has no container yet (a container carries
+ * its caption; once it exists or publishing started, the caption stays). True when it was changed.
+ */
+export async function setCaptionOfUnpreparedPost(db: Db, id: string, caption: string): Promise<boolean> {
+  const changed = await db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    UPDATE instagram_posts SET caption = ${caption}, updated_at = now()
+    WHERE id = ${id} AND container_id IS NULL AND publish_started_at IS NULL
+      AND state NOT IN ('published', 'failed', 'cancelled')
+    RETURNING id`);
+  return changed !== null;
 }
 
 export async function recordInstagramContainer(db: Db, id: string, containerId: string | null): Promise<void> {

@@ -27,14 +27,18 @@ export async function saveOAuthState(
     accountId?: string;
     codeVerifier: string;
     timeZone: string | null;
+    /** the fan's language, for what follows the callback (migration 030) */
+    lang?: string | null;
+    /** a pre-save's "also save this artist's next releases" tick */
+    foreverSave?: boolean;
     expiresAt: number;
   },
 ): Promise<void> {
   await pool.query(sql.unsafe`
-    INSERT INTO oauth_states (nonce, purpose, campaign_id, account_id, verifier_enc, time_zone, expires_at)
+    INSERT INTO oauth_states (nonce, purpose, campaign_id, account_id, verifier_enc, time_zone, lang, forever_save, expires_at)
     VALUES (${input.nonce}, ${input.purpose ?? 'presave'}, ${input.campaignId}, ${input.accountId ?? null},
             ${keyRing.encrypt(input.codeVerifier, `oauth_states:${input.nonce}`)},
-            ${input.timeZone}, to_timestamp(${input.expiresAt / 1000}))`);
+            ${input.timeZone}, ${input.lang ?? null}, ${input.foreverSave ?? false}, to_timestamp(${input.expiresAt / 1000}))`);
   // Used and expired states are worthless. About one new state in fifty sweeps up to 1,000 of them (the daily
   // retention sweep gets the rest), which keeps the table small without a DELETE on every sign-in.
   if (Math.random() < 0.02) {
@@ -53,17 +57,22 @@ export async function consumeOAuthState(pool: DatabasePool, keyRing: KeyRing, no
       accountId: z.string().nullable(),
       verifierEnc: z.string(),
       timeZone: z.string().nullable(),
+      lang: z.string().nullable(),
+      foreverSave: z.boolean(),
     }),
   )`
     UPDATE oauth_states SET used_at = now()
     WHERE nonce = ${nonce} AND used_at IS NULL AND expires_at > now()
-    RETURNING purpose, campaign_id AS "campaignId", account_id AS "accountId", verifier_enc AS "verifierEnc", time_zone AS "timeZone"`);
+    RETURNING purpose, campaign_id AS "campaignId", account_id AS "accountId", verifier_enc AS "verifierEnc",
+              time_zone AS "timeZone", lang, forever_save AS "foreverSave"`);
   if (!row) return null;
   return {
     purpose: row.purpose,
     campaignId: row.campaignId,
     accountId: row.accountId,
     timeZone: row.timeZone,
+    lang: row.lang,
+    foreverSave: row.foreverSave,
     codeVerifier: keyRing.decrypt(row.verifierEnc, `oauth_states:${nonce}`),
   };
 }

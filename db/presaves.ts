@@ -15,17 +15,36 @@ export const PRESAVE_STATES = ['pending', 'running', 'done', 'failed', 'revoked'
 export type PresaveState = (typeof PRESAVE_STATES)[number];
 
 /** A new pre-save, due at the release instant for this fan. A fan who consents again after a revocation or
- * failure gets a fresh pending row; a delivered one stays delivered. */
-export async function upsertPresave(db: Db, input: { campaignId: string; fanId: string; platform: string }) {
+ * failure gets a fresh pending row; a delivered one stays delivered. A row forever-save enrolment made becomes
+ * the visit's own (a later stop of the forever-save leaves it). `lang`: the fan's language (migration 030), kept as
+ * given at the latest consent. */
+export async function upsertPresave(
+  db: Db,
+  input: { campaignId: string; fanId: string; platform: string; lang?: string | null },
+) {
   const row = z.object({ id: z.string().uuid(), dueAt: z.number(), state: z.enum(PRESAVE_STATES) });
+  const lang = input.lang ?? null;
+  const retried = sql.fragment`presaves.state IN ('failed', 'revoked')`;
   const upserted = await db.maybeOne(sql.type(row)`
-    INSERT INTO presaves (campaign_id, fan_id, platform, due_at)
-    SELECT c.id, f.id, ${input.platform}, ${dueAtExpression(sql.fragment`f.time_zone`)}
+    INSERT INTO presaves (campaign_id, fan_id, platform, due_at, lang)
+    SELECT c.id, f.id, ${input.platform}, ${dueAtExpression(sql.fragment`f.time_zone`)}, ${lang}
     FROM campaigns c, fans f WHERE c.id = ${input.campaignId} AND f.id = ${input.fanId}
     ON CONFLICT (campaign_id, fan_id, platform) DO UPDATE
-      SET state = 'pending', reason = NULL, last_error = NULL, attempts = 0, due_at = EXCLUDED.due_at
-      WHERE presaves.state IN ('failed', 'revoked')
+      SET state = CASE WHEN ${retried} THEN 'pending' ELSE presaves.state END,
+          reason = CASE WHEN ${retried} THEN NULL ELSE presaves.reason END,
+          last_error = CASE WHEN ${retried} THEN NULL ELSE presaves.last_error END,
+          attempts = CASE WHEN ${retried} THEN 0 ELSE presaves.attempts END,
+          due_at = CASE WHEN ${retried} THEN EXCLUDED.due_at ELSE presaves.due_at END,
+          lang = coalesce(EXCLUDED.lang, presaves.lang),
+          source = 'visit'
+      WHERE ${retried} OR presaves.source = 'forever_save'
     RETURNING id, due_at AS "dueAt", state`);
+  // A fan who consents again in another language: their pre-save speaks it from now on.
+  if (!upserted && lang)
+    await db.query(sql.unsafe`
+      UPDATE presaves SET lang = ${lang}
+      WHERE campaign_id = ${input.campaignId} AND fan_id = ${input.fanId} AND platform = ${input.platform}
+        AND lang IS DISTINCT FROM ${lang}`);
   // No row back means the existing pre-save stands as it is.
   return (
     upserted ??
@@ -212,6 +231,8 @@ export const countsByStateShape = {
   failed: z.number(),
   revoked: z.number(),
   cancelled: z.number(),
+  /** of these, the pre-saves forever-save enrolment made (counts taken before it have none) */
+  foreverSave: z.number().default(0),
 };
 export const countsByState = sql.fragment`
   count(*)::int AS total,
@@ -219,7 +240,8 @@ export const countsByState = sql.fragment`
   (count(*) FILTER (WHERE p.state = 'done'))::int AS done,
   (count(*) FILTER (WHERE p.state = 'failed'))::int AS failed,
   (count(*) FILTER (WHERE p.state = 'revoked'))::int AS revoked,
-  (count(*) FILTER (WHERE p.state = 'cancelled'))::int AS cancelled`;
+  (count(*) FILTER (WHERE p.state = 'cancelled'))::int AS cancelled,
+  (count(*) FILTER (WHERE p.source = 'forever_save'))::int AS "foreverSave"`;
 
 export const progressRow = z.object({
   ...countsByStateShape,
@@ -279,18 +301,38 @@ export async function listPresaves(
 
 /**
  * The campaign's fan token ledger: of its pending pre-savers, how many can be reached at their release instant,
- * how many have a refresh token that dies before it (consent + 6 months), and how many are already lost.
+ * how many have a refresh token that dies before it (consent + 6 months), and how many are already lost; Spotify
+ * fans by their tokens, Apple Music fans by their Music-User-Token (no known end: active or to re-authorize).
+ * `foreverSave`: of the reachable, those enrolled by their forever-save with the artist (no visit to this release).
  */
 export async function tokenLedger(db: Db, campaignId: string) {
   return db.one(sql.type(
-    z.object({ reachable: z.number(), expiringBeforeRelease: z.number(), expired: z.number(), revoked: z.number() }),
+    z.object({
+      reachable: z.number(),
+      expiringBeforeRelease: z.number(),
+      expired: z.number(),
+      revoked: z.number(),
+      foreverSave: z.number(),
+    }),
   )`
-    SELECT (count(*) FILTER (WHERE t.status = 'active' AND t.refresh_expires_at > greatest(p.due_at, now())))::int AS reachable,
-           (count(*) FILTER (WHERE t.status = 'active' AND t.refresh_expires_at > now() AND t.refresh_expires_at <= p.due_at))::int AS "expiringBeforeRelease",
-           (count(*) FILTER (WHERE t.status = 'active' AND t.refresh_expires_at <= now()))::int AS expired,
-           (count(*) FILTER (WHERE t.fan_id IS NULL OR t.status = 'revoked'))::int AS revoked
-    FROM presaves p LEFT JOIN fan_tokens t ON t.fan_id = p.fan_id
-    WHERE p.campaign_id = ${campaignId} AND p.state IN ('pending', 'running')`);
+    WITH ledger AS (
+      SELECT p.source,
+             CASE WHEN am.status = 'active' THEN 'reachable'
+                  WHEN t.status = 'active' AND t.refresh_expires_at > greatest(p.due_at, now()) THEN 'reachable'
+                  WHEN t.status = 'active' AND t.refresh_expires_at > now() THEN 'expiring'
+                  WHEN t.status = 'active' THEN 'expired'
+                  ELSE 'revoked' END AS standing
+      FROM presaves p
+      LEFT JOIN fan_tokens t ON t.fan_id = p.fan_id AND p.platform <> 'apple_music'
+      LEFT JOIN apple_music_tokens am ON am.fan_id = p.fan_id AND p.platform = 'apple_music'
+      WHERE p.campaign_id = ${campaignId} AND p.state IN ('pending', 'running')
+    )
+    SELECT (count(*) FILTER (WHERE standing = 'reachable'))::int AS reachable,
+           (count(*) FILTER (WHERE standing = 'expiring'))::int AS "expiringBeforeRelease",
+           (count(*) FILTER (WHERE standing = 'expired'))::int AS expired,
+           (count(*) FILTER (WHERE standing = 'revoked'))::int AS revoked,
+           (count(*) FILTER (WHERE standing = 'reachable' AND source = 'forever_save'))::int AS "foreverSave"
+    FROM ledger`);
 }
 
 /** Ops repair: a campaign's failed pre-saves go back to pending, due now. Returns how many. */
@@ -317,9 +359,17 @@ export async function cancelOpenPresaves(tx: DatabaseTransactionConnection, camp
 }
 
 /** When this fan's Spotify pre-save of the campaign is due (the thank-you page says so). */
-export async function presaveDueAt(db: Db, campaignId: string, fanId: string): Promise<number | null> {
-  return db.maybeOneFirst(sql.type(z.object({ dueAt: z.number() }))`
-    SELECT due_at AS "dueAt" FROM presaves WHERE campaign_id = ${campaignId} AND fan_id = ${fanId} AND platform = 'spotify'`);
+/** When the fan's pre-save on `platform` is delivered, and the zone to show it in (the fan's, else the campaign's). */
+export async function presaveDueAt(
+  db: Db,
+  campaignId: string,
+  fanId: string,
+  platform = 'spotify',
+): Promise<{ at: number; zone: string } | null> {
+  return db.maybeOne(sql.type(z.object({ at: z.number(), zone: z.string() }))`
+    SELECT p.due_at AS at, coalesce(f.time_zone, c.time_zone) AS zone
+    FROM presaves p JOIN fans f ON f.id = p.fan_id JOIN campaigns c ON c.id = p.campaign_id
+    WHERE p.campaign_id = ${campaignId} AND p.fan_id = ${fanId} AND p.platform = ${platform}`);
 }
 
 /** Whether the fan pre-saved the campaign on any platform. */
@@ -349,9 +399,15 @@ export async function recentPresaversWithActiveTokens(
  */
 export async function presavesNeedingReconsent(db: Db) {
   return db.any(sql.type(
-    z.object({ presaveId: z.string(), subscriberId: z.string(), title: z.string(), slug: z.string() }),
+    z.object({
+      presaveId: z.string(),
+      subscriberId: z.string(),
+      title: z.string(),
+      slug: z.string(),
+      lang: z.string().nullable(),
+    }),
   )`
-    SELECT p.id AS "presaveId", s.id AS "subscriberId", c.title, c.slug
+    SELECT p.id AS "presaveId", s.id AS "subscriberId", c.title, c.slug, coalesce(p.lang, s.lang) AS lang
     FROM presaves p
     JOIN campaigns c ON c.id = p.campaign_id AND c.status IN ('scheduled', 'releasing')
     JOIN fan_tokens t ON t.fan_id = p.fan_id AND t.status = 'active'
@@ -369,4 +425,44 @@ export async function deletePresavesOfFan(db: Db, fanId: string): Promise<number
 /** An Apple Music pre-add made at consent time and read back (the row stays pending until its release instant). */
 export async function markPreadded(db: Db, presaveId: string): Promise<void> {
   await db.query(sql.unsafe`UPDATE presaves SET preadded_at = coalesce(preadded_at, now()) WHERE id = ${presaveId}`);
+}
+
+/**
+ * Enrols the artist's forever-save fans into this campaign: a pending pre-save, due at the fan's release instant like
+ * any other, for each fan whose opt-in is on and whose authorization is still good at that instant (Spotify: an
+ * active token whose refresh lasts until then; Apple Music: an active Music-User-Token), on a platform the campaign
+ * offers. Only the campaign's own artist's opt-ins: never across artists. Idempotent (a fan with a pre-save of this
+ * campaign on that platform, however made, is left as is), and only while the campaign still takes pre-saves.
+ * Returns how many were enrolled now.
+ */
+export async function enrolForeverSaveFans(db: Db, campaignId: string): Promise<number> {
+  const result = await db.query(sql.unsafe`
+    INSERT INTO presaves (campaign_id, fan_id, platform, due_at, source)
+    SELECT c.id, f.id, f.provider, ${dueAtExpression(sql.fragment`f.time_zone`)}, 'forever_save'
+    FROM campaigns c
+    JOIN forever_saves fs ON fs.artist_id = c.artist_id AND fs.stopped_at IS NULL
+    JOIN fans f ON f.id = fs.fan_id
+    LEFT JOIN fan_tokens t ON t.fan_id = f.id AND f.provider = 'spotify'
+    LEFT JOIN apple_music_tokens am ON am.fan_id = f.id AND f.provider = 'apple_music'
+    WHERE c.id = ${campaignId} AND c.status IN ('scheduled', 'releasing')
+      AND f.provider = ANY(c.platforms)
+      AND (
+        (f.provider = 'spotify' AND t.status = 'active'
+          AND t.refresh_expires_at > greatest(now(), ${dueAtExpression(sql.fragment`f.time_zone`)}))
+        OR (f.provider = 'apple_music' AND am.status = 'active' AND c.upc IS NOT NULL)
+      )
+    ON CONFLICT (campaign_id, fan_id, platform) DO NOTHING`);
+  return result.rowCount;
+}
+
+/** A stopped forever-save: the pre-saves enrolment made for the fan with this artist, not yet delivered, go. */
+export async function dropForeverSavePresaves(
+  tx: DatabaseTransactionConnection,
+  input: { fanId: string; artistId: string },
+): Promise<number> {
+  const result = await tx.query(sql.unsafe`
+    DELETE FROM presaves p USING campaigns c
+    WHERE p.fan_id = ${input.fanId} AND p.source = 'forever_save' AND p.state = 'pending'
+      AND c.id = p.campaign_id AND c.artist_id = ${input.artistId}`);
+  return result.rowCount;
 }

@@ -13,6 +13,9 @@ export interface NewSubscriber {
   email?: string;
   phone?: string;
   consentText: string;
+  /** the consent wording's version (one per language, lib/i18n) and the fan's language (migration 030) */
+  consentVersion?: string | null;
+  lang?: string | null;
   /** where the sign-up came from, kept for its EMAIL_SIGNUP event, recorded once confirmed */
   signupDimensions?: EventDimensions;
 }
@@ -25,8 +28,16 @@ export interface NewSubscriber {
  * confirm, so it stays pending and counts for nothing.
  */
 export type SubscribeOutcome =
-  | { status: 'confirm'; id: string; emailHash: string; phoneHash: string | null; round: string }
-  | { status: 'active'; id: string }
+  | {
+      status: 'confirm';
+      id: string;
+      emailHash: string;
+      phoneHash: string | null;
+      round: string;
+      /** the phone number whose owner has yet to confirm it (a texted link) before any SMS goes to it */
+      phoneToConfirm: string | null;
+    }
+  | { status: 'active'; id: string; phoneToConfirm: string | null }
   | { status: 'unconfirmable'; id: string | null };
 
 const contactRow = z.object({
@@ -34,6 +45,7 @@ const contactRow = z.object({
   emailHash: z.string().nullable(),
   phoneHash: z.string().nullable(),
   confirmed: z.boolean(),
+  phoneConfirmed: z.boolean(),
   active: z.boolean(),
   unsubscribedAt: z.string().nullable(),
 });
@@ -56,6 +68,7 @@ export async function upsertSubscriber(
     let phoneHash = input.phone ? hash(`phone:${input.phone}`) : null;
     const rows = await tx.any(sql.type(contactRow)`
       SELECT id, email_hash AS "emailHash", phone_hash AS "phoneHash", confirmed_at IS NOT NULL AS confirmed,
+             phone_confirmed_at IS NOT NULL AS "phoneConfirmed",
              (confirmed_at IS NOT NULL AND unsubscribed_at IS NULL) AS active, unsubscribed_at::text AS "unsubscribedAt"
       FROM subscribers WHERE campaign_id = ${input.campaignId}
         AND (email_hash = ${emailHash} OR phone_hash = ${phoneHash}) ORDER BY id FOR UPDATE`);
@@ -64,21 +77,25 @@ export async function upsertSubscriber(
 
     // The address belongs to a confirmed contact: it stays as it is; only its owner can subscribe it again.
     if (byEmail?.confirmed) {
+      const phoneToConfirm = byEmail.phoneConfirmed ? null : byEmail.phoneHash;
       return byEmail.active
-        ? { status: 'active', id: byEmail.id }
+        ? { status: 'active', id: byEmail.id, phoneToConfirm }
         : {
             status: 'confirm',
             id: byEmail.id,
             emailHash: emailHash!,
             phoneHash: byEmail.phoneHash,
             round: byEmail.unsubscribedAt ?? '',
+            phoneToConfirm,
           };
     }
     // The phone number belongs to a confirmed contact: it is not this post's to give.
     let input2 = input;
     if (byPhone?.confirmed) {
       if (!emailHash)
-        return byPhone.active ? { status: 'active', id: byPhone.id } : { status: 'unconfirmable', id: null };
+        return byPhone.active
+          ? { status: 'active', id: byPhone.id, phoneToConfirm: byPhone.phoneConfirmed ? null : byPhone.phoneHash }
+          : { status: 'unconfirmable', id: null };
       phoneHash = null;
       input2 = { ...input, phone: undefined };
     }
@@ -94,16 +111,30 @@ export async function upsertSubscriber(
       value ? keyRing.encrypt(value, `subscribers:${id}:${field}`) : null;
     await tx.query(sql.unsafe`
       INSERT INTO subscribers (id, campaign_id, fan_id, email_enc, email_hash, phone_enc, phone_hash, consent_text,
-                               signup_dimensions)
+                               consent_version, lang, signup_dimensions)
       VALUES (${id}, ${input.campaignId}, ${input2.fanId ?? null}, ${seal(input2.email, 'email')}, ${emailHash},
-              ${seal(input2.phone, 'phone')}, ${phoneHash}, ${input.consentText},
+              ${seal(input2.phone, 'phone')}, ${phoneHash}, ${input.consentText}, ${input.consentVersion ?? null},
+              ${input.lang ?? null},
               ${input.signupDimensions ? sql.jsonb(JSON.parse(JSON.stringify(input.signupDimensions))) : null})
       ON CONFLICT (id) DO UPDATE SET
         fan_id = ${sameContacts ? sql.fragment`coalesce(EXCLUDED.fan_id, subscribers.fan_id)` : sql.fragment`EXCLUDED.fan_id`},
         email_enc = EXCLUDED.email_enc, email_hash = EXCLUDED.email_hash,
         phone_enc = EXCLUDED.phone_enc, phone_hash = EXCLUDED.phone_hash,
-        consent_text = EXCLUDED.consent_text, consented_at = now(), signup_dimensions = EXCLUDED.signup_dimensions`);
-    return emailHash ? { status: 'confirm', id, emailHash, phoneHash, round: '' } : { status: 'unconfirmable', id };
+        -- a phone confirmed by its owner stays so only while it is the same number
+        phone_confirmed_at = CASE WHEN subscribers.phone_hash = EXCLUDED.phone_hash
+                                  THEN subscribers.phone_confirmed_at END,
+        consent_text = EXCLUDED.consent_text, consent_version = EXCLUDED.consent_version, lang = EXCLUDED.lang,
+        consented_at = now(), signup_dimensions = EXCLUDED.signup_dimensions`);
+    if (!emailHash) return { status: 'unconfirmable', id };
+    const phoneConfirmed = sameContacts && keep.phoneConfirmed;
+    return {
+      status: 'confirm',
+      id,
+      emailHash,
+      phoneHash,
+      round: '',
+      phoneToConfirm: phoneConfirmed ? null : phoneHash,
+    };
   });
 }
 
@@ -135,6 +166,22 @@ export async function confirmSubscriber(
   return row ? { ...row, signupDimensions: row.signupDimensions as EventDimensions | null } : null;
 }
 
+/**
+ * The owner of the subscription's phone number opened the link texted to it: SMS may go to it from now on (once the
+ * subscription itself is confirmed through its e-mail). Only while the row still holds that number, and not when it
+ * was unsubscribed after the link was issued. Returns whether it did.
+ */
+export async function confirmSubscriberPhone(
+  db: Db,
+  link: { id: string; phoneHash: string; issuedAt: number },
+): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
+    UPDATE subscribers SET phone_confirmed_at = coalesce(phone_confirmed_at, now())
+    WHERE id = ${link.id} AND phone_hash = ${link.phoneHash}
+      AND (unsubscribed_at IS NULL OR unsubscribed_at < to_timestamp(${link.issuedAt} / 1000.0))`);
+  return result.rowCount === 1;
+}
+
 /** The subscription also asks for a release-day reminder, on `platform` (its link first), in `timeZone`. */
 export async function requestReminder(
   db: Db,
@@ -153,6 +200,9 @@ const dueReminderRow = z.object({
   platform: z.string().nullable(),
   hasEmail: z.boolean(),
   hasPhone: z.boolean(),
+  /** the release instant this fan is reminded of, and the zone to show it in (theirs, else the campaign's) */
+  releaseAt: z.number(),
+  zone: z.string(),
 });
 export type DueReminder = z.infer<typeof dueReminderRow>;
 
@@ -167,7 +217,12 @@ export async function claimDueReminders(
 ): Promise<readonly DueReminder[]> {
   return tx.any(sql.type(dueReminderRow)`
     WITH due AS (
-      SELECT s.id FROM subscribers s JOIN campaigns c ON c.id = s.campaign_id
+      SELECT s.id,
+             (c.release_date + c.release_time) AT TIME ZONE
+               (CASE WHEN c.release_policy = 'local' THEN coalesce(s.reminder_zone, c.time_zone) ELSE c.time_zone END)
+               AS release_at,
+             coalesce(s.reminder_zone, c.time_zone) AS zone
+      FROM subscribers s JOIN campaigns c ON c.id = s.campaign_id
       WHERE s.wants_reminder AND s.reminded_at IS NULL AND s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL
         AND c.status <> 'cancelled' AND c.resolution = 'live'
         AND (c.release_date + c.release_time) AT TIME ZONE
@@ -177,11 +232,13 @@ export async function claimDueReminders(
     )
     UPDATE subscribers s SET reminded_at = now() FROM due WHERE s.id = due.id
     RETURNING s.id, s.campaign_id AS "campaignId", s.reminder_platform AS platform,
-              s.email_enc IS NOT NULL AS "hasEmail", s.phone_enc IS NOT NULL AS "hasPhone"`);
+              s.email_enc IS NOT NULL AS "hasEmail",
+              (s.phone_enc IS NOT NULL AND s.phone_confirmed_at IS NOT NULL) AS "hasPhone",
+              due.release_at AS "releaseAt", due.zone`);
 }
 
-export async function unsubscribe(pool: DatabasePool, id: string): Promise<boolean> {
-  const result = await pool.query(sql.unsafe`
+export async function unsubscribe(db: Db, id: string): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
     UPDATE subscribers SET unsubscribed_at = coalesce(unsubscribed_at, now()) WHERE id = ${id}`);
   return result.rowCount === 1;
 }

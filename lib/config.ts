@@ -23,6 +23,10 @@ export const RATE_LIMIT_DEFAULTS = {
   verification: { limit: 10, windowSeconds: 3600 }, // POST /account/verify/:token, /v1/accounts/me/verification
   codec: { limit: 600, windowSeconds: 60 }, // POST /codec/*
   webhooks: { limit: 600, windowSeconds: 60 }, // POST /webhooks/*
+  // A phone's confirmation text (SMS double opt-in) costs money and lands on someone's phone: per client IP, and per
+  // phone number (keyed hash) from any client. Over either, the form saves the subscription but texts nothing.
+  smsclient: { limit: 10, windowSeconds: 3600 },
+  smsphone: { limit: 3, windowSeconds: 86_400 },
   artwork: { limit: 600, windowSeconds: 60 }, // GET /artwork/* (immutable: a browser or CDN asks once per size)
 } as const satisfies Record<string, RateLimit>;
 export type RateLimitPolicy = keyof typeof RATE_LIMIT_DEFAULTS;

@@ -1,5 +1,5 @@
 // Structured logs with secrets and personal data redacted at the source, whatever the caller passes in.
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -20,12 +20,14 @@ export const REDACTED_PATHS = [
   'token',
 ];
 
-export function createLogger(opts: { level: string; name?: string }): Logger {
-  return pino({
+/** `destination`: where the lines go (default stdout); a test that reads every line gives its own. */
+export function createLogger(opts: { level: string; name?: string; destination?: DestinationStream }): Logger {
+  const options = {
     level: opts.level,
     name: opts.name,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  });
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }
 
 export type { Logger };

@@ -9,6 +9,8 @@ async function main() {
   const demo = await seedDemoCampaign({
     apiUrl: process.env.PUBLIC_URL || `http://127.0.0.1:${process.env.PORT || 3000}`,
     simulatorUrl: `http://127.0.0.1:${process.env.SPOTIFY_SIMULATOR_PORT || 4010}`,
+    // Its Spotify and Apple Music fans; the reminder fan is `npm run dev`'s own (it reads the sandbox mailbox).
+    appleMusicUrl: `http://127.0.0.1:${process.env.APPLE_MUSIC_SIMULATOR_PORT || 4014}`,
     temporalUiUrl: process.env.TEMPORAL_UI_URL || 'http://127.0.0.1:8233',
     dataDir: path.resolve(__dirname, '..', process.env.DATA_DIR || '.data'),
     inSeconds,

@@ -8,18 +8,17 @@ import path from 'node:path';
 import { loadConfig } from '../lib/config';
 import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
-import { MUSICKIT_SCRIPT_PATH, sandboxDeveloperKey, startAppleMusicSimulator } from '../simulators/apple-music';
 import { startGeminiSimulator } from '../simulators/gemini';
-import { SANDBOX_TWILIO, startTwilioSimulator } from '../simulators/twilio';
-import { startGoogleSimulator } from '../simulators/google';
-import { SANDBOX_DEVELOPER_TOKEN } from '../simulators/google/ads';
-import { startMetaSimulator } from '../simulators/meta';
-import { startInstagramSimulator } from '../simulators/instagram';
-import { startSpotifySimulator } from '../simulators/spotify';
-import { DEMO_LOGIN, describeDemo, seedDemoCampaign } from './lib/demo';
+import { DEMO_LOGIN, describeDemo, printDemoReminder, seedDemoCampaign } from './lib/demo';
+import { type DemoInbox } from './lib/demo-fans';
+import { sandboxMailTo } from '../db/sandbox-mailbox';
+import { keyRingFrom } from '../lib/runtime';
+import { deliverOutboxNow } from '../lib/starters/schedules';
+import { connectTemporalClient } from '../lib/temporal/client';
 import { loadOrCreateDevSecrets } from './lib/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './lib/embedded-postgres';
 import { ensureDevOpsKey } from './lib/ops-key';
+import { SANDBOXES, type SandboxName } from './lib/sandboxes';
 import { isPortFree, waitForPort } from './lib/ports';
 import { resolveStripeMock, SANDBOX_WEBHOOK_SECRET, startStripeMock } from './lib/stripe-mock';
 import { resolveTemporalCli } from './lib/temporal-cli';
@@ -112,93 +111,24 @@ async function main() {
   if (temporalUi) env.CODEC_CORS_ORIGINS ||= [temporalUi, temporalUi.replace('127.0.0.1', 'localhost')].join(',');
   env.TEMPORAL_UI_URL = temporalUi || 'http://127.0.0.1:8233';
 
-  // Providers without credentials run against loopback simulators ("sandbox mode").
+  // Providers without credentials run against loopback simulators ("sandbox mode"), one row each in SANDBOXES.
   const sandboxed: string[] = [];
-  let simulatorUrl: string | null = null;
-  if (!env.SPOTIFY_CLIENT_ID) {
-    const sim = await startSpotifySimulator({
-      clientId: 'dropday-sandbox',
-      clientSecret: 'dropday-sandbox-secret',
-      port: Number(env.SPOTIFY_SIMULATOR_PORT || 4010),
-    });
-    cleanups.push(sim.close);
-    simulatorUrl = sim.url;
-    env.SPOTIFY_CLIENT_ID = 'dropday-sandbox';
-    env.SPOTIFY_CLIENT_SECRET = 'dropday-sandbox-secret';
-    env.SPOTIFY_ACCOUNTS_URL = sim.url;
-    env.SPOTIFY_API_URL = sim.url;
-    sandboxed.push(`spotify → ${sim.url}`);
+  const sandboxUrls: Partial<Record<SandboxName, string>> = {};
+  for (const sandbox of SANDBOXES) {
+    if (env[sandbox.credential]) continue;
+    const started = await sandbox.start(Number(env[sandbox.portVariable] || sandbox.port));
+    cleanups.push(started.sim.close);
+    Object.assign(env, started.env);
+    for (const [name, value] of Object.entries(started.defaults ?? {})) env[name] ||= value;
+    sandboxUrls[sandbox.name] = started.sim.url;
+    sandboxed.push(`${sandbox.what} → ${started.sim.url}`);
   }
-
-  if (!env.APPLE_MUSIC_PRIVATE_KEY) {
-    // A fresh developer key each start: the simulator trusts its public half, dropday signs with the private one.
-    const key = sandboxDeveloperKey();
-    const sim = await startAppleMusicSimulator({ keys: [key], port: Number(env.APPLE_MUSIC_SIMULATOR_PORT || 4014) });
-    cleanups.push(sim.close);
-    env.APPLE_MUSIC_TEAM_ID = key.teamId;
-    env.APPLE_MUSIC_KEY_ID = key.keyId;
-    env.APPLE_MUSIC_PRIVATE_KEY = key.privateKeyPem;
-    env.APPLE_MUSIC_API_URL = sim.url;
-    env.APPLE_MUSIC_MUSICKIT_URL = `${sim.url}${MUSICKIT_SCRIPT_PATH}`;
-    sandboxed.push(`apple music (API, MusicKit stand-in) → ${sim.url}`);
-  }
-
-  if (!env.GOOGLE_CLIENT_ID) {
-    const sim = await startGoogleSimulator({
-      clientId: 'dropday-sandbox-google',
-      clientSecret: 'dropday-sandbox-google-secret',
-      port: Number(env.GOOGLE_SIMULATOR_PORT || 4011),
-    });
-    cleanups.push(sim.close);
-    env.GOOGLE_CLIENT_ID = 'dropday-sandbox-google';
-    env.GOOGLE_CLIENT_SECRET = 'dropday-sandbox-google-secret';
-    env.GOOGLE_AUTH_URL = sim.url;
-    env.GOOGLE_OAUTH_URL = sim.url;
-    env.GOOGLE_ADS_API_URL = sim.url; // the same simulator serves the Google Ads REST API
-    env.GOOGLE_ADS_DEVELOPER_TOKEN ||= SANDBOX_DEVELOPER_TOKEN;
-    sandboxed.push(`google (OAuth, Ads API) → ${sim.url}`);
-  }
-
-  if (!env.META_APP_ID) {
-    const sim = await startMetaSimulator({
-      appId: 'dropday-sandbox-meta',
-      appSecret: 'dropday-sandbox-meta-secret',
-      port: Number(env.META_SIMULATOR_PORT || 4012),
-    });
-    cleanups.push(sim.close);
-    env.META_APP_ID = 'dropday-sandbox-meta';
-    env.META_APP_SECRET = 'dropday-sandbox-meta-secret';
-    env.META_DIALOG_URL = sim.url;
-    env.META_GRAPH_URL = sim.url;
-    sandboxed.push(`meta (login, Marketing API, Conversions API) → ${sim.url}`);
-  }
-
-  if (!env.TWILIO_ACCOUNT_SID) {
-    // SMS reminders: Twilio's Messages API simulated; what it "sent" is at <url>/__control/messages.
-    const sim = await startTwilioSimulator({ ...SANDBOX_TWILIO, port: Number(env.TWILIO_SIMULATOR_PORT || 4016) });
-    cleanups.push(sim.close);
-    env.TWILIO_ACCOUNT_SID = SANDBOX_TWILIO.accountSid;
-    env.TWILIO_AUTH_TOKEN = SANDBOX_TWILIO.authToken;
-    env.TWILIO_FROM ||= '+15005550006';
-    env.TWILIO_API_URL = sim.url;
-    sandboxed.push(`twilio (SMS) → ${sim.url}`);
-  }
-  if (!env.INSTAGRAM_APP_ID) {
-    const sim = await startInstagramSimulator({
-      appId: 'dropday-sandbox-instagram',
-      appSecret: 'dropday-sandbox-instagram-secret',
-      port: Number(env.INSTAGRAM_SIMULATOR_PORT || 4015),
-    });
-    cleanups.push(sim.close);
-    env.INSTAGRAM_APP_ID = 'dropday-sandbox-instagram';
-    env.INSTAGRAM_APP_SECRET = 'dropday-sandbox-instagram-secret';
-    env.INSTAGRAM_AUTH_URL = sim.url;
-    env.INSTAGRAM_API_URL = sim.url;
-    env.INSTAGRAM_GRAPH_URL = sim.url;
-    env.INSTAGRAM_WEBHOOK_VERIFY_TOKEN ||= 'dropday-sandbox-instagram-verify';
+  const simulatorUrl = sandboxUrls.spotify ?? null;
+  const instagramUrl = sandboxUrls.instagram;
+  if (instagramUrl) {
     // Deliveries go to this stack's webhook endpoint (the simulator makes Meta's verification call first).
     afterStart.push(() =>
-      fetch(`${sim.url}/__control/webhook`, {
+      fetch(`${instagramUrl}/__control/webhook`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -207,7 +137,6 @@ async function main() {
         }),
       }).then(() => undefined),
     );
-    sandboxed.push(`instagram (login, publishing, comments, messages, webhooks) → ${sim.url}`);
   }
 
   // Ad copy: Gemini with a key; without one the deterministic template writer (no model at all), or, with
@@ -245,7 +174,7 @@ async function main() {
   await migrate(config.DATABASE_URL!, log);
   const pool = await createDatabasePool(config.DATABASE_URL!, { maximumPoolSize: 2 });
   const opsKeyFile = await ensureDevOpsKey(pool, config.DATA_DIR);
-  await pool.end();
+  cleanups.push(() => pool.end());
 
   const worker = startChild('worker', 'workers/main.ts', env);
   const api = startChild('api', 'api/main.ts', env);
@@ -270,17 +199,35 @@ async function main() {
   Ctrl-C stops everything; data stays in ${config.DATA_DIR}.
 `);
   if (simulatorUrl) {
+    // The demo's reminder fan reads the sandbox mailbox as its owner would; the outbox is delivered on demand.
+    const keyRing = keyRingFrom(config);
+    const temporal = await connectTemporalClient({
+      address: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      keyRing,
+    });
+    cleanups.push(() => temporal.connection.close());
+    const inbox: DemoInbox = {
+      mailTo: (address) => sandboxMailTo(pool, keyRing, address),
+      // The worker creates the Schedule as it starts: until then, the next try.
+      deliverOutbox: () => deliverOutboxNow(temporal).catch(() => undefined),
+    };
     // A demo release five minutes out, so a newcomer can watch one happen (npm run demo makes more).
     const demo = await seedDemoCampaign({
       apiUrl: config.PUBLIC_URL,
       simulatorUrl,
+      appleMusicUrl: sandboxUrls.apple_music,
+      reminders: sandboxUrls.twilio && !config.SMTP_URL ? { twilioUrl: sandboxUrls.twilio, inbox } : undefined,
       temporalUiUrl: hasTemporalUi ? config.TEMPORAL_UI_URL : undefined,
       temporalAddress: config.TEMPORAL_ADDRESS,
       dataDir: config.DATA_DIR,
       databaseUrl: config.DATABASE_URL,
       inSeconds: 300,
     }).catch((error: unknown) => log(`demo campaign not seeded: ${String(error)}`));
-    if (demo) console.log(describeDemo(demo));
+    if (demo) {
+      console.log(describeDemo(demo));
+      void printDemoReminder(demo, inbox, log).catch((error: unknown) => log(`demo reminder: ${String(error)}`));
+    }
   }
 }
 

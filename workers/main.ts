@@ -1,6 +1,6 @@
 // The worker process: `npm run worker`. SIGINT/SIGTERM drain in-flight tasks before exiting (the SDK's default
 // shutdown signals); a task cut off by a hard kill is retried elsewhere by Temporal.
-import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { databaseUrlFrom, keyRingFrom } from '../lib/runtime';
@@ -8,30 +8,18 @@ import { migrate } from '../db/migrate';
 import { createDatabasePool } from '../db/pool';
 import { createWorker } from './worker';
 import { connectTemporalClient } from '../lib/temporal/client';
+import { sdkLogger } from '../lib/temporal/sdk-logger';
 import { ensureSchedules } from '../lib/starters/schedules';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
   // The SDK's own log lines follow LOG_LEVEL too, through pino (so they are redacted like ours).
-  const sdkLevels: Record<string, LogLevel> = {
-    trace: 'TRACE',
-    debug: 'DEBUG',
-    info: 'INFO',
-    warn: 'WARN',
-    error: 'ERROR',
-    fatal: 'ERROR',
-    silent: 'ERROR',
-  };
   Runtime.install({
     ...(config.WORKER_METRICS_ADDRESS
       ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }
       : {}),
-    logger: new DefaultLogger(sdkLevels[config.LOG_LEVEL], (entry) => {
-      const level =
-        entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
-      logger[level]({ sdk: entry.meta }, entry.message);
-    }),
+    logger: sdkLogger(logger, config.LOG_LEVEL),
   });
   const databaseUrl = databaseUrlFrom(config);
   await migrate(databaseUrl, (m) => logger.info(m));

@@ -5,6 +5,8 @@ import { createDeletionRequest } from '../../db/deletion';
 import { findFanIdByProviderUser } from '../../db/fans';
 import { startFanDeletion } from '../../lib/starters/fan-deletion';
 import { type AppDeps } from '../deps';
+import { messagesFor } from '../../lib/i18n';
+import { carriedLanguage, withLanguage } from '../http/fan-language';
 import { sendPage } from '../pages/send-page';
 import { messagePage } from '../pages/smart-link';
 import { type CompletedSignIn } from './spotify-fan-sign-in';
@@ -12,21 +14,14 @@ import { type CompletedSignIn } from './spotify-fan-sign-in';
 /** The callback's deletion branch: find the fan the Spotify account belongs to and start erasing. */
 export function createDeletionRequester({ pool, temporal, config }: AppDeps) {
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
-    if (!signedIn.grant)
-      return void sendPage(
-        res,
-        200,
-        messagePage('Nothing was deleted', 'You did not sign in with Spotify, so we could not tell it was you.'),
-      );
+    const language = carriedLanguage(res.req, signedIn.lang);
+    const fan = { language, path: '/privacy/delete' };
+    const t = messagesFor(signedIn.lang).privacy;
+    if (!signedIn.grant) return void sendPage(res, 200, messagePage(t.nothingDeleted, t.notSignedIn, fan));
     const fanId = await findFanIdByProviderUser(pool, 'spotify', signedIn.grant.accountId);
-    if (!fanId)
-      return void sendPage(
-        res,
-        200,
-        messagePage('Nothing to delete', 'We hold no data linked to this Spotify account.'),
-      );
+    if (!fanId) return void sendPage(res, 200, messagePage(t.nothingToDelete, t.noDataForAccount, fan));
     const requestId = await createDeletionRequest(pool, { fanId, verifiedBy: 'spotify_login' });
     await startFanDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { requestId, fanId });
-    res.redirect(303, `/privacy/deletion/${requestId}`);
+    res.redirect(303, withLanguage(`/privacy/deletion/${requestId}`, language));
   };
 }

@@ -6,6 +6,7 @@ import { campaignCacheFor } from '../campaign-cache';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { FAN_COOKIE } from '../http/cookies';
+import { carriedLanguage, withLanguage } from '../http/fan-language';
 import { sendPage } from '../pages/send-page';
 import { reminderInsteadPage } from '../pages/reminder-form';
 import { releaseNotFoundPage } from '../pages/smart-link';
@@ -19,13 +20,16 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
   const campaigns = campaignCacheFor(deps);
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
     const campaign = signedIn.campaignId ? await campaigns.byId(signedIn.campaignId) : null;
-    if (!campaign || campaign.status === 'cancelled') return void sendPage(res, 404, releaseNotFoundPage());
+    // The fan's language came through the sign-in's state: the pages from here on carry it in their links.
+    const language = carriedLanguage(res.req, signedIn.lang);
+    if (!campaign || campaign.status === 'cancelled')
+      return void sendPage(res, 404, releaseNotFoundPage({ language, path: '/privacy/delete' }));
     if (!signedIn.grant) {
       // Declined, or Spotify would not let the fan in: not a dead end, the release-day reminder instead.
       return void sendPage(
         res,
         signedIn.failure === 'unavailable' ? 502 : 200,
-        reminderInsteadPage(campaign, signedIn.failure),
+        reminderInsteadPage(campaign, { language, path: `/l/${campaign.slug}` }, signedIn.failure),
       );
     }
     const { tokens, accountId } = signedIn.grant;
@@ -34,6 +38,8 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
     const { fanId } = await recordPresave(deps, tracking, res.req, {
       campaign,
       platform: 'spotify',
+      lang: signedIn.lang,
+      foreverSave: signedIn.foreverSave,
       storeFan: async (tx) => {
         const id = await upsertFan(tx, { provider: 'spotify', providerUserId: accountId, timeZone: signedIn.timeZone });
         await storeFanTokens(tx, keyRing, id, {
@@ -52,6 +58,6 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
       maxAge: 30 * 24 * 3600_000,
       path: '/',
     });
-    res.redirect(303, `/l/${campaign.slug}/thanks`);
+    res.redirect(303, withLanguage(`/l/${campaign.slug}/thanks`, language));
   };
 }

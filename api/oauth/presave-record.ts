@@ -1,14 +1,17 @@
 // What every platform's pre-save does once the fan has authorized: in one transaction, the fan and their encrypted
 // token (the caller's step), the pre-save row, the AUTH event and, when its plan changes, the word to the release
-// engine. The word is durable: it is queued (release_handoffs) in that same transaction, so should the signal
+// engine; and, when the fan ticked it, their forever-save with the artist (docs/forever-save.md), with the words they
+// were shown. The word is durable: it is queued (release_handoffs) in that same transaction, so should the signal
 // below never happen (the API dies, Temporal is away) the `release-handoffs` Schedule delivers it.
 import { type Request } from 'express';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { type Campaign } from '../../db/campaigns';
 import { insertEvent } from '../../db/events';
+import { startForeverSave } from '../../db/forever-saves';
 import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
 import { deleteReleaseHandoff, queueReleaseHandoff } from '../../db/release-handoffs';
 import { type AppDeps } from '../deps';
+import { FOREVER_SAVE_CONSENT_VERSION, FOREVER_SAVE_TEXT } from '../../lib/forever-save-text';
 import { type Tracking } from '../tracking';
 
 // Close to its wave a pre-save always signals, so one committed while the wave drains is not left behind.
@@ -21,8 +24,12 @@ export async function recordPresave(
   input: {
     campaign: Campaign;
     platform: 'spotify' | 'apple_music';
+    /** the fan's language: their pre-save's messages (a re-consent nudge) are in it */
+    lang?: string | null;
     /** stores the fan and their token in the pre-save's transaction; resolves to the fan's id */
     storeFan: (tx: DatabaseTransactionConnection) => Promise<string>;
+    /** the page's "also save this artist's next releases" box was ticked */
+    foreverSave?: boolean;
   },
 ) {
   const { pool, releaseEngine, logger } = deps;
@@ -31,7 +38,16 @@ export async function recordPresave(
   // (delivered at once). Fans joining a wave already planned need no word, which keeps the history small.
   const { fanId, presave, handoffId } = await pool.transaction(async (tx) => {
     const id = await input.storeFan(tx);
-    const row = await upsertPresave(tx, { campaignId: campaign.id, fanId: id, platform });
+    const row = await upsertPresave(tx, { campaignId: campaign.id, fanId: id, platform, lang: input.lang ?? null });
+    if (input.foreverSave) {
+      await startForeverSave(tx, {
+        fanId: id,
+        artistId: campaign.artistId,
+        campaignId: campaign.id,
+        consentVersion: FOREVER_SAVE_CONSENT_VERSION,
+        consentText: FOREVER_SAVE_TEXT.consent(campaign.artistName),
+      });
+    }
     const waveSoon = row.dueAt <= Date.now() + WAVE_MARGIN_MS;
     const tell = row.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(tx, { presaveId: row.id })));
     await insertEvent(tx, {

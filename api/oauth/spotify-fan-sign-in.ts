@@ -7,6 +7,8 @@ import { ProviderError } from '../../lib/providers/errors';
 import { isForbidden, type SpotifyTokens } from '../../lib/providers/spotify';
 import { type AppDeps } from '../deps';
 import { parseCookie } from '../http/cookies';
+import { type Lang, languageOr, messagesFor } from '../../lib/i18n';
+import { carriedLanguage, fanLanguage } from '../http/fan-language';
 import { sendPage } from '../pages/send-page';
 import { messagePage } from '../pages/smart-link';
 import { type OAuthStateRefusal, type OAuthStates } from './state';
@@ -33,13 +35,19 @@ export interface SignInStart {
   purpose: SignInPurpose;
   campaignId: string | null;
   timeZone: string | null;
+  /** the fan's language: the pages after the callback and the pre-save are in it */
+  lang: Lang;
   scopes: string[];
+  /** a pre-save's forever-save tick, carried through Spotify's consent page */
+  foreverSave?: boolean;
 }
 
 export interface CompletedSignIn {
   purpose: SignInPurpose;
   campaignId: string | null;
   timeZone: string | null;
+  lang: Lang;
+  foreverSave: boolean;
   /** null when the fan declined on Spotify's consent page, or (a pre-save) Spotify did not let them in: `failure` */
   grant: { tokens: SpotifyTokens; accountId: string } | null;
   /**
@@ -49,27 +57,35 @@ export interface CompletedSignIn {
   failure?: 'not_allowed' | 'unavailable';
 }
 
-/** The page for each refused state: [title, why]. */
-const REFUSED: Record<OAuthStateRefusal, [string, string]> = {
-  invalid: ['Something went wrong', 'This sign-in link is not valid.'],
-  wrong_purpose: ['Something went wrong', 'This sign-in link is not valid.'],
-  expired: ['That took a little too long', 'The sign-in expired.'],
-  other_browser: ['Something went wrong', 'This sign-in was started in another browser.'],
-  used: ['Already used', 'This sign-in link was already used.'],
-};
+/** The page for each refused state: [title, why], in the fan's language. */
+function refused(lang: Lang, refusal: OAuthStateRefusal): [string, string] {
+  const t = messagesFor(lang).signIn;
+  return {
+    invalid: [t.somethingWrong, t.invalid],
+    wrong_purpose: [t.somethingWrong, t.invalid],
+    expired: [t.tooLong, t.expired],
+    other_browser: [t.somethingWrong, t.otherBrowser],
+    used: [t.alreadyUsed, t.used],
+  }[refusal] as [string, string];
+}
 
 export function createSpotifySignIn({ config, providers: { spotify }, logger }: AppDeps, states: OAuthStates) {
   const redirectUri = `${config.PUBLIC_URL}${FAN_SIGN_IN_CALLBACK_PATH}`;
   const secureCookie = config.PUBLIC_URL.startsWith('https://');
-  const startAgain = (res: Response, status: number, title: string, why: string) =>
-    sendPage(res, status, messagePage(title, `${why} Please start again from the page you came from.`));
+  // Before the state is read the language is the request's (the callback comes back from Spotify in the browser
+  // that set off, with its Accept-Language); the switch links to the deletion page, a page that always exists.
+  const startAgain = (req: Request, res: Response, status: number, title: string, why: string) => {
+    const language = fanLanguage(req);
+    const fan = { language, path: '/privacy/delete' };
+    sendPage(res, status, messagePage(title, `${why} ${messagesFor(language.lang).signIn.startAgain}`, fan));
+  };
 
   return {
     secureCookie,
 
     async start(res: Response, input: SignInStart) {
-      const { purpose, campaignId, timeZone, scopes } = input;
-      const issued = await states.issue(purpose, { campaignId, timeZone }, STATE_TTL_MS);
+      const { purpose, campaignId, timeZone, lang, scopes, foreverSave } = input;
+      const issued = await states.issue(purpose, { campaignId, timeZone, lang, foreverSave }, STATE_TTL_MS);
       res.cookie(STATE_COOKIE, issued.nonce, {
         httpOnly: true,
         sameSite: 'lax',
@@ -91,7 +107,8 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
         })
         .safeParse(req.query);
       if (!query.success || !query.data.state) {
-        startAgain(res, 400, 'Something went wrong', 'This sign-in link is incomplete.');
+        const t = messagesFor(fanLanguage(req).lang).signIn;
+        startAgain(req, res, 400, t.somethingWrong, t.incomplete);
         return null;
       }
       const browserNonce = parseCookie(req.get('cookie'), STATE_COOKIE);
@@ -99,10 +116,16 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
       // The browser that started this sign-in is done with its cookie, whether or not the state was still good.
       if (state.ok || state.refusal === 'used') res.clearCookie(STATE_COOKIE, { path: FAN_SIGN_IN_CALLBACK_PATH });
       if (!state.ok) {
-        startAgain(res, 400, ...REFUSED[state.refusal]);
+        startAgain(req, res, 400, ...refused(fanLanguage(req).lang, state.refusal));
         return null;
       }
-      const base = { purpose: state.purpose, campaignId: state.campaignId, timeZone: state.timeZone };
+      const base = {
+        purpose: state.purpose,
+        campaignId: state.campaignId,
+        timeZone: state.timeZone,
+        lang: languageOr(state.lang, fanLanguage(req).lang),
+        foreverSave: state.foreverSave,
+      };
       if (query.data.error || !query.data.code) return { ...base, grant: null };
       try {
         const tokens = await spotify.exchangeCode({
@@ -118,14 +141,9 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
         if (base.purpose === 'presave' && base.campaignId) {
           return { ...base, grant: null, failure: isForbidden(error) ? 'not_allowed' : 'unavailable' };
         }
-        sendPage(
-          res,
-          502,
-          messagePage(
-            'Spotify did not answer',
-            'We could not complete the sign-in with Spotify. Please try again in a moment.',
-          ),
-        );
+        const t = messagesFor(base.lang).signIn;
+        const fan = { language: carriedLanguage(req, base.lang), path: '/privacy/delete' };
+        sendPage(res, 502, messagePage(t.spotifyNoAnswer, t.spotifyNoAnswerBody, fan));
         return null;
       }
     },

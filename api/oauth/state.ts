@@ -21,6 +21,10 @@ export interface OAuthStateContext {
   accountId: string | null;
   /** the fan's zone as their browser gave it, for pre-saves */
   timeZone: string | null;
+  /** the fan's language (lib/i18n), for the pages and the pre-save after the callback */
+  lang: string | null;
+  /** a pre-save's "also save this artist's next releases" tick (docs/forever-save.md) */
+  foreverSave: boolean;
 }
 
 export interface IssuedOAuthState {
@@ -62,6 +66,8 @@ export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool
         accountId: context.accountId ?? undefined,
         codeVerifier,
         timeZone: context.timeZone ?? null,
+        lang: context.lang ?? null,
+        foreverSave: context.foreverSave ?? false,
         expiresAt,
       });
       const state = keys.sign<SignedState>('oauth-state', { n: nonce, p: purpose }, ttlMs);
@@ -93,8 +99,8 @@ export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool
       if (!row) return { ok: false, refusal: 'used' };
       // The row's purpose was written at issue with the same value that was signed; a mismatch means tampering.
       if (row.purpose !== signed.p) return { ok: false, refusal: 'wrong_purpose' };
-      const { campaignId, accountId, timeZone, codeVerifier } = row;
-      return { ok: true, purpose: signed.p, campaignId, accountId, timeZone, codeVerifier };
+      const { campaignId, accountId, timeZone, lang, foreverSave, codeVerifier } = row;
+      return { ok: true, purpose: signed.p, campaignId, accountId, timeZone, lang, foreverSave, codeVerifier };
     },
   };
 }

@@ -112,7 +112,7 @@ export interface CampaignView {
   csrf: string;
   campaign: Campaign;
   progress: PresaveProgress;
-  ledger: { reachable: number; expiringBeforeRelease: number; expired: number; revoked: number };
+  ledger: { reachable: number; expiringBeforeRelease: number; expired: number; revoked: number; foreverSave: number };
   presaves: readonly {
     id: string;
     platform: string;
@@ -178,7 +178,7 @@ ${v.alerts.map((a) => html`<p class="error" role="alert">${a}</p>`)}
 ${artworkPanel(v)}
 <section class="panel" aria-labelledby="delivery-h" id="delivery" data-campaign="${c.id}"><h2 id="delivery-h">Delivery</h2>
 <dl class="stats">${stat('d-total', 'Pre-saves', v.progress.total)}${stat('d-pending', 'Waiting', pending)}${stat('d-done', 'Delivered', v.progress.done)}${stat('d-failed', 'Failed', v.progress.failed)}${stat('d-revoked', 'Revoked', v.progress.revoked)}</dl>
-<p class="muted">Next wave <span id="d-next">${v.progress.nextDueAt === null ? '–' : when(v.progress.nextDueAt)}</span>. Fans reachable at their release: ${v.ledger.reachable}; sign-ins ending before it: ${v.ledger.expiringBeforeRelease} (we e-mail those who left an address).</p>
+<p class="muted">Next wave <span id="d-next">${v.progress.nextDueAt === null ? '–' : when(v.progress.nextDueAt)}</span>. Fans reachable at their release: ${v.ledger.reachable} (of whom ${v.ledger.foreverSave} by forever-save, without a visit); sign-ins ending before it: ${v.ledger.expiringBeforeRelease} (we e-mail those who left an address).</p>
 </section>
 <section class="panel" aria-labelledby="fans-h"><h2 id="fans-h">Fans</h2>
 <form class="inline" method="get" action="/app/campaigns/${c.id}"><label for="filter">Show</label><select id="filter" name="status">${filters}</select><button type="submit" class="secondary">Filter</button></form>

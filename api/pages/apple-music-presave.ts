@@ -3,13 +3,17 @@
 // sandbox mode): the same page code runs against both (docs/providers/apple-music.md "MusicKit on the Web").
 import { type Response } from 'express';
 import { type Campaign } from '../../db/campaigns';
+import { messagesFor } from '../../lib/i18n';
 import { addContentSecuritySources } from '../http/content-security';
+import { type FanLanguage, withLanguage } from '../http/fan-language';
 import { type Html, html } from './layout';
 
 export const APPLE_MUSIC_SCRIPT_PATH = '/static/apple-music-presave.js';
 
-export function appleMusicPresaveButton(campaign: Campaign, musicKitUrl: string): Html {
-  return html`<button type="button" class="button apple-music" id="apple-music-presave" data-presave-url="/l/${campaign.slug}/presave/apple-music" data-thanks-url="/l/${campaign.slug}/thanks" disabled>Pre-add on Apple Music</button>
+/** The button, with the script's status texts in the page's language (the script itself is the same for all). */
+export function appleMusicPresaveButton(campaign: Campaign, musicKitUrl: string, language: FanLanguage): Html {
+  const t = messagesFor(language.lang).platforms;
+  return html`<button type="button" class="button apple-music" id="apple-music-presave" data-presave-url="${withLanguage(`/l/${campaign.slug}/presave/apple-music`, language)}" data-thanks-url="${withLanguage(`/l/${campaign.slug}/thanks`, language)}" data-unavailable="${t.appleMusicUnavailable}" data-waiting="${t.appleMusicWaiting}" data-declined="${t.appleMusicDeclined}" data-failed="${t.appleMusicFailed}" disabled>${t.preaddOnAppleMusic}</button>
 <p class="note" id="apple-music-status" role="status"></p>
 <script src="${musicKitUrl}" async></script>
 <script src="${APPLE_MUSIC_SCRIPT_PATH}"></script>`;
@@ -41,13 +45,14 @@ export const appleMusicPresaveScript = `(function () {
   if (!button) return;
   var configured = null;
   function say(text) { status.textContent = text; }
+  function text(name) { return button.getAttribute('data-' + name) || ''; }
   function ready() {
     if (configured || !window.MusicKit) return;
     configured = fetch('/apple-music/developer-token', { credentials: 'same-origin' })
       .then(function (r) { if (!r.ok) throw new Error('no developer token'); return r.json(); })
       .then(function (t) { return MusicKit.configure({ developerToken: t.developerToken, app: { name: 'dropday', build: '1' } }); })
       .then(function () { button.disabled = false; return MusicKit.getInstance(); });
-    configured.catch(function () { say('Apple Music is not available right now.'); });
+    configured.catch(function () { say(text('unavailable')); });
   }
   document.addEventListener('musickitloaded', ready);
   ready();
@@ -57,11 +62,13 @@ export const appleMusicPresaveScript = `(function () {
     var zone = '';
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { zone = ''; }
     button.disabled = true;
-    say('Waiting for Apple Music…');
+    say(text('waiting'));
     music.authorize()
       .then(function (token) {
         var body = { musicUserToken: token || music.musicUserToken };
         if (zone) body.timeZone = zone;
+        var forever = document.getElementById('forever-save');
+        if (forever && forever.checked) body.foreverSave = true;
         return fetch(button.getAttribute('data-presave-url'), {
           method: 'POST',
           credentials: 'same-origin',
@@ -71,13 +78,14 @@ export const appleMusicPresaveScript = `(function () {
       })
       .then(function (r) {
         return r.json().then(function (answer) {
-          if (!r.ok) throw new Error((answer.error && answer.error.message) || 'the pre-add failed');
-          location.assign(button.getAttribute('data-thanks-url') + '?platform=apple_music');
+          if (!r.ok) throw new Error((answer.error && answer.error.message) || text('failed'));
+          var thanks = button.getAttribute('data-thanks-url');
+          location.assign(thanks + (thanks.indexOf('?') < 0 ? '?' : '&') + 'platform=apple_music');
         });
       })
       .catch(function (error) {
         button.disabled = false;
-        say(/AUTHORIZATION_ERROR/.test(String(error && error.message)) ? 'You did not allow access on Apple Music, so nothing was added.' : String(error && error.message));
+        say(/AUTHORIZATION_ERROR/.test(String(error && error.message)) ? text('declined') : text('failed'));
       });
   });
 })();

@@ -4,8 +4,9 @@
 // fan's remembered platform is put first by /static/platform-choice.js in their own browser, never by the server.
 import { type Campaign } from '../../db/campaigns';
 import { type ReleaseLink } from '../../lib/platforms/catalog-fill';
+import { type Lang, messagesFor } from '../../lib/i18n';
 import { PLATFORM_FACTS, type Platform } from '../../lib/platforms/catalog';
-import { type Html, html } from './layout';
+import { type Html, html, linked } from './layout';
 
 /** Platforms dropday saves for the fan itself before release; the others get "remind me". */
 const PRESAVE_PLATFORMS: readonly Platform[] = ['spotify'];
@@ -14,13 +15,19 @@ const PRESAVE_PLATFORMS: readonly Platform[] = ['spotify'];
 export const platformChoiceCookie = (artistId: string) => `dd_platform_${artistId.replace(/-/g, '')}`;
 
 /** After the release: every listed platform, with the consented "remember my choice". */
-export function platformButtons(campaign: Campaign, links: readonly ReleaseLink[], query: string): Html {
+export function platformButtons(
+  campaign: Campaign,
+  links: readonly ReleaseLink[],
+  query: string,
+  lang: Lang = 'en',
+): Html {
+  const t = messagesFor(lang).platforms;
   const buttons = links.map(
     (l) =>
-      html`<a class="button platform" data-platform="${l.platform}" href="/l/${campaign.slug}/go/${l.platform}${query}">Listen on ${PLATFORM_FACTS[l.platform].label}</a>`,
+      html`<a class="button platform" data-platform="${l.platform}" href="/l/${campaign.slug}/go/${l.platform}${query}">${t.listenOn({ platform: PLATFORM_FACTS[l.platform].label })}</a>`,
   );
   return html`<div class="platforms" data-choice-cookie="${platformChoiceCookie(campaign.artistId)}">${buttons}</div>
-<label class="note remember"><input type="checkbox" id="remember-platform"> Remember my choice for ${campaign.artistName} on this device (a cookie on this site only)</label>
+<label class="note remember"><input type="checkbox" id="remember-platform"> ${t.rememberChoice({ artist: campaign.artistName })}</label>
 <script src="/static/platform-choice.js"></script>`;
 }
 
@@ -28,14 +35,19 @@ export function platformButtons(campaign: Campaign, links: readonly ReleaseLink[
  * Before the release: the Spotify Countdown Page when the artist added one, and the listed platforms dropday cannot
  * pre-save on, pointing at the reminder form.
  */
-export function remindMeNote(links: readonly ReleaseLink[], countdownUrl: string | null = null): Html {
+export function remindMeNote(
+  links: readonly ReleaseLink[],
+  countdownUrl: string | null = null,
+  lang: Lang = 'en',
+): Html {
+  const t = messagesFor(lang).platforms;
   const countdown = countdownUrl
-    ? html`<p class="note countdown"><a href="${countdownUrl}" rel="noopener">Countdown on Spotify</a></p>`
+    ? html`<p class="note countdown"><a href="${countdownUrl}" rel="noopener">${t.countdown}</a></p>`
     : html``;
   const others = links.filter((l) => !PRESAVE_PLATFORMS.includes(l.platform));
   if (others.length === 0) return countdown;
-  const names = others.map((l) => PLATFORM_FACTS[l.platform].label).join(', ');
-  return html`${countdown}<p class="note remind-me">Listening on ${names}? <a href="#remind">Remind me on release day</a></p>`;
+  const names = new Intl.ListFormat(lang, { type: 'unit' }).format(others.map((l) => PLATFORM_FACTS[l.platform].label));
+  return html`${countdown}<p class="note remind-me">${linked(t.listeningOn({ platforms: names }), '#remind')}</p>`;
 }
 
 /**

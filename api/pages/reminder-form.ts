@@ -4,38 +4,48 @@
 // per-artist consent text stored with it, and the unsubscribe link in every message.
 import { type Campaign } from '../../db/campaigns';
 import { type ReleaseLink } from '../../lib/platforms/catalog-fill';
+import { messagesFor } from '../../lib/i18n';
 import { PLATFORM_FACTS } from '../../lib/platforms/catalog';
-import { type Html, html, page } from './layout';
+import { withLanguage } from '../http/fan-language';
+import { type FanPage, type Html, html, linked, page } from './layout';
 
-export function reminderForm(campaign: Campaign, links: readonly ReleaseLink[], consentText: string, query = ''): Html {
+export function reminderForm(
+  campaign: Campaign,
+  links: readonly ReleaseLink[],
+  consentText: string,
+  fan: FanPage,
+  query = '',
+): Html {
+  const t = messagesFor(fan.language.lang);
   const options = links.map((l) => html`<option value="${l.platform}">${PLATFORM_FACTS[l.platform].label}</option>`);
-  return html`<form class="subscribe" id="remind" method="post" action="/l/${campaign.slug}/subscribe${query}">
-<p>Remind me when it is out:</p>
+  return html`<form class="subscribe" id="remind" method="post" action="${withLanguage(`/l/${campaign.slug}/subscribe${query}`, fan.language)}">
+<p>${t.reminders.remindWhenOut}</p>
 <input type="hidden" name="remind" value="yes">
 <input type="hidden" name="tz" value="" data-fan-zone>
-<input type="email" name="email" placeholder="e-mail" autocomplete="email" required>
-<input type="tel" name="phone" placeholder="phone for an SMS too, e.g. +33612345678" autocomplete="tel">
-<label>I listen on <select name="platform">${options}</select></label>
+<input type="email" name="email" placeholder="${t.smartLink.emailPlaceholder}" aria-label="${t.smartLink.emailPlaceholder}" autocomplete="email" required>
+<input type="tel" name="phone" placeholder="${t.reminders.phoneForSms}" aria-label="${t.reminders.phoneForSms}" autocomplete="tel">
+<label>${t.reminders.iListenOn} <select name="platform">${options}</select></label>
 <label><input type="checkbox" name="consent" value="yes" required> ${consentText}</label>
-<button type="submit">Remind me</button>
+<button type="submit">${t.reminders.remindMe}</button>
 </form>
 <script src="/static/platform-choice.js"></script>`;
 }
 
-const NO_PRESAVE: Record<'declined' | 'not_allowed' | 'unavailable', [string, string]> = {
-  declined: ['No pre-save', 'You did not allow access on Spotify, so nothing was saved.'],
-  not_allowed: ['Spotify did not let us in', 'Spotify does not let this app save for your account right now.'],
-  unavailable: ['Spotify did not answer', 'We could not complete the sign-in with Spotify.'],
-};
-
 /** A pre-save that could not happen (declined, refused by Spotify, Spotify down): the reminder instead. */
-export function reminderInsteadPage(campaign: Campaign, failure?: 'not_allowed' | 'unavailable'): string {
-  const [title, why] = NO_PRESAVE[failure ?? 'declined'];
+export function reminderInsteadPage(campaign: Campaign, fan: FanPage, failure?: 'not_allowed' | 'unavailable'): string {
+  const t = messagesFor(fan.language.lang).reminders;
+  const [title, why] = {
+    declined: [t.declinedTitle, t.declined],
+    not_allowed: [t.notAllowedTitle, t.notAllowed],
+    unavailable: [t.unavailableTitle, t.unavailable],
+  }[failure ?? 'declined'];
+  const releasePage = withLanguage(`/l/${campaign.slug}`, fan.language);
   return page(
     title,
     html`<h1>${title}</h1><p>${why}</p>
-<p><a class="button" href="/l/${campaign.slug}#remind">Remind me on release day instead</a></p>
-<p class="note">Or try again any time from the <a href="/l/${campaign.slug}">release page</a>.</p>`,
+<p><a class="button" href="${releasePage}#remind">${t.remindInstead}</a></p>
+<p class="note">${linked(t.tryAgain, releasePage)}</p>`,
+    fan,
   );
 }
 
@@ -49,12 +59,14 @@ export function inAppBrowserOf(userAgent: string | undefined): string | null {
 }
 
 /** The in-app browser's stop before the Spotify sign-in: open in the real browser, continue anyway, or a reminder. */
-export function inAppBrowserPage(campaign: Campaign, continueUrl: string): string {
+export function inAppBrowserPage(campaign: Campaign, continueUrl: string, fan: FanPage): string {
+  const t = messagesFor(fan.language.lang).reminders;
   return page(
-    `${campaign.title} — open in your browser`,
-    html`<h1>Open this page in your browser</h1>
-<p>Signing in with Spotify works best in your phone's browser: tap the ••• menu and choose "Open in browser".</p>
-<p><a class="button" href="${continueUrl}">Continue here anyway</a></p>
-<p><a href="/l/${campaign.slug}#remind">Or get a reminder on release day</a></p>`,
+    t.inAppTitle({ title: campaign.title }),
+    html`<h1>${t.inAppHeading}</h1>
+<p>${t.inAppBody}</p>
+<p><a class="button" href="${continueUrl}">${t.continueAnyway}</a></p>
+<p>${linked(t.orReminder, `${withLanguage(`/l/${campaign.slug}`, fan.language)}#remind`)}</p>`,
+    fan,
   );
 }

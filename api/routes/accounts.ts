@@ -4,6 +4,7 @@ import { type Account, findAccount, insertApiKey, revokeAccountKeys } from '../.
 import { revokeAccountMemberSessions } from '../../db/member-sessions';
 import { createAccount } from '../account-creation';
 import { generateApiKey, hashApiKey } from '../../lib/crypto/hash';
+import { eraseInboxOfAccount } from '../../db/instagram-inbox';
 import { startAccountDeletion } from '../../lib/starters/account-deletion';
 import { type AppDeps } from '../deps';
 import { type EmailVerification } from '../email-verification';
@@ -65,6 +66,7 @@ export function ownAccountRoutes({ pool, temporal, config }: AppDeps, verificati
     const workflowId = await startAccountDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { accountId });
     await revokeAccountKeys(pool, accountId); // after the start: a failed start leaves the account usable
     await revokeAccountMemberSessions(pool, accountId); // the app's sessions end too
+    await eraseInboxOfAccount(pool, accountId); // comments and messages go at once, not when the workflow gets there
     res.status(202).json({ status: 'deleting', workflowId });
   });
   return router;

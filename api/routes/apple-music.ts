@@ -7,6 +7,7 @@ import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
+import { fanLanguage } from '../http/fan-language';
 import { requireSameOrigin } from '../http/same-origin';
 import { APPLE_MUSIC_SCRIPT_PATH, appleMusicPresaveScript } from '../pages/apple-music-presave';
 import { appleMusicPresaveBody } from '../schemas';
@@ -51,6 +52,8 @@ export function appleMusicRoutes(deps: AppDeps, tracking: Tracking): Router {
         musicUserToken: body.musicUserToken,
         timeZone: tz,
         previousFanId: cookieFan && /^[0-9a-f-]{36}$/.test(cookieFan) ? cookieFan : null,
+        lang: fanLanguage(req).lang,
+        foreverSave: body.foreverSave === true,
       });
       await conversions.presaveCompleted(req, campaign, result.fanId);
       res.cookie(FAN_COOKIE, result.fanId, {

@@ -62,6 +62,8 @@ export function campaignRoutes({ pool, config, releaseEngine, logger, temporal }
         failed: progress.failed,
         revoked: progress.revoked,
         cancelled: progress.cancelled,
+        /** of the total, fans enrolled by their forever-save with the artist, without a visit */
+        foreverSave: progress.foreverSave,
       },
       nextWaveAt: progress.nextDueAt === null ? null : new Date(progress.nextDueAt).toISOString(),
       createdAt: new Date(campaign.createdAt).toISOString(),

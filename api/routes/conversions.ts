@@ -17,7 +17,9 @@ import { AD_CONSENT_MAX_AGE_MS, AD_COOKIES, adConsentCookie } from '../conversio
 import { requireSameOrigin } from '../http/same-origin';
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
-import { messagePage } from '../pages/smart-link';
+import { messagePage, releaseNotFoundPage } from '../pages/smart-link';
+import { fanLanguage } from '../http/fan-language';
+import { messagesFor } from '../../lib/i18n';
 import { adConsentForm, googleConversionBody, metaPixelBody, uuidParam } from '../schemas';
 import { sendPage } from '../pages/send-page';
 import { parseBody, parseParams, formBody } from '../validation';
@@ -69,11 +71,13 @@ export function conversionPublicRoutes({ pool, config }: AppDeps): Router {
 
   router.post('/l/:slug/ad-consent', requireSameOrigin(config.PUBLIC_URL), form, async (req, res) => {
     const campaign = await findCampaignBySlug(pool, String(req.params.slug));
+    const language = fanLanguage(req);
     if (!campaign || campaign.status === 'cancelled')
-      return sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release.'));
+      return sendPage(res, 404, releaseNotFoundPage({ language, path: '/privacy/delete' }));
+    const fan = { language, path: `/l/${campaign.slug}` };
+    const t = messagesFor(language.lang).adConsent;
     const parsed = adConsentForm.safeParse(req.body ?? {});
-    if (!parsed.success)
-      return sendPage(res, 400, messagePage('No choice made', 'Choose "Allow" or "No thanks". Nothing was changed.'));
+    if (!parsed.success) return sendPage(res, 400, messagePage(t.noChoiceTitle, t.noChoice, fan));
     const secure = config.PUBLIC_URL.startsWith('https://');
     // Consent is the artist's: the question names them, and another artist's page asks again.
     res.cookie(adConsentCookie(campaign.artistId), parsed.data.choice === 'allow' ? 'granted' : 'denied', {
@@ -90,6 +94,7 @@ export function conversionPublicRoutes({ pool, config }: AppDeps): Router {
     const back = new URLSearchParams();
     if (parsed.data.choice === 'allow' && parsed.data.fbclid) back.set('fbclid', parsed.data.fbclid);
     if (parsed.data.choice === 'allow' && parsed.data.gclid) back.set('gclid', parsed.data.gclid);
+    if (language.from === 'url') back.set('lang', language.lang);
     res.redirect(303, `/l/${campaign.slug}${back.size ? `?${back}` : ''}`);
   });
 

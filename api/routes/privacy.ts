@@ -8,9 +8,16 @@ import { queueEmail } from '../../db/outbox';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { SignedValueError, signingKeys } from '../../lib/crypto/signed-value';
 import { startContactDeletion } from '../../lib/starters/fan-deletion';
+import { activeForeverSavesOfFans } from '../../db/forever-saves';
+import { FOREVER_SAVE_STOP_PATH, foreverSaveStopToken } from '../../lib/crypto/forever-save-stop-link';
 import { type AppDeps } from '../deps';
+import { FAN_COOKIE, parseCookie } from '../http/cookies';
+import { foreverSaveDeletionSection } from '../pages/forever-save';
 import { deletionEmailForm } from '../schemas';
-import { html, page } from '../pages/layout';
+import { type FanPage, html, page } from '../pages/layout';
+import { formatDate, type Lang, messagesFor } from '../../lib/i18n';
+import { fanLanguage, withLanguage } from '../http/fan-language';
+import { type Request } from 'express';
 import { messagePage } from '../pages/smart-link';
 import { sendPage } from '../pages/send-page';
 import { type SpotifySignIn } from '../oauth/spotify-fan-sign-in';
@@ -25,13 +32,15 @@ const deletionReference = z
   .transform((s) => s.toLowerCase().replace(/-/g, ''))
   .transform((h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
 
-function deletionStatusText(request: { status: string; completedAt: number | null }): string {
-  if (request.status === 'completed')
-    return `Completed on ${new Date(request.completedAt!).toISOString().slice(0, 10)}: we hold no data about you any more.`;
-  if (request.status === 'failed')
-    return 'Not completed: the deletion could not be done automatically. Quote this reference when you contact us and we will complete it by hand.';
-  return 'In progress: it completes within 30 days of your request, usually within minutes.';
+function deletionStatusText(lang: Lang, request: { status: string; completedAt: number | null }): string {
+  const t = messagesFor(lang).privacy;
+  if (request.status === 'completed') return t.completed({ date: formatDate(lang, request.completedAt!) });
+  if (request.status === 'failed') return t.failed;
+  return t.inProgress;
 }
+
+/** A privacy page in the fan's language; its switch links to `path` (the page itself, or the form for a POST). */
+const fanPage = (req: Request, path: string): FanPage => ({ language: fanLanguage(req), path });
 
 export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: SpotifySignIn): Router {
   const router = Router();
@@ -46,31 +55,47 @@ export function privacyRoutes({ pool, temporal, config }: AppDeps, signIn: Spoti
     }
   };
 
-  router.get('/privacy/delete', (_req, res) => {
+  router.get('/privacy/delete', async (req, res) => {
+    const fan = fanPage(req, '/privacy/delete');
+    const t = messagesFor(fan.language.lang);
+    res.vary('Accept-Language');
+    // This browser's fan (the pre-save cookie) sees the artists whose next releases we save for them, to stop each.
+    const fanId = parseCookie(req.get('cookie'), FAN_COOKIE);
+    const optIns =
+      fanId && z.string().uuid().safeParse(fanId).success ? await activeForeverSavesOfFans(pool, [fanId]) : [];
+    const foreverSaves = foreverSaveDeletionSection(
+      optIns.map((o) => ({
+        artistName: o.artistName,
+        stopAction: `${FOREVER_SAVE_STOP_PATH}/${foreverSaveStopToken(config, o.id)}`,
+      })),
+    );
     sendPage(
       res,
       200,
       page(
-        'Delete my data',
-        html`<h1>Delete my data</h1>
-<p>Sign in with the Spotify account you pre-saved with, so we know it is you. We then delete your pre-saves, your
-Spotify tokens and your activity on our pages — at once, and in any case within 30 days.</p>
-<a class="button" href="/privacy/delete/spotify">Verify with Spotify</a>
-<p class="note">Signing in here asks for no permission and saves nothing.</p>
-<form class="subscribe" method="post" action="/privacy/delete/email">
-<p>Gave us only an e-mail address? We send it a link to confirm.</p>
-<input type="email" name="email" placeholder="e-mail" required>
-<button type="submit">Send me the link</button>
-</form>`,
+        t.privacy.deleteTitle,
+        html`<h1>${t.privacy.deleteTitle}</h1>
+<p>${t.privacy.deleteIntro}</p>
+<a class="button" href="${withLanguage('/privacy/delete/spotify', fan.language)}">${t.privacy.verifyWithSpotify}</a>
+<p class="note">${t.privacy.signInSavesNothing}</p>
+<form class="subscribe" method="post" action="${withLanguage('/privacy/delete/email', fan.language)}">
+<p>${t.privacy.emailOnly}</p>
+<input type="email" name="email" placeholder="${t.smartLink.emailPlaceholder}" aria-label="${t.smartLink.emailPlaceholder}" required>
+<button type="submit">${t.privacy.sendLink}</button>
+</form>
+${foreverSaves}`,
+        fan,
       ),
+      { 'Cache-Control': 'private, no-store' },
     );
   });
 
   // The answer is the same whether or not we hold the address, so nobody learns who subscribed.
   router.post('/privacy/delete/email', formBody({ limit: '2kb' }), async (req, res) => {
+    const fan = fanPage(req, '/privacy/delete');
+    const t = messagesFor(fan.language.lang).privacy;
     const form = deletionEmailForm.safeParse(req.body ?? {});
-    if (!form.success)
-      return sendPage(res, 400, messagePage('Not sent', 'That e-mail address does not look right. Nothing was sent.'));
+    if (!form.success) return sendPage(res, 400, messagePage(t.notSent, t.badEmail, fan));
     const emailHash = hash(`email:${form.data.email}`);
     const subscriberId = await subscriberWithEmailHash(pool, emailHash);
     if (subscriberId) {
@@ -80,71 +105,62 @@ Spotify tokens and your activity on our pages — at once, and in any case withi
         subscriberId,
         template: 'deletion_link',
         kind: 'transactional', // asked for now: it goes out whether or not the address is still subscribed
-        data: { token },
+        data: { token, lang: fan.language.lang },
         dedupeKey: `deletion-link:${emailHash}:${Math.floor(Date.now() / 3_600_000)}`,
       });
     }
-    sendPage(
-      res,
-      200,
-      messagePage(
-        'Check your inbox',
-        'If we hold data about this address, we have sent it a link to confirm the deletion.',
-      ),
-    );
+    sendPage(res, 200, messagePage(t.checkInbox, t.checkInboxBody, fan));
   });
 
   router.get('/privacy/delete/confirm/:token', (req, res) => {
-    if (!emailHashOf(req.params.token))
-      return sendPage(
-        res,
-        400,
-        messagePage('Link not valid', 'This link is not valid or has expired. Ask for a new one.'),
-      );
+    const fan = fanPage(req, `/privacy/delete/confirm/${req.params.token}`);
+    const t = messagesFor(fan.language.lang).privacy;
+    if (!emailHashOf(req.params.token)) return sendPage(res, 400, messagePage(t.linkNotValid, t.linkExpired, fan));
     // A page with a button, not an action: mail scanners follow links.
     sendPage(
       res,
       200,
       page(
-        'Confirm deletion',
-        html`<h1>Delete my data</h1>
-<form method="post" action="/privacy/delete/confirm/${req.params.token}"><button class="button" type="submit">Delete everything about me</button></form>`,
+        t.confirmTitle,
+        html`<h1>${t.deleteTitle}</h1>
+<form method="post" action="${withLanguage(`/privacy/delete/confirm/${req.params.token}`, fan.language)}"><button class="button" type="submit">${t.deleteEverything}</button></form>`,
+        fan,
       ),
     );
   });
 
   router.post('/privacy/delete/confirm/:token', async (req, res) => {
+    const fan = fanPage(req, `/privacy/delete/confirm/${req.params.token}`);
+    const t = messagesFor(fan.language.lang).privacy;
     const emailHash = emailHashOf(req.params.token);
-    if (!emailHash)
-      return sendPage(
-        res,
-        400,
-        messagePage('Link not valid', 'This link is not valid or has expired. Ask for a new one.'),
-      );
+    if (!emailHash) return sendPage(res, 400, messagePage(t.linkNotValid, t.linkExpired, fan));
     const requestId = await createDeletionRequest(pool, { subjectHash: emailHash, verifiedBy: 'email_link' });
     await startContactDeletion(temporal, config.TEMPORAL_TASK_QUEUE, { requestId, emailHash });
-    res.redirect(303, `/privacy/deletion/${requestId}`);
+    res.redirect(303, withLanguage(`/privacy/deletion/${requestId}`, fan.language));
   });
 
-  router.get('/privacy/delete/spotify', async (_req, res) => {
-    await signIn.start(res, { purpose: 'deletion', campaignId: null, timeZone: null, scopes: [] });
+  router.get('/privacy/delete/spotify', async (req, res) => {
+    const { lang } = fanLanguage(req);
+    await signIn.start(res, { purpose: 'deletion', campaignId: null, timeZone: null, lang, scopes: [] });
   });
 
   // By the request's id or by the confirmation code Meta shows (the id without dashes). The page says where the
   // request stands and nothing else: no name, no account, nothing of what was erased.
   router.get('/privacy/deletion/:id', async (req, res) => {
+    const fan = fanPage(req, `/privacy/deletion/${encodeURIComponent(req.params.id)}`);
+    const t = messagesFor(fan.language.lang).privacy;
     const id = deletionReference.safeParse(req.params.id);
     const request = id.success ? await findDeletionRequest(pool, id.data) : null;
-    if (!request)
-      return sendPage(res, 404, messagePage('Not found', 'There is no deletion request with this reference.'));
+    if (!request) return sendPage(res, 404, messagePage(t.notFound, t.noSuchRequest, fan));
     sendPage(
       res,
       200,
       page(
-        'Deletion request',
-        html`<h1>Deletion request</h1>
-<p>Reference ${request.id}</p>
-<p>${deletionStatusText(request)}</p>`,
+        t.requestTitle,
+        html`<h1>${t.requestTitle}</h1>
+<p>${t.reference({ id: request.id })}</p>
+<p>${deletionStatusText(fan.language.lang, request)}</p>`,
+        fan,
       ),
     );
   });

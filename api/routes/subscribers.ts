@@ -1,11 +1,12 @@
 // Fan contact details: the subscribe form of a smart link (explicit consent, stored encrypted), the unsubscribe
 // link, and the artist's CSV export of consented subscribers, streamed page by page.
-import { type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { findCampaign, findCampaignById, findCampaignBySlug, isKnownTimeZone } from '../../db/campaigns';
 import { fanExists } from '../../db/fans';
 import {
   confirmSubscriber,
+  confirmSubscriberPhone,
   requestReminder,
   subscribersPage,
   unsubscribe,
@@ -17,6 +18,7 @@ import { queueEmail } from '../../db/outbox';
 import { createLookupHasher, lookupHashSecret } from '../../lib/crypto/lookup-hash';
 import { unsubscribeLink } from '../../lib/crypto/unsubscribe-link';
 import { requireSameOrigin } from '../http/same-origin';
+import { phoneConfirmationOf, textPhoneConfirmation } from '../phone-confirmation';
 import { SignedValueError, type SigningKeys, signingKeys } from '../../lib/crypto/signed-value';
 import { auth } from '../auth';
 import { createConversionTracking } from '../conversions';
@@ -26,11 +28,13 @@ import { insertEvent } from '../../db/events';
 import { type Tracking } from '../tracking';
 import { notFound } from '../errors';
 import { requirePlanFeature } from '../plan-gate';
-import { html, page } from '../pages/layout';
-import { messagePage } from '../pages/smart-link';
+import { type FanPage, html, page } from '../pages/layout';
+import { messagePage, releaseNotFoundPage } from '../pages/smart-link';
+import { type Messages, messagesFor } from '../../lib/i18n';
+import { fanLanguage, withLanguage } from '../http/fan-language';
 import { uuidParam, subscribeForm } from '../schemas';
 import { FAN_COOKIE, parseCookie } from '../http/cookies';
-import { CONSENT_TEXT } from '../pages/consent';
+import { consentWording } from '../pages/consent';
 import { sendPage } from '../pages/send-page';
 import { parseParams, formBody } from '../validation';
 
@@ -47,24 +51,29 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
 
   router.post('/l/:slug/subscribe', requireSameOrigin(config.PUBLIC_URL), form, async (req, res) => {
     const campaign = await findCampaignBySlug(pool, String(req.params.slug));
+    const language = fanLanguage(req);
     if (!campaign || campaign.status === 'cancelled')
-      return sendPage(res, 404, messagePage('Release not found', 'This link does not lead to a release.'));
+      return sendPage(res, 404, releaseNotFoundPage({ language, path: '/privacy/delete' }));
+    // The answers are pages of their own (a POST's): the switch leads back to the release's page.
+    const fan: FanPage = { language, path: `/l/${campaign.slug}` };
+    const t = messagesFor(language.lang).subscription;
     const parsed = subscribeForm.safeParse(req.body ?? {});
     if (!parsed.success) {
-      return sendPage(
-        res,
-        400,
-        messagePage('Not subscribed', `${parsed.error.issues.map((i) => i.message).join('; ')}. Nothing was saved.`),
-      );
+      const why = [...new Set(parsed.error.issues.map((i) => formProblem(t, String(i.path[0]))))].join(' ');
+      return sendPage(res, 400, messagePage(t.notSubscribed, `${why} ${t.nothingSaved}`, fan));
     }
     // The browser that pre-saved carries the fan's id: linking it lets a consent-expiry nudge reach this fan.
     const fanId = await knownFan(parseCookie(req.get('cookie'), FAN_COOKIE));
     const { remind, platform, tz, ...contacts } = parsed.data;
+    // The consent as the fan read it: its text, its wording's version and its language, stored as given.
+    const consent = consentWording(language.lang, campaign.artistName);
     const outcome = await upsertSubscriber(pool, keyRing, hash, {
       campaignId: campaign.id,
       fanId,
       ...contacts,
-      consentText: CONSENT_TEXT(campaign.artistName),
+      consentText: consent.text,
+      consentVersion: consent.version,
+      lang: consent.lang,
       signupDimensions: tracking.requestDimensions(req),
     });
     if (remind && outcome.id) {
@@ -91,6 +100,17 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
         dedupeKey: `subscription-confirm:${outcome.id}:${outcome.emailHash}:${outcome.phoneHash ?? ''}:${outcome.round}:${Math.floor(Date.now() / 3_600_000)}`,
       });
     }
+    // SMS double opt-in: a reminder by SMS also waits for the phone's owner to open the link texted to it.
+    const phoneToConfirm = outcome.status === 'unconfirmable' ? null : outcome.phoneToConfirm;
+    const texted =
+      remind && phoneToConfirm && outcome.id && deps.providers.twilio
+        ? await textPhoneConfirmation(deps, {
+            subscriberId: outcome.id,
+            phoneHash: phoneToConfirm,
+            campaign,
+            ip: req.ip ?? '',
+          })
+        : null;
     // A sign-up counts once confirmed (POST /s/:token): its EMAIL_SIGNUP event and ad conversions wait till then.
     if (outcome.status === 'confirm')
       await conversions.signupPosted(req, campaign, {
@@ -99,46 +119,54 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
         phone: parsed.data.phone,
       });
     // The same answer whether or not the address was subscribed already, so the form tells nobody who is.
+    const artist = { artist: campaign.artistName };
     sendPage(
       res,
       200,
       page(
-        'Check your inbox',
+        t.checkInbox,
         parsed.data.email
-          ? html`<h1>Check your inbox</h1>
-              <p>
-                To subscribe to news from ${campaign.artistName}, open the link we have sent to your e-mail address.
-                Nothing is sent to you before you do.
-              </p>`
-          : html`<h1>Almost there</h1>
-              <p>
-                We confirm every subscription by e-mail before sending anything: give your e-mail address too to receive
-                news from ${campaign.artistName}.
-              </p>`,
+          ? html`<h1>${t.checkInbox}</h1>
+              <p>${t.checkInboxBody(artist)}</p>
+              ${
+                texted === 'queued'
+                  ? html`<p>${t.smsTexted}</p>`
+                  : texted === 'limited'
+                    ? html`<p>${t.smsNotNow}</p>`
+                    : html``
+              }`
+          : html`<h1>${t.almostThere}</h1>
+              <p>${t.almostThereBody(artist)}</p>`,
+        fan,
       ),
     );
   });
 
   // The confirmation link of the double opt-in. GET only asks (mail scanners follow links); POST confirms.
   router.get('/s/:token', (req, res) => {
-    if (!confirmationOf(String(req.params.token), signingKeys(config))) return invalidLink(res, 'confirmation');
+    const fan = fanPage(req, `/s/${req.params.token}`);
+    const t = messagesFor(fan.language.lang).subscription;
+    if (!confirmationOf(String(req.params.token), signingKeys(config))) return invalidLink(res, 'confirmation', fan);
     sendPage(
       res,
       200,
       page(
-        'Confirm your subscription',
-        html`<h1>Confirm your subscription?</h1>
-          <form method="post" action="/s/${req.params.token}">
-            <button class="button" type="submit">Yes, subscribe me</button>
+        t.confirmTitle,
+        html`<h1>${t.confirmQuestion}</h1>
+          <form method="post" action="${withLanguage(`/s/${req.params.token}`, fan.language)}">
+            <button class="button" type="submit">${t.confirmButton}</button>
           </form>`,
+        fan,
       ),
     );
   });
 
   // Same origin: it is the page's own form (unlike /u/, which mail clients post one-click from elsewhere).
   router.post('/s/:token', requireSameOrigin(config.PUBLIC_URL), async (req, res) => {
+    const fan = fanPage(req, `/s/${req.params.token}`);
+    const t = messagesFor(fan.language.lang).subscription;
     const link = confirmationOf(String(req.params.token), signingKeys(config));
-    if (!link) return invalidLink(res, 'confirmation');
+    if (!link) return invalidLink(res, 'confirmation', fan);
     // The sign-up happens now: its event (once per subscription, with the form post's dimensions) and what the ad
     // platforms were held back from, in the confirmation's transaction.
     const adMeasurement = await pool.transaction(async (tx) => {
@@ -154,38 +182,72 @@ export function subscriberRoutes(deps: AppDeps, tracking: Tracking): Router {
       const campaign = await findCampaignById(tx, confirmed.campaignId);
       return campaign ? conversions.subscriptionConfirmed(tx, req, res, campaign, link.id) : html``;
     });
-    if (!adMeasurement) return invalidLink(res, 'confirmation');
+    if (!adMeasurement) return invalidLink(res, 'confirmation', fan);
     sendPage(
       res,
       200,
       page(
-        'Subscribed',
-        html`<h1>You're subscribed</h1>
-          <p>You will now receive news about this release. Every message carries a link to unsubscribe.</p>
-          <p class="note"><a href="${unsubscribeLink(config, link.id)}">Unsubscribe now</a></p>
+        t.subscribedTitle,
+        html`<h1>${t.subscribedHeading}</h1>
+          <p>${t.subscribedBody}</p>
+          <p class="note"><a href="${withLanguage(unsubscribeLink(config, link.id), fan.language)}">${t.unsubscribeNow}</a></p>
           ${adMeasurement}`,
+        fan,
       ),
     );
   });
 
-  // GET only asks (mail scanners follow links); POST unsubscribes.
-  router.get('/u/:token', (req, res) => {
-    if (!subscriberOf(String(req.params.token), signingKeys(config))) return invalidLink(res, 'unsubscribe');
+  // The link texted to a phone (SMS double opt-in). GET only asks (link previews follow links); POST confirms.
+  router.get('/p/:token', (req, res) => {
+    const fan = fanPage(req, `/p/${req.params.token}`);
+    const t = messagesFor(fan.language.lang).subscription;
+    if (!phoneConfirmationOf(String(req.params.token), signingKeys(config)))
+      return invalidLink(res, 'confirmation', fan);
     sendPage(
       res,
       200,
       page(
-        'Unsubscribe',
-        html`<h1>Unsubscribe?</h1>
-<form method="post" action="/u/${req.params.token}"><button class="button" type="submit">Unsubscribe</button></form>`,
+        t.phoneConfirmTitle,
+        html`<h1>${t.phoneConfirmQuestion}</h1>
+          <form method="post" action="${withLanguage(`/p/${req.params.token}`, fan.language)}">
+            <button class="button" type="submit">${t.phoneConfirmButton}</button>
+          </form>`,
+        fan,
+      ),
+    );
+  });
+
+  router.post('/p/:token', requireSameOrigin(config.PUBLIC_URL), async (req, res) => {
+    const fan = fanPage(req, `/p/${req.params.token}`);
+    const t = messagesFor(fan.language.lang).subscription;
+    const link = phoneConfirmationOf(String(req.params.token), signingKeys(config));
+    if (!link || !(await confirmSubscriberPhone(pool, link))) return invalidLink(res, 'confirmation', fan);
+    sendPage(res, 200, messagePage(t.phoneConfirmedTitle, t.phoneConfirmedBody, fan));
+  });
+
+  // GET only asks (mail scanners follow links); POST unsubscribes.
+  router.get('/u/:token', (req, res) => {
+    const fan = fanPage(req, `/u/${req.params.token}`);
+    const t = messagesFor(fan.language.lang).subscription;
+    if (!subscriberOf(String(req.params.token), signingKeys(config))) return invalidLink(res, 'unsubscribe', fan);
+    sendPage(
+      res,
+      200,
+      page(
+        t.unsubscribeTitle,
+        html`<h1>${t.unsubscribeQuestion}</h1>
+<form method="post" action="${withLanguage(`/u/${req.params.token}`, fan.language)}"><button class="button" type="submit">${t.unsubscribeButton}</button></form>`,
+        fan,
       ),
     );
   });
 
   router.post('/u/:token', async (req, res) => {
+    const fan = fanPage(req, `/u/${req.params.token}`);
+    const t = messagesFor(fan.language.lang).subscription;
     const subscriberId = subscriberOf(String(req.params.token), signingKeys(config));
-    if (!subscriberId || !(await unsubscribe(pool, subscriberId))) return invalidLink(res, 'unsubscribe');
-    sendPage(res, 200, messagePage('Unsubscribed', 'You will receive no more messages about this release.'));
+    if (!subscriberId || !(await unsubscribe(pool, subscriberId))) return invalidLink(res, 'unsubscribe', fan);
+    sendPage(res, 200, messagePage(t.unsubscribedTitle, t.unsubscribedBody, fan));
   });
 
   return router;
@@ -264,5 +326,19 @@ function confirmationOf(
   }
 }
 
-const invalidLink = (res: Response, kind: 'unsubscribe' | 'confirmation') =>
-  sendPage(res, 400, messagePage('Link not valid', `This ${kind} link is not valid.`));
+/** A fan's page in their language; `path` is where its language switch links (a GET of the same page). */
+const fanPage = (req: Request, path: string): FanPage => ({ language: fanLanguage(req), path });
+
+const invalidLink = (res: Response, kind: 'unsubscribe' | 'confirmation', fan: FanPage) => {
+  const t = messagesFor(fan.language.lang).subscription;
+  const why = kind === 'unsubscribe' ? t.unsubscribeLinkNotValid : t.confirmationLinkNotValid;
+  return sendPage(res, 400, messagePage(t.linkNotValid, why, fan));
+};
+
+/** What is wrong with the subscribe form, in the fan's language, by the field at fault. */
+function formProblem(t: Messages['subscription'], field: string): string {
+  if (field === 'email') return t.badEmail;
+  if (field === 'phone') return t.badPhone;
+  if (field === 'consent') return t.noConsent;
+  return t.badForm;
+}

@@ -27,7 +27,11 @@ export type ViolationCode =
   | 'explicit_notice_missing'
   | 'targets_minors'
   | 'blocked_by_model'
-  | 'malformed_output';
+  | 'malformed_output'
+  // Instagram captions (caption-linter.ts)
+  | 'too_many_hashtags'
+  | 'too_many_mentions'
+  | 'smart_link_missing';
 
 export interface Violation {
   code: ViolationCode;
@@ -84,6 +88,58 @@ const matchAny = (patterns: RegExp[], text: string): string | null => {
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
+ * The policy rules over one text (names already masked): unverifiable claims, prohibited wording, personal
+ * attributes, and — for an explicit release — addressing minors. Shared by ad copy and Instagram captions.
+ */
+export function policyViolations(
+  text: string,
+  opts: { field: CopyField; label: string; explicit: boolean },
+): Violation[] {
+  const { field, label } = opts;
+  const violations: Violation[] = [];
+  const claim = matchAny(UNVERIFIABLE, text);
+  if (claim)
+    violations.push({
+      code: 'unverifiable_claim',
+      field,
+      message: `the ${label} makes an unverifiable claim ("${claim}")`,
+    });
+  const prohibited = matchAny(PROHIBITED, text);
+  if (prohibited)
+    violations.push({
+      code: 'prohibited_wording',
+      field,
+      message: `the ${label} uses prohibited wording ("${prohibited}")`,
+    });
+  const personal = matchAny(PERSONAL, text);
+  if (personal)
+    violations.push({
+      code: 'personal_attribute',
+      field,
+      message: `the ${label} asserts or implies a personal attribute of the viewer ("${personal}")`,
+    });
+  if (opts.explicit) {
+    const minors = MINORS.exec(text);
+    if (minors)
+      violations.push({
+        code: 'targets_minors',
+        field,
+        message: `the release is explicit but the ${label} addresses minors ("${minors[0]}")`,
+      });
+  }
+  return violations;
+}
+
+/** Names (artist, title) are facts, not claims: masked before the policy rules run. */
+export function maskNames(names: string[] | undefined): (text: string) => string {
+  const sorted = (names ?? [])
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0)
+    .sort((x, y) => y.length - x.length);
+  return (text: string) => sorted.reduce((t, n) => t.replace(new RegExp(escapeRegExp(n), 'gi'), '\u2063'), text);
+}
+
+/**
  * Checks one variant. `names` (artist name, release title) are facts, not claims: they are masked before the policy
  * rules run, so a release called "Fake Love" or "#1 Crush" can still be advertised.
  */
@@ -93,11 +149,7 @@ export function lintCopy(
 ): Violation[] {
   const violations: Violation[] = [];
   const labels = FIELD_LABELS[opts.platform];
-  const names = (opts.names ?? [])
-    .map((n) => n.trim())
-    .filter((n) => n.length > 0)
-    .sort((x, y) => y.length - x.length);
-  const mask = (text: string) => names.reduce((t, n) => t.replace(new RegExp(escapeRegExp(n), 'gi'), '\u2063'), text);
+  const mask = maskNames(opts.names);
   for (const field of COPY_FIELDS) {
     const raw = (draft[field] ?? '').trim();
     const text = mask(raw);
@@ -114,36 +166,7 @@ export function lintCopy(
         field,
         message: `the ${label} has ${length} characters; ${opts.platform} allows ${limit}`,
       });
-    const claim = matchAny(UNVERIFIABLE, text);
-    if (claim)
-      violations.push({
-        code: 'unverifiable_claim',
-        field,
-        message: `the ${label} makes an unverifiable claim ("${claim}")`,
-      });
-    const prohibited = matchAny(PROHIBITED, text);
-    if (prohibited)
-      violations.push({
-        code: 'prohibited_wording',
-        field,
-        message: `the ${label} uses prohibited wording ("${prohibited}")`,
-      });
-    const personal = matchAny(PERSONAL, text);
-    if (personal)
-      violations.push({
-        code: 'personal_attribute',
-        field,
-        message: `the ${label} asserts or implies a personal attribute of the viewer ("${personal}")`,
-      });
-    if (opts.explicit) {
-      const minors = MINORS.exec(text);
-      if (minors)
-        violations.push({
-          code: 'targets_minors',
-          field,
-          message: `the release is explicit but the ${label} addresses minors ("${minors[0]}")`,
-        });
-    }
+    violations.push(...policyViolations(text, { field, label, explicit: opts.explicit }));
   }
   const primary = mask(draft.primaryText ?? '');
   if (opts.explicit && primary.trim() && !(/\bexplicit\b/i.test(primary) && primary.includes('18+'))) {

@@ -17,7 +17,9 @@ export type SignedPurpose =
   | 'connect-link' // POST /v1/connections/:provider's confirmation link (/app/connect/<token>)
   | 'csrf' // the anti-forgery field of the dashboard's forms, bound to the session
   | 'unsubscribe' // the unsubscribe link in every message to a subscriber
+  | 'forever-save-stop' // the link that stops a fan's forever-save with one artist (/f/<token>)
   | 'subscription-confirm' // the e-mailed link that confirms a subscription (double opt-in)
+  | 'phone-confirm' // the texted link by which a phone's owner confirms SMS to it (/p/<token>)
   | 'deletion-link' // the e-mailed link that confirms a deletion request
   | 'email-verification' // the e-mailed link that proves an account reads its address (/account/verify/<token>)
   | 'password-reset' // the e-mailed link that sets a member's new password (/app/reset/<token>)

@@ -14,6 +14,8 @@ export type ProviderErrorKind =
   /** the provider refused the request as it is (bad input, missing permission or scope): retrying cannot help */
   | 'invalid_request'
   | 'not_found'
+  /** the recipient told the provider to stop messaging them (Twilio 21610, a STOP reply): never send to them again */
+  | 'recipient_opted_out'
   /** a 5xx, or no answer to a read: nothing happened, retry */
   | 'unavailable'
   /** a timeout or cut connection on a write: it may have landed, so look before doing it again */

@@ -1,5 +1,5 @@
 // Gemini's generateContent through `@google/generative-ai` (docs/providers/gemini.md), base URL from config. Asks for
-// N copy variants as JSON under a response schema and classifies what comes back: variants (possibly malformed, for
+// N copy variants (or N Instagram captions) as JSON under a response schema and classifies what comes back: variants (possibly malformed, for
 // the linter to judge), a blocked answer (SAFETY and friends: the variants failed, regenerate), or a ProviderError —
 // 429 is rate_limited with its RetryInfo delay, other 4xx are invalid_request (no retry fixes them), 5xx, 408 and a
 // missing answer are unavailable.
@@ -22,6 +22,17 @@ export type GeminiAnswer =
   | { kind: 'blocked'; reason: string }
   | { kind: 'malformed'; reason: string };
 
+export type GeminiCaptionAnswer =
+  | { kind: 'captions'; captions: string[]; finishReason: string }
+  | { kind: 'blocked'; reason: string }
+  | { kind: 'malformed'; reason: string };
+
+/** A JSON answer under a response schema, parsed; or why there is none. */
+type JsonAnswer =
+  | { kind: 'json'; value: unknown; finishReason: string }
+  | { kind: 'blocked'; reason: string }
+  | { kind: 'malformed'; reason: string };
+
 const stringField = { type: SchemaType.STRING } as const;
 
 export function copyResponseSchema(count: number): ResponseSchema {
@@ -37,6 +48,22 @@ export function copyResponseSchema(count: number): ResponseSchema {
           properties: { headline: stringField, primaryText: stringField, description: stringField },
           required: ['headline', 'primaryText', 'description'],
         },
+      },
+    },
+    required: ['variants'],
+  };
+}
+
+/** Instagram captions: `{variants: [{caption}]}`, exactly `count` of them. */
+export function captionResponseSchema(count: number): ResponseSchema {
+  return {
+    type: SchemaType.OBJECT,
+    properties: {
+      variants: {
+        type: SchemaType.ARRAY,
+        minItems: count,
+        maxItems: count,
+        items: { type: SchemaType.OBJECT, properties: { caption: stringField }, required: ['caption'] },
       },
     },
     required: ['variants'],
@@ -86,10 +113,35 @@ export class GeminiCopyClient {
   }
 
   writeVariants(prompt: CopyPrompt, count: number): Promise<GeminiAnswer> {
-    return measured(this.opts.onCall, 'gemini', 'generateContent', () => this.generate(prompt, count));
+    return measured(this.opts.onCall, 'gemini', 'generateContent', async () => {
+      const answer = await this.generateJson(prompt, copyResponseSchema(count));
+      if (answer.kind !== 'json') return answer;
+      const variants = (answer.value as { variants?: unknown }).variants;
+      if (!Array.isArray(variants)) return { kind: 'malformed', reason: 'the answer has no variants list' };
+      const asText = (v: unknown) => (typeof v === 'string' ? v : '');
+      const drafts = variants.slice(0, count).map((v: Record<string, unknown>) => ({
+        headline: asText(v?.headline),
+        primaryText: asText(v?.primaryText),
+        description: asText(v?.description),
+      }));
+      return { kind: 'variants', drafts, finishReason: answer.finishReason };
+    });
   }
 
-  private async generate(prompt: CopyPrompt, count: number): Promise<GeminiAnswer> {
+  writeCaptions(prompt: CopyPrompt, count: number): Promise<GeminiCaptionAnswer> {
+    return measured(this.opts.onCall, 'gemini', 'generateContent', async () => {
+      const answer = await this.generateJson(prompt, captionResponseSchema(count));
+      if (answer.kind !== 'json') return answer;
+      const variants = (answer.value as { variants?: unknown }).variants;
+      if (!Array.isArray(variants)) return { kind: 'malformed', reason: 'the answer has no variants list' };
+      const captions = variants
+        .slice(0, count)
+        .map((v: Record<string, unknown>) => (typeof v?.caption === 'string' ? v.caption : ''));
+      return { kind: 'captions', captions, finishReason: answer.finishReason };
+    });
+  }
+
+  private async generateJson(prompt: CopyPrompt, responseSchema: ResponseSchema): Promise<JsonAnswer> {
     const model = this.genAI.getGenerativeModel(
       {
         model: this.opts.model,
@@ -98,7 +150,7 @@ export class GeminiCopyClient {
           temperature: 0.9,
           maxOutputTokens: 2048,
           responseMimeType: 'application/json',
-          responseSchema: copyResponseSchema(count),
+          responseSchema,
         },
       },
       { baseUrl: this.opts.baseUrl },
@@ -123,15 +175,10 @@ export class GeminiCopyClient {
       throw error;
     }
     try {
-      const parsed = JSON.parse(text) as { variants?: unknown };
-      if (!Array.isArray(parsed.variants)) return { kind: 'malformed', reason: 'the answer has no variants list' };
-      const asText = (v: unknown) => (typeof v === 'string' ? v : '');
-      const drafts = parsed.variants.slice(0, count).map((v: Record<string, unknown>) => ({
-        headline: asText(v?.headline),
-        primaryText: asText(v?.primaryText),
-        description: asText(v?.description),
-      }));
-      return { kind: 'variants', drafts, finishReason };
+      const value = JSON.parse(text) as unknown;
+      if (typeof value !== 'object' || value === null)
+        return { kind: 'malformed', reason: 'the answer is not a JSON object' };
+      return { kind: 'json', value, finishReason };
     } catch {
       return {
         kind: 'malformed',

@@ -1,8 +1,8 @@
 // Twilio's Messages API (docs/providers/twilio.md): POST /2010-04-01/Accounts/{AccountSid}/Messages.json,
 // form-encoded To / From / Body, HTTP basic auth (Account SID or API key SID : secret); 201 with the message's
 // `sid`. Errors come as {code, message, more_info, status}: 20003 / 401 → token_invalid (credentials refused);
-// 20429 / 429 → rate_limited (Retry-After when given); 21610 (the recipient replied STOP) and other 4xx →
-// invalid_request, never retried; 5xx → unavailable.
+// 20429 / 429 → rate_limited (Retry-After when given); 21610 (the recipient replied STOP) → recipient_opted_out,
+// final: the caller unsubscribes them and drops the message; other 4xx → invalid_request; 5xx → unavailable.
 import { type AxiosResponse } from 'axios';
 import { type Config } from '../config';
 import { ProviderError } from './errors';
@@ -74,6 +74,8 @@ function classifyTwilioAnswer(res: AxiosResponse): ProviderError | null {
   if (res.status === 401 || body.code === 20003) return new ProviderError('twilio', 'token_invalid', message, detail);
   if (res.status === 429 || body.code === 20429) return new ProviderError('twilio', 'rate_limited', message, detail);
   if (res.status >= 500 || res.status < 400) return new ProviderError('twilio', 'unavailable', message, detail);
+  if (body.code === TWILIO_UNSUBSCRIBED_RECIPIENT)
+    return new ProviderError('twilio', 'recipient_opted_out', message, detail);
   return new ProviderError('twilio', 'invalid_request', message, detail);
 }
 

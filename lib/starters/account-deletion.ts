@@ -6,6 +6,8 @@ import { AccountId, Kind } from '../temporal/search-attributes';
 import { accountWelcomeWorkflowId } from './account-welcome';
 import { adCampaignWorkflowId } from './ad-campaign';
 import { adCopyWorkflowId } from './ad-copy';
+import { connectionWorkflowId } from './connection-token';
+import { instagramPostWorkflowId } from './instagram-post';
 import { releaseWorkflowId } from './release';
 
 export const accountDeletionWorkflowId = (accountId: string) => `account-deletion:${accountId}`;
@@ -30,17 +32,22 @@ export async function startAccountDeletion(
   return workflowId;
 }
 
-/** The account's workflows (its welcome, its campaigns' release engines, ad copy requests and ad campaigns). */
+/** The account's workflows (its welcome, its campaigns' release engines, ad copy requests and ad campaigns, its
+ * connections' token workflows and its Instagram posts). */
 export function accountErasureWorkflowIds(input: {
   accountId: string;
   campaignIds: readonly string[];
   adCopyRequestIds: readonly string[];
   adCampaignIds: readonly string[];
+  connectionIds?: readonly string[];
+  instagramPostIds?: readonly string[];
 }): string[] {
   return [
     accountWelcomeWorkflowId(input.accountId),
     ...input.campaignIds.map(releaseWorkflowId),
     ...input.adCopyRequestIds.map(adCopyWorkflowId),
     ...input.adCampaignIds.map(adCampaignWorkflowId),
+    ...(input.connectionIds ?? []).map(connectionWorkflowId),
+    ...(input.instagramPostIds ?? []).map(instagramPostWorkflowId),
   ];
 }

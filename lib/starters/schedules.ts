@@ -56,6 +56,11 @@ const SCHEDULES: { id: string; workflowType: Workflow; spec: ScheduleSpec }[] = 
   },
 ];
 
+/** Runs the outbox Schedule's action now (due reminders, then delivery) instead of at its next minute: the dev demo. */
+export async function deliverOutboxNow(client: Client): Promise<void> {
+  await client.schedule.getHandle('outbox-delivery').trigger();
+}
+
 /** Creates every schedule that does not exist yet; an existing one is left as it is. */
 export async function ensureSchedules(client: Client, taskQueue: string): Promise<void> {
   for (const schedule of SCHEDULES) await createSchedule(client, taskQueue, schedule.id);

@@ -1,6 +1,7 @@
-// A demo release in sandbox mode: an account, an artist, a release in the Spotify simulator's catalogue that goes
-// live at the release instant, and a campaign for it. Everything goes through the public API and the simulator's
-// control API, as a person would do it.
+// A demo release in sandbox mode: an account, an artist, a release in the Spotify (and Apple Music) simulators'
+// catalogues that goes live at the release instant, a campaign for it with its platform links, and one fan of each
+// kind dropday reaches (scripts/lib/demo-fans.ts): Spotify pre-save, Apple Music pre-add, reminder by e-mail + SMS.
+// Everything goes through the public API and the simulators' control APIs, as a person would do it.
 import { randomInt } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import axios from 'axios';
 import { Client } from 'pg';
 import Stripe from 'stripe';
 import { releaseWorkflowId } from '../../lib/starters/release';
+import { appleMusicDemoFan, type DemoInbox, reminderDemoFan, spotifyDemoFan } from './demo-fans';
 import { SANDBOX_WEBHOOK_SECRET } from './stripe-mock';
 
 const http = axios.create({ validateStatus: () => true, timeout: 10_000 });
@@ -132,9 +134,20 @@ async function subscribeInSandbox(apiUrl: string, accountId: string): Promise<vo
   });
 }
 
+/** The demo's fans (sandbox names: the simulators' users, a reserved e-mail domain, a Twilio test number). */
+export const DEMO_FANS = {
+  spotify: 'demo-fan-spotify',
+  appleMusic: 'demo-fan-apple',
+  reminder: { email: 'demo-fan@example.com', phone: '+15005550100', platform: 'deezer' },
+};
+
 export async function seedDemoCampaign(opts: {
   apiUrl: string;
   simulatorUrl: string;
+  /** the Apple Music simulator: the release is there too, with an Apple Music fan who pre-adds it */
+  appleMusicUrl?: string;
+  /** the Twilio simulator and the sandbox mailbox: a reminder fan confirms by e-mail and SMS */
+  reminders?: { twilioUrl: string; inbox: DemoInbox };
   /** unset when there is no Web UI (cluster mode): the demo then shows the CLI command instead */
   temporalUiUrl?: string;
   temporalAddress?: string;
@@ -174,10 +187,44 @@ export async function seedDemoCampaign(opts: {
       releaseTime: iso.slice(11, 19),
       releasePolicy: 'global',
       timeZone: 'UTC',
+      platforms: opts.appleMusicUrl ? ['spotify', 'apple_music'] : ['spotify'],
     },
     { headers },
   );
   if (campaign.status !== 201) throw new Error(`could not create the demo campaign: ${JSON.stringify(campaign.data)}`);
+  const { id, slug } = campaign.data as { id: string; slug: string };
+  // Every platform on the smart link: Spotify and Apple Music filled by dropday, two more the artist pasted.
+  const links = await http.put(
+    `${opts.apiUrl}/v1/campaigns/${id}/links`,
+    {
+      links: [
+        { platform: 'spotify', url: 'auto' },
+        ...(opts.appleMusicUrl ? [{ platform: 'apple_music', url: 'auto' }] : []),
+        { platform: 'deezer', url: 'https://www.deezer.com/album/302127' },
+        { platform: 'youtube_music', url: 'https://music.youtube.com/playlist?list=OLAK5uy_demo' },
+      ],
+    },
+    { headers },
+  );
+  if (links.status !== 200) throw new Error(`could not set the demo links: ${JSON.stringify(links.data)}`);
+
+  await spotifyDemoFan(opts.apiUrl, slug, DEMO_FANS.spotify);
+  let apple: Awaited<ReturnType<typeof appleMusicDemoFan>> | null = null;
+  if (opts.appleMusicUrl) {
+    // Out at the release instant on Apple Music too: until then a pre-release album, pre-added at consent.
+    const album = await http.post(`${opts.appleMusicUrl}/__control/albums`, {
+      storefront: 'us',
+      upc,
+      name: 'Midnight Sun',
+      artistName: 'Luna Vey',
+      liveAt: iso,
+    });
+    if (album.status !== 201)
+      throw new Error(`the Apple Music simulator refused the album: ${JSON.stringify(album.data)}`);
+    apple = await appleMusicDemoFan(opts.apiUrl, opts.appleMusicUrl, slug, DEMO_FANS.appleMusic);
+  }
+  if (opts.reminders)
+    await reminderDemoFan(opts.apiUrl, opts.reminders.twilioUrl, slug, DEMO_FANS.reminder, opts.reminders.inbox);
   return {
     campaignId: campaign.data.id as string,
     landingUrl: campaign.data.landingUrl as string,
@@ -189,7 +236,15 @@ export async function seedDemoCampaign(opts: {
     apiKeyFile: path.join(opts.dataDir, 'demo-api-key'),
     progressUrl: `${opts.apiUrl}/v1/campaigns/${campaign.data.id}`,
     appUrl: `${opts.apiUrl}/app/campaigns/${campaign.data.id}`,
-    libraryUrl: `${opts.simulatorUrl}/__control/library/<sandbox user id>`,
+    libraryUrl: `${opts.simulatorUrl}/__control/library/${DEMO_FANS.spotify}`,
+    appleLibraryUrl: apple?.libraryUrl ?? null,
+    applePreAdded: apple?.preAdded ?? null,
+    smsOutboxUrl: opts.reminders ? `${opts.reminders.twilioUrl}/__control/messages` : null,
+    fans: {
+      spotify: 1,
+      appleMusic: apple ? 1 : 0,
+      reminders: opts.reminders ? 1 : 0,
+    },
   };
 }
 
@@ -202,5 +257,44 @@ export function describeDemo(demo: Awaited<ReturnType<typeof seedDemoCampaign>>)
     3. watch the release workflow ${demo.workflowUrl}
     4. progress from the API     curl -s -H "authorization: Bearer $(cat ${demo.apiKeyFile})" ${demo.progressUrl}
     5. after the release, the fan's library in the simulator: ${demo.libraryUrl}
-`;
+  Demo fans: ${demo.fans.spotify} Spotify, ${demo.fans.appleMusic} Apple Music, ${demo.fans.reminders} reminder (e-mail + SMS)
+    Spotify fan "${DEMO_FANS.spotify}"  saved at the release: ${demo.libraryUrl}
+${
+  demo.appleLibraryUrl
+    ? `    Apple Music fan "${DEMO_FANS.appleMusic}"  pre-added and read back now (${demo.applePreAdded ? 'in the library' : 'not read back yet'}): ${demo.appleLibraryUrl}
+`
+    : ''
+}${
+    demo.smsOutboxUrl
+      ? `    reminder fan ${DEMO_FANS.reminder.email} / ${DEMO_FANS.reminder.phone}  after the release: its e-mail (sandbox mailbox) printed here, its SMS in ${demo.smsOutboxUrl}
+`
+      : ''
+  }`;
+}
+
+/**
+ * Once the demo release is out, prints the reminder fan's e-mail from the sandbox mailbox and their SMS from the
+ * Twilio simulator (the outbox Schedule sends them within a minute of the release). Gives up after ten minutes.
+ */
+export async function printDemoReminder(
+  demo: Awaited<ReturnType<typeof seedDemoCampaign>>,
+  inbox: DemoInbox,
+  log: (m: string) => void,
+): Promise<void> {
+  if (!demo.smsOutboxUrl) return;
+  const giveUpAt = Date.parse(demo.releaseAt) + 10 * 60_000;
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(demo.releaseAt) - Date.now())));
+  while (Date.now() < giveUpAt) {
+    const mail = (await inbox.mailTo(DEMO_FANS.reminder.email)).find((m) => m.subject.includes(' is out'));
+    if (mail) {
+      const sms = ((await http.get(demo.smsOutboxUrl)).data as { to: string; body: string }[]).filter(
+        (m) => m.to === DEMO_FANS.reminder.phone && m.body.includes(' is out'),
+      );
+      log(`demo reminder e-mail to ${DEMO_FANS.reminder.email}: ${mail.subject}\n${mail.body}`);
+      log(`demo reminder SMS to ${DEMO_FANS.reminder.phone}: ${sms.at(-1)?.body ?? '(none yet)'}`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 10_000));
+  }
+  log('the demo reminder was not sent within ten minutes of the release');
 }

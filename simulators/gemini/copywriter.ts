@@ -1,4 +1,4 @@
-// The simulator's "model": deterministic copy built from what the prompt says — the release JSON line, the number
+// The simulator's "model": deterministic copy (and Instagram captions) built from what the prompt says — the release JSON line, the number
 // of variants asked for, "<field> (...): at most N characters" limits and a required notice. Different prompts
 // (feedback, refusal reasons) pick different phrasings, the same prompt always gives the same answer.
 import { createHash } from 'node:crypto';
@@ -66,7 +66,9 @@ function fit(text: string, limit: number | undefined): string {
   return [...words.join(' ')].slice(0, limit).join('');
 }
 
-export function writeCopy(prompt: string): { headline: string; primaryText: string; description: string }[] {
+export function writeCopy(
+  prompt: string,
+): { headline: string; primaryText: string; description: string; caption: string }[] {
   const facts = readPrompt(prompt);
   const artist = facts.release.artist ?? 'the artist';
   const title = facts.release.title ?? 'the new release';
@@ -87,10 +89,13 @@ export function writeCopy(prompt: string): { headline: string; primaryText: stri
       `${opener}.`,
     ];
     const body = bodies.find((b) => [...b].length <= room) ?? fit(bodies[bodies.length - 1], room);
+    // An Instagram caption (asked for as `caption`): the fuller sentence and a few hashtags, within its limit.
+    const tags = ['#newmusic', ...(genre ? [`#${genre.replace(/[^\p{L}\p{N}_]/gu, '')}`] : []), '#presave'];
     return {
       headline: fit(HEADLINES[k](title), facts.limits.headline),
       primaryText: notice + body,
       description: fit(DESCRIPTIONS[(k + i) % 5], facts.limits.description),
+      caption: fit(`${bodies[0]}\n\n${tags.join(' ')}`, facts.limits.caption),
     };
   });
 }

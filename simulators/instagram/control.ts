@@ -85,6 +85,7 @@ export function mountControl(app: Express, state: InstagramSimState, faults: Ins
       containers: [...state.containers.values()].map((c) => ({ ...c, status: state.statusOf(c) })),
       sent: state.sent,
       subscribed: [...state.subscribed],
+      unsubscribed: state.unsubscribed,
       hidden: [...state.comments.values()].filter((c) => c.hidden).map((c) => c.id),
       replies: [...state.comments.values()].filter((c) => c.parentId),
     }),

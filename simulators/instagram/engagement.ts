@@ -27,6 +27,7 @@ export function mountEngagement(graph: Router, state: InstagramSimState): void {
     const caller = callerOf(state, req, res);
     if (!caller || !ownAccount(caller, req.params.igId, res)) return;
     state.subscribed.delete(caller.userId);
+    state.unsubscribed.push({ userId: caller.userId, at: state.now() });
     res.json({ success: true });
   });
 

@@ -86,6 +86,8 @@ export class InstagramSimState {
   readonly lastInbound = new Map<string, number>();
   /** accounts whose webhooks are on (POST /me/subscribed_apps) */
   readonly subscribed = new Set<string>();
+  /** every DELETE /me/subscribed_apps answered (who turned their webhooks off, when) */
+  readonly unsubscribed: { userId: string; at: number }[] = [];
   readonly calls: { at: number; method: string; path: string; status: number; userId?: string }[] = [];
   processingMs: number;
   quotaTotal: number;

@@ -4,7 +4,8 @@
 // Twilio's error body {code, message, more_info, status}: 20003 (401) for refused credentials, 21211 for a To that
 // is not E.164, 21602 for a missing Body, 21610 for a recipient who replied STOP, 20429 (429, Retry-After) for a
 // burst over `maxPerSecond`. Control endpoints under /__control: the messages sent, STOP replies, and faults on
-// demand (429 / 500 / 503, or a timeout that never answers).
+// demand (429 / 500 / 503, or a timeout that never answers). `POST /__control/stop {to}` is a STOP reply from that
+// number: from then on it gets 21610, as Twilio's Advanced Opt-Out does.
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import { listenOnLoopback } from '../listen';
@@ -33,6 +34,8 @@ export class TwilioSimState {
   readonly faults: Fault[] = [];
   /** every request's answer status, in order (rejected ones too) */
   readonly statuses: number[] = [];
+  /** every refused send with its Twilio code and the number it was for, in order */
+  readonly refusals: { to: string | undefined; code: number }[] = [];
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -61,6 +64,7 @@ export function twilioSimulatorApp(opts: TwilioSimOptions, state = new TwilioSim
   app.post('/2010-04-01/Accounts/:sid/Messages.json', (req: Request, res: Response) => {
     const answer = (status: number, code: number, message: string) => {
       state.statuses.push(status);
+      state.refusals.push({ to: (req.body as { To?: string }).To, code });
       twilioError(res, status, code, message);
     };
     const fault = state.faults.find((f) => f.remaining > 0);

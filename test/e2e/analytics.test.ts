@@ -141,16 +141,25 @@ describe('campaign analytics', () => {
   it('reports delivery by zone and by wave', async () => {
     const { data } = await analytics();
     expect(data.delivery.byZone).toEqual([
-      { zone: null, total: 11, pending: 9, done: 2, failed: 0, revoked: 0, cancelled: 0 },
-      { zone: 'America/New_York', total: 2, pending: 1, done: 1, failed: 0, revoked: 0, cancelled: 0 },
-      { zone: 'Europe/Berlin', total: 2, pending: 0, done: 2, failed: 0, revoked: 0, cancelled: 0 },
+      { zone: null, total: 11, pending: 9, done: 2, failed: 0, revoked: 0, cancelled: 0, foreverSave: 0 },
+      { zone: 'America/New_York', total: 2, pending: 1, done: 1, failed: 0, revoked: 0, cancelled: 0, foreverSave: 0 },
+      { zone: 'Europe/Berlin', total: 2, pending: 0, done: 2, failed: 0, revoked: 0, cancelled: 0, foreverSave: 0 },
     ]);
     expect(data.delivery.byWave).toEqual([
-      { dueAt: iso(release), total: 5, pending: 0, done: 5, failed: 0, revoked: 0, cancelled: 0 },
-      { dueAt: '2031-06-01T00:00:00.000Z', total: 10, pending: 10, failed: 0, done: 0, revoked: 0, cancelled: 0 },
+      { dueAt: iso(release), total: 5, pending: 0, done: 5, failed: 0, revoked: 0, cancelled: 0, foreverSave: 0 },
+      {
+        dueAt: '2031-06-01T00:00:00.000Z',
+        total: 10,
+        pending: 10,
+        failed: 0,
+        done: 0,
+        revoked: 0,
+        cancelled: 0,
+        foreverSave: 0,
+      },
     ]);
     expect(data.delivery.byPlatform).toEqual([
-      { platform: 'spotify', total: 15, pending: 10, done: 5, failed: 0, revoked: 0, cancelled: 0 },
+      { platform: 'spotify', total: 15, pending: 10, done: 5, failed: 0, revoked: 0, cancelled: 0, foreverSave: 0 },
     ]);
   });
 

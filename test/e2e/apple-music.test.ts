@@ -94,7 +94,7 @@ describe('Apple Music pre-adds', () => {
     await rollUp(stack);
     const analytics = await http.get(`${stack.api.url}/v1/campaigns/${c.id}/analytics`, { headers: c.headers });
     expect(analytics.data.delivery.byPlatform).toEqual([
-      { platform: 'apple_music', total: 2, pending: 0, done: 1, failed: 0, revoked: 1, cancelled: 0 },
+      { platform: 'apple_music', total: 2, pending: 0, done: 1, failed: 0, revoked: 1, cancelled: 0, foreverSave: 0 },
     ]);
   });
 

@@ -2,7 +2,8 @@
 // with TEMPORAL_MODE=cluster (the production topology, its Web UI a process of its own): the whole stack comes up with
 // its embedded defaults (PostgreSQL, Temporal, the simulators, stripe-mock, API, worker, the demo release), the
 // Temporal Web UI shows payloads decoded through the codec endpoint to a signed-in operator, every socket it listens
-// on is bound to loopback (the dev stack runs with sandbox secrets anyone can read), and Ctrl-C stops all of it.
+// on is bound to loopback (the dev stack runs with sandbox secrets anyone can read), and Ctrl-C stops all of it. The
+// demo release has a fan of each kind: Spotify pre-save, Apple Music pre-add, reminder by e-mail and SMS.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -125,6 +126,27 @@ describe.each(['dev-server', 'cluster'] as const)('npm run dev (TEMPORAL_MODE=%s
     expect(signedIn.status).toBe(303);
     const campaignPage = await app.get(/the artist app\s+(\S+)/.exec(output)![1]!);
     expect([campaignPage.status, campaignPage.data.includes('Midnight Sun')]).toEqual([200, true]);
+  });
+
+  it('seeds the demo release with a Spotify fan, an Apple Music fan (pre-added, read back) and a reminder fan', async () => {
+    expect(output).toContain('Demo fans: 1 Spotify, 1 Apple Music, 1 reminder (e-mail + SMS)');
+    const apiKey = (await readFile(path.join(dataDir, 'demo-api-key'), 'utf8')).trim();
+    const progressUrl = /progress from the API\s+curl .* (\S+)$/m.exec(output)![1]!;
+    const presaves = await http.get(`${progressUrl}/presaves`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(presaves.status).toBe(200);
+    expect((presaves.data.items as { platform: string }[]).map((p) => p.platform).sort()).toEqual([
+      'apple_music',
+      'spotify',
+    ]);
+    // The Apple Music fan's library in the simulator holds the pre-release album already (the pre-add read back).
+    expect(output).toMatch(/Apple Music fan "demo-fan-apple"\s+pre-added and read back now \(in the library\)/);
+    const library = await http.get(/Apple Music fan .*: (\S+)$/m.exec(output)![1]!);
+    expect(library.data).toHaveLength(1);
+    // The reminder fan confirmed both: by e-mail (the link in the sandbox mailbox) and by SMS (the texted link).
+    const sms = await http.get(/its SMS in (\S+)$/m.exec(output)![1]!);
+    expect((sms.data as { to: string; body: string }[]).map((m) => m.body.split(':')[0])).toEqual([
+      'Confirm SMS reminders for "Midnight Sun" by Luna Vey',
+    ]);
   });
 
   it('has a Temporal Web UI whose payloads decode through the codec endpoint for a signed-in operator', async () => {

@@ -10,6 +10,7 @@ import { startInstagramAutoReply } from '../../lib/starters/instagram-auto-reply
 import { instagramPostWorkflowId } from '../../lib/starters/instagram-post';
 import { instagramInboxRetentionWorkflow } from '../../workflows/instagram-inbox-retention';
 import { INSTAGRAM_APP } from '../helpers/ad-simulators';
+import { rawHistoryText } from '../helpers/raw-history';
 import { connectInstagram, postView, schedulePost, useInstagramStack } from '../helpers/instagram';
 import { addRelease, artistAccount, http, nextUpc, postCampaign, waitFor } from '../helpers/release-stack';
 import { metaJson, signatureOf } from '../../simulators/instagram';
@@ -280,18 +281,12 @@ describe('inbox', () => {
         await stack.db.pool.any(sql.unsafe`SELECT * FROM ${sql.identifier([t])}`),
         (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
       );
-    const histories = [];
-    for (const id of [instagramPostWorkflowId(post.id)]) {
-      const history = await stack.temporal.client.workflow.getHandle(id).fetchHistory();
-      histories.push(JSON.stringify(history));
-    }
+    const histories = [await rawHistoryText(stack.temporal.client, instagramPostWorkflowId(post.id))];
     const { executions } = {
       executions: stack.temporal.client.workflow.list({ query: `WorkflowType = 'instagramAutoReplyWorkflow'` }),
     };
-    for await (const execution of executions) {
-      const history = await stack.temporal.client.workflow.getHandle(execution.workflowId).fetchHistory();
-      histories.push(JSON.stringify(history));
-    }
+    for await (const execution of executions)
+      histories.push(await rawHistoryText(stack.temporal.client, execution.workflowId));
     expect(histories.length).toBeGreaterThan(1);
     const tokens = [...ig.state.tokens.keys()];
     for (const secret of [...secrets, 'MARKERfan', 'igsid-MARKER', ...tokens]) {

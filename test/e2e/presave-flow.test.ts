@@ -367,7 +367,7 @@ describe('fan token ledger', () => {
       sql.unsafe`UPDATE fan_tokens SET status = 'revoked' WHERE fan_id = ${await fanOf('ledger-d')}`,
     );
     const ledger = await http.get(`${stack.api.url}/v1/campaigns/${res.data.id}/ledger`, { headers });
-    expect(ledger.data).toEqual({ reachable: 0, expiringBeforeRelease: 2, expired: 1, revoked: 1 });
+    expect(ledger.data).toEqual({ reachable: 0, expiringBeforeRelease: 2, expired: 1, revoked: 1, foreverSave: 0 });
     // a consents again: reachable.
     await stack.db.pool.query(
       sql.unsafe`UPDATE fan_tokens SET refresh_expires_at = now() + interval '400 days' WHERE fan_id = ${await fanOf('ledger-a')}`,
@@ -377,6 +377,7 @@ describe('fan token ledger', () => {
       expiringBeforeRelease: 1,
       expired: 1,
       revoked: 1,
+      foreverSave: 0,
     });
     const other = await artistAccount(stack);
     expect(

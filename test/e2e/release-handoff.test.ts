@@ -71,9 +71,17 @@ describe('durable pre-save hand-off', () => {
     } finally {
       await stack.temporal.client.schedule.getHandle(scheduleId).delete();
     }
-    const state = await stack.db.pool.oneFirst(sql.type(z.object({ state: z.string() }))`
-      SELECT state FROM presaves WHERE campaign_id = ${campaign.data.id} AND fan_id = ${fanId}`);
+    // The provider's write lands a moment before the batch's settlement commits: wait for the row, then assert.
+    const state = await waitFor(
+      'the late fan settled',
+      () =>
+        stack.db.pool.oneFirst(sql.type(z.object({ state: z.string() }))`
+          SELECT state FROM presaves WHERE campaign_id = ${campaign.data.id} AND fan_id = ${fanId}`),
+      (s) => s !== 'running',
+      15_000,
+    );
     expect(state).toBe('done');
+    expect(savesOf(stack, 'handoff-late')).toHaveLength(1);
     const left = await stack.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
       SELECT count(*)::int AS n FROM release_handoffs WHERE campaign_id = ${campaign.data.id}`);
     expect(left).toBe(0);

@@ -19,6 +19,7 @@ import {
   waitForCampaign,
 } from '../helpers/release-stack';
 import { usePerFile } from '../helpers/per-file';
+import { confirmPhone, textsTo } from '../helpers/sms';
 
 const twilio = usePerFile(
   'the Twilio simulator',
@@ -44,11 +45,11 @@ const runOutbox = () =>
 
 const remindersTo = async (address: string) =>
   (await mailTo(stack, address)).filter((m) => m.subject.includes('is out'));
-const smsTo = (phone: string) => twilio.state.sent.filter((m) => m.to === phone);
+const smsTo = (phone: string) => textsTo(twilio.state, phone).filter((m) => m.body.includes(' is out'));
 
 describe('release-day reminders', () => {
   it('reminds a confirmed fan exactly once after the release is live, by e-mail and SMS, platform first', async () => {
-    const created = await accountWithLiveAlbumCampaign(stack, 'Remind Me', { secondsAhead: 12 });
+    const created = await accountWithLiveAlbumCampaign(stack, 'Remind Me', { secondsAhead: 20 });
     const { id, slug } = created.campaign.data as { id: string; slug: string };
     const links = [
       { platform: 'spotify', url: 'auto' },
@@ -73,6 +74,10 @@ describe('release-day reminders', () => {
     expect((await ask({ email: 'bad@example.com', platform: 'myspace' })).status).toBe(400);
     await confirmSubscription(stack, 'fan@example.com');
     const leaver = await confirmSubscription(stack, 'leaver@example.com');
+    // SMS double opt-in: each phone's owner opens the link texted to it (docs/smart-link.md).
+    await runOutbox();
+    expect((await confirmPhone(stack.api.url, twilio.state, '+33612345678')).status).toBe(200);
+    expect((await confirmPhone(stack.api.url, twilio.state, '+33698765432')).status).toBe(200);
     const unsubscribe = String(leaver.data).match(/\/u\/([^"]+)"/)![1];
     expect((await http.post(`${stack.api.url}/u/${unsubscribe}`)).status).toBe(200);
 
@@ -80,7 +85,7 @@ describe('release-day reminders', () => {
     await runOutbox();
     expect(Date.now()).toBeLessThan(created.release.at); // the check above ran before the release instant
     expect(await remindersTo('fan@example.com')).toEqual([]);
-    expect(twilio.state.sent).toEqual([]);
+    expect(twilio.state.sent.filter((m) => m.body.includes(' is out'))).toEqual([]);
 
     await waitForCampaign(stack, id, created.headers, 'the release live', (r) => r.data.resolution === 'live');
     while (Date.now() < created.release.at) await new Promise((r) => setTimeout(r, 200));

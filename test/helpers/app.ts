@@ -10,7 +10,7 @@ import { createProviderClients } from '../../lib/providers';
 import { type ReleaseTimings } from '../../workflows/release';
 import { type Config } from '../../lib/config';
 import { type KeyRing } from '../../lib/crypto/keyring';
-import { createLogger } from '../../lib/logger';
+import { createLogger, type Logger } from '../../lib/logger';
 import { type DatabasePool } from '../../db/pool';
 
 export interface TestApi {
@@ -26,11 +26,13 @@ export async function startTestApi(deps: {
   timings?: Partial<ReleaseTimings>;
   /** listen here (PUBLIC_URL must name it for OAuth redirects); default: any free port */
   port?: number;
+  /** default: silent */
+  logger?: Logger;
 }): Promise<TestApi> {
   const metrics = createMetricsRegistry();
   const appDeps: AppDeps = {
     ...deps,
-    logger: createLogger({ level: 'silent' }),
+    logger: deps.logger ?? createLogger({ level: 'silent' }),
     metrics,
     releaseEngine: createReleaseEngine(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, deps.timings),
     providers: createProviderClients(deps.config, { onCall: providerCallMetrics(metrics) }),

@@ -12,7 +12,9 @@ import {
   useReleaseStack,
 } from './release-stack';
 
-export function useInstagramStack(opts: ReleaseStackOptions & { env?: Record<string, string> } = {}): {
+export function useInstagramStack(
+  opts: ReleaseStackOptions & { env?: Record<string, string>; /** default INSTAGRAM_APP's */ appSecret?: string } = {},
+): {
   ig: InstagramSimulator;
   stack: ReleaseStack;
 } {
@@ -20,7 +22,7 @@ export function useInstagramStack(opts: ReleaseStackOptions & { env?: Record<str
   beforeAll(async () => {
     ig = await startInstagramSimulator({
       appId: INSTAGRAM_APP.appId,
-      appSecret: INSTAGRAM_APP.appSecret,
+      appSecret: opts.appSecret ?? INSTAGRAM_APP.appSecret,
       processingMs: 300,
     });
   });
@@ -30,6 +32,7 @@ export function useInstagramStack(opts: ReleaseStackOptions & { env?: Record<str
       ...instagramEnv(ig!),
       INSTAGRAM_CONTAINER_LEAD_SECONDS: '2',
       INSTAGRAM_LIVE_CHECK_MS: '300',
+      ...(opts.appSecret ? { INSTAGRAM_APP_SECRET: opts.appSecret } : {}),
       ...opts.env,
     },
   }));

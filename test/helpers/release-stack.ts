@@ -2,12 +2,13 @@
 // simulator over HTTP, and the API on a known port (OAuth redirects name it).
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { type DefaultLogger } from '@temporalio/worker';
 import axios from 'axios';
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { type Config } from '../../lib/config';
 import { type KeyRing } from '../../lib/crypto/keyring';
-import { createLogger } from '../../lib/logger';
+import { createLogger, type Logger } from '../../lib/logger';
 import { freePort } from '../../scripts/lib/ports';
 import {
   type AppleMusicSimulatorOptions,
@@ -56,6 +57,8 @@ export interface ReleaseStackOptions {
   startWorker?: boolean;
   /** another Temporal server than the run's dev server (test/helpers/temporal-cluster.ts) */
   temporalAddress?: string;
+  /** what the API and the worker log with, and the SDK's runtime logger (default: silent, SDK errors only) */
+  logging?: { logger: Logger; runtimeLogger: DefaultLogger };
 }
 
 export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise<ReleaseStack> {
@@ -84,7 +87,7 @@ export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise
     APPLE_MUSIC_MAX_RPS: '200',
     ...opts.env,
   });
-  const temporal = await connectTestTemporal(base.keyRing, opts.temporalAddress);
+  const temporal = await connectTestTemporal(base.keyRing, opts.temporalAddress, opts.logging?.runtimeLogger);
   const config = { ...base.config, TEMPORAL_TASK_QUEUE: temporal.taskQueue };
   const timings = { ...FAST_TIMINGS, ...opts.timings };
   const api = await startTestApi({
@@ -94,6 +97,7 @@ export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise
     keyRing: base.keyRing,
     timings,
     port,
+    logger: opts.logging?.logger,
   });
   const stack: ReleaseStack = {
     db,
@@ -109,7 +113,7 @@ export async function startReleaseStack(opts: ReleaseStackOptions = {}): Promise
         config,
         pool: db.pool,
         keyRing: base.keyRing,
-        logger: createLogger({ level: 'silent' }),
+        logger: opts.logging?.logger ?? createLogger({ level: 'silent' }),
       });
       return stack.worker;
     },

@@ -40,10 +40,17 @@ export function workflowBundle(): Promise<{ code: string }> {
   return bundle;
 }
 
-/** Connects to the run's dev server, or to `address` (a cluster a test file started itself). */
-export async function connectTestTemporal(keyRing: KeyRing, address?: string): Promise<TestTemporal> {
+/**
+ * Connects to the run's dev server, or to `address` (a cluster a test file started itself). `runtimeLogger`: where
+ * the SDK's own lines go in this file (the first connect of a file installs the runtime; default errors only).
+ */
+export async function connectTestTemporal(
+  keyRing: KeyRing,
+  address?: string,
+  runtimeLogger?: DefaultLogger,
+): Promise<TestTemporal> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({ logger: runtimeLogger ?? new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   address ??= process.env.DROPDAY_TEST_TEMPORAL_ADDRESS;

@@ -129,7 +129,7 @@ describe('SMTP transport', () => {
       });
       await queueEmail(db.pool, { accountId: refused.id, template: 'welcome', data: {}, dedupeKey: 'smtp:refused' });
 
-      expect(await mail.deliverOutbox({ limit: 10 })).toEqual({ sent: 1, failed: 1 });
+      expect(await mail.deliverOutbox({ limit: 10 })).toEqual({ sent: 1, failed: 1, dropped: 0 });
       expect(smtp.received).toHaveLength(1);
       expect(smtp.received[0]).toMatchObject({ from: 'mail@dropday.test', to: ['smtp-label@example.com'] });
       expect(smtp.received[0].data).toMatch(/^Subject: Welcome to dropday$/m);

@@ -136,7 +136,7 @@ describe('denial of service', () => {
         slug: expect.any(String),
         landingUrl: expect.any(String),
         status: 'scheduled',
-        progress: { total: 0, pending: 0, done: 0, failed: 0, revoked: 0, cancelled: 0 },
+        progress: { total: 0, pending: 0, done: 0, failed: 0, revoked: 0, cancelled: 0, foreverSave: 0 },
         nextWaveAt: null,
       }),
     );

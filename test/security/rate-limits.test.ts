@@ -128,6 +128,15 @@ describe('rate limits', () => {
         policy: 'subscribe',
         send: (h) => http.post(`${stack.api.url}/s/not-a-token`, '', { headers: { ...h, ...form } }),
       },
+      // Someone guessing forever-save stop tokens, on the page and on its POST.
+      {
+        policy: 'subscribe',
+        send: (h) => http.get(`${stack.api.url}/f/not-a-token`, { headers: h }),
+      },
+      {
+        policy: 'subscribe',
+        send: (h) => http.post(`${stack.api.url}/f/not-a-token`, '', { headers: { ...h, ...form } }),
+      },
       {
         policy: 'deletion',
         send: (h) =>

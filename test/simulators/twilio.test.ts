@@ -47,7 +47,7 @@ describe('Twilio simulator', () => {
     const client = clientWith(ACCOUNT.authToken);
     expect(await kindOf(client.sendSms({ to: '0612345678', body: 'x' }))).toEqual(['invalid_request', 21211]);
     await http.post(`${sim.url}/__control/stop`, { to: '+33600000001' });
-    expect(await kindOf(client.sendSms({ to: '+33600000001', body: 'x' }))).toEqual(['invalid_request', 21610]);
+    expect(await kindOf(client.sendSms({ to: '+33600000001', body: 'x' }))).toEqual(['recipient_opted_out', 21610]);
     await new Promise((r) => setTimeout(r, 1_100));
     const burst = await Promise.all(
       Array.from({ length: 5 }, (_, i) => kindOf(client.sendSms({ to: `+3361234500${i}`, body: 'x' }))),
