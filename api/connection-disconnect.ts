@@ -20,9 +20,7 @@ export interface DisconnectPreview {
 }
 
 export type DisconnectOutcome =
-  | { outcome: 'disconnected' }
-  | { outcome: 'not_found' }
-  | ({ outcome: 'in_use' } & DisconnectPreview);
+  { outcome: 'disconnected' } | { outcome: 'not_found' } | ({ outcome: 'in_use' } & DisconnectPreview);
 
 export function createConnectionDisconnect({ pool, config, temporal }: Pick<AppDeps, 'pool' | 'config' | 'temporal'>) {
   return {

@@ -24,7 +24,10 @@ export function appAccountRoutes({ pool, logger }: AppDeps, kit: AppPageKit, peo
   const { send, form, csrf, keys, secure } = kit;
   const parse = <T>(schema: z.ZodType<T>, body: unknown) => schema.safeParse(body ?? {});
 
-  router.get('/app/sign-up', (req, res) => send(res, 200, signUpPage({ csrf: csrf(req, res), google: kit.google })));
+  router.get('/app/sign-up', (req, res) => {
+    if (kit.google) kit.allowGoogleForm(res);
+    send(res, 200, signUpPage({ csrf: csrf(req, res), google: kit.google }));
+  });
 
   // The same answer, at once, for a new address and for one that signs in already (the page says "check your
   // inbox"): the work, and its different cost, comes after the answer is sent. A failure is logged; the person can

@@ -21,7 +21,10 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
 
   router.get('/app', async (req, res) => {
     const session = await appSession(pool, keys, req);
-    if (!session) return sendPage(res, 200, signInPage({ csrf: kit.csrf(req, res), google: kit.google }));
+    if (!session) {
+      if (kit.google) kit.allowGoogleForm(res);
+      return sendPage(res, 200, signInPage({ csrf: kit.csrf(req, res), google: kit.google }));
+    }
     const account = await findAccount(pool, session.accountId);
     const notice =
       account && account.emailVerifiedAt === null
@@ -82,6 +85,7 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
         ),
       );
     const account = await findAccount(pool, session.accountId);
+    kit.allowFormTo(res, connections.consentOrigin(link.provider));
     sendPage(
       res,
       200,
