@@ -116,6 +116,11 @@ export function createMailActivities({ pool, keyRing, config, providers }: Activ
           subject: 'Reset your dropday password',
           body: `Someone (we hope you) asked to reset the password of your dropday sign-in. To choose a new one, open ${config.PUBLIC_URL}/app/reset/${d.token} within an hour. Choosing it signs you out everywhere. If it was not you, ignore this message: your password stays as it is.`,
         };
+      case 'sign_up_attempt':
+        return {
+          subject: 'Someone tried to sign up to dropday with your address',
+          body: `Someone (maybe you) tried to create a dropday account with this address, which already signs in to dropday. Nothing was changed and no account was created. If it was you, sign in at ${config.PUBLIC_URL}/app, or choose a new password at ${config.PUBLIC_URL}/app/reset if you forgot it. If it was not you, ignore this message.`,
+        };
       case 'member_invite':
         return {
           subject: `You are invited to ${email.accountName ?? 'a dropday account'}`,

@@ -10,14 +10,15 @@ import { type EmailVerification } from './email-verification';
 export async function createAccount<T>(
   { pool, temporal, config }: Pick<AppDeps, 'pool' | 'temporal' | 'config'>,
   verification: EmailVerification,
-  input: { name: string; email: string },
+  /** `addressVerified`: the sign-up proved the address already (Google vouched for it): no verification mail */
+  input: { name: string; email: string; addressVerified?: boolean },
   /** the sign-in that comes with the account (an API key, an owner); may throw to create nothing */
   withAccount: (tx: DatabaseTransactionConnection, account: Account) => Promise<T>,
 ): Promise<{ account: Account; extra: T }> {
   return pool.transaction(async (tx) => {
-    const account = await insertAccount(tx, input);
+    const account = await insertAccount(tx, { name: input.name, email: input.email });
     const extra = await withAccount(tx, account);
-    await verification.queue(tx, account);
+    if (!input.addressVerified) await verification.queue(tx, account);
     // Started inside the transaction: if Temporal is unreachable, the account is not created either.
     await startAccountWelcome(temporal, config.TEMPORAL_TASK_QUEUE, { accountId: account.id });
     return { account, extra };

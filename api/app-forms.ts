@@ -25,6 +25,10 @@ export const signInForm = z.object({
   password: z.string().max(PASSWORD_MAX_LENGTH),
   next: z.string().max(2100).optional(),
 });
+const pending = z.string().min(1).max(2000);
+export const googleLinkForm = z.object({ csrf, pending, password: z.string().min(1).max(PASSWORD_MAX_LENGTH) });
+export const googleNewAccountForm = z.object({ csrf, pending, name: plainName(200) });
+export const disconnectForm = z.object({ csrf, confirm: z.literal('yes') });
 export const resetRequestForm = z.object({ csrf, email });
 export const choosePasswordForm = z.object({ csrf, password });
 export const createKeyForm = z.object({ csrf, name: plainName(100) });

@@ -6,6 +6,7 @@ import { signingKeys } from '../lib/crypto/signed-value';
 import { appSession } from './app-session';
 import { type AuthContext } from './auth';
 import { type AppDeps } from './deps';
+import { addContentSecuritySources } from './http/content-security';
 import { formCsrf, hasFormCsrf } from './http/form-csrf';
 import { requireSameOrigin } from './http/same-origin';
 import { signedOutPage } from './pages/app-layout';
@@ -56,9 +57,21 @@ export function appPageKit({ config, pool }: Pick<AppDeps, 'config' | 'pool'>) {
       );
     },
   ];
+  /**
+   * A page whose form's answer redirects to a provider's consent page (Google sign-in, a connect's confirmation):
+   * helmet's CSP says form-action 'self', which browsers also check on the redirect, so the provider's origin is
+   * added for that page only.
+   */
+  const allowFormTo = (res: Response, url: string) =>
+    addContentSecuritySources(res, { 'form-action': [new URL(url).origin] });
   return {
     keys,
     secure,
+    allowFormTo,
+    /** for pages that show the "Sign in with Google" button */
+    allowGoogleForm: (res: Response) => allowFormTo(res, config.GOOGLE_AUTH_URL),
+    /** whether "Sign in with Google" is offered */
+    google: Boolean(config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET),
     send,
     sameOrigin,
     form,

@@ -16,6 +16,8 @@ import { createEmailVerification } from './email-verification';
 import { artistRoutes } from './routes/artists';
 import { campaignRoutes } from './routes/campaigns';
 import { releaseRoutes } from './routes/releases';
+import { artworkRoutes, artworkUploadRoutes } from './routes/artwork';
+import { createArtwork } from './artwork';
 import { opsRoutes } from './routes/ops';
 import { opsWorkflowRoutes } from './routes/ops-workflows';
 import { smartLinkRoutes } from './routes/smart-link';
@@ -28,6 +30,7 @@ import { oauthCallbackRoutes } from './routes/oauth-callbacks';
 import { adCopyRoutes } from './routes/ad-copy';
 import { adRoutes } from './routes/ads';
 import { createArtistConnections } from './oauth/artist-connections';
+import { createConnectionDisconnect } from './connection-disconnect';
 import { createDeletionRequester } from './oauth/deletion-sign-in';
 import { createPresaveCompletion } from './oauth/presave-completion';
 import { createSpotifySignIn } from './oauth/spotify-fan-sign-in';
@@ -40,10 +43,14 @@ import { conversionPublicRoutes, conversionRoutes } from './routes/conversions';
 import { analyticsRoutes } from './routes/analytics';
 import { dashboardRoutes } from './routes/dashboard';
 import { appAccountRoutes } from './routes/app-accounts';
+import { appGoogleRoutes } from './routes/app-google';
+import { createGoogleMembers } from './google-members';
+import { createGoogleSignIn } from './oauth/google-sign-in';
 import { appSettingsRoutes } from './routes/app-settings';
 import { appCampaignRoutes } from './routes/app-campaigns';
 import { appAdRoutes } from './routes/app-ads';
 import { appAccountPageRoutes } from './routes/app-account-pages';
+import { appConnectionRoutes } from './routes/app-connections';
 import { appPageKit } from './app-page-kit';
 import { createMemberAccounts } from './member-accounts';
 import { auditMemberChanges } from './member-audit';
@@ -67,12 +74,12 @@ export function createApp(deps: AppDeps): Express {
   const https = deps.config.PUBLIC_URL.startsWith('https://');
   app.use(
     helmet({
-      // Pages load only our own script and style; artwork comes from the provider's image CDN (in sandbox mode the
-      // Spotify simulator, over http). HTTPS-only headers only where we are served over HTTPS (a local
+      // Pages load only our own script, style and images: artwork is served by dropday itself (./routes/artwork.ts),
+      // uploads and catalogue covers alike (pages with a Meta pixel add Meta's host: ./conversions.ts). HTTPS-only headers only where we are served over HTTPS (a local
       // http://127.0.0.1 stack must keep working).
       contentSecurityPolicy: {
         directives: {
-          'img-src': ["'self'", 'https:', 'data:', ...(https ? [] : [new URL(deps.config.SPOTIFY_API_URL).origin])],
+          'img-src': ["'self'"],
           'upgrade-insecure-requests': https ? [] : null,
         },
       },
@@ -121,21 +128,33 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(staticRoutes());
+  const artwork = createArtwork(deps);
+  app.use(artworkRoutes(artwork));
   app.use(conversionPublicRoutes(deps));
   const connections = createArtistConnections(deps, oauthStates);
+  const disconnect = createConnectionDisconnect(deps);
   const appKit = appPageKit(deps);
   const emailVerification = createEmailVerification(deps);
   const people = createMemberAccounts(deps, emailVerification);
   app.use(dashboardRoutes(deps, appKit, connections));
   app.use(appAccountRoutes(deps, appKit, people));
+  app.use(
+    appGoogleRoutes(
+      deps,
+      appKit,
+      createGoogleSignIn(deps, oauthStates),
+      createGoogleMembers(deps, emailVerification, people),
+    ),
+  );
   app.use(appSettingsRoutes(deps, appKit, people, emailVerification));
   app.use(appCampaignRoutes(deps, appKit));
   app.use(appAdRoutes(deps, appKit));
   app.use(appAccountPageRoutes(deps, appKit));
+  app.use(appConnectionRoutes(deps, appKit, connections, disconnect));
   app.use(platformLinkRoutes(deps, tracking));
   app.use(privacyRoutes(deps, signIn));
   app.use(foreverSaveRoutes(deps));
-  app.use(accountVerificationRoutes(deps, emailVerification));
+  app.use(accountVerificationRoutes(deps, emailVerification, people));
   app.use(subscriberRoutes(deps, tracking));
   app.use(metaCallbackRoutes(deps));
   app.use(
@@ -159,12 +178,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(ownAccountRoutes(deps, emailVerification));
   app.use(artistRoutes(deps));
   app.use(campaignRoutes(deps));
-  app.use(releaseRoutes(deps));
+  app.use(releaseRoutes(deps, artwork));
+  app.use(artworkUploadRoutes(artwork));
   app.use(analyticsRoutes(deps));
   app.use(platformLinkAdminRoutes(deps));
   app.use(attributionRoutes(deps));
   app.use(subscriberExportRoutes(deps));
-  app.use(connectionRoutes(deps, connections));
+  app.use(connectionRoutes(deps, connections, disconnect));
   app.use(adCopyRoutes(deps));
   app.use(adRoutes(deps));
   app.use(instagramRoutes(deps));

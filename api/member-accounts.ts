@@ -3,8 +3,11 @@
 // change is audited with the acting member's id (ids only: the audit log outlives what it records).
 //
 // Nothing here tells a caller whether an address has a sign-in: a wrong password, an unknown address, a pending
-// invitation and a locked member all answer `refused` after the same scrypt work, and a reset is "sent" for any
-// address.
+// invitation, an address not verified yet and a locked member all answer `refused` after the same scrypt work, a
+// reset is "sent" for any address, and a sign-up answers nothing (the route says "check your inbox" either way): a
+// new address gets its account and verification link, an address that signs in already gets a note to its owner.
+// A member signs in with a password only once a mailed link proved the address (so signing up and then signing in
+// cannot tell whether the address was new either); the verification link itself lets the new owner sign in.
 import { z } from 'zod';
 import { audit } from '../db/audit-log';
 import { findAccount } from '../db/accounts';
@@ -13,6 +16,7 @@ import {
   findMember,
   findMemberByLookup,
   insertMember,
+  markMemberEmailVerified,
   type Member,
   type MemberRole,
   recordFailedSignIn,
@@ -31,7 +35,7 @@ import { type EmailVerification } from './email-verification';
 export const LOCK_OUT = { maxFailures: 5, lockMs: 15 * 60_000 };
 const RESET_LINK_TTL_MS = 3600_000;
 const INVITE_LINK_TTL_MS = 7 * 24 * 3600_000;
-/** At most one reset e-mail per member in this long. */
+/** At most one reset e-mail per member in this long (and one "someone tried to sign up" note). */
 const RESET_MAIL_BUCKET_MS = 5 * 60_000;
 
 const resetPayload = z.object({ m: z.string().uuid(), v: z.string() }).strict();
@@ -39,14 +43,30 @@ const invitePayload = z.object({ m: z.string().uuid() }).strict();
 
 export type MemberAccounts = ReturnType<typeof createMemberAccounts>;
 
+/** The keyed lookup hash members are found by their address with (members.email_lookup). */
+export function memberEmailLookup(config: AppDeps['config']) {
+  const lookupHash = createLookupHasher(lookupHashSecret(config));
+  return (email: string) => lookupHash(`member:${email.trim().toLowerCase()}`);
+}
+
 export function createMemberAccounts(deps: AppDeps, verification: EmailVerification) {
   const { pool, keyRing, config } = deps;
   const keys = signingKeys(config);
-  const lookupHash = createLookupHasher(lookupHashSecret(config));
-  const emailLookup = (email: string) => lookupHash(`member:${email.trim().toLowerCase()}`);
+  const emailLookup = memberEmailLookup(config);
   /** Binds a reset link to the password it replaces: once the password changes, the link is spent. */
   const passwordVersion = (member: Member) => keys.mac('password-reset', member.passwordHash ?? 'none').slice(0, 16);
   const actor = (memberId: string) => `member:${memberId}`;
+
+  /** "Someone tried to sign up with your address": the owner learns of it, and how to sign in or reset. */
+  async function noteSignUpAttempt(member: Member) {
+    await queueEmail(pool, {
+      memberId: member.id,
+      template: 'sign_up_attempt',
+      kind: 'transactional',
+      data: {},
+      dedupeKey: `sign-up-attempt:${member.id}:${Math.floor(Date.now() / RESET_MAIL_BUCKET_MS)}`,
+    });
+  }
 
   function readLink<T>(purpose: 'password-reset' | 'member-invite', schema: z.ZodType<T>, token: string): T | null {
     try {
@@ -59,11 +79,18 @@ export function createMemberAccounts(deps: AppDeps, verification: EmailVerificat
   }
 
   return {
-    /** A new account with its owner; `address_taken` when the address already signs in to dropday. */
-    async signUp(input: { name: string; email: string; password: string }) {
+    /**
+     * A new account with its owner (not signed in: the verification link signs them in); for an address that signs in
+     * already, a note to its owner instead. The caller answers the same either way (see the header).
+     */
+    async signUp(input: { name: string; email: string; password: string }): Promise<'created' | 'address_taken'> {
       const passwordHash = await hashPassword(input.password);
-      if (await findMemberByLookup(pool, keyRing, emailLookup(input.email))) return 'address_taken' as const;
       const lookup = emailLookup(input.email);
+      const existing = await findMemberByLookup(pool, keyRing, lookup);
+      if (existing) {
+        await noteSignUpAttempt(existing);
+        return 'address_taken';
+      }
       try {
         const { account, extra: owner } = await createAccount(deps, verification, input, async (tx, created) => {
           const member = await insertMember(tx, keyRing, {
@@ -82,19 +109,26 @@ export function createMemberAccounts(deps: AppDeps, verification: EmailVerificat
           actor: actor(owner.id),
           accountId: account.id,
         });
-        return { account, owner };
+        return 'created';
       } catch (error) {
-        if (error instanceof AddressTaken) return 'address_taken' as const;
-        throw error;
+        if (!(error instanceof AddressTaken)) throw error;
+        const winner = await findMemberByLookup(pool, keyRing, lookup);
+        if (winner) await noteSignUpAttempt(winner);
+        return 'address_taken';
       }
     },
 
-    /** The member, or `refused` for any reason (see the header). */
-    async signIn(input: { email: string; password: string }): Promise<Member | 'refused'> {
+    /**
+     * The member, or `refused` for any reason (see the header). `verificationLink`: the token of the verification
+     * link the sign-in came from (the one way in for an owner whose address is not verified yet).
+     */
+    async signIn(input: { email: string; password: string; verificationLink?: string }): Promise<Member | 'refused'> {
+      const verifyingAccountId = input.verificationLink ? verification.accountOfLink(input.verificationLink) : null;
       const member = await findMemberByLookup(pool, keyRing, emailLookup(input.email));
       const matches = await verifyPassword(input.password, member?.passwordHash ?? UNMATCHABLE_HASH);
       if (!member || !member.passwordHash) return 'refused';
       if (member.lockedUntil !== null && member.lockedUntil > Date.now()) return 'refused';
+      if (matches && member.emailVerifiedAt === null && member.accountId !== verifyingAccountId) return 'refused';
       if (!matches) {
         await recordFailedSignIn(pool, member.id, LOCK_OUT);
         await audit(pool, {
@@ -114,10 +148,19 @@ export function createMemberAccounts(deps: AppDeps, verification: EmailVerificat
       return member;
     },
 
+    /** The owner who signed up with the account's address proved it by the account's verification link. */
+    async verifiedByAccountLink(memberId: string): Promise<void> {
+      const member = await findMember(pool, keyRing, memberId);
+      const account = member ? await findAccount(pool, member.accountId) : null;
+      if (member && account && account.email.trim().toLowerCase() === member.email.trim().toLowerCase())
+        await markMemberEmailVerified(pool, member.id);
+    },
+
     /** Mails a reset link when the address has a sign-in; the caller answers the same either way. */
     async requestPasswordReset(email: string): Promise<void> {
       const member = await findMemberByLookup(pool, keyRing, emailLookup(email));
-      if (!member?.passwordHash) return;
+      // A member who signs in with Google only may choose a password too; an open invitation may not.
+      if (!member || (!member.passwordHash && !member.googleLinked)) return;
       const token = keys.sign('password-reset', { m: member.id, v: passwordVersion(member) }, RESET_LINK_TTL_MS);
       await queueEmail(pool, {
         memberId: member.id,
@@ -181,7 +224,7 @@ export function createMemberAccounts(deps: AppDeps, verification: EmailVerificat
     async invitation(token: string) {
       const link = readLink('member-invite', invitePayload, token);
       const member = link ? await findMember(pool, keyRing, link.m) : null;
-      if (!member || member.passwordHash !== null) return null;
+      if (!member || member.passwordHash !== null || member.googleLinked) return null;
       const account = await findAccount(pool, member.accountId);
       return account ? { member, account } : null;
     },

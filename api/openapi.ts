@@ -511,9 +511,17 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/v1/releases/lookup',
-    summary: 'The release of a UPC or ISRC in the catalogue ({found, release:{title, artworkUrl, trackCount, ...}})',
+    summary:
+      "The release of a UPC or ISRC in the catalogue ({found, release:{title, artworkUrl, artworkSrc (dropday's copy), trackCount, ...}})",
     auth: 'artist',
     query: releaseLookupQuery,
+  },
+  {
+    method: 'put',
+    path: '/v1/campaigns/:id/artwork',
+    summary:
+      'Upload the release artwork: the raw image as the body (image/png or image/jpeg, at most 10 MB, 300 to 6000 pixels a side); dropday serves it resized under /artwork ({artworkId, width, height, urls})',
+    auth: 'artist',
   },
   { method: 'get', path: '/v1/campaigns/:id/ledger', summary: 'Fan token ledger', auth: 'artist' },
   {

@@ -13,7 +13,7 @@ import { errorBody } from './errors';
 /** Which requests each policy counts. Limits come from configuration (RATE_LIMIT_DEFAULTS, RATE_LIMITS). */
 export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: string; path: RegExp }[] = [
   { policy: 'signup', method: 'POST', path: /^\/(v1\/accounts|app\/sign-up)\/?$/ },
-  { policy: 'login', method: 'POST', path: /^\/(app\/session|app\/sign-in|ops\/login)\/?$/ },
+  { policy: 'login', method: 'POST', path: /^\/(app\/session|app\/sign-in(\/google(\/link|\/new)?)?|ops\/login)\/?$/ },
   // The artist app's mailed links (a password reset, an invitation): someone guessing tokens.
   { policy: 'login', method: 'POST', path: /^\/app\/(reset|invite)\/[^/]+\/?$/ },
   { policy: 'verification', method: 'POST', path: /^\/app\/(reset|verification)\/?$/ },
@@ -36,6 +36,7 @@ export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: st
   { policy: 'checkout', method: 'POST', path: /^\/v1\/billing\/checkout\/?$/ },
   // The link's POST, and the resend (authenticated, but each one may send an e-mail).
   { policy: 'verification', method: 'POST', path: /^\/(account\/verify\/[^/]+|v1\/accounts\/me\/verification)\/?$/ },
+  { policy: 'artwork', method: 'GET', path: /^\/artwork\/.+$/ },
   { policy: 'codec', method: 'POST', path: /^\/codec\/[^/]+\/?$/ },
   { policy: 'webhooks', method: 'POST', path: /^\/webhooks\/.+$/ },
   // Instagram's subscribe handshake: someone guessing the verify token.

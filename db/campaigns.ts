@@ -24,6 +24,8 @@ export const campaignRow = z.object({
   spotifyAlbumId: z.string().nullable(),
   spotifyArtistIds: z.array(z.string()),
   artworkUrl: z.string().nullable(),
+  /** artwork the artist uploaded (db/artwork.ts): shown instead of the catalogue's */
+  artworkUploadId: z.string().uuid().nullable(),
   artistName: z.string(),
   artistSpotifyId: z.string().nullable(),
   /** the release instant in the campaign's zone */
@@ -43,7 +45,7 @@ const columns = sql.fragment`
   to_char(c.release_date, 'YYYY-MM-DD') AS "releaseDate", to_char(c.release_time, 'HH24:MI:SS') AS "releaseTime",
   c.release_policy AS "releasePolicy", c.time_zone AS "timeZone", c.follow_artist AS "followArtist",
   c.platforms, c.slug, c.status, c.resolution, c.spotify_album_id AS "spotifyAlbumId",
-  c.spotify_artist_ids AS "spotifyArtistIds", c.artwork_url AS "artworkUrl",
+  c.spotify_artist_ids AS "spotifyArtistIds", c.artwork_url AS "artworkUrl", c.artwork_upload_id AS "artworkUploadId",
   a.name AS "artistName", a.spotify_artist_id AS "artistSpotifyId",
   (c.release_date + c.release_time) AT TIME ZONE c.time_zone AS "releaseAt",
   CASE WHEN c.release_policy = 'global' THEN (c.release_date + c.release_time) AT TIME ZONE c.time_zone
@@ -230,4 +232,15 @@ export async function markAlerted(db: Db, id: string): Promise<boolean> {
 /** Every campaign of the account (account deletion); returns how many went. Their pre-saves and events cascade. */
 export async function deleteCampaignsOfAccount(tx: DatabaseTransactionConnection, accountId: string): Promise<number> {
   return (await tx.query(sql.unsafe`DELETE FROM campaigns WHERE account_id = ${accountId}`)).rowCount;
+}
+
+/** The artwork the artist uploaded for the campaign (of their own account); false when no such campaign. */
+export async function setCampaignArtworkUpload(
+  db: Db,
+  input: { campaignId: string; accountId: string; artworkId: string },
+): Promise<boolean> {
+  const updated = await db.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    UPDATE campaigns SET artwork_upload_id = ${input.artworkId}, updated_at = now()
+    WHERE id = ${input.campaignId} AND account_id = ${input.accountId} RETURNING id`);
+  return updated !== null;
 }

@@ -17,13 +17,16 @@ const memberRow = z.object({
   passwordHash: z.string().nullable(),
   emailVerifiedAt: z.number().nullable(),
   lockedUntil: z.number().nullable(),
+  /** whether a Google account signs in as this member (api/google-members.ts) */
+  googleLinked: z.boolean(),
   createdAt: z.number(),
 });
 type MemberRow = z.infer<typeof memberRow>;
 export type Member = Omit<MemberRow, 'emailEnc'> & { email: string };
 
 const COLUMNS = sql.fragment`id, account_id AS "accountId", role, email_enc AS "emailEnc", password_hash AS "passwordHash",
-  email_verified_at AS "emailVerifiedAt", locked_until AS "lockedUntil", created_at AS "createdAt"`;
+  email_verified_at AS "emailVerifiedAt", locked_until AS "lockedUntil", google_sub_lookup IS NOT NULL AS "googleLinked",
+  created_at AS "createdAt"`;
 const emailContext = (id: string) => `members:${id}:email`;
 
 function opened(keyRing: KeyRing, { emailEnc, ...row }: MemberRow): Member {
@@ -40,13 +43,16 @@ export async function insertMember(
     email: string;
     emailLookup: string;
     passwordHash: string | null;
+    /** a member who signs up with Google: the subject's lookup hash, and the address Google verified */
+    googleSubLookup?: string;
   },
 ): Promise<Member | null> {
   const id = randomUUID();
+  const google = input.googleSubLookup ?? null;
   const row = await db.maybeOne(sql.type(memberRow)`
-    INSERT INTO members (id, account_id, role, email_enc, email_lookup, password_hash)
+    INSERT INTO members (id, account_id, role, email_enc, email_lookup, password_hash, google_sub_lookup, email_verified_at)
     VALUES (${id}, ${input.accountId}, ${input.role}, ${keyRing.encrypt(input.email, emailContext(id))},
-            ${input.emailLookup}, ${input.passwordHash})
+            ${input.emailLookup}, ${input.passwordHash}, ${google}, CASE WHEN ${google}::text IS NULL THEN NULL ELSE now() END)
     ON CONFLICT (email_lookup) DO NOTHING
     RETURNING ${COLUMNS}`);
   return row ? opened(keyRing, row) : null;
@@ -57,6 +63,24 @@ export async function findMemberByLookup(pool: DatabasePool, keyRing: KeyRing, e
     sql.type(memberRow)`SELECT ${COLUMNS} FROM members WHERE email_lookup = ${emailLookup}`,
   );
   return row ? opened(keyRing, row) : null;
+}
+
+/** The member a Google account signs in as, by the lookup hash of Google's subject id. */
+export async function findMemberByGoogle(pool: DatabasePool, keyRing: KeyRing, googleSubLookup: string) {
+  const row = await pool.maybeOne(
+    sql.type(memberRow)`SELECT ${COLUMNS} FROM members WHERE google_sub_lookup = ${googleSubLookup}`,
+  );
+  return row ? opened(keyRing, row) : null;
+}
+
+/** Links a Google account to a member not linked yet; false when the member or the Google account is linked. */
+export async function linkMemberToGoogle(pool: DatabasePool, id: string, googleSubLookup: string): Promise<boolean> {
+  const linked = await pool.maybeOne(sql.type(z.object({ id: z.string() }))`
+    UPDATE members SET google_sub_lookup = ${googleSubLookup}
+    WHERE id = ${id} AND google_sub_lookup IS NULL
+      AND NOT EXISTS (SELECT 1 FROM members WHERE google_sub_lookup = ${googleSubLookup})
+    RETURNING id`);
+  return linked !== null;
 }
 
 export async function findMember(pool: DatabasePool, keyRing: KeyRing, id: string): Promise<Member | null> {

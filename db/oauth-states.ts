@@ -13,6 +13,7 @@ export const OAUTH_PURPOSES = [
   'connect:meta',
   'connect:spotify',
   'connect:instagram',
+  'sign-in:google',
 ] as const;
 export type OAuthPurpose = (typeof OAUTH_PURPOSES)[number];
 

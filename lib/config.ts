@@ -27,6 +27,7 @@ export const RATE_LIMIT_DEFAULTS = {
   // phone number (keyed hash) from any client. Over either, the form saves the subscription but texts nothing.
   smsclient: { limit: 10, windowSeconds: 3600 },
   smsphone: { limit: 3, windowSeconds: 86_400 },
+  artwork: { limit: 600, windowSeconds: 60 }, // GET /artwork/* (immutable: a browser or CDN asks once per size)
 } as const satisfies Record<string, RateLimit>;
 export type RateLimitPolicy = keyof typeof RATE_LIMIT_DEFAULTS;
 export interface RateLimit {

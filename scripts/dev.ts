@@ -221,6 +221,7 @@ async function main() {
       temporalUiUrl: hasTemporalUi ? config.TEMPORAL_UI_URL : undefined,
       temporalAddress: config.TEMPORAL_ADDRESS,
       dataDir: config.DATA_DIR,
+      databaseUrl: config.DATABASE_URL,
       inSeconds: 300,
     }).catch((error: unknown) => log(`demo campaign not seeded: ${String(error)}`));
     if (demo) {

@@ -162,6 +162,20 @@ export function createArtistConnections(deps: AppDeps, states: OAuthStates) {
   const secureCookie = config.PUBLIC_URL.startsWith('https://');
 
   return {
+    /** Where the provider's consent page is (the confirmation form's answer redirects there). */
+    consentOrigin: (provider: ConnectionProvider) =>
+      new URL(
+        {
+          google: config.GOOGLE_AUTH_URL,
+          meta: config.META_DIALOG_URL,
+          spotify: config.SPOTIFY_ACCOUNTS_URL,
+          instagram: config.INSTAGRAM_AUTH_URL,
+        }[provider],
+      ).origin,
+
+    /** Whether the provider's app credentials are configured (else it cannot be connected here). */
+    configured: (provider: ConnectionProvider) => byProvider[provider].configured,
+
     /** The dropday link for the artist to open (step 1): it confirms the connect in a signed-in browser. */
     start(provider: ConnectionProvider, accountId: string): ConnectStart {
       if (!byProvider[provider].configured) return { configured: false, label: byProvider[provider].label };

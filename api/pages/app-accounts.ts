@@ -2,6 +2,7 @@
 // new password, accept an invitation. Every message about a sign-in is the same whether or not the address exists.
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../lib/crypto/password';
 import { csrfField, flash, signedOutPage } from './app-layout';
+import { googleButton } from './app-google';
 import { html } from './layout';
 
 const passwordInput = (id: string, autocomplete: 'new-password' | 'current-password') =>
@@ -13,7 +14,15 @@ export const SIGN_IN_REFUSED =
   'That e-mail address and password do not sign in. After several wrong tries a sign-in is paused for 15 minutes; you can also reset your password.';
 
 /** `next`: where to go once signed in (only a link of ours that needs a session, checked by the route). */
-export function signInPage(input: { csrf: string; error?: string; notice?: string; next?: string; email?: string }) {
+/** `google`: offer "Sign in with Google" (when it is configured). */
+export function signInPage(input: {
+  csrf: string;
+  error?: string;
+  notice?: string;
+  next?: string;
+  email?: string;
+  google?: boolean;
+}) {
   const next = input.next ? html`<input type="hidden" name="next" value="${input.next}">` : '';
   return signedOutPage(
     'sign in',
@@ -27,6 +36,7 @@ ${csrfField(input.csrf)}${next}
 ${passwordInput('password', 'current-password')}
 <button type="submit" id="sign-in">Sign in</button>
 </form>
+${input.google ? googleButton(input.csrf) : ''}
 <p><a href="/app/reset">Forgot your password?</a> · <a href="/app/sign-up">Create an account</a></p>
 <details>
 <summary>Sign in with an API key</summary>
@@ -41,7 +51,7 @@ ${next}
   );
 }
 
-export function signUpPage(input: { csrf: string; error?: string; name?: string; email?: string }) {
+export function signUpPage(input: { csrf: string; error?: string; name?: string; email?: string; google?: boolean }) {
   return signedOutPage(
     'create an account',
     html`<h1>Create your dropday account</h1>
@@ -57,7 +67,18 @@ ${csrfField(input.csrf)}
 ${passwordInput('password', 'new-password')}
 <button type="submit" id="sign-up">Create account</button>
 </form>
+${input.google ? googleButton(input.csrf) : ''}
 <p><a href="/app">I have an account</a></p>`,
+  );
+}
+
+/** After a sign-up, whether or not the address was new (api/member-accounts.ts says why it must not tell). */
+export function signUpSentPage() {
+  return signedOutPage(
+    'check your inbox',
+    html`<h1>Check your inbox</h1>
+<p class="notice" role="status">We sent an e-mail to the address you gave. Open its link within 48 hours to verify the address and sign in.</p>
+<p>Nothing arrived after a few minutes? Look in your spam folder, or <a href="/app/sign-up">sign up again</a>. If the address already has a dropday account, the e-mail says so: <a href="/app">sign in</a> or <a href="/app/reset">reset your password</a>.</p>`,
   );
 }
 

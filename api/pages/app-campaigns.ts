@@ -3,6 +3,8 @@
 // (countdown, resolution and alerts, delivery, per-fan states, reschedule and cancel with what happens to the fans).
 // Changes go to /v1 from /app/setup.js with the session's X-CSRF-Token; the forms here carry it as their csrf field.
 import { type Artist } from '../../db/artists';
+import { ARTWORK_MAX_SIDE, ARTWORK_MIN_SIDE } from '../artwork';
+import { artworkSrc } from './artwork-src';
 import { type Campaign } from '../../db/campaigns';
 import { type PresaveProgress } from '../../db/presaves';
 import { csrfField, flash, signedInPage } from './app-layout';
@@ -125,6 +127,29 @@ export interface CampaignView {
   alerts: readonly string[];
 }
 
+/** The release artwork: what fans see, and (for those who may change the campaign) the upload. */
+function artworkPanel(v: CampaignView): Html {
+  const c = v.campaign;
+  const src = artworkSrc(c, 160);
+  const big = artworkSrc(c, 320);
+  return html`<section class="panel" aria-labelledby="art-h"><h2 id="art-h">Artwork</h2>
+${
+  src
+    ? html`<img id="campaign-art" class="cover" src="${src}" srcset="${big ?? src} 2x" width="160" height="160" alt="Artwork of ${c.title}">`
+    : html`<p class="muted">No artwork yet: the catalogue has none for this release. Upload it so fans see it on the smart link.</p>`
+}
+${
+  v.canChange
+    ? html`<form id="artwork-form" data-upload="/v1/campaigns/${c.id}/artwork" data-next="/app/campaigns/${c.id}">${csrfField(v.csrf)}
+<p class="error" role="alert" data-error hidden></p>
+<label for="artwork-file">${c.artworkUploadId ? 'Replace the artwork' : 'Upload artwork'} <span class="muted">(PNG or JPEG, square, ${ARTWORK_MIN_SIDE} to ${ARTWORK_MAX_SIDE} pixels a side, up to 10 MB)</span></label>
+<input id="artwork-file" name="artwork" type="file" accept="image/png,image/jpeg" required>
+<button type="submit" id="upload-artwork" class="secondary">Upload</button></form>`
+    : ''
+}
+</section>`;
+}
+
 export function campaignPage(v: CampaignView) {
   const c = v.campaign;
   const pending = v.progress.pending;
@@ -151,6 +176,7 @@ ${v.alerts.map((a) => html`<p class="error" role="alert">${a}</p>`)}
 <p>Smart link: <a id="smart-link" href="${v.landingUrl}">${v.landingUrl}</a></p>
 <p><a id="ads-link" href="/app/campaigns/${c.id}/ads">Ads for this release</a>: copy, Meta and Google campaigns, their results.</p>
 </section>
+${artworkPanel(v)}
 <section class="panel" aria-labelledby="delivery-h" id="delivery" data-campaign="${c.id}"><h2 id="delivery-h">Delivery</h2>
 <dl class="stats">${stat('d-total', 'Pre-saves', v.progress.total)}${stat('d-pending', 'Waiting', pending)}${stat('d-done', 'Delivered', v.progress.done)}${stat('d-failed', 'Failed', v.progress.failed)}${stat('d-revoked', 'Revoked', v.progress.revoked)}</dl>
 <p class="muted">Next wave <span id="d-next">${v.progress.nextDueAt === null ? '–' : when(v.progress.nextDueAt)}</span>. Fans reachable at their release: ${v.ledger.reachable} (of whom ${v.ledger.foreverSave} by forever-save, without a visit); sign-ins ending before it: ${v.ledger.expiringBeforeRelease} (we e-mail those who left an address).</p>

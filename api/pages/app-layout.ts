@@ -21,7 +21,14 @@ export function signedOutPage(title: string, body: Html): string {
   });
 }
 
-export type AppSection = 'campaigns' | 'new-campaign' | 'artists' | 'settings' | 'billing' | 'privacy';
+export type AppSection =
+  | 'campaigns'
+  | 'new-campaign'
+  | 'artists'
+  | 'connections'
+  | 'settings'
+  | 'billing'
+  | 'privacy';
 
 /** The signed-in top bar: the app's sections (the current one marked for screen readers) and sign-out. */
 export function appHeader(section: AppSection, csrf: string): Html {
@@ -30,7 +37,7 @@ export function appHeader(section: AppSection, csrf: string): Html {
   return html`<header class="topbar">
 <a class="brand" href="/app">dropday</a>
 <nav aria-label="App"><ul class="app-nav">
-${link('campaigns', '/app', 'Campaigns')}${link('new-campaign', '/app/campaigns/new', 'New campaign')}${link('artists', '/app/artists', 'Artists')}${link('settings', '/app/settings', 'Settings')}${link('billing', '/app/billing', 'Billing')}${link('privacy', '/app/privacy', 'Privacy')}
+${link('campaigns', '/app', 'Campaigns')}${link('new-campaign', '/app/campaigns/new', 'New campaign')}${link('artists', '/app/artists', 'Artists')}${link('connections', '/app/connections', 'Connections')}${link('settings', '/app/settings', 'Settings')}${link('billing', '/app/billing', 'Billing')}${link('privacy', '/app/privacy', 'Privacy')}
 </ul></nav>
 <form method="post" action="/app/logout">${csrfField(csrf)}<button type="submit" id="sign-out">Sign out</button></form>
 </header>`;

@@ -1,7 +1,8 @@
 // /app/setup.js: the small enhancement of the app's pages. Forms marked data-api send their fields (or data-body) as
 // JSON to that /v1 route with the session's X-CSRF-Token (the form's csrf field) and go on to data-next (empty: this
 // page again), the answer's data-next-from link (Stripe, a connect), or show data-done; the UPC/ISRC lookup shows
-// the release before saving; the preview follows the fields; the countdown ticks and delivery refreshes every 5 s.
+// the release before saving; the artwork upload sends the file itself; the preview follows the fields; the countdown
+// ticks and delivery refreshes every 5 s.
 export const setupScript = `'use strict';
 (function () {
   function $(id) { return document.getElementById(id); }
@@ -80,6 +81,31 @@ export const setupScript = `'use strict';
     });
   });
 
+  // Artwork upload: the chosen file itself is the body (image/png or image/jpeg), as PUT /v1/campaigns/:id/artwork takes it.
+  var artworkForm = $('artwork-form');
+  if (artworkForm) {
+    artworkForm.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var file = $('artwork-file').files[0];
+      if (!file) { showError(artworkForm, 'Choose a PNG or JPEG file first.'); return; }
+      var button = artworkForm.querySelector('button[type=submit]');
+      if (button) button.disabled = true;
+      fetch(artworkForm.dataset.upload, {
+        method: 'PUT',
+        headers: { 'content-type': file.type || 'application/octet-stream', 'x-csrf-token': csrfOf(artworkForm) },
+        body: file,
+      }).then(function (res) {
+        return res.json().catch(function () { return {}; }).then(function (answer) {
+          if (!res.ok) throw answer;
+          location.assign(artworkForm.dataset.next);
+        });
+      }).catch(function (answer) {
+        showError(artworkForm, describe(answer));
+        if (button) button.disabled = false;
+      });
+    });
+  }
+
   var zone = $('timeZone');
   if (zone && zone.value === 'UTC' && window.Intl) zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -115,8 +141,8 @@ export const setupScript = `'use strict';
           }
           var r = answer.release;
           var card = document.createElement('div'); card.className = 'found';
-          if (r.artworkUrl) {
-            var img = document.createElement('img'); img.src = r.artworkUrl; img.alt = 'Cover of ' + r.title; img.width = 96; img.height = 96;
+          if (r.artworkSrc) {
+            var img = document.createElement('img'); img.src = r.artworkSrc; img.alt = 'Cover of ' + r.title; img.width = 96; img.height = 96;
             card.appendChild(img);
             var art = $('preview-art'); art.textContent = ''; art.appendChild(img.cloneNode());
           }

@@ -20,7 +20,7 @@ fieldset{border:1px solid #d0d0cc;border-radius:8px;display:grid;gap:8px;padding
 .preview{background:#121212;color:#fff;border-radius:12px;padding:16px;text-align:center}.preview .muted{color:#c8c8c8}
 .art{width:160px;height:160px;margin:0 auto;background:#333;display:grid;place-items:center;font-size:48px;border-radius:6px;overflow:hidden}
 .art img{width:100%;height:100%}.p-title{font-weight:700;font-size:1.2rem}.fake-button{display:inline-block;background:#1db954;color:#000;padding:8px 16px;border-radius:20px;font-weight:700}
-.found{display:flex;gap:12px;align-items:center}
+.found{display:flex;gap:12px;align-items:center}form.google{margin-top:12px}
 .variant{border:1px solid #d0d0cc;border-radius:8px;padding:12px;margin:12px 0;display:grid;gap:8px}.variant h3,.variant h4{margin:0}
 .copy{display:grid;gap:6px;margin:0}.copy div{display:grid;grid-template-columns:140px minmax(0,1fr);gap:8px}.copy dt{font-weight:600}.copy dd{margin:0;overflow-wrap:anywhere}
 .findings ul{margin:4px 0}.two{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:24px}textarea{font:inherit;padding:9px;border:1px solid #8a8a8f;border-radius:6px}

@@ -29,11 +29,13 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 }
 
 /** A whole HTML document: our own stylesheet and (optional) script only, as the CSP allows. */
+/** `refreshTo`: a path of ours the page moves on to at once (a navigation the page starts, so it is same-site). */
 export function htmlDocument(input: {
   title: string;
   stylesheet: string;
   body: Html;
   script?: string;
+  refreshTo?: string;
   lang?: Lang;
 }): string {
   return html`<!doctype html>
@@ -41,7 +43,12 @@ export function htmlDocument(input: {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${input.title}</title>
+${
+  input.refreshTo
+    ? html`<meta http-equiv="refresh" content="0;url=${input.refreshTo}">
+`
+    : ''
+}<title>${input.title}</title>
 <link rel="stylesheet" href="${input.stylesheet}">
 </head>
 <body>

@@ -1,11 +1,14 @@
 import { type Campaign } from '../../db/campaigns';
 import { formatInstant, formatWallClock, messagesFor } from '../../lib/i18n';
 import { withLanguage } from '../http/fan-language';
+import { artworkSrc } from './artwork-src';
 import { type FanPage, type Html, html, instant, page, withWhen } from './layout';
 
+/** The artwork from dropday's own origin (an upload, or the catalogue's cover copied): ./artwork-src.ts. */
 function artwork(campaign: Campaign, fan: FanPage) {
-  return campaign.artworkUrl
-    ? html`<img class="art" src="${campaign.artworkUrl}" alt="${messagesFor(fan.language.lang).smartLink.artworkAlt({ title: campaign.title })}">`
+  const src = artworkSrc(campaign, 320);
+  return src
+    ? html`<img class="art" src="${src}" srcset="${artworkSrc(campaign, 640)} 2x" width="320" height="320" alt="${messagesFor(fan.language.lang).smartLink.artworkAlt({ title: campaign.title })}">`
     : html`<div class="art placeholder" aria-hidden="true">♪</div>`;
 }
 

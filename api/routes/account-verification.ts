@@ -9,6 +9,7 @@ import { signingKeys } from '../../lib/crypto/signed-value';
 import { appSession, sessionCsrf } from '../app-session';
 import { type AppDeps } from '../deps';
 import { type EmailVerification } from '../email-verification';
+import { type MemberAccounts } from '../member-accounts';
 import { requireSameOrigin } from '../http/same-origin';
 import { formCsrf } from '../http/form-csrf';
 import { signInPage } from '../pages/app-accounts';
@@ -17,7 +18,11 @@ import { sendPage } from '../pages/send-page';
 import { messagePage } from '../pages/smart-link';
 import { formBody } from '../validation';
 
-export function accountVerificationRoutes({ config, pool }: AppDeps, verification: EmailVerification): Router {
+export function accountVerificationRoutes(
+  { config, pool }: AppDeps,
+  verification: EmailVerification,
+  people: Pick<MemberAccounts, 'verifiedByAccountLink'>,
+): Router {
   const router = Router();
   const keys = signingKeys(config);
 
@@ -89,6 +94,10 @@ export function accountVerificationRoutes({ config, pool }: AppDeps, verificatio
         );
       const outcome = await verification.verify(String(req.params.token));
       if (outcome === 'invalid_link' || outcome === 'no_account') return invalidLink(res);
+      // The owner who signed up with this address proved it too: from now on they sign in with their password.
+      const member = (await appSession(pool, keys, req))?.member;
+      if (member && (outcome === 'verified' || outcome === 'already_verified'))
+        await people.verifiedByAccountLink(member.id);
       if (outcome === 'taken_by_another_account')
         return sendPage(
           res,

@@ -16,41 +16,60 @@ import {
   SIGN_IN_REFUSED,
   signInPage,
   signUpPage,
+  signUpSentPage,
 } from '../pages/app-accounts';
 
-export function appAccountRoutes({ pool }: AppDeps, kit: AppPageKit, people: MemberAccounts): Router {
+export function appAccountRoutes({ pool, logger }: AppDeps, kit: AppPageKit, people: MemberAccounts): Router {
   const router = Router();
   const { send, form, csrf, keys, secure } = kit;
   const parse = <T>(schema: z.ZodType<T>, body: unknown) => schema.safeParse(body ?? {});
 
-  router.get('/app/sign-up', (req, res) => send(res, 200, signUpPage({ csrf: csrf(req, res) })));
+  router.get('/app/sign-up', (req, res) => {
+    if (kit.google) kit.allowGoogleForm(res);
+    send(res, 200, signUpPage({ csrf: csrf(req, res), google: kit.google }));
+  });
 
+  // The same answer, at once, for a new address and for one that signs in already (the page says "check your
+  // inbox"): the work, and its different cost, comes after the answer is sent. A failure is logged; the person can
+  // sign up again.
   router.post('/app/sign-up', ...form, async (req, res) => {
     const body = parse(signUpForm, req.body);
-    const raw = req.body as { name?: string; email?: string };
-    const again = (status: number, error: string) =>
-      send(
+    if (!body.success) {
+      const raw = req.body as { name?: string; email?: string };
+      return send(
         res,
-        status,
-        signUpPage({ csrf: csrf(req, res), error, name: String(raw.name ?? ''), email: String(raw.email ?? '') }),
+        400,
+        signUpPage({
+          csrf: csrf(req, res),
+          google: kit.google,
+          error: formProblem(body.error),
+          name: String(raw.name ?? ''),
+          email: String(raw.email ?? ''),
+        }),
       );
-    if (!body.success) return again(400, formProblem(body.error));
-    const created = await people.signUp(body.data);
-    if (created === 'address_taken')
-      return again(409, 'That address already signs in to dropday. Sign in with it, or reset its password.');
-    await startMemberSession(pool, keys, res, created.owner.id, secure);
-    res.redirect(303, '/app?welcome=1');
+    }
+    res.redirect(303, '/app/sign-up/sent');
+    people.signUp(body.data).catch((error: unknown) => logger.error({ err: error }, 'sign-up failed'));
   });
+
+  router.get('/app/sign-up/sent', (_req, res) => send(res, 200, signUpSentPage()));
 
   router.post('/app/sign-in', ...form, async (req, res) => {
     const body = parse(signInForm, req.body);
     const next = body.success && body.data.next && NEXT_PATH.test(body.data.next) ? body.data.next : undefined;
-    const member = body.success ? await people.signIn(body.data) : 'refused';
+    const verificationLink = next ? /^\/account\/verify\/(.+)$/.exec(next)?.[1] : undefined;
+    const member = body.success ? await people.signIn({ ...body.data, verificationLink }) : 'refused';
     if (member === 'refused')
       return send(
         res,
         401,
-        signInPage({ csrf: csrf(req, res), error: SIGN_IN_REFUSED, next, email: body.success ? body.data.email : '' }),
+        signInPage({
+          csrf: csrf(req, res),
+          error: SIGN_IN_REFUSED,
+          next,
+          email: body.success ? body.data.email : '',
+          google: kit.google,
+        }),
       );
     await startMemberSession(pool, keys, res, member.id, secure);
     res.redirect(303, next ?? '/app');

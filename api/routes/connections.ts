@@ -3,22 +3,23 @@
 // ../oauth/artist-connections.ts.
 import { Router } from 'express';
 import { z } from 'zod';
-import { openAdCampaignIdsOfConnection } from '../../db/ad-campaigns';
-import { findConnection, listConnections, markDisconnected } from '../../db/connections';
-import { eraseInboxOfConnection } from '../../db/instagram-inbox';
-import { openInstagramPostIdsOfConnection } from '../../db/instagram-posts';
-import { disconnectWithStart } from '../../lib/starters/connection-token';
+import { listConnections } from '../../db/connections';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
-import { type ArtistConnections, CONNECTION_PROVIDERS, connectionStart } from '../oauth/artist-connections';
+import { type ConnectionDisconnect } from '../connection-disconnect';
+import { type ArtistConnections, CONNECTION_PROVIDERS } from '../oauth/artist-connections';
 import { uuidParam } from '../schemas';
 import { parseParams } from '../validation';
 
 const providerParam = z.object({ provider: z.enum(CONNECTION_PROVIDERS) });
 
 /** Behind the API key. */
-export function connectionRoutes({ pool, config, temporal }: AppDeps, connections: ArtistConnections): Router {
+export function connectionRoutes(
+  { pool }: AppDeps,
+  connections: ArtistConnections,
+  disconnect: ConnectionDisconnect,
+): Router {
   const router = Router();
 
   router.post('/v1/connections/:provider', async (req, res) => {
@@ -48,33 +49,23 @@ export function connectionRoutes({ pool, config, temporal }: AppDeps, connection
 
   router.delete('/v1/connections/:id', async (req, res) => {
     const { id } = parseParams(uuidParam, req);
-    const connection = await findConnection(pool, id);
-    if (!connection || connection.accountId !== auth(res).accountId) throw notFound('connection');
+    const done = await disconnect.disconnect(auth(res).accountId, id);
+    if (done.outcome === 'not_found') throw notFound('connection');
     // Without the token dropday could no longer pause or remove them: the artist cancels them first.
-    const adCampaignIds = await openAdCampaignIdsOfConnection(pool, id);
-    if (adCampaignIds.length) {
+    if (done.outcome === 'in_use' && done.openAdCampaignIds.length)
       throw new ApiError(
         409,
         'connection_in_use',
         'ad campaigns still run or wait to launch with this connection; cancel them first',
-        { adCampaignIds },
+        { adCampaignIds: done.openAdCampaignIds },
       );
-    }
-    const postIds = await openInstagramPostIdsOfConnection(pool, id);
-    if (postIds.length)
+    if (done.outcome === 'in_use')
       throw new ApiError(
         409,
         'connection_in_use',
         'Instagram posts still wait to go out with this account; cancel them first',
-        {
-          postIds,
-        },
+        { postIds: done.openPostIds },
       );
-    await markDisconnected(pool, id);
-    // Its comments and messages go at once, not when the workflow gets to it.
-    await eraseInboxOfConnection(pool, id);
-    // The workflow revokes the grant and forgets the tokens; signal-with-start also covers one that had ended.
-    await disconnectWithStart(temporal, config.TEMPORAL_TASK_QUEUE, connectionStart(config, connection));
     res.json({ id, status: 'disconnected' });
   });
 

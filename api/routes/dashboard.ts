@@ -21,7 +21,10 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
 
   router.get('/app', async (req, res) => {
     const session = await appSession(pool, keys, req);
-    if (!session) return sendPage(res, 200, signInPage({ csrf: kit.csrf(req, res) }));
+    if (!session) {
+      if (kit.google) kit.allowGoogleForm(res);
+      return sendPage(res, 200, signInPage({ csrf: kit.csrf(req, res), google: kit.google }));
+    }
     const account = await findAccount(pool, session.accountId);
     const notice =
       account && account.emailVerifiedAt === null
@@ -82,12 +85,7 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
         ),
       );
     const account = await findAccount(pool, session.accountId);
-    // Browsers hold a form's redirect to the CSP's form-action too: this form's 303 goes to the provider's consent.
-    const csp = String(res.getHeader('Content-Security-Policy') ?? '');
-    res.setHeader(
-      'Content-Security-Policy',
-      csp.replace("form-action 'self'", `form-action 'self' ${connections.consentOrigin(link.provider)}`),
-    );
+    kit.allowFormTo(res, connections.consentOrigin(link.provider));
     sendPage(
       res,
       200,

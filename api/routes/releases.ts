@@ -7,19 +7,24 @@ import { auth } from '../auth';
 import { csvCell } from '../csv';
 import { type AppDeps } from '../deps';
 import { notFound } from '../errors';
+import { type Artwork } from '../artwork';
+import { storedArtworkSrc } from '../pages/artwork-src';
 import { createReleaseLookup } from '../release-lookup';
 import { presaveExportQuery, releaseLookupQuery, uuidParam } from '../schemas';
 import { parseParams, parseQuery } from '../validation';
 
 const EXPORT_PAGE = 1000;
 
-export function releaseRoutes({ pool, providers }: AppDeps): Router {
+export function releaseRoutes({ pool, providers }: AppDeps, artwork: Artwork): Router {
   const router = Router();
   const lookup = createReleaseLookup(providers);
 
   router.get('/v1/releases/lookup', async (req, res) => {
     const release = await lookup(parseQuery(releaseLookupQuery, req));
-    res.json(release ? { found: true, release } : { found: false, release: null });
+    if (!release) return res.json({ found: false, release: null });
+    // The cover as the app shows it: a copy on our own origin (artworkUrl stays the catalogue's address).
+    const copy = release.artworkUrl ? await artwork.catalogueCopy(release.artworkUrl) : null;
+    res.json({ found: true, release: { ...release, artworkSrc: copy ? storedArtworkSrc(copy, 96) : null } });
   });
 
   // Every pre-save's state and reason (no fan data: a fan is the row's id), streamed page by page.

@@ -24,6 +24,8 @@ export type SignedPurpose =
   | 'email-verification' // the e-mailed link that proves an account reads its address (/account/verify/<token>)
   | 'password-reset' // the e-mailed link that sets a member's new password (/app/reset/<token>)
   | 'member-invite' // the e-mailed invitation to an account's members (/app/invite/<token>)
+  | 'google-sign-in' // a verified Google identity waiting for its password proof or new account (a form field)
+  | 'oidc-nonce' // the OpenID Connect nonce of a Google sign-in, a MAC of the state's browser nonce
   | 'conversion-event-id'; // Meta event ids (deterministic, not a signed value: see SigningKeys.mac)
 
 export class SignedValueError extends Error {

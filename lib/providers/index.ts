@@ -5,6 +5,7 @@ import { type AppleMusicClient, appleMusicClientFrom } from './apple-music';
 import { type GeminiCopyClient, geminiClientFrom } from './gemini';
 import { type GoogleAdsClient, googleAdsFrom } from './google-ads';
 import { type GoogleOAuthClient, googleOAuthFrom } from './google-oauth';
+import { type GoogleSignInClient, googleSignInFrom } from './google-sign-in';
 import { type OnProviderCall } from './http';
 import { type InstagramClient, instagramFrom } from './instagram';
 import { type MetaConversionsClient, metaConversionsFrom } from './meta-conversions';
@@ -18,6 +19,8 @@ export interface ProviderClients {
   /** null when no Apple Music key is configured: the smart link then offers no Apple Music pre-add */
   appleMusic: AppleMusicClient | null;
   googleOAuth: GoogleOAuthClient;
+  /** "Sign in with Google" for the artist app (OpenID Connect) */
+  googleSignIn: GoogleSignInClient;
   googleAds: GoogleAdsClient;
   metaOAuth: MetaOAuthClient;
   metaMarketing: MetaMarketingClient;
@@ -35,6 +38,7 @@ export function createProviderClients(config: Config, hooks: { onCall?: OnProvid
     spotify: spotifyClientFrom(config, onCall),
     appleMusic: appleMusicClientFrom(config, onCall),
     googleOAuth: googleOAuthFrom(config, onCall),
+    googleSignIn: googleSignInFrom(config, onCall),
     googleAds: googleAdsFrom(config, onCall),
     metaOAuth: metaOAuthFrom(config, onCall),
     metaMarketing: metaMarketingFrom(config, onCall),

@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import axios from 'axios';
+import { Client } from 'pg';
 import Stripe from 'stripe';
 import { releaseWorkflowId } from '../../lib/starters/release';
 import { appleMusicDemoFan, type DemoInbox, reminderDemoFan, spotifyDemoFan } from './demo-fans';
@@ -25,7 +26,7 @@ function demoUpc(): string {
 /** The demo account's sign-in to the artist app (sandbox mode only: printed by `npm run dev`). */
 export const DEMO_LOGIN = { email: 'demo@example.com', password: 'dropday-demo-login' };
 
-async function demoApiKey(apiUrl: string, dataDir: string): Promise<string> {
+async function demoApiKey(apiUrl: string, dataDir: string, databaseUrl?: string): Promise<string> {
   const file = path.join(dataDir, 'demo-api-key');
   const saved = (await readFile(file, 'utf8').catch(() => '')).trim();
   if (
@@ -33,7 +34,7 @@ async function demoApiKey(apiUrl: string, dataDir: string): Promise<string> {
     (await http.get(`${apiUrl}/v1/artists`, { headers: { authorization: `Bearer ${saved}` } })).status === 200
   )
     return saved;
-  const { apiKey, accountId } = await signUpInApp(apiUrl);
+  const { apiKey, accountId } = await signUpInApp(apiUrl, databaseUrl);
   await writeFile(file, `${apiKey}\n`, { mode: 0o600 });
   await subscribeInSandbox(apiUrl, accountId);
   return apiKey;
@@ -43,7 +44,7 @@ async function demoApiKey(apiUrl: string, dataDir: string): Promise<string> {
  * The demo account made as a person makes one: sign up in the artist app with the demo login, then create an API key
  * on its settings page (the demo's scripts use the key).
  */
-async function signUpInApp(apiUrl: string): Promise<{ apiKey: string; accountId: string }> {
+async function signUpInApp(apiUrl: string, databaseUrl?: string): Promise<{ apiKey: string; accountId: string }> {
   const cookies = new Map<string, string>();
   const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   const keep = (res: { headers: Record<string, unknown> }) => {
@@ -68,16 +69,42 @@ async function signUpInApp(apiUrl: string): Promise<{ apiKey: string; accountId:
     keep(res);
     return res;
   };
-  const signUp = await form('/app/sign-up', '/app/sign-up', { name: 'Demo Label', ...DEMO_LOGIN });
-  if (signUp.status !== 303) {
-    const signIn = await form('/app', '/app/sign-in', DEMO_LOGIN);
-    if (signIn.status !== 303) throw new Error(`could not sign up or in with the demo login (${signUp.status})`);
+  // Signed up before (a restart): the demo login signs in. Otherwise sign up, then verify the address from the link
+  // the sign-up queued, as the owner would from their mailbox (sandbox mode: read from the outbox).
+  if ((await form('/app', '/app/sign-in', DEMO_LOGIN)).status !== 303) {
+    const signUp = await form('/app/sign-up', '/app/sign-up', { name: 'Demo Label', ...DEMO_LOGIN });
+    if (signUp.status !== 303) throw new Error(`could not sign up with the demo login (${signUp.status})`);
+    if (!databaseUrl) throw new Error('the demo account needs verifying: run npm run dev first');
+    const link = `/account/verify/${await queuedVerificationToken(databaseUrl, DEMO_LOGIN.email)}`;
+    const signIn = await form(link, '/app/sign-in', { ...DEMO_LOGIN, next: link });
+    const verified = signIn.status === 303 ? await form(link, link, {}) : signIn;
+    if (verified.status !== 200) throw new Error(`could not verify the demo login (${verified.status})`);
   }
   const created = await form('/app/settings', '/app/keys', { name: 'demo scripts' });
   const apiKey = /id="new-key">([^<]+)</.exec(created.data)?.[1];
   if (!apiKey) throw new Error(`could not create the demo API key (${created.status})`);
   const me = await http.get(`${apiUrl}/v1/accounts/me`, { headers: { authorization: `Bearer ${apiKey}` } });
   return { apiKey, accountId: me.data.account.id as string };
+}
+
+/** The token of the verification link queued for the account signed up with `email` (made just after sign-up). */
+async function queuedVerificationToken(databaseUrl: string, email: string): Promise<string> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (let tries = 0; tries < 100; tries++) {
+      const { rows } = await client.query<{ token: string }>(
+        `SELECT o.data->>'token' AS token FROM outbox_emails o JOIN accounts a ON a.id = o.account_id
+         WHERE o.template = 'email_verification' AND lower(a.email) = lower($1) ORDER BY o.created_at DESC LIMIT 1`,
+        [email],
+      );
+      if (rows[0]?.token) return rows[0].token;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('no verification e-mail was queued for the demo login');
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -126,8 +153,10 @@ export async function seedDemoCampaign(opts: {
   temporalAddress?: string;
   dataDir: string;
   inSeconds: number;
+  /** the stack's database, where the demo login's verification link is read on first start (sandbox mode) */
+  databaseUrl?: string;
 }) {
-  const apiKey = await demoApiKey(opts.apiUrl, opts.dataDir);
+  const apiKey = await demoApiKey(opts.apiUrl, opts.dataDir, opts.databaseUrl);
   const headers = { authorization: `Bearer ${apiKey}` };
   const releaseAt = new Date(Math.ceil((Date.now() + opts.inSeconds * 1000) / 1000) * 1000);
   const upc = demoUpc();

@@ -1,11 +1,13 @@
 // Loopback simulator of Google's OAuth 2.0 endpoints as dropday uses them for Google Ads (docs/providers/google.md):
 // the authorization page (sandbox consent), the token endpoint (code + PKCE with client secret, refresh), and
-// revocation. Refresh tokens do not rotate; a revoked or unknown one answers invalid_grant. Test control under
+// revocation; and "Sign in with Google" (OpenID Connect, ./oidc.ts): with the `openid` scope the consent page asks
+// for the sandbox Google account's address and the token answer carries a signed ID token. Refresh tokens do not rotate; a revoked or unknown one answers invalid_grant. Test control under
 // /__control: revoke a user's grants, change the access-token lifetime, read the recorded calls.
 import { randomBytes, createHash } from 'node:crypto';
 import { answerUnmatchedInJson } from '../json-fallbacks';
 import { listenOnLoopback } from '../listen';
 import { mountGoogleAdsApi } from './ads';
+import { issuerOf, mountOidc, OidcKeys } from './oidc';
 import { googleErrorEnvelope } from './rpc-envelope';
 import express, { type Express } from 'express';
 
@@ -20,6 +22,8 @@ interface Grant {
   scope: string;
   refreshToken: string;
   revoked: boolean;
+  /** `openid` grants: who signed in, and the nonce the client sent */
+  identity?: { email: string; emailVerified: boolean; name: string; nonce?: string };
 }
 
 export class GoogleSimState {
@@ -28,6 +32,7 @@ export class GoogleSimState {
   readonly accessTokens = new Map<string, { grant: Grant; expiresAt: number }>();
   readonly codes = new Map<string, { grant: Grant; redirectUri: string; challenge?: string; expiresAt: number }>();
   readonly calls: { at: number; path: string; grantType?: string; user?: string; status: number }[] = [];
+  readonly oidc = new OidcKeys();
 
   constructor(readonly opts: GoogleSimulatorOptions) {
     this.accessTokenTtlSeconds = opts.accessTokenTtlSeconds ?? 3599;
@@ -67,6 +72,14 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
     const hidden = Object.entries(q)
       .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(String(v))}">`)
       .join('');
+    if (/(^| )openid( |$)/.test(q.scope ?? ''))
+      return res.type('html').send(
+        page(`<h1>Sandbox Google</h1><p>Sign in to dropday with your Google account</p>
+<form method="post" action="/o/oauth2/v2/auth">${hidden}<label>E-mail <input name="email" value="sandbox.artist@example.com"></label>
+<label>Name <input name="name" value="Sandbox Artist"></label>
+<label><input type="checkbox" name="email_verified" value="true" checked> Google has verified this address</label>
+<button name="decision" value="accept">Continue</button><button name="decision" value="deny">Cancel</button></form>`),
+      );
     res.type('html').send(
       page(`<h1>Sandbox Google</h1><p>dropday wants to manage your Google Ads campaigns (${escape(q.scope ?? '')})</p>
 <form method="post" action="/o/oauth2/v2/auth">${hidden}<label>Account <input name="user" value="sandbox-advertiser"></label>
@@ -88,6 +101,11 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
       refreshToken: `1//${randomBytes(24).toString('base64url')}`,
       revoked: false,
     };
+    if (/(^| )openid( |$)/.test(b.scope ?? '')) {
+      const email = (b.email || 'sandbox.artist@example.com').trim().toLowerCase();
+      grant.user = email;
+      grant.identity = { email, emailVerified: b.email_verified === 'true', name: b.name || email, nonce: b.nonce };
+    }
     const code = `4/${randomBytes(16).toString('base64url')}`;
     state.codes.set(code, {
       grant,
@@ -120,7 +138,20 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
         return answer(400, { error: 'invalid_grant', error_description: 'Bad Request' });
       }
       state.grants.set(code.grant.refreshToken, code.grant);
-      const issued = { ...state.issueAccessToken(code.grant), refresh_token: code.grant.refreshToken };
+      const { identity } = code.grant;
+      const issued = {
+        ...state.issueAccessToken(code.grant),
+        refresh_token: code.grant.refreshToken,
+        // The subject is stable per address, as Google's is per account.
+        ...(identity
+          ? {
+              id_token: state.oidc.idToken(issuerOf(req), opts.clientId, {
+                ...identity,
+                sub: String(BigInt(`0x${createHash('sha256').update(identity.email).digest('hex').slice(0, 15)}`)),
+              }),
+            }
+          : {}),
+      };
       answer(200, issued);
       state.codes.delete(b.code); // single use
       return;
@@ -151,6 +182,7 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions): { app: Expr
     res.json({ accessTokenTtlSeconds: state.accessTokenTtlSeconds });
   });
   app.get('/__control/calls', (_req, res) => res.json(state.calls));
+  mountOidc(app, state.oidc);
   mountGoogleAdsApi(app, state); // Google Ads REST: mutate, search, faults (ads.ts)
   answerUnmatchedInJson(app, googleErrorEnvelope(['/token', '/revoke']));
   return { app, state };

@@ -7,6 +7,7 @@ import { sql } from '../../db/pool';
 import { SIGN_IN_REFUSED } from '../../api/pages/app-accounts';
 import { LOCK_OUT } from '../../api/member-accounts';
 import { AppClient } from '../helpers/app-client';
+import { signUpVerified, submitSignUp, verifyFromLink } from '../helpers/app-sign-up';
 import { deliveredMailTo, verificationLink } from '../helpers/mailbox';
 import { http, useReleaseStack } from '../helpers/release-stack';
 
@@ -15,22 +16,24 @@ let seq = 0;
 const address = () => `artist-${Date.now()}-${seq++}@example.com`;
 const escapedRefusal = SIGN_IN_REFUSED.replace(/'/g, '&#39;');
 
-async function signUp(email: string, password = 'correct horse battery') {
-  const browser = new AppClient(stack.api.url);
-  const res = await browser.submit('/app/sign-up', '/app/sign-up', { name: 'Luna Vey', email, password });
-  expect(res.status).toBe(303);
-  return browser;
-}
+const signUp = (email: string, password = 'correct horse battery') => signUpVerified(stack, { email, password });
 
 const signedIn = async (browser: AppClient) => (await browser.get('/app')).data.includes('id="sign-out"');
 
 describe('artist app accounts', () => {
   it('signs up, verifies the address from the mailbox, signs out for good and back in', async () => {
     const email = address();
-    const browser = await signUp(email);
-    const home = await browser.get('/app');
-    expect(home.data).toContain('id="sign-out"');
-    expect(home.data).toContain('verify the address');
+    const browser = new AppClient(stack.api.url);
+    const answer = await submitSignUp(browser, { name: 'Luna Vey', email });
+    expect([answer.status, answer.headers.location]).toEqual([303, '/app/sign-up/sent']);
+    expect(await signedIn(browser)).toBe(false);
+    // Until a mailed link proves the address, the password alone does not sign in (nor tell that the address is new).
+    const link = await verificationLink(stack, email);
+    const early = await new AppClient(stack.api.url).submit('/app', '/app/sign-in', {
+      email,
+      password: 'correct horse battery',
+    });
+    expect([early.status, early.data.includes(escapedRefusal)]).toEqual([401, true]);
     // The password is stored as scrypt, never in the clear; the address encrypted.
     const stored = await stack.db.pool.one(
       sql.type(z.object({ hash: z.string(), enc: z.string() }))`
@@ -39,12 +42,13 @@ describe('artist app accounts', () => {
     expect(stored.hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(stored.enc).not.toContain(email);
 
-    const link = await verificationLink(stack, email);
+    // The link from the mailbox asks for the password, then verifies in that session.
     const page = await browser.get(link);
-    expect(page.status).toBe(200);
-    const verified = await browser.submit(link, new URL(link).pathname);
-    expect(verified.status).toBe(200);
-    expect((await browser.get('/app')).data).not.toContain('verify the address');
+    expect(page.status).toBe(401);
+    await verifyFromLink(browser, link, email);
+    const home = await browser.get('/app');
+    expect(home.data).toContain('id="sign-out"');
+    expect(home.data).not.toContain('verify the address');
 
     const copied = browser.cookie;
     const out = await browser.postRaw('/app/logout', {});

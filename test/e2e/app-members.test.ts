@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { AppClient } from '../helpers/app-client';
+import { signUpVerified } from '../helpers/app-sign-up';
 import { deliveredMailTo } from '../helpers/mailbox';
 import { http, useReleaseStack } from '../helpers/release-stack';
 
@@ -14,14 +15,7 @@ const address = () => `member-${Date.now()}-${seq++}@example.com`;
 const PASSWORD = 'correct horse battery';
 
 async function owner() {
-  const browser = new AppClient(stack.api.url);
-  const res = await browser.submit('/app/sign-up', '/app/sign-up', {
-    name: 'Night Label',
-    email: address(),
-    password: PASSWORD,
-  });
-  expect(res.status).toBe(303);
-  return browser;
+  return signUpVerified(stack, { name: 'Night Label', email: address(), password: PASSWORD });
 }
 
 /** Invites `role` from the owner's settings; the invitee accepts from their mailbox; their signed-in browser. */

@@ -36,13 +36,18 @@ export async function deliveredMailTo(stack: ReleaseStack, address: string): Pro
  * signed up with the address): `/account/verify/<token>`.
  */
 export async function verificationLink(stack: ReleaseStack, address: string, accountName?: string): Promise<string> {
-  const links = (await deliveredMailTo(stack, address))
-    .filter((m) => !accountName || m.body.includes(`as "${accountName}"`))
-    .map((m) => /(https?:\/\/\S+\/account\/verify\/\S+)/.exec(m.body)?.[1])
-    .filter((link): link is string => Boolean(link));
-  const link = links.at(-1);
-  if (!link) throw new Error(`no verification e-mail for ${address}`);
-  return link;
+  // The app's sign-up makes the account just after its answer: wait a little for the mail.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const links = (await deliveredMailTo(stack, address))
+      .filter((m) => !accountName || m.body.includes(`as "${accountName}"`))
+      .map((m) => /(https?:\/\/\S+\/account\/verify\/\S+)/.exec(m.body)?.[1])
+      .filter((link): link is string => Boolean(link));
+    const link = links.at(-1);
+    if (link) return link;
+    if (Date.now() > deadline) throw new Error(`no verification e-mail for ${address}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }
 
 /**

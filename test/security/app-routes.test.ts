@@ -4,8 +4,10 @@
 // as raw bytes, repeated fields, wrong enums, random and foreign ids) with a valid session and anti-forgery field:
 // none may answer 5xx, and none may change a row of any table.
 import { z } from 'zod';
+import { createConnection } from '../../db/connections';
 import { sql } from '../../db/pool';
-import { AppClient } from '../helpers/app-client';
+import { type AppClient } from '../helpers/app-client';
+import { signUpVerified } from '../helpers/app-sign-up';
 import { changedTables, countRows, seededRandom, seededUuid } from '../helpers/attack-inputs';
 import { http, startReleaseStack, type ReleaseStack } from '../helpers/release-stack';
 
@@ -17,11 +19,8 @@ afterAll(() => stack?.close());
 
 let seq = 0;
 async function signedUpOwner(name: string) {
-  const browser = new AppClient(stack.api.url);
   const email = `${name.toLowerCase()}-${Date.now()}-${seq++}@example.com`;
-  const res = await browser.submit('/app/sign-up', '/app/sign-up', { name, email, password: 'correct horse battery' });
-  if (res.status !== 303) throw new Error(`sign-up answered ${res.status}`);
-  return browser;
+  return signUpVerified(stack, { name, email });
 }
 
 async function idsOf(browser: AppClient) {
@@ -29,7 +28,17 @@ async function idsOf(browser: AppClient) {
   const apiKey = /id="new-key">([^<]+)</.exec(key.data)![1]!;
   await browser.submit('/app/settings', '/app/members', { email: `invitee-${Date.now()}@example.com`, role: 'viewer' });
   const page = (await browser.get('/app/settings')).data;
+  // A connection of the account (as a finished connect leaves it), for the connections page's routes.
+  const me = await http.get(`${stack.api.url}/v1/accounts/me`, { headers: { authorization: `Bearer ${apiKey}` } });
+  const { id: connectionId } = await createConnection(stack.db.pool, stack.keyRing, {
+    accountId: me.data.account.id as string,
+    provider: 'meta',
+    accessToken: 'EAAvictim',
+    expiresInSeconds: 3600,
+    scope: 'ads_management',
+  });
   return {
+    connectionId,
     apiKey,
     keyId: /action="\/app\/keys\/([0-9a-f-]{36})\/revoke"/.exec(page)![1]!,
     memberId: /action="\/app\/members\/([0-9a-f-]{36})"/.exec(page)![1]!,
@@ -47,8 +56,15 @@ describe('artist app routes', () => {
       await b.postRaw(`/app/keys/${ids.keyId}/revoke`, { csrf }),
       await b.postRaw(`/app/members/${ids.memberId}`, { csrf, role: 'owner' }),
       await b.postRaw(`/app/members/${ids.memberId}`, { csrf, role: 'removed' }),
+      await b.get(`/app/connections/${ids.connectionId}/disconnect`),
+      await b.postRaw(`/app/connections/${ids.connectionId}/disconnect`, { csrf, confirm: 'yes' }),
     ];
-    expect(answers.map((r) => r.status)).toEqual([404, 404, 404]);
+    expect(answers.map((r) => r.status)).toEqual([404, 404, 404, 404, 404]);
+    const connection = await stack.db.pool.oneFirst(
+      sql.type(z.object({ status: z.string() }))`SELECT status FROM connections WHERE id = ${ids.connectionId}`,
+    );
+    expect(connection).toBe('active');
+    expect((await b.get('/app/connections')).data).not.toContain(ids.connectionId);
     expect(changedTables(before, await countRows(stack.db.pool))).toEqual([]);
     const role = await stack.db.pool.oneFirst(
       sql.type(z.object({ role: z.string() }))`SELECT role FROM members WHERE id = ${ids.memberId}`,
@@ -81,6 +97,14 @@ describe('artist app routes', () => {
       ...ids().map((id) => ({ path: `/app/keys/${id}/revoke`, fields: [] })),
       { path: '/app/members', fields: ['email', 'role'] },
       ...ids().map((id) => ({ path: `/app/members/${id}`, fields: ['role'] })),
+      // Google sign-in's forms (the button's own POST only redirects to Google: it has no fields to fuzz).
+      { path: '/app/sign-in/google/link', fields: ['pending', 'password'] },
+      { path: '/app/sign-in/google/new', fields: ['pending', 'name'] },
+      ...['not-a-provider', 'apple_music', '..', '%00'].map((p) => ({ path: `/app/connections/${p}`, fields: [] })),
+      ...[...ids(), foreign.connectionId].map((id) => ({
+        path: `/app/connections/${id}/disconnect`,
+        fields: ['confirm'],
+      })),
     ];
     const before = await countRows(stack.db.pool);
     const problems: string[] = [];
