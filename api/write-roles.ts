@@ -15,6 +15,11 @@ export type WriteAccess = 'manager' | 'owner' | 'self' | 'ops' | 'signed-out';
 /** `METHOD path` as Express registers it (`:name` for a path parameter). Keep it sorted by path. */
 export const WRITE_ACCESS: Readonly<Record<string, WriteAccess>> = {
   'POST /app/connect/:token': 'manager',
+  'POST /app/connections/:id/disconnect': 'manager',
+  'POST /app/connections/:provider': 'manager',
+  'POST /app/sign-in/google': 'signed-out',
+  'POST /app/sign-in/google/link': 'signed-out',
+  'POST /app/sign-in/google/new': 'signed-out',
   'POST /app/invite/:token': 'signed-out',
   'POST /app/keys': 'owner',
   'POST /app/keys/:id/revoke': 'owner',
@@ -52,6 +57,7 @@ export const WRITE_ACCESS: Readonly<Record<string, WriteAccess>> = {
   'POST /v1/campaigns/:id/attribution/resume': 'manager',
   'POST /v1/campaigns/:id/cancel': 'manager',
   'POST /v1/campaigns/:id/instagram-posts': 'manager',
+  'PUT /v1/campaigns/:id/artwork': 'manager',
   'PUT /v1/campaigns/:id/links': 'manager',
   'PUT /v1/campaigns/:id/values': 'manager',
   'POST /v1/connections/:provider': 'manager',

@@ -162,17 +162,6 @@ export function createArtistConnections(deps: AppDeps, states: OAuthStates) {
   const secureCookie = config.PUBLIC_URL.startsWith('https://');
 
   return {
-    /** Where the provider's consent page is (the confirmation form's answer redirects there). */
-    consentOrigin: (provider: ConnectionProvider) =>
-      new URL(
-        {
-          google: config.GOOGLE_AUTH_URL,
-          meta: config.META_DIALOG_URL,
-          spotify: config.SPOTIFY_ACCOUNTS_URL,
-          instagram: config.INSTAGRAM_AUTH_URL,
-        }[provider],
-      ).origin,
-
     /** Whether the provider's app credentials are configured (else it cannot be connected here). */
     configured: (provider: ConnectionProvider) => byProvider[provider].configured,
 

@@ -21,14 +21,7 @@ export function signedOutPage(title: string, body: Html): string {
   });
 }
 
-export type AppSection =
-  | 'campaigns'
-  | 'new-campaign'
-  | 'artists'
-  | 'connections'
-  | 'settings'
-  | 'billing'
-  | 'privacy';
+export type AppSection = 'campaigns' | 'new-campaign' | 'artists' | 'connections' | 'settings' | 'billing' | 'privacy';
 
 /** The signed-in top bar: the app's sections (the current one marked for screen readers) and sign-out. */
 export function appHeader(section: AppSection, csrf: string): Html {

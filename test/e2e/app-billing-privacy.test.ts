@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { sql } from '../../db/pool';
 import { AppClient } from '../helpers/app-client';
+import { signUpVerified } from '../helpers/app-sign-up';
 import { deliveredMailTo } from '../helpers/mailbox';
 import { artistAccount, createCampaign, http, useReleaseStack } from '../helpers/release-stack';
 import { stripeEnv } from '../helpers/stripe';
@@ -15,9 +16,8 @@ const address = () => `billing-${Date.now()}-${seq++}@example.com`;
 const v1 = (browser: AppClient, csrf: string) => ({ headers: { cookie: browser.cookie, 'x-csrf-token': csrf } });
 
 async function signedUp(name: string) {
-  const browser = new AppClient(stack.api.url);
   const email = address();
-  expect((await browser.submit('/app/sign-up', '/app/sign-up', { name, email, password: PASSWORD })).status).toBe(303);
+  const browser = await signUpVerified(stack, { name, email, password: PASSWORD });
   return { browser, email };
 }
 

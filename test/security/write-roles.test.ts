@@ -9,6 +9,7 @@ import { createMetricsRegistry } from '../../api/metrics';
 import { memberMayWrite, WRITE_ACCESS, writeAccessOf } from '../../api/write-roles';
 import { createLogger } from '../../lib/logger';
 import { AppClient } from '../helpers/app-client';
+import { signUpVerified } from '../helpers/app-sign-up';
 import { changedTables, countRows } from '../helpers/attack-inputs';
 import { testConfig } from '../helpers/config';
 import { deliveredMailTo } from '../helpers/mailbox';
@@ -89,13 +90,7 @@ describe('write roles', () => {
   });
 
   it('refuses a viewer every change and a manager the owner’s, and lets a manager through to the rest', async () => {
-    const owner = new AppClient(stack.api.url);
-    const signUp = await owner.submit('/app/sign-up', '/app/sign-up', {
-      name: 'Role Label',
-      email: address(),
-      password: PASSWORD,
-    });
-    expect(signUp.status).toBe(303);
+    const owner = await signUpVerified(stack, { name: 'Role Label', email: address(), password: PASSWORD });
     const viewer = await member(owner, 'viewer');
     const manager = await member(owner, 'manager');
     const guarded = registeredWrites().filter((r) => ['manager', 'owner', 'ops'].includes(WRITE_ACCESS[r]!));
