@@ -69,14 +69,18 @@ export function createArtwork({ pool, providers, logger }: Pick<AppDeps, 'pool' 
   return {
     rendition,
 
-    /** Stores the upload and shows it on the campaign; `not_found` for a campaign of another account (or none). */
+    /**
+     * Stores the upload and shows it on the campaign; `not_found` for a campaign of another account (or none), before
+     * anything about the body is said (another tenant's id answers 404 whatever was sent); `no_image` for no body.
+     */
     async upload(input: {
       accountId: string;
       campaignId: string;
-      bytes: Buffer;
-    }): Promise<{ artworkId: string; width: number; height: number } | ArtworkRefusal | 'not_found'> {
+      bytes: Buffer | null;
+    }): Promise<{ artworkId: string; width: number; height: number } | ArtworkRefusal | 'not_found' | 'no_image'> {
       const campaign = await findCampaignById(pool, input.campaignId);
       if (!campaign || campaign.accountId !== input.accountId) return 'not_found';
+      if (!input.bytes || input.bytes.length === 0) return 'no_image';
       const checked = check(input.bytes);
       if (checked.refused) return checked;
       let largest: Buffer;

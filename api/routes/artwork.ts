@@ -74,10 +74,11 @@ export function artworkUploadRoutes(artwork: Artwork): Router {
 
   router.put('/v1/campaigns/:id/artwork', imageBody, async (req, res) => {
     const { id } = parseParams(uuidParam, req);
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0)
-      throw new ApiError(415, 'unsupported_media_type', 'send the artwork as the body, as image/png or image/jpeg');
-    const stored = await artwork.upload({ accountId: auth(res).accountId, campaignId: id, bytes: req.body });
+    const bytes = Buffer.isBuffer(req.body) ? req.body : null;
+    const stored = await artwork.upload({ accountId: auth(res).accountId, campaignId: id, bytes });
     if (stored === 'not_found') throw notFound('campaign');
+    if (stored === 'no_image')
+      throw new ApiError(415, 'unsupported_media_type', 'send the artwork as the body, as image/png or image/jpeg');
     if ('refused' in stored) throw new ApiError(400, stored.refused, stored.message);
     res.status(200).json({
       artworkId: stored.artworkId,

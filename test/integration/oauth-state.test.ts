@@ -49,6 +49,8 @@ describe('OAuth state', () => {
       campaignId: null,
       accountId: null,
       timeZone: 'Europe/Paris',
+      lang: null, // no language given at issue (the fan's pages pass theirs)
+      foreverSave: false,
       codeVerifier: expect.any(String),
     });
     if (!consumed.ok) throw new Error('unreachable');
