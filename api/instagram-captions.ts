@@ -12,13 +12,13 @@ import {
   findAdCopyVariant,
   listCaptionRequests,
   OpenAdCopyRequestError,
-  setAdCopyStatus,
 } from '../db/ad-copy';
 import { findCampaignById } from '../db/campaigns';
 import { findInstagramPostOfAccount, type InstagramPost } from '../db/instagram-posts';
 import { lintCaption } from '../lib/ad-copy/caption-linter';
-import { signalAdCopyApproved, signalAdCopyRejected, startAdCopy } from '../lib/starters/ad-copy';
+import { signalAdCopyApproved, signalAdCopyRejected } from '../lib/starters/ad-copy';
 import { type AppDeps } from './deps';
+import { startCopyRequestWorkflow } from './copy-request-start';
 import { ApiError, notFound } from './errors';
 import { type createCaptionDraftBody } from './schemas';
 
@@ -123,25 +123,10 @@ export function createCaptionDrafts({ pool, temporal, config }: Deps) {
           'this post already has caption drafts being written or waiting for approval; approve or reject them first',
         );
       }
-      try {
-        await startAdCopy(temporal, config.TEMPORAL_TASK_QUEUE, {
-          requestId,
-          count: body.variants,
-          maxRegenerations: config.AD_COPY_MAX_REGENERATIONS,
-          maxRejections: config.AD_COPY_MAX_REJECTIONS,
-          approvalTimeoutMs: config.AD_COPY_APPROVAL_TIMEOUT_SECONDS * 1000,
-          campaignId: post.campaignId,
-          accountId,
-        });
-      } catch (error) {
-        // Without its workflow the request would block the post's next one forever.
-        await setAdCopyStatus(pool, {
-          requestId,
-          status: 'failed',
-          failureReason: 'the copy workflow could not be started',
-        });
-        throw error;
-      }
+      await startCopyRequestWorkflow(
+        { pool, temporal, config },
+        { requestId, count: body.variants, campaignId: post.campaignId, accountId },
+      );
       return {
         id: requestId,
         postId: post.id,

@@ -12,12 +12,12 @@ import {
   findAdCopyVariant,
   listAdCopyRequests,
   OpenAdCopyRequestError,
-  setAdCopyStatus,
 } from '../../db/ad-copy';
 import { findCampaign } from '../../db/campaigns';
-import { signalAdCopyApproved, signalAdCopyRejected, startAdCopy } from '../../lib/starters/ad-copy';
+import { signalAdCopyApproved, signalAdCopyRejected } from '../../lib/starters/ad-copy';
 import { auth } from '../auth';
 import { type AppDeps } from '../deps';
+import { startCopyRequestWorkflow } from '../copy-request-start';
 import { ApiError, notFound } from '../errors';
 import { lintCopy } from '../../lib/ad-copy/linter';
 import { approveAdCopyBody, createAdCopyBody, editAdCopyVariantBody, rejectAdCopyBody, uuidParam } from '../schemas';
@@ -113,25 +113,10 @@ export function adCopyRoutes({ pool, config, temporal }: AppDeps): Router {
         `this campaign already has ${body.platform} ad copy being written or waiting for approval; approve or reject it first`,
       );
     }
-    try {
-      await startAdCopy(temporal, config.TEMPORAL_TASK_QUEUE, {
-        requestId,
-        count: body.variants,
-        maxRegenerations: config.AD_COPY_MAX_REGENERATIONS,
-        maxRejections: config.AD_COPY_MAX_REJECTIONS,
-        approvalTimeoutMs: config.AD_COPY_APPROVAL_TIMEOUT_SECONDS * 1000,
-        campaignId: id,
-        accountId,
-      });
-    } catch (error) {
-      // Without its workflow the request would block the platform's next one forever.
-      await setAdCopyStatus(pool, {
-        requestId,
-        status: 'failed',
-        failureReason: 'the copy workflow could not be started',
-      });
-      throw error;
-    }
+    await startCopyRequestWorkflow(
+      { pool, temporal, config },
+      { requestId, count: body.variants, campaignId: id, accountId },
+    );
     res.status(202).json({
       id: requestId,
       campaignId: id,
