@@ -46,7 +46,15 @@ export class ProviderHttp {
 
   constructor(private readonly opts: ProviderHttpOptions) {
     // validateStatus: every answer comes back as a response; the client's classifier reads its body.
-    this.http = axios.create({ baseURL: opts.baseURL, timeout: opts.timeoutMs, validateStatus: () => true });
+    // maxRedirects 0: no provider API answers with a redirect worth following (a 3xx is classified like any other
+    // answer), and without it axios sends through node's http directly instead of the follow-redirects wrapper
+    // (a wave's worker spent about a tenth of its HTTP time there).
+    this.http = axios.create({
+      baseURL: opts.baseURL,
+      timeout: opts.timeoutMs,
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
   }
 
   async request(request: ProviderRequest): Promise<AxiosResponse> {
