@@ -112,8 +112,10 @@ export class SharedRateLimiter {
     }
     this.localTokens += row.granted;
     if (row.granted === 0) {
-      // Sleep until the bucket holds a whole token again.
-      await sleep(Math.ceil(((1 - row.available) / this.ratePerSecond) * 1000));
+      // Sleep until the bucket holds a whole chunk again. Waking for every single token meant a lease (a
+      // transaction, four round trips) per request while the ceiling binds: at 192 calls/s a 100,000-fan wave's
+      // worker spent 3.4 ms of CPU per delivery instead of ~1.2.
+      await sleep(Math.ceil(((this.chunk - row.available) / this.ratePerSecond) * 1000));
     }
   }
 }

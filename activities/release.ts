@@ -158,7 +158,9 @@ export function createReleaseActivities(
       const claimToken = claimTokenOf(ctx.info);
       const leaseMs = leaseFor(ctx.info.heartbeatTimeoutMs);
       const result = emptyResult();
-      const heartbeat = () => ctx.heartbeat({ done: result.done, failed: result.failed, revoked: result.revoked });
+      const heartbeat = atMostEvery(HEARTBEAT_EVERY_MS, () =>
+        ctx.heartbeat({ done: result.done, failed: result.failed, revoked: result.revoked }),
+      );
       if (input.notBefore) await waitUntil(input.notBefore, heartbeat, ctx.cancellationSignal);
       const campaign = await loadCampaign(input.campaignId);
       if (campaign.status === 'cancelled') return result;
@@ -305,6 +307,21 @@ export function claimTokenOf(info: {
   attempt: number;
 }): string {
   return `${info.workflowExecution?.runId ?? 'direct'}:${info.activityId}:${info.attempt}`;
+}
+
+// The SDK encodes (so encrypts, a random IV each) every heartbeat's details before it coalesces them: a batch's
+// lanes waiting on the rate limiter called it hundreds of times a second, a tenth of a worker's CPU while the
+// provider's ceiling binds. The server needs one every few seconds (heartbeat timeout 30 s).
+const HEARTBEAT_EVERY_MS = 1_000;
+
+function atMostEvery(ms: number, fn: () => void): () => void {
+  let last = 0;
+  return () => {
+    const now = Date.now();
+    if (now - last < ms) return;
+    last = now;
+    fn();
+  };
 }
 
 /** A lease outlives a missed heartbeat or two, and runs out soon after a crash (the retry waits for it). */
