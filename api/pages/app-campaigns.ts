@@ -131,7 +131,7 @@ ${
 }
 ${
   v.canChange
-    ? html`<form id="artwork-form" data-upload="/v1/campaigns/${c.id}/artwork" data-next="/app/campaigns/${c.id}">${csrfField(v.csrf)}
+    ? html`<form id="artwork-form" method="post" action="/app/campaigns/${c.id}/artwork" enctype="multipart/form-data" data-upload="/v1/campaigns/${c.id}/artwork" data-next="/app/campaigns/${c.id}">${csrfField(v.csrf)}
 <p class="error" role="alert" data-error hidden></p>
 <label for="artwork-file">${c.artworkUploadId ? 'Replace the artwork' : 'Upload artwork'} <span class="muted">(PNG or JPEG, square, ${ARTWORK_MIN_SIDE} to ${ARTWORK_MAX_SIDE} pixels a side, up to 10 MB)</span></label>
 <input id="artwork-file" name="artwork" type="file" accept="image/png,image/jpeg" required>
