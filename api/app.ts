@@ -48,6 +48,7 @@ import { createGoogleMembers } from './google-members';
 import { createGoogleSignIn } from './oauth/google-sign-in';
 import { appSettingsRoutes } from './routes/app-settings';
 import { appCampaignRoutes } from './routes/app-campaigns';
+import { appArtworkRoutes } from './routes/app-artwork';
 import { appAdRoutes } from './routes/app-ads';
 import { appAccountPageRoutes } from './routes/app-account-pages';
 import { appConnectionRoutes } from './routes/app-connections';
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(appSettingsRoutes(deps, appKit, people, emailVerification));
   app.use(appCampaignRoutes(deps, appKit));
+  app.use(appArtworkRoutes(deps, appKit, artwork));
   app.use(appAdRoutes(deps, appKit));
   app.use(appAccountPageRoutes(deps, appKit));
   app.use(appConnectionRoutes(deps, appKit, connections, disconnect));

@@ -95,6 +95,14 @@ const artistAppOperations: Operation[] = [
   post('/app/sign-out-everywhere', 'Revokes every session of the member', sessionConfirmForm),
   page('/app/settings', 'Account, API keys, members, sessions'),
   post('/app/keys', 'Create an API key (owner; shown once)', createKeyForm),
+  {
+    method: 'post',
+    path: '/app/campaigns/:id/artwork',
+    summary:
+      "Upload the release artwork without JavaScript (manager): multipart/form-data with the page's csrf field and the file as `artwork` (PNG or JPEG, at most 10 MB); 303 to the campaign page, or a page saying what was refused",
+    auth: 'none',
+    response: 'text/html',
+  },
   post('/app/keys/:id/revoke', 'Revoke an API key (owner)', sessionConfirmForm),
   post('/app/members', 'Invite a member by e-mail with a role (owner)', inviteForm),
   post('/app/members/:id', "Change a member's role or remove them (owner; the last owner stays)", changeMemberForm),

@@ -14,6 +14,7 @@ export type WriteAccess = 'manager' | 'owner' | 'self' | 'ops' | 'signed-out';
 
 /** `METHOD path` as Express registers it (`:name` for a path parameter). Keep it sorted by path. */
 export const WRITE_ACCESS: Readonly<Record<string, WriteAccess>> = {
+  'POST /app/campaigns/:id/artwork': 'manager',
   'POST /app/connect/:token': 'manager',
   'POST /app/connections/:id/disconnect': 'manager',
   'POST /app/connections/:provider': 'manager',

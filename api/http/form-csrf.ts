@@ -36,6 +36,10 @@ export function formCsrf(keys: SigningKeys, req: Request, res: Response, secure:
 
 /** Whether a posted form carries the field of this browser's session or pre-session cookie. */
 export function hasFormCsrf(keys: SigningKeys, req: Request): boolean {
-  const given = (req.body as { csrf?: unknown } | undefined)?.csrf;
+  return isFormCsrf(keys, req, (req.body as { csrf?: unknown } | undefined)?.csrf);
+}
+
+/** Whether `given` (a form's field, however its body was read) is this browser's anti-forgery value. */
+export function isFormCsrf(keys: SigningKeys, req: Request, given: unknown): boolean {
   return expectedTokens(keys, req).some((expected) => sameSecret(given, expected));
 }

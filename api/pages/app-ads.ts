@@ -4,6 +4,7 @@
 // ad campaigns' state and insights. Every change goes to /v1 from /app/setup.js (the same routes scripts use).
 import { type AdCampaign } from '../../db/ad-campaigns';
 import { type AdCopyRequest, type AdCopyVariant } from '../../db/ad-copy';
+import { type AdAccountChoices, type Choice } from '../ad-account-choices';
 import { type Campaign } from '../../db/campaigns';
 import { type Connection } from '../../db/connections';
 import { COPY_LIMITS, FIELD_LABELS } from '../../lib/ad-copy/limits';
@@ -38,6 +39,15 @@ export interface AdsView {
     ad: AdCampaign;
     totals: { spendMinor: number; impressions: number; clicks: number; conversions: number; syncedAt: number | null };
   }[];
+  /** what the connected accounts offer to choose from (../ad-account-choices.ts) */
+  choices: AdAccountChoices;
+}
+
+/** A choice of ids read from the account, or (none, or the provider did not answer) the id typed by hand. */
+function idField(input: { id: string; name: string; label: string; choices: readonly Choice[] | null; typed: Html }) {
+  if (input.choices && input.choices.length > 0)
+    return html`<label for="${input.id}">${input.label}</label><select id="${input.id}" name="${input.name}" required>${input.choices.map((c) => html`<option value="${c.id}">${c.label}</option>`)}</select>`;
+  return input.typed;
 }
 
 const COPY_STATUS: Record<AdCopyRequest['status'], string> = {
@@ -195,6 +205,42 @@ ${
 </article>`;
 }
 
+function problem(choices: { ok: boolean; message?: string } | undefined, id: string): Html {
+  return choices && !choices.ok ? html`<p class="error" role="alert" id="${id}">${choices.message}</p>` : html``;
+}
+
+function metaIds(v: AdsView): Html {
+  const c = v.choices.meta?.ok ? v.choices.meta : null;
+  return html`${problem(v.choices.meta, 'meta-choices-error')}
+${idField({
+  id: 'meta-account',
+  name: 'adAccountId',
+  label: 'Meta ad account',
+  choices: c?.adAccounts ?? null,
+  typed: html`<label for="meta-account">Meta ad account id</label><input id="meta-account" name="adAccountId" placeholder="act_1234567890" required maxlength="24">`,
+})}
+${idField({
+  id: 'meta-page',
+  name: 'pageId',
+  label: 'Facebook Page the ads run as',
+  choices: c?.pages ?? null,
+  typed: html`<label for="meta-page">Facebook Page id <span class="muted">(the ads run as this Page)</span></label><input id="meta-page" name="pageId" inputmode="numeric" required maxlength="20">`,
+})}`;
+}
+
+function googleIds(v: AdsView): Html {
+  const c = v.choices.google?.ok ? v.choices.google : null;
+  return html`${problem(v.choices.google, 'google-choices-error')}
+${idField({
+  id: 'google-customer',
+  name: 'customerId',
+  label: 'Google Ads account',
+  choices: c?.customers ?? null,
+  typed: html`<label for="google-customer">Google Ads customer id</label><input id="google-customer" name="customerId" placeholder="123-456-7890" required maxlength="12">`,
+})}
+<label for="google-video">YouTube video id</label><input id="google-video" name="youtubeVideoId" required maxlength="11">`;
+}
+
 function newAdForm(v: AdsView, p: Platform): Html {
   const ready =
     v.connections.some((c) => c.provider === p && c.status === 'active') &&
@@ -221,13 +267,7 @@ function newAdForm(v: AdsView, p: Platform): Html {
         ['conversions', 'pre-saves'],
       ]
   ).map(([value, words]) => html`<option value="${value}">${words}</option>`)}</select>
-${
-  p === 'meta'
-    ? html`<label for="meta-account">Meta ad account id</label><input id="meta-account" name="adAccountId" placeholder="act_1234567890" required maxlength="24">
-<label for="meta-page">Facebook Page id <span class="muted">(the ads run as this Page)</span></label><input id="meta-page" name="pageId" inputmode="numeric" required maxlength="20">`
-    : html`<label for="google-customer">Google Ads customer id</label><input id="google-customer" name="customerId" placeholder="123-456-7890" required maxlength="12">
-<label for="google-video">YouTube video id</label><input id="google-video" name="youtubeVideoId" required maxlength="11">`
-}
+${p === 'meta' ? metaIds(v) : googleIds(v)}
 <button type="submit" class="secondary">Review before creating</button></form>`;
 }
 

@@ -6,7 +6,7 @@ import { type Artist } from '../../db/artists';
 import { ARTWORK_MAX_SIDE, ARTWORK_MIN_SIDE } from '../artwork';
 import { artworkSrc } from './artwork-src';
 import { type Campaign } from '../../db/campaigns';
-import { type PresaveProgress } from '../../db/presaves';
+import { deliveryPanel, type DeliveryView, PHASE_WORDS } from './app-campaign-delivery';
 import { csrfField, flash, signedInPage } from './app-layout';
 import { html, type Html } from './layout';
 
@@ -94,12 +94,6 @@ export function newCampaignPage(input: { csrf: string; artists: readonly Artist[
   });
 }
 
-const STATUS_WORDS: Record<Campaign['status'], string> = {
-  scheduled: 'scheduled',
-  releasing: 'delivering now',
-  completed: 'completed',
-  cancelled: 'cancelled',
-};
 const RESOLUTION_WORDS: Record<Campaign['resolution'], string> = {
   unresolved:
     'not found in the catalogue yet (normal before release: we keep looking and e-mail you if it is still missing close to the day)',
@@ -108,11 +102,8 @@ const RESOLUTION_WORDS: Record<Campaign['resolution'], string> = {
   live: 'live: fans can stream it',
 };
 
-export interface CampaignView {
+export interface CampaignView extends DeliveryView {
   csrf: string;
-  campaign: Campaign;
-  progress: PresaveProgress;
-  ledger: { reachable: number; expiringBeforeRelease: number; expired: number; revoked: number; foreverSave: number };
   presaves: readonly {
     id: string;
     platform: string;
@@ -140,7 +131,7 @@ ${
 }
 ${
   v.canChange
-    ? html`<form id="artwork-form" data-upload="/v1/campaigns/${c.id}/artwork" data-next="/app/campaigns/${c.id}">${csrfField(v.csrf)}
+    ? html`<form id="artwork-form" method="post" action="/app/campaigns/${c.id}/artwork" enctype="multipart/form-data" data-upload="/v1/campaigns/${c.id}/artwork" data-next="/app/campaigns/${c.id}">${csrfField(v.csrf)}
 <p class="error" role="alert" data-error hidden></p>
 <label for="artwork-file">${c.artworkUploadId ? 'Replace the artwork' : 'Upload artwork'} <span class="muted">(PNG or JPEG, square, ${ARTWORK_MIN_SIDE} to ${ARTWORK_MAX_SIDE} pixels a side, up to 10 MB)</span></label>
 <input id="artwork-file" name="artwork" type="file" accept="image/png,image/jpeg" required>
@@ -156,8 +147,6 @@ export function campaignPage(v: CampaignView) {
   const open = c.status === 'scheduled' || c.status === 'releasing';
   const when = (ms: number | null) =>
     ms === null ? '' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  const stat = (id: string, label: string, value: number) =>
-    html`<div><dt>${label}</dt><dd id="${id}">${value}</dd></div>`;
   const filters: Html[] = ['all', 'pending', 'done', 'failed', 'revoked', 'cancelled'].map(
     (s) =>
       html`<option value="${s === 'all' ? '' : s}"${(v.filter ?? '') === (s === 'all' ? '' : s) ? html` selected` : ''}>${s}</option>`,
@@ -168,7 +157,7 @@ export function campaignPage(v: CampaignView) {
     csrf: v.csrf,
     script: '/app/setup.js',
     body: html`<h1>${c.title}</h1>
-<p class="muted">${c.artistName} · ${STATUS_WORDS[c.status]} · ${c.releasePolicy === 'local' ? 'midnight where each fan lives' : 'one instant for everyone'}</p>
+<p class="muted">${c.artistName} · ${PHASE_WORDS[v.phase]} · ${c.releasePolicy === 'local' ? 'midnight where each fan lives' : 'one instant for everyone'}</p>
 ${v.alerts.map((a) => html`<p class="error" role="alert">${a}</p>`)}
 <section class="panel" aria-labelledby="when-h"><h2 id="when-h">Release</h2>
 <p>${c.releaseDate} ${c.releaseTime.slice(0, 5)} (${c.timeZone}) · <span id="countdown" data-release-at="${new Date(c.releaseAt).toISOString()}">${when(c.releaseAt)}</span></p>
@@ -177,10 +166,7 @@ ${v.alerts.map((a) => html`<p class="error" role="alert">${a}</p>`)}
 <p><a id="ads-link" href="/app/campaigns/${c.id}/ads">Ads for this release</a>: copy, Meta and Google campaigns, their results.</p>
 </section>
 ${artworkPanel(v)}
-<section class="panel" aria-labelledby="delivery-h" id="delivery" data-campaign="${c.id}"><h2 id="delivery-h">Delivery</h2>
-<dl class="stats">${stat('d-total', 'Pre-saves', v.progress.total)}${stat('d-pending', 'Waiting', pending)}${stat('d-done', 'Delivered', v.progress.done)}${stat('d-failed', 'Failed', v.progress.failed)}${stat('d-revoked', 'Revoked', v.progress.revoked)}</dl>
-<p class="muted">Next wave <span id="d-next">${v.progress.nextDueAt === null ? '–' : when(v.progress.nextDueAt)}</span>. Fans reachable at their release: ${v.ledger.reachable} (of whom ${v.ledger.foreverSave} by forever-save, without a visit); sign-ins ending before it: ${v.ledger.expiringBeforeRelease} (we e-mail those who left an address).</p>
-</section>
+${deliveryPanel(v)}
 <section class="panel" aria-labelledby="fans-h"><h2 id="fans-h">Fans</h2>
 <form class="inline" method="get" action="/app/campaigns/${c.id}"><label for="filter">Show</label><select id="filter" name="status">${filters}</select><button type="submit" class="secondary">Filter</button></form>
 <p><a id="export" href="/v1/campaigns/${c.id}/presaves.csv${v.filter ? `?status=${v.filter}` : ''}" download>Export as CSV</a> <span class="muted">(states and reasons; no personal data)</span></p>

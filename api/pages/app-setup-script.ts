@@ -170,11 +170,19 @@ export const setupScript = `'use strict';
   }
   if (countdown) { tick(); setInterval(tick, 1000); }
 
+  // The phase is the server's (api/campaign-phase.ts): the page shows itself again when the refreshed view says it
+  // moved on (delivery finished, the release went live, a cancel), or once the instant it was waiting for passed.
   var delivery = $('delivery');
   if (delivery) {
+    var phase = delivery.dataset.phase, until = Number(delivery.dataset.phaseUntil || 0), loadedAt = Date.now();
     setInterval(function () {
       fetch('/v1/campaigns/' + delivery.dataset.campaign).then(function (res) { return res.ok ? res.json() : null; }).then(function (c) {
         if (!c) return;
+        var moved = (phase === 'delivering' && c.progress.pending === 0) ||
+          (phase === 'waiting_for_live' && c.resolution === 'live') ||
+          (phase !== 'cancelled' && c.status === 'cancelled') ||
+          (until > loadedAt && Date.now() > until + 2000);
+        if (moved) { location.reload(); return; }
         $('d-total').textContent = c.progress.total; $('d-pending').textContent = c.progress.pending;
         $('d-done').textContent = c.progress.done; $('d-failed').textContent = c.progress.failed;
         $('d-revoked').textContent = c.progress.revoked;

@@ -9,6 +9,7 @@ import { listAdCopyRequests } from '../../db/ad-copy';
 import { findCampaign } from '../../db/campaigns';
 import { listConnections } from '../../db/connections';
 import { isIsoCurrency, majorToMinor } from '../../lib/currency';
+import { createAdAccountChoices } from '../ad-account-choices';
 import { type AppPageKit, mayChange } from '../app-page-kit';
 import { sessionCsrf } from '../app-session';
 import { type AppDeps } from '../deps';
@@ -59,8 +60,10 @@ function adBodyOf(query: unknown): { body: Record<string, unknown> | null; probl
     : { body: null, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`) };
 }
 
-export function appAdRoutes({ pool, config }: AppDeps, kit: AppPageKit): Router {
+export function appAdRoutes(deps: AppDeps, kit: AppPageKit): Router {
+  const { pool, config } = deps;
   const router = Router();
+  const adAccountChoices = createAdAccountChoices(deps);
 
   /** The session's campaign of the path, or an answer (sign-in, or "not found") and null. */
   async function campaignOf(req: Request, res: Response) {
@@ -86,13 +89,16 @@ export function appAdRoutes({ pool, config }: AppDeps, kit: AppPageKit): Router 
       listAdCopyRequests(pool, s.campaign.id),
       listAdCampaigns(pool, s.campaign.id),
     ]);
+    const canChange = mayChange(s.session, 'manager');
     kit.send(
       res,
       200,
       adsPage({
         csrf: s.csrf,
         campaign: s.campaign,
-        canChange: mayChange(s.session, 'manager'),
+        canChange,
+        // Only for the new-ad forms (shown to those who may change, on a campaign still open): no provider call else.
+        choices: canChange && s.campaign.status !== 'cancelled' ? await adAccountChoices(connections) : {},
         writer: config.GEMINI_API_KEY ? 'gemini' : 'template',
         connections,
         copy,

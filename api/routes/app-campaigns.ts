@@ -4,9 +4,11 @@
 import { type Request, type Response, Router } from 'express';
 import { listArtists } from '../../db/artists';
 import { findCampaign } from '../../db/campaigns';
+import { deliveredWithin, failureReasons, remindersSent } from '../../db/delivery-summary';
 import { campaignNotifications } from '../../db/notifications';
 import { listPresaves, presaveProgress, tokenLedger } from '../../db/presaves';
 import { type AppPageKit, mayChange } from '../app-page-kit';
+import { campaignPhase, deliveryEtaMs } from '../campaign-phase';
 import { sessionCsrf } from '../app-session';
 import { type AppDeps } from '../deps';
 import { artistsPage, campaignPage, newCampaignPage } from '../pages/app-campaigns';
@@ -15,6 +17,8 @@ import { messagePage } from '../pages/smart-link';
 import { presaveExportQuery } from '../schemas';
 
 const UUID = /^[0-9a-f-]{36}$/;
+/** The window whose deliveries give the pace for the ETA. */
+const PACE_WINDOW_MS = 30_000;
 const ALERT_WORDS: Record<string, string> = {
   release_unresolved:
     'The release is close and the catalogue still does not list it by this UPC/ISRC. Check the identifiers with your distributor.',
@@ -64,13 +68,22 @@ export function appCampaignRoutes({ pool, config }: AppDeps, kit: AppPageKit): R
     const query = presaveExportQuery.safeParse(req.query);
     const filter = query.success ? query.data.status : undefined;
     const notifications = await campaignNotifications(pool, { accountId: s.session.accountId, campaignId: id });
+    const progress = await presaveProgress(pool, id);
+    const now = Date.now();
+    const phase = campaignPhase(campaign, progress, now);
+    const pace = phase === 'delivering' ? await deliveredWithin(pool, { campaignId: id, windowMs: PACE_WINDOW_MS }) : 0;
     send(
       res,
       200,
       campaignPage({
         csrf: s.csrf,
         campaign,
-        progress: await presaveProgress(pool, id),
+        progress,
+        phase,
+        now,
+        etaMs: deliveryEtaMs(progress.dueNow, pace, PACE_WINDOW_MS),
+        failures: phase === 'delivered' || phase === 'cancelled' ? await failureReasons(pool, id) : [],
+        remindersSent: await remindersSent(pool, id),
         ledger: await tokenLedger(pool, id),
         presaves: await listPresaves(pool, { campaignId: id, status: filter, limit: 200 }),
         filter,

@@ -98,6 +98,12 @@ export function classifyGoogleAdsError(res: Pick<AxiosResponse, 'status' | 'data
   return new ProviderError('google', 'invalid_request', message, { status, code, userMessage });
 }
 
+const notConfigured = () =>
+  new ProviderError('google', 'invalid_request', 'GOOGLE_ADS_DEVELOPER_TOKEN is not set', {
+    code: 'not_configured',
+    userMessage: 'Google Ads is not configured on this dropday server.',
+  });
+
 export class GoogleAdsClient {
   private readonly http: ProviderHttp;
 
@@ -220,13 +226,21 @@ export class GoogleAdsClient {
     }));
   }
 
+  /** The customer ids the OAuth user reaches directly (customers:listAccessibleCustomers), 10 digits each. */
+  async accessibleCustomers(accessToken: string): Promise<string[]> {
+    if (!this.opts.developerToken) throw notConfigured();
+    const res = await this.http.request({
+      operation: 'customers:listAccessibleCustomers',
+      url: '/customers:listAccessibleCustomers',
+      headers: { authorization: `Bearer ${accessToken}`, 'developer-token': this.opts.developerToken },
+    });
+    return ((res.data as { resourceNames?: string[] }).resourceNames ?? [])
+      .map((name) => name.replace(/^customers\//, ''))
+      .filter((id) => /^\d{10}$/.test(id));
+  }
+
   private async call(account: GoogleAdsAccount, method: string, body: object, write = false): Promise<AxiosResponse> {
-    if (!this.opts.developerToken) {
-      throw new ProviderError('google', 'invalid_request', 'GOOGLE_ADS_DEVELOPER_TOKEN is not set', {
-        code: 'not_configured',
-        userMessage: 'Google Ads is not configured on this dropday server.',
-      });
-    }
+    if (!this.opts.developerToken) throw notConfigured();
     const headers: Record<string, string> = {
       authorization: `Bearer ${account.accessToken}`,
       'developer-token': this.opts.developerToken,

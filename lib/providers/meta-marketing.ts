@@ -150,6 +150,32 @@ export class MetaMarketingClient {
     }
   }
 
+  /** The ad accounts the token's user reaches (GET /me/adaccounts): the bare account id, name and currency. */
+  async adAccounts(token: string): Promise<{ accountId: string; name: string; currency: string }[]> {
+    const res = await this.http.request({
+      operation: 'me.adaccounts',
+      url: '/me/adaccounts',
+      params: { access_token: token, fields: 'account_id,name,currency', limit: 100 },
+    });
+    const rows = (res.data as { data?: { account_id?: string; id: string; name?: string; currency?: string }[] }).data;
+    return (rows ?? []).map((a) => ({
+      accountId: a.account_id ?? a.id.replace(/^act_/, ''),
+      name: a.name ?? a.id,
+      currency: a.currency ?? '',
+    }));
+  }
+
+  /** The Facebook Pages the token's user has a role on (GET /me/accounts): id and name only, never Page tokens. */
+  async pages(token: string): Promise<{ id: string; name: string }[]> {
+    const res = await this.http.request({
+      operation: 'me.accounts',
+      url: '/me/accounts',
+      params: { access_token: token, fields: 'id,name', limit: 100 },
+    });
+    const rows = (res.data as { data?: { id: string; name?: string }[] }).data;
+    return (rows ?? []).map((p) => ({ id: p.id, name: p.name ?? p.id }));
+  }
+
   /** Daily rows between two dates (inclusive, the account's time zone). */
   async dailyInsights(token: string, id: string, since: string, until: string): Promise<MetaInsightRow[]> {
     const res = await this.http.request({

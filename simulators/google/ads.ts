@@ -5,7 +5,7 @@
 // `developer-token` header, and `login-customer-id` for customers reached through a manager. Errors carry a
 // GoogleAdsFailure in `details`; quota errors are RESOURCE_EXHAUSTED with quotaErrorDetails.retryDelay.
 // Faults on demand under /__control/ads (and adsState(state)).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response, Router } from 'express';
 import { imageInfo } from '../../lib/image';
 import { mountConversionControl, uploadClickConversions } from './conversions';
@@ -67,7 +67,7 @@ export interface AdsObject {
 }
 
 export interface AdsFault {
-  service: AdsService | 'search' | 'conversionUploads' | 'any';
+  service: AdsService | 'search' | 'conversionUploads' | 'listAccessibleCustomers' | 'any';
   httpStatus: number;
   status: string;
   errorCode: Record<string, string>;
@@ -91,6 +91,8 @@ export class GoogleAdsState {
   quota: { until: number; retryDelaySeconds: number; daily: boolean } | null = null;
   readonly managers = new Map<string, string>(); // client customer id → manager customer id
   readonly currencies = new Map<string, string>(); // customer id → currency (default USD)
+  /** The customers a Google user reaches (customers:listAccessibleCustomers); `accessibleOf` makes a default. */
+  readonly accessible = new Map<string, string[]>();
   readonly delivery = new Map<string, AdsDelivery[]>(); // by campaign resource name
   readonly calls: {
     at: number;
@@ -101,6 +103,12 @@ export class GoogleAdsState {
     operations?: number;
   }[] = [];
   private nextId = 20_000_000_000 + Math.floor(Math.random() * 1_000_000) * 100;
+
+  /** A user's accessible customers: as a test set them, else one whose 10-digit id comes from the user's name. */
+  accessibleOf(user: string): string[] {
+    const digest = createHash('sha256').update(`customer:${user}`).digest('hex');
+    return this.accessible.get(user) ?? [String(1_000_000_000 + (parseInt(digest.slice(0, 8), 16) % 9_000_000_000))];
+  }
 
   newId(): string {
     this.nextId += 1 + Math.floor(Math.random() * 5);
@@ -249,7 +257,7 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
   /** Version, auth, quota and injected faults, then the handler; records the call. */
   const handle =
     (
-      service: AdsService | 'search' | 'conversionUploads',
+      service: AdsService | 'search' | 'conversionUploads' | 'listAccessibleCustomers',
       fn: (req: Request, version: string, customerId: string) => unknown,
     ) =>
     async (req: Request, res: Response) => {
@@ -583,6 +591,17 @@ export function mountGoogleAdsApi(app: Express, sim: GoogleSimState): void {
     if (search)
       return handle('search', (r, _v, customerId) => gaql(r, customerId, search[1] === 'searchStream'))(req, res);
     next();
+  });
+
+  // The customers the OAuth user reaches directly, as resource names only (the real method gives no names):
+  // GET /v26/customers:listAccessibleCustomers, with the token and developer token, no login-customer-id needed.
+  app.get('/:version/:method', (req, res, next) => {
+    if (req.params.method !== 'customers:listAccessibleCustomers') return next();
+    return handle('listAccessibleCustomers', (r) => {
+      const token = (r.get('authorization') ?? '').slice('Bearer '.length);
+      const user = sim.accessTokens.get(token)!.grant.user; // authorize() found it
+      return { resourceNames: state.accessibleOf(user).map((id) => `customers/${id}`) };
+    })(req, res);
   });
 
   // A customer's own method follows its id after a colon: POST /v26/customers/1234567890:uploadClickConversions.

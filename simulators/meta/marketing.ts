@@ -4,13 +4,13 @@
 // DELETE /{id}, reads (with the stored `fields` asked for), name lookups and /{id}/insights. Tokens are the ones the
 // login simulator issued (expired / revoked → code 190). Errors use the Graph envelope with HTTP 400;
 // every answer carries the usage headers. Faults on demand under /__control/marketing (and marketingState(state)).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response, Router } from 'express';
 import { type MetaSimState } from './index';
 
 export type MetaObjectKind = 'campaign' | 'adset' | 'adcreative' | 'ad';
 export type MetaStep =
-  'campaigns' | 'adsets' | 'adcreatives' | 'ads' | 'status' | 'delete' | 'insights' | 'read' | 'any';
+  'campaigns' | 'adsets' | 'adcreatives' | 'ads' | 'status' | 'delete' | 'insights' | 'read' | 'me' | 'any';
 
 export interface MetaAdObject {
   id: string;
@@ -48,6 +48,11 @@ export interface MetaDelivery {
   conversions: number;
 }
 
+export interface MetaUserAssets {
+  adAccounts: { accountId: string; name: string; currency: string }[];
+  pages: { id: string; name: string }[];
+}
+
 export class MetaMarketingState {
   readonly objects = new Map<string, MetaAdObject>();
   readonly faults: MetaFault[] = [];
@@ -63,12 +68,33 @@ export class MetaMarketingState {
     code?: number;
     user?: string;
   }[] = [];
+  /** The ad accounts and Pages each user reaches (GET /me/adaccounts, /me/accounts); `assetsOf` makes defaults. */
+  readonly userAssets = new Map<string, MetaUserAssets>();
   private held: (() => void)[] = [];
   private nextId = 120_210_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1000;
 
   newId(): string {
     this.nextId += 1 + Math.floor(Math.random() * 7);
     return String(this.nextId);
+  }
+
+  /** A user's ad accounts and Pages: as a test set them, else one of each with ids derived from the user's name. */
+  assetsOf(user: string): MetaUserAssets {
+    const kept = this.userAssets.get(user);
+    if (kept) return kept;
+    const digits = (salt: string) =>
+      String(
+        BigInt(
+          `0x${createHash('sha256')
+            .update(salt + user)
+            .digest('hex')
+            .slice(0, 15)}`,
+        ),
+      ).slice(0, 15);
+    return {
+      adAccounts: [{ accountId: digits('act'), name: `${user} ads`, currency: 'USD' }],
+      pages: [{ id: digits('page'), name: `${user} (artist Page)` }],
+    };
   }
 
   byKind(kind: MetaObjectKind): MetaAdObject[] {
@@ -679,6 +705,35 @@ export function mountMetaMarketingApi(app: Express, graph: Router, sim: MetaSimS
   );
 
   // Lookups by name (how dropday finds an object it may already have created before a retry).
+  // What the token's user reaches, as Graph lists it: ad accounts (`act_` id and the bare account_id) and the Pages
+  // the user has a role on (with a Page token, which dropday never keeps). One page of results; no paging cursors.
+  api.get(
+    '/me/adaccounts',
+    handle('me', (_req, user) => ({
+      data: state.assetsOf(user).adAccounts.map((a) => ({
+        id: `act_${a.accountId}`,
+        account_id: a.accountId,
+        name: a.name,
+        currency: a.currency,
+        account_status: 1,
+      })),
+      paging: { cursors: {} },
+    })),
+  );
+  api.get(
+    '/me/accounts',
+    handle('me', (_req, user) => ({
+      data: state.assetsOf(user).pages.map((p) => ({
+        id: p.id,
+        name: p.name,
+        category: 'Musician/Band',
+        access_token: `page-${randomBytes(12).toString('hex')}`,
+        tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MODERATE'],
+      })),
+      paging: { cursors: {} },
+    })),
+  );
+
   api.get(
     '/:account/:edge',
     handle('read', (req) => {

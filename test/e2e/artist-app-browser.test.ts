@@ -190,8 +190,9 @@ describe('the artist app in Chromium', () => {
 
     // The Meta ad campaign: budget and dates, a summary before it is created, then its state.
     await page.fill('#meta-budget', '150');
-    await page.fill('#meta-account', 'act_1001');
-    await page.fill('#meta-page', '2002');
+    // The ad account and Page are chosen from what the connected Meta user reaches (the simulator's /me lists).
+    await page.selectOption('#meta-account', { index: 0 });
+    await page.selectOption('#meta-page', { index: 0 });
     await page.click('#new-ad-meta button[type=submit]');
     await page.waitForURL('**/ads/review?**');
     const summary = (await page.textContent('#ad-summary'))!;
@@ -204,9 +205,8 @@ describe('the artist app in Chromium', () => {
 
     // The release delivers to the fan, and the ad launches with it.
     await page.goto(campaignUrl);
-    await page.waitForFunction(() => document.getElementById('d-done')?.textContent === '1', null, {
-      timeout: 150_000,
-    });
+    // The page shows itself again when the phase moves on (setup.js), so it is read after each reload.
+    await untilText(page, '#d-done', /^1$/, 150_000);
     await page.goto(`${campaignUrl}?status=done`);
     expect(await page.locator('#fans-table tbody tr').count()).toBe(1);
     await look(page, 'campaign-delivered');
