@@ -7,6 +7,7 @@ import { instagramPostIdsOfAccount } from '../db/instagram-posts';
 import { accountErasureWorkflowIds } from '../lib/starters/account-deletion';
 import { createAccountAdsStopActivities } from './account-ads-stop';
 import { createAccountInstagramStopActivities } from './account-instagram-stop';
+import { createAccountSubscriptionCancelActivities } from './account-subscription-cancel';
 import { type ActivityDeps } from './deps';
 import { deleteWorkflowsAndHistories } from './workflow-deletion';
 
@@ -15,6 +16,7 @@ export function createAccountDeletionActivities(deps: ActivityDeps) {
   return {
     ...createAccountAdsStopActivities(deps),
     ...createAccountInstagramStopActivities(deps),
+    ...createAccountSubscriptionCancelActivities(deps),
 
     /** The account's workflows (see accountErasureWorkflowIds) with their histories. */
     async deleteAccountWorkflows(input: { accountId: string }): Promise<number> {

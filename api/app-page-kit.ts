@@ -31,8 +31,15 @@ export function mayChange(session: AuthContext, needs: 'manager' | 'owner'): boo
 /** Whether this session may make the change of the route handling `req`, as its entry in ./write-roles.ts says. */
 export function mayWrite(session: AuthContext, req: Request): boolean {
   const route = (req.route as { path?: unknown } | undefined)?.path;
-  const access = writeAccessOf(req.method, typeof route === 'string' ? route : req.path);
-  return session.member !== undefined && memberMayWrite(session.member.role, access);
+  return mayCall(session, req.method, typeof route === 'string' ? route : req.path);
+}
+
+/**
+ * Whether this session may call the write route `method path` (its entry in ./write-roles.ts): for a page whose only
+ * purpose is that route's form (a confirmation), which refuses as the route would rather than show a form that fails.
+ */
+export function mayCall(session: AuthContext, method: string, path: string): boolean {
+  return session.member !== undefined && memberMayWrite(session.member.role, writeAccessOf(method, path));
 }
 
 export function appPageKit({ config, pool }: Pick<AppDeps, 'config' | 'pool'>) {

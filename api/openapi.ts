@@ -92,6 +92,11 @@ const artistAppOperations: Operation[] = [
   post('/app/reset/:token', 'Sets it, signs out everywhere else, signs in here', choosePasswordForm),
   page('/app/invite/:token', 'Accept an invitation (the mailed link)'),
   post('/app/invite/:token', 'Accepts with a password; signed in', choosePasswordForm),
+  post(
+    '/app/invite/:token/google',
+    'Accepts with Google: to Google, whose verified address must be the one invited (303)',
+    sessionConfirmForm,
+  ),
   post('/app/sign-out-everywhere', 'Revokes every session of the member', sessionConfirmForm),
   page('/app/settings', 'Account, API keys, members, sessions'),
   post('/app/keys', 'Create an API key (owner; shown once)', createKeyForm),

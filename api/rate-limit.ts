@@ -14,8 +14,9 @@ import { errorBody } from './errors';
 export const RATE_LIMITED_ROUTES: readonly { policy: RateLimitPolicy; method: string; path: RegExp }[] = [
   { policy: 'signup', method: 'POST', path: /^\/(v1\/accounts|app\/sign-up)\/?$/ },
   { policy: 'login', method: 'POST', path: /^\/(app\/session|app\/sign-in(\/google(\/link|\/new)?)?|ops\/login)\/?$/ },
-  // The artist app's mailed links (a password reset, an invitation): someone guessing tokens.
-  { policy: 'login', method: 'POST', path: /^\/app\/(reset|invite)\/[^/]+\/?$/ },
+  // The artist app's mailed links (a password reset, an invitation, accepted with a password or with Google):
+  // someone guessing tokens.
+  { policy: 'login', method: 'POST', path: /^\/app\/(reset\/[^/]+|invite\/[^/]+(\/google)?)\/?$/ },
   { policy: 'verification', method: 'POST', path: /^\/app\/(reset|verification)\/?$/ },
   { policy: 'subscribe', method: 'POST', path: /^\/l\/[^/]+\/(subscribe|ad-consent)\/?$/ },
   // The confirmation (double opt-in) and unsubscribe links' POSTs: someone guessing tokens.

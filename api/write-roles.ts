@@ -22,6 +22,7 @@ export const WRITE_ACCESS: Readonly<Record<string, WriteAccess>> = {
   'POST /app/sign-in/google/link': 'signed-out',
   'POST /app/sign-in/google/new': 'signed-out',
   'POST /app/invite/:token': 'signed-out',
+  'POST /app/invite/:token/google': 'signed-out',
   'POST /app/keys': 'owner',
   'POST /app/keys/:id/revoke': 'owner',
   'POST /app/logout': 'signed-out',

@@ -31,14 +31,18 @@ export async function saveOAuthState(
     lang?: string | null;
     /** a pre-save's "also save this artist's next releases" tick */
     foreverSave?: boolean;
+    /** the invited member a Google sign-in accepts the invitation of (migration 036) */
+    memberId?: string | null;
     expiresAt: number;
   },
 ): Promise<void> {
   await pool.query(sql.unsafe`
-    INSERT INTO oauth_states (nonce, purpose, campaign_id, account_id, verifier_enc, time_zone, lang, forever_save, expires_at)
+    INSERT INTO oauth_states (nonce, purpose, campaign_id, account_id, verifier_enc, time_zone, lang, forever_save, member_id,
+                              expires_at)
     VALUES (${input.nonce}, ${input.purpose ?? 'presave'}, ${input.campaignId}, ${input.accountId ?? null},
             ${keyRing.encrypt(input.codeVerifier, `oauth_states:${input.nonce}`)},
-            ${input.timeZone}, ${input.lang ?? null}, ${input.foreverSave ?? false}, to_timestamp(${input.expiresAt / 1000}))`);
+            ${input.timeZone}, ${input.lang ?? null}, ${input.foreverSave ?? false}, ${input.memberId ?? null},
+            to_timestamp(${input.expiresAt / 1000}))`);
   // Used and expired states are worthless. About one new state in fifty sweeps up to 1,000 of them (the daily
   // retention sweep gets the rest), which keeps the table small without a DELETE on every sign-in.
   if (Math.random() < 0.02) {
@@ -59,12 +63,13 @@ export async function consumeOAuthState(pool: DatabasePool, keyRing: KeyRing, no
       timeZone: z.string().nullable(),
       lang: z.string().nullable(),
       foreverSave: z.boolean(),
+      memberId: z.string().nullable(),
     }),
   )`
     UPDATE oauth_states SET used_at = now()
     WHERE nonce = ${nonce} AND used_at IS NULL AND expires_at > now()
     RETURNING purpose, campaign_id AS "campaignId", account_id AS "accountId", verifier_enc AS "verifierEnc",
-              time_zone AS "timeZone", lang, forever_save AS "foreverSave"`);
+              time_zone AS "timeZone", lang, forever_save AS "foreverSave", member_id AS "memberId"`);
   if (!row) return null;
   return {
     purpose: row.purpose,
@@ -73,6 +78,7 @@ export async function consumeOAuthState(pool: DatabasePool, keyRing: KeyRing, no
     timeZone: row.timeZone,
     lang: row.lang,
     foreverSave: row.foreverSave,
+    memberId: row.memberId,
     codeVerifier: keyRing.decrypt(row.verifierEnc, `oauth_states:${nonce}`),
   };
 }

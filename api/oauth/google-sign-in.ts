@@ -25,7 +25,8 @@ export const googleCallbackQuery = z.object({
 });
 
 export type GoogleSignInOutcome =
-  | { outcome: 'identity'; identity: GoogleIdentity }
+  /** `invitedMemberId`: the sign-in was started to accept this member's invitation */
+  | { outcome: 'identity'; identity: GoogleIdentity; invitedMemberId: string | null }
   /** the state is not valid, expired, of another flow, from another browser or already used */
   | { outcome: 'refused' }
   | { outcome: 'declined' }
@@ -42,9 +43,12 @@ export function createGoogleSignIn(deps: AppDeps, states: OAuthStates) {
   return {
     configured: Boolean(config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET),
 
-    /** Google's consent URL for this browser, which now holds the state's nonce. */
-    async start(res: Response): Promise<string> {
-      const issued = await states.issue('sign-in:google', {}, STATE_TTL_MS);
+    /**
+     * Google's consent URL for this browser, which now holds the state's nonce. `invitedMemberId`: the sign-in
+     * accepts that member's invitation (the state names the member, so nothing else can be swapped in on the way).
+     */
+    async start(res: Response, invitedMemberId?: string): Promise<string> {
+      const issued = await states.issue('sign-in:google', { memberId: invitedMemberId ?? null }, STATE_TTL_MS);
       res.cookie(STATE_COOKIE, issued.nonce, {
         httpOnly: true,
         sameSite: 'lax', // sent on Google's top-level redirect back to us
@@ -77,7 +81,7 @@ export function createGoogleSignIn(deps: AppDeps, states: OAuthStates) {
           codeVerifier: state.codeVerifier,
         });
         const identity = await providers.googleSignIn.verifyIdToken(idToken, { nonce: oidcNonce(browserNonce) });
-        return { outcome: 'identity', identity };
+        return { outcome: 'identity', identity, invitedMemberId: state.memberId };
       } catch (error) {
         if (error instanceof IdTokenRefused) {
           logger.warn({ reason: error.reason }, 'Google ID token refused');

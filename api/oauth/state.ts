@@ -25,6 +25,8 @@ export interface OAuthStateContext {
   lang: string | null;
   /** a pre-save's "also save this artist's next releases" tick (docs/forever-save.md) */
   foreverSave: boolean;
+  /** the invited member whose invitation a Google sign-in accepts (../google-members.ts) */
+  memberId: string | null;
 }
 
 export interface IssuedOAuthState {
@@ -68,6 +70,7 @@ export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool
         timeZone: context.timeZone ?? null,
         lang: context.lang ?? null,
         foreverSave: context.foreverSave ?? false,
+        memberId: context.memberId ?? null,
         expiresAt,
       });
       const state = keys.sign<SignedState>('oauth-state', { n: nonce, p: purpose }, ttlMs);
@@ -99,8 +102,18 @@ export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool
       if (!row) return { ok: false, refusal: 'used' };
       // The row's purpose was written at issue with the same value that was signed; a mismatch means tampering.
       if (row.purpose !== signed.p) return { ok: false, refusal: 'wrong_purpose' };
-      const { campaignId, accountId, timeZone, lang, foreverSave, codeVerifier } = row;
-      return { ok: true, purpose: signed.p, campaignId, accountId, timeZone, lang, foreverSave, codeVerifier };
+      const { campaignId, accountId, timeZone, lang, foreverSave, memberId, codeVerifier } = row;
+      return {
+        ok: true,
+        purpose: signed.p,
+        campaignId,
+        accountId,
+        timeZone,
+        lang,
+        foreverSave,
+        memberId,
+        codeVerifier,
+      };
     },
   };
 }

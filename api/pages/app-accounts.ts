@@ -109,6 +109,8 @@ export function choosePasswordPage(input: {
   heading: string;
   intro: string;
   error?: string;
+  /** an invitation's page: the form that accepts it with Google instead (when Google sign-in is configured) */
+  google?: { action: string; email: string };
 }) {
   return signedOutPage(
     input.heading,
@@ -120,7 +122,16 @@ ${csrfField(input.csrf)}
 <label for="password">New password <span class="muted">(at least ${PASSWORD_MIN_LENGTH} characters)</span></label>
 ${passwordInput('password', 'new-password')}
 <button type="submit" id="choose-password">Save and sign in</button>
-</form>`,
+</form>
+${
+  input.google
+    ? html`<p>Or, without a password, with the Google account of ${input.google.email}:</p>
+<form method="post" action="${input.google.action}" class="google">
+${csrfField(input.csrf)}
+<button type="submit" id="accept-with-google" class="secondary">Accept with Google</button>
+</form>`
+    : ''
+}`,
   );
 }
 

@@ -1,6 +1,6 @@
 // The privacy page of the artist app: the account's data to download (everything as JSON, each campaign's pre-saves
 // and subscribers as CSV), where fans delete their own data, and the account's deletion, saying in numbers what is
-// deleted, what is stopped and what is kept before the owner confirms (DELETE /v1/accounts/me from /app/setup.js).
+// deleted, what is stopped (its Stripe subscription too) and what is kept before the owner confirms (DELETE /v1/accounts/me from /app/setup.js).
 import { type ListedCampaign } from '../../db/campaigns';
 import { csrfField, signedInPage } from './app-layout';
 import { html } from './layout';
@@ -16,7 +16,7 @@ export interface PrivacyView {
   connections: number;
   /** ad campaigns being created, waiting to launch or running */
   openAds: number;
-  /** a paid plan's subscription that deletion does not cancel */
+  /** the plan of a Stripe subscription still charging, which the deletion cancels at once */
   subscription: string | null;
 }
 
@@ -49,6 +49,7 @@ ${
 <ul id="deletion-stops">
 <li>${plural(open.length, 'campaign')} still to release: ${plural(waiting, 'fan')} waiting for their pre-save get nothing saved, and the smart links stop working.</li>
 <li>${plural(v.openAds, 'ad campaign')} waiting or running: paused at Meta / Google Ads (removed if not launched yet), so nothing more is spent.</li>
+${v.subscription ? html`<li id="deletion-subscription">Your ${v.subscription} subscription is cancelled at Stripe at once: nothing more is charged (the period already paid is not refunded).</li>` : ''}
 <li>${plural(v.apiKeys, 'API key')} and the sign-ins of ${plural(v.members, 'member')} stop working.</li>
 </ul>
 <h3>Deleted</h3>
@@ -60,7 +61,6 @@ ${
 </ul>
 <h3>Kept</h3>
 <ul><li>Shop orders for bookkeeping, without the buyer's address; an audit record of ids and counts (no personal data).</li></ul>
-${v.subscription ? html`<p class="error" role="alert" id="subscription-warning">Your ${v.subscription} subscription is not cancelled by deleting the account: cancel it first on the <a href="/app/billing">billing page</a>.</p>` : ''}
 ${
   v.isOwner
     ? html`<form id="delete-form" data-api="/v1/accounts/me" data-method="DELETE" data-done="The account is being deleted. Its sessions, keys and smart links stopped; the rest is gone within minutes.">${csrfField(v.csrf)}

@@ -11,7 +11,7 @@ import { listConnections } from '../../db/connections';
 import { listMembers } from '../../db/members';
 import { findAccount } from '../../db/accounts';
 import { PLANS } from '../../lib/billing/plans';
-import { billingEnabled } from '../../lib/billing/stripe';
+import { billingEnabled, subscriptionEnded } from '../../lib/billing/stripe';
 import { type AppPageKit, mayChange } from '../app-page-kit';
 import { sessionCsrf } from '../app-session';
 import { type AppDeps } from '../deps';
@@ -66,9 +66,7 @@ export function appAccountPageRoutes({ pool, config, keyRing }: AppDeps, kit: Ap
       adCampaignsOfAccount(pool, accountId),
       accountBilling(pool, accountId),
     ]);
-    const subscribed =
-      billing.stripeSubscriptionId !== null &&
-      !['canceled', 'incomplete_expired'].includes(billing.subscriptionStatus ?? '');
+    const subscribed = billing.stripeSubscriptionId !== null && !subscriptionEnded(billing.subscriptionStatus);
     kit.send(
       res,
       200,

@@ -1,7 +1,7 @@
 // The artist app's signed-out routes: sign up, sign in with a password, password reset by a mailed link, accepting an
 // invitation; and signing out everywhere. Handlers validate, call api/member-accounts.ts, and answer with a page.
 // Unauthenticated POSTs are rate limited (api/rate-limit.ts); members are locked out after repeated wrong passwords.
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import { type z } from 'zod';
 import { revokeAllMemberSessions } from '../../db/member-sessions';
 import { NEXT_PATH, type AppPageKit } from '../app-page-kit';
@@ -115,12 +115,15 @@ export function appAccountRoutes({ pool, logger }: AppDeps, kit: AppPageKit, peo
     res.redirect(303, '/app');
   });
 
-  const invitePage = async (token: string, csrfValue: string, error?: string) => {
+  /** The invitation's page: a password, or "Accept with Google" (./app-google.ts) where Google sign-in is on. */
+  const invitePage = async (token: string, res: Response, csrfValue: string, error?: string) => {
     const open = await people.invitation(token);
+    if (open && kit.google) kit.allowGoogleForm(res);
     return open
       ? choosePasswordPage({
           csrf: csrfValue,
           action: `/app/invite/${token}`,
+          google: kit.google ? { action: `/app/invite/${token}/google`, email: open.member.email } : undefined,
           heading: `Join ${open.account.name} on dropday`,
           intro: `You are invited as ${open.member.role === 'viewer' ? 'a viewer: you will see the account’s campaigns but not change them' : `a ${open.member.role}`}. Choose a password for ${open.member.email}.`,
           error,
@@ -129,7 +132,7 @@ export function appAccountRoutes({ pool, logger }: AppDeps, kit: AppPageKit, peo
   };
 
   router.get('/app/invite/:token', async (req, res) => {
-    const page = await invitePage(String(req.params.token), csrf(req, res));
+    const page = await invitePage(String(req.params.token), res, csrf(req, res));
     send(res, page ? 200 : 400, page ?? linkNotValidPage('invitation'));
   });
 
@@ -137,7 +140,7 @@ export function appAccountRoutes({ pool, logger }: AppDeps, kit: AppPageKit, peo
     const token = String(req.params.token);
     const body = parse(choosePasswordForm, req.body);
     if (!body.success) {
-      const page = await invitePage(token, csrf(req, res), formProblem(body.error));
+      const page = await invitePage(token, res, csrf(req, res), formProblem(body.error));
       return send(res, 400, page ?? linkNotValidPage('invitation'));
     }
     const member = await people.acceptInvitation(token, body.data.password);

@@ -6,7 +6,7 @@ import { type Request, type Response, Router } from 'express';
 import { audit } from '../../db/audit-log';
 import { type Connection, listConnections } from '../../db/connections';
 import { disconnectForm } from '../app-forms';
-import { type AppPageKit, mayChange } from '../app-page-kit';
+import { type AppPageKit, mayCall, mayChange, mayWrite } from '../app-page-kit';
 import { sessionCsrf } from '../app-session';
 import { type AuthContext } from '../auth';
 import { type ConnectionDisconnect } from '../connection-disconnect';
@@ -75,14 +75,19 @@ export function appConnectionRoutes(
     );
   }
 
-  /** The session when it may do what `needs` asks; otherwise answers (sign-in, or 403 with the page) and null. */
-  async function allowed(req: Request, res: Response, needs: 'manager' | 'read') {
+  /**
+   * The session when it may do what the route asks: `write`, the route's own entry in ../write-roles.ts; `form`, a
+   * page that is only the form of that POST route (so it refuses as the route would). Otherwise answers (sign-in, or
+   * 403 with the page) and null.
+   */
+  async function allowed(req: Request, res: Response, gate: 'read' | 'write' | { form: string }) {
     const session = await kit.session(req);
     if (!session) {
       res.redirect(303, '/app');
       return null;
     }
-    if (needs === 'manager' && !mayChange(session, 'manager')) {
+    const may = gate === 'read' || (gate === 'write' ? mayWrite(session, req) : mayCall(session, 'POST', gate.form));
+    if (!may) {
       await render(req, res, session, 403, {
         error: 'Viewers see the connections; an owner or manager changes them. Nothing was changed.',
       });
@@ -102,7 +107,7 @@ export function appConnectionRoutes(
   });
 
   router.post('/app/connections/:provider', ...form, async (req, res) => {
-    const session = await allowed(req, res, 'manager');
+    const session = await allowed(req, res, 'write');
     if (!session) return;
     const provider = CONNECTION_PROVIDERS.find((p) => p === req.params.provider);
     if (!provider) return render(req, res, session, 404, { error: 'No such service. Nothing was changed.' });
@@ -116,7 +121,7 @@ export function appConnectionRoutes(
   });
 
   router.get('/app/connections/:id/disconnect', async (req, res) => {
-    const session = await allowed(req, res, 'manager');
+    const session = await allowed(req, res, { form: '/app/connections/:id/disconnect' });
     if (!session) return;
     const id = String(req.params.id);
     const preview = UUID.test(id) ? await disconnect.preview(session.accountId, id) : null;
@@ -126,7 +131,7 @@ export function appConnectionRoutes(
   });
 
   router.post('/app/connections/:id/disconnect', ...form, async (req, res) => {
-    const session = await allowed(req, res, 'manager');
+    const session = await allowed(req, res, 'write');
     if (!session) return;
     const id = String(req.params.id);
     const preview = UUID.test(id) ? await disconnect.preview(session.accountId, id) : null;

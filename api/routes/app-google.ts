@@ -1,5 +1,6 @@
-// "Sign in with Google" in the artist app: the button's POST (to Google), Google's callback, and the two forms a new
-// Google identity may need (the password that links it to an existing sign-in, or the new account's name). The flow
+// "Sign in with Google" in the artist app: the button's POST (to Google), the invitation page's "Accept with Google"
+// (to Google, the state naming the invited member), Google's callback, and the two forms a new Google identity may
+// need (the password that links it to an existing sign-in, or the new account's name). The flow
 // is ../oauth/google-sign-in.ts, the decisions ../google-members.ts; handlers validate, call, answer with a page.
 import { Router } from 'express';
 import { googleLinkForm, googleNewAccountForm } from '../app-forms';
@@ -8,7 +9,7 @@ import { startMemberSession } from '../app-session';
 import { type AppDeps } from '../deps';
 import { type GoogleMembers } from '../google-members';
 import { GOOGLE_SIGN_IN_CALLBACK_PATH, googleCallbackQuery, type GoogleSignIn } from '../oauth/google-sign-in';
-import { SIGN_IN_REFUSED } from '../pages/app-accounts';
+import { linkNotValidPage, SIGN_IN_REFUSED } from '../pages/app-accounts';
 import { googleProblemPage, linkGooglePage, newGoogleAccountPage, signedInWithGooglePage } from '../pages/app-google';
 
 export function appGoogleRoutes(
@@ -25,6 +26,15 @@ export function appGoogleRoutes(
     if (!google.configured)
       return send(res, 503, googleProblemPage('Google sign-in is off', 'Google sign-in is not configured here.'));
     res.redirect(303, await google.start(res));
+  });
+
+  // The invitation's own page offers this: the mailed link proves the invitation, Google then proves the address.
+  router.post('/app/invite/:token/google', ...form, async (req, res) => {
+    const member = await members.invitedMember(String(req.params.token));
+    if (!member) return send(res, 400, linkNotValidPage('invitation'));
+    if (!google.configured)
+      return send(res, 503, googleProblemPage('Google sign-in is off', 'Google sign-in is not configured here.'));
+    res.redirect(303, await google.start(res, member.id));
   });
 
   router.get(GOOGLE_SIGN_IN_CALLBACK_PATH, async (req, res) => {
@@ -60,6 +70,36 @@ export function appGoogleRoutes(
           googleProblemPage('Not signed in', 'Google could not be reached just now. Try again in a minute.'),
         );
     }
+    if (result.invitedMemberId) {
+      const joined = await members.acceptInvitation(result.invitedMemberId, result.identity);
+      const notJoined = (status: number, why: string) =>
+        send(res, status, googleProblemPage('Invitation not accepted', why));
+      switch (joined.kind) {
+        case 'email_not_verified':
+          return notJoined(
+            403,
+            'Google has not verified the e-mail address of this Google account, so it cannot accept the invitation. Open the invitation again and choose a password instead.',
+          );
+        case 'other_address':
+          return notJoined(
+            403,
+            `The invitation is for ${joined.invited}, but this Google account's address is ${joined.google}. Open the invitation again and continue with the Google account of ${joined.invited}, or choose a password. Nothing was changed.`,
+          );
+        case 'invitation_closed':
+          return notJoined(
+            400,
+            'This invitation is not open any more: it was accepted already, or the member was removed. Nothing was changed.',
+          );
+        case 'google_account_in_use':
+          return notJoined(
+            409,
+            'This Google account signs in to dropday as someone else already. Continue with another Google account, or choose a password. Nothing was changed.',
+          );
+        case 'joined':
+          await startMemberSession(pool, keys, res, joined.member.id, secure);
+          return send(res, 200, signedInWithGooglePage());
+      }
+    }
     const arrival = await members.arrive(result.identity);
     switch (arrival.kind) {
       case 'email_not_verified':
@@ -78,6 +118,15 @@ export function appGoogleRoutes(
           googleProblemPage(
             'Prove the address first',
             `${arrival.email} has a dropday sign-in whose address was never verified. Ask for a password reset for it (the e-mail proves the address is yours), choose a password, then sign in with Google again.`,
+          ),
+        );
+      case 'invited':
+        return send(
+          res,
+          409,
+          googleProblemPage(
+            'Open your invitation',
+            `${arrival.email} is invited to a dropday account. Open the invitation we e-mailed to it and choose Accept with Google there.`,
           ),
         );
       case 'link':

@@ -6,7 +6,7 @@ import type Stripe from 'stripe';
 import { findAccount } from '../../db/accounts';
 import { accountBilling, planUsage, saveStripeCustomer } from '../../db/billing';
 import { PACKAGES, PLANS, TIERS } from '../../lib/billing/plans';
-import { billingEnabled, stripeClientFrom } from '../../lib/billing/stripe';
+import { billingEnabled } from '../../lib/billing/stripe';
 import { APP_SESSION_COOKIE, requireApiKeyOrAppSession } from '../app-session';
 import { auth, requireRole } from '../auth';
 import { parseCookie } from '../http/cookies';
@@ -30,7 +30,7 @@ function providerError(error: unknown): ApiError {
 export function billingRoutes(deps: AppDeps): Router {
   const { pool, config, logger } = deps;
   const router = Router();
-  const stripe = stripeClientFrom(config);
+  const stripe = deps.providers.stripe?.sdk ?? null;
   // An API key, or the app's session (its writes need an owner: ../write-roles.ts), audited like the rest of /v1.
   const signedIn = requireApiKeyOrAppSession(pool, signingKeys(config));
   const audited = auditMemberChanges(pool, logger);

@@ -1,9 +1,9 @@
 // The artist dashboard at /app: the sign-in page (a member's password, see ./app-accounts.ts, or an API key: a
 // session cookie, not the key, stays in the browser), then a page whose script reads the /v1 API; and the confirmation of an ad-account connect
 // (/app/connect/<token>, see ../oauth/artist-connections.ts), which needs the session of the account it names.
-import { type Request, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { findAccount } from '../../db/accounts';
-import { type AppPageKit, mayWrite, NEXT_PATH } from '../app-page-kit';
+import { type AppPageKit, mayCall, mayWrite, NEXT_PATH } from '../app-page-kit';
 import { appSession, endAppSession, sessionCsrf, startAppSession } from '../app-session';
 import { type AppDeps } from '../deps';
 import { type ArtistConnections } from '../oauth/artist-connections';
@@ -18,6 +18,12 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
   const router = Router();
   const { keys, secure, sameOrigin, send: sendPage } = kit;
   const csrfOf = (req: Request) => sessionCsrf(keys, req);
+  const viewerRefused = (res: Response) =>
+    sendPage(
+      res,
+      403,
+      connectRefusedPage('Not connected', 'Viewers cannot connect accounts: ask an owner for the manager role.'),
+    );
 
   router.get('/app', async (req, res) => {
     const session = await appSession(pool, keys, req);
@@ -84,6 +90,8 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
           'This connect link was made for another dropday account than the one you are signed in to. Nothing was connected.',
         ),
       );
+    // The page is only the confirm's form: a member the confirm would refuse (a viewer) is refused here already.
+    if (session.member && !mayCall(session, 'POST', '/app/connect/:token')) return viewerRefused(res);
     const account = await findAccount(pool, session.accountId);
     kit.allowFormTo(res, connections.consentOrigin(link.provider));
     sendPage(
@@ -100,12 +108,7 @@ export function dashboardRoutes({ pool }: AppDeps, kit: AppPageKit, connections:
 
   router.post('/app/connect/:token', sameOrigin, formBody({ limit: '2kb' }), async (req, res) => {
     const session = await appSession(pool, keys, req);
-    if (session?.member && !mayWrite(session, req))
-      return sendPage(
-        res,
-        403,
-        connectRefusedPage('Not connected', 'Viewers cannot connect accounts: ask an owner for the manager role.'),
-      );
+    if (session?.member && !mayWrite(session, req)) return viewerRefused(res);
     const link = connections.readLink(String(req.params.token));
     if (!link)
       return sendPage(

@@ -2,7 +2,7 @@
 // mark a grant gone, tell the artist) without knowing which provider answered or how it spells its errors. Each client
 // classifies its provider's own error bodies into these kinds (see the docs/providers/ file cited by each client).
 
-export type ProviderName = 'spotify' | 'apple_music' | 'google' | 'meta' | 'gemini' | 'instagram' | 'twilio';
+export type ProviderName = 'spotify' | 'apple_music' | 'google' | 'meta' | 'gemini' | 'instagram' | 'twilio' | 'stripe';
 
 export type ProviderErrorKind =
   /** the token (access, refresh or long-lived) was refused: refresh it, or the user must grant access again */

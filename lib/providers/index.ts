@@ -12,6 +12,7 @@ import { type MetaConversionsClient, metaConversionsFrom } from './meta-conversi
 import { type MetaMarketingClient, metaMarketingFrom } from './meta-marketing';
 import { type MetaOAuthClient, metaOAuthFrom } from './meta-oauth';
 import { type SpotifyClient, spotifyClientFrom } from './spotify';
+import { type StripeClient, stripeClientFrom } from './stripe';
 import { type TwilioClient, twilioClientFrom } from './twilio';
 
 export interface ProviderClients {
@@ -30,6 +31,8 @@ export interface ProviderClients {
   gemini: GeminiCopyClient | null;
   /** null when no Twilio account is configured: SMS reminders are not sent */
   twilio: TwilioClient | null;
+  /** null when no Stripe secret key is configured: billing is off */
+  stripe: StripeClient | null;
 }
 
 export function createProviderClients(config: Config, hooks: { onCall?: OnProviderCall } = {}): ProviderClients {
@@ -46,6 +49,7 @@ export function createProviderClients(config: Config, hooks: { onCall?: OnProvid
     instagram: instagramFrom(config, onCall),
     gemini: geminiClientFrom(config, onCall),
     twilio: twilioClientFrom(config, onCall),
+    stripe: stripeClientFrom(config, onCall),
   };
 }
 

@@ -191,3 +191,75 @@ describe('sign in with Google', () => {
     expect((await browser.get(callback)).status).toBe(400); // used
   });
 });
+
+describe('accepting a member invitation with Google', () => {
+  /** An owner invites `email` as a viewer; the invitation's path (the mailed link's, read off the queued mail). */
+  async function invite(email: string): Promise<string> {
+    const owner = await signUpVerified(stack, { name: 'Inviting Label', email: address() });
+    expect((await owner.submit('/app/settings', '/app/members', { email, role: 'viewer' })).status).toBe(201);
+    const token = await stack.db.pool.oneFirst(sql.type(z.object({ token: z.string() }))`
+      SELECT data->>'token' AS token FROM outbox_emails WHERE template = 'member_invite' ORDER BY created_at DESC LIMIT 1`);
+    return `/app/invite/${token}`;
+  }
+  const latestInvitee = () =>
+    stack.db.pool.one(sql.type(
+      z.object({ role: z.string(), googleLinked: z.boolean(), verified: z.boolean(), password: z.boolean() }),
+    )`SELECT role, google_sub_lookup IS NOT NULL AS "googleLinked", email_verified_at IS NOT NULL AS verified,
+             password_hash IS NOT NULL AS password
+      FROM members WHERE id = (SELECT member_id FROM outbox_emails WHERE template = 'member_invite'
+                               AND data->>'token' IS NOT NULL ORDER BY created_at DESC LIMIT 1)`);
+
+  /** "Accept with Google" on the invitation's page, then Google's page as `email`: the callback's answer. */
+  async function acceptWithGoogle(browser: AppClient, path: string, email: string, opts: { verified?: boolean } = {}) {
+    const page = await browser.get(path);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain(new URL(google.url).origin);
+    const started = await postFrom(browser, page.data, `${path}/google`, {});
+    expect(started.status).toBe(303);
+    const consent = new URL(String(started.headers.location));
+    expect(consent.origin).toBe(new URL(google.url).origin);
+    return browser.get(await consentAt(consent, email, opts));
+  }
+
+  it('accepts it only with the invited address verified by Google; the member then signs in with Google', async () => {
+    const email = address();
+    const path = await invite(email);
+    const browser = new AppClient(stack.api.url);
+    expect((await browser.get(path)).data).toContain('id="accept-with-google"');
+
+    // Another Google account: refused, saying which address is invited; nothing changes.
+    const other = await acceptWithGoogle(browser, path, address());
+    expect(other.status).toBe(403);
+    expect(other.data).toContain(`The invitation is for ${email}`);
+    // An address Google has not verified: refused too.
+    const unverified = await acceptWithGoogle(browser, path, email, { verified: false });
+    expect(unverified.status).toBe(403);
+    expect(unverified.data).toContain('Google has not verified');
+    expect(await signedIn(browser)).toBe(false);
+    expect(await latestInvitee()).toEqual({ role: 'viewer', googleLinked: false, verified: false, password: false });
+
+    // The invited address (Google may spell it in capitals): joined, signed in, linked, the address verified.
+    const joined = await acceptWithGoogle(browser, path, email.toUpperCase());
+    expect(joined.status).toBe(200);
+    expect(joined.data).toContain('Signed in');
+    expect(await signedIn(browser)).toBe(true);
+    expect(await latestInvitee()).toEqual({ role: 'viewer', googleLinked: true, verified: true, password: false });
+    expect((await new AppClient(stack.api.url).get(path)).status).toBe(400); // the invitation is spent
+
+    // From then on the Google account signs in as that member, in any browser.
+    const later = new AppClient(stack.api.url);
+    const again = await signInWithGoogle(later, email);
+    expect(again.page.status).toBe(200);
+    expect(await signedIn(later)).toBe(true);
+  });
+
+  it('tells a pending invitee who signs in with Google from the sign-in page to open the invitation', async () => {
+    const email = address();
+    const path = await invite(email);
+    const { page } = await signInWithGoogle(new AppClient(stack.api.url), email);
+    expect(page.status).toBe(409);
+    expect(page.data).toContain('Accept with Google');
+    expect(await latestInvitee()).toMatchObject({ googleLinked: false });
+    expect((await new AppClient(stack.api.url).get(path)).status).toBe(200); // still open
+  });
+});

@@ -51,6 +51,7 @@ describe('OAuth state', () => {
       timeZone: 'Europe/Paris',
       lang: null, // no language given at issue (the fan's pages pass theirs)
       foreverSave: false,
+      memberId: null, // only a Google sign-in that accepts an invitation names a member
       codeVerifier: expect.any(String),
     });
     if (!consumed.ok) throw new Error('unreachable');

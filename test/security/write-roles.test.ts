@@ -6,16 +6,25 @@
 import { type Express } from 'express';
 import { createApp } from '../../api/app';
 import { createMetricsRegistry } from '../../api/metrics';
+import { CONNECTION_PROVIDERS } from '../../api/oauth/artist-connections';
 import { memberMayWrite, WRITE_ACCESS, writeAccessOf } from '../../api/write-roles';
+import { createConnection } from '../../db/connections';
+import { sql } from '../../db/pool';
 import { createLogger } from '../../lib/logger';
 import { AppClient } from '../helpers/app-client';
 import { signUpVerified } from '../helpers/app-sign-up';
 import { changedTables, countRows } from '../helpers/attack-inputs';
 import { testConfig } from '../helpers/config';
 import { deliveredMailTo } from '../helpers/mailbox';
+import { googleEnv, instagramEnv, metaEnv } from '../helpers/ad-simulators';
 import { http, useReleaseStack } from '../helpers/release-stack';
 
-const stack = useReleaseStack(); // the worker sends the invitations
+// Every provider configured (nothing is ever called at them: what a member is refused never leaves dropday), so that
+// each one's connect link can be made; the worker sends the invitations.
+const nowhere = { url: 'http://127.0.0.1:9' };
+const stack = useReleaseStack(() => ({
+  env: { ...metaEnv(nowhere), ...googleEnv(nowhere), ...instagramEnv(nowhere) },
+}));
 const PASSWORD = 'correct horse battery';
 const WRITES = new Set(['post', 'put', 'patch', 'delete']);
 let seq = 0;
@@ -137,4 +146,55 @@ describe('write roles', () => {
     );
     expect([undeclared.status, undeclared.data.error.details]).toEqual([403, { needs: 'undeclared', role: 'owner' }]);
   }, 300_000);
+
+  it('refuses a viewer every provider’s connect (its start, confirmation page and confirm) and every disconnect', async () => {
+    const owner = await signUpVerified(stack, { name: 'Connect Label', email: address(), password: PASSWORD });
+    const viewer = await member(owner, 'viewer');
+    const ownerCsrf = await owner.csrfToken();
+    const me = await http.get(`${stack.api.url}/v1/accounts/me`, { headers: { cookie: owner.cookie } });
+    const accountId = String(me.data.account.id);
+    const states = () => stack.db.pool.oneFirst(sql.unsafe`SELECT count(*)::int FROM oauth_states`);
+    const statesBefore = await states();
+    const asViewer = { headers: { cookie: viewer.browser.cookie, 'x-csrf-token': viewer.csrf } };
+
+    for (const provider of CONNECTION_PROVIDERS) {
+      const start = await viewer.browser.postRaw(`/app/connections/${provider}`, { csrf: viewer.csrf });
+      expect([provider, start.status, start.data]).toEqual([provider, 403, expect.stringContaining('Viewers see')]);
+      const v1Start = await http.post(`${stack.api.url}/v1/connections/${provider}`, {}, asViewer);
+      expect([provider, v1Start.status, v1Start.data.error?.code]).toEqual([provider, 403, 'forbidden']);
+
+      // The owner's own link for this provider: the owner is shown the confirmation, the viewer is refused it.
+      const ownerStart = await owner.postRaw(`/app/connections/${provider}`, { csrf: ownerCsrf });
+      expect([provider, ownerStart.status]).toEqual([provider, 303]);
+      const link = new URL(String(ownerStart.headers.location)).pathname;
+      expect((await owner.get(link)).status).toBe(200);
+      const page = await viewer.browser.get(link);
+      expect([provider, page.status]).toEqual([provider, 403]);
+      expect(page.data).toContain('Viewers cannot connect accounts');
+      expect(page.data).not.toContain(`action="${link}"`);
+      const confirm = await viewer.browser.postRaw(link, { csrf: viewer.csrf });
+      expect([provider, confirm.status, confirm.headers.location]).toEqual([provider, 403, undefined]);
+
+      // A connection the account has: the viewer can neither open its disconnect page nor disconnect it.
+      const { id } = await createConnection(stack.db.pool, stack.keyRing, {
+        accountId,
+        provider,
+        externalAccountId: provider === 'instagram' ? `ig-${seq++}` : undefined,
+        accessToken: 'token-the-viewer-must-not-drop',
+        expiresInSeconds: 3600,
+        scope: 'test',
+      });
+      expect((await viewer.browser.get(`/app/connections/${id}/disconnect`)).status).toBe(403);
+      const disconnect = await viewer.browser.postRaw(`/app/connections/${id}/disconnect`, {
+        csrf: viewer.csrf,
+        confirm: 'yes',
+      });
+      expect([provider, disconnect.status]).toEqual([provider, 403]);
+      expect((await http.delete(`${stack.api.url}/v1/connections/${id}`, asViewer)).status).toBe(403);
+      const status = await stack.db.pool.oneFirst(sql.unsafe`SELECT status FROM connections WHERE id = ${id}`);
+      expect([provider, status]).toEqual([provider, 'active']);
+    }
+    // No confirm got as far as issuing an OAuth state.
+    expect(await states()).toBe(statesBefore);
+  }, 120_000);
 });
