@@ -1,10 +1,12 @@
 // What the rollup round takes as a snapshot (analytics_rollups.delivery) instead of each request, because it reads
 // a whole table of the campaign: the pre-save side — delivered fans (their authorisation not flagged), those who then
 // played within 7 / 28 days of their own release instant, pre-saves by zone and by wave — and the totals over every
-// fan and every flag (authorisations, excluded events per reason). See `deliveryIsOpen` for when a round retakes it.
+// fan and every flag (authorisations, excluded events per reason), and the clicks per platform and from in-app
+// browsers (a superstar's campaign has hundreds of thousands of clicks: counted per request they were most of the
+// read's cost). A round retakes it whenever the campaign has new events or open deliveries (`deliveryIsOpen`).
 import { z } from 'zod';
 import { type DatabaseTransactionConnection } from 'slonik';
-import { delivery, FLAG_REASONS, flagTotals } from './analytics';
+import { clicksByPlatform, delivery, FLAG_REASONS, flagTotals, inAppBrowser } from './analytics';
 import { sql } from './pool';
 import { countsByStateShape } from './presaves';
 
@@ -21,6 +23,9 @@ export const deliverySnapshot = z.object({
   byWave: z.array(z.object({ dueAt: z.number(), ...countsByStateShape })),
   // Snapshots taken before Apple Music have none: the next round's retake fills it.
   byPlatform: z.array(z.object({ platform: z.string(), ...countsByStateShape })).default([]),
+  // Snapshots taken before these were in it have neither: the read counts them itself until the next round.
+  clicksByPlatform: z.array(z.object({ platform: z.string().nullable(), clicks: z.number() })).optional(),
+  inAppBrowser: z.object({ offered: z.number(), continued: z.number(), droppedOff: z.number() }).optional(),
 });
 export type DeliverySnapshot = z.infer<typeof deliverySnapshot>;
 
@@ -34,6 +39,8 @@ export const EMPTY_DELIVERY: DeliverySnapshot = {
   byZone: [],
   byWave: [],
   byPlatform: [],
+  clicksByPlatform: [],
+  inAppBrowser: { offered: 0, continued: 0, droppedOff: 0 },
 };
 
 /** The funnel's delivered and streamed counts over the rollup's flags and plays (db/analytics.ts `funnel`). */
@@ -59,7 +66,7 @@ async function deliveredAndStreamed(tx: Tx, campaignId: string) {
 }
 
 /** Takes the snapshot (inside the round's transaction, after the campaign's flags and plays are settled). */
-export async function takeDeliverySnapshot(tx: Tx, campaignId: string): Promise<DeliverySnapshot> {
+export async function takeDeliverySnapshot(tx: Tx, campaignId: string, through: number): Promise<DeliverySnapshot> {
   const { byZone, byWave, byPlatform } = await delivery(tx, campaignId);
   const authorisations = await tx.oneFirst(sql.type(z.object({ n: z.number() }))`
     SELECT (count(*) FILTER (WHERE fan_id IS NOT NULL AND clean_auths > 0)
@@ -69,6 +76,10 @@ export async function takeDeliverySnapshot(tx: Tx, campaignId: string): Promise<
     tx,
     sql.fragment`(SELECT event_id, reason FROM analytics_event_flags WHERE campaign_id = ${campaignId})`,
   );
+  const clicks = {
+    flagged: sql.fragment`(SELECT event_id AS id FROM analytics_event_flags WHERE campaign_id = ${campaignId})`,
+    through,
+  };
   return {
     authorisations,
     ...flags,
@@ -76,6 +87,8 @@ export async function takeDeliverySnapshot(tx: Tx, campaignId: string): Promise<
     byZone: [...byZone],
     byWave: [...byWave],
     byPlatform: [...byPlatform],
+    clicksByPlatform: [...(await clicksByPlatform(tx, campaignId, clicks))],
+    inAppBrowser: await inAppBrowser(tx, campaignId, clicks),
   };
 }
 

@@ -116,9 +116,13 @@ export async function rolledUpAnalytics(pool: DatabasePool, campaignId: string, 
       counts,
       funnel,
       sources: await sources(tx, campaignId),
-      // Clicks are few beside views: counted from the events up to the watermark, less those the rollup flagged.
-      clicksByPlatform: await clicksByPlatform(tx, campaignId, { flagged: rolledUpFlagIds(campaignId), through }),
-      inAppBrowser: await inAppBrowser(tx, campaignId, { flagged: rolledUpFlagIds(campaignId), through }),
+      // From the round's snapshot; one taken before clicks were in it: counted here up to the same watermark.
+      clicksByPlatform:
+        snapshot.clicksByPlatform ??
+        (await clicksByPlatform(tx, campaignId, { flagged: rolledUpFlagIds(campaignId), through })),
+      inAppBrowser:
+        snapshot.inAppBrowser ??
+        (await inAppBrowser(tx, campaignId, { flagged: rolledUpFlagIds(campaignId), through })),
       flags: {
         excludedEvents: snapshot.excludedEvents,
         byReason: snapshot.byReason,

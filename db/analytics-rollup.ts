@@ -137,7 +137,7 @@ async function rollUpCampaign(
       // only the pre-saves moved
     } else if (incremental) await rollUpNewEvents(tx, campaignId, rules, state.eventsThrough, at.through);
     else await rebuild(tx, campaignId, rules, at.through);
-    const snapshot = await takeDeliverySnapshot(tx, campaignId);
+    const snapshot = await takeDeliverySnapshot(tx, campaignId, at.through);
     await tx.query(sql.unsafe`
       UPDATE analytics_rollups
       SET events_through = greatest(events_through, ${at.through}), rules = ${JSON.stringify(rules)}::jsonb,
