@@ -71,7 +71,7 @@ export function createPresaveDelivery(deps: {
 
   /**
    * `uncertain`: an earlier attempt may have saved already, so look before saving again. `known`: the fan's tokens
-   * read with the rest of the batch.
+   * read with the rest of the batch. `urgent`: goes before other deliveries waiting for the rate limit.
    */
   async function deliver(
     fanId: string,
@@ -80,8 +80,9 @@ export function createPresaveDelivery(deps: {
     onWait: () => void,
     signal?: AbortSignal,
     known?: FanTokens | null,
+    urgent = false,
   ): Promise<DeliveryOutcome> {
-    const wait: Wait = () => limiter.acquire(onWait, signal);
+    const wait: Wait = () => limiter.acquire(onWait, signal, urgent);
     let withArtists = target.artistIds.length > 0 && (extended || !artistUrisRefused);
     let refusedWithArtists = false;
     let token: string | undefined;

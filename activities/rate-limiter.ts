@@ -22,6 +22,8 @@ const MAX_WAIT_IN_PLACE_MS = 30_000;
 
 export class SharedRateLimiter {
   private localTokens = 0;
+  /** urgent callers waiting: while there are any, the others leave this process's tokens to them */
+  private urgentWaiting = 0;
   private localPause: ProviderPause | null = null;
   private leasing: Promise<void> | null = null;
   private readonly chunk: number;
@@ -39,9 +41,25 @@ export class SharedRateLimiter {
 
   /**
    * Waits for one request's worth of budget. `onWait` is called while waiting (activities heartbeat there).
-   * Throws ProviderPaused rather than wait out a long pause, and stops waiting when `signal` aborts.
+   * Throws ProviderPaused rather than wait out a long pause, and stops waiting when `signal` aborts. `urgent`
+   * callers go before the others waiting in this process (a wave whose instant has just come: its first fans
+   * should not queue behind the deliveries already waiting for the ceiling).
    */
-  async acquire(onWait?: (pause: ProviderPause | null) => void, signal?: AbortSignal): Promise<void> {
+  async acquire(onWait?: (pause: ProviderPause | null) => void, signal?: AbortSignal, urgent = false): Promise<void> {
+    if (!urgent) return this.acquireInTurn(onWait, signal, false);
+    this.urgentWaiting += 1;
+    try {
+      return await this.acquireInTurn(onWait, signal, true);
+    } finally {
+      this.urgentWaiting -= 1;
+    }
+  }
+
+  private async acquireInTurn(
+    onWait: ((pause: ProviderPause | null) => void) | undefined,
+    signal: AbortSignal | undefined,
+    urgent: boolean,
+  ): Promise<void> {
     for (;;) {
       signal?.throwIfAborted();
       const pause = this.activePause();
@@ -54,8 +72,12 @@ export class SharedRateLimiter {
         continue;
       }
       if (this.localTokens > 0) {
-        this.localTokens -= 1;
-        return;
+        if (urgent || this.urgentWaiting === 0) {
+          this.localTokens -= 1;
+          return;
+        }
+        await sleep(1); // let the urgent callers, woken by the same lease, take theirs first
+        continue;
       }
       this.leasing ??= this.lease().finally(() => {
         this.leasing = null;

@@ -217,6 +217,7 @@ export function createReleaseActivities(
                     heartbeat,
                     stopSignals,
                     known.get(row.fanId),
+                    Date.now() - row.dueAt < FRESH_WAVE_MS,
                   );
             known.delete(row.fanId);
             await settler.add(row, outcome);
@@ -308,6 +309,10 @@ export function claimTokenOf(info: {
 }): string {
   return `${info.workflowExecution?.runId ?? 'direct'}:${info.activityId}:${info.attempt}`;
 }
+
+// A row whose wave came less than this ago goes before the backlog waiting for the provider's ceiling: a zone's
+// first fans are delivered within this of its instant, not after the 1.5 s of deliveries in flight (batch-pace.ts).
+const FRESH_WAVE_MS = 2_000;
 
 // The SDK encodes (so encrypts, a random IV each) every heartbeat's details before it coalesces them: a batch's
 // lanes waiting on the rate limiter called it hundreds of times a second, a tenth of a worker's CPU while the

@@ -1,5 +1,6 @@
 // SPOTIFY_MAX_RPS is one limit across every worker process: several limiters (one per process) sharing the
-// PostgreSQL bucket never exceed it together, and a pause set by one holds them all.
+// PostgreSQL bucket never exceed it together, a pause set by one holds them all, and within a process an urgent
+// caller goes first.
 import { SharedRateLimiter } from '../../activities/rate-limiter';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -38,6 +39,18 @@ describe('the shared rate limit', () => {
     // And the limit is shared, not per process: three independent limits would allow three times as much.
     expect(stamps.length).toBeLessThan(rate * 3 * 3);
     expect(stamps.length).toBeGreaterThan(0);
+  });
+
+  it('an urgent caller (a wave that has just come) goes before the callers already waiting', async () => {
+    const limiter = new SharedRateLimiter(db.pool, 'spotify:urgent-test', 10);
+    await Promise.all(Array.from({ length: 10 }, () => limiter.acquire())); // the bucket's first second, spent
+    const order: string[] = [];
+    const backlog = Array.from({ length: 8 }, (_, i) => limiter.acquire().then(() => order.push(`backlog ${i}`)));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the backlog waits before the urgent caller asks
+    const urgent = limiter.acquire(undefined, undefined, true).then(() => order.push('urgent'));
+    await Promise.all([...backlog, urgent]);
+    expect(order).toHaveLength(9);
+    expect(order.indexOf('urgent')).toBeLessThanOrEqual(1); // in arrival order it would be last
   });
 
   it('a pause set by one process stops the others until it ends', async () => {
