@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { failPlanDraft, planFactsFor, storePlanDraft } from '../db/release-plans';
 import { ProviderError } from '../lib/providers/errors';
 import { type PlanFacts } from '../lib/release-plan/facts';
-import { DAY_MS, PLAN_KINDS, type PlanItem } from '../lib/release-plan/items';
+import { PLAN_KINDS, type PlanItem, presaveOpensDay } from '../lib/release-plan/items';
 import { lintPlan } from '../lib/release-plan/linter';
 import { readModelPlan } from '../lib/release-plan/model-answer';
 import { buildPlanPrompt } from '../lib/release-plan/prompt';
@@ -22,8 +22,7 @@ export function createReleasePlanActivities({ pool, logger, providers, config }:
     const row = await planFactsFor(pool, planId, config.PUBLIC_URL);
     if (!row) throw ApplicationFailure.nonRetryable('the plan or its campaign no longer exists', 'ReleasePlanGone');
     const { releaseAt, createdAt, ...facts } = row;
-    // The first whole day (relative to the release) on which the pre-save was open; -0 is 0.
-    return { ...facts, presaveOpensDay: Math.min(0, Math.ceil((createdAt - releaseAt) / DAY_MS) || 0) };
+    return { ...facts, presaveOpensDay: presaveOpensDay(createdAt, releaseAt) };
   }
 
   return {

@@ -28,6 +28,7 @@ import { metaCallbackRoutes } from './routes/meta-callbacks';
 import { connectionRoutes } from './routes/connections';
 import { oauthCallbackRoutes } from './routes/oauth-callbacks';
 import { adCopyRoutes } from './routes/ad-copy';
+import { releasePlanRoutes } from './routes/release-plan';
 import { adRoutes } from './routes/ads';
 import { createArtistConnections } from './oauth/artist-connections';
 import { createConnectionDisconnect } from './connection-disconnect';
@@ -187,6 +188,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(connectionRoutes(deps, connections, disconnect));
   app.use(adCopyRoutes(deps));
   app.use(adRoutes(deps));
+  app.use(releasePlanRoutes(deps));
   app.use(instagramRoutes(deps));
   app.use(instagramCaptionRoutes(deps));
   app.use(opsRoutes(deps));

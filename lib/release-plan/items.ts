@@ -39,19 +39,19 @@ export const adFields = z.strictObject({
 });
 export type AdFields = z.infer<typeof adFields>;
 
-export const planItem = z
-  .strictObject({
-    id: z.string().regex(/^[a-z0-9-]{1,40}$/),
-    day,
-    kind: z.enum(PLAN_KINDS),
-    title: text(120).pipe(z.string().min(1, 'a title is needed')),
-    text: text(2200),
-    ad: adFields.nullable().default(null),
-  })
-  .refine((i) => (i.kind === 'ad_campaign') === (i.ad !== null), {
-    message: 'an ad_campaign item has ad fields, other kinds none',
-    path: ['ad'],
-  });
+/** One item's fields; `planItem` adds the rule tying `ad` to the kind. */
+export const planItemObject = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  day,
+  kind: z.enum(PLAN_KINDS),
+  title: text(120).pipe(z.string().min(1, 'a title is needed')),
+  text: text(2200),
+  ad: adFields.nullable().default(null),
+});
+export const planItem = planItemObject.refine((i) => (i.kind === 'ad_campaign') === (i.ad !== null), {
+  message: 'an ad_campaign item has ad fields, other kinds none',
+  path: ['ad'],
+});
 export type PlanItem = z.infer<typeof planItem>;
 
 export const planItems = z
@@ -80,3 +80,7 @@ export const findingSchema = z.object({
   field: z.string().optional(),
   message: z.string(),
 });
+
+/** The first whole day (relative to the release, ≤ 0) on which the pre-save was open: it opens with the campaign. */
+export const presaveOpensDay = (campaignCreatedAt: number, releaseAt: number): number =>
+  Math.min(0, Math.ceil((campaignCreatedAt - releaseAt) / DAY_MS) || 0);

@@ -54,13 +54,27 @@ function itemFindings(item: PlanItem, ctx: PlanContext): Finding[] {
       ),
     );
   findings.push(
-    ...fromViolations(id, 'title', policyViolations(mask(item.title), { field: 'headline', label: 'title', explicit: ctx.explicit })),
+    ...fromViolations(
+      id,
+      'title',
+      policyViolations(mask(item.title), { field: 'headline', label: 'title', explicit: ctx.explicit }),
+    ),
   );
   if (item.kind === 'instagram_post' || item.kind === 'presave_push') {
-    findings.push(...fromViolations(id, 'text', lintCaption(item.text, { explicit: ctx.explicit, names: ctx.names, smartLink: ctx.smartLink })));
+    findings.push(
+      ...fromViolations(
+        id,
+        'text',
+        lintCaption(item.text, { explicit: ctx.explicit, names: ctx.names, smartLink: ctx.smartLink }),
+      ),
+    );
   } else {
     findings.push(
-      ...fromViolations(id, 'text', policyViolations(mask(item.text), { field: 'primaryText', label: 'text', explicit: ctx.explicit })),
+      ...fromViolations(
+        id,
+        'text',
+        policyViolations(mask(item.text), { field: 'primaryText', label: 'text', explicit: ctx.explicit }),
+      ),
     );
   }
   if (item.kind === 'presave_push' && (item.day < ctx.presaveOpensDay || item.day > 0))

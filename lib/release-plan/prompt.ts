@@ -36,6 +36,9 @@ export function buildPlanPrompt(facts: PlanFacts, refused: string[] = []): CopyP
   ];
   if (facts.explicit) lines.push('The release is explicit: address no minors (kids, teens, students, all ages).');
   if (refused.length)
-    lines.push('The previous answer was refused for these reasons; do not repeat them:', ...refused.map((r) => `- ${r}`));
+    lines.push(
+      'The previous answer was refused for these reasons; do not repeat them:',
+      ...refused.map((r) => `- ${r}`),
+    );
   return { system, user: lines.join('\n') };
 }

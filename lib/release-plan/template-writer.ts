@@ -25,7 +25,9 @@ export function writeTemplatePlan(facts: PlanFacts): PlanItem[] {
     day: Math.max(-21, opens),
     kind: 'presave_push',
     title: 'Announce the pre-save',
-    text: link(`${release} is out on ${facts.releaseDate}. Pre-save it now and it is in your library the moment it is out.`),
+    text: link(
+      `${release} is out on ${facts.releaseDate}. Pre-save it now and it is in your library the moment it is out.`,
+    ),
   });
   if (Math.max(-7, opens) !== Math.max(-21, opens))
     add({
