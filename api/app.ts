@@ -50,6 +50,7 @@ import { createGoogleSignIn } from './oauth/google-sign-in';
 import { appSettingsRoutes } from './routes/app-settings';
 import { appCampaignRoutes } from './routes/app-campaigns';
 import { appAdRoutes } from './routes/app-ads';
+import { appReleasePlanRoutes } from './routes/app-release-plan';
 import { appAccountPageRoutes } from './routes/app-account-pages';
 import { appConnectionRoutes } from './routes/app-connections';
 import { appPageKit } from './app-page-kit';
@@ -150,6 +151,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(appSettingsRoutes(deps, appKit, people, emailVerification));
   app.use(appCampaignRoutes(deps, appKit));
   app.use(appAdRoutes(deps, appKit));
+  app.use(appReleasePlanRoutes(deps, appKit));
   app.use(appAccountPageRoutes(deps, appKit));
   app.use(appConnectionRoutes(deps, appKit, connections, disconnect));
   app.use(platformLinkRoutes(deps, tracking));
