@@ -38,6 +38,15 @@ export function appReleasePlanRoutes(deps: AppDeps, kit: AppPageKit): Router {
       res.redirect(303, '/app');
       return null;
     }
+    // Refused before anything is looked up: a viewer learns nothing from a change's answer.
+    if (needs === 'manager' && !mayChange(session, 'manager')) {
+      kit.send(
+        res,
+        403,
+        messagePage('Not allowed', 'Viewers see the plan; an owner or manager changes it. Nothing was changed.'),
+      );
+      return null;
+    }
     const id = String(req.params.id);
     const campaign = UUID.test(id) ? await findCampaign(pool, session.accountId, id) : null;
     if (!campaign) {
@@ -45,12 +54,6 @@ export function appReleasePlanRoutes(deps: AppDeps, kit: AppPageKit): Router {
       return null;
     }
     const s = { session, campaign, csrf: sessionCsrf(kit.keys, req)! };
-    if (needs === 'manager' && !mayChange(session, 'manager')) {
-      await render(res, s, 403, {
-        error: 'Viewers see the plan; an owner or manager changes it. Nothing was changed.',
-      });
-      return null;
-    }
     return s;
   }
   type Scope = NonNullable<Awaited<ReturnType<typeof campaignOf>>>;

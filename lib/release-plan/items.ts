@@ -18,7 +18,7 @@ const text = (max: number) =>
     .string()
     .trim()
     .max(max)
-    .refine((t) => !/\p{Cc}/u.test(t.replace(/\r?\n/g, '')), 'no control characters except line breaks')
+    .refine((t) => !/\p{Cc}/u.test(t.replace(/\r?\n/g, '')), 'no control characters except line breaks');
 
 const country = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US');
 const optionalId = (pattern: RegExp, message: string) =>
