@@ -21,6 +21,7 @@ import { createMailActivities } from './mail';
 import { createMetaUserDeletionActivities } from './meta-user-deletion';
 import { createReleaseActivities } from './release';
 import { createReleaseHandoffActivities } from './release-handoffs';
+import { createReleasePlanActivities } from './release-plan';
 import { createReminderActivities } from './reminders';
 import { createRetentionActivities } from './retention';
 import { createStuckDetectionActivities } from './stuck-detection';
@@ -57,6 +58,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConversionActivities(deps),
     ...createGoogleConversionActivities(deps),
     ...createAdCopyActivities(deps),
+    ...createReleasePlanActivities(deps),
     ...createBillingActivities(deps),
     ...createAdCampaignActivities({ ...deps, spotifyAccess }),
   };

@@ -41,6 +41,7 @@ import {
   instagramTextBody,
   instagramWebhookHandshake,
 } from './schemas';
+import { appPlanAcceptForm, appPlanDraftForm, appPlanItemForm, createPlanBody, editPlanBody } from './plan-schemas';
 import {
   changeMemberForm,
   choosePasswordForm,
@@ -119,6 +120,10 @@ const artistAppOperations: Operation[] = [
     '/app/campaigns/:id/ads',
     "A campaign's ads: connections, ad copy to review, edit, approve or reject, ad campaigns",
   ),
+  page('/app/campaigns/:id/plan', "A campaign's release plan: draft, findings, edit, accept"),
+  post('/app/campaigns/:id/plan', 'Draft a release plan (manager)', appPlanDraftForm),
+  post('/app/campaigns/:id/plan/items/:itemId', 'Edit one item of the plan (manager)', appPlanItemForm),
+  post('/app/campaigns/:id/plan/accept', 'Accept the plan after its confirmation (manager)', appPlanAcceptForm),
   page(
     '/app/campaigns/:id/ads/review',
     'The summary of an ad campaign before it is created (POST /v1/campaigns/:id/ads)',
@@ -674,6 +679,32 @@ export const OPERATIONS: Operation[] = [
     summary: 'Reject the variants with feedback: new ones are written',
     auth: 'artist',
     body: rejectAdCopyBody,
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/:id/plan',
+    summary: 'Draft a release plan (202; a releasePlanWorkflow asks Gemini or the template writer)',
+    auth: 'artist',
+    body: createPlanBody,
+  },
+  {
+    method: 'get',
+    path: '/v1/campaigns/:id/plan',
+    summary: "The campaign's release plan: items, findings, what dropday runs and what accepting made",
+    auth: 'artist',
+  },
+  {
+    method: 'patch',
+    path: '/v1/campaigns/:id/plan',
+    summary: "Edit the plan's items (re-linted; a blocking finding refuses the edit and changes nothing)",
+    auth: 'artist',
+    body: editPlanBody,
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/:id/plan/accept',
+    summary: 'Accept the plan: schedules the items dropday can run, once',
+    auth: 'artist',
   },
   {
     method: 'post',

@@ -14,6 +14,7 @@ export { connectionTokenWorkflow } from './connection-token';
 export { stuckDetectionWorkflow } from './stuck-detection';
 export { conversionDeliveryWorkflow } from './conversions';
 export { adCopyWorkflow } from './ad-copy';
+export { releasePlanWorkflow } from './release-plan';
 export { orderWorkflow } from './order';
 export { subscriptionGraceWorkflow } from './subscription';
 export { adCampaignWorkflow } from './ad-campaign';

@@ -164,6 +164,7 @@ ${v.alerts.map((a) => html`<p class="error" role="alert">${a}</p>`)}
 <p>Catalogue: <strong id="resolution">${RESOLUTION_WORDS[c.resolution]}</strong></p>
 <p>Smart link: <a id="smart-link" href="${v.landingUrl}">${v.landingUrl}</a></p>
 <p><a id="ads-link" href="/app/campaigns/${c.id}/ads">Ads for this release</a>: copy, Meta and Google campaigns, their results.</p>
+<p><a id="plan-link" href="/app/campaigns/${c.id}/plan">Release plan</a>: the weeks before and after the release, drafted for you, scheduled when you accept it.</p>
 </section>
 ${artworkPanel(v)}
 ${deliveryPanel(v)}

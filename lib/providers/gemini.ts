@@ -1,5 +1,5 @@
 // Gemini's generateContent through `@google/generative-ai` (docs/providers/gemini.md), base URL from config. Asks for
-// N copy variants (or N Instagram captions) as JSON under a response schema and classifies what comes back: variants (possibly malformed, for
+// N copy variants (or N Instagram captions, or a release plan) as JSON under a response schema and classifies what comes back: variants (possibly malformed, for
 // the linter to judge), a blocked answer (SAFETY and friends: the variants failed, regenerate), or a ProviderError —
 // 429 is rate_limited with its RetryInfo delay, other 4xx are invalid_request (no retry fixes them), 5xx, 408 and a
 // missing answer are unavailable.
@@ -27,8 +27,8 @@ export type GeminiCaptionAnswer =
   | { kind: 'blocked'; reason: string }
   | { kind: 'malformed'; reason: string };
 
-/** A JSON answer under a response schema, parsed; or why there is none. */
-type JsonAnswer =
+/** A JSON answer under a response schema, parsed (its shape is the caller's to validate); or why there is none. */
+export type JsonAnswer =
   | { kind: 'json'; value: unknown; finishReason: string }
   | { kind: 'blocked'; reason: string }
   | { kind: 'malformed'; reason: string };
@@ -67,6 +67,40 @@ export function captionResponseSchema(count: number): ResponseSchema {
       },
     },
     required: ['variants'],
+  };
+}
+
+/**
+ * A release plan (lib/release-plan/prompt.ts): `{items: [...]}`, each item flat — Gemini's schema subset has no
+ * union types, so an ad campaign item's fields are optional properties of every item (validated with zod after).
+ */
+export function planResponseSchema(kinds: readonly string[]): ResponseSchema {
+  const integer = { type: SchemaType.INTEGER } as const;
+  return {
+    type: SchemaType.OBJECT,
+    properties: {
+      items: {
+        type: SchemaType.ARRAY,
+        minItems: 1,
+        maxItems: 40,
+        items: {
+          type: SchemaType.OBJECT,
+          properties: {
+            day: integer,
+            kind: { type: SchemaType.STRING, format: 'enum', enum: [...kinds] },
+            title: stringField,
+            text: stringField,
+            platform: { type: SchemaType.STRING, format: 'enum', enum: ['meta', 'google'], nullable: true },
+            budget: { ...integer, nullable: true },
+            startDay: { ...integer, nullable: true },
+            endDay: { ...integer, nullable: true },
+            countries: { type: SchemaType.ARRAY, items: stringField, nullable: true },
+          },
+          required: ['day', 'kind', 'title', 'text'],
+        },
+      },
+    },
+    required: ['items'],
   };
 }
 
@@ -141,14 +175,25 @@ export class GeminiCopyClient {
     });
   }
 
-  private async generateJson(prompt: CopyPrompt, responseSchema: ResponseSchema): Promise<JsonAnswer> {
+  /** A release plan as JSON under planResponseSchema; the caller validates its shape. */
+  writePlan(prompt: CopyPrompt, kinds: readonly string[]): Promise<JsonAnswer> {
+    return measured(this.opts.onCall, 'gemini', 'generateContent', () =>
+      this.generateJson(prompt, planResponseSchema(kinds), 8192),
+    );
+  }
+
+  private async generateJson(
+    prompt: CopyPrompt,
+    responseSchema: ResponseSchema,
+    maxOutputTokens = 2048,
+  ): Promise<JsonAnswer> {
     const model = this.genAI.getGenerativeModel(
       {
         model: this.opts.model,
         systemInstruction: prompt.system,
         generationConfig: {
           temperature: 0.9,
-          maxOutputTokens: 2048,
+          maxOutputTokens,
           responseMimeType: 'application/json',
           responseSchema,
         },

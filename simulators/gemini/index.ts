@@ -3,7 +3,7 @@
 // types in either case (SDK lowercase, REST uppercase); candidates with finishReason and usageMetadata; Google's
 // error envelope (400 INVALID_ARGUMENT incl. API_KEY_INVALID, 403 PERMISSION_DENIED without a key, 429
 // RESOURCE_EXHAUSTED with QuotaFailure / Help / RetryInfo, 500 INTERNAL, 503 UNAVAILABLE, 504 DEADLINE_EXCEEDED).
-// The copy it writes is deterministic from the prompt (copywriter.ts).
+// The copy it writes is deterministic from the prompt (copywriter.ts), and so are release plans (planner.ts).
 // Test control under /__control: script the next responses (errors, blocked or truncated answers, given variants),
 // add API keys, read and clear the recorded requests (the full bodies, so a test can see exactly what was sent).
 import { googleErrorEnvelope } from '../google/rpc-envelope';
@@ -11,6 +11,7 @@ import { answerUnmatchedInJson } from '../json-fallbacks';
 import { listenOnLoopback } from '../listen';
 import express, { type Express, type Response } from 'express';
 import { writeCopy } from './copywriter';
+import { writePlan } from './planner';
 
 export interface GeminiSimulatorOptions {
   apiKeys: string[];
@@ -22,7 +23,8 @@ export type ScriptedResponse =
   | { error: ErrorStatus; message?: string; retryDelay?: string }
   | { finishReason: 'SAFETY' | 'MAX_TOKENS' | 'RECITATION' | 'OTHER' }
   | { blockReason: 'SAFETY' | 'OTHER' | 'BLOCKLIST' | 'PROHIBITED_CONTENT' }
-  | { variants: Record<string, string>[] }; // merged over the generated variants, position by position
+  | { variants: Record<string, string>[] } // merged over the generated variants, position by position
+  | { text: string }; // the candidate's text verbatim (invalid JSON, an answer outside the schema)
 
 export interface RecordedRequest {
   at: number;
@@ -172,6 +174,13 @@ function shapeVariants(schema: unknown, list: string, variants: Record<string, s
   );
 }
 
+/** A release plan is asked for: the schema's top-level `items` list of objects with a `kind` (planner.ts). */
+function asksForPlan(schema: unknown): boolean {
+  const items = (schema as { properties?: { items?: { items?: { properties?: Record<string, unknown> } } } })
+    ?.properties?.items;
+  return Boolean(items?.items?.properties?.kind);
+}
+
 const tokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 export function createGeminiSimulator(opts: GeminiSimulatorOptions): { app: Express; state: GeminiSimState } {
@@ -258,15 +267,20 @@ export function createGeminiSimulator(opts: GeminiSimulatorOptions): { app: Expr
       });
     }
 
-    let variants = writeCopy(text) as Record<string, string>[];
-    if (scripted && 'variants' in scripted)
-      variants = variants.map((v, i) => ({ ...v, ...(scripted.variants[i] ?? {}) }));
-    const list = arrayProperty(config.responseSchema) ?? 'variants';
-    const shaped = shapeVariants(config.responseSchema, list, variants);
-    let output =
-      mime === 'application/json'
-        ? JSON.stringify({ [list]: shaped })
-        : variants.map((v) => Object.values(v).join('\n')).join('\n\n');
+    let output: string;
+    if (scripted && 'text' in scripted) output = scripted.text;
+    else if (asksForPlan(config.responseSchema)) output = JSON.stringify(writePlan(text));
+    else {
+      let variants = writeCopy(text) as Record<string, string>[];
+      if (scripted && 'variants' in scripted)
+        variants = variants.map((v, i) => ({ ...v, ...(scripted.variants[i] ?? {}) }));
+      const list = arrayProperty(config.responseSchema) ?? 'variants';
+      const shaped = shapeVariants(config.responseSchema, list, variants);
+      output =
+        mime === 'application/json'
+          ? JSON.stringify({ [list]: shaped })
+          : variants.map((v) => Object.values(v).join('\n')).join('\n\n');
+    }
     let finishReason = 'STOP';
     let content: unknown = { role: 'model', parts: [{ text: output }] };
     if (scripted && 'finishReason' in scripted) {
