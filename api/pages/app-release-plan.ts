@@ -16,7 +16,8 @@ const KIND_WORDS: Record<string, string> = {
   reminder: 'Reminders',
   task: 'Task',
 };
-const dayWords = (d: number) => (d === 0 ? 'Release day' : d < 0 ? `${-d} days before` : `${d} days after`);
+const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
+const dayWords = (d: number) => (d === 0 ? 'Release day' : d < 0 ? `${days(-d)} before` : `${days(d)} after`);
 const major = (minor: number, currency: string) => (minor / 10 ** minorDigits(currency)).toFixed(minorDigits(currency));
 
 function itemForm(plan: ReleasePlanView, item: ItemView, v: { csrf: string; campaignId: string }): Html {

@@ -127,8 +127,8 @@ describe('the artist app in Chromium', () => {
     const title = await page.inputValue('#title');
     expect(title.length).toBeGreaterThan(0);
     expect(await page.textContent('#preview-title')).toBe(title);
-    // Far enough ahead for the fan and the ads below; the delivery is watched after them.
-    const release = releaseInSeconds(90, 'UTC');
+    // Far enough ahead for the fan, the plan and the ads below; the delivery is watched after them.
+    const release = releaseInSeconds(120, 'UTC');
     await page.fill('#releaseDate', release.releaseDate);
     await page.fill('#releaseTime', release.releaseTime);
     await page.fill('#timeZone', 'UTC');
@@ -153,6 +153,18 @@ describe('the artist app in Chromium', () => {
     await page.reload();
     expect(await page.textContent('#d-total')).toBe('1');
     await look(page, 'campaign');
+
+    // A release plan of the weeks around the release, drafted by the template writer (no Gemini key here), then
+    // accepted: with no ad account connected yet, its items stay the artist's checklist.
+    await page.goto(`${campaignUrl}/plan`);
+    await page.fill('#plan-amount', '100');
+    await Promise.all([page.waitForNavigation(), page.click('#draft-plan')]);
+    await untilText(page, '#plan-status', /^Draft/);
+    await look(page, 'release-plan');
+    await page.check('#confirm-accept');
+    await Promise.all([page.waitForNavigation(), page.click('#accept-plan')]);
+    expect(await page.getAttribute('#plan-status', 'data-status')).toBe('accepted');
+    await page.goto(campaignUrl);
 
     // Ads: connect Meta through its simulator's login dialog.
     await page.click('#ads-link');
