@@ -2,8 +2,9 @@
 // cached; Referrer-Policy same-origin so that the forms' posts carry our Origin, not "null"), the forms' anti-forgery
 // field, the same-origin guard, and who may change what (./write-roles.ts).
 import { type Request, type RequestHandler, type Response } from 'express';
+import { findCampaign } from '../db/campaigns';
 import { signingKeys } from '../lib/crypto/signed-value';
-import { appSession } from './app-session';
+import { appSession, sessionCsrf } from './app-session';
 import { type AuthContext } from './auth';
 import { type AppDeps } from './deps';
 import { addContentSecuritySources } from './http/content-security';
@@ -11,6 +12,7 @@ import { formCsrf, hasFormCsrf } from './http/form-csrf';
 import { requireSameOrigin } from './http/same-origin';
 import { signedOutPage } from './pages/app-layout';
 import { html } from './pages/layout';
+import { messagePage } from './pages/smart-link';
 import { sendPage as sendHtml } from './pages/send-page';
 import { formBody } from './validation';
 import { memberMayWrite, writeAccessOf } from './write-roles';
@@ -19,6 +21,7 @@ import { memberMayWrite, writeAccessOf } from './write-roles';
 export const NEXT_PATH = /^\/(app\/connect|account\/verify)\/[A-Za-z0-9_.-]{1,2000}$/;
 
 const RANK = { viewer: 0, manager: 1, owner: 2 } as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Whether the signed-in session's controls for something that needs `needs` are shown: a member whose role is at
@@ -84,6 +87,26 @@ export function appPageKit({ config, pool }: Pick<AppDeps, 'config' | 'pool'>) {
     form,
     csrf: (req: Request, res: Response) => formCsrf(keys, req, res, secure),
     session: (req: Request) => appSession(pool, keys, req),
+    /**
+     * The signed-in session's campaign named by the path's `:id`, or null once the request is answered (a redirect
+     * to sign in, or 404 for a campaign of another account). `refuse` runs before the lookup and answers for itself
+     * (a viewer's change is refused before anything about the campaign is learned).
+     */
+    async campaignOf(req: Request, res: Response, refuse?: (session: AuthContext) => boolean) {
+      const session = await appSession(pool, keys, req);
+      if (!session) {
+        res.redirect(303, '/app');
+        return null;
+      }
+      if (refuse?.(session)) return null;
+      const id = String(req.params.id);
+      const campaign = UUID.test(id) ? await findCampaign(pool, session.accountId, id) : null;
+      if (!campaign) {
+        send(res, 404, messagePage('Campaign not found', 'This account has no such campaign.'));
+        return null;
+      }
+      return { session, campaign, csrf: sessionCsrf(keys, req)! };
+    },
   };
 }
 

@@ -6,19 +6,15 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { approvedCopyVariant, insightTotals, listAdCampaigns } from '../../db/ad-campaigns';
 import { listAdCopyRequests } from '../../db/ad-copy';
-import { findCampaign } from '../../db/campaigns';
 import { listConnections } from '../../db/connections';
 import { isIsoCurrency, majorToMinor } from '../../lib/currency';
 import { createAdAccountChoices } from '../ad-account-choices';
 import { type AppPageKit, mayChange } from '../app-page-kit';
-import { sessionCsrf } from '../app-session';
 import { type AppDeps } from '../deps';
 import { adsPage } from '../pages/app-ads';
 import { adReviewPage } from '../pages/app-ads-review';
-import { messagePage } from '../pages/smart-link';
 import { createAdCampaignBody } from '../schemas';
 
-const UUID = /^[0-9a-f-]{36}$/;
 const text = (max: number) => z.string().trim().max(max).optional();
 /** The review form's fields as the browser sends them (GET): all text, bounded; the API's schema judges them. */
 const reviewQuery = z.object({
@@ -65,21 +61,7 @@ export function appAdRoutes(deps: AppDeps, kit: AppPageKit): Router {
   const router = Router();
   const adAccountChoices = createAdAccountChoices(deps);
 
-  /** The session's campaign of the path, or an answer (sign-in, or "not found") and null. */
-  async function campaignOf(req: Request, res: Response) {
-    const session = await kit.session(req);
-    if (!session) {
-      res.redirect(303, '/app');
-      return null;
-    }
-    const id = String(req.params.id);
-    const campaign = UUID.test(id) ? await findCampaign(pool, session.accountId, id) : null;
-    if (!campaign) {
-      kit.send(res, 404, messagePage('Campaign not found', 'This account has no such campaign.'));
-      return null;
-    }
-    return { session, campaign, csrf: sessionCsrf(kit.keys, req)! };
-  }
+  const campaignOf = (req: Request, res: Response) => kit.campaignOf(req, res);
 
   router.get('/app/campaigns/:id/ads', async (req, res) => {
     const s = await campaignOf(req, res);

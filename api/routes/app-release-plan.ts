@@ -2,12 +2,10 @@
 // (../release-plan-service.ts, ../release-plan-accept.ts) behind plain forms with the anti-forgery field. Another
 // account's campaign is "not found"; viewers read and are refused every change (403, nothing changed).
 import { type Request, type Response, Router } from 'express';
-import { findCampaign } from '../../db/campaigns';
 import { findReleasePlan, releasePlanOfCampaign } from '../../db/release-plans';
 import { majorToMinor } from '../../lib/currency';
 import { type PlanItem } from '../../lib/release-plan/items';
 import { type AppPageKit, mayChange } from '../app-page-kit';
-import { sessionCsrf } from '../app-session';
 import { type AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { appPlanAcceptForm, appPlanDraftForm, appPlanItemForm } from '../plan-schemas';
@@ -16,8 +14,6 @@ import { editPlan, startPlanDraft } from '../release-plan-service';
 import { presentReleasePlan } from '../release-plan-view';
 import { releasePlanPage } from '../pages/app-release-plan';
 import { messagePage } from '../pages/smart-link';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** An ApiError's message and details in words for the page. */
 function wordsOf(error: ApiError): string {
@@ -32,29 +28,17 @@ export function appReleasePlanRoutes(deps: AppDeps, kit: AppPageKit): Router {
   const router = Router();
   const path = (id: string) => `/app/campaigns/${id}/plan`;
 
-  async function campaignOf(req: Request, res: Response, needs: 'read' | 'manager') {
-    const session = await kit.session(req);
-    if (!session) {
-      res.redirect(303, '/app');
-      return null;
-    }
+  function campaignOf(req: Request, res: Response, needs: 'read' | 'manager') {
     // Refused before anything is looked up: a viewer learns nothing from a change's answer.
-    if (needs === 'manager' && !mayChange(session, 'manager')) {
+    return kit.campaignOf(req, res, (session) => {
+      if (needs !== 'manager' || mayChange(session, 'manager')) return false;
       kit.send(
         res,
         403,
         messagePage('Not allowed', 'Viewers see the plan; an owner or manager changes it. Nothing was changed.'),
       );
-      return null;
-    }
-    const id = String(req.params.id);
-    const campaign = UUID.test(id) ? await findCampaign(pool, session.accountId, id) : null;
-    if (!campaign) {
-      kit.send(res, 404, messagePage('Campaign not found', 'This account has no such campaign.'));
-      return null;
-    }
-    const s = { session, campaign, csrf: sessionCsrf(kit.keys, req)! };
-    return s;
+      return true;
+    });
   }
   type Scope = NonNullable<Awaited<ReturnType<typeof campaignOf>>>;
 
