@@ -6,8 +6,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { failPlanDraft, planFactsFor, storePlanDraft } from '../db/release-plans';
 import { ProviderError } from '../lib/providers/errors';
 import { type PlanFacts } from '../lib/release-plan/facts';
-import { PLAN_KINDS, type PlanItem, presaveOpensDay } from '../lib/release-plan/items';
-import { lintPlan } from '../lib/release-plan/linter';
+import { PLAN_KINDS, type PlanItem } from '../lib/release-plan/items';
+import { lintPlan, planContextOf } from '../lib/release-plan/linter';
 import { readModelPlan } from '../lib/release-plan/model-answer';
 import { buildPlanPrompt } from '../lib/release-plan/prompt';
 import { writeTemplatePlan } from '../lib/release-plan/template-writer';
@@ -19,10 +19,9 @@ export function createReleasePlanActivities({ pool, logger, providers, config }:
   const { gemini } = providers;
 
   async function factsOf(planId: string): Promise<PlanFacts> {
-    const row = await planFactsFor(pool, planId, config.PUBLIC_URL);
-    if (!row) throw ApplicationFailure.nonRetryable('the plan or its campaign no longer exists', 'ReleasePlanGone');
-    const { releaseAt, createdAt, ...facts } = row;
-    return { ...facts, presaveOpensDay: presaveOpensDay(createdAt, releaseAt) };
+    const facts = await planFactsFor(pool, planId, config.PUBLIC_URL);
+    if (!facts) throw ApplicationFailure.nonRetryable('the plan or its campaign no longer exists', 'ReleasePlanGone');
+    return facts;
   }
 
   return {
@@ -69,7 +68,7 @@ export function createReleasePlanActivities({ pool, logger, providers, config }:
       items: PlanItem[];
     }): Promise<void> {
       const facts = await factsOf(input.planId);
-      const findings = lintPlan(input.items, { ...facts, names: [facts.artist, facts.title] });
+      const findings = lintPlan(input.items, planContextOf(facts));
       await storePlanDraft(pool, { ...input, findings });
     },
 

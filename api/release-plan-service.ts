@@ -9,10 +9,11 @@ import {
   failPlanDraft,
   findReleasePlan,
   OpenPlanError,
+  planFactsFor,
   type ReleasePlan,
 } from '../db/release-plans';
-import { type PlanItem, planItems, presaveOpensDay } from '../lib/release-plan/items';
-import { hasBlocking, lintPlan } from '../lib/release-plan/linter';
+import { type PlanItem, planItems } from '../lib/release-plan/items';
+import { hasBlocking, lintPlan, planContextOf } from '../lib/release-plan/linter';
 import { startReleasePlan } from '../lib/starters/release-plan';
 import { type AppDeps } from './deps';
 import { ApiError } from './errors';
@@ -49,7 +50,6 @@ export async function startPlanDraft(
 export async function editPlan(
   pool: AppDeps['pool'],
   publicUrl: string,
-  campaign: Campaign,
   plan: ReleasePlan,
   edit: EditPlanBody,
 ): Promise<ReleasePlan> {
@@ -66,14 +66,9 @@ export async function editPlan(
     );
   const items: PlanItem[] = normalized.data;
   const budgetMinor = edit.budget?.amount ?? plan.budgetMinor;
-  const findings = lintPlan(items, {
-    budgetMinor,
-    currency: plan.currency,
-    explicit: plan.explicit,
-    names: [campaign.artistName, campaign.title],
-    smartLink: `${publicUrl}/l/${campaign.slug}`,
-    presaveOpensDay: presaveOpensDay(campaign.createdAt, campaign.releaseAt),
-  });
+  const facts = await planFactsFor(pool, plan.id, publicUrl);
+  if (!facts) throw new ApiError(404, 'not_found', 'campaign not found');
+  const findings = lintPlan(items, { ...planContextOf(facts), budgetMinor });
   if (hasBlocking(findings))
     throw new ApiError(
       422,

@@ -2,7 +2,7 @@
 // lib/release-plan/items.ts, parsed on every read), and what accepting made of each item (release_plan_resources).
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
-import { type Finding, findingSchema, type PlanItem, planItems } from '../lib/release-plan/items';
+import { type Finding, findingSchema, type PlanItem, planItems, presaveOpensDay } from '../lib/release-plan/items';
 import { type PlanFacts } from '../lib/release-plan/facts';
 import { type DatabasePool, sql } from './pool';
 
@@ -78,11 +78,7 @@ export async function releasePlanOfCampaign(db: Db, campaignId: string): Promise
 }
 
 /** The facts a plan writer may use (nothing about fans); null when the plan is gone. */
-export async function planFactsFor(
-  db: Db,
-  planId: string,
-  publicUrl: string,
-): Promise<(Omit<PlanFacts, 'presaveOpensDay'> & { releaseAt: number; createdAt: number }) | null> {
+export async function planFactsFor(db: Db, planId: string, publicUrl: string): Promise<PlanFacts | null> {
   const row = await db.maybeOne(sql.type(
     z.object({
       artist: z.string(),
@@ -107,8 +103,8 @@ export async function planFactsFor(
     FROM release_plans p JOIN campaigns c ON c.id = p.campaign_id JOIN artists a ON a.id = c.artist_id
     WHERE p.id = ${planId}`);
   if (!row) return null;
-  const { slug, ...facts } = row;
-  return { ...facts, smartLink: `${publicUrl}/l/${slug}` };
+  const { slug, releaseAt, createdAt, ...facts } = row;
+  return { ...facts, smartLink: `${publicUrl}/l/${slug}`, presaveOpensDay: presaveOpensDay(createdAt, releaseAt) };
 }
 
 /** The drafted plan (an activity retry stores the same again); only while drafting. */

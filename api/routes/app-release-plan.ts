@@ -130,7 +130,7 @@ export function appReleasePlanRoutes(deps: AppDeps, kit: AppPageKit): Router {
     };
     await change(res, s, async () => {
       const items = plan.items.map((i) => (i.id === item.id ? changed : i));
-      await editPlan(pool, config.PUBLIC_URL, s.campaign, plan, { items });
+      await editPlan(pool, config.PUBLIC_URL, plan, { items });
       return 'saved';
     });
   });

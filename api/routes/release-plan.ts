@@ -57,7 +57,7 @@ export function releasePlanRoutes(deps: AppDeps): Router {
     const { accountId } = auth(res);
     const campaign = await ownedCampaign(accountId, id);
     const plan = await planOf(id);
-    const edited = await editPlan(pool, config.PUBLIC_URL, campaign, plan, parseBody(editPlanBody, req));
+    const edited = await editPlan(pool, config.PUBLIC_URL, plan, parseBody(editPlanBody, req));
     res.json(await presentReleasePlan(pool, config.PUBLIC_URL, accountId, campaign, edited));
   });
 

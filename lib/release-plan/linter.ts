@@ -12,6 +12,7 @@
 //     caption codes (missing_text, too_long, too_many_hashtags, too_many_mentions, smart_link_missing)
 import { lintCaption } from '../ad-copy/caption-linter';
 import { maskNames, policyViolations, type Violation } from '../ad-copy/linter';
+import { type PlanFacts } from './facts';
 import { type Finding, PLAN_WINDOW, type PlanItem } from './items';
 import { formatMinor } from './money';
 
@@ -24,6 +25,11 @@ export interface PlanContext {
   smartLink: string;
   /** the day (relative to the release, ≤ 0) the pre-save opened: the campaign's creation */
   presaveOpensDay: number;
+}
+
+/** The context a plan is linted in, from the same facts its writer had (a draft and an edit alike). */
+export function planContextOf(facts: PlanFacts): PlanContext {
+  return { ...facts, names: [facts.artist, facts.title] };
 }
 
 const blocking = (itemId: string | null, code: string, message: string, field?: string): Finding => ({
