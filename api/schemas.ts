@@ -41,7 +41,6 @@ export const uuidParam = z.object({ id: z.string().uuid() });
 
 // --- campaigns ---------------------------------------------------------------------------------------------
 
-/** UPC-A (12 digits) or EAN-13, with a valid GS1 check digit. */
 const releaseDate = z.iso.date({ message: 'must be a calendar date YYYY-MM-DD' });
 const releaseTime = z
   .string()
@@ -54,6 +53,8 @@ const timeZone = z
   .max(64)
   .regex(/^[A-Za-z0-9_+\-/]+$/, 'must be an IANA time zone such as Europe/Paris');
 
+/** UPC-A (12 digits), EAN-13 or zero-padded GTIN-14 as distributors print them (spaces and hyphens dropped), with
+ * a valid GS1 check digit (lib/gtin.ts). */
 const upcField = z
   .string()
   .trim()
