@@ -1,7 +1,13 @@
 // Creating one paid campaign for a release (POST /v1/campaigns/:id/ads, and accepting a release plan's ad item,
 // api/release-plan-accept.ts): the checks (dates, connection, approved copy, Google's logo and targets), the row,
 // and its adCampaignWorkflow. Every refusal is an ApiError and leaves nothing behind.
-import { approvedCopyVariant, deleteAdCampaign, insertAdCampaign, type AdCampaign } from '../db/ad-campaigns';
+import {
+  approvedCopyVariant,
+  deleteAdCampaign,
+  findAdCampaign,
+  insertAdCampaign,
+  type AdCampaign,
+} from '../db/ad-campaigns';
 import { packageOfCampaign } from '../db/billing';
 import { type Campaign } from '../db/campaigns';
 import { listConnections } from '../db/connections';
@@ -35,11 +41,29 @@ export function createAdCampaigns({ pool, config, temporal }: Pick<AppDeps, 'poo
     return { youtubeVideoId, countries };
   }
 
+  const start = (ad: AdCampaign, campaign: Campaign, accountId: string) =>
+    startAdCampaign(temporal, config.TEMPORAL_TASK_QUEUE, {
+      adCampaignId: ad.id,
+      platform: ad.platform,
+      campaignId: campaign.id,
+      accountId,
+    });
+
+  /**
+   * `id`: chosen ahead by a caller that may ask twice for the same campaign (a release plan's accept finishing one
+   * cut short): once the row exists under it, asking again only makes sure its workflow was started.
+   */
   return async function createAdCampaign(
     accountId: string,
     campaign: Campaign,
     body: CreateAdCampaignBody,
+    { id }: { id?: string } = {},
   ): Promise<AdCampaign> {
+    const made = id ? await findAdCampaign(pool, id) : null;
+    if (made && made.accountId === accountId) {
+      await start(made, campaign, accountId);
+      return made;
+    }
     const startAt = body.startAt ? Date.parse(body.startAt) : undefined;
     const endAt = Date.parse(body.endAt);
     const launchAt = startAt ?? campaign.releaseAt;
@@ -85,6 +109,7 @@ export function createAdCampaigns({ pool, config, temporal }: Pick<AppDeps, 'poo
     }
 
     const ad = await insertAdCampaign(pool, {
+      id,
       campaignId: campaign.id,
       accountId,
       connectionId: connection.id,
@@ -103,12 +128,7 @@ export function createAdCampaigns({ pool, config, temporal }: Pick<AppDeps, 'poo
       landingUrl: `${config.PUBLIC_URL}/l/${campaign.slug}`,
     });
     try {
-      await startAdCampaign(temporal, config.TEMPORAL_TASK_QUEUE, {
-        adCampaignId: ad.id,
-        platform: ad.platform,
-        campaignId: campaign.id,
-        accountId,
-      });
+      await start(ad, campaign, accountId);
     } catch (error) {
       await deleteAdCampaign(pool, ad.id); // nothing was created at the provider
       throw error;

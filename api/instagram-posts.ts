@@ -41,7 +41,22 @@ export async function scheduleInstagramPost(
   accountId: string,
   campaignId: string,
   body: z.infer<typeof createInstagramPostBody>,
+  /** chosen ahead by a caller that may ask twice for the same post (a release plan's accept): inserted once */
+  { id }: { id?: string } = {},
 ): Promise<InstagramPost> {
+  const start = (post: InstagramPost) =>
+    startInstagramPost(temporal, config.TEMPORAL_TASK_QUEUE, {
+      postId: post.id,
+      campaignId,
+      accountId,
+      containerLeadMs: config.INSTAGRAM_CONTAINER_LEAD_SECONDS * 1000,
+      liveCheckMs: config.INSTAGRAM_LIVE_CHECK_MS,
+    });
+  const made = id ? await findInstagramPostOfAccount(pool, accountId, id) : null;
+  if (made) {
+    await start(made); // asked again after a cut-short accept: only make sure its workflow was started
+    return made;
+  }
   const campaign = await findCampaign(pool, accountId, campaignId);
   if (!campaign) throw notFound('campaign');
   if (campaign.status === 'cancelled') throw new ApiError(409, 'campaign_cancelled', 'the campaign is cancelled');
@@ -51,6 +66,7 @@ export async function scheduleInstagramPost(
   if (connection.status !== 'active')
     throw new ApiError(409, 'connection_not_active', 'reconnect this Instagram account first');
   const post = await insertInstagramPost(pool, {
+    id,
     accountId,
     campaignId,
     connectionId: connection.id,
@@ -59,13 +75,7 @@ export async function scheduleInstagramPost(
     keyword: body.keyword ?? null,
     replyText: body.replyText ?? null,
   });
-  await startInstagramPost(temporal, config.TEMPORAL_TASK_QUEUE, {
-    postId: post.id,
-    campaignId,
-    accountId,
-    containerLeadMs: config.INSTAGRAM_CONTAINER_LEAD_SECONDS * 1000,
-    liveCheckMs: config.INSTAGRAM_LIVE_CHECK_MS,
-  });
+  await start(post);
   return post;
 }
 

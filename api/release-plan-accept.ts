@@ -1,6 +1,8 @@
 // Accepting a release plan (docs/release-plan.md): no blocking finding, then each item that dropday runs is made
 // through the same service as its own route (./ad-campaign-create.ts, ./instagram-posts.ts). Each item is claimed
-// in release_plan_resources before it is made, so accepting twice (or two accepts at once) makes nothing twice.
+// in release_plan_resources before it is made, under an id chosen at its first claim, and settled once its resource
+// is recorded: accepting twice (or two accepts at once) makes nothing twice, and an accept cut short between an
+// item's claim and its record (the API process dying) is finished by the next accept under the same id.
 import { type Campaign } from '../db/campaigns';
 import {
   claimPlanItem,
@@ -41,13 +43,16 @@ export async function acceptReleasePlan(
   for (const item of plan.items) {
     const run = itemRun(item, ctx);
     const kind = run.runs ? run.as : 'task';
-    if (!(await claimPlanItem(pool, { planId: plan.id, itemId: item.id, kind }))) continue;
+    const claim = await claimPlanItem(pool, { planId: plan.id, itemId: item.id, kind });
+    if (claim.settled) continue;
+    const id = claim.intendedId;
     let resourceId: string | null = null;
     let error: string | null = null;
     try {
-      if (run.as === 'ad_campaign' && run.body) resourceId = (await createAdCampaign(accountId, campaign, run.body)).id;
+      if (run.as === 'ad_campaign' && run.body)
+        resourceId = (await createAdCampaign(accountId, campaign, run.body, { id })).id;
       else if (run.as === 'instagram_post' && run.body)
-        resourceId = (await scheduleInstagramPost(deps, accountId, campaign.id, run.body)).id;
+        resourceId = (await scheduleInstagramPost(deps, accountId, campaign.id, run.body, { id })).id;
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       error = e.message; // the item stays the artist's to do; the others go on

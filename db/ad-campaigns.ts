@@ -43,6 +43,8 @@ const columns = sql.fragment`
   last_error AS "lastError", launched_at AS "launchedAt", ended_at AS "endedAt", created_at AS "createdAt"`;
 
 export interface NewAdCampaign {
+  /** chosen ahead by a caller that may make the same campaign twice (a release plan's item): inserted once */
+  id?: string;
   campaignId: string;
   accountId: string;
   connectionId: string;
@@ -63,15 +65,18 @@ export interface NewAdCampaign {
 
 export async function insertAdCampaign(db: Db, input: NewAdCampaign): Promise<AdCampaign> {
   const ts = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-  return db.one(sql.type(adCampaignRow)`
-    INSERT INTO ad_campaigns (campaign_id, account_id, connection_id, platform, ad_account_id, login_customer_id, page_id,
-                              youtube_video_id, objective, budget_minor, currency, countries, start_at, end_at,
+  const inserted = await db.maybeOne(sql.type(adCampaignRow)`
+    INSERT INTO ad_campaigns (id, campaign_id, account_id, connection_id, platform, ad_account_id, login_customer_id,
+                              page_id, youtube_video_id, objective, budget_minor, currency, countries, start_at, end_at,
                               copy_variant_id, landing_url)
-    VALUES (${input.campaignId}, ${input.accountId}, ${input.connectionId}, ${input.platform}, ${input.adAccountId},
-            ${input.loginCustomerId ?? null}, ${input.pageId ?? null}, ${input.youtubeVideoId ?? null}, ${input.objective},
-            ${input.budgetMinor}, ${input.currency}, ${sql.array(input.countries, 'text')}, ${ts(input.startAt)}::timestamptz,
+    VALUES (coalesce(${input.id ?? null}::uuid, gen_random_uuid()), ${input.campaignId}, ${input.accountId},
+            ${input.connectionId}, ${input.platform}, ${input.adAccountId}, ${input.loginCustomerId ?? null},
+            ${input.pageId ?? null}, ${input.youtubeVideoId ?? null}, ${input.objective}, ${input.budgetMinor},
+            ${input.currency}, ${sql.array(input.countries, 'text')}, ${ts(input.startAt)}::timestamptz,
             ${ts(input.endAt)}::timestamptz, ${input.copyVariantId}, ${input.landingUrl})
+    ON CONFLICT (id) DO NOTHING
     RETURNING ${columns}`);
+  return inserted ?? db.one(sql.type(adCampaignRow)`SELECT ${columns} FROM ad_campaigns WHERE id = ${input.id!}`);
 }
 
 export async function findAdCampaign(db: Db, id: string): Promise<AdCampaign | null> {

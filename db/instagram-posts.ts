@@ -45,18 +45,21 @@ const columns = sql.fragment`id, account_id AS "accountId", campaign_id AS "camp
   media_id AS "mediaId", permalink, published_at AS "publishedAt", error_code AS "errorCode",
   error_message AS "errorMessage", created_at AS "createdAt"`;
 
+/** `id` is chosen ahead by a caller that may make the same post twice (a release plan's item): inserted once. */
 export async function insertInstagramPost(
   db: Db,
   input: Pick<
     InstagramPost,
     'accountId' | 'campaignId' | 'connectionId' | 'media' | 'caption' | 'keyword' | 'replyText'
-  >,
+  > & { id?: string },
 ): Promise<InstagramPost> {
-  return db.one(sql.type(instagramPostRow)`
-    INSERT INTO instagram_posts (account_id, campaign_id, connection_id, media, caption, keyword, reply_text)
-    VALUES (${input.accountId}, ${input.campaignId}, ${input.connectionId}, ${sql.jsonb(input.media)}, ${input.caption},
-            ${input.keyword}, ${input.replyText})
+  const inserted = await db.maybeOne(sql.type(instagramPostRow)`
+    INSERT INTO instagram_posts (id, account_id, campaign_id, connection_id, media, caption, keyword, reply_text)
+    VALUES (coalesce(${input.id ?? null}::uuid, gen_random_uuid()), ${input.accountId}, ${input.campaignId},
+            ${input.connectionId}, ${sql.jsonb(input.media)}, ${input.caption}, ${input.keyword}, ${input.replyText})
+    ON CONFLICT (id) DO NOTHING
     RETURNING ${columns}`);
+  return inserted ?? db.one(sql.type(instagramPostRow)`SELECT ${columns} FROM instagram_posts WHERE id = ${input.id!}`);
 }
 
 export async function findInstagramPost(db: Db, id: string): Promise<InstagramPost | null> {

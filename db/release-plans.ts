@@ -146,23 +146,27 @@ export async function markPlanAccepted(db: Db, planId: string): Promise<boolean>
   return row !== null;
 }
 
-/** Claims an item for accepting: true for the one caller that gets to make its resource. */
+/**
+ * Claims an item for accepting: its intended resource id (chosen by the first claim) and whether it is settled
+ * already. An unsettled item is made (again) under that id, so an accept cut short is finished by the next one.
+ */
 export async function claimPlanItem(
   db: Db,
   input: { planId: string; itemId: string; kind: PlanResource['kind'] },
-): Promise<boolean> {
-  const claimed = await db.maybeOneFirst(sql.type(z.object({ itemId: z.string() }))`
+): Promise<{ intendedId: string; settled: boolean }> {
+  return db.one(sql.type(z.object({ intendedId: z.string(), settled: z.boolean() }))`
     INSERT INTO release_plan_resources (plan_id, item_id, kind) VALUES (${input.planId}, ${input.itemId}, ${input.kind})
-    ON CONFLICT DO NOTHING RETURNING item_id AS "itemId"`);
-  return claimed !== null;
+    ON CONFLICT (plan_id, item_id) DO UPDATE SET plan_id = EXCLUDED.plan_id
+    RETURNING intended_id AS "intendedId", settled_at IS NOT NULL AS settled`);
 }
 
+/** The item's outcome: its resource, or why it stays the artist's to do. Settles the item. */
 export async function recordPlanResource(
   db: Db,
   input: { planId: string; itemId: string; resourceId: string | null; error: string | null },
 ): Promise<void> {
   await db.query(sql.unsafe`
-    UPDATE release_plan_resources SET resource_id = ${input.resourceId}, error = ${input.error}
+    UPDATE release_plan_resources SET resource_id = ${input.resourceId}, error = ${input.error}, settled_at = now()
     WHERE plan_id = ${input.planId} AND item_id = ${input.itemId}`);
 }
 

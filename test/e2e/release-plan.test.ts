@@ -1,8 +1,10 @@
 // The release plan end to end (docs/release-plan.md): API → PostgreSQL → Temporal (releasePlanWorkflow) → worker →
 // @google/generative-ai → Gemini simulator. A Gemini plan under the JSON schema, linted (a policy breach is a
 // blocking finding); invalid JSON or a failing Gemini → the template writer's plan; an edit with a bad budget split
-// is refused and changes nothing; accepting creates the Meta ad campaign exactly once and leaves tasks as tasks;
-// another account gets 404.
+// is refused and changes nothing; accepting creates the Meta ad campaign exactly once and leaves tasks as tasks, and
+// an accept cut short between an item's claim and its record is finished by the next; another account gets 404.
+import { z } from 'zod';
+import { sql } from '../../db/pool';
 import { startGeminiSimulator } from '../../simulators/gemini';
 import { startMetaSimulator } from '../../simulators/meta';
 import { approvedCopy, connectMeta } from '../helpers/ads';
@@ -196,9 +198,10 @@ describe('release plan', () => {
       expect(res.status).toBe(404);
   });
 
-  it('accepting creates the Meta ad campaign once (accept twice) and leaves tasks as tasks', async () => {
+  /** A drafted plan whose Meta ad item dropday runs (Meta connected, copy approved, ad account and Page named). */
+  async function planWithMetaAd(user: string) {
     const { account, campaign } = await campaignFor();
-    await connectMeta(stack, meta, account, 'ads-user');
+    await connectMeta(stack, meta, account, user);
     await approvedCopy(stack.db.pool, campaign.id, 'meta');
     const plan = await draftedPlan(account, campaign.id);
     const items = editable(plan.items);
@@ -208,6 +211,11 @@ describe('release plan', () => {
     expect(edited.status).toBe(200);
     const edItem = (edited.data as Plan).items.find((i) => i.kind === 'ad_campaign')!;
     expect(edItem.dropdayRuns).toMatchObject({ runs: true, as: 'ad_campaign' });
+    return { account, campaign, plan, items, ad };
+  }
+
+  it('accepting creates the Meta ad campaign once (accept twice) and leaves tasks as tasks', async () => {
+    const { account, campaign, items } = await planWithMetaAd('ads-user');
 
     const first = await http.post(`${planUrl(campaign.id)}/accept`, {}, { headers: account.headers });
     expect(first.status).toBe(200);
@@ -232,5 +240,42 @@ describe('release plan', () => {
     expect(
       (await http.post(planUrl(campaign.id), { budget: { amount: 1 } }, { headers: account.headers })).status,
     ).toBe(409);
+  });
+
+  it("an accept cut short between an item's claim and its record is finished by the next one, once", async () => {
+    const { account, campaign, plan, ad } = await planWithMetaAd('ads-user-cut');
+    const pool = stack.db.pool;
+    const accept = () => http.post(`${planUrl(campaign.id)}/accept`, {}, { headers: account.headers });
+    const adsOf = async () =>
+      (await http.get(`${stack.api.url}/v1/campaigns/${campaign.id}/ads`, { headers: account.headers })).data.items as {
+        id: string;
+      }[];
+    const adResource = (p: Plan) => p.items.find((i) => i.id === ad.id)!.resource;
+
+    // The API process died right after claiming the ad item: nothing made, nothing recorded.
+    await pool.query(sql.unsafe`
+      UPDATE release_plans SET status = 'accepted', accepted_at = now() WHERE id = ${plan.id}`);
+    await pool.query(sql.unsafe`
+      INSERT INTO release_plan_resources (plan_id, item_id, kind) VALUES (${plan.id}, ${ad.id}, 'ad_campaign')`);
+    const intendedId = await pool.oneFirst(sql.type(z.object({ id: z.string() }))`
+      SELECT intended_id AS id FROM release_plan_resources WHERE plan_id = ${plan.id} AND item_id = ${ad.id}`);
+    const first = await accept();
+    expect(first.status).toBe(200);
+    expect(adResource(first.data as Plan)).toMatchObject({ type: 'ad_campaign', id: intendedId, error: null });
+    expect((await adsOf()).map((a) => a.id)).toEqual([intendedId]);
+    const adWorkflow = (id: string) => stack.temporal.client.workflow.getHandle(`ad-campaign:${id}`);
+    const afterFirst = await adWorkflow(intendedId).describe();
+
+    // Died again after the ad campaign was made and its workflow started, before the record: asked again, the
+    // same campaign is recorded, no second one made, its workflow not started twice.
+    await pool.query(sql.unsafe`
+      UPDATE release_plan_resources SET resource_id = NULL, settled_at = NULL
+      WHERE plan_id = ${plan.id} AND item_id = ${ad.id}`);
+    const second = await accept();
+    expect(second.status).toBe(200);
+    expect(adResource(second.data as Plan)).toMatchObject({ type: 'ad_campaign', id: intendedId, error: null });
+    expect((await adsOf()).map((a) => a.id)).toEqual([intendedId]);
+    const afterSecond = await adWorkflow(intendedId).describe();
+    expect(afterSecond.runId).toBe(afterFirst.runId);
   });
 });
