@@ -22,6 +22,10 @@ const REASON_WORDS: Record<string, string> = {
   not_configured: 'Apple Music is not set up on this server',
 };
 
+const PAUSE_WORDS: Record<string, string> = {
+  quota_exceeded: "Spotify's daily request quota for this app is spent",
+};
+
 const RESOLUTION_WAIT: Record<Campaign['resolution'], string> = {
   unresolved: 'the catalogue does not list it yet',
   candidate: 'the catalogue lists a candidate we are confirming',
@@ -35,6 +39,8 @@ export interface DeliveryView {
   progress: PresaveProgress;
   /** ms until the due pre-saves are delivered at the current pace; null while there is no pace yet */
   etaMs: number | null;
+  /** the release workflow waits out a spent provider quota (lib/starters/release.ts, releasePause) */
+  pause: { untilMs: number; reason: string } | null;
   failures: readonly { reason: string; count: number }[];
   remindersSent: number;
   ledger: { reachable: number; expiringBeforeRelease: number; foreverSave: number };
@@ -66,7 +72,10 @@ function phaseDetail(v: DeliveryView): Html {
           : v.etaMs === null
             ? html`estimating the time left`
             : html`about ${duration(v.etaMs)} left for the ${p.dueNow} due now`;
-      return html`<p><progress id="d-progress" max="${p.total}" value="${settled}">${settled} of ${p.total}</progress> ${settled} of ${p.total} settled; <span id="d-eta">${eta}</span>.</p>`;
+      const paused = v.pause
+        ? html`<p id="d-paused" data-reason="${v.pause.reason}">Paused until ${new Date(v.pause.untilMs).toISOString().slice(11, 19)} UTC: ${PAUSE_WORDS[v.pause.reason] ?? v.pause.reason}. Delivery resumes by itself then; nothing is lost.</p>`
+        : '';
+      return html`${paused}<p><progress id="d-progress" max="${p.total}" value="${settled}">${settled} of ${p.total}</progress> ${settled} of ${p.total} settled; <span id="d-eta">${eta}</span>.</p>`;
     }
     case 'delivered':
       return html`<ul class="plain" id="d-summary">

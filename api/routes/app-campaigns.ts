@@ -15,6 +15,7 @@ import { artistsPage, campaignPage, newCampaignPage } from '../pages/app-campaig
 import { setupScript } from '../pages/app-setup-script';
 import { messagePage } from '../pages/smart-link';
 import { presaveExportQuery } from '../schemas';
+import { releasePause } from '../../lib/starters/release';
 
 const UUID = /^[0-9a-f-]{36}$/;
 /** The window whose deliveries give the pace for the ETA. */
@@ -25,7 +26,7 @@ const ALERT_WORDS: Record<string, string> = {
   connection_needs_reconnect: 'A connected account needs to be connected again.',
 };
 
-export function appCampaignRoutes({ pool, config }: AppDeps, kit: AppPageKit): Router {
+export function appCampaignRoutes({ pool, config, temporal }: AppDeps, kit: AppPageKit): Router {
   const router = Router();
   const { send, keys } = kit;
 
@@ -72,6 +73,7 @@ export function appCampaignRoutes({ pool, config }: AppDeps, kit: AppPageKit): R
     const now = Date.now();
     const phase = campaignPhase(campaign, progress, now);
     const pace = phase === 'delivering' ? await deliveredWithin(pool, { campaignId: id, windowMs: PACE_WINDOW_MS }) : 0;
+    const pause = phase === 'delivering' ? await releasePause(temporal, id) : null;
     send(
       res,
       200,
@@ -82,6 +84,7 @@ export function appCampaignRoutes({ pool, config }: AppDeps, kit: AppPageKit): R
         phase,
         now,
         etaMs: deliveryEtaMs(progress.dueNow, pace, PACE_WINDOW_MS),
+        pause,
         failures: phase === 'delivered' || phase === 'cancelled' ? await failureReasons(pool, id) : [],
         remindersSent: await remindersSent(pool, id),
         ledger: await tokenLedger(pool, id),

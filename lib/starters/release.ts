@@ -68,6 +68,24 @@ export function queryReleaseProgress(handle: WorkflowHandle): Promise<ReleasePro
   return handle.query(progressQuery);
 }
 
+/**
+ * The release's pause (a spent provider quota), which only its workflow knows, for the campaign page; null when it
+ * is not paused or does not answer within `timeoutMs` (no worker up, say): the page must not wait on it.
+ */
+export async function releasePause(
+  client: Client,
+  campaignId: string,
+  timeoutMs = 1_000,
+): Promise<{ untilMs: number; reason: string } | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const progress = await Promise.race([
+    queryReleaseProgress(client.workflow.getHandle(releaseWorkflowId(campaignId))).catch(() => null),
+    new Promise<null>((resolve) => (timer = setTimeout(resolve, timeoutMs, null))),
+  ]).finally(() => clearTimeout(timer));
+  if (progress?.phase !== 'paused' || progress.pausedUntil === null) return null;
+  return { untilMs: progress.pausedUntil, reason: progress.pauseReason ?? 'paused' };
+}
+
 /** The release engine's signals ops may send by name (api/routes/ops-workflows.ts). */
 export const releaseSignals = {
   reschedule: rescheduleSignal,

@@ -1,6 +1,6 @@
 // The campaign page says where the delivery really stands (docs/artist-app.md): counting down, waiting for the
 // release to go live, delivering with progress, delivered with its totals (saved, failed with reasons, reminders
-// sent) and cancelled. A local-midnight release stays "releasing" in the database until the last zone's midnight,
+// sent), paused by a spent quota (which only the release workflow knows) and cancelled. A local-midnight release stays "releasing" in the database until the last zone's midnight,
 // hours after its fans were all delivered: the page must still say "delivered" then.
 import { randomBytes } from 'node:crypto';
 import { sql } from '../../db/pool';
@@ -114,5 +114,33 @@ describe('the campaign page, phase by phase', () => {
     expect(page).toContain(
       'The campaign was cancelled: nothing more is saved. 0 pre-saves had been delivered before; 1 were not.',
     );
+  });
+
+  it('says the delivery is paused, why and until when, while a spent quota holds it, then delivered', async () => {
+    const account = await artistAccount(stack);
+    const cookie = await dashboardSession(stack, account.apiKey);
+    const { campaign, release } = await postCampaign(stack, account, 'Quota Day', {
+      upc: liveAlbumUpc(stack),
+      secondsAhead: 6,
+    });
+    const { id, slug } = campaign.data as { id: string; slug: string };
+    for (const user of ['fan-quota-a', 'fan-quota-b']) await fanPresaves(stack, slug, { user, tz: 'UTC' });
+    stack.spotify.state.injectFault({ kind: 'quota', count: 1, retryAfterSeconds: 8, path: '/v1/me/library' });
+    expect(Date.now()).toBeLessThan(release.at);
+
+    const paused = await waitFor(
+      'the page to say paused',
+      () => pageOf(cookie, id),
+      (page) => page.includes('id="d-paused"'),
+      30_000,
+    );
+    expect(phaseOf(paused)).toBe('delivering now');
+    expect(paused).toMatch(
+      /<p id="d-paused" data-reason="quota_exceeded">Paused until \d\d:\d\d:\d\d UTC: Spotify&#39;s daily request quota for this app is spent\./,
+    );
+
+    const after = await waitForPhase(cookie, id, 'delivered');
+    expect(after).not.toContain('id="d-paused"');
+    expect(after).toContain(`Saved to fans' libraries: <strong id="d-saved">2</strong>`);
   });
 });
