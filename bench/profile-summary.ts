@@ -22,8 +22,8 @@ const PARTS: [string, RegExp][] = [
   ['validation (zod)', /node_modules\/zod\//],
   ['Temporal SDK', /node_modules\/@temporalio\//],
   [
-    'HTTP client (axios, node http)',
-    /node_modules\/(axios|follow-redirects|form-data|proxy-from-env)\/|^node:(_http|http)/,
+    'HTTP client (undici, node http)',
+    /node_modules\/(undici|axios|follow-redirects|form-data|proxy-from-env)\/|^node:(_http|http)/,
   ],
   ['logging (pino)', /node_modules\/(pino|sonic-boom|thread-stream)/],
   ['crypto (key ring, node crypto)', /lib\/crypto\/|^node:(crypto|internal\/crypto)/],

@@ -6,10 +6,9 @@
 // caller backs off from 0.5 s); 400 `40015` (no subscription) is invalid_request; a 401 (our developer token) is
 // retried once with a freshly signed token, then unavailable (a configuration fault must not fail every fan).
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
-import { type AxiosResponse } from 'axios';
 import { gtinLookupForms } from '../gtin';
 import { ProviderError } from './errors';
-import { type OnProviderCall, ProviderHttp, type ProviderRequest } from './http';
+import { type OnProviderCall, ProviderHttp, type ProviderRequest, type ProviderResponse } from './http';
 
 export const MAX_DEVELOPER_TOKEN_TTL_S = 15_777_000;
 
@@ -170,7 +169,7 @@ export class AppleMusicClient {
   }
 
   /** One call with both tokens; a refused developer token is signed anew and the call made once more. */
-  private async call(request: ProviderRequest & { musicUserToken?: string }): Promise<AxiosResponse> {
+  private async call(request: ProviderRequest & { musicUserToken?: string }): Promise<ProviderResponse> {
     const { musicUserToken, ...rest } = request;
     const send = () =>
       this.http.request({
@@ -192,7 +191,7 @@ export class AppleMusicClient {
 
 const DEVELOPER_TOKEN_REFUSED = 'developer_token_refused';
 
-function albumsOf(res: AxiosResponse, storefront: string, nowMs: number): AppleAlbum[] {
+function albumsOf(res: ProviderResponse, storefront: string, nowMs: number): AppleAlbum[] {
   const items =
     (
       res.data as {
@@ -226,7 +225,7 @@ function albumsOf(res: AxiosResponse, storefront: string, nowMs: number): AppleA
 }
 
 /** Apple Music's answers in the one vocabulary; null for a success. */
-export function classifyAppleMusicAnswer(res: AxiosResponse): ProviderError | null {
+export function classifyAppleMusicAnswer(res: ProviderResponse): ProviderError | null {
   const status = res.status;
   if (status >= 200 && status < 300) return null;
   const first = (res.data as { errors?: { code?: string; title?: string; detail?: string }[] } | undefined)

@@ -5,10 +5,9 @@
 // between. Errors are classified from the GoogleAdsFailure: OAuth token errors → token_invalid (gone or expired);
 // RESOURCE_EXHAUSTED → rate_limited for quotaErrorDetails.retryDelay; 5xx / DEADLINE_EXCEEDED → unavailable;
 // RESOURCE_NOT_FOUND → not_found; anything else → invalid_request, with Google's message for the artist.
-import { type AxiosResponse } from 'axios';
 import { type Config } from '../config';
 import { ProviderError } from './errors';
-import { type OnProviderCall, ProviderHttp } from './http';
+import { type OnProviderCall, ProviderHttp, type ProviderResponse } from './http';
 
 export type AdsService = 'campaignBudgets' | 'campaigns' | 'campaignCriteria' | 'adGroups' | 'adGroupAds' | 'assets';
 
@@ -67,7 +66,7 @@ export function parseRetryDelay(value: string | undefined): number | null {
   return m ? Math.ceil(Number(m[1]) * 1000) : null;
 }
 
-export function classifyGoogleAdsError(res: Pick<AxiosResponse, 'status' | 'data'>): ProviderError {
+export function classifyGoogleAdsError(res: Pick<ProviderResponse, 'status' | 'data'>): ProviderError {
   const body = res.data as
     { error?: { status?: string; message?: string; details?: { errors?: FailureEntry[] }[] } } | undefined;
   const errors = body?.error?.details?.flatMap((d) => d.errors ?? []) ?? [];
@@ -239,7 +238,12 @@ export class GoogleAdsClient {
       .filter((id) => /^\d{10}$/.test(id));
   }
 
-  private async call(account: GoogleAdsAccount, method: string, body: object, write = false): Promise<AxiosResponse> {
+  private async call(
+    account: GoogleAdsAccount,
+    method: string,
+    body: object,
+    write = false,
+  ): Promise<ProviderResponse> {
     if (!this.opts.developerToken) throw notConfigured();
     const headers: Record<string, string> = {
       authorization: `Bearer ${account.accessToken}`,

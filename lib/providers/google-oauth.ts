@@ -1,10 +1,9 @@
 // Google's OAuth 2.0 endpoints for an artist's Google Ads connection (docs/providers/google.md): consent with PKCE,
 // code exchange and refresh with the client secret (refresh tokens do not rotate), revocation. invalid_grant is
 // token_invalid (the grant is gone); invalid_client and other 4xx are invalid_request.
-import { type AxiosResponse } from 'axios';
 import { type Config } from '../config';
 import { ProviderError } from './errors';
-import { type OnProviderCall, ProviderHttp } from './http';
+import { type OnProviderCall, ProviderHttp, type ProviderResponse } from './http';
 
 export interface GoogleTokens {
   accessToken: string;
@@ -108,7 +107,7 @@ interface TokenAnswer {
   error_description?: string;
 }
 
-function classifyTokenAnswer(res: AxiosResponse): ProviderError | null {
+function classifyTokenAnswer(res: ProviderResponse): ProviderError | null {
   const body = (res.data ?? {}) as TokenAnswer;
   if (res.status === 200 && body.access_token) return null;
   const message = `${body.error ?? res.status}: ${body.error_description ?? ''}`;

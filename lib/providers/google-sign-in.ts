@@ -4,11 +4,10 @@
 // verifies with a key of the published JWKS and its iss, aud, exp and nonce are what this sign-in expects; the
 // caller decides about email_verified. Discovery and keys are cached for an hour; an unknown key id fetches the
 // keys again (at most once a minute), so Google's key rotation needs no restart.
-import { type AxiosResponse } from 'axios';
 import { type Config } from '../config';
 import { decodeJws, type Jwk, verifyRs256 } from '../crypto/jws';
 import { ProviderError } from './errors';
-import { type OnProviderCall, ProviderHttp } from './http';
+import { type OnProviderCall, ProviderHttp, type ProviderResponse } from './http';
 
 export const GOOGLE_SIGN_IN_SCOPES = ['openid', 'email', 'profile'];
 const CACHE_MS = 3600_000;
@@ -174,14 +173,14 @@ export class GoogleSignInClient {
   }
 }
 
-function classify(res: AxiosResponse): ProviderError | null {
+function classify(res: ProviderResponse): ProviderError | null {
   if (res.status === 200) return null;
   return new ProviderError('google', res.status >= 500 ? 'unavailable' : 'invalid_request', `answered ${res.status}`, {
     status: res.status,
   });
 }
 
-function classifyToken(res: AxiosResponse): ProviderError | null {
+function classifyToken(res: ProviderResponse): ProviderError | null {
   const body = (res.data ?? {}) as { error?: string; error_description?: string };
   if (res.status === 200) return null;
   const message = `${body.error ?? res.status}: ${body.error_description ?? ''}`;

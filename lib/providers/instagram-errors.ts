@@ -3,7 +3,7 @@
 // plus the publishing subcodes: 9/2207042 (publishing quota) is quota_exhausted; -1/-2 (Instagram server error,
 // download timed out) and 9007/2207027 (container not ready) are unavailable: wait and try again; 24, 2207020 and
 // 2207053 (container gone, expired, upload failed: make a new one) are not_found; every other refusal is invalid_request with Instagram's message for the artist.
-import { type AxiosResponse } from 'axios';
+import { type ProviderResponse } from './http';
 import { ProviderError } from './errors';
 import { classifyMetaError } from './meta-marketing';
 
@@ -15,7 +15,7 @@ interface GraphError {
   error_user_msg?: string;
 }
 
-export function classifyInstagramError(res: Pick<AxiosResponse, 'status' | 'data' | 'headers'>): ProviderError {
+export function classifyInstagramError(res: Pick<ProviderResponse, 'status' | 'data' | 'headers'>): ProviderError {
   const error = (res.data as { error?: GraphError } | undefined)?.error;
   const meta = classifyMetaError(res);
   const as = (kind: ProviderError['kind'], extra: Partial<ProviderError['detail']> = {}) =>

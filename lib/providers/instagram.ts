@@ -3,10 +3,9 @@
 // refresh on graph.instagram.com, content publishing (container → status → media_publish, with the quota read from
 // content_publishing_limit), comments, direct messages and private replies, and the per-account webhook
 // subscription. Tokens go in `Authorization: Bearer`, never in a URL that could be logged. Errors: ./instagram-errors.ts.
-import { type AxiosResponse } from 'axios';
 import { type Config } from '../config';
 import { ProviderError } from './errors';
-import { type OnProviderCall, ProviderHttp } from './http';
+import { type OnProviderCall, ProviderHttp, type ProviderResponse } from './http';
 import { classifyInstagramError } from './instagram-errors';
 
 export const INSTAGRAM_SCOPES = [
@@ -37,7 +36,7 @@ export interface PublishingLimit {
 
 const ok =
   (has: (data: Record<string, unknown>) => boolean) =>
-  (res: AxiosResponse): ProviderError | null =>
+  (res: ProviderResponse): ProviderError | null =>
     res.status === 200 && res.data && typeof res.data === 'object' && has(res.data as Record<string, unknown>)
       ? null
       : classifyInstagramError(res);

@@ -3,10 +3,9 @@
 // go as they are. Graph errors are classified by `error.code`, never by HTTP status alone: 190 → token_invalid;
 // throttles → rate_limited; 1 / 2 / 5xx / no Graph code → unavailable; anything else → invalid_request.
 import { createHash } from 'node:crypto';
-import { type AxiosResponse } from 'axios';
 import { type Config } from '../config';
 import { ProviderError } from './errors';
-import { type OnProviderCall, ProviderHttp } from './http';
+import { type OnProviderCall, ProviderHttp, type ProviderResponse } from './http';
 
 /** What Meta allows: an event may be at most 7 days old when it arrives, or the whole request is rejected. */
 export const MAX_EVENT_AGE_SECONDS = 7 * 24 * 3600;
@@ -106,7 +105,7 @@ interface EventsAnswer {
   error?: { message?: string; code?: number; error_subcode?: number; error_user_msg?: string };
 }
 
-function classifyEventsAnswer(res: AxiosResponse): ProviderError | null {
+function classifyEventsAnswer(res: ProviderResponse): ProviderError | null {
   const body = (res.data ?? {}) as EventsAnswer;
   if (res.status === 200 && typeof body.events_received === 'number') return null;
   const error = body.error;

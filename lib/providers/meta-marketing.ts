@@ -3,10 +3,9 @@
 // Graph's `error.code` (never the HTTP status alone): 190 / 102 → token_invalid; 4 / 17 / 32 / 613 / 80000–80014 →
 // rate_limited, with the wait the usage headers announce; 1 / 2 / 5xx → unavailable; 100 with subcode 33 →
 // not_found; anything else → invalid_request, with Meta's user-facing message (error_user_msg) for the artist.
-import { type AxiosResponse } from 'axios';
 import { type Config } from '../config';
 import { ProviderError } from './errors';
-import { type OnProviderCall, ProviderHttp } from './http';
+import { type OnProviderCall, ProviderHttp, type ProviderResponse } from './http';
 
 export type MetaEdge = 'campaigns' | 'adsets' | 'adcreatives' | 'ads';
 
@@ -43,7 +42,7 @@ export function metaThrottleWaitMs(headers: Record<string, unknown>): number {
   return wait > 0 ? wait : DEFAULT_THROTTLE_WAIT_MS;
 }
 
-export function classifyMetaError(res: Pick<AxiosResponse, 'status' | 'data' | 'headers'>): ProviderError {
+export function classifyMetaError(res: Pick<ProviderResponse, 'status' | 'data' | 'headers'>): ProviderError {
   const error = (
     res.data as {
       error?: {

@@ -2,10 +2,9 @@
 // fb_exchange_token → long-lived (~60 days) token, exchanged again before it expires. Graph's error.code decides,
 // never the HTTP status: 190 is token_invalid (the user's session is gone: expired, password changed, app removed,
 // and they must connect again); 1, 2 and 5xx are unavailable; anything else is invalid_request.
-import { type AxiosResponse } from 'axios';
 import { type Config } from '../config';
 import { ProviderError } from './errors';
-import { type OnProviderCall, ProviderHttp } from './http';
+import { type OnProviderCall, ProviderHttp, type ProviderResponse } from './http';
 
 export const META_ADS_SCOPES = ['ads_management', 'ads_read', 'business_management'];
 
@@ -99,11 +98,11 @@ interface TokenAnswer {
   error?: { message?: string; code?: number };
 }
 
-function classifyTokenAnswer(res: AxiosResponse): ProviderError | null {
+function classifyTokenAnswer(res: ProviderResponse): ProviderError | null {
   return classifyGraphAnswer(res, Boolean((res.data as TokenAnswer | undefined)?.access_token));
 }
 
-function classifyGraphAnswer(res: AxiosResponse, answered: boolean): ProviderError | null {
+function classifyGraphAnswer(res: ProviderResponse, answered: boolean): ProviderError | null {
   const body = (res.data ?? {}) as TokenAnswer;
   if (res.status === 200 && answered) return null;
   // Branch on Graph's error code, never the HTTP status (docs/providers/meta.md).

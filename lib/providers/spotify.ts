@@ -2,10 +2,9 @@
 // the fan's library. Every failure becomes a ProviderError: invalid_grant and a refused access token are
 // token_invalid, a 429 is rate_limited (Retry-After) or, with reason QUOTA_EXCEEDED, quota_exhausted; a 403 is an
 // invalid_request with status 403 (a missing scope: see isForbidden).
-import { type AxiosResponse } from 'axios';
 import { gtinLookupForms } from '../gtin';
 import { ProviderError } from './errors';
-import { type OnProviderCall, ProviderHttp } from './http';
+import { type OnProviderCall, ProviderHttp, type ProviderResponse } from './http';
 
 /** A 403 from the Web API: the token lacks a scope, or the user may not use this app. */
 export const isForbidden = (error: ProviderError): boolean => error.kind === 'invalid_request' && error.status === 403;
@@ -239,11 +238,10 @@ export class SpotifyClient {
     const res = await this.api.request({
       operation: 'image',
       url,
-      responseType: 'arraybuffer',
-      maxContentLength: MAX_IMAGE_BYTES,
-      maxRedirects: 0,
+      responseType: 'buffer',
+      maxBytes: MAX_IMAGE_BYTES,
     });
-    return Buffer.from(res.data as ArrayBuffer);
+    return res.data as Buffer;
   }
 
   private isImageHost(url: string): boolean {
@@ -382,7 +380,7 @@ function auth(accessToken: string) {
 }
 
 /** Spotify's answers in the one vocabulary; null for a success. */
-export function classifySpotifyAnswer(res: AxiosResponse): ProviderError | null {
+export function classifySpotifyAnswer(res: ProviderResponse): ProviderError | null {
   if (res.status >= 200 && res.status < 300) return null;
   const body = (res.data ?? {}) as {
     error?: string | { status?: number; message?: string; reason?: string };

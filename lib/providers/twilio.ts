@@ -3,10 +3,9 @@
 // `sid`. Errors come as {code, message, more_info, status}: 20003 / 401 → token_invalid (credentials refused);
 // 20429 / 429 → rate_limited (Retry-After when given); 21610 (the recipient replied STOP) → recipient_opted_out,
 // final: the caller unsubscribes them and drops the message; other 4xx → invalid_request; 5xx → unavailable.
-import { type AxiosResponse } from 'axios';
 import { type Config } from '../config';
 import { ProviderError } from './errors';
-import { type OnProviderCall, ProviderHttp } from './http';
+import { type OnProviderCall, ProviderHttp, type ProviderResponse } from './http';
 
 export interface TwilioCredentials {
   accountSid: string;
@@ -59,7 +58,7 @@ interface TwilioError {
   status?: number;
 }
 
-function classifyTwilioAnswer(res: AxiosResponse): ProviderError | null {
+function classifyTwilioAnswer(res: ProviderResponse): ProviderError | null {
   if ((res.status === 201 || res.status === 200) && typeof (res.data as { sid?: unknown })?.sid === 'string') {
     return null;
   }

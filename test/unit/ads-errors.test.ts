@@ -1,11 +1,14 @@
 // How provider errors are classified (docs/providers/meta.md, docs/providers/google.md): by Graph's error.code
 // and the GoogleAdsFailure, never by the HTTP status alone, and how long each provider asks us to wait.
-import { type AxiosResponse } from 'axios';
 import { classifyGoogleAdsError, parseRetryDelay } from '../../lib/providers/google-ads';
+import { type ProviderResponse } from '../../lib/providers/http';
 import { classifyMetaError, metaThrottleWaitMs } from '../../lib/providers/meta-marketing';
 
-const response = (status: number, data: unknown, headers: Record<string, string> = {}) =>
-  ({ status, data, headers }) as unknown as AxiosResponse;
+const response = (status: number, data: unknown, headers: Record<string, string> = {}): ProviderResponse => ({
+  status,
+  data,
+  headers,
+});
 const graph = (code: number, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
   classifyMetaError(
     response(

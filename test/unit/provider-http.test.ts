@@ -11,6 +11,17 @@ let url: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/slow') return; // never answers: the client's timeout decides
+    if (req.url?.startsWith('/echo')) {
+      // answers with what arrived, so a test can read what the client put on the wire
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () =>
+        res.writeHead(200).end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body })),
+      );
+      return;
+    }
+    if (req.url === '/bytes') return res.writeHead(200).end(Buffer.alloc(64, 7));
+    if (req.url === '/text') return res.writeHead(503).end('Service Unavailable');
     const json = { 'content-type': 'application/json' };
     if (req.url === '/missing') return res.writeHead(404, json).end('{"error":"gone"}');
     res.writeHead(200, json).end('{"ok":true}');
@@ -76,5 +87,56 @@ describe('ProviderHttp', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/^Test unreachable: /) });
+  });
+
+  it('sends the path under the base URL with its query, a JSON or form body, and Basic credentials', async () => {
+    const http = client(`${url}/echo/v1/`, []);
+    const json = await http.request({
+      operation: 'write',
+      method: 'POST',
+      url: '/albums',
+      params: { 'filter[upc]': '00602445790456', limit: 100, skipped: undefined },
+      data: { ids: ['4aawyAB9vmqN3uQ7FjRGTy'] },
+      headers: { Authorization: 'Bearer t' },
+    });
+    expect(json.data).toMatchObject({
+      method: 'POST',
+      url: '/echo/v1/albums?filter%5Bupc%5D=00602445790456&limit=100',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+      body: '{"ids":["4aawyAB9vmqN3uQ7FjRGTy"]}',
+    });
+    const form = await http.request({
+      operation: 'token',
+      method: 'POST',
+      url: 'token',
+      data: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'r' }).toString(),
+      auth: { username: 'id', password: 'secret' },
+    });
+    expect(form.data).toMatchObject({
+      url: '/echo/v1/token',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('id:secret').toString('base64')}`,
+      },
+      body: 'grant_type=refresh_token&refresh_token=r',
+    });
+  });
+
+  it('an absolute URL ignores the base; a body that is not JSON stays text; bytes come back as a Buffer', async () => {
+    const http = client('http://127.0.0.1:1/unused', []);
+    const echoed = await http.request({ operation: 'jwks', url: `${url}/echo/certs?x=1`, params: { y: '2' } });
+    expect(echoed.data).toMatchObject({ method: 'GET', url: '/echo/certs?x=1&y=2' });
+    const text = await client(url, []).request({ operation: 'read', url: '/text', classify: () => null });
+    expect(text).toMatchObject({ status: 503, data: 'Service Unavailable' });
+    const bytes = await client(url, []).request({ operation: 'image', url: '/bytes', responseType: 'buffer' });
+    expect(Buffer.isBuffer(bytes.data) && (bytes.data as Buffer).equals(Buffer.alloc(64, 7))).toBe(true);
+  });
+
+  it('an answer larger than maxBytes is refused, not read whole', async () => {
+    const calls: ProviderCall[] = [];
+    await expect(
+      client(url, calls).request({ operation: 'image', url: '/bytes', responseType: 'buffer', maxBytes: 32 }),
+    ).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/larger than 32 bytes/) });
+    expect(calls).toEqual([expect.objectContaining({ operation: 'image', outcome: 'unavailable' })]);
   });
 });
