@@ -2,6 +2,9 @@
 // for `seconds`, each as a browser would after the smart link: our start URL (302 to Spotify, with the sign-in
 // cookie) → the Spotify simulator's authorize step (the consent form's POST, a fresh user each time) → our callback
 // (code exchange, profile, fan and pre-save writes, hand-off to the release engine; 303 to the thank-you page).
+// Each fan comes from an address of its own (X-Forwarded-For, which the API trusts from loopback as it would from
+// its proxy), as real fans do: the per-address rate limit counts each fan on its own row instead of every pre-save
+// of the run queueing on one row's lock.
 // Prints {completed, errors, rps, p50Ms, p99Ms, callbackP99Ms} as one JSON line; the latencies are our API's part
 // of one pre-save (start + callback), the simulator's step not included.
 import http from 'node:http';
@@ -22,11 +25,15 @@ interface Answer {
   ms: number;
 }
 
-function request(url: string, init: { method?: string; body?: string; cookie?: string } = {}): Promise<Answer> {
+function request(
+  url: string,
+  init: { method?: string; body?: string; cookie?: string; from?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const headers: Record<string, string> = {};
     if (init.cookie) headers.cookie = init.cookie;
+    if (init.from) headers['x-forwarded-for'] = init.from;
     if (init.body) headers['content-type'] = 'application/x-www-form-urlencoded';
     const req = http.request(url, { method: init.method ?? 'GET', agent, headers }, (res) => {
       res.resume();
@@ -45,15 +52,17 @@ function request(url: string, init: { method?: string; body?: string; cookie?: s
 }
 
 async function onePresave(): Promise<void> {
-  const start = await request(startUrl);
+  const fan = next++;
+  const from = `10.${(fan >> 16) & 255}.${(fan >> 8) & 255}.${fan & 255}`;
+  const start = await request(startUrl, { from });
   if (start.status !== 302) throw new Error(`start answered ${start.status}`);
   const authorize = new URL(start.location);
   const form = new URLSearchParams(authorize.searchParams);
-  form.set('user', `capture-${process.pid}-${next++}`);
+  form.set('user', `capture-${process.pid}-${fan}`);
   form.set('decision', 'accept');
   const consent = await request(`${authorize.origin}/authorize`, { method: 'POST', body: form.toString() });
   if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}`);
-  const callback = await request(consent.location, { cookie: start.cookies.join('; ') });
+  const callback = await request(consent.location, { cookie: start.cookies.join('; '), from });
   if (callback.status !== 303) throw new Error(`callback answered ${callback.status}`);
   ours.push(start.ms + callback.ms);
   callbacks.push(callback.ms);
