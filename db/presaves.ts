@@ -17,13 +17,26 @@ export type PresaveState = (typeof PRESAVE_STATES)[number];
 /** A new pre-save, due at the release instant for this fan. A fan who consents again after a revocation or
  * failure gets a fresh pending row; a delivered one stays delivered. A row forever-save enrolment made becomes
  * the visit's own (a later stop of the forever-save leaves it). `lang`: the fan's language (migration 030), kept as
- * given at the latest consent. */
+ * given at the latest consent. `wavePlanned`: an earlier pre-save of the campaign waits for the same instant, so
+ * the release engine already has this wave in its plan (read in the same statement: one round trip fewer on the
+ * pre-save's path). */
 export async function upsertPresave(
   db: Db,
   input: { campaignId: string; fanId: string; platform: string; lang?: string | null },
 ) {
-  const row = z.object({ id: z.string().uuid(), dueAt: z.number(), state: z.enum(PRESAVE_STATES) });
+  const row = z.object({
+    id: z.string().uuid(),
+    dueAt: z.number(),
+    state: z.enum(PRESAVE_STATES),
+    wavePlanned: z.boolean(),
+  });
   const lang = input.lang ?? null;
+  // Earlier rows only, so the subquery reads the statement's snapshot the same whether the row was new or not.
+  const wavePlanned = sql.fragment`EXISTS (
+      SELECT 1 FROM presaves p
+      WHERE p.campaign_id = presaves.campaign_id AND p.due_at = presaves.due_at
+        AND p.state IN ('pending', 'running') AND (p.created_at, p.id) < (presaves.created_at, presaves.id)
+    ) AS "wavePlanned"`;
   const retried = sql.fragment`presaves.state IN ('failed', 'revoked')`;
   const upserted = await db.maybeOne(sql.type(row)`
     INSERT INTO presaves (campaign_id, fan_id, platform, due_at, lang)
@@ -38,7 +51,7 @@ export async function upsertPresave(
           lang = coalesce(EXCLUDED.lang, presaves.lang),
           source = 'visit'
       WHERE ${retried} OR presaves.source = 'forever_save'
-    RETURNING id, due_at AS "dueAt", state`);
+    RETURNING id, due_at AS "dueAt", state, ${wavePlanned}`);
   // A fan who consents again in another language: their pre-save speaks it from now on.
   if (!upserted && lang)
     await db.query(sql.unsafe`
@@ -49,7 +62,7 @@ export async function upsertPresave(
   return (
     upserted ??
     db.one(sql.type(row)`
-      SELECT id, due_at AS "dueAt", state FROM presaves
+      SELECT id, due_at AS "dueAt", state, ${wavePlanned} FROM presaves
       WHERE campaign_id = ${input.campaignId} AND fan_id = ${input.fanId} AND platform = ${input.platform}`)
   );
 }
@@ -75,17 +88,6 @@ export async function insertDuePresaves(
     )}) AS r(fan_id, due_ms)
     ON CONFLICT (campaign_id, fan_id, platform) DO NOTHING`);
   return result.rowCount;
-}
-
-/**
- * Whether a pending pre-save made before this one is due at the same instant, i.e. its wave was signalled
- * already. Only earlier rows count, so of fans arriving together the first always signals.
- */
-export async function waveAlreadyPlanned(db: Db, input: { presaveId: string }): Promise<boolean> {
-  return db.exists(sql.unsafe`
-    SELECT 1 FROM presaves p, presaves me
-    WHERE me.id = ${input.presaveId} AND p.campaign_id = me.campaign_id AND p.due_at = me.due_at
-      AND p.state IN ('pending', 'running') AND (p.created_at, p.id) < (me.created_at, me.id)`);
 }
 
 /** Claims one pre-save by id (the one-workflow-per-fan comparison variant). */

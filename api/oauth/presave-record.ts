@@ -8,7 +8,7 @@ import { type DatabaseTransactionConnection } from 'slonik';
 import { type Campaign } from '../../db/campaigns';
 import { insertEvent } from '../../db/events';
 import { startForeverSave } from '../../db/forever-saves';
-import { upsertPresave, waveAlreadyPlanned } from '../../db/presaves';
+import { upsertPresave } from '../../db/presaves';
 import { deleteReleaseHandoff, queueReleaseHandoff } from '../../db/release-handoffs';
 import { type AppDeps } from '../deps';
 import { foreverSaveConsentVersion, foreverSaveText } from '../../lib/forever-save-text';
@@ -51,7 +51,7 @@ export async function recordPresave(
       });
     }
     const waveSoon = row.dueAt <= Date.now() + WAVE_MARGIN_MS;
-    const tell = row.state === 'pending' && (waveSoon || !(await waveAlreadyPlanned(tx, { presaveId: row.id })));
+    const tell = row.state === 'pending' && (waveSoon || !row.wavePlanned);
     await insertEvent(tx, {
       campaignId: campaign.id,
       fanId: id,
