@@ -5,7 +5,7 @@
 // It speaks HTTP through undici's pooled keep-alive client rather than axios over node:http: on a release wave the
 // worker makes one call per fan, and axios's per-request config merging, interceptor chain and node:http parsing
 // were about a third of the worker's busy time (docs/performance.md has the profiles before and after).
-import { request as undiciRequest } from 'undici';
+import { type Dispatcher, EnvHttpProxyAgent, request as undiciRequest } from 'undici';
 import { ProviderError, type ProviderErrorKind, type ProviderName } from './errors';
 
 export interface ProviderCall {
@@ -67,8 +67,19 @@ export interface ProviderRequest {
 // Errors where the request never left: nothing can have landed, even for a write.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT']);
 
+// axios sent through the proxy named by HTTP_PROXY / HTTPS_PROXY (less NO_PROXY), so does this: a deployment whose
+// egress goes through a proxy keeps working. One agent for every client (it pools connections per origin);
+// without those variables, undici's default agent.
+let proxyAgent: Dispatcher | undefined;
+function dispatcherFromEnv(): Dispatcher | undefined {
+  const { HTTPS_PROXY, https_proxy, HTTP_PROXY, http_proxy } = process.env;
+  if (!(HTTPS_PROXY || https_proxy || HTTP_PROXY || http_proxy)) return undefined;
+  return (proxyAgent ??= new EnvHttpProxyAgent());
+}
+
 export class ProviderHttp {
   private readonly base: string;
+  private readonly dispatcher = dispatcherFromEnv();
 
   constructor(private readonly opts: ProviderHttpOptions) {
     this.base = opts.baseURL.replace(/\/+$/, '');
@@ -125,6 +136,7 @@ export class ProviderHttp {
       body,
       headersTimeout: this.opts.timeoutMs,
       bodyTimeout: this.opts.timeoutMs,
+      dispatcher: this.dispatcher,
     });
     const bytes = await readBody(res.body, request.maxBytes);
     return { status: res.statusCode, headers: res.headers, data: parsed(bytes, request.responseType) };

@@ -2,7 +2,7 @@
 // (outcome_unknown), a read is merely unavailable, a refused connection never sent anything, and every call —
 // answered, refused or timed out — reaches the metrics hook with its outcome.
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type AddressInfo, type Socket } from 'node:net';
 import { ProviderError } from '../../lib/providers/errors';
 import { type ProviderCall, ProviderHttp } from '../../lib/providers/http';
 
@@ -138,5 +138,37 @@ describe('ProviderHttp', () => {
       client(url, calls).request({ operation: 'image', url: '/bytes', responseType: 'buffer', maxBytes: 32 }),
     ).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/larger than 32 bytes/) });
     expect(calls).toEqual([expect.objectContaining({ operation: 'image', outcome: 'unavailable' })]);
+  });
+
+  it('goes through the proxy HTTP_PROXY names, as axios did: a host only the proxy can reach answers', async () => {
+    const asked: string[] = [];
+    const answer = (body: string) =>
+      `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`;
+    const proxy = createServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"via":"proxy"}');
+    });
+    // a tunnelling proxy: the request comes inside the CONNECT, and this proxy answers it itself
+    proxy.on('connect', (req, socket: Socket) => {
+      asked.push(`CONNECT ${req.url}`);
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      socket.once('data', () => socket.end(answer('{"via":"proxy"}')));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+    process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    delete process.env.NO_PROXY;
+    try {
+      const res = await client('http://provider.invalid/v1', []).request({ operation: 'read', url: '/albums' });
+      expect(res.data).toEqual({ via: 'proxy' });
+      expect(asked).toEqual([expect.stringMatching(/provider\.invalid(:80)?/)]);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
