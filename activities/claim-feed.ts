@@ -23,12 +23,20 @@ export function createClaimFeed<T>(opts: {
   stopped: () => boolean;
   /** the order of what waits, after each chunk (the newest wave's first rows ahead of older waves' rest) */
   order?: (waiting: readonly T[]) => T[];
+  /**
+   * The instant of the next wave not yet due (ms), or null. The feed then also claims at that instant, whatever its
+   * queue holds: the batches of a wave go at one pace, so their low-water refills fall in step, and a wave whose
+   * instant came just after one waited for the next, seconds later (docs/performance.md).
+   */
+  nextWaveAt?: () => Promise<number | null>;
 }): ClaimFeed<T> {
   const queue: T[] = [];
   let asked = 0;
   let exhausted = opts.total <= 0;
   let claiming: Promise<void> | null = null;
   let failure: { error: unknown } | null = null;
+  let waveTimer: ReturnType<typeof setTimeout> | null = null;
+  const ended = () => exhausted || opts.stopped();
 
   function refill(): Promise<void> {
     claiming ??= (async () => {
@@ -50,6 +58,27 @@ export function createClaimFeed<T>(opts: {
     return claiming;
   }
 
+  // PostgreSQL's clock decides what is due: a claim a little after the instant, and never a tight loop when this
+  // process's clock runs ahead of it.
+  async function armWaveClaim(): Promise<void> {
+    if (!opts.nextWaveAt || ended()) return;
+    const at = await opts.nextWaveAt().catch(() => null);
+    if (at === null || ended()) return;
+    waveTimer = setTimeout(
+      () => {
+        waveTimer = null;
+        if (ended()) return; // the batch is over: a claim now would hold rows nobody delivers
+        void (claiming ?? Promise.resolve()).then(() => (ended() ? undefined : refill())).then(armWaveClaim);
+      },
+      Math.max(WAVE_CLAIM_MIN_DELAY_MS, at - Date.now() + WAVE_CLAIM_MARGIN_MS),
+    );
+  }
+  const disarm = () => {
+    if (waveTimer) clearTimeout(waveTimer);
+    waveTimer = null;
+  };
+  void armWaveClaim();
+
   return {
     async next() {
       for (;;) {
@@ -63,9 +92,18 @@ export function createClaimFeed<T>(opts: {
         // once nothing claimed is left.
         const row = queue.shift();
         if (row !== undefined) return row;
-        if (failure) throw failure.error;
-        if (exhausted || opts.stopped()) return undefined;
+        if (failure) {
+          disarm();
+          throw failure.error;
+        }
+        if (ended()) {
+          disarm();
+          return undefined;
+        }
       }
     },
   };
 }
+
+const WAVE_CLAIM_MARGIN_MS = 50;
+const WAVE_CLAIM_MIN_DELAY_MS = 100;

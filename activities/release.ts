@@ -9,6 +9,7 @@ import {
   claimDuePresaves,
   enrolForeverSaveFans,
   interleaveWaves,
+  nextWaveInstant,
   pendingWaves,
   type PresaveProgress,
   presaveProgress,
@@ -199,6 +200,8 @@ export function createReleaseActivities(
         stopped: () => Boolean(result.paused) || stopSignals.aborted,
         // A chunk bringing a wave whose instant has just come puts its first rows ahead of the rows still waiting.
         order: interleaveWaves,
+        // and each batch claims at the next wave's instant, so its first rows do not wait for a refill
+        nextWaveAt: () => nextWaveInstant(pool, campaign.id),
       });
       const runLane = async () => {
         for (let row = await feed.next(); row; row = await feed.next()) {

@@ -187,6 +187,13 @@ export async function claimDuePresaves(
   return interleaveWaves(rows);
 }
 
+/** The instant of the campaign's next wave that is not due yet (its earliest pending row after now), or null. */
+export async function nextWaveInstant(pool: DatabasePool, campaignId: string): Promise<number | null> {
+  return pool.oneFirst(sql.type(z.object({ at: z.number().nullable() }))`
+    SELECT min(due_at) AS at FROM presaves
+    WHERE campaign_id = ${campaignId} AND state IN ('pending', 'running') AND due_at > clock_timestamp()`);
+}
+
 /** Rows in turns across their due instants (newest wave first in each turn): every wave's first row comes early. */
 export function interleaveWaves<T extends { dueAt: number }>(rows: readonly T[]): T[] {
   const byWave = new Map<number, T[]>();

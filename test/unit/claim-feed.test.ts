@@ -35,6 +35,37 @@ async function drain<T>(feed: { next(): Promise<T | undefined> }, lanes: number)
 }
 
 describe('claim feed', () => {
+  it("also claims at the next wave's instant, however full its queue; an ended feed claims nothing more", async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const s = source(1_000);
+    const instant = Date.now() + 150;
+    const feed = createClaimFeed({
+      claim: s.claim,
+      total: 500,
+      chunk: 10,
+      lowWater: 2,
+      stopped: () => false,
+      nextWaveAt: async () => (instant > Date.now() ? instant : null),
+    });
+    expect(await feed.next()).toBe(0);
+    expect(s.asked).toEqual([10]); // nine rows wait: above the low water, no refill
+    await sleep(400);
+    expect(s.asked).toEqual([10, 10]); // the wave's instant came: one claim then
+
+    const short = source(5);
+    const ended = createClaimFeed({
+      claim: short.claim,
+      total: 500,
+      chunk: 10,
+      lowWater: 2,
+      stopped: () => false,
+      nextWaveAt: async () => Date.now() + 150,
+    });
+    expect(await drain(ended, 2)).toHaveLength(5);
+    await sleep(400);
+    expect(short.asked).toEqual([10]); // its batch is over: rows claimed now would wait for nobody
+  });
+
   it('claims chunk by chunk up to its total, each row once', async () => {
     const s = source(1_000);
     const feed = createClaimFeed({ claim: s.claim, total: 50, chunk: 16, lowWater: 4, stopped: () => false });
