@@ -4,7 +4,7 @@
 // retention modules delete and anonymise through the functions at the end of this file.
 import { type DatabaseTransactionConnection } from 'slonik';
 import { type Channel } from '../lib/attribution/channel';
-import { type DatabasePool, sql } from './pool';
+import { type DatabasePool, NO_ROWS, sql } from './pool';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
 
@@ -49,13 +49,17 @@ export async function insertEvent(db: Db, event: NewEvent): Promise<boolean> {
   return (await insertEvents(db, [event])) === 1;
 }
 
-/** Inserts many events in one statement; those whose dedupe key exists already are skipped. Returns how many were new. */
-export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<number> {
-  if (events.length === 0) return 0;
+/** The events table's columns, in the order of eventRows. */
+export const EVENT_COLUMNS = sql.fragment`(campaign_id, fan_id, type, dedupe_key, occurred_at, platform, source, medium,
+  utm_campaign, channel, referrer_host, country, ip_hash, ua_hash, track_id, played_at, properties)`;
+
+/**
+ * `SELECT … FROM unnest(…) AS t`: the events as rows for `INSERT INTO events ${EVENT_COLUMNS}`, one parameter per
+ * column whatever their number (so a statement built on it keeps one text, and can be prepared).
+ */
+export function eventRows(events: readonly NewEvent[]) {
   const col = <T>(pick: (e: NewEvent) => T) => events.map(pick);
-  const result = await db.query(sql.unsafe`
-    INSERT INTO events (campaign_id, fan_id, type, dedupe_key, occurred_at, platform, source, medium, utm_campaign,
-                        channel, referrer_host, country, ip_hash, ua_hash, track_id, played_at, properties)
+  return sql.fragment`
     SELECT campaign_id, fan_id, type, dedupe_key, to_timestamp(occurred_ms / 1000.0), platform, source, medium,
            utm_campaign, channel, referrer_host, country, ip_hash, ua_hash, track_id,
            to_timestamp(played_ms / 1000.0), properties::jsonb
@@ -130,6 +134,15 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
       )}
     ) AS t(campaign_id, fan_id, type, dedupe_key, occurred_ms, platform, source, medium, utm_campaign, channel,
            referrer_host, country, ip_hash, ua_hash, track_id, played_ms, properties)
+`;
+}
+
+/** Inserts many events in one statement; those whose dedupe key exists already are skipped. Returns how many were new. */
+export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const result = await db.query(sql.prepared('insert_events', NO_ROWS)`
+    INSERT INTO events ${EVENT_COLUMNS}
+    ${eventRows(events)}
     -- a fan or campaign deleted while its event waited in a buffer: drop the event, not the whole batch
     WHERE (t.fan_id IS NULL OR EXISTS (SELECT 1 FROM fans f WHERE f.id = t.fan_id))
       AND (t.campaign_id IS NULL OR EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id))

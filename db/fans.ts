@@ -1,7 +1,8 @@
 import { type DatabaseTransactionConnection } from 'slonik';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type KeyRing } from '../lib/crypto/keyring';
-import { type DatabasePool, sql } from './pool';
+import { type DatabasePool, NO_ROWS, sql } from './pool';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
 
@@ -14,20 +15,77 @@ export async function upsertFan(
   db: Db,
   input: { provider: string; providerUserId: string; timeZone: string | null },
 ): Promise<string> {
-  return db.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+  return db.oneFirst(sql.prepared('upsert_fan', z.object({ id: z.string().uuid() }))`
     INSERT INTO fans (provider, provider_user_id, time_zone) VALUES (${input.provider}, ${input.providerUserId}, ${input.timeZone})
     ON CONFLICT (provider, provider_user_id) DO UPDATE SET time_zone = coalesce(EXCLUDED.time_zone, fans.time_zone)
     RETURNING id`);
 }
 
-/** A fresh consent: new tokens, new consent time, status active again. */
-export async function storeFanTokens(
-  db: Db,
+export type ConsentTokens = {
+  accessToken: string;
+  refreshToken: string;
+  expiresInSeconds: number;
+  scope: string;
+  consentedAt: number;
+};
+
+export interface ConsentingFan {
+  provider: string;
+  providerUserId: string;
+  timeZone: string | null;
+  tokens: ConsentTokens;
+}
+
+/**
+ * The CTEs `fan` (the fan upserted, RETURNING id) and `new_fan` (the same row, only when the fan is new to us: its
+ * id is then `candidate`, chosen by the caller) and the fan's tokens inserted for a new fan, sealed to `candidate`
+ * beforehand. Nothing is written unless `onlyIf` holds. For statements of more than one step (db/presave-capture.ts).
+ */
+export function consentedFanSteps(
   keyRing: KeyRing,
-  fanId: string,
-  t: { accessToken: string; refreshToken: string; expiresInSeconds: number; scope: string; consentedAt: number },
-): Promise<void> {
-  await db.query(sql.unsafe`
+  candidate: string,
+  input: ConsentingFan,
+  onlyIf = sql.fragment`TRUE`,
+) {
+  const t = input.tokens;
+  return sql.fragment`
+    fan AS (
+      INSERT INTO fans (id, provider, provider_user_id, time_zone)
+      SELECT ${candidate}::uuid, ${input.provider}::text, ${input.providerUserId}::text, ${input.timeZone}::text
+      WHERE ${onlyIf}
+      ON CONFLICT (provider, provider_user_id) DO UPDATE SET time_zone = coalesce(EXCLUDED.time_zone, fans.time_zone)
+      RETURNING id
+    ), new_fan AS (
+      SELECT id FROM fan WHERE id = ${candidate}
+    ), new_fan_tokens AS (
+      INSERT INTO fan_tokens (fan_id, access_token_enc, refresh_token_enc, access_expires_at, scopes, consented_at,
+                              refresh_expires_at)
+      SELECT id, ${keyRing.encrypt(t.accessToken, aad(candidate, 'access'))},
+             ${keyRing.encrypt(t.refreshToken, aad(candidate, 'refresh'))},
+             to_timestamp(${(t.consentedAt + t.expiresInSeconds * 1000) / 1000}), ${t.scope},
+             to_timestamp(${t.consentedAt / 1000}), to_timestamp(${(t.consentedAt + REFRESH_TOKEN_LIFETIME_MS) / 1000})
+      FROM new_fan
+    )`;
+}
+
+/**
+ * A fan who has just consented, with their tokens: upsertFan and storeFanTokens in one statement (one round trip on
+ * the pre-save's path) for a fan new to us — their id is chosen here, so the tokens can be sealed to it before the
+ * statement. A fan we know already keeps their id: the statement writes no tokens for them, and storeFanTokens
+ * seals theirs again to that id (a second statement, as before). Returns the fan's id.
+ */
+export async function storeConsentedFan(db: Db, keyRing: KeyRing, input: ConsentingFan): Promise<string> {
+  const candidate = randomUUID();
+  const id = await db.oneFirst(sql.prepared('store_consented_fan', z.object({ id: z.string().uuid() }))`
+    WITH ${consentedFanSteps(keyRing, candidate, input)}
+    SELECT id FROM fan`);
+  if (id !== candidate) await storeFanTokens(db, keyRing, id, input.tokens);
+  return id;
+}
+
+/** A fresh consent: new tokens, new consent time, status active again. */
+export async function storeFanTokens(db: Db, keyRing: KeyRing, fanId: string, t: ConsentTokens): Promise<void> {
+  await db.query(sql.prepared('store_fan_tokens', NO_ROWS)`
     INSERT INTO fan_tokens (fan_id, access_token_enc, refresh_token_enc, access_expires_at, scopes, consented_at, refresh_expires_at)
     VALUES (${fanId}, ${keyRing.encrypt(t.accessToken, aad(fanId, 'access'))}, ${keyRing.encrypt(t.refreshToken, aad(fanId, 'refresh'))},
             to_timestamp(${(t.consentedAt + t.expiresInSeconds * 1000) / 1000}), ${t.scope},

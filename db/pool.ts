@@ -1,6 +1,7 @@
 // The slonik pool. Queries declare their row shape with sql.type(zodSchema) (any Standard Schema); the interceptor below makes slonik
 // validate every row against it, so a schema drift fails loudly instead of leaking wrong types.
 import { createPgDriverFactory } from '@slonik/pg-driver';
+import { z } from 'zod';
 import {
   createPool,
   type DatabasePool,
@@ -65,7 +66,8 @@ export async function createDatabasePool(
     // slonik sends DISCARD ALL every time a connection goes back to the pool: a second round trip for every query
     // made outside a transaction (a pre-save's capture paid it eight times). dropday keeps no session state on
     // pooled connections — settings are SET LOCAL, temporary tables ON COMMIT DROP, locks transaction-scoped, and
-    // LISTEN and the migration lock have their own clients — so there is nothing to discard.
+    // LISTEN and the migration lock have their own clients — so there is nothing to discard. (DISCARD ALL would
+    // also drop the connection's prepared statements, below, behind the pg client's back.)
     resetConnection: async () => {},
     driverFactory: handOverDeadClients,
   });
@@ -75,5 +77,14 @@ export async function createDatabasePool(
 export async function pingDatabase(pool: DatabasePool): Promise<void> {
   await pool.oneFirst(sql.unsafe`SELECT 1`);
 }
+
+/**
+ * `sql.prepared(name, rowSchema)` is for the statements of the busiest paths (a pre-save's capture): PostgreSQL
+ * parses such a statement once per connection, and plans it once too when a generic plan costs no more, instead of
+ * on every run — most of the server's time for a short statement. A name stands for one text: a prepared statement
+ * must not be built from fragments that vary (test/unit/prepared-statements.test.ts checks the names are unique).
+ * `NO_ROWS` is the row schema of one that returns none.
+ */
+export const NO_ROWS = z.object({});
 
 export { sql, type DatabasePool };

@@ -7,12 +7,23 @@ import { type DatabasePool, sql } from './pool';
 type Db = DatabasePool | DatabaseTransactionConnection;
 
 /** The instant a fan's pre-save is due: the campaign's zone for a global release, the fan's own for a local one. */
-const dueAtExpression = (fanZone: ReturnType<typeof sql.fragment>) => sql.fragment`
+export const dueAtExpression = (fanZone: ReturnType<typeof sql.fragment>) => sql.fragment`
   CASE WHEN c.release_policy = 'global' THEN (c.release_date + c.release_time) AT TIME ZONE c.time_zone
        ELSE (c.release_date + c.release_time) AT TIME ZONE coalesce(${fanZone}, c.time_zone) END`;
 
 export const PRESAVE_STATES = ['pending', 'running', 'done', 'failed', 'revoked', 'cancelled'] as const;
 export type PresaveState = (typeof PRESAVE_STATES)[number];
+
+/**
+ * For a RETURNING of presaves: an earlier pre-save of the campaign waits for the same instant, so the release engine
+ * has this wave in its plan already. Earlier rows only, so the subquery reads the statement's snapshot the same
+ * whether the row was new or not.
+ */
+export const WAVE_PLANNED = sql.fragment`EXISTS (
+    SELECT 1 FROM presaves p
+    WHERE p.campaign_id = presaves.campaign_id AND p.due_at = presaves.due_at
+      AND p.state IN ('pending', 'running') AND (p.created_at, p.id) < (presaves.created_at, presaves.id)
+  ) AS "wavePlanned"`;
 
 /** A new pre-save, due at the release instant for this fan. A fan who consents again after a revocation or
  * failure gets a fresh pending row; a delivered one stays delivered. A row forever-save enrolment made becomes
@@ -31,14 +42,9 @@ export async function upsertPresave(
     wavePlanned: z.boolean(),
   });
   const lang = input.lang ?? null;
-  // Earlier rows only, so the subquery reads the statement's snapshot the same whether the row was new or not.
-  const wavePlanned = sql.fragment`EXISTS (
-      SELECT 1 FROM presaves p
-      WHERE p.campaign_id = presaves.campaign_id AND p.due_at = presaves.due_at
-        AND p.state IN ('pending', 'running') AND (p.created_at, p.id) < (presaves.created_at, presaves.id)
-    ) AS "wavePlanned"`;
+  const wavePlanned = WAVE_PLANNED;
   const retried = sql.fragment`presaves.state IN ('failed', 'revoked')`;
-  const upserted = await db.maybeOne(sql.type(row)`
+  const upserted = await db.maybeOne(sql.prepared('upsert_presave', row)`
     INSERT INTO presaves (campaign_id, fan_id, platform, due_at, lang)
     SELECT c.id, f.id, ${input.platform}, ${dueAtExpression(sql.fragment`f.time_zone`)}, ${lang}
     FROM campaigns c, fans f WHERE c.id = ${input.campaignId} AND f.id = ${input.fanId}

@@ -3,7 +3,7 @@
 // engine deletes it, and the `release-handoffs` Schedule hands off what the API left behind.
 import { type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
-import { type DatabasePool, sql } from './pool';
+import { type DatabasePool, NO_ROWS, sql } from './pool';
 
 type Db = DatabasePool | DatabaseTransactionConnection;
 
@@ -12,14 +12,14 @@ export async function queueReleaseHandoff(
   tx: DatabaseTransactionConnection,
   input: { campaignId: string; dueAt: number },
 ) {
-  return tx.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+  return tx.oneFirst(sql.prepared('queue_release_handoff', z.object({ id: z.string().uuid() }))`
     INSERT INTO release_handoffs (campaign_id, due_at) VALUES (${input.campaignId}, to_timestamp(${input.dueAt / 1000}))
     RETURNING id`);
 }
 
 /** The engine heard of it. */
 export async function deleteReleaseHandoff(db: Db, id: string): Promise<void> {
-  await db.query(sql.unsafe`DELETE FROM release_handoffs WHERE id = ${id}`);
+  await db.query(sql.prepared('delete_release_handoff', NO_ROWS)`DELETE FROM release_handoffs WHERE id = ${id}`);
 }
 
 const pendingHandoff = z.object({

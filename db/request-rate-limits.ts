@@ -15,7 +15,7 @@ export async function hitRateLimit(
   pool: DatabasePool,
   input: { policy: string; client: string; windowSeconds: number },
 ): Promise<RateLimitHit> {
-  return pool.one(sql.type(hitRow)`
+  return pool.one(sql.prepared('hit_rate_limit', hitRow)`
     WITH w AS (
       SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) / ${input.windowSeconds}) * ${input.windowSeconds})
              AS start

@@ -1,7 +1,7 @@
 // What the fans' Spotify callback does for a pre-save: the fan, their encrypted tokens and consent time, the
 // pre-save with its AUTH event and word to the release engine (./presave-record.ts), and the thank-you redirect.
 import { type Response } from 'express';
-import { storeFanTokens, upsertFan } from '../../db/fans';
+import { storeConsentedFan } from '../../db/fans';
 import { campaignCacheFor } from '../campaign-cache';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
@@ -34,21 +34,20 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
     }
     const { tokens, accountId } = signedIn.grant;
     if (!tokens.refreshToken) throw new Error('Spotify returned no refresh token in the code exchange');
-    // One transaction, one commit (./presave-record.ts): the fan, their tokens, the pre-save, its AUTH event and word.
+    const spotifyFan = {
+      provider: 'spotify',
+      providerUserId: accountId,
+      timeZone: signedIn.timeZone,
+      tokens: { ...tokens, refreshToken: tokens.refreshToken, consentedAt: Date.now() },
+    };
+    // One commit (./presave-record.ts): the fan, their tokens, the pre-save, its AUTH event and word.
     const { fanId } = await recordPresave(deps, tracking, res.req, {
       campaign,
       platform: 'spotify',
       lang: signedIn.lang,
       foreverSave: signedIn.foreverSave,
-      storeFan: async (tx) => {
-        const id = await upsertFan(tx, { provider: 'spotify', providerUserId: accountId, timeZone: signedIn.timeZone });
-        await storeFanTokens(tx, keyRing, id, {
-          ...tokens,
-          refreshToken: tokens.refreshToken!,
-          consentedAt: Date.now(),
-        });
-        return id;
-      },
+      spotifyFan,
+      storeFan: (tx) => storeConsentedFan(tx, keyRing, spotifyFan),
     });
     await conversions.presaveCompleted(res.req, campaign, fanId);
     res.cookie(FAN_COOKIE, fanId, {

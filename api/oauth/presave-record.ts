@@ -1,12 +1,16 @@
 // What every platform's pre-save does once the fan has authorized: in one transaction, the fan and their encrypted
 // token (the caller's step), the pre-save row, the AUTH event and, when its plan changes, the word to the release
 // engine; and, when the fan ticked it, their forever-save with the artist (docs/forever-save.md), with the words they
-// were shown. The word is durable: it is queued (release_handoffs) in that same transaction, so should the signal
-// below never happen (the API dies, Temporal is away) the `release-handoffs` Schedule delivers it.
+// were shown. For a Spotify fan new to us who ticked no forever-save (most fans on release day) one statement
+// writes the same rows instead (db/presave-capture.ts): one round trip. The word is durable: it is queued
+// (release_handoffs) in that same commit, so should the signal below never happen (the API dies, Temporal is away)
+// the `release-handoffs` Schedule delivers it.
 import { type Request } from 'express';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { type Campaign } from '../../db/campaigns';
 import { insertEvent } from '../../db/events';
+import { type ConsentingFan } from '../../db/fans';
+import { recordNewFanPresave } from '../../db/presave-capture';
 import { startForeverSave } from '../../db/forever-saves';
 import { upsertPresave } from '../../db/presaves';
 import { deleteReleaseHandoff, queueReleaseHandoff } from '../../db/release-handoffs';
@@ -19,7 +23,7 @@ import { type Tracking } from '../tracking';
 const WAVE_MARGIN_MS = 10_000;
 
 export async function recordPresave(
-  deps: Pick<AppDeps, 'pool' | 'releaseEngine' | 'logger'>,
+  deps: Pick<AppDeps, 'pool' | 'releaseEngine' | 'logger' | 'keyRing'>,
   tracking: Tracking,
   req: Request,
   input: {
@@ -29,43 +33,61 @@ export async function recordPresave(
     lang?: string | null;
     /** stores the fan and their token in the pre-save's transaction; resolves to the fan's id */
     storeFan: (tx: DatabaseTransactionConnection) => Promise<string>;
+    /**
+     * A Spotify consent, the fan and their tokens as storeFan stores them: for a fan new to us the whole pre-save
+     * is then one statement (db/presave-capture.ts), storeFan's transaction is for the rest.
+     */
+    spotifyFan?: ConsentingFan;
     /** the page's "also save this artist's next releases" box was ticked */
     foreverSave?: boolean;
   },
 ) {
-  const { pool, releaseEngine, logger } = deps;
+  const { pool, releaseEngine, logger, keyRing } = deps;
   const { campaign, platform } = input;
   // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
   // (delivered at once). Fans joining a wave already planned need no word, which keeps the history small.
-  const { fanId, presave, handoffId } = await pool.transaction(async (tx) => {
-    const id = await input.storeFan(tx);
-    const row = await upsertPresave(tx, { campaignId: campaign.id, fanId: id, platform, lang: input.lang ?? null });
-    if (input.foreverSave) {
-      await startForeverSave(tx, {
-        fanId: id,
-        artistId: campaign.artistId,
+  const newFan =
+    input.spotifyFan && !input.foreverSave
+      ? await recordNewFanPresave(pool, keyRing, {
+          fan: input.spotifyFan,
+          campaignId: campaign.id,
+          platform,
+          lang: input.lang ?? null,
+          auth: tracking.clientDimensions(req),
+          tellIfDueBefore: Date.now() + WAVE_MARGIN_MS,
+        })
+      : null;
+  const { fanId, presave, handoffId } =
+    newFan ??
+    (await pool.transaction(async (tx) => {
+      const id = await input.storeFan(tx);
+      const row = await upsertPresave(tx, { campaignId: campaign.id, fanId: id, platform, lang: input.lang ?? null });
+      if (input.foreverSave) {
+        await startForeverSave(tx, {
+          fanId: id,
+          artistId: campaign.artistId,
+          campaignId: campaign.id,
+          // the words the fan saw, in the language of their page
+          consentVersion: foreverSaveConsentVersion(languageOr(input.lang)),
+          consentText: foreverSaveText(languageOr(input.lang)).consent({ artist: campaign.artistName }),
+        });
+      }
+      const waveSoon = row.dueAt <= Date.now() + WAVE_MARGIN_MS;
+      const tell = row.state === 'pending' && (waveSoon || !row.wavePlanned);
+      await insertEvent(tx, {
         campaignId: campaign.id,
-        // the words the fan saw, in the language of their page
-        consentVersion: foreverSaveConsentVersion(languageOr(input.lang)),
-        consentText: foreverSaveText(languageOr(input.lang)).consent({ artist: campaign.artistName }),
+        fanId: id,
+        type: 'AUTH',
+        dedupeKey: `AUTH:${campaign.id}:${id}`,
+        platform,
+        ...tracking.clientDimensions(req),
       });
-    }
-    const waveSoon = row.dueAt <= Date.now() + WAVE_MARGIN_MS;
-    const tell = row.state === 'pending' && (waveSoon || !row.wavePlanned);
-    await insertEvent(tx, {
-      campaignId: campaign.id,
-      fanId: id,
-      type: 'AUTH',
-      dedupeKey: `AUTH:${campaign.id}:${id}`,
-      platform,
-      ...tracking.clientDimensions(req),
-    });
-    return {
-      fanId: id,
-      presave: row,
-      handoffId: tell ? await queueReleaseHandoff(tx, { campaignId: campaign.id, dueAt: row.dueAt }) : null,
-    };
-  });
+      return {
+        fanId: id,
+        presave: row,
+        handoffId: tell ? await queueReleaseHandoff(tx, { campaignId: campaign.id, dueAt: row.dueAt }) : null,
+      };
+    }));
   if (handoffId) {
     try {
       await releaseEngine.presaveAdded(campaign, presave.dueAt);

@@ -7,7 +7,7 @@
 // the ring's secret with HKDF (info `dropday signed value v2: <purpose>`), and the purpose is also written in what is
 // signed: a value issued for one purpose (an unsubscribe link) is refused as any other (a session cookie, an OAuth
 // state), because its MAC was made with another key. A value reads `<kid>.<body>.<mac>`.
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Every kind of signed value, each with its own derived key. */
 export type SignedPurpose =
@@ -47,7 +47,9 @@ export interface SignedEnvelope<T> {
 const KID = /^[A-Za-z0-9_-]{1,32}$/;
 
 export class SigningKeys {
-  private readonly derived = new Map<string, Buffer>();
+  // KeyObjects, made once: createHmac given a Buffer wraps it into a new KeyObject on every call (measurable on the
+  // pre-save's path, which signs and checks a state per fan).
+  private readonly derived = new Map<string, KeyObject>();
 
   private constructor(
     /** kid → secret; insertion order, the last signs */
@@ -83,13 +85,15 @@ export class SigningKeys {
     return [...this.secrets.keys()].at(-1)!;
   }
 
-  private key(kid: string, purpose: SignedPurpose): Buffer {
+  private key(kid: string, purpose: SignedPurpose): KeyObject {
     const id = `${kid}\n${purpose}`;
     let key = this.derived.get(id);
     if (!key) {
       const secret = this.secrets.get(kid);
       if (secret === undefined) throw new SignedValueError('unknown_key');
-      key = Buffer.from(hkdfSync('sha256', secret, 'dropday', `dropday signed value v2: ${purpose}`, 32));
+      key = createSecretKey(
+        Buffer.from(hkdfSync('sha256', secret, 'dropday', `dropday signed value v2: ${purpose}`, 32)),
+      );
       this.derived.set(id, key);
     }
     return key;
@@ -139,7 +143,7 @@ export class SigningKeys {
   }
 }
 
-function hmac(key: Buffer | string, data: string): string {
+function hmac(key: KeyObject | string, data: string): string {
   return createHmac('sha256', key).update(data).digest('base64url');
 }
 
