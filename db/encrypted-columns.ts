@@ -36,7 +36,6 @@ export const ENCRYPTED_TABLES: EncryptedTable[] = [
     key: 'fan_id',
     columns: [{ name: 'user_token_enc', aad: (id) => `apple_music_tokens:${id}:user` }],
   },
-  { table: 'oauth_states', key: 'nonce', columns: [{ name: 'verifier_enc', aad: (nonce) => `oauth_states:${nonce}` }] },
   {
     table: 'subscribers',
     key: 'id',

@@ -1,13 +1,15 @@
 // The one OAuth state + PKCE module, for every flow that sends a browser to a provider and back: the fans' Spotify
 // sign-in (pre-save, deletion) and the artists' Google, Meta and Spotify connects, and the flows to come.
 //
-// Issuing stores the state once (db/oauth-states.ts: purpose, campaign or account, zone, expiry, the encrypted PKCE
-// verifier) under a random nonce, and signs {nonce, purpose} with an expiry: the provider only ever sees the signed
-// value and the S256 challenge. Consuming checks the signature, the purpose and, where the flow binds it, the
-// browser, before it touches the row; then it marks the row used, so a state works exactly once. The purpose is in
-// what is signed so a state issued for one kind of flow is refused, and not burnt, at another kind's callback.
+// Issuing writes nothing: the flow's context (purpose, campaign or account, zone, language, the PKCE verifier) is
+// sealed into the state itself — encrypted with the key ring (AES-256-GCM, bound to a random nonce) and signed with
+// the purpose and an expiry — so the provider and the browser only ever see ciphertext and the S256 challenge.
+// Consuming checks the signature, the purpose and, where the flow binds it, the browser, then records the nonce's
+// one use (db/oauth-states.ts), so a state works exactly once. The purpose is in what is signed so a state issued
+// for one kind of flow is refused, and not burnt, at another kind's callback. (A sign-in's start is release day's
+// busiest write after the pre-save itself: sealing saves it its row and its round trip.)
 import { randomBytes } from 'node:crypto';
-import { consumeOAuthState, type OAuthPurpose, saveOAuthState } from '../../db/oauth-states';
+import { type OAuthPurpose, recordOAuthStateUse } from '../../db/oauth-states';
 import { codeChallengeS256, createCodeVerifier } from '../../lib/crypto/pkce';
 import { SignedValueError, signingKeys } from '../../lib/crypto/signed-value';
 import { type AppDeps } from '../deps';
@@ -49,9 +51,24 @@ export type ConsumedOAuthState<P extends OAuthPurpose> =
   ({ ok: true; purpose: P; codeVerifier: string } & OAuthStateContext) | { ok: false; refusal: OAuthStateRefusal };
 
 interface SignedState {
+  /** the nonce: the sealed context's binding, the browser cookie's value, the one-use record's key */
   n: string;
   p: string;
+  /** the sealed context (SealedContext, encrypted) */
+  x: string;
 }
+
+interface SealedContext {
+  c: string | null;
+  a: string | null;
+  z: string | null;
+  l: string | null;
+  f: boolean;
+  m: string | null;
+  v: string;
+}
+
+const sealingAad = (nonce: string) => `oauth-state:${nonce}`;
 
 export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool' | 'keyRing' | 'config'>) {
   const keys = signingKeys(config);
@@ -61,19 +78,17 @@ export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool
       const nonce = randomBytes(16).toString('base64url');
       const codeVerifier = createCodeVerifier();
       const expiresAt = Date.now() + ttlMs;
-      await saveOAuthState(pool, keyRing, {
-        nonce,
-        purpose,
-        campaignId: context.campaignId ?? null,
-        accountId: context.accountId ?? undefined,
-        codeVerifier,
-        timeZone: context.timeZone ?? null,
-        lang: context.lang ?? null,
-        foreverSave: context.foreverSave ?? false,
-        memberId: context.memberId ?? null,
-        expiresAt,
-      });
-      const state = keys.sign<SignedState>('oauth-state', { n: nonce, p: purpose }, ttlMs);
+      const sealed: SealedContext = {
+        c: context.campaignId ?? null,
+        a: context.accountId ?? null,
+        z: context.timeZone ?? null,
+        l: context.lang ?? null,
+        f: context.foreverSave ?? false,
+        m: context.memberId ?? null,
+        v: codeVerifier,
+      };
+      const x = keyRing.encrypt(JSON.stringify(sealed), sealingAad(nonce));
+      const state = keys.sign<SignedState>('oauth-state', { n: nonce, p: purpose, x }, ttlMs);
       return { state, nonce, codeChallenge: codeChallengeS256(codeVerifier), expiresAt };
     },
 
@@ -86,33 +101,40 @@ export function createOAuthStates({ pool, keyRing, config }: Pick<AppDeps, 'pool
       expected: { purposes: readonly P[]; browserNonce?: string | null },
     ): Promise<ConsumedOAuthState<P>> {
       let signed: Partial<SignedState>;
+      let expiresAt: number;
       try {
-        signed = keys.verify<Partial<SignedState>>('oauth-state', value).payload;
+        const envelope = keys.verify<Partial<SignedState>>('oauth-state', value);
+        signed = envelope.payload;
+        expiresAt = envelope.expiresAt;
       } catch (error) {
         if (!(error instanceof SignedValueError)) throw error;
         return { ok: false, refusal: error.reason === 'expired' ? 'expired' : 'invalid' };
       }
-      if (typeof signed?.n !== 'string' || typeof signed.p !== 'string') return { ok: false, refusal: 'invalid' };
+      if (typeof signed?.n !== 'string' || typeof signed.p !== 'string' || typeof signed.x !== 'string') {
+        return { ok: false, refusal: 'invalid' };
+      }
       const isExpected = (p: string): p is P => (expected.purposes as readonly string[]).includes(p);
       if (!isExpected(signed.p)) return { ok: false, refusal: 'wrong_purpose' };
       if (expected.browserNonce !== undefined && expected.browserNonce !== signed.n) {
         return { ok: false, refusal: 'other_browser' };
       }
-      const row = await consumeOAuthState(pool, keyRing, signed.n);
-      if (!row) return { ok: false, refusal: 'used' };
-      // The row's purpose was written at issue with the same value that was signed; a mismatch means tampering.
-      if (row.purpose !== signed.p) return { ok: false, refusal: 'wrong_purpose' };
-      const { campaignId, accountId, timeZone, lang, foreverSave, memberId, codeVerifier } = row;
+      let context: SealedContext;
+      try {
+        context = JSON.parse(keyRing.decrypt(signed.x, sealingAad(signed.n))) as SealedContext;
+      } catch {
+        return { ok: false, refusal: 'invalid' }; // sealed under a key since retired
+      }
+      if (!(await recordOAuthStateUse(pool, signed.n, expiresAt))) return { ok: false, refusal: 'used' };
       return {
         ok: true,
         purpose: signed.p,
-        campaignId,
-        accountId,
-        timeZone,
-        lang,
-        foreverSave,
-        memberId,
-        codeVerifier,
+        campaignId: context.c,
+        accountId: context.a,
+        timeZone: context.z,
+        lang: context.l,
+        foreverSave: context.f,
+        memberId: context.m,
+        codeVerifier: context.v,
       };
     },
   };

@@ -11,7 +11,6 @@ import { storeInboxEvent } from '../../db/instagram-inbox';
 import { PACKAGE_IDS } from '../../lib/billing/plans';
 import { loadAppleMusicToken, storeAppleMusicToken } from '../../db/apple-music-tokens';
 import { loadFanTokens, storeFanTokens, upsertFan } from '../../db/fans';
-import { saveOAuthState } from '../../db/oauth-states';
 import { createConnection } from '../../db/connections';
 import { conversionsAccessToken, queueConversion, saveMetaPixel } from '../../db/conversions';
 import { queueGoogleClickConversion } from '../../db/google-conversions';
@@ -108,13 +107,6 @@ describe('key rotation', () => {
       consentedAt: Date.now(),
     });
     const campaignId = await seedCampaign();
-    await saveOAuthState(db.pool, before, {
-      nonce: 'n-1',
-      campaignId,
-      codeVerifier: 'verifier',
-      timeZone: null,
-      expiresAt: Date.now() + 60_000,
-    });
     await upsertSubscriber(db.pool, before, createLookupHasher('x'.repeat(32)), {
       campaignId,
       email: 'fan@example.com',
@@ -223,7 +215,7 @@ describe('key rotation', () => {
       keyId: 'k2',
       done: true,
       staleLeft: 0,
-      resealed: 24, // every ciphertext seeded above: the order's and the member's e-mail, the Instagram connection and comment, the Apple Music token
+      resealed: 23, // every ciphertext seeded above: the order's and the member's e-mail, the Instagram connection and comment, the Apple Music token
       tablesDone: ENCRYPTED_TABLES.map((t) => t.table),
     });
     const status = await http.get(`${api.url}/v1/ops/key-rotations/k2`, ops);

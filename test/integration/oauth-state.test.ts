@@ -1,6 +1,9 @@
 // The one OAuth state + PKCE module against real PostgreSQL: a state comes back once with its context and its PKCE
-// verifier; an expired, tampered, forged or other-purpose state is refused, and so is one from another browser.
+// verifier, sealed in it (nothing written at issue, nothing readable by the provider); an expired, tampered, forged
+// or other-purpose state is refused, and so is one from another browser.
+import { z } from 'zod';
 import { createOAuthStates, type OAuthStates } from '../../api/oauth/state';
+import { sql } from '../../db/pool';
 import { codeChallengeS256 } from '../../lib/crypto/pkce';
 import { SigningKeys, signingKeys } from '../../lib/crypto/signed-value';
 import { testConfig } from '../helpers/config';
@@ -57,6 +60,34 @@ describe('OAuth state', () => {
     if (!consumed.ok) throw new Error('unreachable');
     expect(codeChallengeS256(consumed.codeVerifier)).toBe(issued.codeChallenge);
     expect(await states.consume(issued.state, { purposes: FAN })).toEqual({ ok: false, refusal: 'used' });
+  });
+
+  it('writes nothing at issue and shows the provider none of its context: sealed, and refused once opened', async () => {
+    const count = () =>
+      db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM oauth_state_uses`);
+    const before = await count();
+    const issued = await states.issue(
+      'presave',
+      { campaignId: '5b0f0c1e-8a4d-4c5e-9a7b-3c2d1e0f9a8b', timeZone: 'Asia/Tokyo', lang: 'ja' },
+      60_000,
+    );
+    expect(await count()).toBe(before);
+    const { envelope, mac } = decode(issued.state);
+    const clear = Buffer.from(issued.state.split('.')[1]!, 'base64url').toString('utf8');
+    for (const secretPart of ['5b0f0c1e', 'Asia/Tokyo', '"ja"']) expect(clear).not.toContain(secretPart);
+    // Another state's sealed context under this state's nonce and signature: the MAC refuses it.
+    const other = decode((await states.issue('presave', { timeZone: 'Europe/Paris' }, 60_000)).state).envelope;
+    const swapped = encode({ ...envelope, payload: { ...envelope.payload, x: other.payload.x } }, mac);
+    expect(await states.consume(swapped, { purposes: FAN })).toEqual({ ok: false, refusal: 'invalid' });
+    // Re-signed with our own keys (as a leak of the signing key would allow) but sealed for another nonce: refused.
+    const resigned = signValue(secret, { ...envelope.payload, x: other.payload.x }, 60_000);
+    expect(await states.consume(resigned, { purposes: FAN })).toEqual({ ok: false, refusal: 'invalid' });
+    expect(await states.consume(issued.state, { purposes: FAN })).toMatchObject({
+      ok: true,
+      timeZone: 'Asia/Tokyo',
+      lang: 'ja',
+    });
+    expect(await count()).toBe(before + 1);
   });
 
   it('gives a state to exactly one of two concurrent callbacks', async () => {
