@@ -163,6 +163,36 @@ describe('a new fan’s pre-save', () => {
   });
 });
 
+describe('rate-limit counts', () => {
+  it('of requests arriving together go in fewer statements, each request told its exact count in the window', async () => {
+    const { pool, statements } = await countingPool();
+    try {
+      const hits = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          hitRateLimit(pool, {
+            policy: 'oauth',
+            client: i % 3 === 0 ? '198.51.100.7' : `198.51.100.${100 + i}`,
+            windowSeconds: 60,
+          }),
+        ),
+      );
+      // 20 requests of one client: counts 1..20 in the order they came; every other client: 1.
+      const ofOne = hits.filter((_, i) => i % 3 === 0).map((h) => h.hits);
+      expect(ofOne).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(hits.filter((_, i) => i % 3 !== 0).every((h) => h.hits === 1)).toBe(true);
+      expect(hits.every((h) => h.resetInMs > 0 && h.resetInMs <= 60_000)).toBe(true);
+      expect(statements.length).toBeLessThan(10); // the first alone, the rest together
+      const stored = await pool.oneFirst(sql.type(z.object({ hits: z.number() }))`
+        SELECT hits FROM request_rate_limits WHERE policy = 'oauth' AND client = '198.51.100.7'`);
+      expect(stored).toBe(20);
+      // and the next one, alone, goes on from there
+      expect((await hitRateLimit(pool, { policy: 'oauth', client: '198.51.100.7', windowSeconds: 60 })).hits).toBe(21);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
 describe('prepared statements', () => {
   it('are parsed once per connection: the connection holds the capture path’s statement under its name', async () => {
     const pool = await createDatabasePool(db.url, { maximumPoolSize: 1 });
@@ -171,7 +201,7 @@ describe('prepared statements', () => {
         await hitRateLimit(pool, { policy: 'presave', client: '192.0.2.1', windowSeconds: 60 });
       const prepared = await pool.anyFirst(sql.type(z.object({ name: z.string() }))`
         SELECT name FROM pg_prepared_statements`);
-      expect(prepared).toContain('hit_rate_limit');
+      expect(prepared).toContain('hit_rate_limits');
       const hits = await hitRateLimit(pool, { policy: 'presave', client: '192.0.2.1', windowSeconds: 60 });
       expect(hits.hits).toBe(4);
     } finally {
