@@ -6,6 +6,7 @@
 //
 //   npm run bench:api -- [--seconds 10] [--concurrency 32] [--capture-concurrency 16] [--profile DIR]
 //                        [--only page|capture]   (one part alone, e.g. to profile it)
+//                        [--capture-apis N]      (the capture through N API processes, as behind a load balancer)
 //
 // The capture: fans through our start URL, the Spotify simulator's authorize step and our callback (code exchange,
 // profile, fan and pre-save writes, hand-off to the release engine) — bench/lib/capture-load.ts.
@@ -16,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import { artistAccount, createCampaign } from '../test/helpers/release-stack';
+import { withSteal } from './lib/cpu-steal';
 import { measureEventWrites } from './lib/event-writes';
 import { startBenchStack } from './lib/stack';
 
@@ -34,6 +36,8 @@ interface LoadFigures {
   p50Ms: number | null;
   p99Ms: number | null;
   callbackP99Ms?: number | null;
+  /** % of the machine's CPU time the hypervisor gave to others meanwhile (a shared host's noise) */
+  stealPercent?: number | null;
 }
 
 /** Runs one of ./lib's load generators in its own process; its last line of output is its figures. */
@@ -71,6 +75,7 @@ async function main() {
   const seconds = arg('seconds', 10);
   const concurrency = arg('concurrency', 32);
   const captureConcurrency = arg('capture-concurrency', 16);
+  const captureApis = arg('capture-apis', 1);
   // --profile DIR: the API process writes a V8 CPU profile there at exit (summarise: bench/lib/profile-summary.ts).
   const profileAt = process.argv.indexOf('--profile');
   const profileDir = profileAt >= 0 ? path.resolve(process.argv[profileAt + 1]) : null;
@@ -94,6 +99,10 @@ async function main() {
     await new Promise((r) => server.once('listening', r));
     const bareUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page`;
     const uncachedApi = await stack.startApi({ CAMPAIGN_CACHE_MAX_AGE_MS: '0' });
+    // More API processes for the capture share the first one's public URL (Spotify redirects fans to it); the load
+    // generator sends each fan's start and callback to one of them.
+    const apiOrigins = [stack.apiUrl];
+    for (let i = 1; i < captureApis; i++) apiOrigins.push(await stack.startApi({ PUBLIC_URL: stack.apiUrl }));
     const load = (url: string, extra: (string | number)[] = []) =>
       run('load.ts', [url, concurrency, seconds, ...extra]);
 
@@ -120,14 +129,15 @@ async function main() {
       [
         'pre-save capture (start+callback)',
         'capture',
-        () => run('capture-load.ts', [captureStart, captureConcurrency, seconds]),
+        () => run('capture-load.ts', [captureStart, captureConcurrency, seconds, apiOrigins.join(',')]),
       ],
     ];
     const rows: Record<string, LoadFigures> = {};
     for (const [name, part, measure] of parts) {
       if (only && only !== part) continue;
-      const { latencies: _, ...figures } = (await measure()) as LoadFigures & { latencies?: number[] };
-      rows[name] = figures;
+      const { result, stealPercent } = await withSteal(measure);
+      const { latencies: _, ...figures } = result as LoadFigures & { latencies?: number[] };
+      rows[name] = { ...figures, stealPercent };
     }
     server.close();
     const eventWrites = only ? null : await measureEventWrites(stack.pool, campaign.id);
@@ -153,11 +163,11 @@ async function main() {
         `load from a second process; load average ${figures.loadAverage.join(' ')} on ${figures.cpus} CPUs`,
     );
     console.log(
-      `${'target'.padEnd(38)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`,
+      `${'target'.padEnd(38)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'steal %'.padStart(9)}`,
     );
     for (const [name, f] of Object.entries(rows)) {
       console.log(
-        `${name.padEnd(38)}${String(f.rps).padStart(8)}${(f.p50Ms?.toFixed(2) ?? '-').padStart(9)}${(f.p99Ms?.toFixed(2) ?? '-').padStart(9)}${String(f.errors).padStart(8)}`,
+        `${name.padEnd(38)}${String(f.rps).padStart(8)}${(f.p50Ms?.toFixed(2) ?? '-').padStart(9)}${(f.p99Ms?.toFixed(2) ?? '-').padStart(9)}${String(f.errors).padStart(8)}${(f.stealPercent?.toFixed(1) ?? '-').padStart(9)}`,
       );
     }
     console.log(

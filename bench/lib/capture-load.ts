@@ -5,11 +5,14 @@
 // Each fan comes from an address of its own (X-Forwarded-For, which the API trusts from loopback as it would from
 // its proxy), as real fans do: the per-address rate limit counts each fan on its own row instead of every pre-save
 // of the run queueing on one row's lock.
+// With more than one API process (a comma-separated list of their origins, the first being PUBLIC_URL's), each fan
+// goes to one of them for both its start and its callback, as a load balancer would send it.
 // Prints {completed, errors, rps, p50Ms, p99Ms, callbackP99Ms} as one JSON line; the latencies are our API's part
 // of one pre-save (start + callback), the simulator's step not included.
 import http from 'node:http';
 
-const [startUrl, concurrencyArg, secondsArg] = process.argv.slice(2);
+const [startUrl, concurrencyArg, secondsArg, apisArg] = process.argv.slice(2);
+const apis = (apisArg ?? new URL(startUrl).origin).split(',');
 const concurrency = Number(concurrencyArg);
 const seconds = Number(secondsArg);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency * 2 });
@@ -54,7 +57,8 @@ function request(
 async function onePresave(): Promise<void> {
   const fan = next++;
   const from = `10.${(fan >> 16) & 255}.${(fan >> 8) & 255}.${fan & 255}`;
-  const start = await request(startUrl, { from });
+  const api = apis[fan % apis.length]!;
+  const start = await request(new URL(new URL(startUrl).pathname + new URL(startUrl).search, api).toString(), { from });
   if (start.status !== 302) throw new Error(`start answered ${start.status}`);
   const authorize = new URL(start.location);
   const form = new URLSearchParams(authorize.searchParams);
@@ -62,7 +66,8 @@ async function onePresave(): Promise<void> {
   form.set('decision', 'accept');
   const consent = await request(`${authorize.origin}/authorize`, { method: 'POST', body: form.toString() });
   if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}`);
-  const callback = await request(consent.location, { cookie: start.cookies.join('; '), from });
+  const back = new URL(consent.location);
+  const callback = await request(`${api}${back.pathname}${back.search}`, { cookie: start.cookies.join('; '), from });
   if (callback.status !== 303) throw new Error(`callback answered ${callback.status}`);
   ours.push(start.ms + callback.ms);
   callbacks.push(callback.ms);
