@@ -2,6 +2,7 @@
 // API process shares them. Window boundaries come from the database's clock. The one writer of
 // request_rate_limits.
 import { z } from 'zod';
+import { groupedPerFlight } from './grouped-per-flight';
 import { type DatabasePool, sql } from './pool';
 
 export interface RateLimitHit {
@@ -20,40 +21,13 @@ export function hitRateLimit(
   pool: DatabasePool,
   input: { policy: string; client: string; windowSeconds: number },
 ): Promise<RateLimitHit> {
-  let queue = queues.get(pool);
-  if (!queue) queues.set(pool, (queue = { waiting: [], flushing: false }));
-  const q = queue;
-  return new Promise((resolve, reject) => {
-    q.waiting.push({ ...input, resolve, reject });
-    if (!q.flushing) void flush(pool, q);
-  });
+  return countHitPerFlight(pool, input);
 }
 
-interface WaitingHit {
+interface Hit {
   policy: string;
   client: string;
   windowSeconds: number;
-  resolve: (hit: RateLimitHit) => void;
-  reject: (error: unknown) => void;
-}
-interface HitQueue {
-  waiting: WaitingHit[];
-  flushing: boolean;
-}
-const queues = new WeakMap<DatabasePool, HitQueue>();
-const MAX_HITS_PER_STATEMENT = 500;
-
-async function flush(pool: DatabasePool, q: HitQueue): Promise<void> {
-  q.flushing = true;
-  while (q.waiting.length > 0) {
-    const batch = q.waiting.splice(0, MAX_HITS_PER_STATEMENT);
-    try {
-      await countHits(pool, batch);
-    } catch (error) {
-      for (const hit of batch) hit.reject(error);
-    }
-  }
-  q.flushing = false;
 }
 
 const counted = z.object({
@@ -65,31 +39,31 @@ const counted = z.object({
 });
 
 /** One upsert for the batch: the hits of each (policy, client) added at once, each request told its own count. */
-async function countHits(pool: DatabasePool, batch: readonly WaitingHit[]): Promise<void> {
-  const byKey = new Map<string, WaitingHit[]>();
-  for (const hit of batch) {
+async function countHits(pool: DatabasePool, batch: readonly Hit[]): Promise<RateLimitHit[]> {
+  const byKey = new Map<string, number[]>(); // the batch's positions of each client's hits
+  batch.forEach((hit, i) => {
     const key = `${hit.policy}\n${hit.client}`;
     const same = byKey.get(key);
-    if (same) same.push(hit);
-    else byKey.set(key, [hit]);
-  }
-  const keys = [...byKey.values()];
+    if (same) same.push(i);
+    else byKey.set(key, [i]);
+  });
+  const keys = [...byKey.values()].map((positions) => ({ first: batch[positions[0]!]!, n: positions.length }));
   const rows = await pool.any(sql.prepared('hit_rate_limits', counted)`
     WITH hit AS (
       SELECT policy, client, n,
              to_timestamp(floor(extract(epoch FROM clock_timestamp()) / window_seconds) * window_seconds) AS start
       FROM unnest(${sql.array(
-        keys.map((k) => k[0]!.policy),
+        keys.map((k) => k.first.policy),
         'text',
       )}, ${sql.array(
-        keys.map((k) => k[0]!.client),
+        keys.map((k) => k.first.client),
         'text',
       )},
                   ${sql.array(
-                    keys.map((k) => k[0]!.windowSeconds),
+                    keys.map((k) => k.first.windowSeconds),
                     'int4',
                   )}, ${sql.array(
-                    keys.map((k) => k.length),
+                    keys.map((k) => k.n),
                     'int4',
                   )})
              AS t(policy, client, window_seconds, n)
@@ -105,21 +79,22 @@ async function countHits(pool: DatabasePool, batch: readonly WaitingHit[]): Prom
               (extract(epoch FROM r.window_start) * 1000)::float8 AS "windowStartMs",
               (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS "nowMs"`);
   const result = new Map(rows.map((r) => [`${r.policy}\n${r.client}`, r]));
-  for (const [key, hits] of byKey) {
+  const answers: RateLimitHit[] = [];
+  for (const [key, positions] of byKey) {
     const row = result.get(key);
-    if (!row) {
-      for (const hit of hits) hit.reject(new Error('rate-limit counter not returned'));
-      continue;
-    }
-    // The batch's hits of this client are the last `hits.length` of the window's count, in the order they came.
-    hits.forEach((hit, i) =>
-      hit.resolve({
-        hits: row.hits - hits.length + i + 1,
-        resetInMs: row.windowStartMs + hit.windowSeconds * 1000 - row.nowMs,
-      }),
-    );
+    if (!row) throw new Error('rate-limit counter not returned');
+    // The batch's hits of this client are the last `positions.length` of the window's count, in the order they came.
+    positions.forEach((at, k) => {
+      answers[at] = {
+        hits: row.hits - positions.length + k + 1,
+        resetInMs: row.windowStartMs + batch[at]!.windowSeconds * 1000 - row.nowMs,
+      };
+    });
   }
+  return answers;
 }
+
+const countHitPerFlight = groupedPerFlight(countHits);
 
 /** Forgets counters whose window ended more than `olderThanSeconds` ago; returns how many. */
 export async function purgeRateLimits(pool: DatabasePool, olderThanSeconds: number): Promise<number> {
