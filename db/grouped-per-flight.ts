@@ -1,7 +1,7 @@
 // Statements of many callers in one round trip, a group commit: the first caller's statement goes at once; the
 // callers that come while it is on its way to PostgreSQL wait, and go together in the next one. Light traffic pays
 // nothing (each call is its own statement, sent at once); a burst pays one round trip per flight instead of one per
-// call. For small statements on release day's busiest paths (db/request-rate-limits.ts, db/oauth-states.ts).
+// call. For small statements on release day's busiest paths (db/request-rate-limits.ts).
 import { type DatabasePool } from './pool';
 
 const MAX_PER_STATEMENT = 500;

@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import { loadFanTokens, storeConsentedFan, upsertFan } from '../../db/fans';
 import { createDatabasePool, type DatabasePool, sql } from '../../db/pool';
-import { recordOAuthStateUse } from '../../db/oauth-states';
 import { recordNewFanPresave } from '../../db/presave-capture';
 import { hitRateLimit } from '../../db/request-rate-limits';
 import { bareCampaign } from '../helpers/analytics-fixture';
@@ -188,27 +187,6 @@ describe('rate-limit counts', () => {
       expect(stored).toBe(20);
       // and the next one, alone, goes on from there
       expect((await hitRateLimit(pool, { policy: 'oauth', client: '198.51.100.7', windowSeconds: 60 })).hits).toBe(21);
-    } finally {
-      await pool.end();
-    }
-  });
-});
-
-describe('an OAuth state’s use', () => {
-  it('is recorded once even when a replay lands in the same grouped statement as the first use', async () => {
-    const { pool, statements } = await countingPool();
-    try {
-      const expiresAt = Date.now() + 60_000;
-      // The first call flies alone; the next three wait and go together, two of them the same fresh nonce.
-      const [alone, first, replay, other] = await Promise.all([
-        recordOAuthStateUse(pool, 'nonce-alone', expiresAt),
-        recordOAuthStateUse(pool, 'nonce-raced', expiresAt),
-        recordOAuthStateUse(pool, 'nonce-raced', expiresAt),
-        recordOAuthStateUse(pool, 'nonce-other', expiresAt),
-      ]);
-      expect([alone, first, replay, other]).toEqual([true, true, false, true]);
-      expect(statements.filter((s) => s.includes('oauth_state_uses (nonce'))).toHaveLength(2);
-      expect(await recordOAuthStateUse(pool, 'nonce-raced', expiresAt)).toBe(false);
     } finally {
       await pool.end();
     }
