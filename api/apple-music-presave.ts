@@ -104,14 +104,16 @@ export function createAppleMusicPresave(deps: AppDeps, tracking: Tracking) {
       platform: 'apple_music',
       lang: input.lang ?? null,
       foreverSave: input.foreverSave,
-      storeFan: async (tx) => {
-        const id = await upsertFan(tx, {
-          provider: 'apple_music',
-          providerUserId: previous ? input.previousFanId! : crypto.randomUUID(),
-          timeZone: input.timeZone,
-        });
-        await storeAppleMusicToken(tx, keyRing, id, { musicUserToken: token, storefront, consentedAt: Date.now() });
-        return id;
+      fan: {
+        store: async (tx) => {
+          const id = await upsertFan(tx, {
+            provider: 'apple_music',
+            providerUserId: previous ? input.previousFanId! : crypto.randomUUID(),
+            timeZone: input.timeZone,
+          });
+          await storeAppleMusicToken(tx, keyRing, id, { musicUserToken: token, storefront, consentedAt: Date.now() });
+          return id;
+        },
       },
     });
     let preAdded = false;

@@ -47,25 +47,17 @@ async function countHits(pool: DatabasePool, batch: readonly Hit[]): Promise<Rat
     if (same) same.push(i);
     else byKey.set(key, [i]);
   });
-  const keys = [...byKey.values()].map((positions) => ({ first: batch[positions[0]!]!, n: positions.length }));
+  const firsts = [...byKey.values()].map((positions) => batch[positions[0]!]!);
+  const policies = firsts.map((h) => h.policy);
+  const clients = firsts.map((h) => h.client);
+  const windows = firsts.map((h) => h.windowSeconds);
+  const counts = [...byKey.values()].map((positions) => positions.length);
   const rows = await pool.any(sql.prepared('hit_rate_limits', counted)`
     WITH hit AS (
       SELECT policy, client, n,
              to_timestamp(floor(extract(epoch FROM clock_timestamp()) / window_seconds) * window_seconds) AS start
-      FROM unnest(${sql.array(
-        keys.map((k) => k.first.policy),
-        'text',
-      )}, ${sql.array(
-        keys.map((k) => k.first.client),
-        'text',
-      )},
-                  ${sql.array(
-                    keys.map((k) => k.first.windowSeconds),
-                    'int4',
-                  )}, ${sql.array(
-                    keys.map((k) => k.n),
-                    'int4',
-                  )})
+      FROM unnest(${sql.array(policies, 'text')}, ${sql.array(clients, 'text')}, ${sql.array(windows, 'int4')},
+                  ${sql.array(counts, 'int4')})
              AS t(policy, client, window_seconds, n)
     )
     INSERT INTO request_rate_limits AS r (policy, client, window_start, hits)

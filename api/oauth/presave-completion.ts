@@ -1,7 +1,6 @@
 // What the fans' Spotify callback does for a pre-save: the fan, their encrypted tokens and consent time, the
 // pre-save with its AUTH event and word to the release engine (./presave-record.ts), and the thank-you redirect.
 import { type Response } from 'express';
-import { storeConsentedFan } from '../../db/fans';
 import { campaignCacheFor } from '../campaign-cache';
 import { createConversionTracking } from '../conversions';
 import { type AppDeps } from '../deps';
@@ -15,7 +14,6 @@ import { recordPresave } from './presave-record';
 import { type CompletedSignIn, type SpotifySignIn } from './spotify-fan-sign-in';
 
 export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tracking: Tracking) {
-  const { keyRing } = deps;
   const conversions = createConversionTracking(deps);
   const campaigns = campaignCacheFor(deps);
   return async (signedIn: CompletedSignIn, res: Response): Promise<void> => {
@@ -46,8 +44,7 @@ export function createPresaveCompletion(deps: AppDeps, signIn: SpotifySignIn, tr
       platform: 'spotify',
       lang: signedIn.lang,
       foreverSave: signedIn.foreverSave,
-      spotifyFan,
-      storeFan: (tx) => storeConsentedFan(tx, keyRing, spotifyFan),
+      fan: { spotify: spotifyFan },
     });
     await conversions.presaveCompleted(res.req, campaign, fanId);
     res.cookie(FAN_COOKIE, fanId, {

@@ -9,7 +9,7 @@ import { type Request } from 'express';
 import { type DatabaseTransactionConnection } from 'slonik';
 import { type Campaign } from '../../db/campaigns';
 import { insertEvent } from '../../db/events';
-import { type ConsentingFan } from '../../db/fans';
+import { type ConsentingFan, storeConsentedFan } from '../../db/fans';
 import { recordNewFanPresave } from '../../db/presave-capture';
 import { startForeverSave } from '../../db/forever-saves';
 import { upsertPresave } from '../../db/presaves';
@@ -31,25 +31,25 @@ export async function recordPresave(
     platform: 'spotify' | 'apple_music';
     /** the fan's language: their pre-save's messages (a re-consent nudge) are in it */
     lang?: string | null;
-    /** stores the fan and their token in the pre-save's transaction; resolves to the fan's id */
-    storeFan: (tx: DatabaseTransactionConnection) => Promise<string>;
     /**
-     * A Spotify consent, the fan and their tokens as storeFan stores them: for a fan new to us the whole pre-save
-     * is then one statement (db/presave-capture.ts), storeFan's transaction is for the rest.
+     * The fan: a Spotify consent (the fan and their tokens: for a fan new to us the whole pre-save is one statement,
+     * db/presave-capture.ts), or how another platform stores its fan and token in the pre-save's transaction
+     * (resolves to the fan's id).
      */
-    spotifyFan?: ConsentingFan;
+    fan: { spotify: ConsentingFan } | { store: (tx: DatabaseTransactionConnection) => Promise<string> };
     /** the page's "also save this artist's next releases" box was ticked */
     foreverSave?: boolean;
   },
 ) {
   const { pool, releaseEngine, logger, keyRing } = deps;
-  const { campaign, platform } = input;
+  const { campaign, platform, fan } = input;
+  const spotifyFan = 'spotify' in fan ? fan.spotify : null;
   // Tell the release engine when this pre-save changes its plan: a new zone's wave, or a fan whose wave is now
   // (delivered at once). Fans joining a wave already planned need no word, which keeps the history small.
   const newFan =
-    input.spotifyFan && !input.foreverSave
+    spotifyFan && !input.foreverSave
       ? await recordNewFanPresave(pool, keyRing, {
-          fan: input.spotifyFan,
+          fan: spotifyFan,
           campaignId: campaign.id,
           platform,
           lang: input.lang ?? null,
@@ -60,7 +60,7 @@ export async function recordPresave(
   const { fanId, presave, handoffId } =
     newFan ??
     (await pool.transaction(async (tx) => {
-      const id = await input.storeFan(tx);
+      const id = await ('store' in fan ? fan.store(tx) : storeConsentedFan(tx, keyRing, fan.spotify));
       const row = await upsertPresave(tx, { campaignId: campaign.id, fanId: id, platform, lang: input.lang ?? null });
       if (input.foreverSave) {
         await startForeverSave(tx, {
