@@ -1,14 +1,12 @@
 // The Express app: security headers, bounded bodies, request logs, then public routes, then the authenticated
 // /v1 API, then the one error format.
-import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { requireApiKeyOrAppSession } from './app-session';
 import { requireRole } from './auth';
 import { type AppDeps } from './deps';
 import { errorHandler, unknownRoute } from './errors';
-import { httpMetrics } from './metrics';
+import { observeRequests } from './request-log';
 import { rateLimiter } from './rate-limit';
 import { accountRoutes, ownAccountRoutes } from './routes/accounts';
 import { accountVerificationRoutes } from './routes/account-verification';
@@ -89,31 +87,10 @@ export function createApp(deps: AppDeps): Express {
       strictTransportSecurity: https,
     }),
   );
-  app.use(httpMetrics(deps.metrics));
+  // The request id, metrics and access log (./request-log.ts).
+  app.use(observeRequests(deps.logger, deps.metrics));
   // A NUL or non-UTF-8 escape in a path or query is a 400 before any route (PostgreSQL text cannot hold NUL).
   app.use(refuseMalformedUrl);
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      // A request id in every log line of the request, echoed to the client (and taken from a proxy's header).
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Paths of OAuth callbacks carry codes and state in the query string: log the path only.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-    }),
-  );
 
   app.use(healthRoutes(deps));
   // Before every route it limits (and before any body parser): a refused request costs one upsert.

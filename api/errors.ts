@@ -66,7 +66,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(apiError.status).json(errorBody(apiError.code, apiError.message, apiError.details));
       return;
     }
-    logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+    logger.error({ err: error, req: { id: req.id, method: req.method, path: req.path } }, 'unhandled error');
     res.status(500).json(errorBody('internal', 'internal error'));
   };
 }
