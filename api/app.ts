@@ -1,12 +1,12 @@
 // The Express app: security headers, bounded bodies, request logs, then public routes, then the authenticated
 // /v1 API, then the one error format.
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import { requireApiKeyOrAppSession } from './app-session';
 import { requireRole } from './auth';
 import { type AppDeps } from './deps';
 import { errorHandler, unknownRoute } from './errors';
 import { observeRequests } from './request-log';
+import { securityHeaders } from './http/security-headers';
 import { rateLimiter } from './rate-limit';
 import { accountRoutes, ownAccountRoutes } from './routes/accounts';
 import { accountVerificationRoutes } from './routes/account-verification';
@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.config.TRUST_PROXY);
   const https = deps.config.PUBLIC_URL.startsWith('https://');
   app.use(
-    helmet({
+    securityHeaders({
       // Pages load only our own script, style and images: artwork is served by dropday itself (./routes/artwork.ts),
       // uploads and catalogue covers alike (pages with a Meta pixel add Meta's host: ./conversions.ts). HTTPS-only headers only where we are served over HTTPS (a local
       // http://127.0.0.1 stack must keep working).

@@ -5,7 +5,7 @@
 // the cost of writing view events (today's buffered INSERT against a staging table).
 //
 //   npm run bench:api -- [--seconds 10] [--concurrency 32] [--capture-concurrency 16] [--profile DIR]
-//                        [--only page|capture]   (one part alone, e.g. to profile it)
+//                        [--only page|start|capture[,…]]   (some parts alone, e.g. to profile one)
 //                        [--capture-apis N]      (the capture through N API processes, as behind a load balancer)
 //
 // The capture: fans through our start URL, the Spotify simulator's authorize step and our callback (code exchange,
@@ -84,7 +84,7 @@ async function main() {
     ceilingRps: 10_000,
     maxRps: 9_000,
     log: (m) => process.stderr.write(`[bench] ${m}\n`),
-    env: profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {},
+    env: process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {},
   });
   const bare = express();
   try {
@@ -119,13 +119,13 @@ async function main() {
       return { bare: merged(bareRuns, seconds), page: merged(pageRuns, seconds) };
     };
     let pair: { bare: LoadFigures; page: LoadFigures } | null = null;
-    const parts: [string, 'page' | 'capture', () => Promise<LoadFigures>][] = [
+    const parts: [string, 'page' | 'start' | 'capture', () => Promise<LoadFigures>][] = [
       ['bare Express (same page)', 'page', async () => (pair = await floorAndPage()).bare],
       ['GET /l/:slug (smart link)', 'page', async () => pair!.page],
       ['  same, campaign cache off', 'page', () => load(`${uncachedApi}/l/${campaign.slug}`)],
       ['  same, If-None-Match (304)', 'page', () => load(pageUrl, [0, `if-none-match:${first.headers.get('etag')}`])],
       ['  same, paced at 1,000 req/s', 'page', () => load(pageUrl, [1000])],
-      ['GET /l/:slug/presave/spotify (302)', 'capture', () => load(captureStart)],
+      ['GET /l/:slug/presave/spotify (302)', 'start', () => load(captureStart)],
       [
         'pre-save capture (start+callback)',
         'capture',
@@ -134,7 +134,7 @@ async function main() {
     ];
     const rows: Record<string, LoadFigures> = {};
     for (const [name, part, measure] of parts) {
-      if (only && only !== part) continue;
+      if (only && !only.split(',').includes(part)) continue;
       const { result, stealPercent } = await withSteal(measure);
       const { latencies: _, ...figures } = result as LoadFigures & { latencies?: number[] };
       rows[name] = { ...figures, stealPercent };

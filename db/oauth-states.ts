@@ -16,13 +16,15 @@ export const OAUTH_PURPOSES = [
 ] as const;
 export type OAuthPurpose = (typeof OAUTH_PURPOSES)[number];
 
+const recordedUse = z.object({ nonce: z.string() });
+
 /**
  * Records the one use of the state sealed under `nonce` (api/oauth/state.ts): true the first time, false for every
  * later one (a replay). `expiresAt`: the state's own expiry, after which its signature refuses it anyway and the
  * record is worthless. About one use in fifty sweeps up to 1,000 of those (the daily retention sweep gets the rest).
  */
 export async function recordOAuthStateUse(pool: DatabasePool, nonce: string, expiresAt: number): Promise<boolean> {
-  const first = await pool.maybeOne(sql.prepared('record_oauth_state_use', z.object({ nonce: z.string() }))`
+  const first = await pool.maybeOne(sql.prepared('record_oauth_state_use', recordedUse)`
     INSERT INTO oauth_state_uses (nonce, expires_at) VALUES (${nonce}, to_timestamp(${expiresAt / 1000}))
     ON CONFLICT (nonce) DO NOTHING
     RETURNING nonce`);

@@ -31,6 +31,13 @@ export function presaveScopes(campaign: { followArtist: boolean }): string[] {
 export type SignInPurpose = 'presave' | 'deletion';
 const SIGN_IN_PURPOSES: readonly SignInPurpose[] = ['presave', 'deletion'];
 
+/** What Spotify sends back to the callback: a code and our state, or an error (the fan said no). */
+const callbackQuery = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(2048).optional(),
+  error: z.string().max(200).optional(),
+});
+
 export interface SignInStart {
   purpose: SignInPurpose;
   campaignId: string | null;
@@ -99,13 +106,7 @@ export function createSpotifySignIn({ config, providers: { spotify }, logger }: 
 
     /** Checks the callback and exchanges the code; on any failure it answers with a page and returns null. */
     async finish(req: Request, res: Response): Promise<CompletedSignIn | null> {
-      const query = z
-        .object({
-          code: z.string().max(2048).optional(),
-          state: z.string().max(2048).optional(),
-          error: z.string().max(200).optional(),
-        })
-        .safeParse(req.query);
+      const query = callbackQuery.safeParse(req.query);
       if (!query.success || !query.data.state) {
         const t = messagesFor(fanLanguage(req).lang).signIn;
         startAgain(req, res, 400, t.somethingWrong, t.incomplete);
