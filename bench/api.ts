@@ -7,6 +7,7 @@
 //   npm run bench:api -- [--seconds 10] [--concurrency 32] [--capture-concurrency 16] [--profile DIR]
 //                        [--only page|start|capture[,…]]   (some parts alone, e.g. to profile one)
 //                        [--capture-apis N]      (the capture through N API processes, as behind a load balancer)
+//                        [--node-options '--perf-basic-prof']   (flags for the API's node)
 //
 // The capture: fans through our start URL, the Spotify simulator's authorize step and our callback (code exchange,
 // profile, fan and pre-save writes, hand-off to the release engine) — bench/lib/capture-load.ts.
@@ -80,11 +81,16 @@ async function main() {
   const profileAt = process.argv.indexOf('--profile');
   const profileDir = profileAt >= 0 ? path.resolve(process.argv[profileAt + 1]) : null;
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+  // --node-options '…': more flags for the API's node, e.g. --perf-basic-prof for a `perf record` of it.
+  const extraNodeOptions = process.argv.includes('--node-options')
+    ? process.argv[process.argv.indexOf('--node-options') + 1]
+    : '';
+  const nodeOptions = `${profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir} ` : ''}${extraNodeOptions}`.trim();
   const stack = await startBenchStack({
     ceilingRps: 10_000,
     maxRps: 9_000,
     log: (m) => process.stderr.write(`[bench] ${m}\n`),
-    env: process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {},
+    env: nodeOptions ? { NODE_OPTIONS: nodeOptions } : {},
   });
   const bare = express();
   try {
