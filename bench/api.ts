@@ -8,6 +8,7 @@
 //                        [--only page|start|capture[,…]]   (some parts alone, e.g. to profile one)
 //                        [--capture-apis N]      (the capture through N API processes, as behind a load balancer)
 //                        [--node-options '--perf-basic-prof']   (flags for the API's node)
+//                        [--warmup 5]            (seconds of unmeasured load before each part; 0: none)
 //
 // The capture: fans through our start URL, the Spotify simulator's authorize step and our callback (code exchange,
 // profile, fan and pre-save writes, hand-off to the release engine) — bench/lib/capture-load.ts.
@@ -77,6 +78,8 @@ async function main() {
   const concurrency = arg('concurrency', 32);
   const captureConcurrency = arg('capture-concurrency', 16);
   const captureApis = arg('capture-apis', 1);
+  const warmup = process.argv.includes('--warmup') ? Number(process.argv[process.argv.indexOf('--warmup') + 1]) : 5;
+  if (!(warmup >= 0)) throw new Error('--warmup must be a number of seconds (0: none)');
   // --profile DIR: the API process writes a V8 CPU profile there at exit (summarise: bench/lib/profile-summary.ts).
   const profileAt = process.argv.indexOf('--profile');
   const profileDir = profileAt >= 0 ? path.resolve(process.argv[profileAt + 1]) : null;
@@ -138,9 +141,21 @@ async function main() {
         () => run('capture-load.ts', [captureStart, captureConcurrency, seconds, apiOrigins.join(',')]),
       ],
     ];
+    // Each part first runs unmeasured for `warmup` seconds: the figures are a warm process's, as a release day's API
+    // has been up for hours (a cold one spends its first seconds compiling: 8 % of its CPU in the capture's first
+    // 15 s against 1 % after 20 s, on 3 December).
+    const warmUps: Record<(typeof parts)[number][1], () => Promise<unknown>> = {
+      page: () =>
+        Promise.all([run('load.ts', [bareUrl, concurrency, warmup]), run('load.ts', [pageUrl, concurrency, warmup])]),
+      start: () => run('load.ts', [captureStart, concurrency, warmup]),
+      capture: () => run('capture-load.ts', [captureStart, captureConcurrency, warmup, apiOrigins.join(',')]),
+    };
+    const warm = new Set<string>();
     const rows: Record<string, LoadFigures> = {};
     for (const [name, part, measure] of parts) {
       if (only && !only.split(',').includes(part)) continue;
+      if (warmup > 0 && !warm.has(part)) await warmUps[part]();
+      warm.add(part);
       const { result, stealPercent } = await withSteal(measure);
       const { latencies: _, ...figures } = result as LoadFigures & { latencies?: number[] };
       rows[name] = { ...figures, stealPercent };
@@ -165,7 +180,8 @@ async function main() {
       eventWrites,
     };
     console.log(
-      `\nbench:api — ${concurrency} connections (capture: ${captureConcurrency} fans at a time) for ${seconds} s each, ` +
+      `\nbench:api — ${concurrency} connections (capture: ${captureConcurrency} fans at a time) for ${seconds} s each ` +
+        `after ${warmup} s of warm-up, ` +
         `load from a second process; load average ${figures.loadAverage.join(' ')} on ${figures.cpus} CPUs`,
     );
     console.log(
