@@ -198,10 +198,15 @@ describe('attribution backfill', () => {
     const { info } = await stack.temporal.client.schedule.getHandle(attributionScheduleId(campaignId)).describe();
     const runs = await Promise.all(
       info.recentActions.map(async ({ action }) => {
-        const { status, historyLength } = await stack.temporal.client.workflow
+        const { status, historyLength, raw } = await stack.temporal.client.workflow
           .getHandle(action.workflow.workflowId, action.workflow.firstExecutionRunId)
           .describe();
-        return { id: action.workflow.workflowId, status: status.name, historyLength };
+        const pending = (raw.pendingActivities ?? []).map((a) => ({
+          activity: a.activityType?.name,
+          attempt: a.attempt,
+          lastFailure: a.lastFailure?.message,
+        }));
+        return { id: action.workflow.workflowId, status: status.name, historyLength, pending };
       }),
     );
     const rows = await stack.db.pool.any(
