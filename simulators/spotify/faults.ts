@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { seededRandom } from '../../lib/seeded-random';
 import { sendApiError } from './errors';
 import { fullPath } from './http-util';
+import { labelCallFault } from './recorder';
 import type { SpotifySimState } from './state';
 
 /** `lost-answer`: the request is served (a write lands), then the connection drops before the answer. */
@@ -100,7 +101,7 @@ export function faultMiddleware(state: SpotifySimState): RequestHandler {
   return (req, res, next) => {
     const fault = state.faults.take(fullPath(req), state.now());
     if (!fault) return next();
-    res.locals.fault = fault.kind;
+    labelCallFault(res, fault.kind);
     switch (fault.kind) {
       case '5xx': {
         const status = fault.status ?? 503;

@@ -58,13 +58,21 @@ export function recordCallMiddleware(state: SpotifySimState): RequestHandler {
     const finish = (status: number) => {
       if (done) return;
       done = true;
-      if (typeof res.locals.fault === 'string') record.fault = res.locals.fault;
       state.recorder.complete(record, status);
     };
     res.on('finish', () => finish(res.statusCode));
     res.on('close', () => finish(res.writableFinished ? res.statusCode : 0));
     next();
   };
+}
+
+/**
+ * Marks the call as answered by an injected fault, when the fault is applied: a held ("timeout") call shows its fault
+ * in `/calls` while it is held, and a client that gave up on it need not wait for the server to see the socket close.
+ */
+export function labelCallFault(res: { locals: Record<string, unknown> }, fault: string): void {
+  const record = res.locals.callRecord as CallRecord | undefined;
+  if (record) record.fault = fault;
 }
 
 /** Attaches the user a call acted for (the token endpoint only knows it after the exchange). */
